@@ -1,0 +1,1058 @@
+/*
+ * check.c - the bidirectional migration-ABI comparison (check.h).
+ *
+ * A direction src -> dst is compared the way QEMU's loader would meet the
+ * stream: sections by name and instance; the section version against the
+ * destination's [minimum_version_id, version_id]; the field sequence the
+ * source sends against the one the destination loads at that version
+ * (names, element types, sizes, counts, nested structures); subsections the
+ * source may send against those the destination knows; the destination's
+ * invariants under its read-only mask; and guest-visible properties.
+ * Every finding carries the properties that decided the value on each side
+ * (with provenance) and the fix: the compat line for the tree's machine
+ * file, or the override to start the destination with.
+ */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* ------------------------------------------------------------ known breaks */
+
+static char *kb_word(char **p)
+{
+	char *s = *p, *out;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return NULL;
+	while (*s && *s != ' ' && *s != '\t') {
+		if (*s == '"') {
+			s++;
+			while (*s && *s != '"') {
+				if (*s == '\\' && s[1])
+					s++;
+				pc_strbuf_addch(&sb, *s++);
+			}
+			if (*s != '"') {
+				pc_strbuf_release(&sb);
+				*p = s;
+				return pc_xstrdup("\x01unterminated");
+			}
+			s++;
+			continue;
+		}
+		pc_strbuf_addch(&sb, *s++);
+	}
+	*p = s;
+	out = pc_strbuf_detach(&sb);
+	return out;
+}
+
+static void kb_release_one(struct pc_known_break *b)
+{
+	free(b->rule);
+	free(b->device);
+	free(b->path);
+	for (size_t j = 0; j < b->n_machines; j++)
+		free(b->machines[j]);
+	free(b->machines);
+	free(b->release);
+	free(b->reason);
+	free(b->mitigation);
+	free(b->origin);
+	memset(b, 0, sizeof(*b));
+}
+
+int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
+			 struct pc_err *err)
+{
+	char *text, *line, *next;
+	size_t len;
+	int lineno = 0;
+
+	memset(kb, 0, sizeof(*kb));
+	if (pc_read_file(path, 4u << 20, &text, &len, err))
+		return -1;
+	if (memchr(text, '\0', len)) {
+		free(text);
+		return pc_err_set(err, "%s: binary data (NUL byte) in the known-breaks file",
+				  path);
+	}
+	for (line = text; line && *line; line = next) {
+		struct pc_known_break b;
+		char *p, *w;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (!*p || *p == '#')
+			continue;
+		memset(&b, 0, sizeof(b));
+		w = kb_word(&p);
+		if (!w || strcmp(w, "break")) {
+			pc_err_set(err, "%s:%d: expected 'break', found '%s'", path,
+				   lineno, w ? w : "");
+			free(w);
+			goto fail;
+		}
+		free(w);
+		b.origin = pc_xasprintf("%s:%d", path, lineno);
+		while ((w = kb_word(&p)) != NULL) {
+			char *eq = strchr(w, '='), *v;
+
+			if (w[0] == '\x01') {
+				pc_err_set(err, "%s:%d: unterminated quote", path, lineno);
+				free(w);
+				goto fail_b;
+			}
+			if (!eq) {
+				pc_err_set(err, "%s:%d: expected KEY=VALUE, found '%s'",
+					   path, lineno, w);
+				free(w);
+				goto fail_b;
+			}
+			*eq = '\0';
+			v = eq + 1;
+			if (!strcmp(w, "rule") && !b.rule) {
+				b.rule = pc_xstrdup(v);
+			} else if (!strcmp(w, "device") && !b.device) {
+				b.device = pc_xstrdup(v);
+			} else if (!strcmp(w, "path") && !b.path) {
+				b.path = pc_xstrdup(v);
+			} else if (!strcmp(w, "release") && !b.release) {
+				b.release = pc_xstrdup(v);
+			} else if (!strcmp(w, "reason") && !b.reason) {
+				b.reason = pc_xstrdup(v);
+			} else if (!strcmp(w, "mitigation") && !b.mitigation) {
+				b.mitigation = pc_xstrdup(v);
+			} else if (!strcmp(w, "machines") && !b.has_max && !b.n_machines) {
+				if (pc_str_starts_with(v, "..")) {
+					if (pc_version_parse(v + 2, &b.max)) {
+						pc_err_set(err, "%s:%d: bad version in machines=%s (expected ..X.Y)",
+							   path, lineno, v);
+						free(w);
+						goto fail_b;
+					}
+					b.has_max = true;
+				} else {
+					for (char *s = v, *c; s && *s; s = c) {
+						c = strchr(s, ',');
+						if (c)
+							*c++ = '\0';
+						b.machines = pc_xrealloc(b.machines,
+							(b.n_machines + 1) * sizeof(*b.machines));
+						b.machines[b.n_machines++] = pc_xstrdup(s);
+					}
+				}
+			} else {
+				pc_err_set(err, "%s:%d: unknown or repeated key '%s' (expected rule, device, path, machines, release, reason, mitigation)",
+					   path, lineno, w);
+				free(w);
+				goto fail_b;
+			}
+			free(w);
+		}
+		if (!b.rule || !b.device || !b.release || !b.reason ||
+		    (!b.has_max && !b.n_machines)) {
+			pc_err_set(err, "%s:%d: a break needs rule=, device=, machines=, release= and reason=",
+				   path, lineno);
+			goto fail_b;
+		}
+		PC_ALLOC_GROW(kb->items, kb->n + 1, kb->alloc);
+		kb->items[kb->n++] = b;
+		continue;
+fail_b:
+		kb_release_one(&b);
+		goto fail;
+	}
+	free(text);
+	return 0;
+fail:
+	free(text);
+	pc_known_breaks_release(kb);
+	return -1;
+}
+
+void pc_known_breaks_release(struct pc_known_breaks *kb)
+{
+	for (size_t i = 0; i < kb->n; i++)
+		kb_release_one(&kb->items[i]);
+	free(kb->items);
+	memset(kb, 0, sizeof(*kb));
+}
+
+static bool kb_machine_match(const struct pc_known_break *b,
+			     const struct pc_machine *m)
+{
+	if (b->has_max)
+		return pc_version_cmp(&m->version, &b->max) <= 0;
+	for (size_t i = 0; i < b->n_machines; i++) {
+		if (!strcmp(b->machines[i], m->name))
+			return true;
+		for (size_t j = 0; j < m->n_aliases; j++)
+			if (!strcmp(b->machines[i], m->aliases[j]))
+				return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ context */
+
+struct dir_ctx {
+	struct pc_check *c;
+	const struct pc_side *src, *dst;
+	const struct pc_vm *svm, *dvm;
+	struct pc_report *r;
+	char config[32];
+};
+
+static const struct pc_object *other_object(const struct pc_vm *vm,
+					    const struct pc_object *o)
+{
+	return o ? pc_vm_find_object(vm, o->id) : NULL;
+}
+
+/* The file a compat line for this side's machine goes to. */
+static const char *compat_file(const struct pc_side *s,
+			       const struct pc_machine *m)
+{
+	for (size_t i = 0; i < m->n_arrays; i++) {
+		if (!pc_str_starts_with(m->arrays[i], "hw_compat_"))
+			continue;
+		for (size_t j = 0; j < s->machines->n_arrays; j++)
+			if (!strcmp(s->machines->arrays[j]->name, m->arrays[i]))
+				return s->machines->arrays[j]->path;
+	}
+	if (m->n_arrays) {
+		for (size_t j = 0; j < s->machines->n_arrays; j++)
+			if (!strcmp(s->machines->arrays[j]->name, m->arrays[0]))
+				return s->machines->arrays[j]->path;
+	}
+	return NULL;
+}
+
+/*
+ * Fill why/fix from the properties named in 'deps' that differ between the
+ * two sides' objects.  Strings are appended to 'why' and 'fix' buffers; the
+ * compat line and override go to the out-params (caller frees).
+ */
+static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
+			 const struct pc_object *dobj, const char *deps,
+			 struct pc_strbuf *why, struct pc_strbuf *fix,
+			 char **fix_file, char **fix_line, char **fix_override)
+{
+	char *copy, *save = NULL, *name;
+
+	if (!deps || !so || !dobj)
+		return;
+	copy = pc_xstrdup(deps);
+	for (name = copy; name && *name; name = save) {
+		const struct pc_eprop *se, *de;
+		const struct pc_side *tree = NULL;
+		const char *treeval = NULL;
+
+		save = strchr(name, ' ');
+		if (save)
+			*save++ = '\0';
+		se = pc_object_prop(x->svm, so, name, NULL);
+		de = pc_object_prop(x->dvm, dobj, name, NULL);
+		if (!se || !de)
+			continue;
+		if (strstr(why->buf, name) && why->len &&
+		    strstr(fix->buf, name))
+			continue; /* named twice in one expression */
+		pc_strbuf_addf(why, "%ssource %s: %s; destination %s: %s",
+			       why->len ? "; " : "", x->src->label,
+			       se->source, x->dst->label, de->source);
+		if (se->val.text && de->val.text &&
+		    !strcmp(se->val.text, de->val.text))
+			continue;
+		/* which side can change: the tree (a plugin tree has editable
+		 * machine files), never a released build */
+		if (!x->dst->project) {
+			tree = x->dst;
+			treeval = se->val.text;
+		} else if (!x->src->project) {
+			tree = x->src;
+			treeval = de->val.text;
+		}
+		if (tree && !*fix_line) {
+			const struct pc_vm *tvm = tree == x->dst ? x->dvm : x->svm;
+			const char *file = compat_file(tree, tvm->machine);
+			const struct pc_eprop *te = tree == x->dst ? de : se;
+
+			if (file) {
+				*fix_file = pc_xstrdup(file);
+				*fix_line = pc_xasprintf("%s %s %s", te->owner->name,
+							 name, treeval);
+				pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
+					       fix->len ? "; " : "",
+					       te->owner->name, name, treeval,
+					       tvm->machine->name, tree->label);
+			} else {
+				pc_strbuf_addf(fix, "%s%s is the newest machine type and has no compat array: pin %s.%s=%s by other means",
+					       fix->len ? "; " : "",
+					       tvm->machine->name, te->owner->name,
+					       name, treeval);
+			}
+		}
+		if (!de->absent && !*fix_override) {
+			*fix_override = pc_xasprintf("--dst-global %s.%s=%s",
+						     de->owner->name, name,
+						     se->val.text);
+			if (!tree)
+				pc_strbuf_addf(fix, "%sstart the destination with %s.%s=%s",
+					       fix->len ? "; " : "",
+					       de->owner->name, name, se->val.text);
+		} else if (de->absent && !tree) {
+			pc_strbuf_addf(fix, "%sno override can fix this: '%s' does not exist in %s and %s is a released build; acknowledge it as a known break",
+				       fix->len ? "; " : "", name, x->dst->label,
+				       x->src->label);
+		}
+	}
+	free(copy);
+}
+
+static bool known_match(struct dir_ctx *x, const struct pc_object *o,
+			struct pc_finding *f)
+{
+	const struct pc_rule_info *ri = pc_rule_info(f->rule);
+
+	if (!x->c->known || !o)
+		return false;
+	for (size_t i = 0; i < x->c->known->n; i++) {
+		struct pc_known_break *b = &x->c->known->items[i];
+
+		if (strcmp(b->rule, ri->id) || !pc_type_is_a(o->type, b->device))
+			continue;
+		if (b->path && (!f->path || !strstr(f->path, b->path)))
+			continue;
+		if (!kb_machine_match(b, x->svm->machine))
+			continue;
+		if (strcmp(b->release, x->src->label) &&
+		    strcmp(b->release, x->dst->label))
+			continue;
+		b->matched++;
+		f->known = true;
+		f->known_reason = b->mitigation
+			? pc_xasprintf("%s (%s); mitigation: %s", b->reason,
+				       b->origin, b->mitigation)
+			: pc_xasprintf("%s (%s)", b->reason, b->origin);
+		return true;
+	}
+	return false;
+}
+
+/* Add a finding about object 'o' (source side), explaining 'deps'. */
+static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
+		const struct pc_object *so, const struct pc_object *dobj,
+		const char *device, const char *path, const char *sv,
+		const char *dv, const char *why0, const char *deps,
+		const char *fix0)
+{
+	struct pc_finding f;
+	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
+	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
+
+	memset(&f, 0, sizeof(f));
+	if (why0)
+		pc_strbuf_addstr(&why, why0);
+	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
+		     &fix_override);
+	if (fix0 && !fix.len)
+		pc_strbuf_addstr(&fix, fix0);
+	f.rule = rule;
+	f.severity = sev;
+	f.machine = x->svm->machine->name;
+	f.src = x->src->label;
+	f.dst = x->dst->label;
+	f.config = x->config;
+	f.device = device;
+	f.path = path;
+	f.src_value = sv;
+	f.dst_value = dv;
+	f.why = why.len ? why.buf : NULL;
+	f.fix = fix.len ? fix.buf : NULL;
+	f.fix_file = fix_file;
+	f.fix_line = fix_line;
+	f.fix_override = fix_override;
+	f.chain_hop = x->c->hop;
+	known_match(x, so ? so : dobj, &f);
+	pc_report_add(x->r, &f);
+	free((char *)(uintptr_t)f.known_reason);
+	pc_strbuf_release(&why);
+	pc_strbuf_release(&fix);
+	free(fix_file);
+	free(fix_line);
+	free(fix_override);
+}
+
+/* ------------------------------------------------------------ layouts */
+
+static const struct pc_rnode *find_node(const struct pc_rdesc *d,
+					const char *name, size_t *idx)
+{
+	for (size_t i = 0; i < d->n_nodes; i++)
+		if (!strcmp(d->nodes[i].name, name)) {
+			if (idx)
+				*idx = i;
+			return &d->nodes[i];
+		}
+	return NULL;
+}
+
+static char *node_shape(const struct pc_rnode *n)
+{
+	if (n->kind == PC_FIELD_STRUCT)
+		return pc_xasprintf("struct %s x%u",
+				    n->desc ? n->desc->name : "?", n->count);
+	if (n->count_field)
+		return pc_xasprintf("%s[%s <= %u] (%u bytes each)",
+				    pc_field_kind_name(n->kind), n->count_field,
+				    n->count_max, n->size);
+	if (n->count != 1)
+		return pc_xasprintf("%s[%u] (%u bytes each)",
+				    pc_field_kind_name(n->kind), n->count, n->size);
+	return pc_xasprintf("%s (%u bytes)", pc_field_kind_name(n->kind), n->size);
+}
+
+static bool same_shape(const struct pc_rnode *a, const struct pc_rnode *b)
+{
+	return a->kind == b->kind && a->size == b->size &&
+	       a->count == b->count && !a->desc == !b->desc &&
+	       (!a->count_field) == (!b->count_field);
+}
+
+struct sec_ctx {
+	struct dir_ctx *x;
+	const struct pc_object *so, *dobj;
+	const char *device;
+};
+
+static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd, const char *path,
+			 int incoming_version, int depth);
+
+static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
+			 const struct pc_rnode *b, const char *path, int depth)
+{
+	struct dir_ctx *x = s->x;
+
+	if (a->kind != b->kind) {
+		char *sa = node_shape(a), *sb = node_shape(b);
+		bool same_size = a->size == b->size && a->kind != PC_FIELD_STRUCT &&
+				 b->kind != PC_FIELD_STRUCT;
+
+		add(x, PC_R_FIELD_TYPE,
+		    same_size ? PC_SEV_REVIEW : PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+		    s->device, path, sa, sb,
+		    same_size ? "same size on the wire, but the value is read as another type"
+			      : "the destination reads another element type",
+		    NULL, "keep the field's type, or add a new field under a new section version");
+		free(sa);
+		free(sb);
+		return;
+	}
+	if (a->size != b->size && a->kind != PC_FIELD_STRUCT) {
+		char *sa = pc_xasprintf("%u bytes", a->size);
+		char *sb = pc_xasprintf("%u bytes", b->size);
+
+		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+		    s->device, path, sa, sb,
+		    "the destination reads a different number of bytes per element",
+		    NULL, "keep the size; send a resized field under a new version or in a subsection");
+		free(sa);
+		free(sb);
+	}
+	if (a->count != b->count || (a->count_field && b->count_field &&
+				     a->count_max > b->count_max)) {
+		char *sa = pc_xasprintf("%u", a->count_field ? a->count_max : a->count);
+		char *sb = pc_xasprintf("%u", b->count_field ? b->count_max : b->count);
+		struct pc_strbuf w = PC_STRBUF_INIT;
+		struct pc_strbuf deps = PC_STRBUF_INIT;
+
+		if (a->why)
+			pc_strbuf_addf(&w, "source: %s", a->why);
+		if (b->why)
+			pc_strbuf_addf(&w, "%sdestination: %s", w.len ? "; " : "",
+				       b->why);
+		if (!w.len)
+			pc_strbuf_addstr(&w, a->count_field
+				? "the destination accepts fewer elements than the source may send"
+				: "the element count differs");
+		if (a->deps)
+			pc_strbuf_addstr(&deps, a->deps);
+		if (b->deps)
+			pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "", b->deps);
+		add(x, PC_R_FIELD_COUNT, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+		    s->device, path, sa, sb, w.buf, deps.len ? deps.buf : NULL,
+		    "make both sides use the same element count for this machine type");
+		pc_strbuf_release(&w);
+		pc_strbuf_release(&deps);
+		free(sa);
+		free(sb);
+	}
+	if (a->desc && b->desc)
+		compare_desc(s, a->desc, b->desc, path, -1, depth + 1);
+}
+
+static char *join_path(const char *a, const char *b)
+{
+	return *a ? pc_xasprintf("%s.%s", a, b) : pc_xstrdup(b);
+}
+
+static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
+				   const struct pc_rnode *n, const char *path,
+				   bool on_source)
+{
+	char *shape = node_shape(n);
+	char *p = join_path(path, n->name);
+	const char *why = rule == PC_R_FIELD_ADDED
+		? "the source sends this field; the destination's layout has no place for it"
+		: "the destination expects this field; the source does not send it";
+	struct pc_strbuf w = PC_STRBUF_INIT;
+
+	pc_strbuf_addstr(&w, why);
+	if (n->why)
+		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
+			       n->why);
+	add(s->x, rule, PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
+	    on_source ? shape : NULL, on_source ? NULL : shape, w.buf, n->deps,
+	    "gate the field with a version bump (field version) or a condition, or send it in a subsection with needed()");
+	pc_strbuf_release(&w);
+	free(shape);
+	free(p);
+}
+
+static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd, const char *path,
+			 int incoming_version, int depth)
+{
+	struct dir_ctx *x = s->x;
+	size_t ns = sd->n_nodes, nd = dd->n_nodes;
+	bool *dmatched, *smatched, *dvisible;
+	size_t *s_in_d;
+
+	if (depth > 32)
+		return;
+	dmatched = pc_xcalloc(nd + 1, sizeof(bool));
+	smatched = pc_xcalloc(ns + 1, sizeof(bool));
+	dvisible = pc_xcalloc(nd + 1, sizeof(bool));
+	s_in_d = pc_xcalloc(ns + 1, sizeof(size_t));
+	/* the destination loads a field only when its version gate is at
+	 * most the incoming section version (nested versions are local) */
+	for (size_t j = 0; j < nd; j++)
+		dvisible[j] = incoming_version < 0 ||
+			      dd->nodes[j].version <= incoming_version;
+	for (size_t i = 0; i < ns; i++) {
+		size_t j;
+
+		if (find_node(dd, sd->nodes[i].name, &j) && dvisible[j]) {
+			smatched[i] = dmatched[j] = true;
+			s_in_d[i] = j;
+		}
+	}
+	/* renames: unmatched fields at the same rank with the same shape */
+	{
+		size_t i = 0, j = 0;
+
+		for (;;) {
+			while (i < ns && smatched[i])
+				i++;
+			while (j < nd && (dmatched[j] || !dvisible[j]))
+				j++;
+			if (i >= ns || j >= nd)
+				break;
+			if (same_shape(&sd->nodes[i], &dd->nodes[j]) ||
+			    (sd->nodes[i].kind == PC_FIELD_UNUSED &&
+			     dd->nodes[j].kind != PC_FIELD_STRUCT &&
+			     sd->nodes[i].size * sd->nodes[i].count ==
+				     dd->nodes[j].size * dd->nodes[j].count) ||
+			    (dd->nodes[j].kind == PC_FIELD_UNUSED &&
+			     sd->nodes[i].kind != PC_FIELD_STRUCT &&
+			     sd->nodes[i].size * sd->nodes[i].count ==
+				     dd->nodes[j].size * dd->nodes[j].count)) {
+				bool padding = sd->nodes[i].kind == PC_FIELD_UNUSED ||
+					       dd->nodes[j].kind == PC_FIELD_UNUSED;
+				char *p = join_path(path, sd->nodes[i].name);
+
+				smatched[i] = dmatched[j] = true;
+				s_in_d[i] = j;
+				if (!padding)
+					add(x, PC_R_FIELD_RENAMED, PC_SEV_REVIEW, s->so,
+					    s->dobj, s->device, p, sd->nodes[i].name,
+					    dd->nodes[j].name,
+					    "field names are not on the wire; the shape is the same",
+					    NULL, "if the meaning changed, this is a break: bump the version");
+				free(p);
+			}
+			i++;
+			j++;
+		}
+	}
+	for (size_t i = 0; i < ns; i++)
+		if (!smatched[i])
+			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
+					       path, true);
+	for (size_t j = 0; j < nd; j++)
+		if (dvisible[j] && !dmatched[j])
+			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
+					       path, false);
+	/* order: the matched fields must appear in the same order */
+	{
+		size_t last = 0;
+		bool first = true;
+
+		for (size_t i = 0; i < ns; i++) {
+			if (!smatched[i])
+				continue;
+			if (!first && s_in_d[i] < last) {
+				char *p = join_path(path, sd->nodes[i].name);
+				char *sv = pc_xasprintf("position %zu", i + 1);
+				char *dv = pc_xasprintf("position %zu", s_in_d[i] + 1);
+
+				add(x, PC_R_FIELD_REORDERED, PC_SEV_INCOMPATIBLE,
+				    s->so, s->dobj, s->device, p, sv, dv,
+				    "the stream carries no field names: a moved field is read into another field",
+				    NULL, "restore the field order");
+				free(p);
+				free(sv);
+				free(dv);
+			}
+			if (first || s_in_d[i] > last)
+				last = s_in_d[i];
+			first = false;
+		}
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (smatched[i]) {
+			const struct pc_rnode *a = &sd->nodes[i];
+			const struct pc_rnode *b = &dd->nodes[s_in_d[i]];
+			char *p = join_path(path, a->name);
+
+			if (!(a->kind == PC_FIELD_UNUSED || b->kind == PC_FIELD_UNUSED) ||
+			    a->kind == b->kind)
+				compare_node(s, a, b, p, depth);
+			free(p);
+		}
+	}
+	/* subsections the source may send */
+	for (size_t i = 0; i < sd->n_subs; i++) {
+		const struct pc_rsub *ss = &sd->subs[i];
+		const struct pc_rsub *ds = NULL;
+		char *p;
+
+		if (ss->send == PC_SEND_NEVER)
+			continue;
+		for (size_t j = 0; j < dd->n_subs; j++)
+			if (!strcmp(dd->subs[j].desc->name, ss->desc->name))
+				ds = &dd->subs[j];
+		p = join_path(path, ss->desc->name);
+		if (!ds) {
+			add(x, PC_R_SUBSECTION_UNKNOWN,
+			    ss->send == PC_SEND_ALWAYS ? PC_SEV_INCOMPATIBLE : PC_SEV_REVIEW,
+			    s->so, s->dobj, s->device, p,
+			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when needed at runtime",
+			    NULL, ss->why, ss->deps,
+			    "make the subsection's needed() false for this machine type (a compat property)");
+		} else {
+			if (ss->desc->version_id > ds->desc->version_id ||
+			    ss->desc->version_id < ds->desc->min_version_id) {
+				char *sv = pc_xasprintf("version %d", ss->desc->version_id);
+				char *dv = pc_xasprintf("loads %d..%d",
+							ds->desc->min_version_id,
+							ds->desc->version_id);
+
+				add(x, ss->desc->version_id > ds->desc->version_id
+					       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
+				    PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
+				    sv, dv, "subsection version outside what the destination loads",
+				    NULL, "keep the subsection version, or raise the destination's range");
+				free(sv);
+				free(dv);
+			}
+			compare_desc(s, ss->desc, ds->desc, p,
+				     ss->desc->version_id, depth + 1);
+		}
+		free(p);
+	}
+	/* invariants the destination verifies */
+	for (size_t j = 0; j < dd->n_invs; j++) {
+		const struct pc_rinv *di = &dd->invs[j];
+		const struct pc_rinv *si = NULL;
+		uint64_t sval, diff;
+
+		for (size_t i = 0; i < sd->n_invs; i++)
+			if (!strcmp(sd->invs[i].name, di->name))
+				si = &sd->invs[i];
+		sval = si ? si->value : 0;
+		diff = (sval ^ di->value) & di->romask;
+		if (diff) {
+			char *p = pc_xasprintf("%s%s%s (%s+0x%x)", path, *path ? "." : "",
+					       di->name, di->field, di->offset);
+			char *sv = pc_xasprintf("0x%0*llx", (int)di->size * 2,
+						(unsigned long long)sval);
+			char *dv = pc_xasprintf("0x%0*llx (read-only mask 0x%0*llx, differing bits 0x%0*llx)",
+						(int)di->size * 2,
+						(unsigned long long)di->value,
+						(int)di->size * 2,
+						(unsigned long long)di->romask,
+						(int)di->size * 2,
+						(unsigned long long)diff);
+			char *why = pc_xasprintf("the destination compares the incoming value with its own on its read-only bits and refuses the load; source %s; destination %s",
+						 si ? si->why : "does not set it (0)",
+						 di->why);
+			struct pc_strbuf deps = PC_STRBUF_INIT;
+
+			if (si && si->deps)
+				pc_strbuf_addstr(&deps, si->deps);
+			if (di->deps)
+				pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "",
+					       di->deps);
+			add(x, PC_R_INVARIANT, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+			    s->device, p, sv, dv, why, deps.len ? deps.buf : NULL,
+			    "make both sides configure the register the same way for this machine type");
+			pc_strbuf_release(&deps);
+			free(p);
+			free(sv);
+			free(dv);
+			free(why);
+		}
+	}
+	free(dmatched);
+	free(smatched);
+	free(dvisible);
+	free(s_in_d);
+}
+
+/* ------------------------------------------------------------ one direction */
+
+static void compare_sections(struct dir_ctx *x)
+{
+	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
+
+	for (size_t i = 0; i < svm->n_sections; i++) {
+		const struct pc_rsection *ss = &svm->sections[i];
+		const struct pc_rsection *ds = NULL;
+		struct sec_ctx sc;
+
+		for (size_t j = 0; j < dvm->n_sections; j++)
+			if (!strcmp(dvm->sections[j].instance, ss->instance) &&
+			    !strcmp(dvm->sections[j].name, ss->name))
+				ds = &dvm->sections[j];
+		sc.x = x;
+		sc.so = ss->obj;
+		sc.dobj = other_object(dvm, ss->obj);
+		sc.device = ss->instance;
+		x->c->sections_compared++;
+		if (!ds) {
+			char *why = sc.dobj
+				? pc_xasprintf("'%s' exists on both sides but has no section '%s' on the destination",
+					       ss->instance, ss->name)
+				: pc_xasprintf("the destination has no device '%s' (type %s)",
+					       ss->instance, ss->obj->type->name);
+
+			add(x, PC_R_SECTION_MISSING, PC_SEV_INCOMPATIBLE, sc.so, sc.dobj,
+			    sc.device, ss->name, "sent", NULL, why, NULL,
+			    sc.dobj ? "keep the section name" :
+			    "load the plugin that provides this device on the destination, or remove it from the VM configuration");
+			free(why);
+			continue;
+		}
+		/* identical resolved layouts: nothing to compare */
+		if (ss->fingerprint == ds->fingerprint)
+			continue;
+		if (ss->desc->version_id > ds->desc->version_id ||
+		    ss->desc->version_id < ds->desc->min_version_id) {
+			char *sv = pc_xasprintf("version %d", ss->desc->version_id);
+			char *dv = pc_xasprintf("loads %d..%d", ds->desc->min_version_id,
+						ds->desc->version_id);
+
+			add(x, ss->desc->version_id > ds->desc->version_id
+				       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
+			    PC_SEV_INCOMPATIBLE, sc.so, sc.dobj, sc.device, ss->name,
+			    sv, dv, "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
+			    NULL, ss->desc->version_id > ds->desc->version_id
+				? "send the old version for this machine type (gate the new fields with a compat property)"
+				: "do not raise minimum_version_id while releases that send the old version are supported");
+			free(sv);
+			free(dv);
+		}
+		compare_desc(&sc, ss->desc, ds->desc, "", ss->desc->version_id, 0);
+	}
+	for (size_t j = 0; j < dvm->n_sections; j++) {
+		const struct pc_rsection *ds = &dvm->sections[j];
+		bool found = false;
+
+		for (size_t i = 0; i < svm->n_sections && !found; i++)
+			found = !strcmp(svm->sections[i].instance, ds->instance) &&
+				!strcmp(svm->sections[i].name, ds->name);
+		if (!found) {
+			const struct pc_object *so = other_object(svm, ds->obj);
+			char *why = so
+				? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
+					       ds->instance, ds->name)
+				: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
+					       ds->instance, ds->obj->type->name);
+
+			add(x, PC_R_SECTION_UNSENT, PC_SEV_INCOMPATIBLE, so, ds->obj,
+			    ds->instance, ds->name, NULL, "expected", why, NULL,
+			    "use the same VM configuration on both sides");
+			free(why);
+		}
+	}
+}
+
+static void compare_props(struct dir_ctx *x)
+{
+	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
+
+	for (size_t i = 0; i < svm->n_objs; i++) {
+		const struct pc_object *so = &svm->objs[i];
+		const struct pc_object *dobj = other_object(dvm, so);
+
+		if (!dobj)
+			continue;
+		for (size_t k = 0; k < so->n_props; k++) {
+			const struct pc_eprop *se = &so->props[k];
+			const struct pc_eprop *de = NULL;
+
+			for (size_t m = 0; m < dobj->n_props; m++)
+				if (!strcmp(dobj->props[m].prop->name, se->prop->name))
+					de = &dobj->props[m];
+			x->c->props_compared++;
+			if (!de) {
+				char *p = pc_xasprintf("%s.%s", so->type->name,
+						       se->prop->name);
+
+				add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, so->id,
+				    p, se->val.text, NULL,
+				    "the destination's type does not declare this property",
+				    NULL, NULL);
+				free(p);
+				continue;
+			}
+			if (!se->prop->guest_visible && !de->prop->guest_visible)
+				continue;
+			if (se->val.text && de->val.text &&
+			    !strcmp(se->val.text, de->val.text))
+				continue;
+			{
+				char *p = pc_xasprintf("%s.%s", se->owner->name,
+						       se->prop->name);
+
+				add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
+				    so->id, p, se->val.text, de->val.text,
+				    "the guest saw the source's value; the destination would present another",
+				    se->prop->name, NULL);
+				free(p);
+			}
+		}
+	}
+}
+
+size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max)
+{
+	int cand[4] = { 1, 2, 4, m->max_cpus > 0 ? m->max_cpus : 4 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < 4 && n < max; i++) {
+		bool dup = false;
+
+		if (cand[i] < 1 || (m->max_cpus > 0 && cand[i] > m->max_cpus))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == cand[i];
+		if (!dup)
+			out[n++] = cand[i];
+	}
+	return n;
+}
+
+/* Same finding under several configurations: keep the first, name all. */
+static void merge_configs(struct pc_report *all, const struct pc_report *one)
+{
+	for (size_t i = 0; i < one->n; i++) {
+		const struct pc_finding *f = &one->items[i];
+		struct pc_finding *same = NULL;
+
+		for (size_t j = 0; j < all->n && !same; j++) {
+			struct pc_finding *g = &all->items[j];
+
+			if (g->rule == f->rule && !strcmp(g->src, f->src) &&
+			    !strcmp(g->dst, f->dst) &&
+			    !strcmp(g->device ? g->device : "", f->device ? f->device : "") &&
+			    !strcmp(g->path ? g->path : "", f->path ? f->path : "") &&
+			    !strcmp(g->machine ? g->machine : "", f->machine ? f->machine : "") &&
+			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : ""))
+				same = g;
+		}
+		if (same) {
+			char *c = pc_xasprintf("%s, %s", same->config, f->config);
+
+			free((char *)(uintptr_t)same->config);
+			same->config = c;
+		} else {
+			pc_report_add(all, f);
+		}
+	}
+}
+
+int pc_check_direction(struct pc_check *c, const struct pc_side *src,
+		       const struct pc_side *dst, struct pc_report *r,
+		       struct pc_err *err)
+{
+	const struct pc_machine *ms, *md;
+	int smps[8];
+	size_t n;
+
+	ms = pc_machine_find(src->machines, c->machine);
+	md = pc_machine_find(dst->machines, c->machine);
+	if (ms && !pc_side_knows_machine(src, ms))
+		ms = NULL;
+	if (md && !pc_side_knows_machine(dst, md))
+		md = NULL;
+	if (!ms || !md) {
+		const struct pc_side *s = !ms ? src : dst;
+
+		return pc_err_set(err, "%s does not know machine type '%s': a migration with it cannot start (%s)",
+				  s->label, c->machine,
+				  s->origin ? s->origin : "no such machine type");
+	}
+	if (strcmp(ms->name, md->name))
+		return pc_err_set(err, "machine type '%s' is '%s' on %s but '%s' on %s: both sides must run the same machine type",
+				  c->machine, ms->name, src->label, md->name,
+				  dst->label);
+	if (c->n_smps) {
+		n = c->n_smps;
+		memcpy(smps, c->smps, n * sizeof(int));
+	} else {
+		n = pc_check_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
+	}
+	if (c->known)
+		for (size_t i = 0; i < c->known->n; i++) {
+			struct pc_known_break *b = &c->known->items[i];
+
+			if (kb_machine_match(b, ms) &&
+			    (!strcmp(b->release, src->label) ||
+			     !strcmp(b->release, dst->label)))
+				b->applicable = true;
+		}
+	for (size_t k = 0; k < n; k++) {
+		struct pc_vm svm, dvm;
+		struct pc_report one;
+		struct dir_ctx x;
+
+		if (pc_vm_build(src, ms, smps[k], &svm, err))
+			return -1;
+		if (pc_vm_build(dst, md, smps[k], &dvm, err)) {
+			pc_vm_release(&svm);
+			return -1;
+		}
+		if (pc_vm_resolve(&svm, err) || pc_vm_resolve(&dvm, err)) {
+			pc_vm_release(&svm);
+			pc_vm_release(&dvm);
+			return -1;
+		}
+		pc_report_init(&one);
+		memset(&x, 0, sizeof(x));
+		x.c = c;
+		x.src = src;
+		x.dst = dst;
+		x.svm = &svm;
+		x.dvm = &dvm;
+		x.r = &one;
+		snprintf(x.config, sizeof(x.config), "smp=%d", smps[k]);
+		compare_sections(&x);
+		compare_props(&x);
+		merge_configs(r, &one);
+		pc_report_release(&one);
+		pc_vm_release(&svm);
+		pc_vm_release(&dvm);
+	}
+	return 0;
+}
+
+int pc_check_pair(struct pc_check *c, const struct pc_side *a,
+		  const struct pc_side *b, struct pc_report *r,
+		  struct pc_err *err)
+{
+	if (pc_check_direction(c, a, b, r, err))
+		return -1;
+	if (a == b)
+		return 0;
+	return pc_check_direction(c, b, a, r, err);
+}
+
+int pc_suggest_overrides(struct pc_check *c, const struct pc_side *src,
+			 const struct pc_side *dst, struct pc_override **out,
+			 size_t *n_out, struct pc_err *err)
+{
+	struct pc_side trial = *dst;
+	int result = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	/* a shallow copy that owns only its own overrides list */
+	trial.own_reg = trial.own_machines = false;
+	trial.overrides = NULL;
+	trial.n_overrides = 0;
+	trial.label = dst->label;
+	for (size_t i = 0; i < dst->n_overrides; i++)
+		pc_side_add_override(&trial, &dst->overrides[i]);
+	for (int round = 0; round < 16; round++) {
+		struct pc_report r;
+		bool added = false;
+
+		pc_report_init(&r);
+		if (pc_check_direction(c, src, &trial, &r, err)) {
+			pc_report_release(&r);
+			result = -1;
+			break;
+		}
+		if (!pc_report_fails(&r)) {
+			pc_report_release(&r);
+			result = 1;
+			break;
+		}
+		for (size_t i = 0; i < r.n; i++) {
+			const struct pc_finding *f = &r.items[i];
+			struct pc_override ov;
+			bool dup = false;
+
+			if (f->known || f->severity < PC_SEV_INCOMPATIBLE ||
+			    !f->fix_override)
+				continue;
+			if (pc_override_parse(f->fix_override + strlen("--dst-global "),
+					      false, "suggested", &ov, NULL))
+				continue;
+			for (size_t j = 0; j < *n_out; j++)
+				dup |= !strcmp((*out)[j].target, ov.target) &&
+				       !strcmp((*out)[j].prop, ov.prop);
+			if (dup) {
+				pc_override_release(&ov);
+				continue;
+			}
+			pc_side_add_override(&trial, &ov);
+			*out = pc_xrealloc(*out, (*n_out + 1) * sizeof(**out));
+			(*out)[(*n_out)++] = ov;
+			added = true;
+		}
+		pc_report_release(&r);
+		if (!added)
+			break;
+	}
+	for (size_t i = 0; i < trial.n_overrides; i++)
+		pc_override_release(&trial.overrides[i]);
+	free(trial.overrides);
+	return result;
+}

@@ -1,0 +1,91 @@
+/*
+ * check.h - the migration-ABI check: is everything side A sends loadable by
+ * side B under machine type M, and do B's invariants hold on A's values?
+ * Both directions, every configuration that matters, every finding.
+ *
+ * Rules and their IDs are in finding.h; Documentation/rules.md explains
+ * each one with an example and its fix.
+ */
+#ifndef PC_CHECK_H
+#define PC_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+#include "machine.h"
+#include "resolve.h"
+#include "util.h"
+
+/* An acknowledged break (abi/known-breaks, Documentation/baselines.md). */
+struct pc_known_break {
+	char *rule;       /* "PC401" */
+	char *device;     /* type name, matched like a compat driver */
+	char *path;       /* substring of the finding path, or NULL */
+	bool has_max;     /* machines=..V : every machine type up to V */
+	struct pc_version max;
+	char **machines;  /* or an explicit list */
+	size_t n_machines;
+	char *release;    /* the release whose pairs break (either side) */
+	char *reason;
+	char *mitigation;
+	char *origin;     /* file:line */
+	size_t matched;   /* findings it acknowledged in this run */
+	bool applicable;  /* a checked pair and machine fell in its scope */
+};
+
+struct pc_known_breaks {
+	struct pc_known_break *items;
+	size_t n, alloc;
+};
+
+int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
+			 struct pc_err *err);
+void pc_known_breaks_release(struct pc_known_breaks *kb);
+
+struct pc_check {
+	const char *machine;         /* requested name (alias allowed) */
+	int smps[8];                 /* configurations; n_smps == 0: default set */
+	size_t n_smps;
+	struct pc_known_breaks *known; /* may be NULL */
+	const char *hop;             /* chain hop label for findings, or NULL */
+	/* statistics of the last run, for the summary */
+	size_t sections_compared;
+	size_t props_compared;
+};
+
+/*
+ * The vCPU counts that matter for machine 'm': 1, 2, 4 and the machine's
+ * maximum (derived defaults such as num-queues = smp change the layout),
+ * limited to [1, max].  Returns how many were written.
+ */
+size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max);
+
+/*
+ * Check src -> dst for c->machine over c's configurations.  Findings go to
+ * 'r' (merged across configurations, naming the one that shows each).
+ * Returns 0, or -1 on input errors (unknown machine on both sides, a compat
+ * entry naming a missing property, ...).  A side that does not know the
+ * machine type gives a PC601 finding, as QEMU refuses to start.
+ */
+int pc_check_direction(struct pc_check *c, const struct pc_side *src,
+		       const struct pc_side *dst, struct pc_report *r,
+		       struct pc_err *err);
+
+/* Both directions. */
+int pc_check_pair(struct pc_check *c, const struct pc_side *a,
+		  const struct pc_side *b, struct pc_report *r,
+		  struct pc_err *err);
+
+/*
+ * Overrides that let 'dst' accept 'src': repeatedly check, take the
+ * destination overrides the findings name, apply them to a copy of dst,
+ * until the pair passes or nothing new is suggested.  'out' receives the
+ * overrides (caller releases each and frees the array); returns 1 when the
+ * pair passes with them, 0 when it still fails, -1 on error.
+ */
+int pc_suggest_overrides(struct pc_check *c, const struct pc_side *src,
+			 const struct pc_side *dst, struct pc_override **out,
+			 size_t *n_out, struct pc_err *err);
+
+#endif /* PC_CHECK_H */

@@ -1,0 +1,715 @@
+/*
+ * cmd-check.c - `plugcheck check` (and the main job, `plugcheck --machine M`):
+ * the tree against every recorded release, one pair, the release matrix,
+ * or a chain of migrations.  Documentation/plugcheck.1, "check".
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "cmd.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+#define MAX_CHAIN 16
+
+static void check_help(FILE *f)
+{
+	fputs("usage: plugcheck check --machine M [OPTIONS]\n"
+	      "       plugcheck --machine M            (the main job)\n\n"
+	      "Without --from/--to/--chain/--matrix: the tree against every recorded\n"
+	      "release that knows M, in both directions.\n\n"
+	      "  --machine M          machine type (name or alias: pc-5.1, q35, pc)\n"
+	      "  --from A --to B      one pair; each side is 'tree', a recorded release\n"
+	      "                       (5.1), a baseline .json or a plugin directory;\n"
+	      "                       a missing side defaults to the tree\n"
+	      "  --matrix             every ordered pair of recorded releases (and the\n"
+	      "                       tree) that know M, printed as a table\n"
+	      "  --chain A,B,C        a migration path A -> B -> C\n"
+	      "  --smp N              check only N vCPUs (default: 1, 2, 4 and the maximum)\n"
+	      "  --src-global T.P=V   start the source with -global T.P=V (repeatable)\n"
+	      "  --dst-global T.P=V   start the destination with -global T.P=V\n"
+	      "  --src-host FILE      the source's host capabilities (Documentation/host-caps.md)\n"
+	      "  --dst-host FILE      the destination's host capabilities\n"
+	      "  --hop-global N:T.P=V chain: start side N (1-based) with -global T.P=V\n"
+	      "  --hop-host N:FILE    chain: host capabilities of side N\n"
+	      "  --carry              chain: every override a destination was started\n"
+	      "                       with stays pinned on every later destination\n", f);
+}
+
+struct opts {
+	const char *machine;
+	const char *from, *to, *chain;
+	bool matrix, carry;
+	int smp;
+	const char **src_globals, **dst_globals, **hop_globals, **hop_hosts;
+	size_t n_src, n_dst, n_hopg, n_hoph;
+	const char *src_host, *dst_host;
+};
+
+static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->src_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->dst_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->hop_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->hop_hosts = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		const char *eq = strchr(a, '=');
+		char name[64];
+
+		if (a[0] != '-' || a[1] != '-') {
+			pc_cli_error(cli, "check: unexpected argument '%s'", a);
+			return -1;
+		}
+		if (eq && (size_t)(eq - a) < sizeof(name)) {
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = '\0';
+			val = eq + 1;
+		} else {
+			snprintf(name, sizeof(name), "%s", a);
+		}
+		if (!strcmp(name, "--matrix")) {
+			o->matrix = true;
+			continue;
+		}
+		if (!strcmp(name, "--carry")) {
+			o->carry = true;
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc) {
+				pc_cli_error(cli, "check: option '%s' needs a value", name);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		if (!strcmp(name, "--machine"))
+			o->machine = val;
+		else if (!strcmp(name, "--from"))
+			o->from = val;
+		else if (!strcmp(name, "--to"))
+			o->to = val;
+		else if (!strcmp(name, "--chain"))
+			o->chain = val;
+		else if (!strcmp(name, "--smp")) {
+			if (pc_cli_int(cli, "--smp", val, 1, 1 << 16, &o->smp))
+				return -1;
+		} else if (!strcmp(name, "--src-global"))
+			o->src_globals[o->n_src++] = val;
+		else if (!strcmp(name, "--dst-global"))
+			o->dst_globals[o->n_dst++] = val;
+		else if (!strcmp(name, "--hop-global"))
+			o->hop_globals[o->n_hopg++] = val;
+		else if (!strcmp(name, "--hop-host"))
+			o->hop_hosts[o->n_hoph++] = val;
+		else if (!strcmp(name, "--src-host"))
+			o->src_host = val;
+		else if (!strcmp(name, "--dst-host"))
+			o->dst_host = val;
+		else {
+			pc_cli_error(cli, "check: unknown option '%s' (see plugcheck check --help)",
+				     name);
+			return -1;
+		}
+	}
+	if (!o->machine) {
+		pc_cli_error(cli, "check: --machine is required (see plugcheck list-machines)");
+		return -1;
+	}
+	if (o->chain && (o->from || o->to || o->matrix)) {
+		pc_cli_error(cli, "check: --chain excludes --from, --to and --matrix");
+		return -1;
+	}
+	if (o->matrix && (o->from || o->to)) {
+		pc_cli_error(cli, "check: --matrix excludes --from and --to");
+		return -1;
+	}
+	if ((o->n_hopg || o->n_hoph || o->carry) && !o->chain) {
+		pc_cli_error(cli, "check: --hop-global, --hop-host and --carry need --chain");
+		return -1;
+	}
+	return 0;
+}
+
+static void free_opts(struct opts *o)
+{
+	free(o->src_globals);
+	free(o->dst_globals);
+	free(o->hop_globals);
+	free(o->hop_hosts);
+}
+
+static int add_globals(struct pc_cli *cli, struct pc_side *s,
+		       const char **g, size_t n, const char *origin)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pc_override ov;
+		struct pc_err err = { 0 };
+
+		if (pc_override_parse(g[i], false, origin, &ov, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			return -1;
+		}
+		pc_side_add_override(s, &ov);
+		pc_override_release(&ov);
+	}
+	return 0;
+}
+
+/* Is machine M known to this side?  (Releases newer than M's version.) */
+static bool side_knows(const struct pc_side *s, const char *machine)
+{
+	const struct pc_machine *m = pc_machine_find(s->machines, machine);
+
+	return m && pc_side_knows_machine(s, m);
+}
+
+struct pair_result {
+	const char *src, *dst;
+	size_t incompatible, known, review;
+	bool error;
+};
+
+static void count_pair(const struct pc_report *r, size_t from,
+		       struct pair_result *pr)
+{
+	for (size_t i = from; i < r->n; i++) {
+		const struct pc_finding *f = &r->items[i];
+
+		if (f->known)
+			pr->known++;
+		else if (f->severity == PC_SEV_INCOMPATIBLE)
+			pr->incompatible++;
+		else if (f->severity == PC_SEV_REVIEW)
+			pr->review++;
+	}
+}
+
+static const char *verdict(const struct pair_result *pr)
+{
+	if (pr->error)
+		return "error";
+	if (pr->incompatible)
+		return "incompatible";
+	return "compatible";
+}
+
+static json_t *pairs_json(const struct pair_result *prs, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "source", json_string(prs[i].src));
+		json_object_set_new(o, "destination", json_string(prs[i].dst));
+		json_object_set_new(o, "verdict", json_string(verdict(&prs[i])));
+		json_object_set_new(o, "incompatible", json_integer((json_int_t)prs[i].incompatible));
+		json_object_set_new(o, "known_breaks", json_integer((json_int_t)prs[i].known));
+		json_object_set_new(o, "needs_review", json_integer((json_int_t)prs[i].review));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pair_result *p = &prs[i];
+
+		fprintf(cli->out, "  %-8s -> %-8s %s", p->src, p->dst, verdict(p));
+		if (p->incompatible)
+			fprintf(cli->out, " (%zu finding%s)", p->incompatible,
+				p->incompatible == 1 ? "" : "s");
+		if (p->known)
+			fprintf(cli->out, " (%zu known break%s acknowledged)", p->known,
+				p->known == 1 ? "" : "s");
+		if (p->review)
+			fprintf(cli->out, " (%zu to review)", p->review);
+		fputc('\n', cli->out);
+	}
+}
+
+static int stale_known(struct pc_cli *cli, const struct pc_known_breaks *kb)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < kb->n; i++) {
+		const struct pc_known_break *b = &kb->items[i];
+
+		if (b->applicable && !b->matched) {
+			pc_cli_error(cli, "%s: known break %s on %s (release %s) no longer matches anything: remove it (stale acknowledgements rot)",
+				     b->origin, b->rule, b->device, b->release);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+static void print_findings(struct pc_cli *cli, const struct pc_report *r)
+{
+	if (!r->n)
+		return;
+	fprintf(cli->out, "\nFindings:\n");
+	for (size_t i = 0; i < r->n; i++) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		if (cli->quiet && (r->items[i].known ||
+				   r->items[i].severity < PC_SEV_INCOMPATIBLE))
+			continue;
+		pc_finding_format(&r->items[i], &sb);
+		fputs(sb.buf, cli->out);
+		pc_strbuf_release(&sb);
+	}
+}
+
+static void print_configs(struct pc_cli *cli, struct pc_check *c,
+			  const struct pc_side *tree)
+{
+	const struct pc_machine *m = pc_machine_find(tree->machines, c->machine);
+	int smps[8];
+	size_t n;
+
+	if (!m)
+		return;
+	if (c->n_smps) {
+		fprintf(cli->out, "vCPU configuration: smp=%d\n", c->smps[0]);
+		return;
+	}
+	n = pc_check_smp_set(m, smps, 8);
+	fprintf(cli->out, "vCPU configurations checked:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(cli->out, " smp=%d", smps[i]);
+	fputc('\n', cli->out);
+}
+
+static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
+		  struct pair_result *prs, size_t npairs, bool bad_input,
+		  json_t *extra, const char *mode)
+{
+	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
+	size_t known = 0;
+	int stale = c->known ? stale_known(cli, c->known) : 0;
+	int status;
+
+	for (size_t i = 0; i < r->n; i++)
+		known += r->items[i].known;
+	status = (bad_input || stale) ? PC_EXIT_ERROR
+				      : inc ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+	for (size_t i = 0; i < npairs; i++)
+		if (prs[i].error)
+			status = PC_EXIT_ERROR;
+	if (cli->format == PC_FMT_JSON) {
+		json_t *x = extra ? extra : json_object();
+
+		json_object_set_new(x, "mode", json_string(mode));
+		json_object_set_new(x, "machine", json_string(c->machine));
+		json_object_set_new(x, "pairs", pairs_json(prs, npairs));
+		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
+		json_object_set_new(x, "sections_compared",
+				    json_integer((json_int_t)c->sections_compared));
+		json_object_set_new(x, "properties_compared",
+				    json_integer((json_int_t)c->props_compared));
+		json_object_set_new(x, "exit_status", json_integer(status));
+		pc_cli_print_report(cli, "check", r, x);
+		return status;
+	}
+	if (extra)
+		json_decref(extra);
+	print_findings(cli, r);
+	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s, %zu known break%s acknowledged; %zu sections and %zu properties compared\n",
+		status == PC_EXIT_ERROR ? "error (input problems above)"
+		: status ? "INCOMPATIBLE" : "compatible",
+		npairs, npairs == 1 ? "" : "s", inc, inc == 1 ? "" : "s", known,
+		known == 1 ? "" : "s", c->sections_compared, c->props_compared);
+	return status;
+}
+
+static int run_pair(struct pc_cli *cli, struct pc_check *c,
+		    const struct pc_side *a, const struct pc_side *b,
+		    struct pc_report *r, struct pair_result *pr)
+{
+	struct pc_err err = { 0 };
+	size_t before = r->n;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->src = a->label;
+	pr->dst = b->label;
+	if (pc_check_direction(c, a, b, r, &err)) {
+		pc_cli_error(cli, "%s -> %s: %s", a->label, b->label, err.msg);
+		pr->error = true;
+		return -1;
+	}
+	count_pair(r, before, pr);
+	return 0;
+}
+
+static int load_host(struct pc_cli *cli, const char *path,
+		     struct pc_host_caps *h)
+{
+	struct pc_err err = { 0 };
+
+	if (pc_host_caps_load(path, h, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side tree, *rel = NULL;
+	size_t nrel = 0, npairs = 0, known_n = 0;
+	struct pair_result *prs;
+	struct pc_report r;
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+	const struct pc_machine *m;
+
+	if (pc_cli_load_tree(cli, &tree, &bad))
+		return PC_EXIT_ERROR;
+	m = pc_machine_find(tree.machines, o->machine);
+	if (!m) {
+		const char *s = pc_machine_suggest(tree.machines, o->machine);
+
+		pc_cli_error(cli, "unknown machine type '%s'%s%s%s (see plugcheck list-machines)",
+			     o->machine, s ? " (did you mean '" : "", s ? s : "",
+			     s ? "'?)" : "");
+		pc_side_release(&tree);
+		return PC_EXIT_ERROR;
+	}
+	if (add_globals(cli, &tree, o->dst_globals, o->n_dst, "--dst-global") ||
+	    pc_cli_load_baselines(cli, &rel, &nrel)) {
+		pc_side_release(&tree);
+		return PC_EXIT_ERROR;
+	}
+	prs = pc_xcalloc(nrel * 2 + 1, sizeof(*prs));
+	pc_report_init(&r);
+	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
+		char tv[32];
+
+		pc_version_str(&tree.release, tv, sizeof(tv));
+		fprintf(cli->out, "Machine type %s", m->name);
+		if (strcmp(m->name, o->machine))
+			fprintf(cli->out, " (%s)", o->machine);
+		fprintf(cli->out, ": the tree (%s, %zu plugins, %zu types) against the recorded releases, both directions\n",
+			tv, tree.reg->n_plugins, tree.reg->n_types);
+		print_configs(cli, c, &tree);
+	}
+	for (size_t i = 0; i < nrel; i++) {
+		if (!side_knows(&rel[i], o->machine)) {
+			if (cli->format == PC_FMT_TEXT && !cli->quiet)
+				fprintf(cli->out, "  %-8s    (does not know %s: not applicable)\n",
+					rel[i].label, m->name);
+			continue;
+		}
+		known_n++;
+		run_pair(cli, c, &rel[i], &tree, &r, &prs[npairs++]);
+		run_pair(cli, c, &tree, &rel[i], &r, &prs[npairs++]);
+	}
+	if (!known_n) {
+		pc_cli_error(cli, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
+			     m->name);
+		goto out;
+	}
+	if (cli->format == PC_FMT_TEXT)
+		print_pairs(cli, prs, npairs);
+	status = finish(cli, c, &r, prs, npairs, bad, NULL, "tree-vs-releases");
+out:
+	pc_report_release(&r);
+	free(prs);
+	for (size_t i = 0; i < nrel; i++)
+		pc_side_release(&rel[i]);
+	free(rel);
+	pc_side_release(&tree);
+	return status;
+}
+
+static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side a, b;
+	struct pc_host_caps ha = { 0 }, hb = { 0 };
+	struct pc_report r;
+	struct pair_result pr;
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+
+	if (pc_cli_load_side(cli, o->from ? o->from : "tree", &a, &bad))
+		return PC_EXIT_ERROR;
+	if (pc_cli_load_side(cli, o->to ? o->to : "tree", &b, &bad)) {
+		pc_side_release(&a);
+		return PC_EXIT_ERROR;
+	}
+	pc_report_init(&r);
+	if (add_globals(cli, &a, o->src_globals, o->n_src, "--src-global") ||
+	    add_globals(cli, &b, o->dst_globals, o->n_dst, "--dst-global") ||
+	    (o->src_host && load_host(cli, o->src_host, &ha)) ||
+	    (o->dst_host && load_host(cli, o->dst_host, &hb)))
+		goto out;
+	if (o->src_host)
+		a.host = &ha;
+	if (o->dst_host)
+		b.host = &hb;
+	if (!strcmp(a.label, b.label) && (o->from && o->to) &&
+	    strcmp(o->from, o->to)) {
+		/* two different specs with one label: disambiguate */
+		free(b.label);
+		b.label = pc_xstrdup(o->to);
+	}
+	if (!strcmp(a.label, b.label)) {
+		char *l = pc_xasprintf("%s'", b.label);
+
+		free(b.label);
+		b.label = l;
+	}
+	if (cli->format == PC_FMT_TEXT && !cli->quiet)
+		fprintf(cli->out, "Machine type %s: %s -> %s\n", o->machine,
+			a.label, b.label);
+	if (run_pair(cli, c, &a, &b, &r, &pr))
+		goto out;
+	if (cli->format == PC_FMT_TEXT)
+		print_pairs(cli, &pr, 1);
+	status = finish(cli, c, &r, &pr, 1, bad, NULL, "pair");
+out:
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_host_caps_release(&ha);
+	pc_host_caps_release(&hb);
+	return status;
+}
+
+static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side tree, *rel = NULL, **sides;
+	size_t nrel = 0, ns = 0, npairs = 0;
+	struct pair_result *prs;
+	struct pc_report r;
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+	json_t *extra = NULL;
+
+	if (pc_cli_load_tree(cli, &tree, &bad))
+		return PC_EXIT_ERROR;
+	if (pc_cli_load_baselines(cli, &rel, &nrel)) {
+		pc_side_release(&tree);
+		return PC_EXIT_ERROR;
+	}
+	sides = pc_xcalloc(nrel + 1, sizeof(*sides));
+	for (size_t i = 0; i < nrel; i++)
+		if (side_knows(&rel[i], o->machine))
+			sides[ns++] = &rel[i];
+	if (side_knows(&tree, o->machine))
+		sides[ns++] = &tree;
+	pc_report_init(&r);
+	prs = pc_xcalloc(ns * ns + 1, sizeof(*prs));
+	if (ns < 2) {
+		pc_cli_error(cli, "matrix for '%s' is empty: fewer than two sides know it",
+			     o->machine);
+		goto out;
+	}
+	for (size_t i = 0; i < ns; i++)
+		for (size_t j = 0; j < ns; j++)
+			run_pair(cli, c, sides[i], sides[j], &r, &prs[npairs++]);
+	if (cli->format == PC_FMT_TEXT) {
+		fprintf(cli->out, "Machine type %s: migration matrix (row = source, column = destination)\n\n%-10s",
+			o->machine, "");
+		for (size_t j = 0; j < ns; j++)
+			fprintf(cli->out, " %-8s", sides[j]->label);
+		fputc('\n', cli->out);
+		for (size_t i = 0; i < ns; i++) {
+			fprintf(cli->out, "%-10s", sides[i]->label);
+			for (size_t j = 0; j < ns; j++) {
+				const struct pair_result *p = &prs[i * ns + j];
+
+				fprintf(cli->out, " %-8s", p->error ? "error"
+					: p->incompatible ? "FAIL"
+					: p->known ? "known" : "ok");
+			}
+			fputc('\n', cli->out);
+		}
+	} else {
+		json_t *labels = json_array();
+
+		for (size_t i = 0; i < ns; i++)
+			json_array_append_new(labels, json_string(sides[i]->label));
+		extra = json_object();
+		json_object_set_new(extra, "sides", labels);
+	}
+	status = finish(cli, c, &r, prs, npairs, bad, extra, "matrix");
+out:
+	pc_report_release(&r);
+	free(prs);
+	free(sides);
+	for (size_t i = 0; i < nrel; i++)
+		pc_side_release(&rel[i]);
+	free(rel);
+	pc_side_release(&tree);
+	return status;
+}
+
+/* "N:rest" -> N (1-based hop side index) */
+static int hop_index(struct pc_cli *cli, const char *opt, const char *val,
+		     size_t nsides, const char **rest)
+{
+	const char *colon = strchr(val, ':');
+	char num[16];
+	int n;
+
+	if (!colon || colon == val || (size_t)(colon - val) >= sizeof(num)) {
+		pc_cli_error(cli, "%s '%s': expected N:VALUE (N = position in the chain, from 1)",
+			     opt, val);
+		return -1;
+	}
+	memcpy(num, val, (size_t)(colon - val));
+	num[colon - val] = '\0';
+	if (pc_cli_int(cli, opt, num, 1, (int)nsides, &n))
+		return -1;
+	*rest = colon + 1;
+	return n - 1;
+}
+
+static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side sides[MAX_CHAIN];
+	struct pc_host_caps hosts[MAX_CHAIN];
+	struct pair_result prs[MAX_CHAIN];
+	char *specs = pc_xstrdup(o->chain);
+	const char *names[MAX_CHAIN];
+	size_t n = 0, npairs = 0;
+	struct pc_report r;
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+
+	memset(sides, 0, sizeof(sides));
+	memset(hosts, 0, sizeof(hosts));
+	pc_report_init(&r);
+	for (char *s = specs, *comma; s && *s; s = comma) {
+		comma = strchr(s, ',');
+		if (comma)
+			*comma++ = '\0';
+		if (n == MAX_CHAIN) {
+			pc_cli_error(cli, "--chain: at most %d sides", MAX_CHAIN);
+			goto out;
+		}
+		names[n++] = s;
+	}
+	if (n < 2) {
+		pc_cli_error(cli, "--chain needs at least two sides (A,B[,C...])");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (pc_cli_load_side(cli, names[i], &sides[i], &bad)) {
+			n = i;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < o->n_hopg; i++) {
+		const char *rest;
+		int k = hop_index(cli, "--hop-global", o->hop_globals[i], n, &rest);
+		char *origin;
+
+		if (k < 0)
+			goto out;
+		origin = pc_xasprintf("--hop-global %d:", k + 1);
+		if (add_globals(cli, &sides[k], &rest, 1, origin)) {
+			free(origin);
+			goto out;
+		}
+		free(origin);
+	}
+	for (size_t i = 0; i < o->n_hoph; i++) {
+		const char *rest;
+		int k = hop_index(cli, "--hop-host", o->hop_hosts[i], n, &rest);
+
+		if (k < 0 || load_host(cli, rest, &hosts[k]))
+			goto out;
+		sides[k].host = &hosts[k];
+	}
+	if (o->carry) {
+		/* what the guest was started with stays pinned until power-off:
+		 * every later destination inherits earlier destinations' pins */
+		for (size_t i = 1; i < n; i++)
+			for (size_t k = i + 1; k < n; k++)
+				for (size_t q = 0; q < sides[i].n_overrides; q++) {
+					struct pc_override ov = sides[i].overrides[q];
+					char *origin = pc_xasprintf("pinned at %s (carried)",
+								    sides[i].label);
+
+					ov.origin = origin;
+					pc_side_add_override(&sides[k], &ov);
+					free(origin);
+				}
+	}
+	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
+		fprintf(cli->out, "Machine type %s: chain", o->machine);
+		for (size_t i = 0; i < n; i++)
+			fprintf(cli->out, "%s%s", i ? " -> " : " ", sides[i].label);
+		fputc('\n', cli->out);
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		char hop[32];
+
+		snprintf(hop, sizeof(hop), "%zu/%zu", i + 1, n - 1);
+		c->hop = hop;
+		run_pair(cli, c, &sides[i], &sides[i + 1], &r, &prs[npairs++]);
+		c->hop = NULL;
+	}
+	if (cli->format == PC_FMT_TEXT)
+		print_pairs(cli, prs, npairs);
+	status = finish(cli, c, &r, prs, npairs, bad, NULL, "chain");
+out:
+	pc_report_release(&r);
+	for (size_t i = 0; i < n; i++)
+		pc_side_release(&sides[i]);
+	for (size_t i = 0; i < MAX_CHAIN; i++)
+		pc_host_caps_release(&hosts[i]);
+	free(specs);
+	return status;
+}
+
+int cmd_check(struct pc_cli *cli, int argc, char **argv)
+{
+	struct opts o;
+	struct pc_check c;
+	struct pc_known_breaks kb;
+	int status;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		check_help(cli->out);
+		return PC_EXIT_OK;
+	}
+	if (parse(cli, argc, argv, &o)) {
+		free_opts(&o);
+		return PC_EXIT_ERROR;
+	}
+	memset(&c, 0, sizeof(c));
+	c.machine = o.machine;
+	if (o.smp) {
+		c.smps[0] = o.smp;
+		c.n_smps = 1;
+	}
+	if (pc_cli_load_known(cli, &kb)) {
+		free_opts(&o);
+		return PC_EXIT_ERROR;
+	}
+	c.known = &kb;
+	if (o.chain)
+		status = do_chain(cli, &o, &c);
+	else if (o.matrix)
+		status = do_matrix(cli, &o, &c);
+	else if (o.from || o.to)
+		status = do_pair(cli, &o, &c);
+	else
+		status = do_main_job(cli, &o, &c);
+	pc_known_breaks_release(&kb);
+	free_opts(&o);
+	return status;
+}

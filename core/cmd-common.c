@@ -1,0 +1,295 @@
+/*
+ * cmd-common.c - printing and side-loading helpers shared by the verbs.
+ */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "baseline.h"
+#include "cmd.h"
+#include "loader.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+static void vmsg(struct pc_cli *cli, const char *tag, const char *fmt,
+		 va_list ap)
+{
+	fprintf(cli->err, "plugcheck: %s", tag);
+	vfprintf(cli->err, fmt, ap);
+	fputc('\n', cli->err);
+}
+
+void pc_cli_error(struct pc_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cli, cli->color ? "\033[1;31merror:\033[0m " : "error: ", fmt, ap);
+	va_end(ap);
+}
+
+void pc_cli_warn(struct pc_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cli, cli->color ? "\033[1;33mwarning:\033[0m " : "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pc_cli_verbose(struct pc_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->verbose <= 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(cli, "", fmt, ap);
+	va_end(ap);
+}
+
+bool pc_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
+	       int hi, int *out)
+{
+	int64_t v;
+
+	if (!val || pc_parse_i64(val, &v) || v < lo || v > hi) {
+		pc_cli_error(cli, "%s: expected a number from %d to %d, found '%s'",
+			     opt, lo, hi, val ? val : "");
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+void pc_cli_print_report(struct pc_cli *cli, const char *verb,
+			 const struct pc_report *r, void *extra)
+{
+	if (cli->format == PC_FMT_JSON) {
+		json_t *root = json_object();
+		char *s;
+
+		json_object_set_new(root, "verb", json_string(verb));
+		if (extra) {
+			json_object_update(root, extra);
+			json_decref(extra);
+		}
+		json_object_set_new(root, "findings", pc_report_to_json(r));
+		json_object_set_new(root, "incompatible",
+				    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
+		s = pc_json_dump(root);
+		fputs(s, cli->out);
+		free(s);
+		json_decref(root);
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		pc_finding_format(&r->items[i], &sb);
+		fputs(sb.buf, cli->out);
+		pc_strbuf_release(&sb);
+	}
+}
+
+static void note_cb(void *ctx, const char *msg)
+{
+	pc_cli_verbose(ctx, "%s", msg);
+}
+
+static int load_plugin_dirs(struct pc_cli *cli, const char *const *dirs,
+			    size_t n, struct pc_side *side, bool *bad_input)
+{
+	struct pc_loader_opts o;
+	struct pc_diags d = { 0 };
+	struct pc_err err = { 0 };
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	o.dirs = dirs;
+	o.n_dirs = n;
+	o.load_code = true;
+	o.allow_world_writable = cli->allow_unsafe;
+	o.note = note_cb;
+	o.note_ctx = cli;
+	side->reg = pc_registry_new();
+	side->own_reg = true;
+	r = pc_load_plugins(side->reg, &o, &d, &err);
+	for (size_t i = 0; i < d.n; i++) {
+		pc_cli_error(cli, "%s", d.msgs[i]);
+		*bad_input = true;
+	}
+	pc_diags_release(&d);
+	if (r) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; tree->machines && i < tree->machines->n_machines; i++)
+		if (pc_version_cmp(&tree->machines->machines[i]->version, out) > 0)
+			*out = tree->machines->machines[i]->version;
+}
+
+static int load_machines(struct pc_cli *cli, struct pc_side *side)
+{
+	struct pc_err err = { 0 };
+
+	side->machines = pc_machine_set_new();
+	side->own_machines = true;
+	if (pc_machines_load_dir(side->machines, cli->machine_dir, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int pc_cli_load_tree(struct pc_cli *cli, struct pc_side *side,
+		     bool *bad_input)
+{
+	memset(side, 0, sizeof(*side));
+	side->label = pc_xstrdup("tree");
+	side->origin = pc_xstrdup(cli->n_plugin_dirs ? cli->plugin_dirs[0] : "");
+	if (load_machines(cli, side) ||
+	    load_plugin_dirs(cli, cli->plugin_dirs, cli->n_plugin_dirs, side,
+			     bad_input)) {
+		pc_side_release(side);
+		return -1;
+	}
+	pc_cli_tree_version(side, &side->release);
+	return 0;
+}
+
+int pc_cli_load_side(struct pc_cli *cli, const char *spec,
+		     struct pc_side *side, bool *bad_input)
+{
+	struct stat st;
+	struct pc_err err = { 0 };
+	struct pc_version v;
+
+	if (!strcmp(spec, "tree") || !strcmp(spec, "."))
+		return pc_cli_load_tree(cli, side, bad_input);
+	if (pc_str_ends_with(spec, ".json")) {
+		if (pc_baseline_load(spec, side, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			return -1;
+		}
+		return 0;
+	}
+	if (!pc_version_parse(spec, &v)) {
+		char *path = pc_xasprintf("%s/releases/%s.json", cli->abi_dir, spec);
+
+		if (stat(path, &st)) {
+			char **paths;
+			size_t n;
+			struct pc_strbuf have = PC_STRBUF_INIT;
+
+			if (!pc_baseline_list(cli->abi_dir, &paths, &n, &err)) {
+				for (size_t i = 0; i < n; i++) {
+					const char *b = strrchr(paths[i], '/');
+					pc_strbuf_addf(&have, "%s%s", have.len ? ", " : "",
+						       b ? b + 1 : paths[i]);
+					free(paths[i]);
+				}
+				free(paths);
+			}
+			pc_cli_error(cli, "no baseline for release '%s' (%s not found; recorded: %s)",
+				     spec, path, have.len ? have.buf : "none");
+			pc_strbuf_release(&have);
+			free(path);
+			return -1;
+		}
+		if (pc_baseline_load(path, side, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			free(path);
+			return -1;
+		}
+		free(path);
+		return 0;
+	}
+	if (!stat(spec, &st) && S_ISDIR(st.st_mode)) {
+		const char *dirs[1] = { spec };
+
+		memset(side, 0, sizeof(*side));
+		side->label = pc_xstrdup(spec);
+		side->origin = pc_xstrdup(spec);
+		if (load_machines(cli, side) ||
+		    load_plugin_dirs(cli, dirs, 1, side, bad_input)) {
+			pc_side_release(side);
+			return -1;
+		}
+		pc_cli_tree_version(side, &side->release);
+		return 0;
+	}
+	pc_cli_error(cli, "'%s' is not a side: expected 'tree', a recorded release (e.g. 5.1), a baseline .json file or a plugin directory",
+		     spec);
+	return -1;
+}
+
+int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
+			  size_t *n)
+{
+	char **paths;
+	size_t np;
+	struct pc_err err = { 0 };
+
+	*sides = NULL;
+	*n = 0;
+	if (pc_baseline_list(cli->abi_dir, &paths, &np, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
+	if (!np) {
+		pc_cli_error(cli, "no release baselines in %s/releases: record one with 'plugcheck dump-abi --release R'",
+			     cli->abi_dir);
+		free(paths);
+		return -1;
+	}
+	*sides = pc_xcalloc(np, sizeof(**sides));
+	for (size_t i = 0; i < np; i++) {
+		if (pc_baseline_load(paths[i], &(*sides)[*n], &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			for (size_t j = i; j < np; j++)
+				free(paths[j]);
+			free(paths);
+			return -1;
+		}
+		(*n)++;
+		free(paths[i]);
+	}
+	free(paths);
+	return 0;
+}
+
+int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb)
+{
+	char *path = pc_xasprintf("%s/known-breaks", cli->abi_dir);
+	struct pc_err err = { 0 };
+	struct stat st;
+	int r = 0;
+
+	memset(kb, 0, sizeof(*kb));
+	if (!stat(path, &st)) {
+		r = pc_known_breaks_load(path, kb, &err);
+		if (r)
+			pc_cli_error(cli, "%s", err.msg);
+	}
+	free(path);
+	return r;
+}

@@ -1,0 +1,109 @@
+/*
+ * cmd-dump-abi.c - `plugcheck dump-abi --release R`: record the tree as
+ * release R's baseline (abi/releases/R.json), written atomically.  With
+ * --check, compare instead of writing (CI: are the baselines up to date?).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "cmd.h"
+
+#include "banned.h"
+
+int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
+{
+	const char *release = NULL, *output = NULL;
+	bool check = false;
+	struct pc_side tree;
+	struct pc_err err = { 0 };
+	struct pc_version rv, tv;
+	bool bad = false;
+	char *path, *text;
+	int status = PC_EXIT_ERROR;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs("usage: plugcheck dump-abi --release R [--output FILE] [--check]\n\n"
+		      "Record the tree's migration ABI as release R into ABI-DIR/releases/R.json:\n"
+		      "the plugins' declarations, and for every machine type R knows its compat\n"
+		      "chain as R shipped it.  R older than the tree reconstructs that release\n"
+		      "from the declared history (Documentation/baselines.md).\n\n"
+		      "  --output FILE  write there instead\n"
+		      "  --check        do not write: exit 1 if the file differs from what\n"
+		      "                 would be written\n", cli->out);
+		return PC_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--release") && i + 1 < argc)
+			release = argv[++i];
+		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
+			output = argv[++i];
+		else if (!strcmp(argv[i], "--check"))
+			check = true;
+		else {
+			pc_cli_error(cli, "dump-abi: unknown option or missing value '%s'",
+				     argv[i]);
+			return PC_EXIT_ERROR;
+		}
+	}
+	if (!release) {
+		pc_cli_error(cli, "dump-abi: --release is required");
+		return PC_EXIT_ERROR;
+	}
+	if (pc_version_parse(release, &rv)) {
+		pc_cli_error(cli, "dump-abi: bad release '%s' (expected e.g. 8.0.1)", release);
+		return PC_EXIT_ERROR;
+	}
+	if (pc_cli_load_tree(cli, &tree, &bad))
+		return PC_EXIT_ERROR;
+	if (bad) {
+		pc_cli_error(cli, "dump-abi: refusing to record a baseline from a tree with bad plugins");
+		goto out;
+	}
+	pc_cli_tree_version(&tree, &tv);
+	if (pc_version_cmp(&rv, &tv) > 0) {
+		char t[32];
+
+		pc_version_str(&tv, t, sizeof(t));
+		pc_cli_error(cli, "dump-abi: release %s is newer than the tree (%s)", release, t);
+		goto out;
+	}
+	path = output ? pc_xstrdup(output)
+		      : pc_xasprintf("%s/releases/%s.json", cli->abi_dir, release);
+	text = pc_baseline_render(&tree, release, &err);
+	if (!text) {
+		pc_cli_error(cli, "%s", err.msg);
+		free(path);
+		goto out;
+	}
+	if (check) {
+		char *old = NULL;
+		size_t len;
+
+		if (pc_read_file(path, 64u << 20, &old, &len, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+		} else if (len != strlen(text) || memcmp(old, text, len)) {
+			fprintf(cli->out, "%s: out of date (regenerate with plugcheck dump-abi --release %s)\n",
+				path, release);
+			status = PC_EXIT_INCOMPATIBLE;
+		} else {
+			if (!cli->quiet)
+				fprintf(cli->out, "%s: up to date\n", path);
+			status = PC_EXIT_OK;
+		}
+		free(old);
+	} else if (pc_write_file_atomic(path, text, strlen(text), &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+	} else {
+		if (!cli->quiet)
+			fprintf(cli->out, "recorded release %s: %zu plugins, %zu bytes -> %s\n",
+				release, tree.reg->n_plugins, strlen(text), path);
+		status = PC_EXIT_OK;
+	}
+	free(text);
+	free(path);
+out:
+	pc_side_release(&tree);
+	return status;
+}

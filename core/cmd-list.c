@@ -1,0 +1,251 @@
+/*
+ * cmd-list.c - `plugcheck list-machines`, `list-plugins` and `info`.
+ * `info` reads a plugin's metadata with libelf only: no plugin code runs
+ * (like modinfo).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "loader.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+static void print_json(struct pc_cli *cli, json_t *j)
+{
+	char *s = pc_json_dump(j);
+
+	fputs(s, cli->out);
+	free(s);
+	json_decref(j);
+}
+
+int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
+{
+	struct pc_machine_set *set;
+	struct pc_err err = { 0 };
+	const struct pc_machine **ms;
+	json_t *arr = NULL;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs("usage: plugcheck list-machines [--format json]\n"
+		      "Every machine type of the machine directory, newest first, with\n"
+		      "aliases, status, vCPU limits and the length of its compat chain.\n",
+		      cli->out);
+		return PC_EXIT_OK;
+	}
+	if (argc > 1) {
+		pc_cli_error(cli, "list-machines: unexpected argument '%s'", argv[1]);
+		return PC_EXIT_ERROR;
+	}
+	set = pc_machine_set_new();
+	if (pc_machines_load_dir(set, cli->machine_dir, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		pc_machine_set_free(set);
+		return PC_EXIT_ERROR;
+	}
+	ms = pc_xcalloc(set->n_machines + 1, sizeof(*ms));
+	for (size_t i = 0; i < set->n_machines; i++)
+		ms[i] = set->machines[i];
+	qsort(ms, set->n_machines, sizeof(*ms), pc_machine_cmp_newest_first);
+	if (cli->format == PC_FMT_JSON)
+		arr = json_array();
+	else
+		fprintf(cli->out, "%-16s %-8s %-13s %-8s %-7s %s\n", "MACHINE", "FAMILY",
+			"STATUS", "MAX-CPUS", "COMPAT", "ALIASES");
+	for (size_t i = 0; i < set->n_machines; i++) {
+		const struct pc_machine *m = ms[i];
+		const struct pc_machine *latest = pc_machine_latest(set, m->family);
+		struct pc_strbuf al = PC_STRBUF_INIT;
+
+		for (size_t a = 0; a < m->n_aliases; a++)
+			pc_strbuf_addf(&al, "%s%s", al.len ? "," : "", m->aliases[a]);
+		for (size_t f = 0; latest == m && f < set->n_families; f++)
+			if (!strcmp(set->families[f]->name, m->family) &&
+			    set->families[f]->latest_alias)
+				pc_strbuf_addf(&al, "%s%s", al.len ? "," : "",
+					       set->families[f]->latest_alias);
+		if (arr) {
+			json_t *o = json_object();
+			char v[32];
+
+			pc_version_str(&m->version, v, sizeof(v));
+			json_object_set_new(o, "name", json_string(m->name));
+			json_object_set_new(o, "family", json_string(m->family));
+			json_object_set_new(o, "version", json_string(v));
+			json_object_set_new(o, "status", json_string(pc_machine_status_name(m->status)));
+			json_object_set_new(o, "max_cpus", json_integer(m->max_cpus));
+			json_object_set_new(o, "compat_entries", json_integer((json_int_t)m->n_chain));
+			json_object_set_new(o, "aliases", json_string(al.buf));
+			json_array_append_new(arr, o);
+		} else {
+			fprintf(cli->out, "%-16s %-8s %-13s %-8d %-7zu %s\n", m->name,
+				m->family, pc_machine_status_name(m->status),
+				m->max_cpus, m->n_chain, al.buf);
+		}
+		pc_strbuf_release(&al);
+	}
+	if (arr) {
+		json_t *root = json_object();
+
+		json_object_set_new(root, "verb", json_string("list-machines"));
+		json_object_set_new(root, "machines", arr);
+		print_json(cli, root);
+	}
+	free(ms);
+	pc_machine_set_free(set);
+	return PC_EXIT_OK;
+}
+
+int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
+{
+	struct pc_side tree;
+	bool bad = false;
+	json_t *arr = NULL;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs("usage: plugcheck list-plugins [--format json]\n"
+		      "The plugins found in the plugin directories, with the device types\n"
+		      "each provides.  Plugins that fail to load are reported (exit 2).\n",
+		      cli->out);
+		return PC_EXIT_OK;
+	}
+	if (argc > 1) {
+		pc_cli_error(cli, "list-plugins: unexpected argument '%s'", argv[1]);
+		return PC_EXIT_ERROR;
+	}
+	if (pc_cli_load_tree(cli, &tree, &bad))
+		return PC_EXIT_ERROR;
+	if (cli->format == PC_FMT_JSON)
+		arr = json_array();
+	for (size_t i = 0; i < tree.reg->n_plugins; i++) {
+		const struct pc_plugin *p = tree.reg->plugins[i];
+		struct pc_strbuf types = PC_STRBUF_INIT;
+		json_t *ta = json_array();
+
+		for (size_t t = 0; t < tree.reg->n_types; t++) {
+			const struct pc_type *ty = tree.reg->types[t];
+
+			if (ty->plugin != p)
+				continue;
+			pc_strbuf_addf(&types, "%s%s%s", types.len ? " " : "",
+				       ty->name, ty->abstract || ty->interface ? "*" :
+				       ty->internal ? "+" : "");
+			json_array_append_new(ta, json_string(ty->name));
+		}
+		if (arr) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name", json_string(p->name));
+			json_object_set_new(o, "version", json_string(p->version));
+			json_object_set_new(o, "path", json_string(p->path));
+			json_object_set_new(o, "types", ta);
+			json_array_append_new(arr, o);
+		} else {
+			json_decref(ta);
+			fprintf(cli->out, "%-12s %-6s %s\n    types: %s\n", p->name,
+				p->version, p->path, types.buf);
+		}
+		pc_strbuf_release(&types);
+	}
+	if (arr) {
+		json_t *root = json_object();
+
+		json_object_set_new(root, "verb", json_string("list-plugins"));
+		json_object_set_new(root, "plugins", arr);
+		print_json(cli, root);
+	} else {
+		fprintf(cli->out, "(* abstract or interface, + internal: only inside a composite)\n");
+	}
+	pc_side_release(&tree);
+	return bad ? PC_EXIT_ERROR : PC_EXIT_OK;
+}
+
+int cmd_info(struct pc_cli *cli, int argc, char **argv)
+{
+	struct pc_err err = { 0 };
+	struct pc_plugin *p;
+	struct pc_registry *reg;
+	int status = PC_EXIT_OK;
+
+	if (pc_cli_wants_help(argc, argv) || argc != 2) {
+		fputs("usage: plugcheck info PLUGIN.so [--format json]\n"
+		      "The plugin's metadata, read from its .plugcheck ELF section with\n"
+		      "libelf: no plugin code is run.\n",
+		      argc == 2 ? cli->out : cli->err);
+		if (argc != 2 && !pc_cli_wants_help(argc, argv))
+			return PC_EXIT_ERROR;
+		return PC_EXIT_OK;
+	}
+	p = pc_plugin_inspect(argv[1], &err);
+	if (!p) {
+		pc_cli_error(cli, "%s", err.msg);
+		return PC_EXIT_ERROR;
+	}
+	reg = pc_registry_new();
+	if (pc_registry_add_plugin(reg, p, argv[1], &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		pc_registry_free(reg);
+		return PC_EXIT_ERROR;
+	}
+	if (cli->format == PC_FMT_JSON) {
+		json_t *o = json_object(), *types = json_array();
+
+		json_object_set_new(o, "verb", json_string("info"));
+		json_object_set_new(o, "file", json_string(argv[1]));
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "version", json_string(p->version));
+		json_object_set_new(o, "abi_version", json_integer(p->abi_version));
+		if (p->description)
+			json_object_set_new(o, "description", json_string(p->description));
+		if (p->license)
+			json_object_set_new(o, "license", json_string(p->license));
+		if (p->author)
+			json_object_set_new(o, "author", json_string(p->author));
+		for (size_t t = 0; t < reg->n_types; t++) {
+			const struct pc_type *ty = reg->types[t];
+			json_t *to = json_object();
+
+			json_object_set_new(to, "name", json_string(ty->name));
+			if (ty->parent_name)
+				json_object_set_new(to, "parent", json_string(ty->parent_name));
+			json_object_set_new(to, "properties", json_integer((json_int_t)ty->n_props));
+			if (ty->section)
+				json_object_set_new(to, "section", json_string(ty->section));
+			json_array_append_new(types, to);
+		}
+		json_object_set_new(o, "types", types);
+		json_object_set_new(o, "descriptions", json_integer((json_int_t)reg->n_vmsds));
+		print_json(cli, o);
+	} else {
+		fprintf(cli->out, "filename:     %s\nname:         %s\nversion:      %s\nplugin-abi:   %u\n",
+			argv[1], p->name, p->version, p->abi_version);
+		if (p->description)
+			fprintf(cli->out, "description:  %s\n", p->description);
+		if (p->license)
+			fprintf(cli->out, "license:      %s\n", p->license);
+		if (p->author)
+			fprintf(cli->out, "author:       %s\n", p->author);
+		for (size_t t = 0; t < reg->n_types; t++) {
+			const struct pc_type *ty = reg->types[t];
+
+			fprintf(cli->out, "type:         %s%s%s (%zu properties%s%s)%s\n",
+				ty->name, ty->parent_name ? " : " : "",
+				ty->parent_name ? ty->parent_name : "", ty->n_props,
+				ty->section ? ", section " : "",
+				ty->section ? ty->section : "",
+				ty->abstract ? " abstract" : ty->interface ? " interface"
+				: ty->internal ? " internal" : "");
+		}
+		for (size_t v = 0; v < reg->n_vmsds; v++)
+			fprintf(cli->out, "description:  %s version %d (minimum %d), %zu fields, %zu subsections\n",
+				reg->vmsds[v]->name, reg->vmsds[v]->version_id,
+				reg->vmsds[v]->min_version_id, reg->vmsds[v]->n_fields,
+				reg->vmsds[v]->n_subsections);
+	}
+	pc_registry_free(reg);
+	return status;
+}

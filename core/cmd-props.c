@@ -1,0 +1,279 @@
+/*
+ * cmd-props.c - `plugcheck props`: the effective configuration of a
+ * machine type, every property with the value it ends up with and where
+ * that value came from (default, derived, host capability, the compat
+ * entry's file:line, or an override).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+static void props_help(FILE *f)
+{
+	fputs("usage: plugcheck props --machine M [--device TYPE] [--explain TYPE.PROP]\n"
+	      "                       [--smp N] [--global T.P=V] [--set ID.P=V] [--host FILE]\n\n"
+	      "Every property of every device of the VM configuration (one instance of\n"
+	      "each concrete type; composites with their children) after defaults, the\n"
+	      "machine's compat chain and overrides, with provenance.\n\n"
+	      "  --device TYPE     only devices of TYPE (or a subtype)\n"
+	      "  --explain T.P     the whole story of one property: default, history,\n"
+	      "                    every compat entry of the chain that names it\n"
+	      "  --global T.P=V    like QEMU's -global (repeatable)\n"
+	      "  --set ID.P=V      like -device ...,id=ID,P=V (repeatable)\n"
+	      "  --host FILE       host capabilities (Documentation/host-caps.md)\n", f);
+}
+
+static int explain(struct pc_cli *cli, const struct pc_side *tree,
+		   const struct pc_vm *vm, const char *what)
+{
+	const char *dot = strrchr(what, '.');
+	char *type;
+	const char *prop;
+	const struct pc_type *t;
+	const struct pc_type *owner;
+	const struct pc_prop *p;
+	bool any = false;
+
+	if (!dot || dot == what || !dot[1]) {
+		pc_cli_error(cli, "--explain: expected TYPE.PROPERTY, found '%s'", what);
+		return PC_EXIT_ERROR;
+	}
+	type = pc_xstrndup(what, (size_t)(dot - what));
+	prop = dot + 1;
+	t = pc_registry_find_type(tree->reg, type);
+	if (!t) {
+		pc_cli_error(cli, "--explain: unknown type '%s'", type);
+		free(type);
+		return PC_EXIT_ERROR;
+	}
+	p = pc_type_find_prop(t, prop, &owner);
+	if (!p) {
+		pc_cli_error(cli, "--explain: type '%s' has no property '%s'", type, prop);
+		free(type);
+		return PC_EXIT_ERROR;
+	}
+	fprintf(cli->out, "%s.%s: %s, declared by %s (%s line %d)%s\n", type, prop,
+		pc_prop_kind_name(p->kind), owner->name,
+		owner->plugin ? owner->plugin->path : "?", p->line,
+		p->guest_visible ? ", guest-visible" : "");
+	if (p->def_text)
+		fprintf(cli->out, "  default: %s\n", p->def_text);
+	if (p->def_expr) {
+		char *e = pc_expr_str(p->def_expr);
+		fprintf(cli->out, "  default: derived from the machine configuration: %s\n", e);
+		free(e);
+	}
+	if (p->host_feature)
+		fprintf(cli->out, "  default: on when the host has capability '%s'\n",
+			p->host_feature);
+	for (size_t i = 0; i < p->n_changes; i++) {
+		char v[32];
+
+		pc_version_str(&p->changes[i].version, v, sizeof(v));
+		fprintf(cli->out, "  history: before %s the default was %s\n", v,
+			p->changes[i].value);
+	}
+	if (p->has_since) {
+		char v[32];
+
+		pc_version_str(&p->since, v, sizeof(v));
+		fprintf(cli->out, "  history: exists since %s\n", v);
+		for (size_t i = 0; i < p->n_absent; i++) {
+			char a[32];
+
+			pc_version_str(&p->absent[i].version, a, sizeof(a));
+			fprintf(cli->out, "  history: from %s until then the device behaved as %s\n",
+				p->absent[i].version.v[0] ? a : "the beginning",
+				p->absent[i].value);
+		}
+	}
+	fprintf(cli->out, "  compat entries of %s that reach it (applied in order, the later wins):\n",
+		vm->machine->name);
+	for (size_t i = 0; i < vm->machine->n_chain; i++) {
+		const struct pc_compat_entry *e = vm->machine->chain[i];
+
+		if (strcmp(e->prop, prop) || !pc_type_is_a(t, e->driver))
+			continue;
+		fprintf(cli->out, "    %s %s %s   (%s)\n", e->driver, e->prop,
+			e->value, e->origin);
+		any = true;
+	}
+	if (!any)
+		fprintf(cli->out, "    none\n");
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+		const struct pc_eprop *ep;
+
+		if (!pc_type_is_a(o->type, type))
+			continue;
+		ep = pc_object_prop(vm, o, prop, NULL);
+		if (ep)
+			fprintf(cli->out, "  %s: %s = %s\n      from %s\n", o->id, prop,
+				ep->val.text, ep->source);
+	}
+	free(type);
+	return PC_EXIT_OK;
+}
+
+int cmd_props(struct pc_cli *cli, int argc, char **argv)
+{
+	const char *machine = NULL, *device = NULL, *expl = NULL, *hostf = NULL;
+	int smp = 0, status = PC_EXIT_ERROR;
+	struct pc_side tree;
+	struct pc_host_caps host = { 0 };
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+	const struct pc_machine *m;
+	bool bad = false;
+	const char **globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	const char **sets = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	size_t ng = 0, nsets = 0;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		props_help(cli->out);
+		free(globals);
+		free(sets);
+		return PC_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--machine") && v)
+			machine = argv[++i];
+		else if (!strcmp(a, "--device") && v)
+			device = argv[++i];
+		else if (!strcmp(a, "--explain") && v)
+			expl = argv[++i];
+		else if (!strcmp(a, "--global") && v)
+			globals[ng++] = argv[++i];
+		else if (!strcmp(a, "--set") && v)
+			sets[nsets++] = argv[++i];
+		else if (!strcmp(a, "--host") && v)
+			hostf = argv[++i];
+		else if (!strcmp(a, "--smp") && v) {
+			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
+				goto out_args;
+		} else {
+			pc_cli_error(cli, "props: unknown option or missing value '%s' (see plugcheck props --help)",
+				     a);
+			goto out_args;
+		}
+	}
+	if (!machine) {
+		pc_cli_error(cli, "props: --machine is required");
+		goto out_args;
+	}
+	if (pc_cli_load_tree(cli, &tree, &bad))
+		goto out_args;
+	m = pc_machine_find(tree.machines, machine);
+	if (!m) {
+		const char *s = pc_machine_suggest(tree.machines, machine);
+
+		pc_cli_error(cli, "unknown machine type '%s'%s%s%s", machine,
+			     s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		goto out;
+	}
+	if (device && !pc_registry_find_type(tree.reg, device)) {
+		pc_cli_error(cli, "props: unknown device type '%s'", device);
+		goto out;
+	}
+	for (size_t i = 0; i < ng + nsets; i++) {
+		struct pc_override ov;
+		bool per = i >= ng;
+
+		if (pc_override_parse(per ? sets[i - ng] : globals[i], per,
+				      per ? "--set" : "--global", &ov, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			goto out;
+		}
+		pc_side_add_override(&tree, &ov);
+		pc_override_release(&ov);
+	}
+	if (hostf) {
+		if (pc_host_caps_load(hostf, &host, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			goto out;
+		}
+		tree.host = &host;
+	}
+	if (pc_vm_build(&tree, m, smp, &vm, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		goto out;
+	}
+	if (expl) {
+		status = explain(cli, &tree, &vm, expl);
+		pc_vm_release(&vm);
+		goto out;
+	}
+	if (cli->format == PC_FMT_JSON) {
+		json_t *root = json_object(), *objs = json_array();
+		char *s;
+
+		json_object_set_new(root, "verb", json_string("props"));
+		json_object_set_new(root, "machine", json_string(m->name));
+		json_object_set_new(root, "smp", json_integer(vm.smp));
+		for (size_t i = 0; i < vm.n_objs; i++) {
+			const struct pc_object *o = &vm.objs[i];
+			json_t *jo, *props;
+
+			if (device && !pc_type_is_a(o->type, device))
+				continue;
+			jo = json_object();
+			props = json_array();
+			json_object_set_new(jo, "id", json_string(o->id));
+			json_object_set_new(jo, "type", json_string(o->type->name));
+			for (size_t k = 0; k < o->n_props; k++) {
+				const struct pc_eprop *ep = &o->props[k];
+				json_t *jp = json_object();
+
+				json_object_set_new(jp, "name", json_string(ep->prop->name));
+				json_object_set_new(jp, "type", json_string(pc_prop_kind_name(ep->prop->kind)));
+				json_object_set_new(jp, "value", json_string(ep->val.text));
+				json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
+				json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
+				json_object_set_new(jp, "source", json_string(ep->source));
+				json_array_append_new(props, jp);
+			}
+			json_object_set_new(jo, "properties", props);
+			json_array_append_new(objs, jo);
+		}
+		json_object_set_new(root, "devices", objs);
+		s = pc_json_dump(root);
+		fputs(s, cli->out);
+		free(s);
+		json_decref(root);
+	} else {
+		fprintf(cli->out, "Machine type %s, smp=%d: effective properties\n",
+			m->name, vm.smp);
+		for (size_t i = 0; i < vm.n_objs; i++) {
+			const struct pc_object *o = &vm.objs[i];
+
+			if (device && !pc_type_is_a(o->type, device))
+				continue;
+			fprintf(cli->out, "\n%s (%s)\n", o->id, o->type->name);
+			for (size_t k = 0; k < o->n_props; k++) {
+				const struct pc_eprop *ep = &o->props[k];
+
+				fprintf(cli->out, "  %-34s = %-10s %s%s\n", ep->prop->name,
+					ep->val.text, ep->prop->guest_visible ? "[guest] " : "",
+					ep->source);
+			}
+		}
+	}
+	pc_vm_release(&vm);
+	status = bad ? PC_EXIT_ERROR : PC_EXIT_OK;
+out:
+	pc_host_caps_release(&host);
+	pc_side_release(&tree);
+out_args:
+	free(globals);
+	free(sets);
+	return status;
+}

@@ -1,0 +1,41 @@
+/*
+ * cmd.h - helpers shared by the CLI verbs (cmd-common.c): building sides
+ * from the tree, from recorded baselines or from plugin directories, and
+ * the known-breaks file.  CLI only; never part of libplugcheck.
+ */
+#ifndef PC_CMD_H
+#define PC_CMD_H
+
+#include "check.h"
+#include "cli.h"
+#include "resolve.h"
+
+/* The tree: plugins from the plugin directories, machines from the
+ * machine directory.  Bad plugins are reported (and make *bad_input true)
+ * but do not stop the load; returns -1 only when nothing usable is left. */
+int pc_cli_load_tree(struct pc_cli *cli, struct pc_side *side,
+		     bool *bad_input);
+
+/*
+ * A side named on the command line: "tree" (or "."), a release recorded in
+ * the abi directory ("5.1"), a baseline file (*.json), or a plugin
+ * directory (checked with the tree's machine types).
+ */
+int pc_cli_load_side(struct pc_cli *cli, const char *spec,
+		     struct pc_side *side, bool *bad_input);
+
+/* Every recorded baseline, loaded; fails closed when there is none. */
+int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
+			  size_t *n);
+
+/* abi/known-breaks if present (absent: an empty list). */
+int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
+
+/* Parse a positive integer option value; prints the error itself. */
+int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
+	       int hi, int *out);
+
+/* The tree's own version: the newest machine type's version. */
+void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out);
+
+#endif /* PC_CMD_H */

@@ -1,0 +1,1685 @@
+/*
+ * decl.c - the declaration language: parser and canonical writer
+ * (Documentation/declaration-language.md; the model is in model.h).
+ *
+ * The parser is strict on purpose: the text comes from plugins we have not
+ * run and from baselines that must mean exactly one thing, so anything it
+ * does not understand is an error with "where:line", never a guess.  It
+ * parses into a scratch registry and commits to the real one only when the
+ * whole text is good: a rejected plugin leaves nothing behind, and one
+ * free function (pc_registry_free) cleans up whatever was half-built.
+ *
+ * The writer prints the model back in one canonical form (fixed attribute
+ * order, canonical values and expressions, quotes only where needed), so
+ * that writing is a fixed point and baselines diff cleanly.
+ */
+#include "model.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <plugcheck/plugin.h>
+
+#include "banned.h"
+
+#define DECL_MAX_LINE 4096
+#define DECL_MAX_SIZE (1024 * 1024)
+#define NAME_MAX_LEN 127
+
+/* ------------------------------------------------------------ lexing */
+
+/* One word of a line; attributes are split into text (key) and value. */
+struct word {
+	char *text;
+	const char *value; /* NULL unless "key=value" */
+};
+
+struct words {
+	struct word *w;
+	size_t n, alloc;
+};
+
+struct dparser {
+	const char *where;
+	int line;
+	struct pc_err *err;
+	struct pc_plugin *plugin;
+	struct pc_registry *tmp; /* what this text declares, until commit */
+	struct pc_type *type;    /* the open block, if any */
+	struct pc_vmsd *vmsd;
+	size_t alloc_a, alloc_b, alloc_c; /* arrays of the open block */
+	int stmts;               /* statements seen */
+	bool have_desc, have_license, have_author;
+};
+
+PC_PRINTF(2, 3)
+static int derr(struct dparser *p, const char *fmt, ...)
+{
+	char msg[1800];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pc_err_set(p->err, "%s:%d: %s", p->where, p->line, msg);
+}
+
+static void words_release(struct words *ws)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		free(ws->w[i].text);
+	free(ws->w);
+	ws->w = NULL;
+	ws->n = ws->alloc = 0;
+}
+
+static int lex_line(struct dparser *p, const char *s, size_t len,
+		    struct words *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+		size_t eq = SIZE_MAX;
+		struct word *w;
+
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		/* '#' opening a word comments out the rest of the line */
+		if (i >= len || s[i] == '#')
+			break;
+		while (i < len && s[i] != ' ' && s[i] != '\t') {
+			size_t open = i;
+
+			if (s[i] != '"') {
+				if (s[i] == '=' && eq == SIZE_MAX)
+					eq = sb.len;
+				pc_strbuf_addch(&sb, s[i++]);
+				continue;
+			}
+			for (i++;; i++) {
+				if (i >= len) {
+					pc_strbuf_release(&sb);
+					return derr(p, "unterminated quote (opened at column %zu)",
+						    open + 1);
+				}
+				if (s[i] == '"')
+					break;
+				if (s[i] == '\\') {
+					if (i + 1 >= len ||
+					    (s[i + 1] != '"' && s[i + 1] != '\\')) {
+						pc_strbuf_release(&sb);
+						return derr(p, "unknown escape at column %zu (only \\\" and \\\\ are escapes in quotes)",
+							    i + 1);
+					}
+					i++;
+				}
+				pc_strbuf_addch(&sb, s[i]);
+			}
+			i++;
+		}
+		PC_ALLOC_GROW(out->w, out->n + 1, out->alloc);
+		w = &out->w[out->n++];
+		w->text = pc_strbuf_detach(&sb);
+		w->value = NULL;
+		if (eq != SIZE_MAX) {
+			w->text[eq] = '\0';
+			w->value = w->text + eq + 1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ checks */
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > NAME_MAX_LEN || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || strchr("_.,:/+-", c)))
+			return false;
+	}
+	return true;
+}
+
+static int check_name(struct dparser *p, const char *what, const char *s)
+{
+	if (valid_name(s))
+		return 0;
+	return derr(p, "bad %s name '%s' (expected 1-127 characters of A-Z a-z 0-9 _ . , : / + -, not starting with '-')",
+		    what, s);
+}
+
+static bool valid_symbol(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > NAME_MAX_LEN || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Unsigned decimal or 0x hex, no sign, no blanks; at most 'max'. */
+static int parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	uint64_t v = 0;
+
+	if (hex)
+		s += 2;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (hex && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (hex && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return -1;
+		if (v > (max - d) / (hex ? 16 : 10))
+			return -1;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int get_num(struct dparser *p, const char *key, const char *s,
+		   uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (parse_num(s, max, out) || *out < min)
+		return derr(p, "bad number '%s' for %s= (expected an integer %" PRIu64 "..%" PRIu64 ")",
+			    s, key, min, max);
+	return 0;
+}
+
+static int get_version(struct dparser *p, const char *key, const char *s,
+		       struct pc_version *out)
+{
+	if (pc_version_parse(s, out))
+		return derr(p, "bad version '%s' for %s= (expected a dotted version such as 8.0 or 8.0.1)",
+			    s, key);
+	return 0;
+}
+
+static int get_expr(struct dparser *p, const char *s, struct pc_expr **out)
+{
+	char where[PATH_MAX + 32];
+
+	snprintf(where, sizeof(where), "%s:%d", p->where, p->line);
+	*out = pc_expr_parse(s, where, p->err);
+	return *out ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ attributes */
+
+#define MAX_ATTRS 16
+
+/*
+ * The attributes of one statement: 'keys' take a value, 'flags' do not.
+ * Each may appear once; anything else is an error (with a suggestion).
+ */
+struct attrs {
+	const char *const *keys;
+	const char *const *flags;
+	const char *vals[MAX_ATTRS];
+	bool on[MAX_ATTRS];
+};
+
+static int list_index(const char *const *list, const char *s)
+{
+	for (int i = 0; list && list[i]; i++)
+		if (!strcmp(list[i], s))
+			return i;
+	return -1;
+}
+
+static int get_attrs(struct dparser *p, const char *stmt,
+		     const struct words *ws, size_t first, struct attrs *a)
+{
+	for (size_t i = first; i < ws->n; i++) {
+		const struct word *w = &ws->w[i];
+		int k;
+
+		if (w->value) {
+			k = list_index(a->keys, w->text);
+			if (k >= 0) {
+				if (a->vals[k])
+					return derr(p, "duplicate attribute '%s=' in %s",
+						    w->text, stmt);
+				a->vals[k] = w->value;
+				continue;
+			}
+			if (list_index(a->flags, w->text) >= 0)
+				return derr(p, "attribute '%s' of %s takes no value",
+					    w->text, stmt);
+		} else {
+			k = list_index(a->flags, w->text);
+			if (k >= 0) {
+				if (a->on[k])
+					return derr(p, "duplicate attribute '%s' in %s",
+						    w->text, stmt);
+				a->on[k] = true;
+				continue;
+			}
+			if (list_index(a->keys, w->text) >= 0)
+				return derr(p, "attribute '%s' of %s needs a value (%s=...)",
+					    w->text, stmt, w->text);
+		}
+		{
+			const char *cands[2 * MAX_ATTRS];
+			const char *best;
+			size_t n = 0;
+
+			for (size_t j = 0; a->keys && a->keys[j]; j++)
+				cands[n++] = a->keys[j];
+			for (size_t j = 0; a->flags && a->flags[j]; j++)
+				cands[n++] = a->flags[j];
+			best = pc_suggest(w->text, cands, n);
+			if (best)
+				return derr(p, "unknown attribute '%s' of %s (did you mean '%s'?)",
+					    w->text, stmt, best);
+			return derr(p, "unknown attribute '%s' of %s", w->text,
+				    stmt);
+		}
+	}
+	return 0;
+}
+
+static const char *aval(const struct attrs *a, const char *key)
+{
+	int k = list_index(a->keys, key);
+
+	return k >= 0 ? a->vals[k] : NULL;
+}
+
+static bool aflag(const struct attrs *a, const char *flag)
+{
+	int k = list_index(a->flags, flag);
+
+	return k >= 0 && a->on[k];
+}
+
+/* The positional words 1..n of a statement ("prop NAME KIND"). */
+static int need_positional(struct dparser *p, const struct words *ws,
+			   size_t n, const char *usage)
+{
+	for (size_t i = 1; i <= n; i++)
+		if (i >= ws->n || ws->w[i].value)
+			return derr(p, "expected '%s', found %s%s%s", usage,
+				    i >= ws->n ? "end of line" : "'",
+				    i >= ws->n ? "" : ws->w[i].text,
+				    i >= ws->n ? "" : "=...'");
+	return 0;
+}
+
+/* Split "a,b,c" into owned names, each checked, no duplicates. */
+static int split_names(struct dparser *p, const char *key, const char *s,
+		       const char *what, char ***out, size_t *n)
+{
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+		char *item = pc_xstrndup(s, len);
+
+		PC_ALLOC_GROW(*out, *n + 2, alloc);
+		(*out)[(*n)++] = item;
+		(*out)[*n] = NULL;
+		if (check_name(p, what, item))
+			return -1;
+		for (size_t i = 0; i + 1 < *n; i++)
+			if (!strcmp((*out)[i], item))
+				return derr(p, "'%s' appears twice in %s=", item,
+					    key);
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+/* ------------------------------------------------------------ duplicates */
+
+struct named {
+	const char *name;
+	int line;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * Report the duplicate whose second declaration comes first in the text,
+ * so the message is the one a reader scanning top-down meets first.
+ */
+static int check_dups(struct dparser *p, struct named *v, size_t n,
+		      const char *what, const char *in)
+{
+	size_t best = 0;
+	bool found = false;
+
+	qsort(v, n, sizeof(*v), named_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i].name, v[i - 1].name))
+			continue;
+		if (!found || v[i].line < v[best].line)
+			best = i;
+		found = true;
+	}
+	if (!found)
+		return 0;
+	while (best > 0 && !strcmp(v[best - 1].name, v[best].name) &&
+	       v[best - 1].line == v[best].line)
+		best--;
+	{
+		size_t first = best;
+
+		while (first > 0 && !strcmp(v[first - 1].name, v[best].name))
+			first--;
+		p->line = v[best].line;
+		return derr(p, "%s '%s' declared twice%s%s (first at line %d)",
+			    what, v[best].name, in ? " in " : "", in ? in : "",
+			    v[first].line);
+	}
+}
+
+/* ------------------------------------------------------------ statements */
+
+static int stmt_abi(struct dparser *p, const struct words *ws)
+{
+	uint64_t v;
+
+	if (!ws->n || strcmp(ws->w[0].text, "plugcheck-abi") || ws->w[0].value)
+		return derr(p, "expected 'plugcheck-abi %d' as the first line, found %s%s%s",
+			    PLUGCHECK_ABI_VERSION, ws->n ? "'" : "",
+			    ws->n ? ws->w[0].text : "an empty line",
+			    ws->n ? "'" : "");
+	if (ws->n != 2 || ws->w[1].value || parse_num(ws->w[1].text, UINT_MAX, &v))
+		return derr(p, "expected 'plugcheck-abi N' with one number N");
+	if (v != PLUGCHECK_ABI_VERSION)
+		return derr(p, "plugin ABI version %" PRIu64 ", this plugcheck supports %d",
+			    v, PLUGCHECK_ABI_VERSION);
+	p->plugin->abi_version = (unsigned)v;
+	return 0;
+}
+
+static int stmt_plugin(struct dparser *p, const struct words *ws)
+{
+	struct pc_version v;
+
+	if (need_positional(p, ws, 2, "plugin NAME VERSION"))
+		return -1;
+	if (ws->n > 3)
+		return derr(p, "unexpected '%s' after 'plugin NAME VERSION'",
+			    ws->w[3].text);
+	if (check_name(p, "plugin", ws->w[1].text))
+		return -1;
+	if (pc_version_parse(ws->w[2].text, &v))
+		return derr(p, "bad plugin version '%s' (expected a dotted version such as 8.0 or 8.0.1)",
+			    ws->w[2].text);
+	free(p->plugin->name);
+	free(p->plugin->version);
+	p->plugin->name = pc_xstrdup(ws->w[1].text);
+	p->plugin->version = pc_xstrdup(ws->w[2].text);
+	return 0;
+}
+
+static int stmt_text(struct dparser *p, const struct words *ws, bool *seen,
+		     char **dst)
+{
+	const char *kw = ws->w[0].text;
+
+	if (*seen)
+		return derr(p, "second '%s' line", kw);
+	if (ws->n != 2 || ws->w[1].value)
+		return derr(p, "expected '%s \"TEXT\"' (quote text with blanks)",
+			    kw);
+	*seen = true;
+	free(*dst);
+	*dst = pc_xstrdup(ws->w[1].text);
+	return 0;
+}
+
+static int stmt_type(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "parent", "interfaces", "section",
+					    "doc", NULL };
+	static const char *const flags[] = { "abstract", "interface",
+					     "internal", NULL };
+	struct attrs a = { keys, flags, { 0 }, { 0 } };
+	struct pc_registry *tmp = p->tmp;
+	struct pc_type *t;
+	const char *v;
+
+	if (need_positional(p, ws, 1, "type NAME [attributes]"))
+		return -1;
+	t = pc_xcalloc(1, sizeof(*t));
+	PC_ALLOC_GROW(tmp->types, tmp->n_types + 1, tmp->alloc_types);
+	tmp->types[tmp->n_types++] = t;
+	t->name = pc_xstrdup(ws->w[1].text);
+	t->plugin = p->plugin;
+	t->line = p->line;
+	p->type = t;
+	p->alloc_a = p->alloc_b = p->alloc_c = 0;
+	if (check_name(p, "type", t->name) ||
+	    get_attrs(p, "type", ws, 2, &a))
+		return -1;
+	if ((v = aval(&a, "parent"))) {
+		if (check_name(p, "parent type", v))
+			return -1;
+		if (!strcmp(v, t->name))
+			return derr(p, "type '%s' is its own parent", v);
+		t->parent_name = pc_xstrdup(v);
+	}
+	if ((v = aval(&a, "interfaces"))) {
+		char **list;
+		size_t n;
+		int ret = split_names(p, "interfaces", v, "interface", &list, &n);
+
+		/* two NULLs after the names: see registry.c */
+		list = pc_xrealloc(list, (n + 2) * sizeof(*list));
+		list[n] = list[n + 1] = NULL;
+		t->ifaces = list;
+		t->n_ifaces = n;
+		if (ret)
+			return -1;
+	}
+	if ((v = aval(&a, "section"))) {
+		if (check_name(p, "vmsd", v))
+			return -1;
+		t->section = pc_xstrdup(v);
+	}
+	if ((v = aval(&a, "doc")))
+		t->doc = pc_xstrdup(v);
+	t->abstract = aflag(&a, "abstract");
+	t->interface = aflag(&a, "interface");
+	t->internal = aflag(&a, "internal");
+	return 0;
+}
+
+/* Validate 'text' as a value of 'pr' and return its canonical spelling. */
+static int canon_value(struct dparser *p, const struct pc_prop *pr,
+		       const char *key, const char *text, char **out)
+{
+	struct pc_err e = { 0 };
+	struct pc_value v;
+
+	if (pc_value_parse(pr, text, &v, &e))
+		return derr(p, "%s in %s=", e.msg, key);
+	*out = v.text;
+	return 0;
+}
+
+/* "VERSION:VALUE" (version optional for the first entry of absent=) */
+static int split_versioned(struct dparser *p, const char *key, const char *item,
+			   bool version_optional, struct pc_version *ver,
+			   const char **value)
+{
+	const char *colon = strchr(item, ':');
+
+	memset(ver, 0, sizeof(*ver));
+	if (colon) {
+		char *vs = pc_xstrndup(item, (size_t)(colon - item));
+		int bad = pc_version_parse(vs, ver);
+
+		if (!bad || !version_optional) {
+			if (bad)
+				derr(p, "bad version '%s' in %s= (expected a dotted version such as 8.0 or 8.0.1)",
+				     vs, key);
+			free(vs);
+			if (bad)
+				return -1;
+			*value = colon + 1;
+			return 0;
+		}
+		free(vs);
+	}
+	if (!version_optional)
+		return derr(p, "%s= entry '%s' needs the form VERSION:VALUE",
+			    key, item);
+	*value = item;
+	return 0;
+}
+
+/*
+ * absent= and was= lists: comma-separated, versions strictly ascending
+ * (only the first absent= entry may omit its version, meaning "since the
+ * beginning").
+ */
+static int parse_history(struct dparser *p, struct pc_prop *pr, const char *key,
+			 const char *s, bool absent)
+{
+	size_t alloc = 0;
+	char *copy = pc_xstrdup(s);
+	char *item = copy;
+	int ret = 0;
+
+	for (size_t idx = 0; item && !ret; idx++) {
+		char *comma = strchr(item, ',');
+		struct pc_version ver, prev = { { 0, 0, 0 } };
+		const char *value = NULL;
+		char *canon = NULL;
+
+		if (comma)
+			*comma = '\0';
+		if (split_versioned(p, key, item, absent && idx == 0, &ver,
+				    &value) ||
+		    canon_value(p, pr, key, value, &canon)) {
+			ret = -1;
+			break;
+		}
+		if (absent) {
+			if (idx)
+				prev = pr->absent[idx - 1].version;
+			PC_ALLOC_GROW(pr->absent, pr->n_absent + 1, alloc);
+			pr->absent[pr->n_absent].version = ver;
+			pr->absent[pr->n_absent++].value = canon;
+		} else {
+			if (idx)
+				prev = pr->changes[idx - 1].version;
+			PC_ALLOC_GROW(pr->changes, pr->n_changes + 1, alloc);
+			pr->changes[pr->n_changes].version = ver;
+			pr->changes[pr->n_changes++].value = canon;
+		}
+		if (idx && pc_version_cmp(&prev, &ver) >= 0) {
+			char a[32], b[32];
+
+			pc_version_str(&prev, a, sizeof(a));
+			pc_version_str(&ver, b, sizeof(b));
+			ret = derr(p, "%s= versions must be ascending, found %s after %s",
+				   key, b, a);
+		}
+		item = comma ? comma + 1 : NULL;
+	}
+	free(copy);
+	return ret;
+}
+
+static int stmt_prop(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "default", "derived", "host",
+					    "values", "container", "bit",
+					    "since", "absent", "was", "doc",
+					    NULL };
+	static const char *const flags[] = { "guest-visible", NULL };
+	static const char *const kinds[] = { "bool", "bit", "u8", "u16",
+					     "u32", "u64", "i8", "i16", "i32",
+					     "i64", "string", "enum",
+					     "onoffauto" };
+	struct attrs a = { keys, flags, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_prop *pr;
+	const char *v, *def, *der, *host;
+	uint64_t n;
+
+	if (need_positional(p, ws, 2, "prop NAME KIND [attributes]"))
+		return -1;
+	PC_ALLOC_GROW(t->props, t->n_props + 1, p->alloc_a);
+	pr = &t->props[t->n_props++];
+	memset(pr, 0, sizeof(*pr));
+	pr->name = pc_xstrdup(ws->w[1].text);
+	pr->line = p->line;
+	if (check_name(p, "property", pr->name))
+		return -1;
+	if (pc_prop_kind_parse(ws->w[2].text, &pr->kind)) {
+		const char *best = pc_suggest(ws->w[2].text, kinds,
+					      PC_ARRAY_SIZE(kinds));
+
+		return derr(p, "unknown property kind '%s'%s%s%s (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum or onoffauto)",
+			    ws->w[2].text, best ? " (did you mean '" : "",
+			    best ? best : "", best ? "'?)" : "");
+	}
+	if (get_attrs(p, "prop", ws, 3, &a))
+		return -1;
+
+	if ((v = aval(&a, "values"))) {
+		if (pr->kind != PC_PROP_ENUM)
+			return derr(p, "values= only applies to enum properties, '%s' is %s",
+				    pr->name, pc_prop_kind_name(pr->kind));
+		if (split_names(p, "values", v, "enum value", &pr->enum_values,
+				&pr->n_enum_values))
+			return -1;
+	} else if (pr->kind == PC_PROP_ENUM) {
+		return derr(p, "missing values= for enum property '%s'",
+			    pr->name);
+	}
+
+	if (pr->kind == PC_PROP_BIT) {
+		if (!aval(&a, "container") || !aval(&a, "bit"))
+			return derr(p, "missing %s= for bit property '%s'",
+				    aval(&a, "container") ? "bit" : "container",
+				    pr->name);
+		if (check_name(p, "container", aval(&a, "container")) ||
+		    get_num(p, "bit", aval(&a, "bit"), 0, 63, &n))
+			return -1;
+		pr->container = pc_xstrdup(aval(&a, "container"));
+		pr->bitnr = (int)n;
+	} else if (aval(&a, "container") || aval(&a, "bit")) {
+		return derr(p, "%s= only applies to bit properties, '%s' is %s",
+			    aval(&a, "container") ? "container" : "bit",
+			    pr->name, pc_prop_kind_name(pr->kind));
+	}
+
+	def = aval(&a, "default");
+	der = aval(&a, "derived");
+	host = aval(&a, "host");
+	if (!!def + !!der + !!host > 1)
+		return derr(p, "property '%s' has more than one of default=, derived= and host=",
+			    pr->name);
+	if (def && canon_value(p, pr, "default", def, &pr->def_text))
+		return -1;
+	if (der && get_expr(p, der, &pr->def_expr))
+		return -1;
+	if (host) {
+		if (pr->kind != PC_PROP_BOOL && pr->kind != PC_PROP_BIT)
+			return derr(p, "host= needs a bool or bit property, '%s' is %s",
+				    pr->name, pc_prop_kind_name(pr->kind));
+		if (check_name(p, "host capability", host))
+			return -1;
+		pr->host_feature = pc_xstrdup(host);
+	}
+	pr->guest_visible = aflag(&a, "guest-visible");
+
+	if ((v = aval(&a, "since"))) {
+		if (get_version(p, "since", v, &pr->since))
+			return -1;
+		pr->has_since = true;
+		if (!aval(&a, "absent"))
+			return derr(p, "property '%s' has since= but no absent= (how did the device behave before %s?)",
+				    pr->name, v);
+	}
+	if ((v = aval(&a, "absent"))) {
+		if (!pr->has_since)
+			return derr(p, "absent= without since= for property '%s'",
+				    pr->name);
+		if (parse_history(p, pr, "absent", v, true))
+			return -1;
+		if (pc_version_cmp(&pr->absent[pr->n_absent - 1].version,
+				   &pr->since) >= 0)
+			return derr(p, "absent= versions must be before since=%s",
+				    aval(&a, "since"));
+	}
+	if ((v = aval(&a, "was")) && parse_history(p, pr, "was", v, false))
+		return -1;
+	if ((v = aval(&a, "doc")))
+		pr->doc = pc_xstrdup(v);
+	return 0;
+}
+
+static int stmt_child(struct dparser *p, const struct words *ws)
+{
+	static const char *const flags[] = { "alias-props", NULL };
+	struct attrs a = { NULL, flags, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_child *c;
+
+	if (need_positional(p, ws, 2, "child NAME TYPE [alias-props]"))
+		return -1;
+	PC_ALLOC_GROW(t->children, t->n_children + 1, p->alloc_b);
+	c = &t->children[t->n_children++];
+	memset(c, 0, sizeof(*c));
+	c->name = pc_xstrdup(ws->w[1].text);
+	c->type_name = pc_xstrdup(ws->w[2].text);
+	c->line = p->line;
+	if (check_name(p, "child", c->name) ||
+	    check_name(p, "type", c->type_name) ||
+	    get_attrs(p, "child", ws, 3, &a))
+		return -1;
+	c->alias_props = aflag(&a, "alias-props");
+	return 0;
+}
+
+static int stmt_hook(struct dparser *p, const struct words *ws)
+{
+	struct pc_type *t = p->type;
+	struct pc_hook *h;
+
+	if (need_positional(p, ws, 2, "hook EVENT SYMBOL"))
+		return -1;
+	if (ws->n > 3)
+		return derr(p, "unexpected '%s' after 'hook EVENT SYMBOL'",
+			    ws->w[3].text);
+	if (strcmp(ws->w[1].text, "post_load"))
+		return derr(p, "unknown hook event '%s' (expected post_load)",
+			    ws->w[1].text);
+	if (!valid_symbol(ws->w[2].text))
+		return derr(p, "bad hook symbol '%s' (expected a C identifier)",
+			    ws->w[2].text);
+	for (size_t i = 0; i < t->n_hooks; i++)
+		if (!strcmp(t->hooks[i].event, ws->w[1].text))
+			return derr(p, "second '%s' hook in type '%s'",
+				    ws->w[1].text, t->name);
+	PC_ALLOC_GROW(t->hooks, t->n_hooks + 1, p->alloc_c);
+	h = &t->hooks[t->n_hooks++];
+	h->event = pc_xstrdup(ws->w[1].text);
+	h->symbol = pc_xstrdup(ws->w[2].text);
+	return 0;
+}
+
+/* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
+static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
+{
+	char *copy = pc_xstrdup(s), *item = copy;
+	size_t alloc = 0;
+	int ret = 0;
+
+	while (item && !ret) {
+		char *comma = strchr(item, ',');
+		struct pc_vmsd_change c;
+		const char *ids = NULL, *slash;
+		char *idtext;
+		uint64_t id, min;
+
+		if (comma)
+			*comma = '\0';
+		if (split_versioned(p, "was", item, false, &c.version, &ids)) {
+			ret = -1;
+			break;
+		}
+		slash = strchr(ids, '/');
+		if (!slash) {
+			ret = derr(p, "was= entry '%s' needs the form VERSION:ID/MIN",
+				   item);
+			break;
+		}
+		idtext = pc_xstrndup(ids, (size_t)(slash - ids));
+		ret = get_num(p, "was", idtext, 0, INT_MAX, &id) ||
+		      get_num(p, "was", slash + 1, 0, INT_MAX, &min) ? -1 : 0;
+		free(idtext);
+		if (ret)
+			break;
+		c.version_id = (int)id;
+		c.min_version_id = (int)min;
+		if (min > id) {
+			ret = derr(p, "was= entry '%s' has min above version",
+				   item);
+			break;
+		}
+		if (v->n_changes &&
+		    pc_version_cmp(&v->changes[v->n_changes - 1].version,
+				   &c.version) >= 0) {
+			char pa[32], pb[32];
+
+			pc_version_str(&v->changes[v->n_changes - 1].version,
+				       pa, sizeof(pa));
+			pc_version_str(&c.version, pb, sizeof(pb));
+			ret = derr(p, "was= versions must be ascending, found %s after %s",
+				   pb, pa);
+			break;
+		}
+		PC_ALLOC_GROW(v->changes, v->n_changes + 1, alloc);
+		v->changes[v->n_changes++] = c;
+		item = comma ? comma + 1 : NULL;
+	}
+	free(copy);
+	return ret;
+}
+
+static int stmt_vmsd(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "version", "min", "since", "was",
+					    NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_registry *tmp = p->tmp;
+	struct pc_vmsd *v;
+	const char *s;
+	uint64_t n;
+
+	if (need_positional(p, ws, 1, "vmsd NAME version=N min=N"))
+		return -1;
+	v = pc_xcalloc(1, sizeof(*v));
+	PC_ALLOC_GROW(tmp->vmsds, tmp->n_vmsds + 1, tmp->alloc_vmsds);
+	tmp->vmsds[tmp->n_vmsds++] = v;
+	v->name = pc_xstrdup(ws->w[1].text);
+	v->plugin = p->plugin;
+	v->line = p->line;
+	p->vmsd = v;
+	p->alloc_a = p->alloc_b = p->alloc_c = 0;
+	if (check_name(p, "vmsd", v->name) || get_attrs(p, "vmsd", ws, 2, &a))
+		return -1;
+	if (!aval(&a, "version") || !aval(&a, "min"))
+		return derr(p, "missing %s= for vmsd '%s'",
+			    aval(&a, "version") ? "min" : "version", v->name);
+	if (get_num(p, "version", aval(&a, "version"), 0, INT_MAX, &n))
+		return -1;
+	v->version_id = (int)n;
+	if (get_num(p, "min", aval(&a, "min"), 0, INT_MAX, &n))
+		return -1;
+	v->min_version_id = (int)n;
+	if (v->min_version_id > v->version_id)
+		return derr(p, "min=%d is above version=%d in vmsd '%s'",
+			    v->min_version_id, v->version_id, v->name);
+	if ((s = aval(&a, "since"))) {
+		if (get_version(p, "since", s, &v->since))
+			return -1;
+		v->has_since = true;
+	}
+	if ((s = aval(&a, "was")) && parse_vmsd_was(p, v, s))
+		return -1;
+	return 0;
+}
+
+static int field_kind_parse(const char *s, enum pc_field_kind *out)
+{
+	for (int k = PC_FIELD_U8; k <= PC_FIELD_STRUCT; k++) {
+		if (!strcmp(s, pc_field_kind_name((enum pc_field_kind)k))) {
+			*out = (enum pc_field_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int stmt_field(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "size", "count", "count-field",
+					    "max", "struct", "version", "if",
+					    "since", NULL };
+	static const char *const kinds[] = { "u8", "u16", "u32", "u64", "i8",
+					     "i16", "i32", "i64", "bool",
+					     "buffer", "unused", "struct" };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_vmsd *v = p->vmsd;
+	struct pc_field *f;
+	const char *s;
+	uint64_t n;
+	bool sized;
+
+	if (need_positional(p, ws, 2, "field NAME KIND [attributes]"))
+		return -1;
+	PC_ALLOC_GROW(v->fields, v->n_fields + 1, p->alloc_a);
+	f = &v->fields[v->n_fields++];
+	memset(f, 0, sizeof(*f));
+	f->name = pc_xstrdup(ws->w[1].text);
+	f->line = p->line;
+	if (check_name(p, "field", f->name))
+		return -1;
+	if (field_kind_parse(ws->w[2].text, &f->kind)) {
+		const char *best = pc_suggest(ws->w[2].text, kinds,
+					      PC_ARRAY_SIZE(kinds));
+
+		return derr(p, "unknown field kind '%s'%s%s%s (expected u8, u16, u32, u64, i8, i16, i32, i64, bool, buffer, unused or struct)",
+			    ws->w[2].text, best ? " (did you mean '" : "",
+			    best ? best : "", best ? "'?)" : "");
+	}
+	if (get_attrs(p, "field", ws, 3, &a))
+		return -1;
+
+	sized = f->kind == PC_FIELD_BUFFER || f->kind == PC_FIELD_UNUSED;
+	if ((s = aval(&a, "size"))) {
+		if (!sized)
+			return derr(p, "size= only applies to buffer and unused fields, '%s' is %s",
+				    f->name, pc_field_kind_name(f->kind));
+		if (get_num(p, "size", s, 1, UINT32_MAX, &n))
+			return -1;
+		f->size = (uint32_t)n;
+	} else if (sized) {
+		return derr(p, "missing size= for %s field '%s'",
+			    pc_field_kind_name(f->kind), f->name);
+	} else {
+		f->size = pc_field_kind_size(f->kind);
+	}
+
+	if ((s = aval(&a, "struct"))) {
+		if (f->kind != PC_FIELD_STRUCT)
+			return derr(p, "struct= only applies to struct fields, '%s' is %s",
+				    f->name, pc_field_kind_name(f->kind));
+		if (check_name(p, "vmsd", s))
+			return -1;
+		f->struct_name = pc_xstrdup(s);
+	} else if (f->kind == PC_FIELD_STRUCT) {
+		return derr(p, "missing struct= for struct field '%s'", f->name);
+	}
+
+	f->count_kind = PC_COUNT_ONE;
+	if (aval(&a, "count") && aval(&a, "count-field"))
+		return derr(p, "field '%s' has both count= and count-field=",
+			    f->name);
+	if ((s = aval(&a, "count"))) {
+		struct pc_expr *e;
+		int64_t c;
+
+		if (get_expr(p, s, &e))
+			return -1;
+		if (!pc_expr_is_const(e)) {
+			f->count_kind = PC_COUNT_EXPR;
+			f->count_expr = e;
+		} else {
+			/* a constant count is a fixed count, whatever its
+			 * spelling: "4", "0x4" and "2 * 2" are one layout */
+			int ret = pc_expr_eval(e, NULL, NULL, &c, p->err);
+
+			pc_expr_free(e);
+			if (ret)
+				return -1;
+			if (c < 0 || c > UINT32_MAX)
+				return derr(p, "count=%s is %" PRId64 " (expected 0..4294967295)",
+					    s, c);
+			f->count_kind = PC_COUNT_FIXED;
+			f->count_fixed = (uint32_t)c;
+		}
+	}
+	if ((s = aval(&a, "count-field"))) {
+		if (check_name(p, "field", s))
+			return -1;
+		if (!aval(&a, "max"))
+			return derr(p, "missing max= for field '%s' with count-field=",
+				    f->name);
+		if (get_num(p, "max", aval(&a, "max"), 0, UINT32_MAX, &n))
+			return -1;
+		f->count_kind = PC_COUNT_FIELD;
+		f->count_field = pc_xstrdup(s);
+		f->count_max = (uint32_t)n;
+	} else if (aval(&a, "max")) {
+		return derr(p, "max= only applies with count-field= (field '%s')",
+			    f->name);
+	}
+	if ((s = aval(&a, "version"))) {
+		if (get_num(p, "version", s, 0, INT_MAX, &n))
+			return -1;
+		f->version = (int)n;
+	}
+	if ((s = aval(&a, "if")) && get_expr(p, s, &f->cond))
+		return -1;
+	if ((s = aval(&a, "since"))) {
+		if (get_version(p, "since", s, &f->since))
+			return -1;
+		f->has_since = true;
+	}
+	return 0;
+}
+
+static int stmt_subsection(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "needed", "since", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_vmsd *v = p->vmsd;
+	struct pc_subsection *s;
+	const char *val;
+
+	if (need_positional(p, ws, 1, "subsection VMSD [attributes]"))
+		return -1;
+	PC_ALLOC_GROW(v->subsections, v->n_subsections + 1, p->alloc_b);
+	s = &v->subsections[v->n_subsections++];
+	memset(s, 0, sizeof(*s));
+	s->name = pc_xstrdup(ws->w[1].text);
+	s->line = p->line;
+	if (check_name(p, "vmsd", s->name) ||
+	    get_attrs(p, "subsection", ws, 2, &a))
+		return -1;
+	if ((val = aval(&a, "needed")) && get_expr(p, val, &s->needed))
+		return -1;
+	if ((val = aval(&a, "since"))) {
+		if (get_version(p, "since", val, &s->since))
+			return -1;
+		s->has_since = true;
+	}
+	return 0;
+}
+
+static int stmt_invariant(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "field", "offset", "size",
+					    "value", "romask", "since", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_vmsd *v = p->vmsd;
+	struct pc_invariant *inv;
+	const char *s;
+	uint64_t n;
+
+	if (need_positional(p, ws, 1, "invariant NAME [attributes]"))
+		return -1;
+	PC_ALLOC_GROW(v->invariants, v->n_invariants + 1, p->alloc_c);
+	inv = &v->invariants[v->n_invariants++];
+	memset(inv, 0, sizeof(*inv));
+	inv->name = pc_xstrdup(ws->w[1].text);
+	inv->line = p->line;
+	if (check_name(p, "invariant", inv->name) ||
+	    get_attrs(p, "invariant", ws, 2, &a))
+		return -1;
+	for (size_t i = 0; i < 5; i++)
+		if (!a.vals[i])
+			return derr(p, "missing %s= for invariant '%s'", keys[i],
+				    inv->name);
+	if (check_name(p, "field", aval(&a, "field")))
+		return -1;
+	inv->field = pc_xstrdup(aval(&a, "field"));
+	if (get_num(p, "offset", aval(&a, "offset"), 0, UINT32_MAX, &n))
+		return -1;
+	inv->offset = (uint32_t)n;
+	if (get_num(p, "size", aval(&a, "size"), 1, 8, &n))
+		return -1;
+	if (n != 1 && n != 2 && n != 4 && n != 8)
+		return derr(p, "bad size %" PRIu64 " for invariant '%s' (expected 1, 2, 4 or 8)",
+			    n, inv->name);
+	inv->size = (uint32_t)n;
+	if (get_expr(p, aval(&a, "value"), &inv->value) ||
+	    get_expr(p, aval(&a, "romask"), &inv->romask))
+		return -1;
+	if ((s = aval(&a, "since"))) {
+		if (get_version(p, "since", s, &inv->since))
+			return -1;
+		inv->has_since = true;
+	}
+	return 0;
+}
+
+/* Names must be unique within a block; checked when it closes. */
+static int close_block(struct dparser *p)
+{
+	int line = p->line, ret = 0;
+	struct named *v;
+	size_t n;
+
+	if (p->type) {
+		struct pc_type *t = p->type;
+
+		n = t->n_props > t->n_children ? t->n_props : t->n_children;
+		v = pc_xcalloc(n, sizeof(*v));
+		for (size_t i = 0; i < t->n_props; i++)
+			v[i] = (struct named){ t->props[i].name, t->props[i].line };
+		ret = check_dups(p, v, t->n_props, "property", t->name);
+		for (size_t i = 0; !ret && i < t->n_children; i++)
+			v[i] = (struct named){ t->children[i].name,
+					       t->children[i].line };
+		if (!ret)
+			ret = check_dups(p, v, t->n_children, "child", t->name);
+	} else {
+		struct pc_vmsd *d = p->vmsd;
+
+		n = d->n_fields > d->n_subsections ? d->n_fields
+						   : d->n_subsections;
+		if (d->n_invariants > n)
+			n = d->n_invariants;
+		v = pc_xcalloc(n, sizeof(*v));
+		for (size_t i = 0; i < d->n_fields; i++)
+			v[i] = (struct named){ d->fields[i].name, d->fields[i].line };
+		ret = check_dups(p, v, d->n_fields, "field", d->name);
+		for (size_t i = 0; !ret && i < d->n_subsections; i++)
+			v[i] = (struct named){ d->subsections[i].name,
+					       d->subsections[i].line };
+		if (!ret)
+			ret = check_dups(p, v, d->n_subsections, "subsection",
+					 d->name);
+		for (size_t i = 0; !ret && i < d->n_invariants; i++)
+			v[i] = (struct named){ d->invariants[i].name,
+					       d->invariants[i].line };
+		if (!ret)
+			ret = check_dups(p, v, d->n_invariants, "invariant",
+					 d->name);
+	}
+	free(v);
+	if (!ret)
+		p->line = line;
+	p->type = NULL;
+	p->vmsd = NULL;
+	return ret;
+}
+
+static int statement(struct dparser *p, const struct words *ws)
+{
+	static const char *const keywords[] = {
+		"plugin", "description", "license", "author", "type", "vmsd",
+		"end", "prop", "child", "hook", "field", "subsection",
+		"invariant",
+	};
+	const char *kw = ws->w[0].text;
+	bool in_type = p->type != NULL, in_vmsd = p->vmsd != NULL;
+	int idx = -1;
+
+	if (ws->w[0].value)
+		return derr(p, "expected a keyword, found '%s=...'", kw);
+	for (size_t i = 0; i < PC_ARRAY_SIZE(keywords); i++)
+		if (!strcmp(kw, keywords[i]))
+			idx = (int)i;
+	if (idx < 0) {
+		const char *best = pc_suggest(kw, keywords,
+					      PC_ARRAY_SIZE(keywords));
+
+		if (best)
+			return derr(p, "unknown keyword '%s' (did you mean '%s'?)",
+				    kw, best);
+		return derr(p, "unknown keyword '%s'", kw);
+	}
+	if (p->stmts++ == 0 && strcmp(kw, "plugin"))
+		return derr(p, "expected 'plugin NAME VERSION' after the ABI line, found '%s'",
+			    kw);
+	if (!strcmp(kw, "plugin") && p->stmts > 1)
+		return derr(p, "second 'plugin' line");
+	if (!strcmp(kw, "end")) {
+		if (!in_type && !in_vmsd)
+			return derr(p, "'end' without an open type or vmsd block");
+		if (ws->n > 1)
+			return derr(p, "unexpected '%s' after 'end'", ws->w[1].text);
+		return close_block(p);
+	}
+	if (idx <= 5 && (in_type || in_vmsd))
+		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
+			    kw, in_type ? "type" : "vmsd",
+			    in_type ? p->type->name : p->vmsd->name);
+	if (idx >= 7 && idx <= 9 && !in_type)
+		return derr(p, "'%s' outside a type block", kw);
+	if (idx >= 10 && !in_vmsd)
+		return derr(p, "'%s' outside a vmsd block", kw);
+
+	if (!strcmp(kw, "plugin"))
+		return stmt_plugin(p, ws);
+	if (!strcmp(kw, "description"))
+		return stmt_text(p, ws, &p->have_desc, &p->plugin->description);
+	if (!strcmp(kw, "license"))
+		return stmt_text(p, ws, &p->have_license, &p->plugin->license);
+	if (!strcmp(kw, "author"))
+		return stmt_text(p, ws, &p->have_author, &p->plugin->author);
+	if (!strcmp(kw, "type"))
+		return stmt_type(p, ws);
+	if (!strcmp(kw, "vmsd"))
+		return stmt_vmsd(p, ws);
+	if (!strcmp(kw, "prop"))
+		return stmt_prop(p, ws);
+	if (!strcmp(kw, "child"))
+		return stmt_child(p, ws);
+	if (!strcmp(kw, "hook"))
+		return stmt_hook(p, ws);
+	if (!strcmp(kw, "field"))
+		return stmt_field(p, ws);
+	if (!strcmp(kw, "subsection"))
+		return stmt_subsection(p, ws);
+	return stmt_invariant(p, ws);
+}
+
+/* ------------------------------------------------------------ commit */
+
+static int type_ptr_cmp(const void *a, const void *b)
+{
+	const struct pc_type *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static int vmsd_ptr_cmp(const void *a, const void *b)
+{
+	const struct pc_vmsd *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static const char *plugin_origin(const struct pc_plugin *pl, const char *where)
+{
+	return pl && pl->path ? pl->path : where;
+}
+
+/*
+ * Move the scratch declarations into 'reg', keeping its arrays sorted by
+ * name (registry.c looks names up by binary search).
+ */
+static int commit(struct dparser *p, struct pc_registry *reg)
+{
+	struct pc_registry *tmp = p->tmp;
+	struct named *v;
+	size_t n = tmp->n_types > tmp->n_vmsds ? tmp->n_types : tmp->n_vmsds;
+	int ret;
+
+	v = pc_xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < tmp->n_types; i++)
+		v[i] = (struct named){ tmp->types[i]->name, tmp->types[i]->line };
+	ret = check_dups(p, v, tmp->n_types, "type", NULL);
+	for (size_t i = 0; !ret && i < tmp->n_vmsds; i++)
+		v[i] = (struct named){ tmp->vmsds[i]->name, tmp->vmsds[i]->line };
+	if (!ret)
+		ret = check_dups(p, v, tmp->n_vmsds, "vmsd", NULL);
+	free(v);
+	if (ret)
+		return ret;
+
+	for (size_t i = 0; i < tmp->n_types; i++) {
+		const struct pc_type *old =
+			pc_registry_find_type(reg, tmp->types[i]->name);
+
+		if (old)
+			return pc_err_set(p->err, "type '%s' is provided by both '%s' and '%s'",
+					  old->name,
+					  plugin_origin(old->plugin, "?"),
+					  plugin_origin(p->plugin, p->where));
+	}
+	for (size_t i = 0; i < tmp->n_vmsds; i++) {
+		const struct pc_vmsd *old =
+			pc_registry_find_vmsd(reg, tmp->vmsds[i]->name);
+
+		if (old)
+			return pc_err_set(p->err, "vmsd '%s' is provided by both '%s' and '%s'",
+					  old->name,
+					  plugin_origin(old->plugin, "?"),
+					  plugin_origin(p->plugin, p->where));
+	}
+
+	PC_ALLOC_GROW(reg->types, reg->n_types + tmp->n_types, reg->alloc_types);
+	memcpy(reg->types + reg->n_types, tmp->types,
+	       tmp->n_types * sizeof(*tmp->types));
+	reg->n_types += tmp->n_types;
+	tmp->n_types = 0;
+	qsort(reg->types, reg->n_types, sizeof(*reg->types), type_ptr_cmp);
+
+	PC_ALLOC_GROW(reg->vmsds, reg->n_vmsds + tmp->n_vmsds, reg->alloc_vmsds);
+	memcpy(reg->vmsds + reg->n_vmsds, tmp->vmsds,
+	       tmp->n_vmsds * sizeof(*tmp->vmsds));
+	reg->n_vmsds += tmp->n_vmsds;
+	tmp->n_vmsds = 0;
+	qsort(reg->vmsds, reg->n_vmsds, sizeof(*reg->vmsds), vmsd_ptr_cmp);
+	reg->finalized = false;
+	return 0;
+}
+
+/* ------------------------------------------------------------ parser */
+
+static int parse_text(struct dparser *p, const char *text, size_t len)
+{
+	struct words ws = { NULL, 0, 0 };
+	size_t pos = 0;
+	const char *nul;
+
+	if (len > DECL_MAX_SIZE)
+		return pc_err_set(p->err, "%s: declaration too large (%zu bytes, at most %d)",
+				  p->where, len, DECL_MAX_SIZE);
+	/* the ELF section keeps the C string's terminator: allow one */
+	if (len && text[len - 1] == '\0')
+		len--;
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		const char *ls = text;
+
+		p->line = 1;
+		for (const char *c = text; c < nul; c++) {
+			if (*c == '\n') {
+				p->line++;
+				ls = c + 1;
+			}
+		}
+		return derr(p, "NUL byte in the declaration text at column %zu",
+			    (size_t)(nul - ls) + 1);
+	}
+	if (!len) {
+		p->line = 1;
+		return derr(p, "empty declaration (expected 'plugcheck-abi %d')",
+			    PLUGCHECK_ABI_VERSION);
+	}
+
+	for (p->line = 1; pos < len; p->line++) {
+		const char *s = text + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		int ret;
+
+		pos += n + (nl ? 1 : 0);
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n > DECL_MAX_LINE)
+			return derr(p, "line too long (%zu bytes, at most %d)", n,
+				    DECL_MAX_LINE);
+		if (lex_line(p, s, n, &ws)) {
+			words_release(&ws);
+			return -1;
+		}
+		if (p->line == 1)
+			ret = stmt_abi(p, &ws);
+		else
+			ret = ws.n ? statement(p, &ws) : 0;
+		words_release(&ws);
+		if (ret)
+			return -1;
+	}
+	p->line--;
+	if (p->type || p->vmsd) {
+		p->line = p->type ? p->type->line : p->vmsd->line;
+		return derr(p, "%s '%s' is not closed by 'end'",
+			    p->type ? "type" : "vmsd",
+			    p->type ? p->type->name : p->vmsd->name);
+	}
+	if (!p->stmts) {
+		p->line++;
+		return derr(p, "expected 'plugin NAME VERSION', found end of text");
+	}
+	return 0;
+}
+
+int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
+		  const char *text, size_t len, const char *where,
+		  struct pc_err *err)
+{
+	struct dparser p;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.where = where ? where : "(declaration)";
+	p.err = err;
+	p.plugin = plugin;
+	p.tmp = pc_registry_new();
+	ret = parse_text(&p, text, len);
+	if (!ret)
+		ret = commit(&p, reg);
+	pc_registry_free(p.tmp);
+	return ret;
+}
+
+/* ------------------------------------------------------------ writer */
+
+static void put_word(struct pc_strbuf *out, const char *s, bool always_quote)
+{
+	bool quote = always_quote || !*s || strpbrk(s, " \t\"\\#=") != NULL;
+
+	if (!quote) {
+		pc_strbuf_addstr(out, s);
+		return;
+	}
+	pc_strbuf_addch(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			pc_strbuf_addch(out, '\\');
+		pc_strbuf_addch(out, *s);
+	}
+	pc_strbuf_addch(out, '"');
+}
+
+static void put_attr(struct pc_strbuf *out, const char *key, const char *val)
+{
+	pc_strbuf_addf(out, " %s=", key);
+	put_word(out, val, false);
+}
+
+static void put_expr(struct pc_strbuf *out, const char *key,
+		     const struct pc_expr *e)
+{
+	char *s = pc_expr_str(e);
+
+	put_attr(out, key, s);
+	free(s);
+}
+
+static void put_version(struct pc_strbuf *out, const char *key,
+			const struct pc_version *v)
+{
+	char buf[32];
+
+	pc_version_str(v, buf, sizeof(buf));
+	pc_strbuf_addf(out, " %s=%s", key, buf);
+}
+
+static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char buf[32];
+
+	pc_strbuf_addf(out, "  prop %s %s", pr->name,
+		       pc_prop_kind_name(pr->kind));
+	if (pr->n_enum_values) {
+		for (size_t i = 0; i < pr->n_enum_values; i++)
+			pc_strbuf_addf(&sb, "%s%s", i ? "," : "",
+				       pr->enum_values[i]);
+		put_attr(out, "values", sb.buf);
+		pc_strbuf_reset(&sb);
+	}
+	if (pr->container) {
+		put_attr(out, "container", pr->container);
+		pc_strbuf_addf(out, " bit=%d", pr->bitnr);
+	}
+	if (pr->def_text)
+		put_attr(out, "default", pr->def_text);
+	if (pr->def_expr)
+		put_expr(out, "derived", pr->def_expr);
+	if (pr->host_feature)
+		put_attr(out, "host", pr->host_feature);
+	if (pr->guest_visible)
+		pc_strbuf_addstr(out, " guest-visible");
+	if (pr->has_since)
+		put_version(out, "since", &pr->since);
+	if (pr->n_absent) {
+		for (size_t i = 0; i < pr->n_absent; i++) {
+			const struct pc_prop_absent *a = &pr->absent[i];
+			struct pc_version zero = { { 0, 0, 0 } };
+
+			if (i)
+				pc_strbuf_addch(&sb, ',');
+			if (i || pc_version_cmp(&a->version, &zero)) {
+				pc_version_str(&a->version, buf, sizeof(buf));
+				pc_strbuf_addf(&sb, "%s:", buf);
+			}
+			pc_strbuf_addstr(&sb, a->value);
+		}
+		put_attr(out, "absent", sb.buf);
+		pc_strbuf_reset(&sb);
+	}
+	if (pr->n_changes) {
+		for (size_t i = 0; i < pr->n_changes; i++) {
+			pc_version_str(&pr->changes[i].version, buf, sizeof(buf));
+			pc_strbuf_addf(&sb, "%s%s:%s", i ? "," : "", buf,
+				       pr->changes[i].value);
+		}
+		put_attr(out, "was", sb.buf);
+	}
+	if (pr->doc)
+		put_attr(out, "doc", pr->doc);
+	pc_strbuf_addch(out, '\n');
+	pc_strbuf_release(&sb);
+}
+
+static void write_type(struct pc_strbuf *out, const struct pc_type *t)
+{
+	pc_strbuf_addf(out, "type %s", t->name);
+	if (t->parent_name)
+		put_attr(out, "parent", t->parent_name);
+	if (t->n_ifaces) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		for (size_t i = 0; i < t->n_ifaces; i++)
+			pc_strbuf_addf(&sb, "%s%s", i ? "," : "", t->ifaces[i]);
+		put_attr(out, "interfaces", sb.buf);
+		pc_strbuf_release(&sb);
+	}
+	if (t->abstract)
+		pc_strbuf_addstr(out, " abstract");
+	if (t->interface)
+		pc_strbuf_addstr(out, " interface");
+	if (t->internal)
+		pc_strbuf_addstr(out, " internal");
+	if (t->section)
+		put_attr(out, "section", t->section);
+	if (t->doc)
+		put_attr(out, "doc", t->doc);
+	pc_strbuf_addch(out, '\n');
+	for (size_t i = 0; i < t->n_props; i++)
+		write_prop(out, &t->props[i]);
+	for (size_t i = 0; i < t->n_children; i++)
+		pc_strbuf_addf(out, "  child %s %s%s\n", t->children[i].name,
+			       t->children[i].type_name,
+			       t->children[i].alias_props ? " alias-props" : "");
+	for (size_t i = 0; i < t->n_hooks; i++)
+		pc_strbuf_addf(out, "  hook %s %s\n", t->hooks[i].event,
+			       t->hooks[i].symbol);
+	pc_strbuf_addstr(out, "end\n");
+}
+
+static void write_field(struct pc_strbuf *out, const struct pc_field *f)
+{
+	pc_strbuf_addf(out, "  field %s %s", f->name,
+		       pc_field_kind_name(f->kind));
+	switch (f->kind) {
+	case PC_FIELD_BUFFER:
+	case PC_FIELD_UNUSED:
+		pc_strbuf_addf(out, " size=%" PRIu32, f->size);
+		break;
+	case PC_FIELD_U8: case PC_FIELD_U16: case PC_FIELD_U32:
+	case PC_FIELD_U64: case PC_FIELD_I8: case PC_FIELD_I16:
+	case PC_FIELD_I32: case PC_FIELD_I64: case PC_FIELD_BOOL:
+	case PC_FIELD_STRUCT:
+		break;
+	}
+	switch (f->count_kind) {
+	case PC_COUNT_ONE:
+		break;
+	case PC_COUNT_FIXED:
+		pc_strbuf_addf(out, " count=%" PRIu32, f->count_fixed);
+		break;
+	case PC_COUNT_EXPR:
+		put_expr(out, "count", f->count_expr);
+		break;
+	case PC_COUNT_FIELD:
+		put_attr(out, "count-field", f->count_field);
+		pc_strbuf_addf(out, " max=%" PRIu32, f->count_max);
+		break;
+	}
+	if (f->struct_name)
+		put_attr(out, "struct", f->struct_name);
+	if (f->version)
+		pc_strbuf_addf(out, " version=%d", f->version);
+	if (f->cond)
+		put_expr(out, "if", f->cond);
+	if (f->has_since)
+		put_version(out, "since", &f->since);
+	pc_strbuf_addch(out, '\n');
+}
+
+static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
+{
+	pc_strbuf_addf(out, "vmsd %s version=%d min=%d", v->name,
+		       v->version_id, v->min_version_id);
+	if (v->has_since)
+		put_version(out, "since", &v->since);
+	for (size_t i = 0; i < v->n_changes; i++) {
+		char buf[32];
+
+		pc_version_str(&v->changes[i].version, buf, sizeof(buf));
+		pc_strbuf_addf(out, "%s%s:%d/%d", i ? "," : " was=", buf,
+			       v->changes[i].version_id,
+			       v->changes[i].min_version_id);
+	}
+	pc_strbuf_addch(out, '\n');
+	for (size_t i = 0; i < v->n_fields; i++)
+		write_field(out, &v->fields[i]);
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		const struct pc_subsection *s = &v->subsections[i];
+
+		pc_strbuf_addf(out, "  subsection %s", s->name);
+		if (s->needed)
+			put_expr(out, "needed", s->needed);
+		if (s->has_since)
+			put_version(out, "since", &s->since);
+		pc_strbuf_addch(out, '\n');
+	}
+	for (size_t i = 0; i < v->n_invariants; i++) {
+		const struct pc_invariant *inv = &v->invariants[i];
+
+		pc_strbuf_addf(out, "  invariant %s", inv->name);
+		put_attr(out, "field", inv->field);
+		pc_strbuf_addf(out, " offset=%" PRIu32 " size=%" PRIu32,
+			       inv->offset, inv->size);
+		put_expr(out, "value", inv->value);
+		put_expr(out, "romask", inv->romask);
+		if (inv->has_since)
+			put_version(out, "since", &inv->since);
+		pc_strbuf_addch(out, '\n');
+	}
+	pc_strbuf_addstr(out, "end\n");
+}
+
+struct decl_item {
+	int line;
+	size_t seq;
+	const struct pc_type *type;
+	const struct pc_vmsd *vmsd;
+};
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct decl_item *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The plugin's declarations in the order they were written (by line). */
+void pc_decl_write_plugin(const struct pc_registry *reg,
+			  const struct pc_plugin *plugin,
+			  struct pc_strbuf *out)
+{
+	struct decl_item *items = NULL;
+	size_t n = 0, alloc = 0;
+
+	pc_strbuf_addf(out, "plugcheck-abi %u\n",
+		       plugin->abi_version ? plugin->abi_version
+					   : PLUGCHECK_ABI_VERSION);
+	pc_strbuf_addf(out, "plugin %s %s\n", plugin->name ? plugin->name : "?",
+		       plugin->version ? plugin->version : "0");
+	if (plugin->description) {
+		pc_strbuf_addstr(out, "description ");
+		put_word(out, plugin->description, true);
+		pc_strbuf_addch(out, '\n');
+	}
+	if (plugin->license) {
+		pc_strbuf_addstr(out, "license ");
+		put_word(out, plugin->license, true);
+		pc_strbuf_addch(out, '\n');
+	}
+	if (plugin->author) {
+		pc_strbuf_addstr(out, "author ");
+		put_word(out, plugin->author, true);
+		pc_strbuf_addch(out, '\n');
+	}
+	for (size_t i = 0; i < reg->n_types; i++) {
+		if (reg->types[i]->plugin != plugin)
+			continue;
+		PC_ALLOC_GROW(items, n + 1, alloc);
+		items[n] = (struct decl_item){ reg->types[i]->line, n,
+					       reg->types[i], NULL };
+		n++;
+	}
+	for (size_t i = 0; i < reg->n_vmsds; i++) {
+		if (reg->vmsds[i]->plugin != plugin)
+			continue;
+		PC_ALLOC_GROW(items, n + 1, alloc);
+		items[n] = (struct decl_item){ reg->vmsds[i]->line, n, NULL,
+					       reg->vmsds[i] };
+		n++;
+	}
+	if (n)
+		qsort(items, n, sizeof(*items), item_cmp);
+	for (size_t i = 0; i < n; i++) {
+		pc_strbuf_addch(out, '\n');
+		if (items[i].type)
+			write_type(out, items[i].type);
+		else
+			write_vmsd(out, items[i].vmsd);
+	}
+	free(items);
+}

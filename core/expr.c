@@ -1,0 +1,957 @@
+/*
+ * expr.c - the expression language of presence conditions, array counts,
+ * invariant values and derived defaults (grammar and contracts in expr.h).
+ *
+ * A recursive-descent parser builds a small tree; the canonical printer
+ * writes it back with the minimum of parentheses, so that printing is the
+ * identity on canonical text and parse(print(e)) has the same tree as 'e'.
+ * Parsing is bounded (text length, nesting depth) because expressions come
+ * from plugins and baselines, i.e. from untrusted input.  Evaluation walks
+ * the tree without allocating: the checker evaluates the same expressions
+ * for every machine type and every side of every check.
+ *
+ * Every expression remembers its canonical text and where it was declared,
+ * so that an evaluation error ("division by zero") can name both without
+ * the caller having to know which expression failed.
+ */
+#include "expr.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+#define EXPR_MAX_LEN 4096
+#define EXPR_MAX_DEPTH 64
+
+enum xop {
+	X_NUM,
+	X_STR,
+	X_NAME,
+	X_NEG,
+	X_NOT,
+	X_BNOT,
+	X_MUL,
+	X_DIV,
+	X_MOD,
+	X_ADD,
+	X_SUB,
+	X_SHL,
+	X_SHR,
+	X_LT,
+	X_LE,
+	X_GT,
+	X_GE,
+	X_EQ,
+	X_NE,
+	X_BAND,
+	X_BXOR,
+	X_BOR,
+	X_LAND,
+	X_LOR,
+	X_COND,
+	X_MIN,
+	X_MAX,
+};
+
+struct xnode {
+	enum xop op;
+	int64_t num;          /* X_NUM */
+	bool hex;             /* X_NUM written in hex: masks stay readable */
+	char *str;            /* X_STR, X_NAME */
+	struct xnode **kids;  /* operands, in source order */
+	size_t n_kids;
+};
+
+struct pc_expr {
+	struct xnode *root;
+	char *text;  /* canonical text, for messages */
+	char *where; /* declaration site, for messages (may be NULL) */
+};
+
+/* Binding strength of each operator, for parsing and for printing. */
+#define PREC_COND 0
+#define PREC_UNARY 11
+#define PREC_PRIMARY 12
+
+struct binop {
+	const char *tok;
+	enum xop op;
+	int prec;
+};
+
+/* Longer tokens first, so that "<=" is not read as "<". */
+static const struct binop binops[] = {
+	{ "||", X_LOR, 1 },  { "&&", X_LAND, 2 }, { "==", X_EQ, 6 },
+	{ "!=", X_NE, 6 },   { "<=", X_LE, 7 },   { ">=", X_GE, 7 },
+	{ "<<", X_SHL, 8 },  { ">>", X_SHR, 8 },  { "|", X_BOR, 3 },
+	{ "^", X_BXOR, 4 },  { "&", X_BAND, 5 },  { "<", X_LT, 7 },
+	{ ">", X_GT, 7 },    { "+", X_ADD, 9 },   { "-", X_SUB, 9 },
+	{ "*", X_MUL, 10 },  { "/", X_DIV, 10 },  { "%", X_MOD, 10 },
+};
+
+static const char *op_token(enum xop op)
+{
+	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++)
+		if (binops[i].op == op)
+			return binops[i].tok;
+	switch (op) {
+	case X_NEG:
+		return "-";
+	case X_NOT:
+		return "!";
+	case X_BNOT:
+		return "~";
+	case X_MIN:
+		return "min";
+	case X_MAX:
+		return "max";
+	case X_NUM: case X_STR: case X_NAME: case X_MUL: case X_DIV:
+	case X_MOD: case X_ADD: case X_SUB: case X_SHL: case X_SHR:
+	case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ: case X_NE:
+	case X_BAND: case X_BXOR: case X_BOR: case X_LAND: case X_LOR:
+	case X_COND:
+		break;
+	}
+	return "?";
+}
+
+static int node_prec(const struct xnode *n)
+{
+	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++)
+		if (binops[i].op == n->op)
+			return binops[i].prec;
+	switch (n->op) {
+	case X_COND:
+		return PREC_COND;
+	case X_NEG: case X_NOT: case X_BNOT:
+		return PREC_UNARY;
+	case X_NUM: case X_STR: case X_NAME: case X_MIN: case X_MAX:
+	case X_MUL: case X_DIV: case X_MOD: case X_ADD: case X_SUB:
+	case X_SHL: case X_SHR: case X_LT: case X_LE: case X_GT: case X_GE:
+	case X_EQ: case X_NE: case X_BAND: case X_BXOR: case X_BOR:
+	case X_LAND: case X_LOR:
+		break;
+	}
+	return PREC_PRIMARY;
+}
+
+/* ------------------------------------------------------------ nodes */
+
+static struct xnode *node_new(enum xop op, size_t n_kids)
+{
+	struct xnode *n = pc_xcalloc(1, sizeof(*n));
+
+	n->op = op;
+	n->n_kids = n_kids;
+	if (n_kids)
+		n->kids = pc_xcalloc(n_kids, sizeof(*n->kids));
+	return n;
+}
+
+static void node_free(struct xnode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n_kids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->str);
+	free(n);
+}
+
+static struct xnode *node_dup(const struct xnode *n)
+{
+	struct xnode *d = node_new(n->op, n->n_kids);
+
+	d->num = n->num;
+	d->hex = n->hex;
+	d->str = n->str ? pc_xstrdup(n->str) : NULL;
+	for (size_t i = 0; i < n->n_kids; i++)
+		d->kids[i] = node_dup(n->kids[i]);
+	return d;
+}
+
+static struct xnode *node_bin(enum xop op, struct xnode *a, struct xnode *b)
+{
+	struct xnode *n = node_new(op, 2);
+
+	n->kids[0] = a;
+	n->kids[1] = b;
+	return n;
+}
+
+/* ------------------------------------------------------------ parser */
+
+struct xparser {
+	const char *text;
+	const char *where;
+	size_t pos;   /* next unread byte */
+	int depth;
+	struct pc_err *err;
+};
+
+static bool is_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '-';
+}
+
+static void skip_blanks(struct xparser *p)
+{
+	while (p->text[p->pos] == ' ' || p->text[p->pos] == '\t')
+		p->pos++;
+}
+
+/* Describe what sits at the current position, for "found ..." */
+static void describe_here(struct xparser *p, char *buf, size_t len)
+{
+	const char *s = p->text + p->pos;
+	size_t n = 0;
+
+	if (!*s) {
+		snprintf(buf, len, "end of expression");
+		return;
+	}
+	if (is_name_start(*s)) {
+		while (is_name_char(s[n]))
+			n++;
+	} else if (*s >= '0' && *s <= '9') {
+		while (is_name_char(s[n]))
+			n++;
+	} else {
+		n = 1;
+		if (s[1] && strchr("|&=!<>", s[1]) && strchr("|&=!<>", s[0]))
+			n = 2;
+	}
+	if (n > 40)
+		n = 40;
+	snprintf(buf, len, "'%.*s'", (int)n, s);
+}
+
+static int perr(struct xparser *p, const char *expected)
+{
+	char found[64];
+
+	describe_here(p, found, sizeof(found));
+	return pc_err_set(p->err, "%s%sexpression '%s', column %zu: expected %s, found %s",
+			  p->where ? p->where : "", p->where ? ": " : "",
+			  p->text, p->pos + 1, expected, found);
+}
+
+static bool accept(struct xparser *p, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	skip_blanks(p);
+	if (strncmp(p->text + p->pos, tok, n))
+		return false;
+	p->pos += n;
+	return true;
+}
+
+static struct xnode *parse_expr(struct xparser *p);
+
+static struct xnode *parse_number(struct xparser *p)
+{
+	const char *s = p->text + p->pos;
+	uint64_t v = 0;
+	size_t i = 0;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	struct xnode *n;
+
+	if (hex)
+		i = 2;
+	for (;; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (hex && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (hex && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			break;
+		if (v > ((uint64_t)INT64_MAX - d) / (hex ? 16 : 10)) {
+			perr(p, "a number at most 9223372036854775807");
+			return NULL;
+		}
+		v = v * (hex ? 16 : 10) + d;
+	}
+	/* "2-1" is a subtraction, but "4k" or "1.5" is no number */
+	if ((hex && i == 2) || (is_name_char(s[i]) && s[i] != '-')) {
+		perr(p, "a decimal or 0x hexadecimal number");
+		return NULL;
+	}
+	p->pos += i;
+	n = node_new(X_NUM, 0);
+	n->num = (int64_t)v;
+	n->hex = hex;
+	return n;
+}
+
+static struct xnode *parse_call(struct xparser *p, enum xop op)
+{
+	struct xnode **args = NULL;
+	size_t nr = 0, alloc = 0;
+	struct xnode *n;
+
+	do {
+		struct xnode *a = parse_expr(p);
+
+		if (!a)
+			goto fail;
+		PC_ALLOC_GROW(args, nr + 1, alloc);
+		args[nr++] = a;
+	} while (accept(p, ","));
+	if (!accept(p, ")")) {
+		perr(p, "',' or ')'");
+		goto fail;
+	}
+	if (nr < 2) {
+		pc_err_set(p->err, "%s%sexpression '%s': %s() needs at least two arguments, found %zu",
+			   p->where ? p->where : "", p->where ? ": " : "",
+			   p->text, op_token(op), nr);
+		goto fail;
+	}
+	n = node_new(op, 0);
+	n->kids = args;
+	n->n_kids = nr;
+	return n;
+fail:
+	for (size_t i = 0; i < nr; i++)
+		node_free(args[i]);
+	free(args);
+	return NULL;
+}
+
+static struct xnode *parse_primary(struct xparser *p)
+{
+	const char *s;
+	struct xnode *n;
+
+	skip_blanks(p);
+	s = p->text + p->pos;
+	if (*s >= '0' && *s <= '9')
+		return parse_number(p);
+	if (*s == '\'') {
+		const char *q = strchr(s + 1, '\'');
+
+		if (!q) {
+			perr(p, "a closing quote for the string");
+			return NULL;
+		}
+		n = node_new(X_STR, 0);
+		n->str = pc_xstrndup(s + 1, (size_t)(q - s - 1));
+		p->pos += (size_t)(q - s) + 1;
+		return n;
+	}
+	if (is_name_start(*s)) {
+		size_t len = 0, start = p->pos;
+
+		while (is_name_char(s[len]))
+			len++;
+		p->pos += len;
+		if (accept(p, "(")) {
+			if (len == 3 && !strncmp(s, "min", 3))
+				return parse_call(p, X_MIN);
+			if (len == 3 && !strncmp(s, "max", 3))
+				return parse_call(p, X_MAX);
+			p->pos = start;
+			perr(p, "a known function (min, max)");
+			return NULL;
+		}
+		n = node_new(X_NAME, 0);
+		n->str = pc_xstrndup(s, len);
+		return n;
+	}
+	if (*s == '(') {
+		if (p->depth > EXPR_MAX_DEPTH) {
+			perr(p, "at most 64 levels of nesting");
+			return NULL;
+		}
+		p->pos++;
+		n = parse_expr(p);
+		if (!n)
+			return NULL;
+		if (!accept(p, ")")) {
+			perr(p, "')'");
+			node_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	perr(p, "a number, 'string', name or '('");
+	return NULL;
+}
+
+static struct xnode *parse_unary(struct xparser *p)
+{
+	enum xop op;
+	struct xnode *a, *n;
+
+	skip_blanks(p);
+	switch (p->text[p->pos]) {
+	case '-':
+		op = X_NEG;
+		break;
+	case '!':
+		op = X_NOT;
+		break;
+	case '~':
+		op = X_BNOT;
+		break;
+	default:
+		return parse_primary(p);
+	}
+	if (p->depth > EXPR_MAX_DEPTH) {
+		perr(p, "at most 64 levels of nesting");
+		return NULL;
+	}
+	p->pos++;
+	p->depth++;
+	a = parse_unary(p);
+	p->depth--;
+	if (!a)
+		return NULL;
+	n = node_new(op, 1);
+	n->kids[0] = a;
+	return n;
+}
+
+/* The binary operator at the current position, if it binds at 'prec'. */
+static const struct binop *peek_binop(struct xparser *p, int prec)
+{
+	const char *s;
+
+	skip_blanks(p);
+	s = p->text + p->pos;
+	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++) {
+		size_t n = strlen(binops[i].tok);
+
+		if (strncmp(s, binops[i].tok, n))
+			continue;
+		/* the longest token wins; "|" of "||" is not ours */
+		if (binops[i].prec != prec)
+			return NULL;
+		/* a lone '=' after '<', '>' or '!' is caught by the table;
+		 * "a = b" falls through to the caller's error */
+		return &binops[i];
+	}
+	return NULL;
+}
+
+static struct xnode *parse_binary(struct xparser *p, int prec)
+{
+	struct xnode *left;
+	const struct binop *b;
+
+	if (prec > 10)
+		return parse_unary(p);
+	left = parse_binary(p, prec + 1);
+	while (left && (b = peek_binop(p, prec))) {
+		struct xnode *right;
+
+		p->pos += strlen(b->tok);
+		right = parse_binary(p, prec + 1);
+		if (!right) {
+			node_free(left);
+			return NULL;
+		}
+		left = node_bin(b->op, left, right);
+	}
+	return left;
+}
+
+static struct xnode *parse_expr(struct xparser *p)
+{
+	struct xnode *c, *a, *b, *n;
+
+	/* the outermost expression is level 0: 64 nested levels fit */
+	if (p->depth > EXPR_MAX_DEPTH) {
+		perr(p, "at most 64 levels of nesting");
+		return NULL;
+	}
+	p->depth++;
+	c = parse_binary(p, 1);
+	if (!c || !accept(p, "?")) {
+		p->depth--;
+		return c;
+	}
+	a = parse_expr(p);
+	if (!a) {
+		node_free(c);
+		p->depth--;
+		return NULL;
+	}
+	if (!accept(p, ":")) {
+		perr(p, "':'");
+		node_free(c);
+		node_free(a);
+		p->depth--;
+		return NULL;
+	}
+	b = parse_expr(p);
+	p->depth--;
+	if (!b) {
+		node_free(c);
+		node_free(a);
+		return NULL;
+	}
+	n = node_new(X_COND, 3);
+	n->kids[0] = c;
+	n->kids[1] = a;
+	n->kids[2] = b;
+	return n;
+}
+
+/* ------------------------------------------------------------ printer */
+
+static void print_node(struct pc_strbuf *sb, const struct xnode *n);
+
+static void print_sub(struct pc_strbuf *sb, const struct xnode *n, bool paren)
+{
+	if (paren)
+		pc_strbuf_addch(sb, '(');
+	print_node(sb, n);
+	if (paren)
+		pc_strbuf_addch(sb, ')');
+}
+
+static void print_node(struct pc_strbuf *sb, const struct xnode *n)
+{
+	int prec = node_prec(n);
+
+	switch (n->op) {
+	case X_NUM:
+		if (n->hex)
+			pc_strbuf_addf(sb, "0x%" PRIx64, (uint64_t)n->num);
+		else
+			pc_strbuf_addf(sb, "%" PRId64, n->num);
+		return;
+	case X_STR:
+		pc_strbuf_addf(sb, "'%s'", n->str);
+		return;
+	case X_NAME:
+		pc_strbuf_addstr(sb, n->str);
+		return;
+	case X_NEG:
+	case X_NOT:
+	case X_BNOT:
+		pc_strbuf_addstr(sb, op_token(n->op));
+		print_sub(sb, n->kids[0], node_prec(n->kids[0]) < PREC_UNARY);
+		return;
+	case X_COND:
+		print_sub(sb, n->kids[0], node_prec(n->kids[0]) <= PREC_COND);
+		pc_strbuf_addstr(sb, " ? ");
+		print_node(sb, n->kids[1]);
+		pc_strbuf_addstr(sb, " : ");
+		print_node(sb, n->kids[2]);
+		return;
+	case X_MIN:
+	case X_MAX:
+		pc_strbuf_addstr(sb, op_token(n->op));
+		pc_strbuf_addch(sb, '(');
+		for (size_t i = 0; i < n->n_kids; i++) {
+			if (i)
+				pc_strbuf_addstr(sb, ", ");
+			print_node(sb, n->kids[i]);
+		}
+		pc_strbuf_addch(sb, ')');
+		return;
+	case X_MUL: case X_DIV: case X_MOD: case X_ADD: case X_SUB:
+	case X_SHL: case X_SHR: case X_LT: case X_LE: case X_GT: case X_GE:
+	case X_EQ: case X_NE: case X_BAND: case X_BXOR: case X_BOR:
+	case X_LAND: case X_LOR:
+		/* left-associative: an equal-strength right operand needs
+		 * parentheses to keep its grouping */
+		print_sub(sb, n->kids[0], node_prec(n->kids[0]) < prec);
+		pc_strbuf_addf(sb, " %s ", op_token(n->op));
+		print_sub(sb, n->kids[1], node_prec(n->kids[1]) <= prec);
+		return;
+	}
+}
+
+/* ------------------------------------------------------------ API */
+
+struct pc_expr *pc_expr_parse(const char *text, const char *where,
+			      struct pc_err *err)
+{
+	struct xparser p = { text, where && *where ? where : NULL, 0, 0, err };
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct xnode *root;
+	struct pc_expr *e;
+	size_t len = strlen(text);
+
+	if (len > EXPR_MAX_LEN) {
+		pc_err_set(err, "%s%sexpression too long (%zu bytes, at most %d)",
+			   p.where ? p.where : "", p.where ? ": " : "", len,
+			   EXPR_MAX_LEN);
+		return NULL;
+	}
+	root = parse_expr(&p);
+	if (!root)
+		return NULL;
+	skip_blanks(&p);
+	if (text[p.pos]) {
+		perr(&p, "an operator or end of expression");
+		node_free(root);
+		return NULL;
+	}
+	e = pc_xcalloc(1, sizeof(*e));
+	e->root = root;
+	e->where = p.where ? pc_xstrdup(p.where) : NULL;
+	print_node(&sb, root);
+	e->text = pc_strbuf_detach(&sb);
+	return e;
+}
+
+void pc_expr_free(struct pc_expr *e)
+{
+	if (!e)
+		return;
+	node_free(e->root);
+	free(e->text);
+	free(e->where);
+	free(e);
+}
+
+struct pc_expr *pc_expr_dup(const struct pc_expr *e)
+{
+	struct pc_expr *d;
+
+	if (!e)
+		return NULL;
+	d = pc_xcalloc(1, sizeof(*d));
+	d->root = node_dup(e->root);
+	d->text = pc_xstrdup(e->text);
+	d->where = e->where ? pc_xstrdup(e->where) : NULL;
+	return d;
+}
+
+char *pc_expr_str(const struct pc_expr *e)
+{
+	return pc_xstrdup(e->text);
+}
+
+static bool builtin_value(const char *name, int64_t *out)
+{
+	static const struct {
+		const char *name;
+		int64_t v;
+	} builtins[] = {
+		{ "on", 1 },  { "true", 1 },  { "yes", 1 }, { "off", 0 },
+		{ "false", 0 }, { "no", 0 }, { "auto", 2 },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(builtins); i++) {
+		if (!strcmp(name, builtins[i].name)) {
+			*out = builtins[i].v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void names_walk(const struct xnode *root, const struct xnode *n,
+		       void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* Is there a name node equal to 'name' before 'stop' in source order? */
+static bool name_seen(const struct xnode *n, const struct xnode *stop,
+		      const char *name, bool *hit_stop)
+{
+	if (n == stop) {
+		*hit_stop = true;
+		return false;
+	}
+	if (n->op == X_NAME && !strcmp(n->str, name))
+		return true;
+	for (size_t i = 0; i < n->n_kids && !*hit_stop; i++)
+		if (name_seen(n->kids[i], stop, name, hit_stop))
+			return true;
+	return false;
+}
+
+static void names_walk(const struct xnode *root, const struct xnode *n,
+		       void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	int64_t dummy;
+
+	if (n->op == X_NAME && !builtin_value(n->str, &dummy)) {
+		bool hit = false;
+
+		if (!name_seen(root, n, n->str, &hit))
+			fn(ctx, n->str);
+	}
+	for (size_t i = 0; i < n->n_kids; i++)
+		names_walk(root, n->kids[i], fn, ctx);
+}
+
+void pc_expr_names(const struct pc_expr *e,
+		   void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	names_walk(e->root, e->root, fn, ctx);
+}
+
+static bool node_has_names(const struct xnode *n)
+{
+	if (n->op == X_NAME)
+		return true;
+	for (size_t i = 0; i < n->n_kids; i++)
+		if (node_has_names(n->kids[i]))
+			return true;
+	return false;
+}
+
+/*
+ * No name at all, built-ins included: the lookup gets the first word on
+ * every name, so only a name-free expression is known to be constant.
+ */
+bool pc_expr_is_const(const struct pc_expr *e)
+{
+	return !node_has_names(e->root);
+}
+
+/* ------------------------------------------------------------ evaluator */
+
+struct xeval {
+	const struct pc_expr *e;
+	pc_expr_lookup_fn lookup;
+	void *ctx;
+	struct pc_err *err;
+};
+
+PC_PRINTF(2, 3)
+static int eval_err(struct xeval *x, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pc_err_set(x->err, "%s%sexpression '%s': %s",
+			  x->e->where ? x->e->where : "",
+			  x->e->where ? ": " : "", x->e->text, msg);
+}
+
+static int eval_node(struct xeval *x, const struct xnode *n,
+		     struct pc_xval *out);
+
+static int eval_int(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	struct pc_xval v;
+
+	if (eval_node(x, n, &v))
+		return -1;
+	if (v.is_str)
+		return eval_err(x, "string '%s' used as a number", v.s);
+	*out = v.i;
+	return 0;
+}
+
+static int eval_compare(struct xeval *x, const struct xnode *n, int *cmp)
+{
+	struct pc_xval a, b;
+
+	if (eval_node(x, n->kids[0], &a) || eval_node(x, n->kids[1], &b))
+		return -1;
+	if (a.is_str != b.is_str) {
+		const struct pc_xval *s = a.is_str ? &a : &b;
+		const struct pc_xval *i = a.is_str ? &b : &a;
+
+		return eval_err(x, "cannot compare string '%s' with number %" PRId64,
+				s->s, i->i);
+	}
+	if (a.is_str) {
+		int r = strcmp(a.s, b.s);
+
+		*cmp = r < 0 ? -1 : r > 0;
+	} else {
+		*cmp = a.i < b.i ? -1 : a.i > b.i;
+	}
+	return 0;
+}
+
+static int eval_arith(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	int64_t a = 0, b = 0;
+	bool ovf = false;
+
+	if (eval_int(x, n->kids[0], &a) || eval_int(x, n->kids[1], &b))
+		return -1;
+	switch (n->op) {
+	case X_ADD:
+		ovf = __builtin_add_overflow(a, b, out);
+		break;
+	case X_SUB:
+		ovf = __builtin_sub_overflow(a, b, out);
+		break;
+	case X_MUL:
+		ovf = __builtin_mul_overflow(a, b, out);
+		break;
+	case X_DIV:
+	case X_MOD:
+		if (b == 0)
+			return eval_err(x, "division by zero");
+		if (a == INT64_MIN && b == -1) {
+			ovf = true;
+			break;
+		}
+		*out = n->op == X_DIV ? a / b : a % b;
+		break;
+	case X_SHL:
+	case X_SHR:
+		if (b < 0 || b > 63)
+			return eval_err(x, "shift by %" PRId64 " (expected 0..63)", b);
+		if (n->op == X_SHR) {
+			*out = a >> b;
+		} else if (b == 63) {
+			/* 2^63 is not an int64_t: only 0 and -1 survive */
+			if (a == 0 || a == -1)
+				*out = a ? INT64_MIN : 0;
+			else
+				ovf = true;
+		} else {
+			/* a << b as a checked multiplication, so that bits
+			 * shifted out (or into the sign) are an overflow */
+			ovf = __builtin_mul_overflow(a, (int64_t)1 << b, out);
+		}
+		break;
+	case X_BAND:
+		*out = a & b;
+		break;
+	case X_BOR:
+		*out = a | b;
+		break;
+	case X_BXOR:
+		*out = a ^ b;
+		break;
+	case X_NUM: case X_STR: case X_NAME: case X_NEG: case X_NOT:
+	case X_BNOT: case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ:
+	case X_NE: case X_LAND: case X_LOR: case X_COND: case X_MIN:
+	case X_MAX:
+		return eval_err(x, "internal error: operator '%s'",
+				op_token(n->op));
+	}
+	if (ovf)
+		return eval_err(x, "integer overflow in %" PRId64 " %s %" PRId64,
+				a, op_token(n->op), b);
+	return 0;
+}
+
+static int eval_node(struct xeval *x, const struct xnode *n,
+		     struct pc_xval *out)
+{
+	int64_t a = 0, b = 0;
+	int cmp = 0;
+
+	out->is_str = false;
+	out->s = NULL;
+	out->i = 0;
+	switch (n->op) {
+	case X_NUM:
+		out->i = n->num;
+		return 0;
+	case X_STR:
+		out->is_str = true;
+		out->s = n->str;
+		return 0;
+	case X_NAME:
+		if (x->lookup && x->lookup(x->ctx, n->str, out) == 0)
+			return 0;
+		out->is_str = false;
+		out->s = NULL;
+		if (builtin_value(n->str, &out->i))
+			return 0;
+		return eval_err(x, "unknown name '%s'", n->str);
+	case X_NEG:
+		if (eval_int(x, n->kids[0], &a))
+			return -1;
+		if (a == INT64_MIN)
+			return eval_err(x, "integer overflow in -(%" PRId64 ")", a);
+		out->i = -a;
+		return 0;
+	case X_NOT:
+		if (eval_int(x, n->kids[0], &a))
+			return -1;
+		out->i = !a;
+		return 0;
+	case X_BNOT:
+		if (eval_int(x, n->kids[0], &a))
+			return -1;
+		out->i = ~a;
+		return 0;
+	case X_MUL: case X_DIV: case X_MOD: case X_ADD: case X_SUB:
+	case X_SHL: case X_SHR: case X_BAND: case X_BXOR: case X_BOR:
+		return eval_arith(x, n, &out->i);
+	case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ: case X_NE:
+		if (eval_compare(x, n, &cmp))
+			return -1;
+		out->i = n->op == X_LT ? cmp < 0 :
+			 n->op == X_LE ? cmp <= 0 :
+			 n->op == X_GT ? cmp > 0 :
+			 n->op == X_GE ? cmp >= 0 :
+			 n->op == X_EQ ? cmp == 0 : cmp != 0;
+		return 0;
+	case X_LAND:
+	case X_LOR:
+		/* short-circuit, as in C: "smp > 0 && 64 / smp > 1" */
+		if (eval_int(x, n->kids[0], &a))
+			return -1;
+		if ((n->op == X_LAND && !a) || (n->op == X_LOR && a)) {
+			out->i = n->op == X_LOR;
+			return 0;
+		}
+		if (eval_int(x, n->kids[1], &b))
+			return -1;
+		out->i = b != 0;
+		return 0;
+	case X_COND:
+		if (eval_int(x, n->kids[0], &a))
+			return -1;
+		return eval_node(x, n->kids[a ? 1 : 2], out);
+	case X_MIN:
+	case X_MAX:
+		for (size_t i = 0; i < n->n_kids; i++) {
+			if (eval_int(x, n->kids[i], &a))
+				return -1;
+			if (!i || (n->op == X_MIN ? a < out->i : a > out->i))
+				out->i = a;
+		}
+		return 0;
+	}
+	return eval_err(x, "internal error: bad node");
+}
+
+int pc_expr_eval_val(const struct pc_expr *e, pc_expr_lookup_fn lookup,
+		     void *ctx, struct pc_xval *out, struct pc_err *err)
+{
+	struct xeval x = { e, lookup, ctx, err };
+
+	return eval_node(&x, e->root, out);
+}
+
+int pc_expr_eval(const struct pc_expr *e, pc_expr_lookup_fn lookup, void *ctx,
+		 int64_t *out, struct pc_err *err)
+{
+	struct xeval x = { e, lookup, ctx, err };
+	struct pc_xval v;
+
+	if (eval_node(&x, e->root, &v))
+		return -1;
+	if (v.is_str)
+		return eval_err(&x, "string '%s' where a number is expected",
+				v.s);
+	*out = v.i;
+	return 0;
+}

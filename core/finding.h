@@ -1,0 +1,108 @@
+/*
+ * finding.h - findings and reports: what every checker (tree vs baseline,
+ * qemu-diff, migrate, lint) produces, and their text and JSON renderings.
+ *
+ * Every finding names a stable rule ID from the catalogue (rules.c,
+ * Documentation/rules.md), a severity, a direction, the machine type, both
+ * sides, the device and the field or property path, both values, why, and
+ * the fix.  Reports keep every finding: no checker stops at the first.
+ *
+ * Ownership: pc_report_add() copies the strings of the finding it is
+ * given; pc_report_release() frees them.
+ */
+#ifndef PC_FINDING_H
+#define PC_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum pc_severity {
+	PC_SEV_INFO,
+	PC_SEV_REVIEW,       /* needs review: may break, a person decides */
+	PC_SEV_INCOMPATIBLE, /* migration fails or corrupts state */
+};
+
+/* The rule catalogue.  IDs are stable: never renumber, only add. */
+enum pc_rule {
+	PC_R_SECTION_MISSING,     /* PC101 source sends a section the destination lacks */
+	PC_R_SECTION_UNSENT,      /* PC102 destination expects a section never sent */
+	PC_R_VERSION_TOO_NEW,     /* PC103 source version > destination version_id */
+	PC_R_VERSION_TOO_OLD,     /* PC104 source version < destination minimum_version_id */
+	PC_R_DESC_RENAMED,        /* PC105 description name differs (QEMU dumps) */
+	PC_R_FIELD_ADDED,         /* PC201 source sends a field the destination does not expect */
+	PC_R_FIELD_MISSING,       /* PC202 destination expects a field the source does not send */
+	PC_R_FIELD_REORDERED,     /* PC203 same fields, other order */
+	PC_R_FIELD_RENAMED,       /* PC204 same wire shape, other name */
+	PC_R_FIELD_TYPE,          /* PC205 element type differs */
+	PC_R_FIELD_SIZE,          /* PC206 element size differs */
+	PC_R_FIELD_COUNT,         /* PC207 element count differs */
+	PC_R_NESTED_MISSING,      /* PC208 nested description missing on one side */
+	PC_R_SUBSECTION_UNKNOWN,  /* PC301 source may send a subsection the destination does not know */
+	PC_R_SUBSECTION_REQUIRED, /* PC302 destination requires a subsection never sent */
+	PC_R_INVARIANT,           /* PC401 verified value differs under the read-only mask */
+	PC_R_GUEST_PROP,          /* PC501 guest-visible property differs */
+	PC_R_PROP_ABSENT,         /* PC502 property exists on one side only */
+	PC_R_MACHINE_UNKNOWN,     /* PC601 a side does not know the machine type */
+	PC_R_MACHINE_NAME,        /* PC602 the two dumps come from different machines */
+	PC_R_HOST_FEATURE,        /* PC701 host capability missing on the destination */
+	PC_R_LINT_DEFAULT_CHANGE, /* PC801 default changed without compat entries */
+	PC_R_LINT_UNGATED_FIELD,  /* PC802 field/subsection added without gate */
+	PC_R_LINT_NO_VERSION_BUMP,/* PC803 layout changed without version bump */
+	PC_R_LINT_COMPAT_NOMATCH, /* PC804 compat entry matches no loaded type */
+	PC_R_LINT_COMPAT_NOPROP,  /* PC805 compat entry names a property no type has */
+	PC_R_STREAM_VALUE,        /* PC901 a migrated value differs after load */
+	PC_R_STREAM_REJECTED,     /* PC902 the destination refused the stream */
+	PC_R__COUNT
+};
+
+struct pc_rule_info {
+	const char *id;    /* "PC101" */
+	const char *slug;  /* "section-missing" */
+	enum pc_severity severity; /* default severity */
+	const char *title;
+};
+
+const struct pc_rule_info *pc_rule_info(enum pc_rule r);
+const char *pc_severity_name(enum pc_severity s);
+
+struct pc_finding {
+	enum pc_rule rule;
+	enum pc_severity severity;
+	const char *machine;   /* machine type (or NULL) */
+	const char *src;       /* side labels: "5.1", "tree", "dump1.json" */
+	const char *dst;
+	const char *config;    /* "smp=4" or NULL when it holds for all */
+	const char *device;    /* device id or section name */
+	const char *path;      /* field or property path */
+	const char *src_value;
+	const char *dst_value;
+	const char *why;
+	const char *fix;       /* what to do, in words */
+	const char *fix_file;  /* file a compat line goes into, or NULL */
+	const char *fix_line;  /* the compat line, or NULL */
+	const char *fix_override; /* e.g. "--dst-global T.P=V", or NULL */
+	bool known;            /* acknowledged in the known-breaks file */
+	const char *known_reason;
+	const char *chain_hop; /* "2/3" for chains, else NULL */
+};
+
+struct pc_report {
+	struct pc_finding *items;
+	size_t n, alloc;
+};
+
+void pc_report_init(struct pc_report *r);
+void pc_report_release(struct pc_report *r);
+/* Copies all strings of 'f'. */
+void pc_report_add(struct pc_report *r, const struct pc_finding *f);
+/* Counts of unacknowledged findings at 'sev' or above. */
+size_t pc_report_count(const struct pc_report *r, enum pc_severity min_sev);
+/* True when a finding at or above PC_SEV_INCOMPATIBLE is not known. */
+bool pc_report_fails(const struct pc_report *r);
+
+/* Text rendering of one finding (several lines, indented). */
+void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out);
+
+#endif /* PC_FINDING_H */

@@ -1,0 +1,94 @@
+/*
+ * loader.h - finding, inspecting and loading plugins.
+ *
+ * Every plugin is first inspected statically: its ".plugcheck" section is
+ * read with libelf (bounded reads, no plugin code run) and the ABI gate is
+ * applied before anything else.  Only then may its code be loaded with
+ * libltdl, to resolve its hooks by name and run its optional init; the
+ * loaded module's declaration must be byte-identical to the section.
+ *
+ * Problems with individual plugins do not stop the others: they are
+ * collected in a struct pc_diags (the run then ends with status 2).
+ */
+#ifndef PC_LOADER_H
+#define PC_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "util.h"
+
+struct pc_diags {
+	char **msgs;
+	size_t n, alloc;
+};
+void pc_diags_add(struct pc_diags *d, const char *fmt, ...) PC_PRINTF(2, 3);
+void pc_diags_release(struct pc_diags *d);
+
+struct pc_loader_opts {
+	const char *const *dirs;
+	size_t n_dirs;
+	bool load_code;           /* dlopen, verify, resolve hooks, run init */
+	bool allow_world_writable;
+	/* notes for -v (symlinks followed, files skipped); may be NULL */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
+};
+
+/*
+ * Read the declaration from the ELF section of 'path' with libelf.  On
+ * success '*decl' is a NUL-terminated copy (caller frees).  Errors: not an
+ * ELF file, truncated, no section, section too large, NUL inside.
+ */
+int pc_elf_read_decl(const char *path, char **decl, size_t *len,
+		     struct pc_err *err);
+
+/* The plugin-ABI version on the first line of a declaration, or -1. */
+int pc_decl_abi_version(const char *decl, size_t len);
+
+/*
+ * Inspect 'path' statically and apply the ABI gate.  Returns a new plugin
+ * (name/version/... from the declaration header, decl owned) or NULL.
+ */
+struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err);
+
+/*
+ * Load the plugin's code with libltdl: verify the exported module record
+ * (magic, ABI, size) and that its declaration equals the inspected one,
+ * then run init.  Returns 0 or -1 with the real cause (libltdl hides
+ * missing symbols behind "file not found": the loader asks dlopen).
+ */
+int pc_plugin_load_code(struct pc_plugin *p, struct pc_err *err);
+
+/* Look up a hook symbol of a loaded plugin; NULL if absent. */
+void *pc_plugin_symbol(const struct pc_plugin *p, const char *symbol);
+
+/* The declaration as the loaded code exposes it (after load_code). */
+const char *pc_plugin_loaded_decl(const struct pc_plugin *p, size_t *len);
+
+void pc_plugin_free(struct pc_plugin *p);
+
+/*
+ * List plugin files in the directories: DIR/ *.so and DIR/NAME/NAME.so,
+ * sorted.  A missing directory or a world-writable one (unless allowed)
+ * is a diagnostic.  Caller frees the array and strings.
+ */
+int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
+		   size_t *n, struct pc_diags *diags);
+
+/*
+ * Find, inspect (and optionally load) every plugin, add them to 'reg' and
+ * finalize it.  Bad plugins are reported in 'diags' and skipped; two
+ * plugins with the same name or type are diagnosed with both files.
+ * Returns -1 only when nothing usable remains (no plugins at all, or the
+ * registry cannot be finalized), with the reason in 'err'.
+ */
+int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
+		    struct pc_diags *diags, struct pc_err *err);
+
+/* lt_dlinit/lt_dlexit are reference counted; pair these. */
+int pc_loader_init(struct pc_err *err);
+void pc_loader_exit(void);
+
+#endif /* PC_LOADER_H */

@@ -1,0 +1,315 @@
+/*
+ * model.h - the in-memory model of device types, properties and state
+ * layouts, as declared by plugins (or recorded in a release baseline).
+ *
+ * The declaration language that fills this model is described in
+ * Documentation/declaration-language.md; decl.c parses it, registry.c links
+ * the parsed types together (parents, interfaces, named descriptions).
+ *
+ * Ownership: everything hangs off a struct pc_registry and is freed by
+ * pc_registry_free().  Pointers between objects (type->parent,
+ * field->desc ...) are borrowed and valid while the registry lives.
+ */
+#ifndef PC_MODEL_H
+#define PC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expr.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- values */
+
+enum pc_prop_kind {
+	PC_PROP_BOOL,
+	PC_PROP_BIT,       /* a bool stored as bit 'bitnr' of a flags word */
+	PC_PROP_U8,
+	PC_PROP_U16,
+	PC_PROP_U32,
+	PC_PROP_U64,
+	PC_PROP_I8,
+	PC_PROP_I16,
+	PC_PROP_I32,
+	PC_PROP_I64,
+	PC_PROP_STRING,
+	PC_PROP_ENUM,      /* one of prop->enum_values */
+	PC_PROP_ONOFFAUTO, /* QEMU's OnOffAuto: on, off, auto */
+};
+
+/*
+ * A property value.  'text' is the canonical spelling (bool/bit: "on"/"off",
+ * integers in decimal, enums by name); 'num' is the integer view (bool 0/1,
+ * enum index, on=1/off=0/auto=2).  'text' is owned by the value.
+ */
+struct pc_value {
+	int64_t num;
+	char *text;
+};
+
+const char *pc_prop_kind_name(enum pc_prop_kind k);
+int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out);
+
+/* ------------------------------------------------------------ properties */
+
+/* "before release 'version' the default was 'value'" (a default change) */
+struct pc_prop_change {
+	struct pc_version version;
+	char *value;
+};
+
+/* "from release 'version' (until the property existed) the device behaved
+ * as 'value'"; version 0.0 means since the beginning */
+struct pc_prop_absent {
+	struct pc_version version;
+	char *value;
+};
+
+struct pc_prop {
+	char *name;
+	enum pc_prop_kind kind;
+	char **enum_values; /* PC_PROP_ENUM */
+	size_t n_enum_values;
+	char *container;    /* PC_PROP_BIT: flags word name */
+	int bitnr;          /* PC_PROP_BIT */
+
+	/* default: exactly one of these */
+	char *def_text;          /* literal default, parsed per kind */
+	struct pc_expr *def_expr;/* derived from machine config ("smp") */
+	char *host_feature;      /* default comes from host capability NAME */
+
+	bool guest_visible;
+	bool has_since;
+	struct pc_version since; /* property exists from this release */
+	struct pc_prop_absent *absent; /* sorted by version, ascending */
+	size_t n_absent;
+	struct pc_prop_change *changes; /* sorted by version, ascending */
+	size_t n_changes;
+	char *doc;
+	int line;
+};
+
+/* ------------------------------------------------------------ layouts */
+
+enum pc_field_kind {
+	PC_FIELD_U8,
+	PC_FIELD_U16,
+	PC_FIELD_U32,
+	PC_FIELD_U64,
+	PC_FIELD_I8,
+	PC_FIELD_I16,
+	PC_FIELD_I32,
+	PC_FIELD_I64,
+	PC_FIELD_BOOL,
+	PC_FIELD_BUFFER, /* 'size' bytes of opaque data */
+	PC_FIELD_UNUSED, /* 'size' bytes of padding (zeros, skipped on load) */
+	PC_FIELD_STRUCT, /* a nested description ('desc') */
+};
+
+enum pc_count_kind {
+	PC_COUNT_ONE,   /* a scalar */
+	PC_COUNT_FIXED, /* count = n */
+	PC_COUNT_EXPR,  /* count = expression over properties */
+	PC_COUNT_FIELD, /* count = value of an earlier scalar field */
+};
+
+struct pc_vmsd;
+
+struct pc_field {
+	char *name;
+	enum pc_field_kind kind;
+	uint32_t size;           /* element size in bytes (scalars: implied) */
+	enum pc_count_kind count_kind;
+	uint32_t count_fixed;
+	struct pc_expr *count_expr;
+	char *count_field;
+	uint32_t count_max;      /* PC_COUNT_FIELD: upper bound on the wire */
+	char *struct_name;       /* PC_FIELD_STRUCT */
+	struct pc_vmsd *desc;    /* resolved by pc_registry_finalize() */
+	int version;             /* QEMU field version_id gate; 0 = always */
+	struct pc_expr *cond;    /* field present only if true (field_exists) */
+	bool has_since;
+	struct pc_version since; /* release that added the field */
+	int line;
+};
+
+struct pc_subsection {
+	char *name;              /* a named description */
+	struct pc_vmsd *desc;    /* resolved by pc_registry_finalize() */
+	struct pc_expr *needed;  /* NULL: sent when runtime state needs it */
+	bool has_since;
+	struct pc_version since;
+	int line;
+};
+
+/*
+ * A value the destination verifies instead of loading: 'size' bytes at
+ * 'offset' of buffer field 'field' must equal the destination's own value on
+ * every bit of the destination's read-only mask (QEMU's PCI config check:
+ * cmask & ~wmask & ~w1cmask).
+ */
+struct pc_invariant {
+	char *name;
+	char *field;
+	uint32_t offset;
+	uint32_t size;           /* 1, 2, 4 or 8 */
+	struct pc_expr *value;
+	struct pc_expr *romask;
+	bool has_since;
+	struct pc_version since;
+	int line;
+};
+
+/* "before release 'version' the description had these version ids" */
+struct pc_vmsd_change {
+	struct pc_version version;
+	int version_id;
+	int min_version_id;
+};
+
+struct pc_vmsd {
+	char *name;
+	int version_id;
+	int min_version_id;
+	struct pc_vmsd_change *changes; /* ascending */
+	size_t n_changes;
+	struct pc_field *fields;
+	size_t n_fields;
+	struct pc_subsection *subsections;
+	size_t n_subsections;
+	struct pc_invariant *invariants;
+	size_t n_invariants;
+	bool has_since;
+	struct pc_version since;
+	struct pc_plugin *plugin;
+	int line;
+};
+
+/* ------------------------------------------------------------ types */
+
+/* A composite device's child object (QEMU: virtio-blk-pci's vdev). */
+struct pc_child {
+	char *name;      /* "vdev" */
+	char *type_name; /* "virtio-blk-device" */
+	struct pc_type *type;
+	bool alias_props;/* the parent exposes the child's properties */
+	int line;
+};
+
+struct pc_hook {
+	char *event;  /* "post_load", ... */
+	char *symbol; /* looked up by name in the plugin */
+};
+
+struct pc_type {
+	char *name;
+	char *parent_name;       /* NULL for roots ("device") */
+	struct pc_type *parent;
+	char **ifaces;           /* declared interfaces (not inherited ones) */
+	size_t n_ifaces;
+	bool abstract;
+	bool interface;
+	bool internal;           /* only exists as a child of a composite */
+	struct pc_prop *props;   /* own properties (not inherited) */
+	size_t n_props;
+	struct pc_child *children;
+	size_t n_children;
+	char *section;           /* migration section description, or NULL */
+	struct pc_vmsd *section_desc;
+	struct pc_hook *hooks;
+	size_t n_hooks;
+	char *doc;
+	struct pc_plugin *plugin;
+	int line;
+};
+
+/* ------------------------------------------------------------ plugins */
+
+struct pc_plugin {
+	char *name;
+	char *version;
+	unsigned abi_version;
+	char *path;      /* the .so (or baseline file) it came from */
+	char *description;
+	char *license;
+	char *author;
+	char *decl;      /* the declaration text (owned) */
+	size_t decl_len;
+	void *handle;    /* lt_dlhandle when loaded, else NULL */
+};
+
+/* ------------------------------------------------------------ registry */
+
+struct pc_registry {
+	struct pc_plugin **plugins;
+	size_t n_plugins, alloc_plugins;
+	struct pc_type **types;
+	size_t n_types, alloc_types;
+	struct pc_vmsd **vmsds;  /* named descriptions, global namespace */
+	size_t n_vmsds, alloc_vmsds;
+	bool finalized;
+};
+
+struct pc_registry *pc_registry_new(void);
+void pc_registry_free(struct pc_registry *reg);
+
+/*
+ * Parse the declaration text of 'plugin' (decl.c) and add its types and
+ * descriptions.  'where' names the origin for messages (a file path).  The
+ * registry takes ownership of 'plugin'.  A type or description declared
+ * twice is an error naming both plugins.
+ */
+int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
+			   const char *where, struct pc_err *err);
+
+/* Link parents, interfaces, children and struct references; detect cycles
+ * and dangling names.  Must succeed before any lookup below. */
+int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err);
+
+struct pc_type *pc_registry_find_type(const struct pc_registry *reg,
+				      const char *name);
+struct pc_vmsd *pc_registry_find_vmsd(const struct pc_registry *reg,
+				      const char *name);
+
+/* QEMU's object_dynamic_cast(): 'name' is the type itself, an ancestor, or
+ * an interface of it or of an ancestor. */
+bool pc_type_is_a(const struct pc_type *t, const char *name);
+
+/* Find a property of 't' or of an ancestor; '*owner' gets the declaring
+ * type.  Child-aliased properties are not searched (see resolve.h). */
+const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
+					const char *name,
+					const struct pc_type **owner);
+
+/* Every property of 't' including inherited ones, ancestors first. */
+size_t pc_type_all_props(const struct pc_type *t, const struct pc_prop **out,
+			 const struct pc_type **owners, size_t max);
+
+/* The description that defines 't''s migration section, inherited. */
+const struct pc_vmsd *pc_type_section(const struct pc_type *t);
+
+/* Instantiable by default: not abstract, not an interface, not internal. */
+bool pc_type_is_concrete(const struct pc_type *t);
+
+/* Parse 'text' as a value of 'prop'; fills 'out' (caller frees out->text). */
+int pc_value_parse(const struct pc_prop *prop, const char *text,
+		   struct pc_value *out, struct pc_err *err);
+void pc_value_release(struct pc_value *v);
+
+/* Write the registry back as declaration text, canonical and sorted, one
+ * plugin at a time (used for baselines: parse(write(x)) == x). */
+void pc_decl_write_plugin(const struct pc_registry *reg,
+			  const struct pc_plugin *plugin,
+			  struct pc_strbuf *out);
+
+/* decl.c: parse declaration text into 'reg' for 'plugin'. */
+int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
+		  const char *text, size_t len, const char *where,
+		  struct pc_err *err);
+
+/* Bytes of one element of a scalar field kind (0 for buffer/struct). */
+uint32_t pc_field_kind_size(enum pc_field_kind k);
+const char *pc_field_kind_name(enum pc_field_kind k);
+
+#endif /* PC_MODEL_H */

@@ -1,0 +1,823 @@
+/*
+ * qemu-diff.c - compare two QEMU vmstate dumps as migration streams, one
+ * direction per call (source -> destination), following what QEMU's save
+ * and load paths do (migration/vmstate.c) rather than what the dump looks
+ * like:
+ *
+ *  - a field is on the wire iff its version_id <= the version the stream
+ *    is at.  The source writes the top-level description at its own
+ *    version_id and the destination loads it at that incoming version; a
+ *    nested structure's version is NOT on the wire, so each side walks a
+ *    nested description at its own version (vmstate_save_state /
+ *    vmstate_load_state with field->vmsd->version_id).  Subsections carry
+ *    their version on the wire, like sections.
+ *  - the stream is a sequence of bytes, so the comparison walks both field
+ *    lists with cursors that can step into a nested structure on one side
+ *    only: wrapping fields into a new struct with the same bytes is then
+ *    compatible, and a field named "unused" (VMSTATE_UNUSED) stands for any
+ *    fields of the same total size.
+ *  - names decide how a mismatch is explained (added, missing, reordered,
+ *    renamed) and a rename file (qemu-diff.h) declares names equal.
+ *
+ * Every mismatch is reported and the walk goes on; the rules and how they
+ * map to the messages of QEMU's vmstate-static-checker.py are described in
+ * Documentation/qemu-diff.md.
+ */
+#include "qemu-diff.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* --- rename sets --------------------------------------------------------- */
+
+void pc_qrenames_init(struct pc_qrenames *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void pc_qrenames_release(struct pc_qrenames *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].scope);
+		free(r->items[i].a);
+		free(r->items[i].b);
+	}
+	free(r->items);
+	pc_qrenames_init(r);
+}
+
+void pc_qrenames_add(struct pc_qrenames *r, enum pc_qrename_kind kind,
+		     const char *scope, const char *a, const char *b)
+{
+	struct pc_qrename *e;
+
+	PC_ALLOC_GROW(r->items, r->n + 1, r->alloc);
+	e = &r->items[r->n++];
+	e->kind = kind;
+	e->scope = kind == PC_QRENAME_FIELD ? pc_xstrdup(scope ? scope : "*")
+					    : NULL;
+	e->a = pc_xstrdup(a);
+	e->b = pc_xstrdup(b);
+}
+
+bool pc_qrenames_match(const struct pc_qrenames *r, enum pc_qrename_kind kind,
+		       const char *scope, const char *x, const char *y)
+{
+	if (!strcmp(x, y))
+		return true;
+	if (!r)
+		return false;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct pc_qrename *e = &r->items[i];
+
+		if (e->kind != kind)
+			continue;
+		if (kind == PC_QRENAME_FIELD && strcmp(e->scope, "*") &&
+		    (!scope || strcmp(e->scope, scope)))
+			continue;
+		if ((!strcmp(e->a, x) && !strcmp(e->b, y)) ||
+		    (!strcmp(e->a, y) && !strcmp(e->b, x)))
+			return true;
+	}
+	return false;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int pc_qrenames_parse(struct pc_qrenames *r, const char *buf, size_t len,
+		      const char *label, struct pc_err *err)
+{
+	const char *p = buf, *end = buf + len;
+	size_t lineno = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *tok[5];
+		size_t toklen[5], ntok = 0;
+		enum pc_qrename_kind kind;
+		size_t want;
+		char *s[4];
+
+		if (!eol)
+			eol = end;
+		lineno++;
+		if (memchr(p, '\0', (size_t)(eol - p)))
+			return pc_err_set(err, "%s:%zu: NUL byte in a text file",
+					  label, lineno);
+		while (p < eol) {
+			const char *t;
+
+			while (p < eol && is_space(*p))
+				p++;
+			if (p == eol || *p == '#')
+				break;
+			t = p;
+			while (p < eol && !is_space(*p))
+				p++;
+			if (ntok == PC_ARRAY_SIZE(tok))
+				return pc_err_set(err, "%s:%zu: too many words (at most 4)",
+						  label, lineno);
+			if ((size_t)(p - t) > PC_QDUMP_MAX_NAME)
+				return pc_err_set(err, "%s:%zu: name of %zu bytes is too long (at most %u)",
+						  label, lineno, (size_t)(p - t),
+						  PC_QDUMP_MAX_NAME);
+			tok[ntok] = t;
+			toklen[ntok++] = (size_t)(p - t);
+		}
+		p = eol + 1;
+		if (!ntok)
+			continue;
+		for (size_t i = 0; i < ntok && i < PC_ARRAY_SIZE(s); i++)
+			s[i] = pc_xstrndup(tok[i], toklen[i]);
+		if (!strcmp(s[0], "section")) {
+			kind = PC_QRENAME_SECTION;
+			want = 3;
+		} else if (!strcmp(s[0], "description")) {
+			kind = PC_QRENAME_DESCRIPTION;
+			want = 3;
+		} else if (!strcmp(s[0], "field")) {
+			kind = PC_QRENAME_FIELD;
+			want = 4;
+		} else {
+			pc_err_set(err, "%s:%zu: unknown kind '%s' (expected 'section', 'description' or 'field')",
+				   label, lineno, s[0]);
+			goto fail;
+		}
+		if (ntok != want) {
+			pc_err_set(err, "%s:%zu: '%s' takes %s, found %zu name%s",
+				   label, lineno, s[0],
+				   want == 4 ? "3 names (description or *, old, new)"
+					     : "2 names (old, new)",
+				   ntok - 1, ntok == 2 ? "" : "s");
+			goto fail;
+		}
+		if (r->n >= PC_QRENAMES_MAX) {
+			pc_err_set(err, "%s:%zu: more than %u renames", label,
+				   lineno, PC_QRENAMES_MAX);
+			goto fail;
+		}
+		if (want == 4)
+			pc_qrenames_add(r, kind, s[1], s[2], s[3]);
+		else
+			pc_qrenames_add(r, kind, NULL, s[1], s[2]);
+		for (size_t i = 0; i < ntok; i++)
+			free(s[i]);
+		continue;
+fail:
+		for (size_t i = 0; i < ntok && i < PC_ARRAY_SIZE(s); i++)
+			free(s[i]);
+		return -1;
+	}
+	return 0;
+}
+
+int pc_qrenames_load(struct pc_qrenames *r, const char *path, struct pc_err *err)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	if (pc_read_file(path, PC_QRENAMES_MAX_FILE, &buf, &len, err))
+		return -1;
+	ret = pc_qrenames_parse(r, buf, len, path, err);
+	free(buf);
+	return ret;
+}
+
+/* --- findings ------------------------------------------------------------ */
+
+struct diff {
+	const struct pc_qdump *src, *dst;
+	const struct pc_qrenames *ren;
+	struct pc_report *out;
+	const char *device; /* current section (source's key) */
+};
+
+static void emit_sev(struct diff *d, enum pc_rule rule, enum pc_severity sev,
+		     const char *path, const char *sval, const char *dval,
+		     const char *why, const char *fix)
+{
+	struct pc_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = rule;
+	f.severity = sev;
+	f.src = d->src->label;
+	f.dst = d->dst->label;
+	f.device = d->device;
+	f.path = path;
+	f.src_value = sval;
+	f.dst_value = dval;
+	f.why = why;
+	f.fix = fix;
+	pc_report_add(d->out, &f);
+}
+
+/* Like emit_sev() with the catalogue's severity; frees the strings. */
+static void emit(struct diff *d, enum pc_rule rule, char *path, char *sval,
+		 char *dval, char *why, const char *fix)
+{
+	emit_sev(d, rule, pc_rule_info(rule)->severity, path, sval, dval, why,
+		 fix);
+	free(path);
+	free(sval);
+	free(dval);
+	free(why);
+}
+
+/* Same, when the fix text is built too (and freed here). */
+static void emit_fix(struct diff *d, enum pc_rule rule, char *path, char *sval,
+		     char *dval, char *why, char *fix)
+{
+	emit(d, rule, path, sval, dval, why, fix);
+	free(fix);
+}
+
+static char *field_shape(const struct pc_qdump_field *f)
+{
+	if (f->desc)
+		return pc_xasprintf("'%s': struct '%s'%s, %llu bytes on the wire",
+				    f->name, f->desc->name,
+				    f->has_num ? " array" : "",
+				    (unsigned long long)pc_qdump_field_wire_size(f));
+	if (f->has_num)
+		return pc_xasprintf("'%s': %u x %llu bytes", f->name, f->num,
+				    (unsigned long long)f->size);
+	return pc_xasprintf("'%s': %llu bytes", f->name,
+			    (unsigned long long)f->size);
+}
+
+static const char fix_versions[] =
+	"keep the source's version loadable: do not bump version_id for new "
+	"state, send it in a subsection with a needed() function (gated by a "
+	"compat property on older machine types)";
+
+/*
+ * Is the source's version within the destination's [minimum, version]?
+ * Identical declarations on both sides never differ in what they accept:
+ * QEMU's test data has descriptions whose version_id is below their own
+ * minimum_version_id, a defect of the dump, not of the pair, so a dump
+ * compared with itself stays clean.
+ */
+static void version_check(struct diff *d, const char *path, int sver,
+			  int smin, int dver, int dmin, const char *what)
+{
+	if (sver == dver && smin == dmin)
+		return;
+	if (sver > dver)
+		emit(d, PC_R_VERSION_TOO_NEW, path ? pc_xstrdup(path) : NULL,
+		     pc_xasprintf("version_id %d", sver),
+		     pc_xasprintf("version_id %d (minimum_version_id %d)", dver, dmin),
+		     pc_xasprintf("the destination loads %s versions %d..%d only; QEMU rejects a newer stream",
+				  what, dmin, dver),
+		     fix_versions);
+	if (sver < dmin)
+		emit(d, PC_R_VERSION_TOO_OLD, path ? pc_xstrdup(path) : NULL,
+		     pc_xasprintf("version_id %d", sver),
+		     pc_xasprintf("minimum_version_id %d (version_id %d)", dmin, dver),
+		     pc_xasprintf("the destination's minimum_version_id of %s is above the version the source sends; QEMU refuses older streams",
+				  what),
+		     "keep minimum_version_id at or below the oldest version still in use: raising it drops migration from older releases");
+}
+
+/* --- cursors over field lists -------------------------------------------- */
+
+/*
+ * A cursor walks the fields one side puts on (or takes off) the wire.  The
+ * base frame is the description being compared; frames above it are nested
+ * structures the walk stepped into on this side only (a wrapper the other
+ * side does not have), and are left transparently when exhausted.
+ */
+struct frame {
+	const struct pc_qdump_vmsd *v;
+	size_t i;
+	int version; /* fields present iff pc_qdump_field_present(f, version) */
+};
+
+struct cursor {
+	struct frame f[PC_QDUMP_MAX_DEPTH + 2];
+	int depth;
+	bool nested; /* the base frame is a nested structure */
+};
+
+static void cursor_init(struct cursor *c, const struct pc_qdump_vmsd *v,
+			int version, bool nested)
+{
+	c->depth = 0;
+	c->f[0].v = v;
+	c->f[0].i = 0;
+	c->f[0].version = version;
+	c->nested = nested;
+}
+
+static const struct pc_qdump_field *cursor_peek(struct cursor *c)
+{
+	for (;;) {
+		struct frame *fr = &c->f[c->depth];
+
+		while (fr->i < fr->v->n_fields &&
+		       !pc_qdump_field_present(&fr->v->fields[fr->i], fr->version))
+			fr->i++;
+		if (fr->i < fr->v->n_fields)
+			return &fr->v->fields[fr->i];
+		if (c->depth == 0)
+			return NULL;
+		c->depth--;
+		c->f[c->depth].i++; /* past the struct we stepped into */
+	}
+}
+
+static void cursor_next(struct cursor *c)
+{
+	c->f[c->depth].i++;
+}
+
+static const struct pc_qdump_vmsd *cursor_vmsd(const struct cursor *c)
+{
+	return c->f[c->depth].v;
+}
+
+/* Step into the struct under the cursor (a single element: count 1). */
+static void cursor_push(struct cursor *c, const struct pc_qdump_vmsd *v)
+{
+	assert(c->depth + 1 < (int)PC_ARRAY_SIZE(c->f));
+	c->depth++;
+	c->f[c->depth].v = v;
+	c->f[c->depth].i = 0;
+	c->f[c->depth].version = v->version_id;
+}
+
+static bool can_step_into(const struct pc_qdump_field *f, const struct cursor *c)
+{
+	return f->desc && pc_qdump_field_count(f) == 1 &&
+	       c->depth + 1 < (int)PC_ARRAY_SIZE(c->f);
+}
+
+static char *field_path(const struct cursor *c, const struct pc_qdump_field *f)
+{
+	return pc_xasprintf("%s/%s", cursor_vmsd(c)->name, f->name);
+}
+
+/* Nested versions are not on the wire: say so when they explain a finding. */
+static void add_version_note(struct pc_strbuf *sb, const struct cursor *sc,
+			     const struct cursor *dc)
+{
+	const struct frame *s = &sc->f[sc->depth], *t = &dc->f[dc->depth];
+
+	if ((sc->nested || sc->depth) && s->version != t->version)
+		pc_strbuf_addf(sb, "; nested versions are not on the wire: the source walks '%s' at its version %d, the destination '%s' at its version %d",
+			       s->v->name, s->version, t->v->name, t->version);
+}
+
+/* --- field comparison ------------------------------------------------------ */
+
+static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
+			 int sver, const struct pc_qdump_vmsd *dv, int dver,
+			 bool nested);
+
+static bool field_names_match(struct diff *d, const struct cursor *sc,
+			      const struct cursor *dc, const char *a, const char *b)
+{
+	return pc_qrenames_match(d->ren, PC_QRENAME_FIELD, cursor_vmsd(sc)->name, a, b) ||
+	       pc_qrenames_match(d->ren, PC_QRENAME_FIELD, cursor_vmsd(dc)->name, a, b);
+}
+
+/* Does the current frame of 'c' put a field called like 'name' on the wire? */
+static bool frame_has(struct diff *d, const struct cursor *c,
+		      const struct cursor *other, const char *name)
+{
+	const struct frame *fr = &c->f[c->depth];
+
+	for (size_t i = 0; i < fr->v->n_fields; i++) {
+		const struct pc_qdump_field *f = &fr->v->fields[i];
+
+		if (pc_qdump_field_present(f, fr->version) &&
+		    field_names_match(d, c, other, f->name, name))
+			return true;
+	}
+	return false;
+}
+
+/* Does nested description 'v' (or a single struct in it) start with 'name'? */
+static bool wraps(struct diff *d, const struct pc_qdump_vmsd *v,
+		  const struct cursor *sc, const struct cursor *dc,
+		  const char *name, int depth)
+{
+	for (size_t i = 0; i < v->n_fields; i++) {
+		const struct pc_qdump_field *f = &v->fields[i];
+
+		if (!pc_qdump_field_present(f, v->version_id))
+			continue;
+		if (field_names_match(d, sc, dc, f->name, name))
+			return true;
+		if (f->desc && pc_qdump_field_count(f) == 1 &&
+		    depth < PC_QDUMP_MAX_DEPTH)
+			return wraps(d, f->desc, sc, dc, name, depth + 1);
+		return false; /* only the first field on the wire decides */
+	}
+	return false;
+}
+
+static void report_added(struct diff *d, struct cursor *sc, struct cursor *dc,
+			 const struct pc_qdump_field *s)
+{
+	struct pc_strbuf why = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&why, "the source sends '%s' (version_id %d) but the destination does not expect it here: it reads those %llu bytes as the next field and every later field is misaligned",
+		       s->name, s->version_id,
+		       (unsigned long long)pc_qdump_field_wire_size(s));
+	add_version_note(&why, sc, dc);
+	emit(d, PC_R_FIELD_ADDED, field_path(sc, s), field_shape(s), NULL,
+	     pc_strbuf_detach(&why),
+	     "if the source added it: bump version_id and gate the new field with VMSTATE_*_V, or send it in a subsection with a needed() function; if the destination removed it: keep VMSTATE_UNUSED() of the same size in its place");
+}
+
+static void report_missing(struct diff *d, struct cursor *sc, struct cursor *dc,
+			   const struct pc_qdump_field *t)
+{
+	struct pc_strbuf why = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&why, "the destination loads '%s' (version_id %d, %s at version %d) but the source does not send it",
+		       t->name, t->version_id,
+		       (dc->nested || dc->depth) ? "its own nested description" : "incoming stream",
+		       dc->f[dc->depth].version);
+	add_version_note(&why, sc, dc);
+	emit(d, PC_R_FIELD_MISSING, field_path(dc, t), NULL, field_shape(t),
+	     pc_strbuf_detach(&why),
+	     "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place");
+}
+
+static void compare_pair(struct diff *d, struct cursor *sc, struct cursor *dc,
+			 const struct pc_qdump_field *s,
+			 const struct pc_qdump_field *t, bool renamed)
+{
+	uint64_t sn = pc_qdump_field_count(s), tn = pc_qdump_field_count(t);
+	bool same_shape = true;
+
+	if (sn != tn) {
+		same_shape = false;
+		emit(d, PC_R_FIELD_COUNT, field_path(sc, s), field_shape(s),
+		     field_shape(t),
+		     pc_xasprintf("the array length is part of the stream: the source sends %llu elements, the destination loads %llu",
+				  (unsigned long long)sn, (unsigned long long)tn),
+		     "keep the old length for machine types that must stay compatible (a compat property), or send the length with VMSTATE_VARRAY_*");
+	}
+	if (s->desc && t->desc) {
+		compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
+			     t->desc->version_id, true);
+	} else if (s->desc || t->desc) {
+		same_shape = false;
+		emit(d, PC_R_NESTED_MISSING, field_path(sc, s), field_shape(s),
+		     field_shape(t),
+		     pc_xasprintf("one side sends '%s' as a nested structure (its fields), the other as a plain %llu-byte field: the wire formats differ",
+				  s->desc ? s->name : t->name,
+				  (unsigned long long)(s->desc ? t->size : s->size)),
+		     "describe the field the same way on both sides (VMSTATE_STRUCT with the same VMStateDescription)");
+	} else if (s->size != t->size) {
+		same_shape = false;
+		emit(d, PC_R_FIELD_SIZE, field_path(sc, s), field_shape(s),
+		     field_shape(t),
+		     pc_xasprintf("the element size differs (%llu vs %llu bytes): the destination reads a different number of bytes and every later field is misaligned",
+				  (unsigned long long)s->size,
+				  (unsigned long long)t->size),
+		     "keep the wire type; if the C type must change, keep sending the old size (a VMSTATE_*_TEST pair, or convert in pre_save/post_load) and bump version_id for the new layout");
+	}
+	if (renamed && same_shape)
+		emit_fix(d, PC_R_FIELD_RENAMED, field_path(sc, s), field_shape(s),
+		     field_shape(t),
+		     pc_xasprintf("'%s' on the source is '%s' on the destination, with the same wire shape: the stream loads, but only a person can tell whether they hold the same state",
+				  s->name, t->name),
+		     pc_xasprintf("if they do, declare it: add \"field %s %s %s\" to a rename file (--renames)",
+				  cursor_vmsd(sc)->name, s->name, t->name));
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* One side has "unused" padding: consume both sides until the bytes line up. */
+static void byte_run(struct diff *d, struct cursor *sc, struct cursor *dc)
+{
+	const struct pc_qdump_field *s = cursor_peek(sc), *t = cursor_peek(dc);
+	char *path = pc_qdump_field_is_padding(s) ? field_path(sc, s)
+						  : field_path(dc, t);
+	uint64_t sb = 0, db = 0;
+	bool took_s = false, took_t = false;
+
+	/* at least one field from each side, then the side that is behind */
+	while (!took_s || !took_t || sb != db) {
+		if (!took_s || (took_t && sb < db)) {
+			if (!(s = cursor_peek(sc)))
+				break;
+			sb = sat_add(sb, pc_qdump_field_wire_size(s));
+			cursor_next(sc);
+			took_s = true;
+		} else {
+			if (!(t = cursor_peek(dc)))
+				break;
+			db = sat_add(db, pc_qdump_field_wire_size(t));
+			cursor_next(dc);
+			took_t = true;
+		}
+	}
+	if (sb != db) {
+		emit(d, PC_R_FIELD_SIZE, path,
+		     pc_xasprintf("%llu bytes", (unsigned long long)sb),
+		     pc_xasprintf("%llu bytes", (unsigned long long)db),
+		     pc_xasprintf("padding ('unused') stands for other fields only when the byte counts line up: here the source sends %llu bytes where the destination consumes %llu",
+				  (unsigned long long)sb, (unsigned long long)db),
+		     "make VMSTATE_UNUSED() exactly as large as the fields it replaces");
+		return;
+	}
+	free(path);
+}
+
+/* Stepping into a struct on one side only: its subsections have no peer. */
+static void step_into(struct diff *d, struct cursor *c, bool src,
+		      const struct pc_qdump_field *f)
+{
+	for (size_t i = 0; i < f->desc->n_subsections; i++) {
+		const struct pc_qdump_vmsd *sub = &f->desc->subsections[i];
+
+		if (src)
+			emit(d, PC_R_SUBSECTION_UNKNOWN, pc_xstrdup(sub->name),
+			     pc_xasprintf("subsection '%s' of '%s'", sub->name, f->desc->name),
+			     NULL,
+			     pc_xasprintf("the source wraps these fields in '%s', whose subsection '%s' the destination does not know; QEMU fails on an unknown subsection whenever needed() is true",
+					  f->desc->name, sub->name),
+			     "make needed() false on machine types the destination supports, or teach the destination the subsection");
+		else
+			emit_sev(d, PC_R_SUBSECTION_REQUIRED, PC_SEV_INFO, sub->name,
+				 NULL, sub->name,
+				 "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
+				 "check that the destination's defaults for it match an old source's behaviour");
+	}
+	cursor_push(c, f->desc);
+}
+
+static void compare_stream(struct diff *d, struct cursor *sc, struct cursor *dc)
+{
+	for (;;) {
+		const struct pc_qdump_field *s = cursor_peek(sc);
+		const struct pc_qdump_field *t = cursor_peek(dc);
+		bool s_in_t, t_in_s;
+
+		if (!s && !t)
+			return;
+		if (!t) {
+			report_added(d, sc, dc, s);
+			cursor_next(sc);
+			continue;
+		}
+		if (!s) {
+			report_missing(d, sc, dc, t);
+			cursor_next(dc);
+			continue;
+		}
+		if (pc_qdump_field_is_padding(s) || pc_qdump_field_is_padding(t)) {
+			byte_run(d, sc, dc);
+			continue;
+		}
+		if (field_names_match(d, sc, dc, s->name, t->name)) {
+			compare_pair(d, sc, dc, s, t, false);
+			cursor_next(sc);
+			cursor_next(dc);
+			continue;
+		}
+		s_in_t = frame_has(d, dc, sc, s->name);
+		t_in_s = frame_has(d, sc, dc, t->name);
+		if (!s_in_t && !t_in_s) {
+			/* a struct wrapping (or unwrapping) the same fields? */
+			if (can_step_into(s, sc) && wraps(d, s->desc, sc, dc, t->name, 0)) {
+				step_into(d, sc, true, s);
+				continue;
+			}
+			if (can_step_into(t, dc) && wraps(d, t->desc, sc, dc, s->name, 0)) {
+				step_into(d, dc, false, t);
+				continue;
+			}
+			compare_pair(d, sc, dc, s, t, true);
+			cursor_next(sc);
+			cursor_next(dc);
+		} else if (!s_in_t) {
+			report_added(d, sc, dc, s);
+			cursor_next(sc);
+		} else if (!t_in_s) {
+			report_missing(d, sc, dc, t);
+			cursor_next(dc);
+		} else {
+			emit(d, PC_R_FIELD_REORDERED, field_path(sc, s),
+			     field_shape(s), field_shape(t),
+			     pc_xasprintf("both sides have '%s' and '%s', in another order: the source sends '%s' where the destination loads '%s'",
+					  s->name, t->name, s->name, t->name),
+			     "keep the order of fields: the stream has no field names, only their sequence");
+			cursor_next(sc);
+			cursor_next(dc);
+		}
+	}
+}
+
+static size_t count_present(const struct pc_qdump_vmsd *v, int version)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_fields; i++)
+		n += pc_qdump_field_present(&v->fields[i], version);
+	return n;
+}
+
+static const struct pc_qdump_vmsd *find_subsection(struct diff *d,
+						   const struct pc_qdump_vmsd *v,
+						   const char *name)
+{
+	for (size_t i = 0; i < v->n_subsections; i++)
+		if (pc_qrenames_match(d->ren, PC_QRENAME_DESCRIPTION, NULL,
+				      v->subsections[i].name, name))
+			return &v->subsections[i];
+	return NULL;
+}
+
+static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
+				const struct pc_qdump_vmsd *dv)
+{
+	for (size_t i = 0; i < sv->n_subsections; i++) {
+		const struct pc_qdump_vmsd *ss = &sv->subsections[i];
+		const struct pc_qdump_vmsd *ds = find_subsection(d, dv, ss->name);
+
+		if (!ds) {
+			emit(d, PC_R_SUBSECTION_UNKNOWN, pc_xstrdup(ss->name),
+			     pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
+					  ss->name, sv->name, ss->version_id),
+			     dv->has_subsections
+				     ? pc_xasprintf("'%s' has no such subsection", dv->name)
+				     : pc_xasprintf("'%s' has no Subsections", dv->name),
+			     pc_xasprintf("QEMU's loader fails on a subsection it does not know; the dump does not say when the source's needed() is true, so migration fails whenever it is for a guest"),
+			     "make the subsection's needed() false on the machine types the destination supports (gate it on a compat property), or teach the destination the subsection");
+			continue;
+		}
+		version_check(d, ss->name, ss->version_id,
+			      ss->minimum_version_id, ds->version_id,
+			      ds->minimum_version_id, "the subsection");
+		compare_vmsd(d, ss, ss->version_id, ds, ss->version_id, false);
+	}
+	for (size_t i = 0; i < dv->n_subsections; i++) {
+		const struct pc_qdump_vmsd *ds = &dv->subsections[i];
+		char *dval;
+
+		if (find_subsection(d, sv, ds->name))
+			continue;
+		dval = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
+				    ds->name, dv->name, ds->version_id);
+		emit_sev(d, PC_R_SUBSECTION_REQUIRED, PC_SEV_INFO, ds->name, NULL,
+			 dval,
+			 "the source never sends this subsection; QEMU's loader tolerates a missing subsection and keeps the destination's own (reset) values, which is how new optional state is meant to be added",
+			 "check that the destination's defaults match what an older source implied (set them in pre_load if needed)");
+		free(dval);
+	}
+}
+
+/*
+ * Compare two descriptions: 'sv' sent at 'sver', 'dv' loaded at 'dver'
+ * (the incoming version for a section or subsection, its own for a nested
+ * structure).
+ */
+static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
+			 int sver, const struct pc_qdump_vmsd *dv, int dver,
+			 bool nested)
+{
+	size_t ns = count_present(sv, sver), nd = count_present(dv, dver);
+
+	if (!dv->has_fields && ns) {
+		emit(d, PC_R_FIELD_ADDED, pc_xstrdup(sv->name),
+		     pc_xasprintf("%zu fields", ns),
+		     pc_xasprintf("'%s' has no Fields", dv->name),
+		     pc_xasprintf("the source sends %zu fields of '%s' (%llu bytes); the destination's description has none and does not expect them",
+				  ns, sv->name,
+				  (unsigned long long)pc_qdump_vmsd_wire_size(sv, sver)),
+		     "describe the same fields on both sides; fields removed on one side stay as VMSTATE_UNUSED() of the same size");
+	} else if (!sv->has_fields && nd) {
+		emit(d, PC_R_FIELD_MISSING, pc_xstrdup(dv->name),
+		     pc_xasprintf("'%s' has no Fields", sv->name),
+		     pc_xasprintf("%zu fields", nd),
+		     pc_xasprintf("the destination loads %zu fields of '%s'; the source's description has none and sends none",
+				  nd, dv->name),
+		     "describe the same fields on both sides, or gate the destination's new fields by version or a subsection");
+	} else {
+		struct cursor sc, dc;
+
+		cursor_init(&sc, sv, sver, nested);
+		cursor_init(&dc, dv, dver, nested);
+		compare_stream(d, &sc, &dc);
+	}
+	compare_subsections(d, sv, dv);
+}
+
+/* --- sections ------------------------------------------------------------ */
+
+static const struct pc_qdump_section *find_section(struct diff *d,
+						   const char *name)
+{
+	const struct pc_qdump_section *s = pc_qdump_find(d->dst, name);
+
+	for (size_t i = 0; !s && d->ren && i < d->ren->n; i++) {
+		const struct pc_qrename *e = &d->ren->items[i];
+
+		if (e->kind != PC_QRENAME_SECTION)
+			continue;
+		if (!strcmp(e->a, name))
+			s = pc_qdump_find(d->dst, e->b);
+		else if (!strcmp(e->b, name))
+			s = pc_qdump_find(d->dst, e->a);
+	}
+	return s;
+}
+
+static void report_section_missing(struct diff *d, const struct pc_qdump_section *s)
+{
+	const struct pc_qdump_section *twin = NULL;
+	struct pc_strbuf why = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&why, "the destination has no section '%s': a guest with this device cannot migrate (QEMU: unknown savevm section)",
+		       s->name);
+	if (s->desc)
+		twin = pc_qdump_find_desc(d->dst, s->desc->name);
+	if (twin && strcmp(twin->name, s->name) && !pc_qdump_find(d->src, twin->name))
+		pc_strbuf_addf(&why, "; the destination's '%s' has the same description '%s': if the device was renamed, add \"section %s %s\" to a rename file (--renames)",
+			       twin->name, s->desc->name, s->name, twin->name);
+	emit(d, PC_R_SECTION_MISSING, NULL,
+	     pc_xasprintf("section '%s' (version_id %d)", s->name, s->version_id),
+	     NULL, pc_strbuf_detach(&why),
+	     "keep the device type (and its VMStateDescription name) on the destination, or do not migrate guests that use it");
+}
+
+static void compare_section(struct diff *d, const struct pc_qdump_section *s,
+			    const struct pc_qdump_section *t)
+{
+	version_check(d, NULL, s->version_id, s->minimum_version_id,
+		      t->version_id, t->minimum_version_id, "the section");
+	if (!s->desc || !t->desc) {
+		if (!s->desc && !t->desc)
+			return;
+		emit(d, PC_R_NESTED_MISSING,
+		     pc_xstrdup(s->desc ? s->desc->name : t->desc->name),
+		     s->desc ? pc_xasprintf("description '%s'", s->desc->name)
+			     : pc_xstrdup("no Description"),
+		     t->desc ? pc_xasprintf("description '%s'", t->desc->name)
+			     : pc_xstrdup("no Description"),
+		     pc_xasprintf("only the %s dump describes this device's state, so what one side sends cannot be what the other loads",
+				  s->desc ? "source" : "destination"),
+		     "give the device the same VMStateDescription on both sides");
+		return;
+	}
+	if (!pc_qrenames_match(d->ren, PC_QRENAME_DESCRIPTION, NULL,
+			       s->desc->name, t->desc->name))
+		emit_fix(d, PC_R_DESC_RENAMED, pc_xstrdup(s->desc->name),
+		     pc_xstrdup(s->desc->name), pc_xstrdup(t->desc->name),
+		     pc_xasprintf("the description's name is the section's name in the stream: the destination does not recognise '%s'",
+				  s->desc->name),
+		     pc_xasprintf("keep the VMStateDescription name; if the rename is handled, declare it: add \"description %s %s\" to a rename file (--renames)",
+				  s->desc->name, t->desc->name));
+	/* the description's own versions, when the dump gives other ones */
+	if (s->desc->version_id != s->version_id ||
+	    s->desc->minimum_version_id != s->minimum_version_id ||
+	    t->desc->version_id != t->version_id ||
+	    t->desc->minimum_version_id != t->minimum_version_id)
+		version_check(d, s->desc->name, s->desc->version_id,
+			      s->desc->minimum_version_id, t->desc->version_id,
+			      t->desc->minimum_version_id, "the description");
+	compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
+		     s->desc->version_id, false);
+}
+
+void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
+		   const struct pc_qrenames *ren, struct pc_report *out)
+{
+	struct diff d = { src, dst, ren, out, NULL };
+
+	if (strcmp(src->machine, dst->machine)) {
+		char *why = pc_xasprintf("the dumps come from machine types '%s' and '%s'; -dump-vmstate output does not depend on the machine type, so the compat properties that differ between them are not checked here",
+					 src->machine, dst->machine);
+
+		emit_sev(&d, PC_R_MACHINE_NAME, PC_SEV_INFO, "vmschkmachine.Name",
+			 src->machine, dst->machine, why,
+			 "compare dumps of the same machine type, and check the machine types' compat properties with plugcheck check --machine");
+		free(why);
+	}
+	for (size_t i = 0; i < src->n_sections; i++) {
+		const struct pc_qdump_section *s = &src->sections[i];
+		const struct pc_qdump_section *t = find_section(&d, s->name);
+
+		d.device = s->name;
+		if (!t)
+			report_section_missing(&d, s);
+		else
+			compare_section(&d, s, t);
+	}
+}

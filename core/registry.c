@@ -1,0 +1,1055 @@
+/*
+ * registry.c - the set of device types and state descriptions that the
+ * loaded plugins (or a recorded baseline) declare, linked into one model
+ * (see model.h for the ownership rules and decl.c for the parser).
+ *
+ * Types and named descriptions each live in one namespace across plugins.
+ * reg->types and reg->vmsds are kept sorted by name (strcmp) at all times,
+ * so lookups are binary searches: a registry holds thousands of types and
+ * the resolver looks names up for every compat entry of every machine.
+ * decl.c keeps that order when it commits a plugin's declarations.
+ *
+ * pc_registry_finalize() does everything that needs the whole set: linking
+ * parents, interfaces, children and description references, and rejecting
+ * dangling names and cycles with the file and line of the declaration.
+ *
+ * Interfaces of interfaces: pc_type_is_a() has no registry at hand, so
+ * finalize stores, for each type with declared interfaces, the names of
+ * every interface those interfaces inherit.  They follow the declared
+ * names in the same array, after a NULL: ifaces[0..n_ifaces) are the
+ * declared (owned) names, ifaces[n_ifaces] is NULL, then come borrowed
+ * names up to a second NULL.  decl.c allocates the two NULLs.
+ */
+#include "model.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* ------------------------------------------------------------ kind names */
+
+const char *pc_prop_kind_name(enum pc_prop_kind k)
+{
+	switch (k) {
+	case PC_PROP_BOOL:
+		return "bool";
+	case PC_PROP_BIT:
+		return "bit";
+	case PC_PROP_U8:
+		return "u8";
+	case PC_PROP_U16:
+		return "u16";
+	case PC_PROP_U32:
+		return "u32";
+	case PC_PROP_U64:
+		return "u64";
+	case PC_PROP_I8:
+		return "i8";
+	case PC_PROP_I16:
+		return "i16";
+	case PC_PROP_I32:
+		return "i32";
+	case PC_PROP_I64:
+		return "i64";
+	case PC_PROP_STRING:
+		return "string";
+	case PC_PROP_ENUM:
+		return "enum";
+	case PC_PROP_ONOFFAUTO:
+		return "onoffauto";
+	}
+	return "?";
+}
+
+int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out)
+{
+	for (int k = PC_PROP_BOOL; k <= PC_PROP_ONOFFAUTO; k++) {
+		if (!strcmp(s, pc_prop_kind_name((enum pc_prop_kind)k))) {
+			*out = (enum pc_prop_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *pc_field_kind_name(enum pc_field_kind k)
+{
+	switch (k) {
+	case PC_FIELD_U8:
+		return "u8";
+	case PC_FIELD_U16:
+		return "u16";
+	case PC_FIELD_U32:
+		return "u32";
+	case PC_FIELD_U64:
+		return "u64";
+	case PC_FIELD_I8:
+		return "i8";
+	case PC_FIELD_I16:
+		return "i16";
+	case PC_FIELD_I32:
+		return "i32";
+	case PC_FIELD_I64:
+		return "i64";
+	case PC_FIELD_BOOL:
+		return "bool";
+	case PC_FIELD_BUFFER:
+		return "buffer";
+	case PC_FIELD_UNUSED:
+		return "unused";
+	case PC_FIELD_STRUCT:
+		return "struct";
+	}
+	return "?";
+}
+
+uint32_t pc_field_kind_size(enum pc_field_kind k)
+{
+	switch (k) {
+	case PC_FIELD_U8:
+	case PC_FIELD_I8:
+	case PC_FIELD_BOOL:
+		return 1;
+	case PC_FIELD_U16:
+	case PC_FIELD_I16:
+		return 2;
+	case PC_FIELD_U32:
+	case PC_FIELD_I32:
+		return 4;
+	case PC_FIELD_U64:
+	case PC_FIELD_I64:
+		return 8;
+	case PC_FIELD_BUFFER:
+	case PC_FIELD_UNUSED:
+	case PC_FIELD_STRUCT:
+		return 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ values */
+
+/*
+ * Strict integer syntax: optional '-', then decimal digits or 0x and hex
+ * digits.  strtoll() would also take blanks, '+' and octal, which are
+ * never what a compat table means by "010".
+ */
+static int parse_int_text(const char *s, bool allow_neg, bool *neg,
+			  uint64_t *mag)
+{
+	bool hex;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	*neg = false;
+	if (allow_neg && s[0] == '-') {
+		*neg = true;
+		s++;
+	}
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (hex)
+		s += 2;
+	if (!s[0])
+		return -1;
+	for (i = 0; s[i]; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (hex && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (hex && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
+			return -1;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	*mag = v;
+	return 0;
+}
+
+static int value_int(const struct pc_prop *prop, const char *text,
+		     struct pc_value *out, struct pc_err *err)
+{
+	uint64_t umax = 0;
+	int64_t smin = 0, smax = 0;
+	bool is_signed = false, neg;
+	uint64_t mag;
+
+	switch (prop->kind) {
+	case PC_PROP_U8:
+		umax = UINT8_MAX;
+		break;
+	case PC_PROP_U16:
+		umax = UINT16_MAX;
+		break;
+	case PC_PROP_U32:
+		umax = UINT32_MAX;
+		break;
+	case PC_PROP_U64:
+		umax = UINT64_MAX;
+		break;
+	case PC_PROP_I8:
+		is_signed = true;
+		smin = INT8_MIN;
+		smax = INT8_MAX;
+		break;
+	case PC_PROP_I16:
+		is_signed = true;
+		smin = INT16_MIN;
+		smax = INT16_MAX;
+		break;
+	case PC_PROP_I32:
+		is_signed = true;
+		smin = INT32_MIN;
+		smax = INT32_MAX;
+		break;
+	case PC_PROP_I64:
+		is_signed = true;
+		smin = INT64_MIN;
+		smax = INT64_MAX;
+		break;
+	case PC_PROP_BOOL: case PC_PROP_BIT: case PC_PROP_STRING:
+	case PC_PROP_ENUM: case PC_PROP_ONOFFAUTO:
+		return pc_err_set(err, "internal error: '%s' is not an integer kind",
+				  pc_prop_kind_name(prop->kind));
+	}
+	if (parse_int_text(text, is_signed, &neg, &mag))
+		goto bad;
+	if (is_signed) {
+		int64_t v;
+
+		if (neg) {
+			if (mag > (uint64_t)INT64_MAX + 1)
+				goto bad;
+			v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN
+							   : -(int64_t)mag;
+		} else {
+			if (mag > (uint64_t)INT64_MAX)
+				goto bad;
+			v = (int64_t)mag;
+		}
+		if (v < smin || v > smax)
+			goto bad;
+		out->num = v;
+		out->text = pc_xasprintf("%" PRId64, v);
+	} else {
+		if (mag > umax)
+			goto bad;
+		/* u64 above INT64_MAX keeps its bits in 'num'; 'text' is
+		 * the value */
+		out->num = (int64_t)mag;
+		out->text = pc_xasprintf("%" PRIu64, mag);
+	}
+	return 0;
+bad:
+	if (is_signed)
+		return pc_err_set(err, "invalid value '%s' for %s property '%s' (expected an integer %" PRId64 "..%" PRId64 ")",
+				  text, pc_prop_kind_name(prop->kind),
+				  prop->name, smin, smax);
+	return pc_err_set(err, "invalid value '%s' for %s property '%s' (expected an integer 0..%" PRIu64 ")",
+			  text, pc_prop_kind_name(prop->kind), prop->name,
+			  umax);
+}
+
+static int parse_bool_word(const char *s)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes"))
+		return 1;
+	if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no"))
+		return 0;
+	return -1;
+}
+
+int pc_value_parse(const struct pc_prop *prop, const char *text,
+		   struct pc_value *out, struct pc_err *err)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	int b;
+
+	out->num = 0;
+	out->text = NULL;
+	switch (prop->kind) {
+	case PC_PROP_BOOL:
+	case PC_PROP_BIT:
+		b = parse_bool_word(text);
+		if (b < 0)
+			return pc_err_set(err, "invalid value '%s' for %s property '%s' (expected on/off, true/false or yes/no)",
+					  text, pc_prop_kind_name(prop->kind),
+					  prop->name);
+		out->num = b;
+		out->text = pc_xstrdup(b ? "on" : "off");
+		return 0;
+	case PC_PROP_U8: case PC_PROP_U16: case PC_PROP_U32:
+	case PC_PROP_U64: case PC_PROP_I8: case PC_PROP_I16:
+	case PC_PROP_I32: case PC_PROP_I64:
+		return value_int(prop, text, out, err);
+	case PC_PROP_STRING:
+		out->text = pc_xstrdup(text);
+		return 0;
+	case PC_PROP_ENUM:
+		for (size_t i = 0; i < prop->n_enum_values; i++) {
+			if (!strcmp(text, prop->enum_values[i])) {
+				out->num = (int64_t)i;
+				out->text = pc_xstrdup(text);
+				return 0;
+			}
+		}
+		for (size_t i = 0; i < prop->n_enum_values; i++)
+			pc_strbuf_addf(&sb, "%s%s", i ? ", " : "",
+				       prop->enum_values[i]);
+		pc_err_set(err, "invalid value '%s' for enum property '%s' (expected one of: %s)",
+			   text, prop->name, sb.buf);
+		pc_strbuf_release(&sb);
+		return -1;
+	case PC_PROP_ONOFFAUTO:
+		if (!strcmp(text, "on"))
+			out->num = 1;
+		else if (!strcmp(text, "off"))
+			out->num = 0;
+		else if (!strcmp(text, "auto"))
+			out->num = 2;
+		else
+			return pc_err_set(err, "invalid value '%s' for onoffauto property '%s' (expected on, off or auto)",
+					  text, prop->name);
+		out->text = pc_xstrdup(text);
+		return 0;
+	}
+	return pc_err_set(err, "internal error: bad property kind");
+}
+
+void pc_value_release(struct pc_value *v)
+{
+	free(v->text);
+	v->text = NULL;
+	v->num = 0;
+}
+
+/* ------------------------------------------------------------ freeing */
+
+static void prop_release(struct pc_prop *p)
+{
+	free(p->name);
+	for (size_t i = 0; i < p->n_enum_values; i++)
+		free(p->enum_values[i]);
+	free(p->enum_values);
+	free(p->container);
+	free(p->def_text);
+	pc_expr_free(p->def_expr);
+	free(p->host_feature);
+	for (size_t i = 0; i < p->n_absent; i++)
+		free(p->absent[i].value);
+	free(p->absent);
+	for (size_t i = 0; i < p->n_changes; i++)
+		free(p->changes[i].value);
+	free(p->changes);
+	free(p->doc);
+}
+
+static void type_free(struct pc_type *t)
+{
+	if (!t)
+		return;
+	free(t->name);
+	free(t->parent_name);
+	/* only the declared names are owned; see the top of this file */
+	for (size_t i = 0; i < t->n_ifaces; i++)
+		free(t->ifaces[i]);
+	free(t->ifaces);
+	for (size_t i = 0; i < t->n_props; i++)
+		prop_release(&t->props[i]);
+	free(t->props);
+	for (size_t i = 0; i < t->n_children; i++) {
+		free(t->children[i].name);
+		free(t->children[i].type_name);
+	}
+	free(t->children);
+	free(t->section);
+	for (size_t i = 0; i < t->n_hooks; i++) {
+		free(t->hooks[i].event);
+		free(t->hooks[i].symbol);
+	}
+	free(t->hooks);
+	free(t->doc);
+	free(t);
+}
+
+static void vmsd_free(struct pc_vmsd *v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->changes);
+	for (size_t i = 0; i < v->n_fields; i++) {
+		struct pc_field *f = &v->fields[i];
+
+		free(f->name);
+		pc_expr_free(f->count_expr);
+		free(f->count_field);
+		free(f->struct_name);
+		pc_expr_free(f->cond);
+	}
+	free(v->fields);
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		free(v->subsections[i].name);
+		pc_expr_free(v->subsections[i].needed);
+	}
+	free(v->subsections);
+	for (size_t i = 0; i < v->n_invariants; i++) {
+		struct pc_invariant *inv = &v->invariants[i];
+
+		free(inv->name);
+		free(inv->field);
+		pc_expr_free(inv->value);
+		pc_expr_free(inv->romask);
+	}
+	free(v->invariants);
+	free(v);
+}
+
+/* The loader owns 'handle' and closes it before freeing the registry. */
+static void plugin_free(struct pc_plugin *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->version);
+	free(p->path);
+	free(p->description);
+	free(p->license);
+	free(p->author);
+	free(p->decl);
+	free(p);
+}
+
+struct pc_registry *pc_registry_new(void)
+{
+	return pc_xcalloc(1, sizeof(struct pc_registry));
+}
+
+void pc_registry_free(struct pc_registry *reg)
+{
+	if (!reg)
+		return;
+	for (size_t i = 0; i < reg->n_types; i++)
+		type_free(reg->types[i]);
+	free(reg->types);
+	for (size_t i = 0; i < reg->n_vmsds; i++)
+		vmsd_free(reg->vmsds[i]);
+	free(reg->vmsds);
+	for (size_t i = 0; i < reg->n_plugins; i++)
+		plugin_free(reg->plugins[i]);
+	free(reg->plugins);
+	free(reg);
+}
+
+/* ------------------------------------------------------------ adding */
+
+/*
+ * Ownership of 'plugin' passes to the registry whatever happens: on
+ * failure it is freed (none of its declarations stay behind), so a loader
+ * can report the error and go on with the next plugin.
+ */
+int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
+			   const char *where, struct pc_err *err)
+{
+	int ret;
+
+	if (!plugin->path)
+		plugin->path = pc_xstrdup(where ? where : "(unknown)");
+	if (!plugin->decl) {
+		pc_err_set(err, "%s: no declaration text", where ? where : plugin->path);
+		plugin_free(plugin);
+		return -1;
+	}
+	ret = pc_decl_parse(reg, plugin, plugin->decl, plugin->decl_len,
+			    where ? where : plugin->path, err);
+	if (ret) {
+		plugin_free(plugin);
+		return ret;
+	}
+	PC_ALLOC_GROW(reg->plugins, reg->n_plugins + 1, reg->alloc_plugins);
+	reg->plugins[reg->n_plugins++] = plugin;
+	reg->finalized = false;
+	return 0;
+}
+
+/* ------------------------------------------------------------ lookups */
+
+struct pc_type *pc_registry_find_type(const struct pc_registry *reg,
+				      const char *name)
+{
+	size_t lo = 0, hi = reg->n_types;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, reg->types[mid]->name);
+
+		if (!c)
+			return reg->types[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+struct pc_vmsd *pc_registry_find_vmsd(const struct pc_registry *reg,
+				      const char *name)
+{
+	size_t lo = 0, hi = reg->n_vmsds;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, reg->vmsds[mid]->name);
+
+		if (!c)
+			return reg->vmsds[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Index of a registered type (for per-type marks during finalize). */
+static size_t type_index(const struct pc_registry *reg, const struct pc_type *t)
+{
+	size_t lo = 0, hi = reg->n_types;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->name, reg->types[mid]->name);
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (size_t)-1;
+}
+
+static size_t vmsd_index(const struct pc_registry *reg, const struct pc_vmsd *v)
+{
+	size_t lo = 0, hi = reg->n_vmsds;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->name, reg->vmsds[mid]->name);
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (size_t)-1;
+}
+
+/* ------------------------------------------------------------ finalize */
+
+static const char *origin(const struct pc_plugin *p)
+{
+	return p && p->path ? p->path : "(unknown)";
+}
+
+/* " (did you mean 'x'?)" or "", in 'buf' */
+static const char *suggest_type(const struct pc_registry *reg, const char *word,
+				char *buf, size_t len)
+{
+	const char **names = pc_xcalloc(reg->n_types, sizeof(*names));
+	const char *best;
+
+	for (size_t i = 0; i < reg->n_types; i++)
+		names[i] = reg->types[i]->name;
+	best = pc_suggest(word, names, reg->n_types);
+	if (best)
+		snprintf(buf, len, " (did you mean '%s'?)", best);
+	else
+		buf[0] = '\0';
+	free(names);
+	return buf;
+}
+
+static const char *suggest_vmsd(const struct pc_registry *reg, const char *word,
+				char *buf, size_t len)
+{
+	const char **names = pc_xcalloc(reg->n_vmsds, sizeof(*names));
+	const char *best;
+
+	for (size_t i = 0; i < reg->n_vmsds; i++)
+		names[i] = reg->vmsds[i]->name;
+	best = pc_suggest(word, names, reg->n_vmsds);
+	if (best)
+		snprintf(buf, len, " (did you mean '%s'?)", best);
+	else
+		buf[0] = '\0';
+	free(names);
+	return buf;
+}
+
+static int link_parents(struct pc_registry *reg, struct pc_err *err)
+{
+	char sug[200];
+
+	for (size_t i = 0; i < reg->n_types; i++) {
+		struct pc_type *t = reg->types[i];
+
+		t->parent = NULL;
+		if (!t->parent_name)
+			continue;
+		t->parent = pc_registry_find_type(reg, t->parent_name);
+		if (!t->parent)
+			return pc_err_set(err, "%s:%d: unknown parent type '%s' of type '%s'%s",
+					  origin(t->plugin), t->line,
+					  t->parent_name, t->name,
+					  suggest_type(reg, t->parent_name, sug,
+						       sizeof(sug)));
+		if (t->parent->interface != t->interface)
+			return pc_err_set(err, "%s:%d: type '%s' is %san interface but its parent '%s' is %s",
+					  origin(t->plugin), t->line, t->name,
+					  t->interface ? "" : "not ",
+					  t->parent->name,
+					  t->parent->interface ? "one" : "not");
+	}
+	return 0;
+}
+
+/* Parent chains must end at a root; report a loop as "a -> b -> a". */
+static int check_parent_cycles(struct pc_registry *reg, struct pc_err *err)
+{
+	unsigned char *mark = pc_xcalloc(reg->n_types, 1); /* 1 path, 2 done */
+	int ret = 0;
+
+	for (size_t i = 0; i < reg->n_types && !ret; i++) {
+		struct pc_type *t;
+
+		for (t = reg->types[i]; t; t = t->parent) {
+			size_t k = type_index(reg, t);
+
+			if (mark[k] == 2)
+				break;
+			if (mark[k] == 1) {
+				struct pc_strbuf sb = PC_STRBUF_INIT;
+				const struct pc_type *c = t;
+
+				do {
+					pc_strbuf_addf(&sb, "%s -> ", c->name);
+					c = c->parent;
+				} while (c != t);
+				pc_strbuf_addstr(&sb, t->name);
+				ret = pc_err_set(err, "%s:%d: parent cycle: %s",
+						 origin(t->plugin), t->line,
+						 sb.buf);
+				pc_strbuf_release(&sb);
+				break;
+			}
+			mark[k] = 1;
+		}
+		for (t = reg->types[i]; t && mark[type_index(reg, t)] == 1;
+		     t = t->parent)
+			mark[type_index(reg, t)] = 2;
+	}
+	free(mark);
+	return ret;
+}
+
+static bool name_in(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+/* Every interface inherited through the declared interfaces of 't'. */
+static void collect_iface_closure(const struct pc_registry *reg,
+				  const struct pc_type *iface,
+				  const struct pc_type *t, const char ***list,
+				  size_t *n, size_t *alloc)
+{
+	for (const struct pc_type *a = iface; a; a = a->parent) {
+		if (a != iface && !name_in((const char *const *)t->ifaces, t->n_ifaces,
+					   a->name) &&
+		    !name_in(*list, *n, a->name)) {
+			PC_ALLOC_GROW(*list, *n + 1, *alloc);
+			(*list)[(*n)++] = a->name;
+		}
+		for (size_t i = 0; i < a->n_ifaces; i++) {
+			const struct pc_type *sub =
+				pc_registry_find_type(reg, a->ifaces[i]);
+
+			if (!sub || name_in(*list, *n, sub->name))
+				continue;
+			PC_ALLOC_GROW(*list, *n + 1, *alloc);
+			(*list)[(*n)++] = sub->name;
+			collect_iface_closure(reg, sub, t, list, n, alloc);
+		}
+	}
+}
+
+static int link_interfaces(struct pc_registry *reg, struct pc_err *err)
+{
+	char sug[200];
+
+	for (size_t i = 0; i < reg->n_types; i++) {
+		struct pc_type *t = reg->types[i];
+		const char **extra = NULL;
+		size_t n = 0, alloc = 0;
+
+		for (size_t j = 0; j < t->n_ifaces; j++) {
+			const struct pc_type *it =
+				pc_registry_find_type(reg, t->ifaces[j]);
+
+			if (!it)
+				return pc_err_set(err, "%s:%d: unknown interface '%s' of type '%s'%s",
+						  origin(t->plugin), t->line,
+						  t->ifaces[j], t->name,
+						  suggest_type(reg, t->ifaces[j],
+							       sug, sizeof(sug)));
+			if (!it->interface)
+				return pc_err_set(err, "%s:%d: '%s' in interfaces= of type '%s' is not an interface type (declared at %s:%d)",
+						  origin(t->plugin), t->line,
+						  it->name, t->name,
+						  origin(it->plugin), it->line);
+		}
+		if (!t->n_ifaces)
+			continue;
+		for (size_t j = 0; j < t->n_ifaces; j++)
+			collect_iface_closure(reg,
+					      pc_registry_find_type(reg, t->ifaces[j]),
+					      t, &extra, &n, &alloc);
+		t->ifaces = pc_xrealloc(t->ifaces,
+					(t->n_ifaces + n + 2) * sizeof(*t->ifaces));
+		t->ifaces[t->n_ifaces] = NULL;
+		for (size_t j = 0; j < n; j++)
+			t->ifaces[t->n_ifaces + 1 + j] = (char *)(uintptr_t)extra[j];
+		t->ifaces[t->n_ifaces + 1 + n] = NULL;
+		free(extra);
+	}
+	return 0;
+}
+
+/*
+ * A composite contains its children and (through inheritance) its
+ * ancestors' children: a loop over child and parent edges that uses a
+ * child edge would make every instance contain itself.
+ */
+static int composite_dfs(struct pc_registry *reg, struct pc_type *t,
+			 unsigned char *mark, struct pc_err *err)
+{
+	size_t k = type_index(reg, t);
+
+	if (mark[k] == 2)
+		return 0;
+	if (mark[k] == 1)
+		return pc_err_set(err, "%s:%d: type '%s' contains itself through its children",
+				  origin(t->plugin), t->line, t->name);
+	mark[k] = 1;
+	for (size_t i = 0; i < t->n_children; i++)
+		if (composite_dfs(reg, t->children[i].type, mark, err))
+			return -1;
+	if (t->parent && composite_dfs(reg, t->parent, mark, err))
+		return -1;
+	mark[k] = 2;
+	return 0;
+}
+
+static int link_children(struct pc_registry *reg, struct pc_err *err)
+{
+	char sug[200];
+	unsigned char *mark;
+	int ret = 0;
+
+	for (size_t i = 0; i < reg->n_types; i++) {
+		struct pc_type *t = reg->types[i];
+
+		for (size_t j = 0; j < t->n_children; j++) {
+			struct pc_child *c = &t->children[j];
+
+			c->type = pc_registry_find_type(reg, c->type_name);
+			if (!c->type)
+				return pc_err_set(err, "%s:%d: unknown type '%s' of child '%s' of type '%s'%s",
+						  origin(t->plugin), c->line,
+						  c->type_name, c->name, t->name,
+						  suggest_type(reg, c->type_name,
+							       sug, sizeof(sug)));
+		}
+		t->section_desc = NULL;
+		if (t->section) {
+			t->section_desc = pc_registry_find_vmsd(reg, t->section);
+			if (!t->section_desc)
+				return pc_err_set(err, "%s:%d: unknown vmsd '%s' in section= of type '%s'%s",
+						  origin(t->plugin), t->line,
+						  t->section, t->name,
+						  suggest_vmsd(reg, t->section,
+							       sug, sizeof(sug)));
+		}
+	}
+	mark = pc_xcalloc(reg->n_types, 1);
+	for (size_t i = 0; i < reg->n_types && !ret; i++)
+		ret = composite_dfs(reg, reg->types[i], mark, err);
+	free(mark);
+	return ret;
+}
+
+static bool field_is_integer(const struct pc_field *f)
+{
+	switch (f->kind) {
+	case PC_FIELD_U8: case PC_FIELD_U16: case PC_FIELD_U32:
+	case PC_FIELD_U64: case PC_FIELD_I8: case PC_FIELD_I16:
+	case PC_FIELD_I32: case PC_FIELD_I64:
+		return f->count_kind == PC_COUNT_ONE;
+	case PC_FIELD_BOOL: case PC_FIELD_BUFFER: case PC_FIELD_UNUSED:
+	case PC_FIELD_STRUCT:
+		return false;
+	}
+	return false;
+}
+
+static int check_count_field(const struct pc_vmsd *v, size_t idx,
+			     struct pc_err *err)
+{
+	const struct pc_field *f = &v->fields[idx];
+
+	for (size_t i = 0; i < v->n_fields; i++) {
+		const struct pc_field *c = &v->fields[i];
+
+		if (strcmp(c->name, f->count_field))
+			continue;
+		if (i >= idx)
+			return pc_err_set(err, "%s:%d: count-field '%s' of field '%s' in vmsd '%s' must name an earlier field, found it at line %d",
+					  origin(v->plugin), f->line,
+					  f->count_field, f->name, v->name,
+					  c->line);
+		if (!field_is_integer(c))
+			return pc_err_set(err, "%s:%d: count-field '%s' of field '%s' in vmsd '%s' must name a scalar integer field, found %s%s",
+					  origin(v->plugin), f->line,
+					  f->count_field, f->name, v->name,
+					  pc_field_kind_name(c->kind),
+					  c->count_kind == PC_COUNT_ONE ? "" : " array");
+		return 0;
+	}
+	return pc_err_set(err, "%s:%d: count-field '%s' of field '%s' in vmsd '%s' names no field of the vmsd",
+			  origin(v->plugin), f->line, f->count_field, f->name,
+			  v->name);
+}
+
+static int check_invariant(const struct pc_vmsd *v,
+			   const struct pc_invariant *inv, struct pc_err *err)
+{
+	if (inv->size != 1 && inv->size != 2 && inv->size != 4 &&
+	    inv->size != 8)
+		return pc_err_set(err, "%s:%d: invariant '%s' of vmsd '%s': size %u, expected 1, 2, 4 or 8",
+				  origin(v->plugin), inv->line, inv->name,
+				  v->name, inv->size);
+	for (size_t i = 0; i < v->n_fields; i++) {
+		const struct pc_field *f = &v->fields[i];
+
+		if (strcmp(f->name, inv->field))
+			continue;
+		if (f->kind != PC_FIELD_BUFFER)
+			return pc_err_set(err, "%s:%d: invariant '%s' of vmsd '%s': field '%s' is %s, expected a buffer field",
+					  origin(v->plugin), inv->line,
+					  inv->name, v->name, f->name,
+					  pc_field_kind_name(f->kind));
+		if ((uint64_t)inv->offset + inv->size > f->size)
+			return pc_err_set(err, "%s:%d: invariant '%s' of vmsd '%s': bytes %u..%" PRIu64 " are outside buffer field '%s' of %u bytes",
+					  origin(v->plugin), inv->line,
+					  inv->name, v->name, inv->offset,
+					  (uint64_t)inv->offset + inv->size - 1,
+					  f->name, f->size);
+		return 0;
+	}
+	return pc_err_set(err, "%s:%d: invariant '%s' of vmsd '%s': no field '%s' in the vmsd",
+			  origin(v->plugin), inv->line, inv->name, v->name,
+			  inv->field);
+}
+
+static int link_vmsd(struct pc_registry *reg, struct pc_vmsd *v,
+		     struct pc_err *err)
+{
+	char sug[200];
+
+	for (size_t i = 0; i < v->n_fields; i++) {
+		struct pc_field *f = &v->fields[i];
+
+		f->desc = NULL;
+		if (f->struct_name) {
+			f->desc = pc_registry_find_vmsd(reg, f->struct_name);
+			if (!f->desc)
+				return pc_err_set(err, "%s:%d: unknown vmsd '%s' in struct= of field '%s' of vmsd '%s'%s",
+						  origin(v->plugin), f->line,
+						  f->struct_name, f->name, v->name,
+						  suggest_vmsd(reg, f->struct_name,
+							       sug, sizeof(sug)));
+		}
+		if (f->count_kind == PC_COUNT_FIELD &&
+		    check_count_field(v, i, err))
+			return -1;
+	}
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		struct pc_subsection *s = &v->subsections[i];
+
+		s->desc = pc_registry_find_vmsd(reg, s->name);
+		if (!s->desc)
+			return pc_err_set(err, "%s:%d: unknown vmsd '%s' in subsection of vmsd '%s'%s",
+					  origin(v->plugin), s->line, s->name,
+					  v->name,
+					  suggest_vmsd(reg, s->name, sug,
+						       sizeof(sug)));
+	}
+	for (size_t i = 0; i < v->n_invariants; i++)
+		if (check_invariant(v, &v->invariants[i], err))
+			return -1;
+	return 0;
+}
+
+/* Descriptions nest through struct fields and subsections: no loops. */
+static int vmsd_dfs(struct pc_registry *reg, struct pc_vmsd *v,
+		    unsigned char *mark, struct pc_vmsd **path, size_t depth,
+		    struct pc_err *err)
+{
+	size_t k = vmsd_index(reg, v);
+
+	if (mark[k] == 2)
+		return 0;
+	if (mark[k] == 1) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+		size_t start = 0;
+
+		while (path[start] != v)
+			start++;
+		for (size_t i = start; i < depth; i++)
+			pc_strbuf_addf(&sb, "%s -> ", path[i]->name);
+		pc_strbuf_addstr(&sb, v->name);
+		pc_err_set(err, "%s:%d: vmsd nesting cycle: %s",
+			   origin(v->plugin), v->line, sb.buf);
+		pc_strbuf_release(&sb);
+		return -1;
+	}
+	mark[k] = 1;
+	path[depth] = v;
+	for (size_t i = 0; i < v->n_fields; i++)
+		if (v->fields[i].desc &&
+		    vmsd_dfs(reg, v->fields[i].desc, mark, path, depth + 1, err))
+			return -1;
+	for (size_t i = 0; i < v->n_subsections; i++)
+		if (vmsd_dfs(reg, v->subsections[i].desc, mark, path,
+			     depth + 1, err))
+			return -1;
+	mark[k] = 2;
+	return 0;
+}
+
+int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
+{
+	unsigned char *mark;
+	struct pc_vmsd **path;
+	int ret = 0;
+
+	reg->finalized = false;
+	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
+	    link_interfaces(reg, err) || link_children(reg, err))
+		return -1;
+	for (size_t i = 0; i < reg->n_vmsds; i++)
+		if (link_vmsd(reg, reg->vmsds[i], err))
+			return -1;
+	mark = pc_xcalloc(reg->n_vmsds, 1);
+	path = pc_xcalloc(reg->n_vmsds + 1, sizeof(*path));
+	for (size_t i = 0; i < reg->n_vmsds && !ret; i++)
+		ret = vmsd_dfs(reg, reg->vmsds[i], mark, path, 0, err);
+	free(mark);
+	free(path);
+	if (ret)
+		return ret;
+	reg->finalized = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------ types */
+
+bool pc_type_is_a(const struct pc_type *t, const char *name)
+{
+	for (; t; t = t->parent) {
+		if (!strcmp(t->name, name))
+			return true;
+		if (!t->ifaces)
+			continue;
+		for (size_t i = 0; i < t->n_ifaces; i++)
+			if (!strcmp(t->ifaces[i], name))
+				return true;
+		/* inherited interfaces, stored by finalize after the NULL */
+		for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
+			if (!strcmp(*p, name))
+				return true;
+	}
+	return false;
+}
+
+const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
+					const char *name,
+					const struct pc_type **owner)
+{
+	for (; t; t = t->parent) {
+		for (size_t i = 0; i < t->n_props; i++) {
+			if (!strcmp(t->props[i].name, name)) {
+				if (owner)
+					*owner = t;
+				return &t->props[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+static size_t all_props_fill(const struct pc_type *t, const struct pc_prop **out,
+			     const struct pc_type **owners, size_t max,
+			     size_t n)
+{
+	if (t->parent)
+		n = all_props_fill(t->parent, out, owners, max, n);
+	for (size_t i = 0; i < t->n_props; i++, n++) {
+		if (n >= max)
+			continue;
+		if (out)
+			out[n] = &t->props[i];
+		if (owners)
+			owners[n] = t;
+	}
+	return n;
+}
+
+/*
+ * Fills at most 'max' entries and returns the total number, like
+ * snprintf(): a caller may size its arrays with a first call (max 0).
+ */
+size_t pc_type_all_props(const struct pc_type *t, const struct pc_prop **out,
+			 const struct pc_type **owners, size_t max)
+{
+	return all_props_fill(t, out, owners, max, 0);
+}
+
+const struct pc_vmsd *pc_type_section(const struct pc_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->section_desc)
+			return t->section_desc;
+	return NULL;
+}
+
+bool pc_type_is_concrete(const struct pc_type *t)
+{
+	return !t->abstract && !t->interface && !t->internal;
+}

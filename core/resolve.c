@@ -1,0 +1,1132 @@
+/*
+ * resolve.c - effective configuration and resolved layouts (resolve.h).
+ *
+ * Release reconstruction: a side with 'project' set stands for an older
+ * release R built from today's declarations and their history: a property
+ * with since > R does not exist (the device behaved as its 'absent' value),
+ * a default changed after R has its old value ('was'), fields, subsections
+ * and invariants added after R are gone, descriptions carry the version
+ * ids they had at R, and compat entries that shipped after R (retrofits)
+ * are not applied.  Documentation/baselines.md describes the model.
+ */
+#include "resolve.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+#define MAX_OBJS 65536
+#define MAX_PROPS 4096
+#define MAX_DEPTH 16
+
+/* ------------------------------------------------------------ overrides */
+
+int pc_override_parse(const char *text, bool per_device, const char *origin,
+		      struct pc_override *out, struct pc_err *err)
+{
+	const char *eq = strchr(text, '=');
+	const char *dot;
+
+	memset(out, 0, sizeof(*out));
+	if (!eq)
+		return pc_err_set(err, "%s '%s': expected TARGET.PROPERTY=VALUE",
+				  origin, text);
+	/* the type may itself contain dots ("cfi.pflash01"): split at the
+	 * last dot before '=' */
+	dot = NULL;
+	for (const char *p = text; p < eq; p++)
+		if (*p == '.')
+			dot = p;
+	if (!dot || dot == text || dot + 1 == eq)
+		return pc_err_set(err, "%s '%s': expected TARGET.PROPERTY=VALUE",
+				  origin, text);
+	out->target = pc_xstrndup(text, (size_t)(dot - text));
+	out->prop = pc_xstrndup(dot + 1, (size_t)(eq - dot - 1));
+	out->value = pc_xstrdup(eq + 1);
+	out->per_device = per_device;
+	out->origin = pc_xstrdup(origin);
+	return 0;
+}
+
+void pc_override_release(struct pc_override *o)
+{
+	free(o->target);
+	free(o->prop);
+	free(o->value);
+	free(o->origin);
+	memset(o, 0, sizeof(*o));
+}
+
+/* ------------------------------------------------------------ host caps */
+
+int pc_host_caps_load(const char *path, struct pc_host_caps *out,
+		      struct pc_err *err)
+{
+	char *text, *line, *next;
+	size_t len, alloc = 0;
+	int lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (pc_read_file(path, 1u << 20, &text, &len, err))
+		return -1;
+	if (memchr(text, '\0', len)) {
+		free(text);
+		return pc_err_set(err, "%s: binary data (NUL byte) in a host capabilities file",
+				  path);
+	}
+	out->path = pc_xstrdup(path);
+	for (line = text; line && *line; line = next) {
+		char *p, *end, *word2;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strlen(line) > 4096) {
+			pc_err_set(err, "%s:%d: line too long (over 4096 bytes)",
+				   path, lineno);
+			goto fail;
+		}
+		for (p = line; *p == ' ' || *p == '\t' || *p == '\r'; p++)
+			;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+				   end[-1] == '\r'))
+			*--end = '\0';
+		if (!*p || *p == '#')
+			continue;
+		word2 = strpbrk(p, " \t");
+		if (word2) {
+			*word2++ = '\0';
+			while (*word2 == ' ' || *word2 == '\t')
+				word2++;
+		}
+		if (!strcmp(p, "host")) {
+			if (!word2 || !*word2 || strpbrk(word2, " \t")) {
+				pc_err_set(err, "%s:%d: expected 'host NAME'",
+					   path, lineno);
+				goto fail;
+			}
+			if (out->name) {
+				pc_err_set(err, "%s:%d: duplicate 'host' line",
+					   path, lineno);
+				goto fail;
+			}
+			out->name = pc_xstrdup(word2);
+		} else if (!strcmp(p, "cap") || !strcmp(p, "feature")) {
+			if (!word2 || !*word2) {
+				pc_err_set(err, "%s:%d: expected '%s NAME [NAME...]'",
+					   path, lineno, p);
+				goto fail;
+			}
+			for (char *w = word2; w && *w;) {
+				char *sp = strpbrk(w, " \t");
+
+				if (sp)
+					*sp++ = '\0';
+				for (const char *c = w; *c; c++) {
+					if (!((*c >= 'a' && *c <= 'z') ||
+					      (*c >= 'A' && *c <= 'Z') ||
+					      (*c >= '0' && *c <= '9') ||
+					      *c == '-' || *c == '_' || *c == '.')) {
+						pc_err_set(err, "%s:%d: invalid capability name '%s'",
+							   path, lineno, w);
+						goto fail;
+					}
+				}
+				if (!pc_host_caps_has(out, w)) {
+					PC_ALLOC_GROW(out->caps, out->n_caps + 1, alloc);
+					out->caps[out->n_caps++] = pc_xstrdup(w);
+				}
+				while (sp && (*sp == ' ' || *sp == '\t'))
+					sp++;
+				w = sp;
+			}
+		} else {
+			pc_err_set(err, "%s:%d: unknown keyword '%s' (expected 'host' or 'cap')",
+				   path, lineno, p);
+			goto fail;
+		}
+	}
+	if (!out->name) {
+		const char *b = strrchr(path, '/');
+		char *dot;
+
+		out->name = pc_xstrdup(b ? b + 1 : path);
+		dot = strrchr(out->name, '.');
+		if (dot && dot != out->name)
+			*dot = '\0';
+	}
+	free(text);
+	return 0;
+fail:
+	free(text);
+	pc_host_caps_release(out);
+	return -1;
+}
+
+void pc_host_caps_release(struct pc_host_caps *h)
+{
+	for (size_t i = 0; i < h->n_caps; i++)
+		free(h->caps[i]);
+	free(h->caps);
+	free(h->name);
+	free(h->path);
+	memset(h, 0, sizeof(*h));
+}
+
+bool pc_host_caps_has(const struct pc_host_caps *h, const char *cap)
+{
+	for (size_t i = 0; h && i < h->n_caps; i++)
+		if (!strcmp(h->caps[i], cap))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ sides */
+
+void pc_side_release(struct pc_side *s)
+{
+	if (s->own_reg)
+		pc_registry_free(s->reg);
+	if (s->own_machines)
+		pc_machine_set_free(s->machines);
+	for (size_t i = 0; i < s->n_overrides; i++)
+		pc_override_release(&s->overrides[i]);
+	free(s->overrides);
+	for (size_t i = 0; i < s->n_devices; i++) {
+		free(s->devices[i].id);
+		free(s->devices[i].type);
+	}
+	free(s->devices);
+	free(s->label);
+	free(s->origin);
+	memset(s, 0, sizeof(*s));
+}
+
+void pc_side_add_override(struct pc_side *s, const struct pc_override *o)
+{
+	struct pc_override *d;
+
+	s->overrides = pc_xrealloc(s->overrides,
+				   (s->n_overrides + 1) * sizeof(*s->overrides));
+	d = &s->overrides[s->n_overrides++];
+	d->target = pc_xstrdup(o->target);
+	d->prop = pc_xstrdup(o->prop);
+	d->value = pc_xstrdup(o->value);
+	d->per_device = o->per_device;
+	d->origin = pc_xstrdup(o->origin ? o->origin : "override");
+}
+
+bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m)
+{
+	if (!s->project)
+		return true;
+	return pc_machine_known_in(m, &s->release);
+}
+
+/* ------------------------------------------------------------ history */
+
+static bool in_release(const struct pc_side *s, bool has_since,
+		       const struct pc_version *since)
+{
+	return !s->project || !has_since ||
+	       pc_version_cmp(&s->release, since) >= 0;
+}
+
+/* The value the device behaved as at release r while 'p' did not exist. */
+static const char *absent_value(const struct pc_prop *p,
+				const struct pc_version *r)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < p->n_absent; i++)
+		if (pc_version_cmp(&p->absent[i].version, r) <= 0)
+			v = p->absent[i].value;
+	if (!v && p->n_absent)
+		v = p->absent[0].value;
+	return v;
+}
+
+/* The default's old literal at release r, or NULL when today's holds. */
+static const char *old_default(const struct pc_prop *p,
+			       const struct pc_version *r)
+{
+	for (size_t i = 0; i < p->n_changes; i++)
+		if (pc_version_cmp(&p->changes[i].version, r) > 0)
+			return p->changes[i].value;
+	return NULL;
+}
+
+static const char *kind_zero(const struct pc_prop *p)
+{
+	switch (p->kind) {
+	case PC_PROP_BOOL:
+	case PC_PROP_BIT:
+		return "off";
+	case PC_PROP_U8:
+	case PC_PROP_U16:
+	case PC_PROP_U32:
+	case PC_PROP_U64:
+	case PC_PROP_I8:
+	case PC_PROP_I16:
+	case PC_PROP_I32:
+	case PC_PROP_I64:
+		return "0";
+	case PC_PROP_STRING:
+		return "";
+	case PC_PROP_ENUM:
+		return p->n_enum_values ? p->enum_values[0] : "";
+	case PC_PROP_ONOFFAUTO:
+		return "auto";
+	}
+	return "";
+}
+
+/* ------------------------------------------------------------ building */
+
+struct mcfg_ctx {
+	int smp, max_cpus;
+};
+
+static int mcfg_lookup(void *ctx, const char *name, struct pc_xval *out)
+{
+	const struct mcfg_ctx *c = ctx;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(name, "smp")) {
+		out->i = c->smp;
+		return 0;
+	}
+	if (!strcmp(name, "max_cpus")) {
+		out->i = c->max_cpus;
+		return 0;
+	}
+	return -1;
+}
+
+static struct pc_object *vm_new_object(struct pc_vm *vm, size_t *alloc)
+{
+	struct pc_object *o;
+
+	PC_ALLOC_GROW(vm->objs, vm->n_objs + 1, *alloc);
+	o = &vm->objs[vm->n_objs++];
+	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
+{
+	pc_value_release(&ep->val);
+	ep->val = *v;
+	free(ep->source);
+	ep->source = source;
+}
+
+static int init_props(struct pc_vm *vm, struct pc_object *o,
+		      struct pc_err *err)
+{
+	const struct pc_side *s = vm->side;
+	const struct pc_prop *props[MAX_PROPS];
+	const struct pc_type *owners[MAX_PROPS];
+	size_t n = pc_type_all_props(o->type, props, owners, MAX_PROPS);
+	struct mcfg_ctx mc = { vm->smp, vm->machine->max_cpus };
+
+	if (n > MAX_PROPS)
+		return pc_err_set(err, "type '%s' has too many properties (%zu, at most %d)",
+				  o->type->name, n, MAX_PROPS);
+	o->props = pc_xcalloc(n, sizeof(*o->props));
+	o->n_props = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_prop *p = props[i];
+		struct pc_eprop *ep = &o->props[i];
+		const char *plug = owners[i]->plugin ? owners[i]->plugin->path : "?";
+		struct pc_value v = { 0, NULL };
+		const char *text;
+		char *src;
+
+		ep->prop = p;
+		ep->owner = owners[i];
+		if (s->project && p->has_since &&
+		    pc_version_cmp(&s->release, &p->since) < 0) {
+			char sv[32];
+
+			text = absent_value(p, &s->release);
+			if (!text)
+				text = p->def_text ? p->def_text : kind_zero(p);
+			pc_version_str(&p->since, sv, sizeof(sv));
+			ep->absent = true;
+			src = pc_xasprintf("absent before %s: the device behaved as %s (%s line %d)",
+					   sv, text, plug, p->line);
+		} else if (s->project && (text = old_default(p, &s->release))) {
+			src = pc_xasprintf("default of this release (changed later; %s line %d)",
+					   plug, p->line);
+		} else if (p->def_expr) {
+			int64_t x;
+			char *es;
+
+			if (pc_expr_eval(p->def_expr, mcfg_lookup, &mc, &x, err))
+				return -1;
+			es = pc_expr_str(p->def_expr);
+			v.num = x;
+			src = pc_xasprintf("derived default %s with smp=%d (%s line %d)",
+					   es, vm->smp, plug, p->line);
+			free(es);
+			text = NULL;
+			{
+				char buf[32];
+
+				snprintf(buf, sizeof(buf), "%lld", (long long)x);
+				if (pc_value_parse(p, buf, &v, err)) {
+					free(src);
+					return -1;
+				}
+			}
+		} else if (p->host_feature) {
+			bool has = pc_host_caps_has(s->host, p->host_feature);
+
+			text = has ? "on" : "off";
+			src = pc_xasprintf("host capability '%s' %s%s%s",
+					   p->host_feature,
+					   has ? "present on " : "absent on ",
+					   s->host ? "host " : "the reference host",
+					   s->host ? s->host->name : " (no capabilities given)");
+		} else {
+			text = p->def_text ? p->def_text : kind_zero(p);
+			src = pc_xasprintf("default (%s line %d)", plug, p->line);
+		}
+		if (text && pc_value_parse(p, text, &v, err)) {
+			free(src);
+			return -1;
+		}
+		set_value(ep, &v, src);
+	}
+	return 0;
+}
+
+static int instantiate(struct pc_vm *vm, const struct pc_type *t,
+		       const char *id, struct pc_object *parent,
+		       const char *child_name, size_t *alloc, int depth,
+		       struct pc_err *err)
+{
+	struct pc_object *o;
+	size_t idx;
+
+	if (depth > MAX_DEPTH)
+		return pc_err_set(err, "device '%s': composite nesting deeper than %d",
+				  id, MAX_DEPTH);
+	if (vm->n_objs >= MAX_OBJS)
+		return pc_err_set(err, "too many device objects (over %d)",
+				  MAX_OBJS);
+	o = vm_new_object(vm, alloc);
+	o->id = pc_xstrdup(id);
+	o->type = t;
+	o->parent = parent;
+	o->child_name = child_name;
+	idx = vm->n_objs - 1;
+	if (init_props(vm, &vm->objs[idx], err))
+		return -1;
+	/* children of the type and its ancestors, ancestors first */
+	{
+		const struct pc_type *chain[MAX_DEPTH * 4];
+		size_t nc = 0;
+
+		for (const struct pc_type *a = t; a && nc < PC_ARRAY_SIZE(chain);
+		     a = a->parent)
+			chain[nc++] = a;
+		vm->objs[idx].first_child = vm->n_objs;
+		for (size_t k = nc; k-- > 0;) {
+			for (size_t c = 0; c < chain[k]->n_children; c++) {
+				const struct pc_child *ch = &chain[k]->children[c];
+				char *cid = pc_xasprintf("%s/%s", id, ch->name);
+				int r;
+
+				/* vm->objs may move: pass no pointer into it */
+				r = instantiate(vm, ch->type, cid, NULL, ch->name,
+						alloc, depth + 1, err);
+				free(cid);
+				if (r)
+					return -1;
+			}
+		}
+	}
+	/* parent links are set by link_children() once the array is final */
+	(void)parent;
+	return 0;
+}
+
+/* Relink parents and child ranges after the objects array is final. */
+static void link_children(struct pc_vm *vm)
+{
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		struct pc_object *o = &vm->objs[i];
+		size_t plen = strlen(o->id);
+
+		o->n_children = 0;
+		o->first_child = i + 1;
+		for (size_t j = i + 1; j < vm->n_objs; j++) {
+			struct pc_object *c = &vm->objs[j];
+
+			if (strncmp(c->id, o->id, plen) || c->id[plen] != '/')
+				break;
+			if (!strchr(c->id + plen + 1, '/')) {
+				if (!o->n_children)
+					o->first_child = j;
+				c->parent = o;
+				o->n_children++;
+			}
+		}
+	}
+}
+
+static struct pc_eprop *find_eprop(struct pc_object *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_props; i++)
+		if (!strcmp(o->props[i].prop->name, name))
+			return &o->props[i];
+	return NULL;
+}
+
+const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
+				      const struct pc_object *o,
+				      const char *name,
+				      const struct pc_object **holder)
+{
+	struct pc_eprop *ep = find_eprop((struct pc_object *)(uintptr_t)o, name);
+
+	if (ep) {
+		if (holder)
+			*holder = o;
+		return ep;
+	}
+	/* composite: the parent exposes aliased children's properties */
+	for (size_t j = 0; j < vm->n_objs; j++) {
+		const struct pc_object *c = &vm->objs[j];
+		const struct pc_type *pt;
+		bool alias = false;
+
+		if (c->parent != o)
+			continue;
+		for (pt = o->type; pt && !alias; pt = pt->parent)
+			for (size_t k = 0; k < pt->n_children; k++)
+				if (!strcmp(pt->children[k].name, c->child_name) &&
+				    pt->children[k].alias_props)
+					alias = true;
+		if (!alias)
+			continue;
+		ep = find_eprop((struct pc_object *)(uintptr_t)c, name);
+		if (ep) {
+			if (holder)
+				*holder = c;
+			return ep;
+		}
+	}
+	return NULL;
+}
+
+static int apply_value(struct pc_object *o, struct pc_eprop *ep,
+		       const char *value, const char *origin, const char *what,
+		       struct pc_err *err)
+{
+	struct pc_value v;
+	struct pc_err e = { 0 };
+
+	if (pc_value_parse(ep->prop, value, &v, &e))
+		return pc_err_set(err, "%s: invalid value for '%s.%s': %s",
+				  origin, o->type->name, ep->prop->name, e.msg);
+	set_value(ep, &v, pc_xasprintf("%s %s", what, origin));
+	return 0;
+}
+
+static const char *prop_suggestion(const struct pc_object *o,
+				   const char *name)
+{
+	const char *names[MAX_PROPS];
+	size_t n = o->n_props < MAX_PROPS ? o->n_props : MAX_PROPS;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = o->props[i].prop->name;
+	return pc_suggest(name, names, n);
+}
+
+static int apply_compat(struct pc_vm *vm, struct pc_err *err)
+{
+	const struct pc_side *s = vm->side;
+	const struct pc_machine *m = vm->machine;
+
+	for (size_t i = 0; i < m->n_chain; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+
+		if (s->project && !pc_compat_entry_in_release(e, &s->release))
+			continue;
+		for (size_t j = 0; j < vm->n_objs; j++) {
+			struct pc_object *o = &vm->objs[j];
+			struct pc_eprop *ep;
+
+			if (!pc_type_is_a(o->type, e->driver))
+				continue;
+			ep = find_eprop(o, e->prop);
+			if (!ep) {
+				const char *sug;
+
+				if (e->optional)
+					continue;
+				sug = prop_suggestion(o, e->prop);
+				return pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+						  e->origin, e->prop, o->type->name,
+						  sug ? " (did you mean '" : "",
+						  sug ? sug : "", sug ? "'?)" : "");
+			}
+			if (ep->absent)
+				continue; /* not in this release: behaviour stays */
+			if (apply_value(o, ep, e->value, e->origin,
+					"compat entry", err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
+{
+	const struct pc_side *s = vm->side;
+
+	/* globals first, then per-device, as QEMU applies -global before
+	 * the -device options */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < s->n_overrides; i++) {
+			const struct pc_override *ov = &s->overrides[i];
+			bool matched = false;
+
+			if (ov->per_device != (pass == 1))
+				continue;
+			for (size_t j = 0; j < vm->n_objs; j++) {
+				struct pc_object *o = &vm->objs[j];
+				const struct pc_object *holder = NULL;
+				struct pc_eprop *ep;
+
+				if (ov->per_device ? strcmp(o->id, ov->target)
+						   : !pc_type_is_a(o->type, ov->target))
+					continue;
+				ep = (struct pc_eprop *)(uintptr_t)pc_object_prop(
+					vm, o, ov->prop, &holder);
+				if (!ep) {
+					const char *sug = prop_suggestion(o, ov->prop);
+
+					return pc_err_set(err, "%s %s.%s=%s: '%s' has no property '%s'%s%s%s",
+							  ov->origin, ov->target, ov->prop,
+							  ov->value, o->type->name, ov->prop,
+							  sug ? " (did you mean '" : "",
+							  sug ? sug : "", sug ? "'?)" : "");
+				}
+				if (ep->absent) {
+					char sv[32];
+
+					pc_version_str(&ep->prop->since, sv, sizeof(sv));
+					return pc_err_set(err, "%s %s.%s=%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
+							  ov->origin, ov->target, ov->prop,
+							  ov->value, ov->prop,
+							  s->label ? s->label : "?",
+							  s->label ? s->label : "?", sv);
+				}
+				if (apply_value((struct pc_object *)(uintptr_t)holder,
+						ep, ov->value, ov->origin, "override",
+						err))
+					return -1;
+				matched = true;
+			}
+			if (!matched && ov->per_device)
+				return pc_err_set(err, "%s %s.%s=%s: no device with id '%s'",
+						  ov->origin, ov->target, ov->prop,
+						  ov->value, ov->target);
+		}
+	}
+	return 0;
+}
+
+static int cmp_type_name(const void *a, const void *b)
+{
+	const struct pc_type *x = *(const struct pc_type *const *)a;
+	const struct pc_type *y = *(const struct pc_type *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
+		int smp, struct pc_vm *vm, struct pc_err *err)
+{
+	size_t alloc = 0;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->side = side;
+	vm->machine = m;
+	vm->smp = smp > 0 ? smp : (m->smp > 0 ? m->smp : 1);
+	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
+		return pc_err_set(err, "smp=%d exceeds the maximum of %s (%d)",
+				  vm->smp, m->name, m->max_cpus);
+	if (side->devices) {
+		for (size_t i = 0; i < side->n_devices; i++) {
+			const struct pc_devspec *d = &side->devices[i];
+			const struct pc_type *t = pc_registry_find_type(side->reg, d->type);
+
+			if (!t || !pc_type_is_concrete(t)) {
+				pc_err_set(err, "device '%s': %s type '%s'", d->id,
+					   t ? "not an instantiable" : "unknown",
+					   d->type);
+				goto fail;
+			}
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(side->devices[j].id, d->id)) {
+					pc_err_set(err, "duplicate device id '%s'", d->id);
+					goto fail;
+				}
+			if (instantiate(vm, t, d->id, NULL, NULL, &alloc, 0, err))
+				goto fail;
+		}
+	} else {
+		const struct pc_type **types;
+		size_t n = 0;
+
+		types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
+		for (size_t i = 0; i < side->reg->n_types; i++)
+			if (pc_type_is_concrete(side->reg->types[i]))
+				types[n++] = side->reg->types[i];
+		qsort(types, n, sizeof(*types), cmp_type_name);
+		for (size_t i = 0; i < n; i++) {
+			if (instantiate(vm, types[i], types[i]->name, NULL, NULL,
+					&alloc, 0, err)) {
+				free(types);
+				goto fail;
+			}
+		}
+		free(types);
+	}
+	link_children(vm);
+	if (apply_compat(vm, err) || apply_overrides(vm, err))
+		goto fail;
+	return 0;
+fail:
+	pc_vm_release(vm);
+	return -1;
+}
+
+const struct pc_object *pc_vm_find_object(const struct pc_vm *vm,
+					  const char *id)
+{
+	for (size_t i = 0; i < vm->n_objs; i++)
+		if (!strcmp(vm->objs[i].id, id))
+			return &vm->objs[i];
+	return NULL;
+}
+
+char *pc_eprop_explain(const struct pc_eprop *ep)
+{
+	return pc_xasprintf("%s.%s = %s (%s)", ep->owner->name, ep->prop->name,
+			    ep->val.text ? ep->val.text : "", ep->source);
+}
+
+/* ------------------------------------------------------------ layouts */
+
+struct eval_ctx {
+	const struct pc_vm *vm;
+	const struct pc_object *obj;
+	struct mcfg_ctx mc;
+};
+
+static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
+{
+	const struct eval_ctx *c = ctx;
+	const struct pc_eprop *ep = pc_object_prop(c->vm, c->obj, name, NULL);
+
+	memset(out, 0, sizeof(*out));
+	if (ep) {
+		switch (ep->prop->kind) {
+		case PC_PROP_STRING:
+		case PC_PROP_ENUM:
+			out->is_str = true;
+			out->s = ep->val.text ? ep->val.text : "";
+			out->i = ep->val.num;
+			return 0;
+		case PC_PROP_BOOL:
+		case PC_PROP_BIT:
+		case PC_PROP_U8:
+		case PC_PROP_U16:
+		case PC_PROP_U32:
+		case PC_PROP_U64:
+		case PC_PROP_I8:
+		case PC_PROP_I16:
+		case PC_PROP_I32:
+		case PC_PROP_I64:
+		case PC_PROP_ONOFFAUTO:
+			out->i = ep->val.num;
+			return 0;
+		}
+	}
+	return mcfg_lookup((void *)(uintptr_t)&c->mc, name, out);
+}
+
+struct why_ctx {
+	const struct eval_ctx *ec;
+	struct pc_strbuf *sb;
+};
+
+static void why_name(void *ctx, const char *name)
+{
+	struct why_ctx *w = ctx;
+	const struct pc_eprop *ep = pc_object_prop(w->ec->vm, w->ec->obj, name,
+						   NULL);
+
+	if (ep) {
+		char *x = pc_eprop_explain(ep);
+
+		pc_strbuf_addf(w->sb, "; %s", x);
+		free(x);
+	} else if (!strcmp(name, "smp")) {
+		pc_strbuf_addf(w->sb, "; smp = %d", w->ec->mc.smp);
+	}
+}
+
+/* "<what> = <value> from <expr>; prop = v (provenance)..." */
+static char *explain_expr(const struct eval_ctx *ec, const char *what,
+			  const struct pc_expr *e, long long value)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct why_ctx w = { ec, &sb };
+	char *es = pc_expr_str(e);
+
+	pc_strbuf_addf(&sb, "%s = %s = %lld", what, es, value);
+	free(es);
+	pc_expr_names(e, why_name, &w);
+	return pc_strbuf_detach(&sb);
+}
+
+static void dep_name(void *ctx, const char *name)
+{
+	struct pc_strbuf *sb = ctx;
+
+	if (!strcmp(name, "smp") || !strcmp(name, "max_cpus"))
+		return;
+	pc_strbuf_addf(sb, "%s%s", sb->len ? " " : "", name);
+}
+
+/* Append the names 'e' refers to to '*deps' (space separated). */
+static void add_deps(char **deps, const struct pc_expr *e)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	if (*deps)
+		pc_strbuf_addstr(&sb, *deps);
+	pc_expr_names(e, dep_name, &sb);
+	free(*deps);
+	*deps = sb.len ? pc_strbuf_detach(&sb) : NULL;
+	pc_strbuf_release(&sb);
+}
+
+static void rdesc_free(struct pc_rdesc *d);
+
+static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
+			int depth, struct pc_rdesc **out, struct pc_err *err)
+{
+	const struct pc_side *s = ec->vm->side;
+	struct pc_rdesc *d;
+	char where[512];
+
+	*out = NULL;
+	if (depth > MAX_DEPTH)
+		return pc_err_set(err, "description '%s': nesting deeper than %d",
+				  v->name, MAX_DEPTH);
+	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
+		 v->name);
+	d = pc_xcalloc(1, sizeof(*d));
+	d->name = pc_xstrdup(v->name);
+	d->version_id = v->version_id;
+	d->min_version_id = v->min_version_id;
+	if (s->project) {
+		for (size_t i = 0; i < v->n_changes; i++) {
+			if (pc_version_cmp(&v->changes[i].version, &s->release) > 0) {
+				d->version_id = v->changes[i].version_id;
+				d->min_version_id = v->changes[i].min_version_id;
+				break;
+			}
+		}
+	}
+	d->nodes = pc_xcalloc(v->n_fields + 1, sizeof(*d->nodes));
+	for (size_t i = 0; i < v->n_fields; i++) {
+		const struct pc_field *f = &v->fields[i];
+		struct pc_rnode *n;
+		char *why = NULL;
+
+		if (!in_release(s, f->has_since, &f->since))
+			continue;
+		if (f->version > d->version_id)
+			continue; /* this side never sends it */
+		if (f->cond) {
+			int64_t c;
+
+			if (pc_expr_eval(f->cond, obj_lookup, (void *)(uintptr_t)ec,
+					 &c, err))
+				goto fail_where;
+			if (!c)
+				continue;
+			why = explain_expr(ec, "present if", f->cond, (long long)c);
+		}
+		n = &d->nodes[d->n_nodes++];
+		if (f->cond)
+			add_deps(&n->deps, f->cond);
+		n->name = pc_xstrdup(f->name);
+		n->kind = f->kind;
+		n->size = f->size ? f->size : pc_field_kind_size(f->kind);
+		n->version = f->version;
+		n->count = 1;
+		n->why = why;
+		switch (f->count_kind) {
+		case PC_COUNT_ONE:
+			break;
+		case PC_COUNT_FIXED:
+			n->count = f->count_fixed;
+			break;
+		case PC_COUNT_EXPR: {
+			int64_t c;
+			char *w2;
+
+			if (pc_expr_eval(f->count_expr, obj_lookup,
+					 (void *)(uintptr_t)ec, &c, err))
+				goto fail_where;
+			if (c < 0 || c > 0x7fffffff) {
+				pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
+					   where, f->name, (long long)c);
+				goto fail;
+			}
+			n->count = (uint32_t)c;
+			add_deps(&n->deps, f->count_expr);
+			w2 = explain_expr(ec, "count", f->count_expr, (long long)c);
+			if (n->why) {
+				char *j = pc_xasprintf("%s; %s", n->why, w2);
+				free(n->why);
+				free(w2);
+				n->why = j;
+			} else {
+				n->why = w2;
+			}
+			break;
+		}
+		case PC_COUNT_FIELD:
+			n->count = 0;
+			n->count_max = f->count_max;
+			n->count_field = pc_xstrdup(f->count_field);
+			break;
+		}
+		if (f->kind == PC_FIELD_STRUCT && f->desc) {
+			if (resolve_desc(ec, f->desc, depth + 1, &n->desc, err))
+				goto fail;
+			n->size = 0;
+		}
+	}
+	d->subs = pc_xcalloc(v->n_subsections + 1, sizeof(*d->subs));
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		const struct pc_subsection *sub = &v->subsections[i];
+		struct pc_rsub *rs;
+
+		if (!in_release(s, sub->has_since, &sub->since) || !sub->desc ||
+		    !in_release(s, sub->desc->has_since, &sub->desc->since))
+			continue;
+		rs = &d->subs[d->n_subs++];
+		if (sub->needed) {
+			int64_t c;
+
+			if (pc_expr_eval(sub->needed, obj_lookup,
+					 (void *)(uintptr_t)ec, &c, err))
+				goto fail_where;
+			rs->send = c ? PC_SEND_ALWAYS : PC_SEND_NEVER;
+			add_deps(&rs->deps, sub->needed);
+			rs->why = explain_expr(ec, "needed", sub->needed,
+					       (long long)c);
+		} else {
+			rs->send = PC_SEND_MAYBE;
+			rs->why = pc_xstrdup("sent when the runtime state needs it");
+		}
+		if (resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err))
+			goto fail;
+	}
+	d->invs = pc_xcalloc(v->n_invariants + 1, sizeof(*d->invs));
+	for (size_t i = 0; i < v->n_invariants; i++) {
+		const struct pc_invariant *iv = &v->invariants[i];
+		struct pc_rinv *ri;
+		int64_t val, mask;
+		uint64_t lim;
+		char *w1, *w2;
+
+		if (!in_release(s, iv->has_since, &iv->since))
+			continue;
+		if (pc_expr_eval(iv->value, obj_lookup, (void *)(uintptr_t)ec,
+				 &val, err) ||
+		    pc_expr_eval(iv->romask, obj_lookup, (void *)(uintptr_t)ec,
+				 &mask, err))
+			goto fail_where;
+		lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
+		ri = &d->invs[d->n_invs++];
+		ri->name = pc_xstrdup(iv->name);
+		ri->field = pc_xstrdup(iv->field);
+		ri->offset = iv->offset;
+		ri->size = iv->size;
+		ri->value = (uint64_t)val & lim;
+		ri->romask = (uint64_t)mask & lim;
+		add_deps(&ri->deps, iv->value);
+		add_deps(&ri->deps, iv->romask);
+		w1 = explain_expr(ec, "value", iv->value, (long long)val);
+		w2 = explain_expr(ec, "read-only mask", iv->romask, (long long)mask);
+		ri->why = pc_xasprintf("%s; %s", w1, w2);
+		free(w1);
+		free(w2);
+	}
+	*out = d;
+	return 0;
+fail_where:
+	/* expression errors: say where the expression sits */
+	if (err && err->set) {
+		char *m = pc_xstrdup(err->msg);
+
+		pc_err_clear(err);
+		pc_err_set(err, "%s: %s", where, m);
+		free(m);
+	}
+fail:
+	rdesc_free(d);
+	return -1;
+}
+
+static void rdesc_free(struct pc_rdesc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		free(d->nodes[i].name);
+		free(d->nodes[i].why);
+		free(d->nodes[i].deps);
+		free(d->nodes[i].count_field);
+		rdesc_free(d->nodes[i].desc);
+	}
+	free(d->nodes);
+	for (size_t i = 0; i < d->n_subs; i++) {
+		free(d->subs[i].why);
+		free(d->subs[i].deps);
+		rdesc_free(d->subs[i].desc);
+	}
+	free(d->subs);
+	for (size_t i = 0; i < d->n_invs; i++) {
+		free(d->invs[i].name);
+		free(d->invs[i].field);
+		free(d->invs[i].why);
+		free(d->invs[i].deps);
+	}
+	free(d->invs);
+	free(d->name);
+	free(d);
+}
+
+static void fp_add(uint64_t *h, const void *p, size_t n)
+{
+	*h = pc_hash64(p, n, *h);
+}
+
+static void fp_str(uint64_t *h, const char *s)
+{
+	fp_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static void fp_int(uint64_t *h, uint64_t v)
+{
+	fp_add(h, &v, sizeof(v));
+}
+
+static void fp_desc(uint64_t *h, const struct pc_rdesc *d)
+{
+	fp_str(h, d->name);
+	fp_int(h, (uint64_t)d->version_id);
+	fp_int(h, (uint64_t)d->min_version_id);
+	fp_int(h, d->n_nodes);
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		const struct pc_rnode *n = &d->nodes[i];
+
+		fp_str(h, n->name);
+		fp_int(h, (uint64_t)n->kind);
+		fp_int(h, n->size);
+		fp_int(h, n->count);
+		fp_int(h, n->count_max);
+		fp_str(h, n->count_field);
+		fp_int(h, (uint64_t)n->version);
+		if (n->desc)
+			fp_desc(h, n->desc);
+	}
+	fp_int(h, d->n_subs);
+	for (size_t i = 0; i < d->n_subs; i++) {
+		fp_int(h, (uint64_t)d->subs[i].send);
+		fp_desc(h, d->subs[i].desc);
+	}
+	fp_int(h, d->n_invs);
+	for (size_t i = 0; i < d->n_invs; i++) {
+		fp_str(h, d->invs[i].name);
+		fp_int(h, d->invs[i].offset);
+		fp_int(h, d->invs[i].size);
+		fp_int(h, d->invs[i].value);
+		fp_int(h, d->invs[i].romask);
+	}
+}
+
+uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+
+	fp_desc(&h, d);
+	return h;
+}
+
+int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
+{
+	const struct pc_side *s = vm->side;
+
+	vm->sections = pc_xcalloc(vm->n_objs + 1, sizeof(*vm->sections));
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+		const struct pc_vmsd *v = pc_type_section(o->type);
+		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus } };
+		struct pc_rsection *rs;
+
+		if (!v || !in_release(s, v->has_since, &v->since))
+			continue;
+		rs = &vm->sections[vm->n_sections];
+		if (resolve_desc(&ec, v, 0, &rs->desc, err))
+			return -1;
+		rs->name = pc_xstrdup(v->name);
+		rs->instance = pc_xstrdup(o->id);
+		rs->obj = o;
+		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
+		vm->n_sections++;
+	}
+	return 0;
+}
+
+void pc_vm_release(struct pc_vm *vm)
+{
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		struct pc_object *o = &vm->objs[i];
+
+		for (size_t j = 0; j < o->n_props; j++) {
+			pc_value_release(&o->props[j].val);
+			free(o->props[j].source);
+		}
+		free(o->props);
+		free(o->id);
+	}
+	free(vm->objs);
+	for (size_t i = 0; i < vm->n_sections; i++) {
+		free(vm->sections[i].name);
+		free(vm->sections[i].instance);
+		rdesc_free(vm->sections[i].desc);
+	}
+	free(vm->sections);
+	memset(vm, 0, sizeof(*vm));
+}

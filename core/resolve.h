@@ -1,0 +1,194 @@
+/*
+ * resolve.h - sides, effective configuration and resolved wire layouts.
+ *
+ * A side is one end of a migration: a registry of device types (a plugin
+ * tree, or the declarations recorded in a release baseline), a set of
+ * machine types, optionally a release to reconstruct from the declared
+ * history, user overrides and host capabilities.
+ *
+ * For a machine type and a vCPU count, pc_vm_build() instantiates the VM
+ * configuration (default: one instance of every concrete type, composites
+ * with their children) and computes every property's effective value with
+ * its provenance: default (or derived, or host capability), then the
+ * machine's compat chain (later wins), then --global overrides, then
+ * per-device overrides.  pc_vm_resolve() then evaluates every layout
+ * condition, count, version gate and invariant, giving exactly what this
+ * side sends and what it accepts.
+ *
+ * Ownership: a struct pc_vm owns its objects and resolved sections;
+ * pc_vm_release() frees them.  It borrows the side's registry and machines.
+ */
+#ifndef PC_RESOLVE_H
+#define PC_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "machine.h"
+#include "model.h"
+#include "util.h"
+
+/* "TYPE.PROP=VALUE" (global, like -global) or "ID.PROP=VALUE" with
+ * per_device set (like -device ...,id=ID,PROP=VALUE). */
+struct pc_override {
+	char *target;
+	char *prop;
+	char *value;
+	bool per_device;
+	char *origin; /* "--dst-global", "chain hop 2", ... */
+};
+
+int pc_override_parse(const char *text, bool per_device, const char *origin,
+		      struct pc_override *out, struct pc_err *err);
+void pc_override_release(struct pc_override *o);
+
+/* Host capabilities (Documentation/host-caps.md). */
+struct pc_host_caps {
+	char *name;   /* host name, from the file or its base name */
+	char *path;
+	char **caps;
+	size_t n_caps;
+};
+int pc_host_caps_load(const char *path, struct pc_host_caps *out,
+		      struct pc_err *err);
+void pc_host_caps_release(struct pc_host_caps *h);
+bool pc_host_caps_has(const struct pc_host_caps *h, const char *cap);
+
+/* One device instance of the VM configuration (-device TYPE,id=ID,...). */
+struct pc_devspec {
+	char *id;
+	char *type;
+};
+
+struct pc_side {
+	char *label;                       /* "tree", "5.1", "dump.json" */
+	struct pc_registry *reg;           /* owned when own_reg */
+	struct pc_machine_set *machines;   /* owned when own_machines */
+	bool own_reg, own_machines;
+	bool project;                      /* reconstruct 'release' */
+	struct pc_version release;         /* what this side is */
+	char *origin;                      /* baseline file or tree dir */
+	struct pc_override *overrides;
+	size_t n_overrides;
+	struct pc_host_caps *host;         /* borrowed, may be NULL */
+	struct pc_devspec *devices;        /* NULL: default configuration */
+	size_t n_devices;
+};
+
+void pc_side_release(struct pc_side *s);
+void pc_side_add_override(struct pc_side *s, const struct pc_override *o);
+
+/* An effective property of an object. */
+struct pc_eprop {
+	const struct pc_prop *prop;
+	const struct pc_type *owner; /* declaring type */
+	struct pc_value val;
+	bool absent;                 /* does not exist in this release */
+	char *source;                /* provenance */
+};
+
+struct pc_object {
+	char *id;                    /* "virtio-blk-pci", "virtio-blk-pci/vdev" */
+	const struct pc_type *type;
+	struct pc_eprop *props;
+	size_t n_props;
+	struct pc_object *parent;    /* composite, for children */
+	size_t first_child, n_children; /* indexes into vm->objs */
+	const char *child_name;
+};
+
+/* ---- resolved layouts ---- */
+
+struct pc_rdesc;
+
+struct pc_rnode {
+	char *name;
+	enum pc_field_kind kind;
+	uint32_t size;     /* element size */
+	uint32_t count;    /* elements (1 for scalars) */
+	uint32_t count_max;/* PC_COUNT_FIELD: bound; count is then 0 */
+	char *count_field; /* PC_COUNT_FIELD */
+	int version;       /* field version gate (0 = always) */
+	char *why;         /* what decided count / presence, or NULL */
+	char *deps;        /* property names that decided it, ' '-separated */
+	struct pc_rdesc *desc; /* PC_FIELD_STRUCT */
+};
+
+enum pc_send { PC_SEND_NEVER, PC_SEND_ALWAYS, PC_SEND_MAYBE };
+
+struct pc_rsub {
+	enum pc_send send;
+	char *why;
+	char *deps;
+	struct pc_rdesc *desc;
+};
+
+struct pc_rinv {
+	char *name;
+	char *field;
+	uint32_t offset, size;
+	uint64_t value, romask;
+	char *why;
+	char *deps;
+};
+
+struct pc_rdesc {
+	char *name;
+	int version_id, min_version_id;
+	struct pc_rnode *nodes;
+	size_t n_nodes;
+	struct pc_rsub *subs;
+	size_t n_subs;
+	struct pc_rinv *invs;
+	size_t n_invs;
+};
+
+struct pc_rsection {
+	char *name;        /* section name (its description's name) */
+	char *instance;    /* object id */
+	const struct pc_object *obj;
+	struct pc_rdesc *desc;
+	uint64_t fingerprint;
+};
+
+struct pc_vm {
+	const struct pc_side *side;
+	const struct pc_machine *machine;
+	int smp;
+	struct pc_object *objs;
+	size_t n_objs;
+	struct pc_rsection *sections;
+	size_t n_sections;
+};
+
+/*
+ * Build the VM of 'side' for machine 'm' with 'smp' vCPUs.  Errors: a compat
+ * entry or override naming a property the matched type lacks (unless
+ * optional), a value that does not parse as the property's type, unknown
+ * device types or ids, expressions that fail to evaluate.
+ */
+int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
+		int smp, struct pc_vm *vm, struct pc_err *err);
+/* Resolve the wire layouts of every object with a section. */
+int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err);
+void pc_vm_release(struct pc_vm *vm);
+
+const struct pc_object *pc_vm_find_object(const struct pc_vm *vm,
+					  const char *id);
+/* Effective property by name, searching aliases into children. */
+const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
+				      const struct pc_object *o,
+				      const char *name,
+				      const struct pc_object **holder);
+
+/* Explain an effective value: "num-queues = 4 (derived: smp; file:line)". */
+char *pc_eprop_explain(const struct pc_eprop *ep);
+
+/* Does a side (its release) know machine m? */
+bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m);
+
+/* Fingerprint of a resolved description (layout identity). */
+uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d);
+
+#endif /* PC_RESOLVE_H */

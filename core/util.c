@@ -1,0 +1,421 @@
+/*
+ * util.c - allocation, strings, errors, versions, file I/O helpers.
+ * See util.h for the contracts.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+char pc__strbuf_empty[1];
+
+static void die_oom(size_t n)
+{
+	fprintf(stderr, "plugcheck: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *pc_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_oom(n);
+	return p;
+}
+
+void *pc_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die_oom(n * size);
+	return p;
+}
+
+void *pc_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		die_oom(n);
+	return q;
+}
+
+char *pc_xstrdup(const char *s)
+{
+	return pc_xstrndup(s, strlen(s));
+}
+
+char *pc_xstrndup(const char *s, size_t n)
+{
+	char *p = pc_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pc_xasprintf(const char *fmt, ...)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return pc_strbuf_detach(&sb);
+}
+
+void pc_strbuf_init(struct pc_strbuf *sb)
+{
+	sb->len = 0;
+	sb->alloc = 0;
+	sb->buf = pc__strbuf_empty;
+}
+
+void pc_strbuf_release(struct pc_strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	pc_strbuf_init(sb);
+}
+
+char *pc_strbuf_detach(struct pc_strbuf *sb)
+{
+	char *r = sb->alloc ? sb->buf : pc_xstrdup("");
+	pc_strbuf_init(sb);
+	return r;
+}
+
+static void strbuf_grow(struct pc_strbuf *sb, size_t extra)
+{
+	size_t want = sb->len + extra + 1;
+
+	if (want <= sb->alloc)
+		return;
+	if (!sb->alloc)
+		sb->buf = NULL;
+	PC_ALLOC_GROW(sb->buf, want, sb->alloc);
+}
+
+void pc_strbuf_add(struct pc_strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void pc_strbuf_addstr(struct pc_strbuf *sb, const char *s)
+{
+	pc_strbuf_add(sb, s, strlen(s));
+}
+
+void pc_strbuf_addch(struct pc_strbuf *sb, int c)
+{
+	char ch = (char)c;
+	pc_strbuf_add(sb, &ch, 1);
+}
+
+void pc_strbuf_vaddf(struct pc_strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void pc_strbuf_addf(struct pc_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void pc_strbuf_reset(struct pc_strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->alloc)
+		sb->buf[0] = '\0';
+}
+
+int pc_err_set(struct pc_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || err->set)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->set = true;
+	return -1;
+}
+
+void pc_err_clear(struct pc_err *err)
+{
+	if (!err)
+		return;
+	err->set = false;
+	err->msg[0] = '\0';
+}
+
+int pc_version_parse(const char *s, struct pc_version *out)
+{
+	int i = 0;
+	const char *p = s;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !*s)
+		return -1;
+	for (;;) {
+		long v = 0;
+		int digits = 0;
+
+		while (*p >= '0' && *p <= '9') {
+			v = v * 10 + (*p - '0');
+			if (v > 100000)
+				return -1;
+			p++;
+			digits++;
+		}
+		if (!digits)
+			return -1;
+		out->v[i++] = (int)v;
+		if (*p == '\0')
+			return 0;
+		if (*p != '.' || i == 3)
+			return -1;
+		p++;
+	}
+}
+
+int pc_version_cmp(const struct pc_version *a, const struct pc_version *b)
+{
+	for (int i = 0; i < 3; i++) {
+		if (a->v[i] != b->v[i])
+			return a->v[i] < b->v[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+void pc_version_str(const struct pc_version *v, char *buf, size_t len)
+{
+	if (v->v[2])
+		snprintf(buf, len, "%d.%d.%d", v->v[0], v->v[1], v->v[2]);
+	else
+		snprintf(buf, len, "%d.%d", v->v[0], v->v[1]);
+}
+
+int pc_read_file(const char *path, size_t max, char **out, size_t *len,
+		 struct pc_err *err)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char chunk[65536];
+	FILE *f;
+	size_t n;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return pc_err_set(err, "%s: cannot open: %s", path,
+				  strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (sb.len + n > max) {
+			fclose(f);
+			pc_strbuf_release(&sb);
+			return pc_err_set(err, "%s: file too large (over %zu bytes)",
+					  path, max);
+		}
+		pc_strbuf_add(&sb, chunk, n);
+	}
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		pc_strbuf_release(&sb);
+		return pc_err_set(err, "%s: read error: %s", path, strerror(e));
+	}
+	fclose(f);
+	if (len)
+		*len = sb.len;
+	*out = pc_strbuf_detach(&sb);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int pc_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct pc_err *err)
+{
+	char *tmp = pc_xasprintf("%s.tmpXXXXXX", path);
+	char *dir, *slash;
+	int fd, dfd, e;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		pc_err_set(err, "%s: cannot create temporary file: %s", path,
+			   strerror(e));
+		free(tmp);
+		return -1;
+	}
+	if (write_all(fd, data, len) || fsync(fd)) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		pc_err_set(err, "%s: write failed: %s", tmp, strerror(e));
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp creates 0600; files we publish are ordinary 0644 files */
+	if (fchmod(fd, 0644) || close(fd)) {
+		e = errno;
+		unlink(tmp);
+		pc_err_set(err, "%s: %s", tmp, strerror(e));
+		free(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		e = errno;
+		unlink(tmp);
+		pc_err_set(err, "%s: cannot rename into place: %s", path,
+			   strerror(e));
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	dir = pc_xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return 0;
+}
+
+int pc_parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int pc_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+bool pc_str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool pc_str_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+size_t pc_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = pc_xcalloc(lb + 1, sizeof(*row));
+	size_t r;
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	r = row[lb];
+	free(row);
+	return r;
+}
+
+const char *pc_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1;
+	size_t limit = strlen(word) / 3 + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = pc_edit_distance(word, cands[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

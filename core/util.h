@@ -1,0 +1,128 @@
+/*
+ * util.h - small shared helpers of the plugcheck core: growable strings,
+ * error reporting, dotted versions, checked allocation and atomic writes.
+ *
+ * Conventions (see Documentation/internals.md):
+ *  - actions return 0 or a negative value; predicates return bool;
+ *  - constructors return NULL and fill a struct pc_err;
+ *  - library code never prints or exits (only main() does).
+ */
+#ifndef PC_UTIL_H
+#define PC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define PC_UNUSED __attribute__((unused))
+#else
+#define PC_PRINTF(f, a)
+#define PC_UNUSED
+#endif
+
+/*
+ * Allocation: on exhaustion these abort with a message.  Out of memory is
+ * not an input error and there is no useful way to go on (git's xmalloc).
+ */
+void *pc_xmalloc(size_t n);
+void *pc_xcalloc(size_t n, size_t size);
+void *pc_xrealloc(void *p, size_t n);
+char *pc_xstrdup(const char *s);
+char *pc_xstrndup(const char *s, size_t n);
+char *pc_xasprintf(const char *fmt, ...) PC_PRINTF(1, 2);
+
+/* Grow an array 'a' of 'nr' used / 'alloc' allocated items to hold 'want'. */
+#define PC_ALLOC_GROW(a, want, alloc)                                        \
+	do {                                                                 \
+		if ((size_t)(want) > (size_t)(alloc)) {                      \
+			size_t pc__n = (alloc) ? (size_t)(alloc) * 2 : 8;    \
+			if (pc__n < (size_t)(want))                          \
+				pc__n = (size_t)(want);                      \
+			(a) = pc_xrealloc((a), pc__n * sizeof(*(a)));        \
+			(alloc) = pc__n;                                     \
+		}                                                            \
+	} while (0)
+
+/*
+ * struct pc_strbuf: a NUL-terminated growable string.  'buf' is never NULL
+ * after pc_strbuf_init(); pc_strbuf_release() frees it and re-inits.
+ * pc_strbuf_detach() hands the string to the caller (who frees it).
+ */
+struct pc_strbuf {
+	size_t len;
+	size_t alloc;
+	char *buf;
+};
+#define PC_STRBUF_INIT { 0, 0, pc__strbuf_empty }
+extern char pc__strbuf_empty[];
+void pc_strbuf_init(struct pc_strbuf *sb);
+void pc_strbuf_release(struct pc_strbuf *sb);
+char *pc_strbuf_detach(struct pc_strbuf *sb);
+void pc_strbuf_add(struct pc_strbuf *sb, const void *data, size_t len);
+void pc_strbuf_addstr(struct pc_strbuf *sb, const char *s);
+void pc_strbuf_addch(struct pc_strbuf *sb, int c);
+void pc_strbuf_addf(struct pc_strbuf *sb, const char *fmt, ...) PC_PRINTF(2, 3);
+void pc_strbuf_vaddf(struct pc_strbuf *sb, const char *fmt, va_list ap);
+void pc_strbuf_reset(struct pc_strbuf *sb);
+
+/*
+ * struct pc_err: the error object filled by failing functions.  The first
+ * error set wins (later calls while one is set are ignored), so the message
+ * names the root cause.  pc_err_set() returns -1 so that callers can write
+ * "return pc_err_set(err, ...)".  'err' may be NULL (error discarded).
+ */
+struct pc_err {
+	bool set;
+	char msg[2048];
+};
+int pc_err_set(struct pc_err *err, const char *fmt, ...) PC_PRINTF(2, 3);
+void pc_err_clear(struct pc_err *err);
+
+/*
+ * Dotted versions ("5.1", "8.0.1", "11.0").  Missing components are zero:
+ * "8.0" == "8.0.0" < "8.0.1".  pc_version_parse() returns 0 or -1.
+ */
+struct pc_version {
+	int v[3];
+};
+int pc_version_parse(const char *s, struct pc_version *out);
+int pc_version_cmp(const struct pc_version *a, const struct pc_version *b);
+/* "8.0.1", or "8.0" when the third component is zero. */
+void pc_version_str(const struct pc_version *v, char *buf, size_t len);
+
+/*
+ * Read a whole file into a NUL-terminated buffer (the file may itself hold
+ * NULs: 'len' is the real size).  Refuses files over 'max' bytes.
+ */
+int pc_read_file(const char *path, size_t max, char **out, size_t *len,
+		 struct pc_err *err);
+
+/*
+ * Write 'len' bytes to 'path' atomically: a temporary file in the same
+ * directory, fsync, rename, fsync of the directory.  On any failure the old
+ * file is untouched and the temporary file removed.
+ */
+int pc_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct pc_err *err);
+
+/* Parse integers with full range checks; return 0 or -1. */
+int pc_parse_i64(const char *s, int64_t *out);
+int pc_parse_u64(const char *s, uint64_t *out);
+
+bool pc_str_starts_with(const char *s, const char *prefix);
+bool pc_str_ends_with(const char *s, const char *suffix);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t pc_edit_distance(const char *a, const char *b);
+/* Best match of 'word' among 'cands' (NULL when nothing is close enough). */
+const char *pc_suggest(const char *word, const char *const *cands, size_t n);
+
+/* 64-bit FNV-1a, for layout fingerprints and caches. */
+uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
+
+#endif /* PC_UTIL_H */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * e1000e - Intel 82574L GbE NIC (hw/net/e1000e.c), a PCI Express function
+ * with an AER extended capability at 0x100 (e1000e_aer_offset), so its
+ * config space carries the PCI_ERR_UNCOR_MASK check of PCIEDeviceAER.
+ *
+ * 8.0 ("e1000e: Implement system clock") added the SYSTIM adjustment
+ * core.timadj to the state as VMSTATE_INT64_TEST(core.timadj, E1000EState,
+ * e1000e_migrate_timadj), gated by the new property migrate-timadj
+ * (hw_compat_7_2 off), without a version bump: e1000e is still version 1.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+
+#include <plugcheck/plugin.h>
+
+/*
+ * post_load: e1000e_post_load() refuses a stream whose subsystem IDs differ
+ * from the destination's properties ("ERROR: Cannot migrate while device
+ * properties (subsys/subsys_ven) differ").
+ */
+PLUGCHECK_EXPORT int e1000e_post_load(const struct plugcheck_api *api,
+				      struct plugcheck_hook_ctx *ctx);
+
+PLUGCHECK_EXPORT int e1000e_post_load(const struct plugcheck_api *api,
+				      struct plugcheck_hook_ctx *ctx)
+{
+	static const char *const names[] = { "subsys", "subsys_ven" };
+
+	if (!api || api->size < offsetof(struct plugcheck_api, reserved))
+		return -1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int64_t prop;
+		uint64_t wire;
+
+		if (api->prop_int(ctx, names[i], &prop) ||
+		    api->field_u64(ctx, names[i], 0, &wire))
+			continue;
+		if ((uint64_t)prop != wire) {
+			api->reject(ctx, "e1000e: Cannot migrate while device properties (subsys/subsys_ven) differ: %s is 0x%"
+				    PRIx64 " in the stream, 0x%" PRIx64 " here",
+				    names[i], wire, (uint64_t)prop);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+PLUGCHECK_MODULE(NULL,
+	PC_PLUGIN("e1000e", "11.0")
+	PC_DESCRIPTION("Intel 82574L GbE NIC (e1000e), PCIe with AER")
+	PC_LICENSE("GPL-2.0-or-later")
+
+	/* VMSTATE_E1000E_INTR_DELAY_TIMER: timer expiry and running flag */
+	PC_VMSD("e1000e-intr-delay-timer", "version=1 min=1")
+	PC_FIELD_I64("timer", "")
+	PC_FIELD_BOOL("running", "")
+	PC_END
+
+	/* e1000e_vmstate_tx */
+	PC_VMSD("e1000e-tx", "version=1 min=1")
+	PC_FIELD_U8("sum_needed", "")
+	PC_FIELD_U8("props_ipcss", "")
+	PC_FIELD_U8("props_ipcso", "")
+	PC_FIELD_U16("props_ipcse", "")
+	PC_FIELD_U8("props_tucss", "")
+	PC_FIELD_U8("props_tucso", "")
+	PC_FIELD_U16("props_tucse", "")
+	PC_FIELD_U8("props_hdr_len", "")
+	PC_FIELD_U16("props_mss", "")
+	PC_FIELD_U32("props_paylen", "")
+	PC_FIELD_I8("props_ip", "")
+	PC_FIELD_I8("props_tcp", "")
+	PC_FIELD_BOOL("props_tse", "")
+	PC_FIELD_BOOL("cptse", "")
+	PC_FIELD_BOOL("skip_cp", "")
+	PC_END
+
+	/* e1000e_vmstate; MSI-X has E1000E_MSIX_VEC_NUM = 5 vectors */
+	PC_VMSD("e1000e", "version=1 min=1")
+	PC_FIELD_STRUCT("parent_obj", "PCIEDeviceAER", "")
+	PC_FIELD_BUFFER("msix_table", "size=16 count=5")
+	PC_FIELD_BUFFER("msix_pba", "size=1")
+	PC_FIELD_U32("ioaddr", "")
+	PC_FIELD_U32("rxbuf_min_shift", "")
+	PC_FIELD_U8("rx_desc_len", "")
+	PC_FIELD_U32("rxbuf_sizes", "count=4")
+	PC_FIELD_U32("rx_desc_buf_size", "")
+	PC_FIELD_U16("eeprom", "count=64")
+	PC_FIELD_U16("phy", "count=224") /* E1000E_PHY_PAGES x E1000E_PHY_PAGE_SIZE */
+	PC_FIELD_U32("mac", "count=32768")
+	PC_FIELD_U8("permanent_mac", "count=6")
+	PC_FIELD_U32("delayed_causes", "")
+	PC_FIELD_U16("subsys", "")
+	PC_FIELD_U16("subsys_ven", "")
+	PC_FIELD_STRUCT("rdtr", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("radv", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("raid", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("tadv", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("tidv", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("itr", "e1000e-intr-delay-timer", "")
+	PC_FIELD_UNUSED("itr_intr_pending", "size=1")
+	PC_FIELD_STRUCT("eitr", "e1000e-intr-delay-timer", "count=5")
+	PC_FIELD_UNUSED("eitr_intr_pending", "size=5")
+	PC_FIELD_U32("itr_guest_value", "")
+	PC_FIELD_U32("eitr_guest_value", "count=5")
+	PC_FIELD_U16("vet", "")
+	PC_FIELD_STRUCT("tx", "e1000e-tx", "count=2")
+	PC_FIELD_I64("timadj", "if=migrate-timadj since=8.0")
+	PC_END
+
+	/* hw/net/e1000e.c: e1000e_properties */
+	PC_TYPE("e1000e", "parent=pci-device interfaces=pci-express-device section=e1000e"
+		" doc=\"Intel 82574L GbE NIC\"")
+	PC_PROP_STRING("mac", "doc=\"MAC address (empty: generated)\"")
+	PC_PROP_U8("disable_vnet_hdr", "default=0")
+	PC_PROP_U16("subsys_ven", "default=0x8086 guest-visible")
+	PC_PROP_U16("subsys", "default=0 guest-visible")
+	PC_PROP_BOOL("init-vet", "default=on guest-visible since=6.1 absent=off"
+		" doc=\"VET register reset value 0x8100 (hw_compat_6_0 off)\"")
+	PC_PROP_BOOL("migrate-timadj", "default=on since=8.0 absent=off"
+		" doc=\"migrate core.timadj (hw_compat_7_2 off)\"")
+	PC_HOOK("post_load", "e1000e_post_load")
+	PC_END
+);

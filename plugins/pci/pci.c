@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pci - the PCI device base (`pci-device`, hw/pci/pci.c), the PCI bridge /
+ * PCIe port chain down to the generic PCIe root port
+ * (hw/pci/pci_bridge.c, hw/pci/pcie_port.c, hw/pci-bridge/pcie_root_port.c,
+ * hw/pci-bridge/gen_pcie_root_port.c), and the shared state descriptions
+ * every PCI device embeds:
+ *
+ *   PCIDevice       vmstate_pci_device, conventional (256-byte config)
+ *   PCIEDevice      the same for PCI Express devices (4096-byte config)
+ *   PCIEDeviceAER   PCIEDevice of a function with an AER extended
+ *                   capability at 0x100 (pcie-root-port, e1000e): carries
+ *                   the config-space check of PCI_ERR_UNCOR_MASK that broke
+ *                   7.2 <-> 8.0 (see below)
+ *   PCIE_AER_ERROR_LOG / PCIE_AER_ERROR   vmstate_pcie_aer_log / _err
+ *
+ * The AER uncorrectable error mask (hw/pci/pcie_aer.c, pcie_aer_init()):
+ *   8.0 (commit 010746ae1d) set the register to PCI_ERR_UNC_MASK_DEFAULT and
+ *   made PCI_ERR_UNC_SUPPORTED writable, for every machine type; 8.0.1 / 8.1
+ *   (commit 5ed3dabe57) put that behind x-pcie-err-unc-mask (cap_present bit
+ *   QEMU_PCIE_ERR_UNC_MASK_BITNR = 11) with hw_compat_7_2 = off.
+ *   PCI_ERR_UNC_MASK_DEFAULT = PCI_ERR_UNC_INTN | PCI_ERR_UNC_TLP_PRF_BLOCKED
+ *                            = 0x00400000 | 0x02000000 = 0x02400000
+ *   PCI_ERR_UNC_SUPPORTED    = DLP|SDN|POISON_TLP|FCP|COMP_TIME|COMP_ABORT|
+ *                              UNX_COMP|RX_OVER|MALF_TLP|ECRC|UNSUP|ACSV|
+ *                              MCBTLP|ATOP_EBLOCKED = 0x01bff030
+ *                              (the two default-mask bits are NOT in it)
+ *   The capability is checked on load (pcie_add_capability() sets cmask to
+ *   0xff over it); the destination compares cmask & ~wmask & ~w1cmask:
+ *     mask on : wmask = SUPPORTED, read-only = ~0x01bff030 = 0xfe400fcf,
+ *               value 0x02400000
+ *     mask off: wmask = 0, the whole register is read-only, value 0
+ *   so 7.2 (off) -> 8.0 (on) fails on bits 22/25 and 8.0 -> 7.2 fails too.
+ */
+#include <plugcheck/plugin.h>
+
+#define PCI_ERR_UNCOR_MASK_AT_0x100 "264" /* 0x100 + PCI_ERR_UNCOR_MASK (8) */
+
+PLUGCHECK_MODULE(NULL,
+	PC_PLUGIN("pci", "11.0")
+	PC_DESCRIPTION("PCI device base, PCIe root port and the shared PCI/PCIe/AER state descriptions")
+	PC_LICENSE("GPL-2.0-or-later")
+
+	/* ---------------------------------------------------- shared state */
+
+	/* vmstate_pci_device (hw/pci/pci.c): conventional config space */
+	PC_VMSD("PCIDevice", "version=2 min=1")
+	PC_FIELD_I32("version_id", "")
+	PC_FIELD_BUFFER("config", "size=256")
+	PC_FIELD_I32("irq_state", "count=4")
+	PC_END
+
+	/* the same with a PCI Express (4 KiB) config space */
+	PC_VMSD("PCIEDevice", "version=2 min=1")
+	PC_FIELD_I32("version_id", "")
+	PC_FIELD_BUFFER("config", "size=4096")
+	PC_FIELD_I32("irq_state", "count=4")
+	PC_END
+
+	/* PCIe function with the AER extended capability at 0x100 */
+	PC_VMSD("PCIEDeviceAER", "version=2 min=1")
+	PC_FIELD_I32("version_id", "")
+	PC_FIELD_BUFFER("config", "size=4096")
+	PC_FIELD_I32("irq_state", "count=4")
+	PC_INVARIANT("aer-uncor-mask",
+		"field=config offset=" PCI_ERR_UNCOR_MASK_AT_0x100 " size=4"
+		" value=\"x-pcie-err-unc-mask ? 0x2400000 : 0\""
+		" romask=\"x-pcie-err-unc-mask ? 0xfe400fcf : 0xffffffff\"")
+	PC_END
+
+	/* vmstate_pcie_aer_err (hw/pci/pcie_aer.c) */
+	PC_VMSD("PCIE_AER_ERROR", "version=1 min=1")
+	PC_FIELD_U32("status", "")
+	PC_FIELD_U16("source_id", "")
+	PC_FIELD_U16("flags", "")
+	PC_FIELD_U32("header", "count=4")
+	PC_FIELD_U32("prefix", "count=4")
+	PC_END
+
+	/* vmstate_pcie_aer_log: log_num entries (at most PCIE_AER_LOG_MAX_LIMIT) */
+	PC_VMSD("PCIE_AER_ERROR_LOG", "version=1 min=1")
+	PC_FIELD_U16("log_num", "")
+	PC_FIELD_U16("log_max", "")
+	PC_FIELD_STRUCT("log", "PCIE_AER_ERROR", "count-field=log_num max=128")
+	PC_END
+
+	/* vmstate_rp_dev (hw/pci-bridge/gen_pcie_root_port.c); MSI-X has
+	 * GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR = 1 vector: msix_save() writes the
+	 * 16-byte table entry and DIV_ROUND_UP(1, 8) = 1 byte of PBA */
+	PC_VMSD("pcie-root-port", "version=1 min=1")
+	PC_FIELD_STRUCT("parent_obj", "PCIEDeviceAER", "")
+	PC_FIELD_STRUCT("aer_log", "PCIE_AER_ERROR_LOG", "")
+	PC_FIELD_BUFFER("msix_table", "size=16 if=x-migrate-msix")
+	PC_FIELD_BUFFER("msix_pba", "size=1 if=x-migrate-msix")
+	PC_END
+
+	/* ---------------------------------------------------- types */
+
+	/* hw/pci/pci.c: pci_props; bits of PCIDevice.cap_present */
+	PC_TYPE("pci-device", "parent=device abstract doc=\"PCI device base (hw/pci/pci.c)\"")
+	PC_PROP_I32("addr", "default=-1 doc=\"devfn, -1 = first free slot\"")
+	PC_PROP_STRING("romfile", "")
+	PC_PROP_BIT("multifunction", "container=cap_present bit=3 default=off guest-visible")
+	PC_PROP_BIT("x-pcie-lnksta-dllla", "container=cap_present bit=8 default=on guest-visible")
+	PC_PROP_BIT("x-pcie-extcap-init", "container=cap_present bit=9 default=on guest-visible since=2.9 absent=off"
+		" doc=\"PCIe: terminate an empty extended capability list at 0x100 (hw_compat_2_8 off)\"")
+	PC_PROP_BIT("x-pcie-err-unc-mask", "container=cap_present bit=11 default=on since=8.0.1 absent=8.0:on,off"
+		" doc=\"AER: PCI_ERR_UNCOR_MASK initialised to 0x02400000 and writable. 8.0 did this for every machine type (no property); 8.0.1 added the property with hw_compat_7_2 off. Its effect is the aer-uncor-mask invariant of PCIEDeviceAER, so only functions with AER are affected\"")
+	PC_PROP_BIT("x-pcie-ari-nextfn-1", "container=cap_present bit=12 default=off guest-visible since=8.1 absent=on"
+		" doc=\"ARI capability Next Function Number 1 instead of 0 (hw_compat_8_0 on)\"")
+	PC_PROP_BIT("x-pcie-ext-tag", "container=cap_present bit=13 default=on guest-visible since=9.2 absent=off"
+		" doc=\"PCIe DEVCAP Extended Tag Field Supported (hw_compat_9_1 false)\"")
+	PC_PROP_STRING("failover_pair_id", "")
+	PC_END
+
+	/* hw/pci/pci_bridge.c: TYPE_PCI_BRIDGE */
+	PC_TYPE("base-pci-bridge", "parent=pci-device interfaces=acpi-dev-aml-interface abstract")
+	PC_PROP_BOOL("x-pci-express-writeable-slt-bug", "default=off since=8.2 absent=on"
+		" doc=\"Secondary Latency Timer writable on PCIe bridges (bug fixed in 8.2, hw_compat_8_1 true); SLT is not a checked config byte\"")
+	PC_END
+
+	/* hw/pci/pcie_port.c */
+	PC_TYPE("pcie-port", "parent=base-pci-bridge abstract")
+	PC_PROP_U8("port", "default=0 guest-visible")
+	PC_PROP_U16("aer_log_max", "default=8")
+	PC_END
+	PC_TYPE("pcie-slot", "parent=pcie-port interfaces=hotplug-handler abstract")
+	PC_PROP_U8("chassis", "default=0 guest-visible")
+	PC_PROP_U16("slot", "default=0 guest-visible")
+	PC_PROP_BOOL("hotplug", "default=on guest-visible")
+	PC_END
+
+	/* hw/pci-bridge/pcie_root_port.c */
+	PC_TYPE("pcie-root-port-base", "parent=pcie-slot interfaces=pci-express-device abstract")
+	PC_PROP_BOOL("disable-acs", "default=off guest-visible since=4.1 absent=4.0:off,on"
+		" doc=\"no ACS capability; 4.0 added ACS unconditionally, 4.1 the property (hw_compat_3_1 true)\"")
+	PC_END
+
+	/* hw/pci-bridge/gen_pcie_root_port.c: gen_rp_props */
+	PC_TYPE("pcie-root-port", "parent=pcie-root-port-base section=pcie-root-port doc=\"generic PCIe root port, AER at 0x100\"")
+	PC_PROP_BOOL("x-migrate-msix", "default=on since=2.10 absent=off")
+	PC_PROP_ENUM("x-speed", "values=2_5,5,8,16,32,64 default=16 guest-visible since=4.0 absent=2_5"
+		" doc=\"link speed in GT/s (LNKCAP)\"")
+	PC_PROP_ENUM("x-width", "values=1,2,4,8,12,16,32 default=32 guest-visible since=4.0 absent=1"
+		" doc=\"link width (LNKCAP)\"")
+	PC_PROP_U32("bus-reserve", "default=4294967295")
+	PC_END
+);

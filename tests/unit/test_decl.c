@@ -1,0 +1,555 @@
+/*
+ * test_decl.c - the declaration language (core/decl.c): a declaration
+ * using every construct, the canonical writer (round trip and fixed
+ * point), and one exact message per class of parse error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <plugcheck/plugin.h>
+
+#include "model.h"
+#include "pctest.h"
+
+#include "banned.h"
+
+static const char full_decl[] =
+	"plugcheck-abi 1\n"
+	"# a comment line\n"
+	"plugin virtio-blk 8.0.1\n"
+	"description \"virtio block device, \\\"blk\\\"\"\n"
+	"license GPL-2.0\n"
+	"author \"QEMU developers\"\n"
+	"\n"
+	"type virtio-device parent=device abstract section=virtio doc=\"base of all virtio devices\"\n"
+	"  prop event_idx bit container=host_features bit=29 default=true guest-visible\n"
+	"end\n"
+	"type virtio-blk-device parent=virtio-device internal interfaces=blk-iface,other-iface\n"
+	"  prop num-queues u16 derived=\"min(smp, 16)\" was=5.2:1 guest-visible  # trailing comment\n"
+	"  prop queue-size u16 default=0x100 was=5.0:128,5.2:256\n"
+	"  prop mode enum values=legacy,modern,transitional default=modern\n"
+	"  prop x-pcie-err-unc-mask onoffauto since=8.0.1 absent=off,8.0:on default=on\n"
+	"  prop serial string default=\"\" doc=\"drive serial\"\n"
+	"  prop pcid bool host=pcid\n"
+	"  prop delta i8 default=-128\n"
+	"  prop big u64 default=18446744073709551615\n"
+	"  hook post_load virtio_blk_post_load\n"
+	"end\n"
+	"type virtio-blk-pci parent=virtio-pci\n"
+	"  child vdev virtio-blk-device alias-props\n"
+	"  child other virtio-blk-device\n"
+	"end\n"
+	"vmsd virtio version=1 min=1 since=2.0 was=1.5:0/0,1.7:1/0\n"
+	"  field n_vqs u32\n"
+	"  field vq struct struct=virtqueue count-field=n_vqs max=1024\n"
+	"  field queues u16 count=num-queues if=\"mode != 'legacy'\"\n"
+	"  field fixed u8 count=4 version=2 since=6.0\n"
+	"  field folded u8 count=\"2 * 2\"\n"
+	"  field config buffer size=256\n"
+	"  field pad unused size=3\n"
+	"  field flag bool\n"
+	"  subsection virtio/extra needed=\"num-queues > 1\" since=5.2\n"
+	"  subsection virtio/runtime\n"
+	"  invariant aer-mask field=config offset=0x104 size=4 value=\"x-pcie-err-unc-mask == on ? 0x400000 : 0\" romask=0x400000 since=8.0\n"
+	"end\n"
+	"vmsd virtqueue version=1 min=1\n"
+	"  field inuse u16\n"
+	"end\n";
+
+static struct pc_plugin *mkplugin(const char *path, const char *text)
+{
+	struct pc_plugin *p = pc_xcalloc(1, sizeof(*p));
+
+	p->path = pc_xstrdup(path);
+	p->decl = pc_xstrdup(text);
+	p->decl_len = strlen(text);
+	return p;
+}
+
+/* Parse 'text' into a fresh registry; returns it (NULL + message on error). */
+static struct pc_registry *parse(const char *text, size_t len, char *msg,
+				 size_t msglen)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
+	struct pc_err err = { 0 };
+
+	pl->path = pc_xstrdup("t.decl");
+	pl->decl = pc_xmalloc(len + 1);
+	memcpy(pl->decl, text, len);
+	pl->decl[len] = '\0';
+	pl->decl_len = len;
+	if (msg)
+		msg[0] = '\0';
+	if (pc_registry_add_plugin(reg, pl, "t.decl", &err)) {
+		if (msg)
+			snprintf(msg, msglen, "%s", err.msg);
+		pc_registry_free(reg);
+		return NULL;
+	}
+	return reg;
+}
+
+/* The parse error message for 'text' (or "(parsed)"). */
+static const char *perror_of(const char *text)
+{
+	static char msg[2048];
+	struct pc_registry *reg = parse(text, strlen(text), msg, sizeof(msg));
+
+	if (reg) {
+		pc_registry_free(reg);
+		return "(parsed)";
+	}
+	return msg;
+}
+
+static char *write_all(const struct pc_registry *reg)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
+	return pc_strbuf_detach(&sb);
+}
+
+/* Never NULL (a missing property fails the test and reads as empty). */
+static const struct pc_prop *prop_of(const struct pc_type *t, const char *name)
+{
+	static const struct pc_prop none;
+
+	for (size_t i = 0; t && i < t->n_props; i++)
+		if (!strcmp(t->props[i].name, name))
+			return &t->props[i];
+	fprintf(stderr, "\n  no property '%s'\n", name);
+	CU_FAIL("no such property");
+	return &none;
+}
+
+static char *expr_text(const struct pc_expr *e)
+{
+	static char buf[256];
+	char *s;
+
+	if (!e)
+		return buf[0] = '\0', buf;
+	s = pc_expr_str(e);
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	free(s);
+	return buf;
+}
+
+PCT_TEST("decl", full_declaration)
+{
+	char msg[2048];
+	struct pc_registry *reg = parse(full_decl, strlen(full_decl), msg,
+					sizeof(msg));
+	const struct pc_type *t;
+	const struct pc_prop *pr;
+	const struct pc_vmsd *v;
+	const struct pc_plugin *pl;
+
+	if (!reg)
+		fprintf(stderr, "\n  %s\n", msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	pl = reg->plugins[0];
+	PCT_ASSERT_STR_EQ(pl->name, "virtio-blk");
+	PCT_ASSERT_STR_EQ(pl->version, "8.0.1");
+	PCT_ASSERT_INT_EQ(pl->abi_version, PLUGCHECK_ABI_VERSION);
+	PCT_ASSERT_STR_EQ(pl->description, "virtio block device, \"blk\"");
+	PCT_ASSERT_STR_EQ(pl->license, "GPL-2.0");
+	PCT_ASSERT_STR_EQ(pl->author, "QEMU developers");
+	PCT_ASSERT_INT_EQ(reg->n_types, 3);
+	PCT_ASSERT_INT_EQ(reg->n_vmsds, 2);
+
+	t = pc_registry_find_type(reg, "virtio-device");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_TRUE(t->abstract);
+	CU_ASSERT_FALSE(t->internal);
+	PCT_ASSERT_STR_EQ(t->parent_name, "device");
+	PCT_ASSERT_STR_EQ(t->section, "virtio");
+	PCT_ASSERT_STR_EQ(t->doc, "base of all virtio devices");
+	PCT_ASSERT_INT_EQ(t->line, 8);
+	pr = prop_of(t, "event_idx");
+	PCT_ASSERT_INT_EQ(pr->kind, PC_PROP_BIT);
+	PCT_ASSERT_STR_EQ(pr->container, "host_features");
+	PCT_ASSERT_INT_EQ(pr->bitnr, 29);
+	PCT_ASSERT_STR_EQ(pr->def_text, "on");
+	CU_ASSERT_TRUE(pr->guest_visible);
+
+	t = pc_registry_find_type(reg, "virtio-blk-device");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_TRUE(t->internal);
+	PCT_ASSERT_INT_EQ(t->n_ifaces, 2);
+	PCT_ASSERT_STR_EQ(t->ifaces[1], "other-iface");
+	PCT_ASSERT_INT_EQ(t->n_props, 8);
+	pr = prop_of(t, "num-queues");
+	CU_ASSERT_PTR_NULL(pr->def_text);
+	PCT_ASSERT_STR_EQ(expr_text(pr->def_expr), "min(smp, 16)");
+	PCT_ASSERT_INT_EQ(pr->n_changes, 1);
+	PCT_ASSERT_INT_EQ(pr->changes[0].version.v[1], 2);
+	PCT_ASSERT_STR_EQ(pr->changes[0].value, "1");
+	pr = prop_of(t, "queue-size");
+	PCT_ASSERT_STR_EQ(pr->def_text, "256");
+	PCT_ASSERT_INT_EQ(pr->n_changes, 2);
+	pr = prop_of(t, "mode");
+	PCT_ASSERT_INT_EQ(pr->n_enum_values, 3);
+	PCT_ASSERT_STR_EQ(pr->enum_values[2], "transitional");
+	PCT_ASSERT_STR_EQ(pr->def_text, "modern");
+	pr = prop_of(t, "x-pcie-err-unc-mask");
+	CU_ASSERT_TRUE(pr->has_since);
+	PCT_ASSERT_INT_EQ(pr->since.v[2], 1);
+	PCT_ASSERT_INT_EQ(pr->n_absent, 2);
+	PCT_ASSERT_INT_EQ(pr->absent[0].version.v[0], 0);
+	PCT_ASSERT_STR_EQ(pr->absent[0].value, "off");
+	PCT_ASSERT_INT_EQ(pr->absent[1].version.v[0], 8);
+	PCT_ASSERT_STR_EQ(pr->absent[1].value, "on");
+	pr = prop_of(t, "serial");
+	PCT_ASSERT_STR_EQ(pr->def_text, "");
+	PCT_ASSERT_STR_EQ(pr->doc, "drive serial");
+	pr = prop_of(t, "pcid");
+	PCT_ASSERT_STR_EQ(pr->host_feature, "pcid");
+	PCT_ASSERT_STR_EQ(prop_of(t, "delta")->def_text, "-128");
+	PCT_ASSERT_STR_EQ(prop_of(t, "big")->def_text, "18446744073709551615");
+	PCT_ASSERT_INT_EQ(t->n_hooks, 1);
+	PCT_ASSERT_STR_EQ(t->hooks[0].symbol, "virtio_blk_post_load");
+
+	t = pc_registry_find_type(reg, "virtio-blk-pci");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	PCT_ASSERT_INT_EQ(t->n_children, 2);
+	CU_ASSERT_TRUE(t->children[0].alias_props);
+	CU_ASSERT_FALSE(t->children[1].alias_props);
+	PCT_ASSERT_STR_EQ(t->children[0].type_name, "virtio-blk-device");
+
+	v = pc_registry_find_vmsd(reg, "virtio");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	PCT_ASSERT_INT_EQ(v->version_id, 1);
+	PCT_ASSERT_INT_EQ(v->n_changes, 2);
+	PCT_ASSERT_INT_EQ(v->changes[1].version_id, 1);
+	PCT_ASSERT_INT_EQ(v->changes[1].min_version_id, 0);
+	PCT_ASSERT_INT_EQ(v->n_fields, 8);
+	PCT_ASSERT_INT_EQ(v->fields[0].size, 4);
+	PCT_ASSERT_INT_EQ(v->fields[1].count_kind, PC_COUNT_FIELD);
+	PCT_ASSERT_STR_EQ(v->fields[1].count_field, "n_vqs");
+	PCT_ASSERT_INT_EQ(v->fields[1].count_max, 1024);
+	PCT_ASSERT_STR_EQ(v->fields[1].struct_name, "virtqueue");
+	PCT_ASSERT_INT_EQ(v->fields[2].count_kind, PC_COUNT_EXPR);
+	PCT_ASSERT_STR_EQ(expr_text(v->fields[2].count_expr), "num-queues");
+	PCT_ASSERT_STR_EQ(expr_text(v->fields[2].cond), "mode != 'legacy'");
+	PCT_ASSERT_INT_EQ(v->fields[3].count_kind, PC_COUNT_FIXED);
+	PCT_ASSERT_INT_EQ(v->fields[3].count_fixed, 4);
+	PCT_ASSERT_INT_EQ(v->fields[3].version, 2);
+	CU_ASSERT_TRUE(v->fields[3].has_since);
+	PCT_ASSERT_INT_EQ(v->fields[4].count_kind, PC_COUNT_FIXED);
+	PCT_ASSERT_INT_EQ(v->fields[4].count_fixed, 4);
+	PCT_ASSERT_INT_EQ(v->fields[5].kind, PC_FIELD_BUFFER);
+	PCT_ASSERT_INT_EQ(v->fields[5].size, 256);
+	PCT_ASSERT_INT_EQ(v->fields[6].kind, PC_FIELD_UNUSED);
+	PCT_ASSERT_INT_EQ(v->fields[7].kind, PC_FIELD_BOOL);
+	PCT_ASSERT_INT_EQ(v->n_subsections, 2);
+	PCT_ASSERT_STR_EQ(expr_text(v->subsections[0].needed), "num-queues > 1");
+	CU_ASSERT_PTR_NULL(v->subsections[1].needed);
+	PCT_ASSERT_INT_EQ(v->n_invariants, 1);
+	PCT_ASSERT_INT_EQ(v->invariants[0].offset, 0x104);
+	PCT_ASSERT_INT_EQ(v->invariants[0].size, 4);
+	PCT_ASSERT_STR_EQ(expr_text(v->invariants[0].value),
+			  "x-pcie-err-unc-mask == on ? 0x400000 : 0");
+	PCT_ASSERT_INT_EQ(v->invariants[0].line, 37);
+	pc_registry_free(reg);
+}
+
+PCT_TEST("decl", write_round_trip_fixed_point)
+{
+	char msg[2048];
+	struct pc_registry *a = parse(full_decl, strlen(full_decl), msg,
+				      sizeof(msg));
+	struct pc_registry *b, *c;
+	char *wa, *wb, *wc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	wa = write_all(a);
+	b = parse(wa, strlen(wa), msg, sizeof(msg));
+	if (!b)
+		fprintf(stderr, "\n  %s\n%s\n", msg, wa);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	wb = write_all(b);
+	/* write is a fixed point: write(parse(write(x))) == write(x) */
+	PCT_ASSERT_STR_EQ(wb, wa);
+	c = parse(wb, strlen(wb), msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	wc = write_all(c);
+	PCT_ASSERT_STR_EQ(wc, wb);
+	/* and the model survives: spot checks on the re-parsed registry */
+	PCT_ASSERT_INT_EQ(b->n_types, a->n_types);
+	PCT_ASSERT_INT_EQ(b->n_vmsds, a->n_vmsds);
+	PCT_ASSERT_STR_EQ(b->plugins[0]->description, a->plugins[0]->description);
+	PCT_ASSERT_INT_EQ(pc_registry_find_vmsd(b, "virtio")->fields[4].count_kind,
+			  PC_COUNT_FIXED);
+	PCT_ASSERT_STR_EQ(prop_of(pc_registry_find_type(b, "virtio-blk-device"),
+				  "serial")->def_text, "");
+	/* the canonical text itself, so a change in form is a visible diff */
+	PCT_ASSERT_CONTAINS(wa, "plugcheck-abi 1\nplugin virtio-blk 8.0.1\n"
+			    "description \"virtio block device, \\\"blk\\\"\"\n"
+			    "license \"GPL-2.0\"\nauthor \"QEMU developers\"\n\n"
+			    "type virtio-device parent=device abstract section=virtio doc=\"base of all virtio devices\"\n"
+			    "  prop event_idx bit container=host_features bit=29 default=on guest-visible\nend\n");
+	PCT_ASSERT_CONTAINS(wa, "  prop num-queues u16 derived=\"min(smp, 16)\" guest-visible was=5.2:1\n");
+	PCT_ASSERT_CONTAINS(wa, "  prop x-pcie-err-unc-mask onoffauto default=on since=8.0.1 absent=off,8.0:on\n");
+	PCT_ASSERT_CONTAINS(wa, "  prop serial string default=\"\" doc=\"drive serial\"\n");
+	PCT_ASSERT_CONTAINS(wa, "vmsd virtio version=1 min=1 since=2.0 was=1.5:0/0,1.7:1/0\n"
+			    "  field n_vqs u32\n"
+			    "  field vq struct count-field=n_vqs max=1024 struct=virtqueue\n"
+			    "  field queues u16 count=num-queues if=\"mode != 'legacy'\"\n"
+			    "  field fixed u8 count=4 version=2 since=6.0\n"
+			    "  field folded u8 count=4\n"
+			    "  field config buffer size=256\n");
+	PCT_ASSERT_CONTAINS(wa, "  invariant aer-mask field=config offset=260 size=4 value=\"x-pcie-err-unc-mask == on ? 0x400000 : 0\" romask=0x400000 since=8.0\nend\n");
+	/* declaration order is kept: virtio-blk-pci before vmsd virtio */
+	CU_ASSERT_TRUE(strstr(wa, "type virtio-blk-pci") < strstr(wa, "vmsd virtio "));
+	free(wa);
+	free(wb);
+	free(wc);
+	pc_registry_free(a);
+	pc_registry_free(b);
+	pc_registry_free(c);
+}
+
+PCT_TEST("decl", trailing_nul_and_crlf)
+{
+	static const char text[] = "plugcheck-abi 1\r\nplugin p 1.0\r\ntype t\r\nend";
+	struct pc_registry *reg = parse(text, sizeof(text), NULL, 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	CU_ASSERT_PTR_NOT_NULL(pc_registry_find_type(reg, "t"));
+	pc_registry_free(reg);
+}
+
+#define H "plugcheck-abi 1\nplugin p 1.0\n"
+
+PCT_TEST("decl", error_header)
+{
+	PCT_ASSERT_STR_EQ(perror_of("plugin p 1.0\n"),
+		"t.decl:1: expected 'plugcheck-abi 1' as the first line, found 'plugin'");
+	PCT_ASSERT_STR_EQ(perror_of("\nplugcheck-abi 1\n"),
+		"t.decl:1: expected 'plugcheck-abi 1' as the first line, found an empty line");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 2\nplugin p 1.0\n"),
+		"t.decl:1: plugin ABI version 2, this plugcheck supports 1");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi one\n"),
+		"t.decl:1: expected 'plugcheck-abi N' with one number N");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 1\ntype t\nend\n"),
+		"t.decl:2: expected 'plugin NAME VERSION' after the ABI line, found 'type'");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 1\n# nothing\n"),
+		"t.decl:3: expected 'plugin NAME VERSION', found end of text");
+	PCT_ASSERT_STR_EQ(perror_of(H "plugin q 1.0\n"),
+		"t.decl:3: second 'plugin' line");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 1\nplugin p\n"),
+		"t.decl:2: expected 'plugin NAME VERSION', found end of line");
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 1\nplugin p one\n"),
+		"t.decl:2: bad plugin version 'one' (expected a dotted version such as 8.0 or 8.0.1)");
+	PCT_ASSERT_STR_EQ(perror_of(H "license a\nlicense b\n"),
+		"t.decl:4: second 'license' line");
+	PCT_ASSERT_STR_EQ(perror_of(H "author Jane Doe\n"),
+		"t.decl:3: expected 'author \"TEXT\"' (quote text with blanks)");
+	PCT_ASSERT_STR_EQ(perror_of(""),
+		"t.decl:1: empty declaration (expected 'plugcheck-abi 1')");
+}
+
+PCT_TEST("decl", error_keywords_and_attributes)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  porp a bool\nend\n"),
+		"t.decl:4: unknown keyword 'porp' (did you mean 'prop'?)");
+	PCT_ASSERT_STR_EQ(perror_of(H "frobnicate\n"),
+		"t.decl:3: unknown keyword 'frobnicate'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool defualt=on\nend\n"),
+		"t.decl:4: unknown attribute 'defualt' of prop (did you mean 'default'?)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t abstrakt\nend\n"),
+		"t.decl:3: unknown attribute 'abstrakt' of type (did you mean 'abstract'?)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t abstract=yes\nend\n"),
+		"t.decl:3: attribute 'abstract' of type takes no value");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t parent\nend\n"),
+		"t.decl:3: attribute 'parent' of type needs a value (parent=...)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t parent=a parent=b\nend\n"),
+		"t.decl:3: duplicate attribute 'parent=' in type");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  field f u8\nend\n"),
+		"t.decl:4: 'field' outside a vmsd block");
+	PCT_ASSERT_STR_EQ(perror_of(H "prop a bool\n"),
+		"t.decl:3: 'prop' outside a type block");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\ntype u\nend\n"),
+		"t.decl:4: 'type' inside the type block 't' (missing 'end'?)");
+	PCT_ASSERT_STR_EQ(perror_of(H "end\n"),
+		"t.decl:3: 'end' without an open type or vmsd block");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool\n"),
+		"t.decl:3: type 't' is not closed by 'end'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a\nend\n"),
+		"t.decl:4: expected 'prop NAME KIND [attributes]', found end of line");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a boool\nend\n"),
+		"t.decl:4: unknown property kind 'boool' (did you mean 'bool'?) (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum or onoffauto)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field f float\nend\n"),
+		"t.decl:4: unknown field kind 'float' (expected u8, u16, u32, u64, i8, i16, i32, i64, bool, buffer, unused or struct)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  hook pre_save fn\nend\n"),
+		"t.decl:4: unknown hook event 'pre_save' (expected post_load)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  hook post_load 9fn\nend\n"),
+		"t.decl:4: bad hook symbol '9fn' (expected a C identifier)");
+}
+
+PCT_TEST("decl", error_duplicates)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool\n  prop b bool\n  prop a u8\nend\n"),
+		"t.decl:6: property 'a' declared twice in t (first at line 4)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field x u8\n  field x u16\nend\n"),
+		"t.decl:5: field 'x' declared twice in v (first at line 4)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  subsection s\n  subsection s\nend\n"),
+		"t.decl:5: subsection 's' declared twice in v (first at line 4)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  child c x\n  child c y\nend\n"),
+		"t.decl:5: child 'c' declared twice in t (first at line 4)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  hook post_load a\n  hook post_load b\nend\n"),
+		"t.decl:5: second 'post_load' hook in type 't'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\nend\ntype u\nend\ntype t\nend\n"),
+		"t.decl:7: type 't' declared twice (first at line 3)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\nend\nvmsd v version=1 min=1\nend\n"),
+		"t.decl:5: vmsd 'v' declared twice (first at line 3)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t interfaces=a,b,a\nend\n"),
+		"t.decl:3: 'a' appears twice in interfaces=");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m enum values=x,y,x\nend\n"),
+		"t.decl:4: 'x' appears twice in values=");
+}
+
+PCT_TEST("decl", error_missing_required)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field b buffer\nend\n"),
+		"t.decl:4: missing size= for buffer field 'b'");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field b unused\nend\n"),
+		"t.decl:4: missing size= for unused field 'b'");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field s struct\nend\n"),
+		"t.decl:4: missing struct= for struct field 's'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m enum\nend\n"),
+		"t.decl:4: missing values= for enum property 'm'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m bool since=8.0\nend\n"),
+		"t.decl:4: property 'm' has since= but no absent= (how did the device behave before 8.0?)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m bool absent=on\nend\n"),
+		"t.decl:4: absent= without since= for property 'm'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m bit bit=3\nend\n"),
+		"t.decl:4: missing container= for bit property 'm'");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1\nend\n"),
+		"t.decl:3: missing min= for vmsd 'v'");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 count-field=n\nend\n"),
+		"t.decl:4: missing max= for field 'a' with count-field=");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  invariant i field=f offset=0 size=4 value=1\nend\n"),
+		"t.decl:4: missing romask= for invariant 'i'");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 size=1\nend\n"),
+		"t.decl:4: size= only applies to buffer and unused fields, 'a' is u8");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 values=x\nend\n"),
+		"t.decl:4: values= only applies to enum properties, 'a' is u8");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 default=1 derived=smp\nend\n"),
+		"t.decl:4: property 'a' has more than one of default=, derived= and host=");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 count=2 count-field=n max=3\nend\n"),
+		"t.decl:4: field 'a' has both count= and count-field=");
+}
+
+PCT_TEST("decl", error_numbers_versions_names)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field b buffer size=12x\nend\n"),
+		"t.decl:4: bad number '12x' for size= (expected an integer 1..4294967295)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field b buffer size=0\nend\n"),
+		"t.decl:4: bad number '0' for size= (expected an integer 1..4294967295)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=-1 min=1\nend\n"),
+		"t.decl:3: bad number '-1' for version= (expected an integer 0..2147483647)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=2\nend\n"),
+		"t.decl:3: min=2 is above version=1 in vmsd 'v'");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop b bit container=f bit=64\nend\n"),
+		"t.decl:4: bad number '64' for bit= (expected an integer 0..63)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1 since=8.x\nend\n"),
+		"t.decl:3: bad version '8.x' for since= (expected a dotted version such as 8.0 or 8.0.1)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool was=5.x:on\nend\n"),
+		"t.decl:4: bad version '5.x' in was= (expected a dotted version such as 8.0 or 8.0.1)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool was=on\nend\n"),
+		"t.decl:4: was= entry 'on' needs the form VERSION:VALUE");
+	PCT_ASSERT_STR_EQ(perror_of(H "type -t\nend\n"),
+		"t.decl:3: bad type name '-t' (expected 1-127 characters of A-Z a-z 0-9 _ . , : / + -, not starting with '-')");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t parent=a$b\nend\n"),
+		"t.decl:3: bad parent type name 'a$b' (expected 1-127 characters of A-Z a-z 0-9 _ . , : / + -, not starting with '-')");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 default=256\nend\n"),
+		"t.decl:4: invalid value '256' for u8 property 'a' (expected an integer 0..255) in default=");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop m enum values=a,b default=c\nend\n"),
+		"t.decl:4: invalid value 'c' for enum property 'm' (expected one of: a, b) in default=");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  invariant i field=f offset=0 size=3 value=1 romask=1\nend\n"),
+		"t.decl:4: bad size 3 for invariant 'i' (expected 1, 2, 4 or 8)");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 count=\"-1\"\nend\n"),
+		"t.decl:4: count=-1 is -1 (expected 0..4294967295)");
+}
+
+PCT_TEST("decl", error_history_order)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 was=6.0:1,5.0:2\nend\n"),
+		"t.decl:4: was= versions must be ascending, found 5.0 after 6.0");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 was=6.0:1,6.0:2\nend\n"),
+		"t.decl:4: was= versions must be ascending, found 6.0 after 6.0");
+	/* the order of the doc's first draft: newest first is rejected */
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=8.0:on,off\nend\n"),
+		"t.decl:4: absent= entry 'off' needs the form VERSION:VALUE");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=off,8.0:on,7.0:off\nend\n"),
+		"t.decl:4: absent= versions must be ascending, found 7.0 after 8.0");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=off,9.0:on\nend\n"),
+		"t.decl:4: absent= versions must be before since=8.0.1");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=3 min=1 was=6.0:2/1,5.0:1/1\nend\n"),
+		"t.decl:3: was= versions must be ascending, found 5.0 after 6.0");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=3 min=1 was=6.0:2\nend\n"),
+		"t.decl:3: was= entry '6.0:2' needs the form VERSION:ID/MIN");
+}
+
+PCT_TEST("decl", error_lexical_limits)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	static const char nul[] = "plugcheck-abi 1\nplugin p 1.0\ntype t\0x\nend\n";
+	char msg[2048];
+	struct pc_registry *reg;
+
+	PCT_ASSERT_STR_EQ(perror_of(H "type t doc=\"unterminated\nend\n"),
+		"t.decl:3: unterminated quote (opened at column 12)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t doc=\"a\\nb\"\nend\n"),
+		"t.decl:3: unknown escape at column 14 (only \\\" and \\\\ are escapes in quotes)");
+	reg = parse(nul, sizeof(nul) - 1, msg, sizeof(msg));
+	CU_ASSERT_PTR_NULL(reg);
+	PCT_ASSERT_STR_EQ(msg, "t.decl:3: NUL byte in the declaration text at column 7");
+
+	pc_strbuf_addstr(&sb, H "type t doc=\"");
+	while (sb.len < 4200)
+		pc_strbuf_addch(&sb, 'x');
+	pc_strbuf_addstr(&sb, "\"\nend\n");
+	PCT_ASSERT_STR_EQ(perror_of(sb.buf), "t.decl:3: line too long (4172 bytes, at most 4096)");
+	pc_strbuf_reset(&sb);
+	pc_strbuf_addstr(&sb, H);
+	while (sb.len <= 1024 * 1024)
+		pc_strbuf_addstr(&sb, "# padding padding padding padding\n");
+	snprintf(msg, sizeof(msg), "t.decl: declaration too large (%zu bytes, at most 1048576)",
+		 sb.len);
+	PCT_ASSERT_STR_EQ(perror_of(sb.buf), msg);
+	pc_strbuf_release(&sb);
+}
+
+PCT_TEST("decl", error_expressions_with_line)
+{
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 if=\"smp >\"\nend\n"),
+		"t.decl:4: expression 'smp >', column 6: expected a number, 'string', name or '(', found end of expression");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a u8 derived=min(smp\nend\n"),
+		"t.decl:4: expression 'min(smp', column 8: expected ',' or ')', found end of expression");
+	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field a u8 count=\"1 / 0\"\nend\n"),
+		"t.decl:4: expression '1 / 0': division by zero");
+}
+
+PCT_TEST("decl", failed_plugin_leaves_registry_unchanged)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_err err = { 0 };
+
+	CU_ASSERT_EQUAL(pc_registry_add_plugin(reg, mkplugin("a.so", H "type a\nend\n"),
+					       "a.so", &err), 0);
+	CU_ASSERT_NOT_EQUAL(pc_registry_add_plugin(reg,
+		mkplugin("b.so", "plugcheck-abi 1\nplugin b 1.0\ntype b\nend\ntype c bad\nend\n"),
+		"b.so", &err), 0);
+	PCT_ASSERT_STR_EQ(err.msg, "b.so:5: unknown attribute 'bad' of type");
+	PCT_ASSERT_INT_EQ(reg->n_types, 1);
+	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
+	CU_ASSERT_PTR_NULL(pc_registry_find_type(reg, "b"));
+	pc_registry_free(reg);
+}

@@ -1,0 +1,356 @@
+/*
+ * test_expr.c - the expression language (core/expr.c): precedence, names
+ * with dashes, canonical printing, parse errors with positions, checked
+ * arithmetic and string comparison.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "pctest.h"
+
+#include "banned.h"
+
+/* A tiny property set for the lookup callback. */
+struct xenv {
+	const char *names[8];
+	struct pc_xval vals[8];
+	size_t n;
+};
+
+static int xenv_lookup(void *ctx, const char *name, struct pc_xval *out)
+{
+	struct xenv *env = ctx;
+
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strcmp(env->names[i], name)) {
+			*out = env->vals[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void xenv_int(struct xenv *env, const char *name, int64_t v)
+{
+	env->names[env->n] = name;
+	env->vals[env->n].is_str = false;
+	env->vals[env->n].i = v;
+	env->vals[env->n].s = NULL;
+	env->n++;
+}
+
+static void xenv_str(struct xenv *env, const char *name, const char *s,
+		     int64_t idx)
+{
+	env->names[env->n] = name;
+	env->vals[env->n].is_str = true;
+	env->vals[env->n].i = idx;
+	env->vals[env->n].s = s;
+	env->n++;
+}
+
+/* Evaluate 'text' in 'env'; on error return INT64_MIN + 1 and the message. */
+static int64_t ev(const char *text, struct xenv *env, char *msg, size_t len)
+{
+	struct pc_err err = { 0 };
+	struct pc_expr *e = pc_expr_parse(text, "t:1", &err);
+	int64_t v = 0;
+
+	if (msg)
+		msg[0] = '\0';
+	if (!e) {
+		if (msg)
+			snprintf(msg, len, "%s", err.msg);
+		return INT64_MIN + 1;
+	}
+	if (pc_expr_eval(e, env ? xenv_lookup : NULL, env, &v, &err)) {
+		if (msg)
+			snprintf(msg, len, "%s", err.msg);
+		v = INT64_MIN + 1;
+	}
+	pc_expr_free(e);
+	return v;
+}
+
+static char *canon(const char *text)
+{
+	struct pc_err err = { 0 };
+	struct pc_expr *e = pc_expr_parse(text, NULL, &err);
+	char *s;
+
+	if (!e)
+		return pc_xstrdup(err.msg);
+	s = pc_expr_str(e);
+	pc_expr_free(e);
+	return s;
+}
+
+static char *parse_error(const char *text)
+{
+	static char buf[2048];
+	struct pc_err err = { 0 };
+	struct pc_expr *e = pc_expr_parse(text, "f.decl:7", &err);
+
+	pc_expr_free(e);
+	snprintf(buf, sizeof(buf), "%s", e ? "(parsed)" : err.msg);
+	return buf;
+}
+
+PCT_TEST("expr", precedence)
+{
+	PCT_ASSERT_INT_EQ(ev("1 + 2 * 3", NULL, NULL, 0), 7);
+	PCT_ASSERT_INT_EQ(ev("(1 + 2) * 3", NULL, NULL, 0), 9);
+	PCT_ASSERT_INT_EQ(ev("1 << 2 + 1", NULL, NULL, 0), 8);
+	PCT_ASSERT_INT_EQ(ev("10 - 4 - 3", NULL, NULL, 0), 3);
+	PCT_ASSERT_INT_EQ(ev("10 - (4 - 3)", NULL, NULL, 0), 9);
+	PCT_ASSERT_INT_EQ(ev("2-1", NULL, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("-2 * 3", NULL, NULL, 0), -6);
+	PCT_ASSERT_INT_EQ(ev("~0", NULL, NULL, 0), -1);
+	PCT_ASSERT_INT_EQ(ev("!0 && 3 > 2 || 0", NULL, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("1 | 2 ^ 3 & 6", NULL, NULL, 0), 1 | (2 ^ (3 & 6)));
+	PCT_ASSERT_INT_EQ(ev("1 < 2 == 1", NULL, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("7 / 2 + 7 % 2", NULL, NULL, 0), 4);
+	PCT_ASSERT_INT_EQ(ev("0 ? 1 : 0 ? 2 : 3", NULL, NULL, 0), 3);
+	PCT_ASSERT_INT_EQ(ev("1 ? 0 ? 5 : 6 : 7", NULL, NULL, 0), 6);
+	PCT_ASSERT_INT_EQ(ev("0x10 + 0XfF", NULL, NULL, 0), 16 + 255);
+	PCT_ASSERT_INT_EQ(ev("min(4, max(1, 9), 6)", NULL, NULL, 0), 4);
+	PCT_ASSERT_INT_EQ(ev("-8 >> 1", NULL, NULL, 0), -4);
+	PCT_ASSERT_INT_EQ(ev("-1 << 63 < 0", NULL, NULL, 0), 1);
+}
+
+PCT_TEST("expr", names_with_dashes)
+{
+	struct xenv env = { .n = 0 };
+
+	xenv_int(&env, "num-queues", 4);
+	xenv_int(&env, "smp", 8);
+	xenv_int(&env, "x-pcie.mask", 1);
+	PCT_ASSERT_INT_EQ(ev("num-queues", &env, NULL, 0), 4);
+	PCT_ASSERT_INT_EQ(ev("num-queues - 1", &env, NULL, 0), 3);
+	PCT_ASSERT_INT_EQ(ev("min(smp, num-queues * 4)", &env, NULL, 0), 8);
+	PCT_ASSERT_INT_EQ(ev("x-pcie.mask ? on : off", &env, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("auto", &env, NULL, 0), 2);
+	PCT_ASSERT_INT_EQ(ev("yes + true + no + false", &env, NULL, 0), 2);
+}
+
+PCT_TEST("expr", builtins_only_when_lookup_fails)
+{
+	struct xenv env = { .n = 0 };
+
+	xenv_int(&env, "on", 7);
+	PCT_ASSERT_INT_EQ(ev("on", &env, NULL, 0), 7);
+	PCT_ASSERT_INT_EQ(ev("on", NULL, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("off", &env, NULL, 0), 0);
+}
+
+static void collect_name(void *ctx, const char *name)
+{
+	struct pc_strbuf *sb = ctx;
+
+	pc_strbuf_addf(sb, "%s;", name);
+}
+
+PCT_TEST("expr", names_in_order_without_builtins)
+{
+	struct pc_err err = { 0 };
+	struct pc_expr *e = pc_expr_parse(
+		"num-queues > 1 && smp + num-queues > on ? max_cpus : smp", NULL,
+		&err);
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	pc_expr_names(e, collect_name, &sb);
+	PCT_ASSERT_STR_EQ(sb.buf, "num-queues;smp;max_cpus;");
+	CU_ASSERT_FALSE(pc_expr_is_const(e));
+	pc_strbuf_release(&sb);
+	pc_expr_free(e);
+
+	e = pc_expr_parse("2 * (3 + 1)", NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE(pc_expr_is_const(e));
+	pc_expr_free(e);
+}
+
+PCT_TEST("expr", canonical_printing)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "1+2*3", "1 + 2 * 3" },
+		{ "(1+2)*3", "(1 + 2) * 3" },
+		{ "num-queues", "num-queues" },
+		{ "smp", "smp" },
+		{ "(smp)", "smp" },
+		{ "a - (b - c)", "a - (b - c)" },
+		{ "(a - b) - c", "a - b - c" },
+		{ "min( smp ,16 )", "min(smp, 16)" },
+		{ "x ? y : z ? 1 : 2", "x ? y : z ? 1 : 2" },
+		{ "(x ? 1 : 2) + 1", "(x ? 1 : 2) + 1" },
+		{ "(a ? b : c) ? d : e", "(a ? b : c) ? d : e" },
+		{ "- - 1", "--1" },
+		{ "-(a + 1)", "-(a + 1)" },
+		{ "!(a && b) || c", "!(a && b) || c" },
+		{ "a || b && c", "a || b && c" },
+		{ "(a || b) && c", "(a || b) && c" },
+		{ "mode=='legacy'", "mode == 'legacy'" },
+		{ "0x1F", "0x1f" },
+		{ "31", "31" },
+		{ "a & 0xff == 3", "a & 0xff == 3" },
+		{ "(a & 0xFF) == 3", "(a & 0xff) == 3" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		char *s = canon(cases[i].in);
+		char *again = canon(s);
+
+		PCT_ASSERT_STR_EQ(s, cases[i].out);
+		/* printing is a fixed point: parse(print(e)) prints the same */
+		PCT_ASSERT_STR_EQ(again, s);
+		free(s);
+		free(again);
+	}
+}
+
+PCT_TEST("expr", dup_is_equal)
+{
+	struct pc_err err = { 0 };
+	struct pc_expr *e = pc_expr_parse("min(smp, 16) * 2", "w:2", &err);
+	struct pc_expr *d;
+	char *a, *b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	d = pc_expr_dup(e);
+	a = pc_expr_str(e);
+	b = pc_expr_str(d);
+	PCT_ASSERT_STR_EQ(b, a);
+	free(a);
+	free(b);
+	pc_expr_free(e);
+	pc_expr_free(d);
+}
+
+PCT_TEST("expr", parse_errors_with_positions)
+{
+	PCT_ASSERT_STR_EQ(parse_error("1 +"),
+		"f.decl:7: expression '1 +', column 4: expected a number, 'string', name or '(', found end of expression");
+	PCT_ASSERT_STR_EQ(parse_error("(1 + 2"),
+		"f.decl:7: expression '(1 + 2', column 7: expected ')', found end of expression");
+	PCT_ASSERT_STR_EQ(parse_error("foo(1)"),
+		"f.decl:7: expression 'foo(1)', column 1: expected a known function (min, max), found 'foo'");
+	PCT_ASSERT_STR_EQ(parse_error("a = 2"),
+		"f.decl:7: expression 'a = 2', column 3: expected an operator or end of expression, found '='");
+	PCT_ASSERT_STR_EQ(parse_error("mode == 'legacy"),
+		"f.decl:7: expression 'mode == 'legacy', column 9: expected a closing quote for the string, found '''");
+	PCT_ASSERT_STR_EQ(parse_error("99999999999999999999"),
+		"f.decl:7: expression '99999999999999999999', column 1: expected a number at most 9223372036854775807, found '99999999999999999999'");
+	PCT_ASSERT_STR_EQ(parse_error("4k"),
+		"f.decl:7: expression '4k', column 1: expected a decimal or 0x hexadecimal number, found '4k'");
+	PCT_ASSERT_STR_EQ(parse_error("a ? b"),
+		"f.decl:7: expression 'a ? b', column 6: expected ':', found end of expression");
+	PCT_ASSERT_STR_EQ(parse_error("min(1)"),
+		"f.decl:7: expression 'min(1)': min() needs at least two arguments, found 1");
+	PCT_ASSERT_STR_EQ(parse_error(""),
+		"f.decl:7: expression '', column 1: expected a number, 'string', name or '(', found end of expression");
+	/* binary minus needs blanks: "a-(" is the name "a-" called */
+	PCT_ASSERT_STR_EQ(parse_error("a-(1)"),
+		"f.decl:7: expression 'a-(1)', column 1: expected a known function (min, max), found 'a-'");
+}
+
+PCT_TEST("expr", bounded_parse)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char *msg;
+
+	/* 64 nested parentheses parse, 65 do not */
+	for (int i = 0; i < 64; i++)
+		pc_strbuf_addch(&sb, '(');
+	pc_strbuf_addch(&sb, '1');
+	for (int i = 0; i < 64; i++)
+		pc_strbuf_addch(&sb, ')');
+	PCT_ASSERT_INT_EQ(ev(sb.buf, NULL, NULL, 0), 1);
+	pc_strbuf_reset(&sb);
+	for (int i = 0; i < 65; i++)
+		pc_strbuf_addch(&sb, '(');
+	pc_strbuf_addch(&sb, '1');
+	for (int i = 0; i < 65; i++)
+		pc_strbuf_addch(&sb, ')');
+	msg = parse_error(sb.buf);
+	PCT_ASSERT_CONTAINS(msg, "column 65: expected at most 64 levels of nesting");
+	pc_strbuf_reset(&sb);
+	for (int i = 0; i < 100; i++)
+		pc_strbuf_addch(&sb, '-');
+	pc_strbuf_addch(&sb, '1');
+	PCT_ASSERT_CONTAINS(parse_error(sb.buf), "at most 64 levels of nesting");
+	pc_strbuf_reset(&sb);
+	pc_strbuf_addch(&sb, '1');
+	while (sb.len < 4097)
+		pc_strbuf_addstr(&sb, " + 1");
+	PCT_ASSERT_STR_EQ(parse_error(sb.buf),
+		"f.decl:7: expression too long (4097 bytes, at most 4096)");
+	pc_strbuf_release(&sb);
+}
+
+PCT_TEST("expr", eval_errors)
+{
+	struct xenv env = { .n = 0 };
+	char msg[2048];
+
+	xenv_int(&env, "smp", 0);
+	xenv_int(&env, "big", INT64_MIN);
+	ev("9223372036854775807 + 1", NULL, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression '9223372036854775807 + 1': integer overflow in 9223372036854775807 + 1");
+	ev("64 / smp", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression '64 / smp': division by zero");
+	ev("64 % smp", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression '64 % smp': division by zero");
+	ev("big / -1", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression 'big / -1': integer overflow in -9223372036854775808 / -1");
+	ev("-big", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression '-big': integer overflow in -(-9223372036854775808)");
+	ev("big * 2", &env, msg, sizeof(msg));
+	PCT_ASSERT_CONTAINS(msg, "integer overflow");
+	ev("1 << 64", NULL, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression '1 << 64': shift by 64 (expected 0..63)");
+	ev("1 << 63", NULL, msg, sizeof(msg));
+	PCT_ASSERT_CONTAINS(msg, "integer overflow");
+	ev("3 << 62", NULL, msg, sizeof(msg));
+	PCT_ASSERT_CONTAINS(msg, "integer overflow");
+	PCT_ASSERT_INT_EQ(ev("1 << 62", NULL, NULL, 0), (int64_t)1 << 62);
+	ev("nosuch + 1", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression 'nosuch + 1': unknown name 'nosuch'");
+	/* short-circuit: the division is never evaluated */
+	PCT_ASSERT_INT_EQ(ev("smp > 0 && 64 / smp > 1", &env, msg, sizeof(msg)), 0);
+	PCT_ASSERT_INT_EQ(ev("smp == 0 || 64 / smp", &env, msg, sizeof(msg)), 1);
+	PCT_ASSERT_INT_EQ(ev("smp ? 64 / smp : 7", &env, msg, sizeof(msg)), 7);
+}
+
+PCT_TEST("expr", string_compare)
+{
+	struct xenv env = { .n = 0 };
+	struct pc_err err = { 0 };
+	struct pc_xval v;
+	struct pc_expr *e;
+	char msg[2048];
+
+	xenv_str(&env, "mode", "legacy", 1);
+	PCT_ASSERT_INT_EQ(ev("mode == 'legacy'", &env, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("mode != 'modern'", &env, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("mode < 'm'", &env, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("'b' >= 'a'", &env, NULL, 0), 1);
+	PCT_ASSERT_INT_EQ(ev("(mode == 'legacy' ? 'x' : 'y') == 'x'", &env, NULL, 0), 1);
+	ev("mode == 1", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression 'mode == 1': cannot compare string 'legacy' with number 1");
+	ev("'a' + 1", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression ''a' + 1': string 'a' used as a number");
+	ev("mode", &env, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "t:1: expression 'mode': string 'legacy' where a number is expected");
+
+	e = pc_expr_parse("mode", NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(pc_expr_eval_val(e, xenv_lookup, &env, &v, &err), 0);
+	CU_ASSERT_TRUE(v.is_str);
+	PCT_ASSERT_STR_EQ(v.s, "legacy");
+	pc_expr_free(e);
+}
