@@ -578,13 +578,68 @@ static int split_versioned(struct dparser *p, const char *key, const char *item,
  * (only the first absent= entry may omit its version, meaning "since the
  * beginning").
  */
+static bool has_version_prefix(const char *item, size_t len)
+{
+	const char *colon = memchr(item, ':', len);
+	struct pc_version v;
+	char *vs;
+	bool ok;
+
+	if (!colon)
+		return false;
+	vs = pc_xstrndup(item, (size_t)(colon - item));
+	ok = pc_version_parse(vs, &v) == 0;
+	free(vs);
+	return ok;
+}
+
+/*
+ * "absent=8.0:on,off" (newest first, the oldest without a version) reads
+ * naturally but is not the ascending form; say exactly what to write.
+ */
+static int check_absent_order(struct dparser *p, const char *s)
+{
+	const char *items[64];
+	size_t lens[64], n = 0;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	bool bad = false;
+	int ret;
+
+	for (const char *c = s; n < PC_ARRAY_SIZE(items); n++) {
+		const char *comma = strchr(c, ',');
+
+		items[n] = c;
+		lens[n] = comma ? (size_t)(comma - c) : strlen(c);
+		if (n && !has_version_prefix(items[n], lens[n]))
+			bad = true;
+		if (!comma) {
+			n++;
+			break;
+		}
+		c = comma + 1;
+	}
+	if (!bad)
+		return 0;
+	for (size_t i = n; i-- > 0;)
+		pc_strbuf_addf(&sb, "%.*s%s", (int)lens[i], items[i], i ? "," : "");
+	ret = derr(p, "absent= lists go oldest first and only the first entry may omit its version (write absent=%s)",
+		   sb.buf);
+	pc_strbuf_release(&sb);
+	return ret;
+}
+
 static int parse_history(struct dparser *p, struct pc_prop *pr, const char *key,
 			 const char *s, bool absent)
 {
 	size_t alloc = 0;
-	char *copy = pc_xstrdup(s);
-	char *item = copy;
+	char *copy;
+	char *item;
 	int ret = 0;
+
+	if (absent && check_absent_order(p, s))
+		return -1;
+	copy = pc_xstrdup(s);
+	item = copy;
 
 	for (size_t idx = 0; item && !ret; idx++) {
 		char *comma = strchr(item, ',');
@@ -682,7 +737,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 				    aval(&a, "container") ? "bit" : "container",
 				    pr->name);
 		if (check_name(p, "container", aval(&a, "container")) ||
-		    get_num(p, "bit", aval(&a, "bit"), 0, 63, &n))
+		    get_num(p, "bit", aval(&a, "bit"), 0, 127, &n))
 			return -1;
 		pr->container = pc_xstrdup(aval(&a, "container"));
 		pr->bitnr = (int)n;

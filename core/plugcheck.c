@@ -125,6 +125,13 @@ int main(int argc, char **argv)
 	cli.err = stderr;
 	cli.color = isatty(2) && !getenv("NO_COLOR");
 	if (tree) {
+		/* in the source tree itself, name files relative to it */
+		char cwd[PATH_MAX];
+
+		if (getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, tree)) {
+			free(tree);
+			tree = pc_xstrdup(".");
+		}
 		default_plugins = pc_xasprintf("%s/plugins", tree);
 		default_machines = pc_xasprintf("%s/machines", tree);
 		default_abi = pc_xasprintf("%s/abi", tree);

@@ -12,6 +12,7 @@
  */
 #include "qemu-dump.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ struct pc_qdump_arena {
 	max_align_t data[];
 };
 
-#define ARENA_CHUNK (64u * 1024u)
+/* large enough to be mmap()ed: no heap fragmentation around jansson's nodes */
+#define ARENA_CHUNK (1024u * 1024u)
 
 static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
 {
@@ -69,9 +71,23 @@ static const char *arena_strdup(struct pc_qdump_arena **head, const char *s,
 
 /* --- reader state and error paths -------------------------------------- */
 
+/*
+ * The JSON path of the value being read is kept as a stack of segments and
+ * only turned into text when there is an error: formatting it for every
+ * member read would cost more than reading the member.
+ */
+struct path_seg {
+	const char *key; /* NULL: an array index */
+	size_t index;
+};
+
+/* section, then per level at most Description/Subsections[i] + Fields[i] + key */
+#define PATH_MAX_SEGS (4 * PC_QDUMP_MAX_DEPTH + 16)
+
 struct reader {
 	const char *label;
-	struct pc_strbuf path; /* JSON path of the value being read */
+	struct path_seg path[PATH_MAX_SEGS];
+	size_t depth;
 	struct pc_qdump_arena *arena;
 	struct pc_err *err;
 };
@@ -88,52 +104,65 @@ static bool key_is_plain(const char *k)
 	return true;
 }
 
-/* Append ".key", or ["key"] when the key has dots or other punctuation. */
+/* "$.a.b[2]", with ["key"] for keys that have dots or other punctuation. */
+static void path_format(const struct reader *r, struct pc_strbuf *sb)
+{
+	pc_strbuf_addch(sb, '$');
+	for (size_t i = 0; i < r->depth; i++) {
+		const char *key = r->path[i].key;
+
+		if (!key) {
+			pc_strbuf_addf(sb, "[%zu]", r->path[i].index);
+		} else if (key_is_plain(key)) {
+			pc_strbuf_addf(sb, ".%s", key);
+		} else {
+			pc_strbuf_addstr(sb, "[\"");
+			for (const char *k = key; *k; k++) {
+				if (*k == '"' || *k == '\\')
+					pc_strbuf_addch(sb, '\\');
+				if ((unsigned char)*k < 0x20)
+					pc_strbuf_addf(sb, "\\u%04x", (unsigned char)*k);
+				else
+					pc_strbuf_addch(sb, *k);
+			}
+			pc_strbuf_addstr(sb, "\"]");
+		}
+	}
+}
+
+/* The key must outlive the push (it is jansson's or a literal). */
 static size_t path_push_key(struct reader *r, const char *key)
 {
-	size_t old = r->path.len;
-
-	if (key_is_plain(key)) {
-		pc_strbuf_addf(&r->path, ".%s", key);
-		return old;
-	}
-	pc_strbuf_addstr(&r->path, "[\"");
-	for (const char *k = key; *k; k++) {
-		if (*k == '"' || *k == '\\')
-			pc_strbuf_addch(&r->path, '\\');
-		if ((unsigned char)*k < 0x20)
-			pc_strbuf_addf(&r->path, "\\u%04x", (unsigned char)*k);
-		else
-			pc_strbuf_addch(&r->path, *k);
-	}
-	pc_strbuf_addstr(&r->path, "\"]");
-	return old;
+	assert(r->depth < PATH_MAX_SEGS);
+	r->path[r->depth].key = key;
+	return r->depth++;
 }
 
 static size_t path_push_index(struct reader *r, size_t i)
 {
-	size_t old = r->path.len;
-
-	pc_strbuf_addf(&r->path, "[%zu]", i);
-	return old;
+	assert(r->depth < PATH_MAX_SEGS);
+	r->path[r->depth].key = NULL;
+	r->path[r->depth].index = i;
+	return r->depth++;
 }
 
 static void path_pop(struct reader *r, size_t old)
 {
-	r->path.len = old;
-	r->path.buf[old] = '\0';
+	r->depth = old;
 }
 
 static int rd_error(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
 static int rd_error(struct reader *r, const char *fmt, ...)
 {
-	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct pc_strbuf path = PC_STRBUF_INIT, sb = PC_STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	pc_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	pc_err_set(r->err, "%s: %s: %s", r->label, r->path.buf, sb.buf);
+	path_format(r, &path);
+	pc_err_set(r->err, "%s: %s: %s", r->label, path.buf, sb.buf);
+	pc_strbuf_release(&path);
 	pc_strbuf_release(&sb);
 	return -1;
 }
@@ -507,7 +536,7 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
 				struct pc_err *err)
 {
-	struct reader r = { label, PC_STRBUF_INIT, NULL, err };
+	struct reader r;
 	struct pc_qdump *d;
 	json_error_t jerr;
 	json_t *root;
@@ -524,16 +553,17 @@ struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
 		return NULL;
 	}
 	d = pc_xcalloc(1, sizeof(*d));
-	pc_strbuf_addch(&r.path, '$');
+	r.label = label;
+	r.depth = 0;
+	r.arena = NULL;
+	r.err = err;
 	if (read_dump(&r, root, d)) {
 		json_decref(root);
-		pc_strbuf_release(&r.path);
 		d->arena = r.arena;
 		pc_qdump_free(d);
 		return NULL;
 	}
 	json_decref(root);
-	pc_strbuf_release(&r.path);
 	d->label = arena_strdup(&r.arena, label, strlen(label));
 	d->arena = r.arena;
 	build_index(d);

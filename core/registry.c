@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h" /* pc_plugin_free(): a plugin may hold loaded code */
+
 #include "banned.h"
 
 /* ------------------------------------------------------------ kind names */
@@ -413,21 +415,6 @@ static void vmsd_free(struct pc_vmsd *v)
 	free(v);
 }
 
-/* The loader owns 'handle' and closes it before freeing the registry. */
-static void plugin_free(struct pc_plugin *p)
-{
-	if (!p)
-		return;
-	free(p->name);
-	free(p->version);
-	free(p->path);
-	free(p->description);
-	free(p->license);
-	free(p->author);
-	free(p->decl);
-	free(p);
-}
-
 struct pc_registry *pc_registry_new(void)
 {
 	return pc_xcalloc(1, sizeof(struct pc_registry));
@@ -444,7 +431,7 @@ void pc_registry_free(struct pc_registry *reg)
 		vmsd_free(reg->vmsds[i]);
 	free(reg->vmsds);
 	for (size_t i = 0; i < reg->n_plugins; i++)
-		plugin_free(reg->plugins[i]);
+		pc_plugin_free(reg->plugins[i]);
 	free(reg->plugins);
 	free(reg);
 }
@@ -453,8 +440,8 @@ void pc_registry_free(struct pc_registry *reg)
 
 /*
  * Ownership of 'plugin' passes to the registry whatever happens: on
- * failure it is freed (none of its declarations stay behind), so a loader
- * can report the error and go on with the next plugin.
+ * failure it is freed with pc_plugin_free() (none of its declarations stay
+ * behind), so a loader can report the error and go on with the next one.
  */
 int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
 			   const char *where, struct pc_err *err)
@@ -465,13 +452,13 @@ int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
 		plugin->path = pc_xstrdup(where ? where : "(unknown)");
 	if (!plugin->decl) {
 		pc_err_set(err, "%s: no declaration text", where ? where : plugin->path);
-		plugin_free(plugin);
+		pc_plugin_free(plugin);
 		return -1;
 	}
 	ret = pc_decl_parse(reg, plugin, plugin->decl, plugin->decl_len,
 			    where ? where : plugin->path, err);
 	if (ret) {
-		plugin_free(plugin);
+		pc_plugin_free(plugin);
 		return ret;
 	}
 	PC_ALLOC_GROW(reg->plugins, reg->n_plugins + 1, reg->alloc_plugins);

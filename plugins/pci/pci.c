@@ -104,7 +104,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BIT("x-pcie-lnksta-dllla", "container=cap_present bit=8 default=on guest-visible")
 	PC_PROP_BIT("x-pcie-extcap-init", "container=cap_present bit=9 default=on guest-visible since=2.9 absent=off"
 		" doc=\"PCIe: terminate an empty extended capability list at 0x100 (hw_compat_2_8 off)\"")
-	PC_PROP_BIT("x-pcie-err-unc-mask", "container=cap_present bit=11 default=on since=8.0.1 absent=8.0:on,off"
+	PC_PROP_BIT("x-pcie-err-unc-mask", "container=cap_present bit=11 default=on since=8.0.1 absent=off,8.0:on"
 		" doc=\"AER: PCI_ERR_UNCOR_MASK initialised to 0x02400000 and writable. 8.0 did this for every machine type (no property); 8.0.1 added the property with hw_compat_7_2 off. Its effect is the aer-uncor-mask invariant of PCIEDeviceAER, so only functions with AER are affected\"")
 	PC_PROP_BIT("x-pcie-ari-nextfn-1", "container=cap_present bit=12 default=off guest-visible since=8.1 absent=on"
 		" doc=\"ARI capability Next Function Number 1 instead of 0 (hw_compat_8_0 on)\"")
@@ -132,7 +132,7 @@ PLUGCHECK_MODULE(NULL,
 
 	/* hw/pci-bridge/pcie_root_port.c */
 	PC_TYPE("pcie-root-port-base", "parent=pcie-slot interfaces=pci-express-device abstract")
-	PC_PROP_BOOL("disable-acs", "default=off guest-visible since=4.1 absent=4.0:off,on"
+	PC_PROP_BOOL("disable-acs", "default=off guest-visible since=4.1 absent=on,4.0:off"
 		" doc=\"no ACS capability; 4.0 added ACS unconditionally, 4.1 the property (hw_compat_3_1 true)\"")
 	PC_END
 

@@ -30,7 +30,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_U32("tx_waiting", "")
 	PC_END
 
-	/* vmstate_virtio_net_rss (5.1): sent while RSS is enabled */
+	/* vmstate_virtio_net_rss (5.1): sent while RSS / hash reporting is
+	 * enabled, which needs the rss or hash feature (both off by default) */
 	PC_VMSD("virtio-net-device/rss", "version=1 min=1 since=5.1")
 	PC_FIELD_BOOL("enabled", "")
 	PC_FIELD_BOOL("redirect", "")
@@ -64,7 +65,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_U8("nobcast", "")
 	PC_FIELD_U8("has_ufo", "")
 	PC_FIELD_U64("curr_guest_offloads", "if=ctrl_guest_offloads")
-	PC_SUBSECTION("virtio-net-device/rss", "since=5.1")
+	PC_SUBSECTION("virtio-net-device/rss", "needed=\"rss || hash\" since=5.1")
 	PC_END
 
 	/* vmstate_virtio_net: VMSTATE_VIRTIO_DEVICE, VIRTIO_NET_VM_VERSION 11 */

@@ -55,7 +55,11 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_U16("vector", "if=\"vectors != 0\"")
 	PC_END
 
-	/* vmstate_virtio: no fields, subsections only */
+	/* vmstate_virtio: no fields, subsections only.  QEMU's needed()
+	 * callbacks test runtime state (vdev->started, vdev->disabled, the
+	 * negotiated packed-ring feature); the conditions below are the
+	 * properties that gate that state, so a subsection is never sent
+	 * while its property is off (older machine types). */
 	PC_VMSD("virtio", "version=1 min=1")
 	PC_SUBSECTION("virtio/device_endian", "")
 	PC_SUBSECTION("virtio/64bit_features", "")
@@ -63,9 +67,9 @@ PLUGCHECK_MODULE(NULL,
 	PC_SUBSECTION("virtio/ringsize", "")
 	PC_SUBSECTION("virtio/broken", "")
 	PC_SUBSECTION("virtio/extra_state", "needed=migrate-extra")
-	PC_SUBSECTION("virtio/started", "since=4.1")
-	PC_SUBSECTION("virtio/disabled", "since=5.0")
-	PC_SUBSECTION("virtio/packed_virtqueues", "since=4.2")
+	PC_SUBSECTION("virtio/started", "needed=use-started since=4.1")
+	PC_SUBSECTION("virtio/disabled", "needed=use-disabled-flag since=5.0")
+	PC_SUBSECTION("virtio/packed_virtqueues", "needed=packed since=4.2")
 	PC_END
 
 	PC_VMSD("virtio/device_endian", "version=1 min=1")
@@ -146,7 +150,7 @@ PLUGCHECK_MODULE(NULL,
 		" doc=\"migrate vdev->started (virtio/started subsection); hw_compat_4_0 false\"")
 	PC_PROP_BOOL("use-disabled-flag", "default=on since=5.0 absent=off"
 		" doc=\"hw_compat_4_2 false (moved there from hw_compat_4_1 in 6.0)\"")
-	PC_PROP_BOOL("x-disable-legacy-check", "default=off since=5.2 absent=5.1:off,on"
+	PC_PROP_BOOL("x-disable-legacy-check", "default=off since=5.2 absent=on,5.1:off"
 		" doc=\"5.1 added a fatal legacy-support check for all machine types; 5.2 the property (hw_compat_5_0 true)\"")
 	PC_END
 
@@ -166,7 +170,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BIT("x-pcie-pm-init", "container=flags bit=9 default=on guest-visible since=2.9 absent=off")
 	PC_PROP_BIT("x-pcie-flr-init", "container=flags bit=10 default=on guest-visible since=4.2 absent=off")
 	PC_PROP_BIT("aer", "container=flags bit=11 default=off guest-visible")
-	PC_PROP_BIT("x-ats-page-aligned", "container=flags bit=12 default=on since=6.0 absent=5.2:on,off"
+	PC_PROP_BIT("x-ats-page-aligned", "container=flags bit=12 default=on since=6.0 absent=off,5.2:on"
 		" doc=\"page-aligned ATS; 5.2 advertised it for all machine types, 6.0 added the property (hw_compat_5_1 off). Only visible with ats=on, so not guest-visible by default\"")
 	PC_PROP_BIT("x-pcie-pm-no-soft-reset", "container=flags bit=13 default=off guest-visible since=9.1 absent=off"
 		" doc=\"PMCSR No_Soft_Reset; hw_compat_9_0 off equals the default\"")

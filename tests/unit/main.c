@@ -157,6 +157,41 @@ int pct_run_cli(const char *const *argv, char **out, char **errout)
 	return pct_run_cli_env(argv, NULL, out, errout);
 }
 
+void pct_assert_str_eq(const char *a, const char *e, const char *what,
+		       const char *file, int line)
+{
+	bool ok = a && e && !strcmp(a, e);
+
+	if (!ok)
+		fprintf(stderr, "\n  %s:%d: %s: expected \"%s\", got \"%s\"\n", file,
+			line, what, e ? e : "(null)", a ? a : "(null)");
+	CU_assertImplementation(ok, (unsigned)line, "string mismatch", file, "",
+				CU_FALSE);
+}
+
+void pct_assert_int_eq(long long a, long long e, const char *what,
+		       const char *file, int line)
+{
+	if (a != e)
+		fprintf(stderr, "\n  %s:%d: %s: expected %lld, got %lld\n", file,
+			line, what, e, a);
+	CU_assertImplementation(a == e, (unsigned)line, "integer mismatch", file,
+				"", CU_FALSE);
+}
+
+void pct_assert_contains(const char *h, const char *n, bool want,
+			 const char *file, int line)
+{
+	bool found = h && n && strstr(h, n);
+
+	if (found != want)
+		fprintf(stderr, "\n  %s:%d: expected%s to find \"%s\" in:\n%s\n", file,
+			line, want ? "" : " not", n ? n : "(null)", h ? h : "(null)");
+	CU_assertImplementation(found == want, (unsigned)line,
+				want ? "substring not found" : "unexpected substring",
+				file, "", CU_FALSE);
+}
+
 static bool wanted(const char *suite, int argc, char **argv)
 {
 	if (argc < 2)

@@ -44,55 +44,22 @@ int pct_run_cli(const char *const *argv, char **out, char **errout);
 int pct_run_cli_env(const char *const *argv, const char *const *env,
 		    char **out, char **errout);
 
-/* Assert with a message that shows both values. */
-#define PCT_ASSERT_STR_EQ(actual, expected)                                  \
-	do {                                                                 \
-		const char *pct__a = (actual), *pct__e = (expected);        \
-		if (!pct__a || !pct__e || strcmp(pct__a, pct__e)) {          \
-			fprintf(stderr, "\n  %s:%d: expected \"%s\", got \"%s\"\n", \
-				__FILE__, __LINE__, pct__e ? pct__e : "(null)", \
-				pct__a ? pct__a : "(null)");                 \
-			CU_FAIL("string mismatch");                         \
-		} else {                                                     \
-			CU_PASS("ok");                                       \
-		}                                                            \
-	} while (0)
+/* Assertions that print expected and actual values (main.c). */
+void pct_assert_str_eq(const char *a, const char *e, const char *what,
+		       const char *file, int line);
+void pct_assert_int_eq(long long a, long long e, const char *what,
+		       const char *file, int line);
+void pct_assert_contains(const char *h, const char *n, bool want,
+			 const char *file, int line);
 
-#define PCT_ASSERT_INT_EQ(actual, expected)                                  \
-	do {                                                                 \
-		long long pct__a = (long long)(actual);                      \
-		long long pct__e = (long long)(expected);                    \
-		if (pct__a != pct__e) {                                      \
-			fprintf(stderr, "\n  %s:%d: %s: expected %lld, got %lld\n", \
-				__FILE__, __LINE__, #actual, pct__e, pct__a); \
-			CU_FAIL(#actual " != " #expected);                  \
-		} else {                                                     \
-			CU_PASS("ok");                                       \
-		}                                                            \
-	} while (0)
-
-#define PCT_ASSERT_CONTAINS(haystack, needle)                                \
-	do {                                                                 \
-		const char *pct__h = (haystack), *pct__n = (needle);        \
-		if (!pct__h || !strstr(pct__h, pct__n)) {                    \
-			fprintf(stderr, "\n  %s:%d: expected to find \"%s\" in:\n%s\n", \
-				__FILE__, __LINE__, pct__n, pct__h ? pct__h : "(null)"); \
-			CU_FAIL("substring not found");                     \
-		} else {                                                     \
-			CU_PASS("ok");                                       \
-		}                                                            \
-	} while (0)
-
-#define PCT_ASSERT_NOT_CONTAINS(haystack, needle)                            \
-	do {                                                                 \
-		const char *pct__h = (haystack), *pct__n = (needle);        \
-		if (pct__h && strstr(pct__h, pct__n)) {                      \
-			fprintf(stderr, "\n  %s:%d: did not expect \"%s\" in:\n%s\n", \
-				__FILE__, __LINE__, pct__n, pct__h);         \
-			CU_FAIL("unexpected substring");                    \
-		} else {                                                     \
-			CU_PASS("ok");                                       \
-		}                                                            \
-	} while (0)
+#define PCT_ASSERT_STR_EQ(actual, expected) \
+	pct_assert_str_eq((actual), (expected), #actual, __FILE__, __LINE__)
+#define PCT_ASSERT_INT_EQ(actual, expected) \
+	pct_assert_int_eq((long long)(actual), (long long)(expected), #actual, \
+			  __FILE__, __LINE__)
+#define PCT_ASSERT_CONTAINS(haystack, needle) \
+	pct_assert_contains((haystack), (needle), true, __FILE__, __LINE__)
+#define PCT_ASSERT_NOT_CONTAINS(haystack, needle) \
+	pct_assert_contains((haystack), (needle), false, __FILE__, __LINE__)
 
 #endif /* PCTEST_H */

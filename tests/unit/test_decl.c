@@ -130,8 +130,9 @@ static char *expr_text(const struct pc_expr *e)
 	static char buf[256];
 	char *s;
 
+	buf[0] = '\0';
 	if (!e)
-		return buf[0] = '\0', buf;
+		return buf;
 	s = pc_expr_str(e);
 
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -456,8 +457,8 @@ PCT_TEST("decl", error_numbers_versions_names)
 		"t.decl:3: bad number '-1' for version= (expected an integer 0..2147483647)");
 	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=2\nend\n"),
 		"t.decl:3: min=2 is above version=1 in vmsd 'v'");
-	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop b bit container=f bit=64\nend\n"),
-		"t.decl:4: bad number '64' for bit= (expected an integer 0..63)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop b bit container=f bit=128\nend\n"),
+		"t.decl:4: bad number '128' for bit= (expected an integer 0..127)");
 	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1 since=8.x\nend\n"),
 		"t.decl:3: bad version '8.x' for since= (expected a dotted version such as 8.0 or 8.0.1)");
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool was=5.x:on\nend\n"),
@@ -486,7 +487,9 @@ PCT_TEST("decl", error_history_order)
 		"t.decl:4: was= versions must be ascending, found 6.0 after 6.0");
 	/* the order of the doc's first draft: newest first is rejected */
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=8.0:on,off\nend\n"),
-		"t.decl:4: absent= entry 'off' needs the form VERSION:VALUE");
+		"t.decl:4: absent= lists go oldest first and only the first entry may omit its version (write absent=off,8.0:on)");
+	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=9.0 absent=on,8.0:off,off\nend\n"),
+		"t.decl:4: absent= lists go oldest first and only the first entry may omit its version (write absent=off,8.0:off,on)");
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=off,8.0:on,7.0:off\nend\n"),
 		"t.decl:4: absent= versions must be ascending, found 7.0 after 8.0");
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a bool since=8.0.1 absent=off,9.0:on\nend\n"),

@@ -1,0 +1,506 @@
+/*
+ * test_check.c - the checker's rules, one mutation at a time, both
+ * directions.  Sides are built from in-memory declarations (the same
+ * language plugins carry) over a two-machine fixture family
+ * (tests/fixtures/check/machines: fx-2.0 and fx-1.0 deriving from it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "pctest.h"
+
+#define HDR "plugcheck-abi 1\nplugin fx 2.0\n" \
+	"type device abstract\nend\n"
+
+#define DEV(props) "type fx-dev parent=device section=fx-dev\n" props "end\n"
+#define BASE_PROPS \
+	"  prop num-queues u16 default=1\n" \
+	"  prop feat bool default=on guest-visible\n" \
+	"  prop mask bool default=off\n"
+#define QUEUE "vmsd fx-queue version=1 min=1\n  field inuse u16\nend\n"
+#define VMSD(ver, fields) "vmsd fx-dev " ver "\n" fields "end\n"
+#define BASE_FIELDS \
+	"  field status u32\n" \
+	"  field ctr u64\n" \
+	"  field vq struct struct=fx-queue count=num-queues\n" \
+	"  field config buffer size=64\n" \
+	"  invariant mask-reg field=config offset=8 size=4 value=\"mask ? 0x400000 : 0\" romask=\"mask ? 0xff7fffff : 0xffffffff\"\n"
+
+static const char *base_decl = HDR DEV(BASE_PROPS) QUEUE
+	VMSD("version=2 min=1", BASE_FIELDS);
+
+static void make_side(struct pc_side *s, const char *label, const char *decl,
+		      const char *machines)
+{
+	struct pc_plugin *p = pc_xcalloc(1, sizeof(*p));
+	struct pc_err err = { 0 };
+
+	memset(s, 0, sizeof(*s));
+	s->label = pc_xstrdup(label);
+	s->reg = pc_registry_new();
+	s->own_reg = true;
+	s->machines = pc_machine_set_new();
+	s->own_machines = true;
+	p->name = pc_xstrdup("fx");
+	p->version = pc_xstrdup("2.0");
+	p->path = pc_xasprintf("<%s>", label);
+	p->decl = pc_xstrdup(decl);
+	p->decl_len = strlen(decl);
+	if (pc_registry_add_plugin(s->reg, p, p->path, &err) ||
+	    pc_registry_finalize(s->reg, &err) ||
+	    pc_machines_load_dir(s->machines,
+				 pct_path(machines ? machines
+						   : "tests/fixtures/check/machines"),
+				 &err))
+		fprintf(stderr, "\n  make_side(%s): %s\n", label, err.msg);
+	CU_ASSERT_FALSE_FATAL(err.set);
+	s->release.v[0] = 2;
+}
+
+static void add_ov(struct pc_side *s, const char *target, const char *prop,
+		   const char *value)
+{
+	struct pc_override ov;
+	char *text = pc_xasprintf("%s.%s=%s", target, prop, value);
+	struct pc_err err = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pc_override_parse(text, false, "test", &ov, &err), 0);
+	pc_side_add_override(s, &ov);
+	pc_override_release(&ov);
+	free(text);
+}
+
+static int run(const struct pc_side *a, const struct pc_side *b,
+	       struct pc_report *r, int smp)
+{
+	struct pc_check c;
+	struct pc_err err = { 0 };
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx-1.0";
+	if (smp) {
+		c.smps[0] = smp;
+		c.n_smps = 1;
+	}
+	pc_report_init(r);
+	rc = pc_check_direction(&c, a, b, r, &err);
+	if (rc)
+		fprintf(stderr, "\n  check: %s\n", err.msg);
+	return rc;
+}
+
+static const struct pc_finding *find(const struct pc_report *r,
+				     enum pc_rule rule, const char *path)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].rule == rule &&
+		    (!path || (r->items[i].path && strstr(r->items[i].path, path))))
+			return &r->items[i];
+	return NULL;
+}
+
+static void dump(const struct pc_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		pc_finding_format(&r->items[i], &sb);
+		fprintf(stderr, "%s", sb.buf);
+		pc_strbuf_release(&sb);
+	}
+}
+
+/* Check a -> b and b -> a; expect 'rule' at 'path' in each direction. */
+static void expect_both(const char *decl_a, const char *decl_b,
+			enum pc_rule ab, enum pc_rule ba, const char *path)
+{
+	struct pc_side a, b;
+	struct pc_report r1, r2;
+
+	make_side(&a, "A", decl_a, NULL);
+	make_side(&b, "B", decl_b, NULL);
+	CU_ASSERT_EQUAL_FATAL(run(&a, &b, &r1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(run(&b, &a, &r2, 0), 0);
+	if (!find(&r1, ab, path) || !find(&r2, ba, path)) {
+		fprintf(stderr, "\n  expected %s (A->B) and %s (B->A) at '%s'\n  A->B:\n",
+			pc_rule_info(ab)->id, pc_rule_info(ba)->id, path);
+		dump(&r1);
+		fprintf(stderr, "  B->A:\n");
+		dump(&r2);
+	}
+	CU_ASSERT_PTR_NOT_NULL(find(&r1, ab, path));
+	CU_ASSERT_PTR_NOT_NULL(find(&r2, ba, path));
+	pc_report_release(&r1);
+	pc_report_release(&r2);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", identical_sides_have_no_findings)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", base_decl, NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	if (r.n)
+		dump(&r);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", appended_field_without_gate_breaks_both_ways)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE
+		    VMSD("version=2 min=1", BASE_FIELDS "  field extra u32\n"),
+		    PC_R_FIELD_MISSING, PC_R_FIELD_ADDED, "extra");
+}
+
+PCT_TEST("check", version_gated_field_is_compatible_old_to_new)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	/* B bumps to version 3 and gates the new field: A (v2) -> B loads */
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE
+		  VMSD("version=3 min=1", BASE_FIELDS "  field extra u32 version=3\n"),
+		  NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
+	pc_report_release(&r);
+	/* B -> A: version 3 is newer than A loads */
+	CU_ASSERT_EQUAL(run(&b, &a, &r, 0), 0);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_VERSION_TOO_NEW, "fx-dev"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", raised_minimum_version_refuses_old_source)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE VMSD("version=3 min=3", BASE_FIELDS),
+		    PC_R_VERSION_TOO_OLD, PC_R_VERSION_TOO_NEW, "fx-dev");
+}
+
+PCT_TEST("check", size_change)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		    "  field status u32\n  field ctr u32\n"
+		    "  field vq struct struct=fx-queue count=num-queues\n"
+		    "  field config buffer size=64\n"),
+		    PC_R_FIELD_TYPE, PC_R_FIELD_TYPE, "ctr");
+}
+
+PCT_TEST("check", buffer_size_change)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		    "  field status u32\n  field ctr u64\n"
+		    "  field vq struct struct=fx-queue count=num-queues\n"
+		    "  field config buffer size=128\n"),
+		    PC_R_FIELD_SIZE, PC_R_FIELD_SIZE, "config");
+}
+
+PCT_TEST("check", reordered_fields)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		    "  field ctr u64\n  field status u32\n"
+		    "  field vq struct struct=fx-queue count=num-queues\n"
+		    "  field config buffer size=64\n"),
+		    PC_R_FIELD_REORDERED, PC_R_FIELD_REORDERED, "");
+}
+
+PCT_TEST("check", renamed_field_is_review_only)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field state u32\n  field ctr u64\n"
+		  "  field vq struct struct=fx-queue count=num-queues\n"
+		  "  field config buffer size=64\n"), NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	f = find(&r, PC_R_FIELD_RENAMED, "status");
+	CU_ASSERT_PTR_NOT_NULL(f);
+	if (f)
+		PCT_ASSERT_INT_EQ(f->severity, PC_SEV_REVIEW);
+	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", unused_padding_of_equal_size_is_compatible)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status u32\n  field unused unused size=8\n"
+		  "  field vq struct struct=fx-queue count=num-queues\n"
+		  "  field config buffer size=64\n"), NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	if (r.n)
+		dump(&r);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+/* The virtio-blk story in miniature: a count from a derived default. */
+PCT_TEST("check", derived_count_names_property_config_and_fix)
+{
+	struct pc_side a, b, bp;
+	struct pc_report r;
+	const struct pc_finding *f;
+	const char *newer = HDR DEV(
+		"  prop num-queues u16 derived=smp was=2.0:1 guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS);
+
+	make_side(&a, "old", HDR DEV(
+		"  prop num-queues u16 default=1 guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS), NULL);
+	make_side(&b, "tree", newer, NULL);
+	/* smp=1: nothing to see */
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
+	pc_report_release(&r);
+	/* smp=4: the count breaks, the finding names smp=4 and the fix */
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 4), 0);
+	f = find(&r, PC_R_FIELD_COUNT, "vq");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(f->config, "smp=4");
+	PCT_ASSERT_STR_EQ(f->src_value, "1");
+	PCT_ASSERT_STR_EQ(f->dst_value, "4");
+	PCT_ASSERT_CONTAINS(f->why, "num-queues");
+	PCT_ASSERT_STR_EQ(f->fix_line, "fx-dev num-queues 1");
+	PCT_ASSERT_CONTAINS(f->fix_file, "fx_compat_1_0.compat");
+	PCT_ASSERT_STR_EQ(f->fix_override, "--dst-global fx-dev.num-queues=1");
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_GUEST_PROP, "num-queues"));
+	pc_report_release(&r);
+	/* with the compat entry in the tree's machine file: compatible */
+	make_side(&bp, "tree", newer, "tests/fixtures/check/machines-pinned");
+	CU_ASSERT_EQUAL(run(&a, &bp, &r, 4), 0);
+	if (r.n)
+		dump(&r);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+	CU_ASSERT_EQUAL(run(&bp, &a, &r, 4), 0);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_side_release(&bp);
+}
+
+PCT_TEST("check", release_reconstruction_uses_history)
+{
+	struct pc_side t;
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+	const struct pc_machine *m;
+	const struct pc_eprop *ep;
+
+	make_side(&t, "tree", HDR DEV(
+		"  prop num-queues u16 derived=smp was=2.0:1\n"
+		"  prop feat bool default=on since=1.5 absent=off,1.2:on\n") QUEUE
+		VMSD("version=2 min=1", "  field status u32\n"), NULL);
+	m = pc_machine_find(t.machines, "fx-2.0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	t.project = true;
+	pc_version_parse("1.3", &t.release);
+	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 4, &vm, &err), 0);
+	ep = pc_object_prop(&vm, pc_vm_find_object(&vm, "fx-dev"), "num-queues", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	PCT_ASSERT_STR_EQ(ep->val.text, "1");
+	ep = pc_object_prop(&vm, pc_vm_find_object(&vm, "fx-dev"), "feat", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+	PCT_ASSERT_STR_EQ(ep->val.text, "on");
+	CU_ASSERT_TRUE(ep->absent);
+	PCT_ASSERT_CONTAINS(ep->source, "absent before 1.5");
+	pc_vm_release(&vm);
+	pc_version_parse("1.0", &t.release);
+	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 4, &vm, &err), 0);
+	ep = pc_object_prop(&vm, pc_vm_find_object(&vm, "fx-dev"), "feat", NULL);
+	PCT_ASSERT_STR_EQ(ep->val.text, "off");
+	pc_vm_release(&vm);
+	t.project = false;
+	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 4, &vm, &err), 0);
+	ep = pc_object_prop(&vm, pc_vm_find_object(&vm, "fx-dev"), "num-queues", NULL);
+	PCT_ASSERT_STR_EQ(ep->val.text, "4");
+	PCT_ASSERT_CONTAINS(ep->source, "derived default smp");
+	pc_vm_release(&vm);
+	pc_side_release(&t);
+}
+
+PCT_TEST("check", invariant_under_destination_mask)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", base_decl, NULL);
+	add_ov(&a, "fx-dev", "mask", "on");
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	f = find(&r, PC_R_INVARIANT, "mask-reg");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(f->src_value, "0x00400000");
+	PCT_ASSERT_STR_EQ(f->fix_override, "--dst-global fx-dev.mask=on");
+	pc_report_release(&r);
+	/* the other way: the destination's mask holds bit 22 read-only */
+	CU_ASSERT_EQUAL(run(&b, &a, &r, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_INVARIANT, "mask-reg"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", guest_visible_property)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", base_decl, NULL);
+	add_ov(&b, "fx-dev", "feat", "off");
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_GUEST_PROP, "fx-dev.feat"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", subsection_unknown_and_needed)
+{
+	const char *with_sub = HDR DEV(BASE_PROPS) QUEUE
+		"vmsd fx-dev/extra version=1 min=1\n  field x u32\nend\n"
+		VMSD("version=2 min=1", BASE_FIELDS "  subsection fx-dev/extra needed=feat\n");
+	struct pc_side a, b;
+	struct pc_report r;
+
+	make_side(&a, "A", with_sub, NULL);
+	make_side(&b, "B", base_decl, NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_SUBSECTION_UNKNOWN, "fx-dev/extra"));
+	pc_report_release(&r);
+	/* needed=feat false: never sent, nothing to report */
+	add_ov(&a, "fx-dev", "feat", "off");
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_SUBSECTION_UNKNOWN, NULL));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", device_missing_on_one_side)
+{
+	expect_both(base_decl,
+		    HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1", BASE_FIELDS)
+		    "type fx-other parent=device section=fx-other\nend\n"
+		    "vmsd fx-other version=1 min=1\n  field a u8\nend\n",
+		    PC_R_SECTION_UNSENT, PC_R_SECTION_MISSING, "fx-other");
+}
+
+PCT_TEST("check", compat_entry_naming_missing_property_is_an_error)
+{
+	struct pc_side a;
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+
+	make_side(&a, "A", HDR DEV("  prop num-queue u16 default=1\n") QUEUE
+		  VMSD("version=1 min=1", "  field status u32\n"),
+		  "tests/fixtures/check/machines-pinned");
+	CU_ASSERT_NOT_EQUAL(pc_vm_build(&a, pc_machine_find(a.machines, "fx-1.0"),
+					1, &vm, &err), 0);
+	PCT_ASSERT_CONTAINS(err.msg, "fx_compat_1_0.compat:2: unknown property 'num-queues' of 'fx-dev' (did you mean 'num-queue'?)");
+	pc_side_release(&a);
+}
+
+PCT_TEST("check", suggest_finds_destination_override)
+{
+	struct pc_side a, b;
+	struct pc_check c;
+	struct pc_override *ovs;
+	size_t n;
+	struct pc_err err = { 0 };
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", base_decl, NULL);
+	add_ov(&a, "fx-dev", "mask", "on");
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx1";
+	PCT_ASSERT_INT_EQ(pc_suggest_overrides(&c, &a, &b, &ovs, &n, &err), 1);
+	PCT_ASSERT_INT_EQ(n, 1);
+	if (n == 1) {
+		PCT_ASSERT_STR_EQ(ovs[0].target, "fx-dev");
+		PCT_ASSERT_STR_EQ(ovs[0].prop, "mask");
+		PCT_ASSERT_STR_EQ(ovs[0].value, "on");
+	}
+	for (size_t i = 0; i < n; i++)
+		pc_override_release(&ovs[i]);
+	free(ovs);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", every_finding_reported_not_just_the_first)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status u16\n  field ctr u32\n"
+		  "  field vq struct struct=fx-queue count=num-queues\n"
+		  "  field config buffer size=32\n  field tail u8\n"), NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "status"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "config"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_MISSING, "tail"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("check", known_breaks_file_parsing)
+{
+	struct pc_known_breaks kb;
+	struct pc_err err = { 0 };
+	char *dir = pct_tmpdir("known");
+	char *path = pc_xasprintf("%s/known-breaks", dir);
+	const char *good = "# comment\nbreak rule=PC401 device=pci-device machines=..7.2 release=8.0 "
+			   "reason=\"8.0 made the mask writable\" mitigation=\"start with x=on\"\n";
+
+	CU_ASSERT_EQUAL(pc_write_file_atomic(path, good, strlen(good), &err), 0);
+	CU_ASSERT_EQUAL(pc_known_breaks_load(path, &kb, &err), 0);
+	PCT_ASSERT_INT_EQ(kb.n, 1);
+	PCT_ASSERT_STR_EQ(kb.items[0].reason, "8.0 made the mask writable");
+	CU_ASSERT_TRUE(kb.items[0].has_max);
+	pc_known_breaks_release(&kb);
+	CU_ASSERT_EQUAL(pc_write_file_atomic(path, "break rule=PC401\n", 17, &err), 0);
+	CU_ASSERT_NOT_EQUAL(pc_known_breaks_load(path, &kb, &err), 0);
+	PCT_ASSERT_CONTAINS(err.msg, "known-breaks:1: a break needs rule=");
+	free(path);
+	free(dir);
+}
