@@ -190,6 +190,22 @@ void pc_known_breaks_release(struct pc_known_breaks *kb)
 	memset(kb, 0, sizeof(*kb));
 }
 
+/* 'item' in a comma-separated 'list'? */
+static bool in_list(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+
+		if (l == n && !strncmp(p, item, n))
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
 static bool kb_machine_match(const struct pc_known_break *b,
 			     const struct pc_machine *m)
 {
@@ -251,6 +267,7 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			 char **fix_file, char **fix_line, char **fix_override)
 {
 	char *copy, *save = NULL, *name;
+	bool explained = why->len > 0;
 
 	if (!deps || !so || !dobj)
 		return;
@@ -267,12 +284,13 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		de = pc_object_prop(x->dvm, dobj, name, NULL);
 		if (!se || !de)
 			continue;
-		if (strstr(why->buf, name) && why->len &&
-		    strstr(fix->buf, name))
-			continue; /* named twice in one expression */
-		pc_strbuf_addf(why, "%ssource %s: %s; destination %s: %s",
-			       why->len ? "; " : "", x->src->label,
-			       se->source, x->dst->label, de->source);
+		/* a why that already explains the expression names the
+		 * properties; otherwise say where each side's value came from */
+		if (!explained)
+			pc_strbuf_addf(why, "%s%s.%s on %s = %s (%s); on %s = %s (%s)",
+				       why->len ? "; " : "", se->owner->name, name,
+				       x->src->label, se->val.text, se->source,
+				       x->dst->label, de->val.text, de->source);
 		if (se->val.text && de->val.text &&
 		    !strcmp(se->val.text, de->val.text))
 			continue;
@@ -332,14 +350,14 @@ static bool known_match(struct dir_ctx *x, const struct pc_object *o,
 	for (size_t i = 0; i < x->c->known->n; i++) {
 		struct pc_known_break *b = &x->c->known->items[i];
 
-		if (strcmp(b->rule, ri->id) || !pc_type_is_a(o->type, b->device))
+		if (!in_list(b->rule, ri->id) || !pc_type_is_a(o->type, b->device))
 			continue;
 		if (b->path && (!f->path || !strstr(f->path, b->path)))
 			continue;
 		if (!kb_machine_match(b, x->svm->machine))
 			continue;
-		if (strcmp(b->release, x->src->label) &&
-		    strcmp(b->release, x->dst->label))
+		if (!in_list(b->release, x->src->label) &&
+		    !in_list(b->release, x->dst->label))
 			continue;
 		b->matched++;
 		f->known = true;
@@ -917,6 +935,13 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 
 	ms = pc_machine_find(src->machines, c->machine);
 	md = pc_machine_find(dst->machines, c->machine);
+	/* an alias such as "q35" names the newest machine of a family where
+	 * families are known (a tree); baselines record machine names, so
+	 * use the name the other side resolved */
+	if (!ms && md)
+		ms = pc_machine_find(src->machines, md->name);
+	if (!md && ms)
+		md = pc_machine_find(dst->machines, ms->name);
 	if (ms && !pc_side_knows_machine(src, ms))
 		ms = NULL;
 	if (md && !pc_side_knows_machine(dst, md))
@@ -942,9 +967,11 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		for (size_t i = 0; i < c->known->n; i++) {
 			struct pc_known_break *b = &c->known->items[i];
 
+			/* a stale acknowledgement is one the tree no longer
+			 * shows: only tree-vs-release pairs say so */
 			if (kb_machine_match(b, ms) &&
-			    (!strcmp(b->release, src->label) ||
-			     !strcmp(b->release, dst->label)))
+			    ((!src->project && in_list(b->release, dst->label)) ||
+			     (!dst->project && in_list(b->release, src->label))))
 				b->applicable = true;
 		}
 	for (size_t k = 0; k < n; k++) {

@@ -19,14 +19,14 @@
 
 /* An acknowledged break (abi/known-breaks, Documentation/baselines.md). */
 struct pc_known_break {
-	char *rule;       /* "PC401" */
+	char *rule;       /* "PC401", or a comma-separated list */
 	char *device;     /* type name, matched like a compat driver */
 	char *path;       /* substring of the finding path, or NULL */
 	bool has_max;     /* machines=..V : every machine type up to V */
 	struct pc_version max;
 	char **machines;  /* or an explicit list */
 	size_t n_machines;
-	char *release;    /* the release whose pairs break (either side) */
+	char *release;    /* releases whose pairs break (either side), comma-separated */
 	char *reason;
 	char *mitigation;
 	char *origin;     /* file:line */

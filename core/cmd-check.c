@@ -191,12 +191,19 @@ static void count_pair(const struct pc_report *r, size_t from,
 	}
 }
 
+/* An explicit pair or chain asks "will this migration work?": a known
+ * break is still a break there.  The main job and the matrix acknowledge
+ * known breaks (the tree cannot fix a released build). */
+static bool known_fails;
+
 static const char *verdict(const struct pair_result *pr)
 {
 	if (pr->error)
 		return "error";
 	if (pr->incompatible)
 		return "incompatible";
+	if (pr->known && known_fails)
+		return "incompatible (known break)";
 	return "compatible";
 }
 
@@ -228,7 +235,7 @@ static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
 		if (p->incompatible)
 			fprintf(cli->out, " (%zu finding%s)", p->incompatible,
 				p->incompatible == 1 ? "" : "s");
-		if (p->known)
+		if (p->known && !known_fails)
 			fprintf(cli->out, " (%zu known break%s acknowledged)", p->known,
 				p->known == 1 ? "" : "s");
 		if (p->review)
@@ -296,13 +303,14 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 {
 	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
 	size_t known = 0;
-	int stale = c->known ? stale_known(cli, c->known) : 0;
+	int stale = c->known && !known_fails ? stale_known(cli, c->known) : 0;
 	int status;
 
 	for (size_t i = 0; i < r->n; i++)
 		known += r->items[i].known;
 	status = (bad_input || stale) ? PC_EXIT_ERROR
-				      : inc ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+		 : (inc || (known && known_fails)) ? PC_EXIT_INCOMPATIBLE
+		 : PC_EXIT_OK;
 	for (size_t i = 0; i < npairs; i++)
 		if (prs[i].error)
 			status = PC_EXIT_ERROR;
@@ -324,11 +332,12 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	if (extra)
 		json_decref(extra);
 	print_findings(cli, r);
-	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s, %zu known break%s acknowledged; %zu sections and %zu properties compared\n",
+	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s, %zu known break%s %s; %zu sections and %zu properties compared\n",
 		status == PC_EXIT_ERROR ? "error (input problems above)"
 		: status ? "INCOMPATIBLE" : "compatible",
 		npairs, npairs == 1 ? "" : "s", inc, inc == 1 ? "" : "s", known,
-		known == 1 ? "" : "s", c->sections_compared, c->props_compared);
+		known == 1 ? "" : "s", known_fails ? "(still failing this migration)" : "acknowledged",
+		c->sections_compared, c->props_compared);
 	return status;
 }
 
@@ -385,6 +394,8 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		pc_side_release(&tree);
 		return PC_EXIT_ERROR;
 	}
+	/* the canonical name: "q35" means the tree's newest q35 */
+	c->machine = m->name;
 	if (add_globals(cli, &tree, o->dst_globals, o->n_dst, "--dst-global") ||
 	    pc_cli_load_baselines(cli, &rel, &nrel)) {
 		pc_side_release(&tree);
@@ -404,7 +415,7 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		print_configs(cli, c, &tree);
 	}
 	for (size_t i = 0; i < nrel; i++) {
-		if (!side_knows(&rel[i], o->machine)) {
+		if (!side_knows(&rel[i], m->name)) {
 			if (cli->format == PC_FMT_TEXT && !cli->quiet)
 				fprintf(cli->out, "  %-8s    (does not know %s: not applicable)\n",
 					rel[i].label, m->name);
@@ -502,17 +513,23 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		pc_side_release(&tree);
 		return PC_EXIT_ERROR;
 	}
+	{
+		const struct pc_machine *m = pc_machine_find(tree.machines, o->machine);
+
+		if (m)
+			c->machine = m->name;
+	}
 	sides = pc_xcalloc(nrel + 1, sizeof(*sides));
 	for (size_t i = 0; i < nrel; i++)
-		if (side_knows(&rel[i], o->machine))
+		if (side_knows(&rel[i], c->machine))
 			sides[ns++] = &rel[i];
-	if (side_knows(&tree, o->machine))
+	if (side_knows(&tree, c->machine))
 		sides[ns++] = &tree;
 	pc_report_init(&r);
 	prs = pc_xcalloc(ns * ns + 1, sizeof(*prs));
 	if (ns < 2) {
 		pc_cli_error(cli, "matrix for '%s' is empty: fewer than two sides know it",
-			     o->machine);
+			     c->machine);
 		goto out;
 	}
 	for (size_t i = 0; i < ns; i++)
@@ -520,7 +537,7 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 			run_pair(cli, c, sides[i], sides[j], &r, &prs[npairs++]);
 	if (cli->format == PC_FMT_TEXT) {
 		fprintf(cli->out, "Machine type %s: migration matrix (row = source, column = destination)\n\n%-10s",
-			o->machine, "");
+			c->machine, "");
 		for (size_t j = 0; j < ns; j++)
 			fprintf(cli->out, " %-8s", sides[j]->label);
 		fputc('\n', cli->out);
@@ -701,6 +718,7 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 		return PC_EXIT_ERROR;
 	}
 	c.known = &kb;
+	known_fails = o.chain || o.from || o.to;
 	if (o.chain)
 		status = do_chain(cli, &o, &c);
 	else if (o.matrix)

@@ -96,7 +96,8 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 		goto out_sides;
 	memset(&c, 0, sizeof(c));
 	c.machine = machine;
-	c.known = &kb;
+	/* a known break is still a break for the pair asked about */
+	c.known = NULL;
 	if (smp) {
 		c.smps[0] = smp;
 		c.n_smps = 1;

@@ -389,9 +389,17 @@ static int compat_entry_parse(const struct lexer *lx,
 						"bad version '%s' in since= (expected N.N or N.N.N)",
 						w + 6);
 			e->has_since = true;
+		} else if (!lx->quoted[i] && pc_str_starts_with(w, "until=")) {
+			if (e->has_until)
+				return lx_error(lx, err, "duplicate 'until='");
+			if (parse_version(w + 6, &e->until))
+				return lx_error(lx, err,
+						"bad version '%s' in until= (expected N.N or N.N.N)",
+						w + 6);
+			e->has_until = true;
 		} else {
 			return lx_error(lx, err,
-					"unknown entry option '%s' (expected optional or since=VERSION)",
+					"unknown entry option '%s' (expected optional, since=VERSION or until=VERSION)",
 					w);
 		}
 	}
@@ -407,6 +415,9 @@ static int compat_entry_parse(const struct lexer *lx,
 		e->since = a->release;
 		e->has_since = true;
 	}
+	if (e->has_until && e->has_since &&
+	    pc_version_cmp(&e->until, &e->since) <= 0)
+		return lx_error(lx, err, "until= must be after since=");
 	e->driver = pc_xstrdup(lx->words[0]);
 	e->prop = pc_xstrdup(lx->words[1]);
 	e->value = pc_xstrdup(lx->words[2]);
@@ -1339,6 +1350,8 @@ bool pc_machine_known_in(const struct pc_machine *m,
 bool pc_compat_entry_in_release(const struct pc_compat_entry *e,
 				const struct pc_version *r)
 {
+	if (e->has_until && pc_version_cmp(r, &e->until) >= 0)
+		return false;
 	/* no release known (a family default without since=): always */
 	if (!e->has_since)
 		return true;

@@ -33,6 +33,8 @@ struct pc_compat_entry {
 	bool optional;
 	bool has_since;          /* first release that shipped the entry */
 	struct pc_version since; /* (defaults to its array's release) */
+	bool has_until;          /* first release that no longer had it */
+	struct pc_version until; /* (an entry moved to another array) */
 	char *array;             /* array name, e.g. "hw_compat_5_1" */
 	char *origin;            /* "machines/compat/hw_compat_5_1.compat:12" */
 };

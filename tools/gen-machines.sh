@@ -135,6 +135,16 @@ file == 3 {
 	next
 }
 
+# historical-compat.tsv: entries that shipped in some releases but are no
+# longer in the QEMU source (moved to another array); kept so that older
+# releases can be reconstructed: array, driver, property, value, since,
+# until (first release without it), note
+file == 5 {
+	nhx[$1]++
+	hx[$1, nhx[$1]] = $2 " " $3 " " $4 " since=" $5 " until=" $6
+	next
+}
+
 # machines.tsv: machine, family, version, chain, deprecated, notes
 file == 4 {
 	if ($5 == "removed" || vkey($3) < vkey("5.0"))
@@ -240,6 +250,11 @@ function write_array(a,    f, rel, k, r, w1, w2, w3, rest, line) {
 			"  # " rsrc[r]
 		print line > f
 	}
+	if (nhx[a]) {
+		print "# Shipped in some releases only (tools/data/qemu-machines/historical-compat.tsv):" > f
+		for (k = 1; k <= nhx[a]; k++)
+			print hx[a, k] > f
+	}
 	close(f)
 }
 
@@ -324,4 +339,5 @@ END {
 		write_array(a)
 }
 ' "$data/array-sources.tsv" "$data/compat-arrays.tsv" \
-  "$data/compat-history.tsv" "$data/machines.tsv"
+  "$data/compat-history.tsv" "$data/machines.tsv" \
+  "$data/historical-compat.tsv"

@@ -237,6 +237,17 @@ PCT_TEST("machine", shipped_loads)
 	pc_machine_set_free(set);
 }
 
+/* Entries QEMU has today: historical ones (until=) are ours, for
+ * reconstructing older releases (historical-compat.tsv). */
+static size_t current_entries(const struct pc_machine *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_chain; i++)
+		n += !m->chain[i]->has_until;
+	return n;
+}
+
 PCT_TEST("machine", chain_lengths)
 {
 	static const struct {
@@ -255,10 +266,11 @@ PCT_TEST("machine", chain_lengths)
 
 	for (size_t i = 0; i < PC_ARRAY_SIZE(want); i++) {
 		const struct pc_machine *m = must_find(set, want[i].name);
+		size_t n = current_entries(m);
 
-		if (m->n_chain != want[i].n)
+		if (n != want[i].n)
 			fprintf(stderr, "\n  %s: ", want[i].name);
-		PCT_ASSERT_INT_EQ(m->n_chain, want[i].n);
+		PCT_ASSERT_INT_EQ(n, want[i].n);
 	}
 	pc_machine_set_free(set);
 }
@@ -280,7 +292,7 @@ PCT_TEST("machine", chains_match_qemu_tables)
 		char **f = mt.rows[r];
 		const struct pc_machine *m;
 		char *chain, *names, *save = NULL;
-		size_t k = 0;
+		size_t k = 0, matched = 0;
 		const char *newer = NULL;
 		struct pc_version v = ver(f[2]), best = { { 0 } };
 		int max;
@@ -310,8 +322,11 @@ PCT_TEST("machine", chains_match_qemu_tables)
 
 				if (strcmp(ca.rows[i][0], a))
 					continue;
+				while (k < m->n_chain && m->chain[k]->has_until)
+					k++;
 				CU_ASSERT_FATAL(k < m->n_chain);
 				e = m->chain[k++];
+				matched++;
 				PCT_ASSERT_STR_EQ(e->array, a);
 				PCT_ASSERT_STR_EQ(e->driver, ca.rows[i][1]);
 				PCT_ASSERT_STR_EQ(e->prop, ca.rows[i][2]);
@@ -320,7 +335,7 @@ PCT_TEST("machine", chains_match_qemu_tables)
 			}
 		}
 		free(names);
-		PCT_ASSERT_INT_EQ(m->n_chain, k);
+		PCT_ASSERT_INT_EQ(current_entries(m), matched);
 
 		PCT_ASSERT_STR_EQ(pc_machine_status_name(m->status),
 				  !strcmp(f[4], "false") ? "supported" :
@@ -407,7 +422,9 @@ PCT_TEST("machine", arrays_match_history)
 						  vstr(&a->release));
 			}
 		}
-		PCT_ASSERT_INT_EQ(a->n_entries, k);
+		/* after QEMU's own entries: only historical ones (until=) */
+		for (size_t j = k; j < a->n_entries; j++)
+			CU_ASSERT(a->entries[j].has_until);
 	}
 	tsv_free(&ch);
 	pc_machine_set_free(set);
