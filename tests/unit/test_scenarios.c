@@ -1,0 +1,366 @@
+/*
+ * test_scenarios.c - the QEMU compatibility guide, executed: cases 1-6,
+ * the virtio-blk num-queues story and the A -> B -> C double migration, the
+ * PCI AER mask break of 8.0 and its 8.0.1 fix (all nine ordered pairs,
+ * the override suggest must find, the chain that needs the override on
+ * every later hop), the host-feature intersection, and the shipped tree's
+ * verdicts.  Each test asserts the exact outcome the guide gives.
+ *
+ * Runs the real CLI over the shipped plugins, machines/ and abi/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pctest.h"
+#include "util.h"
+
+#define MAXARGS 32
+
+/* Run plugcheck with a NULL-terminated list of arguments. */
+static int pc(char **out, const char *first, ...)
+{
+	const char *argv[MAXARGS];
+	va_list ap;
+	int n = 1, rc;
+	char *err = NULL;
+
+	argv[0] = "plugcheck";
+	argv[n++] = first;
+	va_start(ap, first);
+	while (n < MAXARGS - 1 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = pct_run_cli(argv, out, &err);
+	if (out && *out && err && *err) {
+		char *both = pc_xasprintf("%s%s", *out, err);
+
+		free(*out);
+		*out = both;
+	}
+	free(err);
+	return rc;
+}
+
+static int status_of(const char *from, const char *to, const char *machine)
+{
+	char *out = NULL;
+	int rc = pc(&out, "check", "--machine", machine, "--from", from, "--to",
+		    to, "-q", NULL);
+
+	free(out);
+	return rc;
+}
+
+/* A copy of machines/ without the lines matching 'pattern' (a fixed string). */
+static char *machines_without(const char *tag, const char *pattern)
+{
+	char *dir = pct_tmpdir(tag);
+	char *cmd = pc_xasprintf("cp -r '%s'/. '%s'/ && grep -rlF -- '%s' '%s'/compat | "
+				 "xargs sed -i '/%s/d'",
+				 pct_path("machines"), dir, pattern, dir, pattern);
+
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	free(cmd);
+	return dir;
+}
+
+/* ---- cases 1-6 (qemu-5.1, qemu-5.2; pc-5.1, pc-5.2) ---- */
+
+PCT_TEST("guide", cases_1_to_6)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(status_of("5.2", "5.2", "pc-5.2"), 0); /* case 1 */
+	PCT_ASSERT_INT_EQ(status_of("5.1", "5.1", "pc-5.1"), 0); /* case 2 */
+	PCT_ASSERT_INT_EQ(status_of("5.2", "5.2", "pc-5.1"), 0); /* case 3 */
+	PCT_ASSERT_INT_EQ(status_of("5.2", "5.1", "pc-5.1"), 0); /* case 5 */
+	PCT_ASSERT_INT_EQ(status_of("5.1", "5.2", "pc-5.1"), 0); /* case 6 */
+	/* case 4: qemu-5.1 does not know pc-5.2: refused */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.2", "--from", "5.1",
+			     "--to", "5.1", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "5.1 does not know machine type 'pc-5.2'");
+	free(out);
+}
+
+/* ---- virtio-blk num-queues: without the compat entry ---- */
+
+struct nocompat {
+	char *mdir;
+	char *baseline; /* qemu-5.2 as it would have been without the entry */
+};
+
+static void make_nocompat(struct nocompat *n)
+{
+	char *out = NULL;
+
+	n->mdir = machines_without("nq", "virtio-blk-device  num-queues");
+	n->baseline = pc_xasprintf("%s/5.2-without-compat.json", n->mdir);
+	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", n->mdir, "dump-abi", "--release",
+			     "5.2", "--output", n->baseline, NULL), 0);
+	free(out);
+}
+
+static void free_nocompat(struct nocompat *n)
+{
+	free(n->mdir);
+	free(n->baseline);
+}
+
+PCT_TEST("guide", num_queues_without_compat_entry_breaks_cases_5_and_6)
+{
+	struct nocompat n;
+	char *out = NULL;
+
+	make_nocompat(&n);
+	/* case 5: qemu-5.2 -M pc-5.1 -> qemu-5.1 */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--from",
+			     n.baseline, "--to", "5.1", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "num-queues");
+	PCT_ASSERT_CONTAINS(out, "smp=2");
+	PCT_ASSERT_CONTAINS(out, "source: 2");
+	PCT_ASSERT_CONTAINS(out, "destination: 1");
+	free(out);
+	/* case 6: qemu-5.1 -> qemu-5.2 -M pc-5.1 */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--from", "5.1",
+			     "--to", n.baseline, NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "num-queues");
+	free(out);
+	/* with 1 vCPU nothing shows: the report must name the configuration */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "1",
+			     "--from", "5.1", "--to", n.baseline, NULL), 0);
+	free(out);
+	free_nocompat(&n);
+}
+
+PCT_TEST("guide", double_migration_a_b_c)
+{
+	struct nocompat n;
+	char *chain, *out = NULL;
+
+	make_nocompat(&n);
+	chain = pc_xasprintf("5.1,%s,%s", n.baseline, n.baseline);
+	/* without the compat entry: A -> B fails */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+			     "--chain", chain, NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "[hop 1/2]");
+	PCT_ASSERT_NOT_CONTAINS(out, "[hop 2/2]");
+	free(out);
+	/* B started with num-queues=1: A -> B passes, B -> C (defaults) fails */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+			     "--chain", chain, "--hop-global",
+			     "2:virtio-blk-device.num-queues=1", NULL), 1);
+	PCT_ASSERT_NOT_CONTAINS(out, "[hop 1/2]");
+	PCT_ASSERT_CONTAINS(out, "[hop 2/2]");
+	PCT_ASSERT_CONTAINS(out, "num-queues");
+	free(out);
+	/* ... unless the pin travels with the guest */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+			     "--chain", chain, "--hop-global",
+			     "2:virtio-blk-device.num-queues=1", "--carry", NULL), 0);
+	free(out);
+	free(chain);
+	/* with the compat entry: every hop passes with no overrides */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+			     "--chain", "5.1,5.2,5.2", NULL), 0);
+	free(out);
+	free_nocompat(&n);
+}
+
+PCT_TEST("guide", removing_num_queues_entry_fails_main_job_with_fix)
+{
+	char *mdir = machines_without("nq2", "virtio-blk-device  num-queues");
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "--machine", "pc-5.1",
+			     NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "5.1 -> tree on pc-q35-5.1");
+	PCT_ASSERT_CONTAINS(out, "tree -> 5.1 on pc-q35-5.1");
+	PCT_ASSERT_CONTAINS(out, "virtio-blk-device.num-queues");
+	PCT_ASSERT_CONTAINS(out, "hw_compat_5_1.compat: virtio-blk-device num-queues 1");
+	free(out);
+	free(mdir);
+}
+
+/* ---- the AER mask: 7.2, 8.0, 8.0.1 under pc-7.2 ---- */
+
+PCT_TEST("guide", aer_nine_pairs)
+{
+	static const struct {
+		const char *from, *to;
+		int status;
+	} pairs[] = {
+		{ "7.2", "7.2", 0 },     { "8.0", "8.0", 0 },
+		{ "8.0.1", "8.0.1", 0 }, { "7.2", "8.0", 1 },
+		{ "8.0", "7.2", 1 },     { "7.2", "8.0.1", 0 },
+		{ "8.0.1", "7.2", 0 },   { "8.0", "8.0.1", 1 },
+		{ "8.0.1", "8.0", 1 },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(pairs); i++) {
+		int rc = status_of(pairs[i].from, pairs[i].to, "pc-7.2");
+
+		if (rc != pairs[i].status)
+			fprintf(stderr, "\n  %s -> %s: ", pairs[i].from, pairs[i].to);
+		PCT_ASSERT_INT_EQ(rc, pairs[i].status);
+	}
+}
+
+PCT_TEST("guide", aer_break_is_the_uncor_mask_invariant)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
+			     "--to", "7.2", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC401");
+	PCT_ASSERT_CONTAINS(out, "aer-uncor-mask");
+	PCT_ASSERT_CONTAINS(out, "x-pcie-err-unc-mask");
+	/* 7.2 has no such property: nothing to start it with */
+	PCT_ASSERT_CONTAINS(out, "no override can fix this");
+	free(out);
+}
+
+PCT_TEST("guide", aer_override_and_suggest)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
+			     "--to", "8.0.1", "--dst-global",
+			     "pci-device.x-pcie-err-unc-mask=on", NULL), 0);
+	free(out);
+	/* suggest finds the override by itself, and verifies it */
+	PCT_ASSERT_INT_EQ(pc(&out, "suggest", "--machine", "pc-7.2", "--from", "8.0",
+			     "--to", "8.0.1", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "--dst-global pci-device.x-pcie-err-unc-mask=on");
+	PCT_ASSERT_CONTAINS(out, "verified");
+	free(out);
+	/* the other way no override exists on 8.0: it stays broken */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0.1",
+			     "--to", "8.0", NULL), 1);
+	free(out);
+}
+
+PCT_TEST("guide", aer_chain_keeps_the_mark)
+{
+	char *out = NULL;
+
+	/* 8.0 -> 8.0.1 (started with the override) -> 8.2 (defaults): fails */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+			     "8.0,8.0.1,8.2", "--hop-global",
+			     "2:pci-device.x-pcie-err-unc-mask=on", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "[hop 2/2]");
+	PCT_ASSERT_NOT_CONTAINS(out, "[hop 1/2]");
+	PCT_ASSERT_CONTAINS(out, "--dst-global pci-device.x-pcie-err-unc-mask=on");
+	free(out);
+	/* every later hop keeps the override: passes */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+			     "8.0,8.0.1,8.2", "--hop-global",
+			     "2:pci-device.x-pcie-err-unc-mask=on", "--hop-global",
+			     "3:pci-device.x-pcie-err-unc-mask=on", NULL), 0);
+	free(out);
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+			     "8.0,8.0.1,8.2", "--hop-global",
+			     "2:pci-device.x-pcie-err-unc-mask=on", "--carry", NULL), 0);
+	free(out);
+}
+
+PCT_TEST("guide", shipped_tree_passes_with_known_breaks_shown)
+{
+	static const char *machines[] = { "pc-5.1", "pc-7.2" };
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(machines); i++) {
+		char *out = NULL;
+
+		PCT_ASSERT_INT_EQ(pc(&out, "--machine", machines[i], NULL), 0);
+		PCT_ASSERT_CONTAINS(out, "(known break)");
+		PCT_ASSERT_CONTAINS(out, "x-pcie-err-unc-mask=on");
+		PCT_ASSERT_CONTAINS(out, "result: compatible");
+		free(out);
+	}
+}
+
+PCT_TEST("guide", removing_aer_entry_fails_pc_7_2_with_fix)
+{
+	char *mdir = machines_without("aer", "x-pcie-err-unc-mask");
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "check", "--machine",
+			     "pc-7.2", "--from", "7.2", "--to", "tree", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "x-pcie-err-unc-mask");
+	PCT_ASSERT_CONTAINS(out, "hw_compat_7_2.compat: pci-device x-pcie-err-unc-mask off");
+	free(out);
+	free(mdir);
+}
+
+/* ---- host-feature intersection ---- */
+
+static char *write_caps(const char *dir, const char *name, const char *caps)
+{
+	char *path = pc_xasprintf("%s/%s.caps", dir, name);
+	char *text = pc_xasprintf("host %s\ncap %s\n", name, caps);
+	struct pc_err err = { 0 };
+
+	CU_ASSERT_EQUAL(pc_write_file_atomic(path, text, strlen(text), &err), 0);
+	free(text);
+	return path;
+}
+
+PCT_TEST("guide", host_feature_intersection)
+{
+	char *dir = pct_tmpdir("caps");
+	char *a = write_caps(dir, "A", "pcid stibp");
+	char *b = write_caps(dir, "B", "taa-no");
+	char *c = write_caps(dir, "C", "pcid taa-no");
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pc(&out, "baseline", "--machine", "q35", "--host", a,
+			     "--host", b, NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "A          pcid=off,stibp=off");
+	PCT_ASSERT_CONTAINS(out, "B          taa-no=off");
+	PCT_ASSERT_CONTAINS(out, "without the overrides (e.g. -cpu host on every host): INCOMPATIBLE");
+	PCT_ASSERT_CONTAINS(out, "with the overrides: compatible");
+	free(out);
+	/* -cpu host on both sides, no overrides: the check says why */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--src-host", a, "--dst-host", b, NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "pcid");
+	PCT_ASSERT_CONTAINS(out, "taa-no");
+	free(out);
+	/* and with A's overrides on the source, B's on the destination */
+	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--src-host", a, "--dst-host", b,
+			     "--src-global", "host-x86_64-cpu.pcid=off",
+			     "--src-global", "host-x86_64-cpu.stibp=off",
+			     "--dst-global", "host-x86_64-cpu.taa-no=off", NULL), 0);
+	free(out);
+	/* any number of hosts */
+	PCT_ASSERT_INT_EQ(pc(&out, "baseline", "--machine", "q35", "--host", a,
+			     "--host", b, "--host", c, NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "A          pcid=off,stibp=off");
+	PCT_ASSERT_CONTAINS(out, "C          pcid=off,taa-no=off");
+	free(out);
+	free(a);
+	free(b);
+	free(c);
+	free(dir);
+}
+
+/* ---- baselines: the recipe reproduces them ---- */
+
+PCT_TEST("guide", baselines_regenerate_identically)
+{
+	static const char *releases[] = { "5.1", "5.2", "7.2", "8.0", "8.0.1",
+					  "8.2", "11.0" };
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(releases); i++) {
+		char *out = NULL;
+		int rc = pc(&out, "dump-abi", "--release", releases[i], "--check", NULL);
+
+		if (rc)
+			fprintf(stderr, "\n  %s: %s", releases[i], out);
+		PCT_ASSERT_INT_EQ(rc, 0);
+		free(out);
+	}
+}
