@@ -262,19 +262,57 @@ static int stale_known(struct pc_cli *cli, const struct pc_known_breaks *kb)
 
 static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 {
-	if (!r->n)
-		return;
-	fprintf(cli->out, "\nFindings:\n");
+	bool header = false;
+	const char **reasons = pc_xcalloc(r->n + 1, sizeof(char *));
+	size_t nreasons = 0;
+
 	for (size_t i = 0; i < r->n; i++) {
+		const struct pc_finding *f = &r->items[i];
 		struct pc_strbuf sb = PC_STRBUF_INIT;
 
-		if (cli->quiet && (r->items[i].known ||
-				   r->items[i].severity < PC_SEV_INCOMPATIBLE))
+		if (f->known && !cli->verbose) {
+			bool seen = false;
+
+			for (size_t k = 0; k < nreasons; k++)
+				seen |= !strcmp(reasons[k], f->known_reason);
+			if (!seen)
+				reasons[nreasons++] = f->known_reason;
 			continue;
-		pc_finding_format(&r->items[i], &sb);
+		}
+		if (cli->quiet && (f->known || f->severity < PC_SEV_INCOMPATIBLE))
+			continue;
+		if (!header) {
+			fprintf(cli->out, "\nFindings:\n");
+			header = true;
+		}
+		pc_finding_format(f, &sb);
 		fputs(sb.buf, cli->out);
 		pc_strbuf_release(&sb);
 	}
+	/* known breaks: once per acknowledgement, with where it showed */
+	if (nreasons && !cli->quiet) {
+		fprintf(cli->out, "\nKnown breaks (%s; -v shows every finding):\n",
+			known_fails ? "still breaking this migration" : "acknowledged");
+		for (size_t k = 0; k < nreasons; k++) {
+			struct pc_strbuf where = PC_STRBUF_INIT;
+
+			for (size_t i = 0; i < r->n; i++) {
+				const struct pc_finding *f = &r->items[i];
+				char *item;
+
+				if (!f->known || strcmp(f->known_reason, reasons[k]))
+					continue;
+				item = pc_xasprintf("%s -> %s %s", f->src, f->dst,
+						    f->device ? f->device : "");
+				if (!strstr(where.buf, item))
+					pc_strbuf_addf(&where, "%s%s", where.len ? "; " : "", item);
+				free(item);
+			}
+			fprintf(cli->out, "  - %s\n    seen in: %s\n", reasons[k], where.buf);
+			pc_strbuf_release(&where);
+		}
+	}
+	free(reasons);
 }
 
 static void print_configs(struct pc_cli *cli, struct pc_check *c,
