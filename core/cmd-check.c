@@ -270,7 +270,7 @@ static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 		const struct pc_finding *f = &r->items[i];
 		struct pc_strbuf sb = PC_STRBUF_INIT;
 
-		if (f->known && !cli->verbose) {
+		if (f->known && !cli->verbose && !known_fails) {
 			bool seen = false;
 
 			for (size_t k = 0; k < nreasons; k++)
@@ -673,7 +673,7 @@ static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 
 		if (k < 0)
 			goto out;
-		origin = pc_xasprintf("--hop-global %d:", k + 1);
+		origin = pc_xasprintf("--hop-global %s", o->hop_globals[i]);
 		if (add_globals(cli, &sides[k], &rest, 1, origin)) {
 			free(origin);
 			goto out;
