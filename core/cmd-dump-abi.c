@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "baseline.h"
+#include "report-json.h"
 #include "cmd.h"
 
 #include "banned.h"
@@ -84,11 +87,12 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 		if (pc_read_file(path, 64u << 20, &old, &len, &err)) {
 			pc_cli_error(cli, "%s", err.msg);
 		} else if (len != strlen(text) || memcmp(old, text, len)) {
-			fprintf(cli->out, "%s: out of date (regenerate with plugcheck dump-abi --release %s)\n",
-				path, release);
+			if (cli->format == PC_FMT_TEXT)
+				fprintf(cli->out, "%s: out of date (regenerate with plugcheck dump-abi --release %s)\n",
+					path, release);
 			status = PC_EXIT_INCOMPATIBLE;
 		} else {
-			if (!cli->quiet)
+			if (!cli->quiet && cli->format == PC_FMT_TEXT)
 				fprintf(cli->out, "%s: up to date\n", path);
 			status = PC_EXIT_OK;
 		}
@@ -96,10 +100,25 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 	} else if (pc_write_file_atomic(path, text, strlen(text), &err)) {
 		pc_cli_error(cli, "%s", err.msg);
 	} else {
-		if (!cli->quiet)
+		if (!cli->quiet && cli->format == PC_FMT_TEXT)
 			fprintf(cli->out, "recorded release %s: %zu plugins, %zu bytes -> %s\n",
 				release, tree.reg->n_plugins, strlen(text), path);
 		status = PC_EXIT_OK;
+	}
+	if (cli->format == PC_FMT_JSON) {
+		json_t *o = json_object();
+		char *j;
+
+		json_object_set_new(o, "verb", json_string("dump-abi"));
+		json_object_set_new(o, "release", json_string(release));
+		json_object_set_new(o, "path", json_string(path));
+		json_object_set_new(o, "mode", json_string(check ? "check" : "write"));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)strlen(text)));
+		json_object_set_new(o, "exit_status", json_integer(status));
+		j = pc_json_dump(o);
+		fputs(j, cli->out);
+		free(j);
+		json_decref(o);
 	}
 	free(text);
 	free(path);

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cmd.h"
+#include "report-json.h"
 
 #include "banned.h"
 
@@ -127,28 +130,58 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 		pc_cli_error(cli, "%s", err.msg);
 		goto out;
 	}
-	fprintf(cli->out, "Machine type %s: %s -> %s: %zu incompatible finding%s\n", machine,
-		a.label, b.label, pc_report_count(&r, PC_SEV_INCOMPATIBLE),
-		pc_report_count(&r, PC_SEV_INCOMPATIBLE) == 1 ? "" : "s");
-	if (nlines) {
-		fprintf(cli->out, "\nCompat lines for the tree's machine files:\n");
-		for (size_t i = 0; i < nlines; i++)
-			fprintf(cli->out, "  %s: %s\n", files[i], lines[i]);
-	}
-	if (novs) {
-		fprintf(cli->out, "\nStart the destination (%s) with:\n", b.label);
+	if (cli->format == PC_FMT_JSON) {
+		json_t *x = json_object(), *jl = json_array(), *jo = json_array();
+		char *txt;
+
+		json_object_set_new(x, "verb", json_string("suggest"));
+		json_object_set_new(x, "machine", json_string(machine));
+		json_object_set_new(x, "source", json_string(a.label));
+		json_object_set_new(x, "destination", json_string(b.label));
+		json_object_set_new(x, "incompatible",
+				    json_integer((json_int_t)pc_report_count(&r, PC_SEV_INCOMPATIBLE)));
+		for (size_t i = 0; i < nlines; i++) {
+			json_t *l = json_object();
+
+			json_object_set_new(l, "file", json_string(files[i]));
+			json_object_set_new(l, "line", json_string(lines[i]));
+			json_array_append_new(jl, l);
+		}
 		for (size_t i = 0; i < novs; i++)
-			fprintf(cli->out, "  --dst-global %s.%s=%s   (QEMU: -global %s.%s=%s)\n",
-				ovs[i].target, ovs[i].prop, ovs[i].value,
-				ovs[i].target, ovs[i].prop, ovs[i].value);
-		fprintf(cli->out, "  %s\n", verified == 1
-			? "verified: with these overrides the pair checks compatible"
-			: "not sufficient: the pair still fails with these overrides");
-		fprintf(cli->out, "  Keep these on every later destination until the guest is powered off.\n");
-	} else if (!pc_report_fails(&r)) {
-		fprintf(cli->out, "\nNothing to fix: the pair is compatible.\n");
+			json_array_append_new(jo, json_sprintf("%s.%s=%s", ovs[i].target,
+							       ovs[i].prop, ovs[i].value));
+		json_object_set_new(x, "compat_lines", jl);
+		json_object_set_new(x, "destination_overrides", jo);
+		json_object_set_new(x, "overrides_verified", json_boolean(verified == 1));
+		json_object_set_new(x, "findings", pc_report_to_json(&r));
+		txt = pc_json_dump(x);
+		fputs(txt, cli->out);
+		free(txt);
+		json_decref(x);
 	} else {
-		fprintf(cli->out, "\nNo destination override fixes this pair.\n");
+		fprintf(cli->out, "Machine type %s: %s -> %s: %zu incompatible finding%s\n", machine,
+			a.label, b.label, pc_report_count(&r, PC_SEV_INCOMPATIBLE),
+			pc_report_count(&r, PC_SEV_INCOMPATIBLE) == 1 ? "" : "s");
+		if (nlines) {
+			fprintf(cli->out, "\nCompat lines for the tree's machine files:\n");
+			for (size_t i = 0; i < nlines; i++)
+				fprintf(cli->out, "  %s: %s\n", files[i], lines[i]);
+		}
+		if (novs) {
+			fprintf(cli->out, "\nStart the destination (%s) with:\n", b.label);
+			for (size_t i = 0; i < novs; i++)
+				fprintf(cli->out, "  --dst-global %s.%s=%s   (QEMU: -global %s.%s=%s)\n",
+					ovs[i].target, ovs[i].prop, ovs[i].value,
+					ovs[i].target, ovs[i].prop, ovs[i].value);
+			fprintf(cli->out, "  %s\n", verified == 1
+				? "verified: with these overrides the pair checks compatible"
+				: "not sufficient: the pair still fails with these overrides");
+			fprintf(cli->out, "  Keep these on every later destination until the guest is powered off.\n");
+		} else if (!pc_report_fails(&r)) {
+			fprintf(cli->out, "\nNothing to fix: the pair is compatible.\n");
+		} else {
+			fprintf(cli->out, "\nNo destination override fixes this pair.\n");
+		}
 	}
 	status = pc_report_fails(&r) && verified != 1 && !nlines ? PC_EXIT_INCOMPATIBLE
 								: PC_EXIT_OK;

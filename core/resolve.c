@@ -789,18 +789,29 @@ static void why_name(void *ctx, const char *name)
 	}
 }
 
-/* "<what> = <value> from <expr>; prop = v (provenance)..." */
-static char *explain_expr(const struct eval_ctx *ec, const char *what,
-			  const struct pc_expr *e, long long value)
+/* "<what> = <expr> = <value>; prop = v (provenance)..."; register-like
+ * values (masks, invariants) read better in hex */
+static char *explain_expr_fmt(const struct eval_ctx *ec, const char *what,
+			      const struct pc_expr *e, long long value, bool hex)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 	struct why_ctx w = { ec, &sb };
 	char *es = pc_expr_str(e);
 
-	pc_strbuf_addf(&sb, "%s = %s = %lld", what, es, value);
+	if (hex)
+		pc_strbuf_addf(&sb, "%s = %s = 0x%llx", what, es,
+			       (unsigned long long)value);
+	else
+		pc_strbuf_addf(&sb, "%s = %s = %lld", what, es, value);
 	free(es);
 	pc_expr_names(e, why_name, &w);
 	return pc_strbuf_detach(&sb);
+}
+
+static char *explain_expr(const struct eval_ctx *ec, const char *what,
+			  const struct pc_expr *e, long long value)
+{
+	return explain_expr_fmt(ec, what, e, value, false);
 }
 
 static void dep_name(void *ctx, const char *name)
@@ -976,8 +987,10 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 		ri->romask = (uint64_t)mask & lim;
 		add_deps(&ri->deps, iv->value);
 		add_deps(&ri->deps, iv->romask);
-		w1 = explain_expr(ec, "value", iv->value, (long long)val);
-		w2 = explain_expr(ec, "read-only mask", iv->romask, (long long)mask);
+		w1 = explain_expr_fmt(ec, "value", iv->value,
+				      (long long)((uint64_t)val & lim), true);
+		w2 = explain_expr_fmt(ec, "read-only mask", iv->romask,
+				      (long long)((uint64_t)mask & lim), true);
 		ri->why = pc_xasprintf("%s; %s", w1, w2);
 		free(w1);
 		free(w2);

@@ -436,3 +436,28 @@ PCT_TEST("guide", removing_any_compat_line_that_matters_is_caught)
 	CU_ASSERT(checked >= 40);
 	PCT_ASSERT_INT_EQ(caught, checked);
 }
+
+PCT_TEST("guide", suggest_apply_restores_the_line_keeping_comments)
+{
+	char *mdir = machines_without("apply", "virtio-blk-device  num-queues");
+	char *file = pc_xasprintf("%s/compat/hw_compat_5_1.compat", mdir);
+	char *out = NULL, *text = NULL;
+	size_t len;
+	struct pc_err err = { 0 };
+
+	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "suggest", "--machine",
+			     "pc-5.1", "--from", "5.1", "--smp", "4", "--apply", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "applied: ");
+	PCT_ASSERT_CONTAINS(out, "virtio-blk-device num-queues 1");
+	free(out);
+	CU_ASSERT_EQUAL(pc_read_file(file, 1 << 20, &text, &len, &err), 0);
+	PCT_ASSERT_CONTAINS(text, "# hw_compat_5_1: QEMU hw_compat_5_1[]");
+	PCT_ASSERT_CONTAINS(text, "\nvirtio-blk-device num-queues 1\n");
+	free(text);
+	/* and the tree passes again */
+	PCT_ASSERT_INT_EQ(pc(&out, "-q", "--machine-dir", mdir, "check", "--machine",
+			     "pc-5.1", "--from", "5.1", NULL), 0);
+	free(out);
+	free(file);
+	free(mdir);
+}
