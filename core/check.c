@@ -925,6 +925,37 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 	}
 }
 
+/* Does the side's VM configuration hold a device of this type? */
+static bool side_has_type(const struct pc_side *s, const char *type)
+{
+	if (!s->devices) {
+		for (size_t i = 0; i < s->reg->n_types; i++)
+			if (pc_type_is_concrete(s->reg->types[i]) &&
+			    pc_type_is_a(s->reg->types[i], type))
+				return true;
+		/* children of composites (virtio backends) */
+		for (size_t i = 0; i < s->reg->n_types; i++)
+			if (s->reg->types[i]->internal &&
+			    pc_type_is_a(s->reg->types[i], type))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < s->n_devices; i++) {
+		const struct pc_type *t = pc_registry_find_type(s->reg, s->devices[i].type);
+
+		if (!t)
+			continue;
+		if (pc_type_is_a(t, type))
+			return true;
+		for (const struct pc_type *a = t; a; a = a->parent)
+			for (size_t k = 0; k < a->n_children; k++)
+				if (a->children[k].type &&
+				    pc_type_is_a(a->children[k].type, type))
+					return true;
+	}
+	return false;
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -969,7 +1000,7 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 
 			/* a stale acknowledgement is one the tree no longer
 			 * shows: only tree-vs-release pairs say so */
-			if (kb_machine_match(b, ms) &&
+			if (kb_machine_match(b, ms) && side_has_type(src, b->device) &&
 			    ((!src->project && in_list(b->release, dst->label)) ||
 			     (!dst->project && in_list(b->release, src->label))))
 				b->applicable = true;

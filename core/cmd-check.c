@@ -37,7 +37,10 @@ static void check_help(FILE *f)
 	      "  --hop-global N:T.P=V chain: start side N (1-based) with -global T.P=V\n"
 	      "  --hop-host N:FILE    chain: host capabilities of side N\n"
 	      "  --carry              chain: every override a destination was started\n"
-	      "                       with stays pinned on every later destination\n", f);
+	      "                       with stays pinned on every later destination\n"
+	      "  --vm-device TYPE[,id=ID][,PROP=VALUE...]\n"
+	      "                       the VM configuration, like QEMU's -device (repeatable;\n"
+	      "                       default: one instance of every concrete device type)\n", f);
 }
 
 struct opts {
@@ -48,6 +51,8 @@ struct opts {
 	const char **src_globals, **dst_globals, **hop_globals, **hop_hosts;
 	size_t n_src, n_dst, n_hopg, n_hoph;
 	const char *src_host, *dst_host;
+	const char **vmdevs;
+	size_t n_vmdevs;
 };
 
 static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
@@ -57,6 +62,7 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 	o->dst_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->hop_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->hop_hosts = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->vmdevs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
@@ -108,6 +114,8 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 			o->hop_globals[o->n_hopg++] = val;
 		else if (!strcmp(name, "--hop-host"))
 			o->hop_hosts[o->n_hoph++] = val;
+		else if (!strcmp(name, "--vm-device"))
+			o->vmdevs[o->n_vmdevs++] = val;
 		else if (!strcmp(name, "--src-host"))
 			o->src_host = val;
 		else if (!strcmp(name, "--dst-host"))
@@ -143,6 +151,18 @@ static void free_opts(struct opts *o)
 	free(o->dst_globals);
 	free(o->hop_globals);
 	free(o->hop_hosts);
+	free(o->vmdevs);
+}
+
+/* The same VM configuration on every side (the hardware must match). */
+static struct opts *cur_opts;
+
+static int add_vm(struct pc_cli *cli, struct pc_side *s)
+{
+	for (size_t i = 0; cur_opts && i < cur_opts->n_vmdevs; i++)
+		if (pc_cli_add_vm_device(cli, s, cur_opts->vmdevs[i]))
+			return -1;
+	return 0;
 }
 
 static int add_globals(struct pc_cli *cli, struct pc_side *s,
@@ -370,11 +390,14 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	if (extra)
 		json_decref(extra);
 	print_findings(cli, r);
-	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s, %zu known break%s %s; %zu sections and %zu properties compared\n",
+	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
 		status == PC_EXIT_ERROR ? "error (input problems above)"
 		: status ? "INCOMPATIBLE" : "compatible",
-		npairs, npairs == 1 ? "" : "s", inc, inc == 1 ? "" : "s", known,
-		known == 1 ? "" : "s", known_fails ? "(still failing this migration)" : "acknowledged",
+		npairs, npairs == 1 ? "" : "s", inc, inc == 1 ? "" : "s");
+	if (known || !known_fails)
+		fprintf(cli->out, ", %zu known break%s %s", known, known == 1 ? "" : "s",
+			known_fails ? "(still breaking this migration)" : "acknowledged");
+	fprintf(cli->out, "; %zu sections and %zu properties compared\n",
 		c->sections_compared, c->props_compared);
 	return status;
 }
@@ -434,6 +457,10 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	}
 	/* the canonical name: "q35" means the tree's newest q35 */
 	c->machine = m->name;
+	if (add_vm(cli, &tree)) {
+		pc_side_release(&tree);
+		return PC_EXIT_ERROR;
+	}
 	if (add_globals(cli, &tree, o->dst_globals, o->n_dst, "--dst-global") ||
 	    pc_cli_load_baselines(cli, &rel, &nrel)) {
 		pc_side_release(&tree);
@@ -441,6 +468,9 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	}
 	prs = pc_xcalloc(nrel * 2 + 1, sizeof(*prs));
 	pc_report_init(&r);
+	for (size_t i = 0; i < nrel; i++)
+		if (add_vm(cli, &rel[i]))
+			goto out;
 	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
 		char tv[32];
 
@@ -497,7 +527,8 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		return PC_EXIT_ERROR;
 	}
 	pc_report_init(&r);
-	if (add_globals(cli, &a, o->src_globals, o->n_src, "--src-global") ||
+	if (add_vm(cli, &a) || add_vm(cli, &b) ||
+	    add_globals(cli, &a, o->src_globals, o->n_src, "--src-global") ||
 	    add_globals(cli, &b, o->dst_globals, o->n_dst, "--dst-global") ||
 	    (o->src_host && load_host(cli, o->src_host, &ha)) ||
 	    (o->dst_host && load_host(cli, o->dst_host, &hb)))
@@ -557,6 +588,11 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		if (m)
 			c->machine = m->name;
 	}
+	if (add_vm(cli, &tree))
+		goto out_early;
+	for (size_t i = 0; i < nrel; i++)
+		if (add_vm(cli, &rel[i]))
+			goto out_early;
 	sides = pc_xcalloc(nrel + 1, sizeof(*sides));
 	for (size_t i = 0; i < nrel; i++)
 		if (side_knows(&rel[i], c->machine))
@@ -603,6 +639,7 @@ out:
 	pc_report_release(&r);
 	free(prs);
 	free(sides);
+out_early:
 	for (size_t i = 0; i < nrel; i++)
 		pc_side_release(&rel[i]);
 	free(rel);
@@ -663,6 +700,10 @@ static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	for (size_t i = 0; i < n; i++) {
 		if (pc_cli_load_side(cli, names[i], &sides[i], &bad)) {
 			n = i;
+			goto out;
+		}
+		if (add_vm(cli, &sides[i])) {
+			n = i + 1;
 			goto out;
 		}
 	}
@@ -757,6 +798,7 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 	}
 	c.known = &kb;
 	known_fails = o.chain || o.from || o.to;
+	cur_opts = &o;
 	if (o.chain)
 		status = do_chain(cli, &o, &c);
 	else if (o.matrix)

@@ -293,3 +293,73 @@ int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb)
 	free(path);
 	return r;
 }
+
+int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
+			 const char *spec)
+{
+	char *copy = pc_xstrdup(spec), *type = copy, *id = NULL, *opts;
+	struct pc_devspec *d;
+	int rc = -1;
+
+	opts = strchr(copy, ',');
+	if (opts)
+		*opts++ = '\0';
+	if (!*type) {
+		pc_cli_error(cli, "--vm-device '%s': expected TYPE[,id=ID][,PROP=VALUE...]", spec);
+		goto out;
+	}
+	/* first pass: the id, so overrides can name it */
+	for (char *o = opts, *next; o && *o; o = next) {
+		next = strchr(o, ',');
+		if (next)
+			next++;
+		if (pc_str_starts_with(o, "id=")) {
+			size_t n = next ? (size_t)(next - o - 4) : strlen(o + 3);
+
+			id = pc_xstrndup(o + 3, n);
+		}
+	}
+	if (!id)
+		id = pc_xstrdup(type);
+	if (!*id || strchr(id, '/') || strchr(id, '.')) {
+		pc_cli_error(cli, "--vm-device '%s': an id must be non-empty and contain no '/' or '.'",
+			     spec);
+		goto out;
+	}
+	side->devices = pc_xrealloc(side->devices,
+				    (side->n_devices + 1) * sizeof(*side->devices));
+	d = &side->devices[side->n_devices++];
+	d->type = pc_xstrdup(type);
+	d->id = pc_xstrdup(id);
+	for (char *o = opts, *next; o && *o; o = next) {
+		struct pc_override ov;
+		struct pc_err err = { 0 };
+		char *eq, *text;
+
+		next = strchr(o, ',');
+		if (next)
+			*next++ = '\0';
+		if (pc_str_starts_with(o, "id="))
+			continue;
+		eq = strchr(o, '=');
+		if (!eq || eq == o) {
+			pc_cli_error(cli, "--vm-device '%s': expected PROP=VALUE, found '%s'",
+				     spec, o);
+			goto out;
+		}
+		text = pc_xasprintf("%s.%s", id, o);
+		if (pc_override_parse(text, true, "--vm-device", &ov, &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			free(text);
+			goto out;
+		}
+		pc_side_add_override(side, &ov);
+		pc_override_release(&ov);
+		free(text);
+	}
+	rc = 0;
+out:
+	free(id);
+	free(copy);
+	return rc;
+}

@@ -35,6 +35,15 @@ int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
 int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 	       int hi, int *out);
 
+/*
+ * Add a device of the VM configuration to a side, like QEMU's -device:
+ * "TYPE[,id=ID][,PROP=VALUE...]" (the id defaults to the type name).  The
+ * first call replaces the default configuration (one instance of every
+ * concrete type) with an explicit one.
+ */
+int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
+			 const char *spec);
+
 /* The tree's own version: the newest machine type's version. */
 void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out);
 

@@ -1,0 +1,206 @@
+/*
+ * test_cli.c - the command line's contract: exit statuses, fail-closed
+ * behaviour, help for every verb, JSON that parses, the VM configuration
+ * option, suggestions for mistyped names.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pctest.h"
+#include "util.h"
+
+static int run(char **out, char **err, const char *const *argv)
+{
+	return pct_run_cli(argv, out, err);
+}
+
+#define RUN(out, err, ...)                                                  \
+	run(out, err, (const char *const[]){ "plugcheck", __VA_ARGS__, NULL })
+
+PCT_TEST("cli", help_for_every_verb)
+{
+	static const char *verbs[] = { "check", "list-machines", "list-plugins",
+				       "info", "props", "dump-abi", "suggest",
+				       "lint", "baseline", "qemu-diff" };
+	char *out, *err;
+
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--help"), 0);
+	PCT_ASSERT_CONTAINS(out, "usage: plugcheck");
+	free(out);
+	free(err);
+	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++) {
+		int rc = RUN(&out, &err, verbs[i], "--help");
+
+		if (rc)
+			fprintf(stderr, "\n  %s --help: %d %s", verbs[i], rc, err);
+		PCT_ASSERT_INT_EQ(rc, 0);
+		PCT_ASSERT_CONTAINS(out, "usage: plugcheck");
+		free(out);
+		free(err);
+	}
+}
+
+PCT_TEST("cli", usage_errors_exit_2)
+{
+	char *out, *err;
+
+	PCT_ASSERT_INT_EQ(run(&out, &err, (const char *const[]){ "plugcheck", NULL }), 2);
+	PCT_ASSERT_CONTAINS(err, "usage: plugcheck");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "chek", "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown verb 'chek' (did you mean 'check'?)");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--format", "yaml", "list-machines"), 2);
+	PCT_ASSERT_CONTAINS(err, "--format: expected 'text' or 'json', found 'yaml'");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check"), 2);
+	PCT_ASSERT_CONTAINS(err, "--machine is required");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--bogus", "x"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown option '--bogus'");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--smp", "0"), 2);
+	PCT_ASSERT_CONTAINS(err, "--smp: expected a number from 1");
+	free(out);
+	free(err);
+}
+
+PCT_TEST("cli", fails_closed_without_inputs)
+{
+	char *dir = pct_tmpdir("empty");
+	char *sub = pc_xasprintf("%s/releases", dir);
+	char *out, *err;
+
+	/* no baselines: no verdict */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "cannot read baselines");
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(mkdir(sub, 0755), 0);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "no release baselines in");
+	free(out);
+	free(err);
+	/* no plugins */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--no-default-plugins", "--plugin-dir", dir,
+			      "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "no plugins found in");
+	free(out);
+	free(err);
+	/* no machine types */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--machine-dir", dir, "--machine", "pc-5.1"), 2);
+	free(out);
+	free(err);
+	/* unknown machine, with a suggestion */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--machine", "pc-q35-7.3"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown machine type 'pc-q35-7.3' (did you mean");
+	free(out);
+	free(err);
+	/* a release nobody recorded */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--from", "6.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "no baseline for release '6.1'");
+	free(out);
+	free(err);
+	/* a machine no recorded release knows (only 5.1 recorded here) */
+	{
+		char *cmd = pc_xasprintf("cp '%s' '%s/'", pct_path("abi/releases/5.1.json"), sub);
+
+		CU_ASSERT_EQUAL(system(cmd), 0);
+		free(cmd);
+	}
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-q35-7.2"), 2);
+	PCT_ASSERT_CONTAINS(err, "no recorded release knows machine type 'pc-q35-7.2'");
+	free(out);
+	free(err);
+	free(sub);
+	free(dir);
+}
+
+static void assert_json(const char *what, const char *text)
+{
+	json_error_t je;
+	json_t *j = json_loads(text, 0, &je);
+
+	if (!j)
+		fprintf(stderr, "\n  %s: invalid JSON: %s (line %d)\n", what, je.text, je.line);
+	CU_ASSERT_PTR_NOT_NULL(j);
+	if (j) {
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(j, "verb"));
+		json_decref(j);
+	}
+}
+
+PCT_TEST("cli", json_for_every_verb)
+{
+	char *out, *err;
+
+	RUN(&out, &err, "--format", "json", "--machine", "pc-5.1");
+	assert_json("check", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "check", "--machine", "pc-7.2", "--matrix");
+	assert_json("matrix", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "list-machines");
+	assert_json("list-machines", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "list-plugins");
+	assert_json("list-plugins", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "info", "plugins/virtio-blk/virtio-blk.so");
+	assert_json("info", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "props", "--machine", "pc-5.1");
+	assert_json("props", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "lint");
+	assert_json("lint", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "suggest", "--machine", "pc-7.2", "--from",
+	    "8.0", "--to", "8.0.1");
+	assert_json("suggest", out);
+	free(out);
+	free(err);
+	RUN(&out, &err, "--format", "json", "dump-abi", "--release", "8.0", "--check");
+	assert_json("dump-abi", out);
+	free(out);
+	free(err);
+}
+
+PCT_TEST("cli", vm_configuration)
+{
+	char *out, *err;
+
+	/* one disk with 4 queues on both sides: compatible with 5.1 at smp=4
+	 * because the property pins the count on both sides */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "-q", "check", "--machine", "pc-5.1", "--from",
+			      "5.1", "--smp", "4", "--vm-device",
+			      "virtio-blk-pci,id=disk0,num-queues=4"), 0);
+	PCT_ASSERT_CONTAINS(out, "1 sections");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--from", "5.1",
+			      "--vm-device", "virtio-blk-pcx"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown type 'virtio-blk-pcx'");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--machine", "pc-5.1", "--set",
+			      "virtio-blk-pci.num-queus=2"), 2);
+	PCT_ASSERT_CONTAINS(err, "has no property 'num-queus'");
+	free(out);
+	free(err);
+}
