@@ -24,7 +24,8 @@ static void check_help(FILE *f)
 	      "release that knows M, in both directions.\n\n"
 	      "  --machine M          machine type (name or alias: pc-5.1, q35, pc)\n"
 	      "  --from A --to B      one pair; each side is 'tree', a recorded release\n"
-	      "                       (5.1), a baseline .json or a plugin directory;\n"
+	      "                       (5.1), a baseline .json, a plugin directory, or a\n"
+	      "                       QEMU -dump-vmstate .json (layouts only);\n"
 	      "                       a missing side defaults to the tree\n"
 	      "  --matrix             every ordered pair of recorded releases (and the\n"
 	      "                       tree) that know M, printed as a table\n"
@@ -513,6 +514,16 @@ out:
 
 static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
+	if ((o->from && pc_cli_is_qemu_dump(o->from)) ||
+	    (o->to && pc_cli_is_qemu_dump(o->to))) {
+		if (o->n_src || o->n_dst || o->src_host || o->dst_host || o->n_vmdevs) {
+			pc_cli_error(cli, "check: overrides, hosts and --vm-device do not apply to a QEMU dump side");
+			return PC_EXIT_ERROR;
+		}
+		return pc_cli_check_dump_pair(cli, o->from ? o->from : "tree",
+					      o->to ? o->to : "tree", c->machine,
+					      o->smp);
+	}
 	struct pc_side a, b;
 	struct pc_host_caps ha = { 0 }, hb = { 0 };
 	struct pc_report r;

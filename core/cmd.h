@@ -44,6 +44,15 @@ int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
 			 const char *spec);
 
+/* Is this file a QEMU -dump-vmstate file (has "vmschkmachine")? */
+bool pc_cli_is_qemu_dump(const char *spec);
+
+/* check --from/--to where a side is a QEMU dump: both sides as dumps,
+ * compared both ways with qemu-diff's rules; the report names the checks a
+ * dump cannot support. */
+int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
+			   const char *to, const char *machine, int smp);
+
 /* The tree's own version: the newest machine type's version. */
 void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out);
 

@@ -37,6 +37,7 @@ static const struct verb verbs[] = {
 	{ "lint", cmd_lint, "find compat and layout mistakes in the tree" },
 	{ "baseline", cmd_baseline, "host-feature intersection for a set of hosts" },
 	{ "qemu-diff", cmd_qemu_diff, "compare two QEMU -dump-vmstate files" },
+	{ "dump-vmstate", cmd_dump_vmstate, "write a side in QEMU's -dump-vmstate format" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,328 @@
+/*
+ * api.c - libplugcheck's public API (abi/include/plugcheck/libplugcheck.h),
+ * a thin layer over the internal one: the loader, machine sets, baselines,
+ * the checker and the JSON report.  The only file whose functions carry the
+ * exported plugcheck_ prefix; everything else in the library stays hidden
+ * (core/libplugcheck.sym, -fvisibility=hidden).
+ *
+ * It mirrors what the CLI does for one release (core/cmd-common.c,
+ * core/cmd-check.c) without printing: errors go to the context.
+ */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plugcheck/libplugcheck.h"
+#include "plugcheck/plugin.h"
+
+#include "baseline.h"
+#include "check.h"
+#include "loader.h"
+#include "machine.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+#define PC_API __attribute__((visibility("default")))
+
+struct plugcheck_ctx {
+	char **plugin_dirs;
+	size_t n_plugin_dirs, alloc_plugin_dirs;
+	char *machine_dir;
+	char *abi_dir;
+	struct pc_err err;
+};
+
+static void ctx_error(struct plugcheck_ctx *ctx, const char *fmt, ...)
+	PC_PRINTF(2, 3);
+static void ctx_error(struct plugcheck_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	ctx->err.set = true;
+}
+
+PC_API const char *plugcheck_version(void)
+{
+	return PC_VERSION;
+}
+
+PC_API int plugcheck_plugin_abi_version(void)
+{
+	return PLUGCHECK_ABI_VERSION;
+}
+
+static void add_dir(struct plugcheck_ctx *ctx, const char *dir)
+{
+	PC_ALLOC_GROW(ctx->plugin_dirs, ctx->n_plugin_dirs + 1,
+		      ctx->alloc_plugin_dirs);
+	ctx->plugin_dirs[ctx->n_plugin_dirs++] = pc_xstrdup(dir);
+}
+
+PC_API struct plugcheck_ctx *plugcheck_ctx_new(unsigned int flags)
+{
+	struct plugcheck_ctx *ctx;
+	struct pc_err err = { 0 };
+
+	if (flags & ~PLUGCHECK_CTX_NO_DEFAULT_PLUGINS)
+		return NULL;
+	if (pc_loader_init(&err))
+		return NULL;
+	ctx = pc_xcalloc(1, sizeof(*ctx));
+	if (!(flags & PLUGCHECK_CTX_NO_DEFAULT_PLUGINS))
+		add_dir(ctx, PC_PLUGINDIR);
+	ctx->machine_dir = pc_xstrdup(PC_MACHINEDIR);
+	ctx->abi_dir = pc_xstrdup(PC_ABIDIR);
+	return ctx;
+}
+
+PC_API void plugcheck_ctx_free(struct plugcheck_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	for (size_t i = 0; i < ctx->n_plugin_dirs; i++)
+		free(ctx->plugin_dirs[i]);
+	free(ctx->plugin_dirs);
+	free(ctx->machine_dir);
+	free(ctx->abi_dir);
+	free(ctx);
+	pc_loader_exit();
+}
+
+PC_API int plugcheck_ctx_add_plugin_dir(struct plugcheck_ctx *ctx,
+					const char *dir)
+{
+	pc_err_clear(&ctx->err);
+	if (!dir || !*dir) {
+		ctx_error(ctx, "plugin directory: expected a directory, found an empty name");
+		return -1;
+	}
+	add_dir(ctx, dir);
+	return 0;
+}
+
+static int set_dir(struct plugcheck_ctx *ctx, char **slot, const char *what,
+		   const char *dir)
+{
+	pc_err_clear(&ctx->err);
+	if (!dir || !*dir) {
+		ctx_error(ctx, "%s: expected a directory, found an empty name", what);
+		return -1;
+	}
+	free(*slot);
+	*slot = pc_xstrdup(dir);
+	return 0;
+}
+
+PC_API int plugcheck_ctx_set_machine_dir(struct plugcheck_ctx *ctx,
+					 const char *dir)
+{
+	return set_dir(ctx, &ctx->machine_dir, "machine directory", dir);
+}
+
+PC_API int plugcheck_ctx_set_abi_dir(struct plugcheck_ctx *ctx,
+				     const char *dir)
+{
+	return set_dir(ctx, &ctx->abi_dir, "ABI directory", dir);
+}
+
+PC_API const char *plugcheck_ctx_error(const struct plugcheck_ctx *ctx)
+{
+	return ctx->err.set ? ctx->err.msg : "";
+}
+
+PC_API void plugcheck_free(void *p)
+{
+	free(p);
+}
+
+/* The tree: the context's plugins and machine types.  Bad plugins are
+ * input errors (fail closed); the first one is the context's error. */
+static int load_tree(struct plugcheck_ctx *ctx, struct pc_side *tree)
+{
+	struct pc_loader_opts o;
+	struct pc_diags d = { 0 };
+	struct pc_err err = { 0 };
+	int r;
+
+	memset(tree, 0, sizeof(*tree));
+	tree->label = pc_xstrdup("tree");
+	tree->origin = pc_xstrdup(ctx->n_plugin_dirs ? ctx->plugin_dirs[0] : "");
+	tree->machines = pc_machine_set_new();
+	tree->own_machines = true;
+	if (pc_machines_load_dir(tree->machines, ctx->machine_dir, &err)) {
+		ctx_error(ctx, "%s", err.msg);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.dirs = (const char *const *)ctx->plugin_dirs;
+	o.n_dirs = ctx->n_plugin_dirs;
+	o.load_code = true;
+	tree->reg = pc_registry_new();
+	tree->own_reg = true;
+	r = pc_load_plugins(tree->reg, &o, &d, &err);
+	if (r)
+		ctx_error(ctx, "%s", err.msg);
+	else if (d.n)
+		ctx_error(ctx, "%s%s", d.msgs[0],
+			  d.n > 1 ? " (and more plugin errors)" : "");
+	pc_diags_release(&d);
+	if (r || ctx->err.set)
+		return -1;
+	for (size_t i = 0; i < tree->machines->n_machines; i++)
+		if (pc_version_cmp(&tree->machines->machines[i]->version,
+				   &tree->release) > 0)
+			tree->release = tree->machines->machines[i]->version;
+	return 0;
+}
+
+static json_t *pair_json(const char *src, const char *dst,
+			 const struct pc_report *r, size_t from)
+{
+	json_t *o = json_object();
+	size_t inc = 0, known = 0, review = 0;
+
+	for (size_t i = from; i < r->n; i++) {
+		if (r->items[i].known)
+			known++;
+		else if (r->items[i].severity == PC_SEV_INCOMPATIBLE)
+			inc++;
+		else if (r->items[i].severity == PC_SEV_REVIEW)
+			review++;
+	}
+	json_object_set_new(o, "source", json_string(src));
+	json_object_set_new(o, "destination", json_string(dst));
+	json_object_set_new(o, "verdict",
+			    json_string(inc ? "incompatible" : "compatible"));
+	json_object_set_new(o, "incompatible", json_integer((json_int_t)inc));
+	json_object_set_new(o, "known_breaks", json_integer((json_int_t)known));
+	json_object_set_new(o, "needs_review", json_integer((json_int_t)review));
+	return o;
+}
+
+static char *render(const char *machine, const char *release,
+		    const struct pc_check *c, const struct pc_report *r,
+		    json_t *pairs, int status)
+{
+	json_t *root = json_object();
+	size_t known = 0;
+	char *s;
+
+	for (size_t i = 0; i < r->n; i++)
+		known += r->items[i].known;
+	json_object_set_new(root, "verb", json_string("check"));
+	json_object_set_new(root, "mode", json_string("library"));
+	json_object_set_new(root, "machine", json_string(machine));
+	json_object_set_new(root, "release", json_string(release));
+	json_object_set_new(root, "pairs", pairs);
+	json_object_set_new(root, "known_breaks", json_integer((json_int_t)known));
+	json_object_set_new(root, "sections_compared",
+			    json_integer((json_int_t)c->sections_compared));
+	json_object_set_new(root, "properties_compared",
+			    json_integer((json_int_t)c->props_compared));
+	json_object_set_new(root, "exit_status", json_integer(status));
+	json_object_set_new(root, "findings", pc_report_to_json(r));
+	json_object_set_new(root, "incompatible",
+			    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
+	s = pc_json_dump(root);
+	json_decref(root);
+	return s;
+}
+
+PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
+				   const char *machine, const char *release,
+				   char **json)
+{
+	struct pc_side tree, rel;
+	struct pc_known_breaks kb;
+	struct pc_check c;
+	struct pc_report r;
+	struct pc_err err = { 0 };
+	struct pc_version rv;
+	struct stat st;
+	const struct pc_machine *m;
+	char *path = NULL;
+	json_t *pairs = NULL;
+	int status = PLUGCHECK_ERROR;
+	size_t before;
+
+	if (json)
+		*json = NULL;
+	pc_err_clear(&ctx->err);
+	memset(&tree, 0, sizeof(tree));
+	memset(&rel, 0, sizeof(rel));
+	memset(&kb, 0, sizeof(kb));
+	memset(&c, 0, sizeof(c));
+	pc_report_init(&r);
+	if (!machine || !release || pc_version_parse(release, &rv)) {
+		ctx_error(ctx, "check: expected a machine type and a release such as 8.0.1, found '%s' and '%s'",
+			  machine ? machine : "(null)", release ? release : "(null)");
+		return PLUGCHECK_ERROR;
+	}
+	if (load_tree(ctx, &tree))
+		goto out;
+	m = pc_machine_find(tree.machines, machine);
+	if (!m) {
+		const char *s = pc_machine_suggest(tree.machines, machine);
+
+		ctx_error(ctx, "unknown machine type '%s'%s%s%s", machine,
+			  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		goto out;
+	}
+	path = pc_xasprintf("%s/releases/%s.json", ctx->abi_dir, release);
+	if (stat(path, &st)) {
+		ctx_error(ctx, "no baseline for release '%s' (%s not found)",
+			  release, path);
+		goto out;
+	}
+	if (pc_baseline_load(path, &rel, &err)) {
+		ctx_error(ctx, "%s", err.msg);
+		goto out;
+	}
+	if (!pc_side_knows_machine(&rel, m)) {
+		ctx_error(ctx, "release %s does not know machine type '%s'",
+			  release, m->name);
+		goto out;
+	}
+	free(path);
+	path = pc_xasprintf("%s/known-breaks", ctx->abi_dir);
+	if (!stat(path, &st) && pc_known_breaks_load(path, &kb, &err)) {
+		ctx_error(ctx, "%s", err.msg);
+		goto out;
+	}
+	c.machine = m->name;
+	c.known = &kb;
+	pairs = json_array();
+	before = r.n;
+	if (pc_check_direction(&c, &rel, &tree, &r, &err)) {
+		ctx_error(ctx, "%s -> tree: %s", release, err.msg);
+		goto out;
+	}
+	json_array_append_new(pairs, pair_json(release, "tree", &r, before));
+	before = r.n;
+	if (pc_check_direction(&c, &tree, &rel, &r, &err)) {
+		ctx_error(ctx, "tree -> %s: %s", release, err.msg);
+		goto out;
+	}
+	json_array_append_new(pairs, pair_json("tree", release, &r, before));
+	status = pc_report_fails(&r) ? PLUGCHECK_INCOMPATIBLE
+				     : PLUGCHECK_COMPATIBLE;
+	if (json) {
+		*json = render(m->name, release, &c, &r, pairs, status);
+		pairs = NULL;
+	}
+out:
+	json_decref(pairs);
+	free(path);
+	pc_report_release(&r);
+	pc_known_breaks_release(&kb);
+	pc_side_release(&rel);
+	pc_side_release(&tree);
+	return status;
+}

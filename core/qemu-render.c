@@ -1,0 +1,95 @@
+/*
+ * qemu-render.c - a resolved VM as a QEMU -dump-vmstate file (see
+ * qemu-render.h and Documentation/qemu-diff.md).  One top-level key per
+ * device with a section, named by the device's QOM type as QEMU's dump
+ * names them; nested structures carry their wire size as "size" (QEMU
+ * writes the C sizeof, which the comparison does not rely on).
+ */
+#include "qemu-render.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+static uint64_t desc_size(const struct pc_rdesc *d)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		const struct pc_rnode *f = &d->nodes[i];
+		uint64_t one = f->desc ? desc_size(f->desc) : f->size;
+		uint64_t count = f->count_field ? f->count_max : f->count;
+
+		n += one * count;
+	}
+	return n;
+}
+
+static json_t *render_desc(const struct pc_rdesc *d)
+{
+	json_t *o = json_object(), *fields = json_array();
+
+	json_object_set_new(o, "name", json_string(d->name));
+	json_object_set_new(o, "version_id", json_integer(d->version_id));
+	json_object_set_new(o, "minimum_version_id", json_integer(d->min_version_id));
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		const struct pc_rnode *f = &d->nodes[i];
+		json_t *jf = json_object();
+
+		json_object_set_new(jf, "field", json_string(f->name));
+		json_object_set_new(jf, "version_id", json_integer(f->version));
+		/* QEMU marks fields with a test function; ours are resolved,
+		 * but a condition decided presence */
+		json_object_set_new(jf, "field_exists", json_boolean(f->why != NULL &&
+					!strncmp(f->why, "present if", 10)));
+		if (f->count != 1 || f->count_field)
+			json_object_set_new(jf, "num", json_integer(f->count_field ? f->count_max
+									  : f->count));
+		json_object_set_new(jf, "size", json_integer((json_int_t)(f->desc ? desc_size(f->desc)
+										 : f->size)));
+		if (f->desc)
+			json_object_set_new(jf, "Description", render_desc(f->desc));
+		json_array_append_new(fields, jf);
+	}
+	json_object_set_new(o, "Fields", fields);
+	if (d->n_subs) {
+		json_t *subs = json_array();
+
+		for (size_t i = 0; i < d->n_subs; i++)
+			json_array_append_new(subs, render_desc(d->subs[i].desc));
+		json_object_set_new(o, "Subsections", subs);
+	}
+	return o;
+}
+
+char *pc_vm_render_qemu_dump(const struct pc_vm *vm)
+{
+	json_t *root = json_object(), *m = json_object();
+	char *text, *out;
+
+	json_object_set_new(m, "Name", json_string(vm->machine->name));
+	json_object_set_new(root, "vmschkmachine", m);
+	for (size_t i = 0; i < vm->n_sections; i++) {
+		const struct pc_rsection *s = &vm->sections[i];
+		json_t *o = json_object();
+		const char *key = s->obj->type->name;
+
+		json_object_set_new(o, "Name", json_string(key));
+		json_object_set_new(o, "version_id", json_integer(s->desc->version_id));
+		json_object_set_new(o, "minimum_version_id",
+				    json_integer(s->desc->min_version_id));
+		json_object_set_new(o, "Description", render_desc(s->desc));
+		/* two instances of one type: QEMU's dump has one entry per type */
+		if (!json_object_get(root, key))
+			json_object_set_new(root, key, o);
+		else
+			json_decref(o);
+	}
+	text = json_dumps(root, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	out = pc_xasprintf("%s\n", text ? text : "{}");
+	free(text);
+	return out;
+}
