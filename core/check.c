@@ -231,10 +231,37 @@ struct dir_ctx {
 	char config[32];
 };
 
+/* The object of 'vm' with the id of 'o' (an object of 'own').  Both sides
+ * usually instantiate the same objects in the same order: try the same
+ * index first, so that matching stays linear in the number of devices. */
 static const struct pc_object *other_object(const struct pc_vm *vm,
+					    const struct pc_vm *own,
 					    const struct pc_object *o)
 {
-	return o ? pc_vm_find_object(vm, o->id) : NULL;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	i = (size_t)(o - own->objs);
+	if (i < vm->n_objs && !strcmp(vm->objs[i].id, o->id))
+		return &vm->objs[i];
+	return pc_vm_find_object(vm, o->id);
+}
+
+/* Section 'i' of one side in 'vm' by (instance, name); unique in a VM.
+ * Same index first, as above. */
+static const struct pc_rsection *other_section(const struct pc_vm *vm,
+					       size_t i,
+					       const struct pc_rsection *s)
+{
+	if (i < vm->n_sections && !strcmp(vm->sections[i].instance, s->instance) &&
+	    !strcmp(vm->sections[i].name, s->name))
+		return &vm->sections[i];
+	for (size_t j = 0; j < vm->n_sections; j++)
+		if (!strcmp(vm->sections[j].instance, s->instance) &&
+		    !strcmp(vm->sections[j].name, s->name))
+			return &vm->sections[j];
+	return NULL;
 }
 
 /* The file a compat line for this side's machine goes to. */
@@ -760,16 +787,12 @@ static void compare_sections(struct dir_ctx *x)
 
 	for (size_t i = 0; i < svm->n_sections; i++) {
 		const struct pc_rsection *ss = &svm->sections[i];
-		const struct pc_rsection *ds = NULL;
+		const struct pc_rsection *ds = other_section(dvm, i, ss);
 		struct sec_ctx sc;
 
-		for (size_t j = 0; j < dvm->n_sections; j++)
-			if (!strcmp(dvm->sections[j].instance, ss->instance) &&
-			    !strcmp(dvm->sections[j].name, ss->name))
-				ds = &dvm->sections[j];
 		sc.x = x;
 		sc.so = ss->obj;
-		sc.dobj = other_object(dvm, ss->obj);
+		sc.dobj = other_object(dvm, svm, ss->obj);
 		sc.device = ss->instance;
 		x->c->sections_compared++;
 		if (!ds) {
@@ -809,13 +832,10 @@ static void compare_sections(struct dir_ctx *x)
 	}
 	for (size_t j = 0; j < dvm->n_sections; j++) {
 		const struct pc_rsection *ds = &dvm->sections[j];
-		bool found = false;
+		bool found = other_section(svm, j, ds) != NULL;
 
-		for (size_t i = 0; i < svm->n_sections && !found; i++)
-			found = !strcmp(svm->sections[i].instance, ds->instance) &&
-				!strcmp(svm->sections[i].name, ds->name);
 		if (!found) {
-			const struct pc_object *so = other_object(svm, ds->obj);
+			const struct pc_object *so = other_object(svm, dvm, ds->obj);
 			char *why = so
 				? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
 					       ds->instance, ds->name)
@@ -836,7 +856,7 @@ static void compare_props(struct dir_ctx *x)
 
 	for (size_t i = 0; i < svm->n_objs; i++) {
 		const struct pc_object *so = &svm->objs[i];
-		const struct pc_object *dobj = other_object(dvm, so);
+		const struct pc_object *dobj = other_object(dvm, svm, so);
 
 		if (!dobj)
 			continue;
@@ -956,6 +976,70 @@ static bool side_has_type(const struct pc_side *s, const char *type)
 	return false;
 }
 
+/* ------------------------------------------------------------ VM cache */
+
+struct vm_cache_entry {
+	const struct pc_side *side;
+	const struct pc_machine *machine;
+	int smp;
+	struct pc_vm *vm; /* stable address: directions hold pointers */
+};
+
+struct pc_vm_cache {
+	struct vm_cache_entry *items;
+	size_t n, alloc;
+};
+
+struct pc_vm_cache *pc_vm_cache_new(void)
+{
+	return pc_xcalloc(1, sizeof(struct pc_vm_cache));
+}
+
+void pc_vm_cache_free(struct pc_vm_cache *vc)
+{
+	if (!vc)
+		return;
+	for (size_t i = 0; i < vc->n; i++) {
+		pc_vm_release(vc->items[i].vm);
+		free(vc->items[i].vm);
+	}
+	free(vc->items);
+	free(vc);
+}
+
+/* The resolved VM of (side, m, smp), built on first use.  A handful of
+ * entries per side: a linear scan costs nothing next to one build. */
+static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
+					const struct pc_side *side,
+					const struct pc_machine *m, int smp,
+					struct pc_err *err)
+{
+	struct vm_cache_entry *e;
+	struct pc_vm *vm;
+
+	for (size_t i = 0; i < vc->n; i++)
+		if (vc->items[i].side == side && vc->items[i].machine == m &&
+		    vc->items[i].smp == smp)
+			return vc->items[i].vm;
+	vm = pc_xcalloc(1, sizeof(*vm));
+	if (pc_vm_build(side, m, smp, vm, err)) {
+		free(vm);
+		return NULL;
+	}
+	if (pc_vm_resolve(vm, err)) {
+		pc_vm_release(vm);
+		free(vm);
+		return NULL;
+	}
+	PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
+	e = &vc->items[vc->n++];
+	e->side = side;
+	e->machine = m;
+	e->smp = smp;
+	e->vm = vm;
+	return vm;
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -1006,36 +1090,51 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 				b->applicable = true;
 		}
 	for (size_t k = 0; k < n; k++) {
-		struct pc_vm svm, dvm;
+		struct pc_vm svm_own, dvm_own;
+		const struct pc_vm *svm, *dvm;
 		struct pc_report one;
 		struct dir_ctx x;
 
-		if (pc_vm_build(src, ms, smps[k], &svm, err))
-			return -1;
-		if (pc_vm_build(dst, md, smps[k], &dvm, err)) {
-			pc_vm_release(&svm);
-			return -1;
-		}
-		if (pc_vm_resolve(&svm, err) || pc_vm_resolve(&dvm, err)) {
-			pc_vm_release(&svm);
-			pc_vm_release(&dvm);
-			return -1;
+		if (c->vms) {
+			/* shared VMs: built and resolved once per run */
+			svm = vm_cache_get(c->vms, src, ms, smps[k], err);
+			dvm = svm ? vm_cache_get(c->vms, dst, md, smps[k], err)
+				  : NULL;
+			if (!svm || !dvm)
+				return -1;
+		} else {
+			if (pc_vm_build(src, ms, smps[k], &svm_own, err))
+				return -1;
+			if (pc_vm_build(dst, md, smps[k], &dvm_own, err)) {
+				pc_vm_release(&svm_own);
+				return -1;
+			}
+			if (pc_vm_resolve(&svm_own, err) ||
+			    pc_vm_resolve(&dvm_own, err)) {
+				pc_vm_release(&svm_own);
+				pc_vm_release(&dvm_own);
+				return -1;
+			}
+			svm = &svm_own;
+			dvm = &dvm_own;
 		}
 		pc_report_init(&one);
 		memset(&x, 0, sizeof(x));
 		x.c = c;
 		x.src = src;
 		x.dst = dst;
-		x.svm = &svm;
-		x.dvm = &dvm;
+		x.svm = svm;
+		x.dvm = dvm;
 		x.r = &one;
 		snprintf(x.config, sizeof(x.config), "smp=%d", smps[k]);
 		compare_sections(&x);
 		compare_props(&x);
 		merge_configs(r, &one);
 		pc_report_release(&one);
-		pc_vm_release(&svm);
-		pc_vm_release(&dvm);
+		if (!c->vms) {
+			pc_vm_release(&svm_own);
+			pc_vm_release(&dvm_own);
+		}
 	}
 	return 0;
 }
@@ -1056,8 +1155,11 @@ int pc_suggest_overrides(struct pc_check *c, const struct pc_side *src,
 			 size_t *n_out, struct pc_err *err)
 {
 	struct pc_side trial = *dst;
+	struct pc_vm_cache *vms = c->vms;
 	int result = 0;
 
+	/* the trial side changes every round: no shared VMs */
+	c->vms = NULL;
 	*out = NULL;
 	*n_out = 0;
 	/* a shallow copy that owns only its own overrides list */
@@ -1112,5 +1214,6 @@ int pc_suggest_overrides(struct pc_check *c, const struct pc_side *src,
 	for (size_t i = 0; i < trial.n_overrides; i++)
 		pc_override_release(&trial.overrides[i]);
 	free(trial.overrides);
+	c->vms = vms;
 	return result;
 }

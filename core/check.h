@@ -52,7 +52,21 @@ struct pc_check {
 	/* statistics of the last run, for the summary */
 	size_t sections_compared;
 	size_t props_compared;
+	/* optional: resolved VMs shared by every direction (see below) */
+	struct pc_vm_cache *vms;
 };
+
+/*
+ * A cache of resolved VMs, one per (side, machine type, vCPU count): the
+ * main job and the matrix check each side against every other in both
+ * directions, and would otherwise build and resolve the same VM 2 x sides
+ * times.  Keyed on the side's address: valid only while the sides it has
+ * seen are neither modified nor freed (pc_suggest_overrides() modifies
+ * its trial side, so it must run without one).  Owns its VMs;
+ * pc_vm_cache_free() releases them.
+ */
+struct pc_vm_cache *pc_vm_cache_new(void);
+void pc_vm_cache_free(struct pc_vm_cache *vc);
 
 /*
  * The vCPU counts that matter for machine 'm': 1, 2, 4 and the machine's

@@ -56,6 +56,7 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv);
 int cmd_lint(struct pc_cli *cli, int argc, char **argv);
 int cmd_baseline(struct pc_cli *cli, int argc, char **argv);
 int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv);
+int cmd_migrate(struct pc_cli *cli, int argc, char **argv);
 int cmd_dump_vmstate(struct pc_cli *cli, int argc, char **argv);
 
 /* Print a report in the chosen format.  In JSON, 'extra' (may be NULL) is a

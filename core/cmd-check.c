@@ -810,6 +810,10 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 	c.known = &kb;
 	known_fails = o.chain || o.from || o.to;
 	cur_opts = &o;
+	/* the main job and the matrix meet every side twice per other side:
+	 * resolve each (side, machine, vCPU count) once */
+	if (!o.chain && !o.from && !o.to)
+		c.vms = pc_vm_cache_new();
 	if (o.chain)
 		status = do_chain(cli, &o, &c);
 	else if (o.matrix)
@@ -818,6 +822,7 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 		status = do_pair(cli, &o, &c);
 	else
 		status = do_main_job(cli, &o, &c);
+	pc_vm_cache_free(c.vms);
 	pc_known_breaks_release(&kb);
 	free_opts(&o);
 	return status;

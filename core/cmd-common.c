@@ -109,20 +109,47 @@ static void note_cb(void *ctx, const char *msg)
 	pc_cli_verbose(ctx, "%s", msg);
 }
 
+static void warn_cb(void *ctx, const char *msg)
+{
+	pc_cli_warn(ctx, "%s", msg);
+}
+
+/*
+ * Plugins' code is first loaded in a scanner child (loader.h); the
+ * timeout comes from PLUGCHECK_SCAN_TIMEOUT (seconds, e.g. "0.5"), so
+ * that tests with a hanging fixture need not wait for the default.
+ */
 static int load_plugin_dirs(struct pc_cli *cli, const char *const *dirs,
 			    size_t n, struct pc_side *side, bool *bad_input)
 {
 	struct pc_loader_opts o;
 	struct pc_diags d = { 0 };
 	struct pc_err err = { 0 };
+	const char *t = getenv("PLUGCHECK_SCAN_TIMEOUT");
 	int r;
 
 	memset(&o, 0, sizeof(o));
 	o.dirs = dirs;
 	o.n_dirs = n;
 	o.load_code = true;
+	o.scan = true;
+	if (t && *t) {
+		char *end;
+		double sec = strtod(t, &end);
+
+		if (*end || !(sec > 0 && sec <= 3600)) {
+			pc_cli_error(cli, "PLUGCHECK_SCAN_TIMEOUT: expected seconds from 0.001 to 3600, found '%s'",
+				     t);
+			return -1;
+		}
+		o.scan_timeout_ms = (unsigned)(sec * 1000 + 0.5);
+		if (!o.scan_timeout_ms)
+			o.scan_timeout_ms = 1;
+	}
+	o.cache_dir = cli->cache_dir;
 	o.allow_world_writable = cli->allow_unsafe;
 	o.note = note_cb;
+	o.warn = warn_cb;
 	o.note_ctx = cli;
 	side->reg = pc_registry_new();
 	side->own_reg = true;

@@ -29,6 +29,42 @@ static void props_help(FILE *f)
 	      "  --host FILE       host capabilities (Documentation/host-caps.md)\n", f);
 }
 
+/* " (did you mean 'X'?)" for an unknown type name, or "". */
+static const char *type_hint(const struct pc_registry *reg, const char *name,
+			     char *buf, size_t len)
+{
+	const char **names = pc_xcalloc(reg->n_types + 1, sizeof(char *));
+	const char *s;
+
+	for (size_t i = 0; i < reg->n_types; i++)
+		names[i] = reg->types[i]->name;
+	s = pc_suggest(name, names, reg->n_types);
+	snprintf(buf, len, "%s%s%s", s ? " (did you mean '" : "", s ? s : "",
+		 s ? "'?)" : "");
+	free(names);
+	return buf;
+}
+
+/* The same for a property of 't' (its own and inherited ones). */
+static const char *prop_hint(const struct pc_type *t, const char *name,
+			     char *buf, size_t len)
+{
+	const char **names = NULL;
+	size_t n = 0, alloc = 0;
+	const char *s;
+
+	for (const struct pc_type *a = t; a; a = a->parent)
+		for (size_t i = 0; i < a->n_props; i++) {
+			PC_ALLOC_GROW(names, n + 1, alloc);
+			names[n++] = a->props[i].name;
+		}
+	s = n ? pc_suggest(name, names, n) : NULL;
+	snprintf(buf, len, "%s%s%s", s ? " (did you mean '" : "", s ? s : "",
+		 s ? "'?)" : "");
+	free(names);
+	return buf;
+}
+
 static int explain(struct pc_cli *cli, const struct pc_side *tree,
 		   const struct pc_vm *vm, const char *what)
 {
@@ -39,6 +75,7 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 	const struct pc_type *owner;
 	const struct pc_prop *p;
 	bool any = false;
+	char hint[192];
 
 	if (!dot || dot == what || !dot[1]) {
 		pc_cli_error(cli, "--explain: expected TYPE.PROPERTY, found '%s'", what);
@@ -48,13 +85,15 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 	prop = dot + 1;
 	t = pc_registry_find_type(tree->reg, type);
 	if (!t) {
-		pc_cli_error(cli, "--explain: unknown type '%s'", type);
+		pc_cli_error(cli, "--explain: unknown type '%s'%s", type,
+			     type_hint(tree->reg, type, hint, sizeof(hint)));
 		free(type);
 		return PC_EXIT_ERROR;
 	}
 	p = pc_type_find_prop(t, prop, &owner);
 	if (!p) {
-		pc_cli_error(cli, "--explain: type '%s' has no property '%s'", type, prop);
+		pc_cli_error(cli, "--explain: type '%s' has no property '%s'%s", type, prop,
+			     prop_hint(t, prop, hint, sizeof(hint)));
 		free(type);
 		return PC_EXIT_ERROR;
 	}
@@ -181,7 +220,10 @@ int cmd_props(struct pc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (device && !pc_registry_find_type(tree.reg, device)) {
-		pc_cli_error(cli, "props: unknown device type '%s'", device);
+		char hint[192];
+
+		pc_cli_error(cli, "props: unknown device type '%s'%s", device,
+			     type_hint(tree.reg, device, hint, sizeof(hint)));
 		goto out;
 	}
 	for (size_t i = 0; i < ng + nsets; i++) {

@@ -1,10 +1,12 @@
 /*
  * loader.c - plugin discovery, static inspection (libelf), the ABI gate,
- * and code loading (libltdl).  See loader.h and Documentation/plugins.md.
+ * and code loading (libltdl).  See loader.h and Documentation/hardening.md.
  *
  * Order matters: nothing of a plugin runs before its section has been read
  * and its ABI version accepted (the kernel refuses a module on its
- * vermagic the same way).  dlopen runs constructors, so it comes last.
+ * vermagic the same way).  dlopen runs constructors, so it comes last,
+ * and first in a scanner child (scan.c): a plugin that crashes or hangs
+ * while loading takes only that child down.
  */
 #include "loader.h"
 
@@ -21,7 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "plugcheck/plugin.h"
+#include "scan.h"
 
 #include "banned.h"
 
@@ -71,8 +75,42 @@ int pc_elf_read_decl(const char *path, char **decl, size_t *len,
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	/* a non-ELF file still yields a handle: check its kind */
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		pc_err_set(err, "%s: not an ELF file", path);
+		unsigned char magic[4];
+
+		if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+		    !memcmp(magic, ELFMAG, SELFMAG))
+			pc_err_set(err, "%s: truncated ELF: %lld bytes, too short for an ELF header",
+				   path, (long long)st.st_size);
+		else
+			pc_err_set(err, "%s: not an ELF file (expected a shared object starting with \\177ELF)",
+				   path);
 		goto out;
+	}
+	/* a truncated file can show zero sections without an error: the
+	 * header says where the section header table is, check it is there */
+	{
+		GElf_Ehdr eh;
+		unsigned long long end;
+
+		if (!gelf_getehdr(elf, &eh)) {
+			pc_err_set(err, "%s: truncated ELF: unreadable ELF header: %s",
+				   path, elf_errmsg(-1));
+			goto out;
+		}
+		end = (unsigned long long)eh.e_shoff +
+		      (unsigned long long)eh.e_shnum * eh.e_shentsize;
+		if (eh.e_shoff == 0) {
+			pc_err_set(err, "%s: malformed ELF: no section header table (stripped of sections?)",
+				   path);
+			goto out;
+		}
+		/* e_shnum 0: extended numbering, the count is in section 0 */
+		if (eh.e_shnum && end > (unsigned long long)st.st_size) {
+			pc_err_set(err, "%s: truncated ELF: section header table at bytes %llu to %llu, file has %lld",
+				   path, (unsigned long long)eh.e_shoff, end,
+				   (long long)st.st_size);
+			goto out;
+		}
 	}
 	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx)) {
 		pc_err_set(err, "%s: malformed ELF (section headers): %s", path,
@@ -419,27 +457,49 @@ static void note(const struct pc_loader_opts *o, const char *fmt, ...)
 	pc_strbuf_release(&sb);
 }
 
-/* A file we may load: a regular file, reached through a symlink only
- * within the same directory unless noted. */
-static bool usable_file(const struct pc_loader_opts *o, const char *dir,
-			const char *path)
+static bool world_writable(const struct stat *st)
 {
-	struct stat lst, st;
+	/* a sticky directory (/tmp) keeps others from replacing our files */
+	return (st->st_mode & S_IWOTH) &&
+	       !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX));
+}
 
-	if (lstat(path, &lst) || stat(path, &st) || !S_ISREG(st.st_mode))
+/*
+ * A file we may load: a regular file, not world-writable (unless allowed).
+ * 'rel' is its name relative to the plugin directory 'dir' ("x.so" or
+ * "x/x.so"): when its canonical path is not "realpath(dir)/rel", a symlink
+ * was followed, and -v says where to; the kernel's modprobe does not load
+ * from outside its tree silently either.
+ */
+static bool usable_file(const struct pc_loader_opts *o, const char *dir,
+			const char *rel, const char *path,
+			struct pc_diags *diags)
+{
+	struct stat st;
+	char *real, *rdir;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
 		return false;
-	if (S_ISLNK(lst.st_mode)) {
-		char *real = realpath(path, NULL);
-		char *rdir = realpath(dir, NULL);
-
-		if (real && rdir && !pc_str_starts_with(real, rdir))
-			note(o, "%s: symlink into another directory: %s", path,
-			     real);
-		else if (real)
-			note(o, "%s: symlink to %s", path, real);
-		free(real);
-		free(rdir);
+	if (world_writable(&st) && !o->allow_world_writable) {
+		pc_diags_add(diags, "%s: refusing to load a world-writable plugin file (mode %04o; use --allow-world-writable to override)",
+			     path, (unsigned)(st.st_mode & 07777));
+		return false;
 	}
+	real = realpath(path, NULL);
+	rdir = realpath(dir, NULL);
+	if (real && rdir) {
+		size_t dl = strlen(rdir);
+		char *lexical = pc_xasprintf("%s/%s", rdir, rel);
+
+		if (strncmp(real, rdir, dl) || real[dl] != '/')
+			note(o, "%s: symlink into another directory: loading %s",
+			     path, real);
+		else if (strcmp(real, lexical))
+			note(o, "%s: symlink to %s", path, real);
+		free(lexical);
+	}
+	free(real);
+	free(rdir);
 	return true;
 }
 
@@ -461,10 +521,9 @@ int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
 				     dir);
 			continue;
 		}
-		if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX) &&
-		    !o->allow_world_writable) {
-			pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (use --allow-world-writable to override)",
-				     dir);
+		if (world_writable(&st) && !o->allow_world_writable) {
+			pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
+				     dir, (unsigned)(st.st_mode & 07777));
 			continue;
 		}
 		dh = opendir(dir);
@@ -474,26 +533,41 @@ int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
 			continue;
 		}
 		while ((de = readdir(dh)) != NULL) {
-			char *p;
+			char *p, *q, *rel;
 
 			if (de->d_name[0] == '.')
 				continue;
 			p = pc_xasprintf("%s/%s", dir, de->d_name);
 			if (pc_str_ends_with(de->d_name, ".so")) {
-				if (usable_file(o, dir, p))
+				if (usable_file(o, dir, de->d_name, p, diags))
 					add_path(paths, n, &alloc, p);
 				else
 					free(p);
 				continue;
 			}
-			if (!stat(p, &st) && S_ISDIR(st.st_mode)) {
-				char *q = pc_xasprintf("%s/%s.so", p, de->d_name);
-
-				if (usable_file(o, p, q))
-					add_path(paths, n, &alloc, q);
-				else
-					free(q);
+			if (stat(p, &st) || !S_ISDIR(st.st_mode)) {
+				free(p);
+				continue;
 			}
+			q = pc_xasprintf("%s/%s.so", p, de->d_name);
+			if (access(q, F_OK)) {
+				free(q);
+				free(p);
+				continue;
+			}
+			if (world_writable(&st) && !o->allow_world_writable) {
+				pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
+					     p, (unsigned)(st.st_mode & 07777));
+				free(q);
+				free(p);
+				continue;
+			}
+			rel = pc_xasprintf("%s/%s.so", de->d_name, de->d_name);
+			if (usable_file(o, dir, rel, q, diags))
+				add_path(paths, n, &alloc, q);
+			else
+				free(q);
+			free(rel);
 			free(p);
 		}
 		closedir(dh);
@@ -503,13 +577,82 @@ int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
 	return 0;
 }
 
+static void warn(const struct pc_loader_opts *o, const char *msg)
+{
+	if (o->warn)
+		o->warn(o->note_ctx, msg);
+}
+
+/* The scan's message without the "PATH: " its messages start with. */
+static const char *scan_what(const char *path, const char *msg)
+{
+	size_t l = strlen(path);
+
+	if (!strncmp(msg, path, l) && msg[l] == ':' && msg[l + 1] == ' ')
+		return msg + l + 2;
+	return msg;
+}
+
+/*
+ * Run the plugin's code in a scanner child, or take the outcome of an
+ * earlier scan of the same unchanged file from the cache.  Returns 0 when
+ * the code may be loaded here, else -1 with a diagnostic added.
+ */
+static int scan_one(const struct pc_loader_opts *o, struct pc_cache *cache,
+		    const struct pc_plugin *p, struct pc_diags *diags,
+		    struct pc_loader_stats *stats)
+{
+	struct pc_scan_result res;
+	struct stat st;
+	char *real = NULL;
+	int ret;
+
+	if (cache && !stat(p->path, &st))
+		real = realpath(p->path, NULL);
+	if (real) {
+		const struct pc_cache_entry *e = pc_cache_lookup(cache, real, &st);
+
+		if (e) {
+			stats->cached++;
+			note(o, "%s: unchanged since the last scan (registry cache: %s)",
+			     p->path, e->status == PC_SCAN_OK ? "ok" : "failed");
+			free(real);
+			if (e->status == PC_SCAN_OK)
+				return 0;
+			pc_diags_add(diags, "%s: %s", p->path, e->what);
+			return -1;
+		}
+	}
+	stats->scanned++;
+	ret = pc_scan_plugin(p, o->scan_timeout_ms, &res);
+	if (real)
+		pc_cache_store(cache, real, &st, res.status,
+			       scan_what(p->path, res.msg));
+	free(real);
+	if (ret)
+		pc_diags_add(diags, "%s", res.msg);
+	return ret;
+}
+
 int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		    struct pc_diags *diags, struct pc_err *err)
 {
+	struct pc_loader_stats local, *stats = o->stats ? o->stats : &local;
+	struct pc_cache cache_store, *cache = NULL;
 	char **paths;
-	size_t n, ok = 0;
+	size_t n;
 
+	memset(stats, 0, sizeof(*stats));
+	if (o->load_code && o->scan && o->cache_dir) {
+		struct pc_err w = { 0 };
+
+		pc_cache_load(&cache_store, o->cache_dir, &w);
+		if (w.set)
+			warn(o, w.msg);
+		cache = &cache_store;
+	}
 	pc_plugin_find(o, &paths, &n, diags);
+	stats->found = n;
 	for (size_t i = 0; i < n; i++) {
 		struct pc_err e = { 0 };
 		struct pc_plugin *p = pc_plugin_inspect(paths[i], &e);
@@ -531,6 +674,13 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 			pc_plugin_free(p);
 			continue;
 		}
+		/* past the ABI gate: its code runs first in a scanner child,
+		 * here only once that has returned */
+		if (o->load_code && o->scan &&
+		    scan_one(o, cache, p, diags, stats)) {
+			pc_plugin_free(p);
+			continue;
+		}
 		if (o->load_code && pc_plugin_load_code(p, &e)) {
 			pc_diags_add(diags, "%s", e.msg);
 			pc_plugin_free(p);
@@ -541,12 +691,22 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 			pc_diags_add(diags, "%s", e.msg);
 			continue;
 		}
-		ok++;
+		stats->loaded++;
 	}
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
-	if (!ok) {
+	if (cache) {
+		struct pc_err w = { 0 };
+
+		if (pc_cache_save(cache, &w))
+			warn(o, w.msg);
+		pc_cache_release(cache);
+	}
+	if (o->load_code && o->scan)
+		note(o, "plugins: %zu found, %zu loaded, %zu scanned, %zu from the registry cache",
+		     stats->found, stats->loaded, stats->scanned, stats->cached);
+	if (!stats->loaded) {
 		if (!n && !diags->n)
 			return pc_err_set(err, "no plugins found in %s%s",
 					  o->n_dirs ? o->dirs[0] : "(no directory)",

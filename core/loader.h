@@ -26,14 +26,34 @@ struct pc_diags {
 void pc_diags_add(struct pc_diags *d, const char *fmt, ...) PC_PRINTF(2, 3);
 void pc_diags_release(struct pc_diags *d);
 
+/* What one pc_load_plugins() run did, for -v and the tests. */
+struct pc_loader_stats {
+	size_t found;     /* plugin files listed */
+	size_t loaded;    /* added to the registry */
+	size_t scanned;   /* code loaded in a scanner child */
+	size_t cached;    /* scan outcome taken from the registry cache */
+};
+
 struct pc_loader_opts {
 	const char *const *dirs;
 	size_t n_dirs;
 	bool load_code;           /* dlopen, verify, resolve hooks, run init */
+	/*
+	 * With load_code: load each plugin in a scanner child first (scan.h)
+	 * and in this process only if that returned; a crash, exit or hang
+	 * (scan_timeout_ms, 0 = default) is a diagnostic naming the plugin.
+	 */
+	bool scan;
+	unsigned scan_timeout_ms;
+	/* registry cache directory (cache.h), or NULL for none */
+	const char *cache_dir;
 	bool allow_world_writable;
-	/* notes for -v (symlinks followed, files skipped); may be NULL */
+	/* notes for -v (symlinks followed, files skipped, cache); may be NULL */
 	void (*note)(void *ctx, const char *msg);
+	/* warnings that do not make the input bad (a corrupted cache) */
+	void (*warn)(void *ctx, const char *msg);
 	void *note_ctx;
+	struct pc_loader_stats *stats; /* filled when not NULL */
 };
 
 /*
@@ -71,16 +91,20 @@ void pc_plugin_free(struct pc_plugin *p);
 
 /*
  * List plugin files in the directories: DIR/ *.so and DIR/NAME/NAME.so,
- * sorted.  A missing directory or a world-writable one (unless allowed)
- * is a diagnostic.  Caller frees the array and strings.
+ * sorted.  A missing directory, or a world-writable directory, plugin
+ * subdirectory or plugin file (unless allowed; a sticky directory is
+ * fine) is a diagnostic.  A symlink into another directory is followed
+ * and always noted.  Caller frees the array and strings.
  */
 int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
 		   size_t *n, struct pc_diags *diags);
 
 /*
- * Find, inspect (and optionally load) every plugin, add them to 'reg' and
- * finalize it.  Bad plugins are reported in 'diags' and skipped; two
- * plugins with the same name or type are diagnosed with both files.
+ * Find, inspect (and optionally scan and load) every plugin, add them to
+ * 'reg' and finalize it.  Bad plugins are reported in 'diags' and skipped;
+ * two plugins with the same name or type are diagnosed with both files.
+ * With a cache directory, unchanged plugins skip the scan; the cache is
+ * saved at the end (a failure to save is a warning).
  * Returns -1 only when nothing usable remains (no plugins at all, or the
  * registry cannot be finalized), with the reason in 'err'.
  */

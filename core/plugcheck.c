@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cli.h"
 #include "loader.h"
 #include "plugcheck/plugin.h"
@@ -36,6 +37,7 @@ static const struct verb verbs[] = {
 	{ "suggest", cmd_suggest, "overrides and compat lines that fix a pair" },
 	{ "lint", cmd_lint, "find compat and layout mistakes in the tree" },
 	{ "baseline", cmd_baseline, "host-feature intersection for a set of hosts" },
+	{ "migrate", cmd_migrate, "run a real migration stream between two processes" },
 	{ "qemu-diff", cmd_qemu_diff, "compare two QEMU -dump-vmstate files" },
 	{ "dump-vmstate", cmd_dump_vmstate, "write a side in QEMU's -dump-vmstate format" },
 };
@@ -56,6 +58,9 @@ static void usage(FILE *f)
 	      "  --machine-dir DIR      machine type descriptors (default: machines/)\n"
 	      "  --abi-dir DIR          release baselines and known breaks (default: abi/)\n"
 	      "  --allow-world-writable load plugins from world-writable directories\n"
+	      "  --cache-dir DIR        registry cache of plugin scans (default:\n"
+	      "                         $XDG_CACHE_HOME/plugcheck or ~/.cache/plugcheck)\n"
+	      "  --no-cache             scan every plugin, read and write no cache\n"
 	      "  -q, --quiet            only errors and the verdict\n"
 	      "  -v, --verbose          more detail (repeatable)\n"
 	      "  --version, --help\n\n"
@@ -113,7 +118,8 @@ int main(int argc, char **argv)
 	int nrest = 1;
 	const char **dirs = pc_xcalloc((size_t)argc + 64, sizeof(char *));
 	size_t ndirs = 0;
-	bool no_default = false;
+	bool no_default = false, no_cache = false;
+	char *default_cache = pc_cache_default_dir();
 	char *tree = source_tree();
 	char *default_plugins, *default_machines, *default_abi;
 	char *envcopy = NULL;
@@ -183,6 +189,17 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			cli.abi_dir = val;
+		} else if (is_opt(a, "--cache-dir")) {
+			val = opt_value(argc, argv, &i, "--cache-dir");
+			if (!val || !*val) {
+				pc_cli_error(&cli, "--cache-dir needs a directory");
+				status = PC_EXIT_ERROR;
+				goto out;
+			}
+			cli.cache_dir = val;
+			no_cache = false;
+		} else if (!strcmp(a, "--no-cache")) {
+			no_cache = true;
 		} else if (!strcmp(a, "--no-default-plugins")) {
 			no_default = true;
 		} else if (!strcmp(a, "--allow-world-writable")) {
@@ -204,6 +221,10 @@ int main(int argc, char **argv)
 			rest[nrest++] = argv[i];
 		}
 	}
+	if (no_cache)
+		cli.cache_dir = NULL;
+	else if (!cli.cache_dir)
+		cli.cache_dir = default_cache;
 	/* plugin directories: the default, PLUGCHECK_PLUGIN_PATH, --plugin-dir */
 	{
 		const char **all = pc_xcalloc(ndirs + 64, sizeof(char *));
@@ -280,5 +301,6 @@ out:
 	free(default_plugins);
 	free(default_machines);
 	free(default_abi);
+	free(default_cache);
 	return status;
 }

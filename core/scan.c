@@ -86,10 +86,10 @@ child_main(struct pc_plugin copy, int fd)
 	if (pc_plugin_load_code(&copy, &e)) {
 		struct pc_strbuf sb = PC_STRBUF_INIT;
 
-		pc_strbuf_addf(&sb, "refused:%s", e.msg);
+		pc_strbuf_addf(&sb, "refused:%s\n", e.msg);
 		write_all_fd(fd, sb.buf, sb.len);
 	} else {
-		write_all_fd(fd, "ok", 2);
+		write_all_fd(fd, "ok\n", 3);
 	}
 	_exit(0);
 }
@@ -181,10 +181,16 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 			break; /* EOF: the child is gone or has answered */
 		if (answer.len < ANSWER_MAX)
 			pc_strbuf_add(&answer, buf, (size_t)n);
+		/* a whole answer: do not wait for EOF, which a process the
+		 * plugin forked may hold back */
+		if (answer.len && answer.buf[answer.len - 1] == '\n')
+			break;
 	}
 	close(fds[0]);
 	if (hung)
 		kill(pid, SIGKILL);
+	if (answer.len && answer.buf[answer.len - 1] == '\n')
+		answer.buf[--answer.len] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (hung) {
@@ -198,6 +204,7 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 				 p->path, sig_name(res->signo),
 				 strsignal(res->signo));
 	} else if (!strcmp(answer.buf, "ok")) {
+		/* answered: whatever the child did after is not our concern */
 		ret = set_result(res, PC_SCAN_OK, "%s: ok", p->path);
 	} else if (pc_str_starts_with(answer.buf, "refused:")) {
 		/* the child's message already names the file */

@@ -111,11 +111,29 @@ int pct_run_cli_env(const char *const *argv, const char *const *env,
 		close(pe[0]);
 		close(po[1]);
 		close(pe[1]);
-		/* hermetic: never read the user's plugin path */
+		/* hermetic: never read the user's plugin path or cache */
 		unsetenv("PLUGCHECK_PLUGIN_PATH");
 		setenv("NO_COLOR", "1", 1);
+		setenv("XDG_CACHE_HOME", pc_xasprintf("%s/tests/tmp/xdg-cache",
+						      pct_srcdir()), 1);
 		for (size_t i = 0; env && env[i]; i++)
 			putenv((char *)(uintptr_t)env[i]);
+		/* make valgrind: the CLI runs under valgrind; an error makes
+		 * the exit status 99 and so fails the test */
+		if (getenv("PCT_VALGRIND")) {
+			const char **vargs = calloc(n + 8, sizeof(*vargs));
+			size_t k = 0;
+
+			vargs[k++] = "valgrind";
+			vargs[k++] = "-q";
+			vargs[k++] = "--error-exitcode=99";
+			vargs[k++] = "--leak-check=full";
+			vargs[k++] = "--errors-for-leak-kinds=definite,indirect";
+			for (size_t i = 0; i < n; i++)
+				vargs[k++] = args[i];
+			execvp("valgrind", (char *const *)(uintptr_t)vargs);
+			_exit(127);
+		}
 		execv(bin, (char *const *)(uintptr_t)args);
 		_exit(127);
 	}

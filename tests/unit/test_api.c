@@ -80,10 +80,10 @@ PCT_TEST("api", input_errors)
 	struct plugcheck_ctx *ctx = tree_ctx(NULL);
 	char *json = (char *)1;
 
-	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-q35-5.l", "8.0", &json),
+	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-q35-51", "8.0", &json),
 			  PLUGCHECK_ERROR);
 	CU_ASSERT_PTR_NULL(json);
-	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "unknown machine type 'pc-q35-5.l' (did you mean 'pc-q35-5.1'?)");
+	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "unknown machine type 'pc-q35-51' (did you mean 'pc-q35-5.1'?)");
 	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-5.1", "4.2", NULL),
 			  PLUGCHECK_ERROR);
 	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "no baseline for release '4.2'");

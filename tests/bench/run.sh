@@ -1,0 +1,166 @@
+#!/bin/sh
+# run.sh - plugcheck's benchmarks (`make bench`; Documentation/performance.md).
+#
+# Generates two synthetic trees with tools/gen-synthetic (N = 100 and
+# N = 1000 devices, 30 machine types, 20 releases, seed 1), builds their
+# plugins, records their baselines with this plugcheck, and prints each
+# figure (median of RUNS runs, peak RSS of the runs) beside its target.
+# Figures are a property of the machine: nothing here passes or fails;
+# the script only stops on errors.
+#
+# Environment: PLUGCHECK (default ./plugcheck), BENCH_DIR (default
+# tests/bench/work; kept between runs, the trees are rebuilt only when the
+# generator or plugcheck changes), RUNS (default 3), BENCH_BIN (the
+# directory holding timeit and bench-resolve, default tests/bench),
+# BENCH_FULL_BUDGET (seconds the all-machine-types matrix may take per run
+# before the script falls back to measuring the largest machine type and
+# estimating the rest, default 60).
+set -eu
+LC_ALL=C
+export LC_ALL
+
+top=$(pwd)
+PLUGCHECK=${PLUGCHECK:-$top/plugcheck}
+BENCH_DIR=${BENCH_DIR:-$top/tests/bench/work}
+BENCH_BIN=${BENCH_BIN:-$top/tests/bench}
+RUNS=${RUNS:-3}
+BUDGET=${BENCH_FULL_BUDGET:-60}
+timeit=$BENCH_BIN/timeit
+resolve=$BENCH_BIN/bench-resolve
+mkdir -p "$BENCH_DIR"
+t_start=$(date +%s)
+
+note() { printf '%s\n' "$*" >&2; }
+# fmt SECONDS -> "12.3 ms" / "1.23 s"
+fmt() { awk -v s="$1" 'BEGIN { if (s < 1) printf "%.1f ms", s * 1000; else printf "%.2f s", s }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+# row LABEL FIGURE TARGET VERDICT
+row() { printf '  %-52s %-14s %-22s %s\n' "$1" "$2" "$3" "$4"; }
+meets() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? "meets" : "MISSES" }'; }
+
+# ---------------------------------------------------------------- trees
+tree() {
+	n=$1
+	dir=$BENCH_DIR/n$n
+	stamp=$(cksum < "$top/tools/gen-synthetic" | cut -d' ' -f1)
+	if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$stamp" ]; then
+		note "bench: generating $n devices in $dir"
+		rm -rf "$dir"
+		"$top/tools/gen-synthetic" -n "$n" -m 30 -r 20 -s 1 "$dir" >/dev/null
+		echo "$stamp" > "$dir/.stamp"
+	fi
+	note "bench: building $n plugins and 20 baselines (cached)"
+	make -s -C "$dir" -j"${JOBS:-2}" PLUGCHECK="$PLUGCHECK" \
+		INCLUDE="$top/abi/include" all >/dev/null
+}
+tree 100
+tree 1000
+
+pc() {
+	d=$BENCH_DIR/n$1
+	shift
+	echo "$PLUGCHECK -q --no-default-plugins --plugin-dir $d/plugins --machine-dir $d/machines --abi-dir $d/abi $*"
+}
+
+# ---------------------------------------------------------------- load
+# The registry cache lives in $XDG_CACHE_HOME/plugcheck: cold = removed
+# before every run, warm = primed once.
+load() {
+	n=$1 mode=$2
+	cache=$BENCH_DIR/cache-n$n
+	rm -rf "$cache"
+	if [ "$mode" = cold ]; then
+		XDG_CACHE_HOME=$cache "$timeit" -p "rm -rf $cache" "$RUNS" $(pc "$n" list-plugins)
+	else
+		XDG_CACHE_HOME=$cache $(pc "$n" list-plugins) >/dev/null
+		XDG_CACHE_HOME=$cache "$timeit" "$RUNS" $(pc "$n" list-plugins)
+	fi
+}
+note "bench: loading"
+set -- $(load 100 cold); l100c=$1 r100c=$2
+set -- $(load 1000 cold); l1000c=$1 r1000c=$2
+set -- $(load 100 warm); l100w=$1 r100w=$2
+set -- $(load 1000 warm); l1000w=$1 r1000w=$2
+cache_note="registry cache"
+[ -f "$top/core/cache.c" ] || cache_note="no registry cache in this build: warm = cold"
+
+# ---------------------------------------------------------------- resolve
+note "bench: resolving"
+set -- $("$resolve" "$BENCH_DIR/n100/plugins" "$BENCH_DIR/n100/machines" synth-a-5.0 "$RUNS"); s100=$1
+set -- $("$resolve" "$BENCH_DIR/n1000/plugins" "$BENCH_DIR/n1000/machines" synth-a-5.0 "$RUNS"); s1000=$1 nsec1000=$2
+
+# ---------------------------------------------------------------- matrix
+# One machine type known by every release: 20 baselines + the tree = 21
+# sides, 441 ordered pairs, each over 4 vCPU configurations.
+note "bench: matrix, largest machine type"
+set -- $("$timeit" "$RUNS" $(pc 100 check --matrix --machine synth-a-5.0)); m100=$1 mr100=$2
+set -- $("$timeit" 1 $(pc 1000 check --matrix --machine synth-a-5.0)); one1000=$1 mr1000=$2
+m1000=$one1000 m1000_runs=1
+if awk -v t="$one1000" -v b="$BUDGET" 'BEGIN { exit !(t * 15 <= b) }'; then
+	set -- $("$timeit" "$RUNS" $(pc 1000 check --matrix --machine synth-a-5.0)); m1000=$1 mr1000=$2 m1000_runs=$RUNS
+fi
+# All 30 machine types, one plugcheck run each (what CI runs).  When one
+# run of the largest type already blows the budget, estimate: each type's
+# figure scaled by its number of ordered pairs (the pair comparisons
+# dominate), clearly marked.
+machines=$(ls "$BENCH_DIR/n1000/machines" | sed -n 's/\.machine$//p')
+full_kind=measured
+if awk -v t="$one1000" -v b="$BUDGET" 'BEGIN { exit !(t * 15 <= b) }'; then
+	note "bench: matrix, all 30 machine types"
+	cmd="for m in $machines; do $(pc 1000 check --matrix --machine) \$m >/dev/null || [ \$? = 1 ]; done"
+	set -- $("$timeit" "$RUNS" sh -c "$cmd"); full=$1 fullr=$2
+else
+	full_kind=estimated
+	full=$(for m in $machines; do
+		v=${m##*-}
+		n=$(awk -v v="$v" '{ split($0, a, "."); split(v, b, "."); if (a[1] > b[1] || (a[1] == b[1] && a[2] >= b[2])) k++ } END { print k + 1 }' "$BENCH_DIR/n1000/releases")
+		echo "$n"
+	done | awk -v t="$one1000" '{ s += $1 * $1 / 441 * t } END { printf "%.4f", s }')
+	fullr=$mr1000
+fi
+
+# ---------------------------------------------------------------- qemu-diff
+qd="not available yet"
+gen=""
+for g in "$top/tools/gen-big-dump.sh" "$top/tests/bench/gen-big-dump.sh"; do
+	[ -x "$g" ] && gen=$g && break
+done
+if [ -n "$gen" ]; then
+	note "bench: qemu-diff"
+	[ -f "$BENCH_DIR/dump-a.json" ] || "$gen" 5000 a > "$BENCH_DIR/dump-a.json"
+	[ -f "$BENCH_DIR/dump-b.json" ] || "$gen" 5000 b > "$BENCH_DIR/dump-b.json"
+	dsize=$(wc -c < "$BENCH_DIR/dump-a.json")
+	set -- $("$timeit" "$RUNS" "$PLUGCHECK" -q qemu-diff "$BENCH_DIR/dump-a.json" "$BENCH_DIR/dump-b.json")
+	qd="$(fmt "$1")"
+	qdr=$2
+fi
+
+# ---------------------------------------------------------------- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+lin() { awk -v a="$1" -v b="$2" 'BEGIN { print (a / b <= 12) ? "meets" : "MISSES" }'; }
+echo
+echo "plugcheck benchmarks ($(uname -m), $(nproc 2>/dev/null || echo ?) CPUs; median of $RUNS runs; figures in wall-clock time)"
+echo "synthetic trees: tools/gen-synthetic -m 30 -r 20 -s 1, N = 100 and 1000 ($nsec1000 sections at N = 1000)"
+echo
+row "figure" "measured" "target" ""
+row "load 100 plugins, cold (empty registry cache)" "$(fmt "$l100c")" "-" ""
+row "load 1000 plugins, cold" "$(fmt "$l1000c")" "-" ""
+row "load 100 plugins, warm ($cache_note)" "$(fmt "$l100w")" "-" ""
+row "load 1000 plugins, warm" "$(fmt "$l1000w")" "< 50 ms" "$(meets "$l1000w" 0.05)"
+row "  growth 100 -> 1000, warm" "$(ratio "$l1000w" "$l100w")" "<= 12x" "$(lin "$l1000w" "$l100w")"
+row "resolve all layouts, one machine type, N = 100" "$(fmt "$s100")" "-" ""
+row "resolve all layouts, one machine type, N = 1000" "$(fmt "$s1000")" "-" ""
+row "  growth 100 -> 1000" "$(ratio "$s1000" "$s100")" "<= 12x" "$(lin "$s1000" "$s100")"
+row "matrix, 1 machine type x 21 sides, N = 100" "$(fmt "$m100")" "-" ""
+row "matrix, 1 machine type x 21 sides, N = 1000 ($m1000_runs run(s))" "$(fmt "$m1000")" "-" "$(mib "$mr1000")"
+row "  growth 100 -> 1000" "$(ratio "$m1000" "$m100")" "<= 12x" "$(lin "$m1000" "$m100")"
+row "matrix, 1000 x 30 machine types x 20 releases ($full_kind)" "$(fmt "$full")" "< 1 s, one core" "$(meets "$full" 1)"
+row "  peak memory of the matrix" "$(mib "$fullr")" "< 500 MB" "$(awk -v k="$fullr" 'BEGIN { print (k * 1024 <= 500e6) ? "meets" : "MISSES" }')"
+if [ -n "$gen" ]; then
+	row "qemu-diff, 2 x 5000 sections ($(awk -v b="$dsize" 'BEGIN { printf "%.1f MB", b / 1e6 }') each)" "$qd" "(QEMU: 0.1-0.2 s, small pair)" "$(mib "$qdr")"
+else
+	row "qemu-diff on a large dump" "$qd" "-" ""
+fi
+row "peak memory, load 1000 cold / warm" "$(mib "$r1000c") / $(mib "$r1000w")" "-" ""
+echo
+echo "bench: done in $(( $(date +%s) - t_start )) s (trees cached in $BENCH_DIR)"

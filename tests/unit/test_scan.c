@@ -1,0 +1,347 @@
+/*
+ * test_scan.c - the scanner child and the registry cache.  A plugin that
+ * crashes, aborts, exits or hangs while loading is reported by name with
+ * the reason and skipped, and the run goes on with the others (exit 2);
+ * a second run takes unchanged plugins from the cache, a changed plugin
+ * is rescanned, a corrupted cache is rebuilt with a warning.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fxplug.h"
+#include "loader.h"
+#include "model.h"
+#include "pctest.h"
+#include "scan.h"
+#include "util.h"
+
+static enum pc_scan_status scan_fixture(const char *name, unsigned ms,
+					char **msg)
+{
+	struct pc_err e = { 0 };
+	struct pc_plugin *p = pc_plugin_inspect(fx_so(name), &e);
+	struct pc_scan_result res;
+
+	*msg = NULL;
+	if (!p) {
+		*msg = pc_xstrdup(e.msg);
+		return PC_SCAN_ERROR;
+	}
+	CU_ASSERT_EQUAL(pc_loader_init(NULL), 0);
+	pc_scan_plugin(p, ms, &res);
+	pc_loader_exit();
+	*msg = pc_xasprintf("%s", res.msg);
+	/* the scan ran in a child: nothing was loaded here */
+	CU_ASSERT_PTR_NULL(p->handle);
+	pc_plugin_free(p);
+	return res.status;
+}
+
+PCT_TEST("scan", each_misbehaviour_is_named)
+{
+	static const struct {
+		const char *name;
+		enum pc_scan_status status;
+		const char *what;
+	} cases[] = {
+		{ "fx-good", PC_SCAN_OK, ": ok" },
+		{ "fx-segv", PC_SCAN_CRASHED,
+		  ": plugin crashed while loading (signal SIGSEGV: Segmentation fault, in its constructor or init): skipped" },
+		{ "fx-abort", PC_SCAN_CRASHED,
+		  ": plugin crashed while loading (signal SIGABRT: Aborted, in its constructor or init): skipped" },
+		{ "fx-exit", PC_SCAN_EXITED,
+		  ": plugin exited (status 3) while loading, before its init returned (exit() in its constructor or init?): skipped" },
+		{ "fx-hang", PC_SCAN_HUNG,
+		  ": plugin did not finish loading within 0.300 s (a hang in its constructor or init?): killed, skipped" },
+		{ "fx-initfail", PC_SCAN_REFUSED, ": plugin init refused to start" },
+		{ "fx-missing-sym", PC_SCAN_REFUSED,
+		  "fx-missing-sym.so: undefined symbol: fx_no_such_variable" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		char *msg;
+		enum pc_scan_status st = scan_fixture(cases[i].name, 300, &msg);
+		char *want = pc_xasprintf("%s%s", fx_so(cases[i].name),
+					  cases[i].what);
+
+		if (st != cases[i].status)
+			fprintf(stderr, "\n  %s: %s", cases[i].name, msg);
+		PCT_ASSERT_INT_EQ(st, cases[i].status);
+		if (cases[i].what[0] == ':')
+			PCT_ASSERT_STR_EQ(msg, want);
+		else
+			PCT_ASSERT_CONTAINS(msg, cases[i].what);
+		free(want);
+		free(msg);
+	}
+}
+
+/* The done criterion: the main job over the shipped plugins plus one
+ * plugin that segfaults in its constructor and one that loops forever. */
+PCT_TEST("scan", crashing_and_hanging_plugins_do_not_stop_the_main_job)
+{
+	static const char *const names[] = { "fx-segv", "fx-hang", NULL };
+	char *dir = fx_dir("scan-main", names);
+	const char *argv[] = { "plugcheck", "--no-cache", "--plugin-dir", dir,
+			       "--machine", "pc-5.1", NULL };
+	const char *env[] = { "PLUGCHECK_SCAN_TIMEOUT=0.5", NULL };
+	char *out, *err, *want;
+	int rc = pct_run_cli_env(argv, env, &out, &err);
+
+	PCT_ASSERT_INT_EQ(rc, 2);
+	want = pc_xasprintf("plugcheck: error: %s/fx-segv.so: plugin crashed while loading (signal SIGSEGV: Segmentation fault, in its constructor or init): skipped\n",
+			    dir);
+	PCT_ASSERT_CONTAINS(err, want);
+	free(want);
+	want = pc_xasprintf("plugcheck: error: %s/fx-hang.so: plugin did not finish loading within 0.500 s (a hang in its constructor or init?): killed, skipped\n",
+			    dir);
+	PCT_ASSERT_CONTAINS(err, want);
+	free(want);
+	/* the shipped plugins were checked normally, against every release */
+	PCT_ASSERT_CONTAINS(out, "result: error (input problems above): 14 directions checked, 0 incompatible findings");
+	PCT_ASSERT_CONTAINS(out, "tree     -> 11.0     compatible");
+	free(out);
+	free(err);
+	free(dir);
+}
+
+PCT_TEST("scan", json_output_survives_a_chatty_crashing_plugin)
+{
+	static const char *const names[] = { "fx-good", "fx-other", "fx-segv",
+					     "fx-abort", "fx-exit", NULL };
+	char *dir = fx_dir("scan-json", names);
+	const char *argv[] = { "plugcheck", "--no-cache", "--format", "json",
+			       "--no-default-plugins", "--plugin-dir", dir,
+			       "list-plugins", NULL };
+	char *out, *err;
+	int rc = pct_run_cli(argv, &out, &err);
+
+	PCT_ASSERT_INT_EQ(rc, 2);
+	PCT_ASSERT_CONTAINS(out, "\"fx-good\"");
+	PCT_ASSERT_CONTAINS(out, "\"fx-other\"");
+	PCT_ASSERT_NOT_CONTAINS(out, "fx-segv");
+	PCT_ASSERT_CONTAINS(err, "fx-segv.so: plugin crashed");
+	PCT_ASSERT_CONTAINS(err, "fx-abort.so: plugin crashed while loading (signal SIGABRT");
+	PCT_ASSERT_CONTAINS(err, "fx-exit.so: plugin exited (status 3)");
+	free(out);
+	free(err);
+	free(dir);
+}
+
+struct loadrun {
+	struct pc_loader_stats stats;
+	struct pc_diags diags;
+	struct pc_strbuf warnings;
+	int rc;
+};
+
+static void warn_cb(void *ctx, const char *msg)
+{
+	struct loadrun *r = ctx;
+
+	pc_strbuf_addf(&r->warnings, "%s\n", msg);
+}
+
+static void load_cached(struct loadrun *r, const char *dir,
+			const char *cache_dir)
+{
+	const char *dirs[1] = { dir };
+	struct pc_loader_opts o;
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_err err = { 0 };
+
+	memset(r, 0, sizeof(*r));
+	pc_strbuf_init(&r->warnings);
+	memset(&o, 0, sizeof(o));
+	o.dirs = dirs;
+	o.n_dirs = 1;
+	o.load_code = true;
+	o.scan = true;
+	o.scan_timeout_ms = 300;
+	o.cache_dir = cache_dir;
+	o.warn = warn_cb;
+	o.note_ctx = r;
+	o.stats = &r->stats;
+	CU_ASSERT_EQUAL(pc_loader_init(NULL), 0);
+	r->rc = pc_load_plugins(reg, &o, &r->diags, &err);
+	pc_registry_free(reg);
+	pc_loader_exit();
+}
+
+static void loadrun_release(struct loadrun *r)
+{
+	pc_diags_release(&r->diags);
+	pc_strbuf_release(&r->warnings);
+}
+
+PCT_TEST("scan", cache_skips_unchanged_and_rescans_changed_plugins)
+{
+	static const char *const names[] = { "fx-good", "fx-other", "fx-hang",
+					     NULL };
+	char *dir = fx_dir("scan-cache", names);
+	char *cache = pc_xasprintf("%s/cache/deeper", dir);
+	char *file = pc_xasprintf("%s/registry.json", cache);
+	char *good = pc_xasprintf("%s/fx-good.so", dir);
+	char *first_diag;
+	struct loadrun r;
+	struct timespec ts[2];
+	struct stat st;
+
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.rc, 0);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 3);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 2);
+	PCT_ASSERT_INT_EQ(r.diags.n, 1);
+	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
+	first_diag = pc_xstrdup(r.diags.n ? r.diags.msgs[0] : "");
+	loadrun_release(&r);
+	CU_ASSERT_EQUAL(stat(file, &st), 0);
+
+	/* unchanged: nothing scanned, the hang reported again at once */
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 0);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 3);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 2);
+	PCT_ASSERT_INT_EQ(r.diags.n, 1);
+	if (r.diags.n)
+		PCT_ASSERT_STR_EQ(r.diags.msgs[0], first_diag);
+	loadrun_release(&r);
+
+	/* changed (same size, another mtime): rescanned */
+	CU_ASSERT_EQUAL(stat(good, &st), 0);
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	ts[1].tv_sec -= 1000;
+	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, good, ts, 0), 0);
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 2);
+	loadrun_release(&r);
+	/* replaced by another plugin under the same name: rescanned */
+	CU_ASSERT_EQUAL(fx_copy(fx_so("fx-segv"), good), 0);
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 1);
+	PCT_ASSERT_INT_EQ(r.diags.n, 2);
+	loadrun_release(&r);
+
+	free(first_diag);
+	free(good);
+	free(file);
+	free(cache);
+	free(dir);
+}
+
+PCT_TEST("scan", corrupted_cache_is_rebuilt_with_a_warning)
+{
+	static const char *const names[] = { "fx-good", NULL };
+	static const struct {
+		const char *text;
+		const char *why;
+	} bad[] = {
+		{ "", ":1:0: corrupted registry cache ('[' or '{' expected near end of file): rebuilding it\n" },
+		{ "{\"format\": \"plugcheck-registry-cache\", \"vers", ":1:44: corrupted registry cache (" },
+		{ "\x7f" "ELF\x01\x02\x03garbage", ":1:1: corrupted registry cache (" },
+		{ "[1, 2, 3]", ": corrupted registry cache (expected a JSON object at the top): rebuilding it\n" },
+		{ "{\"format\": \"gstreamer\"}", ": corrupted registry cache ($.format: expected \"plugcheck-registry-cache\"): rebuilding it\n" },
+		{ "{\"format\": \"plugcheck-registry-cache\", \"version\": 1, \"core\": \"" PC_VERSION "\", \"abi\": 1, \"plugins\": [{\"path\": \"relative.so\"}]}",
+		  ": corrupted registry cache ($.plugins[0]: expected {path: absolute path, size, mtime_ns, ctime_ns: integers, status: ok|crashed|exited|hung, message: string}): rebuilding it\n" },
+		{ "{\"format\": \"plugcheck-registry-cache\", \"version\": 1, \"core\": \"" PC_VERSION "\", \"abi\": 1, \"plugins\": {}}",
+		  ": corrupted registry cache ($.plugins: expected an array of at most 100000 entries): rebuilding it\n" },
+	};
+	char *dir = fx_dir("scan-corrupt", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *file = pc_xasprintf("%s/registry.json", cache);
+	struct pc_err e = { 0 };
+	struct loadrun r;
+
+	mkdir(cache, 0700);
+	for (size_t i = 0; i < PC_ARRAY_SIZE(bad); i++) {
+		char *want = pc_xasprintf("%s%s", file, bad[i].why);
+
+		CU_ASSERT_EQUAL(pc_write_file_atomic(file, bad[i].text,
+						     strlen(bad[i].text), &e), 0);
+		load_cached(&r, dir, cache);
+		PCT_ASSERT_INT_EQ(r.rc, 0);
+		PCT_ASSERT_INT_EQ(r.diags.n, 0);
+		PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+		PCT_ASSERT_CONTAINS(r.warnings.buf, want);
+		loadrun_release(&r);
+		/* rebuilt: the next run is quiet and cached */
+		load_cached(&r, dir, cache);
+		PCT_ASSERT_STR_EQ(r.warnings.buf, "");
+		PCT_ASSERT_INT_EQ(r.stats.cached, 1);
+		loadrun_release(&r);
+		free(want);
+	}
+	free(file);
+	free(cache);
+	free(dir);
+}
+
+PCT_TEST("scan", cli_second_run_uses_the_cache)
+{
+	static const char *const names[] = { "fx-good", "fx-other", NULL };
+	char *dir = fx_dir("scan-cli", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	const char *argv[] = { "plugcheck", "-v", "--cache-dir", cache,
+			       "--no-default-plugins", "--plugin-dir", dir,
+			       "list-plugins", NULL };
+	char *out, *err, *want;
+
+	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 0);
+	PCT_ASSERT_CONTAINS(err, "plugins: 2 found, 2 loaded, 2 scanned, 0 from the registry cache");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 0);
+	PCT_ASSERT_CONTAINS(err, "plugins: 2 found, 2 loaded, 0 scanned, 2 from the registry cache");
+	want = pc_xasprintf("%s/fx-good.so: unchanged since the last scan (registry cache: ok)", dir);
+	PCT_ASSERT_CONTAINS(err, want);
+	free(want);
+	free(out);
+	free(err);
+	/* a corrupted cache: a warning, not an input error */
+	want = pc_xasprintf("%s/registry.json", cache);
+	CU_ASSERT_EQUAL(fx_copy(fx_so("fx-good"), want), 0);
+	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 0);
+	PCT_ASSERT_CONTAINS(err, "plugcheck: warning: ");
+	PCT_ASSERT_CONTAINS(err, "corrupted registry cache");
+	free(want);
+	free(out);
+	free(err);
+	free(cache);
+	free(dir);
+}
+
+PCT_TEST("scan", default_cache_dir_follows_xdg)
+{
+	char *old_x = getenv("XDG_CACHE_HOME") ? pc_xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+	char *old_h = getenv("HOME") ? pc_xstrdup(getenv("HOME")) : NULL;
+	char *d;
+
+	setenv("XDG_CACHE_HOME", "/x/cache", 1);
+	d = pc_cache_default_dir();
+	PCT_ASSERT_STR_EQ(d, "/x/cache/plugcheck");
+	free(d);
+	setenv("XDG_CACHE_HOME", "relative", 1);
+	setenv("HOME", "/home/u", 1);
+	d = pc_cache_default_dir();
+	PCT_ASSERT_STR_EQ(d, "/home/u/.cache/plugcheck");
+	free(d);
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	CU_ASSERT_PTR_NULL(pc_cache_default_dir());
+	if (old_x)
+		setenv("XDG_CACHE_HOME", old_x, 1);
+	if (old_h)
+		setenv("HOME", old_h, 1);
+	free(old_x);
+	free(old_h);
+}
