@@ -63,12 +63,14 @@ static void migrate_help(FILE *f)
 	      "  --one-way            only A -> B\n"
 	      "  --src-global T.P=V   start side A with -global T.P=V (repeatable)\n"
 	      "  --dst-global T.P=V   start side B with -global T.P=V\n"
+	      "  --device TYPE[,id=ID] run only these devices on both sides (repeatable;\n"
+	      "                       default: one of every concrete type)\n"
 	      "  --timeout SEC        kill a side that takes longer (default 120)\n"
 	      "  --save FILE          only run the source and keep its stream in FILE\n"
 	      "  --load FILE          only run the destination on a kept stream (an\n"
 	      "                       untrusted input: every length is checked)\n\n"
 	      "Internal (used by migrate itself to start each side in its own process):\n"
-	      "  --role source|dest --side SPEC [--global T.P=V] --stream-fd N\n"
+	      "  --role source|dest --side SPEC [--global T.P=V] [--device D] --stream-fd N\n"
 	      "  [--stream-file FILE] --report-fd N\n\n"
 	      "Exit status: 0 every field arrived and was accepted, 1 the destination\n"
 	      "refused the state, 2 usage, input or stream errors.\n", f);
@@ -80,8 +82,8 @@ struct mopts {
 	int smp, timeout, stream_fd, report_fd;
 	uint64_t seed;
 	bool untagged, one_way;
-	const char **src_globals, **dst_globals, **globals;
-	size_t n_src, n_dst, n_globals;
+	const char **src_globals, **dst_globals, **globals, **devices;
+	size_t n_src, n_dst, n_globals, n_devices;
 };
 
 static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
@@ -93,6 +95,7 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 	o->src_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->dst_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->devices = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
 		char name[64];
@@ -145,6 +148,8 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 			o->dst_globals[o->n_dst++] = val;
 		else if (!strcmp(name, "--global"))
 			o->globals[o->n_globals++] = val;
+		else if (!strcmp(name, "--device"))
+			o->devices[o->n_devices++] = val;
 		else if (!strcmp(name, "--smp")) {
 			if (pc_cli_int(cli, "--smp", val, 1, PC_STREAM_MAX_SMP, &o->smp))
 				return -1;
@@ -210,6 +215,31 @@ static void free_opts(struct mopts *o)
 	free(o->src_globals);
 	free(o->dst_globals);
 	free(o->globals);
+	free(o->devices);
+}
+
+/* --device TYPE[,id=ID]: the VM configuration (default: every type). */
+static int set_devices(struct pc_side *s, const struct mopts *o,
+		       struct pc_err *err)
+{
+	if (!o->n_devices)
+		return 0;
+	s->devices = pc_xcalloc(o->n_devices, sizeof(*s->devices));
+	for (size_t i = 0; i < o->n_devices; i++) {
+		const char *spec = o->devices[i], *comma = strchr(spec, ',');
+		struct pc_devspec *d = &s->devices[s->n_devices++];
+
+		if (comma && strncmp(comma, ",id=", 4))
+			return pc_err_set(err, "--device '%s': expected TYPE or TYPE,id=ID",
+					  spec);
+		d->type = comma ? pc_xstrndup(spec, (size_t)(comma - spec))
+				: pc_xstrdup(spec);
+		d->id = pc_xstrdup(comma ? comma + 4 : spec);
+		if (!*d->type || !*d->id)
+			return pc_err_set(err, "--device '%s': expected TYPE or TYPE,id=ID",
+					  spec);
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ children */
@@ -334,6 +364,7 @@ static int role_source(struct pc_cli *cli, struct mopts *o)
 		return child_fail(rep, o->report_fd, "error", "cannot load the source side (see the messages above)");
 	}
 	if (add_overrides(&side, o->globals, o->n_globals, "--src-global", &err) ||
+	    set_devices(&side, o, &err) ||
 	    !(m = side_machine(&side, o->machine, &err)) ||
 	    pc_vm_build(&side, m, o->smp, &vm, &err) || pc_vm_resolve(&vm, &err)) {
 		close(o->stream_fd);
@@ -463,7 +494,8 @@ static int role_dest(struct pc_cli *cli, struct mopts *o)
 		close(fd);
 		return child_fail(rep, o->report_fd, "error", "cannot load the destination side (see the messages above)");
 	}
-	if (add_overrides(&side, o->globals, o->n_globals, "--dst-global", &err)) {
+	if (add_overrides(&side, o->globals, o->n_globals, "--dst-global", &err) ||
+	    set_devices(&side, o, &err)) {
 		close(fd);
 		pc_side_release(&side);
 		return child_fail(rep, o->report_fd, "error", err.msg);
@@ -578,6 +610,15 @@ static void argv_add(const char ***argv, size_t *n, size_t *alloc,
 	PC_ALLOC_GROW(*argv, *n + 2, *alloc);
 	(*argv)[(*n)++] = s;
 	(*argv)[*n] = NULL;
+}
+
+static void add_device_args(const char ***a, size_t *n, size_t *alloc,
+			    const struct mopts *o)
+{
+	for (size_t i = 0; i < o->n_devices; i++) {
+		argv_add(a, n, alloc, "--device");
+		argv_add(a, n, alloc, o->devices[i]);
+	}
 }
 
 /* Start this program as one side.  'stream_fd' becomes fd 3. */
@@ -1022,6 +1063,7 @@ static int run_pair(struct pc_cli *cli, struct mopts *o, const char *machine,
 	argv_add(&a, &n, &alloc, "4");
 	if (o->untagged)
 		argv_add(&a, &n, &alloc, "--untagged");
+	add_device_args(&a, &n, &alloc, o);
 	for (size_t i = 0; i < nsg; i++) {
 		argv_add(&a, &n, &alloc, "--global");
 		argv_add(&a, &n, &alloc, sg[i]);
@@ -1044,6 +1086,7 @@ static int run_pair(struct pc_cli *cli, struct mopts *o, const char *machine,
 	argv_add(&a, &n, &alloc, "3");
 	argv_add(&a, &n, &alloc, "--report-fd");
 	argv_add(&a, &n, &alloc, "4");
+	add_device_args(&a, &n, &alloc, o);
 	for (size_t i = 0; i < ndg; i++) {
 		argv_add(&a, &n, &alloc, "--global");
 		argv_add(&a, &n, &alloc, dg[i]);
@@ -1129,8 +1172,10 @@ static int output(struct pc_cli *cli, struct mopts *o, const char *machine,
 		return status;
 	}
 	for (size_t i = 0; i < n; i++)
-		print_run(cli, &runs[i]);
-	fprintf(cli->out, "\nresult: %s: %zu run%s, %zu refused, %zu with errors\n",
+		if (!cli->quiet || runs[i].status != PC_EXIT_OK)
+			print_run(cli, &runs[i]);
+	fprintf(cli->out, "%sresult: %s: %zu run%s, %zu refused, %zu with errors\n",
+		cli->quiet && !status ? "" : "\n",
 		status == PC_EXIT_ERROR ? "error" : status ? "REFUSED" : "every field arrived and was accepted",
 		n, n == 1 ? "" : "s", refused, errors);
 	return status;
@@ -1171,6 +1216,7 @@ static int do_save(struct pc_cli *cli, struct mopts *o, const char *machine,
 	argv_add(&a, &n, &alloc, "4");
 	if (o->untagged)
 		argv_add(&a, &n, &alloc, "--untagged");
+	add_device_args(&a, &n, &alloc, o);
 	for (size_t i = 0; i < o->n_src; i++) {
 		argv_add(&a, &n, &alloc, "--global");
 		argv_add(&a, &n, &alloc, o->src_globals[i]);
@@ -1223,6 +1269,7 @@ static int do_load(struct pc_cli *cli, struct mopts *o)
 		argv_add(&a, &n, &alloc, "--machine");
 		argv_add(&a, &n, &alloc, o->machine);
 	}
+	add_device_args(&a, &n, &alloc, o);
 	for (size_t i = 0; i < o->n_dst; i++) {
 		argv_add(&a, &n, &alloc, "--global");
 		argv_add(&a, &n, &alloc, o->dst_globals[i]);

@@ -1339,19 +1339,28 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 					  plugin_origin(p->plugin, p->where));
 	}
 
-	PC_ALLOC_GROW(reg->types, reg->n_types + tmp->n_types, reg->alloc_types);
-	memcpy(reg->types + reg->n_types, tmp->types,
-	       tmp->n_types * sizeof(*tmp->types));
-	reg->n_types += tmp->n_types;
-	tmp->n_types = 0;
-	qsort(reg->types, reg->n_types, sizeof(*reg->types), type_ptr_cmp);
-
-	PC_ALLOC_GROW(reg->vmsds, reg->n_vmsds + tmp->n_vmsds, reg->alloc_vmsds);
-	memcpy(reg->vmsds + reg->n_vmsds, tmp->vmsds,
-	       tmp->n_vmsds * sizeof(*tmp->vmsds));
-	reg->n_vmsds += tmp->n_vmsds;
-	tmp->n_vmsds = 0;
-	qsort(reg->vmsds, reg->n_vmsds, sizeof(*reg->vmsds), vmsd_ptr_cmp);
+	/* a plugin may declare no types or no vmsds: memcpy and qsort
+	 * must not see the NULL arrays then (UBSan, tests/fuzz/corpus) */
+	if (tmp->n_types) {
+		PC_ALLOC_GROW(reg->types, reg->n_types + tmp->n_types,
+			      reg->alloc_types);
+		memcpy(reg->types + reg->n_types, tmp->types,
+		       tmp->n_types * sizeof(*tmp->types));
+		reg->n_types += tmp->n_types;
+		tmp->n_types = 0;
+		qsort(reg->types, reg->n_types, sizeof(*reg->types),
+		      type_ptr_cmp);
+	}
+	if (tmp->n_vmsds) {
+		PC_ALLOC_GROW(reg->vmsds, reg->n_vmsds + tmp->n_vmsds,
+			      reg->alloc_vmsds);
+		memcpy(reg->vmsds + reg->n_vmsds, tmp->vmsds,
+		       tmp->n_vmsds * sizeof(*tmp->vmsds));
+		reg->n_vmsds += tmp->n_vmsds;
+		tmp->n_vmsds = 0;
+		qsort(reg->vmsds, reg->n_vmsds, sizeof(*reg->vmsds),
+		      vmsd_ptr_cmp);
+	}
 	reg->finalized = false;
 	return 0;
 }

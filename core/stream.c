@@ -421,27 +421,93 @@ void pc_state_apply_invariants(struct pc_sdesc *s)
 			pc_state_apply_invariants(s->subs[i].st);
 }
 
+#define NAMED_CACHE 1024 /* power of two */
+
 struct gen {
 	const struct pc_vm *vm;
 	const struct pc_object *obj;
 	uint64_t seed;
+	/* named_prop() per layout node: struct arrays repeat the lookup for
+	 * every element, and it scans every object for aliases */
+	struct {
+		const struct pc_rnode *node;
+		const struct pc_eprop *ep;
+	} cache[NAMED_CACHE];
 };
+
+static const struct pc_eprop *gen_named_prop(struct gen *g,
+					     const struct pc_rnode *n)
+{
+	size_t h = ((uintptr_t)n >> 4) & (NAMED_CACHE - 1);
+
+	for (size_t probe = 0; probe < NAMED_CACHE; probe++) {
+		size_t i = (h + probe) & (NAMED_CACHE - 1);
+
+		if (g->cache[i].node == n)
+			return g->cache[i].ep;
+		if (!g->cache[i].node) {
+			g->cache[i].node = n;
+			g->cache[i].ep = named_prop(g->vm, g->obj, n->name);
+			return g->cache[i].ep;
+		}
+	}
+	return named_prop(g->vm, g->obj, n->name);
+}
 
 static char *join_path(const char *a, const char *b)
 {
-	return *a ? pc_xasprintf("%s.%s", a, b) : pc_xstrdup(b);
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = pc_xmalloc(la + lb + 2);
+
+	/* hot in the loader (every field of every element): no printf */
+	memcpy(p, a, la);
+	if (la)
+		p[la++] = '.';
+	memcpy(p + la, b, lb + 1);
+	return p;
+}
+
+static char *index_path(const char *a, uint32_t k)
+{
+	char num[16];
+	size_t n = 0, la = strlen(a);
+	char *p;
+
+	do {
+		num[n++] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	p = pc_xmalloc(la + n + 3);
+	memcpy(p, a, la);
+	p[la++] = '[';
+	while (n)
+		p[la++] = num[--n];
+	p[la++] = ']';
+	p[la] = '\0';
+	return p;
+}
+
+/*
+ * Each field's bytes come from a generator seeded by its path: the seed of
+ * the enclosing instance mixed with the field's name (and an element's
+ * index), so a field's value does not depend on what precedes it.
+ */
+static uint64_t mix(uint64_t seed, const char *name, uint64_t k)
+{
+	uint64_t h = pc_hash64(name, strlen(name), seed);
+
+	return pc_hash64(&k, sizeof(k), h);
 }
 
 static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
-				 const char *path, int depth)
+				 uint64_t seed, int depth)
 {
 	struct pc_sdesc *s = sdesc_new(d);
 
 	for (size_t i = 0; i < d->n_nodes; i++) {
 		const struct pc_rnode *n = &d->nodes[i];
 		struct pc_sfield *f = &s->fields[i];
-		char *p = join_path(path, n->name);
-		uint64_t rng = pc_hash64(p, strlen(p), g->seed);
+		uint64_t rng = mix(seed, n->name, 0);
 		uint32_t count = n->count;
 
 		f->loaded = true;
@@ -466,18 +532,14 @@ static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
 		if (n->kind == PC_FIELD_STRUCT) {
 			f->elems = pc_xcalloc((size_t)count + 1, sizeof(*f->elems));
 			for (uint32_t k = 0; k < count; k++) {
-				char *pk = pc_xasprintf("%s[%u]", p, k);
-
-				f->elems[k] = depth < PC_STREAM_MAX_DEPTH && n->desc
-					? gen_desc(g, n->desc, pk, depth + 1)
-					: NULL;
-				if (!f->elems[k]) {
+				if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
 					/* unresolvable nesting: send nothing */
 					f->count = k;
-					free(pk);
 					break;
 				}
-				free(pk);
+				f->elems[k] = gen_desc(g, n->desc,
+						       mix(seed, n->name, (uint64_t)k + 1),
+						       depth + 1);
 			}
 		} else {
 			size_t bytes = (size_t)count * n->size;
@@ -493,26 +555,23 @@ static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
 					f->data[b] &= 1;
 			if (kind_is_int(n->kind) && n->size <= 8 &&
 			    !is_count_referent(d, n->name) &&
-			    (ep = named_prop(g->vm, g->obj, n->name)) != NULL)
+			    (ep = gen_named_prop(g, n)) != NULL)
 				for (uint32_t k = 0; k < count; k++)
 					put_be(f->data + (size_t)k * n->size, n->size,
 					       (uint64_t)ep->val.num);
 		}
-		free(p);
 	}
 	for (size_t i = 0; i < d->n_subs; i++) {
 		const struct pc_rsub *rs = &d->subs[i];
-		char *p;
 
 		/* needed, or may be needed at runtime: sent (documented) */
 		if (rs->send == PC_SEND_NEVER || !rs->desc ||
 		    depth >= PC_STREAM_MAX_DEPTH)
 			continue;
-		p = join_path(path, rs->desc->name);
 		s->subs[i].present = true;
 		s->subs[i].version = rs->desc->version_id;
-		s->subs[i].st = gen_desc(g, rs->desc, p, depth + 1);
-		free(p);
+		s->subs[i].st = gen_desc(g, rs->desc, mix(seed, rs->desc->name, 0),
+					 depth + 1);
 	}
 	return s;
 }
@@ -520,9 +579,14 @@ static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
 struct pc_sdesc *pc_state_generate(const struct pc_vm *vm,
 				   const struct pc_rsection *s, uint64_t seed)
 {
-	struct gen g = { vm, s->obj, pc_hash64(s->instance, strlen(s->instance), seed) };
-	struct pc_sdesc *st = gen_desc(&g, s->desc, "", 0);
+	struct gen *g = pc_xcalloc(1, sizeof(*g));
+	struct pc_sdesc *st;
 
+	g->vm = vm;
+	g->obj = s->obj;
+	g->seed = pc_hash64(s->instance, strlen(s->instance), seed);
+	st = gen_desc(g, s->desc, g->seed, 0);
+	free(g);
 	pc_state_apply_invariants(st);
 	return st;
 }
@@ -698,7 +762,8 @@ static int w_field(struct wctx *w, const struct pc_sfield *f, const char *path,
 		   struct pc_lfields *rec)
 {
 	const struct pc_rnode *n = f->node;
-	char *p = join_path(path, n->name);
+	/* paths only matter for the field list */
+	char *p = rec ? join_path(path, n->name) : NULL;
 	uint64_t start;
 	int r = -1;
 
@@ -742,7 +807,7 @@ static int w_desc(struct wctx *w, const struct pc_sdesc *s, const char *path,
 
 		if (!ss->present)
 			continue;
-		p = join_path(path, ss->sub->desc->name);
+		p = rec ? join_path(path, ss->sub->desc->name) : NULL;
 		r = w_u8(w, PC_SM_SUBSECTION) ||
 		    w_str(w, ss->sub->desc->name, PC_STREAM_MAX_NAME) ||
 		    w_be(w, (uint64_t)(uint32_t)ss->version, 4) ||
@@ -1316,7 +1381,7 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 		}
 		f->elems = pc_xcalloc((size_t)count + 1, sizeof(*f->elems));
 		for (uint32_t k = 0; k < count; k++) {
-			char *pk = pc_xasprintf("%s[%u]", p, k);
+			char *pk = index_path(p, k);
 
 			f->elems[k] = sdesc_new(n->desc);
 			r = l_desc(c, f->elems[k], -1, pk, NULL, depth + 1);

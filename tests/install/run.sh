@@ -28,7 +28,8 @@
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd -P)
-START=$(date +%s)
+START=${START:-$(date +%s)}
+export START
 
 fail() { echo "install test: FAIL: $*" >&2; exit 1; }
 step() { echo; echo "== $*"; }

@@ -129,6 +129,9 @@ int pct_run_cli_env(const char *const *argv, const char *const *env,
 			vargs[k++] = "--error-exitcode=99";
 			vargs[k++] = "--leak-check=full";
 			vargs[k++] = "--errors-for-leak-kinds=definite,indirect";
+			/* scanner children run plugins' code: their faults
+			 * are the plugins', reported by plugcheck itself */
+			vargs[k++] = "--child-silent-after-fork=yes";
 			for (size_t i = 0; i < n; i++)
 				vargs[k++] = args[i];
 			execvp("valgrind", (char *const *)(uintptr_t)vargs);

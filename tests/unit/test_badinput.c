@@ -14,7 +14,7 @@
  *   @head:N:REL     its first N bytes
  *   @decl:TEXT      the fx-canvas fixture plugin with TEXT as declaration
  *                   ('\1' in TEXT stands for a NUL byte)
- *   @insert:REL:TEXT   REL with TEXT inserted after its first '{'
+ *   @sub:REL|OLD|NEW   REL with the first OLD replaced by NEW
  * An expected line starting with "@prefix:" need only start with the rest
  * (for messages that quote a very long input).
  *   @nest:N:OPEN:CLOSE   OPEN N times, then CLOSE N times
@@ -84,7 +84,7 @@ static const struct bad_case cases[] = {
 	{ "decl-no-plugin-line", { { "x.so", "@decl:plugcheck-abi 1\ntype a\nend\n" } }, { INFO },
 	  "$D/x.so: declaration has no 'plugin NAME VERSION' line" },
 	{ "decl-nul", { { "x.so", "@decl:" DECL_HEAD "type a\n\1end\n" } }, { INFO },
-	  "$D/x.so: .plugcheck section holds a NUL byte at offset 42" },
+	  "$D/x.so: .plugcheck section holds a NUL byte at offset 44" },
 	{ "decl-unknown-statement", { { "x.so", "@decl:" DECL_HEAD "widget a\n" } }, { INFO },
 	  "$D/x.so:3: unknown keyword 'widget'" },
 	{ "decl-unknown-prop-kind", { { "x.so", "@decl:" DECL_HEAD "type a\n  prop p float default=1\nend\n" } },
@@ -201,7 +201,9 @@ static const struct bad_case cases[] = {
 	  "$D/releases/9.0.json:1:41: not valid JSON: duplicate object key near '\"format\"'" },
 	{ "baseline-deep-nesting", { { "releases/9.0.json", "@nest:100000:[:]" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json:1:2049: not valid JSON: maximum parsing depth reached near '['" },
-	{ "baseline-unknown-key", { { "releases/9.0.json", "@insert:abi/releases/5.1.json:\"colour\": 1, " } }, { MAIN_JOB }, NULL },
+	{ "baseline-bad-declaration", { { "releases/9.0.json", "@sub:abi/releases/5.1.json|plugin e1000e 11.0|plugin e1000e eleven" } },
+	  { MAIN_JOB },
+	  "$D/releases/9.0.json (plugin e1000e):2: bad plugin version 'eleven' (expected a dotted version such as 8.0 or 8.0.1)" },
 	{ "baseline-missing-plugins", { { "releases/9.0.json", "{\"format\": \"plugcheck-baseline\", \"format_version\": 1, \"release\": \"9.0\", \"recorded_by\": \"x\"}" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json: $.plugins: missing key" },
 	/* ---- known breaks ---- */
@@ -234,9 +236,12 @@ static const struct bad_case cases[] = {
 	  "$D/a.json:1:2: not a valid JSON dump: unable to decode byte 0xa0 near 'cz'" },
 	{ "qdump-truncated", { { "a.json", "{\"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": 2" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:45: not a valid JSON dump: '}' expected near end of file" },
-	{ "qdump-deep-nesting", { { "a.json", "@nest:50000:[:]" }, { "b.json", QDUMP_OK } }, { QDIFF }, NULL },
-	{ "qdump-wrong-type", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": \"2\", \"minimum_version_id\": 1}}" }, { "b.json", QDUMP_OK } }, { QDIFF }, NULL },
-	{ "qdump-huge-number", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": 99999999999, \"minimum_version_id\": 1}}" }, { "b.json", QDUMP_OK } }, { QDIFF }, NULL },
+	{ "qdump-deep-nesting", { { "a.json", "@nest:50000:[:]" }, { "b.json", QDUMP_OK } }, { QDIFF },
+	  "$D/a.json:1:2049: not a valid JSON dump: maximum parsing depth reached near '['" },
+	{ "qdump-wrong-type", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": \"2\", \"minimum_version_id\": 1}}" }, { "b.json", QDUMP_OK } }, { QDIFF },
+	  "$D/a.json: $.fw_cfg.version_id: expected an integer, found a string" },
+	{ "qdump-huge-number", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": 99999999999, \"minimum_version_id\": 1}}" }, { "b.json", QDUMP_OK } }, { QDIFF },
+	  "$D/a.json: $.fw_cfg.version_id: version_id 99999999999 out of range (expected 0..2147483647)" },
 	{ "qdump-duplicate-key", { { "a.json", "{\"fw_cfg\": {}, \"fw_cfg\": {}}" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:23: not a valid JSON dump: duplicate object key near '\"fw_cfg\"'" },
 	{ "qdump-missing-file", { { "b.json", QDUMP_OK } }, { QDIFF },
@@ -262,7 +267,7 @@ static const struct bad_case cases[] = {
 	  "PLUGCHECK_SCAN_TIMEOUT: expected seconds from 0.001 to 3600, found 'soon'",
 	  "PLUGCHECK_SCAN_TIMEOUT=soon" },
 	{ "cli-unknown-release", { { "keep", "" } }, { "plugcheck", "check", "--machine", "pc-5.1", "--from", "4.2", "--to", "tree" },
-	  "no baseline for release '4.2' ($S/abi/releases/4.2.json not found; recorded: 5.1.json, 5.2.json, 7.2.json, 8.0.json, 8.0.1.json, 8.2.json, 11.0.json)" },
+	  "no baseline for release '4.2' (./abi/releases/4.2.json not found; recorded: 5.1.json, 5.2.json, 7.2.json, 8.0.json, 8.0.1.json, 8.2.json, 11.0.json)" },
 	{ "cli-not-a-side", { { "keep", "" } }, { "plugcheck", "check", "--machine", "pc-5.1", "--from", "$D/nothing", "--to", "tree" },
 	  "'$D/nothing' is not a side: expected 'tree', a recorded release (e.g. 5.1), a baseline .json file or a plugin directory" },
 };
@@ -381,23 +386,30 @@ static int make_file(const char *dir, const char *rel, const char *content)
 			r = pc_write_file_atomic(path, buf, n < len ? n : len, &e);
 			free(buf);
 		}
-	} else if (pc_str_starts_with(content, "@insert:")) {
-		const char *colon = strchr(content + 8, ':');
-		char *rel_src = pc_xstrndup(content + 8, (size_t)(colon - content - 8));
-		char *buf, *brace;
+	} else if (pc_str_starts_with(content, "@sub:")) {
+		const char *bar1 = strchr(content, '|');
+		const char *bar2 = strchr(bar1 + 1, '|');
+		char *rel_src = pc_xstrndup(content + 5, (size_t)(bar1 - content - 5));
+		char *old = pc_xstrndup(bar1 + 1, (size_t)(bar2 - bar1 - 1));
+		char *buf, *at;
 		size_t len;
 		struct pc_strbuf sb = PC_STRBUF_INIT;
 
 		r = pc_read_file(pct_path(rel_src), 1u << 26, &buf, &len, &e);
-		if (!r && (brace = strchr(buf, '{')) != NULL) {
-			pc_strbuf_add(&sb, buf, (size_t)(brace - buf) + 1);
-			pc_strbuf_addstr(&sb, colon + 1);
-			pc_strbuf_addstr(&sb, brace + 1);
-			r = pc_write_file_atomic(path, sb.buf, sb.len, &e);
-		}
-		if (!r)
+		if (!r) {
+			at = strstr(buf, old);
+			if (at) {
+				pc_strbuf_add(&sb, buf, (size_t)(at - buf));
+				pc_strbuf_addstr(&sb, bar2 + 1);
+				pc_strbuf_addstr(&sb, at + strlen(old));
+				r = pc_write_file_atomic(path, sb.buf, sb.len, &e);
+			} else {
+				r = pc_err_set(&e, "'%s' not found in %s", old, rel_src);
+			}
 			free(buf);
+		}
 		pc_strbuf_release(&sb);
+		free(old);
 		free(rel_src);
 	} else if (pc_str_starts_with(content, "@decl:")) {
 		r = make_decl_plugin(path, content + 6, &e);
