@@ -502,8 +502,22 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 			*holder = o;
 		return ep;
 	}
-	/* composite: the parent exposes aliased children's properties */
-	for (size_t j = 0; j < vm->n_objs; j++) {
+	/* composite: the parent exposes aliased children's properties.  The
+	 * children follow their parent in vm->objs, in the run of ids that
+	 * start with "PARENT/" (link_children()); scanning only that run
+	 * keeps a lookup independent of the number of devices. */
+	size_t from = 0, to = vm->n_objs;
+
+	if (o >= vm->objs && o < vm->objs + vm->n_objs) {
+		size_t plen = strlen(o->id);
+
+		from = (size_t)(o - vm->objs) + 1;
+		for (to = from; to < vm->n_objs; to++)
+			if (strncmp(vm->objs[to].id, o->id, plen) ||
+			    vm->objs[to].id[plen] != '/')
+				break;
+	}
+	for (size_t j = from; j < to; j++) {
 		const struct pc_object *c = &vm->objs[j];
 		const struct pc_type *pt;
 		bool alias = false;
@@ -552,22 +566,112 @@ static const char *prop_suggestion(const struct pc_object *o,
 	return pc_suggest(name, names, n);
 }
 
+/*
+ * Which objects does a compat driver match?  pc_type_is_a() per object and
+ * entry is O(objects x entries), and both grow with the number of devices.
+ * Index instead every name each object's type answers to (the type, its
+ * ancestors, their declared and inherited interfaces: exactly what
+ * pc_type_is_a() compares), sorted by (hash, name, object index); an entry
+ * then finds its objects by binary search, in object order.
+ */
+struct isa_ent {
+	uint64_t hash;
+	const char *name;
+	size_t obj;
+};
+
+static int cmp_isa(const void *a, const void *b)
+{
+	const struct isa_ent *x = a, *y = b;
+	int c;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+static uint64_t name_hash(const char *s)
+{
+	return pc_hash64(s, strlen(s), 0x51ed270b27a3c2f1ULL);
+}
+
+static void isa_add(struct isa_ent **v, size_t *n, size_t *alloc,
+		    const char *name, size_t obj)
+{
+	PC_ALLOC_GROW(*v, *n + 1, *alloc);
+	(*v)[*n].hash = name_hash(name);
+	(*v)[*n].name = name;
+	(*v)[(*n)++].obj = obj;
+}
+
+static struct isa_ent *isa_index(const struct pc_vm *vm, size_t *n_out)
+{
+	struct isa_ent *v = NULL;
+	size_t n = 0, alloc = 0;
+
+	for (size_t j = 0; j < vm->n_objs; j++) {
+		for (const struct pc_type *t = vm->objs[j].type; t; t = t->parent) {
+			isa_add(&v, &n, &alloc, t->name, j);
+			if (!t->ifaces)
+				continue;
+			for (size_t i = 0; i < t->n_ifaces; i++)
+				isa_add(&v, &n, &alloc, t->ifaces[i], j);
+			for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
+				isa_add(&v, &n, &alloc, *p, j);
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_isa);
+	*n_out = n;
+	return v;
+}
+
+/* First index entry for 'name' (or n when none). */
+static size_t isa_find(const struct isa_ent *v, size_t n, const char *name)
+{
+	uint64_t h = name_hash(name);
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = v[mid].hash != h ? (v[mid].hash < h ? -1 : 1)
+					 : strcmp(v[mid].name, name);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
+	size_t n_isa;
+	struct isa_ent *isa = isa_index(vm, &n_isa);
+	int ret = -1;
 
 	for (size_t i = 0; i < m->n_chain; i++) {
 		const struct pc_compat_entry *e = m->chain[i];
+		size_t last = (size_t)-1;
 
 		if (s->project && !pc_compat_entry_in_release(e, &s->release))
 			continue;
-		for (size_t j = 0; j < vm->n_objs; j++) {
-			struct pc_object *o = &vm->objs[j];
+		for (size_t k = isa_find(isa, n_isa, e->driver);
+		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
+			struct pc_object *o = &vm->objs[isa[k].obj];
 			struct pc_eprop *ep;
 
-			if (!pc_type_is_a(o->type, e->driver))
+			/* a name can reach one type twice (an interface
+			 * declared again by a subtype): once per object */
+			if (isa[k].obj == last)
 				continue;
+			last = isa[k].obj;
 			ep = find_eprop(o, e->prop);
 			if (!ep) {
 				const char *sug;
@@ -575,19 +679,23 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 				if (e->optional)
 					continue;
 				sug = prop_suggestion(o, e->prop);
-				return pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
-						  e->origin, e->prop, o->type->name,
-						  sug ? " (did you mean '" : "",
-						  sug ? sug : "", sug ? "'?)" : "");
+				pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+					   e->origin, e->prop, o->type->name,
+					   sug ? " (did you mean '" : "",
+					   sug ? sug : "", sug ? "'?)" : "");
+				goto out;
 			}
 			if (ep->absent)
 				continue; /* not in this release: behaviour stays */
 			if (apply_value(o, ep, e->value, e->origin,
 					"compat entry", err))
-				return -1;
+				goto out;
 		}
 	}
-	return 0;
+	ret = 0;
+out:
+	free(isa);
+	return ret;
 }
 
 static int apply_overrides(struct pc_vm *vm, struct pc_err *err)

@@ -73,6 +73,51 @@ uint32_t pc_crc32(uint32_t crc, const void *data, size_t len)
 	return ~crc;
 }
 
+/* zlib's crc32_combine(): multiply crc_a by x^(8 len_b) in GF(2). */
+static uint32_t gf2_times(const uint32_t *mat, uint32_t vec)
+{
+	uint32_t sum = 0;
+
+	for (; vec; vec >>= 1, mat++)
+		if (vec & 1)
+			sum ^= *mat;
+	return sum;
+}
+
+static void gf2_square(uint32_t *square, const uint32_t *mat)
+{
+	for (int n = 0; n < 32; n++)
+		square[n] = gf2_times(mat, mat[n]);
+}
+
+uint32_t pc_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+	uint32_t even[32], odd[32], row = 1;
+
+	if (!len_b)
+		return crc_a;
+	odd[0] = 0xedb88320u;
+	for (int n = 1; n < 32; n++) {
+		odd[n] = row;
+		row <<= 1;
+	}
+	gf2_square(even, odd);
+	gf2_square(odd, even);
+	do {
+		gf2_square(even, odd);
+		if (len_b & 1)
+			crc_a = gf2_times(even, crc_a);
+		len_b >>= 1;
+		if (!len_b)
+			break;
+		gf2_square(odd, even);
+		if (len_b & 1)
+			crc_a = gf2_times(odd, crc_a);
+		len_b >>= 1;
+	} while (len_b);
+	return crc_a ^ crc_b;
+}
+
 static uint32_t hash32(const char *s)
 {
 	uint32_t h = 0x811c9dc5u;
@@ -121,8 +166,31 @@ void pc_sio_release(struct pc_sio *io)
 
 static void crc_feed(struct pc_sio *io, const void *p, size_t n)
 {
-	io->crc_sec = pc_crc32(io->crc_sec, p, n);
-	io->crc_field = pc_crc32(io->crc_field, p, n);
+	if (!io->in_field || !io->field_combine)
+		io->crc_sec = pc_crc32(io->crc_sec, p, n);
+	if (io->in_field)
+		io->crc_field = pc_crc32(io->crc_field, p, n);
+}
+
+/* Combining costs ~30k operations: only worth it for large fields, whose
+ * bytes are then checksummed once instead of twice. */
+#define COMBINE_MIN (64u * 1024u)
+
+static void field_begin(struct pc_sio *io, uint64_t expect)
+{
+	io->in_field = true;
+	io->field_combine = expect >= COMBINE_MIN;
+	io->crc_field = 0;
+	io->field_start = io->off;
+}
+
+static uint32_t field_end(struct pc_sio *io)
+{
+	if (io->in_field && io->field_combine)
+		io->crc_sec = pc_crc32_combine(io->crc_sec, io->crc_field,
+					       io->off - io->field_start);
+	io->in_field = false;
+	return io->crc_field;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -776,7 +844,8 @@ static int w_field(struct wctx *w, const struct pc_sfield *f, const char *path,
 		goto out;
 	}
 	start = w->io->off;
-	w->io->crc_field = 0;
+	if (rec)
+		field_begin(w->io, f->elems ? 0 : (uint64_t)f->count * n->size);
 	if (f->elems) {
 		for (uint32_t k = 0; k < f->count; k++)
 			if (w_desc(w, f->elems[k], p, NULL))
@@ -784,10 +853,12 @@ static int w_field(struct wctx *w, const struct pc_sfield *f, const char *path,
 	} else if (w_bytes(w, f->data, (size_t)f->count * n->size)) {
 		goto out;
 	}
-	if (rec)
+	if (rec) {
+		uint32_t crc = field_end(w->io);
+
 		lfields_add(rec, p, node_shape(n, f->count),
-			    start - w->payload_start, w->io->off - start,
-			    w->io->crc_field);
+			    start - w->payload_start, w->io->off - start, crc);
+	}
 	r = 0;
 out:
 	free(p);
@@ -1297,6 +1368,7 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 	char *p = join_path(path, n->name);
 	uint64_t at = c->io->off, count = n->count, start;
 	uint64_t t_hash = 0, t_kind = 0, t_size = 0, t_count = 0;
+	bool began = false;
 	int r;
 
 	if (n->count_field) {
@@ -1371,7 +1443,11 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 	}
 	start = c->io->off;
 	f->wire_off = start;
-	c->io->crc_field = 0;
+	if (rec) {
+		field_begin(c->io, n->kind == PC_FIELD_STRUCT ? 0
+				   : (uint64_t)count * n->size);
+		began = true;
+	}
 	if (n->kind == PC_FIELD_STRUCT) {
 		if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
 			lmsg(c, PC_LMSG_MISMATCH, at, p, "nesting deeper than %d",
@@ -1408,12 +1484,17 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 			goto out;
 		}
 	}
-	if (rec)
+	if (rec) {
+		uint32_t crc = field_end(c->io);
+
 		lfields_add(rec, p, node_shape(n, (uint32_t)count),
-			    start - c->payload_start, c->io->off - start,
-			    c->io->crc_field);
+			    start - c->payload_start, c->io->off - start, crc);
+	}
 	r = L_OK;
 out:
+	/* a failed field still counts in the section's CRC */
+	if (began && c->io->in_field)
+		field_end(c->io);
 	free(p);
 	return r;
 }

@@ -133,6 +133,9 @@ struct pc_sio {
 	uint64_t stop;          /* reader: current section payload end */
 	bool stop_set;
 	uint32_t crc_sec, crc_field;
+	bool in_field;          /* a recorded field is being moved */
+	bool field_combine;     /* ... large: CRC it once, combine at its end */
+	uint64_t field_start;
 	int err_no;             /* last read/write errno */
 	const char *origin;     /* "stream", a file name: for messages */
 };
@@ -146,6 +149,8 @@ int pc_sio_flush(struct pc_sio *io);
 void pc_sio_release(struct pc_sio *io);
 
 uint32_t pc_crc32(uint32_t crc, const void *data, size_t len);
+/* The CRC-32 of A followed by B, from crc(A), crc(B) and B's length. */
+uint32_t pc_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* ------------------------------------------------------------ fields */
 
