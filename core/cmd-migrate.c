@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -628,6 +629,8 @@ static int spawn(struct pc_cli *cli, const char *const *args, int stream_fd,
 	int rp[2], ep[2];
 	const char **argv = NULL;
 	size_t n = 0, alloc = 0;
+	char self[PATH_MAX];
+	ssize_t len;
 
 	memset(c, 0, sizeof(*c));
 	c->status = -1;
@@ -640,6 +643,17 @@ static int spawn(struct pc_cli *cli, const char *const *args, int stream_fd,
 		close(rp[1]);
 		return -1;
 	}
+	/* resolved here, not exec'd as /proc/self/exe: under valgrind that
+	 * would be the tool, and readlink() gives the program */
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len <= 0) {
+		close(rp[0]);
+		close(rp[1]);
+		close(ep[0]);
+		close(ep[1]);
+		return -1;
+	}
+	self[len] = '\0';
 	argv_add(&argv, &n, &alloc, "plugcheck");
 	argv_add(&argv, &n, &alloc, "--no-default-plugins");
 	for (size_t i = 0; i < cli->n_plugin_dirs; i++) {
@@ -685,7 +699,7 @@ static int spawn(struct pc_cli *cli, const char *const *args, int stream_fd,
 		for (int fd = 5; fd < 1024; fd++)
 			close(fd);
 		unsetenv("PLUGCHECK_PLUGIN_PATH");
-		execv("/proc/self/exe", (char *const *)(uintptr_t)argv);
+		execv(self, (char *const *)(uintptr_t)argv);
 		_exit(127);
 	}
 	free(argv);

@@ -72,6 +72,33 @@ static bool find_elem(struct pc_sdesc *s, const char *path, uint32_t *index,
 			*index -= f->count;
 			return false;
 		}
+		if (f->elems && f->count && f->elems[0] && !strchr(rest, '.')) {
+			/* "vq.vring_num": a scalar of every element, the same
+			 * number of times in each: index the element directly
+			 * (hooks walk queue arrays; a linear search would make
+			 * shaping quadratic in the queue count) */
+			const struct pc_sdesc *e0 = f->elems[0];
+
+			for (size_t j = 0; j < e0->desc->n_nodes; j++) {
+				const struct pc_sfield *lf = &e0->fields[j];
+				uint32_t per = lf->count;
+
+				if (strcmp(lf->node->name, rest) || !lf->loaded ||
+				    lf->elems || lf->node->count_field || !per)
+					continue;
+				if (*index / per < f->count &&
+				    f->elems[*index / per]) {
+					*owner = f->elems[*index / per];
+					*field = j;
+					*index %= per;
+					return true;
+				}
+				*index -= (uint32_t)((uint64_t)f->count * per >
+						     *index ? *index
+						     : (uint64_t)f->count * per);
+				return false;
+			}
+		}
 		for (uint32_t e = 0; f->elems && e < f->count; e++)
 			if (find_elem(f->elems[e], rest, index, owner, field,
 				      depth + 1))

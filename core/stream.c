@@ -1352,6 +1352,11 @@ static bool shapes_compatible(const struct pc_rnode *n, uint8_t kind,
 {
 	if (kind == n->kind && size == n->size && count == own_count)
 		return true;
+	/* the same bytes read as another scalar type: QEMU loads it, and
+	 * `check` flags it for review (PC205) */
+	if (kind <= PC_FIELD_BUFFER && n->kind <= PC_FIELD_BUFFER &&
+	    size == n->size && count == own_count)
+		return true;
 	/* padding for a field of the same size, or the reverse */
 	if ((kind == PC_FIELD_UNUSED || n->kind == PC_FIELD_UNUSED) &&
 	    kind != PC_FIELD_STRUCT && n->kind != PC_FIELD_STRUCT &&
@@ -1422,6 +1427,12 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 			r = L_MISMATCH;
 			goto out;
 		}
+		if (t_kind != n->kind && t_kind != PC_FIELD_UNUSED &&
+		    n->kind != PC_FIELD_UNUSED)
+			lmsg(c, PC_LMSG_NOTE, at, p,
+			     "the source sends %s, this side reads the same bytes as %s",
+			     pc_field_kind_name((enum pc_field_kind)t_kind),
+			     pc_field_kind_name(n->kind));
 		if (t_hash != hash32(n->name))
 			lmsg(c, PC_LMSG_NOTE, at, p,
 			     "the source's field at this position has another name (tag 0x%08llx, expected 0x%08x) and the same shape: loaded as '%s'",

@@ -646,3 +646,33 @@ PCT_TEST("stream", every_byte_flip_and_cut_is_handled)
 	fx_free(&a);
 	fx_free(&b);
 }
+
+/* What `check` only flags for review loads, with notes, as in QEMU. */
+PCT_TEST("stream", renames_and_same_size_types_are_notes)
+{
+	struct fx a, b;
+	struct pc_load_result res;
+	char herr[2048], *decl;
+	const char *at;
+	size_t len;
+	uint8_t *s;
+
+	at = strstr(DECL, "  field status u32\n  field subsys u16\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	decl = pc_xasprintf("%.*s  field state u32\n  field subsys i16\n%s",
+			    (int)(at - DECL), DECL,
+			    at + strlen("  field status u32\n  field subsys u16\n"));
+	fx_make(&a, "a", DECL, NULL);
+	fx_make(&b, "b", decl, NULL);
+	s = fx_stream(&a, PC_STREAM_F_TAGGED, &len, NULL);
+	PCT_ASSERT_INT_EQ(fx_load(&b, s, len, &res, herr, sizeof(herr)), 0);
+	PCT_ASSERT_INT_EQ(res.mismatches, 0);
+	PCT_ASSERT_INT_EQ(res.notes, 2);
+	PCT_ASSERT_CONTAINS(first_msg(&res, PC_LMSG_NOTE), "field 'state': the source's field at this position has another name");
+	PCT_ASSERT_CONTAINS(res.msgs[1].text, "field 'subsys': the source sends u16, this side reads the same bytes as i16");
+	pc_load_result_release(&res);
+	free(s);
+	free(decl);
+	fx_free(&a);
+	fx_free(&b);
+}
