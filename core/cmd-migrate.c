@@ -976,6 +976,17 @@ static struct run finish_run(const char *src, const char *dst, int smp,
 		}
 		if (d->timed_out || !d->rep || (d->status != 0 && d->status != 1))
 			r.status = PC_EXIT_ERROR;
+		/* the exit status must say what the report says: a sanitizer
+		 * or a crash after the report also exits non-zero */
+		if (d->rep && !d->timed_out &&
+		    d->status != (!strcmp(ds, "ok") ? 0 : !strcmp(ds, "refused") ? 1 : 2)) {
+			char *msg = pc_xasprintf("exited with status %d, but its report says '%s'",
+						 d->status, ds);
+
+			json_object_set_new(j, "destination_error", json_string(msg));
+			free(msg);
+			r.status = PC_EXIT_ERROR;
+		}
 		else if (d->status == 1 && r.status != PC_EXIT_ERROR)
 			r.status = PC_EXIT_INCOMPATIBLE;
 	}
