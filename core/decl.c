@@ -1299,6 +1299,25 @@ static const char *plugin_origin(const struct pc_plugin *pl, const char *where)
  * Move the scratch declarations into 'reg', keeping its arrays sorted by
  * name (registry.c looks names up by binary search).
  */
+/*
+ * Merge the sorted array 'add' (n_add) into the sorted array 'dst' (n_dst
+ * used, room for n_dst + n_add), from the back, in place: adding a plugin
+ * costs O(registry + plugin log plugin) instead of re-sorting everything,
+ * which made loading 1,000 plugins quadratic.
+ */
+static void merge_sorted(void **dst, size_t n_dst, void *const *add,
+			 size_t n_add, int (*cmp)(const void *, const void *))
+{
+	size_t i = n_dst, j = n_add, k = n_dst + n_add;
+
+	while (j > 0) {
+		if (i > 0 && cmp(&dst[i - 1], &add[j - 1]) > 0)
+			dst[--k] = dst[--i];
+		else
+			dst[--k] = add[--j];
+	}
+}
+
 static int commit(struct dparser *p, struct pc_registry *reg)
 {
 	struct pc_registry *tmp = p->tmp;
@@ -1344,22 +1363,22 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 	if (tmp->n_types) {
 		PC_ALLOC_GROW(reg->types, reg->n_types + tmp->n_types,
 			      reg->alloc_types);
-		memcpy(reg->types + reg->n_types, tmp->types,
-		       tmp->n_types * sizeof(*tmp->types));
+		qsort(tmp->types, tmp->n_types, sizeof(*tmp->types),
+		      type_ptr_cmp);
+		merge_sorted((void **)reg->types, reg->n_types,
+			     (void **)tmp->types, tmp->n_types, type_ptr_cmp);
 		reg->n_types += tmp->n_types;
 		tmp->n_types = 0;
-		qsort(reg->types, reg->n_types, sizeof(*reg->types),
-		      type_ptr_cmp);
 	}
 	if (tmp->n_vmsds) {
 		PC_ALLOC_GROW(reg->vmsds, reg->n_vmsds + tmp->n_vmsds,
 			      reg->alloc_vmsds);
-		memcpy(reg->vmsds + reg->n_vmsds, tmp->vmsds,
-		       tmp->n_vmsds * sizeof(*tmp->vmsds));
+		qsort(tmp->vmsds, tmp->n_vmsds, sizeof(*tmp->vmsds),
+		      vmsd_ptr_cmp);
+		merge_sorted((void **)reg->vmsds, reg->n_vmsds,
+			     (void **)tmp->vmsds, tmp->n_vmsds, vmsd_ptr_cmp);
 		reg->n_vmsds += tmp->n_vmsds;
 		tmp->n_vmsds = 0;
-		qsort(reg->vmsds, reg->n_vmsds, sizeof(*reg->vmsds),
-		      vmsd_ptr_cmp);
 	}
 	reg->finalized = false;
 	return 0;
