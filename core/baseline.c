@@ -190,6 +190,28 @@ static int get_int(json_t *o, const char *key, long long lo, long long hi,
 	return 0;
 }
 
+/* Unknown keys are refused: a misspelt key would otherwise vanish. */
+static int only_keys(json_t *o, const char *const *allowed, const char *path,
+		     const char *jpath, struct pc_err *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v) {
+		bool ok = false;
+
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = !strcmp(key, allowed[i]);
+		if (!ok) {
+			char m[600];
+
+			snprintf(m, sizeof(m), "unknown key '%.400s'", key);
+			return bad(err, path, jpath, m);
+		}
+	}
+	return 0;
+}
+
 static int load_plugins(json_t *root, const char *path,
 			struct pc_registry *reg, struct pc_err *err)
 {
@@ -214,6 +236,13 @@ static int load_plugins(json_t *root, const char *path,
 		snprintf(jp, sizeof(jp), "$.plugins[%zu]", i);
 		if (!json_is_object(p))
 			return bad(err, path, jp, "expected an object");
+		{
+			static const char *const keys[] = { "name", "version",
+							    "declaration", NULL };
+
+			if (only_keys(p, keys, path, jp, err))
+				return -1;
+		}
 		name = get_str(p, "name", path, jp, err);
 		version = name ? get_str(p, "version", path, jp, err) : NULL;
 		if (!version)
@@ -280,6 +309,14 @@ static int load_machines(json_t *root, const char *path,
 		snprintf(jp, sizeof(jp), "$.machines[%zu]", i);
 		if (!json_is_object(m))
 			return bad(err, path, jp, "expected an object");
+		{
+			static const char *const keys[] = { "name", "family", "version",
+							    "aliases", "smp", "max_cpus",
+							    "compat", NULL };
+
+			if (only_keys(m, keys, path, jp, err))
+				return -1;
+		}
 		if (!(name = get_str(m, "name", path, jp, err)) ||
 		    !(family = get_str(m, "family", path, jp, err)) ||
 		    !(version = get_str(m, "version", path, jp, err)) ||
@@ -389,6 +426,14 @@ int pc_baseline_load(const char *path, struct pc_side *side,
 	fmt = get_str(root, "format", path, "$", err);
 	if (!fmt)
 		goto fail;
+	{
+		static const char *const keys[] = { "format", "format_version",
+						    "release", "recorded_by",
+						    "plugins", "machines", NULL };
+
+		if (only_keys(root, keys, path, "$", err))
+			goto fail;
+	}
 	if (strcmp(fmt, BASELINE_FORMAT)) {
 		bad(err, path, "$.format", "not a plugcheck baseline");
 		goto fail;

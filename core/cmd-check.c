@@ -56,6 +56,20 @@ struct opts {
 	size_t n_vmdevs;
 };
 
+static bool is_check_option(const char *name)
+{
+	static const char *const known[] = {
+		"--machine", "--from", "--to", "--chain", "--smp", "--src-global",
+		"--dst-global", "--hop-global", "--hop-host", "--src-host",
+		"--dst-host", "--vm-device",
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(known); i++)
+		if (!strcmp(name, known[i]))
+			return true;
+	return false;
+}
+
 static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -88,6 +102,11 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		if (!strcmp(name, "--carry")) {
 			o->carry = true;
 			continue;
+		}
+		if (!is_check_option(name)) {
+			pc_cli_error(cli, "check: unknown option '%s' (see plugcheck check --help)",
+				     name);
+			return -1;
 		}
 		if (!val) {
 			if (i + 1 >= argc) {

@@ -269,6 +269,25 @@ int pc_cli_load_side(struct pc_cli *cli, const char *spec,
 	return -1;
 }
 
+/* abi/releases/R.json must record release R: a renamed file would make a
+ * check name the wrong release */
+static int baseline_name_matches(struct pc_cli *cli, const char *path,
+				 const struct pc_side *side)
+{
+	const char *base = strrchr(path, '/');
+	char *want = pc_xasprintf("%s.json", side->label);
+	int r = 0;
+
+	base = base ? base + 1 : path;
+	if (strcmp(base, want)) {
+		pc_cli_error(cli, "%s: records release %s, but the file name says otherwise (expected %s)",
+			     path, side->label, want);
+		r = -1;
+	}
+	free(want);
+	return r;
+}
+
 int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 			  size_t *n)
 {
@@ -290,11 +309,20 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 	}
 	*sides = pc_xcalloc(np, sizeof(**sides));
 	for (size_t i = 0; i < np; i++) {
-		if (pc_baseline_load(paths[i], &(*sides)[*n], &err)) {
-			pc_cli_error(cli, "%s", err.msg);
+		if (pc_baseline_load(paths[i], &(*sides)[*n], &err) ||
+		    baseline_name_matches(cli, paths[i], &(*sides)[*n])) {
+			if (err.set)
+				pc_cli_error(cli, "%s", err.msg);
+			else
+				(*n)++; /* loaded, then refused: release it too */
 			for (size_t j = i; j < np; j++)
 				free(paths[j]);
 			free(paths);
+			for (size_t j = 0; j < *n; j++)
+				pc_side_release(&(*sides)[j]);
+			free(*sides);
+			*sides = NULL;
+			*n = 0;
 			return -1;
 		}
 		(*n)++;

@@ -137,6 +137,11 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 						goto fail;
 					}
 				}
+				if (out->n_caps >= 4096) {
+					pc_err_set(err, "%s:%d: too many capabilities (at most 4096)",
+						   path, lineno);
+					goto fail;
+				}
 				if (!pc_host_caps_has(out, w)) {
 					PC_ALLOC_GROW(out->caps, out->n_caps + 1, alloc);
 					out->caps[out->n_caps++] = pc_xstrdup(w);

@@ -251,3 +251,32 @@ PCT_TEST("cli", qemu_dump_as_a_side)
 	free(bad);
 	free(dir);
 }
+
+PCT_TEST("cli", baselines_are_read_strictly)
+{
+	char *dir = pct_tmpdir("strictabi");
+	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && sed 's/\"recorded_by\"/\"recorded_bye\"/' '%s' > '%s/releases/5.1.json'",
+				 dir, pct_path("abi/releases/5.1.json"), dir);
+	char *out, *err;
+
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "5.1.json: $: unknown key 'recorded_bye'");
+	free(out);
+	free(err);
+	free(cmd);
+	/* a baseline filed under another release's name */
+	cmd = pc_xasprintf("rm -f '%s/releases/5.1.json' && cp '%s' '%s/releases/9.0.json'",
+			   dir, pct_path("abi/releases/5.1.json"), dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-5.1"), 2);
+	PCT_ASSERT_CONTAINS(err, "9.0.json: records release 5.1, but the file name says otherwise (expected 5.1.json)");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--colour"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown option '--colour'");
+	free(out);
+	free(err);
+	free(cmd);
+	free(dir);
+}

@@ -252,7 +252,7 @@ PCT_TEST("migrate", static_and_runtime_verdicts_agree)
 	static const char *const smps[] = { "1", "4" };
 	char *list = NULL, *line, *next;
 	char *machines[128];
-	size_t nm = 0, runs = 0, disagree = 0, verdicts[3] = { 0 };
+	size_t nm = 0, runs = 0, disagree = 0, abnormal = 0, verdicts[3] = { 0 };
 	time_t t0 = time(NULL);
 
 	PCT_ASSERT_INT_EQ(pc(&list, "list-machines", NULL), 0);
@@ -281,13 +281,19 @@ PCT_TEST("migrate", static_and_runtime_verdicts_agree)
 				runs++;
 				if (st >= 0 && st <= 2)
 					verdicts[st]++;
-				if (st != rt) {
+				/* a crash or a timeout is no verdict */
+				if (st < 0 || st > 2 || rt < 0 || rt > 2) {
+					abnormal++;
+					fprintf(stderr, "\n  abnormal exit: %s %s <-> %s smp=%s: check %d, migrate %d",
+						machines[i], a, b, smps[k], st, rt);
+				} else if (st != rt) {
 					disagree++;
 					fprintf(stderr, "\n  disagreement: %s %s <-> %s smp=%s: check %d, migrate %d",
 						machines[i], a, b, smps[k], st, rt);
 				}
 			}
 	PCT_ASSERT_INT_EQ(disagree, 0);
+	PCT_ASSERT_INT_EQ(abnormal, 0);
 	/* the set must exercise every verdict */
 	CU_ASSERT_TRUE(verdicts[0] > 0 && verdicts[1] > 0 && verdicts[2] > 0);
 	fprintf(stderr, "\n  agreement: %zu pairs x machine types x vCPU counts (%zu compatible, %zu incompatible, %zu refused to start) in %lds\n",
