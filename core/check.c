@@ -730,6 +730,29 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		}
 		free(p);
 	}
+	/* subsections the destination's own configuration needs but the
+	 * source never sends: QEMU loads the section without them and the
+	 * device keeps its reset state there (needs review: whether that
+	 * state matters is the device's business) */
+	for (size_t j = 0; j < dd->n_subs; j++) {
+		const struct pc_rsub *ds = &dd->subs[j];
+		const struct pc_rsub *ss = NULL;
+		char *p;
+
+		if (ds->send != PC_SEND_ALWAYS)
+			continue;
+		for (size_t i = 0; i < sd->n_subs; i++)
+			if (!strcmp(sd->subs[i].desc->name, ds->desc->name))
+				ss = &sd->subs[i];
+		if (ss && ss->send != PC_SEND_NEVER)
+			continue;
+		p = join_path(path, ds->desc->name);
+		add(x, PC_R_SUBSECTION_REQUIRED, PC_SEV_REVIEW, s->so, s->dobj,
+		    s->device, p, ss ? "never sent" : "unknown to the source",
+		    "needed", ds->why, ds->deps,
+		    "start the destination so that it does not need the subsection (the property that decides needed=)");
+		free(p);
+	}
 	/* invariants the destination verifies */
 	for (size_t j = 0; j < dd->n_invs; j++) {
 		const struct pc_rinv *di = &dd->invs[j];

@@ -504,3 +504,29 @@ PCT_TEST("check", known_breaks_file_parsing)
 	free(path);
 	free(dir);
 }
+
+PCT_TEST("check", subsection_required_by_destination)
+{
+	const char *with_sub = HDR DEV(BASE_PROPS) QUEUE
+		"vmsd fx-dev/extra version=1 min=1\n  field x u32\nend\n"
+		VMSD("version=2 min=1", BASE_FIELDS "  subsection fx-dev/extra needed=feat\n");
+	struct pc_side a, b;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", with_sub, NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	f = find(&r, PC_R_SUBSECTION_REQUIRED, "fx-dev/extra");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_REVIEW);
+	PCT_ASSERT_STR_EQ(f->src_value, "unknown to the source");
+	pc_report_release(&r);
+	/* the destination started without the feature does not need it */
+	add_ov(&b, "fx-dev", "feat", "off");
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_SUBSECTION_REQUIRED, NULL));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
