@@ -911,10 +911,17 @@ static void compare_props(struct dir_ctx *x)
 				char *p = pc_xasprintf("%s.%s", se->owner->name,
 						       se->prop->name);
 
-				add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
-				    so->id, p, se->val.text, de->val.text,
-				    "the guest saw the source's value; the destination would present another",
-				    se->prop->name, NULL);
+				if (se->prop->host_feature)
+					add(x, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, so, dobj,
+					    so->id, p, se->val.text, de->val.text,
+					    "the feature comes from the host: the guest saw the source host's value; the destination host presents another",
+					    se->prop->name,
+					    "start every host with only the features all of them have (plugcheck baseline --host ...)");
+				else
+					add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
+					    so->id, p, se->val.text, de->val.text,
+					    "the guest saw the source's value; the destination would present another",
+					    se->prop->name, NULL);
 				free(p);
 			}
 		}
@@ -1084,12 +1091,31 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		ms = NULL;
 	if (md && !pc_side_knows_machine(dst, md))
 		md = NULL;
-	if (!ms || !md) {
-		const struct pc_side *s = !ms ? src : dst;
-
+	if (!ms)
 		return pc_err_set(err, "%s does not know machine type '%s': a migration with it cannot start (%s)",
-				  s->label, c->machine,
-				  s->origin ? s->origin : "no such machine type");
+				  src->label, c->machine,
+				  src->origin ? src->origin : "no such machine type");
+	if (!md) {
+		/* the source runs it, the destination cannot start it: a
+		 * verdict about the pair, not an input error (QEMU refuses) */
+		struct pc_finding f;
+		char *why = pc_xasprintf("%s cannot start machine type %s (a build knows only the machine types up to its own version): the destination refuses the migration",
+					 dst->label, ms->name);
+
+		memset(&f, 0, sizeof(f));
+		f.rule = PC_R_MACHINE_UNKNOWN;
+		f.severity = PC_SEV_INCOMPATIBLE;
+		f.machine = ms->name;
+		f.src = src->label;
+		f.dst = dst->label;
+		f.device = ms->name;
+		f.src_value = "known";
+		f.why = why;
+		f.fix = "migrate to a build that knows the machine type";
+		f.chain_hop = c->hop;
+		pc_report_add(r, &f);
+		free(why);
+		return 0;
 	}
 	if (strcmp(ms->name, md->name))
 		return pc_err_set(err, "machine type '%s' is '%s' on %s but '%s' on %s: both sides must run the same machine type",

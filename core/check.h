@@ -80,7 +80,8 @@ size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max);
  * 'r' (merged across configurations, naming the one that shows each).
  * Returns 0, or -1 on input errors (unknown machine on both sides, a compat
  * entry naming a missing property, ...).  A side that does not know the
- * machine type gives a PC601 finding, as QEMU refuses to start.
+ * machine type gives a PC601 finding (QEMU refuses the migration); a
+ * source that does not know it is an error: there is nothing to migrate.
  */
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
