@@ -56,20 +56,6 @@ struct opts {
 	size_t n_vmdevs;
 };
 
-static bool is_check_option(const char *name)
-{
-	static const char *const known[] = {
-		"--machine", "--from", "--to", "--chain", "--smp", "--src-global",
-		"--dst-global", "--hop-global", "--hop-host", "--src-host",
-		"--dst-host", "--vm-device",
-	};
-
-	for (size_t i = 0; i < PC_ARRAY_SIZE(known); i++)
-		if (!strcmp(name, known[i]))
-			return true;
-	return false;
-}
-
 static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -79,22 +65,18 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 	o->hop_hosts = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->vmdevs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
-		const char *eq = strchr(a, '=');
+		static const char *const flags[] = { "--matrix", "--carry", NULL };
+		static const char *const valued[] = {
+			"--machine", "--from", "--to", "--chain", "--smp",
+			"--src-global", "--dst-global", "--hop-global", "--hop-host",
+			"--src-host", "--dst-host", "--vm-device", NULL,
+		};
+		const char *val;
 		char name[64];
 
-		if (a[0] != '-' || a[1] != '-') {
-			pc_cli_error(cli, "check: unexpected argument '%s'", a);
+		if (pc_cli_next_opt(cli, "check", argc, argv, &i, flags, valued,
+				    name, sizeof(name), &val))
 			return -1;
-		}
-		if (eq && (size_t)(eq - a) < sizeof(name)) {
-			memcpy(name, a, (size_t)(eq - a));
-			name[eq - a] = '\0';
-			val = eq + 1;
-		} else {
-			snprintf(name, sizeof(name), "%s", a);
-		}
 		if (!strcmp(name, "--matrix")) {
 			o->matrix = true;
 			continue;
@@ -102,18 +84,6 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		if (!strcmp(name, "--carry")) {
 			o->carry = true;
 			continue;
-		}
-		if (!is_check_option(name)) {
-			pc_cli_error(cli, "check: unknown option '%s' (see plugcheck check --help)",
-				     name);
-			return -1;
-		}
-		if (!val) {
-			if (i + 1 >= argc) {
-				pc_cli_error(cli, "check: option '%s' needs a value", name);
-				return -1;
-			}
-			val = argv[++i];
 		}
 		if (!strcmp(name, "--machine"))
 			o->machine = val;

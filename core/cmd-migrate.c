@@ -98,20 +98,19 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 	o->globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->devices = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
+		static const char *const flags[] = { "--untagged", "--one-way", NULL };
+		static const char *const valued[] = {
+			"--machine", "--from", "--to", "--save", "--load", "--role",
+			"--side", "--stream-file", "--src-global", "--dst-global",
+			"--global", "--device", "--smp", "--timeout", "--stream-fd",
+			"--report-fd", "--seed", NULL,
+		};
+		const char *val;
 		char name[64];
 
-		if (a[0] != '-' || a[1] != '-') {
-			pc_cli_error(cli, "migrate: unexpected argument '%s'", a);
+		if (pc_cli_next_opt(cli, "migrate", argc, argv, &i, flags, valued,
+				    name, sizeof(name), &val))
 			return -1;
-		}
-		if (eq && (size_t)(eq - a) < sizeof(name)) {
-			memcpy(name, a, (size_t)(eq - a));
-			name[eq - a] = '\0';
-			val = eq + 1;
-		} else {
-			snprintf(name, sizeof(name), "%s", a);
-		}
 		if (!strcmp(name, "--untagged")) {
 			o->untagged = true;
 			continue;
@@ -119,13 +118,6 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 		if (!strcmp(name, "--one-way")) {
 			o->one_way = true;
 			continue;
-		}
-		if (!val) {
-			if (i + 1 >= argc) {
-				pc_cli_error(cli, "migrate: option '%s' needs a value", name);
-				return -1;
-			}
-			val = argv[++i];
 		}
 		if (!strcmp(name, "--machine"))
 			o->machine = val;

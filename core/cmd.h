@@ -31,6 +31,18 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 /* abi/known-breaks if present (absent: an empty list). */
 int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
 
+/*
+ * The next long option of argv at *i: "--name=value", "--name value" or a
+ * bare flag (a name in 'flags').  Names outside 'flags' and 'valued' are
+ * refused as unknown before any value is taken, so a typo never swallows
+ * the next argument.  Fills 'name' and '*val' (NULL for flags), advances
+ * *i past a separate value; returns 0, or -1 with the error printed.
+ */
+int pc_cli_next_opt(struct pc_cli *cli, const char *verb, int argc,
+		    char **argv, int *i, const char *const *flags,
+		    const char *const *valued, char *name, size_t nlen,
+		    const char **val);
+
 /* Parse a positive integer option value; prints the error itself. */
 int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 	       int hi, int *out);
