@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -212,18 +213,63 @@ static int only_keys(json_t *o, const char *const *allowed, const char *path,
 	return 0;
 }
 
+static void free_plugins(struct pc_plugin **pls, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pc_plugin_free(pls[i]);
+	free(pls);
+}
+
+/* A registry of the pool made of exactly these declarations, or NULL. */
+static struct pc_registry *find_shared(struct pc_plugin *const *pls, size_t n,
+				       struct pc_registry *const *pool,
+				       size_t npool)
+{
+	for (size_t k = 0; k < npool; k++) {
+		const struct pc_registry *r = pool[k];
+		bool same = r && r->n_plugins == n;
+
+		for (size_t i = 0; same && i < n; i++) {
+			const struct pc_plugin *q = NULL;
+
+			for (size_t j = 0; j < r->n_plugins && !q; j++)
+				if (!strcmp(r->plugins[j]->name, pls[i]->name))
+					q = r->plugins[j];
+			same = q && !strcmp(q->version, pls[i]->version) &&
+			       q->decl_len == pls[i]->decl_len &&
+			       !memcmp(q->decl, pls[i]->decl, q->decl_len);
+		}
+		if (same)
+			return pool[k];
+	}
+	return NULL;
+}
+
+/*
+ * Read the recorded plugins.  Baselines of one tree mostly record the same
+ * declarations (history is declared, not rewritten): when a registry of
+ * 'pool' was built from exactly the same text it is shared instead of
+ * parsing it again (*shared set), which keeps loading twenty releases of a
+ * thousand plugins from costing twenty registries.
+ */
 static int load_plugins(json_t *root, const char *path,
-			struct pc_registry *reg, struct pc_err *err)
+			struct pc_registry **regp, bool *shared,
+			struct pc_registry *const *pool, size_t npool,
+			struct pc_err *err)
 {
 	json_t *plugins = json_object_get(root, "plugins");
 	size_t i;
 	json_t *p;
+	struct pc_plugin **pls;
+	size_t npls = 0;
+	struct pc_registry *reg;
 
 	if (!json_is_array(plugins))
 		return bad(err, path, "$.plugins", plugins ? "expected an array"
 							  : "missing key");
 	if (json_array_size(plugins) == 0)
 		return bad(err, path, "$.plugins", "no plugins recorded");
+	pls = pc_xcalloc(json_array_size(plugins), sizeof(*pls));
 	json_array_foreach(plugins, i, p) {
 		char jp[64];
 		const char *name, *version;
@@ -235,23 +281,28 @@ static int load_plugins(json_t *root, const char *path,
 
 		snprintf(jp, sizeof(jp), "$.plugins[%zu]", i);
 		if (!json_is_object(p))
-			return bad(err, path, jp, "expected an object");
+			{ free_plugins(pls, npls); return bad(err, path, jp, "expected an object"); }
 		{
 			static const char *const keys[] = { "name", "version",
 							    "declaration", NULL };
 
-			if (only_keys(p, keys, path, jp, err))
+			if (only_keys(p, keys, path, jp, err)) {
+				free_plugins(pls, npls);
 				return -1;
+			}
 		}
 		name = get_str(p, "name", path, jp, err);
 		version = name ? get_str(p, "version", path, jp, err) : NULL;
-		if (!version)
+		if (!version) {
+			free_plugins(pls, npls);
 			return -1;
+		}
 		decl = json_object_get(p, "declaration");
 		if (!json_is_array(decl)) {
 			char jp2[160];
 
 			snprintf(jp2, sizeof(jp2), "%s.declaration", jp);
+			free_plugins(pls, npls);
 			return bad(err, path, jp2, decl ? "expected an array of lines"
 							: "missing key");
 		}
@@ -261,6 +312,7 @@ static int load_plugins(json_t *root, const char *path,
 
 				snprintf(jp2, sizeof(jp2), "%s.declaration[%zu]", jp, k);
 				pc_strbuf_release(&sb);
+				free_plugins(pls, npls);
 				return bad(err, path, jp2, "expected a string");
 			}
 			pc_strbuf_add(&sb, json_string_value(line),
@@ -268,6 +320,7 @@ static int load_plugins(json_t *root, const char *path,
 			pc_strbuf_addch(&sb, '\n');
 			if (sb.len > (1u << 20)) {
 				pc_strbuf_release(&sb);
+				free_plugins(pls, npls);
 				return bad(err, path, jp, "declaration too large (over 1 MiB)");
 			}
 		}
@@ -276,15 +329,32 @@ static int load_plugins(json_t *root, const char *path,
 		pl->version = pc_xstrdup(version);
 		pl->abi_version = 0;
 		where = pc_xasprintf("%s (plugin %s)", path, name);
-		pl->path = pc_xstrdup(where);
+		pl->path = where;
 		pl->decl_len = sb.len;
 		pl->decl = pc_strbuf_detach(&sb);
-		if (pc_registry_add_plugin(reg, pl, where, err)) {
-			free(where);
+		pls[npls++] = pl;
+	}
+	*shared = false;
+	reg = find_shared(pls, npls, pool, npool);
+	if (reg) {
+		free_plugins(pls, npls);
+		*regp = reg;
+		*shared = true;
+		return 0;
+	}
+	reg = pc_registry_new();
+	*regp = reg;
+	for (i = 0; i < npls; i++) {
+		/* the registry owns each plugin from here, even on failure */
+		struct pc_plugin *pl = pls[i];
+
+		pls[i] = NULL;
+		if (pc_registry_add_plugin(reg, pl, pl->path, err)) {
+			free_plugins(pls, npls);
 			return -1;
 		}
-		free(where);
 	}
+	free(pls);
 	return pc_registry_finalize(reg, err);
 }
 
@@ -404,6 +474,13 @@ static int load_machines(json_t *root, const char *path,
 int pc_baseline_load(const char *path, struct pc_side *side,
 		     struct pc_err *err)
 {
+	return pc_baseline_load_shared(path, side, NULL, 0, err);
+}
+
+int pc_baseline_load_shared(const char *path, struct pc_side *side,
+			    struct pc_registry *const *pool, size_t npool,
+			    struct pc_err *err)
+{
 	json_error_t je;
 	json_t *root;
 	char *text;
@@ -458,11 +535,18 @@ int pc_baseline_load(const char *path, struct pc_side *side,
 	side->label = pc_xstrdup(rel);
 	side->origin = pc_xstrdup(path);
 	side->project = true;
-	side->reg = pc_registry_new();
-	side->own_reg = true;
 	side->machines = pc_machine_set_new();
 	side->own_machines = true;
-	if (load_plugins(root, path, side->reg, err) ||
+	{
+		bool shared = false;
+		int rc = load_plugins(root, path, &side->reg, &shared, pool,
+				      npool, err);
+
+		side->own_reg = !shared;
+		if (rc)
+			goto fail;
+	}
+	if (
 	    load_machines(root, path, side->machines, err))
 		goto fail;
 	json_decref(root);

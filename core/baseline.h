@@ -36,6 +36,16 @@ char *pc_baseline_render(const struct pc_side *tree, const char *release,
 int pc_baseline_load(const char *path, struct pc_side *side,
 		     struct pc_err *err);
 
+/*
+ * The same, sharing the registry of 'pool' (npool entries, may be NULL)
+ * whose plugins were built from exactly the recorded declarations: the
+ * side then does not own its registry (own_reg false), and the pool's
+ * registry must outlive it.
+ */
+int pc_baseline_load_shared(const char *path, struct pc_side *side,
+			    struct pc_registry *const *pool, size_t npool,
+			    struct pc_err *err);
+
 /* Every abi/releases/ *.json under 'abi_dir', sorted by release. */
 int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,
 		     struct pc_err *err);

@@ -358,7 +358,14 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 	}
 	*sides = pc_xcalloc(np, sizeof(**sides));
 	for (size_t i = 0; i < np; i++) {
-		if (pc_baseline_load(paths[i], &(*sides)[*n], &err) ||
+		struct pc_registry *pool[256];
+		size_t npool = 0;
+
+		/* releases recorded from one tree share its declarations */
+		for (size_t j = 0; j < *n && npool < PC_ARRAY_SIZE(pool); j++)
+			if ((*sides)[j].own_reg)
+				pool[npool++] = (*sides)[j].reg;
+		if (pc_baseline_load_shared(paths[i], &(*sides)[*n], pool, npool, &err) ||
 		    baseline_name_matches(cli, paths[i], &(*sides)[*n])) {
 			if (err.set)
 				pc_cli_error(cli, "%s", err.msg);

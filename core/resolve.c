@@ -349,10 +349,18 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 		const struct pc_prop *p = props[i];
 		struct pc_eprop *ep = &o->props[i];
 		const char *plug = owners[i]->plugin ? owners[i]->plugin->path : "?";
+		char plugbuf[1024];
 		struct pc_value v = { 0, NULL };
 		const char *text;
 		char *src;
 
+		/* a recorded release names its own file: baselines with the
+		 * same declarations share one registry (baseline.c) */
+		if (s->project && s->origin && owners[i]->plugin) {
+			snprintf(plugbuf, sizeof(plugbuf), "%s (plugin %s)", s->origin,
+				 owners[i]->plugin->name);
+			plug = plugbuf;
+		}
 		ep->prop = p;
 		ep->owner = owners[i];
 		if (s->project && p->has_since &&
