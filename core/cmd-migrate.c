@@ -64,14 +64,16 @@ static void migrate_help(FILE *f)
 	      "  --one-way            only A -> B\n"
 	      "  --src-global T.P=V   start side A with -global T.P=V (repeatable)\n"
 	      "  --dst-global T.P=V   start side B with -global T.P=V\n"
-	      "  --device TYPE[,id=ID] run only these devices on both sides (repeatable;\n"
-	      "                       default: one of every concrete type)\n"
+	      "  --vm-device TYPE[,id=ID][,PROP=VALUE...]\n"
+	      "                       the VM configuration on both sides, as for check\n"
+	      "                       (repeatable; default: one of every concrete type;\n"
+	      "                       --device is accepted as an alias)\n"
 	      "  --timeout SEC        kill a side that takes longer (default 120)\n"
 	      "  --save FILE          only run the source and keep its stream in FILE\n"
 	      "  --load FILE          only run the destination on a kept stream (an\n"
 	      "                       untrusted input: every length is checked)\n\n"
 	      "Internal (used by migrate itself to start each side in its own process):\n"
-	      "  --role source|dest --side SPEC [--global T.P=V] [--device D] --stream-fd N\n"
+	      "  --role source|dest --side SPEC [--global T.P=V] [--vm-device D] --stream-fd N\n"
 	      "  [--stream-file FILE] --report-fd N\n\n"
 	      "Exit status: 0 every field arrived and was accepted, 1 the destination\n"
 	      "refused the state, 2 usage, input or stream errors.\n", f);
@@ -102,7 +104,7 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 		static const char *const valued[] = {
 			"--machine", "--from", "--to", "--save", "--load", "--role",
 			"--side", "--stream-file", "--src-global", "--dst-global",
-			"--global", "--device", "--smp", "--timeout", "--stream-fd",
+			"--global", "--vm-device", "--device", "--smp", "--timeout", "--stream-fd",
 			"--report-fd", "--seed", NULL,
 		};
 		const char *val;
@@ -141,7 +143,7 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 			o->dst_globals[o->n_dst++] = val;
 		else if (!strcmp(name, "--global"))
 			o->globals[o->n_globals++] = val;
-		else if (!strcmp(name, "--device"))
+		else if (!strcmp(name, "--vm-device") || !strcmp(name, "--device"))
 			o->devices[o->n_devices++] = val;
 		else if (!strcmp(name, "--smp")) {
 			if (pc_cli_int(cli, "--smp", val, 1, PC_STREAM_MAX_SMP, &o->smp))
@@ -211,27 +213,14 @@ static void free_opts(struct mopts *o)
 	free(o->devices);
 }
 
-/* --device TYPE[,id=ID]: the VM configuration (default: every type). */
-static int set_devices(struct pc_side *s, const struct mopts *o,
-		       struct pc_err *err)
+/* --vm-device TYPE[,id=ID][,PROP=VALUE...]: the VM configuration, as for
+ * check (default: one instance of every concrete type). */
+static int set_devices(struct pc_cli *cli, struct pc_side *s,
+		       const struct mopts *o, struct pc_err *err)
 {
-	if (!o->n_devices)
-		return 0;
-	s->devices = pc_xcalloc(o->n_devices, sizeof(*s->devices));
-	for (size_t i = 0; i < o->n_devices; i++) {
-		const char *spec = o->devices[i], *comma = strchr(spec, ',');
-		struct pc_devspec *d = &s->devices[s->n_devices++];
-
-		if (comma && strncmp(comma, ",id=", 4))
-			return pc_err_set(err, "--device '%s': expected TYPE or TYPE,id=ID",
-					  spec);
-		d->type = comma ? pc_xstrndup(spec, (size_t)(comma - spec))
-				: pc_xstrdup(spec);
-		d->id = pc_xstrdup(comma ? comma + 4 : spec);
-		if (!*d->type || !*d->id)
-			return pc_err_set(err, "--device '%s': expected TYPE or TYPE,id=ID",
-					  spec);
-	}
+	for (size_t i = 0; i < o->n_devices; i++)
+		if (pc_cli_add_vm_device(cli, s, o->devices[i]))
+			return pc_err_set(err, "invalid --vm-device '%s'", o->devices[i]);
 	return 0;
 }
 
@@ -357,7 +346,7 @@ static int role_source(struct pc_cli *cli, struct mopts *o)
 		return child_fail(rep, o->report_fd, "error", "cannot load the source side (see the messages above)");
 	}
 	if (add_overrides(&side, o->globals, o->n_globals, "--src-global", &err) ||
-	    set_devices(&side, o, &err) ||
+	    set_devices(cli, &side, o, &err) ||
 	    !(m = side_machine(&side, o->machine, &err)) ||
 	    pc_vm_build(&side, m, o->smp, &vm, &err) || pc_vm_resolve(&vm, &err)) {
 		close(o->stream_fd);
@@ -488,7 +477,7 @@ static int role_dest(struct pc_cli *cli, struct mopts *o)
 		return child_fail(rep, o->report_fd, "error", "cannot load the destination side (see the messages above)");
 	}
 	if (add_overrides(&side, o->globals, o->n_globals, "--dst-global", &err) ||
-	    set_devices(&side, o, &err)) {
+	    set_devices(cli, &side, o, &err)) {
 		close(fd);
 		pc_side_release(&side);
 		return child_fail(rep, o->report_fd, "error", err.msg);
@@ -612,7 +601,7 @@ static void add_device_args(const char ***a, size_t *n, size_t *alloc,
 			    const struct mopts *o)
 {
 	for (size_t i = 0; i < o->n_devices; i++) {
-		argv_add(a, n, alloc, "--device");
+		argv_add(a, n, alloc, "--vm-device");
 		argv_add(a, n, alloc, o->devices[i]);
 	}
 }
