@@ -16,11 +16,13 @@
 
 static void props_help(FILE *f)
 {
-	fputs("usage: plugcheck props --machine M [--device TYPE] [--explain TYPE.PROP]\n"
+	fputs("usage: plugcheck props --machine M [--side S] [--device TYPE] [--explain TYPE.PROP]\n"
 	      "                       [--smp N] [--global T.P=V] [--set ID.P=V] [--host FILE]\n\n"
 	      "Every property of every device of the VM configuration (one instance of\n"
 	      "each concrete type; composites with their children) after defaults, the\n"
 	      "machine's compat chain and overrides, with provenance.\n\n"
+	      "  --side S          whose configuration: 'tree' (default), a recorded\n"
+	      "                    release (8.0), a baseline .json or a plugin directory\n"
 	      "  --device TYPE     only devices of TYPE (or a subtype)\n"
 	      "  --explain T.P     the whole story of one property: default, history,\n"
 	      "                    every compat entry of the chain that names it\n"
@@ -163,6 +165,7 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 int cmd_props(struct pc_cli *cli, int argc, char **argv)
 {
 	const char *machine = NULL, *device = NULL, *expl = NULL, *hostf = NULL;
+	const char *sidespec = "tree";
 	int smp = 0, status = PC_EXIT_ERROR;
 	struct pc_side tree;
 	struct pc_host_caps host = { 0 };
@@ -196,6 +199,8 @@ int cmd_props(struct pc_cli *cli, int argc, char **argv)
 			sets[nsets++] = argv[++i];
 		else if (!strcmp(a, "--host") && v)
 			hostf = argv[++i];
+		else if (!strcmp(a, "--side") && v)
+			sidespec = argv[++i];
 		else if (!strcmp(a, "--smp") && v) {
 			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
 				goto out_args;
@@ -209,9 +214,11 @@ int cmd_props(struct pc_cli *cli, int argc, char **argv)
 		pc_cli_error(cli, "props: --machine is required");
 		goto out_args;
 	}
-	if (pc_cli_load_tree(cli, &tree, &bad))
+	if (pc_cli_load_side(cli, sidespec, &tree, &bad))
 		goto out_args;
 	m = pc_machine_find(tree.machines, machine);
+	if (m && !pc_side_knows_machine(&tree, m))
+		m = NULL;
 	if (!m) {
 		const char *s = pc_machine_suggest(tree.machines, machine);
 

@@ -280,3 +280,23 @@ PCT_TEST("cli", baselines_are_read_strictly)
 	free(cmd);
 	free(dir);
 }
+
+PCT_TEST("cli", props_of_a_recorded_release)
+{
+	char *out, *err;
+
+	/* what 8.0 gave pc-7.2: no property yet, behaving as on (its bug) */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--side", "8.0", "--machine", "pc-7.2",
+			      "--explain", "pci-device.x-pcie-err-unc-mask"), 0);
+	PCT_ASSERT_CONTAINS(out, "e1000e: x-pcie-err-unc-mask = on");
+	PCT_ASSERT_CONTAINS(out, "absent before 8.0.1: the device behaved as on");
+	free(out);
+	free(err);
+	/* and what 8.0.1 gives it: the retrofitted compat entry */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--side", "8.0.1", "--machine", "pc-7.2",
+			      "--explain", "pci-device.x-pcie-err-unc-mask"), 0);
+	PCT_ASSERT_CONTAINS(out, "e1000e: x-pcie-err-unc-mask = off");
+	PCT_ASSERT_CONTAINS(out, "hw_compat_7_2.compat");
+	free(out);
+	free(err);
+}
