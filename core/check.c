@@ -804,6 +804,22 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 
 /* ------------------------------------------------------------ one direction */
 
+/*
+ * In the default configuration (every concrete type of each side), a
+ * device type that only one build has is not a migration break: no VM
+ * using it can be started on the other build.  A configuration given
+ * explicitly (--vm-device) is held to every device it names.
+ */
+static bool type_only_here(const struct pc_side *other,
+			   const struct pc_object *o)
+{
+	const struct pc_object *top = o;
+
+	while (top->parent)
+		top = top->parent;
+	return !other->devices && !pc_registry_find_type(other->reg, top->type->name);
+}
+
 static void compare_sections(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
@@ -819,13 +835,18 @@ static void compare_sections(struct dir_ctx *x)
 		sc.device = ss->instance;
 		x->c->sections_compared++;
 		if (!ds) {
+			bool newtype = !sc.dobj && type_only_here(x->dst, ss->obj);
 			char *why = sc.dobj
 				? pc_xasprintf("'%s' exists on both sides but has no section '%s' on the destination",
 					       ss->instance, ss->name)
+				: newtype
+				? pc_xasprintf("the destination build has no device type %s: a VM using it cannot be started there, so the default configuration does not compare it (name it with --vm-device to check such a VM)",
+					       ss->obj->type->name)
 				: pc_xasprintf("the destination has no device '%s' (type %s)",
 					       ss->instance, ss->obj->type->name);
 
-			add(x, PC_R_SECTION_MISSING, PC_SEV_INCOMPATIBLE, sc.so, sc.dobj,
+			add(x, PC_R_SECTION_MISSING,
+			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, sc.so, sc.dobj,
 			    sc.device, ss->name, "sent", NULL, why, NULL,
 			    sc.dobj ? "keep the section name" :
 			    "load the plugin that provides this device on the destination, or remove it from the VM configuration");
@@ -859,13 +880,18 @@ static void compare_sections(struct dir_ctx *x)
 
 		if (!found) {
 			const struct pc_object *so = other_object(svm, dvm, ds->obj);
+			bool newtype = !so && type_only_here(x->src, ds->obj);
 			char *why = so
 				? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
 					       ds->instance, ds->name)
+				: newtype
+				? pc_xasprintf("the source build has no device type %s: no VM started there has it, so the default configuration does not compare it",
+					       ds->obj->type->name)
 				: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
 					       ds->instance, ds->obj->type->name);
 
-			add(x, PC_R_SECTION_UNSENT, PC_SEV_INCOMPATIBLE, so, ds->obj,
+			add(x, PC_R_SECTION_UNSENT,
+			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, so, ds->obj,
 			    ds->instance, ds->name, NULL, "expected", why, NULL,
 			    "use the same VM configuration on both sides");
 			free(why);

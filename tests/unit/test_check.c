@@ -530,3 +530,24 @@ PCT_TEST("check", subsection_required_by_destination)
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
+
+PCT_TEST("check", new_device_type_is_not_a_break_in_the_default_configuration)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "old", base_decl, NULL);
+	make_side(&b, "new", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1", BASE_FIELDS)
+		  "type fx-other parent=device section=fx-other\nend\n"
+		  "vmsd fx-other version=1 min=1\n  field a u8\nend\n", NULL);
+	CU_ASSERT_EQUAL(run(&b, &a, &r, 1), 0);
+	f = find(&r, PC_R_SECTION_MISSING, "fx-other");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);
+	PCT_ASSERT_CONTAINS(f->why, "has no device type fx-other");
+	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
