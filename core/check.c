@@ -814,10 +814,15 @@ static bool type_only_here(const struct pc_side *other,
 			   const struct pc_object *o)
 {
 	const struct pc_object *top = o;
+	const struct pc_type *t;
 
 	while (top->parent)
 		top = top->parent;
-	return !other->devices && !pc_registry_find_type(other->reg, top->type->name);
+
+	if (other->devices)
+		return false;
+	t = pc_registry_find_type(other->reg, top->type->name);
+	return !t || !pc_side_has_type(other, t);
 }
 
 static void compare_sections(struct dir_ctx *x)
@@ -848,7 +853,7 @@ static void compare_sections(struct dir_ctx *x)
 			add(x, PC_R_SECTION_MISSING,
 			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, sc.so, sc.dobj,
 			    sc.device, ss->name, "sent", NULL, why, NULL,
-			    sc.dobj ? "keep the section name" :
+			    sc.dobj ? "keep the section name" : newtype ? NULL :
 			    "load the plugin that provides this device on the destination, or remove it from the VM configuration");
 			free(why);
 			continue;
@@ -893,7 +898,7 @@ static void compare_sections(struct dir_ctx *x)
 			add(x, PC_R_SECTION_UNSENT,
 			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, so, ds->obj,
 			    ds->instance, ds->name, NULL, "expected", why, NULL,
-			    "use the same VM configuration on both sides");
+			    newtype ? NULL : "use the same VM configuration on both sides");
 			free(why);
 		}
 	}

@@ -33,6 +33,7 @@ struct pc_cli {
 	const char *abi_dir;
 	const char *cache_dir;    /* registry cache; NULL = no cache */
 	bool allow_unsafe;        /* --allow-world-writable */
+	bool static_only;         /* read declarations only, run no plugin code */
 	FILE *out;
 	FILE *err;
 };

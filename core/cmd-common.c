@@ -180,7 +180,7 @@ static int load_plugin_dirs(struct pc_cli *cli, const char *const *dirs,
 	memset(&o, 0, sizeof(o));
 	o.dirs = dirs;
 	o.n_dirs = n;
-	o.load_code = true;
+	o.load_code = !cli->static_only;
 	o.scan = true;
 	if (t && *t) {
 		char *end;
@@ -472,5 +472,41 @@ int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
 out:
 	free(id);
 	free(copy);
+	return rc;
+}
+
+int pc_cli_common_devices(struct pc_cli *cli, const char *a, const char *b,
+			  char ***out, size_t *n)
+{
+	struct pc_side sa, sb;
+	bool bad = false, was = cli->static_only;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	/* declarations only: this process must not run two builds' code */
+	cli->static_only = true;
+	if (pc_cli_load_side(cli, a, &sa, &bad))
+		goto out_flag;
+	if (pc_cli_load_side(cli, b, &sb, &bad)) {
+		pc_side_release(&sa);
+		goto out_flag;
+	}
+	*out = pc_xcalloc(sa.reg->n_types + 1, sizeof(char *));
+	for (size_t i = 0; i < sa.reg->n_types; i++) {
+		const struct pc_type *t = sa.reg->types[i];
+		const struct pc_type *u;
+
+		if (!pc_type_is_concrete(t) || !pc_side_has_type(&sa, t))
+			continue;
+		u = pc_registry_find_type(sb.reg, t->name);
+		if (u && pc_type_is_concrete(u) && pc_side_has_type(&sb, u))
+			(*out)[(*n)++] = pc_xstrdup(t->name);
+	}
+	rc = bad ? -1 : 0;
+	pc_side_release(&sa);
+	pc_side_release(&sb);
+out_flag:
+	cli->static_only = was;
 	return rc;
 }

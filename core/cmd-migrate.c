@@ -1308,6 +1308,8 @@ int cmd_migrate(struct pc_cli *cli, int argc, char **argv)
 	char *machine = NULL;
 	struct run runs[2 * 8];
 	int status = PC_EXIT_ERROR;
+	char **common = NULL;
+	size_t n_common = 0;
 
 	if (pc_cli_wants_help(argc, argv)) {
 		migrate_help(cli->out);
@@ -1343,6 +1345,16 @@ int cmd_migrate(struct pc_cli *cli, int argc, char **argv)
 	{
 		const char *a = o.from ? o.from : "tree", *b = o.to ? o.to : "tree";
 
+		/* the same hardware on both sides: by default, every device
+		 * type both builds have (a type only one build has cannot be
+		 * in a VM that migrates between them) */
+		if (!o.n_devices) {
+			if (pc_cli_common_devices(cli, a, b, &common, &n_common))
+				goto out;
+			o.devices = pc_xrealloc(o.devices, (n_common + 1) * sizeof(char *));
+			for (size_t i = 0; i < n_common; i++)
+				o.devices[o.n_devices++] = common[i];
+		}
 		if (cli->format == PC_FMT_TEXT && !cli->quiet)
 			fprintf(cli->out, "Migration streams for machine type %s: %s %s %s, seed 0x%" PRIx64 ", %s\n",
 				machine, a, o.one_way ? "->" : "<->", b, o.seed,
@@ -1369,6 +1381,9 @@ fail:
 	for (size_t i = 0; i < nruns; i++)
 		json_decref(runs[i].j);
 out:
+	for (size_t i = 0; i < n_common; i++)
+		free(common[i]);
+	free(common);
 	free(machine);
 	free_opts(&o);
 	return status;

@@ -65,6 +65,14 @@ bool pc_cli_is_qemu_dump(const char *spec);
 int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
 			   const char *to, const char *machine, int smp);
 
+/*
+ * The device types both sides have (concrete, existing in each side's
+ * release), sorted: the default VM configuration of a pair.  Reads
+ * declarations only.  Caller frees the strings and the array.
+ */
+int pc_cli_common_devices(struct pc_cli *cli, const char *a, const char *b,
+			  char ***out, size_t *n);
+
 /* The tree's own version: the newest machine type's version. */
 void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out);
 

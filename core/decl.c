@@ -475,7 +475,7 @@ static int stmt_text(struct dparser *p, const struct words *ws, bool *seen,
 static int stmt_type(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "parent", "interfaces", "section",
-					    "doc", NULL };
+					    "since", "doc", NULL };
 	static const char *const flags[] = { "abstract", "interface",
 					     "internal", NULL };
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
@@ -520,6 +520,11 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 		if (check_name(p, "vmsd", v))
 			return -1;
 		t->section = pc_xstrdup(v);
+	}
+	if ((v = aval(&a, "since"))) {
+		if (get_version(p, "since", v, &t->since))
+			return -1;
+		t->has_since = true;
 	}
 	if ((v = aval(&a, "doc")))
 		t->doc = pc_xstrdup(v);
@@ -1597,6 +1602,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		pc_strbuf_addstr(out, " internal");
 	if (t->section)
 		put_attr(out, "section", t->section);
+	if (t->has_since)
+		put_version(out, "since", &t->since);
 	if (t->doc)
 		put_attr(out, "doc", t->doc);
 	pc_strbuf_addch(out, '\n');

@@ -211,6 +211,8 @@ struct pc_type {
 	bool abstract;
 	bool interface;
 	bool internal;           /* only exists as a child of a composite */
+	bool has_since;
+	struct pc_version since; /* release that added the type */
 	struct pc_prop *props;   /* own properties (not inherited) */
 	size_t n_props;
 	struct pc_child *children;

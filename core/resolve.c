@@ -242,6 +242,12 @@ static bool in_release(const struct pc_side *s, bool has_since,
 	       pc_version_cmp(&s->release, since) >= 0;
 }
 
+bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t)
+{
+	return in_release(s, t->has_since, &t->since);
+}
+
+
 /* The value the device behaved as at release r while 'p' did not exist. */
 static const char *absent_value(const struct pc_prop *p,
 				const struct pc_version *r)
@@ -799,6 +805,14 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 					   d->type);
 				goto fail;
 			}
+			if (!pc_side_has_type(side, t)) {
+				char sv[32];
+
+				pc_version_str(&t->since, sv, sizeof(sv));
+				pc_err_set(err, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
+					   d->id, d->type, side->label ? side->label : "this release", sv);
+				goto fail;
+			}
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(side->devices[j].id, d->id)) {
 					pc_err_set(err, "duplicate device id '%s'", d->id);
@@ -813,7 +827,8 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 
 		types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
 		for (size_t i = 0; i < side->reg->n_types; i++)
-			if (pc_type_is_concrete(side->reg->types[i]))
+			if (pc_type_is_concrete(side->reg->types[i]) &&
+			    pc_side_has_type(side, side->reg->types[i]))
 				types[n++] = side->reg->types[i];
 		qsort(types, n, sizeof(*types), cmp_type_name);
 		for (size_t i = 0; i < n; i++) {

@@ -185,6 +185,9 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 /* Explain an effective value: "num-queues = 4 (derived: smp; file:line)". */
 char *pc_eprop_explain(const struct pc_eprop *ep);
 
+/* Does the side's release have type t (declared since=)? */
+bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t);
+
 /* Does a side (its release) know machine m? */
 bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m);
 

@@ -24,7 +24,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_END
 
 	/* hw/misc/pvpanic-pci.c: pvpanic_pci_properties */
-	PC_TYPE("pvpanic-pci", "parent=pci-device interfaces=conventional-pci-device section=pvpanic-pci"
+	PC_TYPE("pvpanic-pci", "parent=pci-device interfaces=conventional-pci-device section=pvpanic-pci since=6.0"
 		" doc=\"PCI pvpanic device (1b36:0011), BAR0 holds the event register\"")
 	PC_PROP_U8("events", "default=3 guest-visible"
 		" doc=\"PVPANIC_PANICKED | PVPANIC_CRASHLOADED; not reached by the pvpanic compat entries\"")

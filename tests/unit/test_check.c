@@ -551,3 +551,30 @@ PCT_TEST("check", new_device_type_is_not_a_break_in_the_default_configuration)
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
+
+PCT_TEST("check", type_since_leaves_older_releases_without_it)
+{
+	struct pc_side t;
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+	const struct pc_machine *m;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	make_side(&t, "tree", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1", BASE_FIELDS)
+		  "type fx-new parent=device since=1.5\nend\n", NULL);
+	m = pc_machine_find(t.machines, "fx-1.0");
+	t.project = true;
+	pc_version_parse("1.2", &t.release);
+	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 1, &vm, &err), 0);
+	CU_ASSERT_PTR_NULL(pc_vm_find_object(&vm, "fx-new"));
+	pc_vm_release(&vm);
+	pc_version_parse("1.5", &t.release);
+	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 1, &vm, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_vm_find_object(&vm, "fx-new"));
+	pc_vm_release(&vm);
+	/* the writer keeps it */
+	pc_decl_write_plugin(t.reg, t.reg->plugins[0], &sb);
+	PCT_ASSERT_CONTAINS(sb.buf, "type fx-new parent=device since=1.5");
+	pc_strbuf_release(&sb);
+	pc_side_release(&t);
+}
