@@ -606,6 +606,44 @@ static void add_device_args(const char ***a, size_t *n, size_t *alloc,
 	}
 }
 
+/*
+ * The argument vector of one side's process: its role and side, then what
+ * both roles share (machine, report fd, devices, the side's overrides),
+ * then a source's generation parameters (smp and seed strings non-NULL).
+ * The stream is fd 3 unless 'stream_file' names a kept stream.
+ */
+static void role_argv(const char ***a, size_t *n, size_t *alloc,
+		      const char *role, const char *side, const char *machine,
+		      const char *smp, const char *seed, const char *stream_file,
+		      const struct mopts *o, const char **globals, size_t nglobals)
+{
+	argv_add(a, n, alloc, "--role");
+	argv_add(a, n, alloc, role);
+	argv_add(a, n, alloc, "--side");
+	argv_add(a, n, alloc, side);
+	if (machine) {
+		argv_add(a, n, alloc, "--machine");
+		argv_add(a, n, alloc, machine);
+	}
+	if (smp && seed) {
+		argv_add(a, n, alloc, "--smp");
+		argv_add(a, n, alloc, smp);
+		argv_add(a, n, alloc, "--seed");
+		argv_add(a, n, alloc, seed);
+	}
+	argv_add(a, n, alloc, stream_file ? "--stream-file" : "--stream-fd");
+	argv_add(a, n, alloc, stream_file ? stream_file : "3");
+	argv_add(a, n, alloc, "--report-fd");
+	argv_add(a, n, alloc, "4");
+	if (smp && seed && o->untagged)
+		argv_add(a, n, alloc, "--untagged");
+	add_device_args(a, n, alloc, o);
+	for (size_t i = 0; i < nglobals; i++) {
+		argv_add(a, n, alloc, "--global");
+		argv_add(a, n, alloc, globals[i]);
+	}
+}
+
 /* Start this program as one side.  'stream_fd' becomes fd 3. */
 static int spawn(struct pc_cli *cli, const char *const *args, int stream_fd,
 		 struct child *c)
@@ -1058,27 +1096,8 @@ static int run_pair(struct pc_cli *cli, struct mopts *o, const char *machine,
 		return -1;
 	snprintf(smps, sizeof(smps), "%d", smp);
 	snprintf(seed, sizeof(seed), "%" PRIu64, o->seed);
-	argv_add(&a, &n, &alloc, "--role");
-	argv_add(&a, &n, &alloc, "source");
-	argv_add(&a, &n, &alloc, "--side");
-	argv_add(&a, &n, &alloc, src);
-	argv_add(&a, &n, &alloc, "--machine");
-	argv_add(&a, &n, &alloc, machine);
-	argv_add(&a, &n, &alloc, "--smp");
-	argv_add(&a, &n, &alloc, smps);
-	argv_add(&a, &n, &alloc, "--seed");
-	argv_add(&a, &n, &alloc, seed);
-	argv_add(&a, &n, &alloc, "--stream-fd");
-	argv_add(&a, &n, &alloc, "3");
-	argv_add(&a, &n, &alloc, "--report-fd");
-	argv_add(&a, &n, &alloc, "4");
-	if (o->untagged)
-		argv_add(&a, &n, &alloc, "--untagged");
-	add_device_args(&a, &n, &alloc, o);
-	for (size_t i = 0; i < nsg; i++) {
-		argv_add(&a, &n, &alloc, "--global");
-		argv_add(&a, &n, &alloc, sg[i]);
-	}
+	role_argv(&a, &n, &alloc, "source", src, machine, smps, seed, NULL, o,
+		  sg, nsg);
 	if (spawn(cli, a, sp[1], &cs[0])) {
 		close(sp[0]);
 		close(sp[1]);
@@ -1087,21 +1106,8 @@ static int run_pair(struct pc_cli *cli, struct mopts *o, const char *machine,
 	}
 	close(sp[1]);
 	n = 0;
-	argv_add(&a, &n, &alloc, "--role");
-	argv_add(&a, &n, &alloc, "dest");
-	argv_add(&a, &n, &alloc, "--side");
-	argv_add(&a, &n, &alloc, dst);
-	argv_add(&a, &n, &alloc, "--machine");
-	argv_add(&a, &n, &alloc, machine);
-	argv_add(&a, &n, &alloc, "--stream-fd");
-	argv_add(&a, &n, &alloc, "3");
-	argv_add(&a, &n, &alloc, "--report-fd");
-	argv_add(&a, &n, &alloc, "4");
-	add_device_args(&a, &n, &alloc, o);
-	for (size_t i = 0; i < ndg; i++) {
-		argv_add(&a, &n, &alloc, "--global");
-		argv_add(&a, &n, &alloc, dg[i]);
-	}
+	role_argv(&a, &n, &alloc, "dest", dst, machine, NULL, NULL, NULL, o,
+		  dg, ndg);
 	if (spawn(cli, a, sp[0], &cs[1])) {
 		close(sp[0]);
 		kill(cs[0].pid, SIGKILL);
@@ -1211,27 +1217,8 @@ static int do_save(struct pc_cli *cli, struct mopts *o, const char *machine,
 	}
 	snprintf(smps, sizeof(smps), "%d", smp);
 	snprintf(seed, sizeof(seed), "%" PRIu64, o->seed);
-	argv_add(&a, &n, &alloc, "--role");
-	argv_add(&a, &n, &alloc, "source");
-	argv_add(&a, &n, &alloc, "--side");
-	argv_add(&a, &n, &alloc, o->from ? o->from : "tree");
-	argv_add(&a, &n, &alloc, "--machine");
-	argv_add(&a, &n, &alloc, machine);
-	argv_add(&a, &n, &alloc, "--smp");
-	argv_add(&a, &n, &alloc, smps);
-	argv_add(&a, &n, &alloc, "--seed");
-	argv_add(&a, &n, &alloc, seed);
-	argv_add(&a, &n, &alloc, "--stream-fd");
-	argv_add(&a, &n, &alloc, "3");
-	argv_add(&a, &n, &alloc, "--report-fd");
-	argv_add(&a, &n, &alloc, "4");
-	if (o->untagged)
-		argv_add(&a, &n, &alloc, "--untagged");
-	add_device_args(&a, &n, &alloc, o);
-	for (size_t i = 0; i < o->n_src; i++) {
-		argv_add(&a, &n, &alloc, "--global");
-		argv_add(&a, &n, &alloc, o->src_globals[i]);
-	}
+	role_argv(&a, &n, &alloc, "source", o->from ? o->from : "tree", machine,
+		  smps, seed, NULL, o, o->src_globals, o->n_src);
 	if (spawn(cli, a, fd, &c)) {
 		pc_cli_error(cli, "cannot start the source process: %s", strerror(errno));
 		close(fd);
@@ -1268,23 +1255,8 @@ static int do_load(struct pc_cli *cli, struct mopts *o)
 	struct run r;
 	int status;
 
-	argv_add(&a, &n, &alloc, "--role");
-	argv_add(&a, &n, &alloc, "dest");
-	argv_add(&a, &n, &alloc, "--side");
-	argv_add(&a, &n, &alloc, o->to ? o->to : "tree");
-	argv_add(&a, &n, &alloc, "--stream-file");
-	argv_add(&a, &n, &alloc, o->load);
-	argv_add(&a, &n, &alloc, "--report-fd");
-	argv_add(&a, &n, &alloc, "4");
-	if (o->machine) {
-		argv_add(&a, &n, &alloc, "--machine");
-		argv_add(&a, &n, &alloc, o->machine);
-	}
-	add_device_args(&a, &n, &alloc, o);
-	for (size_t i = 0; i < o->n_dst; i++) {
-		argv_add(&a, &n, &alloc, "--global");
-		argv_add(&a, &n, &alloc, o->dst_globals[i]);
-	}
+	role_argv(&a, &n, &alloc, "dest", o->to ? o->to : "tree", o->machine,
+		  NULL, NULL, o->load, o, o->dst_globals, o->n_dst);
 	if (spawn(cli, a, -1, &c)) {
 		pc_cli_error(cli, "cannot start the destination process: %s",
 			     strerror(errno));
