@@ -40,7 +40,8 @@ expect() {
 	shift
 	echo "\$ $*"
 	"$@" > "$WORK/out" 2>&1 || got=$?
-	sed 's/^/    /' "$WORK/out" | head -n 40
+	# no pipe into head: under pipefail, sed would die of SIGPIPE
+	sed -n '1,40s/^/    /p' "$WORK/out"
 	[ "$(wc -l < "$WORK/out")" -le 40 ] || echo "    ... ($(wc -l < "$WORK/out") lines)"
 	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
 }
@@ -109,11 +110,11 @@ for v in check list-machines list-plugins info props dump-abi suggest lint basel
 done
 LIB="$STAGE/lib/libplugcheck.so.1"
 [ -L "$STAGE/lib/libplugcheck.so" ] && [ -e "$LIB" ] || fail "libplugcheck.so links missing"
-readelf -d "$LIB" | grep -q 'SONAME.*\[libplugcheck\.so\.1\]' || fail "SONAME is not libplugcheck.so.1"
+grep -q 'SONAME.*\[libplugcheck\.so\.1\]' <<< "$(readelf -d "$LIB")" || fail "SONAME is not libplugcheck.so.1"
 exported=$(objdump -T "$LIB" | awk '$2 == "g" && $4 != "*UND*" { print $NF }' | grep -v '^PLUGCHECK_' | LC_ALL=C sort)
 echo "exported: $(echo $exported)"
 [ -n "$exported" ] || fail "libplugcheck exports nothing"
-! echo "$exported" | grep -qv '^plugcheck_' || fail "libplugcheck exports non-API symbols: $exported"
+! grep -qv '^plugcheck_' <<< "$exported" || fail "libplugcheck exports non-API symbols: $exported"
 for var in plugindir machinedir abidir; do
 	val=$(pkg-config --variable=$var plugcheck)
 	case "$val" in "$STAGE"/*) [ -d "$val" ] || fail "$var=$val does not exist" ;; *) fail "$var=$val is not under $STAGE" ;; esac
@@ -138,7 +139,7 @@ expect 0 make
 cc $(pkg-config --cflags plugcheck) -M acme-nic.c > "$WORK/deps"
 grep -q "$STAGE/include/plugcheck/plugin.h" "$WORK/deps" || fail "plugin.h not taken from the install"
 ! grep -q "$SRC/" "$WORK/deps" || fail "the vendor build used the source tree"
-! readelf -d acme-nic.so | grep -q 'NEEDED.*libplugcheck' || fail "the plugin depends on libplugcheck"
+! grep -q 'NEEDED.*libplugcheck' <<< "$(readelf -d acme-nic.so)" || fail "the plugin depends on libplugcheck"
 expect 0 plugcheck info ./acme-nic.so
 has "type:         acme-nic : pci-device"
 expect 0 plugcheck --plugin-dir . list-plugins
@@ -194,7 +195,7 @@ cd "$WORK/api"
 cp "$WORK/api-client.c" .
 cc -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags plugcheck) -o api-client api-client.c \
 	$(pkg-config --libs plugcheck) -Wl,-rpath,"$(pkg-config --variable=libdir plugcheck)"
-readelf -d api-client | grep -q 'NEEDED.*\[libplugcheck\.so\.1\]' || fail "api-client does not use libplugcheck.so.1"
+grep -q 'NEEDED.*\[libplugcheck\.so\.1\]' <<< "$(readelf -d api-client)" || fail "api-client does not use libplugcheck.so.1"
 expect 0 ./api-client pc-5.1 8.0
 has '"exit_status": 0'
 expect 1 ./api-client pc-q35-10.0 11.0 "$VENDOR" "$VENDOR/vendor-abi"
