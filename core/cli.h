@@ -34,6 +34,7 @@ struct pc_cli {
 	const char *cache_dir;    /* registry cache; NULL = no cache */
 	bool allow_unsafe;        /* --allow-world-writable */
 	bool static_only;         /* read declarations only, run no plugin code */
+	bool need_hooks;          /* load plugin code into this process (migrate) */
 	FILE *out;
 	FILE *err;
 };

@@ -182,6 +182,7 @@ static int load_plugin_dirs(struct pc_cli *cli, const char *const *dirs,
 	o.n_dirs = n;
 	o.load_code = !cli->static_only;
 	o.scan = true;
+	o.skip_parent_load = !cli->need_hooks;
 	if (t && *t) {
 		char *end;
 		double sec = strtod(t, &end);

@@ -1292,6 +1292,8 @@ int cmd_migrate(struct pc_cli *cli, int argc, char **argv)
 		return PC_EXIT_ERROR;
 	}
 	if (o.role) {
+		/* a side's process runs its plugins' post_load hooks */
+		cli->need_hooks = true;
 		status = !strcmp(o.role, "source") ? role_source(cli, &o)
 						   : role_dest(cli, &o);
 		free_opts(&o);

@@ -681,7 +681,8 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 			pc_plugin_free(p);
 			continue;
 		}
-		if (o->load_code && pc_plugin_load_code(p, &e)) {
+		if (o->load_code && !(o->scan && o->skip_parent_load) &&
+		    pc_plugin_load_code(p, &e)) {
 			pc_diags_add(diags, "%s", e.msg);
 			pc_plugin_free(p);
 			continue;

@@ -44,6 +44,12 @@ struct pc_loader_opts {
 	 * (scan_timeout_ms, 0 = default) is a diagnostic naming the plugin.
 	 */
 	bool scan;
+	/*
+	 * With load_code and scan: a plugin whose scan succeeded is loaded
+	 * into this process only when the caller needs its hooks (migrate);
+	 * checks read declarations, so a warm start opens no plugin at all.
+	 */
+	bool skip_parent_load;
 	unsigned scan_timeout_ms;
 	/* registry cache directory (cache.h), or NULL for none */
 	const char *cache_dir;
