@@ -226,28 +226,12 @@ static int set_devices(struct pc_cli *cli, struct pc_side *s,
 
 /* ------------------------------------------------------------ children */
 
-static int write_all_fd(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void send_report(int fd, json_t *rep)
 {
 	char *s = json_dumps(rep, JSON_COMPACT);
 
 	if (s) {
-		write_all_fd(fd, s, strlen(s));
+		pc_write_all(fd, s, strlen(s));
 		free(s);
 	}
 	json_decref(rep);

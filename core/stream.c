@@ -193,27 +193,11 @@ static uint32_t field_end(struct pc_sio *io)
 	return io->crc_field;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int pc_sio_flush(struct pc_sio *io)
 {
 	if (io->fd < 0 || !io->pos)
 		return 0;
-	if (write_all(io->fd, io->buf, io->pos)) {
+	if (pc_write_all(io->fd, io->buf, io->pos)) {
 		io->err_no = errno;
 		return -1;
 	}
@@ -234,7 +218,7 @@ static int sio_write(struct pc_sio *io, const void *p, size_t n)
 	if (io->pos + n > SIO_BUF && pc_sio_flush(io))
 		return -1;
 	if (n >= SIO_BUF) {
-		if (write_all(io->fd, p, n)) {
+		if (pc_write_all(io->fd, p, n)) {
 			io->err_no = errno;
 			return -1;
 		}

@@ -255,10 +255,13 @@ int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int pc_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
+
 	while (len) {
 		ssize_t w = write(fd, p, len);
+
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -285,7 +288,7 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if (pc_write_all(fd, data, len) || fsync(fd)) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

@@ -102,6 +102,9 @@ void pc_version_str(const struct pc_version *v, char *buf, size_t len);
 int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 		 struct pc_err *err);
 
+/* write(2) all of 'n' bytes, retrying on EINTR; 0 or -1 (errno set). */
+int pc_write_all(int fd, const void *p, size_t n);
+
 /*
  * Write 'len' bytes to 'path' atomically: a temporary file in the same
  * directory, fsync, rename, fsync of the directory.  On any failure the old

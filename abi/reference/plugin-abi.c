@@ -1,9 +1,9 @@
 /*
- * plugin-abi.c - a stub that makes the plugin ABI visible to abidw.
+ * plugin-abi.c - a reference object that makes the plugin ABI visible to abidw.
  *
  * The plugin ABI (abi/include/plugcheck/plugin.h) is a set of types and a
  * symbol name, not library functions, so there is no binary to compare.
- * This stub is one: it exports the module record a plugin exports and a
+ * This object is one: it exports the module record a plugin exports and a
  * function taking every public type, so that `make abi-check` can compare
  * their layouts (abidw, abidiff) with the committed plugin-abi-N.abi.
  * It is compiled by `make abi-dump` only, never installed.
