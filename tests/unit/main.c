@@ -7,6 +7,7 @@
  * Usage: runner [SUITE...]   (no argument: every suite)
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -211,6 +212,40 @@ void pct_assert_contains(const char *h, const char *n, bool want,
 	CU_assertImplementation(found == want, (unsigned)line,
 				want ? "substring not found" : "unexpected substring",
 				file, "", CU_FALSE);
+}
+
+int pct_plugcheck(char **out, const char *first, ...)
+{
+	const char *argv[48];
+	va_list ap;
+	int n = 1, rc;
+	char *o = NULL, *err = NULL;
+
+	argv[0] = "plugcheck";
+	argv[n++] = first;
+	va_start(ap, first);
+	while (n < 47 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = pct_run_cli(argv, &o, &err);
+	if (out)
+		*out = pc_xasprintf("%s%s", o ? o : "", err ? err : "");
+	free(o);
+	free(err);
+	return rc;
+}
+
+char *pct_machines_without(const char *tag, const char *pattern)
+{
+	char *dir = pct_tmpdir(tag);
+	char *cmd = pc_xasprintf("cp -r '%s'/. '%s'/ && grep -rlF -- '%s' '%s'/compat | "
+				 "xargs sed -i '/%s/d'",
+				 pct_path("machines"), dir, pattern, dir, pattern);
+
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	free(cmd);
+	return dir;
 }
 
 static bool wanted(const char *suite, int argc, char **argv)

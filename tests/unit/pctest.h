@@ -44,6 +44,14 @@ int pct_run_cli(const char *const *argv, char **out, char **errout);
 int pct_run_cli_env(const char *const *argv, const char *const *env,
 		    char **out, char **errout);
 
+/* Run plugcheck with a NULL-terminated argument list; '*out' (when not
+ * NULL) gets stdout followed by stderr.  Returns the exit status, or -1. */
+int pct_plugcheck(char **out, const char *first, ...)
+	__attribute__((sentinel));
+/* A scratch copy of machines/ without the lines holding 'pattern' (a
+ * fixed string) in its compat files; caller frees the path. */
+char *pct_machines_without(const char *tag, const char *pattern);
+
 /* Assertions that print expected and actual values (main.c). */
 void pct_assert_str_eq(const char *a, const char *e, const char *what,
 		       const char *file, int line);

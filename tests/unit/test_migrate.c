@@ -20,48 +20,11 @@
 #include "pctest.h"
 #include "util.h"
 
-#define MAXARGS 40
-
-/* Run plugcheck with a NULL-terminated list of arguments; stdout+stderr. */
-static int pc(char **out, const char *first, ...)
-{
-	const char *argv[MAXARGS];
-	va_list ap;
-	int n = 1, rc;
-	char *o = NULL, *err = NULL;
-
-	argv[0] = "plugcheck";
-	argv[n++] = first;
-	va_start(ap, first);
-	while (n < MAXARGS - 1 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	rc = pct_run_cli(argv, &o, &err);
-	if (out)
-		*out = pc_xasprintf("%s%s", o ? o : "", err ? err : "");
-	free(o);
-	free(err);
-	return rc;
-}
-
-static char *machines_without(const char *tag, const char *pattern)
-{
-	char *dir = pct_tmpdir(tag);
-	char *cmd = pc_xasprintf("cp -r '%s'/. '%s'/ && grep -rlF -- '%s' '%s'/compat | "
-				 "xargs sed -i '/%s/d'",
-				 pct_path("machines"), dir, pattern, dir, pattern);
-
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	free(cmd);
-	return dir;
-}
-
 PCT_TEST("migrate", pc_5_1_with_release_5_1_both_directions)
 {
 	char *out;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-5.1", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-5.1", "--from",
 			     "5.1", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "Migration streams for machine type pc-q35-5.1: 5.1 <-> tree");
 	/* every device type both builds have (pvpanic-pci came in 6.0) */
@@ -73,14 +36,14 @@ PCT_TEST("migrate", pc_5_1_with_release_5_1_both_directions)
 
 PCT_TEST("migrate", virtio_blk_without_compat_entry_names_the_field)
 {
-	char *mdir = machines_without("mig-nq", "virtio-blk-device  num-queues");
+	char *mdir = pct_machines_without("mig-nq", "virtio-blk-device  num-queues");
 	char *out;
 
 	/* with one vCPU the queue count is 1 either way */
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "migrate", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "migrate", "--machine",
 			     "pc-5.1", "--from", "5.1", "--smp", "1", NULL), 0);
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "migrate", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "migrate", "--machine",
 			     "pc-5.1", "--from", "5.1", "--smp", "2", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "5.1      -> tree     smp=2    REFUSED");
 	PCT_ASSERT_CONTAINS(out, "section 'virtio-blk' (instance 'virtio-blk-pci'), field 'msix_table': the source sends buffer[2] (16 bytes each) here, this side loads buffer[3] (16 bytes each)");
@@ -88,7 +51,7 @@ PCT_TEST("migrate", virtio_blk_without_compat_entry_names_the_field)
 	PCT_ASSERT_CONTAINS(out, "tree     -> 5.1      smp=2    REFUSED");
 	free(out);
 	/* untagged, as QEMU: found by the framing, the field still named */
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "migrate", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "migrate", "--machine",
 			     "pc-5.1", "--from", "5.1", "--smp", "2", "--untagged",
 			     "--one-way", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "virtio-blk-pci: first field that did not arrive: 'msix_table' sent as buffer[2] (16 bytes each)");
@@ -101,16 +64,16 @@ PCT_TEST("migrate", aer_8_0_to_7_2_fails_and_the_override_fixes_8_0_1)
 {
 	char *out;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-7.2", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-7.2", "--from",
 			     "8.0", "--to", "7.2", "--smp", "1", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "8.0      -> 7.2      smp=1    REFUSED");
 	PCT_ASSERT_CONTAINS(out, "section 'e1000e' (instance 'e1000e'), field 'parent_obj.aer-uncor-mask (config+0x108)': invariant: arrived 0x02400000, this side has 0x00000000 under read-only mask 0xffffffff (differing bits 0x02400000): the load is refused");
 	PCT_ASSERT_CONTAINS(out, "section 'pcie-root-port' (instance 'pcie-root-port'), field 'parent_obj.aer-uncor-mask (config+0x108)'");
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-7.2", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-7.2", "--from",
 			     "8.0", "--to", "8.0.1", "--smp", "1", NULL), 1);
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-7.2", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-7.2", "--from",
 			     "8.0", "--to", "8.0.1", "--dst-global",
 			     "pci-device.x-pcie-err-unc-mask=on", NULL), 0);
 	free(out);
@@ -120,7 +83,7 @@ PCT_TEST("migrate", destination_hook_refuses)
 {
 	char *out;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-5.1", "--smp", "1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-5.1", "--smp", "1",
 			     "--one-way", "--dst-global", "e1000e.subsys=5", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "section 'e1000e' (instance 'e1000e'): post_load: e1000e_post_load (plugin e1000e) refused the state: e1000e: Cannot migrate while device properties (subsys/subsys_ven) differ: subsys is 0x0 in the stream, 0x5 here");
 	free(out);
@@ -135,20 +98,20 @@ PCT_TEST("migrate", save_and_load_a_kept_stream)
 	char *cmd, *out;
 	struct stat st;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-7.2", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-7.2", "--from",
 			     "8.0", "--save", file, "--smp", "1", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "stream saved to");
 	free(out);
 	CU_ASSERT_EQUAL(stat(file, &st), 0);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", file, "--to", "8.0.1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", file, "--to", "8.0.1",
 			     "--dst-global", "pci-device.x-pcie-err-unc-mask=on",
 			     NULL), 0);
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", file, "--to", "7.2", NULL), 1);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", file, "--to", "7.2", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "aer-uncor-mask");
 	free(out);
 	/* the machine type is the stream's */
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", file, "--machine", "pc-8.0",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", file, "--machine", "pc-8.0",
 			     NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "the stream is for machine type 'pc-q35-7.2', not 'pc-8.0'");
 	free(out);
@@ -157,16 +120,16 @@ PCT_TEST("migrate", save_and_load_a_kept_stream)
 			   file, bad, bad, file, cut);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 	free(cmd);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", bad, "--to", "8.0", NULL), 2);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", bad, "--to", "8.0", NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "damaged.pcms: offset ");
 	PCT_ASSERT_CONTAINS(out, "corrupt section: CRC expected");
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", cut, "--to", "8.0", NULL), 2);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", cut, "--to", "8.0", NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "cut.pcms: offset ");
 	PCT_ASSERT_CONTAINS(out, "truncated: expected");
 	free(out);
 	/* not a stream at all */
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", pct_path("README.md"), NULL), 2);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", pct_path("README.md"), NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "offset 0: bad magic: expected 50 43 4d 53 (\"PCMS\")");
 	free(out);
 	free(file);
@@ -181,22 +144,22 @@ PCT_TEST("migrate", internal_role_interface)
 	char *file = pc_xasprintf("%s/s.pcms", dir);
 	char *out;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--machine", "pc-5.2", "--from", "5.2",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--machine", "pc-5.2", "--from", "5.2",
 			     "--save", file, "--smp", "4", NULL), 0);
 	free(out);
 	/* the destination role, reporting on stdout */
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--role", "dest", "--side", "5.2",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--role", "dest", "--side", "5.2",
 			     "--stream-file", file, "--report-fd", "1", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "\"role\":\"dest\"");
 	PCT_ASSERT_CONTAINS(out, "\"machine\":\"pc-q35-5.2\"");
 	PCT_ASSERT_CONTAINS(out, "\"smp\":4");
 	PCT_ASSERT_CONTAINS(out, "\"status\":\"ok\"");
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--role", "source", "--side", "tree",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--role", "source", "--side", "tree",
 			     NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "migrate --role needs --side, --report-fd and --stream-fd");
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--help", NULL), 0);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--help", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "Internal (used by migrate itself to start each side in its own process):");
 	free(out);
 	free(file);
@@ -211,7 +174,7 @@ PCT_TEST("migrate", a_hung_side_is_killed)
 
 	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
 	/* nobody ever writes: the destination waits for the stream forever */
-	PCT_ASSERT_INT_EQ(pc(&out, "migrate", "--load", fifo, "--timeout", "1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "migrate", "--load", fifo, "--timeout", "1",
 			     NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "destination: timed out: killed");
 	free(out);
@@ -223,7 +186,7 @@ PCT_TEST("migrate", json_output)
 {
 	char *out;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "--format", "json", "migrate", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "migrate", "--machine",
 			     "pc-7.2", "--from", "8.0", "--to", "7.2", "--smp", "1",
 			     "--one-way", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "\"verb\": \"migrate\"");
@@ -237,7 +200,7 @@ PCT_TEST("migrate", json_output)
 static int status_of(const char *verb, const char *m, const char *a,
 		     const char *b, const char *smp)
 {
-	return pc(NULL, verb, "--machine", m, "--from", a, "--to", b, "--smp",
+	return pct_plugcheck(NULL, verb, "--machine", m, "--from", a, "--to", b, "--smp",
 		  smp, "-q", NULL);
 }
 
@@ -257,7 +220,7 @@ PCT_TEST("migrate", static_and_runtime_verdicts_agree)
 	size_t stride;
 	time_t t0 = time(NULL);
 
-	PCT_ASSERT_INT_EQ(pc(&list, "list-machines", NULL), 0);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&list, "list-machines", NULL), 0);
 	for (line = strchr(list, '\n'); line && nm < 128; line = next) {
 		char *sp;
 

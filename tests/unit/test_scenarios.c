@@ -16,55 +16,14 @@
 #include "pctest.h"
 #include "util.h"
 
-#define MAXARGS 32
-
-/* Run plugcheck with a NULL-terminated list of arguments. */
-static int pc(char **out, const char *first, ...)
-{
-	const char *argv[MAXARGS];
-	va_list ap;
-	int n = 1, rc;
-	char *err = NULL;
-
-	argv[0] = "plugcheck";
-	argv[n++] = first;
-	va_start(ap, first);
-	while (n < MAXARGS - 1 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	rc = pct_run_cli(argv, out, &err);
-	if (out && *out && err && *err) {
-		char *both = pc_xasprintf("%s%s", *out, err);
-
-		free(*out);
-		*out = both;
-	}
-	free(err);
-	return rc;
-}
-
 static int status_of(const char *from, const char *to, const char *machine)
 {
 	char *out = NULL;
-	int rc = pc(&out, "check", "--machine", machine, "--from", from, "--to",
+	int rc = pct_plugcheck(&out, "check", "--machine", machine, "--from", from, "--to",
 		    to, "-q", NULL);
 
 	free(out);
 	return rc;
-}
-
-/* A copy of machines/ without the lines matching 'pattern' (a fixed string). */
-static char *machines_without(const char *tag, const char *pattern)
-{
-	char *dir = pct_tmpdir(tag);
-	char *cmd = pc_xasprintf("cp -r '%s'/. '%s'/ && grep -rlF -- '%s' '%s'/compat | "
-				 "xargs sed -i '/%s/d'",
-				 pct_path("machines"), dir, pattern, dir, pattern);
-
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	free(cmd);
-	return dir;
 }
 
 /* ---- cases 1-6 (qemu-5.1, qemu-5.2; pc-5.1, pc-5.2) ---- */
@@ -79,7 +38,7 @@ PCT_TEST("guide", cases_1_to_6)
 	PCT_ASSERT_INT_EQ(status_of("5.2", "5.1", "pc-5.1"), 0); /* case 5 */
 	PCT_ASSERT_INT_EQ(status_of("5.1", "5.2", "pc-5.1"), 0); /* case 6 */
 	/* case 4: qemu-5.1 does not know pc-5.2: refused */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.2", "--from", "5.1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.2", "--from", "5.1",
 			     "--to", "5.1", NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "5.1 does not know machine type 'pc-5.2'");
 	free(out);
@@ -96,9 +55,9 @@ static void make_nocompat(struct nocompat *n)
 {
 	char *out = NULL;
 
-	n->mdir = machines_without("nq", "virtio-blk-device  num-queues");
+	n->mdir = pct_machines_without("nq", "virtio-blk-device  num-queues");
 	n->baseline = pc_xasprintf("%s/5.2-without-compat.json", n->mdir);
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", n->mdir, "dump-abi", "--release",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", n->mdir, "dump-abi", "--release",
 			     "5.2", "--output", n->baseline, NULL), 0);
 	free(out);
 }
@@ -116,7 +75,7 @@ PCT_TEST("guide", num_queues_without_compat_entry_breaks_cases_5_and_6)
 
 	make_nocompat(&n);
 	/* case 5: qemu-5.2 -M pc-5.1 -> qemu-5.1 */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--from",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--from",
 			     n.baseline, "--to", "5.1", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "num-queues");
 	PCT_ASSERT_CONTAINS(out, "smp=2");
@@ -124,12 +83,12 @@ PCT_TEST("guide", num_queues_without_compat_entry_breaks_cases_5_and_6)
 	PCT_ASSERT_CONTAINS(out, "destination: 1");
 	free(out);
 	/* case 6: qemu-5.1 -> qemu-5.2 -M pc-5.1 */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--from", "5.1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--from", "5.1",
 			     "--to", n.baseline, NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "num-queues");
 	free(out);
 	/* with 1 vCPU nothing shows: the report must name the configuration */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--smp", "1",
 			     "--from", "5.1", "--to", n.baseline, NULL), 0);
 	free(out);
 	free_nocompat(&n);
@@ -143,13 +102,13 @@ PCT_TEST("guide", double_migration_a_b_c)
 	make_nocompat(&n);
 	chain = pc_xasprintf("5.1,%s,%s", n.baseline, n.baseline);
 	/* without the compat entry: A -> B fails */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--smp", "4",
 			     "--chain", chain, NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "[hop 1/2]");
 	PCT_ASSERT_NOT_CONTAINS(out, "[hop 2/2]");
 	free(out);
 	/* B started with num-queues=1: A -> B passes, B -> C (defaults) fails */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--smp", "4",
 			     "--chain", chain, "--hop-global",
 			     "2:virtio-blk-device.num-queues=1", NULL), 1);
 	PCT_ASSERT_NOT_CONTAINS(out, "[hop 1/2]");
@@ -157,13 +116,13 @@ PCT_TEST("guide", double_migration_a_b_c)
 	PCT_ASSERT_CONTAINS(out, "num-queues");
 	free(out);
 	/* ... unless the pin travels with the guest */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--smp", "4",
 			     "--chain", chain, "--hop-global",
 			     "2:virtio-blk-device.num-queues=1", "--carry", NULL), 0);
 	free(out);
 	free(chain);
 	/* with the compat entry: every hop passes with no overrides */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-5.1", "--smp", "4",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-5.1", "--smp", "4",
 			     "--chain", "5.1,5.2,5.2", NULL), 0);
 	free(out);
 	free_nocompat(&n);
@@ -171,10 +130,10 @@ PCT_TEST("guide", double_migration_a_b_c)
 
 PCT_TEST("guide", removing_num_queues_entry_fails_main_job_with_fix)
 {
-	char *mdir = machines_without("nq2", "virtio-blk-device  num-queues");
+	char *mdir = pct_machines_without("nq2", "virtio-blk-device  num-queues");
 	char *out = NULL;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "--machine", "pc-5.1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "--machine", "pc-5.1",
 			     NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "5.1 -> tree on pc-q35-5.1");
 	PCT_ASSERT_CONTAINS(out, "tree -> 5.1 on pc-q35-5.1");
@@ -212,7 +171,7 @@ PCT_TEST("guide", aer_break_is_the_uncor_mask_invariant)
 {
 	char *out = NULL;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
 			     "--to", "7.2", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "PC401");
 	PCT_ASSERT_CONTAINS(out, "aer-uncor-mask");
@@ -226,18 +185,18 @@ PCT_TEST("guide", aer_override_and_suggest)
 {
 	char *out = NULL;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--from", "8.0",
 			     "--to", "8.0.1", "--dst-global",
 			     "pci-device.x-pcie-err-unc-mask=on", NULL), 0);
 	free(out);
 	/* suggest finds the override by itself, and verifies it */
-	PCT_ASSERT_INT_EQ(pc(&out, "suggest", "--machine", "pc-7.2", "--from", "8.0",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "suggest", "--machine", "pc-7.2", "--from", "8.0",
 			     "--to", "8.0.1", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "--dst-global pci-device.x-pcie-err-unc-mask=on");
 	PCT_ASSERT_CONTAINS(out, "verified");
 	free(out);
 	/* the other way no override exists on 8.0: it stays broken */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--from", "8.0.1",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--from", "8.0.1",
 			     "--to", "8.0", NULL), 1);
 	free(out);
 }
@@ -247,7 +206,7 @@ PCT_TEST("guide", aer_chain_keeps_the_mark)
 	char *out = NULL;
 
 	/* 8.0 -> 8.0.1 (started with the override) -> 8.2 (defaults): fails */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--chain",
 			     "8.0,8.0.1,8.2", "--hop-global",
 			     "2:pci-device.x-pcie-err-unc-mask=on", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "[hop 2/2]");
@@ -255,12 +214,12 @@ PCT_TEST("guide", aer_chain_keeps_the_mark)
 	PCT_ASSERT_CONTAINS(out, "--dst-global pci-device.x-pcie-err-unc-mask=on");
 	free(out);
 	/* every later hop keeps the override: passes */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--chain",
 			     "8.0,8.0.1,8.2", "--hop-global",
 			     "2:pci-device.x-pcie-err-unc-mask=on", "--hop-global",
 			     "3:pci-device.x-pcie-err-unc-mask=on", NULL), 0);
 	free(out);
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "pc-7.2", "--chain",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--chain",
 			     "8.0,8.0.1,8.2", "--hop-global",
 			     "2:pci-device.x-pcie-err-unc-mask=on", "--carry", NULL), 0);
 	free(out);
@@ -273,7 +232,7 @@ PCT_TEST("guide", shipped_tree_passes_with_known_breaks_shown)
 	for (size_t i = 0; i < PC_ARRAY_SIZE(machines); i++) {
 		char *out = NULL;
 
-		PCT_ASSERT_INT_EQ(pc(&out, "--machine", machines[i], NULL), 0);
+		PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", machines[i], NULL), 0);
 		PCT_ASSERT_CONTAINS(out, "Known breaks (acknowledged");
 		PCT_ASSERT_CONTAINS(out, "x-pcie-err-unc-mask=on");
 		PCT_ASSERT_CONTAINS(out, "result: compatible");
@@ -283,10 +242,10 @@ PCT_TEST("guide", shipped_tree_passes_with_known_breaks_shown)
 
 PCT_TEST("guide", removing_aer_entry_fails_pc_7_2_with_fix)
 {
-	char *mdir = machines_without("aer", "x-pcie-err-unc-mask");
+	char *mdir = pct_machines_without("aer", "x-pcie-err-unc-mask");
 	char *out = NULL;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "check", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "check", "--machine",
 			     "pc-7.2", "--from", "7.2", "--to", "tree", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "x-pcie-err-unc-mask");
 	PCT_ASSERT_CONTAINS(out, "hw_compat_7_2.compat: pci-device x-pcie-err-unc-mask off");
@@ -315,7 +274,7 @@ PCT_TEST("guide", host_feature_intersection)
 	char *c = write_caps(dir, "C", "pcid taa-no");
 	char *out = NULL;
 
-	PCT_ASSERT_INT_EQ(pc(&out, "baseline", "--machine", "q35", "--host", a,
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "baseline", "--machine", "q35", "--host", a,
 			     "--host", b, NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "A          pcid=off,stibp=off");
 	PCT_ASSERT_CONTAINS(out, "B          taa-no=off");
@@ -323,20 +282,20 @@ PCT_TEST("guide", host_feature_intersection)
 	PCT_ASSERT_CONTAINS(out, "with the overrides: compatible");
 	free(out);
 	/* -cpu host on both sides, no overrides: the check says why */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "q35", "--from", "tree",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
 			     "--to", "tree", "--src-host", a, "--dst-host", b, NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "pcid");
 	PCT_ASSERT_CONTAINS(out, "taa-no");
 	free(out);
 	/* and with A's overrides on the source, B's on the destination */
-	PCT_ASSERT_INT_EQ(pc(&out, "check", "--machine", "q35", "--from", "tree",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
 			     "--to", "tree", "--src-host", a, "--dst-host", b,
 			     "--src-global", "host-x86_64-cpu.pcid=off",
 			     "--src-global", "host-x86_64-cpu.stibp=off",
 			     "--dst-global", "host-x86_64-cpu.taa-no=off", NULL), 0);
 	free(out);
 	/* any number of hosts */
-	PCT_ASSERT_INT_EQ(pc(&out, "baseline", "--machine", "q35", "--host", a,
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "baseline", "--machine", "q35", "--host", a,
 			     "--host", b, "--host", c, NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "A          pcid=off,stibp=off");
 	PCT_ASSERT_CONTAINS(out, "C          pcid=off,taa-no=off");
@@ -356,7 +315,7 @@ PCT_TEST("guide", baselines_regenerate_identically)
 
 	for (size_t i = 0; i < PC_ARRAY_SIZE(releases); i++) {
 		char *out = NULL;
-		int rc = pc(&out, "dump-abi", "--release", releases[i], "--check", NULL);
+		int rc = pct_plugcheck(&out, "dump-abi", "--release", releases[i], "--check", NULL);
 
 		if (rc)
 			fprintf(stderr, "\n  %s: %s", releases[i], out);
@@ -390,7 +349,7 @@ PCT_TEST("guide", removing_any_compat_line_that_matters_is_caught)
 	char line[4096];
 
 	/* the entries that match no shipped type (PC804) are not ours */
-	PCT_ASSERT_INT_EQ(pc(&listing, "-v", "lint", NULL), 0);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&listing, "-v", "lint", NULL), 0);
 	cmd = pc_xasprintf("cd '%s' && grep -n -v '^#' machines/compat/*.compat | grep -v ':array ' | grep -v 'until='",
 			   pct_srcdir());
 	f = popen(cmd, "r");
@@ -420,7 +379,7 @@ PCT_TEST("guide", removing_any_compat_line_that_matters_is_caught)
 				   pct_path("machines"), m, lineno, m,
 				   file + strlen("machines/"));
 		CU_ASSERT_EQUAL(system(cmd), 0);
-		if (pc(&out, "--machine-dir", m, "lint", NULL) == 1 &&
+		if (pct_plugcheck(&out, "--machine-dir", m, "lint", NULL) == 1 &&
 		    strstr(out, words[1]) && strstr(out, "PC801"))
 			caught++;
 		else
@@ -439,13 +398,13 @@ PCT_TEST("guide", removing_any_compat_line_that_matters_is_caught)
 
 PCT_TEST("guide", suggest_apply_restores_the_line_keeping_comments)
 {
-	char *mdir = machines_without("apply", "virtio-blk-device  num-queues");
+	char *mdir = pct_machines_without("apply", "virtio-blk-device  num-queues");
 	char *file = pc_xasprintf("%s/compat/hw_compat_5_1.compat", mdir);
 	char *out = NULL, *text = NULL;
 	size_t len;
 	struct pc_err err = { 0 };
 
-	PCT_ASSERT_INT_EQ(pc(&out, "--machine-dir", mdir, "suggest", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine-dir", mdir, "suggest", "--machine",
 			     "pc-5.1", "--from", "5.1", "--smp", "4", "--apply", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "applied: ");
 	PCT_ASSERT_CONTAINS(out, "virtio-blk-device num-queues 1");
@@ -455,7 +414,7 @@ PCT_TEST("guide", suggest_apply_restores_the_line_keeping_comments)
 	PCT_ASSERT_CONTAINS(text, "\nvirtio-blk-device num-queues 1\n");
 	free(text);
 	/* and the tree passes again */
-	PCT_ASSERT_INT_EQ(pc(&out, "-q", "--machine-dir", mdir, "check", "--machine",
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "-q", "--machine-dir", mdir, "check", "--machine",
 			     "pc-5.1", "--from", "5.1", NULL), 0);
 	free(out);
 	free(file);
