@@ -1,32 +1,42 @@
 /*
- * cache.h - the registry cache: what scanning each plugin's code found,
- * so that a second run need not fork and load unchanged plugins again
- * (GStreamer's registry cache, without its binary format).
+ * cache.h - the registry cache: what inspecting and scanning each plugin
+ * found, so that a second run need neither open nor fork and load
+ * unchanged plugins again (GStreamer's registry cache).
  *
  * An entry is keyed on the plugin's canonical path and its (size, mtime,
  * ctime) as stat() reports them; any change to the file misses the cache
- * and rescans.  The file (DIR/registry.json, JSON) also records the core
- * version and plugin ABI: another plugcheck build starts from empty.
+ * and the plugin is inspected and scanned again.  An entry holds the scan
+ * outcome and the declaration text of the plugin's ".plugcheck" section,
+ * so that a hit needs nothing from the file but its stat() data.  The
+ * file (DIR/registry.bin, a binary format: Documentation/hardening.md)
+ * also records the format version, the core version and the plugin ABI:
+ * another plugcheck build starts from empty.
  *
  * Ownership: struct pc_cache owns its entries; pc_cache_release() frees
- * them.  Failure behaviour: the cache is an optimisation and never an
- * input error.  A missing file is an empty cache; a corrupted one is an
- * empty cache plus a warning in 'warn' (the file is rewritten on save).
- * pc_cache_save() writes atomically (temp file, fsync, rename), creating
- * the directory; its failure is for the caller to report as a warning.
+ * them.  Entries read from the file point into the file's buffer (kept
+ * until release); strings returned by pc_cache_lookup() live until the
+ * next pc_cache_store(), pc_cache_save() or pc_cache_release().
+ * Failure behaviour: the cache is an optimisation and never an input
+ * error.  A missing file is an empty cache; a corrupted one (bad magic,
+ * truncated, lengths or offsets out of bounds, checksum mismatch, bad
+ * entry) is an empty cache plus a warning in 'warn' (the file is
+ * rewritten on save).  pc_cache_save() writes atomically (temp file,
+ * fsync, rename), creating the directory; its failure is for the caller
+ * to report as a warning.
  */
 #ifndef PC_CACHE_H
 #define PC_CACHE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
 #include "scan.h"
 #include "util.h"
 
-#define PC_CACHE_FILE "registry.json"
-#define PC_CACHE_FORMAT_VERSION 1
+#define PC_CACHE_FILE "registry.bin"
+#define PC_CACHE_FORMAT_VERSION 2
 
 struct pc_cache_entry {
 	char *path;          /* canonical (realpath) */
@@ -35,13 +45,19 @@ struct pc_cache_entry {
 	int64_t ctime_ns;
 	enum pc_scan_status status;
 	char *what;          /* the scan's message without the "PATH: " prefix */
+	char *decl;          /* the declaration text, NUL-terminated */
+	size_t decl_len;     /* without the NUL */
+	bool borrowed;       /* the strings point into the file's buffer */
 };
 
 struct pc_cache {
 	char *dir;
 	char *file;
+	char *buf;           /* the file's bytes (entries point into it) */
 	struct pc_cache_entry *items;
 	size_t n, alloc;
+	size_t *index;       /* open addressing on path: item + 1, 0 empty */
+	size_t index_size;   /* a power of two, or 0 */
 	bool dirty;
 };
 
@@ -63,10 +79,22 @@ const struct pc_cache_entry *pc_cache_lookup(const struct pc_cache *c,
 					     const char *path,
 					     const struct stat *st);
 
-/* Record (or replace) the scan outcome for 'path'. */
+/*
+ * Record (or replace) the outcome for 'path': the scan's status and
+ * message, and the declaration text the plugin was inspected with
+ * ('decl_len' bytes, no NUL inside).  Outcomes that are not cacheable
+ * (pc_scan_status_cacheable()) are not recorded.
+ */
 void pc_cache_store(struct pc_cache *c, const char *path,
 		    const struct stat *st, enum pc_scan_status status,
-		    const char *what);
+		    const char *what, const char *decl, size_t decl_len);
+
+/*
+ * The checksum the file keeps of its body (everything after the header
+ * and core version; Documentation/hardening.md), for tests that edit a
+ * cache file and must reseal it to reach the checks behind the checksum.
+ */
+uint64_t pc_cache_checksum(const void *data, size_t len);
 
 /* Write the cache if it changed; entries of vanished files are dropped. */
 int pc_cache_save(struct pc_cache *c, struct pc_err *err);

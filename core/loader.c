@@ -252,15 +252,18 @@ static char *header_value(const char *decl, const char *key)
 	return NULL;
 }
 
-struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err)
+/*
+ * A plugin from its declaration text 'decl' (owned from here on, freed on
+ * failure): the ABI gate and the header lines.  The same for a section
+ * just read and for a declaration from the registry cache.
+ */
+static struct pc_plugin *plugin_from_decl(const char *path, char *decl,
+					  size_t len, struct pc_err *err)
 {
 	struct pc_plugin *p;
-	char *decl, *pl, *sp;
-	size_t len;
+	char *pl, *sp;
 	int abi;
 
-	if (pc_elf_read_decl(path, &decl, &len, err))
-		return NULL;
 	abi = pc_decl_abi_version(decl, len);
 	if (abi < 0) {
 		pc_err_set(err, "%s: declaration does not start with 'plugcheck-abi N'",
@@ -294,6 +297,16 @@ struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err)
 	p->license = header_value(decl, "license");
 	p->author = header_value(decl, "author");
 	return p;
+}
+
+struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err)
+{
+	char *decl;
+	size_t len;
+
+	if (pc_elf_read_decl(path, &decl, &len, err))
+		return NULL;
+	return plugin_from_decl(path, decl, len, err);
 }
 
 static int loader_refs;
@@ -430,15 +443,17 @@ void pc_plugin_free(struct pc_plugin *p)
 	free(p);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+/* One plugin file found in a plugin directory. */
+struct found {
+	char *path;      /* as listed: DIR/x.so or DIR/x/x.so */
+	char *real;      /* its canonical path, or NULL when unknown */
+	struct stat st;  /* stat() of 'path' */
+};
 
-static void add_path(char ***v, size_t *n, size_t *alloc, char *path)
+static int cmp_found(const void *a, const void *b)
 {
-	PC_ALLOC_GROW(*v, *n + 1, *alloc);
-	(*v)[(*n)++] = path;
+	return strcmp(((const struct found *)a)->path,
+		      ((const struct found *)b)->path);
 }
 
 static void note(const struct pc_loader_opts *o, const char *fmt, ...)
@@ -466,114 +481,178 @@ static bool world_writable(const struct stat *st)
 
 /*
  * A file we may load: a regular file, not world-writable (unless allowed).
- * 'rel' is its name relative to the plugin directory 'dir' ("x.so" or
- * "x/x.so"): when its canonical path is not "realpath(dir)/rel", a symlink
- * was followed, and -v says where to; the kernel's modprobe does not load
+ * 'rel' is its name relative to the plugin directory ("x.so" or
+ * "x/x.so"), 'rdir' the directory's canonical path (NULL if unknown):
+ * when the file's canonical path is not "rdir/rel", a symlink was
+ * followed, and -v says where to; the kernel's modprobe does not load
  * from outside its tree silently either.
+ *
+ * 'lst' is the lstat() of 'path' and 'linked' says whether a symlink may
+ * be on the way (the file or its plugin subdirectory is one).  Without
+ * one, 'path' is "DIR/rel" with names read from the directory (never "."
+ * or ".."): its canonical path is "rdir/rel" and its stat() is 'lst', so
+ * a plugin costs one system call here, not a realpath() walk.
  */
-static bool usable_file(const struct pc_loader_opts *o, const char *dir,
+static bool usable_file(const struct pc_loader_opts *o, const char *rdir,
 			const char *rel, const char *path,
+			const struct stat *lst, bool linked, struct found *f,
 			struct pc_diags *diags)
 {
 	struct stat st;
-	char *real, *rdir;
+	char *real;
 
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
+	if (linked) {
+		if (stat(path, &st))
+			return false;
+	} else {
+		st = *lst;
+	}
+	if (!S_ISREG(st.st_mode))
 		return false;
 	if (world_writable(&st) && !o->allow_world_writable) {
 		pc_diags_add(diags, "%s: refusing to load a world-writable plugin file (mode %04o; use --allow-world-writable to override)",
 			     path, (unsigned)(st.st_mode & 07777));
 		return false;
 	}
-	real = realpath(path, NULL);
-	rdir = realpath(dir, NULL);
-	if (real && rdir) {
-		size_t dl = strlen(rdir);
-		char *lexical = pc_xasprintf("%s/%s", rdir, rel);
+	if (!linked && rdir) {
+		real = pc_xasprintf("%s/%s", rdir, rel);
+	} else {
+		real = realpath(path, NULL);
+		if (real && rdir) {
+			size_t dl = strlen(rdir);
+			char *lexical = pc_xasprintf("%s/%s", rdir, rel);
 
-		if (strncmp(real, rdir, dl) || real[dl] != '/')
-			note(o, "%s: symlink into another directory: loading %s",
-			     path, real);
-		else if (strcmp(real, lexical))
-			note(o, "%s: symlink to %s", path, real);
-		free(lexical);
+			if (strncmp(real, rdir, dl) || real[dl] != '/')
+				note(o, "%s: symlink into another directory: loading %s",
+				     path, real);
+			else if (strcmp(real, lexical))
+				note(o, "%s: symlink to %s", path, real);
+			free(lexical);
+		}
 	}
-	free(real);
-	free(rdir);
+	f->path = pc_xstrdup(path);
+	f->real = real;
+	f->st = st;
 	return true;
+}
+
+static void add_found(struct found **v, size_t *n, size_t *alloc,
+		      const struct found *f)
+{
+	PC_ALLOC_GROW(*v, *n + 1, *alloc);
+	(*v)[(*n)++] = *f;
+}
+
+/* lstat() 'path'; 'linked' is set when it is a symlink (then it must
+ * resolve: a dangling link is no file). */
+static int lstat_follow(const char *path, struct stat *st, bool *linked)
+{
+	if (lstat(path, st))
+		return -1;
+	*linked = S_ISLNK(st->st_mode);
+	if (*linked && stat(path, st))
+		return -1;
+	return 0;
+}
+
+static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
+			struct found **v, size_t *n, size_t *alloc,
+			struct pc_diags *diags)
+{
+	struct stat st;
+	struct dirent *de;
+	char *rdir;
+	DIR *dh;
+
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		pc_diags_add(diags, "%s: plugin directory not found", dir);
+		return;
+	}
+	if (world_writable(&st) && !o->allow_world_writable) {
+		pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
+			     dir, (unsigned)(st.st_mode & 07777));
+		return;
+	}
+	dh = opendir(dir);
+	if (!dh) {
+		pc_diags_add(diags, "%s: cannot read: %s", dir, strerror(errno));
+		return;
+	}
+	rdir = realpath(dir, NULL);
+	while ((de = readdir(dh)) != NULL) {
+		struct found f;
+		struct stat lst;
+		bool linked = false, qlinked = false;
+		char *p, *q, *rel;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = pc_xasprintf("%s/%s", dir, de->d_name);
+		if (pc_str_ends_with(de->d_name, ".so")) {
+			if (!lstat_follow(p, &lst, &linked) &&
+			    usable_file(o, rdir, de->d_name, p, &lst, linked,
+					&f, diags))
+				add_found(v, n, alloc, &f);
+			free(p);
+			continue;
+		}
+		/* a plugin subdirectory DIR/NAME/NAME.so; a regular file
+		 * not named *.so is neither */
+		if (de->d_type == DT_REG ||
+		    lstat_follow(p, &st, &linked) || !S_ISDIR(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		q = pc_xasprintf("%s/%s.so", p, de->d_name);
+		if (lstat_follow(q, &lst, &qlinked)) {
+			free(q);
+			free(p);
+			continue;
+		}
+		if (world_writable(&st) && !o->allow_world_writable) {
+			pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
+				     p, (unsigned)(st.st_mode & 07777));
+			free(q);
+			free(p);
+			continue;
+		}
+		rel = pc_xasprintf("%s/%s.so", de->d_name, de->d_name);
+		if (usable_file(o, rdir, rel, q, &lst, linked || qlinked, &f,
+				diags))
+			add_found(v, n, alloc, &f);
+		free(rel);
+		free(q);
+		free(p);
+	}
+	closedir(dh);
+	free(rdir);
+}
+
+static void find_all(const struct pc_loader_opts *o, struct found **v,
+		     size_t *n, struct pc_diags *diags)
+{
+	size_t alloc = 0;
+
+	*v = NULL;
+	*n = 0;
+	for (size_t d = 0; d < o->n_dirs; d++)
+		find_in_dir(o, o->dirs[d], v, n, &alloc, diags);
+	if (*n)
+		qsort(*v, *n, sizeof(**v), cmp_found);
 }
 
 int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
 		   size_t *n, struct pc_diags *diags)
 {
-	size_t alloc = 0;
+	struct found *v;
 
-	*paths = NULL;
-	*n = 0;
-	for (size_t d = 0; d < o->n_dirs; d++) {
-		const char *dir = o->dirs[d];
-		struct stat st;
-		struct dirent *de;
-		DIR *dh;
-
-		if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-			pc_diags_add(diags, "%s: plugin directory not found",
-				     dir);
-			continue;
-		}
-		if (world_writable(&st) && !o->allow_world_writable) {
-			pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
-				     dir, (unsigned)(st.st_mode & 07777));
-			continue;
-		}
-		dh = opendir(dir);
-		if (!dh) {
-			pc_diags_add(diags, "%s: cannot read: %s", dir,
-				     strerror(errno));
-			continue;
-		}
-		while ((de = readdir(dh)) != NULL) {
-			char *p, *q, *rel;
-
-			if (de->d_name[0] == '.')
-				continue;
-			p = pc_xasprintf("%s/%s", dir, de->d_name);
-			if (pc_str_ends_with(de->d_name, ".so")) {
-				if (usable_file(o, dir, de->d_name, p, diags))
-					add_path(paths, n, &alloc, p);
-				else
-					free(p);
-				continue;
-			}
-			if (stat(p, &st) || !S_ISDIR(st.st_mode)) {
-				free(p);
-				continue;
-			}
-			q = pc_xasprintf("%s/%s.so", p, de->d_name);
-			if (access(q, F_OK)) {
-				free(q);
-				free(p);
-				continue;
-			}
-			if (world_writable(&st) && !o->allow_world_writable) {
-				pc_diags_add(diags, "%s: refusing to load plugins from a world-writable directory (mode %04o; use --allow-world-writable to override)",
-					     p, (unsigned)(st.st_mode & 07777));
-				free(q);
-				free(p);
-				continue;
-			}
-			rel = pc_xasprintf("%s/%s.so", de->d_name, de->d_name);
-			if (usable_file(o, dir, rel, q, diags))
-				add_path(paths, n, &alloc, q);
-			else
-				free(q);
-			free(rel);
-			free(p);
-		}
-		closedir(dh);
+	find_all(o, &v, n, diags);
+	*paths = *n ? pc_xcalloc(*n, sizeof(**paths)) : NULL;
+	for (size_t i = 0; i < *n; i++) {
+		(*paths)[i] = v[i].path;
+		free(v[i].real);
 	}
-	if (*n)
-		qsort(*paths, *n, sizeof(**paths), cmp_str);
+	free(v);
 	return 0;
 }
 
@@ -595,43 +674,130 @@ static const char *scan_what(const char *path, const char *msg)
 
 /*
  * Run the plugin's code in a scanner child, or take the outcome of an
- * earlier scan of the same unchanged file from the cache.  Returns 0 when
- * the code may be loaded here, else -1 with a diagnostic added.
+ * earlier scan of the same unchanged file from the cache ('hit').
+ * Returns 0 when the code may be loaded here, else -1 with a diagnostic
+ * added.
  */
 static int scan_one(const struct pc_loader_opts *o, struct pc_cache *cache,
+		    const struct found *f, const struct pc_cache_entry *hit,
 		    const struct pc_plugin *p, struct pc_diags *diags,
 		    struct pc_loader_stats *stats)
 {
 	struct pc_scan_result res;
-	struct stat st;
-	char *real = NULL;
 	int ret;
 
-	if (cache && !stat(p->path, &st))
-		real = realpath(p->path, NULL);
-	if (real) {
-		const struct pc_cache_entry *e = pc_cache_lookup(cache, real, &st);
-
-		if (e) {
-			stats->cached++;
-			note(o, "%s: unchanged since the last scan (registry cache: %s)",
-			     p->path, e->status == PC_SCAN_OK ? "ok" : "failed");
-			free(real);
-			if (e->status == PC_SCAN_OK)
-				return 0;
-			pc_diags_add(diags, "%s: %s", p->path, e->what);
-			return -1;
-		}
+	if (hit) {
+		stats->cached++;
+		note(o, "%s: unchanged since the last scan (registry cache: %s)",
+		     p->path, hit->status == PC_SCAN_OK ? "ok" : "failed");
+		if (hit->status == PC_SCAN_OK)
+			return 0;
+		pc_diags_add(diags, "%s: %s", p->path, hit->what);
+		return -1;
 	}
 	stats->scanned++;
 	ret = pc_scan_plugin(p, o->scan_timeout_ms, &res);
-	if (real)
-		pc_cache_store(cache, real, &st, res.status,
-			       scan_what(p->path, res.msg));
-	free(real);
+	if (cache && f->real)
+		pc_cache_store(cache, f->real, &f->st, res.status,
+			       scan_what(p->path, res.msg), p->decl,
+			       p->decl_len);
 	if (ret)
 		pc_diags_add(diags, "%s", res.msg);
 	return ret;
+}
+
+/*
+ * The names of the registry's plugins, for the duplicate check: open
+ * addressing on the name, slots hold index + 1 into reg->plugins.  Equal
+ * names probe the same sequence, so they are met in the order added.
+ */
+struct name_index {
+	size_t *slots;
+	size_t size, n;
+};
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void name_index_add(struct name_index *x,
+			   const struct pc_registry *reg, size_t j)
+{
+	size_t mask;
+
+	if (2 * (x->n + 1) > x->size) {
+		size_t size = x->size ? 2 * x->size : 64;
+
+		free(x->slots);
+		x->slots = pc_xcalloc(size, sizeof(*x->slots));
+		x->size = size;
+		x->n = 0;
+		for (size_t i = 0; i < j; i++)
+			name_index_add(x, reg, i);
+	}
+	mask = x->size - 1;
+	for (size_t i = name_hash(reg->plugins[j]->name) & mask;;
+	     i = (i + 1) & mask) {
+		if (!x->slots[i]) {
+			x->slots[i] = j + 1;
+			x->n++;
+			return;
+		}
+	}
+}
+
+/* Diagnose every registered plugin named like 'p'; true if any. */
+static bool duplicate_name(const struct name_index *x,
+			   const struct pc_registry *reg,
+			   const struct pc_plugin *p, struct pc_diags *diags)
+{
+	bool dup = false;
+	size_t mask = x->size - 1;
+
+	if (!x->size)
+		return false;
+	for (size_t i = name_hash(p->name) & mask; x->slots[i];
+	     i = (i + 1) & mask) {
+		const struct pc_plugin *q = reg->plugins[x->slots[i] - 1];
+
+		if (!strcmp(q->name, p->name)) {
+			pc_diags_add(diags, "plugin '%s' is provided by both '%s' and '%s'",
+				     p->name, q->path, p->path);
+			dup = true;
+		}
+	}
+	return dup;
+}
+
+/*
+ * The plugin at 'f': from its cache entry when the file is unchanged (the
+ * file is not even opened), else inspected from its ELF section.  A cache
+ * entry whose declaration does not pass the ABI gate and header checks
+ * (a cache edited by hand) is not used.
+ */
+static struct pc_plugin *open_plugin(const struct found *f,
+				     const struct pc_cache_entry **hit,
+				     struct pc_err *e)
+{
+	if (*hit) {
+		struct pc_plugin *p =
+			plugin_from_decl(f->path,
+					 pc_xstrndup((*hit)->decl, (*hit)->decl_len),
+					 (*hit)->decl_len, e);
+
+		if (p)
+			return p;
+		*hit = NULL;
+		pc_err_clear(e);
+	}
+	return pc_plugin_inspect(f->path, e);
 }
 
 int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
@@ -639,7 +805,8 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 {
 	struct pc_loader_stats local, *stats = o->stats ? o->stats : &local;
 	struct pc_cache cache_store, *cache = NULL;
-	char **paths;
+	struct name_index names = { NULL, 0, 0 };
+	struct found *found;
 	size_t n;
 
 	memset(stats, 0, sizeof(*stats));
@@ -651,33 +818,31 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 			warn(o, w.msg);
 		cache = &cache_store;
 	}
-	pc_plugin_find(o, &paths, &n, diags);
+	find_all(o, &found, &n, diags);
 	stats->found = n;
+	for (size_t j = 0; j < reg->n_plugins; j++)
+		name_index_add(&names, reg, j);
 	for (size_t i = 0; i < n; i++) {
+		const struct found *f = &found[i];
+		const struct pc_cache_entry *hit = NULL;
 		struct pc_err e = { 0 };
-		struct pc_plugin *p = pc_plugin_inspect(paths[i], &e);
-		bool dup = false;
+		struct pc_plugin *p;
 
+		if (cache && f->real)
+			hit = pc_cache_lookup(cache, f->real, &f->st);
+		p = open_plugin(f, &hit, &e);
 		if (!p) {
 			pc_diags_add(diags, "%s", e.msg);
 			continue;
 		}
-		for (size_t j = 0; j < reg->n_plugins; j++) {
-			if (!strcmp(reg->plugins[j]->name, p->name)) {
-				pc_diags_add(diags, "plugin '%s' is provided by both '%s' and '%s'",
-					     p->name, reg->plugins[j]->path,
-					     p->path);
-				dup = true;
-			}
-		}
-		if (dup) {
+		if (duplicate_name(&names, reg, p, diags)) {
 			pc_plugin_free(p);
 			continue;
 		}
 		/* past the ABI gate: its code runs first in a scanner child,
 		 * here only once that has returned */
 		if (o->load_code && o->scan &&
-		    scan_one(o, cache, p, diags, stats)) {
+		    scan_one(o, cache, f, hit, p, diags, stats)) {
 			pc_plugin_free(p);
 			continue;
 		}
@@ -692,11 +857,15 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 			pc_diags_add(diags, "%s", e.msg);
 			continue;
 		}
+		name_index_add(&names, reg, reg->n_plugins - 1);
 		stats->loaded++;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	for (size_t i = 0; i < n; i++) {
+		free(found[i].path);
+		free(found[i].real);
+	}
+	free(found);
+	free(names.slots);
 	if (cache) {
 		struct pc_err w = { 0 };
 

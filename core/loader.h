@@ -109,8 +109,10 @@ int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
  * Find, inspect (and optionally scan and load) every plugin, add them to
  * 'reg' and finalize it.  Bad plugins are reported in 'diags' and skipped;
  * two plugins with the same name or type are diagnosed with both files.
- * With a cache directory, unchanged plugins skip the scan; the cache is
- * saved at the end (a failure to save is a warning).
+ * With a cache directory (and load_code and scan), an unchanged plugin
+ * is not opened at all: one stat() of the file, and its declaration and
+ * scan outcome come from the cache; the cache is saved at the end (a
+ * failure to save is a warning).
  * Returns -1 only when nothing usable remains (no plugins at all, or the
  * registry cannot be finalized), with the reason in 'err'.
  */

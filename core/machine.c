@@ -364,6 +364,28 @@ void pc_machine_set_free(struct pc_machine_set *set)
 
 /* ---- compat/NAME.compat ---- */
 
+/* "PATH:LINE" without printf: every compat entry has one. */
+static char *origin_str(const char *path, int line)
+{
+	size_t pl = strlen(path), nd = 0;
+	unsigned v = line > 0 ? (unsigned)line : 0;
+	char digits[16], *s;
+
+	if (line < 0)
+		return pc_xasprintf("%s:%d", path, line);
+	do {
+		digits[nd++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	s = pc_xmalloc(pl + nd + 2);
+	memcpy(s, path, pl);
+	s[pl] = ':';
+	for (size_t i = 0; i < nd; i++)
+		s[pl + 1 + i] = digits[nd - 1 - i];
+	s[pl + 1 + nd] = '\0';
+	return s;
+}
+
 static int compat_entry_parse(const struct lexer *lx,
 			      const struct pc_compat_array *a,
 			      struct pc_compat_entry *e, struct pc_err *err)
@@ -422,7 +444,7 @@ static int compat_entry_parse(const struct lexer *lx,
 	e->prop = pc_xstrdup(lx->words[1]);
 	e->value = pc_xstrdup(lx->words[2]);
 	e->array = pc_xstrdup(a->name);
-	e->origin = pc_xasprintf("%s:%d", lx->path, lx->lineno);
+	e->origin = origin_str(lx->path, lx->lineno);
 	return 0;
 }
 

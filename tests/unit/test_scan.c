@@ -186,7 +186,7 @@ PCT_TEST("scan", cache_skips_unchanged_and_rescans_changed_plugins)
 					     NULL };
 	char *dir = fx_dir("scan-cache", names);
 	char *cache = pc_xasprintf("%s/cache/deeper", dir);
-	char *file = pc_xasprintf("%s/registry.json", cache);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
 	char *good = pc_xasprintf("%s/fx-good.so", dir);
 	char *first_diag;
 	struct loadrun r;
@@ -239,40 +239,87 @@ PCT_TEST("scan", cache_skips_unchanged_and_rescans_changed_plugins)
 	free(dir);
 }
 
+/* The cache file's bytes (the test fails if there is none). */
+static char *cache_bytes(const char *file, size_t *len)
+{
+	struct pc_err e = { 0 };
+	char *buf = NULL;
+
+	*len = 0;
+	if (pc_read_file(file, 64u << 20, &buf, len, &e))
+		CU_FAIL("cannot read the registry cache");
+	return buf;
+}
+
+/* Offsets of the header (Documentation/hardening.md). */
+#define CACHE_CKSUM_AT 32
+#define CACHE_BODY_AT (40 + sizeof(PC_VERSION) - 1)
+
+/* Write 'buf' as the cache file, its checksum made right again. */
+static void cache_reseal(const char *file, char *buf, size_t len)
+{
+	struct pc_err e = { 0 };
+	uint64_t c;
+
+	CU_ASSERT_FATAL(len >= CACHE_BODY_AT);
+	c = pc_cache_checksum(buf + CACHE_BODY_AT, len - CACHE_BODY_AT);
+	for (int i = 0; i < 8; i++)
+		buf[CACHE_CKSUM_AT + i] = (char)(c >> (8 * i));
+	CU_ASSERT_EQUAL(pc_write_file_atomic(file, buf, len, &e), 0);
+}
+
+/* Replace the first 'from' in 'buf' by 'to' (same length). */
+static bool cache_edit(char *buf, size_t len, const char *from, const char *to)
+{
+	size_t n = strlen(from);
+
+	CU_ASSERT_EQUAL(strlen(to), n);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (!memcmp(buf + i, from, n)) {
+			memcpy(buf + i, to, n);
+			return true;
+		}
+	}
+	CU_FAIL("text not found in the registry cache");
+	return false;
+}
+
 PCT_TEST("scan", corrupted_cache_is_rebuilt_with_a_warning)
 {
 	static const char *const names[] = { "fx-good", NULL };
 	static const struct {
 		const char *text;
+		size_t len;
 		const char *why;
 	} bad[] = {
-		{ "", ":1:0: corrupted registry cache ('[' or '{' expected near end of file): rebuilding it\n" },
-		{ "{\"format\": \"plugcheck-registry-cache\", \"vers", ":1:44: corrupted registry cache (" },
-		{ "\x7f" "ELF\x01\x02\x03garbage", ":1:1: corrupted registry cache (" },
-		{ "[1, 2, 3]", ": corrupted registry cache (expected a JSON object at the top): rebuilding it\n" },
-		{ "{\"format\": \"gstreamer\"}", ": corrupted registry cache ($.format: expected \"plugcheck-registry-cache\"): rebuilding it\n" },
-		{ "{\"format\": \"plugcheck-registry-cache\", \"version\": 1, \"core\": \"" PC_VERSION "\", \"abi\": 1, \"plugins\": [{\"path\": \"relative.so\"}]}",
-		  ": corrupted registry cache ($.plugins[0]: expected {path: absolute path, size, mtime_ns, ctime_ns: integers, status: ok|crashed|exited|hung, message: string}): rebuilding it\n" },
-		{ "{\"format\": \"plugcheck-registry-cache\", \"version\": 1, \"core\": \"" PC_VERSION "\", \"abi\": 1, \"plugins\": {}}",
-		  ": corrupted registry cache ($.plugins: expected an array of at most 100000 entries): rebuilding it\n" },
+		{ "", 0, ": corrupted registry cache (not a plugcheck registry cache: bad magic): rebuilding it\n" },
+		/* the JSON cache of earlier builds is not read as this one */
+		{ "{\"format\": \"plugcheck-registry-cache\", \"version\": 1}", 0,
+		  ": corrupted registry cache (not a plugcheck registry cache: bad magic): rebuilding it\n" },
+		{ "\x7f" "ELF\x01\x02\x03garbage", 0, ": corrupted registry cache (not a plugcheck registry cache: bad magic): rebuilding it\n" },
+		{ "PCREGBIN\x02", 9, ": corrupted registry cache (truncated: 9 bytes, the header alone has 40): rebuilding it\n" },
+		/* version 2, ABI 1, a core version of 4 GiB */
+		{ "PCREGBIN\x02\0\0\0\x01\0\0\0\xff\xff\xff\xff\0\0\0\0"
+		  "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 40,
+		  ": corrupted registry cache (core version of 4294967295 bytes (at most 64)): rebuilding it\n" },
 	};
 	char *dir = fx_dir("scan-corrupt", names);
 	char *cache = pc_xasprintf("%s/cache", dir);
-	char *file = pc_xasprintf("%s/registry.json", cache);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
 	struct pc_err e = { 0 };
 	struct loadrun r;
 
 	mkdir(cache, 0700);
 	for (size_t i = 0; i < PC_ARRAY_SIZE(bad); i++) {
 		char *want = pc_xasprintf("%s%s", file, bad[i].why);
+		size_t len = bad[i].len ? bad[i].len : strlen(bad[i].text);
 
-		CU_ASSERT_EQUAL(pc_write_file_atomic(file, bad[i].text,
-						     strlen(bad[i].text), &e), 0);
+		CU_ASSERT_EQUAL(pc_write_file_atomic(file, bad[i].text, len, &e), 0);
 		load_cached(&r, dir, cache);
 		PCT_ASSERT_INT_EQ(r.rc, 0);
 		PCT_ASSERT_INT_EQ(r.diags.n, 0);
 		PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
-		PCT_ASSERT_CONTAINS(r.warnings.buf, want);
+		PCT_ASSERT_STR_EQ(r.warnings.buf, want);
 		loadrun_release(&r);
 		/* rebuilt: the next run is quiet and cached */
 		load_cached(&r, dir, cache);
@@ -281,6 +328,169 @@ PCT_TEST("scan", corrupted_cache_is_rebuilt_with_a_warning)
 		loadrun_release(&r);
 		free(want);
 	}
+	free(file);
+	free(cache);
+	free(dir);
+}
+
+/* A good cache cut short at every length, or with any byte of its body
+ * changed, is never trusted: a warning, and the plugin inspected and
+ * scanned again. */
+PCT_TEST("scan", truncated_or_altered_cache_is_never_trusted)
+{
+	static const char *const names[] = { "fx-good", NULL };
+	char *dir = fx_dir("scan-trunc", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
+	struct pc_err e = { 0 };
+	struct loadrun r;
+	char *good;
+	size_t len, bad_runs = 0;
+
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	loadrun_release(&r);
+	good = cache_bytes(file, &len);
+	CU_ASSERT(len > CACHE_BODY_AT + 40);
+	for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 7)) {
+		CU_ASSERT_EQUAL(pc_write_file_atomic(file, good, cut, &e), 0);
+		load_cached(&r, dir, cache);
+		PCT_ASSERT_INT_EQ(r.rc, 0);
+		PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+		PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+		PCT_ASSERT_CONTAINS(r.warnings.buf, "corrupted registry cache");
+		bad_runs += r.stats.cached != 0;
+		loadrun_release(&r);
+	}
+	/* one bit flipped anywhere after the header: the checksum says so */
+	for (size_t at = CACHE_BODY_AT; at < len; at += 13) {
+		good[at] ^= 0x20;
+		CU_ASSERT_EQUAL(pc_write_file_atomic(file, good, len, &e), 0);
+		good[at] ^= 0x20;
+		load_cached(&r, dir, cache);
+		PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+		PCT_ASSERT_CONTAINS(r.warnings.buf, "(checksum mismatch)");
+		loadrun_release(&r);
+	}
+	/* resealed after the edit, a bad entry is still caught */
+	/* the first entry's path, after the header and the entry's
+	 * 40 bytes of integers, made relative */
+	CU_ASSERT_EQUAL(good[CACHE_BODY_AT + 40], '/');
+	good[CACHE_BODY_AT + 40] = 'x';
+	cache_reseal(file, good, len);
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+	PCT_ASSERT_CONTAINS(r.warnings.buf, ": corrupted registry cache (entry 0: expected an absolute path, a message and a declaration, each NUL-terminated, within the file): rebuilding it\n");
+	loadrun_release(&r);
+	PCT_ASSERT_INT_EQ(bad_runs, 0);
+	free(good);
+	/* another build's cache (another format version): quietly empty */
+	good = cache_bytes(file, &len);
+	good[8] = 1;
+	CU_ASSERT_EQUAL(pc_write_file_atomic(file, good, len, &e), 0);
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
+	PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	loadrun_release(&r);
+	free(good);
+	free(file);
+	free(cache);
+	free(dir);
+}
+
+/* Load 'dir' with the cache, keeping the registry for the caller. */
+static struct pc_registry *load_cached_reg(struct loadrun *r, const char *dir,
+					   const char *cache_dir)
+{
+	const char *dirs[1] = { dir };
+	struct pc_loader_opts o;
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_err err = { 0 };
+
+	memset(r, 0, sizeof(*r));
+	pc_strbuf_init(&r->warnings);
+	memset(&o, 0, sizeof(o));
+	o.dirs = dirs;
+	o.n_dirs = 1;
+	o.load_code = true;
+	o.scan = true;
+	o.skip_parent_load = true;
+	o.scan_timeout_ms = 300;
+	o.cache_dir = cache_dir;
+	o.warn = warn_cb;
+	o.note_ctx = r;
+	o.stats = &r->stats;
+	CU_ASSERT_EQUAL(pc_loader_init(NULL), 0);
+	r->rc = pc_load_plugins(reg, &o, &r->diags, &err);
+	pc_loader_exit();
+	return reg;
+}
+
+/*
+ * A cache hit takes the declaration from the cache: the plugin file is
+ * not read at all (only stat()ed).  Shown by editing the declaration
+ * inside the cache (resealed): the registry then has the edited version,
+ * which the file does not say.  A cached declaration that fails the ABI
+ * gate is not used: the file is inspected and scanned again.
+ */
+PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
+{
+	static const char *const names[] = { "fx-good", NULL };
+	char *dir = fx_dir("scan-hit", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
+	struct pc_registry *reg;
+	struct loadrun r;
+	char *buf;
+	size_t len;
+
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
+	if (reg->n_plugins)
+		PCT_ASSERT_STR_EQ(reg->plugins[0]->version, "1.0");
+	pc_registry_free(reg);
+	loadrun_release(&r);
+
+	buf = cache_bytes(file, &len);
+	cache_edit(buf, len, "plugin fx-good 1.0", "plugin fx-good 9.9");
+	cache_reseal(file, buf, len);
+	free(buf);
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
+	PCT_ASSERT_INT_EQ(r.stats.cached, 1);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 0);
+	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
+	if (reg->n_plugins) {
+		PCT_ASSERT_STR_EQ(reg->plugins[0]->version, "9.9");
+		PCT_ASSERT_CONTAINS(reg->plugins[0]->decl, "plugin fx-good 9.9\n");
+	}
+	pc_registry_free(reg);
+	loadrun_release(&r);
+
+	/* a cached declaration of another ABI: not used, the file is */
+	buf = cache_bytes(file, &len);
+	cache_edit(buf, len, "plugcheck-abi 1\n", "plugcheck-abi 7\n");
+	cache_reseal(file, buf, len);
+	free(buf);
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
+	PCT_ASSERT_INT_EQ(r.diags.n, 0);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
+	if (reg->n_plugins)
+		PCT_ASSERT_STR_EQ(reg->plugins[0]->version, "1.0");
+	pc_registry_free(reg);
+	loadrun_release(&r);
+	/* and the rescan rewrote the entry */
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 1);
+	if (reg->n_plugins)
+		PCT_ASSERT_STR_EQ(reg->plugins[0]->version, "1.0");
+	pc_registry_free(reg);
+	loadrun_release(&r);
 	free(file);
 	free(cache);
 	free(dir);
@@ -308,7 +518,7 @@ PCT_TEST("scan", cli_second_run_uses_the_cache)
 	free(out);
 	free(err);
 	/* a corrupted cache: a warning, not an input error */
-	want = pc_xasprintf("%s/registry.json", cache);
+	want = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
 	CU_ASSERT_EQUAL(fx_copy(fx_so("fx-good"), want), 0);
 	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 0);
 	PCT_ASSERT_CONTAINS(err, "plugcheck: warning: ");
