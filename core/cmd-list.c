@@ -134,6 +134,17 @@ static size_t owned_types_of(const struct owned_type *v, size_t n,
 	return lo;
 }
 
+/* fprintf(f, "%-Ns ", s): left-justified in 'width', then a blank. */
+static void put_padded(FILE *f, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	fputs(s, f);
+	for (; n < width; n++)
+		fputc(' ', f);
+	fputc(' ', f);
+}
+
 int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 {
 	struct pc_side tree;
@@ -173,9 +184,12 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 		     o < tree.reg->n_types && owned[o].plugin == p; o++) {
 			const struct pc_type *ty = tree.reg->types[owned[o].index];
 
-			pc_strbuf_addf(&types, "%s%s%s", types.len ? " " : "",
-				       ty->name, ty->abstract || ty->interface ? "*" :
-				       ty->internal ? "+" : "");
+			/* no printf: a thousand plugins list 1,000+ types */
+			if (types.len)
+				pc_strbuf_addch(&types, ' ');
+			pc_strbuf_addstr(&types, ty->name);
+			pc_strbuf_addstr(&types, ty->abstract || ty->interface ? "*" :
+						 ty->internal ? "+" : "");
 			json_array_append_new(ta, json_string(ty->name));
 		}
 		if (arr) {
@@ -188,8 +202,14 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 			json_array_append_new(arr, o);
 		} else {
 			json_decref(ta);
-			fprintf(cli->out, "%-12s %-6s %s\n    types: %s\n", p->name,
-				p->version, p->path, types.buf);
+			/* "%-12s %-6s %s\n    types: %s\n" without printf
+			 * (a line per plugin) */
+			put_padded(cli->out, p->name, 12);
+			put_padded(cli->out, p->version, 6);
+			fputs(p->path, cli->out);
+			fputs("\n    types: ", cli->out);
+			fputs(types.buf, cli->out);
+			fputc('\n', cli->out);
 		}
 		pc_strbuf_release(&types);
 	}

@@ -13,6 +13,7 @@
  * order, canonical values and expressions, quotes only where needed), so
  * that writing is a fixed point and baselines diff cleanly.
  */
+#include "decl.h"
 #include "model.h"
 
 #include <inttypes.h>
@@ -54,14 +55,93 @@ struct dparser {
 	const char *where;
 	int line;
 	struct pc_err *err;
-	struct pc_plugin *plugin;
+	/* the plugin the declarations belong to: only stored (type->plugin,
+	 * vmsd->plugin) while parsing, read by commit() for messages */
+	struct pc_plugin *owner;
+	/* the header lines (plugcheck-abi, plugin, description, license,
+	 * author), staged here and moved into the owner when the text is
+	 * committed, so that parsing never writes to the owner */
+	struct pc_plugin hdr;
 	struct pc_registry *tmp; /* what this text declares, until commit */
+	struct decl_pool *pool;  /* the strings of tmp's declarations */
 	struct pc_type *type;    /* the open block, if any */
 	struct pc_vmsd *vmsd;
 	size_t alloc_a, alloc_b, alloc_c; /* arrays of the open block */
 	int stmts;               /* statements seen */
 	bool have_desc, have_license, have_author;
 };
+
+/*
+ * The strings of one text's types and descriptions (decl.h): one arena,
+ * referenced by the parse and by each type and description, freed with
+ * the last.  Types and descriptions are boxed with their pool.
+ */
+struct decl_pool {
+	struct pc_arena arena;
+	size_t refs;
+};
+
+struct type_box {
+	struct pc_type t; /* first: a struct pc_type * is the box */
+	struct decl_pool *pool;
+};
+
+struct vmsd_box {
+	struct pc_vmsd v; /* first: a struct pc_vmsd * is the box */
+	struct decl_pool *pool;
+};
+
+static struct decl_pool *pool_new(size_t text_len)
+{
+	struct decl_pool *pool = pc_xcalloc(1, sizeof(*pool));
+
+	pc_arena_init(&pool->arena, NULL, 0);
+	/* the strings are (canonical) pieces of the text: one chunk of
+	 * half its size usually holds them all */
+	pool->arena.chunk = text_len / 2 + 256;
+	pool->refs = 1;
+	return pool;
+}
+
+static struct decl_pool *pool_ref(struct decl_pool *pool)
+{
+	pool->refs++;
+	return pool;
+}
+
+static void pool_unref(struct decl_pool *pool)
+{
+	if (pool && !--pool->refs) {
+		pc_arena_release(&pool->arena);
+		free(pool);
+	}
+}
+
+void pc_decl_type_free_box(struct pc_type *t)
+{
+	struct type_box *b = (struct type_box *)t;
+
+	pool_unref(b->pool);
+	free(b);
+}
+
+void pc_decl_vmsd_free_box(struct pc_vmsd *v)
+{
+	struct vmsd_box *b = (struct vmsd_box *)v;
+
+	pool_unref(b->pool);
+	free(b);
+}
+
+static char *pool_strndup(struct dparser *p, const char *s, size_t n)
+{
+	return pc_arena_bytes_dup(&p->pool->arena, s, n);
+}
+
+static char *pool_strdup(struct dparser *p, const char *s)
+{
+	return pool_strndup(p, s, strlen(s));
+}
 
 PC_PRINTF(2, 3)
 static int derr(struct dparser *p, const char *fmt, ...)
@@ -81,6 +161,13 @@ static void words_release(struct words *ws)
 	free(ws->buf);
 	memset(ws, 0, sizeof(*ws));
 }
+
+/* Bytes that end a run of plain word characters in lex_line(). */
+enum { LX_PLAIN, LX_BLANK, LX_QUOTE, LX_EQ, LX_HASH };
+static const unsigned char lex_class[256] = {
+	[' '] = LX_BLANK, ['\t'] = LX_BLANK, ['"'] = LX_QUOTE, ['='] = LX_EQ,
+	['#'] = LX_HASH,
+};
 
 static int lex_line(struct dparser *p, const char *s, size_t len,
 		    struct words *out)
@@ -109,15 +196,27 @@ static int lex_line(struct dparser *p, const char *s, size_t len,
 		if (i >= len || s[i] == '#')
 			break;
 		start = o;
-		while (i < len && s[i] != ' ' && s[i] != '\t') {
-			size_t open = i;
+		while (i < len) {
+			size_t open, j = i;
+			unsigned char cls = LX_PLAIN;
 
-			if (s[i] != '"') {
-				if (s[i] == '=' && eq == SIZE_MAX)
+			/* a run of plain characters ('#' inside a word is
+			 * plain too) */
+			while (j < len && ((cls = lex_class[(unsigned char)s[j]]) ==
+					   LX_PLAIN || cls == LX_HASH))
+				j++;
+			memcpy(o, s + i, j - i);
+			o += j - i;
+			i = j;
+			if (i >= len || cls == LX_BLANK)
+				break;
+			if (cls == LX_EQ) {
+				if (eq == SIZE_MAX)
 					eq = (size_t)(o - start);
 				*o++ = s[i++];
 				continue;
 			}
+			open = i;
 			for (i++;; i++) {
 				if (i >= len)
 					return derr(p, "unterminated quote (opened at column %zu)",
@@ -398,7 +497,7 @@ static int split_names(struct dparser *p, const char *key, const char *s,
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
-		char *item = pc_xstrndup(s, len);
+		char *item = pool_strndup(p, s, len);
 
 		PC_ALLOC_GROW(*out, *n + 2, alloc);
 		(*out)[(*n)++] = item;
@@ -527,7 +626,7 @@ static int stmt_abi(struct dparser *p, const struct words *ws)
 	if (v != PLUGCHECK_ABI_VERSION)
 		return derr(p, "plugin ABI version %" PRIu64 ", this plugcheck supports %d",
 			    v, PLUGCHECK_ABI_VERSION);
-	p->plugin->abi_version = (unsigned)v;
+	p->hdr.abi_version = (unsigned)v;
 	return 0;
 }
 
@@ -545,10 +644,10 @@ static int stmt_plugin(struct dparser *p, const struct words *ws)
 	if (pc_version_parse(ws->w[2].text, &v))
 		return derr(p, "bad plugin version '%s' (expected a dotted version such as 8.0 or 8.0.1)",
 			    ws->w[2].text);
-	free(p->plugin->name);
-	free(p->plugin->version);
-	p->plugin->name = pc_xstrdup(ws->w[1].text);
-	p->plugin->version = pc_xstrdup(ws->w[2].text);
+	free(p->hdr.name);
+	free(p->hdr.version);
+	p->hdr.name = pc_xstrdup(ws->w[1].text);
+	p->hdr.version = pc_xstrdup(ws->w[2].text);
 	return 0;
 }
 
@@ -581,11 +680,16 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 
 	if (need_positional(p, ws, 1, "type NAME [attributes]"))
 		return -1;
-	t = pc_xcalloc(1, sizeof(*t));
+	{
+		struct type_box *b = pc_xcalloc(1, sizeof(*b));
+
+		b->pool = pool_ref(p->pool);
+		t = &b->t;
+	}
 	PC_ALLOC_GROW(tmp->types, tmp->n_types + 1, tmp->alloc_types);
 	tmp->types[tmp->n_types++] = t;
-	t->name = pc_xstrdup(ws->w[1].text);
-	t->plugin = p->plugin;
+	t->name = pool_strdup(p, ws->w[1].text);
+	t->plugin = p->owner;
 	t->line = p->line;
 	p->type = t;
 	p->alloc_a = p->alloc_b = p->alloc_c = 0;
@@ -597,7 +701,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 			return -1;
 		if (!strcmp(v, t->name))
 			return derr(p, "type '%s' is its own parent", v);
-		t->parent_name = pc_xstrdup(v);
+		t->parent_name = pool_strdup(p, v);
 	}
 	if ((v = aval(&a, "interfaces"))) {
 		char **list;
@@ -615,7 +719,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	if ((v = aval(&a, "section"))) {
 		if (check_name(p, "vmsd", v))
 			return -1;
-		t->section = pc_xstrdup(v);
+		t->section = pool_strdup(p, v);
 	}
 	if ((v = aval(&a, "since"))) {
 		if (get_version(p, "since", v, &t->since))
@@ -623,7 +727,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 		t->has_since = true;
 	}
 	if ((v = aval(&a, "doc")))
-		t->doc = pc_xstrdup(v);
+		t->doc = pool_strdup(p, v);
 	t->abstract = aflag(&a, "abstract");
 	t->interface = aflag(&a, "interface");
 	t->internal = aflag(&a, "internal");
@@ -634,12 +738,14 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 static int canon_value(struct dparser *p, const struct pc_prop *pr,
 		       const char *key, const char *text, char **out)
 {
-	struct pc_err e = { 0 };
+	struct pc_err e; /* not "= { 0 }": 2 KiB cleared per value */
 	struct pc_value v;
 
+	pc_err_clear(&e);
 	if (pc_value_parse(pr, text, &v, &e))
 		return derr(p, "%s in %s=", e.msg, key);
-	*out = v.text;
+	*out = pool_strdup(p, v.text);
+	pc_value_release(&v);
 	return 0;
 }
 
@@ -809,7 +915,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	PC_ALLOC_GROW(t->props, t->n_props + 1, p->alloc_a);
 	pr = &t->props[t->n_props++];
 	memset(pr, 0, sizeof(*pr));
-	pr->name = pc_xstrdup(ws->w[1].text);
+	pr->name = pool_strdup(p, ws->w[1].text);
 	pr->line = p->line;
 	if (check_name(p, "property", pr->name))
 		return -1;
@@ -844,7 +950,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 		if (check_name(p, "container", a.vals[P_CONTAINER]) ||
 		    get_num(p, "bit", a.vals[P_BIT], 0, 127, &n))
 			return -1;
-		pr->container = pc_xstrdup(a.vals[P_CONTAINER]);
+		pr->container = pool_strdup(p, a.vals[P_CONTAINER]);
 		pr->bitnr = (int)n;
 	} else if (a.vals[P_CONTAINER] || a.vals[P_BIT]) {
 		return derr(p, "%s= only applies to bit properties, '%s' is %s",
@@ -868,7 +974,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 				    pr->name, pc_prop_kind_name(pr->kind));
 		if (check_name(p, "host capability", host))
 			return -1;
-		pr->host_feature = pc_xstrdup(host);
+		pr->host_feature = pool_strdup(p, host);
 	}
 	pr->guest_visible = aflag(&a, "guest-visible");
 
@@ -894,7 +1000,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	if ((v = a.vals[P_WAS]) && parse_history(p, pr, "was", v, false))
 		return -1;
 	if ((v = a.vals[P_DOC]))
-		pr->doc = pc_xstrdup(v);
+		pr->doc = pool_strdup(p, v);
 	return 0;
 }
 
@@ -910,8 +1016,8 @@ static int stmt_child(struct dparser *p, const struct words *ws)
 	PC_ALLOC_GROW(t->children, t->n_children + 1, p->alloc_b);
 	c = &t->children[t->n_children++];
 	memset(c, 0, sizeof(*c));
-	c->name = pc_xstrdup(ws->w[1].text);
-	c->type_name = pc_xstrdup(ws->w[2].text);
+	c->name = pool_strdup(p, ws->w[1].text);
+	c->type_name = pool_strdup(p, ws->w[2].text);
 	c->line = p->line;
 	if (check_name(p, "child", c->name) ||
 	    check_name(p, "type", c->type_name) ||
@@ -943,8 +1049,8 @@ static int stmt_hook(struct dparser *p, const struct words *ws)
 				    ws->w[1].text, t->name);
 	PC_ALLOC_GROW(t->hooks, t->n_hooks + 1, p->alloc_c);
 	h = &t->hooks[t->n_hooks++];
-	h->event = pc_xstrdup(ws->w[1].text);
-	h->symbol = pc_xstrdup(ws->w[2].text);
+	h->event = pool_strdup(p, ws->w[1].text);
+	h->symbol = pool_strdup(p, ws->w[2].text);
 	return 0;
 }
 
@@ -1019,11 +1125,16 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
 
 	if (need_positional(p, ws, 1, "vmsd NAME version=N min=N"))
 		return -1;
-	v = pc_xcalloc(1, sizeof(*v));
+	{
+		struct vmsd_box *b = pc_xcalloc(1, sizeof(*b));
+
+		b->pool = pool_ref(p->pool);
+		v = &b->v;
+	}
 	PC_ALLOC_GROW(tmp->vmsds, tmp->n_vmsds + 1, tmp->alloc_vmsds);
 	tmp->vmsds[tmp->n_vmsds++] = v;
-	v->name = pc_xstrdup(ws->w[1].text);
-	v->plugin = p->plugin;
+	v->name = pool_strdup(p, ws->w[1].text);
+	v->plugin = p->owner;
 	v->line = p->line;
 	p->vmsd = v;
 	p->alloc_a = p->alloc_b = p->alloc_c = 0;
@@ -1109,7 +1220,7 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 	PC_ALLOC_GROW(v->fields, v->n_fields + 1, p->alloc_a);
 	f = &v->fields[v->n_fields++];
 	memset(f, 0, sizeof(*f));
-	f->name = pc_xstrdup(ws->w[1].text);
+	f->name = pool_strdup(p, ws->w[1].text);
 	f->line = p->line;
 	if (check_name(p, "field", f->name))
 		return -1;
@@ -1145,7 +1256,7 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 				    f->name, pc_field_kind_name(f->kind));
 		if (check_name(p, "vmsd", s))
 			return -1;
-		f->struct_name = pc_xstrdup(s);
+		f->struct_name = pool_strdup(p, s);
 	} else if (f->kind == PC_FIELD_STRUCT) {
 		return derr(p, "missing struct= for struct field '%s'", f->name);
 	}
@@ -1191,7 +1302,7 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 		if (get_num(p, "max", a.vals[F_MAX], 0, UINT32_MAX, &n))
 			return -1;
 		f->count_kind = PC_COUNT_FIELD;
-		f->count_field = pc_xstrdup(s);
+		f->count_field = pool_strdup(p, s);
 		f->count_max = (uint32_t)n;
 	} else if (a.vals[F_MAX]) {
 		return derr(p, "max= only applies with count-field= (field '%s')",
@@ -1225,7 +1336,7 @@ static int stmt_subsection(struct dparser *p, const struct words *ws)
 	PC_ALLOC_GROW(v->subsections, v->n_subsections + 1, p->alloc_b);
 	s = &v->subsections[v->n_subsections++];
 	memset(s, 0, sizeof(*s));
-	s->name = pc_xstrdup(ws->w[1].text);
+	s->name = pool_strdup(p, ws->w[1].text);
 	s->line = p->line;
 	if (check_name(p, "vmsd", s->name) ||
 	    get_attrs(p, "subsection", ws, 2, &a))
@@ -1255,7 +1366,7 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 	PC_ALLOC_GROW(v->invariants, v->n_invariants + 1, p->alloc_c);
 	inv = &v->invariants[v->n_invariants++];
 	memset(inv, 0, sizeof(*inv));
-	inv->name = pc_xstrdup(ws->w[1].text);
+	inv->name = pool_strdup(p, ws->w[1].text);
 	inv->line = p->line;
 	if (check_name(p, "invariant", inv->name) ||
 	    get_attrs(p, "invariant", ws, 2, &a))
@@ -1266,7 +1377,7 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 				    inv->name);
 	if (check_name(p, "field", aval(&a, "field")))
 		return -1;
-	inv->field = pc_xstrdup(aval(&a, "field"));
+	inv->field = pool_strdup(p, aval(&a, "field"));
 	if (get_num(p, "offset", aval(&a, "offset"), 0, UINT32_MAX, &n))
 		return -1;
 	inv->offset = (uint32_t)n;
@@ -1287,6 +1398,17 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/*
+ * A closed block's arrays never grow again: give back what doubling
+ * reserved (some 40 % of a thousand plugins' fields and properties, and
+ * pages touched for nothing).  realloc() shrinks in place.
+ */
+#define SHRINK(arr, n, alloc)                                                \
+	do {                                                                 \
+		if ((n) && (alloc) > (n))                                    \
+			(arr) = pc_xrealloc((arr), (n) * sizeof(*(arr)));    \
+	} while (0)
+
 /* Names must be unique within a block; checked when it closes. */
 static int close_block(struct dparser *p)
 {
@@ -1294,6 +1416,17 @@ static int close_block(struct dparser *p)
 	struct named *v;
 	size_t n;
 
+	if (p->type) {
+		SHRINK(p->type->props, p->type->n_props, p->alloc_a);
+		SHRINK(p->type->children, p->type->n_children, p->alloc_b);
+		SHRINK(p->type->hooks, p->type->n_hooks, p->alloc_c);
+	} else {
+		SHRINK(p->vmsd->fields, p->vmsd->n_fields, p->alloc_a);
+		SHRINK(p->vmsd->subsections, p->vmsd->n_subsections,
+		       p->alloc_b);
+		SHRINK(p->vmsd->invariants, p->vmsd->n_invariants, p->alloc_c);
+	}
+	p->alloc_a = p->alloc_b = p->alloc_c = 0;
 	if (p->type) {
 		struct pc_type *t = p->type;
 
@@ -1357,14 +1490,54 @@ static int statement(struct dparser *p, const struct words *ws)
 	bool in_type = p->type != NULL, in_vmsd = p->vmsd != NULL;
 	int idx = -1;
 
+	_Static_assert(PC_ARRAY_SIZE(keywords) == KW_INVARIANT + 1,
+		       "keywords[] and KW_*");
+
 	if (ws->w[0].value)
 		return derr(p, "expected a keyword, found '%s=...'", kw);
-	for (size_t i = 0; i < PC_ARRAY_SIZE(keywords); i++) {
-		if (kw[0] == keywords[i][0] && !strcmp(kw, keywords[i])) {
-			idx = (int)i;
-			break;
-		}
+	/* by first letter: only "plugin" and "prop" share one */
+	switch (kw[0]) {
+	case 'p':
+		idx = kw[1] == 'l' ? KW_PLUGIN : KW_PROP;
+		break;
+	case 'd':
+		idx = KW_DESCRIPTION;
+		break;
+	case 'l':
+		idx = KW_LICENSE;
+		break;
+	case 'a':
+		idx = KW_AUTHOR;
+		break;
+	case 't':
+		idx = KW_TYPE;
+		break;
+	case 'v':
+		idx = KW_VMSD;
+		break;
+	case 'e':
+		idx = KW_END;
+		break;
+	case 'c':
+		idx = KW_CHILD;
+		break;
+	case 'h':
+		idx = KW_HOOK;
+		break;
+	case 'f':
+		idx = KW_FIELD;
+		break;
+	case 's':
+		idx = KW_SUBSECTION;
+		break;
+	case 'i':
+		idx = KW_INVARIANT;
+		break;
+	default:
+		break;
 	}
+	if (idx >= 0 && strcmp(kw, keywords[idx]))
+		idx = -1;
 	if (idx < 0) {
 		const char *best = pc_suggest(kw, keywords,
 					      PC_ARRAY_SIZE(keywords));
@@ -1399,11 +1572,11 @@ static int statement(struct dparser *p, const struct words *ws)
 	case KW_PLUGIN:
 		return stmt_plugin(p, ws);
 	case KW_DESCRIPTION:
-		return stmt_text(p, ws, &p->have_desc, &p->plugin->description);
+		return stmt_text(p, ws, &p->have_desc, &p->hdr.description);
 	case KW_LICENSE:
-		return stmt_text(p, ws, &p->have_license, &p->plugin->license);
+		return stmt_text(p, ws, &p->have_license, &p->hdr.license);
 	case KW_AUTHOR:
-		return stmt_text(p, ws, &p->have_author, &p->plugin->author);
+		return stmt_text(p, ws, &p->have_author, &p->hdr.author);
 	case KW_TYPE:
 		return stmt_type(p, ws);
 	case KW_VMSD:
@@ -1494,7 +1667,7 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 			return pc_err_set(p->err, "type '%s' is provided by both '%s' and '%s'",
 					  old->name,
 					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->plugin, p->where));
+					  plugin_origin(p->owner, p->where));
 	}
 	for (size_t i = 0; i < tmp->n_vmsds; i++) {
 		const struct pc_vmsd *old =
@@ -1504,7 +1677,7 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 			return pc_err_set(p->err, "vmsd '%s' is provided by both '%s' and '%s'",
 					  old->name,
 					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->plugin, p->where));
+					  plugin_origin(p->owner, p->where));
 	}
 
 	/* a plugin may declare no types or no vmsds: memcpy and qsort
@@ -1609,23 +1782,102 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 	return 0;
 }
 
+/*
+ * Detached parsing (decl.h): the scratch registry, the staged header and
+ * the outcome of one text, kept until it is committed or dropped.
+ */
+struct pc_decl_parsed {
+	struct dparser p;
+	char *error; /* the parse's error message, or NULL */
+};
+
+struct pc_decl_parsed *pc_decl_parse_detached(struct pc_plugin *owner,
+					      const char *text, size_t len,
+					      const char *where)
+{
+	struct pc_decl_parsed *d = pc_xcalloc(1, sizeof(*d));
+	struct pc_err err;
+
+	pc_err_clear(&err);
+	d->p.where = where ? where : "(declaration)";
+	d->p.err = &err;
+	d->p.owner = owner;
+	d->p.tmp = pc_registry_new();
+	d->p.pool = pool_new(len);
+	if (parse_text(&d->p, text, len))
+		d->error = pc_xstrdup(err.msg);
+	d->p.err = NULL;
+	return d;
+}
+
+bool pc_decl_parsed_ok(const struct pc_decl_parsed *d)
+{
+	return !d->error;
+}
+
+static void hdr_release(struct pc_plugin *h)
+{
+	free(h->name);
+	free(h->version);
+	free(h->description);
+	free(h->license);
+	free(h->author);
+	memset(h, 0, sizeof(*h));
+}
+
+void pc_decl_parsed_free(struct pc_decl_parsed *d)
+{
+	if (!d)
+		return;
+	hdr_release(&d->p.hdr);
+	pc_registry_free(d->p.tmp);
+	pool_unref(d->p.pool);
+	free(d->error);
+	free(d);
+}
+
+/* Move a staged header line into the plugin (when the text had it). */
+static void hdr_move(char **dst, char **src)
+{
+	if (!*src)
+		return;
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
+		   struct pc_err *err)
+{
+	struct dparser *p = &d->p;
+	struct pc_plugin *pl = p->owner;
+	int ret;
+
+	if (d->error) {
+		pc_err_set(err, "%s", d->error);
+		pc_decl_parsed_free(d);
+		return -1;
+	}
+	/* the header lines, as parsing them used to set them */
+	pl->abi_version = p->hdr.abi_version;
+	hdr_move(&pl->name, &p->hdr.name);
+	hdr_move(&pl->version, &p->hdr.version);
+	hdr_move(&pl->description, &p->hdr.description);
+	hdr_move(&pl->license, &p->hdr.license);
+	hdr_move(&pl->author, &p->hdr.author);
+	p->err = err;
+	ret = commit(p, reg);
+	pc_decl_parsed_free(d);
+	return ret;
+}
+
 int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 		  const char *text, size_t len, const char *where,
 		  struct pc_err *err)
 {
-	struct dparser p;
-	int ret;
-
-	memset(&p, 0, sizeof(p));
-	p.where = where ? where : "(declaration)";
-	p.err = err;
-	p.plugin = plugin;
-	p.tmp = pc_registry_new();
-	ret = parse_text(&p, text, len);
-	if (!ret)
-		ret = commit(&p, reg);
-	pc_registry_free(p.tmp);
-	return ret;
+	return pc_decl_commit(reg, pc_decl_parse_detached(plugin, text, len,
+							  where),
+			      err);
 }
 
 /* ------------------------------------------------------------ writer */

@@ -92,11 +92,20 @@ static const struct binop binops[] = {
 	{ "*", X_MUL, 10 },  { "/", X_DIV, 10 },  { "%", X_MOD, 10 },
 };
 
-static const char *op_token(enum xop op)
+static const struct binop *binop_of(enum xop op)
 {
 	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++)
 		if (binops[i].op == op)
-			return binops[i].tok;
+			return &binops[i];
+	return NULL;
+}
+
+static const char *op_token(enum xop op)
+{
+	const struct binop *b = binop_of(op);
+
+	if (b)
+		return b->tok;
 	switch (op) {
 	case X_NEG:
 		return "-";
@@ -120,9 +129,10 @@ static const char *op_token(enum xop op)
 
 static int node_prec(const struct xnode *n)
 {
-	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++)
-		if (binops[i].op == n->op)
-			return binops[i].prec;
+	const struct binop *b = binop_of(n->op);
+
+	if (b)
+		return b->prec;
 	switch (n->op) {
 	case X_COND:
 		return PREC_COND;
@@ -140,47 +150,113 @@ static int node_prec(const struct xnode *n)
 
 /* ------------------------------------------------------------ nodes */
 
-static struct xnode *node_new(enum xop op, size_t n_kids)
+/*
+ * Memory: the parser builds its tree in a scratch arena (struct pc_arena,
+ * util.h: one stack buffer, rarely a heap chunk), and pc_expr_parse()
+ * then packs the finished tree, its canonical text and its 'where' into
+ * one heap block that starts with the struct pc_expr.  A parsed
+ * expression is thus one allocation, freed by one free(): a thousand
+ * plugins declare some 4,000 expressions, and a malloc per node, name,
+ * operand array and string was a tenth of loading them.  Nodes of a
+ * packed expression are never freed one by one.
+ */
+static struct xnode *node_new(struct pc_arena *a, enum xop op, size_t n_kids)
 {
-	struct xnode *n = pc_xcalloc(1, sizeof(*n));
+	struct xnode *n = pc_arena_alloc(a, sizeof(*n));
 
+	memset(n, 0, sizeof(*n));
 	n->op = op;
 	n->n_kids = n_kids;
 	if (n_kids)
-		n->kids = pc_xcalloc(n_kids, sizeof(*n->kids));
+		n->kids = pc_arena_alloc(a, n_kids * sizeof(*n->kids));
 	return n;
 }
 
-static void node_free(struct xnode *n)
+static struct xnode *node_bin(struct pc_arena *a, enum xop op,
+			      struct xnode *l, struct xnode *r)
 {
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->n_kids; i++)
-		node_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
+	struct xnode *n = node_new(a, op, 2);
+
+	n->kids[0] = l;
+	n->kids[1] = r;
+	return n;
 }
 
-static struct xnode *node_dup(const struct xnode *n)
+/* Bytes of the nodes, operand arrays and strings of a tree, packed. */
+static size_t node_size(const struct xnode *n)
 {
-	struct xnode *d = node_new(n->op, n->n_kids);
+	size_t size = sizeof(*n) + n->n_kids * sizeof(*n->kids);
 
-	d->num = n->num;
-	d->hex = n->hex;
-	d->str = n->str ? pc_xstrdup(n->str) : NULL;
+	if (n->str)
+		size += strlen(n->str) + 1;
 	for (size_t i = 0; i < n->n_kids; i++)
-		d->kids[i] = node_dup(n->kids[i]);
+		size += node_size(n->kids[i]);
+	return size;
+}
+
+/*
+ * Copy the tree at 'n' into '*nodes' (node slots, preorder), '*ptrs'
+ * (operand arrays) and '*chars' (strings), advancing each.
+ */
+static struct xnode *node_pack(const struct xnode *n, struct xnode **nodes,
+			       struct xnode ***ptrs, char **chars)
+{
+	struct xnode *d = (*nodes)++;
+
+	*d = *n;
+	if (n->str) {
+		size_t len = strlen(n->str) + 1;
+
+		d->str = memcpy(*chars, n->str, len);
+		*chars += len;
+	}
+	if (n->n_kids) {
+		d->kids = *ptrs;
+		*ptrs += n->n_kids;
+		for (size_t i = 0; i < n->n_kids; i++)
+			d->kids[i] = node_pack(n->kids[i], nodes, ptrs, chars);
+	} else {
+		d->kids = NULL;
+	}
 	return d;
 }
 
-static struct xnode *node_bin(enum xop op, struct xnode *a, struct xnode *b)
+static size_t node_count(const struct xnode *n, size_t *n_ptrs)
 {
-	struct xnode *n = node_new(op, 2);
+	size_t c = 1;
 
-	n->kids[0] = a;
-	n->kids[1] = b;
-	return n;
+	*n_ptrs += n->n_kids;
+	for (size_t i = 0; i < n->n_kids; i++)
+		c += node_count(n->kids[i], n_ptrs);
+	return c;
+}
+
+/*
+ * One heap block: the struct pc_expr, the nodes, the operand arrays, then
+ * the strings (names, text, where).  Pointers are aligned because every
+ * piece before the strings is an array of pointer-aligned structs.
+ */
+static struct pc_expr *expr_pack(const struct xnode *root, const char *text,
+				 size_t text_len, const char *where)
+{
+	size_t n_ptrs = 0, n_nodes = node_count(root, &n_ptrs);
+	size_t where_len = where ? strlen(where) + 1 : 0;
+	size_t strs = node_size(root) - n_nodes * sizeof(struct xnode) -
+		      n_ptrs * sizeof(struct xnode *);
+	size_t size = sizeof(struct pc_expr) + n_nodes * sizeof(struct xnode) +
+		      n_ptrs * sizeof(struct xnode *) + strs + text_len + 1 +
+		      where_len;
+	struct pc_expr *e = pc_xmalloc(size);
+	struct xnode *nodes = (struct xnode *)(e + 1);
+	struct xnode **ptrs = (struct xnode **)(nodes + n_nodes);
+	char *chars = (char *)(ptrs + n_ptrs);
+
+	e->root = node_pack(root, &nodes, &ptrs, &chars);
+	e->text = memcpy(chars, text, text_len);
+	e->text[text_len] = '\0';
+	chars += text_len + 1;
+	e->where = where ? memcpy(chars, where, where_len) : NULL;
+	return e;
 }
 
 /* ------------------------------------------------------------ parser */
@@ -191,6 +267,7 @@ struct xparser {
 	size_t pos;   /* next unread byte */
 	int depth;
 	struct pc_err *err;
+	struct pc_arena *arena; /* the tree being built */
 };
 
 static bool is_name_start(char c)
@@ -246,14 +323,13 @@ static int perr(struct xparser *p, const char *expected)
 			  p->text, p->pos + 1, expected, found);
 }
 
-static bool accept(struct xparser *p, const char *tok)
+/* The one-character token 'c' next (after blanks)?  Then consume it. */
+static bool accept(struct xparser *p, char c)
 {
-	size_t n = strlen(tok);
-
 	skip_blanks(p);
-	if (strncmp(p->text + p->pos, tok, n))
+	if (p->text[p->pos] != c)
 		return false;
-	p->pos += n;
+	p->pos++;
 	return true;
 }
 
@@ -293,7 +369,7 @@ static struct xnode *parse_number(struct xparser *p)
 		return NULL;
 	}
 	p->pos += i;
-	n = node_new(X_NUM, 0);
+	n = node_new(p->arena, X_NUM, 0);
 	n->num = (int64_t)v;
 	n->hex = hex;
 	return n;
@@ -301,37 +377,39 @@ static struct xnode *parse_number(struct xparser *p)
 
 static struct xnode *parse_call(struct xparser *p, enum xop op)
 {
-	struct xnode **args = NULL;
-	size_t nr = 0, alloc = 0;
-	struct xnode *n;
+	struct xnode *stack[8], **args = stack;
+	size_t nr = 0, alloc = PC_ARRAY_SIZE(stack);
+	struct xnode *n = NULL;
 
 	do {
 		struct xnode *a = parse_expr(p);
 
 		if (!a)
-			goto fail;
-		PC_ALLOC_GROW(args, nr + 1, alloc);
+			goto out;
+		if (nr == alloc) {
+			struct xnode **bigger =
+				pc_arena_alloc(p->arena, 2 * alloc * sizeof(*args));
+
+			memcpy(bigger, args, nr * sizeof(*args));
+			args = bigger;
+			alloc *= 2;
+		}
 		args[nr++] = a;
-	} while (accept(p, ","));
-	if (!accept(p, ")")) {
+	} while (accept(p, ','));
+	if (!accept(p, ')')) {
 		perr(p, "',' or ')'");
-		goto fail;
+		goto out;
 	}
 	if (nr < 2) {
 		pc_err_set(p->err, "%s%sexpression '%s': %s() needs at least two arguments, found %zu",
 			   p->where ? p->where : "", p->where ? ": " : "",
 			   p->text, op_token(op), nr);
-		goto fail;
+		goto out;
 	}
-	n = node_new(op, 0);
-	n->kids = args;
-	n->n_kids = nr;
+	n = node_new(p->arena, op, nr);
+	memcpy(n->kids, args, nr * sizeof(*args));
+out:
 	return n;
-fail:
-	for (size_t i = 0; i < nr; i++)
-		node_free(args[i]);
-	free(args);
-	return NULL;
 }
 
 static struct xnode *parse_primary(struct xparser *p)
@@ -350,8 +428,8 @@ static struct xnode *parse_primary(struct xparser *p)
 			perr(p, "a closing quote for the string");
 			return NULL;
 		}
-		n = node_new(X_STR, 0);
-		n->str = pc_xstrndup(s + 1, (size_t)(q - s - 1));
+		n = node_new(p->arena, X_STR, 0);
+		n->str = pc_arena_strndup(p->arena, s + 1, (size_t)(q - s - 1));
 		p->pos += (size_t)(q - s) + 1;
 		return n;
 	}
@@ -361,7 +439,7 @@ static struct xnode *parse_primary(struct xparser *p)
 		while (is_name_char(s[len]))
 			len++;
 		p->pos += len;
-		if (accept(p, "(")) {
+		if (accept(p, '(')) {
 			if (len == 3 && !strncmp(s, "min", 3))
 				return parse_call(p, X_MIN);
 			if (len == 3 && !strncmp(s, "max", 3))
@@ -370,8 +448,8 @@ static struct xnode *parse_primary(struct xparser *p)
 			perr(p, "a known function (min, max)");
 			return NULL;
 		}
-		n = node_new(X_NAME, 0);
-		n->str = pc_xstrndup(s, len);
+		n = node_new(p->arena, X_NAME, 0);
+		n->str = pc_arena_strndup(p->arena, s, len);
 		return n;
 	}
 	if (*s == '(') {
@@ -383,9 +461,8 @@ static struct xnode *parse_primary(struct xparser *p)
 		n = parse_expr(p);
 		if (!n)
 			return NULL;
-		if (!accept(p, ")")) {
+		if (!accept(p, ')')) {
 			perr(p, "')'");
-			node_free(n);
 			return NULL;
 		}
 		return n;
@@ -423,51 +500,97 @@ static struct xnode *parse_unary(struct xparser *p)
 	p->depth--;
 	if (!a)
 		return NULL;
-	n = node_new(op, 1);
+	n = node_new(p->arena, op, 1);
 	n->kids[0] = a;
 	return n;
 }
 
-/* The binary operator at the current position, if it binds at 'prec'. */
-static const struct binop *peek_binop(struct xparser *p, int prec)
+/* binops[] entries by token, for peek_binop() */
+enum {
+	B_LOR, B_LAND, B_EQ, B_NE, B_LE, B_GE, B_SHL, B_SHR, B_BOR, B_BXOR,
+	B_BAND, B_LT, B_GT, B_ADD, B_SUB, B_MUL, B_DIV, B_MOD, B_N
+};
+_Static_assert(PC_ARRAY_SIZE(binops) == B_N, "binops[] and B_*");
+
+/*
+ * The binary operator at the current position, if any: the longest token
+ * of binops[] that the text starts with (so "<=" is not "<", and "||" is
+ * not "|").  A lone '=' or '!' is no operator: "a = b" falls through to
+ * the caller's error.
+ */
+static const struct binop *peek_binop(struct xparser *p)
 {
 	const char *s;
+	int i;
 
 	skip_blanks(p);
 	s = p->text + p->pos;
-	for (size_t i = 0; i < PC_ARRAY_SIZE(binops); i++) {
-		size_t n = strlen(binops[i].tok);
-
-		if (strncmp(s, binops[i].tok, n))
-			continue;
-		/* the longest token wins; "|" of "||" is not ours */
-		if (binops[i].prec != prec)
+	switch (s[0]) {
+	case '|':
+		i = s[1] == '|' ? B_LOR : B_BOR;
+		break;
+	case '&':
+		i = s[1] == '&' ? B_LAND : B_BAND;
+		break;
+	case '=':
+		if (s[1] != '=')
 			return NULL;
-		/* a lone '=' after '<', '>' or '!' is caught by the table;
-		 * "a = b" falls through to the caller's error */
-		return &binops[i];
+		i = B_EQ;
+		break;
+	case '!':
+		if (s[1] != '=')
+			return NULL;
+		i = B_NE;
+		break;
+	case '<':
+		i = s[1] == '=' ? B_LE : s[1] == '<' ? B_SHL : B_LT;
+		break;
+	case '>':
+		i = s[1] == '=' ? B_GE : s[1] == '>' ? B_SHR : B_GT;
+		break;
+	case '^':
+		i = B_BXOR;
+		break;
+	case '+':
+		i = B_ADD;
+		break;
+	case '-':
+		i = B_SUB;
+		break;
+	case '*':
+		i = B_MUL;
+		break;
+	case '/':
+		i = B_DIV;
+		break;
+	case '%':
+		i = B_MOD;
+		break;
+	default:
+		return NULL;
 	}
-	return NULL;
+	return &binops[i];
 }
 
-static struct xnode *parse_binary(struct xparser *p, int prec)
+/*
+ * Operators binding at least as strongly as 'min_prec', left-associative
+ * (precedence climbing: the same trees as one function per level of the
+ * grammar in expr.h, without descending through every level for every
+ * operand).
+ */
+static struct xnode *parse_binary(struct xparser *p, int min_prec)
 {
-	struct xnode *left;
+	struct xnode *left = parse_unary(p);
 	const struct binop *b;
 
-	if (prec > 10)
-		return parse_unary(p);
-	left = parse_binary(p, prec + 1);
-	while (left && (b = peek_binop(p, prec))) {
+	while (left && (b = peek_binop(p)) && b->prec >= min_prec) {
 		struct xnode *right;
 
-		p->pos += strlen(b->tok);
-		right = parse_binary(p, prec + 1);
-		if (!right) {
-			node_free(left);
+		p->pos += b->tok[1] ? 2 : 1;
+		right = parse_binary(p, b->prec + 1);
+		if (!right)
 			return NULL;
-		}
-		left = node_bin(b->op, left, right);
+		left = node_bin(p->arena, b->op, left, right);
 	}
 	return left;
 }
@@ -483,31 +606,25 @@ static struct xnode *parse_expr(struct xparser *p)
 	}
 	p->depth++;
 	c = parse_binary(p, 1);
-	if (!c || !accept(p, "?")) {
+	if (!c || !accept(p, '?')) {
 		p->depth--;
 		return c;
 	}
 	a = parse_expr(p);
 	if (!a) {
-		node_free(c);
 		p->depth--;
 		return NULL;
 	}
-	if (!accept(p, ":")) {
+	if (!accept(p, ':')) {
 		perr(p, "':'");
-		node_free(c);
-		node_free(a);
 		p->depth--;
 		return NULL;
 	}
 	b = parse_expr(p);
 	p->depth--;
-	if (!b) {
-		node_free(c);
-		node_free(a);
+	if (!b)
 		return NULL;
-	}
-	n = node_new(X_COND, 3);
+	n = node_new(p->arena, X_COND, 3);
 	n->kids[0] = c;
 	n->kids[1] = a;
 	n->kids[2] = b;
@@ -516,57 +633,119 @@ static struct xnode *parse_expr(struct xparser *p)
 
 /* ------------------------------------------------------------ printer */
 
-static void print_node(struct pc_strbuf *sb, const struct xnode *n);
+/* The canonical text being printed: a stack buffer, growing on the heap. */
+struct pbuf {
+	char *buf;
+	size_t len, cap;
+	bool heap;
+};
 
-static void print_sub(struct pc_strbuf *sb, const struct xnode *n, bool paren)
+static void pb_add(struct pbuf *b, const char *s, size_t n)
 {
-	if (paren)
-		pc_strbuf_addch(sb, '(');
-	print_node(sb, n);
-	if (paren)
-		pc_strbuf_addch(sb, ')');
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = 2 * b->cap;
+		char *nb;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		nb = pc_xmalloc(cap);
+		memcpy(nb, b->buf, b->len);
+		if (b->heap)
+			free(b->buf);
+		b->buf = nb;
+		b->cap = cap;
+		b->heap = true;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
 }
 
-static void print_node(struct pc_strbuf *sb, const struct xnode *n)
+static void pb_str(struct pbuf *b, const char *s)
+{
+	pb_add(b, s, strlen(s));
+}
+
+static void pb_ch(struct pbuf *b, char c)
+{
+	pb_add(b, &c, 1);
+}
+
+/* "%" PRId64, or "0x%" PRIx64 of the bits */
+static void pb_num(struct pbuf *b, int64_t v, bool hex)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	uint64_t u;
+
+	if (hex) {
+		u = (uint64_t)v;
+		do {
+			d[--i] = "0123456789abcdef"[u & 15];
+			u >>= 4;
+		} while (u);
+		pb_add(b, "0x", 2);
+	} else {
+		u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+		do {
+			d[--i] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v < 0)
+			d[--i] = '-';
+	}
+	pb_add(b, d + i, sizeof(d) - i);
+}
+
+static void print_node(struct pbuf *sb, const struct xnode *n);
+
+static void print_sub(struct pbuf *sb, const struct xnode *n, bool paren)
+{
+	if (paren)
+		pb_ch(sb, '(');
+	print_node(sb, n);
+	if (paren)
+		pb_ch(sb, ')');
+}
+
+static void print_node(struct pbuf *sb, const struct xnode *n)
 {
 	int prec = node_prec(n);
 
 	switch (n->op) {
 	case X_NUM:
-		if (n->hex)
-			pc_strbuf_addf(sb, "0x%" PRIx64, (uint64_t)n->num);
-		else
-			pc_strbuf_addf(sb, "%" PRId64, n->num);
+		pb_num(sb, n->num, n->hex);
 		return;
 	case X_STR:
-		pc_strbuf_addf(sb, "'%s'", n->str);
+		pb_ch(sb, '\'');
+		pb_str(sb, n->str);
+		pb_ch(sb, '\'');
 		return;
 	case X_NAME:
-		pc_strbuf_addstr(sb, n->str);
+		pb_str(sb, n->str);
 		return;
 	case X_NEG:
 	case X_NOT:
 	case X_BNOT:
-		pc_strbuf_addstr(sb, op_token(n->op));
+		pb_str(sb, op_token(n->op));
 		print_sub(sb, n->kids[0], node_prec(n->kids[0]) < PREC_UNARY);
 		return;
 	case X_COND:
 		print_sub(sb, n->kids[0], node_prec(n->kids[0]) <= PREC_COND);
-		pc_strbuf_addstr(sb, " ? ");
+		pb_str(sb, " ? ");
 		print_node(sb, n->kids[1]);
-		pc_strbuf_addstr(sb, " : ");
+		pb_str(sb, " : ");
 		print_node(sb, n->kids[2]);
 		return;
 	case X_MIN:
 	case X_MAX:
-		pc_strbuf_addstr(sb, op_token(n->op));
-		pc_strbuf_addch(sb, '(');
+		pb_str(sb, op_token(n->op));
+		pb_ch(sb, '(');
 		for (size_t i = 0; i < n->n_kids; i++) {
 			if (i)
-				pc_strbuf_addstr(sb, ", ");
+				pb_str(sb, ", ");
 			print_node(sb, n->kids[i]);
 		}
-		pc_strbuf_addch(sb, ')');
+		pb_ch(sb, ')');
 		return;
 	case X_MUL: case X_DIV: case X_MOD: case X_ADD: case X_SUB:
 	case X_SHL: case X_SHR: case X_LT: case X_LE: case X_GT: case X_GE:
@@ -575,7 +754,9 @@ static void print_node(struct pc_strbuf *sb, const struct xnode *n)
 		/* left-associative: an equal-strength right operand needs
 		 * parentheses to keep its grouping */
 		print_sub(sb, n->kids[0], node_prec(n->kids[0]) < prec);
-		pc_strbuf_addf(sb, " %s ", op_token(n->op));
+		pb_ch(sb, ' ');
+		pb_str(sb, op_token(n->op));
+		pb_ch(sb, ' ');
 		print_sub(sb, n->kids[1], node_prec(n->kids[1]) <= prec);
 		return;
 	}
@@ -586,10 +767,17 @@ static void print_node(struct pc_strbuf *sb, const struct xnode *n)
 struct pc_expr *pc_expr_parse(const char *text, const char *where,
 			      struct pc_err *err)
 {
-	struct xparser p = { text, where && *where ? where : NULL, 0, 0, err };
-	struct pc_strbuf sb = PC_STRBUF_INIT;
+	union {
+		max_align_t align;
+		char bytes[2048];
+	} scratch;
+	char tbuf[256];
+	struct pc_arena arena;
+	struct xparser p = { text, where && *where ? where : NULL, 0, 0, err,
+			     &arena };
+	struct pbuf pb = { tbuf, 0, sizeof(tbuf), false };
 	struct xnode *root;
-	struct pc_expr *e;
+	struct pc_expr *e = NULL;
 	size_t len = strlen(text);
 
 	if (len > EXPR_MAX_LEN) {
@@ -598,44 +786,35 @@ struct pc_expr *pc_expr_parse(const char *text, const char *where,
 			   EXPR_MAX_LEN);
 		return NULL;
 	}
+	pc_arena_init(&arena, scratch.bytes, sizeof(scratch.bytes));
 	root = parse_expr(&p);
 	if (!root)
-		return NULL;
+		goto out;
 	skip_blanks(&p);
 	if (text[p.pos]) {
 		perr(&p, "an operator or end of expression");
-		node_free(root);
-		return NULL;
+		goto out;
 	}
-	e = pc_xcalloc(1, sizeof(*e));
-	e->root = root;
-	e->where = p.where ? pc_xstrdup(p.where) : NULL;
-	print_node(&sb, root);
-	e->text = pc_strbuf_detach(&sb);
+	print_node(&pb, root);
+	e = expr_pack(root, pb.buf, pb.len, p.where);
+out:
+	if (pb.heap)
+		free(pb.buf);
+	pc_arena_release(&arena);
 	return e;
 }
 
 void pc_expr_free(struct pc_expr *e)
 {
-	if (!e)
-		return;
-	node_free(e->root);
-	free(e->text);
-	free(e->where);
+	/* one block: see "nodes" above */
 	free(e);
 }
 
 struct pc_expr *pc_expr_dup(const struct pc_expr *e)
 {
-	struct pc_expr *d;
-
 	if (!e)
 		return NULL;
-	d = pc_xcalloc(1, sizeof(*d));
-	d->root = node_dup(e->root);
-	d->text = pc_xstrdup(e->text);
-	d->where = e->where ? pc_xstrdup(e->where) : NULL;
-	return d;
+	return expr_pack(e->root, e->text, strlen(e->text), e->where);
 }
 
 char *pc_expr_str(const struct pc_expr *e)

@@ -8,6 +8,7 @@
  * and first in a scanner child (scan.c): a plugin that crashes or hangs
  * while loading takes only that child down.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "loader.h"
 
 #include <dirent.h>
@@ -17,6 +18,9 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <ltdl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "decl.h"
 #include "plugcheck/plugin.h"
 #include "scan.h"
 
@@ -221,13 +226,17 @@ int pc_decl_abi_version(const char *decl, size_t len)
 }
 
 /* Header lines "plugin NAME VERSION", "description ...": the rest is the
- * parser's business, and it re-checks these. */
-static char *header_value(const char *decl, const char *key)
+ * parser's business, and it re-checks these.  One pass finds the first
+ * line of each of the 'n' keys, up to the first type or vmsd line. */
+static void header_values(const char *decl, const char *const *keys,
+			  char **out, size_t n)
 {
-	size_t kl = strlen(key);
+	size_t found = 0;
 	const char *p = decl;
 
-	while (p && *p) {
+	for (size_t k = 0; k < n; k++)
+		out[k] = NULL;
+	while (p && *p && found < n) {
 		const char *eol = strchr(p, '\n');
 		size_t ll = eol ? (size_t)(eol - p) : strlen(p);
 
@@ -235,21 +244,27 @@ static char *header_value(const char *decl, const char *key)
 			p++;
 			ll--;
 		}
-		if (ll > kl && !strncmp(p, key, kl) && p[kl] == ' ') {
-			const char *v = p + kl + 1;
-			size_t vl = ll - kl - 1;
+		for (size_t k = 0; k < n; k++) {
+			size_t kl = strlen(keys[k]);
 
-			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
-				v++;
-				vl -= 2;
+			if (!out[k] && ll > kl && !strncmp(p, keys[k], kl) &&
+			    p[kl] == ' ') {
+				const char *v = p + kl + 1;
+				size_t vl = ll - kl - 1;
+
+				if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+					v++;
+					vl -= 2;
+				}
+				out[k] = pc_xstrndup(v, vl);
+				found++;
+				break;
 			}
-			return pc_xstrndup(v, vl);
 		}
 		if (ll >= 4 && (!strncmp(p, "type", 4) || !strncmp(p, "vmsd", 4)))
 			break; /* the header is over */
 		p = eol ? eol + 1 : NULL;
 	}
-	return NULL;
 }
 
 /*
@@ -260,6 +275,9 @@ static char *header_value(const char *decl, const char *key)
 static struct pc_plugin *plugin_from_decl(const char *path, char *decl,
 					  size_t len, struct pc_err *err)
 {
+	static const char *const keys[] = { "plugin", "description",
+					    "license", "author" };
+	char *hv[PC_ARRAY_SIZE(keys)];
 	struct pc_plugin *p;
 	char *pl, *sp;
 	int abi;
@@ -282,7 +300,11 @@ static struct pc_plugin *plugin_from_decl(const char *path, char *decl,
 	p->decl = decl;
 	p->decl_len = len;
 	p->abi_version = (unsigned)abi;
-	pl = header_value(decl, "plugin");
+	header_values(decl, keys, hv, PC_ARRAY_SIZE(keys));
+	pl = hv[0];
+	p->description = hv[1];
+	p->license = hv[2];
+	p->author = hv[3];
 	if (!pl || !(sp = strchr(pl, ' '))) {
 		pc_err_set(err, "%s: declaration has no 'plugin NAME VERSION' line",
 			   path);
@@ -293,9 +315,6 @@ static struct pc_plugin *plugin_from_decl(const char *path, char *decl,
 	p->name = pc_xstrndup(pl, (size_t)(sp - pl));
 	p->version = pc_xstrdup(sp + 1);
 	free(pl);
-	p->description = header_value(decl, "description");
-	p->license = header_value(decl, "license");
-	p->author = header_value(decl, "author");
 	return p;
 }
 
@@ -461,10 +480,20 @@ static void note(const struct pc_loader_opts *o, const char *fmt, ...)
 static void note(const struct pc_loader_opts *o, const char *fmt, ...)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char buf[512];
 	va_list ap;
+	int n;
 
 	if (!o->note)
 		return;
+	/* formatted once when it fits (one note per plugin, even with -q) */
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(buf)) {
+		o->note(o->note_ctx, buf);
+		return;
+	}
 	va_start(ap, fmt);
 	pc_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
@@ -477,6 +506,18 @@ static bool world_writable(const struct stat *st)
 	/* a sticky directory (/tmp) keeps others from replacing our files */
 	return (st->st_mode & S_IWOTH) &&
 	       !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX));
+}
+
+/* "A/B" (without printf: two per plugin file) */
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *r = pc_xmalloc(la + lb + 2);
+
+	memcpy(r, a, la);
+	r[la] = '/';
+	memcpy(r + la + 1, b, lb + 1);
+	return r;
 }
 
 /*
@@ -515,12 +556,12 @@ static bool usable_file(const struct pc_loader_opts *o, const char *rdir,
 		return false;
 	}
 	if (!linked && rdir) {
-		real = pc_xasprintf("%s/%s", rdir, rel);
+		real = path_join(rdir, rel);
 	} else {
 		real = realpath(path, NULL);
 		if (real && rdir) {
 			size_t dl = strlen(rdir);
-			char *lexical = pc_xasprintf("%s/%s", rdir, rel);
+			char *lexical = path_join(rdir, rel);
 
 			if (strncmp(real, rdir, dl) || real[dl] != '/')
 				note(o, "%s: symlink into another directory: loading %s",
@@ -587,7 +628,7 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 
 		if (de->d_name[0] == '.')
 			continue;
-		p = pc_xasprintf("%s/%s", dir, de->d_name);
+		p = path_join(dir, de->d_name);
 		if (pc_str_ends_with(de->d_name, ".so")) {
 			if (!lstat_follow(p, &lst, &linked) &&
 			    usable_file(o, rdir, de->d_name, p, &lst, linked,
@@ -800,6 +841,105 @@ static struct pc_plugin *open_plugin(const struct found *f,
 	return pc_plugin_inspect(f->path, e);
 }
 
+/*
+ * Declarations are parsed ahead, on several threads, and committed in
+ * order (decl.h).  A plugin on its way: opened (or why not), and its
+ * declaration parsed.
+ */
+struct pending {
+	struct pc_plugin *p;               /* NULL: could not be opened */
+	const struct pc_cache_entry *hit;  /* its registry cache entry */
+	char *open_err;                    /* why not, when p is NULL */
+	struct pc_decl_parsed *parsed;     /* NULL until parsed */
+};
+
+/* The parse threads share this; each takes the next unparsed plugin. */
+struct parse_work {
+	struct pending *v;
+	size_t n;
+	size_t next; /* __atomic_fetch_add() only */
+};
+
+static void parse_some(struct parse_work *w)
+{
+	for (;;) {
+		size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+		struct pending *pd;
+
+		if (i >= w->n)
+			return;
+		pd = &w->v[i];
+		if (pd->p)
+			pd->parsed = pc_decl_parse_detached(pd->p, pd->p->decl,
+							    pd->p->decl_len,
+							    pd->p->path);
+	}
+}
+
+static void *parse_thread(void *arg)
+{
+	parse_some(arg);
+	return NULL;
+}
+
+#define PARSE_THREADS_MAX 8
+#define PARSE_THREADS_MIN_PLUGINS 16
+
+static unsigned parse_thread_count(const struct pc_loader_opts *o, size_t n)
+{
+	unsigned t = o->parse_threads;
+
+	if (!t) {
+		/* the CPUs this process may run on (taskset, cpusets) */
+		cpu_set_t set;
+		long cpus = sched_getaffinity(0, sizeof(set), &set) == 0
+				    ? CPU_COUNT(&set)
+				    : sysconf(_SC_NPROCESSORS_ONLN);
+
+		t = cpus > 1 ? (unsigned)(cpus < PARSE_THREADS_MAX
+						  ? cpus : PARSE_THREADS_MAX)
+			     : 1;
+		/* a thread costs more than parsing a few plugins */
+		if (n < PARSE_THREADS_MIN_PLUGINS)
+			t = 1;
+	}
+	if (t > PARSE_THREADS_MAX)
+		t = PARSE_THREADS_MAX;
+	if (t > n)
+		t = (unsigned)n;
+	return t ? t : 1;
+}
+
+/*
+ * Parse every opened plugin's declaration: this thread and up to
+ * PARSE_THREADS_MAX - 1 more, all joined before returning (nothing else
+ * runs meanwhile: the plugins and their texts are not modified, and no
+ * scanner child is forked while threads exist).  A thread that cannot be
+ * started only means fewer threads.
+ */
+static void parse_all(const struct pc_loader_opts *o, struct pending *v,
+		      size_t n)
+{
+	struct parse_work w = { v, n, 0 };
+	pthread_t tids[PARSE_THREADS_MAX];
+	unsigned want = parse_thread_count(o, n), started = 0;
+
+	if (want > 1) {
+		sigset_t all, old;
+
+		/* signals stay with this thread */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		while (started + 1 < want &&
+		       !pthread_create(&tids[started], NULL, parse_thread, &w))
+			started++;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	parse_some(&w);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+}
+
 int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		    struct pc_diags *diags, struct pc_err *err)
 {
@@ -807,6 +947,7 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	struct pc_cache cache_store, *cache = NULL;
 	struct name_index names = { NULL, 0, 0 };
 	struct found *found;
+	struct pending *pend;
 	size_t n;
 
 	memset(stats, 0, sizeof(*stats));
@@ -822,20 +963,41 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	stats->found = n;
 	for (size_t j = 0; j < reg->n_plugins; j++)
 		name_index_add(&names, reg, j);
+
+	/* 1. open every plugin (cache entry or ELF section): no diagnostic
+	 * yet, they are added in order below */
+	pend = pc_xcalloc(n, sizeof(*pend));
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &found[i];
-		const struct pc_cache_entry *hit = NULL;
-		struct pc_err e = { 0 };
-		struct pc_plugin *p;
+		struct pc_err e;
 
+		pc_err_clear(&e);
 		if (cache && f->real)
-			hit = pc_cache_lookup(cache, f->real, &f->st);
-		p = open_plugin(f, &hit, &e);
+			pend[i].hit = pc_cache_lookup(cache, f->real, &f->st);
+		pend[i].p = open_plugin(f, &pend[i].hit, &e);
+		if (!pend[i].p)
+			pend[i].open_err = pc_xstrdup(e.msg);
+	}
+
+	/* 2. parse their declarations, on every CPU */
+	parse_all(o, pend, n);
+
+	/* 3. in order, as if each were opened, checked and parsed in turn */
+	for (size_t i = 0; i < n; i++) {
+		const struct found *f = &found[i];
+		const struct pc_cache_entry *hit = pend[i].hit;
+		struct pc_decl_parsed *parsed = pend[i].parsed;
+		struct pc_plugin *p = pend[i].p;
+		struct pc_err e;
+
+		pc_err_clear(&e);
 		if (!p) {
-			pc_diags_add(diags, "%s", e.msg);
+			pc_diags_add(diags, "%s", pend[i].open_err);
+			free(pend[i].open_err);
 			continue;
 		}
 		if (duplicate_name(&names, reg, p, diags)) {
+			pc_decl_parsed_free(parsed);
 			pc_plugin_free(p);
 			continue;
 		}
@@ -843,16 +1005,18 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		 * here only once that has returned */
 		if (o->load_code && o->scan &&
 		    scan_one(o, cache, f, hit, p, diags, stats)) {
+			pc_decl_parsed_free(parsed);
 			pc_plugin_free(p);
 			continue;
 		}
 		if (o->load_code && !(o->scan && o->skip_parent_load) &&
 		    pc_plugin_load_code(p, &e)) {
 			pc_diags_add(diags, "%s", e.msg);
+			pc_decl_parsed_free(parsed);
 			pc_plugin_free(p);
 			continue;
 		}
-		if (pc_registry_add_plugin(reg, p, p->path, &e)) {
+		if (pc_registry_add_parsed(reg, p, parsed, &e)) {
 			/* the registry owns p even on failure */
 			pc_diags_add(diags, "%s", e.msg);
 			continue;
@@ -860,6 +1024,7 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		name_index_add(&names, reg, reg->n_plugins - 1);
 		stats->loaded++;
 	}
+	free(pend);
 	for (size_t i = 0; i < n; i++) {
 		free(found[i].path);
 		free(found[i].real);

@@ -60,6 +60,15 @@ struct pc_loader_opts {
 	void (*warn)(void *ctx, const char *msg);
 	void *note_ctx;
 	struct pc_loader_stats *stats; /* filled when not NULL */
+	/*
+	 * Threads that parse the plugins' declarations: 0 chooses (one per
+	 * CPU this process may run on, at most 8, and only this thread for
+	 * fewer than 16 plugins); 1 parses on this thread only.  The registry, the
+	 * diagnostics and their order are the same whatever the number:
+	 * declarations are parsed ahead (decl.h) and committed one by one
+	 * in the order the plugins were found.
+	 */
+	unsigned parse_threads;
 };
 
 /*

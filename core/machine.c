@@ -299,8 +299,10 @@ static void array_free(struct pc_compat_array *a)
 {
 	if (!a)
 		return;
+	/* an array's entries hold their strings in one block, starting
+	 * with 'driver' (compat_entry_parse()) */
 	for (size_t i = 0; i < a->n_entries; i++)
-		entry_release(&a->entries[i]);
+		free(a->entries[i].driver);
 	free(a->entries);
 	free(a->name);
 	free(a->path);
@@ -440,11 +442,29 @@ static int compat_entry_parse(const struct lexer *lx,
 	if (e->has_until && e->has_since &&
 	    pc_version_cmp(&e->until, &e->since) <= 0)
 		return lx_error(lx, err, "until= must be after since=");
-	e->driver = pc_xstrdup(lx->words[0]);
-	e->prop = pc_xstrdup(lx->words[1]);
-	e->value = pc_xstrdup(lx->words[2]);
-	e->array = pc_xstrdup(a->name);
-	e->origin = origin_str(lx->path, lx->lineno);
+	{
+		/* one block for the entry's five strings (array_free()) */
+		const char *parts[4] = { lx->words[0], lx->words[1],
+					 lx->words[2], a->name };
+		char *origin = origin_str(lx->path, lx->lineno);
+		size_t len[5], total = 0;
+		char *q;
+
+		for (int i = 0; i < 4; i++)
+			total += (len[i] = strlen(parts[i])) + 1;
+		total += (len[4] = strlen(origin)) + 1;
+		q = pc_xmalloc(total);
+		e->driver = memcpy(q, parts[0], len[0] + 1);
+		q += len[0] + 1;
+		e->prop = memcpy(q, parts[1], len[1] + 1);
+		q += len[1] + 1;
+		e->value = memcpy(q, parts[2], len[2] + 1);
+		q += len[2] + 1;
+		e->array = memcpy(q, parts[3], len[3] + 1);
+		q += len[3] + 1;
+		e->origin = memcpy(q, origin, len[4] + 1);
+		free(origin);
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,4 +422,92 @@ uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+/* ------------------------------------------------------------ arena */
+
+struct pc_arena_chunk {
+	struct pc_arena_chunk *next;
+	/* the data follows, aligned like max_align_t */
+};
+
+#define ARENA_ALIGN (sizeof(max_align_t))
+#define ARENA_HDR ((sizeof(struct pc_arena_chunk) + ARENA_ALIGN - 1) & \
+		   ~(ARENA_ALIGN - 1))
+#define ARENA_CHUNK 4096
+
+void pc_arena_init(struct pc_arena *a, void *buf, size_t size)
+{
+	a->chunks = NULL;
+	a->first = buf;
+	a->first_size = buf ? size : 0;
+	a->left = a->first_size;
+	a->cur = buf;
+	a->chunk = 0;
+}
+
+/* 'n' bytes at an 'align'ment (a power of two) */
+static void *arena_take(struct pc_arena *a, size_t n, size_t align)
+{
+	size_t pad = (size_t)(-(uintptr_t)a->cur & (align - 1));
+	char *p;
+
+	if (!n)
+		n = 1;
+	if (!a->cur || n > SIZE_MAX - ARENA_HDR - align ||
+	    pad + n > a->left) {
+		size_t want = a->chunk ? a->chunk : ARENA_CHUNK;
+		struct pc_arena_chunk *c;
+
+		if (n > SIZE_MAX - ARENA_HDR - align)
+			die_oom(SIZE_MAX);
+		if (want < n + ARENA_HDR + align)
+			want = n + ARENA_HDR + align;
+		c = pc_xmalloc(want);
+		c->next = a->chunks;
+		a->chunks = c;
+		a->cur = (char *)c + ARENA_HDR;
+		a->left = want - ARENA_HDR;
+		pad = 0; /* chunk data is aligned for max_align_t */
+	}
+	p = a->cur + pad;
+	a->cur = p + n;
+	a->left -= pad + n;
+	return p;
+}
+
+void *pc_arena_alloc(struct pc_arena *a, size_t n)
+{
+	return arena_take(a, n, ARENA_ALIGN);
+}
+
+char *pc_arena_bytes_dup(struct pc_arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		die_oom(SIZE_MAX);
+	p = arena_take(a, n + 1, 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pc_arena_strndup(struct pc_arena *a, const char *s, size_t n)
+{
+	return pc_arena_bytes_dup(a, s, n);
+}
+
+void pc_arena_release(struct pc_arena *a)
+{
+	size_t chunk = a->chunk;
+
+	while (a->chunks) {
+		struct pc_arena_chunk *c = a->chunks;
+
+		a->chunks = c->next;
+		free(c);
+	}
+	pc_arena_init(a, a->first, a->first_size);
+	a->chunk = chunk;
 }

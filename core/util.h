@@ -128,4 +128,31 @@ const char *pc_suggest(const char *word, const char *const *cands, size_t n);
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
 
+/*
+ * struct pc_arena: a bump allocator for data that is freed all at once
+ * (a parser's intermediate tree, the strings of one declaration).
+ * pc_arena_alloc() memory is aligned for any type; pc_arena_bytes_dup()
+ * copies n bytes and a NUL, unaligned.  Nothing moves, and there is no
+ * per-object free.  pc_arena_init() may hand it a first buffer (e.g. on
+ * the caller's stack) that is used before any heap chunk and never freed;
+ * heap chunks are 'chunk' bytes (set it after pc_arena_init(); 0 means
+ * 4096), or larger for a larger object.  pc_arena_release() frees the
+ * heap chunks and leaves the arena empty and reusable.  An arena is not
+ * safe to use from two threads at once.
+ */
+struct pc_arena_chunk;
+struct pc_arena {
+	struct pc_arena_chunk *chunks; /* heap chunks, newest first */
+	char *cur;                     /* next free byte */
+	size_t left;                   /* bytes free at 'cur' */
+	char *first;                   /* the caller's buffer, or NULL */
+	size_t first_size;
+	size_t chunk;                  /* heap chunk size, 0: 4096 */
+};
+void pc_arena_init(struct pc_arena *a, void *buf, size_t size);
+void *pc_arena_alloc(struct pc_arena *a, size_t n);
+char *pc_arena_strndup(struct pc_arena *a, const char *s, size_t n);
+char *pc_arena_bytes_dup(struct pc_arena *a, const char *s, size_t n);
+void pc_arena_release(struct pc_arena *a);
+
 #endif /* PC_UTIL_H */

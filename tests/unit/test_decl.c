@@ -9,6 +9,8 @@
 
 #include <plugcheck/plugin.h>
 
+#include "decl.h"
+#include "loader.h"
 #include "model.h"
 #include "pctest.h"
 
@@ -555,4 +557,127 @@ PCT_TEST("decl", failed_plugin_leaves_registry_unchanged)
 	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
 	CU_ASSERT_PTR_NULL(pc_registry_find_type(reg, "b"));
 	pc_registry_free(reg);
+}
+
+/*
+ * Detached parsing (decl.h): parsing touches neither the registry nor the
+ * plugin; the commit moves the header lines in and adds the declarations,
+ * giving what pc_decl_parse() gives; the parse's error is the commit's.
+ */
+static char *registry_text(const struct pc_registry *reg)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	for (size_t i = 0; i < reg->n_plugins; i++) {
+		const struct pc_plugin *p = reg->plugins[i];
+
+		pc_strbuf_addf(&sb, "%s %s abi %u '%s' '%s' '%s'\n", p->name,
+			       p->version, p->abi_version,
+			       p->description ? p->description : "-",
+			       p->license ? p->license : "-",
+			       p->author ? p->author : "-");
+		pc_decl_write_plugin(reg, p, &sb);
+	}
+	for (size_t i = 0; i < reg->n_types; i++)
+		pc_strbuf_addf(&sb, "type %s\n", reg->types[i]->name);
+	for (size_t i = 0; i < reg->n_vmsds; i++)
+		pc_strbuf_addf(&sb, "vmsd %s\n", reg->vmsds[i]->name);
+	return pc_strbuf_detach(&sb);
+}
+
+PCT_TEST("decl", detached_parse_then_commit_equals_parse)
+{
+	struct pc_registry *a = pc_registry_new(), *b = pc_registry_new();
+	struct pc_plugin *pa = mkplugin("t.decl", full_decl);
+	struct pc_plugin *pb = mkplugin("t.decl", full_decl);
+	struct pc_decl_parsed *d;
+	struct pc_err err = { 0 };
+	char *ta, *tb;
+
+	pa->name = pc_xstrdup("from-the-header");
+	pb->name = pc_xstrdup("from-the-header");
+	CU_ASSERT_EQUAL_FATAL(pc_registry_add_plugin(a, pa, NULL, &err), 0);
+	d = pc_decl_parse_detached(pb, pb->decl, pb->decl_len, "t.decl");
+	CU_ASSERT_TRUE(pc_decl_parsed_ok(d));
+	/* nothing is written before the commit */
+	PCT_ASSERT_STR_EQ(pb->name, "from-the-header");
+	CU_ASSERT_PTR_NULL(pb->version);
+	CU_ASSERT_PTR_NULL(pb->description);
+	PCT_ASSERT_INT_EQ(b->n_types, 0);
+	CU_ASSERT_EQUAL_FATAL(pc_registry_add_parsed(b, pb, d, &err), 0);
+	PCT_ASSERT_STR_EQ(pb->name, "virtio-blk");
+	PCT_ASSERT_STR_EQ(pb->version, "8.0.1");
+	PCT_ASSERT_STR_EQ(pb->author, "QEMU developers");
+	PCT_ASSERT_INT_EQ(pb->abi_version, PLUGCHECK_ABI_VERSION);
+	ta = registry_text(a);
+	tb = registry_text(b);
+	PCT_ASSERT_STR_EQ(tb, ta);
+	/* the strings outlive the parse */
+	CU_ASSERT_PTR_NOT_NULL(pc_registry_find_type(b, "virtio-blk-device"));
+	CU_ASSERT_PTR_NOT_NULL(pc_registry_find_vmsd(b, "virtqueue"));
+	free(ta);
+	free(tb);
+	pc_registry_free(a);
+	pc_registry_free(b);
+}
+
+PCT_TEST("decl", detached_parse_error_is_the_commits)
+{
+	static const char bad[] =
+		"plugcheck-abi 1\nplugin p 1.0\ntype t\n  prop x u8 default=300\nend\n";
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_plugin *p = mkplugin("t.decl", bad);
+	struct pc_plugin *q = mkplugin("t.decl", bad);
+	struct pc_decl_parsed *d;
+	struct pc_err e1 = { 0 }, e2 = { 0 };
+
+	CU_ASSERT_NOT_EQUAL(pc_registry_add_plugin(reg, p, NULL, &e1), 0);
+	d = pc_decl_parse_detached(q, q->decl, q->decl_len, "t.decl");
+	CU_ASSERT_FALSE(pc_decl_parsed_ok(d));
+	CU_ASSERT_NOT_EQUAL(pc_registry_add_parsed(reg, q, d, &e2), 0);
+	CU_ASSERT_TRUE(e2.set);
+	PCT_ASSERT_STR_EQ(e2.msg, e1.msg);
+	PCT_ASSERT_CONTAINS(e2.msg, "t.decl:4: ");
+	PCT_ASSERT_INT_EQ(reg->n_types, 0);
+	PCT_ASSERT_INT_EQ(reg->n_plugins, 0);
+
+	/* a parse that is never committed is freed as a whole */
+	q = mkplugin("t.decl", full_decl);
+	d = pc_decl_parse_detached(q, q->decl, q->decl_len, "t.decl");
+	CU_ASSERT_TRUE(pc_decl_parsed_ok(d));
+	pc_decl_parsed_free(d);
+	CU_ASSERT_PTR_NULL(q->name);
+	pc_plugin_free(q);
+	pc_registry_free(reg);
+}
+
+/* A type outlives the other declarations of its text: the string pool
+ * they share is freed with the last of them (valgrind checks both). */
+PCT_TEST("decl", declarations_share_their_strings_until_the_last_goes)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_plugin *p = mkplugin("t.decl", full_decl);
+	struct pc_err err = { 0 };
+	struct pc_type *keep;
+
+	CU_ASSERT_EQUAL_FATAL(pc_registry_add_plugin(reg, p, NULL, &err), 0);
+	CU_ASSERT_TRUE_FATAL(reg->n_types >= 2);
+	/* detach one type, free the rest, then use and free the type */
+	keep = reg->types[0];
+	memmove(reg->types, reg->types + 1,
+		(reg->n_types - 1) * sizeof(*reg->types));
+	reg->n_types--;
+	{
+		struct pc_registry *solo = pc_registry_new();
+		char *name;
+
+		pc_registry_free(reg);
+		name = pc_xstrdup(keep->name);
+		PCT_ASSERT_STR_EQ(name, "virtio-blk-device");
+		free(name);
+		solo->types = pc_xcalloc(1, sizeof(*solo->types));
+		solo->types[0] = keep;
+		solo->n_types = solo->alloc_types = 1;
+		pc_registry_free(solo);
+	}
 }

@@ -3,6 +3,8 @@
  * with dashes, canonical printing, parse errors with positions, checked
  * arithmetic and string comparison.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,4 +355,174 @@ PCT_TEST("expr", string_compare)
 	CU_ASSERT_TRUE(v.is_str);
 	PCT_ASSERT_STR_EQ(v.s, "legacy");
 	pc_expr_free(e);
+}
+
+/*
+ * The parser climbs precedences instead of descending through one level
+ * per operator class: every operator, its strength against its
+ * neighbours and left associativity, by value and by printed grouping.
+ */
+PCT_TEST("expr", every_operator_binds_as_declared)
+{
+	static const struct {
+		const char *in;
+		int64_t v;
+		const char *canon;
+	} cases[] = {
+		{ "1 - 2 - 3", -4, "1 - 2 - 3" },
+		{ "100 / 10 / 5", 2, "100 / 10 / 5" },
+		{ "2 * 3 % 4", 2, "2 * 3 % 4" },
+		{ "7 % 4 * 3", 9, "7 % 4 * 3" },
+		{ "1 + 2 * 3 - 4 / 2", 5, "1 + 2 * 3 - 4 / 2" },
+		{ "1 << 2 + 1", 8, "1 << 2 + 1" },
+		{ "256>>2>>1", 32, "256 >> 2 >> 1" },
+		{ "1<<3 < 9", 1, "1 << 3 < 9" },
+		{ "3 <= 3 == 1", 1, "3 <= 3 == 1" },
+		{ "2 >= 3 != 1", 1, "2 >= 3 != 1" },
+		{ "5 > 4 > 0", 1, "5 > 4 > 0" },
+		{ "7 & 3 ^ 1 | 8", 10, "7 & 3 ^ 1 | 8" },
+		{ "8 | 1 ^ 3 & 7", 10, "8 | 1 ^ 3 & 7" },
+		{ "1 == 1 & 3", 1, "1 == 1 & 3" },
+		{ "0 || 1 && 0", 0, "0 || 1 && 0" },
+		{ "1 || 0 && 0", 1, "1 || 0 && 0" },
+		{ "0 && 1 || 1", 1, "0 && 1 || 1" },
+		{ "1 | 2 || 0", 1, "1 | 2 || 0" },
+		{ "-2 * -3", 6, "-2 * -3" },
+		{ "!0 + ~0", 0, "!0 + ~0" },
+		{ "1 - (2 - 3)", 2, "1 - (2 - 3)" },
+		{ "(1 | 2) & 2", 2, "(1 | 2) & 2" },
+		{ "1 ? 2 : 3 + 4", 2, "1 ? 2 : 3 + 4" },
+		{ "0 ? 1 : 0 ? 2 : 3", 3, "0 ? 1 : 0 ? 2 : 3" },
+		{ "max(1, 2 * 3, min(4, 5)) - 1", 5, "max(1, 2 * 3, min(4, 5)) - 1" },
+		{ "\t1\t+ 2 ", 3, "1 + 2" },
+		{ "0x7fffffffffffffff", INT64_MAX, "0x7fffffffffffffff" },
+		{ "-9223372036854775807 - 1", INT64_MIN, "-9223372036854775807 - 1" },
+		{ "0XAb", 171, "0xab" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		char msg[256];
+		char *s = canon(cases[i].in);
+
+		PCT_ASSERT_INT_EQ(ev(cases[i].in, NULL, msg, sizeof(msg)),
+				  cases[i].v);
+		PCT_ASSERT_STR_EQ(msg, "");
+		PCT_ASSERT_STR_EQ(s, cases[i].canon);
+		free(s);
+	}
+	/* a lone '=' or '!' is no operator; '<>' is '<' then an operand */
+	PCT_ASSERT_STR_EQ(parse_error("a ! b"),
+		"f.decl:7: expression 'a ! b', column 3: expected an operator or end of expression, found '!'");
+	PCT_ASSERT_STR_EQ(parse_error("a <> b"),
+		"f.decl:7: expression 'a <> b', column 4: expected a number, 'string', name or '(', found '>'");
+	PCT_ASSERT_STR_EQ(parse_error("a &&& b"),
+		"f.decl:7: expression 'a &&& b', column 5: expected a number, 'string', name or '(', found '&'");
+}
+
+/* Large expressions: the parser's scratch spills to the heap, and the
+ * packed expression (one block) still prints, evaluates and copies. */
+PCT_TEST("expr", large_expressions_pack_into_one_block)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT, want = PC_STRBUF_INIT;
+	struct pc_err err = { 0 };
+	struct xenv env = { { "pp" }, { { false, 2, NULL } }, 1 };
+	struct pc_expr *e, *d;
+	int64_t v = 0;
+	char *a, *b;
+
+	for (int i = 0; i < 300; i++) {
+		pc_strbuf_addf(&sb, "%s(pp*%d)", i ? "+" : "", i);
+		pc_strbuf_addf(&want, "%spp * %d", i ? " + " : "", i);
+	}
+	CU_ASSERT_TRUE(sb.len > 2048 && sb.len <= 4096);
+	e = pc_expr_parse(sb.buf, "big.decl:1", &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	a = pc_expr_str(e);
+	PCT_ASSERT_STR_EQ(a, want.buf);
+	CU_ASSERT_EQUAL(pc_expr_eval(e, xenv_lookup, &env, &v, &err), 0);
+	PCT_ASSERT_INT_EQ(v, 2 * (299 * 300 / 2));
+	d = pc_expr_dup(e);
+	pc_expr_free(e);
+	b = pc_expr_str(d);
+	PCT_ASSERT_STR_EQ(b, a);
+	v = 0;
+	CU_ASSERT_EQUAL(pc_expr_eval(d, xenv_lookup, &env, &v, &err), 0);
+	PCT_ASSERT_INT_EQ(v, 2 * (299 * 300 / 2));
+	pc_expr_free(d);
+	free(a);
+	free(b);
+	pc_strbuf_release(&sb);
+	pc_strbuf_release(&want);
+}
+
+/* A copy keeps where the expression was declared, for its errors. */
+PCT_TEST("expr", dup_keeps_the_declaration_site)
+{
+	struct pc_err e1 = { 0 }, e2 = { 0 }, err = { 0 };
+	struct pc_expr *e = pc_expr_parse("1 / (smp - smp)", "w.decl:3", &err);
+	struct xenv env = { { "smp" }, { { false, 4, NULL } }, 1 };
+	struct pc_expr *d;
+	int64_t v;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	d = pc_expr_dup(e);
+	CU_ASSERT_NOT_EQUAL(pc_expr_eval(e, xenv_lookup, &env, &v, &e1), 0);
+	pc_expr_free(e);
+	CU_ASSERT_NOT_EQUAL(pc_expr_eval(d, xenv_lookup, &env, &v, &e2), 0);
+	PCT_ASSERT_STR_EQ(e2.msg, e1.msg);
+	PCT_ASSERT_CONTAINS(e2.msg, "w.decl:3");
+	pc_expr_free(d);
+	CU_ASSERT_PTR_NULL(pc_expr_dup(NULL));
+}
+
+/* struct pc_arena (util.h): alignment, a caller's first buffer, chunks
+ * for big objects, release and reuse. */
+PCT_TEST("arena", bump_allocation_and_release)
+{
+	union {
+		max_align_t align;
+		char bytes[64];
+	} first;
+	struct pc_arena a;
+	char *s, *big;
+	void *p;
+
+	pc_arena_init(&a, first.bytes, sizeof(first.bytes));
+	s = pc_arena_bytes_dup(&a, "abc", 3);
+	PCT_ASSERT_STR_EQ(s, "abc");
+	CU_ASSERT_TRUE(s >= first.bytes && s < first.bytes + sizeof(first.bytes));
+	p = pc_arena_alloc(&a, 24);
+	CU_ASSERT_EQUAL((uintptr_t)p % _Alignof(max_align_t), 0);
+	/* no room left in 'first': a heap chunk */
+	p = pc_arena_alloc(&a, 40);
+	CU_ASSERT_EQUAL((uintptr_t)p % _Alignof(max_align_t), 0);
+	CU_ASSERT_TRUE((char *)p < first.bytes || (char *)p >= first.bytes + sizeof(first.bytes));
+	memset(p, 0xab, 40);
+	/* larger than a chunk: its own */
+	big = pc_arena_alloc(&a, 100000);
+	memset(big, 1, 100000);
+	s = pc_arena_strndup(&a, "hello world", 5);
+	PCT_ASSERT_STR_EQ(s, "hello");
+	for (int i = 0; i < 2000; i++) {
+		char *t = pc_arena_bytes_dup(&a, "xyz", 3);
+
+		CU_ASSERT_EQUAL(t[3], '\0');
+	}
+	pc_arena_release(&a);
+	/* reusable, and back to the caller's buffer first */
+	s = pc_arena_bytes_dup(&a, "", 0);
+	PCT_ASSERT_STR_EQ(s, "");
+	CU_ASSERT_TRUE(s >= first.bytes && s < first.bytes + sizeof(first.bytes));
+	pc_arena_release(&a);
+
+	/* no first buffer, a chosen chunk size */
+	pc_arena_init(&a, NULL, 0);
+	a.chunk = 128;
+	for (int i = 0; i < 100; i++) {
+		s = pc_arena_bytes_dup(&a, "0123456789", 10);
+		PCT_ASSERT_STR_EQ(s, "0123456789");
+	}
+	pc_arena_release(&a);
+	PCT_ASSERT_INT_EQ(a.chunk, 128);
+	pc_arena_release(&a);
 }

@@ -448,3 +448,159 @@ PCT_TEST("loader", static_and_loaded_declarations_give_the_same_model)
 	pc_loader_exit();
 	free(so);
 }
+
+/*
+ * Parallel parsing (pc_loader_opts.parse_threads): declarations are parsed
+ * ahead on several threads and committed in order, so the registry, the
+ * diagnostics, their order and the first error are those of one thread.
+ */
+
+/* Copy 'from' to 'to' with every 'a' replaced by 'b' (same length). */
+static void patched_copy(const char *from, const char *to, const char *a,
+			 const char *b)
+{
+	struct pc_err e = { 0 };
+	size_t len, al = strlen(a);
+	char *buf;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(al, strlen(b));
+	CU_ASSERT_EQUAL_FATAL(pc_read_file(from, 16u << 20, &buf, &len, &e), 0);
+	for (size_t i = 0; i + al <= len; i++)
+		if (!memcmp(buf + i, a, al))
+			memcpy(buf + i, b, al);
+	f = fopen(to, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	chmod(to, 0755);
+	free(buf);
+}
+
+/* Everything a load produced, as text: rc, error, diagnostics in order,
+ * stats, and every plugin's header and canonical declarations. */
+static char *load_outcome(const char *dir, bool load_code, unsigned threads)
+{
+	const char *dirs[1] = { dir };
+	struct pc_loader_opts o;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	pc_strbuf_init(&r.notes);
+	memset(&o, 0, sizeof(o));
+	o.dirs = dirs;
+	o.n_dirs = 1;
+	o.load_code = load_code;
+	o.scan = load_code;
+	o.skip_parent_load = true;
+	o.scan_timeout_ms = 5000;
+	o.note = note_cb;
+	o.warn = note_cb;
+	o.note_ctx = &r;
+	o.stats = &r.stats;
+	o.parse_threads = threads;
+	r.reg = pc_registry_new();
+	CU_ASSERT_EQUAL(pc_loader_init(NULL), 0);
+	r.rc = pc_load_plugins(r.reg, &o, &r.diags, &r.err);
+	pc_loader_exit();
+	pc_strbuf_addf(&sb, "rc %d err '%s'\nfound %zu loaded %zu scanned %zu cached %zu\n",
+		       r.rc, r.err.msg, r.stats.found, r.stats.loaded,
+		       r.stats.scanned, r.stats.cached);
+	for (size_t i = 0; i < r.diags.n; i++)
+		pc_strbuf_addf(&sb, "diag %s\n", r.diags.msgs[i]);
+	pc_strbuf_addf(&sb, "notes:\n%s", r.notes.buf);
+	for (size_t i = 0; i < r.reg->n_plugins; i++) {
+		const struct pc_plugin *p = r.reg->plugins[i];
+
+		pc_strbuf_addf(&sb, "== %s %s %s abi %u desc '%s' license '%s' author '%s'\n",
+			       p->path, p->name, p->version, p->abi_version,
+			       p->description ? p->description : "-",
+			       p->license ? p->license : "-",
+			       p->author ? p->author : "-");
+		pc_decl_write_plugin(r.reg, p, &sb);
+	}
+	for (size_t i = 0; i < r.reg->n_types; i++)
+		pc_strbuf_addf(&sb, "type %s of %s\n", r.reg->types[i]->name,
+			       r.reg->types[i]->plugin->path);
+	for (size_t i = 0; i < r.reg->n_vmsds; i++)
+		pc_strbuf_addf(&sb, "vmsd %s of %s\n", r.reg->vmsds[i]->name,
+			       r.reg->vmsds[i]->plugin->path);
+	run_release(&r);
+	return pc_strbuf_detach(&sb);
+}
+
+PCT_TEST("loader", parallel_parse_gives_the_serial_registry_and_errors)
+{
+	static const char *const names[] = {
+		"fx-good", "fx-duptype", "fx-wrongabi", "fx-other",
+		"plugins/qdev", "plugins/pci", "plugins/virtio",
+		"plugins/virtio-net", "plugins/virtio-blk", "plugins/nvme",
+		"plugins/e1000e", NULL
+	};
+	char *dir = fx_dir("ld-parallel", names);
+	char *junk = pc_xasprintf("%s/junk.so", dir);
+	char *serial;
+	FILE *f;
+
+	/* twenty more valid plugins: fx-good renamed (plugin, type and
+	 * vmsd names, all the same length) */
+	for (int i = 0; i < 20; i++) {
+		char name[8], *to;
+
+		snprintf(name, sizeof(name), "fx-g%03d", i);
+		to = pc_xasprintf("%s/%s.so", dir, name);
+		patched_copy(fx_so("fx-good"), to, "fx-good", name);
+		free(to);
+	}
+	{
+		/* a declaration that does not parse, one that declares a
+		 * plugin name twice, and a file that is no ELF at all */
+		char *bad = pc_xasprintf("%s/fx-g900.so", dir);
+		char *bad2 = pc_xasprintf("%s/fx-g901.so", dir);
+		char *dup = pc_xasprintf("%s/zz-dup.so", dir);
+
+		patched_copy(fx_so("fx-good"), bad, "fx-good", "fx-g900");
+		patched_copy(bad, bad2, "type fx-g900-dev", "tipe fx-g900-dev");
+		unlink(bad);
+		patched_copy(fx_so("fx-good"), dup, "fx-good", "fx-g007");
+		free(bad);
+		free(bad2);
+		free(dup);
+	}
+	f = fopen(junk, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("not an ELF file\n", f);
+	fclose(f);
+
+	serial = load_outcome(dir, false, 1);
+	PCT_ASSERT_CONTAINS(serial, "unknown keyword 'tipe'");
+	PCT_ASSERT_CONTAINS(serial, "plugin 'fx-g007' is provided by both");
+	PCT_ASSERT_CONTAINS(serial, "type 'fx-good-dev' is provided by both");
+	PCT_ASSERT_CONTAINS(serial, "junk.so");
+	PCT_ASSERT_CONTAINS(serial, "plugin ABI version 99");
+	PCT_ASSERT_CONTAINS(serial, "== ");
+	PCT_ASSERT_CONTAINS(serial, "type virtio-net-pci of");
+	for (unsigned t = 0; t <= 8; t++) {
+		char *par = load_outcome(dir, false, t);
+
+		if (strcmp(par, serial))
+			fprintf(stderr, "\n  %u threads differ\n", t);
+		PCT_ASSERT_STR_EQ(par, serial);
+		free(par);
+	}
+	free(serial);
+
+	/* with the scanner: threads are joined before any child is forked */
+	serial = load_outcome(dir, true, 1);
+	PCT_ASSERT_CONTAINS(serial, "unknown keyword 'tipe'");
+	{
+		char *par = load_outcome(dir, true, 4);
+
+		PCT_ASSERT_STR_EQ(par, serial);
+		free(par);
+	}
+	free(serial);
+	free(junk);
+	free(dir);
+}

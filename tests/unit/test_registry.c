@@ -457,3 +457,43 @@ PCT_TEST("registry", kind_names)
 	PCT_ASSERT_INT_EQ(pc_field_kind_size(PC_FIELD_BOOL), 1);
 	PCT_ASSERT_INT_EQ(pc_field_kind_size(PC_FIELD_BUFFER), 0);
 }
+
+/* The canonical text of integers (formatted without printf). */
+PCT_TEST("registry", integer_value_text)
+{
+	static const struct {
+		enum pc_prop_kind kind;
+		const char *in, *text;
+		int64_t num;
+	} cases[] = {
+		{ PC_PROP_I8, "-0", "0", 0 },
+		{ PC_PROP_I8, "0x0", "0", 0 },
+		{ PC_PROP_I8, "-128", "-128", -128 },
+		{ PC_PROP_I8, "-0x80", "-128", -128 },
+		{ PC_PROP_I32, "-10", "-10", -10 },
+		{ PC_PROP_I32, "2147483647", "2147483647", 2147483647 },
+		{ PC_PROP_I64, "-9223372036854775807", "-9223372036854775807",
+		  -INT64_MAX },
+		{ PC_PROP_I64, "0x7FFFFFFFFFFFFFFF", "9223372036854775807",
+		  INT64_MAX },
+		{ PC_PROP_U8, "0", "0", 0 },
+		{ PC_PROP_U16, "0010", "10", 10 },
+		{ PC_PROP_U32, "4294967295", "4294967295", 4294967295 },
+		{ PC_PROP_U64, "10000000000000000000", "10000000000000000000",
+		  (int64_t)10000000000000000000ULL },
+	};
+	struct pc_prop pr = { 0 };
+	char name[] = "p";
+
+	pr.name = name;
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		struct pc_err err = { 0 };
+		struct pc_value v;
+
+		pr.kind = cases[i].kind;
+		CU_ASSERT_EQUAL_FATAL(pc_value_parse(&pr, cases[i].in, &v, &err), 0);
+		PCT_ASSERT_STR_EQ(v.text, cases[i].text);
+		PCT_ASSERT_INT_EQ(v.num, cases[i].num);
+		pc_value_release(&v);
+	}
+}
