@@ -10,15 +10,31 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "check.h"
 #include "loader.h"
 #include "report-json.h"
 
 #include "banned.h"
 
 #define BASELINE_FORMAT "plugcheck-baseline"
-#define BASELINE_FORMAT_VERSION 1
+#define BASELINE_FORMAT_VERSION 2
 #define BASELINE_MAX (64u << 20)
+#define DECL_FORMAT "plugcheck-declarations"
+#define DECL_FORMAT_VERSION 1
+#define DECL_DIR "declarations"
+#define DECL_SEED 0x6a09e667f3bcc908ULL
+
+static int load_plugins(json_t *root, const char *path,
+			struct pc_registry **regp, bool *shared,
+			struct pc_registry *const *pool, size_t npool,
+			struct pc_err *err);
+static int load_machines(json_t *root, const char *path,
+			 struct pc_machine_set *set, struct pc_err *err);
+static int load_index(json_t *root, const char *path,
+		      const struct pc_machine_set *machines,
+		      struct pc_bindex *ix, struct pc_err *err);
 
 static json_t *decl_lines(const char *decl)
 {
@@ -43,27 +59,34 @@ static int cmp_plugin(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-char *pc_baseline_render(const struct pc_side *tree, const char *release,
-			 struct pc_err *err)
+/* "declarations/0123456789abcdef.json": named by the digest of its bytes */
+static char *decl_name(const char *text, size_t len)
 {
-	struct pc_version r;
-	json_t *root, *plugins, *machines;
+	return pc_xasprintf(DECL_DIR "/%016llx.json",
+			    (unsigned long long)pc_hash64(text, len, DECL_SEED));
+}
+
+static char *dump_json(json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *t;
+
+	if (!text)
+		return NULL;
+	t = pc_xasprintf("%s\n", text);
+	free(text);
+	return t;
+}
+
+static char *render_decls(const struct pc_side *tree)
+{
+	json_t *root = json_object(), *plugins = json_array();
 	const struct pc_plugin **ps;
-	const struct pc_machine **ms;
-	size_t nm = 0;
 	char *text;
 
-	if (pc_version_parse(release, &r))
-		return pc_err_set(err, "bad release '%s' (expected a version such as 8.0.1)",
-				  release), NULL;
-	root = json_object();
-	json_object_set_new(root, "format", json_string(BASELINE_FORMAT));
+	json_object_set_new(root, "format", json_string(DECL_FORMAT));
 	json_object_set_new(root, "format_version",
-			    json_integer(BASELINE_FORMAT_VERSION));
-	json_object_set_new(root, "release", json_string(release));
-	json_object_set_new(root, "recorded_by",
-			    json_string("plugcheck " PC_VERSION));
-	plugins = json_array();
+			    json_integer(DECL_FORMAT_VERSION));
 	ps = pc_xcalloc(tree->reg->n_plugins + 1, sizeof(*ps));
 	for (size_t i = 0; i < tree->reg->n_plugins; i++)
 		ps[i] = tree->reg->plugins[i];
@@ -78,10 +101,21 @@ char *pc_baseline_render(const struct pc_side *tree, const char *release,
 	}
 	free(ps);
 	json_object_set_new(root, "plugins", plugins);
-	machines = json_array();
+	text = dump_json(root);
+	json_decref(root);
+	return text;
+}
+
+static json_t *render_machines(const struct pc_side *tree,
+			       const struct pc_version *r)
+{
+	json_t *machines = json_array();
+	const struct pc_machine **ms;
+	size_t nm = 0;
+
 	ms = pc_xcalloc(tree->machines->n_machines + 1, sizeof(*ms));
 	for (size_t i = 0; i < tree->machines->n_machines; i++)
-		if (pc_machine_known_in(tree->machines->machines[i], &r))
+		if (pc_machine_known_in(tree->machines->machines[i], r))
 			ms[nm++] = tree->machines->machines[i];
 	qsort(ms, nm, sizeof(*ms), pc_machine_cmp_newest_first);
 	for (size_t i = 0; i < nm; i++) {
@@ -102,7 +136,7 @@ char *pc_baseline_render(const struct pc_side *tree, const char *release,
 			const struct pc_compat_entry *e = m->chain[k];
 			json_t *je;
 
-			if (!pc_compat_entry_in_release(e, &r))
+			if (!pc_compat_entry_in_release(e, r))
 				continue;
 			je = json_array();
 			json_array_append_new(je, json_string(e->driver));
@@ -117,28 +151,317 @@ char *pc_baseline_render(const struct pc_side *tree, const char *release,
 		json_array_append_new(machines, o);
 	}
 	free(ms);
-	json_object_set_new(root, "machines", machines);
-	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!text)
-		return pc_err_set(err, "cannot render the baseline"), NULL;
-	{
-		char *t = pc_xasprintf("%s\n", text);
-		free(text);
-		return t;
+	return machines;
+}
+
+/* ---- the resolved index ---- */
+
+struct value_table {
+	uint64_t *v;      /* distinct values, in order of first use */
+	size_t n, alloc;
+	size_t *slot;     /* open addressing: index + 1, 0 = empty */
+	size_t nslots;
+};
+
+static size_t value_index(struct value_table *t, uint64_t v)
+{
+	size_t h;
+
+	if (2 * (t->n + 1) > t->nslots) {
+		size_t ns = t->nslots ? 2 * t->nslots : 1024;
+
+		free(t->slot);
+		t->slot = pc_xcalloc(ns, sizeof(*t->slot));
+		t->nslots = ns;
+		for (size_t i = 0; i < t->n; i++) {
+			h = (size_t)(t->v[i] * 0x9e3779b97f4a7c15ULL) & (ns - 1);
+			while (t->slot[h])
+				h = (h + 1) & (ns - 1);
+			t->slot[h] = i + 1;
+		}
 	}
+	h = (size_t)(v * 0x9e3779b97f4a7c15ULL) & (t->nslots - 1);
+	while (t->slot[h]) {
+		if (t->v[t->slot[h] - 1] == v)
+			return t->slot[h] - 1;
+		h = (h + 1) & (t->nslots - 1);
+	}
+	PC_ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	t->v[t->n] = v;
+	t->slot[h] = ++t->n;
+	return t->n - 1;
+}
+
+/*
+ * Resolve every (machine type, vCPU count) of the recorded side and add
+ * "resolved": the configuration's objects and sections, the distinct
+ * section fingerprints and property digests, and per VM a vector of
+ * indexes into them -- stored whole, or as the differences from an
+ * earlier VM's vector when that is shorter.
+ */
+static int render_index(json_t *root, const struct pc_side *rec,
+			struct pc_err *err)
+{
+	struct value_table vt = { 0 };
+	json_t *ix = json_object(), *objs = json_array(), *secs = json_array();
+	json_t *vals = json_array(), *vms = json_array();
+	size_t **vecs = NULL, nvecs = 0, len = 0;
+	size_t n_objs = 0, n_secs = 0;
+	int rc = -1;
+	const struct pc_machine **ms;
+	size_t nm = 0;
+
+	ms = pc_xcalloc(rec->machines->n_machines + 1, sizeof(*ms));
+	for (size_t i = 0; i < rec->machines->n_machines; i++)
+		ms[nm++] = rec->machines->machines[i];
+	qsort(ms, nm, sizeof(*ms), pc_machine_cmp_newest_first);
+	for (size_t i = 0; i < nm; i++) {
+		int smps[8];
+		size_t ns = pc_check_smp_set(ms[i], smps, PC_ARRAY_SIZE(smps));
+
+		for (size_t k = 0; k < ns; k++) {
+			struct pc_vm vm;
+			size_t *vec, best = SIZE_MAX, best_d = SIZE_MAX;
+			json_t *o;
+
+			if (pc_vm_build(rec, ms[i], smps[k], &vm, err))
+				goto out;
+			if (pc_vm_resolve(&vm, err)) {
+				pc_vm_release(&vm);
+				goto out;
+			}
+			if (!nvecs) {
+				n_objs = vm.n_objs;
+				n_secs = vm.n_sections;
+				len = n_secs + n_objs;
+				for (size_t q = 0; q < n_objs; q++)
+					json_array_append_new(objs, json_string(vm.objs[q].id));
+				for (size_t q = 0; q < n_secs; q++) {
+					json_t *e = json_array();
+
+					json_array_append_new(e, json_integer((json_int_t)
+						(vm.sections[q].obj - vm.objs)));
+					json_array_append_new(e, json_string(vm.sections[q].name));
+					json_array_append_new(secs, e);
+				}
+			} else {
+				/* the configuration is every device type of the
+				 * release, whatever the machine type */
+				bool same = vm.n_objs == n_objs && vm.n_sections == n_secs;
+
+				for (size_t q = 0; same && q < n_objs; q++)
+					same = !strcmp(vm.objs[q].id,
+						       json_string_value(json_array_get(objs, q)));
+				if (!same) {
+					pc_err_set(err, "machine type %s: the VM configuration differs from %s's",
+						   ms[i]->name, ms[0]->name);
+					pc_vm_release(&vm);
+					goto out;
+				}
+			}
+			vec = pc_xcalloc(len + 1, sizeof(*vec));
+			for (size_t q = 0; q < n_secs; q++)
+				vec[q] = value_index(&vt, vm.sections[q].fingerprint);
+			for (size_t q = 0; q < n_objs; q++)
+				vec[n_secs + q] = value_index(&vt, pc_object_digest(&vm.objs[q]));
+			pc_vm_release(&vm);
+			for (size_t b = 0; b < nvecs; b++) {
+				size_t d = 0;
+
+				for (size_t q = 0; q < len && d < best_d; q++)
+					d += vecs[b][q] != vec[q];
+				if (d < best_d) {
+					best_d = d;
+					best = b;
+				}
+			}
+			o = json_object();
+			json_object_set_new(o, "machine", json_string(ms[i]->name));
+			json_object_set_new(o, "smp", json_integer(smps[k]));
+			if (best != SIZE_MAX && 2 * best_d < len) {
+				json_t *d = json_array();
+
+				json_object_set_new(o, "base", json_integer((json_int_t)best));
+				for (size_t q = 0; q < len; q++)
+					if (vecs[best][q] != vec[q]) {
+						json_array_append_new(d, json_integer((json_int_t)q));
+						json_array_append_new(d, json_integer((json_int_t)vec[q]));
+					}
+				json_object_set_new(o, "delta", d);
+			} else {
+				json_t *v = json_array();
+
+				for (size_t q = 0; q < len; q++)
+					json_array_append_new(v, json_integer((json_int_t)vec[q]));
+				json_object_set_new(o, "vector", v);
+			}
+			json_array_append_new(vms, o);
+			vecs = pc_xrealloc(vecs, (nvecs + 1) * sizeof(*vecs));
+			vecs[nvecs++] = vec;
+		}
+	}
+	for (size_t i = 0; i < vt.n; i++) {
+		char h[20];
+
+		snprintf(h, sizeof(h), "%016llx", (unsigned long long)vt.v[i]);
+		json_array_append_new(vals, json_string(h));
+	}
+	json_object_set_new(ix, "objects", objs);
+	json_object_set_new(ix, "sections", secs);
+	json_object_set_new(ix, "values", vals);
+	json_object_set_new(ix, "vms", vms);
+	objs = secs = vals = vms = NULL;
+	json_object_set_new(root, "resolved", ix);
+	ix = NULL;
+	rc = 0;
+out:
+	json_decref(ix);
+	json_decref(objs);
+	json_decref(secs);
+	json_decref(vals);
+	json_decref(vms);
+	for (size_t i = 0; i < nvecs; i++)
+		free(vecs[i]);
+	free(vecs);
+	free(vt.v);
+	free(vt.slot);
+	free(ms);
+	return rc;
+}
+
+static int side_from_json(json_t *root, const char *path, json_t *droot,
+			  const char *dpath, struct pc_side *side,
+			  struct pc_err *err);
+
+void pc_baseline_files_release(struct pc_baseline_files *f)
+{
+	free(f->text);
+	free(f->decl_name);
+	free(f->decl_text);
+	memset(f, 0, sizeof(*f));
+}
+
+int pc_baseline_render(const struct pc_side *tree, const char *release,
+		       const char *path, struct pc_baseline_files *out,
+		       struct pc_err *err)
+{
+	struct pc_version r;
+	json_t *root = NULL, *droot = NULL;
+	json_error_t je;
+	struct pc_side rec;
+	char *dpath = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&rec, 0, sizeof(rec));
+	if (pc_version_parse(release, &r))
+		return pc_err_set(err, "bad release '%s' (expected a version such as 8.0.1)",
+				  release);
+	out->decl_text = render_decls(tree);
+	if (!out->decl_text) {
+		pc_err_set(err, "cannot render the declarations");
+		goto out;
+	}
+	out->decl_name = decl_name(out->decl_text, strlen(out->decl_text));
+	root = json_object();
+	json_object_set_new(root, "format", json_string(BASELINE_FORMAT));
+	json_object_set_new(root, "format_version",
+			    json_integer(BASELINE_FORMAT_VERSION));
+	json_object_set_new(root, "release", json_string(release));
+	json_object_set_new(root, "recorded_by",
+			    json_string("plugcheck " PC_VERSION));
+	json_object_set_new(root, "declarations", json_string(out->decl_name));
+	json_object_set_new(root, "machines", render_machines(tree, &r));
+	/* the index is what a reader resolves from the recorded text, so
+	 * resolve exactly that: the declarations as written, the machine
+	 * types as recorded */
+	droot = json_loads(out->decl_text, JSON_REJECT_DUPLICATES, &je);
+	if (!droot) {
+		pc_err_set(err, "cannot re-read the rendered declarations: %s", je.text);
+		goto out;
+	}
+	dpath = pc_xasprintf("%s (%s)", path, out->decl_name);
+	if (side_from_json(root, path, droot, dpath, &rec, err) ||
+	    render_index(root, &rec, err))
+		goto out;
+	out->text = dump_json(root);
+	if (!out->text) {
+		pc_err_set(err, "cannot render the baseline");
+		goto out;
+	}
+	rc = 0;
+out:
+	pc_side_release(&rec);
+	json_decref(root);
+	json_decref(droot);
+	free(dpath);
+	if (rc)
+		pc_baseline_files_release(out);
+	return rc;
+}
+
+/* The directory part of 'path' ("." when none); caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *sl = strrchr(path, '/');
+
+	if (!sl)
+		return pc_xstrdup(".");
+	if (sl == path)
+		return pc_xstrdup("/");
+	return pc_xstrndup(path, (size_t)(sl - path));
+}
+
+char *pc_baseline_decl_path(const char *path, const char *decl_name)
+{
+	char *dir = dir_of(path);
+	char *p = pc_xasprintf("%s/%s", dir, decl_name);
+
+	free(dir);
+	return p;
+}
+
+int pc_baseline_files_write(const char *path,
+			    const struct pc_baseline_files *f,
+			    struct pc_err *err)
+{
+	char *dpath, *ddir, *old = NULL;
+	size_t olen = 0;
+	struct pc_err e2 = { 0 };
+	int r = -1;
+
+	dpath = pc_baseline_decl_path(path, f->decl_name);
+	ddir = dir_of(dpath);
+	if (mkdir(ddir, 0777) && errno != EEXIST) {
+		pc_err_set(err, "%s: cannot create: %s", ddir, strerror(errno));
+		goto out;
+	}
+	/* content-addressed: a file of that name holds that content unless
+	 * someone edited it, which rewriting repairs */
+	if (pc_read_file(dpath, BASELINE_MAX, &old, &olen, &e2) ||
+	    olen != strlen(f->decl_text) || memcmp(old, f->decl_text, olen)) {
+		if (pc_write_file_atomic(dpath, f->decl_text,
+					 strlen(f->decl_text), err))
+			goto out;
+	}
+	r = pc_write_file_atomic(path, f->text, strlen(f->text), err);
+out:
+	free(old);
+	free(dpath);
+	free(ddir);
+	return r;
 }
 
 int pc_baseline_write(const struct pc_side *tree, const char *release,
 		      const char *path, struct pc_err *err)
 {
-	char *text = pc_baseline_render(tree, release, err);
+	struct pc_baseline_files f;
 	int r;
 
-	if (!text)
+	if (pc_baseline_render(tree, release, path, &f, err))
 		return -1;
-	r = pc_write_file_atomic(path, text, strlen(text), err);
-	free(text);
+	r = pc_baseline_files_write(path, &f, err);
+	pc_baseline_files_release(&f);
 	return r;
 }
 
@@ -471,6 +794,379 @@ static int load_machines(json_t *root, const char *path,
 	return 0;
 }
 
+/* ---- the resolved index ---- */
+
+void pc_bindex_release(struct pc_bindex *ix)
+{
+	free(ix->path);
+	free(ix->label);
+	for (size_t i = 0; i < ix->n_objects; i++)
+		free(ix->objects[i]);
+	free(ix->objects);
+	for (size_t i = 0; i < ix->n_sections; i++)
+		free(ix->sections[i]);
+	free(ix->sections);
+	free(ix->section_obj);
+	for (size_t i = 0; i < ix->n_vms; i++)
+		free(ix->vms[i].vec);
+	free(ix->vms);
+	if (ix->machines)
+		pc_machine_set_free(ix->machines);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static int index_int(json_t *v, size_t below, const char *path,
+		     const char *jp, size_t *out, struct pc_err *err)
+{
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return bad(err, path, jp, "expected an integer");
+	i = json_integer_value(v);
+	if (i < 0 || (uint64_t)i >= below) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "%lld out of range [0, %zu)", (long long)i,
+			 below);
+		return bad(err, path, jp, m);
+	}
+	*out = (size_t)i;
+	return 0;
+}
+
+/*
+ * Read and check "resolved" (Documentation/baselines.md): every index in
+ * range, every delta against an earlier VM, and a VM for each vCPU count
+ * the check uses of each recorded machine type.
+ */
+static int load_index(json_t *root, const char *path,
+		      const struct pc_machine_set *machines,
+		      struct pc_bindex *ix, struct pc_err *err)
+{
+	static const char *const keys[] = { "objects", "sections", "values",
+					    "vms", NULL };
+	json_t *r = json_object_get(root, "resolved"), *a, *e;
+	uint64_t *values = NULL;
+	size_t nvalues, len, i;
+	char jp[160];
+	int rc = -1;
+
+	if (!json_is_object(r))
+		return bad(err, path, "$.resolved", r ? "expected an object"
+							: "missing key");
+	if (only_keys(r, keys, path, "$.resolved", err))
+		return -1;
+	a = json_object_get(r, "objects");
+	if (!json_is_array(a))
+		return bad(err, path, "$.resolved.objects", "expected an array");
+	ix->objects = pc_xcalloc(json_array_size(a) + 1, sizeof(char *));
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e)) {
+			snprintf(jp, sizeof(jp), "$.resolved.objects[%zu]", i);
+			return bad(err, path, jp, "expected a string");
+		}
+		ix->objects[ix->n_objects++] = pc_xstrdup(json_string_value(e));
+	}
+	a = json_object_get(r, "sections");
+	if (!json_is_array(a))
+		return bad(err, path, "$.resolved.sections", "expected an array");
+	ix->sections = pc_xcalloc(json_array_size(a) + 1, sizeof(char *));
+	ix->section_obj = pc_xcalloc(json_array_size(a) + 1, sizeof(size_t));
+	json_array_foreach(a, i, e) {
+		snprintf(jp, sizeof(jp), "$.resolved.sections[%zu]", i);
+		if (!json_is_array(e) || json_array_size(e) != 2 ||
+		    !json_is_string(json_array_get(e, 1)))
+			return bad(err, path, jp, "expected [object index, section name]");
+		if (index_int(json_array_get(e, 0), ix->n_objects, path, jp,
+			      &ix->section_obj[i], err))
+			return -1;
+		ix->sections[ix->n_sections++] =
+			pc_xstrdup(json_string_value(json_array_get(e, 1)));
+	}
+	a = json_object_get(r, "values");
+	if (!json_is_array(a))
+		return bad(err, path, "$.resolved.values", "expected an array");
+	nvalues = json_array_size(a);
+	values = pc_xcalloc(nvalues + 1, sizeof(*values));
+	json_array_foreach(a, i, e) {
+		const char *h = json_string_value(e);
+
+		snprintf(jp, sizeof(jp), "$.resolved.values[%zu]", i);
+		if (!h || strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
+			bad(err, path, jp, "expected 16 hexadecimal digits");
+			goto out;
+		}
+		values[i] = strtoull(h, NULL, 16);
+	}
+	len = ix->n_sections + ix->n_objects;
+	a = json_object_get(r, "vms");
+	if (!json_is_array(a)) {
+		bad(err, path, "$.resolved.vms", "expected an array");
+		goto out;
+	}
+	ix->vms = pc_xcalloc(json_array_size(a) + 1, sizeof(*ix->vms));
+	json_array_foreach(a, i, e) {
+		static const char *const vkeys[] = { "machine", "smp", "vector",
+						     "base", "delta", NULL };
+		struct pc_bindex_vm *vm = &ix->vms[i];
+		const char *mname;
+		long long smp;
+		json_t *vec, *delta, *base;
+
+		snprintf(jp, sizeof(jp), "$.resolved.vms[%zu]", i);
+		if (!json_is_object(e)) {
+			bad(err, path, jp, "expected an object");
+			goto out;
+		}
+		if (only_keys(e, vkeys, path, jp, err) ||
+		    !(mname = get_str(e, "machine", path, jp, err)) ||
+		    get_int(e, "smp", 1, 1 << 20, &smp, path, jp, err))
+			goto out;
+		vm->machine = pc_machine_find(machines, mname);
+		if (!vm->machine || strcmp(vm->machine->name, mname)) {
+			char m[300];
+
+			snprintf(m, sizeof(m), "machine type '%.200s' is not recorded in $.machines", mname);
+			bad(err, path, jp, m);
+			goto out;
+		}
+		vm->smp = (int)smp;
+		vm->vec = pc_xcalloc(len + 1, sizeof(uint64_t));
+		ix->n_vms++;
+		vec = json_object_get(e, "vector");
+		delta = json_object_get(e, "delta");
+		base = json_object_get(e, "base");
+		if (vec && !delta && !base) {
+			if (!json_is_array(vec) || json_array_size(vec) != len) {
+				char m[128];
+
+				snprintf(m, sizeof(m), "\"vector\" must be an array of %zu indexes", len);
+				bad(err, path, jp, m);
+				goto out;
+			}
+			for (size_t q = 0; q < len; q++) {
+				size_t v;
+
+				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].vector[%zu]", i, q);
+				if (index_int(json_array_get(vec, q), nvalues, path, jp, &v, err))
+					goto out;
+				vm->vec[q] = values[v];
+			}
+		} else if (!vec && delta && base) {
+			size_t b;
+
+			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].base", i);
+			if (index_int(base, i, path, jp, &b, err))
+				goto out;
+			memcpy(vm->vec, ix->vms[b].vec, len * sizeof(uint64_t));
+			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta", i);
+			if (!json_is_array(delta) || json_array_size(delta) % 2) {
+				bad(err, path, jp, "expected [position, index, ...] pairs");
+				goto out;
+			}
+			for (size_t q = 0; q < json_array_size(delta); q += 2) {
+				size_t pos, v;
+
+				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta[%zu]", i, q);
+				if (index_int(json_array_get(delta, q), len, path, jp, &pos, err))
+					goto out;
+				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta[%zu]", i, q + 1);
+				if (index_int(json_array_get(delta, q + 1), nvalues, path, jp, &v, err))
+					goto out;
+				vm->vec[pos] = values[v];
+			}
+		} else {
+			bad(err, path, jp, "expected either \"vector\", or \"base\" and \"delta\"");
+			goto out;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (ix->vms[k].machine == vm->machine && ix->vms[k].smp == vm->smp) {
+				char m[300];
+
+				snprintf(m, sizeof(m), "machine type %.200s, smp=%d recorded twice",
+					 mname, vm->smp);
+				bad(err, path, jp, m);
+				goto out;
+			}
+	}
+	/* every vCPU count a check uses, of every machine type */
+	for (size_t k = 0; k < machines->n_machines; k++) {
+		const struct pc_machine *m = machines->machines[k];
+		int smps[8];
+		size_t ns = pc_check_smp_set(m, smps, PC_ARRAY_SIZE(smps));
+
+		for (size_t q = 0; q < ns; q++)
+			if (!pc_bindex_find(ix, m, smps[q])) {
+				char msg[300];
+
+				snprintf(msg, sizeof(msg), "no resolved VM for machine type %.200s, smp=%d (re-record the release with plugcheck dump-abi)",
+					 m->name, smps[q]);
+				bad(err, path, "$.resolved.vms", msg);
+				goto out;
+			}
+	}
+	rc = 0;
+out:
+	free(values);
+	return rc;
+}
+
+const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
+					  const struct pc_machine *m, int smp)
+{
+	for (size_t i = 0; i < ix->n_vms; i++)
+		if (ix->vms[i].machine == m && ix->vms[i].smp == smp)
+			return &ix->vms[i];
+	return NULL;
+}
+
+static json_t *read_json(const char *path, struct pc_err *err)
+{
+	json_error_t je;
+	json_t *root;
+	char *text;
+	size_t len;
+
+	if (pc_read_file(path, BASELINE_MAX, &text, &len, err))
+		return NULL;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!root)
+		return pc_err_set(err, "%s:%d:%d: not valid JSON: %s", path,
+				  je.line, je.column, je.text), NULL;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return bad(err, path, "$", "expected an object"), NULL;
+	}
+	return root;
+}
+
+/* format, format_version and the allowed keys of a top-level object */
+static int check_header(json_t *root, const char *path, const char *format,
+			long long version, const char *what,
+			const char *const *keys, struct pc_err *err)
+{
+	const char *fmt = get_str(root, "format", path, "$", err);
+	long long fv;
+
+	if (!fmt || only_keys(root, keys, path, "$", err))
+		return -1;
+	if (strcmp(fmt, format)) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "not a plugcheck %s", what);
+		return bad(err, path, "$.format", m);
+	}
+	if (get_int(root, "format_version", 1, 1000, &fv, path, "$", err))
+		return -1;
+	if (fv != version) {
+		char m[160];
+
+		snprintf(m, sizeof(m), "format version %lld, this plugcheck reads %lld%s",
+			 fv, version, fv < version && !strcmp(what, "baseline")
+			 ? " (re-record the release with plugcheck dump-abi)" : "");
+		return bad(err, path, "$.format_version", m);
+	}
+	return 0;
+}
+
+static const char *const baseline_keys[] = { "format", "format_version",
+					     "release", "recorded_by",
+					     "declarations", "machines",
+					     "resolved", NULL };
+
+/* $.declarations: "declarations/<16 hex digits>.json", and its digest */
+static const char *decl_ref(json_t *root, const char *path, uint64_t *digest,
+			    struct pc_err *err)
+{
+	const char *n = get_str(root, "declarations", path, "$", err);
+	size_t pl = strlen(DECL_DIR "/");
+
+	if (!n)
+		return NULL;
+	if (strlen(n) != pl + 16 + 5 || strncmp(n, DECL_DIR "/", pl) ||
+	    strspn(n + pl, "0123456789abcdef") != 16 || strcmp(n + pl + 16, ".json"))
+		return bad(err, path, "$.declarations",
+			   "expected \"" DECL_DIR "/<16 hexadecimal digits>.json\""), NULL;
+	*digest = strtoull(n + pl, NULL, 16);
+	return n;
+}
+
+/* Header, release, label: what every reader of a baseline checks first. */
+static int load_head(json_t *root, const char *path, struct pc_side *side,
+		     struct pc_err *err)
+{
+	const char *rel;
+
+	if (check_header(root, path, BASELINE_FORMAT, BASELINE_FORMAT_VERSION,
+			 "baseline", baseline_keys, err))
+		return -1;
+	rel = get_str(root, "release", path, "$", err);
+	if (!rel)
+		return -1;
+	if (pc_version_parse(rel, &side->release))
+		return bad(err, path, "$.release", "not a version");
+	side->label = pc_xstrdup(rel);
+	side->origin = pc_xstrdup(path);
+	side->project = true;
+	side->machines = pc_machine_set_new();
+	side->own_machines = true;
+	return 0;
+}
+
+static int side_from_json(json_t *root, const char *path, json_t *droot,
+			  const char *dpath, struct pc_side *side,
+			  struct pc_err *err)
+{
+	bool shared = false;
+
+	memset(side, 0, sizeof(*side));
+	if (load_head(root, path, side, err) ||
+	    load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err) ||
+	    load_machines(root, path, side->machines, err)) {
+		side->own_reg = true;
+		pc_side_release(side);
+		return -1;
+	}
+	side->own_reg = true;
+	return 0;
+}
+
+/* Read the declarations file a baseline names, checking its digest. */
+static json_t *read_decls(const char *dpath, uint64_t digest,
+			  struct pc_err *err)
+{
+	static const char *const keys[] = { "format", "format_version",
+					    "plugins", NULL };
+	char *text;
+	size_t len;
+	json_t *droot;
+	json_error_t je;
+
+	if (pc_read_file(dpath, BASELINE_MAX, &text, &len, err))
+		return NULL;
+	if (pc_hash64(text, len, DECL_SEED) != digest) {
+		free(text);
+		return pc_err_set(err, "%s: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)",
+				  dpath), NULL;
+	}
+	droot = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!droot)
+		return pc_err_set(err, "%s:%d:%d: not valid JSON: %s", dpath,
+				  je.line, je.column, je.text), NULL;
+	if (!json_is_object(droot)) {
+		json_decref(droot);
+		return bad(err, dpath, "$", "expected an object"), NULL;
+	}
+	if (check_header(droot, dpath, DECL_FORMAT, DECL_FORMAT_VERSION,
+			 "declarations file", keys, err)) {
+		json_decref(droot);
+		return NULL;
+	}
+	return droot;
+}
+
 int pc_baseline_load(const char *path, struct pc_side *side,
 		     struct pc_err *err)
 {
@@ -481,80 +1177,81 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
 			    struct pc_err *err)
 {
-	json_error_t je;
-	json_t *root;
-	char *text;
-	size_t len;
-	const char *fmt, *rel;
-	long long fv;
+	json_t *root, *droot = NULL;
+	const char *dname;
+	uint64_t digest = 0;
+	char *dpath = NULL;
+	struct pc_bindex ix;
+	int rc = -1;
 
 	memset(side, 0, sizeof(*side));
-	if (pc_read_file(path, BASELINE_MAX, &text, &len, err))
-		return -1;
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	free(text);
+	memset(&ix, 0, sizeof(ix));
+	root = read_json(path, err);
 	if (!root)
-		return pc_err_set(err, "%s:%d:%d: not valid JSON: %s", path,
-				  je.line, je.column, je.text);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return bad(err, path, "$", "expected an object");
-	}
-	fmt = get_str(root, "format", path, "$", err);
-	if (!fmt)
-		goto fail;
-	{
-		static const char *const keys[] = { "format", "format_version",
-						    "release", "recorded_by",
-						    "plugins", "machines", NULL };
+		return -1;
+	if (load_head(root, path, side, err) ||
+	    !(dname = decl_ref(root, path, &digest, err)))
+		goto out;
+	/* baselines recorded from one tree name one declarations file:
+	 * share its registry instead of parsing it again */
+	for (size_t k = 0; k < npool && !side->reg; k++)
+		if (pool[k] && pool[k]->decl_digest == digest)
+			side->reg = pool[k];
+	if (!side->reg) {
+		bool shared;
 
-		if (only_keys(root, keys, path, "$", err))
-			goto fail;
+		dpath = pc_baseline_decl_path(path, dname);
+		droot = read_decls(dpath, digest, err);
+		side->own_reg = true;
+		if (!droot ||
+		    load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err))
+			goto out;
+		side->reg->decl_digest = digest;
 	}
-	if (strcmp(fmt, BASELINE_FORMAT)) {
-		bad(err, path, "$.format", "not a plugcheck baseline");
-		goto fail;
-	}
-	if (get_int(root, "format_version", 1, 1000, &fv, path, "$", err))
-		goto fail;
-	if (fv != BASELINE_FORMAT_VERSION) {
-		char m[128];
-
-		snprintf(m, sizeof(m), "format version %lld, this plugcheck reads %d",
-			 fv, BASELINE_FORMAT_VERSION);
-		bad(err, path, "$.format_version", m);
-		goto fail;
-	}
-	rel = get_str(root, "release", path, "$", err);
-	if (!rel)
-		goto fail;
-	if (pc_version_parse(rel, &side->release)) {
-		bad(err, path, "$.release", "not a version");
-		goto fail;
-	}
-	side->label = pc_xstrdup(rel);
-	side->origin = pc_xstrdup(path);
-	side->project = true;
-	side->machines = pc_machine_set_new();
-	side->own_machines = true;
-	{
-		bool shared = false;
-		int rc = load_plugins(root, path, &side->reg, &shared, pool,
-				      npool, err);
-
-		side->own_reg = !shared;
-		if (rc)
-			goto fail;
-	}
-	if (
-	    load_machines(root, path, side->machines, err))
-		goto fail;
+	if (load_machines(root, path, side->machines, err) ||
+	    load_index(root, path, side->machines, &ix, err))
+		goto out;
+	rc = 0;
+out:
+	pc_bindex_release(&ix);
 	json_decref(root);
-	return 0;
-fail:
+	json_decref(droot);
+	free(dpath);
+	if (rc)
+		pc_side_release(side);
+	return rc;
+}
+
+int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
+{
+	struct pc_side head;
+	json_t *root;
+	const char *dname;
+	int rc = -1;
+
+	memset(ix, 0, sizeof(*ix));
+	memset(&head, 0, sizeof(head));
+	root = read_json(path, err);
+	if (!root)
+		return -1;
+	if (load_head(root, path, &head, err) ||
+	    !(dname = decl_ref(root, path, &ix->decl_digest, err)) ||
+	    load_machines(root, path, head.machines, err))
+		goto out;
+	ix->path = pc_xstrdup(path);
+	ix->label = pc_xstrdup(head.label);
+	ix->release = head.release;
+	ix->machines = head.machines;
+	head.machines = NULL;
+	if (load_index(root, path, ix->machines, ix, err))
+		goto out;
+	rc = 0;
+out:
+	pc_side_release(&head);
 	json_decref(root);
-	pc_side_release(side);
-	return -1;
+	if (rc)
+		pc_bindex_release(ix);
+	return rc;
 }
 
 static int cmp_release_path(const void *a, const void *b)

@@ -4,11 +4,14 @@
  *
  * A baseline holds what is needed to resolve that release exactly, for
  * every machine type it knows: the declarations of the plugins that made it
- * up (the same declaration language plugins carry), the release it stands
- * for (older releases are reconstructed from the declared history), and
- * each machine type's compat chain as that release shipped it.  It also
- * records, for reading by people and for integrity, the fingerprint of
- * every resolved section per machine type and vCPU count.
+ * up (the same declaration language plugins carry; in a file of their own,
+ * shared by releases recorded from the same declarations), the release it
+ * stands for (older releases are reconstructed from the declared history),
+ * and each machine type's compat chain as that release shipped it.  It also
+ * records the resolved index: every section's layout fingerprint and every
+ * object's property digest per machine type and vCPU count, each distinct
+ * value stored once, so that the release matrix compares releases without
+ * resolving them.
  */
 #ifndef PC_BASELINE_H
 #define PC_BASELINE_H
@@ -17,16 +20,42 @@
 #include "util.h"
 
 /*
- * Record 'tree' as release 'release' into 'path' (atomically).  Machine
- * types newer than the release and compat entries it had not shipped are
- * left out.  Output is deterministic: sorted, pretty JSON.
+ * A release is recorded as two files: the baseline (R.json) and the
+ * declarations it was made of, in a file named by the digest of its
+ * content (declarations/<digest>.json next to R.json), which releases
+ * recorded from the same declarations share.  The baseline also carries
+ * the resolved index ("resolved"): for every machine type and vCPU count
+ * the check uses, each section's layout fingerprint and each object's
+ * property digest, as indexes into one table of distinct values.
  */
+struct pc_baseline_files {
+	char *text;       /* the baseline */
+	char *decl_name;  /* "declarations/0123456789abcdef.json" */
+	char *decl_text;  /* its content */
+};
+void pc_baseline_files_release(struct pc_baseline_files *f);
+
+/*
+ * Render 'tree' as release 'release' (recorded at 'path', which only
+ * names the files in messages).  Machine types newer than the release and
+ * compat entries it had not shipped are left out; the index is resolved
+ * from what was rendered.  Output is deterministic: sorted, pretty JSON.
+ */
+int pc_baseline_render(const struct pc_side *tree, const char *release,
+		       const char *path, struct pc_baseline_files *out,
+		       struct pc_err *err);
+
+/* Write both files (atomically; the declarations file first). */
+int pc_baseline_files_write(const char *path,
+			    const struct pc_baseline_files *f,
+			    struct pc_err *err);
+
+/* Render and write. */
 int pc_baseline_write(const struct pc_side *tree, const char *release,
 		      const char *path, struct pc_err *err);
 
-/* Render the baseline text without writing it (caller frees). */
-char *pc_baseline_render(const struct pc_side *tree, const char *release,
-			 struct pc_err *err);
+/* The path of declarations file 'decl_name' for baseline 'path' (caller frees). */
+char *pc_baseline_decl_path(const char *path, const char *decl_name);
 
 /*
  * Load a baseline into a side (label = the release, project = true).
@@ -45,6 +74,38 @@ int pc_baseline_load(const char *path, struct pc_side *side,
 int pc_baseline_load_shared(const char *path, struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
 			    struct pc_err *err);
+
+/*
+ * The resolved index of a baseline alone, without its declarations: what
+ * the release matrix reads (core/matrix.c).  vec holds, for one VM, the
+ * fingerprint of each section (n_sections) then the property digest of
+ * each object (n_objects), in the configuration's order.
+ */
+struct pc_bindex_vm {
+	const struct pc_machine *machine; /* in 'machines' */
+	int smp;
+	uint64_t *vec;
+};
+
+struct pc_bindex {
+	char *path;
+	char *label;                 /* the release, as recorded */
+	struct pc_version release;
+	struct pc_machine_set *machines;
+	uint64_t decl_digest;
+	char **objects;              /* object ids */
+	size_t n_objects;
+	char **sections;             /* section names */
+	size_t *section_obj;         /* the object each section belongs to */
+	size_t n_sections;
+	struct pc_bindex_vm *vms;
+	size_t n_vms;
+};
+
+int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err);
+void pc_bindex_release(struct pc_bindex *ix);
+const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
+					  const struct pc_machine *m, int smp);
 
 /* Every abi/releases/ *.json under 'abi_dir', sorted by release. */
 int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,

@@ -367,24 +367,25 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 	free(copy);
 }
 
-static bool known_match(struct dir_ctx *x, const struct pc_object *o,
-			struct pc_finding *f)
+bool pc_known_breaks_match(struct pc_known_breaks *kb,
+			   const struct pc_type *type,
+			   const struct pc_machine *m, const char *src,
+			   const char *dst, struct pc_finding *f)
 {
 	const struct pc_rule_info *ri = pc_rule_info(f->rule);
 
-	if (!x->c->known || !o)
+	if (!kb || !type)
 		return false;
-	for (size_t i = 0; i < x->c->known->n; i++) {
-		struct pc_known_break *b = &x->c->known->items[i];
+	for (size_t i = 0; i < kb->n; i++) {
+		struct pc_known_break *b = &kb->items[i];
 
-		if (!in_list(b->rule, ri->id) || !pc_type_is_a(o->type, b->device))
+		if (!in_list(b->rule, ri->id) || !pc_type_is_a(type, b->device))
 			continue;
 		if (b->path && (!f->path || !strstr(f->path, b->path)))
 			continue;
-		if (!kb_machine_match(b, x->svm->machine))
+		if (!kb_machine_match(b, m))
 			continue;
-		if (!in_list(b->release, x->src->label) &&
-		    !in_list(b->release, x->dst->label))
+		if (!in_list(b->release, src) && !in_list(b->release, dst))
 			continue;
 		b->matched++;
 		f->known = true;
@@ -395,6 +396,14 @@ static bool known_match(struct dir_ctx *x, const struct pc_object *o,
 		return true;
 	}
 	return false;
+}
+
+static bool known_match(struct dir_ctx *x, const struct pc_object *o,
+			struct pc_finding *f)
+{
+	return o && pc_known_breaks_match(x->c->known, o->type,
+					  x->svm->machine, x->src->label,
+					  x->dst->label, f);
 }
 
 /* Add a finding about object 'o' (source side), explaining 'deps'. */
@@ -431,6 +440,7 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.fix_line = fix_line;
 	f.fix_override = fix_override;
 	f.chain_hop = x->c->hop;
+	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
 	known_match(x, so ? so : dobj, &f);
 	pc_report_add(x->r, &f);
 	free((char *)(uintptr_t)f.known_reason);
@@ -819,7 +829,7 @@ static bool type_only_here(const struct pc_side *other,
 	while (top->parent)
 		top = top->parent;
 
-	if (other->devices)
+	if (other->devices && !other->devices_subset)
 		return false;
 	t = pc_registry_find_type(other->reg, top->type->name);
 	return !t || !pc_side_has_type(other, t);
@@ -1009,7 +1019,7 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 /* Does the side's VM configuration hold a device of this type? */
 static bool side_has_type(const struct pc_side *s, const char *type)
 {
-	if (!s->devices) {
+	if (!s->devices || s->devices_subset) {
 		for (size_t i = 0; i < s->reg->n_types; i++)
 			if (pc_type_is_concrete(s->reg->types[i]) &&
 			    pc_type_is_a(s->reg->types[i], type))

@@ -43,6 +43,17 @@ int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
 			 struct pc_err *err);
 void pc_known_breaks_release(struct pc_known_breaks *kb);
 
+/*
+ * Does an entry of 'kb' acknowledge finding 'f' about a device of 'type'
+ * under machine 'm' between releases 'src' and 'dst'?  When one does, 'f'
+ * is marked known with its reason (allocated: the caller frees
+ * f->known_reason) and the entry's match count goes up.
+ */
+bool pc_known_breaks_match(struct pc_known_breaks *kb,
+			   const struct pc_type *type,
+			   const struct pc_machine *m, const char *src,
+			   const char *dst, struct pc_finding *f);
+
 struct pc_check {
 	const char *machine;         /* requested name (alias allowed) */
 	int smps[8];                 /* configurations; n_smps == 0: default set */

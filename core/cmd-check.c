@@ -10,6 +10,7 @@
 
 #include "baseline.h"
 #include "cmd.h"
+#include "matrix.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -29,6 +30,9 @@ static void check_help(FILE *f)
 	      "                       a missing side defaults to the tree\n"
 	      "  --matrix             every ordered pair of recorded releases (and the\n"
 	      "                       tree) that know M, printed as a table\n"
+	      "  --release-matrix     every ordered pair of recorded releases, for every\n"
+	      "                       machine type (or --machine M), from the baselines'\n"
+	      "                       resolved indexes; each distinct break listed once\n"
 	      "  --chain A,B,C        a migration path A -> B -> C\n"
 	      "  --smp N              check only N vCPUs (default: 1, 2, 4 and the maximum)\n"
 	      "  --src-global T.P=V   start the source with -global T.P=V (repeatable)\n"
@@ -47,7 +51,7 @@ static void check_help(FILE *f)
 struct opts {
 	const char *machine;
 	const char *from, *to, *chain;
-	bool matrix, carry;
+	bool matrix, release_matrix, carry;
 	int smp;
 	const char **src_globals, **dst_globals, **hop_globals, **hop_hosts;
 	size_t n_src, n_dst, n_hopg, n_hoph;
@@ -65,7 +69,8 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 	o->hop_hosts = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->vmdevs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
-		static const char *const flags[] = { "--matrix", "--carry", NULL };
+		static const char *const flags[] = { "--matrix", "--release-matrix",
+						     "--carry", NULL };
 		static const char *const valued[] = {
 			"--machine", "--from", "--to", "--chain", "--smp",
 			"--src-global", "--dst-global", "--hop-global", "--hop-host",
@@ -79,6 +84,10 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 			return -1;
 		if (!strcmp(name, "--matrix")) {
 			o->matrix = true;
+			continue;
+		}
+		if (!strcmp(name, "--release-matrix")) {
+			o->release_matrix = true;
 			continue;
 		}
 		if (!strcmp(name, "--carry")) {
@@ -116,7 +125,13 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
-	if (!o->machine) {
+	if (o->release_matrix &&
+	    (o->matrix || o->chain || o->from || o->to || o->n_src || o->n_dst ||
+	     o->src_host || o->dst_host || o->n_vmdevs)) {
+		pc_cli_error(cli, "check: --release-matrix compares the recorded releases in their default configuration: it excludes --matrix, --chain, --from, --to, overrides, hosts and --vm-device");
+		return -1;
+	}
+	if (!o->machine && !o->release_matrix) {
 		pc_cli_error(cli, "check: --machine is required (see plugcheck list-machines)");
 		return -1;
 	}
@@ -647,6 +662,209 @@ out_early:
 	return status;
 }
 
+/* ------------------------------------------------------------ release matrix */
+
+static const char *cell_word(const struct pc_matrix_cell *c)
+{
+	return c->incompatible ? "FAIL" : c->known ? "known"
+	       : c->review ? "review" : "ok";
+}
+
+static json_t *occ_json(const struct pc_matrix *mx,
+			const struct pc_matrix_occ *o)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "machine", json_string(mx->machines[o->machine].name));
+	json_object_set_new(j, "source", json_string(mx->releases[o->src].label));
+	json_object_set_new(j, "destination", json_string(mx->releases[o->dst].label));
+	json_object_set_new(j, "config", json_string(o->configs));
+	json_object_set_new(j, "known", json_boolean(o->known));
+	if (o->known_reason)
+		json_object_set_new(j, "known_reason", json_string(o->known_reason));
+	return j;
+}
+
+static void print_release_matrix(struct pc_cli *cli, const struct pc_matrix *mx)
+{
+	size_t shown = 0;
+
+	fprintf(cli->out, "Release matrix: %zu recorded releases, %zu machine types, %zu directions\n\n",
+		mx->n_releases, mx->n_machines, mx->directions);
+	fprintf(cli->out, "  %-24s %5s %6s %6s %6s %6s\n", "machine type", "sides",
+		"ok", "review", "known", "FAIL");
+	for (size_t i = 0; i < mx->n_machines; i++) {
+		const struct pc_matrix_machine *M = &mx->machines[i];
+		size_t cnt[4] = { 0 };
+
+		for (size_t k = 0; k < M->n_sides * M->n_sides; k++) {
+			const struct pc_matrix_cell *c = &M->cells[k];
+
+			cnt[c->incompatible ? 3 : c->known ? 2 : c->review ? 1 : 0]++;
+		}
+		fprintf(cli->out, "  %-24s %5zu %6zu %6zu %6zu %6zu\n", M->name,
+			M->n_sides, cnt[0], cnt[1], cnt[2], cnt[3]);
+		/* the grid of a machine type with failures, as --matrix prints it */
+		if (cnt[3] && cli->verbose) {
+			fprintf(cli->out, "    %-10s", "");
+			for (size_t j = 0; j < M->n_sides; j++)
+				fprintf(cli->out, " %-8s", mx->releases[M->sides[j]].label);
+			fputc('\n', cli->out);
+			for (size_t a = 0; a < M->n_sides; a++) {
+				fprintf(cli->out, "    %-10s", mx->releases[M->sides[a]].label);
+				for (size_t b = 0; b < M->n_sides; b++)
+					fprintf(cli->out, " %-8s",
+						cell_word(&M->cells[a * M->n_sides + b]));
+				fputc('\n', cli->out);
+			}
+		}
+	}
+	for (size_t i = 0; i < mx->n_breaks; i++) {
+		const struct pc_matrix_break *b = &mx->breaks[i];
+		const struct pc_finding *f = &b->rep.items[0];
+		size_t known = 0, limit = cli->verbose ? SIZE_MAX : 6;
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		for (size_t k = 0; k < b->n_occ; k++)
+			known += b->occ[k].known;
+		if (cli->quiet && (f->severity < PC_SEV_INCOMPATIBLE || known == b->n_occ))
+			continue;
+		if (!shown++)
+			fprintf(cli->out, "\nBreaks (each once; \"example\" is the first direction it was found in):\n");
+		pc_finding_format(f, &sb);
+		/* the first line names the example direction */
+		fprintf(cli->out, "%s", sb.buf);
+		pc_strbuf_release(&sb);
+		fprintf(cli->out, "      occurs in %zu direction%s (%zu acknowledged as known breaks):",
+			b->n_occ, b->n_occ == 1 ? "" : "s", known);
+		for (size_t k = 0; k < b->n_occ && k < limit; k++) {
+			const struct pc_matrix_occ *o = &b->occ[k];
+
+			fprintf(cli->out, "%s %s %s -> %s (%s)%s", k ? ";" : "",
+				mx->machines[o->machine].name, mx->releases[o->src].label,
+				mx->releases[o->dst].label, o->configs,
+				o->known ? " known" : "");
+		}
+		if (b->n_occ > limit)
+			fprintf(cli->out, "; and %zu more (-v lists all)", b->n_occ - limit);
+		fputc('\n', cli->out);
+		if (known && known < b->n_occ)
+			fprintf(cli->out, "      acknowledged where known: %s\n",
+				b->occ[0].known_reason ? b->occ[0].known_reason : "");
+		else if (known)
+			for (size_t k = 0; k < b->n_occ; k++)
+				if (b->occ[k].known_reason) {
+					fprintf(cli->out, "      acknowledged: %s\n",
+						b->occ[k].known_reason);
+					break;
+				}
+	}
+}
+
+static int do_release_matrix(struct pc_cli *cli, struct opts *o,
+			     struct pc_check *c)
+{
+	struct pc_err err = { 0 };
+	struct pc_matrix mx;
+	char **paths = NULL;
+	size_t n = 0, inc = 0, known = 0, review = 0;
+	int status;
+
+	if (pc_baseline_list(cli->abi_dir, &paths, &n, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return PC_EXIT_ERROR;
+	}
+	if (n < 1) {
+		pc_cli_error(cli, "%s/releases: no recorded release (record one with plugcheck dump-abi)",
+			     cli->abi_dir);
+		free(paths);
+		return PC_EXIT_ERROR;
+	}
+	if (pc_matrix_run(paths, n, o->machine, o->smp, c->known, &mx, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		for (size_t i = 0; i < n; i++)
+			free(paths[i]);
+		free(paths);
+		return PC_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	for (size_t i = 0; i < mx.n_machines; i++) {
+		const struct pc_matrix_machine *M = &mx.machines[i];
+
+		for (size_t k = 0; k < M->n_sides * M->n_sides; k++) {
+			inc += M->cells[k].incompatible;
+			known += M->cells[k].known;
+			review += M->cells[k].review;
+		}
+	}
+	status = inc ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+	if (cli->format == PC_FMT_JSON) {
+		json_t *x = json_object(), *rels = json_array(), *ms = json_array();
+		json_t *brs = json_array(), *st = json_object();
+		char *j;
+
+		json_object_set_new(x, "verb", json_string("check"));
+		json_object_set_new(x, "mode", json_string("release-matrix"));
+		for (size_t i = 0; i < mx.n_releases; i++)
+			json_array_append_new(rels, json_string(mx.releases[i].label));
+		json_object_set_new(x, "releases", rels);
+		for (size_t i = 0; i < mx.n_machines; i++) {
+			const struct pc_matrix_machine *M = &mx.machines[i];
+			json_t *mo = json_object(), *sides = json_array(), *grid = json_array();
+
+			for (size_t a = 0; a < M->n_sides; a++) {
+				json_t *row = json_array();
+
+				json_array_append_new(sides, json_string(mx.releases[M->sides[a]].label));
+				for (size_t b = 0; b < M->n_sides; b++)
+					json_array_append_new(row, json_string(
+						cell_word(&M->cells[a * M->n_sides + b])));
+				json_array_append_new(grid, row);
+			}
+			json_object_set_new(mo, "name", json_string(M->name));
+			json_object_set_new(mo, "sides", sides);
+			json_object_set_new(mo, "grid", grid);
+			json_array_append_new(ms, mo);
+		}
+		json_object_set_new(x, "machines", ms);
+		for (size_t i = 0; i < mx.n_breaks; i++) {
+			const struct pc_matrix_break *b = &mx.breaks[i];
+			json_t *bo = pc_finding_to_json(&b->rep.items[0]), *occ = json_array();
+
+			for (size_t k = 0; k < b->n_occ; k++)
+				json_array_append_new(occ, occ_json(&mx, &b->occ[k]));
+			json_object_set_new(bo, "occurrences", occ);
+			json_array_append_new(brs, bo);
+		}
+		json_object_set_new(x, "breaks", brs);
+		json_object_set_new(st, "directions", json_integer((json_int_t)mx.directions));
+		json_object_set_new(st, "vm_pairs", json_integer((json_int_t)mx.vm_pairs));
+		json_object_set_new(st, "vm_pairs_identical", json_integer((json_int_t)mx.vm_pairs_equal));
+		json_object_set_new(st, "device_differences", json_integer((json_int_t)mx.device_diffs));
+		json_object_set_new(st, "full_comparisons", json_integer((json_int_t)mx.comparisons));
+		json_object_set_new(st, "releases_resolved", json_integer((json_int_t)mx.sides_loaded));
+		json_object_set_new(x, "statistics", st);
+		json_object_set_new(x, "incompatible", json_integer((json_int_t)inc));
+		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
+		json_object_set_new(x, "needs_review", json_integer((json_int_t)review));
+		json_object_set_new(x, "exit_status", json_integer(status));
+		j = pc_json_dump(x);
+		fputs(j, cli->out);
+		free(j);
+		json_decref(x);
+	} else {
+		print_release_matrix(cli, &mx);
+		fprintf(cli->out, "\nresult: %s: %zu directions checked (%zu machine type x vCPU configurations, %zu identical by their recorded fingerprints); %zu incompatible, %zu known, %zu to review; %zu distinct differences compared in full\n",
+			status ? "INCOMPATIBLE" : "compatible", mx.directions,
+			mx.vm_pairs, mx.vm_pairs_equal, inc, known, review,
+			mx.comparisons);
+	}
+	pc_matrix_release(&mx);
+	return status;
+}
+
 /* "N:rest" -> N (1-based hop side index) */
 static int hop_index(struct pc_cli *cli, const char *opt, const char *val,
 		     size_t nsides, const char **rest)
@@ -801,12 +1019,14 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 	cur_opts = &o;
 	/* the main job and the matrix meet every side twice per other side:
 	 * resolve each (side, machine, vCPU count) once */
-	if (!o.chain && !o.from && !o.to)
+	if (!o.chain && !o.from && !o.to && !o.release_matrix)
 		c.vms = pc_vm_cache_new();
 	if (o.chain)
 		status = do_chain(cli, &o, &c);
 	else if (o.matrix)
 		status = do_matrix(cli, &o, &c);
+	else if (o.release_matrix)
+		status = do_release_matrix(cli, &o, &c);
 	else if (o.from || o.to)
 		status = do_pair(cli, &o, &c);
 	else

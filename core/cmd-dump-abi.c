@@ -3,9 +3,11 @@
  * release R's baseline (abi/releases/R.json), written atomically.  With
  * --check, compare instead of writing (CI: are the baselines up to date?).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -14,6 +16,23 @@
 #include "cmd.h"
 
 #include "banned.h"
+
+/* 1 when 'path' holds exactly 'text', 0 when it differs or is missing,
+ * -1 when it cannot be read for another reason */
+static int same_file(const char *path, const char *text, struct pc_err *err)
+{
+	char *old = NULL;
+	size_t len;
+	int r;
+
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	if (pc_read_file(path, 64u << 20, &old, &len, err))
+		return -1;
+	r = len == strlen(text) && !memcmp(old, text, len);
+	free(old);
+	return r;
+}
 
 int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 {
@@ -24,6 +43,7 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 	struct pc_version rv, tv;
 	bool bad = false;
 	char *path, *text;
+	struct pc_baseline_files files = { 0 };
 	int status = PC_EXIT_ERROR;
 
 	if (pc_cli_wants_help(argc, argv)) {
@@ -74,35 +94,37 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 	}
 	path = output ? pc_xstrdup(output)
 		      : pc_xasprintf("%s/releases/%s.json", cli->abi_dir, release);
-	text = pc_baseline_render(&tree, release, &err);
-	if (!text) {
+	if (pc_baseline_render(&tree, release, path, &files, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
 		free(path);
 		goto out;
 	}
+	text = files.text;
 	if (check) {
-		char *old = NULL;
-		size_t len;
+		char *dpath = pc_baseline_decl_path(path, files.decl_name);
+		int a = same_file(path, files.text, &err);
+		int b = a < 0 ? -1 : same_file(dpath, files.decl_text, &err);
 
-		if (pc_read_file(path, 64u << 20, &old, &len, &err)) {
+		if (a < 0 || b < 0) {
 			pc_cli_error(cli, "%s", err.msg);
-		} else if (len != strlen(text) || memcmp(old, text, len)) {
+		} else if (!a || !b) {
 			if (cli->format == PC_FMT_TEXT)
 				fprintf(cli->out, "%s: out of date (regenerate with plugcheck dump-abi --release %s)\n",
-					path, release);
+					a ? dpath : path, release);
 			status = PC_EXIT_INCOMPATIBLE;
 		} else {
 			if (!cli->quiet && cli->format == PC_FMT_TEXT)
 				fprintf(cli->out, "%s: up to date\n", path);
 			status = PC_EXIT_OK;
 		}
-		free(old);
-	} else if (pc_write_file_atomic(path, text, strlen(text), &err)) {
+		free(dpath);
+	} else if (pc_baseline_files_write(path, &files, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
 	} else {
 		if (!cli->quiet && cli->format == PC_FMT_TEXT)
-			fprintf(cli->out, "recorded release %s: %zu plugins, %zu bytes -> %s\n",
-				release, tree.reg->n_plugins, strlen(text), path);
+			fprintf(cli->out, "recorded release %s: %zu plugins, %zu bytes -> %s (declarations: %s)\n",
+				release, tree.reg->n_plugins, strlen(text), path,
+				files.decl_name);
 		status = PC_EXIT_OK;
 	}
 	if (cli->format == PC_FMT_JSON) {
@@ -120,7 +142,7 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 		free(j);
 		json_decref(o);
 	}
-	free(text);
+	pc_baseline_files_release(&files);
 	free(path);
 out:
 	pc_side_release(&tree);

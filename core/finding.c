@@ -116,6 +116,7 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->fix_override);
 	free((char *)(uintptr_t)f->known_reason);
 	free((char *)(uintptr_t)f->chain_hop);
+	free((char *)(uintptr_t)f->type);
 }
 
 void pc_report_release(struct pc_report *r)
@@ -148,6 +149,7 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->fix_override = dup_or_null(f->fix_override);
 	d->known_reason = dup_or_null(f->known_reason);
 	d->chain_hop = dup_or_null(f->chain_hop);
+	d->type = dup_or_null(f->type);
 }
 
 size_t pc_report_count(const struct pc_report *r, enum pc_severity min_sev)

@@ -86,6 +86,7 @@ struct pc_finding {
 	bool known;            /* acknowledged in the known-breaks file */
 	const char *known_reason;
 	const char *chain_hop; /* "2/3" for chains, else NULL */
+	const char *type;      /* the device's type, when a device is meant */
 };
 
 struct pc_report {

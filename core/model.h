@@ -251,6 +251,9 @@ struct pc_registry {
 	struct pc_vmsd **vmsds;  /* named descriptions, global namespace */
 	size_t n_vmsds, alloc_vmsds;
 	bool finalized;
+	/* a baseline's registry: digest of its declarations file (0: none),
+	 * so that baselines sharing one file share one registry */
+	uint64_t decl_digest;
 };
 
 struct pc_registry *pc_registry_new(void);

@@ -1233,6 +1233,26 @@ uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d)
 	return h;
 }
 
+uint64_t pc_object_digest(const struct pc_object *o)
+{
+	uint64_t h = 0x7f4a7c159e3779b9ULL;
+
+	fp_str(&h, o->type->name);
+	fp_int(&h, o->n_props);
+	for (size_t i = 0; i < o->n_props; i++) {
+		const struct pc_eprop *ep = &o->props[i];
+		bool seen = ep->prop->guest_visible || ep->prop->host_feature;
+
+		fp_str(&h, ep->prop->name);
+		fp_str(&h, ep->owner->name);
+		fp_int(&h, ep->prop->guest_visible);
+		fp_str(&h, ep->prop->host_feature);
+		if (seen)
+			fp_str(&h, ep->val.text);
+	}
+	return h;
+}
+
 int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;

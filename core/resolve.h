@@ -74,6 +74,11 @@ struct pc_side {
 	struct pc_host_caps *host;         /* borrowed, may be NULL */
 	struct pc_devspec *devices;        /* NULL: default configuration */
 	size_t n_devices;
+	/* 'devices' is a part of the default configuration (ids = type
+	 * names), checked with its rules: a type only one build has is
+	 * info, not a break (the release matrix explains one device at a
+	 * time this way) */
+	bool devices_subset;
 };
 
 void pc_side_release(struct pc_side *s);
@@ -193,5 +198,13 @@ bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m);
 
 /* Fingerprint of a resolved description (layout identity). */
 uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d);
+
+/*
+ * Digest of what the check compares of an object's properties: every
+ * property's name and flags, and the value of those a guest or host can
+ * see.  Two objects with the same digest give no property finding in
+ * either direction.
+ */
+uint64_t pc_object_digest(const struct pc_object *o);
 
 #endif /* PC_RESOLVE_H */
