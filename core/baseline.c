@@ -59,8 +59,7 @@ static int cmp_plugin(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* "declarations/0123456789abcdef.json": named by the digest of its bytes */
-static char *decl_name(const char *text, size_t len)
+char *pc_baseline_decl_name(const char *text, size_t len)
 {
 	return pc_xasprintf(DECL_DIR "/%016llx.json",
 			    (unsigned long long)pc_hash64(text, len, DECL_SEED));
@@ -362,7 +361,7 @@ int pc_baseline_render(const struct pc_side *tree, const char *release,
 		pc_err_set(err, "cannot render the declarations");
 		goto out;
 	}
-	out->decl_name = decl_name(out->decl_text, strlen(out->decl_text));
+	out->decl_name = pc_baseline_decl_name(out->decl_text, strlen(out->decl_text));
 	root = json_object();
 	json_object_set_new(root, "format", json_string(BASELINE_FORMAT));
 	json_object_set_new(root, "format_version",
@@ -799,6 +798,7 @@ static int load_machines(json_t *root, const char *path,
 void pc_bindex_release(struct pc_bindex *ix)
 {
 	free(ix->path);
+	free(ix->decl_path);
 	free(ix->label);
 	for (size_t i = 0; i < ix->n_objects; i++)
 		free(ix->objects[i]);
@@ -1239,6 +1239,7 @@ int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
 	    load_machines(root, path, head.machines, err))
 		goto out;
 	ix->path = pc_xstrdup(path);
+	ix->decl_path = pc_baseline_decl_path(path, dname);
 	ix->label = pc_xstrdup(head.label);
 	ix->release = head.release;
 	ix->machines = head.machines;

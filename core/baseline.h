@@ -54,6 +54,10 @@ int pc_baseline_files_write(const char *path,
 int pc_baseline_write(const struct pc_side *tree, const char *release,
 		      const char *path, struct pc_err *err);
 
+/* "declarations/0123456789abcdef.json": a declarations file is named by
+ * the digest of its bytes (caller frees). */
+char *pc_baseline_decl_name(const char *text, size_t len);
+
 /* The path of declarations file 'decl_name' for baseline 'path' (caller frees). */
 char *pc_baseline_decl_path(const char *path, const char *decl_name);
 
@@ -93,6 +97,7 @@ struct pc_bindex {
 	struct pc_version release;
 	struct pc_machine_set *machines;
 	uint64_t decl_digest;
+	char *decl_path;             /* the declarations file it names */
 	char **objects;              /* object ids */
 	size_t n_objects;
 	char **sections;             /* section names */

@@ -13,8 +13,10 @@
  */
 #include "matrix.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "banned.h"
 
@@ -459,8 +461,18 @@ int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 				goto out;
 			}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* declarations are read only for a difference, but their file
+		 * must be there: a baseline that cannot be explained is broken */
+		const char *dp = mx->releases[i].decl_path;
+
+		if (access(dp, R_OK)) {
+			pc_err_set(err, "%s: cannot open: %s (named by %s)", dp,
+				   strerror(errno), mx->releases[i].path);
+			goto out;
+		}
 		prepare_release(&ru, i);
+	}
 	/* the machine types, newest first, each once */
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_machine_set *set = mx->releases[i].machines;

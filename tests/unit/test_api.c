@@ -57,8 +57,9 @@ PCT_TEST("api", unacknowledged_break_is_incompatible)
 {
 	/* the 8.0 baseline without the known-breaks file: the AER break shows */
 	char *dir = pct_tmpdir("api");
-	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && cp '%s' '%s/releases/'",
-				 dir, pct_path("abi/releases/8.0.json"), dir);
+	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && cp -r '%s' '%s' '%s/releases/'",
+				 dir, pct_path("abi/releases/8.0.json"),
+				 pct_path("abi/releases/declarations"), dir);
 	struct plugcheck_ctx *ctx;
 	char *json = NULL;
 

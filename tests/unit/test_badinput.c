@@ -187,7 +187,7 @@ static const struct bad_case cases[] = {
 	{ "baseline-garbage", { { "releases/9.0.json", "@garbage:200" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json:1:2: not valid JSON: unable to decode byte 0xa0 near 'cz'" },
 	{ "baseline-truncated", { { "releases/9.0.json", "@head:700:abi/releases/5.1.json" } }, { MAIN_JOB },
-	  "$D/releases/9.0.json:26:13: not valid JSON: premature end of input near '\"  field '" },
+	  "$D/releases/9.0.json:39:1: not valid JSON: ']' expected near end of file" },
 	{ "baseline-top-array", { { "releases/9.0.json", "[]" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json: $: expected an object" },
 	{ "baseline-wrong-format", { { "releases/9.0.json", "{\"format\": \"qemu\", \"format_version\": 1}" } }, { MAIN_JOB },
@@ -200,11 +200,27 @@ static const struct bad_case cases[] = {
 	  "$D/releases/9.0.json:1:41: not valid JSON: duplicate object key near '\"format\"'" },
 	{ "baseline-deep-nesting", { { "releases/9.0.json", "@nest:100000:[:]" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json:1:2049: not valid JSON: maximum parsing depth reached near '['" },
-	{ "baseline-bad-declaration", { { "releases/9.0.json", "@sub:abi/releases/5.1.json|plugin e1000e 11.0|plugin e1000e eleven" } },
+	{ "baseline-version-1", { { "releases/9.0.json", "{\"format\": \"plugcheck-baseline\", \"format_version\": 1, \"release\": \"9.0\", \"recorded_by\": \"x\", \"plugins\": [], \"machines\": []}" } }, { MAIN_JOB },
+	  "$D/releases/9.0.json: $: unknown key 'plugins'" },
+	{ "baseline-old-format-version", { { "releases/9.0.json", "{\"format\": \"plugcheck-baseline\", \"format_version\": 1, \"release\": \"9.0\"}" } }, { MAIN_JOB },
+	  "$D/releases/9.0.json: $.format_version: format version 1, this plugcheck reads 2 (re-record the release with plugcheck dump-abi)" },
+	{ "baseline-missing-declarations", { { "releases/9.0.json", "{\"format\": \"plugcheck-baseline\", \"format_version\": 2, \"release\": \"9.0\", \"recorded_by\": \"x\"}" } }, { MAIN_JOB },
+	  "$D/releases/9.0.json: $.declarations: missing key" },
+	{ "baseline-declarations-outside", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|$X|../../../etc/passwd" } }, { MAIN_JOB },
+	  "$D/releases/5.1.json: $.declarations: expected \"declarations/<16 hexadecimal digits>.json\"" },
+	{ "baseline-declarations-file-missing", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "releases/declarations/README", "not the file" } }, { MAIN_JOB },
+	  "$D/releases/$X: cannot open: No such file or directory" },
+	{ "baseline-declarations-edited", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "releases/$X", "@sub:abi/releases/$X|plugin e1000e 11.0|plugin e1000e eleven" } },
 	  { MAIN_JOB },
-	  "$D/releases/9.0.json (plugin e1000e):2: bad plugin version 'eleven' (expected a dotted version such as 8.0 or 8.0.1)" },
-	{ "baseline-missing-plugins", { { "releases/9.0.json", "{\"format\": \"plugcheck-baseline\", \"format_version\": 1, \"release\": \"9.0\", \"recorded_by\": \"x\"}" } }, { MAIN_JOB },
-	  "$D/releases/9.0.json: $.plugins: missing key" },
+	  "$D/releases/$X: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)" },
+	{ "baseline-index-missing", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"resolved\"|\"unresolved\"" } }, { MAIN_JOB },
+	  "$D/releases/5.1.json: $: unknown key 'unresolved'" },
+	{ "baseline-index-out-of-range", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"vector\": [\n     0,|\"vector\": [\n     \"0\"," } }, { MAIN_JOB },
+	  "$D/releases/5.1.json: $.resolved.vms[0].vector[0]: expected an integer" },
+	{ "baseline-index-forward-base", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"base\": 0,|\"base\": 7," } }, { MAIN_JOB },
+	  "$D/releases/5.1.json: $.resolved.vms[1].base: 7 out of range [0, 1)" },
+	{ "baseline-index-unknown-machine", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"machine\": \"pc-i440fx-5.1\"|\"machine\": \"pc-i440fx-5.3\"" } }, { MAIN_JOB },
+	  "$D/releases/5.1.json: $.resolved.vms[0]: machine type 'pc-i440fx-5.3' is not recorded in $.machines" },
 	/* ---- known breaks ---- */
 	{ "known-unknown-keyword", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "known-breaks", "# acknowledged\nbreaks everything\n" } },
 	  { MAIN_JOB },
@@ -271,6 +287,31 @@ static const struct bad_case cases[] = {
 	  "'$D/nothing' is not a side: expected 'tree', a recorded release (e.g. 5.1), a baseline .json file or a plugin directory" },
 };
 
+/* The declarations file the shipped baselines name ("declarations/H.json"):
+ * "$X" in a case's file names and contents. */
+static const char *shipped_decl(void)
+{
+	static char name[64];
+
+	if (!name[0]) {
+		char *buf = NULL;
+		size_t len;
+		struct pc_err e = { 0 };
+		const char *p;
+
+		if (!pc_read_file(pct_path("abi/releases/5.1.json"), 1u << 26, &buf,
+				  &len, &e) &&
+		    (p = strstr(buf, "\"declarations\": \"")) != NULL) {
+			const char *q = strchr(p + 17, '"');
+
+			if (q && (size_t)(q - p - 17) < sizeof(name))
+				memcpy(name, p + 17, (size_t)(q - p - 17));
+		}
+		free(buf);
+	}
+	return name;
+}
+
 static char *subst(const char *s, const char *dir)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
@@ -281,6 +322,9 @@ static char *subst(const char *s, const char *dir)
 			p++;
 		} else if (p[0] == '$' && p[1] == 'S') {
 			pc_strbuf_addstr(&sb, pct_srcdir());
+			p++;
+		} else if (p[0] == '$' && p[1] == 'X') {
+			pc_strbuf_addstr(&sb, shipped_decl());
 			p++;
 		} else {
 			pc_strbuf_addch(&sb, *p);
@@ -359,7 +403,35 @@ static int make_decl_plugin(const char *to, const char *decl,
 	return r;
 }
 
-static int make_file(const char *dir, const char *rel, const char *content)
+static char *subst_decl(const char *s)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '$' && p[1] == 'X') {
+			pc_strbuf_addstr(&sb, shipped_decl());
+			p++;
+		} else {
+			pc_strbuf_addch(&sb, *p);
+		}
+	}
+	return pc_strbuf_detach(&sb);
+}
+
+static int make_file_x(const char *dir, const char *rel, const char *content);
+
+static int make_file(const char *dir, const char *rel0, const char *content0)
+{
+	char *rel = subst_decl(rel0);
+	char *content = subst_decl(content0);
+	int r = make_file_x(dir, rel, content);
+
+	free(rel);
+	free(content);
+	return r;
+}
+
+static int make_file_x(const char *dir, const char *rel, const char *content)
 {
 	char *path = pc_xasprintf("%s/%s", dir, rel);
 	struct pc_err e = { 0 };
@@ -471,6 +543,24 @@ PCT_TEST("badinput", catalogue)
 		for (size_t f = 0; f < PC_ARRAY_SIZE(c->files) && c->files[f][0]; f++)
 			if (make_file(dir, c->files[f][0], c->files[f][1]))
 				CU_FAIL("cannot build the case's files");
+		/* baselines come with the declarations they name, unless the
+		 * case writes its own */
+		{
+			char *rd = pc_xasprintf("%s/releases", dir);
+			char *dd = pc_xasprintf("%s/releases/declarations", dir);
+			struct stat st;
+
+			if (!stat(rd, &st) && stat(dd, &st)) {
+				char *cmd = pc_xasprintf("cp -r '%s' '%s/'",
+							 pct_path("abi/releases/declarations"), rd);
+
+				if (system(cmd))
+					CU_FAIL("cannot copy the declarations");
+				free(cmd);
+			}
+			free(rd);
+			free(dd);
+		}
 		for (size_t a = 0; a < PC_ARRAY_SIZE(c->argv) && c->argv[a]; a++)
 			argv[a] = args[a] = subst(c->argv[a], dir);
 		if (c->env)

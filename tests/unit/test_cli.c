@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "baseline.h"
 #include "pctest.h"
 #include "util.h"
 
@@ -111,7 +112,8 @@ PCT_TEST("cli", fails_closed_without_inputs)
 	free(err);
 	/* a machine no recorded release knows (only 5.1 recorded here) */
 	{
-		char *cmd = pc_xasprintf("cp '%s' '%s/'", pct_path("abi/releases/5.1.json"), sub);
+		char *cmd = pc_xasprintf("cp -r '%s' '%s' '%s/'", pct_path("abi/releases/5.1.json"),
+					 pct_path("abi/releases/declarations"), sub);
 
 		CU_ASSERT_EQUAL(system(cmd), 0);
 		free(cmd);
@@ -256,8 +258,9 @@ PCT_TEST("cli", qemu_dump_as_a_side)
 PCT_TEST("cli", baselines_are_read_strictly)
 {
 	char *dir = pct_tmpdir("strictabi");
-	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && sed 's/\"recorded_by\"/\"recorded_bye\"/' '%s' > '%s/releases/5.1.json'",
-				 dir, pct_path("abi/releases/5.1.json"), dir);
+	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && sed 's/\"recorded_by\"/\"recorded_bye\"/' '%s' > '%s/releases/5.1.json' && cp -r '%s' '%s/releases/'",
+				 dir, pct_path("abi/releases/5.1.json"), dir,
+				 pct_path("abi/releases/declarations"), dir);
 	char *out, *err;
 
 	CU_ASSERT_EQUAL(system(cmd), 0);
@@ -300,4 +303,58 @@ PCT_TEST("cli", props_of_a_recorded_release)
 	PCT_ASSERT_CONTAINS(out, "hw_compat_7_2.compat");
 	free(out);
 	free(err);
+}
+
+PCT_TEST("cli", recorded_declarations_are_parsed_like_plugins)
+{
+	/* a declarations file named by its digest but holding a bad
+	 * declaration: the error names that file and line */
+	char *dir = pct_tmpdir("baddecl");
+	char *base = NULL, *decl = NULL, *name, *dpath, *bpath, *p, *nb;
+	size_t blen, dlen;
+	struct pc_err e = { 0 };
+	char *out, *err;
+	const char *old = "plugin e1000e 11.0", *repl = "plugin e1000e eleven";
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char *cmd = pc_xasprintf("mkdir -p '%s/releases/declarations'", dir);
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_read_file(pct_path("abi/releases/5.1.json"), 1u << 26,
+					   &base, &blen, &e), 0);
+	p = strstr(base, "\"declarations/");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	name = pc_xstrndup(p + 1, strlen("declarations/0123456789abcdef.json"));
+	dpath = pc_xasprintf("%s/%s", pct_path("abi/releases"), name);
+	CU_ASSERT_EQUAL_FATAL(pc_read_file(dpath, 1u << 26, &decl, &dlen, &e), 0);
+	p = strstr(decl, old);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	pc_strbuf_add(&sb, decl, (size_t)(p - decl));
+	pc_strbuf_addstr(&sb, repl);
+	pc_strbuf_addstr(&sb, p + strlen(old));
+	nb = pc_baseline_decl_name(sb.buf, sb.len);
+	free(dpath);
+	dpath = pc_xasprintf("%s/releases/%s", dir, nb);
+	CU_ASSERT_EQUAL(pc_write_file_atomic(dpath, sb.buf, sb.len, &e), 0);
+	p = strstr(base, name);
+	memcpy(p, nb, strlen(nb));
+	bpath = pc_xasprintf("%s/releases/5.1.json", dir);
+	CU_ASSERT_EQUAL(pc_write_file_atomic(bpath, base, blen, &e), 0);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--abi-dir", dir, "--machine", "pc-5.1"), 2);
+	{
+		char *want = pc_xasprintf("%s (plugin e1000e):2: bad plugin version 'eleven'", nb);
+
+		PCT_ASSERT_CONTAINS(err, want);
+		free(want);
+	}
+	free(out);
+	free(err);
+	pc_strbuf_release(&sb);
+	free(nb);
+	free(name);
+	free(dpath);
+	free(bpath);
+	free(base);
+	free(decl);
+	free(cmd);
+	free(dir);
 }

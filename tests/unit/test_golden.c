@@ -26,6 +26,8 @@ static const struct golden cases[] = {
 	{ "main-pc-5.1", 0, { "plugcheck", "-q", "--machine", "pc-5.1", NULL } },
 	{ "matrix-pc-7.2", 0,
 	  { "plugcheck", "-q", "check", "--machine", "pc-7.2", "--matrix", NULL } },
+	{ "release-matrix", 0,
+	  { "plugcheck", "check", "--release-matrix", NULL } },
 	{ "suggest-pc-7.2", 0,
 	  { "plugcheck", "suggest", "--machine", "pc-7.2", "--from", "8.0", "--to",
 	    "8.0.1", NULL } },

@@ -1,0 +1,227 @@
+/*
+ * test_matrix.c - the release matrix (core/matrix.c): what it finds from
+ * the recorded indexes must be exactly what the full engine finds when it
+ * resolves every release (check --matrix, one machine type at a time).
+ */
+#include <CUnit/CUnit.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pctest.h"
+#include "util.h"
+
+static json_t *run_json(const char *const *argv, int *rc)
+{
+	char *out = NULL, *err = NULL;
+	json_error_t je;
+	json_t *j;
+
+	*rc = pct_run_cli(argv, &out, &err);
+	j = json_loads(out ? out : "", 0, &je);
+	if (!j)
+		fprintf(stderr, "\n  %s: not JSON (%s); stderr: %s\n", argv[1], je.text,
+			err ? err : "");
+	free(out);
+	free(err);
+	return j;
+}
+
+static const char *s_or(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "-";
+}
+
+static char *fkey(const char *machine, const char *src, const char *dst,
+		  json_t *f, const char *config, bool known)
+{
+	return pc_xasprintf("%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d", machine, src, dst,
+			    s_or(f, "rule"), s_or(f, "severity"), s_or(f, "device"),
+			    s_or(f, "path"), s_or(f, "source_value"),
+			    s_or(f, "destination_value"), config, known);
+}
+
+/* Compare the release matrix of 'abi' with check --matrix per machine
+ * type; returns how many occurrences were compared. */
+static size_t agree(const char *abi, int want_rc)
+{
+	const char *fargv[] = { "plugcheck", "--abi-dir", abi, "--format", "json",
+				"check", "--release-matrix", NULL };
+	json_t *fast, *F = json_object(), *S = json_object(), *b, *m;
+	size_t i, k, n = 0, missing = 0, extra = 0;
+	int rc;
+	const char *key;
+	json_t *v;
+
+	fast = run_json(fargv, &rc);
+	PCT_ASSERT_INT_EQ(rc, want_rc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fast);
+	json_array_foreach(json_object_get(fast, "breaks"), i, b) {
+		json_t *o;
+
+		json_array_foreach(json_object_get(b, "occurrences"), k, o) {
+			char *kk = fkey(s_or(o, "machine"), s_or(o, "source"),
+					s_or(o, "destination"), b, s_or(o, "config"),
+					json_is_true(json_object_get(o, "known")));
+
+			json_object_set_new(F, kk, json_true());
+			free(kk);
+		}
+	}
+	json_array_foreach(json_object_get(fast, "machines"), i, m) {
+		const char *name = s_or(m, "name");
+		const char *sargv[] = { "plugcheck", "--abi-dir", abi, "--format", "json",
+					"check", "--matrix", "--machine", name, NULL };
+		json_t *slow = run_json(sargv, &rc), *f, *p, *sides = json_object_get(m, "sides");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(slow);
+		CU_ASSERT(rc == 0 || rc == 1);
+		json_array_foreach(json_object_get(slow, "findings"), k, f) {
+			json_t *d = json_object_get(f, "direction");
+			char *kk;
+
+			if (!strcmp(s_or(d, "source"), "tree") ||
+			    !strcmp(s_or(d, "destination"), "tree"))
+				continue;
+			kk = fkey(s_or(f, "machine"), s_or(d, "source"), s_or(d, "destination"),
+				  f, s_or(f, "config"), json_is_true(json_object_get(f, "known")));
+			json_object_set_new(S, kk, json_true());
+			free(kk);
+		}
+		/* the verdict of every direction */
+		json_array_foreach(json_object_get(slow, "pairs"), k, p) {
+			const char *src = s_or(p, "source"), *dst = s_or(p, "destination");
+			size_t a = SIZE_MAX, c = SIZE_MAX, q;
+			json_t *l;
+
+			if (!strcmp(src, "tree") || !strcmp(dst, "tree"))
+				continue;
+			json_array_foreach(sides, q, l) {
+				if (!strcmp(json_string_value(l), src))
+					a = q;
+				if (!strcmp(json_string_value(l), dst))
+					c = q;
+			}
+			CU_ASSERT_FATAL(a != SIZE_MAX && c != SIZE_MAX);
+			{
+				const char *cell = json_string_value(json_array_get(
+					json_array_get(json_object_get(m, "grid"), a), c));
+				bool fail = !strcmp(cell, "FAIL");
+
+				if (fail != !strcmp(s_or(p, "verdict"), "incompatible")) {
+					fprintf(stderr, "\n  %s %s -> %s: release matrix says %s, check --matrix %s\n",
+						name, src, dst, cell, s_or(p, "verdict"));
+					CU_FAIL("verdicts differ");
+				}
+			}
+		}
+		json_decref(slow);
+	}
+	json_object_foreach(F, key, v) {
+		n++;
+		if (!json_object_get(S, key) && missing++ < 5)
+			fprintf(stderr, "\n  only in the release matrix: %s\n", key);
+	}
+	json_object_foreach(S, key, v)
+		if (!json_object_get(F, key) && extra++ < 5)
+			fprintf(stderr, "\n  only in check --matrix: %s\n", key);
+	PCT_ASSERT_INT_EQ(missing, 0);
+	PCT_ASSERT_INT_EQ(extra, 0);
+	PCT_ASSERT_INT_EQ(json_object_size(F), json_object_size(S));
+	json_decref(fast);
+	json_decref(F);
+	json_decref(S);
+	return n;
+}
+
+PCT_TEST("matrix", shipped_releases_agree_with_the_full_engine)
+{
+	/* known breaks acknowledged: every occurrence, known or not, and
+	 * every verdict, as check --matrix gives them */
+	size_t n = agree(pct_path("abi"), 0);
+
+	CU_ASSERT(n >= 100);
+}
+
+PCT_TEST("matrix", unacknowledged_breaks_fail_and_agree)
+{
+	/* the same releases without abi/known-breaks: the breaks fail */
+	char *dir = pct_tmpdir("matrix-nokb");
+	char *cmd = pc_xasprintf("cp -r '%s' '%s/'", pct_path("abi/releases"), dir);
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT(agree(dir, 1) >= 100);
+	free(cmd);
+	free(dir);
+}
+
+PCT_TEST("matrix", identical_layouts_are_compared_once)
+{
+	const char *argv[] = { "plugcheck", "--format", "json", "check",
+			       "--release-matrix", NULL };
+	json_t *j, *st;
+	int rc;
+
+	j = run_json(argv, &rc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	st = json_object_get(j, "statistics");
+	/* most VM pairs are identical by their fingerprints; every differing
+	 * device is compared in full once, not once per pair */
+	CU_ASSERT(json_integer_value(json_object_get(st, "vm_pairs_identical")) > 0);
+	CU_ASSERT(json_integer_value(json_object_get(st, "full_comparisons")) > 0);
+	CU_ASSERT(json_integer_value(json_object_get(st, "full_comparisons")) <
+		  json_integer_value(json_object_get(st, "device_differences")));
+	json_decref(j);
+}
+
+PCT_TEST("matrix", declarations_read_only_for_differences_but_required)
+{
+	char *dir = pct_tmpdir("matrix-one");
+	char *cmd = pc_xasprintf("mkdir -p '%s/releases' && cp -r '%s' '%s' '%s/releases/'",
+				 dir, pct_path("abi/releases/8.0.json"),
+				 pct_path("abi/releases/declarations"), dir);
+	const char *argv[] = { "plugcheck", "--abi-dir", dir, "--format", "json",
+			       "check", "--release-matrix", NULL };
+	const char *targv[] = { "plugcheck", "--abi-dir", dir, "check",
+				"--release-matrix", NULL };
+	char *out, *err;
+	json_t *j;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	/* one release against itself: nothing differs, nothing is resolved */
+	j = run_json(argv, &rc);
+	PCT_ASSERT_INT_EQ(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	PCT_ASSERT_INT_EQ(json_integer_value(json_object_get(
+		json_object_get(j, "statistics"), "releases_resolved")), 0);
+	PCT_ASSERT_INT_EQ(json_array_size(json_object_get(j, "breaks")), 0);
+	json_decref(j);
+	/* but a baseline whose declarations are gone is an input error */
+	free(cmd);
+	cmd = pc_xasprintf("rm -rf '%s/releases/declarations'", dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	PCT_ASSERT_INT_EQ(pct_run_cli(targv, &out, &err), 2);
+	PCT_ASSERT_CONTAINS(err, "cannot open: No such file or directory (named by");
+	free(out);
+	free(err);
+	free(cmd);
+	free(dir);
+}
+
+PCT_TEST("matrix", options_it_cannot_honour_are_refused)
+{
+	char *out;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--release-matrix",
+					"--vm-device", "e1000e", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--release-matrix compares the recorded releases in their default configuration");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--release-matrix",
+					"--machine", "pc-q35-7.3", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "no recorded release knows machine type 'pc-q35-7.3'");
+	free(out);
+}
