@@ -105,22 +105,45 @@ static char *render_decls(const struct pc_side *tree)
 	return text;
 }
 
-static json_t *render_machines(const struct pc_side *tree,
-			       const struct pc_version *r)
+static json_t *entry_json(const struct pc_compat_entry *e)
 {
-	json_t *machines = json_array();
+	json_t *je = json_array();
+
+	json_array_append_new(je, json_string(e->driver));
+	json_array_append_new(je, json_string(e->prop));
+	json_array_append_new(je, json_string(e->value));
+	json_array_append_new(je, json_string(e->origin));
+	if (e->optional)
+		json_array_append_new(je, json_string("optional"));
+	return je;
+}
+
+/*
+ * The machine types the release knows and their compat chains.  A chain
+ * is a sequence of compat arrays (QEMU's hw_compat_X_Y and the family's
+ * defaults); each array is recorded once, under "compat", with the entries
+ * the release had shipped, and each machine type names its arrays in
+ * chain order, as its descriptor does.
+ */
+static int render_machines(const struct pc_side *tree,
+			   const struct pc_version *r, json_t *root,
+			   struct pc_err *err)
+{
+	json_t *machines = json_array(), *arrays = json_array();
 	const struct pc_machine **ms;
 	size_t nm = 0;
+	int rc = 0;
 
 	ms = pc_xcalloc(tree->machines->n_machines + 1, sizeof(*ms));
 	for (size_t i = 0; i < tree->machines->n_machines; i++)
 		if (pc_machine_known_in(tree->machines->machines[i], r))
 			ms[nm++] = tree->machines->machines[i];
 	qsort(ms, nm, sizeof(*ms), pc_machine_cmp_newest_first);
-	for (size_t i = 0; i < nm; i++) {
+	for (size_t i = 0; i < nm && !rc; i++) {
 		const struct pc_machine *m = ms[i];
 		json_t *o = json_object(), *al = json_array(), *ch = json_array();
 		char v[32];
+		size_t k = 0;
 
 		json_object_set_new(o, "name", json_string(m->name));
 		json_object_set_new(o, "family", json_string(m->family));
@@ -131,26 +154,42 @@ static json_t *render_machines(const struct pc_side *tree,
 		json_object_set_new(o, "aliases", al);
 		json_object_set_new(o, "smp", json_integer(m->smp));
 		json_object_set_new(o, "max_cpus", json_integer(m->max_cpus));
-		for (size_t k = 0; k < m->n_chain; k++) {
-			const struct pc_compat_entry *e = m->chain[k];
-			json_t *je;
+		while (k < m->n_chain && !rc) {
+			const char *an = m->chain[k]->array ? m->chain[k]->array : "";
+			json_t *ents = json_array(), *prev = NULL, *e;
+			size_t q;
 
-			if (!pc_compat_entry_in_release(e, r))
+			for (; k < m->n_chain &&
+			       !strcmp(m->chain[k]->array ? m->chain[k]->array : "", an); k++)
+				if (pc_compat_entry_in_release(m->chain[k], r))
+					json_array_append_new(ents, entry_json(m->chain[k]));
+			json_array_foreach(arrays, q, e)
+				if (!strcmp(json_string_value(json_object_get(e, "name")), an))
+					prev = json_object_get(e, "entries");
+			if (!json_array_size(ents)) {
+				json_decref(ents);
 				continue;
-			je = json_array();
-			json_array_append_new(je, json_string(e->driver));
-			json_array_append_new(je, json_string(e->prop));
-			json_array_append_new(je, json_string(e->value));
-			json_array_append_new(je, json_string(e->origin));
-			if (e->optional)
-				json_array_append_new(je, json_string("optional"));
-			json_array_append_new(ch, je);
+			}
+			if (prev && !json_equal(prev, ents)) {
+				rc = pc_err_set(err, "machine type %s: compat array '%s' differs from the one another machine type has",
+						m->name, an);
+			} else if (!prev) {
+				json_t *a = json_object();
+
+				json_object_set_new(a, "name", json_string(an));
+				json_object_set_new(a, "entries", json_incref(ents));
+				json_array_append_new(arrays, a);
+			}
+			json_decref(ents);
+			json_array_append_new(ch, json_string(an));
 		}
 		json_object_set_new(o, "compat", ch);
 		json_array_append_new(machines, o);
 	}
 	free(ms);
-	return machines;
+	json_object_set_new(root, "machines", machines);
+	json_object_set_new(root, "compat", arrays);
+	return rc;
 }
 
 /* ---- the resolved index ---- */
@@ -189,6 +228,34 @@ static size_t value_index(struct value_table *t, uint64_t v)
 	t->v[t->n] = v;
 	t->slot[h] = ++t->n;
 	return t->n - 1;
+}
+
+/* A packed list: words in strings of up to 32 words each (JSON arrays of
+ * numbers would cost the reader one node per number). */
+struct packer {
+	json_t *arr;
+	struct pc_strbuf line;
+	size_t n;
+};
+
+static void pack_word(struct packer *p, const char *w)
+{
+	if (p->n && p->n % 32 == 0) {
+		json_array_append_new(p->arr, json_stringn(p->line.buf, p->line.len));
+		pc_strbuf_reset(&p->line);
+	}
+	if (p->line.len)
+		pc_strbuf_addch(&p->line, ' ');
+	pc_strbuf_addstr(&p->line, w);
+	p->n++;
+}
+
+static json_t *pack_end(struct packer *p)
+{
+	if (p->line.len)
+		json_array_append_new(p->arr, json_stringn(p->line.buf, p->line.len));
+	pc_strbuf_release(&p->line);
+	return p->arr;
 }
 
 /*
@@ -278,32 +345,43 @@ static int render_index(json_t *root, const struct pc_side *rec,
 			json_object_set_new(o, "machine", json_string(ms[i]->name));
 			json_object_set_new(o, "smp", json_integer(smps[k]));
 			if (best != SIZE_MAX && 2 * best_d < len) {
-				json_t *d = json_array();
+				struct packer pk = { json_array(), PC_STRBUF_INIT, 0 };
 
 				json_object_set_new(o, "base", json_integer((json_int_t)best));
 				for (size_t q = 0; q < len; q++)
 					if (vecs[best][q] != vec[q]) {
-						json_array_append_new(d, json_integer((json_int_t)q));
-						json_array_append_new(d, json_integer((json_int_t)vec[q]));
-					}
-				json_object_set_new(o, "delta", d);
-			} else {
-				json_t *v = json_array();
+						char w[48];
 
-				for (size_t q = 0; q < len; q++)
-					json_array_append_new(v, json_integer((json_int_t)vec[q]));
-				json_object_set_new(o, "vector", v);
+						snprintf(w, sizeof(w), "%zu:%zu", q, vec[q]);
+						pack_word(&pk, w);
+					}
+				json_object_set_new(o, "delta", pack_end(&pk));
+			} else {
+				struct packer pk = { json_array(), PC_STRBUF_INIT, 0 };
+
+				for (size_t q = 0; q < len; q++) {
+					char w[24];
+
+					snprintf(w, sizeof(w), "%zu", vec[q]);
+					pack_word(&pk, w);
+				}
+				json_object_set_new(o, "vector", pack_end(&pk));
 			}
 			json_array_append_new(vms, o);
 			vecs = pc_xrealloc(vecs, (nvecs + 1) * sizeof(*vecs));
 			vecs[nvecs++] = vec;
 		}
 	}
-	for (size_t i = 0; i < vt.n; i++) {
-		char h[20];
+	{
+		struct packer pk = { vals, PC_STRBUF_INIT, 0 };
 
-		snprintf(h, sizeof(h), "%016llx", (unsigned long long)vt.v[i]);
-		json_array_append_new(vals, json_string(h));
+		for (size_t i = 0; i < vt.n; i++) {
+			char h[20];
+
+			snprintf(h, sizeof(h), "%016llx", (unsigned long long)vt.v[i]);
+			pack_word(&pk, h);
+		}
+		pack_end(&pk);
 	}
 	json_object_set_new(ix, "objects", objs);
 	json_object_set_new(ix, "sections", secs);
@@ -370,7 +448,8 @@ int pc_baseline_render(const struct pc_side *tree, const char *release,
 	json_object_set_new(root, "recorded_by",
 			    json_string("plugcheck " PC_VERSION));
 	json_object_set_new(root, "declarations", json_string(out->decl_name));
-	json_object_set_new(root, "machines", render_machines(tree, &r));
+	if (render_machines(tree, &r, root, err))
+		goto out;
 	/* the index is what a reader resolves from the recorded text, so
 	 * resolve exactly that: the declarations as written, the machine
 	 * types as recorded */
@@ -680,6 +759,76 @@ static int load_plugins(json_t *root, const char *path,
 	return pc_registry_finalize(reg, err);
 }
 
+/* $.compat: the compat arrays, each once */
+static int load_arrays(json_t *root, const char *path,
+		       struct pc_machine_set *set, struct pc_err *err)
+{
+	json_t *arrays = json_object_get(root, "compat"), *a, *e;
+	size_t i, k;
+
+	if (!json_is_array(arrays))
+		return bad(err, path, "$.compat",
+			   arrays ? "expected an array" : "missing key");
+	json_array_foreach(arrays, i, a) {
+		static const char *const keys[] = { "name", "entries", NULL };
+		struct pc_compat_array *ca;
+		const char *name;
+		json_t *ents;
+		char jp[64];
+
+		snprintf(jp, sizeof(jp), "$.compat[%zu]", i);
+		if (!json_is_object(a))
+			return bad(err, path, jp, "expected an object");
+		if (only_keys(a, keys, path, jp, err) ||
+		    !(name = get_str(a, "name", path, jp, err)))
+			return -1;
+		for (size_t q = 0; q < set->n_arrays; q++)
+			if (!strcmp(set->arrays[q]->name, name)) {
+				char m[300];
+
+				snprintf(m, sizeof(m), "compat array '%.200s' recorded twice", name);
+				return bad(err, path, jp, m);
+			}
+		ents = json_object_get(a, "entries");
+		if (!json_is_array(ents) || !json_array_size(ents)) {
+			char jp2[96];
+
+			snprintf(jp2, sizeof(jp2), "%s.entries", jp);
+			return bad(err, path, jp2, "expected a non-empty array");
+		}
+		ca = pc_xcalloc(1, sizeof(*ca));
+		PC_ALLOC_GROW(set->arrays, set->n_arrays + 1, set->alloc_arrays);
+		set->arrays[set->n_arrays++] = ca;
+		ca->name = pc_xstrdup(name);
+		ca->path = pc_xstrdup(path);
+		ca->entries = pc_xcalloc(json_array_size(ents), sizeof(*ca->entries));
+		json_array_foreach(ents, k, e) {
+			struct pc_compat_entry *ce = &ca->entries[ca->n_entries];
+			char jp2[128];
+			size_t n = json_array_size(e);
+
+			snprintf(jp2, sizeof(jp2), "%s.entries[%zu]", jp, k);
+			if (!json_is_array(e) || n < 4 || n > 5)
+				return bad(err, path, jp2,
+					   "expected [driver, property, value, origin(, \"optional\")]");
+			for (size_t q = 0; q < n; q++)
+				if (!json_is_string(json_array_get(e, q)))
+					return bad(err, path, jp2, "expected strings");
+			if (n == 5 && strcmp(json_string_value(json_array_get(e, 4)),
+					     "optional"))
+				return bad(err, path, jp2, "fifth element must be \"optional\"");
+			ce->driver = pc_xstrdup(json_string_value(json_array_get(e, 0)));
+			ce->prop = pc_xstrdup(json_string_value(json_array_get(e, 1)));
+			ce->value = pc_xstrdup(json_string_value(json_array_get(e, 2)));
+			ce->origin = pc_xstrdup(json_string_value(json_array_get(e, 3)));
+			ce->array = pc_xstrdup(name);
+			ce->optional = n == 5;
+			ca->n_entries++;
+		}
+	}
+	return 0;
+}
+
 static int load_machines(json_t *root, const char *path,
 			 struct pc_machine_set *set, struct pc_err *err)
 {
@@ -687,6 +836,8 @@ static int load_machines(json_t *root, const char *path,
 	json_t *m;
 	size_t i;
 
+	if (load_arrays(root, path, set, err))
+		return -1;
 	if (!json_is_array(machines))
 		return bad(err, path, "$.machines",
 			   machines ? "expected an array" : "missing key");
@@ -696,7 +847,7 @@ static int load_machines(json_t *root, const char *path,
 		long long smp, max_cpus;
 		json_t *al, *ch, *e;
 		struct pc_machine *pm;
-		size_t k;
+		size_t k, n_chain = 0;
 
 		snprintf(jp, sizeof(jp), "$.machines[%zu]", i);
 		if (!json_is_object(m))
@@ -754,39 +905,37 @@ static int load_machines(json_t *root, const char *path,
 						  (pm->n_aliases + 1) * sizeof(char *));
 			pm->aliases[pm->n_aliases++] = pc_xstrdup(json_string_value(e));
 		}
+		/* the chain: the named arrays' entries, in order */
 		ch = json_object_get(m, "compat");
 		if (!json_is_array(ch)) {
 			char jp2[160];
 
 			snprintf(jp2, sizeof(jp2), "%s.compat", jp);
-			return bad(err, path, jp2, ch ? "expected an array" : "missing key");
+			return bad(err, path, jp2, ch ? "expected an array of compat array names"
+						    : "missing key");
 		}
-		pm->owned = pc_xcalloc(json_array_size(ch) + 1, sizeof(*pm->owned));
-		pm->chain = pc_xcalloc(json_array_size(ch) + 1, sizeof(*pm->chain));
+		pm->arrays = pc_xcalloc(json_array_size(ch) + 1, sizeof(char *));
 		json_array_foreach(ch, k, e) {
-			struct pc_compat_entry *ce = &pm->owned[pm->n_owned];
+			const struct pc_compat_array *ca = NULL;
 			char jp2[160];
-			size_t n = json_array_size(e);
 
 			snprintf(jp2, sizeof(jp2), "%s.compat[%zu]", jp, k);
-			if (!json_is_array(e) || n < 4 || n > 5)
-				return bad(err, path, jp2,
-					   "expected [driver, property, value, origin(, \"optional\")]");
-			for (size_t q = 0; q < n; q++)
-				if (!json_is_string(json_array_get(e, q)))
-					return bad(err, path, jp2, "expected strings");
-			if (n == 5 && strcmp(json_string_value(json_array_get(e, 4)),
-					     "optional"))
-				return bad(err, path, jp2, "fifth element must be \"optional\"");
-			ce->driver = pc_xstrdup(json_string_value(json_array_get(e, 0)));
-			ce->prop = pc_xstrdup(json_string_value(json_array_get(e, 1)));
-			ce->value = pc_xstrdup(json_string_value(json_array_get(e, 2)));
-			ce->origin = pc_xstrdup(json_string_value(json_array_get(e, 3)));
-			ce->optional = n == 5;
-			pm->chain[pm->n_owned] = ce;
-			pm->n_owned++;
-			pm->n_chain++;
+			for (size_t q = 0; e && json_is_string(e) && q < set->n_arrays && !ca; q++)
+				if (!strcmp(set->arrays[q]->name, json_string_value(e)))
+					ca = set->arrays[q];
+			if (!ca)
+				return bad(err, path, jp2, json_is_string(e)
+					   ? "names no compat array recorded in $.compat"
+					   : "expected a string");
+			pm->arrays[pm->n_arrays++] = pc_xstrdup(ca->name);
+			n_chain += ca->n_entries;
 		}
+		pm->chain = pc_xcalloc(n_chain + 1, sizeof(*pm->chain));
+		for (k = 0; k < pm->n_arrays; k++)
+			for (size_t q = 0; q < set->n_arrays; q++)
+				if (!strcmp(set->arrays[q]->name, pm->arrays[k]))
+					for (size_t t = 0; t < set->arrays[q]->n_entries; t++)
+						pm->chain[pm->n_chain++] = &set->arrays[q]->entries[t];
 	}
 	if (!set->n_machines)
 		return bad(err, path, "$.machines", "no machine types recorded");
@@ -813,6 +962,65 @@ void pc_bindex_release(struct pc_bindex *ix)
 	if (ix->machines)
 		pc_machine_set_free(ix->machines);
 	memset(ix, 0, sizeof(*ix));
+}
+
+/*
+ * The words of a packed list (see pack_word()) into one buffer, NUL-
+ * separated; *n gets their number.  NULL (error set) when it is not an
+ * array of strings.
+ */
+static char *unpack(json_t *a, const char *path, const char *jp, size_t *n,
+		    struct pc_err *err)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	json_t *e;
+	size_t i;
+
+	*n = 0;
+	if (!json_is_array(a))
+		return bad(err, path, jp, "expected an array of strings of words"), NULL;
+	json_array_foreach(a, i, e) {
+		const char *p = json_string_value(e);
+
+		if (!p) {
+			pc_strbuf_release(&sb);
+			return bad(err, path, jp, "expected an array of strings of words"), NULL;
+		}
+		while (*p) {
+			size_t l;
+
+			p += strspn(p, " ");
+			l = strcspn(p, " ");
+			if (!l)
+				break;
+			pc_strbuf_add(&sb, p, l);
+			pc_strbuf_addch(&sb, '\0');
+			(*n)++;
+			p += l;
+		}
+	}
+	pc_strbuf_addch(&sb, '\0');
+	return pc_strbuf_detach(&sb);
+}
+
+/* A decimal index below 'below' from word 'w' (number k of list jp). */
+static int word_index(const char *w, size_t below, const char *path,
+		      const char *jp, size_t k, size_t *out, struct pc_err *err)
+{
+	uint64_t v;
+	char m[160];
+
+	if (strspn(w, "0123456789") != strlen(w) || pc_parse_u64(w, &v)) {
+		snprintf(m, sizeof(m), "word %zu: '%.40s' is not an index", k + 1, w);
+		return bad(err, path, jp, m);
+	}
+	if (v >= below) {
+		snprintf(m, sizeof(m), "word %zu: %llu out of range [0, %zu)", k + 1,
+			 (unsigned long long)v, below);
+		return bad(err, path, jp, m);
+	}
+	*out = (size_t)v;
+	return 0;
 }
 
 static int index_int(json_t *v, size_t below, const char *path,
@@ -883,20 +1091,28 @@ static int load_index(json_t *root, const char *path,
 		ix->sections[ix->n_sections++] =
 			pc_xstrdup(json_string_value(json_array_get(e, 1)));
 	}
-	a = json_object_get(r, "values");
-	if (!json_is_array(a))
-		return bad(err, path, "$.resolved.values", "expected an array");
-	nvalues = json_array_size(a);
-	values = pc_xcalloc(nvalues + 1, sizeof(*values));
-	json_array_foreach(a, i, e) {
-		const char *h = json_string_value(e);
+	{
+		char *w = unpack(json_object_get(r, "values"), path,
+				 "$.resolved.values", &nvalues, err);
 
-		snprintf(jp, sizeof(jp), "$.resolved.values[%zu]", i);
-		if (!h || strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
-			bad(err, path, jp, "expected 16 hexadecimal digits");
-			goto out;
+		if (!w)
+			return -1;
+		values = pc_xcalloc(nvalues + 1, sizeof(*values));
+		for (size_t k = 0, off = 0; k < nvalues; k++) {
+			const char *h = w + off;
+
+			off += strlen(h) + 1;
+			if (strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
+				char m[128];
+
+				snprintf(m, sizeof(m), "word %zu: expected 16 hexadecimal digits", k + 1);
+				bad(err, path, "$.resolved.values", m);
+				free(w);
+				goto out;
+			}
+			values[k] = strtoull(h, NULL, 16);
 		}
-		values[i] = strtoull(h, NULL, 16);
+		free(w);
 	}
 	len = ix->n_sections + ix->n_objects;
 	a = json_object_get(r, "vms");
@@ -937,44 +1153,64 @@ static int load_index(json_t *root, const char *path,
 		delta = json_object_get(e, "delta");
 		base = json_object_get(e, "base");
 		if (vec && !delta && !base) {
-			if (!json_is_array(vec) || json_array_size(vec) != len) {
+			size_t nw, off = 0;
+			char *w;
+
+			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].vector", i);
+			if (!(w = unpack(vec, path, jp, &nw, err)))
+				goto out;
+			if (nw != len) {
 				char m[128];
 
-				snprintf(m, sizeof(m), "\"vector\" must be an array of %zu indexes", len);
+				snprintf(m, sizeof(m), "%zu indexes, expected %zu", nw, len);
 				bad(err, path, jp, m);
+				free(w);
 				goto out;
 			}
 			for (size_t q = 0; q < len; q++) {
 				size_t v;
 
-				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].vector[%zu]", i, q);
-				if (index_int(json_array_get(vec, q), nvalues, path, jp, &v, err))
+				if (word_index(w + off, nvalues, path, jp, q, &v, err)) {
+					free(w);
 					goto out;
+				}
+				off += strlen(w + off) + 1;
 				vm->vec[q] = values[v];
 			}
+			free(w);
 		} else if (!vec && delta && base) {
-			size_t b;
+			size_t b, nw, off = 0;
+			char *w;
 
 			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].base", i);
 			if (index_int(base, i, path, jp, &b, err))
 				goto out;
 			memcpy(vm->vec, ix->vms[b].vec, len * sizeof(uint64_t));
 			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta", i);
-			if (!json_is_array(delta) || json_array_size(delta) % 2) {
-				bad(err, path, jp, "expected [position, index, ...] pairs");
+			if (!(w = unpack(delta, path, jp, &nw, err)))
 				goto out;
-			}
-			for (size_t q = 0; q < json_array_size(delta); q += 2) {
+			for (size_t q = 0; q < nw; q++) {
+				char *word = w + off, *colon = strchr(word, ':');
 				size_t pos, v;
 
-				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta[%zu]", i, q);
-				if (index_int(json_array_get(delta, q), len, path, jp, &pos, err))
+				off += strlen(word) + 1;
+				if (!colon) {
+					char m[128];
+
+					snprintf(m, sizeof(m), "word %zu: expected POSITION:INDEX", q + 1);
+					bad(err, path, jp, m);
+					free(w);
 					goto out;
-				snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta[%zu]", i, q + 1);
-				if (index_int(json_array_get(delta, q + 1), nvalues, path, jp, &v, err))
+				}
+				*colon = '\0';
+				if (word_index(word, len, path, jp, q, &pos, err) ||
+				    word_index(colon + 1, nvalues, path, jp, q, &v, err)) {
+					free(w);
 					goto out;
+				}
 				vm->vec[pos] = values[v];
 			}
+			free(w);
 		} else {
 			bad(err, path, jp, "expected either \"vector\", or \"base\" and \"delta\"");
 			goto out;
@@ -1073,7 +1309,7 @@ static int check_header(json_t *root, const char *path, const char *format,
 static const char *const baseline_keys[] = { "format", "format_version",
 					     "release", "recorded_by",
 					     "declarations", "machines",
-					     "resolved", NULL };
+					     "compat", "resolved", NULL };
 
 /* $.declarations: "declarations/<16 hex digits>.json", and its digest */
 static const char *decl_ref(json_t *root, const char *path, uint64_t *digest,
@@ -1167,6 +1403,64 @@ static json_t *read_decls(const char *dpath, uint64_t digest,
 	return droot;
 }
 
+/*
+ * The side's registry: a registry of 'pool' read from the same
+ * declarations file (releases recorded from one tree name one file, and
+ * share its registry instead of parsing it again), else the file, read.
+ */
+static int load_registry(const char *path, const char *dname, uint64_t digest,
+			 struct pc_registry *const *pool, size_t npool,
+			 struct pc_side *side, struct pc_err *err)
+{
+	char *dpath;
+	json_t *droot;
+	bool shared;
+	int rc;
+
+	for (size_t k = 0; k < npool; k++)
+		if (pool[k] && pool[k]->decl_digest == digest) {
+			side->reg = pool[k];
+			side->own_reg = false;
+			return 0;
+		}
+	dpath = pc_baseline_decl_path(path, dname);
+	droot = read_decls(dpath, digest, err);
+	side->own_reg = true;
+	rc = !droot ||
+	     load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err) ? -1 : 0;
+	if (!rc)
+		side->reg->decl_digest = digest;
+	json_decref(droot);
+	free(dpath);
+	return rc;
+}
+
+int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
+		   struct pc_registry *const *pool, size_t npool,
+		   struct pc_err *err)
+{
+	const char *sl = strrchr(ix->decl_path, '/');
+	char *dname;
+	int rc;
+
+	memset(side, 0, sizeof(*side));
+	side->label = pc_xstrdup(ix->label);
+	side->origin = pc_xstrdup(ix->path);
+	side->project = true;
+	side->release = ix->release;
+	side->machines = ix->machines;
+	side->own_machines = false;
+	/* "DIR/declarations/H.json" -> "declarations/H.json" */
+	while (sl > ix->decl_path && sl[-1] != '/')
+		sl--;
+	dname = pc_xstrdup(sl ? sl : ix->decl_path);
+	rc = load_registry(ix->path, dname, ix->decl_digest, pool, npool, side, err);
+	free(dname);
+	if (rc)
+		pc_side_release(side);
+	return rc;
+}
+
 int pc_baseline_load(const char *path, struct pc_side *side,
 		     struct pc_err *err)
 {
@@ -1177,10 +1471,9 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
 			    struct pc_err *err)
 {
-	json_t *root, *droot = NULL;
+	json_t *root;
 	const char *dname;
 	uint64_t digest = 0;
-	char *dpath = NULL;
 	struct pc_bindex ix;
 	int rc = -1;
 
@@ -1192,22 +1485,8 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 	if (load_head(root, path, side, err) ||
 	    !(dname = decl_ref(root, path, &digest, err)))
 		goto out;
-	/* baselines recorded from one tree name one declarations file:
-	 * share its registry instead of parsing it again */
-	for (size_t k = 0; k < npool && !side->reg; k++)
-		if (pool[k] && pool[k]->decl_digest == digest)
-			side->reg = pool[k];
-	if (!side->reg) {
-		bool shared;
-
-		dpath = pc_baseline_decl_path(path, dname);
-		droot = read_decls(dpath, digest, err);
-		side->own_reg = true;
-		if (!droot ||
-		    load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err))
-			goto out;
-		side->reg->decl_digest = digest;
-	}
+	if (load_registry(path, dname, digest, pool, npool, side, err))
+		goto out;
 	if (load_machines(root, path, side->machines, err) ||
 	    load_index(root, path, side->machines, &ix, err))
 		goto out;
@@ -1215,8 +1494,6 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 out:
 	pc_bindex_release(&ix);
 	json_decref(root);
-	json_decref(droot);
-	free(dpath);
 	if (rc)
 		pc_side_release(side);
 	return rc;

@@ -109,6 +109,14 @@ struct pc_bindex {
 
 int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err);
 void pc_bindex_release(struct pc_bindex *ix);
+/*
+ * The full side of an index, for resolving that release: its registry
+ * from the declarations file (or a registry of 'pool' read from the same
+ * file), its machine types borrowed from 'ix', which must outlive it.
+ */
+int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
+		   struct pc_registry *const *pool, size_t npool,
+		   struct pc_err *err);
 const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
 					  const struct pc_machine *m, int smp);
 

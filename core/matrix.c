@@ -247,15 +247,8 @@ static const struct pc_side *full_side(struct run *ru, size_t r,
 	for (size_t i = 0; i < ru->mx->n_releases && np < PC_ARRAY_SIZE(pool); i++)
 		if (ru->rel[i].loaded && ru->rel[i].side.reg)
 			pool[np++] = ru->rel[i].side.reg;
-	if (pc_baseline_load_shared(ru->mx->releases[r].path, &R->side, pool, np,
-				    err))
+	if (pc_bindex_side(&ru->mx->releases[r], &R->side, pool, np, err))
 		return NULL;
-	/* the index was read from the same file: it must agree */
-	if (R->side.reg->decl_digest != ru->mx->releases[r].decl_digest) {
-		pc_side_release(&R->side);
-		return pc_err_set(err, "%s: changed while it was being read",
-				  ru->mx->releases[r].path), NULL;
-	}
 	R->loaded = true;
 	ru->mx->sides_loaded++;
 	return &R->side;
