@@ -27,9 +27,7 @@
 #define DECL_SEED 0x6a09e667f3bcc908ULL
 
 static int load_plugins(json_t *root, const char *path,
-			struct pc_registry **regp, bool *shared,
-			struct pc_registry *const *pool, size_t npool,
-			struct pc_err *err);
+			struct pc_registry **regp, struct pc_err *err);
 static int load_machines(json_t *root, const char *path,
 			 struct pc_machine_set *set, struct pc_err *err);
 static int load_index(json_t *root, const char *path,
@@ -621,42 +619,9 @@ static void free_plugins(struct pc_plugin **pls, size_t n)
 	free(pls);
 }
 
-/* A registry of the pool made of exactly these declarations, or NULL. */
-static struct pc_registry *find_shared(struct pc_plugin *const *pls, size_t n,
-				       struct pc_registry *const *pool,
-				       size_t npool)
-{
-	for (size_t k = 0; k < npool; k++) {
-		const struct pc_registry *r = pool[k];
-		bool same = r && r->n_plugins == n;
-
-		for (size_t i = 0; same && i < n; i++) {
-			const struct pc_plugin *q = NULL;
-
-			for (size_t j = 0; j < r->n_plugins && !q; j++)
-				if (!strcmp(r->plugins[j]->name, pls[i]->name))
-					q = r->plugins[j];
-			same = q && !strcmp(q->version, pls[i]->version) &&
-			       q->decl_len == pls[i]->decl_len &&
-			       !memcmp(q->decl, pls[i]->decl, q->decl_len);
-		}
-		if (same)
-			return pool[k];
-	}
-	return NULL;
-}
-
-/*
- * Read the recorded plugins.  Baselines of one tree mostly record the same
- * declarations (history is declared, not rewritten): when a registry of
- * 'pool' was built from exactly the same text it is shared instead of
- * parsing it again (*shared set), which keeps loading twenty releases of a
- * thousand plugins from costing twenty registries.
- */
+/* Read the recorded plugins into a new registry (*regp, even on failure). */
 static int load_plugins(json_t *root, const char *path,
-			struct pc_registry **regp, bool *shared,
-			struct pc_registry *const *pool, size_t npool,
-			struct pc_err *err)
+			struct pc_registry **regp, struct pc_err *err)
 {
 	json_t *plugins = json_object_get(root, "plugins");
 	size_t i;
@@ -734,14 +699,6 @@ static int load_plugins(json_t *root, const char *path,
 		pl->decl_len = sb.len;
 		pl->decl = pc_strbuf_detach(&sb);
 		pls[npls++] = pl;
-	}
-	*shared = false;
-	reg = find_shared(pls, npls, pool, npool);
-	if (reg) {
-		free_plugins(pls, npls);
-		*regp = reg;
-		*shared = true;
-		return 0;
 	}
 	reg = pc_registry_new();
 	*regp = reg;
@@ -1256,7 +1213,9 @@ const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
 	return NULL;
 }
 
-static json_t *read_json(const char *path, struct pc_err *err)
+/* Read a JSON object; with 'digest', the file's bytes must hash to it. */
+static json_t *read_json(const char *path, const uint64_t *digest,
+			 struct pc_err *err)
 {
 	json_error_t je;
 	json_t *root;
@@ -1265,6 +1224,11 @@ static json_t *read_json(const char *path, struct pc_err *err)
 
 	if (pc_read_file(path, BASELINE_MAX, &text, &len, err))
 		return NULL;
+	if (digest && pc_hash64(text, len, DECL_SEED) != *digest) {
+		free(text);
+		return pc_err_set(err, "%s: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)",
+				  path), NULL;
+	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	free(text);
 	if (!root)
@@ -1354,11 +1318,9 @@ static int side_from_json(json_t *root, const char *path, json_t *droot,
 			  const char *dpath, struct pc_side *side,
 			  struct pc_err *err)
 {
-	bool shared = false;
-
 	memset(side, 0, sizeof(*side));
 	if (load_head(root, path, side, err) ||
-	    load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err) ||
+	    load_plugins(droot, dpath, &side->reg, err) ||
 	    load_machines(root, path, side->machines, err)) {
 		side->own_reg = true;
 		pc_side_release(side);
@@ -1374,27 +1336,10 @@ static json_t *read_decls(const char *dpath, uint64_t digest,
 {
 	static const char *const keys[] = { "format", "format_version",
 					    "plugins", NULL };
-	char *text;
-	size_t len;
-	json_t *droot;
-	json_error_t je;
+	json_t *droot = read_json(dpath, &digest, err);
 
-	if (pc_read_file(dpath, BASELINE_MAX, &text, &len, err))
-		return NULL;
-	if (pc_hash64(text, len, DECL_SEED) != digest) {
-		free(text);
-		return pc_err_set(err, "%s: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)",
-				  dpath), NULL;
-	}
-	droot = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	free(text);
 	if (!droot)
-		return pc_err_set(err, "%s:%d:%d: not valid JSON: %s", dpath,
-				  je.line, je.column, je.text), NULL;
-	if (!json_is_object(droot)) {
-		json_decref(droot);
-		return bad(err, dpath, "$", "expected an object"), NULL;
-	}
+		return NULL;
 	if (check_header(droot, dpath, DECL_FORMAT, DECL_FORMAT_VERSION,
 			 "declarations file", keys, err)) {
 		json_decref(droot);
@@ -1414,7 +1359,6 @@ static int load_registry(const char *path, const char *dname, uint64_t digest,
 {
 	char *dpath;
 	json_t *droot;
-	bool shared;
 	int rc;
 
 	for (size_t k = 0; k < npool; k++)
@@ -1427,7 +1371,7 @@ static int load_registry(const char *path, const char *dname, uint64_t digest,
 	droot = read_decls(dpath, digest, err);
 	side->own_reg = true;
 	rc = !droot ||
-	     load_plugins(droot, dpath, &side->reg, &shared, NULL, 0, err) ? -1 : 0;
+	     load_plugins(droot, dpath, &side->reg, err) ? -1 : 0;
 	if (!rc)
 		side->reg->decl_digest = digest;
 	json_decref(droot);
@@ -1479,7 +1423,7 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 
 	memset(side, 0, sizeof(*side));
 	memset(&ix, 0, sizeof(ix));
-	root = read_json(path, err);
+	root = read_json(path, NULL, err);
 	if (!root)
 		return -1;
 	if (load_head(root, path, side, err) ||
@@ -1508,7 +1452,7 @@ int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
 
 	memset(ix, 0, sizeof(*ix));
 	memset(&head, 0, sizeof(head));
-	root = read_json(path, err);
+	root = read_json(path, NULL, err);
 	if (!root)
 		return -1;
 	if (load_head(root, path, &head, err) ||
