@@ -980,6 +980,14 @@ static int word_index(const char *w, size_t below, const char *path,
 	return 0;
 }
 
+void pc_bindex_free(struct pc_bindex *ix)
+{
+	if (!ix)
+		return;
+	pc_bindex_release(ix);
+	free(ix);
+}
+
 static int index_int(json_t *v, size_t below, const char *path,
 		     const char *jp, size_t *out, struct pc_err *err)
 {
@@ -1434,6 +1442,15 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 	if (load_machines(root, path, side->machines, err) ||
 	    load_index(root, path, side->machines, &ix, err))
 		goto out;
+	/* the side's index: its machine types are the side's */
+	ix.path = pc_xstrdup(path);
+	ix.label = pc_xstrdup(side->label);
+	ix.release = side->release;
+	ix.decl_digest = digest;
+	ix.decl_path = pc_baseline_decl_path(path, dname);
+	side->index = pc_xmalloc(sizeof(ix));
+	*side->index = ix;
+	memset(&ix, 0, sizeof(ix));
 	rc = 0;
 out:
 	pc_bindex_release(&ix);

@@ -14,6 +14,8 @@
  */
 #include "check.h"
 
+#include "baseline.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1111,6 +1113,201 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 	return vm;
 }
 
+/* ------------------------------------------------------------ screening */
+
+/*
+ * A recorded release against a resolved side (the tree), in the default
+ * configuration: the release's index gives each device's key without
+ * resolving the release; only the devices whose keys differ are built and
+ * compared, on both sides, the findings being those of the full
+ * comparison (the devices compared keep their relative order, and a
+ * device whose keys agree gives none).  The counts of what was compared
+ * are kept as the full comparison makes them: a device whose keys agree
+ * has the same sections and properties on both sides.
+ */
+static bool plain_side(const struct pc_side *s)
+{
+	return !s->n_overrides && !s->host && !s->devices;
+}
+
+/* Device keys of one VM: keys[i] for device ids.keys[i]. */
+struct devkeys {
+	struct pc_strmap ids;
+	uint64_t *keys;
+	size_t alloc;
+};
+
+static size_t devkeys_slot(struct devkeys *k, const char *obj_id)
+{
+	size_t d = pc_strmap_index(&k->ids, obj_id, pc_devkey_device_len(obj_id));
+
+	if (d >= k->alloc) {
+		size_t na = k->alloc ? 2 * k->alloc : 64;
+
+		k->keys = pc_xrealloc(k->keys, na * sizeof(*k->keys));
+		memset(k->keys + k->alloc, 0, (na - k->alloc) * sizeof(*k->keys));
+		k->alloc = na;
+	}
+	return d;
+}
+
+static void devkeys_release(struct devkeys *k)
+{
+	pc_strmap_release(&k->ids);
+	free(k->keys);
+}
+
+static void devkeys_of_vm(const struct pc_vm *vm, struct devkeys *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; i < vm->n_objs; i++)
+		devkeys_slot(k, vm->objs[i].id);
+	for (size_t i = 0; i < vm->n_sections; i++) {
+		const struct pc_rsection *rs = &vm->sections[i];
+		size_t d = devkeys_slot(k, rs->instance);
+
+		k->keys[d] = pc_devkey_add(k->keys[d],
+					   pc_devkey_section(pc_devkey_object(rs->instance),
+							     rs->name),
+					   rs->fingerprint);
+	}
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+		size_t d = devkeys_slot(k, o->id);
+
+		k->keys[d] = pc_devkey_add(k->keys[d], pc_devkey_object(o->id),
+					   pc_object_digest(o));
+	}
+}
+
+static void devkeys_of_index(const struct pc_bindex *ix,
+			     const struct pc_bindex_vm *v, struct devkeys *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; i < ix->n_objects; i++)
+		devkeys_slot(k, ix->objects[i]);
+	for (size_t i = 0; i < ix->n_sections; i++) {
+		const char *id = ix->objects[ix->section_obj[i]];
+		size_t d = devkeys_slot(k, id);
+
+		k->keys[d] = pc_devkey_add(k->keys[d],
+					   pc_devkey_section(pc_devkey_object(id),
+							     ix->sections[i]),
+					   v->vec[i]);
+	}
+	for (size_t i = 0; i < ix->n_objects; i++) {
+		const char *id = ix->objects[i];
+		size_t d = devkeys_slot(k, id);
+
+		k->keys[d] = pc_devkey_add(k->keys[d], pc_devkey_object(id),
+					   v->vec[ix->n_sections + i]);
+	}
+}
+
+static int cmp_devspec(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_devspec *)a)->id,
+		      ((const struct pc_devspec *)b)->id);
+}
+
+/*
+ * Compare src -> dst with one side resolved in full ('full', the VM of
+ * side 'fs') and the other (side 'is') known by its index entry 'iv'.
+ * Returns 0, or -1 on error.
+ */
+static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
+			      const struct pc_vm *full, const struct pc_side *is,
+			      const struct pc_bindex_vm *iv, int smp,
+			      struct pc_err *err)
+{
+	struct devkeys kf, ki;
+	struct pc_devspec *diff;
+	size_t nd = 0;
+	bool *fdev;
+	struct pc_side tf = *fs, ti = *is;
+	struct pc_vm vf, vi;
+	int rc = -1;
+
+	devkeys_of_vm(full, &kf);
+	devkeys_of_index(is->index, iv, &ki);
+	diff = pc_xcalloc(kf.ids.n + ki.ids.n + 1, sizeof(*diff));
+	fdev = pc_xcalloc(kf.ids.n + 1, sizeof(*fdev));
+	for (size_t i = 0; i < kf.ids.n; i++) {
+		const char *id = kf.ids.keys[i];
+		size_t j = pc_strmap_find(&ki.ids, id, strlen(id));
+
+		if (j == SIZE_MAX || ki.keys[j] != kf.keys[i]) {
+			diff[nd++].id = kf.ids.keys[i];
+			fdev[i] = true;
+		}
+	}
+	for (size_t j = 0; j < ki.ids.n; j++) {
+		const char *id = ki.ids.keys[j];
+
+		if (pc_strmap_find(&kf.ids, id, strlen(id)) == SIZE_MAX)
+			diff[nd++].id = ki.ids.keys[j];
+	}
+	/* the counts of the devices not compared: the full side's, which
+	 * are the recorded side's too */
+	for (size_t i = 0; i < full->n_objs; i++) {
+		const char *id = full->objs[i].id;
+
+		if (!fdev[pc_strmap_find(&kf.ids, id, pc_devkey_device_len(id))])
+			x->c->props_compared += full->objs[i].n_props;
+	}
+	for (size_t i = 0; i < full->n_sections; i++) {
+		const char *id = full->sections[i].instance;
+
+		if (!fdev[pc_strmap_find(&kf.ids, id, pc_devkey_device_len(id))])
+			x->c->sections_compared++;
+	}
+	for (size_t q = 0; q < nd; q++)
+		diff[q].type = diff[q].id; /* default configuration: id = type */
+	qsort(diff, nd, sizeof(*diff), cmp_devspec);
+	/* each side builds the devices it has */
+	{
+		struct pc_devspec *df = pc_xcalloc(nd + 1, sizeof(*df));
+		struct pc_devspec *di = pc_xcalloc(nd + 1, sizeof(*di));
+		size_t nf = 0, ni = 0;
+
+		for (size_t q = 0; q < nd; q++) {
+			size_t l = strlen(diff[q].id);
+
+			if (pc_strmap_find(&kf.ids, diff[q].id, l) != SIZE_MAX)
+				df[nf++] = diff[q];
+			if (pc_strmap_find(&ki.ids, diff[q].id, l) != SIZE_MAX)
+				di[ni++] = diff[q];
+		}
+		tf.devices = df;
+		tf.n_devices = nf;
+		ti.devices = di;
+		ti.n_devices = ni;
+		tf.devices_subset = ti.devices_subset = true;
+		if (!pc_vm_build(&tf, full->machine, smp, &vf, err)) {
+			if (!pc_vm_build(&ti, iv->machine, smp, &vi, err)) {
+				if (!pc_vm_resolve(&vf, err) && !pc_vm_resolve(&vi, err)) {
+					bool src_full = x->src == fs;
+
+					x->svm = src_full ? &vf : &vi;
+					x->dvm = src_full ? &vi : &vf;
+					compare_sections(x);
+					compare_props(x);
+					rc = 0;
+				}
+				pc_vm_release(&vi);
+			}
+			pc_vm_release(&vf);
+		}
+		free(df);
+		free(di);
+	}
+	free(fdev);
+	free(diff);
+	devkeys_release(&kf);
+	devkeys_release(&ki);
+	return rc;
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -1185,6 +1382,38 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		struct pc_report one;
 		struct dir_ctx x;
 
+		if (c->vms && plain_side(src) && plain_side(dst) &&
+		    (!src->index != !dst->index)) {
+			/* a recorded release against the tree: screen by keys */
+			const struct pc_side *fs = src->index ? dst : src;
+			const struct pc_side *is = src->index ? src : dst;
+			const struct pc_bindex_vm *iv =
+				pc_bindex_find(is->index, is == src ? ms : md, smps[k]);
+
+			if (iv) {
+				const struct pc_vm *full = vm_cache_get(c->vms, fs,
+									fs == src ? ms : md,
+									smps[k], err);
+				int rc;
+
+				if (!full)
+					return -1;
+				pc_report_init(&one);
+				memset(&x, 0, sizeof(x));
+				x.c = c;
+				x.src = src;
+				x.dst = dst;
+				x.r = &one;
+				snprintf(x.config, sizeof(x.config), "smp=%d", smps[k]);
+				rc = screened_direction(&x, fs, full, is, iv, smps[k], err);
+				if (!rc)
+					merge_configs(r, &one);
+				pc_report_release(&one);
+				if (rc)
+					return -1;
+				continue;
+			}
+		}
 		if (c->vms) {
 			/* shared VMs: built and resolved once per run */
 			svm = vm_cache_get(c->vms, src, ms, smps[k], err);

@@ -22,63 +22,6 @@
 
 /* ------------------------------------------------------------ device ids */
 
-struct strmap {
-	char **keys;
-	size_t n, alloc;
-	size_t *slot;     /* index + 1; 0 = empty */
-	size_t nslots;
-};
-
-static uint64_t str_hash(const char *s, size_t n)
-{
-	return pc_hash64(s, n, 0x243f6a8885a308d3ULL);
-}
-
-static void strmap_rehash(struct strmap *m)
-{
-	size_t ns = m->nslots ? 2 * m->nslots : 256;
-
-	free(m->slot);
-	m->slot = pc_xcalloc(ns, sizeof(*m->slot));
-	m->nslots = ns;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t h = (size_t)str_hash(m->keys[i], strlen(m->keys[i])) & (ns - 1);
-
-		while (m->slot[h])
-			h = (h + 1) & (ns - 1);
-		m->slot[h] = i + 1;
-	}
-}
-
-/* Index of the key s[0..n), added when new. */
-static size_t strmap_index(struct strmap *m, const char *s, size_t n)
-{
-	size_t h;
-
-	if (2 * (m->n + 1) > m->nslots)
-		strmap_rehash(m);
-	h = (size_t)str_hash(s, n) & (m->nslots - 1);
-	while (m->slot[h]) {
-		const char *k = m->keys[m->slot[h] - 1];
-
-		if (strlen(k) == n && !memcmp(k, s, n))
-			return m->slot[h] - 1;
-		h = (h + 1) & (m->nslots - 1);
-	}
-	PC_ALLOC_GROW(m->keys, m->n + 1, m->alloc);
-	m->keys[m->n] = pc_xstrndup(s, n);
-	m->slot[h] = ++m->n;
-	return m->n - 1;
-}
-
-static void strmap_release(struct strmap *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->slot);
-}
-
 /* ------------------------------------------------------------ memo */
 
 /* (device, source key, destination key) -> the breaks they give */
@@ -165,17 +108,10 @@ struct rel {
 struct run {
 	struct pc_matrix *mx;
 	struct rel *rel;
-	struct strmap devs;
+	struct pc_strmap devs;
 	struct memo memo;
 	struct pc_known_breaks *known;
 };
-
-static uint64_t mix(uint64_t h, uint64_t a, uint64_t b)
-{
-	h = (h ^ a) * 0xff51afd7ed558ccdULL;
-	h = (h ^ b) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 33);
-}
 
 /* The per-device keys of recorded VM 'vm' of release 'r'. */
 static const uint64_t *vm_keys(struct run *ru, size_t r,
@@ -192,15 +128,12 @@ static const uint64_t *vm_keys(struct run *ru, size_t r,
 	for (size_t q = 0; q < ix->n_sections; q++) {
 		size_t d = R->sec_dev[q];
 
-		dk[d] = mix(dk[d] ? dk[d] : 0x1b873593u, R->sec_h[q], vm->vec[q]);
-		dk[d] += !dk[d]; /* 0 means absent */
+		dk[d] = pc_devkey_add(dk[d], R->sec_h[q], vm->vec[q]);
 	}
 	for (size_t q = 0; q < ix->n_objects; q++) {
 		size_t d = R->obj_dev[q];
 
-		dk[d] = mix(dk[d] ? dk[d] : 0x1b873593u, R->obj_h[q],
-			    vm->vec[ix->n_sections + q]);
-		dk[d] += !dk[d];
+		dk[d] = pc_devkey_add(dk[d], R->obj_h[q], vm->vec[ix->n_sections + q]);
 	}
 	R->keys[k] = dk;
 	R->whole[k] = pc_hash64(dk, ru->devs.n * sizeof(*dk), 0x3c6ef372fe94f82bULL);
@@ -220,17 +153,15 @@ static int prepare_release(struct run *ru, size_t r)
 	R->whole = pc_xcalloc(ix->n_vms + 1, sizeof(uint64_t));
 	for (size_t q = 0; q < ix->n_objects; q++) {
 		const char *id = ix->objects[q];
-		const char *sl = strchr(id, '/');
 
 		/* children ("virtio-blk-pci/vdev") belong to their device */
-		R->obj_dev[q] = strmap_index(&ru->devs, id,
-					     sl ? (size_t)(sl - id) : strlen(id));
-		R->obj_h[q] = str_hash(id, strlen(id));
+		R->obj_dev[q] = pc_strmap_index(&ru->devs, id, pc_devkey_device_len(id));
+		R->obj_h[q] = pc_devkey_object(id);
 	}
 	for (size_t q = 0; q < ix->n_sections; q++) {
 		R->sec_dev[q] = R->obj_dev[ix->section_obj[q]];
-		R->sec_h[q] = mix(R->obj_h[ix->section_obj[q]],
-				  str_hash(ix->sections[q], strlen(ix->sections[q])), 0);
+		R->sec_h[q] = pc_devkey_section(R->obj_h[ix->section_obj[q]],
+						ix->sections[q]);
 	}
 	return 0;
 }
@@ -538,7 +469,7 @@ out:
 		if (ru.rel[i].loaded && ru.rel[i].side.own_reg)
 			pc_side_release(&ru.rel[i].side);
 	free(ru.rel);
-	strmap_release(&ru.devs);
+	pc_strmap_release(&ru.devs);
 	memo_release(&ru.memo);
 	free(ms);
 	if (rc)

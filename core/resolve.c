@@ -209,6 +209,7 @@ void pc_side_release(struct pc_side *s)
 	free(s->devices);
 	free(s->label);
 	free(s->origin);
+	pc_bindex_free(s->index);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1231,6 +1232,38 @@ uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d)
 
 	fp_desc(&h, d);
 	return h;
+}
+
+uint64_t pc_devkey_object(const char *obj_id)
+{
+	return pc_hash64(obj_id, strlen(obj_id), 0x243f6a8885a308d3ULL);
+}
+
+static uint64_t devkey_mix(uint64_t h, uint64_t a, uint64_t b)
+{
+	h = (h ^ a) * 0xff51afd7ed558ccdULL;
+	h = (h ^ b) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+uint64_t pc_devkey_section(uint64_t obj_h, const char *section)
+{
+	return devkey_mix(obj_h, pc_hash64(section, strlen(section),
+					   0x243f6a8885a308d3ULL), 0);
+}
+
+uint64_t pc_devkey_add(uint64_t key, uint64_t h, uint64_t value)
+{
+	uint64_t k = devkey_mix(key ? key : 0x1b873593u, h, value);
+
+	return k ? k : 1; /* 0 means absent */
+}
+
+size_t pc_devkey_device_len(const char *obj_id)
+{
+	const char *sl = strchr(obj_id, '/');
+
+	return sl ? (size_t)(sl - obj_id) : strlen(obj_id);
 }
 
 uint64_t pc_object_digest(const struct pc_object *o)

@@ -61,6 +61,8 @@ struct pc_devspec {
 	char *type;
 };
 
+struct pc_bindex;
+
 struct pc_side {
 	char *label;                       /* "tree", "5.1", "dump.json" */
 	struct pc_registry *reg;           /* owned when own_reg */
@@ -79,7 +81,13 @@ struct pc_side {
 	 * info, not a break (the release matrix explains one device at a
 	 * time this way) */
 	bool devices_subset;
+	/* a recorded release: its resolved index (baseline.h), owned; the
+	 * check compares the default configuration device by device with it */
+	struct pc_bindex *index;
 };
+
+/* Release and free a baseline's index (baseline.c). */
+void pc_bindex_free(struct pc_bindex *ix);
 
 void pc_side_release(struct pc_side *s);
 void pc_side_add_override(struct pc_side *s, const struct pc_override *o);
@@ -198,6 +206,21 @@ bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m);
 
 /* Fingerprint of a resolved description (layout identity). */
 uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d);
+
+/*
+ * Device keys.  A device is a top-level object of the default
+ * configuration with its children ("ID", "ID/CHILD"); its key, for one VM,
+ * mixes the fingerprints of its sections and then the property digests of
+ * its objects, in the configuration's order, so that two VMs give a device
+ * the same key exactly when they record the same values for it.  0 means
+ * the device is absent.  Used by the release matrix (from recorded
+ * indexes) and by the check (a resolved VM against a recorded one).
+ */
+uint64_t pc_devkey_object(const char *obj_id);
+uint64_t pc_devkey_section(uint64_t obj_h, const char *section);
+uint64_t pc_devkey_add(uint64_t key, uint64_t h, uint64_t value);
+/* Length of the device part of an object id (up to the first '/'). */
+size_t pc_devkey_device_len(const char *obj_id);
 
 /*
  * Digest of what the check compares of an object's properties: every

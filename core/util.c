@@ -510,4 +510,69 @@ void pc_arena_release(struct pc_arena *a)
 	}
 	pc_arena_init(a, a->first, a->first_size);
 	a->chunk = chunk;
+
+/* ------------------------------------------------------------ strmap */
+
+static size_t strmap_hash(const char *s, size_t n)
+{
+	return (size_t)pc_hash64(s, n, 0x243f6a8885a308d3ULL);
+}
+
+static void strmap_rehash(struct pc_strmap *m)
+{
+	size_t ns = m->nslots ? 2 * m->nslots : 256;
+
+	free(m->slot);
+	m->slot = pc_xcalloc(ns, sizeof(*m->slot));
+	m->nslots = ns;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t h = strmap_hash(m->keys[i], strlen(m->keys[i])) & (ns - 1);
+
+		while (m->slot[h])
+			h = (h + 1) & (ns - 1);
+		m->slot[h] = i + 1;
+	}
+}
+
+size_t pc_strmap_find(const struct pc_strmap *m, const char *s, size_t len)
+{
+	size_t h;
+
+	if (!m->nslots)
+		return SIZE_MAX;
+	h = strmap_hash(s, len) & (m->nslots - 1);
+	while (m->slot[h]) {
+		const char *k = m->keys[m->slot[h] - 1];
+
+		if (!strncmp(k, s, len) && k[len] == '\0')
+			return m->slot[h] - 1;
+		h = (h + 1) & (m->nslots - 1);
+	}
+	return SIZE_MAX;
+}
+
+size_t pc_strmap_index(struct pc_strmap *m, const char *s, size_t len)
+{
+	size_t i = pc_strmap_find(m, s, len), h;
+
+	if (i != SIZE_MAX)
+		return i;
+	if (2 * (m->n + 1) > m->nslots)
+		strmap_rehash(m);
+	h = strmap_hash(s, len) & (m->nslots - 1);
+	while (m->slot[h])
+		h = (h + 1) & (m->nslots - 1);
+	PC_ALLOC_GROW(m->keys, m->n + 1, m->alloc);
+	m->keys[m->n] = pc_xstrndup(s, len);
+	m->slot[h] = ++m->n;
+	return m->n - 1;
+}
+
+void pc_strmap_release(struct pc_strmap *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
 }

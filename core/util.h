@@ -125,6 +125,22 @@ size_t pc_edit_distance(const char *a, const char *b);
 /* Best match of 'word' among 'cands' (NULL when nothing is close enough). */
 const char *pc_suggest(const char *word, const char *const *cands, size_t n);
 
+/*
+ * A map from strings to dense indexes 0..n-1 in order of insertion (open
+ * addressing).  keys[i] is the i-th string (owned).  Zero-initialise.
+ */
+struct pc_strmap {
+	char **keys;
+	size_t n, alloc;
+	size_t *slot;     /* index + 1; 0 = empty */
+	size_t nslots;
+};
+/* Index of s[0..len), added when new. */
+size_t pc_strmap_index(struct pc_strmap *m, const char *s, size_t len);
+/* Index of s[0..len), or SIZE_MAX. */
+size_t pc_strmap_find(const struct pc_strmap *m, const char *s, size_t len);
+void pc_strmap_release(struct pc_strmap *m);
+
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
 
