@@ -1058,10 +1058,21 @@ struct vm_cache_entry {
 	struct pc_vm *vm; /* stable address: directions hold pointers */
 };
 
+struct devkeys;
+struct keys_cache_entry {
+	const void *of;              /* a struct pc_vm or pc_bindex_vm */
+	struct devkeys *keys;
+};
+
 struct pc_vm_cache {
 	struct vm_cache_entry *items;
 	size_t n, alloc;
+	/* device keys of the VMs and index entries screening has met */
+	struct keys_cache_entry *keys;
+	size_t n_keys, alloc_keys;
 };
+
+static void devkeys_free(struct devkeys *k);
 
 struct pc_vm_cache *pc_vm_cache_new(void)
 {
@@ -1077,6 +1088,9 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 		free(vc->items[i].vm);
 	}
 	free(vc->items);
+	for (size_t i = 0; i < vc->n_keys; i++)
+		devkeys_free(vc->keys[i].keys);
+	free(vc->keys);
 	free(vc);
 }
 
@@ -1151,11 +1165,15 @@ static size_t devkeys_slot(struct devkeys *k, const char *obj_id)
 	return d;
 }
 
-static void devkeys_release(struct devkeys *k)
+static void devkeys_free(struct devkeys *k)
 {
+	if (!k)
+		return;
 	pc_strmap_release(&k->ids);
 	free(k->keys);
+	free(k);
 }
+
 
 static void devkeys_of_vm(const struct pc_vm *vm, struct devkeys *k)
 {
@@ -1204,6 +1222,28 @@ static void devkeys_of_index(const struct pc_bindex *ix,
 	}
 }
 
+/* The keys of 'of' (a full VM or an index entry), computed once per run. */
+static const struct devkeys *cached_keys(struct pc_vm_cache *vc, const void *of,
+					 const struct pc_vm *vm,
+					 const struct pc_bindex *ix,
+					 const struct pc_bindex_vm *iv)
+{
+	struct keys_cache_entry *e;
+
+	for (size_t i = 0; i < vc->n_keys; i++)
+		if (vc->keys[i].of == of)
+			return vc->keys[i].keys;
+	PC_ALLOC_GROW(vc->keys, vc->n_keys + 1, vc->alloc_keys);
+	e = &vc->keys[vc->n_keys++];
+	e->of = of;
+	e->keys = pc_xcalloc(1, sizeof(*e->keys));
+	if (vm)
+		devkeys_of_vm(vm, e->keys);
+	else
+		devkeys_of_index(ix, iv, e->keys);
+	return e->keys;
+}
+
 static int cmp_devspec(const void *a, const void *b)
 {
 	return strcmp(((const struct pc_devspec *)a)->id,
@@ -1220,7 +1260,9 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 			      const struct pc_bindex_vm *iv, int smp,
 			      struct pc_err *err)
 {
-	struct devkeys kf, ki;
+	const struct devkeys *pkf = cached_keys(x->c->vms, full, full, NULL, NULL);
+	const struct devkeys *pki = cached_keys(x->c->vms, iv, NULL, is->index, iv);
+	const struct devkeys kf = *pkf, ki = *pki;
 	struct pc_devspec *diff;
 	size_t nd = 0;
 	bool *fdev;
@@ -1228,8 +1270,6 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 	struct pc_vm vf, vi;
 	int rc = -1;
 
-	devkeys_of_vm(full, &kf);
-	devkeys_of_index(is->index, iv, &ki);
 	diff = pc_xcalloc(kf.ids.n + ki.ids.n + 1, sizeof(*diff));
 	fdev = pc_xcalloc(kf.ids.n + 1, sizeof(*fdev));
 	for (size_t i = 0; i < kf.ids.n; i++) {
@@ -1303,8 +1343,6 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 	}
 	free(fdev);
 	free(diff);
-	devkeys_release(&kf);
-	devkeys_release(&ki);
 	return rc;
 }
 
