@@ -99,6 +99,11 @@ set -- $("$timeit" "$RUNS" $one_cpu $(pc 100 check --release-matrix)); rm100=$1 
 set -- $("$timeit" "$RUNS" $one_cpu $(pc 1000 check --release-matrix)); rm1000=$1 rmr1000=$2
 rm_dirs=$($(pc 1000 --format json check --release-matrix) | awk -F': ' '/"directions"/ { gsub(",", "", $2); print $2; exit }')
 rm_full=$($(pc 1000 --format json check --release-matrix) | awk -F': ' '/"full_comparisons"/ { gsub(",", "", $2); print $2; exit }')
+# The main job a device author runs before a commit: the tree against the
+# 20 releases (both directions) on the machine type they all know.
+note "bench: main job"
+set -- $("$timeit" "$RUNS" $(pc 100 --machine synth-a-5.0)); mj100=$1 mjr100=$2
+set -- $("$timeit" "$RUNS" $(pc 1000 --machine synth-a-5.0)); mj1000=$1 mjr1000=$2
 # For reference, the engine that resolves every side: one machine type
 # known by every release, 20 baselines + the tree = 21 sides, 441 ordered
 # pairs, each over 4 vCPU configurations.
@@ -143,6 +148,9 @@ row "release matrix, 1000 x 30 machine types x 20 releases" "$(fmt "$rm1000")" "
 row "  ($rm_dirs directions, $rm_full distinct differences compared in full)" "" "" ""
 row "  peak memory" "$(mib "$rmr1000")" "< 500 MB" "$(awk -v k="$rmr1000" 'BEGIN { print (k * 1024 <= 500e6) ? "meets" : "MISSES" }')"
 row "  growth 100 -> 1000" "$(ratio "$rm1000" "$rm100")" "<= 12x" "$(lin "$rm1000" "$rm100")"
+row "main job: tree vs 20 releases, oldest machine type, N = 100" "$(fmt "$mj100")" "-" "$(mib "$mjr100")"
+row "  same, N = 1000" "$(fmt "$mj1000")" "(interactive)" "$(mib "$mjr1000")"
+row "  growth 100 -> 1000" "$(ratio "$mj1000" "$mj100")" "<= 12x" "$(lin "$mj1000" "$mj100")"
 row "check --matrix (full resolution), 1 machine type x 21 sides, N = 100" "$(fmt "$m100")" "-" "$(mib "$mr100")"
 row "  same, N = 1000 (1 run)" "$(fmt "$m1000")" "-" "$(mib "$mr1000")"
 if [ -n "$gen" ]; then
