@@ -510,6 +510,7 @@ void pc_arena_release(struct pc_arena *a)
 	}
 	pc_arena_init(a, a->first, a->first_size);
 	a->chunk = chunk;
+}
 
 /* ------------------------------------------------------------ strmap */
 
