@@ -70,7 +70,8 @@ load() {
 		XDG_CACHE_HOME=$cache "$timeit" -p "rm -rf $cache" "$RUNS" $(pc "$n" list-plugins)
 	else
 		XDG_CACHE_HOME=$cache $(pc "$n" list-plugins) >/dev/null
-		XDG_CACHE_HOME=$cache "$timeit" "$RUNS" $(pc "$n" list-plugins)
+		# a run takes tens of milliseconds: more runs for a stable median
+		XDG_CACHE_HOME=$cache "$timeit" $((RUNS > 7 ? RUNS : 7)) $(pc "$n" list-plugins)
 	fi
 }
 note "bench: loading"
