@@ -84,8 +84,10 @@ cache_note="registry cache"
 
 # ---------------------------------------------------------------- resolve
 note "bench: resolving"
-set -- $("$resolve" "$BENCH_DIR/n100/plugins" "$BENCH_DIR/n100/machines" synth-a-5.0 "$RUNS"); s100=$1
-set -- $("$resolve" "$BENCH_DIR/n1000/plugins" "$BENCH_DIR/n1000/machines" synth-a-5.0 "$RUNS"); s1000=$1 nsec1000=$2
+# in process, milliseconds each: more runs for a stable median
+rruns=$((RUNS > 15 ? RUNS : 15))
+set -- $("$resolve" "$BENCH_DIR/n100/plugins" "$BENCH_DIR/n100/machines" synth-a-5.0 "$rruns"); s100=$1
+set -- $("$resolve" "$BENCH_DIR/n1000/plugins" "$BENCH_DIR/n1000/machines" synth-a-5.0 "$rruns"); s1000=$1 nsec1000=$2
 
 # ---------------------------------------------------------------- matrix
 # The release matrix: every ordered pair of the 20 recorded releases, for
