@@ -1419,11 +1419,11 @@ int pc_baseline_load(const char *path, struct pc_side *side,
 	return pc_baseline_load_shared(path, side, NULL, 0, err);
 }
 
-int pc_baseline_load_shared(const char *path, struct pc_side *side,
-			    struct pc_registry *const *pool, size_t npool,
-			    struct pc_err *err)
+/* A side from a parsed baseline (consumed). */
+static int side_from_root(json_t *root, const char *path, struct pc_side *side,
+			  struct pc_registry *const *pool, size_t npool,
+			  struct pc_err *err)
 {
-	json_t *root;
 	const char *dname;
 	uint64_t digest = 0;
 	struct pc_bindex ix;
@@ -1431,9 +1431,6 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 
 	memset(side, 0, sizeof(*side));
 	memset(&ix, 0, sizeof(ix));
-	root = read_json(path, NULL, err);
-	if (!root)
-		return -1;
 	if (load_head(root, path, side, err) ||
 	    !(dname = decl_ref(root, path, &digest, err)))
 		goto out;
@@ -1457,6 +1454,73 @@ out:
 	json_decref(root);
 	if (rc)
 		pc_side_release(side);
+	return rc;
+}
+
+int pc_baseline_load_shared(const char *path, struct pc_side *side,
+			    struct pc_registry *const *pool, size_t npool,
+			    struct pc_err *err)
+{
+	json_t *root;
+
+	memset(side, 0, sizeof(*side));
+	root = read_json(path, NULL, err);
+	if (!root)
+		return -1;
+	return side_from_root(root, path, side, pool, npool, err);
+}
+
+/* ---- many at once ---- */
+
+struct parsed_file {
+	const char *path;
+	json_t *root;
+	struct pc_err err;
+};
+
+static void parse_one_file(void *ctx, size_t i)
+{
+	struct parsed_file *f = &((struct parsed_file *)ctx)[i];
+
+	f->root = read_json(f->path, NULL, &f->err);
+}
+
+int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
+		      size_t *loaded, struct pc_err *err)
+{
+	struct parsed_file *f = pc_xcalloc(n + 1, sizeof(*f));
+	int rc = 0;
+
+	*loaded = 0;
+	for (size_t i = 0; i < n; i++)
+		f[i].path = paths[i];
+	/* reading and parsing the JSON is most of the work, and each file is
+	 * its own: all CPUs; jansson values are not shared between threads */
+	json_object_seed(0);
+	pc_parallel_for(n, n < 4 ? 1 : 0, parse_one_file, f);
+	for (size_t i = 0; i < n; i++) {
+		struct pc_registry *pool[64];
+		size_t np = 0;
+
+		if (rc) {
+			json_decref(f[i].root);
+			continue;
+		}
+		if (!f[i].root) {
+			*err = f[i].err;
+			rc = -1;
+			continue;
+		}
+		/* releases recorded from one tree share its declarations */
+		for (size_t j = 0; j < i && np < PC_ARRAY_SIZE(pool); j++)
+			if (sides[j].own_reg)
+				pool[np++] = sides[j].reg;
+		if (side_from_root(f[i].root, paths[i], &sides[i], pool, np, err))
+			rc = -1;
+		else
+			(*loaded)++;
+	}
+	free(f);
 	return rc;
 }
 

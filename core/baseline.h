@@ -120,6 +120,17 @@ int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
 const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
 					  const struct pc_machine *m, int smp);
 
+/*
+ * Load the baselines at paths[0..n) into sides[0..n), sharing registries
+ * among them (as pc_baseline_load_shared() with the earlier ones as the
+ * pool), the files read and parsed on every CPU and converted in order:
+ * the sides and the first error are those of loading them one by one.
+ * *loaded: how many sides (the first ones) were loaded; on error the
+ * caller releases those.
+ */
+int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
+		      size_t *loaded, struct pc_err *err);
+
 /* Every abi/releases/ *.json under 'abi_dir', sorted by release. */
 int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,
 		     struct pc_err *err);

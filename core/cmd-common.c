@@ -358,34 +358,23 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 		return -1;
 	}
 	*sides = pc_xcalloc(np, sizeof(**sides));
-	for (size_t i = 0; i < np; i++) {
-		struct pc_registry *pool[256];
-		size_t npool = 0;
-
-		/* releases recorded from one tree share its declarations */
-		for (size_t j = 0; j < *n && npool < PC_ARRAY_SIZE(pool); j++)
-			if ((*sides)[j].own_reg)
-				pool[npool++] = (*sides)[j].reg;
-		if (pc_baseline_load_shared(paths[i], &(*sides)[*n], pool, npool, &err) ||
-		    baseline_name_matches(cli, paths[i], &(*sides)[*n])) {
-			if (err.set)
-				pc_cli_error(cli, "%s", err.msg);
-			else
-				(*n)++; /* loaded, then refused: release it too */
-			for (size_t j = i; j < np; j++)
-				free(paths[j]);
-			free(paths);
-			for (size_t j = 0; j < *n; j++)
-				pc_side_release(&(*sides)[j]);
-			free(*sides);
-			*sides = NULL;
-			*n = 0;
-			return -1;
-		}
-		(*n)++;
+	if (pc_baselines_load(paths, np, *sides, n, &err))
+		pc_cli_error(cli, "%s", err.msg);
+	else
+		for (size_t i = 0; i < np && !err.set; i++)
+			if (baseline_name_matches(cli, paths[i], &(*sides)[i]))
+				err.set = true;
+	for (size_t i = 0; i < np; i++)
 		free(paths[i]);
-	}
 	free(paths);
+	if (err.set) {
+		for (size_t j = 0; j < *n; j++)
+			pc_side_release(&(*sides)[j]);
+		free(*sides);
+		*sides = NULL;
+		*n = 0;
+		return -1;
+	}
 	return 0;
 }
 

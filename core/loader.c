@@ -8,7 +8,6 @@
  * and first in a scanner child (scan.c): a plugin that crashes or hangs
  * while loading takes only that child down.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "loader.h"
 
 #include <dirent.h>
@@ -18,8 +17,6 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <ltdl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -853,91 +850,37 @@ struct pending {
 	struct pc_decl_parsed *parsed;     /* NULL until parsed */
 };
 
-/* The parse threads share this; each takes the next unparsed plugin. */
-struct parse_work {
-	struct pending *v;
-	size_t n;
-	size_t next; /* __atomic_fetch_add() only */
-};
-
-static void parse_some(struct parse_work *w)
+static void parse_one(void *ctx, size_t i)
 {
-	for (;;) {
-		size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
-		struct pending *pd;
+	struct pending *pd = &((struct pending *)ctx)[i];
 
-		if (i >= w->n)
-			return;
-		pd = &w->v[i];
-		if (pd->p)
-			pd->parsed = pc_decl_parse_detached(pd->p, pd->p->decl,
-							    pd->p->decl_len,
-							    pd->p->path);
-	}
+	if (pd->p)
+		pd->parsed = pc_decl_parse_detached(pd->p, pd->p->decl,
+						    pd->p->decl_len, pd->p->path);
 }
 
-static void *parse_thread(void *arg)
-{
-	parse_some(arg);
-	return NULL;
-}
-
-#define PARSE_THREADS_MAX 8
 #define PARSE_THREADS_MIN_PLUGINS 16
 
 static unsigned parse_thread_count(const struct pc_loader_opts *o, size_t n)
 {
 	unsigned t = o->parse_threads;
 
-	if (!t) {
-		/* the CPUs this process may run on (taskset, cpusets) */
-		cpu_set_t set;
-		long cpus = sched_getaffinity(0, sizeof(set), &set) == 0
-				    ? CPU_COUNT(&set)
-				    : sysconf(_SC_NPROCESSORS_ONLN);
-
-		t = cpus > 1 ? (unsigned)(cpus < PARSE_THREADS_MAX
-						  ? cpus : PARSE_THREADS_MAX)
-			     : 1;
-		/* a thread costs more than parsing a few plugins */
-		if (n < PARSE_THREADS_MIN_PLUGINS)
-			t = 1;
-	}
-	if (t > PARSE_THREADS_MAX)
-		t = PARSE_THREADS_MAX;
-	if (t > n)
-		t = (unsigned)n;
-	return t ? t : 1;
+	/* a thread costs more than parsing a few plugins */
+	if (!t && n < PARSE_THREADS_MIN_PLUGINS)
+		t = 1;
+	return t;
 }
 
 /*
- * Parse every opened plugin's declaration: this thread and up to
- * PARSE_THREADS_MAX - 1 more, all joined before returning (nothing else
- * runs meanwhile: the plugins and their texts are not modified, and no
- * scanner child is forked while threads exist).  A thread that cannot be
- * started only means fewer threads.
+ * Parse every opened plugin's declaration, on up to PC_PARALLEL_MAX
+ * threads, all joined before returning (nothing else runs meanwhile: the
+ * plugins and their texts are not modified, and no scanner child is
+ * forked while threads exist).
  */
 static void parse_all(const struct pc_loader_opts *o, struct pending *v,
 		      size_t n)
 {
-	struct parse_work w = { v, n, 0 };
-	pthread_t tids[PARSE_THREADS_MAX];
-	unsigned want = parse_thread_count(o, n), started = 0;
-
-	if (want > 1) {
-		sigset_t all, old;
-
-		/* signals stay with this thread */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		while (started + 1 < want &&
-		       !pthread_create(&tids[started], NULL, parse_thread, &w))
-			started++;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	parse_some(&w);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
+	pc_parallel_for(n, parse_thread_count(o, n), parse_one, v);
 }
 
 int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,

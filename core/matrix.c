@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "banned.h"
 
 /* ------------------------------------------------------------ device ids */
@@ -305,6 +307,20 @@ static void add_occurrence(struct run *ru, size_t bi, size_t mi, size_t a,
 
 /* ------------------------------------------------------------ the run */
 
+struct load_job {
+	const char *path;
+	struct pc_bindex *ix;
+	struct pc_err err;
+	int rc;
+};
+
+static void load_one(void *ctx, size_t i)
+{
+	struct load_job *j = &((struct load_job *)ctx)[i];
+
+	j->rc = pc_bindex_load(j->path, j->ix, &j->err);
+}
+
 static int one_direction(struct run *ru, size_t mi, size_t a, size_t b,
 			 int smp_only, struct pc_matrix_cell *cell,
 			 struct pc_err *err)
@@ -373,10 +389,36 @@ int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 	ru.known = known;
 	mx->releases = pc_xcalloc(n + 1, sizeof(*mx->releases));
 	ru.rel = pc_xcalloc(n + 1, sizeof(*ru.rel));
-	for (size_t i = 0; i < n; i++) {
-		if (pc_bindex_load(paths[i], &mx->releases[i], err))
+	/* each index is read on its own: on every CPU, errors in order */
+	{
+		struct load_job *jobs = pc_xcalloc(n + 1, sizeof(*jobs));
+		bool failed = false;
+
+		for (size_t i = 0; i < n; i++) {
+			jobs[i].path = paths[i];
+			jobs[i].ix = &mx->releases[i];
+		}
+		json_object_seed(0);
+		pc_parallel_for(n, n < 4 ? 1 : 0, load_one, jobs);
+		for (size_t i = 0; i < n; i++) {
+			if (jobs[i].rc && !failed) {
+				*err = jobs[i].err;
+				failed = true;
+			}
+			if (!jobs[i].rc)
+				mx->n_releases = i + 1;
+		}
+		/* released below: every loaded one, whatever its place */
+		for (size_t i = 0; i < n && failed; i++)
+			if (jobs[i].rc)
+				memset(&mx->releases[i], 0, sizeof(mx->releases[i]));
+		free(jobs);
+		if (failed) {
+			mx->n_releases = n;
 			goto out;
-		mx->n_releases++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(mx->releases[j].label, mx->releases[i].label)) {
 				pc_err_set(err, "%s and %s both record release %s",

@@ -2,9 +2,13 @@
  * util.c - allocation, strings, errors, versions, file I/O helpers.
  * See util.h for the contracts.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
@@ -576,4 +580,65 @@ void pc_strmap_release(struct pc_strmap *m)
 	free(m->keys);
 	free(m->slot);
 	memset(m, 0, sizeof(*m));
+}
+
+/* ------------------------------------------------------------ threads */
+
+unsigned pc_cpu_count(void)
+{
+	cpu_set_t set;
+	long cpus = sched_getaffinity(0, sizeof(set), &set) == 0
+			    ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 1 ? (unsigned)cpus : 1;
+}
+
+struct parallel {
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
+	size_t n;
+	size_t next; /* __atomic_fetch_add() only */
+};
+
+static void parallel_some(struct parallel *w)
+{
+	for (;;) {
+		size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+
+		if (i >= w->n)
+			return;
+		w->fn(w->ctx, i);
+	}
+}
+
+static void *parallel_thread(void *arg)
+{
+	parallel_some(arg);
+	return NULL;
+}
+
+void pc_parallel_for(size_t n, unsigned threads,
+		     void (*fn)(void *ctx, size_t i), void *ctx)
+{
+	struct parallel w = { fn, ctx, n, 0 };
+	pthread_t tids[PC_PARALLEL_MAX];
+	unsigned want = threads ? threads : pc_cpu_count(), started = 0;
+
+	if (want > PC_PARALLEL_MAX)
+		want = PC_PARALLEL_MAX;
+	if (want > n)
+		want = (unsigned)n;
+	if (want > 1) {
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		while (started + 1 < want &&
+		       !pthread_create(&tids[started], NULL, parallel_thread, &w))
+			started++;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	parallel_some(&w);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
 }

@@ -141,6 +141,20 @@ size_t pc_strmap_index(struct pc_strmap *m, const char *s, size_t len);
 size_t pc_strmap_find(const struct pc_strmap *m, const char *s, size_t len);
 void pc_strmap_release(struct pc_strmap *m);
 
+/*
+ * Call fn(ctx, i) for every i in [0, n), on this thread and up to
+ * threads - 1 more (each takes the next i), all joined before returning;
+ * signals stay with the calling thread.  threads == 0: one per CPU the
+ * process may run on (pc_cpu_count()), at most PC_PARALLEL_MAX.  A thread
+ * that cannot be started only means fewer threads.  fn must not touch
+ * state another i touches.
+ */
+#define PC_PARALLEL_MAX 8
+void pc_parallel_for(size_t n, unsigned threads,
+		     void (*fn)(void *ctx, size_t i), void *ctx);
+/* The CPUs this process may run on (taskset, cpusets), at least 1. */
+unsigned pc_cpu_count(void);
+
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
 
