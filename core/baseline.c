@@ -774,11 +774,10 @@ static int load_arrays(json_t *root, const char *path,
 			if (n == 5 && strcmp(json_string_value(json_array_get(e, 4)),
 					     "optional"))
 				return bad(err, path, jp2, "fifth element must be \"optional\"");
-			ce->driver = pc_xstrdup(json_string_value(json_array_get(e, 0)));
-			ce->prop = pc_xstrdup(json_string_value(json_array_get(e, 1)));
-			ce->value = pc_xstrdup(json_string_value(json_array_get(e, 2)));
-			ce->origin = pc_xstrdup(json_string_value(json_array_get(e, 3)));
-			ce->array = pc_xstrdup(name);
+			pc_compat_entry_set(ce, json_string_value(json_array_get(e, 0)),
+					    json_string_value(json_array_get(e, 1)),
+					    json_string_value(json_array_get(e, 2)), name,
+					    json_string_value(json_array_get(e, 3)));
 			ce->optional = n == 5;
 			ca->n_entries++;
 		}

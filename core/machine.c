@@ -295,6 +295,25 @@ static void entry_release(struct pc_compat_entry *e)
 	free(e->origin);
 }
 
+void pc_compat_entry_set(struct pc_compat_entry *e, const char *driver,
+			 const char *prop, const char *value, const char *array,
+			 const char *origin)
+{
+	/* one block for the entry's five strings (array_free()) */
+	const char *parts[5] = { driver, prop, value, array, origin };
+	char **dst[5] = { &e->driver, &e->prop, &e->value, &e->array, &e->origin };
+	size_t len[5], total = 0;
+	char *q;
+
+	for (int i = 0; i < 5; i++)
+		total += (len[i] = strlen(parts[i])) + 1;
+	q = pc_xmalloc(total);
+	for (int i = 0; i < 5; i++) {
+		*dst[i] = memcpy(q, parts[i], len[i] + 1);
+		q += len[i] + 1;
+	}
+}
+
 static void array_free(struct pc_compat_array *a)
 {
 	if (!a)
@@ -443,26 +462,10 @@ static int compat_entry_parse(const struct lexer *lx,
 	    pc_version_cmp(&e->until, &e->since) <= 0)
 		return lx_error(lx, err, "until= must be after since=");
 	{
-		/* one block for the entry's five strings (array_free()) */
-		const char *parts[4] = { lx->words[0], lx->words[1],
-					 lx->words[2], a->name };
 		char *origin = origin_str(lx->path, lx->lineno);
-		size_t len[5], total = 0;
-		char *q;
 
-		for (int i = 0; i < 4; i++)
-			total += (len[i] = strlen(parts[i])) + 1;
-		total += (len[4] = strlen(origin)) + 1;
-		q = pc_xmalloc(total);
-		e->driver = memcpy(q, parts[0], len[0] + 1);
-		q += len[0] + 1;
-		e->prop = memcpy(q, parts[1], len[1] + 1);
-		q += len[1] + 1;
-		e->value = memcpy(q, parts[2], len[2] + 1);
-		q += len[2] + 1;
-		e->array = memcpy(q, parts[3], len[3] + 1);
-		q += len[3] + 1;
-		e->origin = memcpy(q, origin, len[4] + 1);
+		pc_compat_entry_set(e, lx->words[0], lx->words[1], lx->words[2],
+				    a->name, origin);
 		free(origin);
 	}
 	return 0;

@@ -39,6 +39,14 @@ struct pc_compat_entry {
 	char *origin;            /* "machines/compat/hw_compat_5_1.compat:12" */
 };
 
+/*
+ * Set an array entry's five strings, in one allocation starting at
+ * 'driver' (what freeing an array's entries expects).
+ */
+void pc_compat_entry_set(struct pc_compat_entry *e, const char *driver,
+			 const char *prop, const char *value, const char *array,
+			 const char *origin);
+
 struct pc_compat_array {
 	char *name;
 	char *path;
