@@ -148,30 +148,14 @@ static void warn_cb(void *ctx, const char *msg)
 	pc_strbuf_addf(&r->warnings, "%s\n", msg);
 }
 
+static struct pc_registry *load_cached_reg(struct loadrun *r, const char *dir,
+					   const char *cache_dir);
+
+/* Load 'dir' with the cache, as the CLI does (the registry is dropped). */
 static void load_cached(struct loadrun *r, const char *dir,
 			const char *cache_dir)
 {
-	const char *dirs[1] = { dir };
-	struct pc_loader_opts o;
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_err err = { 0 };
-
-	memset(r, 0, sizeof(*r));
-	pc_strbuf_init(&r->warnings);
-	memset(&o, 0, sizeof(o));
-	o.dirs = dirs;
-	o.n_dirs = 1;
-	o.load_code = true;
-	o.scan = true;
-	o.scan_timeout_ms = 300;
-	o.cache_dir = cache_dir;
-	o.warn = warn_cb;
-	o.note_ctx = r;
-	o.stats = &r->stats;
-	CU_ASSERT_EQUAL(pc_loader_init(NULL), 0);
-	r->rc = pc_load_plugins(reg, &o, &r->diags, &err);
-	pc_registry_free(reg);
-	pc_loader_exit();
+	pc_registry_free(load_cached_reg(r, dir, cache_dir));
 }
 
 static void loadrun_release(struct loadrun *r)
