@@ -1,11 +1,15 @@
 /*
  * bench-resolve.c - time resolving every layout of one machine type: load
- * a plugin tree (declarations only, no plugin code), then build the
- * default VM configuration and resolve every section (pc_vm_build +
- * pc_vm_resolve) for the machine's default vCPU count, RUNS times.
- * Prints: MEDIAN_SECONDS SECTIONS.  Used by tests/bench/run.sh.
+ * one or more plugin trees (declarations only, no plugin code), then build
+ * the default VM configuration and resolve every section (pc_vm_build +
+ * pc_vm_resolve) for the machine's default vCPU count, RUNS times per
+ * tree.  With several trees the runs are interleaved (tree 1, tree 2, ...,
+ * tree 1, ...), so that a slow spell of a shared machine falls on every
+ * tree alike and their ratio (the growth figure) stays meaningful.
+ * Prints one line per tree: MEDIAN_SECONDS SECTIONS.  Used by
+ * tests/bench/run.sh.
  *
- * Usage: bench-resolve PLUGIN_DIR MACHINE_DIR MACHINE RUNS
+ * Usage: bench-resolve MACHINE RUNS PLUGIN_DIR MACHINE_DIR [PLUGIN_DIR MACHINE_DIR]...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,9 @@
 #include "loader.h"
 #include "machine.h"
 #include "resolve.h"
+
+#define MAX_TREES 4
+#define MAX_RUNS 64
 
 static double now(void)
 {
@@ -31,60 +38,89 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int main(int argc, char **argv)
-{
-	const char *dirs[1];
-	struct pc_loader_opts o;
-	struct pc_diags d = { 0 };
-	struct pc_err err = { 0 };
+struct tree {
 	struct pc_side side;
 	const struct pc_machine *m;
-	double t[64];
-	size_t nsec = 0;
-	int runs;
+	struct pc_diags diags;
+	double t[MAX_RUNS];
+	size_t nsec;
+};
 
-	if (argc != 5 || (runs = atoi(argv[4])) < 1 || runs > 64) {
-		fprintf(stderr, "usage: bench-resolve PLUGIN_DIR MACHINE_DIR MACHINE RUNS(1..64)\n");
-		return 2;
-	}
-	memset(&side, 0, sizeof(side));
+static int load_tree(struct tree *tr, const char *plugins, const char *machines,
+		     const char *machine)
+{
+	const char *dirs[1] = { plugins };
+	struct pc_loader_opts o;
+	struct pc_err err = { 0 };
+
+	memset(tr, 0, sizeof(*tr));
 	memset(&o, 0, sizeof(o));
-	dirs[0] = argv[1];
 	o.dirs = dirs;
 	o.n_dirs = 1;
-	side.label = pc_xstrdup("tree");
-	side.reg = pc_registry_new();
-	side.own_reg = true;
-	side.machines = pc_machine_set_new();
-	side.own_machines = true;
-	if (pc_load_plugins(side.reg, &o, &d, &err) || d.n ||
-	    pc_machines_load_dir(side.machines, argv[2], &err)) {
-		fprintf(stderr, "bench-resolve: %s\n",
-			err.set ? err.msg : d.n ? d.msgs[0] : "load failed");
-		return 2;
+	tr->side.label = pc_xstrdup("tree");
+	tr->side.reg = pc_registry_new();
+	tr->side.own_reg = true;
+	tr->side.machines = pc_machine_set_new();
+	tr->side.own_machines = true;
+	if (pc_load_plugins(tr->side.reg, &o, &tr->diags, &err) || tr->diags.n ||
+	    pc_machines_load_dir(tr->side.machines, machines, &err)) {
+		fprintf(stderr, "bench-resolve: %s: %s\n", plugins,
+			err.set ? err.msg : tr->diags.n ? tr->diags.msgs[0] : "load failed");
+		return -1;
 	}
-	m = pc_machine_find(side.machines, argv[3]);
-	if (!m) {
-		fprintf(stderr, "bench-resolve: unknown machine '%s'\n", argv[3]);
-		return 2;
+	tr->m = pc_machine_find(tr->side.machines, machine);
+	if (!tr->m) {
+		fprintf(stderr, "bench-resolve: %s: unknown machine '%s'\n", machines,
+			machine);
+		return -1;
 	}
-	for (int i = 0; i < runs; i++) {
-		struct pc_vm vm;
-		double t0 = now();
-
-		if (pc_vm_build(&side, m, 0, &vm, &err) ||
-		    pc_vm_resolve(&vm, &err)) {
-			fprintf(stderr, "bench-resolve: %s\n", err.msg);
-			return 2;
-		}
-		nsec = vm.n_sections;
-		pc_vm_release(&vm);
-		t[i] = now() - t0;
-	}
-	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
-	printf("%.4f %zu\n", runs % 2 ? t[runs / 2]
-				      : (t[runs / 2 - 1] + t[runs / 2]) / 2, nsec);
-	pc_diags_release(&d);
-	pc_side_release(&side);
 	return 0;
+}
+
+static int run_once(struct tree *tr, int i)
+{
+	struct pc_err err = { 0 };
+	struct pc_vm vm;
+	double t0 = now();
+
+	if (pc_vm_build(&tr->side, tr->m, 0, &vm, &err) ||
+	    pc_vm_resolve(&vm, &err)) {
+		fprintf(stderr, "bench-resolve: %s\n", err.msg);
+		return -1;
+	}
+	tr->nsec = vm.n_sections;
+	pc_vm_release(&vm);
+	tr->t[i] = now() - t0;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct tree trees[MAX_TREES];
+	int runs, ntrees, rc = 0;
+
+	if (argc < 5 || argc % 2 == 0 || (runs = atoi(argv[2])) < 1 ||
+	    runs > MAX_RUNS || (argc - 3) / 2 > MAX_TREES) {
+		fprintf(stderr, "usage: bench-resolve MACHINE RUNS(1..%d) PLUGIN_DIR MACHINE_DIR [PLUGIN_DIR MACHINE_DIR]... (at most %d trees)\n",
+			MAX_RUNS, MAX_TREES);
+		return 2;
+	}
+	ntrees = (argc - 3) / 2;
+	for (int k = 0; k < ntrees; k++)
+		if (load_tree(&trees[k], argv[3 + 2 * k], argv[4 + 2 * k], argv[1]))
+			return 2;
+	for (int i = 0; i < runs && !rc; i++)
+		for (int k = 0; k < ntrees && !rc; k++)
+			rc = run_once(&trees[k], i);
+	for (int k = 0; k < ntrees; k++) {
+		if (!rc) {
+			qsort(trees[k].t, (size_t)runs, sizeof(double), cmp_double);
+			printf("%.4f %zu\n", runs % 2 ? trees[k].t[runs / 2]
+				: (trees[k].t[runs / 2 - 1] + trees[k].t[runs / 2]) / 2,
+			       trees[k].nsec);
+		}
+		pc_diags_release(&trees[k].diags);
+		pc_side_release(&trees[k].side);
+	}
+	return rc ? 2 : 0;
 }
