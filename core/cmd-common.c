@@ -198,7 +198,8 @@ static int load_plugin_dirs(struct pc_cli *cli, const char *const *dirs,
 	}
 	o.cache_dir = cli->cache_dir;
 	o.allow_world_writable = cli->allow_unsafe;
-	o.note = note_cb;
+	/* notes are shown with -v only: not formatted at all otherwise */
+	o.note = cli->verbose > 0 ? note_cb : NULL;
 	o.warn = warn_cb;
 	o.note_ctx = cli;
 	side->reg = pc_registry_new();
