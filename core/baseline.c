@@ -1360,40 +1360,50 @@ static json_t *read_decls(const char *dpath, uint64_t digest,
  * declarations file (releases recorded from one tree name one file, and
  * share its registry instead of parsing it again), else the file, read.
  */
-static int load_registry(const char *path, const char *dname, uint64_t digest,
+static int load_registry(const struct pc_bindex *ix,
 			 struct pc_registry *const *pool, size_t npool,
 			 struct pc_side *side, struct pc_err *err)
 {
-	char *dpath;
 	json_t *droot;
 	int rc;
 
 	for (size_t k = 0; k < npool; k++)
-		if (pool[k] && pool[k]->decl_digest == digest) {
+		if (pool[k] && pool[k]->decl_digest == ix->decl_digest) {
 			side->reg = pool[k];
 			side->own_reg = false;
 			return 0;
 		}
-	dpath = pc_baseline_decl_path(path, dname);
-	droot = read_decls(dpath, digest, err);
+	droot = read_decls(ix->decl_path, ix->decl_digest, err);
 	side->own_reg = true;
 	rc = !droot ||
-	     load_plugins(droot, dpath, &side->reg, err) ? -1 : 0;
+	     load_plugins(droot, ix->decl_path, &side->reg, err) ? -1 : 0;
 	if (!rc)
-		side->reg->decl_digest = digest;
+		side->reg->decl_digest = ix->decl_digest;
 	json_decref(droot);
-	free(dpath);
 	return rc;
+}
+
+/* What an index knows of its baseline: the file, the release (from
+ * 'head', loaded by load_head()) and the declarations file it names. */
+static int index_head(json_t *root, const char *path,
+		      const struct pc_side *head, struct pc_bindex *ix,
+		      struct pc_err *err)
+{
+	const char *dname = decl_ref(root, path, &ix->decl_digest, err);
+
+	if (!dname)
+		return -1;
+	ix->path = pc_xstrdup(path);
+	ix->decl_path = pc_baseline_decl_path(path, dname);
+	ix->label = pc_xstrdup(head->label);
+	ix->release = head->release;
+	return 0;
 }
 
 int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
 		   struct pc_registry *const *pool, size_t npool,
 		   struct pc_err *err)
 {
-	const char *sl = strrchr(ix->decl_path, '/');
-	char *dname;
-	int rc;
-
 	memset(side, 0, sizeof(*side));
 	side->label = pc_xstrdup(ix->label);
 	side->origin = pc_xstrdup(ix->path);
@@ -1401,15 +1411,11 @@ int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
 	side->release = ix->release;
 	side->machines = ix->machines;
 	side->own_machines = false;
-	/* "DIR/declarations/H.json" -> "declarations/H.json" */
-	while (sl > ix->decl_path && sl[-1] != '/')
-		sl--;
-	dname = pc_xstrdup(sl ? sl : ix->decl_path);
-	rc = load_registry(ix->path, dname, ix->decl_digest, pool, npool, side, err);
-	free(dname);
-	if (rc)
+	if (load_registry(ix, pool, npool, side, err)) {
 		pc_side_release(side);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 int pc_baseline_load(const char *path, struct pc_side *side,
@@ -1423,33 +1429,22 @@ static int side_from_root(json_t *root, const char *path, struct pc_side *side,
 			  struct pc_registry *const *pool, size_t npool,
 			  struct pc_err *err)
 {
-	const char *dname;
-	uint64_t digest = 0;
-	struct pc_bindex ix;
+	struct pc_bindex *ix = pc_xcalloc(1, sizeof(*ix));
 	int rc = -1;
 
 	memset(side, 0, sizeof(*side));
-	memset(&ix, 0, sizeof(ix));
-	if (load_head(root, path, side, err) ||
-	    !(dname = decl_ref(root, path, &digest, err)))
-		goto out;
-	if (load_registry(path, dname, digest, pool, npool, side, err))
-		goto out;
-	if (load_machines(root, path, side->machines, err) ||
-	    load_index(root, path, side->machines, &ix, err))
-		goto out;
 	/* the side's index: its machine types are the side's */
-	ix.path = pc_xstrdup(path);
-	ix.label = pc_xstrdup(side->label);
-	ix.release = side->release;
-	ix.decl_digest = digest;
-	ix.decl_path = pc_baseline_decl_path(path, dname);
-	side->index = pc_xmalloc(sizeof(ix));
-	*side->index = ix;
-	memset(&ix, 0, sizeof(ix));
+	if (load_head(root, path, side, err) ||
+	    index_head(root, path, side, ix, err) ||
+	    load_registry(ix, pool, npool, side, err) ||
+	    load_machines(root, path, side->machines, err) ||
+	    load_index(root, path, side->machines, ix, err))
+		goto out;
+	side->index = ix;
+	ix = NULL;
 	rc = 0;
 out:
-	pc_bindex_release(&ix);
+	pc_bindex_free(ix);
 	json_decref(root);
 	if (rc)
 		pc_side_release(side);
@@ -1527,7 +1522,6 @@ int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
 {
 	struct pc_side head;
 	json_t *root;
-	const char *dname;
 	int rc = -1;
 
 	memset(ix, 0, sizeof(*ix));
@@ -1536,13 +1530,9 @@ int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
 	if (!root)
 		return -1;
 	if (load_head(root, path, &head, err) ||
-	    !(dname = decl_ref(root, path, &ix->decl_digest, err)) ||
+	    index_head(root, path, &head, ix, err) ||
 	    load_machines(root, path, head.machines, err))
 		goto out;
-	ix->path = pc_xstrdup(path);
-	ix->decl_path = pc_baseline_decl_path(path, dname);
-	ix->label = pc_xstrdup(head.label);
-	ix->release = head.release;
 	ix->machines = head.machines;
 	head.machines = NULL;
 	if (load_index(root, path, ix->machines, ix, err))

@@ -1144,82 +1144,62 @@ static bool plain_side(const struct pc_side *s)
 	return !s->n_overrides && !s->host && !s->devices;
 }
 
-/* Device keys of one VM: keys[i] for device ids.keys[i]. */
+/* Device keys of one VM: keys[d] for device ids.keys[d], and the device
+ * of each of its objects and sections (lay). */
 struct devkeys {
 	struct pc_strmap ids;
+	struct pc_devkeys lay;
 	uint64_t *keys;
-	size_t alloc;
 };
-
-static size_t devkeys_slot(struct devkeys *k, const char *obj_id)
-{
-	size_t d = pc_strmap_index(&k->ids, obj_id, pc_devkey_device_len(obj_id));
-
-	if (d >= k->alloc) {
-		size_t na = k->alloc ? 2 * k->alloc : 64;
-
-		k->keys = pc_xrealloc(k->keys, na * sizeof(*k->keys));
-		memset(k->keys + k->alloc, 0, (na - k->alloc) * sizeof(*k->keys));
-		k->alloc = na;
-	}
-	return d;
-}
 
 static void devkeys_free(struct devkeys *k)
 {
 	if (!k)
 		return;
 	pc_strmap_release(&k->ids);
+	pc_devkeys_release(&k->lay);
 	free(k->keys);
 	free(k);
 }
 
-
 static void devkeys_of_vm(const struct pc_vm *vm, struct devkeys *k)
 {
-	memset(k, 0, sizeof(*k));
-	for (size_t i = 0; i < vm->n_objs; i++)
-		devkeys_slot(k, vm->objs[i].id);
-	for (size_t i = 0; i < vm->n_sections; i++) {
-		const struct pc_rsection *rs = &vm->sections[i];
-		size_t d = devkeys_slot(k, rs->instance);
+	const char **ids = pc_xcalloc(vm->n_objs + 1, sizeof(*ids));
+	const char **names = pc_xcalloc(vm->n_sections + 1, sizeof(*names));
+	size_t *sobj = pc_xcalloc(vm->n_sections + 1, sizeof(*sobj));
+	uint64_t *fps = pc_xcalloc(vm->n_sections + 1, sizeof(*fps));
+	uint64_t *digests = pc_xcalloc(vm->n_objs + 1, sizeof(*digests));
 
-		k->keys[d] = pc_devkey_add(k->keys[d],
-					   pc_devkey_section(pc_devkey_object(rs->instance),
-							     rs->name),
-					   rs->fingerprint);
-	}
 	for (size_t i = 0; i < vm->n_objs; i++) {
-		const struct pc_object *o = &vm->objs[i];
-		size_t d = devkeys_slot(k, o->id);
-
-		k->keys[d] = pc_devkey_add(k->keys[d], pc_devkey_object(o->id),
-					   pc_object_digest(o));
+		ids[i] = vm->objs[i].id;
+		digests[i] = pc_object_digest(&vm->objs[i]);
 	}
+	for (size_t i = 0; i < vm->n_sections; i++) {
+		names[i] = vm->sections[i].name;
+		sobj[i] = (size_t)(vm->sections[i].obj - vm->objs);
+		fps[i] = vm->sections[i].fingerprint;
+	}
+	memset(k, 0, sizeof(*k));
+	pc_devkeys_init(&k->lay, &k->ids, vm->n_objs, ids, vm->n_sections, sobj,
+			names);
+	k->keys = pc_xcalloc(k->ids.n + 1, sizeof(*k->keys));
+	pc_devkeys_compute(&k->lay, fps, digests, k->keys);
+	free(ids);
+	free(names);
+	free(sobj);
+	free(fps);
+	free(digests);
 }
 
 static void devkeys_of_index(const struct pc_bindex *ix,
 			     const struct pc_bindex_vm *v, struct devkeys *k)
 {
 	memset(k, 0, sizeof(*k));
-	for (size_t i = 0; i < ix->n_objects; i++)
-		devkeys_slot(k, ix->objects[i]);
-	for (size_t i = 0; i < ix->n_sections; i++) {
-		const char *id = ix->objects[ix->section_obj[i]];
-		size_t d = devkeys_slot(k, id);
-
-		k->keys[d] = pc_devkey_add(k->keys[d],
-					   pc_devkey_section(pc_devkey_object(id),
-							     ix->sections[i]),
-					   v->vec[i]);
-	}
-	for (size_t i = 0; i < ix->n_objects; i++) {
-		const char *id = ix->objects[i];
-		size_t d = devkeys_slot(k, id);
-
-		k->keys[d] = pc_devkey_add(k->keys[d], pc_devkey_object(id),
-					   v->vec[ix->n_sections + i]);
-	}
+	pc_devkeys_init(&k->lay, &k->ids, ix->n_objects,
+			(const char *const *)ix->objects, ix->n_sections,
+			ix->section_obj, (const char *const *)ix->sections);
+	k->keys = pc_xcalloc(k->ids.n + 1, sizeof(*k->keys));
+	pc_devkeys_compute(&k->lay, v->vec, v->vec + ix->n_sections, k->keys);
 }
 
 /* The keys of 'of' (a full VM or an index entry), computed once per run. */
@@ -1289,18 +1269,12 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 	}
 	/* the counts of the devices not compared: the full side's, which
 	 * are the recorded side's too */
-	for (size_t i = 0; i < full->n_objs; i++) {
-		const char *id = full->objs[i].id;
-
-		if (!fdev[pc_strmap_find(&kf.ids, id, pc_devkey_device_len(id))])
+	for (size_t i = 0; i < full->n_objs; i++)
+		if (!fdev[kf.lay.obj_dev[i]])
 			x->c->props_compared += full->objs[i].n_props;
-	}
-	for (size_t i = 0; i < full->n_sections; i++) {
-		const char *id = full->sections[i].instance;
-
-		if (!fdev[pc_strmap_find(&kf.ids, id, pc_devkey_device_len(id))])
+	for (size_t i = 0; i < full->n_sections; i++)
+		if (!fdev[kf.lay.sec_dev[i]])
 			x->c->sections_compared++;
-	}
 	for (size_t q = 0; q < nd; q++)
 		diff[q].type = diff[q].id; /* default configuration: id = type */
 	qsort(diff, nd, sizeof(*diff), cmp_devspec);

@@ -99,8 +99,7 @@ static void memo_release(struct memo *m)
 /* ------------------------------------------------------------ releases */
 
 struct rel {
-	size_t *obj_dev, *sec_dev;   /* global device of each object/section */
-	uint64_t *obj_h, *sec_h;     /* hash of each id (and section name) */
+	struct pc_devkeys lay;       /* devices numbered across all releases */
 	uint64_t **keys;             /* per recorded VM: key per device, lazily */
 	uint64_t *whole;             /* per recorded VM: hash of its keys */
 	struct pc_side side;         /* declarations, read on first need */
@@ -127,45 +126,22 @@ static const uint64_t *vm_keys(struct run *ru, size_t r,
 	if (R->keys[k])
 		return R->keys[k];
 	dk = pc_xcalloc(ru->devs.n + 1, sizeof(*dk));
-	for (size_t q = 0; q < ix->n_sections; q++) {
-		size_t d = R->sec_dev[q];
-
-		dk[d] = pc_devkey_add(dk[d], R->sec_h[q], vm->vec[q]);
-	}
-	for (size_t q = 0; q < ix->n_objects; q++) {
-		size_t d = R->obj_dev[q];
-
-		dk[d] = pc_devkey_add(dk[d], R->obj_h[q], vm->vec[ix->n_sections + q]);
-	}
+	pc_devkeys_compute(&R->lay, vm->vec, vm->vec + ix->n_sections, dk);
 	R->keys[k] = dk;
 	R->whole[k] = pc_hash64(dk, ru->devs.n * sizeof(*dk), 0x3c6ef372fe94f82bULL);
 	return dk;
 }
 
-static int prepare_release(struct run *ru, size_t r)
+static void prepare_release(struct run *ru, size_t r)
 {
 	const struct pc_bindex *ix = &ru->mx->releases[r];
 	struct rel *R = &ru->rel[r];
 
-	R->obj_dev = pc_xcalloc(ix->n_objects + 1, sizeof(size_t));
-	R->obj_h = pc_xcalloc(ix->n_objects + 1, sizeof(uint64_t));
-	R->sec_dev = pc_xcalloc(ix->n_sections + 1, sizeof(size_t));
-	R->sec_h = pc_xcalloc(ix->n_sections + 1, sizeof(uint64_t));
+	pc_devkeys_init(&R->lay, &ru->devs, ix->n_objects,
+			(const char *const *)ix->objects, ix->n_sections,
+			ix->section_obj, (const char *const *)ix->sections);
 	R->keys = pc_xcalloc(ix->n_vms + 1, sizeof(uint64_t *));
 	R->whole = pc_xcalloc(ix->n_vms + 1, sizeof(uint64_t));
-	for (size_t q = 0; q < ix->n_objects; q++) {
-		const char *id = ix->objects[q];
-
-		/* children ("virtio-blk-pci/vdev") belong to their device */
-		R->obj_dev[q] = pc_strmap_index(&ru->devs, id, pc_devkey_device_len(id));
-		R->obj_h[q] = pc_devkey_object(id);
-	}
-	for (size_t q = 0; q < ix->n_sections; q++) {
-		R->sec_dev[q] = R->obj_dev[ix->section_obj[q]];
-		R->sec_h[q] = pc_devkey_section(R->obj_h[ix->section_obj[q]],
-						ix->sections[q]);
-	}
-	return 0;
 }
 
 static const struct pc_side *full_side(struct run *ru, size_t r,
@@ -492,10 +468,7 @@ out:
 	for (size_t i = 0; i < n; i++) {
 		struct rel *R = &ru.rel[i];
 
-		free(R->obj_dev);
-		free(R->obj_h);
-		free(R->sec_dev);
-		free(R->sec_h);
+		pc_devkeys_release(&R->lay);
 		for (size_t k = 0; R->keys && i < mx->n_releases &&
 				   k < mx->releases[i].n_vms; k++)
 			free(R->keys[k]);

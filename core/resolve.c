@@ -1234,9 +1234,9 @@ uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d)
 	return h;
 }
 
-uint64_t pc_devkey_object(const char *obj_id)
+static uint64_t devkey_hash(const char *s)
 {
-	return pc_hash64(obj_id, strlen(obj_id), 0x243f6a8885a308d3ULL);
+	return pc_hash64(s, strlen(s), 0x243f6a8885a308d3ULL);
 }
 
 static uint64_t devkey_mix(uint64_t h, uint64_t a, uint64_t b)
@@ -1246,24 +1246,56 @@ static uint64_t devkey_mix(uint64_t h, uint64_t a, uint64_t b)
 	return h ^ (h >> 33);
 }
 
-uint64_t pc_devkey_section(uint64_t obj_h, const char *section)
+void pc_devkeys_init(struct pc_devkeys *l, struct pc_strmap *devs,
+		     size_t n_objects, const char *const *obj_ids,
+		     size_t n_sections, const size_t *sec_obj,
+		     const char *const *sec_names)
 {
-	return devkey_mix(obj_h, pc_hash64(section, strlen(section),
-					   0x243f6a8885a308d3ULL), 0);
+	l->n_objects = n_objects;
+	l->n_sections = n_sections;
+	l->obj_dev = pc_xcalloc(n_objects + 1, sizeof(size_t));
+	l->obj_h = pc_xcalloc(n_objects + 1, sizeof(uint64_t));
+	l->sec_dev = pc_xcalloc(n_sections + 1, sizeof(size_t));
+	l->sec_h = pc_xcalloc(n_sections + 1, sizeof(uint64_t));
+	for (size_t q = 0; q < n_objects; q++) {
+		const char *id = obj_ids[q];
+		const char *sl = strchr(id, '/');
+
+		/* children ("virtio-blk-pci/vdev") belong to their device */
+		l->obj_dev[q] = pc_strmap_index(devs, id,
+						sl ? (size_t)(sl - id) : strlen(id));
+		l->obj_h[q] = devkey_hash(id);
+	}
+	for (size_t q = 0; q < n_sections; q++) {
+		l->sec_dev[q] = l->obj_dev[sec_obj[q]];
+		l->sec_h[q] = devkey_mix(l->obj_h[sec_obj[q]],
+					 devkey_hash(sec_names[q]), 0);
+	}
 }
 
-uint64_t pc_devkey_add(uint64_t key, uint64_t h, uint64_t value)
+static void devkey_add(uint64_t *key, uint64_t h, uint64_t value)
 {
-	uint64_t k = devkey_mix(key ? key : 0x1b873593u, h, value);
+	uint64_t k = devkey_mix(*key ? *key : 0x1b873593u, h, value);
 
-	return k ? k : 1; /* 0 means absent */
+	*key = k ? k : 1; /* 0 means absent */
 }
 
-size_t pc_devkey_device_len(const char *obj_id)
+void pc_devkeys_compute(const struct pc_devkeys *l, const uint64_t *sec_fps,
+			const uint64_t *obj_digests, uint64_t *keys)
 {
-	const char *sl = strchr(obj_id, '/');
+	for (size_t q = 0; q < l->n_sections; q++)
+		devkey_add(&keys[l->sec_dev[q]], l->sec_h[q], sec_fps[q]);
+	for (size_t q = 0; q < l->n_objects; q++)
+		devkey_add(&keys[l->obj_dev[q]], l->obj_h[q], obj_digests[q]);
+}
 
-	return sl ? (size_t)(sl - obj_id) : strlen(obj_id);
+void pc_devkeys_release(struct pc_devkeys *l)
+{
+	free(l->obj_dev);
+	free(l->obj_h);
+	free(l->sec_dev);
+	free(l->sec_h);
+	memset(l, 0, sizeof(*l));
 }
 
 uint64_t pc_object_digest(const struct pc_object *o)

@@ -216,11 +216,27 @@ uint64_t pc_rdesc_fingerprint(const struct pc_rdesc *d);
  * the device is absent.  Used by the release matrix (from recorded
  * indexes) and by the check (a resolved VM against a recorded one).
  */
-uint64_t pc_devkey_object(const char *obj_id);
-uint64_t pc_devkey_section(uint64_t obj_h, const char *section);
-uint64_t pc_devkey_add(uint64_t key, uint64_t h, uint64_t value);
-/* Length of the device part of an object id (up to the first '/'). */
-size_t pc_devkey_device_len(const char *obj_id);
+struct pc_devkeys {
+	size_t n_objects, n_sections;
+	size_t *obj_dev, *sec_dev;   /* each object's / section's device */
+	uint64_t *obj_h, *sec_h;     /* hash of each id (and section name) */
+};
+
+/*
+ * The device of every object and section of a configuration: 'devs'
+ * gives device ids their indexes (and gains the new ones), so that one
+ * map can serve one VM or every release of a matrix.  sec_obj[i] is the
+ * object of section i.
+ */
+void pc_devkeys_init(struct pc_devkeys *l, struct pc_strmap *devs,
+		     size_t n_objects, const char *const *obj_ids,
+		     size_t n_sections, const size_t *sec_obj,
+		     const char *const *sec_names);
+/* keys[d] (zeroed, one per device of 'devs') from the sections'
+ * fingerprints and then the objects' property digests. */
+void pc_devkeys_compute(const struct pc_devkeys *l, const uint64_t *sec_fps,
+			const uint64_t *obj_digests, uint64_t *keys);
+void pc_devkeys_release(struct pc_devkeys *l);
 
 /*
  * Digest of what the check compares of an object's properties: every

@@ -252,20 +252,26 @@ static void cache_reseal(const char *file, char *buf, size_t len)
 	CU_ASSERT_EQUAL(pc_write_file_atomic(file, buf, len, &e), 0);
 }
 
-/* Replace the first 'from' in 'buf' by 'to' (same length). */
-static bool cache_edit(char *buf, size_t len, const char *from, const char *to)
+/* Replace the first 'from' in the cache file by 'to' (same length) and
+ * reseal it. */
+static void cache_edit(const char *file, const char *from, const char *to)
 {
-	size_t n = strlen(from);
+	size_t n = strlen(from), len;
+	char *buf = cache_bytes(file, &len);
+	bool found = false;
 
 	CU_ASSERT_EQUAL(strlen(to), n);
-	for (size_t i = 0; i + n <= len; i++) {
+	for (size_t i = 0; buf && i + n <= len && !found; i++) {
 		if (!memcmp(buf + i, from, n)) {
 			memcpy(buf + i, to, n);
-			return true;
+			found = true;
 		}
 	}
-	CU_FAIL("text not found in the registry cache");
-	return false;
+	if (found)
+		cache_reseal(file, buf, len);
+	else
+		CU_FAIL("text not found in the registry cache");
+	free(buf);
 }
 
 PCT_TEST("scan", corrupted_cache_is_rebuilt_with_a_warning)
@@ -426,8 +432,6 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
 	struct pc_registry *reg;
 	struct loadrun r;
-	char *buf;
-	size_t len;
 
 	reg = load_cached_reg(&r, dir, cache);
 	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
@@ -437,10 +441,7 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	pc_registry_free(reg);
 	loadrun_release(&r);
 
-	buf = cache_bytes(file, &len);
-	cache_edit(buf, len, "plugin fx-good 1.0", "plugin fx-good 9.9");
-	cache_reseal(file, buf, len);
-	free(buf);
+	cache_edit(file, "plugin fx-good 1.0", "plugin fx-good 9.9");
 	reg = load_cached_reg(&r, dir, cache);
 	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
 	PCT_ASSERT_INT_EQ(r.stats.cached, 1);
@@ -454,10 +455,7 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	loadrun_release(&r);
 
 	/* a cached declaration of another ABI: not used, the file is */
-	buf = cache_bytes(file, &len);
-	cache_edit(buf, len, "plugcheck-abi 1\n", "plugcheck-abi 7\n");
-	cache_reseal(file, buf, len);
-	free(buf);
+	cache_edit(file, "plugcheck-abi 1\n", "plugcheck-abi 7\n");
 	reg = load_cached_reg(&r, dir, cache);
 	PCT_ASSERT_STR_EQ(r.warnings.buf, "");
 	PCT_ASSERT_INT_EQ(r.diags.n, 0);
