@@ -716,9 +716,10 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		p = join_path(path, ss->desc->name);
 		if (!ds) {
 			add(x, PC_R_SUBSECTION_UNKNOWN,
-			    ss->send == PC_SEND_ALWAYS ? PC_SEV_INCOMPATIBLE : PC_SEV_REVIEW,
+			    pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
+						   ss->send == PC_SEND_MAYBE),
 			    s->so, s->dobj, s->device, p,
-			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when needed at runtime",
+			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
 			    NULL, ss->why, ss->deps,
 			    "make the subsection's needed() false for this machine type (a compat property)");
 		} else {
@@ -759,7 +760,9 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		if (ss && ss->send != PC_SEND_NEVER)
 			continue;
 		p = join_path(path, ds->desc->name);
-		add(x, PC_R_SUBSECTION_REQUIRED, PC_SEV_REVIEW, s->so, s->dobj,
+		add(x, PC_R_SUBSECTION_REQUIRED,
+		    pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+		    s->so, s->dobj,
 		    s->device, p, ss ? "never sent" : "unknown to the source",
 		    "needed", ds->why, ds->deps,
 		    "start the destination so that it does not need the subsection (the property that decides needed=)");

@@ -1326,7 +1326,8 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 static int stmt_subsection(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "needed", "since", NULL };
-	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	static const char *const flags[] = { "runtime", NULL };
+	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_vmsd *v = p->vmsd;
 	struct pc_subsection *s;
 	const char *val;
@@ -1343,6 +1344,7 @@ static int stmt_subsection(struct dparser *p, const struct words *ws)
 		return -1;
 	if ((val = aval(&a, "needed")) && get_expr(p, val, &s->needed))
 		return -1;
+	s->runtime = aflag(&a, "runtime");
 	if ((val = aval(&a, "since"))) {
 		if (get_version(p, "since", val, &s->since))
 			return -1;
@@ -2082,6 +2084,8 @@ static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 		pc_strbuf_addf(out, "  subsection %s", s->name);
 		if (s->needed)
 			put_expr(out, "needed", s->needed);
+		if (s->runtime)
+			pc_strbuf_addstr(out, " runtime");
 		if (s->has_since)
 			put_version(out, "since", &s->since);
 		pc_strbuf_addch(out, '\n');

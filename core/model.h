@@ -137,7 +137,15 @@ struct pc_field {
 struct pc_subsection {
 	char *name;              /* a named description */
 	struct pc_vmsd *desc;    /* resolved by pc_registry_finalize() */
-	struct pc_expr *needed;  /* NULL: sent when runtime state needs it */
+	/*
+	 * When it is sent (QEMU's needed()): without 'needed' and 'runtime',
+	 * always (QEMU sends a subsection without needed() every time);
+	 * 'needed' alone: exactly when the expression holds; 'runtime' alone:
+	 * depending on guest state (may or may not be sent); both: never
+	 * when the expression is false, depending on guest state otherwise.
+	 */
+	struct pc_expr *needed;
+	bool runtime;
 	bool has_since;
 	struct pc_version since;
 	int line;

@@ -1088,13 +1088,24 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			if (pc_expr_eval(sub->needed, obj_lookup,
 					 (void *)(uintptr_t)ec, &c, err))
 				goto fail_where;
-			rs->send = c ? PC_SEND_ALWAYS : PC_SEND_NEVER;
+			rs->send = !c ? PC_SEND_NEVER
+				      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
 			add_deps(&rs->deps, sub->needed);
 			rs->why = explain_expr(ec, "needed", sub->needed,
 					       (long long)c);
-		} else {
+			if (c && sub->runtime) {
+				char *w = pc_xasprintf("%s, then sent when the guest's state needs it (runtime)",
+						       rs->why);
+
+				free(rs->why);
+				rs->why = w;
+			}
+		} else if (sub->runtime) {
 			rs->send = PC_SEND_MAYBE;
-			rs->why = pc_xstrdup("sent when the runtime state needs it");
+			rs->why = pc_xstrdup("declared runtime: sent when the guest's state needs it");
+		} else {
+			rs->send = PC_SEND_ALWAYS;
+			rs->why = pc_xstrdup("no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
 		}
 		if (resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err))
 			goto fail;
