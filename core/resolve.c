@@ -249,9 +249,8 @@ bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t)
 }
 
 
-/* The value the device behaved as at release r while 'p' did not exist. */
-static const char *absent_value(const struct pc_prop *p,
-				const struct pc_version *r)
+const char *pc_prop_absent_value(const struct pc_prop *p,
+				 const struct pc_version *r)
 {
 	const char *v = NULL;
 
@@ -374,7 +373,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 		    pc_version_cmp(&s->release, &p->since) < 0) {
 			char sv[32];
 
-			text = absent_value(p, &s->release);
+			text = pc_prop_absent_value(p, &s->release);
 			if (!text)
 				text = p->def_text ? p->def_text : kind_zero(p);
 			pc_version_str(&p->since, sv, sizeof(sv));

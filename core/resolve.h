@@ -195,6 +195,14 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 				      const char *name,
 				      const struct pc_object **holder);
 
+/*
+ * How the device behaved at release 'r' while property 'p' did not exist
+ * (its absent= history: the newest entry at or before r, else the oldest),
+ * or NULL when the declaration does not say (no absent=).
+ */
+const char *pc_prop_absent_value(const struct pc_prop *p,
+				 const struct pc_version *r);
+
 /* Explain an effective value: "num-queues = 4 (derived: smp; file:line)". */
 char *pc_eprop_explain(const struct pc_eprop *ep);
 
