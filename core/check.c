@@ -997,7 +997,11 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 	struct pc_eprop st;
 	char *absent_text;
 
-	if (!have->prop->guest_visible && !have->prop->host_feature) {
+	enum pc_rule rule = have->prop->guest_visible || !have->prop->wire
+		? PC_R_GUEST_PROP : PC_R_WIRE_PROP;
+
+	if (!have->prop->guest_visible && !have->prop->host_feature &&
+	    !have->prop->wire) {
 		char *why = pc_xasprintf("%s does not declare this property; it is not guest-visible, so only its presence differs",
 					 missing->label);
 
@@ -1014,7 +1018,7 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		char *fix = pc_xasprintf("declare when %s appeared and how the device behaved before (since=VERSION absent=VALUE, Documentation/declaration-language.md); then pin that behaviour for the older machine types with a compat entry",
 					 have->prop->name);
 
-		add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
+		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
 		    on_src ? have->val.text : "(no such property)",
 		    on_src ? "(no such property)" : have->val.text, why, NULL, fix);
 		free(why);
@@ -1028,10 +1032,12 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		    on_src ? have->val.text : absent_text,
 		    on_src ? absent_text : have->val.text, st.source, NULL, NULL);
 	} else {
-		char *why = pc_xasprintf("the guest saw the source's behaviour; the destination would present another (%s)",
-					 st.source);
+		char *why = pc_xasprintf("%s (%s)", rule == PC_R_WIRE_PROP
+			? "the property shapes the migration stream: the destination expects another stream than the source sends"
+			: "the guest saw the source's behaviour; the destination would present another",
+			st.source);
 
-		add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
+		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
 		    on_src ? have->val.text : absent_text,
 		    on_src ? absent_text : have->val.text, why,
 		    have->prop->name, NULL);
@@ -1071,7 +1077,8 @@ static void compare_props(struct dir_ctx *x)
 				prop_on_one_side(x, so, dobj, se, true);
 				continue;
 			}
-			if (!se->prop->guest_visible && !de->prop->guest_visible)
+			if (!se->prop->guest_visible && !de->prop->guest_visible &&
+			    !se->prop->wire && !de->prop->wire)
 				continue;
 			if (se->val.text && de->val.text &&
 			    !strcmp(se->val.text, de->val.text))
@@ -1080,7 +1087,12 @@ static void compare_props(struct dir_ctx *x)
 				char *p = pc_xasprintf("%s.%s", se->owner->name,
 						       se->prop->name);
 
-				if (se->prop->host_feature)
+				if (!se->prop->guest_visible && !de->prop->guest_visible)
+					add(x, PC_R_WIRE_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
+					    so->id, p, se->val.text, de->val.text,
+					    "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
+					    se->prop->name, NULL);
+				else if (se->prop->host_feature)
 					add(x, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, so, dobj,
 					    so->id, p, se->val.text, de->val.text,
 					    "the feature comes from the host: the guest saw the source host's value; the destination host presents another",

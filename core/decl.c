@@ -899,7 +899,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
 	       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
 	_Static_assert(PC_ARRAY_SIZE(keys) == P_N + 1, "keys[] and P_*");
-	static const char *const flags[] = { "guest-visible", NULL };
+	static const char *const flags[] = { "guest-visible", "wire", NULL };
 	static const char *const kinds[] = { "bool", "bit", "u8", "u16",
 					     "u32", "u64", "i8", "i16", "i32",
 					     "i64", "string", "enum",
@@ -977,6 +977,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 		pr->host_feature = pool_strdup(p, host);
 	}
 	pr->guest_visible = aflag(&a, "guest-visible");
+	pr->wire = aflag(&a, "wire");
 
 	if ((v = a.vals[P_SINCE])) {
 		if (get_version(p, "since", v, &pr->since))
@@ -1951,6 +1952,8 @@ static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
 		put_attr(out, "host", pr->host_feature);
 	if (pr->guest_visible)
 		pc_strbuf_addstr(out, " guest-visible");
+	if (pr->wire)
+		pc_strbuf_addstr(out, " wire");
 	if (pr->has_since)
 		put_version(out, "since", &pr->since);
 	if (pr->n_absent) {

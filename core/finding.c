@@ -47,6 +47,8 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"a guest-visible property differs" },
 	[PC_R_PROP_ABSENT] = { "PC502", "property-absent", PC_SEV_INFO,
 		"a property exists on one side only (compared by its behaviour)" },
+	[PC_R_WIRE_PROP] = { "PC503", "stream-protocol-property", PC_SEV_INCOMPATIBLE,
+		"a property that shapes the migration stream differs" },
 	[PC_R_MACHINE_UNKNOWN] = { "PC601", "machine-unknown", PC_SEV_INCOMPATIBLE,
 		"a side does not know the machine type" },
 	[PC_R_MACHINE_NAME] = { "PC602", "machine-name", PC_SEV_INFO,

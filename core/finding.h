@@ -44,6 +44,7 @@ enum pc_rule {
 	PC_R_INVARIANT,           /* PC401 verified value differs under the read-only mask */
 	PC_R_GUEST_PROP,          /* PC501 guest-visible property differs */
 	PC_R_PROP_ABSENT,         /* PC502 property exists on one side only */
+	PC_R_WIRE_PROP,           /* PC503 a stream-protocol (wire) property differs */
 	PC_R_MACHINE_UNKNOWN,     /* PC601 a side does not know the machine type */
 	PC_R_MACHINE_NAME,        /* PC602 the two dumps come from different machines */
 	PC_R_HOST_FEATURE,        /* PC701 host capability missing on the destination */

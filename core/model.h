@@ -80,6 +80,10 @@ struct pc_prop {
 	char *host_feature;      /* default comes from host capability NAME */
 
 	bool guest_visible;
+	/* changes the migration stream or what the destination demands of
+	 * it (QEMU's migration object knobs: section footers, the
+	 * configuration section, multifd framing): both ends must agree */
+	bool wire;
 	bool has_since;
 	struct pc_version since; /* property exists from this release */
 	struct pc_prop_absent *absent; /* sorted by version, ascending */

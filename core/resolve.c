@@ -1316,12 +1316,15 @@ uint64_t pc_object_digest(const struct pc_object *o)
 	fp_int(&h, o->n_props);
 	for (size_t i = 0; i < o->n_props; i++) {
 		const struct pc_eprop *ep = &o->props[i];
-		bool seen = ep->prop->guest_visible || ep->prop->host_feature;
+		bool seen = ep->prop->guest_visible || ep->prop->host_feature ||
+			    ep->prop->wire;
 
 		fp_str(&h, ep->prop->name);
 		fp_str(&h, ep->owner->name);
 		fp_int(&h, ep->prop->guest_visible);
 		fp_str(&h, ep->prop->host_feature);
+		if (ep->prop->wire) /* only then: other digests stay as recorded */
+			fp_int(&h, 0x77697265);
 		if (seen)
 			fp_str(&h, ep->val.text);
 	}

@@ -249,7 +249,7 @@ void pc_devkeys_release(struct pc_devkeys *l);
 /*
  * Digest of what the check compares of an object's properties: every
  * property's name and flags, and the value of those a guest or host can
- * see.  Two objects with the same digest give no property finding in
+ * see or that shape the stream (wire).  Two objects with the same digest give no property finding in
  * either direction.
  */
 uint64_t pc_object_digest(const struct pc_object *o);
