@@ -928,7 +928,11 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	/* 3. in order, as if each were opened, checked and parsed in turn */
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &found[i];
-		const struct pc_cache_entry *hit = pend[i].hit;
+		/* looked up again: storing an earlier plugin's scan may have
+		 * moved the cache's entries (a pointer from step 1 would
+		 * dangle when some plugins changed and others did not) */
+		const struct pc_cache_entry *hit = pend[i].hit
+			? pc_cache_lookup(cache, f->real, &f->st) : NULL;
 		struct pc_decl_parsed *parsed = pend[i].parsed;
 		struct pc_plugin *p = pend[i].p;
 		struct pc_err e;

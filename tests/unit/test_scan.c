@@ -223,6 +223,39 @@ PCT_TEST("scan", cache_skips_unchanged_and_rescans_changed_plugins)
 	free(dir);
 }
 
+/*
+ * A plugin new to the cache is stored while the plugins after it are
+ * still to be taken from the cache: the store grows the cache's entries,
+ * which must not leave the later hits pointing at freed memory (a
+ * failed entry's message was read from there: a crash, or garbage).
+ */
+PCT_TEST("scan", new_plugin_stored_before_later_cache_hits)
+{
+	static const char *const names[] = { "fx-hang", "fx-other", NULL };
+	char *dir = fx_dir("scan-cache-grow", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *added = pc_xasprintf("%s/fx-good.so", dir);
+	struct loadrun r;
+
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 2);
+	PCT_ASSERT_INT_EQ(r.diags.n, 1);
+	loadrun_release(&r);
+	/* fx-good sorts before both: stored first, then two hits */
+	CU_ASSERT_EQUAL(fx_copy(fx_so("fx-good"), added), 0);
+	load_cached(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 1);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 2);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 2);
+	PCT_ASSERT_INT_EQ(r.diags.n, 1);
+	if (r.diags.n)
+		PCT_ASSERT_CONTAINS(r.diags.msgs[0], "fx-hang.so: ");
+	loadrun_release(&r);
+	free(added);
+	free(cache);
+	free(dir);
+}
+
 /* The cache file's bytes (the test fails if there is none). */
 static char *cache_bytes(const char *file, size_t *len)
 {
