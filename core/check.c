@@ -1094,7 +1094,9 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
  * The known breaks whose scope this direction covers: a stale
  * acknowledgement is one the tree no longer shows, so only a recorded
  * release against the tree as the project has it (no user overrides,
- * which may be the very mitigation) says so; the source has the device.
+ * which may be the very mitigation) in the default configuration (every
+ * device, every default vCPU count: a subset may simply lack what shows
+ * the break) says so; the source has the device.
  */
 static void cover_known(struct pc_known_breaks *kb, const struct pc_side *src,
 			const struct pc_side *dst, const struct pc_machine *m)
@@ -1102,7 +1104,8 @@ static void cover_known(struct pc_known_breaks *kb, const struct pc_side *src,
 	const struct pc_side *tree = !src->project ? src : !dst->project ? dst : NULL;
 	const struct pc_side *rel = tree == src ? dst : src;
 
-	if (!tree || !rel->project || tree->n_overrides)
+	if (!tree || !rel->project || tree->n_overrides || src->devices ||
+	    dst->devices)
 		return;
 	for (size_t i = 0; i < kb->n; i++) {
 		struct pc_known_break *b = &kb->items[i];
@@ -1170,7 +1173,7 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 	} else {
 		n = pc_check_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
 	}
-	if (c->known)
+	if (c->known && !c->n_smps)
 		cover_known(c->known, src, dst, ms);
 	for (size_t k = 0; k < n; k++) {
 		struct pc_vm svm_own, dvm_own;

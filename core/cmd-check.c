@@ -357,9 +357,10 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	/* a stale acknowledgement is a finding of its own (PC810), but
 	 * only what every input provided can show one: a refused plugin,
 	 * baseline or pair would make its breaks look gone */
-	if (c->known && !known_fails && !bad_input)
+	stale_checked = c->known && !known_fails && !bad_input &&
+			!c->n_smps && !(cur_opts && cur_opts->n_vmdevs);
+	if (stale_checked)
 		stale = pc_known_breaks_stale(c->known, r);
-	stale_checked = c->known && !known_fails && !bad_input;
 	inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
 	for (size_t i = 0; i < r->n; i++)
 		known += r->items[i].known;
@@ -386,7 +387,7 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	if (extra)
 		json_decref(extra);
 	print_findings(cli, r);
-	if (c->known && c->known->n && !known_fails && !stale_checked)
+	if (c->known && c->known->n && !known_fails && bad_input)
 		fprintf(cli->out, "\nKnown breaks were not checked for staleness: an input was refused, and what it would have provided is unknown.\n");
 	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
 		status == PC_EXIT_ERROR ? "error (input problems above)"

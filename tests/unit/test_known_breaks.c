@@ -137,7 +137,8 @@ struct world {
 	char *path;
 };
 
-static void world_run(struct world *w, const char *entries, bool tree_override)
+static void world_run_smp(struct world *w, const char *entries,
+			  bool tree_override, int smp)
 {
 	struct pc_check c;
 	struct pc_err err = { 0 };
@@ -156,10 +157,19 @@ static void world_run(struct world *w, const char *entries, bool tree_override)
 	memset(&c, 0, sizeof(c));
 	c.machine = "fx-1.0";
 	c.known = &w->kb;
+	if (smp) {
+		c.smps[0] = smp;
+		c.n_smps = 1;
+	}
 	pc_report_init(&w->r);
 	if (pc_check_pair(&c, &w->rel, &w->tree, &w->r, &err))
 		fprintf(stderr, "\n  check: %s\n", err.msg);
 	CU_ASSERT_FALSE(err.set);
+}
+
+static void world_run(struct world *w, const char *entries, bool tree_override)
+{
+	world_run_smp(w, entries, tree_override, 0);
 }
 
 static void world_release(struct world *w)
@@ -325,4 +335,52 @@ PCT_TEST("known-breaks", overridden_tree_concludes_no_staleness)
 	world_run(&w, "break rule=PC401 device=fx-dev path=fx-dev.feat machines=..1.0 release=1.0 reason=r\n", true);
 	PCT_ASSERT_INT_EQ(pc_known_breaks_stale(&w.kb, &w.r), 0);
 	world_release(&w);
+}
+
+PCT_TEST("known-breaks", part_of_the_configuration_concludes_no_staleness)
+{
+	struct world w;
+	size_t known = 0;
+	const char *by = NULL;
+
+	/* one vCPU count of the default set (--smp): the break may show in
+	 * another; what it shows is still acknowledged exactly */
+	world_run_smp(&w, "break rule=PC501 device=fx-dev path=fx-dev.feat,fx-dev.gone machines=..1.0 release=1.0 reason=r\n", false, 1);
+	PCT_ASSERT_INT_EQ(count(&w, PC_R_GUEST_PROP, "fx-dev.feat", &known, &by), 2);
+	PCT_ASSERT_INT_EQ(known, 2);
+	PCT_ASSERT_INT_EQ(pc_known_breaks_stale(&w.kb, &w.r), 0);
+	world_release(&w);
+}
+
+/* The main job concludes staleness only over the default configuration of
+ * the tree as the project has it. */
+PCT_TEST("known-breaks", main_job_stale_only_over_the_whole_tree)
+{
+	char *dir = pct_tmpdir("known-main");
+	char *cmd = pc_xasprintf("cp -r '%s'/. '%s'/ && echo 'break rule=PC501 device=pvpanic "
+				 "path=pvpanic.events machines=..7.2 release=8.0.1 reason=r' >> '%s'/known-breaks",
+				 pct_path("abi"), dir, dir);
+	char *out = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--abi-dir", dir, "--machine", "pc-7.2", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "known-breaks:14: no finding PC501 at pvpanic pvpanic.events between 8.0.1 and tree on pc-q35-7.2");
+	free(out);
+	/* a VM of one device, one vCPU count, an override on the tree: the
+	 * acknowledged break still shows and is acknowledged, no PC810 */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--abi-dir", dir, "--machine", "pc-7.2",
+					"--vm-device", "e1000e", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "known-breaks:11");
+	CU_ASSERT_PTR_NULL(strstr(out, "PC810"));
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--abi-dir", dir, "--machine", "pc-7.2",
+					"--smp", "2", NULL), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "PC810"));
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--abi-dir", dir, "--machine", "pc-7.2",
+					"--dst-global", "pvpanic.events=3", NULL), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "PC810"));
+	free(out);
+	free(cmd);
+	free(dir);
 }
