@@ -311,6 +311,8 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 		goto out;
 	}
 	json_array_append_new(pairs, pair_json("tree", release, &r, before));
+	/* an acknowledgement of this release the tree no longer shows */
+	pc_known_breaks_stale(&kb, &r);
 	status = pc_report_fails(&r) ? PLUGCHECK_INCOMPATIBLE
 				     : PLUGCHECK_COMPATIBLE;
 	if (json) {

@@ -15,213 +15,13 @@
 #include "check.h"
 
 #include "baseline.h"
+#include "known-breaks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
-
-/* ------------------------------------------------------------ known breaks */
-
-static char *kb_word(char **p)
-{
-	char *s = *p, *out;
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s)
-		return NULL;
-	while (*s && *s != ' ' && *s != '\t') {
-		if (*s == '"') {
-			s++;
-			while (*s && *s != '"') {
-				if (*s == '\\' && s[1])
-					s++;
-				pc_strbuf_addch(&sb, *s++);
-			}
-			if (*s != '"') {
-				pc_strbuf_release(&sb);
-				*p = s;
-				return pc_xstrdup("\x01unterminated");
-			}
-			s++;
-			continue;
-		}
-		pc_strbuf_addch(&sb, *s++);
-	}
-	*p = s;
-	out = pc_strbuf_detach(&sb);
-	return out;
-}
-
-static void kb_release_one(struct pc_known_break *b)
-{
-	free(b->rule);
-	free(b->device);
-	free(b->path);
-	for (size_t j = 0; j < b->n_machines; j++)
-		free(b->machines[j]);
-	free(b->machines);
-	free(b->release);
-	free(b->reason);
-	free(b->mitigation);
-	free(b->origin);
-	memset(b, 0, sizeof(*b));
-}
-
-int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
-			 struct pc_err *err)
-{
-	char *text, *line, *next;
-	size_t len;
-	int lineno = 0;
-
-	memset(kb, 0, sizeof(*kb));
-	if (pc_read_file(path, 4u << 20, &text, &len, err))
-		return -1;
-	if (memchr(text, '\0', len)) {
-		free(text);
-		return pc_err_set(err, "%s: binary data (NUL byte) in the known-breaks file",
-				  path);
-	}
-	for (line = text; line && *line; line = next) {
-		struct pc_known_break b;
-		char *p, *w;
-
-		lineno++;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (!*p || *p == '#')
-			continue;
-		memset(&b, 0, sizeof(b));
-		w = kb_word(&p);
-		if (!w || strcmp(w, "break")) {
-			pc_err_set(err, "%s:%d: expected 'break', found '%s'", path,
-				   lineno, w ? w : "");
-			free(w);
-			goto fail;
-		}
-		free(w);
-		b.origin = pc_xasprintf("%s:%d", path, lineno);
-		while ((w = kb_word(&p)) != NULL) {
-			char *eq = strchr(w, '='), *v;
-
-			if (w[0] == '\x01') {
-				pc_err_set(err, "%s:%d: unterminated quote", path, lineno);
-				free(w);
-				goto fail_b;
-			}
-			if (!eq) {
-				pc_err_set(err, "%s:%d: expected KEY=VALUE, found '%s'",
-					   path, lineno, w);
-				free(w);
-				goto fail_b;
-			}
-			*eq = '\0';
-			v = eq + 1;
-			if (!strcmp(w, "rule") && !b.rule) {
-				b.rule = pc_xstrdup(v);
-			} else if (!strcmp(w, "device") && !b.device) {
-				b.device = pc_xstrdup(v);
-			} else if (!strcmp(w, "path") && !b.path) {
-				b.path = pc_xstrdup(v);
-			} else if (!strcmp(w, "release") && !b.release) {
-				b.release = pc_xstrdup(v);
-			} else if (!strcmp(w, "reason") && !b.reason) {
-				b.reason = pc_xstrdup(v);
-			} else if (!strcmp(w, "mitigation") && !b.mitigation) {
-				b.mitigation = pc_xstrdup(v);
-			} else if (!strcmp(w, "machines") && !b.has_max && !b.n_machines) {
-				if (pc_str_starts_with(v, "..")) {
-					if (pc_version_parse(v + 2, &b.max)) {
-						pc_err_set(err, "%s:%d: bad version in machines=%s (expected ..X.Y)",
-							   path, lineno, v);
-						free(w);
-						goto fail_b;
-					}
-					b.has_max = true;
-				} else {
-					for (char *s = v, *c; s && *s; s = c) {
-						c = strchr(s, ',');
-						if (c)
-							*c++ = '\0';
-						b.machines = pc_xrealloc(b.machines,
-							(b.n_machines + 1) * sizeof(*b.machines));
-						b.machines[b.n_machines++] = pc_xstrdup(s);
-					}
-				}
-			} else {
-				pc_err_set(err, "%s:%d: unknown or repeated key '%s' (expected rule, device, path, machines, release, reason, mitigation)",
-					   path, lineno, w);
-				free(w);
-				goto fail_b;
-			}
-			free(w);
-		}
-		if (!b.rule || !b.device || !b.release || !b.reason ||
-		    (!b.has_max && !b.n_machines)) {
-			pc_err_set(err, "%s:%d: a break needs rule=, device=, machines=, release= and reason=",
-				   path, lineno);
-			goto fail_b;
-		}
-		PC_ALLOC_GROW(kb->items, kb->n + 1, kb->alloc);
-		kb->items[kb->n++] = b;
-		continue;
-fail_b:
-		kb_release_one(&b);
-		goto fail;
-	}
-	free(text);
-	return 0;
-fail:
-	free(text);
-	pc_known_breaks_release(kb);
-	return -1;
-}
-
-void pc_known_breaks_release(struct pc_known_breaks *kb)
-{
-	for (size_t i = 0; i < kb->n; i++)
-		kb_release_one(&kb->items[i]);
-	free(kb->items);
-	memset(kb, 0, sizeof(*kb));
-}
-
-/* 'item' in a comma-separated 'list'? */
-static bool in_list(const char *list, const char *item)
-{
-	size_t n = strlen(item);
-
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-
-		if (l == n && !strncmp(p, item, n))
-			return true;
-		p = c ? c + 1 : NULL;
-	}
-	return false;
-}
-
-static bool kb_machine_match(const struct pc_known_break *b,
-			     const struct pc_machine *m)
-{
-	if (b->has_max)
-		return pc_version_cmp(&m->version, &b->max) <= 0;
-	for (size_t i = 0; i < b->n_machines; i++) {
-		if (!strcmp(b->machines[i], m->name))
-			return true;
-		for (size_t j = 0; j < m->n_aliases; j++)
-			if (!strcmp(b->machines[i], m->aliases[j]))
-				return true;
-	}
-	return false;
-}
 
 /* ------------------------------------------------------------ context */
 
@@ -418,37 +218,6 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 	free(copy);
 }
 
-bool pc_known_breaks_match(struct pc_known_breaks *kb,
-			   const struct pc_type *type,
-			   const struct pc_machine *m, const char *src,
-			   const char *dst, struct pc_finding *f)
-{
-	const struct pc_rule_info *ri = pc_rule_info(f->rule);
-
-	if (!kb || !type)
-		return false;
-	for (size_t i = 0; i < kb->n; i++) {
-		struct pc_known_break *b = &kb->items[i];
-
-		if (!in_list(b->rule, ri->id) || !pc_type_is_a(type, b->device))
-			continue;
-		if (b->path && (!f->path || !strstr(f->path, b->path)))
-			continue;
-		if (!kb_machine_match(b, m))
-			continue;
-		if (!in_list(b->release, src) && !in_list(b->release, dst))
-			continue;
-		b->matched++;
-		f->known = true;
-		f->known_reason = b->mitigation
-			? pc_xasprintf("%s (%s); mitigation: %s", b->reason,
-				       b->origin, b->mitigation)
-			: pc_xasprintf("%s (%s)", b->reason, b->origin);
-		return true;
-	}
-	return false;
-}
-
 static bool known_match(struct dir_ctx *x, const struct pc_object *o,
 			struct pc_finding *f)
 {
@@ -495,6 +264,7 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	known_match(x, so ? so : dobj, &f);
 	pc_report_add(x->r, &f);
 	free((char *)(uintptr_t)f.known_reason);
+	free((char *)(uintptr_t)f.known_by);
 	pc_strbuf_release(&why);
 	pc_strbuf_release(&fix);
 	free(fix_file);
@@ -1461,6 +1231,32 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 	return rc;
 }
 
+/*
+ * The known breaks whose scope this direction covers: a stale
+ * acknowledgement is one the tree no longer shows, so only a recorded
+ * release against the tree as the project has it (no user overrides,
+ * which may be the very mitigation) in the default configuration (every
+ * device, every default vCPU count: a subset may simply lack what shows
+ * the break) says so; the source has the device.
+ */
+static void cover_known(struct pc_known_breaks *kb, const struct pc_side *src,
+			const struct pc_side *dst, const struct pc_machine *m)
+{
+	const struct pc_side *tree = !src->project ? src : !dst->project ? dst : NULL;
+	const struct pc_side *rel = tree == src ? dst : src;
+
+	if (!tree || !rel->project || tree->n_overrides || src->devices ||
+	    dst->devices)
+		return;
+	for (size_t i = 0; i < kb->n; i++) {
+		struct pc_known_break *b = &kb->items[i];
+
+		if (pc_known_break_in_scope(b, m, rel->label) &&
+		    side_has_type(src, b->device))
+			pc_known_break_cover(b, rel->label, tree->label, m);
+	}
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -1518,17 +1314,8 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 	} else {
 		n = pc_check_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
 	}
-	if (c->known)
-		for (size_t i = 0; i < c->known->n; i++) {
-			struct pc_known_break *b = &c->known->items[i];
-
-			/* a stale acknowledgement is one the tree no longer
-			 * shows: only tree-vs-release pairs say so */
-			if (kb_machine_match(b, ms) && side_has_type(src, b->device) &&
-			    ((!src->project && in_list(b->release, dst->label)) ||
-			     (!dst->project && in_list(b->release, src->label))))
-				b->applicable = true;
-		}
+	if (c->known && !c->n_smps)
+		cover_known(c->known, src, dst, ms);
 	for (size_t k = 0; k < n; k++) {
 		struct pc_vm svm_own, dvm_own;
 		const struct pc_vm *svm, *dvm;

@@ -13,46 +13,10 @@
 #include <stddef.h>
 
 #include "finding.h"
+#include "known-breaks.h"
 #include "machine.h"
 #include "resolve.h"
 #include "util.h"
-
-/* An acknowledged break (abi/known-breaks, Documentation/baselines.md). */
-struct pc_known_break {
-	char *rule;       /* "PC401", or a comma-separated list */
-	char *device;     /* type name, matched like a compat driver */
-	char *path;       /* substring of the finding path, or NULL */
-	bool has_max;     /* machines=..V : every machine type up to V */
-	struct pc_version max;
-	char **machines;  /* or an explicit list */
-	size_t n_machines;
-	char *release;    /* releases whose pairs break (either side), comma-separated */
-	char *reason;
-	char *mitigation;
-	char *origin;     /* file:line */
-	size_t matched;   /* findings it acknowledged in this run */
-	bool applicable;  /* a checked pair and machine fell in its scope */
-};
-
-struct pc_known_breaks {
-	struct pc_known_break *items;
-	size_t n, alloc;
-};
-
-int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
-			 struct pc_err *err);
-void pc_known_breaks_release(struct pc_known_breaks *kb);
-
-/*
- * Does an entry of 'kb' acknowledge finding 'f' about a device of 'type'
- * under machine 'm' between releases 'src' and 'dst'?  When one does, 'f'
- * is marked known with its reason (allocated: the caller frees
- * f->known_reason) and the entry's match count goes up.
- */
-bool pc_known_breaks_match(struct pc_known_breaks *kb,
-			   const struct pc_type *type,
-			   const struct pc_machine *m, const char *src,
-			   const char *dst, struct pc_finding *f);
 
 struct pc_check {
 	const char *machine;         /* requested name (alias allowed) */

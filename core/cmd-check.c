@@ -269,22 +269,6 @@ static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
 	}
 }
 
-static int stale_known(struct pc_cli *cli, const struct pc_known_breaks *kb)
-{
-	int bad = 0;
-
-	for (size_t i = 0; i < kb->n; i++) {
-		const struct pc_known_break *b = &kb->items[i];
-
-		if (b->applicable && !b->matched) {
-			pc_cli_error(cli, "%s: known break %s on %s (release %s) no longer matches anything: remove it (stale acknowledgements rot)",
-				     b->origin, b->rule, b->device, b->release);
-			bad = 1;
-		}
-	}
-	return bad;
-}
-
 static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 {
 	bool header = false;
@@ -364,19 +348,25 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 		  struct pair_result *prs, size_t npairs, bool bad_input,
 		  json_t *extra, const char *mode)
 {
-	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
-	size_t known = 0;
-	int stale = c->known && !known_fails ? stale_known(cli, c->known) : 0;
+	size_t inc, known = 0, stale = 0;
+	bool stale_checked;
 	int status;
 
+	for (size_t i = 0; i < npairs; i++)
+		bad_input |= prs[i].error;
+	/* a stale acknowledgement is a finding of its own (PC810), but
+	 * only what every input provided can show one: a refused plugin,
+	 * baseline or pair would make its breaks look gone */
+	stale_checked = c->known && !known_fails && !bad_input &&
+			!c->n_smps && !(cur_opts && cur_opts->n_vmdevs);
+	if (stale_checked)
+		stale = pc_known_breaks_stale(c->known, r);
+	inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
 	for (size_t i = 0; i < r->n; i++)
 		known += r->items[i].known;
-	status = (bad_input || stale) ? PC_EXIT_ERROR
+	status = bad_input ? PC_EXIT_ERROR
 		 : (inc || (known && known_fails)) ? PC_EXIT_INCOMPATIBLE
 		 : PC_EXIT_OK;
-	for (size_t i = 0; i < npairs; i++)
-		if (prs[i].error)
-			status = PC_EXIT_ERROR;
 	if (cli->format == PC_FMT_JSON) {
 		json_t *x = extra ? extra : json_object();
 
@@ -384,6 +374,8 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 		json_object_set_new(x, "machine", json_string(c->machine));
 		json_object_set_new(x, "pairs", pairs_json(prs, npairs));
 		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
+		json_object_set_new(x, "stale_known_breaks", json_integer((json_int_t)stale));
+		json_object_set_new(x, "stale_known_breaks_checked", json_boolean(stale_checked));
 		json_object_set_new(x, "sections_compared",
 				    json_integer((json_int_t)c->sections_compared));
 		json_object_set_new(x, "properties_compared",
@@ -395,6 +387,8 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	if (extra)
 		json_decref(extra);
 	print_findings(cli, r);
+	if (c->known && c->known->n && !known_fails && bad_input)
+		fprintf(cli->out, "\nKnown breaks were not checked for staleness: an input was refused, and what it would have provided is unknown.\n");
 	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
 		status == PC_EXIT_ERROR ? "error (input problems above)"
 		: status ? "INCOMPATIBLE" : "compatible",
@@ -402,6 +396,9 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 	if (known || !known_fails)
 		fprintf(cli->out, ", %zu known break%s %s", known, known == 1 ? "" : "s",
 			known_fails ? "(still breaking this migration)" : "acknowledged");
+	if (stale)
+		fprintf(cli->out, " (%zu of the incompatible: stale acknowledgement%s)",
+			stale, stale == 1 ? "" : "s");
 	fprintf(cli->out, "; %zu sections and %zu properties compared\n",
 		c->sections_compared, c->props_compared);
 	return status;

@@ -69,6 +69,8 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"a migrated value differs after load" },
 	[PC_R_STREAM_REJECTED] = { "PC902", "stream-rejected", PC_SEV_INCOMPATIBLE,
 		"the destination refused the migration stream" },
+	[PC_R_KNOWN_STALE] = { "PC810", "known-break-stale", PC_SEV_INCOMPATIBLE,
+		"an acknowledged break no longer shows in a run that covers it" },
 };
 
 const struct pc_rule_info *pc_rule_info(enum pc_rule r)
@@ -126,6 +128,7 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->fix_line);
 	free((char *)(uintptr_t)f->fix_override);
 	free((char *)(uintptr_t)f->known_reason);
+	free((char *)(uintptr_t)f->known_by);
 	free((char *)(uintptr_t)f->chain_hop);
 	free((char *)(uintptr_t)f->type);
 }
@@ -159,6 +162,7 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->fix_line = dup_or_null(f->fix_line);
 	d->fix_override = dup_or_null(f->fix_override);
 	d->known_reason = dup_or_null(f->known_reason);
+	d->known_by = dup_or_null(f->known_by);
 	d->chain_hop = dup_or_null(f->chain_hop);
 	d->type = dup_or_null(f->type);
 }

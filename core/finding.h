@@ -55,6 +55,7 @@ enum pc_rule {
 	PC_R_LINT_COMPAT_NOPROP,  /* PC805 compat entry names a property no type has */
 	PC_R_STREAM_VALUE,        /* PC901 a migrated value differs after load */
 	PC_R_STREAM_REJECTED,     /* PC902 the destination refused the stream */
+	PC_R_KNOWN_STALE,         /* PC810 an acknowledged break the run no longer shows */
 	PC_R__COUNT
 };
 
@@ -100,6 +101,7 @@ struct pc_finding {
 	const char *fix_override; /* e.g. "--dst-global T.P=V", or NULL */
 	bool known;            /* acknowledged in the known-breaks file */
 	const char *known_reason;
+	const char *known_by;  /* the entry that acknowledged it: "FILE:LINE" */
 	const char *chain_hop; /* "2/3" for chains, else NULL */
 	const char *type;      /* the device's type, when a device is meant */
 };

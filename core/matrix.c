@@ -266,10 +266,12 @@ static void add_occurrence(struct run *ru, size_t bi, size_t mi, size_t a,
 	f = br->rep.items[0];
 	f.known = false;
 	f.known_reason = NULL;
+	f.known_by = NULL;
 	if (pc_known_breaks_match(ru->known, br->type, ms, mx->releases[a].label,
 				  mx->releases[b].label, &f)) {
 		o->known = true;
 		o->known_reason = (char *)(uintptr_t)f.known_reason;
+		free((char *)(uintptr_t)f.known_by);
 	}
 	if (o->known)
 		cell->known++;

@@ -49,6 +49,7 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 	}
 	json_object_set_new(o, "known", json_boolean(f->known));
 	put_str(o, "known_reason", f->known_reason);
+	put_str(o, "known_by", f->known_by);
 	put_str(o, "hop", f->chain_hop);
 	return o;
 }

@@ -1,7 +1,7 @@
 /*
- * fuzz_known_breaks.c - the known-breaks reader (check.c).
+ * fuzz_known_breaks.c - the known-breaks reader (known-breaks.c).
  */
-#include "check.h"
+#include "known-breaks.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -231,7 +231,7 @@ static const struct bad_case cases[] = {
 	  "$D/known-breaks:2: expected 'break', found 'breaks'" },
 	{ "known-missing-fields", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "known-breaks", "break\n" } },
 	  { MAIN_JOB },
-	  "$D/known-breaks:1: a break needs rule=, device=, machines=, release= and reason=" },
+	  "$D/known-breaks:1: a break needs rule=, device=, path=, machines=, release= and reason=" },
 	{ "known-binary", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "known-breaks", "@garbage:100" } },
 	  { MAIN_JOB },
 	  "$D/known-breaks: binary data (NUL byte) in the known-breaks file" },

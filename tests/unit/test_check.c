@@ -534,28 +534,6 @@ PCT_TEST("check", every_finding_reported_not_just_the_first)
 	pc_side_release(&b);
 }
 
-PCT_TEST("check", known_breaks_file_parsing)
-{
-	struct pc_known_breaks kb;
-	struct pc_err err = { 0 };
-	char *dir = pct_tmpdir("known");
-	char *path = pc_xasprintf("%s/known-breaks", dir);
-	const char *good = "# comment\nbreak rule=PC401 device=pci-device machines=..7.2 release=8.0 "
-			   "reason=\"8.0 made the mask writable\" mitigation=\"start with x=on\"\n";
-
-	CU_ASSERT_EQUAL(pc_write_file_atomic(path, good, strlen(good), &err), 0);
-	CU_ASSERT_EQUAL(pc_known_breaks_load(path, &kb, &err), 0);
-	PCT_ASSERT_INT_EQ(kb.n, 1);
-	PCT_ASSERT_STR_EQ(kb.items[0].reason, "8.0 made the mask writable");
-	CU_ASSERT_TRUE(kb.items[0].has_max);
-	pc_known_breaks_release(&kb);
-	CU_ASSERT_EQUAL(pc_write_file_atomic(path, "break rule=PC401\n", 17, &err), 0);
-	CU_ASSERT_NOT_EQUAL(pc_known_breaks_load(path, &kb, &err), 0);
-	PCT_ASSERT_CONTAINS(err.msg, "known-breaks:1: a break needs rule=");
-	free(path);
-	free(dir);
-}
-
 PCT_TEST("check", subsection_required_by_destination)
 {
 	const char *with_sub = HDR DEV(BASE_PROPS) QUEUE
