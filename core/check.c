@@ -741,6 +741,66 @@ static void compare_sections(struct dir_ctx *x)
 	}
 }
 
+/*
+ * A guest-visible property whose default comes from the host (host=CAP)
+ * differs.  The guide's cases: the source's guest uses a feature the
+ * destination's host lacks (PC701: it fails, and nothing on the
+ * destination can fix it: the source must run without it, the hosts'
+ * intersection); the destination's host offers a feature the guest did not
+ * see (PC702: "sometimes works", a person decides; the destination can
+ * turn it off).  Anything else is a configuration difference (PC501).
+ * Returns false when the generic PC501 applies.
+ */
+static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
+				 const struct pc_object *dobj,
+				 const struct pc_eprop *se,
+				 const struct pc_eprop *de, const char *path)
+{
+	const char *cap = se->prop->host_feature;
+	const char *dhost = x->dst->host ? x->dst->host->name : NULL;
+	char *why, *fix, *ovr;
+
+	if (!cap)
+		return false;
+	if (se->val.num && !de->val.num &&
+	    !pc_host_caps_has(x->dst->host, cap)) {
+		why = pc_xasprintf("the guest on %s uses %s (%s); on %s it is off (%s): the destination's %s%s lacks '%s', and no option of the destination can present it",
+				   x->src->label, se->prop->name, se->source,
+				   x->dst->label, de->source,
+				   dhost ? "host " : "reference host (no capabilities given)",
+				   dhost ? dhost : "", cap);
+		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
+				   se->owner->name, se->prop->name,
+				   x->svm->machine->name, cap);
+		add(x, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, so, dobj, so->id,
+		    path, se->val.text, de->val.text, why, NULL, fix);
+		free(why);
+		free(fix);
+		return true;
+	}
+	if (!se->val.num && de->val.num && x->dst->host) {
+		struct pc_finding *f;
+
+		why = pc_xasprintf("the destination's host %s offers %s, which the guest did not see on %s (%s): more features on the destination sometimes works (the guest keeps what it probed at boot), a person decides",
+				   dhost, cap, x->src->label, se->source);
+		fix = pc_xasprintf("run the destination without '%s', as the hosts' intersection does (plugcheck baseline --machine %s --host SRC.caps --host DST.caps)",
+				   cap, x->svm->machine->name);
+		add(x, PC_R_HOST_FEATURE_EXTRA, PC_SEV_REVIEW, so, dobj, so->id,
+		    path, se->val.text, de->val.text, why, NULL, fix);
+		/* the destination can always turn a feature off (add() made
+		 * the last finding; it names a destination override only
+		 * from the property's dependencies, and this one has none) */
+		f = &x->r->items[x->r->n - 1];
+		ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name,
+				   se->prop->name);
+		f->fix_override = ovr;
+		free(why);
+		free(fix);
+		return true;
+	}
+	return false;
+}
+
 /* Does object 'o' have an effective property called 'name'? */
 static bool object_has_prop(const struct pc_object *o, const char *name)
 {
@@ -865,13 +925,7 @@ static void compare_props(struct dir_ctx *x)
 					    so->id, p, se->val.text, de->val.text,
 					    "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
 					    se->prop->name, NULL);
-				else if (se->prop->host_feature)
-					add(x, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, so, dobj,
-					    so->id, p, se->val.text, de->val.text,
-					    "the feature comes from the host: the guest saw the source host's value; the destination host presents another",
-					    se->prop->name,
-					    "start every host with only the features all of them have (plugcheck baseline --host ...)");
-				else
+				else if (!host_feature_finding(x, so, dobj, se, de, p))
 					add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
 					    so->id, p, se->val.text, de->val.text,
 					    "the guest saw the source's value; the destination would present another",

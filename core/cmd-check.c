@@ -147,6 +147,20 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		pc_cli_error(cli, "check: --hop-global, --hop-host and --carry need --chain");
 		return -1;
 	}
+	/* every option is honoured by the mode it is given to, or refused */
+	if (o->chain && (o->n_src || o->n_dst || o->src_host || o->dst_host)) {
+		pc_cli_error(cli, "check: --chain takes each side's overrides and host with --hop-global N:T.P=V and --hop-host N:FILE, not --src-global, --dst-global, --src-host or --dst-host");
+		return -1;
+	}
+	if (o->matrix && (o->n_src || o->n_dst || o->src_host || o->dst_host)) {
+		pc_cli_error(cli, "check: --matrix compares every pair in its default configuration: it excludes --src-global, --dst-global, --src-host and --dst-host (check one pair with --from A --to B)");
+		return -1;
+	}
+	if (!o->chain && !o->matrix && !o->release_matrix && !o->from && !o->to &&
+	    o->n_src) {
+		pc_cli_error(cli, "check: the main job starts the tree with the --dst-global overrides in both directions; --src-global needs one pair (--from A --to B)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -437,7 +451,9 @@ static int load_host(struct pc_cli *cli, const char *path,
 
 static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
-	struct pc_side tree, *rel = NULL;
+	struct pc_host_caps ha = { 0 }, hb = { 0 };
+	struct pc_side tree, *rel = NULL, *roles = NULL;
+	const struct pc_side **as_src = NULL, **as_dst = NULL;
 	size_t nrel = 0, npairs = 0, known_n = 0;
 	struct pair_result *prs;
 	struct pc_report r;
@@ -445,8 +461,18 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	int status = PC_EXIT_ERROR;
 	const struct pc_machine *m;
 
-	if (pc_cli_load_tree(cli, &tree, &bad))
+	/* hosts: the source of every direction runs on --src-host, the
+	 * destination on --dst-host (a release as well as the tree) */
+	if ((o->src_host && load_host(cli, o->src_host, &ha)) ||
+	    (o->dst_host && load_host(cli, o->dst_host, &hb))) {
+		pc_host_caps_release(&ha);
 		return PC_EXIT_ERROR;
+	}
+	if (pc_cli_load_tree(cli, &tree, &bad)) {
+		pc_host_caps_release(&ha);
+		pc_host_caps_release(&hb);
+		return PC_EXIT_ERROR;
+	}
 	m = pc_machine_find(tree.machines, o->machine);
 	if (!m) {
 		const char *s = pc_machine_suggest(tree.machines, o->machine);
@@ -455,24 +481,52 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 			     o->machine, s ? " (did you mean '" : "", s ? s : "",
 			     s ? "'?)" : "");
 		pc_side_release(&tree);
+		pc_host_caps_release(&ha);
+		pc_host_caps_release(&hb);
 		return PC_EXIT_ERROR;
 	}
 	/* the canonical name: "q35" means the tree's newest q35 */
 	c->machine = m->name;
 	if (add_vm(cli, &tree)) {
 		pc_side_release(&tree);
+		pc_host_caps_release(&ha);
+		pc_host_caps_release(&hb);
 		return PC_EXIT_ERROR;
 	}
 	if (add_globals(cli, &tree, o->dst_globals, o->n_dst, "--dst-global") ||
 	    pc_cli_load_baselines(cli, &rel, &nrel)) {
 		pc_side_release(&tree);
+		pc_host_caps_release(&ha);
+		pc_host_caps_release(&hb);
 		return PC_EXIT_ERROR;
 	}
 	prs = pc_xcalloc(nrel * 2 + 1, sizeof(*prs));
+	roles = pc_xcalloc(nrel * 2 + 2, sizeof(*roles));
+	as_src = pc_xcalloc(nrel + 1, sizeof(*as_src));
+	as_dst = pc_xcalloc(nrel + 1, sizeof(*as_dst));
 	pc_report_init(&r);
 	for (size_t i = 0; i < nrel; i++)
 		if (add_vm(cli, &rel[i]))
 			goto out;
+	/* each side as a source and as a destination: itself, or with a host
+	 * a shallow copy that differs only in it (never released: 'tree' and
+	 * 'rel' own everything; a side keeps one address per role, which the
+	 * VM cache keys on) */
+	for (size_t i = 0; i <= nrel; i++) {
+		const struct pc_side *s = i < nrel ? &rel[i] : &tree;
+
+		as_src[i] = as_dst[i] = s;
+		if (o->src_host) {
+			roles[2 * i] = *s;
+			roles[2 * i].host = &ha;
+			as_src[i] = &roles[2 * i];
+		}
+		if (o->dst_host) {
+			roles[2 * i + 1] = *s;
+			roles[2 * i + 1].host = &hb;
+			as_dst[i] = &roles[2 * i + 1];
+		}
+	}
 	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
 		char tv[32];
 
@@ -483,6 +537,10 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		fprintf(cli->out, ": the tree (%s, %zu plugins, %zu types) against the recorded releases, both directions\n",
 			tv, tree.reg->n_plugins, tree.reg->n_types);
 		print_configs(cli, c, &tree);
+		if (o->src_host || o->dst_host)
+			fprintf(cli->out, "Hosts: every source on %s, every destination on %s\n",
+				o->src_host ? ha.name : "the reference host (no capabilities)",
+				o->dst_host ? hb.name : "the reference host (no capabilities)");
 	}
 	for (size_t i = 0; i < nrel; i++) {
 		if (!side_knows(&rel[i], m->name)) {
@@ -492,8 +550,8 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 			continue;
 		}
 		known_n++;
-		run_pair(cli, c, &rel[i], &tree, &r, &prs[npairs++]);
-		run_pair(cli, c, &tree, &rel[i], &r, &prs[npairs++]);
+		run_pair(cli, c, as_src[i], as_dst[nrel], &r, &prs[npairs++]);
+		run_pair(cli, c, as_src[nrel], as_dst[i], &r, &prs[npairs++]);
 	}
 	if (!known_n) {
 		pc_cli_error(cli, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
@@ -506,10 +564,15 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 out:
 	pc_report_release(&r);
 	free(prs);
+	free(roles);
+	free(as_src);
+	free(as_dst);
 	for (size_t i = 0; i < nrel; i++)
 		pc_side_release(&rel[i]);
 	free(rel);
 	pc_side_release(&tree);
+	pc_host_caps_release(&ha);
+	pc_host_caps_release(&hb);
 	return status;
 }
 

@@ -55,6 +55,8 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"the two sides describe different machine types" },
 	[PC_R_HOST_FEATURE] = { "PC701", "host-feature", PC_SEV_INCOMPATIBLE,
 		"a host capability the guest uses is missing on the destination" },
+	[PC_R_HOST_FEATURE_EXTRA] = { "PC702", "host-feature-extra", PC_SEV_REVIEW,
+		"the destination's host offers a feature the guest did not see" },
 	[PC_R_LINT_DEFAULT_CHANGE] = { "PC801", "default-change-without-compat", PC_SEV_INCOMPATIBLE,
 		"a default changed without compat entries for older machine types" },
 	[PC_R_LINT_UNGATED_FIELD] = { "PC802", "ungated-addition", PC_SEV_REVIEW,

@@ -48,6 +48,7 @@ enum pc_rule {
 	PC_R_MACHINE_UNKNOWN,     /* PC601 a side does not know the machine type */
 	PC_R_MACHINE_NAME,        /* PC602 the two dumps come from different machines */
 	PC_R_HOST_FEATURE,        /* PC701 host capability missing on the destination */
+	PC_R_HOST_FEATURE_EXTRA,  /* PC702 the destination's host offers a feature the guest did not see */
 	PC_R_LINT_DEFAULT_CHANGE, /* PC801 default changed without compat entries */
 	PC_R_LINT_UNGATED_FIELD,  /* PC802 field/subsection added without gate */
 	PC_R_LINT_NO_VERSION_BUMP,/* PC803 layout changed without version bump */

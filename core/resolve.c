@@ -68,6 +68,7 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 	char *text, *line, *next;
 	size_t len, alloc = 0;
 	int lineno = 0;
+	bool any_cap = false;
 
 	memset(out, 0, sizeof(*out));
 	if (pc_read_file(path, 1u << 20, &text, &len, err))
@@ -122,6 +123,7 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 					   path, lineno, p);
 				goto fail;
 			}
+			any_cap = true;
 			for (char *w = word2; w && *w;) {
 				char *sp = strpbrk(w, " \t");
 
@@ -155,6 +157,13 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 				   path, lineno, p);
 			goto fail;
 		}
+	}
+	/* an empty, truncated or comment-only file is not a host without
+	 * features: every real host lists some (unused names are ignored) */
+	if (!any_cap) {
+		pc_err_set(err, "%s:%d: no 'cap' line: an empty or comment-only capability file is not a host without features (list the host's capabilities: cap NAME ...)",
+			   path, lineno > 0 ? lineno : 1);
+		goto fail;
 	}
 	if (!out->name) {
 		const char *b = strrchr(path, '/');
@@ -774,6 +783,40 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 	return 0;
 }
 
+/*
+ * A host= feature that the side's host lacks cannot be on, whatever asked
+ * for it: QEMU filters it out of the guest's CPUID ("host doesn't support
+ * requested feature", x86_cpu_filter_features()), and with 'enforce'
+ * refuses to start.  Without a host file the host is unknown and the
+ * value stands as resolved.
+ */
+static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
+{
+	const struct pc_host_caps *h = vm->side->host;
+
+	if (!h)
+		return 0;
+	for (size_t j = 0; j < vm->n_objs; j++) {
+		struct pc_object *o = &vm->objs[j];
+
+		for (size_t k = 0; k < o->n_props; k++) {
+			struct pc_eprop *ep = &o->props[k];
+			const char *cap = ep->prop->host_feature;
+			struct pc_value v;
+
+			if (!cap || !ep->val.num || ep->absent ||
+			    pc_host_caps_has(h, cap))
+				continue;
+			if (pc_value_parse(ep->prop, "off", &v, err))
+				return -1;
+			set_value(ep, &v, pc_xasprintf("host %s lacks capability '%s' (%s): QEMU filters out the 'on' that %s asked for",
+						       h->name, cap, h->path,
+						       ep->source ? ep->source : "the configuration"));
+		}
+	}
+	return 0;
+}
+
 static int cmp_type_name(const void *a, const void *b)
 {
 	const struct pc_type *x = *(const struct pc_type *const *)a;
@@ -841,7 +884,8 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		free(types);
 	}
 	link_children(vm);
-	if (apply_compat(vm, err) || apply_overrides(vm, err))
+	if (apply_compat(vm, err) || apply_overrides(vm, err) ||
+	    filter_host_features(vm, err))
 		goto fail;
 	return 0;
 fail:

@@ -248,6 +248,17 @@ static const struct bad_case cases[] = {
 	  "$D/a.caps: binary data (NUL byte) in a host capabilities file" },
 	{ "caps-unknown-keyword", { { "a.caps", "host A\nflag pcid\n" }, { "b.caps", CAPS_OK } }, { HOSTS },
 	  "$D/a.caps:2: unknown keyword 'flag' (expected 'host' or 'cap')" },
+	/* an empty or comment-only file is not a host without features */
+	{ "caps-empty", { { "a.caps", "" }, { "b.caps", CAPS_OK } }, { HOSTS },
+	  "$D/a.caps:1: no 'cap' line: an empty or comment-only capability file is not a host without features (list the host's capabilities: cap NAME ...)" },
+	{ "caps-comment-only", { { "a.caps", "# host A: to be filled in\n\n" }, { "b.caps", CAPS_OK } }, { HOSTS },
+	  "$D/a.caps:2: no 'cap' line: an empty or comment-only capability file is not a host without features (list the host's capabilities: cap NAME ...)" },
+	{ "caps-name-only", { { "a.caps", "host A\n" }, { "b.caps", CAPS_OK } }, { HOSTS },
+	  "$D/a.caps:1: no 'cap' line: an empty or comment-only capability file is not a host without features (list the host's capabilities: cap NAME ...)" },
+	/* the main job reads the hosts it is given (it used to ignore them) */
+	{ "caps-empty-main-job", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "a.caps", "# nothing\n" } },
+	  { "plugcheck", "--abi-dir", "$D", "--machine", "pc-5.1", "--dst-host", "$D/a.caps" },
+	  "$D/a.caps:1: no 'cap' line: an empty or comment-only capability file is not a host without features (list the host's capabilities: cap NAME ...)" },
 	/* ---- QEMU dumps ---- */
 	{ "qdump-empty", { { "a.json", "" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:0: not a valid JSON dump: '[' or '{' expected near end of file" },

@@ -306,6 +306,103 @@ PCT_TEST("guide", host_feature_intersection)
 	free(dir);
 }
 
+/*
+ * PC701 is its own definition: the source's guest uses a feature the
+ * destination's host lacks.  The other way (the destination offers more)
+ * "sometimes works" (the guide): PC702, needs review.  The fix for a
+ * missing feature is the intersection (off on the source), never "turn it
+ * on" on a host that lacks it, and turning it on there does not help: QEMU
+ * filters a feature the host does not support.
+ */
+PCT_TEST("guide", host_feature_verdicts)
+{
+	char *dir = pct_tmpdir("caps-verdicts");
+	char *a = write_caps(dir, "A", "pcid");
+	char *b = write_caps(dir, "B", "sse2");
+	char *out = NULL;
+
+	/* A -> B: pcid is lost: PC701, the fix turns it off on the source */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--smp", "1", "--src-host", a, "--dst-host", b,
+			     NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature]");
+	PCT_ASSERT_CONTAINS(out, "fix: start the source with host-x86_64-cpu.pcid=off");
+	PCT_ASSERT_NOT_CONTAINS(out, "pcid=on");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC702");
+	free(out);
+	/* starting B's guest with pcid=on does not make B have it */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--smp", "1", "--src-host", a, "--dst-host", b,
+			     "--dst-global", "host-x86_64-cpu.pcid=on", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature]");
+	PCT_ASSERT_CONTAINS(out, "QEMU filters out the 'on' that override --dst-global asked for");
+	free(out);
+	/* B -> A: the destination offers more: needs review, not a failure */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--smp", "1", "--src-host", b, "--dst-host", a,
+			     NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "PC702 needs-review [host-feature-extra]");
+	PCT_ASSERT_CONTAINS(out, "or start the destination with --dst-global host-x86_64-cpu.pcid=off");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC701");
+	PCT_ASSERT_CONTAINS(out, "(1 to review)");
+	free(out);
+	/* A -> A with a source override off and the destination's host on:
+	 * the same "more on the destination" */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--smp", "1", "--src-host", a, "--dst-host", a,
+			     "--src-global", "host-x86_64-cpu.pcid=off", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "PC702 needs-review");
+	free(out);
+	/* and a destination override off on a host that has it: a plain
+	 * configuration difference, fixed on the destination */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
+			     "--to", "tree", "--smp", "1", "--src-host", a, "--dst-host", a,
+			     "--dst-global", "host-x86_64-cpu.pcid=off", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC501 incompatible");
+	PCT_ASSERT_CONTAINS(out, "--dst-global host-x86_64-cpu.pcid=on");
+	free(out);
+	free(a);
+	free(b);
+	free(dir);
+}
+
+/* Every option check accepts is honoured by the mode it is given to, or
+ * refused (exit 2): the main job used to ignore hosts and --src-global. */
+PCT_TEST("guide", main_job_honours_or_refuses_every_option)
+{
+	char *dir = pct_tmpdir("caps-main");
+	char *a = write_caps(dir, "A", "pcid");
+	char *b = write_caps(dir, "B", "sse2");
+	char *out = NULL;
+
+	/* the source of every direction on A, the destination on B */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "q35", "--smp", "1",
+			     "--src-host", a, "--dst-host", b, NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "Hosts: every source on A, every destination on B");
+	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature] 11.0 -> tree");
+	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature] tree -> 11.0");
+	free(out);
+	/* the same host on both ends: compatible */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "q35", "--smp", "1",
+			     "--src-host", a, "--dst-host", a, NULL), 0);
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "q35", "--src-global",
+			     "host-x86_64-cpu.pcid=off", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--src-global needs one pair (--from A --to B)");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--matrix",
+			     "--dst-host", b, NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--matrix compares every pair in its default configuration");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2", "--chain",
+			     "8.0,8.2", "--src-host", a, NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--chain takes each side's overrides and host with --hop-global");
+	free(out);
+	free(a);
+	free(b);
+	free(dir);
+}
+
 /* ---- baselines: the recipe reproduces them ---- */
 
 PCT_TEST("guide", baselines_regenerate_identically)
