@@ -286,6 +286,240 @@ static const char *compat_file(const struct pc_side *s,
 }
 
 /*
+ * Where a compat line that keeps an old value goes (QEMU's practice): the
+ * hw_compat_X_Y array of the newest release X.Y that still had the old
+ * value on its own newest machine type.  hw_compat_X_Y holds what machine
+ * types X.Y and older need on later builds, and every older machine type
+ * reaches it through its derives chain, so one line covers them all.
+ * When X.Y is the tree's newest machine type, the array does not exist
+ * yet: QEMU creates it together with the next machine type.
+ */
+struct fix_place {
+	const struct pc_compat_array *array; /* existing array, or NULL */
+	char *name;                          /* hw_compat_X_Y */
+	char *path;                          /* its file (maybe to be created) */
+	const struct pc_side *rel;           /* the newest release with the value */
+	const struct pc_machine *latest;     /* the tree's newest machine (new array) */
+	const struct pc_compat_entry *conflict; /* a later entry in the chain */
+};
+
+static void fix_place_release(struct fix_place *p)
+{
+	free(p->name);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+static const struct pc_compat_array *find_array(const struct pc_machine_set *set,
+						const char *name)
+{
+	for (size_t j = 0; j < set->n_arrays; j++)
+		if (!strcmp(set->arrays[j]->name, name))
+			return set->arrays[j];
+	return NULL;
+}
+
+/* Does machine m (of 'set') apply array 'name' through its derives chain? */
+static bool in_chain(const struct pc_machine_set *set,
+		     const struct pc_machine *m, const char *name)
+{
+	for (size_t depth = 0; m && depth < 4096; depth++) {
+		for (size_t i = 0; i < m->n_arrays; i++)
+			if (!strcmp(m->arrays[i], name))
+				return true;
+		m = m->derives ? pc_machine_find(set, m->derives) : NULL;
+	}
+	return false;
+}
+
+/* The newest machine type of 'family' a release side knows. */
+static const struct pc_machine *release_machine(const struct pc_side *rel,
+						const char *family)
+{
+	const struct pc_machine *best = NULL;
+
+	for (size_t i = 0; i < rel->machines->n_machines; i++) {
+		const struct pc_machine *m = rel->machines->machines[i];
+
+		if (strcmp(m->family, family) || !pc_side_knows_machine(rel, m))
+			continue;
+		if (!best || pc_version_cmp(&m->version, &best->version) > 0)
+			best = m;
+	}
+	return best;
+}
+
+/* The value of property 'name' of object 'o' (by id) in the default
+ * behaviour of release 'rel' on machine 'm' with 'smp' vCPUs, or NULL
+ * when the release has no such device or property. */
+static char *release_value(const struct pc_side *rel,
+			   const struct pc_machine *m, int smp,
+			   const struct pc_object *o, const char *name)
+{
+	const struct pc_object *top = o, *ro;
+	const struct pc_eprop *ep;
+	struct pc_side s = *rel;
+	struct pc_devspec d;
+	struct pc_vm vm;
+	char *v = NULL;
+
+	while (top->parent)
+		top = top->parent;
+	d.id = top->id;
+	d.type = (char *)(uintptr_t)top->type->name;
+	s.devices = &d;
+	s.n_devices = 1;
+	s.devices_subset = true;
+	s.overrides = NULL;
+	s.n_overrides = 0;
+	s.host = NULL;
+	if (m->max_cpus > 0 && smp > m->max_cpus)
+		smp = m->max_cpus;
+	if (pc_vm_build(&s, m, smp, &vm, NULL))
+		return NULL;
+	ro = pc_vm_find_object(&vm, o->id);
+	ep = ro ? pc_object_prop(&vm, ro, name, NULL) : NULL;
+	if (ep && ep->val.text)
+		v = pc_xstrdup(ep->val.text);
+	pc_vm_release(&vm);
+	return v;
+}
+
+/* The array name of a machine version: hw_compat_X_Y. */
+static char *hw_compat_name(const struct pc_version *v)
+{
+	return pc_xasprintf("hw_compat_%d_%d", v->v[0], v->v[1]);
+}
+
+/* Two compat values that mean the same (bool spellings). */
+static bool same_value(const char *a, const char *b)
+{
+	static const char *const on[] = { "on", "true", "yes", NULL };
+	static const char *const off[] = { "off", "false", "no", NULL };
+	bool a_on = false, b_on = false, a_off = false, b_off = false;
+
+	if (!strcmp(a, b))
+		return true;
+	for (size_t i = 0; on[i]; i++) {
+		a_on |= !strcmp(a, on[i]);
+		b_on |= !strcmp(b, on[i]);
+		a_off |= !strcmp(a, off[i]);
+		b_off |= !strcmp(b, off[i]);
+	}
+	return (a_on && b_on) || (a_off && b_off);
+}
+
+/* The version of the machine in m's derives chain that applies array
+ * 'name' (QEMU applies the newest machine's arrays first), or NULL. */
+static const struct pc_version *array_owner(const struct pc_machine_set *set,
+					    const struct pc_machine *m,
+					    const char *name)
+{
+	for (size_t depth = 0; m && depth < 4096; depth++) {
+		for (size_t i = 0; i < m->n_arrays; i++)
+			if (!strcmp(m->arrays[i], name))
+				return &m->version;
+		m = m->derives ? pc_machine_find(set, m->derives) : NULL;
+	}
+	return NULL;
+}
+
+static int cmp_side_newest(const void *a, const void *b)
+{
+	const struct pc_side *x = *(const struct pc_side *const *)a;
+	const struct pc_side *y = *(const struct pc_side *const *)b;
+
+	return pc_version_cmp(&y->release, &x->release);
+}
+
+/*
+ * Place the line "DRIVER name value" that keeps 'value' for the machine of
+ * 'tvm' (a VM of the tree side 'tree'; the property is held by 'holder',
+ * an object of tvm).  Returns false when the machine has no array at all.
+ */
+static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
+		      const struct pc_vm *tvm, const struct pc_object *holder,
+		      const char *name, const char *value, struct fix_place *p)
+{
+	const struct pc_machine *m = tvm->machine;
+	const struct pc_machine_set *set = tree->machines;
+	const struct pc_side **rels;
+	const struct pc_version *at;
+	size_t n = 0;
+
+	memset(p, 0, sizeof(*p));
+	rels = pc_xcalloc(c->n_releases + 1, sizeof(*rels));
+	for (size_t i = 0; i < c->n_releases; i++)
+		rels[n++] = &c->releases[i];
+	qsort(rels, n, sizeof(*rels), cmp_side_newest);
+	for (size_t i = 0; i < n && !p->rel; i++) {
+		const struct pc_machine *rm = release_machine(rels[i], m->family);
+		char *v;
+
+		if (!rm || pc_version_cmp(&rm->version, &m->version) < 0)
+			continue;
+		v = release_value(rels[i], rm, tvm->smp, holder, name);
+		if (v && same_value(v, value)) {
+			const struct pc_machine *latest = pc_machine_latest(set, m->family);
+
+			p->name = hw_compat_name(&rm->version);
+			p->array = find_array(set, p->name);
+			if (p->array && in_chain(set, m, p->name)) {
+				p->rel = rels[i];
+			} else if (!p->array && latest &&
+				   pc_version_cmp(&rm->version, &latest->version) >= 0 &&
+				   pc_version_cmp(&m->version, &latest->version) <= 0) {
+				p->rel = rels[i];
+				p->latest = latest;
+			} else {
+				free(p->name);
+				p->name = NULL;
+				p->array = NULL;
+			}
+		}
+		free(v);
+	}
+	free(rels);
+	if (!p->name) {
+		/* no recorded release tells: the machine type's own array */
+		const char *file = compat_file(tree, m);
+
+		for (size_t j = 0; file && j < set->n_arrays; j++)
+			if (!strcmp(set->arrays[j]->path, file))
+				p->array = set->arrays[j];
+		if (!p->array)
+			return false;
+		p->name = pc_xstrdup(p->array->name);
+	}
+	if (p->array) {
+		p->path = pc_xstrdup(p->array->path);
+	} else {
+		/* the new array's file, beside the others */
+		const char *file = compat_file(tree, m);
+		const char *slash = file ? strrchr(file, '/') : NULL;
+
+		p->path = slash ? pc_xasprintf("%.*s/%s.compat", (int)(slash - file),
+					       file, p->name)
+				: pc_xasprintf("compat/%s.compat", p->name);
+	}
+	/* an entry QEMU applies after the line (the same array, or an older
+	 * machine's) that sets another value would undo it: the line would
+	 * contradict a fix that is right for other releases */
+	at = p->latest ? &p->latest->version : array_owner(set, m, p->name);
+	for (size_t i = 0; at && i < m->n_chain && !p->conflict; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+		const struct pc_version *eo = array_owner(set, m, e->array);
+
+		if (strcmp(e->prop, name) || !pc_type_is_a(holder->type, e->driver) ||
+		    same_value(e->value, value))
+			continue;
+		if (eo && pc_version_cmp(eo, at) <= 0)
+			p->conflict = e;
+	}
+	return true;
+}
+
+/*
  * Fill why/fix from the properties named in 'deps' that differ between the
  * two sides' objects.  Strings are appended to 'why' and 'fix' buffers; the
  * compat line and override go to the out-params (caller frees).
@@ -296,7 +530,7 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			 char **fix_file, char **fix_line, char **fix_override)
 {
 	char *copy, *save = NULL, *name;
-	bool explained = why->len > 0;
+	bool explained = why->len > 0, placed = false;
 
 	if (!deps || !so || !dobj)
 		return;
@@ -332,25 +566,60 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			tree = x->src;
 			treeval = de->val.text;
 		}
-		if (tree && !*fix_line) {
+		if (tree && !placed) {
 			const struct pc_vm *tvm = tree == x->dst ? x->dvm : x->svm;
-			const char *file = compat_file(tree, tvm->machine);
+			const struct pc_object *tobj = tree == x->dst ? dobj : so;
+			const struct pc_object *holder = NULL;
 			const struct pc_eprop *te = tree == x->dst ? de : se;
+			const char *mname = tvm->machine->name;
+			struct fix_place pl;
 
-			if (file) {
-				*fix_file = pc_xstrdup(file);
+			pc_object_prop(tvm, tobj, name, &holder);
+			if (!place_fix(x->c, tree, tvm, holder ? holder : tobj, name,
+				       treeval, &pl)) {
+				pc_strbuf_addf(fix, "%s%s has no compat array: pin %s.%s=%s by other means",
+					       fix->len ? "; " : "", mname,
+					       te->owner->name, name, treeval);
+			} else if (pl.conflict) {
+				/* never undo a fix */
+				pc_strbuf_addf(fix, "%sno compat line can keep %s.%s=%s for %s in the %s build: %s (%s %s %s) decides it and is right for the other releases; a line against it would undo that fix. If %s is the odd one, acknowledge the break in abi/known-breaks with a destination override as its mitigation",
+					       fix->len ? "; " : "", te->owner->name,
+					       name, treeval, mname, tree->label,
+					       pl.conflict->origin, pl.conflict->driver,
+					       pl.conflict->prop, pl.conflict->value,
+					       tree == x->dst ? x->src->label : x->dst->label);
+			} else {
+				char rv[32], av[32];
+
+				*fix_file = pc_xstrdup(pl.path);
 				*fix_line = pc_xasprintf("%s %s %s", te->owner->name,
 							 name, treeval);
-				pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
-					       fix->len ? "; " : "",
-					       te->owner->name, name, treeval,
-					       tvm->machine->name, tree->label);
-			} else {
-				pc_strbuf_addf(fix, "%s%s is the newest machine type and has no compat array: pin %s.%s=%s by other means",
-					       fix->len ? "; " : "",
-					       tvm->machine->name, te->owner->name,
-					       name, treeval);
+				if (pl.rel) {
+					pc_version_str(&pl.rel->release, rv, sizeof(rv));
+					snprintf(av, sizeof(av), "%s", pl.name + strlen("hw_compat_"));
+					for (char *q = av; *q; q++)
+						if (*q == '_')
+							*q = '.';
+				}
+				if (pl.latest)
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s still had it, so the entry goes into %s (what machine types %s and older need), which does not exist yet. QEMU creates %s together with the next machine type: add the machine type after %s first (tools/gen-machines.sh, Documentation/machine-format.md: a new machine type that %s derives, and 'compat %s' in %s), then add the line",
+						       fix->len ? "; " : "", te->owner->name,
+						       name, treeval, tree->label, mname, av, rv,
+						       pl.name, av, pl.name, pl.latest->name,
+						       pl.latest->name, pl.name, pl.latest->name);
+				else if (pl.rel)
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s is the newest recorded release that had it, and %s holds what machine types %s and older need",
+						       fix->len ? "; " : "", te->owner->name,
+						       name, treeval, tree->label, mname, av, rv,
+						       pl.name, av);
+				else
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
+						       fix->len ? "; " : "",
+						       te->owner->name, name, treeval,
+						       mname, tree->label);
 			}
+			fix_place_release(&pl);
+			placed = true;
 		}
 		if (!de->absent && !*fix_override) {
 			*fix_override = pc_xasprintf("--dst-global %s.%s=%s",
@@ -390,6 +659,7 @@ bool pc_known_breaks_match(struct pc_known_breaks *kb,
 		if (!in_list(b->release, src) && !in_list(b->release, dst))
 			continue;
 		b->matched++;
+		kb->last = b;
 		f->known = true;
 		f->known_reason = b->mitigation
 			? pc_xasprintf("%s (%s); mitigation: %s", b->reason,
@@ -443,7 +713,17 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.fix_override = fix_override;
 	f.chain_hop = x->c->hop;
 	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
-	known_match(x, so ? so : dobj, &f);
+	if (known_match(x, so ? so : dobj, &f) && x->c->known->last->mitigation) {
+		/* the fix of an acknowledged break is its recorded mitigation:
+		 * a compat line would undo the fix the other releases have */
+		const struct pc_known_break *b = x->c->known->last;
+
+		pc_strbuf_reset(&fix);
+		pc_strbuf_addf(&fix, "a known break (%s): no compat line fixes it; the recorded mitigation: %s",
+			       b->origin, b->mitigation);
+		f.fix = fix.buf;
+		f.fix_file = f.fix_line = NULL;
+	}
 	pc_report_add(x->r, &f);
 	free((char *)(uintptr_t)f.known_reason);
 	pc_strbuf_release(&why);

@@ -37,6 +37,7 @@ struct pc_known_break {
 struct pc_known_breaks {
 	struct pc_known_break *items;
 	size_t n, alloc;
+	const struct pc_known_break *last; /* the entry of the last match */
 };
 
 int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
@@ -65,6 +66,12 @@ struct pc_check {
 	size_t props_compared;
 	/* optional: resolved VMs shared by every direction (see below) */
 	struct pc_vm_cache *vms;
+	/* optional: the recorded releases (any order).  A compat line for
+	 * the tree goes into the hw_compat array of the newest of them that
+	 * still had the old value; without them, into the machine type's
+	 * own array (Documentation/rules.md, "Where the compat line goes") */
+	const struct pc_side *releases;
+	size_t n_releases;
 };
 
 /*
