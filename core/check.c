@@ -794,7 +794,7 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		    s->device, path, sa, sb,
 		    same_size ? "same size on the wire, but the value is read as another type"
 			      : "the destination reads another element type",
-		    NULL, "keep the field's type, or add a new field under a new section version");
+		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
 		return;
@@ -806,7 +806,7 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
 		    "the destination reads a different number of bytes per element",
-		    NULL, "keep the size; send a resized field under a new version or in a subsection");
+		    NULL, "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
 	}
@@ -847,9 +847,92 @@ static char *join_path(const char *a, const char *b)
 	return *a ? pc_xasprintf("%s.%s", a, b) : pc_xstrdup(b);
 }
 
+/* A tree: a side whose declarations and machine files can change (not a
+ * recorded or reconstructed release). */
+static bool editable(const struct pc_side *s)
+{
+	return !s->project && !s->index;
+}
+
+/* The bytes a field puts on the wire, or 0 when that depends on the
+ * state (a count field, a nested description with subsections). */
+static uint64_t rnode_bytes(const struct pc_rnode *n, int depth)
+{
+	uint64_t sum = 0;
+
+	if (n->count_field || depth > 32)
+		return 0;
+	if (n->kind != PC_FIELD_STRUCT)
+		return (uint64_t)n->size * n->count;
+	if (!n->desc || n->desc->n_subs)
+		return 0;
+	for (size_t i = 0; i < n->desc->n_nodes; i++) {
+		uint64_t b = rnode_bytes(&n->desc->nodes[i], depth + 1);
+
+		if (!b)
+			return 0;
+		sum += b;
+	}
+	return sum * n->count;
+}
+
+/*
+ * The fix for a field one side has and the other lacks (PC201/PC202), by
+ * which side is the tree: a field a released build has cannot be gated
+ * there (the tree removed it: a same-size placeholder); a field the tree
+ * added is sent to older machine types only when a compat property says
+ * so (a subsection with needed=, or if=); in a nested description a field
+ * version gates nothing on the wire.  'gate' is the destination's node of
+ * the same name that it does not load at the incoming version 'incoming'.
+ */
+static char *presence_fix(struct sec_ctx *s, const struct pc_rnode *n,
+			  bool on_source, bool nested,
+			  const struct pc_rnode *gate, int incoming)
+{
+	const struct pc_side *has = on_source ? s->x->src : s->x->dst;
+	const struct pc_side *lacks = on_source ? s->x->dst : s->x->src;
+	uint64_t bytes = rnode_bytes(n, 0);
+	char size[32];
+
+	if (bytes)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)bytes);
+	else
+		snprintf(size, sizeof(size), "N");
+	if (gate) {
+		/* the destination has the field, behind a newer field version */
+		if (editable(s->x->dst))
+			return pc_xasprintf("%s loads '%s' only from section version %d (its version=%d) but the source sends version %d with it: in the %s build drop the version gate of '%s' (or keep it at most %d)",
+					    s->x->dst->label, n->name, gate->version,
+					    gate->version, incoming, s->x->dst->label,
+					    n->name, incoming);
+		if (editable(s->x->src))
+			return pc_xasprintf("%s loads '%s' only from section version %d (its version=%d): the %s build sends version %d, which has '%s' ungated; restore the section version that %s loads the field at",
+					    s->x->dst->label, n->name, gate->version,
+					    gate->version, s->x->src->label, incoming,
+					    n->name, s->x->dst->label);
+	}
+	if (!editable(has) && editable(lacks))
+		return pc_xasprintf("%s, a released build, %s '%s': the %s build must keep its bytes on the wire. Keep a placeholder of the same size in its place: 'field %s unused size=%s' (PC_FIELD_UNUSED(\"%s\", \"size=%s\"), QEMU's VMSTATE_UNUSED(%s)); a released build cannot be gated",
+				    has->label, on_source ? "sends" : "expects",
+				    n->name, lacks->label, n->name, size, n->name,
+				    size, size);
+	if (editable(has) && !editable(lacks)) {
+		if (nested)
+			return pc_xasprintf("'%s' is in a nested description, whose version is not on the wire (QEMU loads it with the destination's own version): a field version does not gate it. Give the field if= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field); %s has no '%s'",
+					    n->name, lacks->label, n->name);
+		return pc_xasprintf("%s has no '%s': send it in a subsection with needed= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field), or give the field if= over that property; a section version bump would only turn this into PC103 for the older destinations",
+				    lacks->label, n->name);
+	}
+	if (!editable(has) && !editable(lacks))
+		return pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+	return pc_xasprintf("if '%s' is new, send it in a subsection with needed= over a property that a compat entry turns off for the older machine types; if it was removed, keep a placeholder of the same size ('field %s unused size=%s', QEMU's VMSTATE_UNUSED)",
+			    n->name, n->name, size);
+}
+
 static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 				   const struct pc_rnode *n, const char *path,
-				   bool on_source)
+				   bool on_source, bool nested,
+				   const struct pc_rnode *gate, int incoming)
 {
 	char *shape = node_shape(n);
 	char *p = join_path(path, n->name);
@@ -857,17 +940,77 @@ static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 		? "the source sends this field; the destination's layout has no place for it"
 		: "the destination expects this field; the source does not send it";
 	struct pc_strbuf w = PC_STRBUF_INIT;
+	char *fix = presence_fix(s, n, on_source, nested, gate, incoming);
 
 	pc_strbuf_addstr(&w, why);
+	if (gate)
+		pc_strbuf_addf(&w, " (the destination's '%s' has version=%d, above the incoming section version %d)",
+			       n->name, gate->version, incoming);
 	if (n->why)
 		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
 			       n->why);
 	add(s->x, rule, PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
 	    on_source ? shape : NULL, on_source ? NULL : shape, w.buf, n->deps,
-	    "gate the field with a version bump (field version) or a condition, or send it in a subsection with needed()");
+	    fix);
 	pc_strbuf_release(&w);
+	free(fix);
 	free(shape);
 	free(p);
+}
+
+/*
+ * The fix for a version outside what the destination loads (PC103/PC104),
+ * by which side is the tree.  A bump that gates no field changed nothing
+ * on the wire: revert it.  New fields behind a bump reach older
+ * destinations only through a subsection or a condition over a compat
+ * property (a bump is one-way: older releases cannot load it).
+ */
+static char *version_fix(const struct dir_ctx *x, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd)
+{
+	struct pc_strbuf names = PC_STRBUF_INIT;
+	char *r;
+
+	if (sd->version_id > dd->version_id) {
+		for (size_t i = 0; i < sd->n_nodes; i++)
+			if (sd->nodes[i].version > dd->version_id)
+				pc_strbuf_addf(&names, "%s'%s'", names.len ? ", " : "",
+					       sd->nodes[i].name);
+		if (editable(x->src) && !editable(x->dst)) {
+			if (!names.len)
+				r = pc_xasprintf("the %s build raised '%s' from version %d to %d without a field gated on it (nothing new on the wire): revert the bump (version=%d), and keep min= at %d or below",
+						 x->src->label, sd->name, dd->version_id,
+						 sd->version_id, dd->version_id,
+						 dd->version_id);
+			else
+				r = pc_xasprintf("the fields %s are sent from version %d, which %s cannot load: keep version=%d and send them in a subsection with needed= over a property that a compat entry turns off for the older machine types (a version bump is one-way)",
+						 names.buf, sd->version_id, x->dst->label,
+						 dd->version_id);
+		} else if (editable(x->dst) && !editable(x->src)) {
+			r = pc_xasprintf("%s, a released build, sends version %d: the %s build must load it; restore version=%d (and the fields of that version)",
+					 x->src->label, sd->version_id, x->dst->label,
+					 sd->version_id);
+		} else if (!editable(x->src) && !editable(x->dst)) {
+			r = pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+		} else {
+			r = pc_xstrdup("send the version the destination loads: new fields go into a subsection with needed= over a compat property, not behind a version bump");
+		}
+	} else {
+		if (editable(x->dst) && !editable(x->src))
+			r = pc_xasprintf("%s, a released build, sends version %d: keep min= at %d or below in the %s build while releases that send it are supported",
+					 x->src->label, sd->version_id, sd->version_id,
+					 x->dst->label);
+		else if (editable(x->src) && !editable(x->dst))
+			r = pc_xasprintf("%s loads versions %d..%d: the %s build must send one of them; restore version=%d or more",
+					 x->dst->label, dd->min_version_id, dd->version_id,
+					 x->src->label, dd->min_version_id);
+		else if (!editable(x->src) && !editable(x->dst))
+			r = pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+		else
+			r = pc_xstrdup("do not raise minimum_version_id while releases that send the old version are supported");
+	}
+	pc_strbuf_release(&names);
+	return r;
 }
 
 static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
@@ -937,13 +1080,21 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		}
 	}
 	for (size_t i = 0; i < ns; i++)
-		if (!smatched[i])
+		if (!smatched[i]) {
+			size_t j;
+			const struct pc_rnode *gate =
+				find_node(dd, sd->nodes[i].name, &j) && !dvisible[j]
+				? &dd->nodes[j] : NULL;
+
 			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
-					       path, true);
+					       path, true, incoming_version < 0,
+					       gate, incoming_version);
+		}
 	for (size_t j = 0; j < nd; j++)
 		if (dvisible[j] && !dmatched[j])
 			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
-					       path, false);
+					       path, false, incoming_version < 0,
+					       NULL, incoming_version);
 	/* order: the matched fields must appear in the same order */
 	{
 		size_t last = 0;
@@ -1009,11 +1160,14 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 							ds->desc->min_version_id,
 							ds->desc->version_id);
 
+				char *vfix = version_fix(x, ss->desc, ds->desc);
+
 				add(x, ss->desc->version_id > ds->desc->version_id
 					       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
 				    PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
 				    sv, dv, "subsection version outside what the destination loads",
-				    NULL, "keep the subsection version, or raise the destination's range");
+				    NULL, vfix);
+				free(vfix);
 				free(sv);
 				free(dv);
 			}
@@ -1158,14 +1312,14 @@ static void compare_sections(struct dir_ctx *x)
 			char *sv = pc_xasprintf("version %d", ss->desc->version_id);
 			char *dv = pc_xasprintf("loads %d..%d", ds->desc->min_version_id,
 						ds->desc->version_id);
+			char *vfix = version_fix(x, ss->desc, ds->desc);
 
 			add(x, ss->desc->version_id > ds->desc->version_id
 				       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
 			    PC_SEV_INCOMPATIBLE, sc.so, sc.dobj, sc.device, ss->name,
 			    sv, dv, "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
-			    NULL, ss->desc->version_id > ds->desc->version_id
-				? "send the old version for this machine type (gate the new fields with a compat property)"
-				: "do not raise minimum_version_id while releases that send the old version are supported");
+			    NULL, vfix);
+			free(vfix);
 			free(sv);
 			free(dv);
 		}
