@@ -527,14 +527,17 @@ static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
 static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			 const struct pc_object *dobj, const char *deps,
 			 struct pc_strbuf *why, struct pc_strbuf *fix,
-			 char **fix_file, char **fix_line, char **fix_override)
+			 char **fix_file, char **fix_line, char **fix_override,
+			 bool *undo)
 {
 	char *copy, *save = NULL, *name;
 	bool explained = why->len > 0, placed = false;
+	struct pc_strbuf done = PC_STRBUF_INIT;
 
 	if (!deps || !so || !dobj)
 		return;
 	copy = pc_xstrdup(deps);
+	pc_strbuf_addch(&done, ' ');
 	for (name = copy; name && *name; name = save) {
 		const struct pc_eprop *se, *de;
 		const struct pc_side *tree = NULL;
@@ -543,6 +546,17 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		save = strchr(name, ' ');
 		if (save)
 			*save++ = '\0';
+		/* a property named twice (value and mask) is explained once */
+		{
+			char *tok = pc_xasprintf(" %s ", name);
+			bool again = strstr(done.buf ? done.buf : "", tok) != NULL;
+
+			if (!again)
+				pc_strbuf_addstr(&done, tok);
+			free(tok);
+			if (again)
+				continue;
+		}
 		se = pc_object_prop(x->svm, so, name, NULL);
 		de = pc_object_prop(x->dvm, dobj, name, NULL);
 		if (!se || !de)
@@ -582,6 +596,7 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 					       te->owner->name, name, treeval);
 			} else if (pl.conflict) {
 				/* never undo a fix */
+				*undo = true;
 				pc_strbuf_addf(fix, "%sno compat line can keep %s.%s=%s for %s in the %s build: %s (%s %s %s) decides it and is right for the other releases; a line against it would undo that fix. If %s is the odd one, acknowledge the break in abi/known-breaks with a destination override as its mitigation",
 					       fix->len ? "; " : "", te->owner->name,
 					       name, treeval, mname, tree->label,
@@ -636,6 +651,7 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		}
 	}
 	free(copy);
+	pc_strbuf_release(&done);
 }
 
 bool pc_known_breaks_match(struct pc_known_breaks *kb,
@@ -688,12 +704,13 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	struct pc_finding f;
 	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
 	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
+	bool undo = false;
 
 	memset(&f, 0, sizeof(f));
 	if (why0)
 		pc_strbuf_addstr(&why, why0);
 	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
-		     &fix_override);
+		     &fix_override, &undo);
 	if (fix0 && !fix.len)
 		pc_strbuf_addstr(&fix, fix0);
 	f.rule = rule;
@@ -715,12 +732,17 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
 	if (known_match(x, so ? so : dobj, &f) && x->c->known->last->mitigation) {
 		/* the fix of an acknowledged break is its recorded mitigation:
-		 * a compat line would undo the fix the other releases have */
+		 * a compat line would undo the fix the other releases have;
+		 * what the pair itself allows (an override, or none) stays */
 		const struct pc_known_break *b = x->c->known->last;
+		struct pc_strbuf kfix = PC_STRBUF_INIT;
 
-		pc_strbuf_reset(&fix);
-		pc_strbuf_addf(&fix, "a known break (%s): no compat line fixes it; the recorded mitigation: %s",
+		pc_strbuf_addf(&kfix, "a known break (%s): no compat line fixes it; the recorded mitigation: %s",
 			       b->origin, b->mitigation);
+		if (fix.len && !fix_line && !undo)
+			pc_strbuf_addf(&kfix, "; %s", fix.buf);
+		pc_strbuf_release(&fix);
+		fix = kfix;
 		f.fix = fix.buf;
 		f.fix_file = f.fix_line = NULL;
 	}

@@ -52,7 +52,6 @@ static int copy_dir_edited(const char *from, const char *to,
 		struct stat st;
 		size_t len;
 		struct pc_strbuf out = PC_STRBUF_INIT;
-		FILE *f;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -77,13 +76,7 @@ static int copy_dir_edited(const char *from, const char *to,
 						pc_strbuf_addch(&out, '\n');
 					pc_strbuf_addf(&out, "%s\n", ed->lines[i]);
 				}
-				f = fopen(dst, "w");
-				if (!f || fwrite(out.buf, 1, out.len, f) != out.len) {
-					rc = pc_err_set(err, "%s: cannot write: %s", dst,
-							strerror(errno));
-				}
-				if (f && fclose(f) && !rc)
-					rc = pc_err_set(err, "%s: cannot write", dst);
+				rc = pc_write_file_atomic(dst, out.buf, out.len, err);
 			}
 		}
 		pc_strbuf_release(&out);
