@@ -116,6 +116,240 @@ static bool absent_stand_in(const struct pc_side *missing,
 }
 
 /*
+ * Where a compat line that keeps an old value goes (QEMU's practice): the
+ * hw_compat_X_Y array of the newest release X.Y that still had the old
+ * value on its own newest machine type.  hw_compat_X_Y holds what machine
+ * types X.Y and older need on later builds, and every older machine type
+ * reaches it through its derives chain, so one line covers them all.
+ * When X.Y is the tree's newest machine type, the array does not exist
+ * yet: QEMU creates it together with the next machine type.
+ */
+struct fix_place {
+	const struct pc_compat_array *array; /* existing array, or NULL */
+	char *name;                          /* hw_compat_X_Y */
+	char *path;                          /* its file (maybe to be created) */
+	const struct pc_side *rel;           /* the newest release with the value */
+	const struct pc_machine *latest;     /* the tree's newest machine (new array) */
+	const struct pc_compat_entry *conflict; /* a later entry in the chain */
+};
+
+static void fix_place_release(struct fix_place *p)
+{
+	free(p->name);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+static const struct pc_compat_array *find_array(const struct pc_machine_set *set,
+						const char *name)
+{
+	for (size_t j = 0; j < set->n_arrays; j++)
+		if (!strcmp(set->arrays[j]->name, name))
+			return set->arrays[j];
+	return NULL;
+}
+
+/* Does machine m (of 'set') apply array 'name' through its derives chain? */
+static bool in_chain(const struct pc_machine_set *set,
+		     const struct pc_machine *m, const char *name)
+{
+	for (size_t depth = 0; m && depth < 4096; depth++) {
+		for (size_t i = 0; i < m->n_arrays; i++)
+			if (!strcmp(m->arrays[i], name))
+				return true;
+		m = m->derives ? pc_machine_find(set, m->derives) : NULL;
+	}
+	return false;
+}
+
+/* The newest machine type of 'family' a release side knows. */
+static const struct pc_machine *release_machine(const struct pc_side *rel,
+						const char *family)
+{
+	const struct pc_machine *best = NULL;
+
+	for (size_t i = 0; i < rel->machines->n_machines; i++) {
+		const struct pc_machine *m = rel->machines->machines[i];
+
+		if (strcmp(m->family, family) || !pc_side_knows_machine(rel, m))
+			continue;
+		if (!best || pc_version_cmp(&m->version, &best->version) > 0)
+			best = m;
+	}
+	return best;
+}
+
+/* The value of property 'name' of object 'o' (by id) in the default
+ * behaviour of release 'rel' on machine 'm' with 'smp' vCPUs, or NULL
+ * when the release has no such device or property. */
+static char *release_value(const struct pc_side *rel,
+			   const struct pc_machine *m, int smp,
+			   const struct pc_object *o, const char *name)
+{
+	const struct pc_object *top = o, *ro;
+	const struct pc_eprop *ep;
+	struct pc_side s = *rel;
+	struct pc_devspec d;
+	struct pc_vm vm;
+	char *v = NULL;
+
+	while (top->parent)
+		top = top->parent;
+	d.id = top->id;
+	d.type = (char *)(uintptr_t)top->type->name;
+	s.devices = &d;
+	s.n_devices = 1;
+	s.devices_subset = true;
+	s.overrides = NULL;
+	s.n_overrides = 0;
+	s.host = NULL;
+	if (m->max_cpus > 0 && smp > m->max_cpus)
+		smp = m->max_cpus;
+	if (pc_vm_build(&s, m, smp, &vm, NULL))
+		return NULL;
+	ro = pc_vm_find_object(&vm, o->id);
+	ep = ro ? pc_object_prop(&vm, ro, name, NULL) : NULL;
+	if (ep && ep->val.text)
+		v = pc_xstrdup(ep->val.text);
+	pc_vm_release(&vm);
+	return v;
+}
+
+/* The array name of a machine version: hw_compat_X_Y. */
+static char *hw_compat_name(const struct pc_version *v)
+{
+	return pc_xasprintf("hw_compat_%d_%d", v->v[0], v->v[1]);
+}
+
+/* Two compat values that mean the same (bool spellings). */
+static bool same_value(const char *a, const char *b)
+{
+	static const char *const on[] = { "on", "true", "yes", NULL };
+	static const char *const off[] = { "off", "false", "no", NULL };
+	bool a_on = false, b_on = false, a_off = false, b_off = false;
+
+	if (!strcmp(a, b))
+		return true;
+	for (size_t i = 0; on[i]; i++) {
+		a_on |= !strcmp(a, on[i]);
+		b_on |= !strcmp(b, on[i]);
+		a_off |= !strcmp(a, off[i]);
+		b_off |= !strcmp(b, off[i]);
+	}
+	return (a_on && b_on) || (a_off && b_off);
+}
+
+/* The version of the machine in m's derives chain that applies array
+ * 'name' (QEMU applies the newest machine's arrays first), or NULL. */
+static const struct pc_version *array_owner(const struct pc_machine_set *set,
+					    const struct pc_machine *m,
+					    const char *name)
+{
+	for (size_t depth = 0; m && depth < 4096; depth++) {
+		for (size_t i = 0; i < m->n_arrays; i++)
+			if (!strcmp(m->arrays[i], name))
+				return &m->version;
+		m = m->derives ? pc_machine_find(set, m->derives) : NULL;
+	}
+	return NULL;
+}
+
+static int cmp_side_newest(const void *a, const void *b)
+{
+	const struct pc_side *x = *(const struct pc_side *const *)a;
+	const struct pc_side *y = *(const struct pc_side *const *)b;
+
+	return pc_version_cmp(&y->release, &x->release);
+}
+
+/*
+ * Place the line "DRIVER name value" that keeps 'value' for the machine of
+ * 'tvm' (a VM of the tree side 'tree'; the property is held by 'holder',
+ * an object of tvm).  Returns false when the machine has no array at all.
+ */
+static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
+		      const struct pc_vm *tvm, const struct pc_object *holder,
+		      const char *name, const char *value, struct fix_place *p)
+{
+	const struct pc_machine *m = tvm->machine;
+	const struct pc_machine_set *set = tree->machines;
+	const struct pc_side **rels;
+	const struct pc_version *at;
+	size_t n = 0;
+
+	memset(p, 0, sizeof(*p));
+	rels = pc_xcalloc(c->n_releases + 1, sizeof(*rels));
+	for (size_t i = 0; i < c->n_releases; i++)
+		rels[n++] = &c->releases[i];
+	qsort(rels, n, sizeof(*rels), cmp_side_newest);
+	for (size_t i = 0; i < n && !p->rel; i++) {
+		const struct pc_machine *rm = release_machine(rels[i], m->family);
+		char *v;
+
+		if (!rm || pc_version_cmp(&rm->version, &m->version) < 0)
+			continue;
+		v = release_value(rels[i], rm, tvm->smp, holder, name);
+		if (v && same_value(v, value)) {
+			const struct pc_machine *latest = pc_machine_latest(set, m->family);
+
+			p->name = hw_compat_name(&rm->version);
+			p->array = find_array(set, p->name);
+			if (p->array && in_chain(set, m, p->name)) {
+				p->rel = rels[i];
+			} else if (!p->array && latest &&
+				   pc_version_cmp(&rm->version, &latest->version) >= 0 &&
+				   pc_version_cmp(&m->version, &latest->version) <= 0) {
+				p->rel = rels[i];
+				p->latest = latest;
+			} else {
+				free(p->name);
+				p->name = NULL;
+				p->array = NULL;
+			}
+		}
+		free(v);
+	}
+	free(rels);
+	if (!p->name) {
+		/* no recorded release tells: the machine type's own array */
+		const char *file = compat_file(tree, m);
+
+		for (size_t j = 0; file && j < set->n_arrays; j++)
+			if (!strcmp(set->arrays[j]->path, file))
+				p->array = set->arrays[j];
+		if (!p->array)
+			return false;
+		p->name = pc_xstrdup(p->array->name);
+	}
+	if (p->array) {
+		p->path = pc_xstrdup(p->array->path);
+	} else {
+		/* the new array's file, beside the others */
+		const char *file = compat_file(tree, m);
+		const char *slash = file ? strrchr(file, '/') : NULL;
+
+		p->path = slash ? pc_xasprintf("%.*s/%s.compat", (int)(slash - file),
+					       file, p->name)
+				: pc_xasprintf("compat/%s.compat", p->name);
+	}
+	/* an entry QEMU applies after the line (the same array, or an older
+	 * machine's) that sets another value would undo it: the line would
+	 * contradict a fix that is right for other releases */
+	at = p->latest ? &p->latest->version : array_owner(set, m, p->name);
+	for (size_t i = 0; at && i < m->n_chain && !p->conflict; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+		const struct pc_version *eo = array_owner(set, m, e->array);
+
+		if (strcmp(e->prop, name) || !pc_type_is_a(holder->type, e->driver) ||
+		    same_value(e->value, value))
+			continue;
+		if (eo && pc_version_cmp(eo, at) <= 0)
+			p->conflict = e;
+	}
+	return true;
+}
+
+/*
  * Fill why/fix from the properties named in 'deps' that differ between the
  * two sides' objects.  Strings are appended to 'why' and 'fix' buffers; the
  * compat line and override go to the out-params (caller frees).
@@ -123,16 +357,19 @@ static bool absent_stand_in(const struct pc_side *missing,
 static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			 const struct pc_object *dobj, const char *deps,
 			 struct pc_strbuf *why, struct pc_strbuf *fix,
-			 char **fix_file, char **fix_line, char **fix_override)
+			 char **fix_file, char **fix_line, char **fix_override,
+			 bool *undo)
 {
 	char *copy, *save = NULL, *name;
-	bool explained = why->len > 0;
+	bool explained = why->len > 0, placed = false;
+	struct pc_strbuf done = PC_STRBUF_INIT;
 	struct pc_eprop stand_in;
 	bool have_stand_in = false;
 
 	if (!deps || !so || !dobj)
 		return;
 	copy = pc_xstrdup(deps);
+	pc_strbuf_addch(&done, ' ');
 	for (name = copy; name && *name; name = save) {
 		const struct pc_eprop *se, *de;
 		const struct pc_side *tree = NULL;
@@ -146,6 +383,17 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		save = strchr(name, ' ');
 		if (save)
 			*save++ = '\0';
+		/* a property named twice (value and mask) is explained once */
+		{
+			char *tok = pc_xasprintf(" %s ", name);
+			bool again = strstr(done.buf ? done.buf : "", tok) != NULL;
+
+			if (!again)
+				pc_strbuf_addstr(&done, tok);
+			free(tok);
+			if (again)
+				continue;
+		}
 		se = pc_object_prop(x->svm, so, name, NULL);
 		de = pc_object_prop(x->dvm, dobj, name, NULL);
 		/* one side predates the property: its declared behaviour */
@@ -177,25 +425,61 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 			tree = x->src;
 			treeval = de->val.text;
 		}
-		if (tree && !*fix_line) {
+		if (tree && !placed) {
 			const struct pc_vm *tvm = tree == x->dst ? x->dvm : x->svm;
-			const char *file = compat_file(tree, tvm->machine);
+			const struct pc_object *tobj = tree == x->dst ? dobj : so;
+			const struct pc_object *holder = NULL;
 			const struct pc_eprop *te = tree == x->dst ? de : se;
+			const char *mname = tvm->machine->name;
+			struct fix_place pl;
 
-			if (file) {
-				*fix_file = pc_xstrdup(file);
+			pc_object_prop(tvm, tobj, name, &holder);
+			if (!place_fix(x->c, tree, tvm, holder ? holder : tobj, name,
+				       treeval, &pl)) {
+				pc_strbuf_addf(fix, "%s%s has no compat array: pin %s.%s=%s by other means",
+					       fix->len ? "; " : "", mname,
+					       te->owner->name, name, treeval);
+			} else if (pl.conflict) {
+				/* never undo a fix */
+				*undo = true;
+				pc_strbuf_addf(fix, "%sno compat line can keep %s.%s=%s for %s in the %s build: %s (%s %s %s) decides it and is right for the other releases; a line against it would undo that fix. If %s is the odd one, acknowledge the break in abi/known-breaks with a destination override as its mitigation",
+					       fix->len ? "; " : "", te->owner->name,
+					       name, treeval, mname, tree->label,
+					       pl.conflict->origin, pl.conflict->driver,
+					       pl.conflict->prop, pl.conflict->value,
+					       tree == x->dst ? x->src->label : x->dst->label);
+			} else {
+				char rv[32], av[32];
+
+				*fix_file = pc_xstrdup(pl.path);
 				*fix_line = pc_xasprintf("%s %s %s", te->owner->name,
 							 name, treeval);
-				pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
-					       fix->len ? "; " : "",
-					       te->owner->name, name, treeval,
-					       tvm->machine->name, tree->label);
-			} else {
-				pc_strbuf_addf(fix, "%s%s is the newest machine type and has no compat array: pin %s.%s=%s by other means",
-					       fix->len ? "; " : "",
-					       tvm->machine->name, te->owner->name,
-					       name, treeval);
+				if (pl.rel) {
+					pc_version_str(&pl.rel->release, rv, sizeof(rv));
+					snprintf(av, sizeof(av), "%s", pl.name + strlen("hw_compat_"));
+					for (char *q = av; *q; q++)
+						if (*q == '_')
+							*q = '.';
+				}
+				if (pl.latest)
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s still had it, so the entry goes into %s (what machine types %s and older need), which does not exist yet. QEMU creates %s together with the next machine type: add the machine type after %s first (tools/gen-machines.sh, Documentation/machine-format.md: a new machine type that %s derives, and 'compat %s' in %s), then add the line",
+						       fix->len ? "; " : "", te->owner->name,
+						       name, treeval, tree->label, mname, av, rv,
+						       pl.name, av, pl.name, pl.latest->name,
+						       pl.latest->name, pl.name, pl.latest->name);
+				else if (pl.rel)
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s is the newest recorded release that had it, and %s holds what machine types %s and older need",
+						       fix->len ? "; " : "", te->owner->name,
+						       name, treeval, tree->label, mname, av, rv,
+						       pl.name, av);
+				else
+					pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
+						       fix->len ? "; " : "",
+						       te->owner->name, name, treeval,
+						       mname, tree->label);
 			}
+			fix_place_release(&pl);
+			placed = true;
 		}
 		if (!de->absent && !*fix_override) {
 			*fix_override = pc_xasprintf("--dst-global %s.%s=%s",
@@ -216,6 +500,7 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		free(stand_in.source);
 	}
 	free(copy);
+	pc_strbuf_release(&done);
 }
 
 static bool known_match(struct dir_ctx *x, const struct pc_object *o,
@@ -236,12 +521,13 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	struct pc_finding f;
 	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
 	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
+	bool undo = false;
 
 	memset(&f, 0, sizeof(f));
 	if (why0)
 		pc_strbuf_addstr(&why, why0);
 	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
-		     &fix_override);
+		     &fix_override, &undo);
 	if (fix0 && !fix.len)
 		pc_strbuf_addstr(&fix, fix0);
 	f.rule = rule;
@@ -261,7 +547,22 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.fix_override = fix_override;
 	f.chain_hop = x->c->hop;
 	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
-	known_match(x, so ? so : dobj, &f);
+	if (known_match(x, so ? so : dobj, &f) && x->c->known->last->mitigation) {
+		/* the fix of an acknowledged break is its recorded mitigation:
+		 * a compat line would undo the fix the other releases have;
+		 * what the pair itself allows (an override, or none) stays */
+		const struct pc_known_break *b = x->c->known->last;
+		struct pc_strbuf kfix = PC_STRBUF_INIT;
+
+		pc_strbuf_addf(&kfix, "a known break (%s): no compat line fixes it; the recorded mitigation: %s",
+			       b->origin, b->mitigation);
+		if (fix.len && !fix_line && !undo)
+			pc_strbuf_addf(&kfix, "; %s", fix.buf);
+		pc_strbuf_release(&fix);
+		fix = kfix;
+		f.fix = fix.buf;
+		f.fix_file = f.fix_line = NULL;
+	}
 	pc_report_add(x->r, &f);
 	free((char *)(uintptr_t)f.known_reason);
 	free((char *)(uintptr_t)f.known_by);
@@ -333,7 +634,7 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		    s->device, path, sa, sb,
 		    same_size ? "same size on the wire, but the value is read as another type"
 			      : "the destination reads another element type",
-		    NULL, "keep the field's type, or add a new field under a new section version");
+		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
 		return;
@@ -345,7 +646,7 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
 		    "the destination reads a different number of bytes per element",
-		    NULL, "keep the size; send a resized field under a new version or in a subsection");
+		    NULL, "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
 	}
@@ -386,9 +687,92 @@ static char *join_path(const char *a, const char *b)
 	return *a ? pc_xasprintf("%s.%s", a, b) : pc_xstrdup(b);
 }
 
+/* A tree: a side whose declarations and machine files can change (not a
+ * recorded or reconstructed release). */
+static bool editable(const struct pc_side *s)
+{
+	return !s->project && !s->index;
+}
+
+/* The bytes a field puts on the wire, or 0 when that depends on the
+ * state (a count field, a nested description with subsections). */
+static uint64_t rnode_bytes(const struct pc_rnode *n, int depth)
+{
+	uint64_t sum = 0;
+
+	if (n->count_field || depth > 32)
+		return 0;
+	if (n->kind != PC_FIELD_STRUCT)
+		return (uint64_t)n->size * n->count;
+	if (!n->desc || n->desc->n_subs)
+		return 0;
+	for (size_t i = 0; i < n->desc->n_nodes; i++) {
+		uint64_t b = rnode_bytes(&n->desc->nodes[i], depth + 1);
+
+		if (!b)
+			return 0;
+		sum += b;
+	}
+	return sum * n->count;
+}
+
+/*
+ * The fix for a field one side has and the other lacks (PC201/PC202), by
+ * which side is the tree: a field a released build has cannot be gated
+ * there (the tree removed it: a same-size placeholder); a field the tree
+ * added is sent to older machine types only when a compat property says
+ * so (a subsection with needed=, or if=); in a nested description a field
+ * version gates nothing on the wire.  'gate' is the destination's node of
+ * the same name that it does not load at the incoming version 'incoming'.
+ */
+static char *presence_fix(struct sec_ctx *s, const struct pc_rnode *n,
+			  bool on_source, bool nested,
+			  const struct pc_rnode *gate, int incoming)
+{
+	const struct pc_side *has = on_source ? s->x->src : s->x->dst;
+	const struct pc_side *lacks = on_source ? s->x->dst : s->x->src;
+	uint64_t bytes = rnode_bytes(n, 0);
+	char size[32];
+
+	if (bytes)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)bytes);
+	else
+		snprintf(size, sizeof(size), "N");
+	if (gate) {
+		/* the destination has the field, behind a newer field version */
+		if (editable(s->x->dst))
+			return pc_xasprintf("%s loads '%s' only from section version %d (its version=%d) but the source sends version %d with it: in the %s build drop the version gate of '%s' (or keep it at most %d)",
+					    s->x->dst->label, n->name, gate->version,
+					    gate->version, incoming, s->x->dst->label,
+					    n->name, incoming);
+		if (editable(s->x->src))
+			return pc_xasprintf("%s loads '%s' only from section version %d (its version=%d): the %s build sends version %d, which has '%s' ungated; restore the section version that %s loads the field at",
+					    s->x->dst->label, n->name, gate->version,
+					    gate->version, s->x->src->label, incoming,
+					    n->name, s->x->dst->label);
+	}
+	if (!editable(has) && editable(lacks))
+		return pc_xasprintf("%s, a released build, %s '%s': the %s build must keep its bytes on the wire. Keep a placeholder of the same size in its place: 'field %s unused size=%s' (PC_FIELD_UNUSED(\"%s\", \"size=%s\"), QEMU's VMSTATE_UNUSED(%s)); a released build cannot be gated",
+				    has->label, on_source ? "sends" : "expects",
+				    n->name, lacks->label, n->name, size, n->name,
+				    size, size);
+	if (editable(has) && !editable(lacks)) {
+		if (nested)
+			return pc_xasprintf("'%s' is in a nested description, whose version is not on the wire (QEMU loads it with the destination's own version): a field version does not gate it. Give the field if= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field); %s has no '%s'",
+					    n->name, lacks->label, n->name);
+		return pc_xasprintf("%s has no '%s': send it in a subsection with needed= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field), or give the field if= over that property; a section version bump would only turn this into PC103 for the older destinations",
+				    lacks->label, n->name);
+	}
+	if (!editable(has) && !editable(lacks))
+		return pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+	return pc_xasprintf("if '%s' is new, send it in a subsection with needed= over a property that a compat entry turns off for the older machine types; if it was removed, keep a placeholder of the same size ('field %s unused size=%s', QEMU's VMSTATE_UNUSED)",
+			    n->name, n->name, size);
+}
+
 static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 				   const struct pc_rnode *n, const char *path,
-				   bool on_source)
+				   bool on_source, bool nested,
+				   const struct pc_rnode *gate, int incoming)
 {
 	char *shape = node_shape(n);
 	char *p = join_path(path, n->name);
@@ -396,17 +780,77 @@ static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 		? "the source sends this field; the destination's layout has no place for it"
 		: "the destination expects this field; the source does not send it";
 	struct pc_strbuf w = PC_STRBUF_INIT;
+	char *fix = presence_fix(s, n, on_source, nested, gate, incoming);
 
 	pc_strbuf_addstr(&w, why);
+	if (gate)
+		pc_strbuf_addf(&w, " (the destination's '%s' has version=%d, above the incoming section version %d)",
+			       n->name, gate->version, incoming);
 	if (n->why)
 		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
 			       n->why);
 	add(s->x, rule, PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
 	    on_source ? shape : NULL, on_source ? NULL : shape, w.buf, n->deps,
-	    "gate the field with a version bump (field version) or a condition, or send it in a subsection with needed()");
+	    fix);
 	pc_strbuf_release(&w);
+	free(fix);
 	free(shape);
 	free(p);
+}
+
+/*
+ * The fix for a version outside what the destination loads (PC103/PC104),
+ * by which side is the tree.  A bump that gates no field changed nothing
+ * on the wire: revert it.  New fields behind a bump reach older
+ * destinations only through a subsection or a condition over a compat
+ * property (a bump is one-way: older releases cannot load it).
+ */
+static char *version_fix(const struct dir_ctx *x, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd)
+{
+	struct pc_strbuf names = PC_STRBUF_INIT;
+	char *r;
+
+	if (sd->version_id > dd->version_id) {
+		for (size_t i = 0; i < sd->n_nodes; i++)
+			if (sd->nodes[i].version > dd->version_id)
+				pc_strbuf_addf(&names, "%s'%s'", names.len ? ", " : "",
+					       sd->nodes[i].name);
+		if (editable(x->src) && !editable(x->dst)) {
+			if (!names.len)
+				r = pc_xasprintf("the %s build raised '%s' from version %d to %d without a field gated on it (nothing new on the wire): revert the bump (version=%d), and keep min= at %d or below",
+						 x->src->label, sd->name, dd->version_id,
+						 sd->version_id, dd->version_id,
+						 dd->version_id);
+			else
+				r = pc_xasprintf("the fields %s are sent from version %d, which %s cannot load: keep version=%d and send them in a subsection with needed= over a property that a compat entry turns off for the older machine types (a version bump is one-way)",
+						 names.buf, sd->version_id, x->dst->label,
+						 dd->version_id);
+		} else if (editable(x->dst) && !editable(x->src)) {
+			r = pc_xasprintf("%s, a released build, sends version %d: the %s build must load it; restore version=%d (and the fields of that version)",
+					 x->src->label, sd->version_id, x->dst->label,
+					 sd->version_id);
+		} else if (!editable(x->src) && !editable(x->dst)) {
+			r = pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+		} else {
+			r = pc_xstrdup("send the version the destination loads: new fields go into a subsection with needed= over a compat property, not behind a version bump");
+		}
+	} else {
+		if (editable(x->dst) && !editable(x->src))
+			r = pc_xasprintf("%s, a released build, sends version %d: keep min= at %d or below in the %s build while releases that send it are supported",
+					 x->src->label, sd->version_id, sd->version_id,
+					 x->dst->label);
+		else if (editable(x->src) && !editable(x->dst))
+			r = pc_xasprintf("%s loads versions %d..%d: the %s build must send one of them; restore version=%d or more",
+					 x->dst->label, dd->min_version_id, dd->version_id,
+					 x->src->label, dd->min_version_id);
+		else if (!editable(x->src) && !editable(x->dst))
+			r = pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
+		else
+			r = pc_xstrdup("do not raise minimum_version_id while releases that send the old version are supported");
+	}
+	pc_strbuf_release(&names);
+	return r;
 }
 
 static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
@@ -476,13 +920,21 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		}
 	}
 	for (size_t i = 0; i < ns; i++)
-		if (!smatched[i])
+		if (!smatched[i]) {
+			size_t j;
+			const struct pc_rnode *gate =
+				find_node(dd, sd->nodes[i].name, &j) && !dvisible[j]
+				? &dd->nodes[j] : NULL;
+
 			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
-					       path, true);
+					       path, true, incoming_version < 0,
+					       gate, incoming_version);
+		}
 	for (size_t j = 0; j < nd; j++)
 		if (dvisible[j] && !dmatched[j])
 			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
-					       path, false);
+					       path, false, incoming_version < 0,
+					       NULL, incoming_version);
 	/* order: the matched fields must appear in the same order */
 	{
 		size_t last = 0;
@@ -549,11 +1001,14 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 							ds->desc->min_version_id,
 							ds->desc->version_id);
 
+				char *vfix = version_fix(x, ss->desc, ds->desc);
+
 				add(x, ss->desc->version_id > ds->desc->version_id
 					       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
 				    PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
 				    sv, dv, "subsection version outside what the destination loads",
-				    NULL, "keep the subsection version, or raise the destination's range");
+				    NULL, vfix);
+				free(vfix);
 				free(sv);
 				free(dv);
 			}
@@ -700,14 +1155,14 @@ static void compare_sections(struct dir_ctx *x)
 			char *sv = pc_xasprintf("version %d", ss->desc->version_id);
 			char *dv = pc_xasprintf("loads %d..%d", ds->desc->min_version_id,
 						ds->desc->version_id);
+			char *vfix = version_fix(x, ss->desc, ds->desc);
 
 			add(x, ss->desc->version_id > ds->desc->version_id
 				       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
 			    PC_SEV_INCOMPATIBLE, sc.so, sc.dobj, sc.device, ss->name,
 			    sv, dv, "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
-			    NULL, ss->desc->version_id > ds->desc->version_id
-				? "send the old version for this machine type (gate the new fields with a compat property)"
-				: "do not raise minimum_version_id while releases that send the old version are supported");
+			    NULL, vfix);
+			free(vfix);
 			free(sv);
 			free(dv);
 			/* QEMU refuses the section at its header: what its

@@ -29,6 +29,12 @@ struct pc_check {
 	size_t props_compared;
 	/* optional: resolved VMs shared by every direction (see below) */
 	struct pc_vm_cache *vms;
+	/* optional: the recorded releases (any order).  A compat line for
+	 * the tree goes into the hw_compat array of the newest of them that
+	 * still had the old value; without them, into the machine type's
+	 * own array (Documentation/rules.md, "Where the compat line goes") */
+	const struct pc_side *releases;
+	size_t n_releases;
 };
 
 /*

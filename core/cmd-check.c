@@ -542,6 +542,8 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 				o->src_host ? ha.name : "the reference host (no capabilities)",
 				o->dst_host ? hb.name : "the reference host (no capabilities)");
 	}
+	c->releases = rel;
+	c->n_releases = nrel;
 	for (size_t i = 0; i < nrel; i++) {
 		if (!side_knows(&rel[i], m->name)) {
 			if (cli->format == PC_FMT_TEXT && !cli->quiet)
@@ -588,7 +590,8 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 					      o->to ? o->to : "tree", c->machine,
 					      o->smp);
 	}
-	struct pc_side a, b;
+	struct pc_side a, b, *fixrel = NULL;
+	size_t nfixrel = 0;
 	struct pc_host_caps ha = { 0 }, hb = { 0 };
 	struct pc_report r;
 	struct pair_result pr;
@@ -627,12 +630,21 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	if (cli->format == PC_FMT_TEXT && !cli->quiet)
 		fprintf(cli->out, "Machine type %s: %s -> %s\n", o->machine,
 			a.label, b.label);
+	if (pc_cli_load_fix_releases(cli, &a, &b, &fixrel, &nfixrel))
+		goto out;
+	c->releases = fixrel;
+	c->n_releases = nfixrel;
 	if (run_pair(cli, c, &a, &b, &r, &pr))
 		goto out;
 	if (cli->format == PC_FMT_TEXT)
 		print_pairs(cli, &pr, 1);
 	status = finish(cli, c, &r, &pr, 1, bad, NULL, "pair");
 out:
+	c->releases = NULL;
+	c->n_releases = 0;
+	for (size_t i = 0; i < nfixrel; i++)
+		pc_side_release(&fixrel[i]);
+	free(fixrel);
 	pc_report_release(&r);
 	pc_side_release(&a);
 	pc_side_release(&b);
@@ -681,6 +693,8 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 			     c->machine);
 		goto out;
 	}
+	c->releases = rel;
+	c->n_releases = nrel;
 	for (size_t i = 0; i < ns; i++)
 		for (size_t j = 0; j < ns; j++)
 			run_pair(cli, c, sides[i], sides[j], &r, &prs[npairs++]);

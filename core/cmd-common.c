@@ -379,6 +379,28 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 	return 0;
 }
 
+int pc_cli_load_fix_releases(struct pc_cli *cli, const struct pc_side *a,
+			     const struct pc_side *b, struct pc_side **sides,
+			     size_t *n)
+{
+	char **paths;
+	size_t np = 0;
+
+	*sides = NULL;
+	*n = 0;
+	/* only a tree has machine files a compat line can go into */
+	if ((a->project || a->index) && (b->project || b->index))
+		return 0;
+	if (pc_baseline_list(cli->abi_dir, &paths, &np, NULL))
+		return 0;
+	for (size_t i = 0; i < np; i++)
+		free(paths[i]);
+	free(paths);
+	if (!np)
+		return 0;
+	return pc_cli_load_baselines(cli, sides, n);
+}
+
 int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb)
 {
 	char *path = pc_xasprintf("%s/known-breaks", cli->abi_dir);

@@ -2,12 +2,14 @@
  * cmd-lint.c - `plugcheck lint`: mistakes a reviewer would catch, found
  * from the declarations and the machine files alone.
  *
- *  PC801  a default changed (declared history) without compat entries that
- *         give every older machine type the value its own release had:
- *         each machine type X.Y is resolved twice, as the tree does today
- *         and as release X.Y did (reconstructed from the history), and
- *         every property that differs is reported with the compat line
- *         that restores it;
+ *  PC801  a default changed without compat entries that give every older
+ *         machine type the value its own release had: each machine type
+ *         X.Y is resolved twice, as the tree does today and as release X.Y
+ *         did (the recorded baseline abi/releases/X.Y.json, else the
+ *         newest recorded release that knows the machine type, else the
+ *         release reconstructed from the declared history), and every
+ *         property that differs is reported with the compat line that
+ *         restores the release's value;
  *  PC802  a field or subsection added (since=) without a version gate or a
  *         condition;
  *  PC803  a field gated on a version the description did not have a bump
@@ -27,7 +29,37 @@ struct lint {
 	struct pc_cli *cli;
 	const struct pc_side *tree;
 	struct pc_report r;
+	const struct pc_side *rel; /* the recorded releases, may be none */
+	size_t n_rel;
 };
+
+/* What a recorded release says machine type m had: the baseline of
+ * release m.version itself, else the newest recorded release that knows
+ * m (its compat history gives m the old behaviour), else NULL. */
+static const struct pc_side *recorded_for(const struct lint *l,
+					  const struct pc_machine *m,
+					  const struct pc_machine **rm)
+{
+	const struct pc_side *best = NULL;
+
+	*rm = NULL;
+	for (size_t i = 0; i < l->n_rel; i++) {
+		const struct pc_side *r = &l->rel[i];
+		const struct pc_machine *x = pc_machine_find(r->machines, m->name);
+
+		if (!x || !pc_side_knows_machine(r, x))
+			continue;
+		if (!pc_version_cmp(&r->release, &m->version)) {
+			*rm = x;
+			return r;
+		}
+		if (!best || pc_version_cmp(&r->release, &best->release) > 0) {
+			best = r;
+			*rm = x;
+		}
+	}
+	return best;
+}
 
 static void lint_add(struct lint *l, enum pc_rule rule, const char *machine,
 		     const char *device, const char *path, const char *sv,
@@ -219,6 +251,9 @@ static int lint_defaults(struct lint *l, int smp_pin)
 		struct pc_side past = *tree;
 		int smps[8];
 		size_t n = pc_check_smp_set(m, smps, 8);
+		const struct pc_machine *rm = NULL;
+		const struct pc_side *rec = recorded_for(l, m, &rm);
+		bool own = rec && !pc_version_cmp(&rec->release, &m->version);
 
 		if (smp_pin) {
 			smps[0] = smp_pin;
@@ -228,31 +263,50 @@ static int lint_defaults(struct lint *l, int smp_pin)
 		past.release = m->version;
 		past.own_reg = past.own_machines = false;
 		for (size_t k = 0; k < n && !rc; k++) {
-			struct pc_vm now, then;
+			struct pc_vm now, then, recorded;
 			struct pc_err err = { 0 };
 
+			/* the recorded release where it knows the device and
+			 * the property, the declared history elsewhere (a
+			 * vendor's device the shipped baselines never had) */
 			if (pc_vm_build(tree, m, smps[k], &now, &err) ||
 			    pc_vm_build(&past, m, smps[k], &then, &err)) {
 				pc_cli_error(l->cli, "%s", err.msg);
 				rc = -1;
 				break;
 			}
+			if (rec && pc_vm_build(rec, rm, smps[k], &recorded, &err)) {
+				pc_cli_error(l->cli, "%s", err.msg);
+				pc_vm_release(&now);
+				pc_vm_release(&then);
+				rc = -1;
+				break;
+			}
 			for (size_t o = 0; o < now.n_objs; o++) {
 				const struct pc_object *a = &now.objs[o];
 				const struct pc_object *b = pc_vm_find_object(&then, a->id);
+				const struct pc_object *br = rec ? pc_vm_find_object(&recorded, a->id)
+								 : NULL;
 
-				if (!b)
+				if (!b && !br)
 					continue;
 				for (size_t p = 0; p < a->n_props; p++) {
 					const struct pc_eprop *ea = &a->props[p];
 					const struct pc_eprop *eb = NULL;
-					char key[512], rel[32], *why, *line, *fix;
+					char key[512], rel[32], *why, *line, *fix, *newfile;
 					const char *file;
+					bool from_rec = false;
 
-					for (size_t q = 0; q < b->n_props; q++)
-						if (b->props[q].prop == ea->prop)
+					for (size_t q = 0; br && q < br->n_props; q++)
+						if (!strcmp(br->props[q].prop->name, ea->prop->name)) {
+							eb = &br->props[q];
+							from_rec = true;
+						}
+					for (size_t q = 0; !eb && b && q < b->n_props; q++)
+						if (!strcmp(b->props[q].prop->name, ea->prop->name))
 							eb = &b->props[q];
-					if (!eb || !strcmp(ea->val.text, eb->val.text))
+					if (!eb || !ea->val.text || !eb->val.text ||
+					    !strcmp(ea->val.text, eb->val.text))
 						continue;
 					snprintf(key, sizeof(key), "%s.%s=%s", ea->owner->name,
 						 ea->prop->name, eb->val.text);
@@ -260,23 +314,62 @@ static int lint_defaults(struct lint *l, int smp_pin)
 						continue;
 					pc_version_str(&m->version, rel, sizeof(rel));
 					file = own_array_file(set, m);
+					newfile = NULL;
+					if (!file && pc_machine_latest(set, m->family) == m) {
+						/* the newest machine type: its array comes
+						 * with the next machine type */
+						const struct pc_compat_array *any = NULL;
+
+						for (size_t q = 0; q < set->n_arrays && !any; q++)
+							if (pc_str_starts_with(set->arrays[q]->name, "hw_compat_"))
+								any = set->arrays[q];
+						if (any && strrchr(any->path, '/'))
+							newfile = pc_xasprintf("%.*s/hw_compat_%d_%d.compat",
+									       (int)(strrchr(any->path, '/') - any->path),
+									       any->path, m->version.v[0],
+									       m->version.v[1]);
+						file = newfile;
+					}
 					line = pc_xasprintf("%s %s %s", ea->owner->name,
 							    ea->prop->name, eb->val.text);
-					why = pc_xasprintf("machine type %s had %s=%s in release %s (%s) but the tree gives %s (%s) with smp=%d",
-							   m->name, ea->prop->name, eb->val.text, rel,
-							   eb->source, ea->val.text, ea->source, smps[k]);
-					fix = pc_xasprintf("restore the old value for %s and older machine types with a compat entry",
-							   m->name);
+					if (from_rec)
+						why = pc_xasprintf("machine type %s had %s=%s in %s %s (%s) but the tree gives %s (%s) with smp=%d",
+								   m->name, ea->prop->name, eb->val.text,
+								   own ? "release" : "the newest recorded release that knows it,",
+								   rec->label, eb->source, ea->val.text,
+								   ea->source, smps[k]);
+					else
+						why = pc_xasprintf("machine type %s had %s=%s in release %s as the declared history reconstructs it (%s; no recorded release has it for %s) but the tree gives %s (%s) with smp=%d",
+								   m->name, ea->prop->name, eb->val.text, rel,
+								   eb->source, m->name, ea->val.text,
+								   ea->source, smps[k]);
+					if (!from_rec && pc_str_starts_with(ea->source, "compat entry")) {
+						/* a compat entry gives the tree's value: the
+						 * history, not the tree, is what lacks it */
+						fix = pc_xasprintf("if the default changed, declare it on the property (was=V:%s, V the release of the array of %s) rather than undoing the compat entry; if the entry is wrong, remove it",
+								   ea->val.text, ea->source + strlen("compat entry "));
+						file = NULL;
+					} else if (newfile) {
+						fix = pc_xasprintf("keep %s=%s for %s and older machine types: the line goes into hw_compat_%d_%d, which does not exist yet; QEMU creates it with the next machine type: add that machine type first (tools/gen-machines.sh, Documentation/machine-format.md)",
+								   ea->prop->name, eb->val.text, m->name,
+								   m->version.v[0], m->version.v[1]);
+					} else {
+						fix = pc_xasprintf("restore the old value for %s and older machine types with a compat entry",
+								   m->name);
+					}
 					lint_add(l, PC_R_LINT_DEFAULT_CHANGE, m->name, a->id,
 						 key, eb->val.text, ea->val.text, why, fix,
 						 file, file ? line : NULL);
 					free(why);
 					free(line);
 					free(fix);
+					free(newfile);
 				}
 			}
 			pc_vm_release(&now);
 			pc_vm_release(&then);
+			if (rec)
+				pc_vm_release(&recorded);
 		}
 	}
 	for (size_t i = 0; i < rp.n; i++)
@@ -289,7 +382,8 @@ static int lint_defaults(struct lint *l, int smp_pin)
 int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 {
 	struct lint l;
-	struct pc_side tree;
+	struct pc_side tree, *rel = NULL;
+	size_t nrel = 0;
 	bool bad = false;
 	int smp = 0, status;
 
@@ -318,13 +412,25 @@ int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 	l.cli = cli;
 	l.tree = &tree;
 	pc_report_init(&l.r);
+	if (pc_cli_load_fix_releases(cli, &tree, &tree, &rel, &nrel)) {
+		pc_side_release(&tree);
+		return PC_EXIT_ERROR;
+	}
+	l.rel = rel;
+	l.n_rel = nrel;
 	lint_compat(&l);
 	lint_layouts(&l);
 	if (lint_defaults(&l, smp)) {
 		pc_report_release(&l.r);
+		for (size_t i = 0; i < nrel; i++)
+			pc_side_release(&rel[i]);
+		free(rel);
 		pc_side_release(&tree);
 		return PC_EXIT_ERROR;
 	}
+	for (size_t i = 0; i < nrel; i++)
+		pc_side_release(&rel[i]);
+	free(rel);
 	status = bad ? PC_EXIT_ERROR
 		     : pc_report_fails(&l.r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
 	if (cli->format == PC_FMT_JSON) {

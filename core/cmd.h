@@ -24,6 +24,16 @@ int pc_cli_load_tree(struct pc_cli *cli, struct pc_side *side,
 int pc_cli_load_side(struct pc_cli *cli, const char *spec,
 		     struct pc_side *side, bool *bad_input);
 
+/*
+ * The recorded releases a compat line's placement consults (pc_check's
+ * releases) when side a or b is a tree: every baseline, or none when
+ * abi/releases holds none (the placement then falls back).  Fails
+ * closed on a baseline that does not load.
+ */
+int pc_cli_load_fix_releases(struct pc_cli *cli, const struct pc_side *a,
+			     const struct pc_side *b, struct pc_side **sides,
+			     size_t *n);
+
 /* Every recorded baseline, loaded; fails closed when there is none. */
 int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 			  size_t *n);

@@ -412,6 +412,7 @@ bool pc_known_breaks_match(struct pc_known_breaks *kb,
 		if (pi == SIZE_MAX)
 			continue;
 		b->matched++;
+		kb->last = b;
 		s = kb_scope(b, m, src, dst);
 		if (s)
 			s->hit[pi] = true;

@@ -54,6 +54,7 @@ struct pc_known_break {
 struct pc_known_breaks {
 	struct pc_known_break *items;
 	size_t n, alloc;
+	const struct pc_known_break *last; /* the entry of the last match */
 };
 
 /* Load 'path'; errors name file:line (a missing path=, an unknown rule, a
