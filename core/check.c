@@ -504,24 +504,35 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 {
 	struct dir_ctx *x = s->x;
 
-	if (a->kind != b->kind) {
+	/* a structure on one side, a plain field on the other: PC208, as
+	 * qemu-diff says it (rules.md, one table for both engines) */
+	if ((a->kind == PC_FIELD_STRUCT) != (b->kind == PC_FIELD_STRUCT)) {
 		char *sa = node_shape(a), *sb = node_shape(b);
-		bool same_size = a->size == b->size && a->kind != PC_FIELD_STRUCT &&
-				 b->kind != PC_FIELD_STRUCT;
 
-		add(x, PC_R_FIELD_TYPE,
-		    same_size ? PC_SEV_REVIEW : PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+		add(x, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
-		    same_size ? "same size on the wire, but the value is read as another type"
-			      : "the destination reads another element type",
+		    "one side sends a nested structure (its fields), the other a plain field: the wire formats differ",
+		    NULL, "keep the field's type, or add a new field under a new section version");
+		free(sa);
+		free(sb);
+		return;
+	}
+	/* another element type of the same size: the bytes are read as
+	 * another type (PC205, needs review); another size is PC206 */
+	if (a->kind != b->kind && a->size == b->size) {
+		char *sa = node_shape(a), *sb = node_shape(b);
+
+		add(x, PC_R_FIELD_TYPE, PC_SEV_REVIEW, s->so, s->dobj,
+		    s->device, path, sa, sb,
+		    "same size on the wire, but the value is read as another type",
 		    NULL, "keep the field's type, or add a new field under a new section version");
 		free(sa);
 		free(sb);
 		return;
 	}
 	if (a->size != b->size && a->kind != PC_FIELD_STRUCT) {
-		char *sa = pc_xasprintf("%u bytes", a->size);
-		char *sb = pc_xasprintf("%u bytes", b->size);
+		char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
+		char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
 
 		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
@@ -529,6 +540,8 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		    NULL, "keep the size; send a resized field under a new version or in a subsection");
 		free(sa);
 		free(sb);
+		if (a->kind != b->kind)
+			return;
 	}
 	if (a->count != b->count || (a->count_field && b->count_field &&
 				     a->count_max > b->count_max)) {

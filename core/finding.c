@@ -12,9 +12,11 @@
 
 static const struct pc_rule_info rules[PC_R__COUNT] = {
 	[PC_R_SECTION_MISSING] = { "PC101", "section-missing", PC_SEV_INCOMPATIBLE,
-		"the source sends a section the destination does not know" },
+		"the source sends a section the destination does not know",
+		PC_SEV_BIT(PC_SEV_INFO) },
 	[PC_R_SECTION_UNSENT] = { "PC102", "section-not-sent", PC_SEV_INCOMPATIBLE,
-		"the destination has a device whose section the source never sends" },
+		"the destination has a device whose section the source never sends",
+		PC_SEV_BIT(PC_SEV_INFO) },
 	[PC_R_VERSION_TOO_NEW] = { "PC103", "section-version-too-new", PC_SEV_INCOMPATIBLE,
 		"the source's section version is newer than the destination loads" },
 	[PC_R_VERSION_TOO_OLD] = { "PC104", "section-version-too-old", PC_SEV_INCOMPATIBLE,
@@ -29,18 +31,20 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"the same fields are sent in another order" },
 	[PC_R_FIELD_RENAMED] = { "PC204", "field-renamed", PC_SEV_REVIEW,
 		"a field has another name but the same wire shape" },
-	[PC_R_FIELD_TYPE] = { "PC205", "field-type", PC_SEV_INCOMPATIBLE,
-		"a field's element type differs" },
+	[PC_R_FIELD_TYPE] = { "PC205", "field-type", PC_SEV_REVIEW,
+		"a field's element type differs at the same size" },
 	[PC_R_FIELD_SIZE] = { "PC206", "field-size", PC_SEV_INCOMPATIBLE,
 		"a field's element size differs" },
 	[PC_R_FIELD_COUNT] = { "PC207", "field-count", PC_SEV_INCOMPATIBLE,
 		"an array's element count differs" },
 	[PC_R_NESTED_MISSING] = { "PC208", "nested-description-missing", PC_SEV_INCOMPATIBLE,
-		"a nested structure's description is missing on one side" },
+		"a nested structure is missing on one side (no description, or a plain field)" },
 	[PC_R_SUBSECTION_UNKNOWN] = { "PC301", "subsection-unknown", PC_SEV_INCOMPATIBLE,
-		"the source may send a subsection the destination does not know" },
-	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_INCOMPATIBLE,
-		"the destination requires a subsection the source never sends" },
+		"the source may send a subsection the destination does not know",
+		PC_SEV_BIT(PC_SEV_REVIEW) },
+	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_REVIEW,
+		"the destination requires a subsection the source never sends",
+		PC_SEV_BIT(PC_SEV_INFO) },
 	[PC_R_INVARIANT] = { "PC401", "invariant-mismatch", PC_SEV_INCOMPATIBLE,
 		"a value the destination verifies differs on its read-only bits" },
 	[PC_R_GUEST_PROP] = { "PC501", "guest-visible-property", PC_SEV_INCOMPATIBLE,
@@ -74,6 +78,13 @@ const struct pc_rule_info *pc_rule_info(enum pc_rule r)
 	if ((unsigned)r >= PC_R__COUNT)
 		return NULL;
 	return &rules[r];
+}
+
+bool pc_rule_allows(enum pc_rule r, enum pc_severity s)
+{
+	const struct pc_rule_info *ri = pc_rule_info(r);
+
+	return ri && (ri->severity == s || (ri->also & PC_SEV_BIT(s)));
 }
 
 const char *pc_severity_name(enum pc_severity s)

@@ -57,14 +57,21 @@ enum pc_rule {
 	PC_R__COUNT
 };
 
+#define PC_SEV_BIT(s) (1u << (unsigned)(s))
+
 struct pc_rule_info {
 	const char *id;    /* "PC101" */
 	const char *slug;  /* "section-missing" */
 	enum pc_severity severity; /* default severity */
 	const char *title;
+	/* the other severities the rule may carry (PC_SEV_BIT()s; 0: none),
+	 * each named in Documentation/rules.md's "may also be" column */
+	unsigned also;
 };
 
 const struct pc_rule_info *pc_rule_info(enum pc_rule r);
+/* Does rule 'r' carry severity 's' (its default or one it may also be)? */
+bool pc_rule_allows(enum pc_rule r, enum pc_severity s);
 const char *pc_severity_name(enum pc_severity s);
 
 struct pc_finding {

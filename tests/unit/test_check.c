@@ -198,7 +198,45 @@ PCT_TEST("check", size_change)
 		    "  field status u32\n  field ctr u32\n"
 		    "  field vq struct struct=fx-queue count=num-queues\n"
 		    "  field config buffer size=64\n"),
-		    PC_R_FIELD_TYPE, PC_R_FIELD_TYPE, "ctr");
+		    PC_R_FIELD_SIZE, PC_R_FIELD_SIZE, "ctr");
+}
+
+/* rules.md: a same-size type change is PC205 (needs review: the bytes
+ * load, read as another type); a type change that changes the size is
+ * PC206; a structure against a plain field is PC208 (as qemu-diff says) */
+PCT_TEST("check", type_change_rules_follow_the_catalogue)
+{
+	struct pc_side a, b, c;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status i32\n  field ctr u32\n"
+		  "  field vq struct struct=fx-queue count=num-queues\n"
+		  "  field config buffer size=64\n"), NULL);
+	make_side(&c, "C", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status u32\n  field ctr u64\n"
+		  "  field vq u16\n"
+		  "  field config buffer size=64\n"), NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	f = find(&r, PC_R_FIELD_TYPE, "status");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "needs-review");
+	f = find(&r, PC_R_FIELD_SIZE, "ctr");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
+	pc_report_release(&r);
+	CU_ASSERT_EQUAL(run(&a, &c, &r, 1), 0);
+	f = find(&r, PC_R_NESTED_MISSING, "vq");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_FIELD_TYPE, "vq"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_side_release(&c);
 }
 
 PCT_TEST("check", buffer_size_change)
@@ -474,8 +512,8 @@ PCT_TEST("check", every_finding_reported_not_just_the_first)
 		  "  field vq struct struct=fx-queue count=num-queues\n"
 		  "  field config buffer size=32\n  field tail u8\n"), NULL);
 	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
-	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "status"));
-	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "status"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "ctr"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "config"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_MISSING, "tail"));
 	pc_report_release(&r);
