@@ -1002,7 +1002,17 @@ size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max)
 	return n;
 }
 
-/* Same finding under several configurations: keep the first, name all. */
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "") && !a == !b;
+}
+
+/*
+ * Same finding under several configurations: keep the first, name all.
+ * Only what is equal merges: the values, why and fix too (a count derived
+ * from the vCPU count differs per configuration, and each configuration's
+ * finding then keeps its own values).
+ */
 static void merge_configs(struct pc_report *all, const struct pc_report *one)
 {
 	for (size_t i = 0; i < one->n; i++) {
@@ -1017,7 +1027,15 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 			    !strcmp(g->device ? g->device : "", f->device ? f->device : "") &&
 			    !strcmp(g->path ? g->path : "", f->path ? f->path : "") &&
 			    !strcmp(g->machine ? g->machine : "", f->machine ? f->machine : "") &&
-			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : ""))
+			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : "") &&
+			    g->severity == f->severity && g->known == f->known &&
+			    same_str(g->src_value, f->src_value) &&
+			    same_str(g->dst_value, f->dst_value) &&
+			    same_str(g->why, f->why) && same_str(g->fix, f->fix) &&
+			    same_str(g->fix_file, f->fix_file) &&
+			    same_str(g->fix_line, f->fix_line) &&
+			    same_str(g->fix_override, f->fix_override) &&
+			    same_str(g->known_reason, f->known_reason))
 				same = g;
 		}
 		if (same) {

@@ -300,6 +300,47 @@ PCT_TEST("check", unused_padding_of_equal_size_is_compatible)
 	pc_side_release(&b);
 }
 
+/* Issue 13 item 11: a finding over several vCPU configurations carries
+ * each configuration's values; only equal findings merge. */
+PCT_TEST("check", merged_configurations_keep_their_own_values)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+	size_t seen = 0;
+
+	make_side(&a, "old", HDR DEV(
+		"  prop num-queues u16 default=1 guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS), NULL);
+	make_side(&b, "tree", HDR DEV(
+		"  prop num-queues u16 derived=smp guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS), NULL);
+	/* the default set: 1, 2, 4 and the maximum (8) */
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct pc_finding *f = &r.items[i];
+		char want[32];
+
+		if (f->rule != PC_R_FIELD_COUNT && f->rule != PC_R_GUEST_PROP)
+			continue;
+		seen++;
+		/* one configuration per finding, whose value it shows */
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f->config);
+		PCT_ASSERT_NOT_CONTAINS(f->config, ",");
+		snprintf(want, sizeof(want), "smp=%s", f->dst_value);
+		PCT_ASSERT_STR_EQ(f->config, want);
+		PCT_ASSERT_STR_EQ(f->src_value, "1");
+	}
+	/* PC207 (vq) and PC501 at smp=2, 4 and 8 */
+	PCT_ASSERT_INT_EQ(seen, 6);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
 /* The virtio-blk story in miniature: a count from a derived default. */
 PCT_TEST("check", derived_count_names_property_config_and_fix)
 {
