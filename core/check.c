@@ -408,6 +408,59 @@ static bool known_match(struct dir_ctx *x, const struct pc_object *o,
 					  x->dst->label, f);
 }
 
+/* "derived default min(smp, 1024) with smp=2 (file line 17)" -> the part
+ * before the trailing provenance in parentheses */
+static char *short_source(const char *src)
+{
+	const char *p = src ? strstr(src, " (") : NULL;
+
+	if (!src)
+		return pc_xstrdup("?");
+	return p ? pc_xstrndup(src, (size_t)(p - src)) : pc_xstrdup(src);
+}
+
+/*
+ * The root cause of a finding: the first property of 'deps' whose values
+ * differ between the two sides ("T.P"), and in short what each side has
+ * and where it came from (why keeps the full chain).  Findings of one
+ * cause are printed as one group (pc_report_group()).
+ */
+static void find_cause(struct dir_ctx *x, const struct pc_object *so,
+		       const struct pc_object *dobj, const char *deps,
+		       char **cause, char **cause_why)
+{
+	char *copy, *save = NULL, *name;
+
+	if (!deps || !so || !dobj)
+		return;
+	copy = pc_xstrdup(deps);
+	for (name = copy; name && *name && !*cause; name = save) {
+		const struct pc_eprop *se, *de;
+		char *ss, *ds;
+
+		save = strchr(name, ' ');
+		if (save)
+			*save++ = '\0';
+		se = pc_object_prop(x->svm, so, name, NULL);
+		de = pc_object_prop(x->dvm, dobj, name, NULL);
+		if (!se || !de || (se->val.text && de->val.text &&
+				   !strcmp(se->val.text, de->val.text)))
+			continue;
+		ss = short_source(se->source);
+		ds = short_source(de->source);
+		*cause = pc_xasprintf("%s.%s", se->owner->name, name);
+		*cause_why = pc_xasprintf("%s.%s = %s on %s (%s), %s on %s (%s)",
+					  se->owner->name, name,
+					  se->val.text ? se->val.text : "(none)",
+					  x->src->label, ss,
+					  de->val.text ? de->val.text : "(none)",
+					  x->dst->label, ds);
+		free(ss);
+		free(ds);
+	}
+	free(copy);
+}
+
 /* Add a finding about object 'o' (source side), explaining 'deps'. */
 static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 		const struct pc_object *so, const struct pc_object *dobj,
@@ -418,8 +471,10 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	struct pc_finding f;
 	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
 	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
+	char *cause = NULL, *cause_why = NULL;
 
 	memset(&f, 0, sizeof(f));
+	find_cause(x, so, dobj, deps, &cause, &cause_why);
 	if (why0)
 		pc_strbuf_addstr(&why, why0);
 	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
@@ -443,8 +498,12 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.fix_override = fix_override;
 	f.chain_hop = x->c->hop;
 	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
+	f.cause = cause;
+	f.cause_why = cause_why;
 	known_match(x, so ? so : dobj, &f);
 	pc_report_add(x->r, &f);
+	free(cause);
+	free(cause_why);
 	free((char *)(uintptr_t)f.known_reason);
 	pc_strbuf_release(&why);
 	pc_strbuf_release(&fix);
@@ -1035,7 +1094,8 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 			    same_str(g->fix_file, f->fix_file) &&
 			    same_str(g->fix_line, f->fix_line) &&
 			    same_str(g->fix_override, f->fix_override) &&
-			    same_str(g->known_reason, f->known_reason))
+			    same_str(g->known_reason, f->known_reason) &&
+			    same_str(g->cause_why, f->cause_why))
 				same = g;
 		}
 		if (same) {
