@@ -209,8 +209,20 @@ static char *release_value(const struct pc_side *rel,
 		return NULL;
 	ro = pc_vm_find_object(&vm, o->id);
 	ep = ro ? pc_object_prop(&vm, ro, name, NULL) : NULL;
-	if (ep && ep->val.text)
+	if (ep && ep->val.text) {
 		v = pc_xstrdup(ep->val.text);
+	} else if (ro && !ep) {
+		/* the release predates the property: how it behaved */
+		for (size_t k = 0; k < o->n_props && !v; k++) {
+			struct pc_eprop st;
+
+			if (strcmp(o->props[k].prop->name, name) ||
+			    !absent_stand_in(rel, &o->props[k], &st))
+				continue;
+			v = st.val.text;
+			free(st.source);
+		}
+	}
 	pc_vm_release(&vm);
 	return v;
 }
@@ -511,6 +523,59 @@ static bool known_match(struct dir_ctx *x, const struct pc_object *o,
 					  x->dst->label, f);
 }
 
+/* "derived default min(smp, 1024) with smp=2 (file line 17)" -> the part
+ * before the trailing provenance in parentheses */
+static char *short_source(const char *src)
+{
+	const char *p = src ? strstr(src, " (") : NULL;
+
+	if (!src)
+		return pc_xstrdup("?");
+	return p ? pc_xstrndup(src, (size_t)(p - src)) : pc_xstrdup(src);
+}
+
+/*
+ * The root cause of a finding: the first property of 'deps' whose values
+ * differ between the two sides ("T.P"), and in short what each side has
+ * and where it came from (why keeps the full chain).  Findings of one
+ * cause are printed as one group (pc_report_group()).
+ */
+static void find_cause(struct dir_ctx *x, const struct pc_object *so,
+		       const struct pc_object *dobj, const char *deps,
+		       char **cause, char **cause_why)
+{
+	char *copy, *save = NULL, *name;
+
+	if (!deps || !so || !dobj)
+		return;
+	copy = pc_xstrdup(deps);
+	for (name = copy; name && *name && !*cause; name = save) {
+		const struct pc_eprop *se, *de;
+		char *ss, *ds;
+
+		save = strchr(name, ' ');
+		if (save)
+			*save++ = '\0';
+		se = pc_object_prop(x->svm, so, name, NULL);
+		de = pc_object_prop(x->dvm, dobj, name, NULL);
+		if (!se || !de || (se->val.text && de->val.text &&
+				   !strcmp(se->val.text, de->val.text)))
+			continue;
+		ss = short_source(se->source);
+		ds = short_source(de->source);
+		*cause = pc_xasprintf("%s.%s", se->owner->name, name);
+		*cause_why = pc_xasprintf("%s.%s = %s on %s (%s), %s on %s (%s)",
+					  se->owner->name, name,
+					  se->val.text ? se->val.text : "(none)",
+					  x->src->label, ss,
+					  de->val.text ? de->val.text : "(none)",
+					  x->dst->label, ds);
+		free(ss);
+		free(ds);
+	}
+	free(copy);
+}
+
 /* Add a finding about object 'o' (source side), explaining 'deps'. */
 static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 		const struct pc_object *so, const struct pc_object *dobj,
@@ -522,8 +587,10 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
 	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
 	bool undo = false;
+	char *cause = NULL, *cause_why = NULL;
 
 	memset(&f, 0, sizeof(f));
+	find_cause(x, so, dobj, deps, &cause, &cause_why);
 	if (why0)
 		pc_strbuf_addstr(&why, why0);
 	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
@@ -547,6 +614,8 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 	f.fix_override = fix_override;
 	f.chain_hop = x->c->hop;
 	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
+	f.cause = cause;
+	f.cause_why = cause_why;
 	if (known_match(x, so ? so : dobj, &f) && x->c->known->last->mitigation) {
 		/* the fix of an acknowledged break is its recorded mitigation:
 		 * a compat line would undo the fix the other releases have;
@@ -564,6 +633,8 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 		f.fix_file = f.fix_line = NULL;
 	}
 	pc_report_add(x->r, &f);
+	free(cause);
+	free(cause_why);
 	free((char *)(uintptr_t)f.known_reason);
 	free((char *)(uintptr_t)f.known_by);
 	pc_strbuf_release(&why);
@@ -624,24 +695,35 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 {
 	struct dir_ctx *x = s->x;
 
-	if (a->kind != b->kind) {
+	/* a structure on one side, a plain field on the other: PC208, as
+	 * qemu-diff says it (rules.md, one table for both engines) */
+	if ((a->kind == PC_FIELD_STRUCT) != (b->kind == PC_FIELD_STRUCT)) {
 		char *sa = node_shape(a), *sb = node_shape(b);
-		bool same_size = a->size == b->size && a->kind != PC_FIELD_STRUCT &&
-				 b->kind != PC_FIELD_STRUCT;
 
-		add(x, PC_R_FIELD_TYPE,
-		    same_size ? PC_SEV_REVIEW : PC_SEV_INCOMPATIBLE, s->so, s->dobj,
+		add(x, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
-		    same_size ? "same size on the wire, but the value is read as another type"
-			      : "the destination reads another element type",
+		    "one side sends a nested structure (its fields), the other a plain field: the wire formats differ",
+		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
+		free(sa);
+		free(sb);
+		return;
+	}
+	/* another element type of the same size: the bytes are read as
+	 * another type (PC205, needs review); another size is PC206 */
+	if (a->kind != b->kind && a->size == b->size) {
+		char *sa = node_shape(a), *sb = node_shape(b);
+
+		add(x, PC_R_FIELD_TYPE, PC_SEV_REVIEW, s->so, s->dobj,
+		    s->device, path, sa, sb,
+		    "same size on the wire, but the value is read as another type",
 		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
 		return;
 	}
 	if (a->size != b->size && a->kind != PC_FIELD_STRUCT) {
-		char *sa = pc_xasprintf("%u bytes", a->size);
-		char *sb = pc_xasprintf("%u bytes", b->size);
+		char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
+		char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
 
 		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
 		    s->device, path, sa, sb,
@@ -649,6 +731,8 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		    NULL, "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
 		free(sa);
 		free(sb);
+		if (a->kind != b->kind)
+			return;
 	}
 	if (a->count != b->count || (a->count_field && b->count_field &&
 				     a->count_max > b->count_max)) {
@@ -752,16 +836,16 @@ static char *presence_fix(struct sec_ctx *s, const struct pc_rnode *n,
 					    n->name, s->x->dst->label);
 	}
 	if (!editable(has) && editable(lacks))
-		return pc_xasprintf("%s, a released build, %s '%s': the %s build must keep its bytes on the wire. Keep a placeholder of the same size in its place: 'field %s unused size=%s' (PC_FIELD_UNUSED(\"%s\", \"size=%s\"), QEMU's VMSTATE_UNUSED(%s)); a released build cannot be gated",
-				    has->label, on_source ? "sends" : "expects",
+		return pc_xasprintf("the released build %s '%s': the %s build must keep its bytes on the wire. Keep a placeholder of the same size in its place: 'field %s unused size=%s' (PC_FIELD_UNUSED(\"%s\", \"size=%s\"), QEMU's VMSTATE_UNUSED(%s)); a released build cannot be gated",
+				    on_source ? "sends" : "expects",
 				    n->name, lacks->label, n->name, size, n->name,
 				    size, size);
 	if (editable(has) && !editable(lacks)) {
 		if (nested)
-			return pc_xasprintf("'%s' is in a nested description, whose version is not on the wire (QEMU loads it with the destination's own version): a field version does not gate it. Give the field if= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field); %s has no '%s'",
-					    n->name, lacks->label, n->name);
-		return pc_xasprintf("%s has no '%s': send it in a subsection with needed= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field), or give the field if= over that property; a section version bump would only turn this into PC103 for the older destinations",
-				    lacks->label, n->name);
+			return pc_xasprintf("'%s' is in a nested description, whose version is not on the wire (QEMU loads it with the destination's own version): a field version does not gate it. Give the field if= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field); the released build has no '%s'",
+					    n->name, n->name);
+		return pc_xasprintf("the released build has no '%s': send it in a subsection with needed= over a property that a compat entry turns off for the older machine types (on by default, off in the hw_compat array of the newest release without the field), or give the field if= over that property; a section version bump would only turn this into PC103 for the older destinations",
+				    n->name);
 	}
 	if (!editable(has) && !editable(lacks))
 		return pc_xstrdup("both builds are released: nothing in the tree changes this pair; acknowledge the break in abi/known-breaks");
@@ -1409,7 +1493,17 @@ size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max)
 	return n;
 }
 
-/* Same finding under several configurations: keep the first, name all. */
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "") && !a == !b;
+}
+
+/*
+ * Same finding under several configurations: keep the first, name all.
+ * Only what is equal merges: the values, why and fix too (a count derived
+ * from the vCPU count differs per configuration, and each configuration's
+ * finding then keeps its own values).
+ */
 static void merge_configs(struct pc_report *all, const struct pc_report *one)
 {
 	for (size_t i = 0; i < one->n; i++) {
@@ -1424,7 +1518,16 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 			    !strcmp(g->device ? g->device : "", f->device ? f->device : "") &&
 			    !strcmp(g->path ? g->path : "", f->path ? f->path : "") &&
 			    !strcmp(g->machine ? g->machine : "", f->machine ? f->machine : "") &&
-			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : ""))
+			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : "") &&
+			    g->severity == f->severity && g->known == f->known &&
+			    same_str(g->src_value, f->src_value) &&
+			    same_str(g->dst_value, f->dst_value) &&
+			    same_str(g->why, f->why) && same_str(g->fix, f->fix) &&
+			    same_str(g->fix_file, f->fix_file) &&
+			    same_str(g->fix_line, f->fix_line) &&
+			    same_str(g->fix_override, f->fix_override) &&
+			    same_str(g->known_reason, f->known_reason) &&
+			    same_str(g->cause_why, f->cause_why))
 				same = g;
 		}
 		if (same) {

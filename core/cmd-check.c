@@ -264,34 +264,71 @@ static json_t *pairs_json(const struct pair_result *prs, size_t n)
 	return a;
 }
 
-static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
-			size_t n)
+/* "compatible (2 known breaks acknowledged)"; 'each': "... each way" */
+static char *pair_text(const struct pair_result *p, bool each)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	const char *e = each ? " each way" : "";
+
+	pc_strbuf_addstr(&sb, verdict(p));
+	if (p->incompatible)
+		pc_strbuf_addf(&sb, " (%zu finding%s%s)", p->incompatible,
+			       p->incompatible == 1 ? "" : "s", e);
+	if (p->known && !known_fails)
+		pc_strbuf_addf(&sb, " (%zu known break%s acknowledged%s)", p->known,
+			       p->known == 1 ? "" : "s", e);
+	if (p->review)
+		pc_strbuf_addf(&sb, " (%zu to review%s)", p->review, e);
+	return pc_strbuf_detach(&sb);
+}
+
+/* One line per direction; 'both': prs holds (A -> B, B -> A) pairs, and a
+ * pair whose two directions say the same is one line "A <-> B". */
+static void print_pairs_both(struct pc_cli *cli, const struct pair_result *prs,
+			     size_t n, bool both)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct pair_result *p = &prs[i];
+		char *t = pair_text(p, false);
 
-		fprintf(cli->out, "  %-8s -> %-8s %s", p->src, p->dst, verdict(p));
-		if (p->incompatible)
-			fprintf(cli->out, " (%zu finding%s)", p->incompatible,
-				p->incompatible == 1 ? "" : "s");
-		if (p->known && !known_fails)
-			fprintf(cli->out, " (%zu known break%s acknowledged)", p->known,
-				p->known == 1 ? "" : "s");
-		if (p->review)
-			fprintf(cli->out, " (%zu to review)", p->review);
-		fputc('\n', cli->out);
+		if (both && i + 1 < n && !strcmp(p->src, prs[i + 1].dst) &&
+		    !strcmp(p->dst, prs[i + 1].src)) {
+			char *t2 = pair_text(&prs[i + 1], false);
+
+			if (!strcmp(t, t2)) {
+				char *te = pair_text(p, true);
+
+				fprintf(cli->out, "  %-8s <-> %-8s %s\n", p->src, p->dst, te);
+				free(te);
+				free(t);
+				free(t2);
+				i++;
+				continue;
+			}
+			free(t2);
+		}
+		fprintf(cli->out, "  %-8s -> %-8s %s\n", p->src, p->dst, t);
+		free(t);
 	}
 }
 
+static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
+			size_t n)
+{
+	print_pairs_both(cli, prs, n, false);
+}
+
+/* The findings grouped by cause (one root cause, one entry: the fix once,
+ * the directions, machine types and vCPU counts it shows in), then the
+ * known breaks once per acknowledgement. */
 static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 {
-	bool header = false;
 	const char **reasons = pc_xcalloc(r->n + 1, sizeof(char *));
-	size_t nreasons = 0;
+	bool *keep = pc_xcalloc(r->n + 1, sizeof(bool));
+	size_t nreasons = 0, nkeep = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pc_finding *f = &r->items[i];
-		struct pc_strbuf sb = PC_STRBUF_INIT;
 
 		if (f->known && !cli->verbose && !known_fails) {
 			bool seen = false;
@@ -304,14 +341,20 @@ static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 		}
 		if (cli->quiet && (f->known || f->severity < PC_SEV_INCOMPATIBLE))
 			continue;
-		if (!header) {
-			fprintf(cli->out, "\nFindings:\n");
-			header = true;
-		}
-		pc_finding_format(f, &sb);
+		keep[i] = true;
+		nkeep++;
+	}
+	if (nkeep) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+		size_t ng = pc_report_format_grouped(r, keep, cli->verbose, &sb);
+
+		fprintf(cli->out, "\nFindings (%zu, %zu cause%s%s):\n", nkeep, ng,
+			ng == 1 ? "" : "s",
+			cli->verbose ? "" : "; -v shows every finding in full");
 		fputs(sb.buf, cli->out);
 		pc_strbuf_release(&sb);
 	}
+	free(keep);
 	/* known breaks: once per acknowledgement, with where it showed */
 	if (nreasons && !cli->quiet) {
 		fprintf(cli->out, "\nKnown breaks (%s; -v shows every finding):\n",
@@ -454,6 +497,7 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	struct pc_host_caps ha = { 0 }, hb = { 0 };
 	struct pc_side tree, *rel = NULL, *roles = NULL;
 	const struct pc_side **as_src = NULL, **as_dst = NULL;
+	struct pc_strbuf unknown = PC_STRBUF_INIT; /* releases without M */
 	size_t nrel = 0, npairs = 0, known_n = 0;
 	struct pair_result *prs;
 	struct pc_report r;
@@ -547,8 +591,8 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	for (size_t i = 0; i < nrel; i++) {
 		if (!side_knows(&rel[i], m->name)) {
 			if (cli->format == PC_FMT_TEXT && !cli->quiet)
-				fprintf(cli->out, "  %-8s    (does not know %s: not applicable)\n",
-					rel[i].label, m->name);
+				pc_strbuf_addf(&unknown, "%s%s", unknown.len ? ", " : "",
+					       rel[i].label);
 			continue;
 		}
 		known_n++;
@@ -560,10 +604,14 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 			     m->name);
 		goto out;
 	}
+	if (unknown.len)
+		fprintf(cli->out, "  %s: %s not know %s (not applicable)\n", unknown.buf,
+			strchr(unknown.buf, ',') ? "do" : "does", m->name);
 	if (cli->format == PC_FMT_TEXT)
-		print_pairs(cli, prs, npairs);
+		print_pairs_both(cli, prs, npairs, true);
 	status = finish(cli, c, &r, prs, npairs, bad, NULL, "tree-vs-releases");
 out:
+	pc_strbuf_release(&unknown);
 	pc_report_release(&r);
 	free(prs);
 	free(roles);

@@ -136,6 +136,7 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			json_decref(extra);
 		}
 		json_object_set_new(root, "findings", pc_report_to_json(r));
+		json_object_set_new(root, "groups", pc_report_groups_to_json(r));
 		json_object_set_new(root, "incompatible",
 				    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
 		s = pc_json_dump(root);

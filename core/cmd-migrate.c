@@ -511,9 +511,12 @@ static int role_dest(struct pc_cli *cli, struct mopts *o)
 		json_t *mo = json_object();
 
 		json_object_set_new(mo, "kind", json_string(lmsg_kind(msg->kind)));
-		if (msg->kind != PC_LMSG_NOTE)
+		if (msg->kind != PC_LMSG_NOTE) {
 			json_object_set_new(mo, "rule",
 					    json_string(pc_rule_info(PC_R_STREAM_REJECTED)->id));
+			json_object_set_new(mo, "severity", json_string(pc_severity_name(
+						    pc_rule_info(PC_R_STREAM_REJECTED)->severity)));
+		}
 		if (msg->section)
 			json_object_set_new(mo, "section", json_string(msg->section));
 		if (msg->field)
@@ -920,6 +923,8 @@ static json_t *compare_fields(json_t *srep, json_t *drep, size_t *sent,
 			json_object_set_new(o, "kind", json_string("first-mismatch"));
 			json_object_set_new(o, "rule",
 					    json_string(pc_rule_info(PC_R_STREAM_VALUE)->id));
+			json_object_set_new(o, "severity", json_string(pc_severity_name(
+						    pc_rule_info(PC_R_STREAM_VALUE)->severity)));
 			json_object_set_new(o, "field", json_string(jstr(a, "path")));
 			json_object_set_new(o, "text", json_string(txt));
 			json_object_set_new(o, "not_arrived", json_integer((json_int_t)(ns - k)));

@@ -436,25 +436,33 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 		json_object_set_new(x, "destination_overrides", jo);
 		json_object_set_new(x, "overrides_verified", json_boolean(verified == 1));
 		json_object_set_new(x, "findings", pc_report_to_json(&r));
+		json_object_set_new(x, "groups", pc_report_groups_to_json(&r));
 		txt = pc_json_dump(x);
 		fputs(txt, cli->out);
 		free(txt);
 		json_decref(x);
 	} else {
+		bool *keep = pc_xcalloc(r.n + 1, sizeof(bool));
+		size_t nkeep = 0;
+
 		fprintf(cli->out, "Machine type %s: %s -> %s: %zu incompatible finding%s\n", machine,
 			a.label, b.label, breaks, breaks == 1 ? "" : "s");
-		for (size_t i = 0; i < r.n; i++) {
-			const struct pc_finding *f = &r.items[i];
-			bool seen = false;
+		/* what the fixes are for: the findings grouped by cause (a
+		 * known break's fix is its recorded mitigation, printed once) */
+		for (size_t i = 0; i < r.n; i++)
+			nkeep += keep[i] = r.items[i].severity >= PC_SEV_REVIEW &&
+					   !cli->quiet;
+		if (nkeep) {
+			struct pc_strbuf sb = PC_STRBUF_INIT;
+			size_t ng = pc_report_format_grouped(&r, keep, cli->verbose, &sb);
 
-			if (!f->known || !f->fix)
-				continue;
-			for (size_t j = 0; j < i; j++)
-				seen |= r.items[j].known && r.items[j].fix &&
-					!strcmp(r.items[j].fix, f->fix);
-			if (!seen)
-				fprintf(cli->out, "\nThis is %s\n", f->fix);
+			fprintf(cli->out, "\nFindings (%zu, %zu cause%s%s):\n", nkeep, ng,
+				ng == 1 ? "" : "s",
+				cli->verbose ? "" : "; -v shows every finding in full");
+			fputs(sb.buf, cli->out);
+			pc_strbuf_release(&sb);
 		}
+		free(keep);
 		if (nlines) {
 			fprintf(cli->out, "\nCompat lines for the tree's machine files:\n");
 			for (size_t i = 0; i < nlines; i++)

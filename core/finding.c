@@ -12,9 +12,11 @@
 
 static const struct pc_rule_info rules[PC_R__COUNT] = {
 	[PC_R_SECTION_MISSING] = { "PC101", "section-missing", PC_SEV_INCOMPATIBLE,
-		"the source sends a section the destination does not know" },
+		"the source sends a section the destination does not know",
+		PC_SEV_BIT(PC_SEV_INFO) },
 	[PC_R_SECTION_UNSENT] = { "PC102", "section-not-sent", PC_SEV_INCOMPATIBLE,
-		"the destination has a device whose section the source never sends" },
+		"the destination has a device whose section the source never sends",
+		PC_SEV_BIT(PC_SEV_INFO) },
 	[PC_R_VERSION_TOO_NEW] = { "PC103", "section-version-too-new", PC_SEV_INCOMPATIBLE,
 		"the source's section version is newer than the destination loads" },
 	[PC_R_VERSION_TOO_OLD] = { "PC104", "section-version-too-old", PC_SEV_INCOMPATIBLE,
@@ -29,16 +31,17 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"the same fields are sent in another order" },
 	[PC_R_FIELD_RENAMED] = { "PC204", "field-renamed", PC_SEV_REVIEW,
 		"a field has another name but the same wire shape" },
-	[PC_R_FIELD_TYPE] = { "PC205", "field-type", PC_SEV_INCOMPATIBLE,
-		"a field's element type differs" },
+	[PC_R_FIELD_TYPE] = { "PC205", "field-type", PC_SEV_REVIEW,
+		"a field's element type differs at the same size" },
 	[PC_R_FIELD_SIZE] = { "PC206", "field-size", PC_SEV_INCOMPATIBLE,
 		"a field's element size differs" },
 	[PC_R_FIELD_COUNT] = { "PC207", "field-count", PC_SEV_INCOMPATIBLE,
 		"an array's element count differs" },
 	[PC_R_NESTED_MISSING] = { "PC208", "nested-description-missing", PC_SEV_INCOMPATIBLE,
-		"a nested structure's description is missing on one side" },
+		"a nested structure is missing on one side (no description, or a plain field)" },
 	[PC_R_SUBSECTION_UNKNOWN] = { "PC301", "subsection-unknown", PC_SEV_INCOMPATIBLE,
-		"the source may send a subsection the destination does not know" },
+		"the source may send a subsection the destination does not know",
+		PC_SEV_BIT(PC_SEV_REVIEW) },
 	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_INFO,
 		"the destination requires a subsection the source never sends" },
 	[PC_R_INVARIANT] = { "PC401", "invariant-mismatch", PC_SEV_INCOMPATIBLE,
@@ -91,6 +94,13 @@ enum pc_severity pc_subsection_severity(enum pc_rule r, bool runtime)
 	return rules[r].severity;
 }
 
+bool pc_rule_allows(enum pc_rule r, enum pc_severity s)
+{
+	const struct pc_rule_info *ri = pc_rule_info(r);
+
+	return ri && (ri->severity == s || (ri->also & PC_SEV_BIT(s)));
+}
+
 const char *pc_severity_name(enum pc_severity s)
 {
 	switch (s) {
@@ -133,6 +143,8 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->known_by);
 	free((char *)(uintptr_t)f->chain_hop);
 	free((char *)(uintptr_t)f->type);
+	free((char *)(uintptr_t)f->cause);
+	free((char *)(uintptr_t)f->cause_why);
 }
 
 void pc_report_release(struct pc_report *r)
@@ -167,6 +179,8 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->known_by = dup_or_null(f->known_by);
 	d->chain_hop = dup_or_null(f->chain_hop);
 	d->type = dup_or_null(f->type);
+	d->cause = dup_or_null(f->cause);
+	d->cause_why = dup_or_null(f->cause_why);
 }
 
 size_t pc_report_count(const struct pc_report *r, enum pc_severity min_sev)
@@ -209,6 +223,8 @@ void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
 		pc_strbuf_addf(out, "      source: %s\n      destination: %s\n",
 			       f->src_value ? f->src_value : "(absent)",
 			       f->dst_value ? f->dst_value : "(absent)");
+	if (f->cause_why)
+		pc_strbuf_addf(out, "      cause: %s\n", f->cause_why);
 	if (f->why)
 		pc_strbuf_addf(out, "      why: %s\n", f->why);
 	if (f->fix)
@@ -221,4 +237,321 @@ void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
 			       f->fix_override);
 	if (f->known && f->known_reason)
 		pc_strbuf_addf(out, "      acknowledged: %s\n", f->known_reason);
+}
+
+/* ------------------------------------------------------------ groups */
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static bool same_str0(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The grouping key of a finding (allocated). */
+static char *group_key(const struct pc_finding *f)
+{
+	if (f->cause)
+		return pc_xasprintf("%d\x1f%s\x1fP\x1f%s\x1f%s\x1f%s", f->known,
+				    nz(f->known_reason), f->cause,
+				    nz(f->fix_file), nz(f->fix_line));
+	return pc_xasprintf("%d\x1f%s\x1f" "A\x1f%s\x1f%s\x1f%s\x1f%s", f->known,
+			    nz(f->known_reason), f->type ? f->type : nz(f->device),
+			    nz(f->path), nz(f->fix), nz(f->fix_line));
+}
+
+size_t pc_report_group(const struct pc_report *r, const bool *keep,
+		       size_t *group_of)
+{
+	char **keys = pc_xcalloc(r->n + 1, sizeof(*keys));
+	size_t ng = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		char *k;
+		size_t g;
+
+		group_of[i] = SIZE_MAX;
+		if (keep && !keep[i])
+			continue;
+		k = group_key(&r->items[i]);
+		for (g = 0; g < ng && strcmp(keys[g], k); g++)
+			;
+		if (g == ng)
+			keys[ng++] = k;
+		else
+			free(k);
+		group_of[i] = g;
+	}
+	for (size_t g = 0; g < ng; g++)
+		free(keys[g]);
+	free(keys);
+	return ng;
+}
+
+char *pc_finding_cause_label(const struct pc_finding *f)
+{
+	if (f->cause)
+		return pc_xstrdup(f->cause);
+	return pc_xasprintf("%s%s%s", f->type ? f->type : nz(f->device),
+			    (f->type || f->device) && f->path ? " " : "",
+			    nz(f->path));
+}
+
+/* A list of distinct strings, in order of first appearance. */
+struct uniq {
+	const char **s;
+	size_t n;
+};
+
+static void uniq_add(struct uniq *u, const char *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < u->n; i++)
+		if (!strcmp(u->s[i], s))
+			return;
+	u->s[u->n++] = s;
+}
+
+/* "a, b, c" of at most 'limit' items, then "and N more" */
+static void uniq_print(const struct uniq *u, size_t limit, const char *sep,
+		       struct pc_strbuf *out)
+{
+	for (size_t i = 0; i < u->n && i < limit; i++)
+		pc_strbuf_addf(out, "%s%s", i ? sep : "", u->s[i]);
+	if (u->n > limit)
+		pc_strbuf_addf(out, "%sand %zu more (-v lists all)", sep,
+			       u->n - limit);
+}
+
+/* Why in at most two lines: cut at a clause boundary. */
+#define WHY_SHORT 180
+
+static void short_why(const char *why, struct pc_strbuf *out)
+{
+	size_t len = strlen(why), cut = WHY_SHORT;
+
+	if (len <= WHY_SHORT + 40) {
+		pc_strbuf_addstr(out, why);
+		return;
+	}
+	for (size_t i = WHY_SHORT; i > WHY_SHORT / 3; i--)
+		if (why[i] == ';' || (why[i] == ' ' && cut == WHY_SHORT)) {
+			cut = i;
+			if (why[i] == ';')
+				break;
+		}
+	pc_strbuf_add(out, why, cut);
+	pc_strbuf_addstr(out, " ... (-v: the full provenance)");
+}
+
+static void format_group(const struct pc_report *r, const size_t *idx,
+			 size_t n, bool verbose, struct pc_strbuf *out)
+{
+	const struct pc_finding *f = &r->items[idx[0]];
+	const struct pc_rule_info *ri = pc_rule_info(f->rule);
+	bool same_override = true;
+
+	/* the representative: as one finding, without why and fix */
+	pc_strbuf_addf(out, "  %s %s [%s]%s", ri ? ri->id : "?",
+		       pc_severity_name(f->severity), ri ? ri->slug : "?",
+		       f->known ? " (known break)" : "");
+	if (f->src || f->dst)
+		pc_strbuf_addf(out, " %s -> %s", nz(f->src), nz(f->dst));
+	if (f->machine)
+		pc_strbuf_addf(out, " on %s", f->machine);
+	if (f->config)
+		pc_strbuf_addf(out, " (%s)", f->config);
+	if (f->chain_hop)
+		pc_strbuf_addf(out, " [hop %s]", f->chain_hop);
+	pc_strbuf_addch(out, '\n');
+	if (f->device || f->path)
+		pc_strbuf_addf(out, "      at: %s%s%s\n", nz(f->device),
+			       f->device && f->path ? " " : "", nz(f->path));
+	if (f->src_value || f->dst_value)
+		pc_strbuf_addf(out, "      source: %s\n      destination: %s\n",
+			       f->src_value ? f->src_value : "(absent)",
+			       f->dst_value ? f->dst_value : "(absent)");
+	if (f->cause_why)
+		pc_strbuf_addf(out, "      cause: %s\n", f->cause_why);
+	if (f->why) {
+		pc_strbuf_addstr(out, "      why: ");
+		if (verbose)
+			pc_strbuf_addstr(out, f->why);
+		else
+			short_why(f->why, out);
+		pc_strbuf_addch(out, '\n');
+	}
+	/* where else the same cause shows */
+	if (n > 1) {
+		struct uniq dirs = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
+		struct uniq machines = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
+		struct uniq configs = { pc_xcalloc(n * 8 + 1, sizeof(char *)), 0 };
+		/* dirtext[k]: the direction string finding k added (owned) */
+		struct uniq rls = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
+		char **dirtext = pc_xcalloc(n + 1, sizeof(char *));
+		char **rtext = pc_xcalloc(n + 1, sizeof(char *));
+		char **cfg = pc_xcalloc(n + 1, sizeof(char *));
+		size_t ndirs = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			const struct pc_finding *g = &r->items[idx[k]];
+			const struct pc_rule_info *gi = pc_rule_info(g->rule);
+
+			/* "A <-> B" for both directions of a pair */
+			{
+				char *fwd = pc_xasprintf("%s -> %s", nz(g->src), nz(g->dst));
+				char *rev = pc_xasprintf("%s -> %s", nz(g->dst), nz(g->src));
+				char *b1 = pc_xasprintf("%s <-> %s", nz(g->dst), nz(g->src));
+				char *b2 = pc_xasprintf("%s <-> %s", nz(g->src), nz(g->dst));
+				size_t j;
+
+				for (j = 0; j < dirs.n; j++)
+					if (!strcmp(dirs.s[j], fwd) || !strcmp(dirs.s[j], b1) ||
+					    !strcmp(dirs.s[j], b2) || !strcmp(dirs.s[j], rev))
+						break;
+				if (j == dirs.n) {
+					dirs.s[dirs.n++] = dirtext[k] = fwd;
+					fwd = NULL;
+					ndirs++;
+				} else if (!strcmp(dirs.s[j], rev)) {
+					dirs.s[j] = dirtext[k] = b1;
+					b1 = NULL;
+					ndirs++;
+				}
+				free(fwd);
+				free(rev);
+				free(b1);
+				free(b2);
+			}
+			uniq_add(&machines, g->machine);
+			if (g->config) {
+				char *c = pc_xstrdup(g->config), *save = NULL;
+
+				cfg[k] = c;
+				for (char *t = strtok_r(c, ", ", &save); t;
+				     t = strtok_r(NULL, ", ", &save))
+					uniq_add(&configs, t);
+			}
+			rtext[k] = pc_xasprintf("%s %s [%s]", gi ? gi->id : "?",
+						pc_severity_name(g->severity),
+						gi ? gi->slug : "?");
+			uniq_add(&rls, rtext[k]);
+			if (!same_str0(g->fix_override, f->fix_override))
+				same_override = false;
+		}
+		pc_strbuf_addf(out, "      seen in: %zu findings, %zu direction%s (",
+			       n, ndirs, ndirs == 1 ? "" : "s");
+		uniq_print(&dirs, 8, ", ", out);
+		pc_strbuf_addstr(out, ")");
+		if (machines.n) {
+			pc_strbuf_addf(out, " on ");
+			uniq_print(&machines, 8, ", ", out);
+		}
+		if (configs.n) {
+			pc_strbuf_addstr(out, " (");
+			uniq_print(&configs, 8, ", ", out);
+			pc_strbuf_addstr(out, ")");
+		}
+		pc_strbuf_addch(out, '\n');
+		/* each rule with the places it shows at */
+		for (size_t q = 0; q < rls.n; q++) {
+			struct uniq at = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
+			char **attext = pc_xcalloc(n + 1, sizeof(char *));
+
+			for (size_t k = 0; k < n; k++) {
+				const struct pc_finding *g = &r->items[idx[k]];
+
+				if (strcmp(rtext[k], rls.s[q]))
+					continue;
+				attext[k] = pc_xasprintf("%s%s%s", nz(g->device),
+							 g->device && g->path ? " " : "",
+							 nz(g->path));
+				uniq_add(&at, attext[k]);
+			}
+			pc_strbuf_addf(out, "        %s at ", rls.s[q]);
+			uniq_print(&at, 6, "; ", out);
+			pc_strbuf_addch(out, '\n');
+			for (size_t k = 0; k < n; k++)
+				free(attext[k]);
+			free(attext);
+			free(at.s);
+		}
+		for (size_t k = 0; k < n; k++) {
+			free(dirtext[k]);
+			free(rtext[k]);
+			free(cfg[k]);
+		}
+		free(dirtext);
+		free(rtext);
+		free(cfg);
+		free(dirs.s);
+		free(machines.s);
+		free(configs.s);
+		free(rls.s);
+	}
+	if (f->fix)
+		pc_strbuf_addf(out, "      fix: %s\n", f->fix);
+	if (f->fix_line && f->fix_file)
+		pc_strbuf_addf(out, "           add to %s: %s\n", f->fix_file,
+			       f->fix_line);
+	if (f->fix_override && same_override)
+		pc_strbuf_addf(out, "           or start the destination with %s\n",
+			       f->fix_override);
+	else if (f->fix_override)
+		pc_strbuf_addf(out, "           or start the destination with the override each direction names (-v), e.g. %s for %s -> %s\n",
+			       f->fix_override, nz(f->src), nz(f->dst));
+	if (f->known && f->known_reason)
+		pc_strbuf_addf(out, "      acknowledged: %s\n", f->known_reason);
+	if (verbose && n > 1) {
+		pc_strbuf_addf(out, "      the %zu findings:\n", n);
+		for (size_t k = 0; k < n; k++) {
+			struct pc_strbuf one = PC_STRBUF_INIT;
+			const char *line, *nl;
+
+			pc_finding_format(&r->items[idx[k]], &one);
+			for (line = one.buf; *line; line = nl) {
+				nl = strchr(line, '\n');
+				nl = nl ? nl + 1 : line + strlen(line);
+				pc_strbuf_addstr(out, "    ");
+				pc_strbuf_add(out, line, (size_t)(nl - line));
+			}
+			pc_strbuf_release(&one);
+		}
+	}
+}
+
+size_t pc_report_format_grouped(const struct pc_report *r, const bool *keep,
+				bool verbose, struct pc_strbuf *out)
+{
+	size_t *group_of = pc_xcalloc(r->n + 1, sizeof(size_t));
+	size_t ng = pc_report_group(r, keep, group_of);
+	size_t *idx = pc_xcalloc(r->n + 1, sizeof(size_t));
+
+	/* the most severe groups first, each in order of first appearance */
+	for (int sev = PC_SEV_INCOMPATIBLE; sev >= PC_SEV_INFO; sev--) {
+		for (size_t g = 0; g < ng; g++) {
+			size_t n = 0, rep = SIZE_MAX;
+			int top = -1;
+
+			for (size_t i = 0; i < r->n; i++)
+				if (group_of[i] == g && (int)r->items[i].severity > top) {
+					top = (int)r->items[i].severity;
+					rep = i;
+				}
+			if (top != sev)
+				continue;
+			idx[n++] = rep;
+			for (size_t i = 0; i < r->n; i++)
+				if (group_of[i] == g && i != rep)
+					idx[n++] = i;
+			format_group(r, idx, n, verbose, out);
+		}
+	}
+	free(idx);
+	free(group_of);
+	return ng;
 }

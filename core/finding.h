@@ -60,11 +60,16 @@ enum pc_rule {
 	PC_R__COUNT
 };
 
+#define PC_SEV_BIT(s) (1u << (unsigned)(s))
+
 struct pc_rule_info {
 	const char *id;    /* "PC101" */
 	const char *slug;  /* "section-missing" */
 	enum pc_severity severity; /* default severity */
 	const char *title;
+	/* the other severities the rule may carry (PC_SEV_BIT()s; 0: none),
+	 * each named in Documentation/rules.md's "may also be" column */
+	unsigned also;
 };
 
 const struct pc_rule_info *pc_rule_info(enum pc_rule r);
@@ -82,6 +87,8 @@ const struct pc_rule_info *pc_rule_info(enum pc_rule r);
  * reset state for that part, which is how QEMU adds optional state.
  */
 enum pc_severity pc_subsection_severity(enum pc_rule r, bool runtime);
+/* Does rule 'r' carry severity 's' (its default or one it may also be)? */
+bool pc_rule_allows(enum pc_rule r, enum pc_severity s);
 const char *pc_severity_name(enum pc_severity s);
 
 struct pc_finding {
@@ -105,6 +112,10 @@ struct pc_finding {
 	const char *known_by;  /* the entry that acknowledged it: "FILE:LINE" */
 	const char *chain_hop; /* "2/3" for chains, else NULL */
 	const char *type;      /* the device's type, when a device is meant */
+	/* the root cause, when a property decides it: "T.P" whose values
+	 * differ, and in short each side's value and where it came from */
+	const char *cause;
+	const char *cause_why;
 };
 
 struct pc_report {
@@ -123,5 +134,29 @@ bool pc_report_fails(const struct pc_report *r);
 
 /* Text rendering of one finding (several lines, indented). */
 void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out);
+
+/*
+ * Findings grouped by root cause (Documentation/rules.md, "Reading a
+ * finding"): one group per deciding property and fix line (f->cause,
+ * fix_file, fix_line) or, without a deciding property, per device type,
+ * path and fix; acknowledged findings group per acknowledgement.
+ * group_of[i] receives finding i's group, numbered in order of first
+ * appearance (SIZE_MAX for the findings keep[] leaves out; keep may be
+ * NULL); returns the number of groups.
+ */
+size_t pc_report_group(const struct pc_report *r, const bool *keep,
+		       size_t *group_of);
+/* What a group is about: f->cause, or "TYPE PATH" (allocated). */
+char *pc_finding_cause_label(const struct pc_finding *f);
+/*
+ * Text rendering of findings grouped by cause, the groups that hold an
+ * incompatible finding first: each group's representative finding (a why
+ * of at most two lines), its cause, the directions, machine types, vCPU
+ * counts, rules and places it shows in, and the fix once.  'verbose': the
+ * full why, and every finding of the group in full below it.  Returns the
+ * number of groups.
+ */
+size_t pc_report_format_grouped(const struct pc_report *r, const bool *keep,
+				bool verbose, struct pc_strbuf *out);
 
 #endif /* PC_FINDING_H */

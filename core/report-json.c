@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "finding.h"
 #include "report-json.h"
@@ -51,15 +52,83 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 	put_str(o, "known_reason", f->known_reason);
 	put_str(o, "known_by", f->known_by);
 	put_str(o, "hop", f->chain_hop);
+	put_str(o, "cause", f->cause);
+	put_str(o, "cause_detail", f->cause_why);
 	return o;
 }
 
 json_t *pc_report_to_json(const struct pc_report *r)
 {
 	json_t *a = json_array();
+	size_t *group_of = pc_xcalloc(r->n + 1, sizeof(size_t));
 
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(a, pc_finding_to_json(&r->items[i]));
+	pc_report_group(r, NULL, group_of);
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *o = pc_finding_to_json(&r->items[i]);
+
+		json_object_set_new(o, "group", json_integer((json_int_t)group_of[i]));
+		json_array_append_new(a, o);
+	}
+	free(group_of);
+	return a;
+}
+
+json_t *pc_report_groups_to_json(const struct pc_report *r)
+{
+	json_t *a = json_array();
+	size_t *group_of = pc_xcalloc(r->n + 1, sizeof(size_t));
+	size_t ng = pc_report_group(r, NULL, group_of);
+
+	for (size_t g = 0; g < ng; g++) {
+		json_t *o = json_object(), *members = json_array(), *rules = json_array();
+		const struct pc_rule_info *ri;
+		const struct pc_finding *rep = NULL;
+		char *label;
+
+		for (size_t i = 0; i < r->n; i++) {
+			const struct pc_finding *f = &r->items[i];
+			const char *id;
+			size_t k;
+
+			if (group_of[i] != g)
+				continue;
+			if (!rep || f->severity > rep->severity)
+				rep = f;
+			json_array_append_new(members, json_integer((json_int_t)i));
+			ri = pc_rule_info(f->rule);
+			id = ri ? ri->id : "?";
+			for (k = 0; k < json_array_size(rules); k++)
+				if (!strcmp(json_string_value(json_array_get(rules, k)), id))
+					break;
+			if (k == json_array_size(rules))
+				json_array_append_new(rules, json_string(id));
+		}
+		if (!rep) { /* every group has a member */
+			json_decref(o);
+			json_decref(members);
+			json_decref(rules);
+			continue;
+		}
+		label = pc_finding_cause_label(rep);
+		json_object_set_new(o, "group", json_integer((json_int_t)g));
+		json_object_set_new(o, "cause", json_string(label));
+		free(label);
+		put_str(o, "cause_detail", rep->cause_why);
+		json_object_set_new(o, "severity", json_string(pc_severity_name(rep->severity)));
+		json_object_set_new(o, "rules", rules);
+		json_object_set_new(o, "known", json_boolean(rep->known));
+		json_object_set_new(o, "findings", members);
+		if (rep->fix || rep->fix_line) {
+			json_t *x = json_object();
+
+			put_str(x, "text", rep->fix);
+			put_str(x, "file", rep->fix_file);
+			put_str(x, "line", rep->fix_line);
+			json_object_set_new(o, "fix", x);
+		}
+		json_array_append_new(a, o);
+	}
+	free(group_of);
 	return a;
 }
 

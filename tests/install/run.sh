@@ -148,7 +148,7 @@ expect 0 plugcheck --plugin-dir . lint
 expect 0 make baseline RELEASE=11.0
 [ -s vendor-abi/releases/11.0.json ] || fail "no vendor baseline"
 expect 0 plugcheck --plugin-dir . --abi-dir vendor-abi --machine q35
-has "11.0     -> tree     compatible"
+has "11.0     <-> tree     compatible"
 expect 0 plugcheck --plugin-dir . --abi-dir vendor-abi -q --machine pc-5.1
 
 cp acme-nic.c acme-nic.c.v1
@@ -158,9 +158,9 @@ echo; echo "-- version 2, default changed silently"
 sed 's/"default=1 guest-visible"/"default=4 guest-visible"/' acme-nic.c.v1 > acme-nic.c
 expect 0 make
 expect 1 plugcheck --plugin-dir . --abi-dir vendor-abi --machine pc-q35-10.0
-has "PC501 incompatible [guest-visible-property] 11.0 -> tree on pc-q35-10.0"
-has "at: acme-nic acme-nic.rx-queues"
-has "PC207 incompatible [field-count]"
+has "PC207 incompatible [field-count] 11.0 -> tree on pc-q35-10.0"
+has "cause: acme-nic.rx-queues = 1 on 11.0 (default), 4 on tree (default)"
+has "PC501 incompatible [guest-visible-property] at acme-nic acme-nic.rx-queues"
 expect 1 plugcheck --plugin-dir . --abi-dir vendor-abi --format json --machine q35
 has '"path": "acme-nic.rx-queues"'
 has '"exit_status": 1'

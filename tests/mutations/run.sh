@@ -25,6 +25,9 @@
 #                         for none); unchecked if absent
 #   expect: TEXT          the output (stdout and stderr) contains TEXT
 #   reject: TEXT          the output does not contain TEXT
+#   count: TEXT N         TEXT occurs exactly N times in the output (counted
+#                         as occurrences, several on one line count each;
+#                         N is the last word of the line, TEXT the rest)
 #   file: PATH: TEXT      after the runs, PATH (in the scratch tree) has a
 #                         line equal to TEXT
 #   nofile: PATH: TEXT    after the runs, PATH has no line equal to TEXT
@@ -63,7 +66,7 @@ norm() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -u | tr '\n' ' ' | sed 's/ $/
 
 one_case() {
 	local file=$1 name work hdr diff line key val
-	local -a runs=() expects=() rejects=() files=() nofiles=()
+	local -a runs=() expects=() rejects=() counts=() files=() nofiles=()
 	local want_exit="" want_before=0 want_rules="" want_known="" have_rules=0 have_known=0
 	local errors=()
 
@@ -86,6 +89,7 @@ one_case() {
 		known) want_known=$val; have_known=1 ;;
 		expect) expects+=("$val") ;;
 		reject) rejects+=("$val") ;;
+		count) counts+=("$val") ;;
 		file) files+=("$val") ;;
 		nofile) nofiles+=("$val") ;;
 		*) errors+=("bad header line: $line") ;;
@@ -147,6 +151,11 @@ one_case() {
 		done
 		for e in "${rejects[@]}"; do
 			grep -qF -- "$e" "$out" && errors+=("output has: $e")
+		done
+		for e in "${counts[@]}"; do
+			local ct=${e% *} cn=${e##* } got_n
+			got_n=$(grep -oF -- "$ct" "$out" | wc -l)
+			[ "$got_n" = "$cn" ] || errors+=("output has '$ct' $got_n times, expected $cn")
 		done
 		for e in "${files[@]}"; do
 			local p=${e%%: *} t=${e#*: }

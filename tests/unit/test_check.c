@@ -198,7 +198,45 @@ PCT_TEST("check", size_change)
 		    "  field status u32\n  field ctr u32\n"
 		    "  field vq struct struct=fx-queue count=num-queues\n"
 		    "  field config buffer size=64\n"),
-		    PC_R_FIELD_TYPE, PC_R_FIELD_TYPE, "ctr");
+		    PC_R_FIELD_SIZE, PC_R_FIELD_SIZE, "ctr");
+}
+
+/* rules.md: a same-size type change is PC205 (needs review: the bytes
+ * load, read as another type); a type change that changes the size is
+ * PC206; a structure against a plain field is PC208 (as qemu-diff says) */
+PCT_TEST("check", type_change_rules_follow_the_catalogue)
+{
+	struct pc_side a, b, c;
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	make_side(&a, "A", base_decl, NULL);
+	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status i32\n  field ctr u32\n"
+		  "  field vq struct struct=fx-queue count=num-queues\n"
+		  "  field config buffer size=64\n"), NULL);
+	make_side(&c, "C", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1",
+		  "  field status u32\n  field ctr u64\n"
+		  "  field vq u16\n"
+		  "  field config buffer size=64\n"), NULL);
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	f = find(&r, PC_R_FIELD_TYPE, "status");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "needs-review");
+	f = find(&r, PC_R_FIELD_SIZE, "ctr");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
+	pc_report_release(&r);
+	CU_ASSERT_EQUAL(run(&a, &c, &r, 1), 0);
+	f = find(&r, PC_R_NESTED_MISSING, "vq");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
+	CU_ASSERT_PTR_NULL(find(&r, PC_R_FIELD_TYPE, "vq"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_side_release(&c);
 }
 
 PCT_TEST("check", buffer_size_change)
@@ -257,6 +295,47 @@ PCT_TEST("check", unused_padding_of_equal_size_is_compatible)
 	if (r.n)
 		dump(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+/* Issue 13 item 11: a finding over several vCPU configurations carries
+ * each configuration's values; only equal findings merge. */
+PCT_TEST("check", merged_configurations_keep_their_own_values)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+	size_t seen = 0;
+
+	make_side(&a, "old", HDR DEV(
+		"  prop num-queues u16 default=1 guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS), NULL);
+	make_side(&b, "tree", HDR DEV(
+		"  prop num-queues u16 derived=smp guest-visible\n"
+		"  prop feat bool default=on guest-visible\n"
+		"  prop mask bool default=off\n") QUEUE
+		VMSD("version=2 min=1", BASE_FIELDS), NULL);
+	/* the default set: 1, 2, 4 and the maximum (8) */
+	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct pc_finding *f = &r.items[i];
+		char want[32];
+
+		if (f->rule != PC_R_FIELD_COUNT && f->rule != PC_R_GUEST_PROP)
+			continue;
+		seen++;
+		/* one configuration per finding, whose value it shows */
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f->config);
+		PCT_ASSERT_NOT_CONTAINS(f->config, ",");
+		snprintf(want, sizeof(want), "smp=%s", f->dst_value);
+		PCT_ASSERT_STR_EQ(f->config, want);
+		PCT_ASSERT_STR_EQ(f->src_value, "1");
+	}
+	/* PC207 (vq) and PC501 at smp=2, 4 and 8 */
+	PCT_ASSERT_INT_EQ(seen, 6);
 	pc_report_release(&r);
 	pc_side_release(&a);
 	pc_side_release(&b);
@@ -525,8 +604,8 @@ PCT_TEST("check", every_finding_reported_not_just_the_first)
 		  "  field vq struct struct=fx-queue count=num-queues\n"
 		  "  field config buffer size=32\n  field tail u8\n"), NULL);
 	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
-	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "status"));
-	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "status"));
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "ctr"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "config"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_MISSING, "tail"));
 	pc_report_release(&r);
