@@ -334,7 +334,7 @@ PCT_TEST("guide", host_feature_verdicts)
 	/* starting B's guest with pcid=on does not make B have it */
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--from", "tree",
 			     "--to", "tree", "--smp", "1", "--src-host", a, "--dst-host", b,
-			     "--dst-global", "host-x86_64-cpu.pcid=on", NULL), 1);
+			     "--dst-global", "host-x86_64-cpu.pcid=on", "-v", NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature]");
 	PCT_ASSERT_CONTAINS(out, "QEMU filters out the 'on' that override --dst-global asked for");
 	free(out);
@@ -381,7 +381,7 @@ PCT_TEST("guide", main_job_honours_or_refuses_every_option)
 			     "--src-host", a, "--dst-host", b, NULL), 1);
 	PCT_ASSERT_CONTAINS(out, "Hosts: every source on A, every destination on B");
 	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature] 11.0 -> tree");
-	PCT_ASSERT_CONTAINS(out, "PC701 incompatible [host-feature] tree -> 11.0");
+	PCT_ASSERT_CONTAINS(out, "seen in: 2 findings, 2 directions (11.0 <-> tree)");
 	free(out);
 	/* the same host on both ends: compatible */
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "q35", "--smp", "1",
