@@ -286,6 +286,36 @@ static const char *compat_file(const struct pc_side *s,
 }
 
 /*
+ * A property one side does not have at all (a recorded release that
+ * predates it): it stands in with the behaviour the other side declares
+ * for its absence at that side's release (since=/absent=), so that it is
+ * compared like any other value.  'out' owns its text and source (release
+ * with pc_value_release() and free()).  False when nothing is declared or
+ * the side is not a release.
+ */
+static bool absent_stand_in(const struct pc_side *missing,
+			    const struct pc_eprop *have, struct pc_eprop *out)
+{
+	const char *text;
+	char sv[32];
+
+	memset(out, 0, sizeof(*out));
+	if (!missing->project || !have->prop->has_since)
+		return false;
+	text = pc_prop_absent_value(have->prop, &missing->release);
+	if (!text || pc_value_parse(have->prop, text, &out->val, NULL))
+		return false;
+	pc_version_str(&have->prop->since, sv, sizeof(sv));
+	out->prop = have->prop;
+	out->owner = have->owner;
+	out->absent = true;
+	out->source = pc_xasprintf("%s has no property %s: it behaved as %s (declared since=%s absent=..., %s line %d)",
+				   missing->label, have->prop->name, out->val.text,
+				   sv, have->owner->name, have->prop->line);
+	return true;
+}
+
+/*
  * Fill why/fix from the properties named in 'deps' that differ between the
  * two sides' objects.  Strings are appended to 'why' and 'fix' buffers; the
  * compat line and override go to the out-params (caller frees).
@@ -297,6 +327,8 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 {
 	char *copy, *save = NULL, *name;
 	bool explained = why->len > 0;
+	struct pc_eprop stand_in;
+	bool have_stand_in = false;
 
 	if (!deps || !so || !dobj)
 		return;
@@ -306,11 +338,24 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 		const struct pc_side *tree = NULL;
 		const char *treeval = NULL;
 
+		if (have_stand_in) {
+			pc_value_release(&stand_in.val);
+			free(stand_in.source);
+			have_stand_in = false;
+		}
 		save = strchr(name, ' ');
 		if (save)
 			*save++ = '\0';
 		se = pc_object_prop(x->svm, so, name, NULL);
 		de = pc_object_prop(x->dvm, dobj, name, NULL);
+		/* one side predates the property: its declared behaviour */
+		if (!se && de && absent_stand_in(x->src, de, &stand_in)) {
+			se = &stand_in;
+			have_stand_in = true;
+		} else if (se && !de && absent_stand_in(x->dst, se, &stand_in)) {
+			de = &stand_in;
+			have_stand_in = true;
+		}
 		if (!se || !de)
 			continue;
 		/* a why that already explains the expression names the
@@ -365,6 +410,10 @@ static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
 				       fix->len ? "; " : "", name, x->dst->label,
 				       x->src->label);
 		}
+	}
+	if (have_stand_in) {
+		pc_value_release(&stand_in.val);
+		free(stand_in.source);
 	}
 	free(copy);
 }
@@ -716,9 +765,10 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		p = join_path(path, ss->desc->name);
 		if (!ds) {
 			add(x, PC_R_SUBSECTION_UNKNOWN,
-			    ss->send == PC_SEND_ALWAYS ? PC_SEV_INCOMPATIBLE : PC_SEV_REVIEW,
+			    pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
+						   ss->send == PC_SEND_MAYBE),
 			    s->so, s->dobj, s->device, p,
-			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when needed at runtime",
+			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
 			    NULL, ss->why, ss->deps,
 			    "make the subsection's needed() false for this machine type (a compat property)");
 		} else {
@@ -759,7 +809,9 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		if (ss && ss->send != PC_SEND_NEVER)
 			continue;
 		p = join_path(path, ds->desc->name);
-		add(x, PC_R_SUBSECTION_REQUIRED, PC_SEV_REVIEW, s->so, s->dobj,
+		add(x, PC_R_SUBSECTION_REQUIRED,
+		    pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+		    s->so, s->dobj,
 		    s->device, p, ss ? "never sent" : "unknown to the source",
 		    "needed", ds->why, ds->deps,
 		    "start the destination so that it does not need the subsection (the property that decides needed=)");
@@ -888,6 +940,9 @@ static void compare_sections(struct dir_ctx *x)
 				: "do not raise minimum_version_id while releases that send the old version are supported");
 			free(sv);
 			free(dv);
+			/* QEMU refuses the section at its header: what its
+			 * fields would meet is not part of this migration */
+			continue;
 		}
 		compare_desc(&sc, ss->desc, ds->desc, "", ss->desc->version_id, 0);
 	}
@@ -976,6 +1031,87 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 	return false;
 }
 
+/* Does object 'o' have an effective property called 'name'? */
+static bool object_has_prop(const struct pc_object *o, const char *name)
+{
+	for (size_t m = 0; m < o->n_props; m++)
+		if (!strcmp(o->props[m].prop->name, name))
+			return true;
+	return false;
+}
+
+/*
+ * A property only one side's object has ('have', on the source when
+ * 'on_src'): the other build predates it (or dropped it).  A property the
+ * guest or the host can see is compared with the behaviour declared for
+ * its absence (since=/absent=) at the other side's release: a difference
+ * is incompatible (PC501), as is a guest-visible property whose absence
+ * is not declared (nobody can say what the guest saw).  Otherwise, and
+ * when the behaviours agree, PC502 (info).
+ */
+static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
+			     const struct pc_object *dobj,
+			     const struct pc_eprop *have, bool on_src)
+{
+	const struct pc_side *missing = on_src ? x->dst : x->src;
+	const struct pc_side *holder = on_src ? x->src : x->dst;
+	const struct pc_object *o = on_src ? so : dobj;
+	char *p = pc_xasprintf("%s.%s", have->owner->name, have->prop->name);
+	struct pc_eprop st;
+	char *absent_text;
+
+	enum pc_rule rule = have->prop->guest_visible || !have->prop->wire
+		? PC_R_GUEST_PROP : PC_R_WIRE_PROP;
+
+	if (!have->prop->guest_visible && !have->prop->host_feature &&
+	    !have->prop->wire) {
+		char *why = pc_xasprintf("%s does not declare this property; it is not guest-visible, so only its presence differs",
+					 missing->label);
+
+		add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, o->id, p,
+		    on_src ? have->val.text : NULL, on_src ? NULL : have->val.text,
+		    why, NULL, NULL);
+		free(why);
+		free(p);
+		return;
+	}
+	if (!absent_stand_in(missing, have, &st)) {
+		char *why = pc_xasprintf("%s has no property %s and %s's declaration does not say how a build without it behaves (since=/absent=): what the guest saw cannot be compared",
+					 missing->label, have->prop->name, holder->label);
+		char *fix = pc_xasprintf("declare when %s appeared and how the device behaved before (since=VERSION absent=VALUE, Documentation/declaration-language.md); then pin that behaviour for the older machine types with a compat entry",
+					 have->prop->name);
+
+		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
+		    on_src ? have->val.text : "(no such property)",
+		    on_src ? "(no such property)" : have->val.text, why, NULL, fix);
+		free(why);
+		free(fix);
+		free(p);
+		return;
+	}
+	absent_text = pc_xasprintf("(no such property: behaves as %s)", st.val.text);
+	if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
+		add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, o->id, p,
+		    on_src ? have->val.text : absent_text,
+		    on_src ? absent_text : have->val.text, st.source, NULL, NULL);
+	} else {
+		char *why = pc_xasprintf("%s (%s)", rule == PC_R_WIRE_PROP
+			? "the property shapes the migration stream: the destination expects another stream than the source sends"
+			: "the guest saw the source's behaviour; the destination would present another",
+			st.source);
+
+		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
+		    on_src ? have->val.text : absent_text,
+		    on_src ? absent_text : have->val.text, why,
+		    have->prop->name, NULL);
+		free(why);
+	}
+	free(absent_text);
+	pc_value_release(&st.val);
+	free(st.source);
+	free(p);
+}
+
 static void compare_props(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
@@ -986,6 +1122,12 @@ static void compare_props(struct dir_ctx *x)
 
 		if (!dobj)
 			continue;
+		/* properties only the destination has */
+		for (size_t m = 0; m < dobj->n_props; m++)
+			if (!object_has_prop(so, dobj->props[m].prop->name)) {
+				x->c->props_compared++;
+				prop_on_one_side(x, so, dobj, &dobj->props[m], false);
+			}
 		for (size_t k = 0; k < so->n_props; k++) {
 			const struct pc_eprop *se = &so->props[k];
 			const struct pc_eprop *de = NULL;
@@ -995,17 +1137,11 @@ static void compare_props(struct dir_ctx *x)
 					de = &dobj->props[m];
 			x->c->props_compared++;
 			if (!de) {
-				char *p = pc_xasprintf("%s.%s", so->type->name,
-						       se->prop->name);
-
-				add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, so->id,
-				    p, se->val.text, NULL,
-				    "the destination's type does not declare this property",
-				    NULL, NULL);
-				free(p);
+				prop_on_one_side(x, so, dobj, se, true);
 				continue;
 			}
-			if (!se->prop->guest_visible && !de->prop->guest_visible)
+			if (!se->prop->guest_visible && !de->prop->guest_visible &&
+			    !se->prop->wire && !de->prop->wire)
 				continue;
 			if (se->val.text && de->val.text &&
 			    !strcmp(se->val.text, de->val.text))
@@ -1014,7 +1150,12 @@ static void compare_props(struct dir_ctx *x)
 				char *p = pc_xasprintf("%s.%s", se->owner->name,
 						       se->prop->name);
 
-				if (!host_feature_finding(x, so, dobj, se, de, p))
+				if (!se->prop->guest_visible && !de->prop->guest_visible)
+					add(x, PC_R_WIRE_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
+					    so->id, p, se->val.text, de->val.text,
+					    "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
+					    se->prop->name, NULL);
+				else if (!host_feature_finding(x, so, dobj, se, de, p))
 					add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
 					    so->id, p, se->val.text, de->val.text,
 					    "the guest saw the source's value; the destination would present another",

@@ -899,7 +899,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
 	       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
 	_Static_assert(PC_ARRAY_SIZE(keys) == P_N + 1, "keys[] and P_*");
-	static const char *const flags[] = { "guest-visible", NULL };
+	static const char *const flags[] = { "guest-visible", "wire", NULL };
 	static const char *const kinds[] = { "bool", "bit", "u8", "u16",
 					     "u32", "u64", "i8", "i16", "i32",
 					     "i64", "string", "enum",
@@ -977,6 +977,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 		pr->host_feature = pool_strdup(p, host);
 	}
 	pr->guest_visible = aflag(&a, "guest-visible");
+	pr->wire = aflag(&a, "wire");
 
 	if ((v = a.vals[P_SINCE])) {
 		if (get_version(p, "since", v, &pr->since))
@@ -1326,7 +1327,8 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 static int stmt_subsection(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "needed", "since", NULL };
-	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	static const char *const flags[] = { "runtime", NULL };
+	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_vmsd *v = p->vmsd;
 	struct pc_subsection *s;
 	const char *val;
@@ -1343,6 +1345,7 @@ static int stmt_subsection(struct dparser *p, const struct words *ws)
 		return -1;
 	if ((val = aval(&a, "needed")) && get_expr(p, val, &s->needed))
 		return -1;
+	s->runtime = aflag(&a, "runtime");
 	if ((val = aval(&a, "since"))) {
 		if (get_version(p, "since", val, &s->since))
 			return -1;
@@ -1949,6 +1952,8 @@ static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
 		put_attr(out, "host", pr->host_feature);
 	if (pr->guest_visible)
 		pc_strbuf_addstr(out, " guest-visible");
+	if (pr->wire)
+		pc_strbuf_addstr(out, " wire");
 	if (pr->has_since)
 		put_version(out, "since", &pr->since);
 	if (pr->n_absent) {
@@ -2082,6 +2087,8 @@ static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 		pc_strbuf_addf(out, "  subsection %s", s->name);
 		if (s->needed)
 			put_expr(out, "needed", s->needed);
+		if (s->runtime)
+			pc_strbuf_addstr(out, " runtime");
 		if (s->has_since)
 			put_version(out, "since", &s->since);
 		pc_strbuf_addch(out, '\n');

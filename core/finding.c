@@ -39,7 +39,7 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"a nested structure's description is missing on one side" },
 	[PC_R_SUBSECTION_UNKNOWN] = { "PC301", "subsection-unknown", PC_SEV_INCOMPATIBLE,
 		"the source may send a subsection the destination does not know" },
-	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_INCOMPATIBLE,
+	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_INFO,
 		"the destination requires a subsection the source never sends" },
 	[PC_R_INVARIANT] = { "PC401", "invariant-mismatch", PC_SEV_INCOMPATIBLE,
 		"a value the destination verifies differs on its read-only bits" },
@@ -47,6 +47,8 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"a guest-visible property differs" },
 	[PC_R_PROP_ABSENT] = { "PC502", "property-absent", PC_SEV_INFO,
 		"a property exists on one side only (compared by its behaviour)" },
+	[PC_R_WIRE_PROP] = { "PC503", "stream-protocol-property", PC_SEV_INCOMPATIBLE,
+		"a property that shapes the migration stream differs" },
 	[PC_R_MACHINE_UNKNOWN] = { "PC601", "machine-unknown", PC_SEV_INCOMPATIBLE,
 		"a side does not know the machine type" },
 	[PC_R_MACHINE_NAME] = { "PC602", "machine-name", PC_SEV_INFO,
@@ -76,6 +78,15 @@ const struct pc_rule_info *pc_rule_info(enum pc_rule r)
 	if ((unsigned)r >= PC_R__COUNT)
 		return NULL;
 	return &rules[r];
+}
+
+enum pc_severity pc_subsection_severity(enum pc_rule r, bool runtime)
+{
+	if (r == PC_R_SUBSECTION_UNKNOWN)
+		return runtime ? PC_SEV_REVIEW : PC_SEV_INCOMPATIBLE;
+	if (r == PC_R_SUBSECTION_REQUIRED)
+		return PC_SEV_INFO;
+	return rules[r].severity;
 }
 
 const char *pc_severity_name(enum pc_severity s)

@@ -44,6 +44,7 @@ enum pc_rule {
 	PC_R_INVARIANT,           /* PC401 verified value differs under the read-only mask */
 	PC_R_GUEST_PROP,          /* PC501 guest-visible property differs */
 	PC_R_PROP_ABSENT,         /* PC502 property exists on one side only */
+	PC_R_WIRE_PROP,           /* PC503 a stream-protocol (wire) property differs */
 	PC_R_MACHINE_UNKNOWN,     /* PC601 a side does not know the machine type */
 	PC_R_MACHINE_NAME,        /* PC602 the two dumps come from different machines */
 	PC_R_HOST_FEATURE,        /* PC701 host capability missing on the destination */
@@ -66,6 +67,20 @@ struct pc_rule_info {
 };
 
 const struct pc_rule_info *pc_rule_info(enum pc_rule r);
+
+/*
+ * The severity of the subsection rules, one meaning for every engine
+ * (check on declarations, qemu-diff on QEMU's dumps).  A subsection is
+ * either sent every time it is in the layout (a declaration without
+ * needed=, or whose needed= holds; a dump, which records no condition,
+ * like QEMU's loader meets it) or depending on the guest's state (declared
+ * 'runtime').  PC301 (the destination does not know it): incompatible
+ * when always sent, needs-review when runtime.  PC302 (the destination's
+ * own configuration sends it, the source never does): info either way,
+ * QEMU's loader accepts a stream without it and the device keeps its
+ * reset state for that part, which is how QEMU adds optional state.
+ */
+enum pc_severity pc_subsection_severity(enum pc_rule r, bool runtime);
 const char *pc_severity_name(enum pc_severity s);
 
 struct pc_finding {

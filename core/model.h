@@ -80,6 +80,10 @@ struct pc_prop {
 	char *host_feature;      /* default comes from host capability NAME */
 
 	bool guest_visible;
+	/* changes the migration stream or what the destination demands of
+	 * it (QEMU's migration object knobs: section footers, the
+	 * configuration section, multifd framing): both ends must agree */
+	bool wire;
 	bool has_since;
 	struct pc_version since; /* property exists from this release */
 	struct pc_prop_absent *absent; /* sorted by version, ascending */
@@ -137,7 +141,15 @@ struct pc_field {
 struct pc_subsection {
 	char *name;              /* a named description */
 	struct pc_vmsd *desc;    /* resolved by pc_registry_finalize() */
-	struct pc_expr *needed;  /* NULL: sent when runtime state needs it */
+	/*
+	 * When it is sent (QEMU's needed()): without 'needed' and 'runtime',
+	 * always (QEMU sends a subsection without needed() every time);
+	 * 'needed' alone: exactly when the expression holds; 'runtime' alone:
+	 * depending on guest state (may or may not be sent); both: never
+	 * when the expression is false, depending on guest state otherwise.
+	 */
+	struct pc_expr *needed;
+	bool runtime;
 	bool has_since;
 	struct pc_version since;
 	int line;

@@ -554,7 +554,9 @@ static void step_into(struct diff *d, struct cursor *c, bool src,
 					  f->desc->name, sub->name),
 			     "make needed() false on machine types the destination supports, or teach the destination the subsection");
 		else
-			emit_sev(d, PC_R_SUBSECTION_REQUIRED, PC_SEV_INFO, sub->name,
+			emit_sev(d, PC_R_SUBSECTION_REQUIRED,
+				 pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+				 sub->name,
 				 NULL, sub->name,
 				 "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
 				 "check that the destination's defaults for it match an old source's behaviour");
@@ -675,7 +677,9 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 			continue;
 		dval = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
 				    ds->name, dv->name, ds->version_id);
-		emit_sev(d, PC_R_SUBSECTION_REQUIRED, PC_SEV_INFO, ds->name, NULL,
+		emit_sev(d, PC_R_SUBSECTION_REQUIRED,
+			 pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+			 ds->name, NULL,
 			 dval,
 			 "the source never sends this subsection; QEMU's loader tolerates a missing subsection and keeps the destination's own (reset) values, which is how new optional state is meant to be added",
 			 "check that the destination's defaults match what an older source implied (set them in pre_load if needed)");

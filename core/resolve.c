@@ -258,9 +258,8 @@ bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t)
 }
 
 
-/* The value the device behaved as at release r while 'p' did not exist. */
-static const char *absent_value(const struct pc_prop *p,
-				const struct pc_version *r)
+const char *pc_prop_absent_value(const struct pc_prop *p,
+				 const struct pc_version *r)
 {
 	const char *v = NULL;
 
@@ -383,7 +382,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 		    pc_version_cmp(&s->release, &p->since) < 0) {
 			char sv[32];
 
-			text = absent_value(p, &s->release);
+			text = pc_prop_absent_value(p, &s->release);
 			if (!text)
 				text = p->def_text ? p->def_text : kind_zero(p);
 			pc_version_str(&p->since, sv, sizeof(sv));
@@ -1132,13 +1131,24 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			if (pc_expr_eval(sub->needed, obj_lookup,
 					 (void *)(uintptr_t)ec, &c, err))
 				goto fail_where;
-			rs->send = c ? PC_SEND_ALWAYS : PC_SEND_NEVER;
+			rs->send = !c ? PC_SEND_NEVER
+				      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
 			add_deps(&rs->deps, sub->needed);
 			rs->why = explain_expr(ec, "needed", sub->needed,
 					       (long long)c);
-		} else {
+			if (c && sub->runtime) {
+				char *w = pc_xasprintf("%s, then sent when the guest's state needs it (runtime)",
+						       rs->why);
+
+				free(rs->why);
+				rs->why = w;
+			}
+		} else if (sub->runtime) {
 			rs->send = PC_SEND_MAYBE;
-			rs->why = pc_xstrdup("sent when the runtime state needs it");
+			rs->why = pc_xstrdup("declared runtime: sent when the guest's state needs it");
+		} else {
+			rs->send = PC_SEND_ALWAYS;
+			rs->why = pc_xstrdup("no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
 		}
 		if (resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err))
 			goto fail;
@@ -1350,12 +1360,15 @@ uint64_t pc_object_digest(const struct pc_object *o)
 	fp_int(&h, o->n_props);
 	for (size_t i = 0; i < o->n_props; i++) {
 		const struct pc_eprop *ep = &o->props[i];
-		bool seen = ep->prop->guest_visible || ep->prop->host_feature;
+		bool seen = ep->prop->guest_visible || ep->prop->host_feature ||
+			    ep->prop->wire;
 
 		fp_str(&h, ep->prop->name);
 		fp_str(&h, ep->owner->name);
 		fp_int(&h, ep->prop->guest_visible);
 		fp_str(&h, ep->prop->host_feature);
+		if (ep->prop->wire) /* only then: other digests stay as recorded */
+			fp_int(&h, 0x77697265);
 		if (seen)
 			fp_str(&h, ep->val.text);
 	}

@@ -195,6 +195,14 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 				      const char *name,
 				      const struct pc_object **holder);
 
+/*
+ * How the device behaved at release 'r' while property 'p' did not exist
+ * (its absent= history: the newest entry at or before r, else the oldest),
+ * or NULL when the declaration does not say (no absent=).
+ */
+const char *pc_prop_absent_value(const struct pc_prop *p,
+				 const struct pc_version *r);
+
 /* Explain an effective value: "num-queues = 4 (derived: smp; file:line)". */
 char *pc_eprop_explain(const struct pc_eprop *ep);
 
@@ -241,7 +249,7 @@ void pc_devkeys_release(struct pc_devkeys *l);
 /*
  * Digest of what the check compares of an object's properties: every
  * property's name and flags, and the value of those a guest or host can
- * see.  Two objects with the same digest give no property finding in
+ * see or that shape the stream (wire).  Two objects with the same digest give no property finding in
  * either direction.
  */
 uint64_t pc_object_digest(const struct pc_object *o);

@@ -889,7 +889,8 @@ static int w_config(struct wctx *w, const struct pc_vm *vm)
 		for (size_t k = 0; k < o->n_props; k++) {
 			const struct pc_eprop *ep = &o->props[k];
 			uint8_t flags = (ep->prop->guest_visible ? 1 : 0) |
-					(ep->absent ? 2 : 0);
+					(ep->absent ? 2 : 0) |
+					(ep->prop->wire ? 4 : 0);
 
 			if (w_str(w, ep->prop->name, PC_STREAM_MAX_NAME) ||
 			    w_str(w, ep->owner->name, PC_STREAM_MAX_NAME) ||
@@ -1218,6 +1219,7 @@ static int l_config(struct lctx *c)
 	char name[PC_STREAM_MAX_NAME + 1], owner[PC_STREAM_MAX_NAME + 1];
 	char *value = pc_xmalloc(PC_STREAM_MAX_VALUE + 1);
 	uint64_t n_objs, n_props, v, at, flags;
+	bool wire;
 	uint8_t marker;
 	uint32_t crc;
 	int r = -1;
@@ -1275,16 +1277,21 @@ static int l_config(struct lctx *c)
 				if (!strcmp(lo->props[m].prop->name, name))
 					le = &lo->props[m];
 			real->props_compared++;
-			if (!le || (!(flags & 1) && !le->prop->guest_visible))
+			if (!le || (!(flags & 5) && !le->prop->guest_visible &&
+				    !le->prop->wire))
 				continue;
 			if (!strcmp(le->val.text ? le->val.text : "", value))
 				continue;
 			c->res = &pending;
+			wire = (flags & 4) || le->prop->wire;
 			lmsg(c, PC_LMSG_MISMATCH, at, NULL,
-			     "device '%s': guest-visible property '%s.%s': the source runs with '%s'%s, this side with '%s' (%s): the guest saw the source's value",
-			     id, owner, name, value,
+			     "device '%s': %s property '%s.%s': the source runs with '%s'%s, this side with '%s' (%s): %s",
+			     id, wire ? "stream-protocol" : "guest-visible", owner,
+			     name, value,
 			     flags & 2 ? " (behaviour of a release without the property)" : "",
-			     le->val.text ? le->val.text : "", le->source);
+			     le->val.text ? le->val.text : "", le->source,
+			     wire ? "both ends must frame the stream the same way"
+				  : "the guest saw the source's value");
 			c->res = real;
 		}
 	}

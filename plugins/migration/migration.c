@@ -6,8 +6,9 @@
  * migration protocol behaviour both ends must agree on.
  *
  * It is a pure configuration object: it has no VMStateDescription and no
- * section.  None of its properties is guest-visible; they change the
- * stream framing, not what the guest sees.
+ * section.  None of its properties is guest-visible; those marked 'wire'
+ * change the stream framing or what the destination demands (both ends
+ * must agree: PC503).  x-clear-bitmap-shift only tunes the source.
  */
 #include <plugcheck/plugin.h>
 
@@ -18,20 +19,20 @@ PLUGCHECK_MODULE(NULL,
 
 	/* migration/options.c: migration_properties */
 	PC_TYPE("migration", "parent=device doc=\"migration object: protocol knobs, no state of its own\"")
-	PC_PROP_BOOL("store-global-state", "default=on")
-	PC_PROP_BOOL("send-configuration", "default=on")
-	PC_PROP_BOOL("send-section-footer", "default=on")
-	PC_PROP_BOOL("multifd-flush-after-each-section", "default=off since=8.1 absent=on"
+	PC_PROP_BOOL("store-global-state", "default=on wire")
+	PC_PROP_BOOL("send-configuration", "default=on wire")
+	PC_PROP_BOOL("send-section-footer", "default=on wire")
+	PC_PROP_BOOL("multifd-flush-after-each-section", "default=off wire since=8.1 absent=on"
 		" doc=\"multifd: flush every RAM section (the 8.0 protocol); hw_compat_8_0 on\"")
-	PC_PROP_BOOL("x-preempt-pre-7-2", "default=off since=8.0 absent=on"
+	PC_PROP_BOOL("x-preempt-pre-7-2", "default=off wire since=8.0 absent=on"
 		" doc=\"postcopy preempt channel handshake as before 8.0; hw_compat_7_2 true\"")
-	PC_PROP_ENUM("zero-page-detection", "values=none,legacy,multifd default=multifd since=9.0 absent=legacy"
+	PC_PROP_ENUM("zero-page-detection", "values=none,legacy,multifd default=multifd wire since=9.0 absent=legacy"
 		" doc=\"ZeroPageDetection: multifd threads detect zero pages since 9.0; hw_compat_8_2 legacy\"")
-	PC_PROP_BOOL("multifd-clean-tls-termination", "default=on since=10.0 absent=off"
+	PC_PROP_BOOL("multifd-clean-tls-termination", "default=on wire since=10.0 absent=off"
 		" doc=\"multifd TLS channels send close_notify; hw_compat_9_2 false\"")
-	PC_PROP_BOOL("send-switchover-start", "default=on since=10.0 absent=off"
+	PC_PROP_BOOL("send-switchover-start", "default=on wire since=10.0 absent=off"
 		" doc=\"send MIG_CMD_SWITCHOVER_START; hw_compat_9_2 off\"")
-	PC_PROP_U8("multifd-channels", "default=2")
+	PC_PROP_U8("multifd-channels", "default=2 wire")
 	PC_PROP_U8("x-clear-bitmap-shift", "default=18")
 	PC_END
 );

@@ -61,11 +61,11 @@ PLUGCHECK_MODULE(NULL,
 	 * properties that gate that state, so a subsection is never sent
 	 * while its property is off (older machine types). */
 	PC_VMSD("virtio", "version=1 min=1")
-	PC_SUBSECTION("virtio/device_endian", "")
-	PC_SUBSECTION("virtio/64bit_features", "")
-	PC_SUBSECTION("virtio/virtqueues", "")
-	PC_SUBSECTION("virtio/ringsize", "")
-	PC_SUBSECTION("virtio/broken", "")
+	PC_SUBSECTION("virtio/device_endian", "runtime")
+	PC_SUBSECTION("virtio/64bit_features", "runtime")
+	PC_SUBSECTION("virtio/virtqueues", "runtime")
+	PC_SUBSECTION("virtio/ringsize", "runtime")
+	PC_SUBSECTION("virtio/broken", "runtime")
 	PC_SUBSECTION("virtio/extra_state", "needed=migrate-extra")
 	PC_SUBSECTION("virtio/started", "needed=use-started since=4.1")
 	PC_SUBSECTION("virtio/disabled", "needed=use-disabled-flag since=5.0")

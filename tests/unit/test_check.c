@@ -412,6 +412,57 @@ PCT_TEST("check", subsection_unknown_and_needed)
 	pc_side_release(&b);
 }
 
+/* A subsection without a condition is always sent (QEMU sends a
+ * description without needed() every time): a destination that does not
+ * know it fails.  Only an explicit 'runtime' makes it needs-review, and a
+ * needed= that is false still sends nothing. */
+PCT_TEST("check", subsection_conditions_and_their_severity)
+{
+	static const struct {
+		const char *attrs;
+		bool feat;
+		int sev; /* -1: no PC301 */
+	} cases[] = {
+		{ "", true, PC_SEV_INCOMPATIBLE },
+		{ "needed=feat", true, PC_SEV_INCOMPATIBLE },
+		{ "needed=feat", false, -1 },
+		{ "runtime", true, PC_SEV_REVIEW },
+		{ "needed=feat runtime", true, PC_SEV_REVIEW },
+		{ "needed=feat runtime", false, -1 },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		char *decl = pc_xasprintf("%s  subsection fx-dev/extra %s\nend\n",
+					  HDR DEV(BASE_PROPS) QUEUE
+					  "vmsd fx-dev/extra version=1 min=1\n  field x u32\nend\n"
+					  "vmsd fx-dev version=2 min=1\n" BASE_FIELDS,
+					  cases[i].attrs);
+		struct pc_side a, b;
+		struct pc_report r;
+		const struct pc_finding *f;
+
+		make_side(&a, "A", decl, NULL);
+		make_side(&b, "B", base_decl, NULL);
+		if (!cases[i].feat) {
+			add_ov(&a, "fx-dev", "feat", "off");
+			add_ov(&b, "fx-dev", "feat", "off");
+		}
+		CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+		f = find(&r, PC_R_SUBSECTION_UNKNOWN, "fx-dev/extra");
+		if (cases[i].sev < 0) {
+			CU_ASSERT_PTR_NULL(f);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+			PCT_ASSERT_INT_EQ(f->severity, cases[i].sev);
+		}
+		PCT_ASSERT_INT_EQ(pc_report_fails(&r), cases[i].sev == PC_SEV_INCOMPATIBLE);
+		pc_report_release(&r);
+		pc_side_release(&a);
+		pc_side_release(&b);
+		free(decl);
+	}
+}
+
 PCT_TEST("check", device_missing_on_one_side)
 {
 	expect_both(base_decl,
@@ -519,7 +570,7 @@ PCT_TEST("check", subsection_required_by_destination)
 	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
 	f = find(&r, PC_R_SUBSECTION_REQUIRED, "fx-dev/extra");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_REVIEW);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);
 	PCT_ASSERT_STR_EQ(f->src_value, "unknown to the source");
 	pc_report_release(&r);
 	/* the destination started without the feature does not need it */
