@@ -25,6 +25,8 @@
 #                         for none); unchecked if absent
 #   expect: TEXT          the output (stdout and stderr) contains TEXT
 #   reject: TEXT          the output does not contain TEXT
+#   count: N TEXT         the output contains TEXT exactly N times (say,
+#                         an error printed once per run, not per direction)
 #   file: PATH: TEXT      after the runs, PATH (in the scratch tree) has a
 #                         line equal to TEXT
 #   nofile: PATH: TEXT    after the runs, PATH has no line equal to TEXT
@@ -63,7 +65,7 @@ norm() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -u | tr '\n' ' ' | sed 's/ $/
 
 one_case() {
 	local file=$1 name work hdr diff line key val
-	local -a runs=() expects=() rejects=() files=() nofiles=()
+	local -a runs=() expects=() rejects=() counts=() files=() nofiles=()
 	local want_exit="" want_before=0 want_rules="" want_known="" have_rules=0 have_known=0
 	local errors=()
 
@@ -86,6 +88,7 @@ one_case() {
 		known) want_known=$val; have_known=1 ;;
 		expect) expects+=("$val") ;;
 		reject) rejects+=("$val") ;;
+		count) counts+=("$val") ;;
 		file) files+=("$val") ;;
 		nofile) nofiles+=("$val") ;;
 		*) errors+=("bad header line: $line") ;;
@@ -147,6 +150,12 @@ one_case() {
 		done
 		for e in "${rejects[@]}"; do
 			grep -qF -- "$e" "$out" && errors+=("output has: $e")
+		done
+		for e in "${counts[@]}"; do
+			local cn=${e%% *} ct=${e#* } got_n
+			case "$cn" in '' | *[!0-9]*) errors+=("bad count: line: $e"); continue ;; esac
+			got_n=$(grep -oF -- "$ct" "$out" | wc -l)
+			[ "$got_n" -eq "$cn" ] || errors+=("output has $got_n times, expected $cn: $ct")
 		done
 		for e in "${files[@]}"; do
 			local p=${e%%: *} t=${e#*: }
