@@ -492,6 +492,27 @@ static int load_host(struct pc_cli *cli, const char *path,
 	return 0;
 }
 
+/*
+ * A compat entry of m's chain whose driver no loaded type is or implements
+ * does nothing, as in QEMU (a vendor may load a subset of the plugins, and
+ * QEMU's tables name many types the tree does not model); when the name is
+ * close to a loaded type's (pc_name_likely_typo()) it is likely a typo that
+ * leaves that type without its compat value: one note per entry, once per
+ * run.  plugcheck lint reports it as PC806.
+ */
+static void note_compat_typos(struct pc_cli *cli, const struct pc_side *tree,
+			      const struct pc_machine *m)
+{
+	for (size_t i = 0; i < m->n_chain; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+		const char *near = pc_registry_typo_type(tree->reg, e->driver);
+
+		if (near)
+			pc_cli_warn(cli, "%s: compat entry for '%s', which no loaded type is or implements (did you mean '%s'?): it does nothing (plugcheck lint: PC806)",
+				    e->origin, e->driver, near);
+	}
+}
+
 static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
 	struct pc_host_caps ha = { 0 }, hb = { 0 };
@@ -552,6 +573,15 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	for (size_t i = 0; i < nrel; i++)
 		if (add_vm(cli, &rel[i]))
 			goto out;
+	/* the configuration and overrides, once for the run (not once per
+	 * direction, release and vCPU count) */
+	if (pc_cli_check_side(cli, &tree, m->name))
+		goto out;
+	for (size_t i = 0; i < nrel; i++)
+		if (side_knows(&rel[i], m->name) &&
+		    pc_cli_check_side(cli, &rel[i], m->name))
+			goto out;
+	note_compat_typos(cli, &tree, m);
 	/* each side as a source and as a destination: itself, or with a host
 	 * a shallow copy that differs only in it (never released: 'tree' and
 	 * 'rel' own everything; a side keeps one address per role, which the
@@ -657,7 +687,9 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	    add_globals(cli, &a, o->src_globals, o->n_src, "--src-global") ||
 	    add_globals(cli, &b, o->dst_globals, o->n_dst, "--dst-global") ||
 	    (o->src_host && load_host(cli, o->src_host, &ha)) ||
-	    (o->dst_host && load_host(cli, o->dst_host, &hb)))
+	    (o->dst_host && load_host(cli, o->dst_host, &hb)) ||
+	    pc_cli_check_side(cli, &a, c->machine) ||
+	    pc_cli_check_side(cli, &b, c->machine))
 		goto out;
 	if (o->src_host)
 		a.host = &ha;
@@ -736,6 +768,9 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		sides[ns++] = &tree;
 	pc_report_init(&r);
 	prs = pc_xcalloc(ns * ns + 1, sizeof(*prs));
+	for (size_t i = 0; i < ns; i++)
+		if (pc_cli_check_side(cli, sides[i], c->machine))
+			goto out;
 	if (ns < 2) {
 		pc_cli_error(cli, "matrix for '%s' is empty: fewer than two sides know it",
 			     c->machine);
@@ -1084,6 +1119,9 @@ static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 					free(origin);
 				}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (pc_cli_check_side(cli, &sides[i], o->machine))
+			goto out;
 	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
 		fprintf(cli->out, "Machine type %s: chain", o->machine);
 		for (size_t i = 0; i < n; i++)

@@ -489,6 +489,22 @@ out:
 	return rc;
 }
 
+int pc_cli_check_side(struct pc_cli *cli, const struct pc_side *side,
+		      const char *machine)
+{
+	struct pc_err err = { 0 };
+	const struct pc_machine *m = machine && side->machines
+		? pc_machine_find(side->machines, machine) : NULL;
+
+	if (!pc_side_check_config(side, m, &err))
+		return 0;
+	if (side->project)
+		pc_cli_error(cli, "%s: %s", side->label, err.msg);
+	else
+		pc_cli_error(cli, "%s", err.msg);
+	return -1;
+}
+
 int pc_cli_common_devices(struct pc_cli *cli, const char *a, const char *b,
 			  char ***out, size_t *n)
 {

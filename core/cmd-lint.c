@@ -14,8 +14,11 @@
  *         condition;
  *  PC803  a field gated on a version the description did not have a bump
  *         for when the field was added;
- *  PC804  a compat entry whose driver matches no loaded type;
- *  PC805  a compat entry naming a property the matched type lacks.
+ *  PC804  a compat entry whose driver matches no loaded type and is not
+ *         close to one (a type the tree does not model: info);
+ *  PC805  a compat entry naming a property the matched type lacks;
+ *  PC806  a compat entry whose driver matches no loaded type but is a
+ *         likely typo of one (pc_name_likely_typo()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,12 +126,27 @@ static void lint_compat(struct lint *l)
 				}
 			}
 			if (!matched && !any_type_matches(reg, ce->driver)) {
-				char *why = pc_xasprintf("no loaded plugin provides '%s' (QEMU ignores such entries silently)",
-							 ce->driver);
+				const char *near = pc_registry_typo_type(reg, ce->driver);
+				char *why, *fix;
 
-				lint_add(l, PC_R_LINT_COMPAT_NOMATCH, NULL, ce->driver,
-					 ce->origin, ce->prop, NULL, why, NULL, NULL, NULL);
+				if (!near) {
+					/* a type the tree does not model: QEMU's
+					 * tables name many */
+					why = pc_xasprintf("no loaded plugin provides '%s' (QEMU ignores such entries silently)",
+							   ce->driver);
+					lint_add(l, PC_R_LINT_COMPAT_NOMATCH, NULL, ce->driver,
+						 ce->origin, ce->prop, NULL, why, NULL, NULL, NULL);
+					free(why);
+					continue;
+				}
+				why = pc_xasprintf("no loaded type is or implements '%s', but the name is close to the loaded type '%s' (did you mean '%s'?): QEMU ignores the entry, so '%s' keeps its new value on the older machine types",
+						   ce->driver, near, near, near);
+				fix = pc_xasprintf("spell the driver '%s' (%s %s %s)", near,
+						   near, ce->prop, ce->value);
+				lint_add(l, PC_R_LINT_COMPAT_TYPO, NULL, ce->driver,
+					 ce->origin, ce->prop, NULL, why, fix, NULL, NULL);
 				free(why);
+				free(fix);
 			}
 			(void)has;
 		}
@@ -394,6 +412,7 @@ int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 		      "  PC803 field gated on a version the description never bumped to\n"
 		      "  PC804 compat entry whose driver matches no loaded type (info)\n"
 		      "  PC805 compat entry naming a property the matched type lacks\n"
+		      "  PC806 compat entry whose driver is a likely typo of a loaded type\n"
 		      "Exit 1 when an incompatible-severity finding exists.\n", cli->out);
 		return PC_EXIT_OK;
 	}
@@ -448,6 +467,15 @@ int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 			fputs(sb.buf, cli->out);
 			pc_strbuf_release(&sb);
 			shown++;
+		}
+		if (!cli->verbose && !cli->quiet) {
+			size_t nm = 0;
+
+			for (size_t i = 0; i < l.r.n; i++)
+				nm += l.r.items[i].rule == PC_R_LINT_COMPAT_NOMATCH;
+			if (nm)
+				fprintf(cli->out, "PC804: %zu compat entr%s name%s types no loaded plugin provides (not modelled: such an entry does nothing, as in QEMU; -v lists them)\n",
+					nm, nm == 1 ? "y" : "ies", nm == 1 ? "s" : "");
 		}
 		fprintf(cli->out, "lint: %zu incompatible, %zu to review, %zu informational (%s)\n",
 			pc_report_count(&l.r, PC_SEV_INCOMPATIBLE),

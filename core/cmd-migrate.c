@@ -332,6 +332,7 @@ static int role_source(struct pc_cli *cli, struct mopts *o)
 	if (add_overrides(&side, o->globals, o->n_globals, "--src-global", &err) ||
 	    set_devices(cli, &side, o, &err) ||
 	    !(m = side_machine(&side, o->machine, &err)) ||
+	    pc_side_check_config(&side, m, &err) ||
 	    pc_vm_build(&side, m, o->smp, &vm, &err) || pc_vm_resolve(&vm, &err)) {
 		close(o->stream_fd);
 		pc_side_release(&side);
@@ -461,7 +462,8 @@ static int role_dest(struct pc_cli *cli, struct mopts *o)
 		return child_fail(rep, o->report_fd, "error", "cannot load the destination side (see the messages above)");
 	}
 	if (add_overrides(&side, o->globals, o->n_globals, "--dst-global", &err) ||
-	    set_devices(cli, &side, o, &err)) {
+	    set_devices(cli, &side, o, &err) ||
+	    pc_side_check_config(&side, NULL, &err)) {
 		close(fd);
 		pc_side_release(&side);
 		return child_fail(rep, o->report_fd, "error", err.msg);
@@ -1114,6 +1116,41 @@ static int run_pair(struct pc_cli *cli, struct mopts *o, const char *machine,
 	return 0;
 }
 
+/* Both sides' VM configuration and overrides, checked once in this
+ * process (declarations only) before any migration process starts: an
+ * override naming no loaded type or property is one error, not one per
+ * run. */
+static int check_sides(struct pc_cli *cli, const struct mopts *o,
+		       const char *machine, const char *a, const char *b)
+{
+	bool was = cli->static_only;
+	int rc = 0;
+
+	cli->static_only = true;
+	for (int i = 0; i < 2 && !rc; i++) {
+		struct pc_side side;
+		struct pc_err err = { 0 };
+		bool bad = false;
+
+		if (pc_cli_load_side(cli, i ? b : a, &side, &bad)) {
+			rc = -1;
+			break;
+		}
+		if (set_devices(cli, &side, o, &err) ||
+		    add_overrides(&side, i ? o->dst_globals : o->src_globals,
+				  i ? o->n_dst : o->n_src,
+				  i ? "--dst-global" : "--src-global", &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			rc = -1;
+		} else if (pc_cli_check_side(cli, &side, machine)) {
+			rc = -1;
+		}
+		pc_side_release(&side);
+	}
+	cli->static_only = was;
+	return rc;
+}
+
 /* The machine's canonical name and vCPU set, from the machine directory. */
 static int machine_info(struct pc_cli *cli, const char *name, char **canon,
 			int *smps, size_t *n_smps)
@@ -1318,6 +1355,8 @@ int cmd_migrate(struct pc_cli *cli, int argc, char **argv)
 			for (size_t i = 0; i < n_common; i++)
 				o.devices[o.n_devices++] = common[i];
 		}
+		if (check_sides(cli, &o, machine, a, b))
+			goto out;
 		if (cli->format == PC_FMT_TEXT && !cli->quiet)
 			fprintf(cli->out, "Migration streams for machine type %s: %s %s %s, seed 0x%" PRIx64 ", %s\n",
 				machine, a, o.one_way ? "->" : "<->", b, o.seed,

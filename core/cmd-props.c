@@ -35,15 +35,10 @@ static void props_help(FILE *f)
 static const char *type_hint(const struct pc_registry *reg, const char *name,
 			     char *buf, size_t len)
 {
-	const char **names = pc_xcalloc(reg->n_types + 1, sizeof(char *));
-	const char *s;
+	const char *s = pc_registry_suggest_type(reg, name, false);
 
-	for (size_t i = 0; i < reg->n_types; i++)
-		names[i] = reg->types[i]->name;
-	s = pc_suggest(name, names, reg->n_types);
 	snprintf(buf, len, "%s%s%s", s ? " (did you mean '" : "", s ? s : "",
 		 s ? "'?)" : "");
-	free(names);
 	return buf;
 }
 
@@ -245,6 +240,8 @@ int cmd_props(struct pc_cli *cli, int argc, char **argv)
 		pc_side_add_override(&tree, &ov);
 		pc_override_release(&ov);
 	}
+	if (pc_cli_check_side(cli, &tree, m->name))
+		goto out;
 	if (hostf) {
 		if (pc_host_caps_load(hostf, &host, &err)) {
 			pc_cli_error(cli, "%s", err.msg);

@@ -65,6 +65,11 @@ int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
  */
 int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
 			 const char *spec);
+/* Check a side's --vm-device list and overrides, and the compat chain of
+ * 'machine' (when the side has it), once, before any check runs
+ * (pc_side_check_config()); print the error and return -1. */
+int pc_cli_check_side(struct pc_cli *cli, const struct pc_side *side,
+		      const char *machine);
 
 /* Is this file a QEMU -dump-vmstate file (has "vmschkmachine")? */
 bool pc_cli_is_qemu_dump(const char *spec);

@@ -70,6 +70,8 @@ static const struct pc_rule_info rules[PC_R__COUNT] = {
 		"a compat entry names a type no plugin provides" },
 	[PC_R_LINT_COMPAT_NOPROP] = { "PC805", "compat-entry-unknown-property", PC_SEV_INCOMPATIBLE,
 		"a compat entry names a property the matched type lacks" },
+	[PC_R_LINT_COMPAT_TYPO] = { "PC806", "compat-entry-misspelt-type", PC_SEV_INCOMPATIBLE,
+		"a compat entry names no loaded type but one close to a loaded type's name (a likely typo)" },
 	[PC_R_STREAM_VALUE] = { "PC901", "stream-value-mismatch", PC_SEV_INCOMPATIBLE,
 		"a migrated value differs after load" },
 	[PC_R_STREAM_REJECTED] = { "PC902", "stream-rejected", PC_SEV_INCOMPATIBLE,

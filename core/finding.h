@@ -54,6 +54,7 @@ enum pc_rule {
 	PC_R_LINT_NO_VERSION_BUMP,/* PC803 layout changed without version bump */
 	PC_R_LINT_COMPAT_NOMATCH, /* PC804 compat entry matches no loaded type */
 	PC_R_LINT_COMPAT_NOPROP,  /* PC805 compat entry names a property no type has */
+	PC_R_LINT_COMPAT_TYPO,    /* PC806 compat entry names a type close to a loaded one (typo) */
 	PC_R_STREAM_VALUE,        /* PC901 a migrated value differs after load */
 	PC_R_STREAM_REJECTED,     /* PC902 the destination refused the stream */
 	PC_R_KNOWN_STALE,         /* PC810 an acknowledged break the run no longer shows */

@@ -288,6 +288,15 @@ struct pc_type *pc_registry_find_type(const struct pc_registry *reg,
 				      const char *name);
 struct pc_vmsd *pc_registry_find_vmsd(const struct pc_registry *reg,
 				      const char *name);
+/* "Did you mean": the loaded type closest to 'word' (pc_suggest()), among
+ * the instantiable ones only when 'concrete'; NULL when none is close. */
+const char *pc_registry_suggest_type(const struct pc_registry *reg,
+				     const char *word, bool concrete);
+/* The loaded type that 'word' likely misspells (pc_name_likely_typo(),
+ * the closest when several), or NULL: also when a loaded type is or
+ * implements 'word' (pc_type_is_a()). */
+const char *pc_registry_typo_type(const struct pc_registry *reg,
+				  const char *word);
 
 /* QEMU's object_dynamic_cast(): 'name' is the type itself, an ancestor, or
  * an interface of it or of an ancestor. */

@@ -510,6 +510,45 @@ struct pc_vmsd *pc_registry_find_vmsd(const struct pc_registry *reg,
 	return NULL;
 }
 
+const char *pc_registry_suggest_type(const struct pc_registry *reg,
+				     const char *word, bool concrete)
+{
+	const char **names = pc_xcalloc(reg->n_types + 1, sizeof(*names));
+	const char *best;
+	size_t n = 0;
+
+	for (size_t i = 0; i < reg->n_types; i++)
+		if (!concrete || pc_type_is_concrete(reg->types[i]))
+			names[n++] = reg->types[i]->name;
+	best = pc_suggest(word, names, n);
+	free(names);
+	return best;
+}
+
+const char *pc_registry_typo_type(const struct pc_registry *reg,
+				  const char *word)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1;
+
+	for (size_t i = 0; i < reg->n_types; i++)
+		if (pc_type_is_a(reg->types[i], word))
+			return NULL;
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const char *name = reg->types[i]->name;
+		size_t d;
+
+		if (!pc_name_likely_typo(word, name))
+			continue;
+		d = pc_edit_distance(word, name);
+		if (d < bestd) {
+			bestd = d;
+			best = name;
+		}
+	}
+	return best;
+}
+
 /* ------------------------------------------------------------ finalize */
 
 static const char *origin(const struct pc_plugin *p)
@@ -521,17 +560,12 @@ static const char *origin(const struct pc_plugin *p)
 static const char *suggest_type(const struct pc_registry *reg, const char *word,
 				char *buf, size_t len)
 {
-	const char **names = pc_xcalloc(reg->n_types, sizeof(*names));
-	const char *best;
+	const char *best = pc_registry_suggest_type(reg, word, false);
 
-	for (size_t i = 0; i < reg->n_types; i++)
-		names[i] = reg->types[i]->name;
-	best = pc_suggest(word, names, reg->n_types);
 	if (best)
 		snprintf(buf, len, " (did you mean '%s'?)", best);
 	else
 		buf[0] = '\0';
-	free(names);
 	return buf;
 }
 

@@ -825,6 +825,341 @@ static int cmp_type_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* ------------------------------------------------------------ validation */
+
+/*
+ * The objects pc_vm_build() instantiates, by type only (no machine, no
+ * values): what instantiate() walks, with the same ids and parents.
+ */
+struct cfg_obj {
+	char *id;
+	const struct pc_type *type;
+	size_t parent;          /* index, or SIZE_MAX for a top-level device */
+	const char *child_name;
+};
+
+struct cfg {
+	struct cfg_obj *v;
+	size_t n, alloc;
+};
+
+static int cfg_walk(struct cfg *c, const struct pc_type *t, const char *id,
+		    size_t parent, const char *child_name, int depth,
+		    struct pc_err *err)
+{
+	const struct pc_type *chain[MAX_DEPTH * 4];
+	size_t nc = 0, idx;
+
+	if (depth > MAX_DEPTH)
+		return pc_err_set(err, "device '%s': composite nesting deeper than %d",
+				  id, MAX_DEPTH);
+	if (c->n >= MAX_OBJS)
+		return pc_err_set(err, "too many device objects (over %d)",
+				  MAX_OBJS);
+	PC_ALLOC_GROW(c->v, c->n + 1, c->alloc);
+	idx = c->n++;
+	c->v[idx].id = pc_xstrdup(id);
+	c->v[idx].type = t;
+	c->v[idx].parent = parent;
+	c->v[idx].child_name = child_name;
+	for (const struct pc_type *a = t; a && nc < PC_ARRAY_SIZE(chain);
+	     a = a->parent)
+		chain[nc++] = a;
+	for (size_t k = nc; k-- > 0;) {
+		for (size_t i = 0; i < chain[k]->n_children; i++) {
+			const struct pc_child *ch = &chain[k]->children[i];
+			char *cid = pc_xasprintf("%s/%s", id, ch->name);
+			int r = cfg_walk(c, ch->type, cid, idx, ch->name,
+					 depth + 1, err);
+
+			free(cid);
+			if (r)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void cfg_release(struct cfg *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].id);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The side's configuration: its --vm-device list (checked as pc_vm_build()
+ * checks it, with a did-you-mean), or one instance of every concrete type
+ * of the side. */
+static int cfg_build(const struct pc_side *s, struct cfg *c,
+		     struct pc_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (!s->devices) {
+		for (size_t i = 0; i < s->reg->n_types; i++) {
+			const struct pc_type *t = s->reg->types[i];
+
+			if (pc_type_is_concrete(t) && pc_side_has_type(s, t) &&
+			    cfg_walk(c, t, t->name, SIZE_MAX, NULL, 0, err))
+				return -1;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < s->n_devices; i++) {
+		const struct pc_devspec *d = &s->devices[i];
+		const struct pc_type *t = pc_registry_find_type(s->reg, d->type);
+
+		if (!t) {
+			const char *sug = pc_registry_suggest_type(s->reg, d->type, true);
+
+			return pc_err_set(err, "--vm-device %s (id '%s'): unknown type '%s'%s%s%s",
+					  d->type, d->id, d->type,
+					  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+					  sug ? sug : "", sug ? "'?)" : "");
+		}
+		if (!pc_type_is_concrete(t))
+			return pc_err_set(err, "--vm-device %s (id '%s'): '%s' is not an instantiable type (it is %s)",
+					  d->type, d->id, d->type,
+					  t->interface ? "an interface"
+					  : t->abstract ? "abstract"
+					  : "internal: it exists only inside a composite");
+		if (!pc_side_has_type(s, t)) {
+			char sv[32];
+
+			pc_version_str(&t->since, sv, sizeof(sv));
+			return pc_err_set(err, "--vm-device %s (id '%s'): type '%s' does not exist in %s (it appeared in %s)",
+					  d->type, d->id, d->type,
+					  s->label ? s->label : "this release", sv);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->devices[j].id, d->id))
+				return pc_err_set(err, "--vm-device %s: duplicate device id '%s'",
+						  d->type, d->id);
+		if (cfg_walk(c, t, d->id, SIZE_MAX, NULL, 0, err))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A property as pc_object_prop() finds it on an object of type 't': its
+ * own or inherited ones, then those of the children it aliases (in
+ * instantiation order: the ancestors' children first).  With 'names',
+ * collects every candidate name for a did-you-mean instead.
+ */
+static const struct pc_prop *reach_prop(const struct pc_type *t,
+					const char *name,
+					const char ***names, size_t *n,
+					size_t *alloc)
+{
+	const struct pc_type *chain[MAX_DEPTH * 4];
+	const struct pc_prop *p;
+	size_t nc = 0;
+
+	for (const struct pc_type *a = t; a && nc < PC_ARRAY_SIZE(chain);
+	     a = a->parent)
+		chain[nc++] = a;
+	for (size_t k = nc; names && k-- > 0;)
+		for (size_t i = 0; i < chain[k]->n_props; i++) {
+			PC_ALLOC_GROW(*names, *n + 1, *alloc);
+			(*names)[(*n)++] = chain[k]->props[i].name;
+		}
+	p = names ? NULL : pc_type_find_prop(t, name, NULL);
+	for (size_t k = nc; !p && k-- > 0;) {
+		for (size_t i = 0; !p && i < chain[k]->n_children; i++) {
+			const struct pc_child *ch = &chain[k]->children[i];
+
+			if (!ch->alias_props || !ch->type)
+				continue;
+			if (!names) {
+				p = pc_type_find_prop(ch->type, name, NULL);
+				continue;
+			}
+			for (const struct pc_type *a = ch->type; a; a = a->parent)
+				for (size_t j = 0; j < a->n_props; j++) {
+					PC_ALLOC_GROW(*names, *n + 1, *alloc);
+					(*names)[(*n)++] = a->props[j].name;
+				}
+		}
+	}
+	return p;
+}
+
+static const char *reach_suggestion(const struct pc_type *t, const char *name)
+{
+	const char **names = NULL;
+	size_t n = 0, alloc = 0;
+	const char *sug;
+
+	reach_prop(t, name, &names, &n, &alloc);
+	sug = n ? pc_suggest(name, names, n) : NULL;
+	free(names);
+	return sug;
+}
+
+/* "ORIGIN T.P=V", or ORIGIN alone when it already ends with it */
+static char *ov_label(const struct pc_override *ov)
+{
+	char *text = pc_xasprintf("%s.%s=%s", ov->target, ov->prop, ov->value);
+	char *r;
+
+	if (ov->origin && pc_str_ends_with(ov->origin, text)) {
+		free(text);
+		return pc_xstrdup(ov->origin);
+	}
+	r = pc_xasprintf("%s %s", ov->origin ? ov->origin : "override", text);
+	free(text);
+	return r;
+}
+
+/* The override on an object of type 't': the property, its release, the
+ * value -- what apply_overrides() would refuse. */
+static int check_on_type(const struct pc_side *s, const struct pc_type *t,
+			 const struct pc_override *ov, const char *label,
+			 struct pc_err *err)
+{
+	const struct pc_prop *p = reach_prop(t, ov->prop, NULL, NULL, NULL);
+	struct pc_value v;
+	struct pc_err e = { 0 };
+
+	if (!p) {
+		const char *sug = reach_suggestion(t, ov->prop);
+
+		if (sug)
+			return pc_err_set(err, "%s: '%s' has no property '%s' (did you mean '%s'?)",
+					  label, t->name, ov->prop, sug);
+		return pc_err_set(err, "%s: '%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
+				  label, t->name, ov->prop, t->name);
+	}
+	if (s->project && p->has_since &&
+	    pc_version_cmp(&s->release, &p->since) < 0) {
+		char sv[32];
+
+		pc_version_str(&p->since, sv, sizeof(sv));
+		return pc_err_set(err, "%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
+				  label, ov->prop, s->label ? s->label : "?",
+				  s->label ? s->label : "?", sv);
+	}
+	if (pc_value_parse(p, ov->value, &v, &e))
+		return pc_err_set(err, "%s: invalid value for '%s.%s': %s", label,
+				  t->name, p->name, e.msg);
+	pc_value_release(&v);
+	return 0;
+}
+
+static int check_override(const struct pc_side *s, const struct cfg *c,
+			  const struct pc_override *ov, char *label,
+			  struct pc_err *err)
+{
+	const struct pc_type *named = NULL;
+	bool matched = false;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cfg_obj *o = &c->v[i];
+
+		if (ov->per_device ? strcmp(o->id, ov->target)
+				   : !pc_type_is_a(o->type, ov->target))
+			continue;
+		matched = true;
+		if (check_on_type(s, o->type, ov, label, err))
+			return -1;
+	}
+	if (matched)
+		return 0;
+	if (ov->per_device) {
+		const char **ids = pc_xcalloc(c->n + 1, sizeof(*ids));
+		const char *sug;
+
+		for (size_t i = 0; i < c->n; i++)
+			ids[i] = c->v[i].id;
+		sug = pc_suggest(ov->target, ids, c->n);
+		pc_err_set(err, "%s: no device with id '%s'%s%s%s", label,
+			   ov->target, sug ? " (did you mean '" : "",
+			   sug ? sug : "", sug ? "'?)" : "");
+		free(ids);
+		return -1;
+	}
+	/* a global that meets no device of this configuration (QEMU's
+	 * -global for a device not plugged in): valid when some loaded
+	 * type is-a TARGET and has the property */
+	for (size_t i = 0; i < s->reg->n_types; i++) {
+		const struct pc_type *t = s->reg->types[i];
+
+		if (!pc_type_is_a(t, ov->target))
+			continue;
+		if (!named || !strcmp(t->name, ov->target))
+			named = t;
+		if (reach_prop(t, ov->prop, NULL, NULL, NULL))
+			return check_on_type(s, t, ov, label, err);
+	}
+	if (named)
+		return check_on_type(s, named, ov, label, err);
+	{
+		const char *sug = pc_registry_suggest_type(s->reg, ov->target, false);
+
+		return pc_err_set(err, "%s: no loaded type is or implements '%s'%s%s%s",
+				  label, ov->target,
+				  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+				  sug ? sug : "", sug ? "'?)" : "");
+	}
+}
+
+/* m's compat chain on the configuration: what apply_compat() refuses (an
+ * entry naming a property an object it matches lacks, unless optional) */
+static int check_compat(const struct pc_side *s, const struct cfg *c,
+			const struct pc_machine *m, struct pc_err *err)
+{
+	for (size_t i = 0; i < m->n_chain; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+
+		if (e->optional ||
+		    (s->project && !pc_compat_entry_in_release(e, &s->release)))
+			continue;
+		for (size_t k = 0; k < c->n; k++) {
+			const struct pc_type *t = c->v[k].type;
+			const struct pc_prop *names[MAX_PROPS];
+			const char *cands[MAX_PROPS];
+			const char *sug;
+			size_t n;
+
+			if (!pc_type_is_a(t, e->driver) ||
+			    pc_type_find_prop(t, e->prop, NULL))
+				continue;
+			n = pc_type_all_props(t, names, NULL, MAX_PROPS);
+			if (n > MAX_PROPS)
+				n = MAX_PROPS;
+			for (size_t j = 0; j < n; j++)
+				cands[j] = names[j]->name;
+			sug = pc_suggest(e->prop, cands, n);
+			return pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+					  e->origin, e->prop, t->name,
+					  sug ? " (did you mean '" : "",
+					  sug ? sug : "", sug ? "'?)" : "");
+		}
+	}
+	return 0;
+}
+
+int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
+			 struct pc_err *err)
+{
+	struct cfg c;
+	int rc = 0;
+
+	if (cfg_build(s, &c, err) || (m && check_compat(s, &c, m, err))) {
+		cfg_release(&c);
+		return -1;
+	}
+	for (size_t i = 0; i < s->n_overrides && !rc; i++) {
+		char *label = ov_label(&s->overrides[i]);
+
+		rc = check_override(s, &c, &s->overrides[i], label, err);
+		free(label);
+	}
+	cfg_release(&c);
+	return rc;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {

@@ -91,6 +91,24 @@ void pc_bindex_free(struct pc_bindex *ix);
 
 void pc_side_release(struct pc_side *s);
 void pc_side_add_override(struct pc_side *s, const struct pc_override *o);
+/*
+ * Check the side's user configuration once, before any VM is built,
+ * against the side's registry (and release): every --vm-device names an
+ * instantiable type of the side, with a unique id; every override names a
+ * device id of the configuration (per-device) or a loaded type or
+ * interface (global, QEMU's -global: TARGET and its subtypes), and a
+ * property that pc_vm_build() reaches on every object it applies to (its
+ * own, inherited, or aliased from a composite's child), that exists in the
+ * side's release, with a valid value.  A global that meets no device of
+ * the configuration is valid when some loaded type is-a TARGET and has the
+ * property.  The message names the option and has a did-you-mean when a
+ * name is close.  With a machine type, also its compat chain: an entry
+ * naming a property that an object it matches lacks (not optional) is
+ * refused with its file:line.  Accepts exactly what pc_vm_build() can
+ * apply.
+ */
+int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
+			 struct pc_err *err);
 
 /* An effective property of an object. */
 struct pc_eprop {

@@ -416,6 +416,46 @@ const char *pc_suggest(const char *word, const char *const *cands, size_t n)
 	return bestd <= limit ? best : NULL;
 }
 
+/* lower case, '_' as '-' */
+static char *name_fold(const char *s)
+{
+	char *r = pc_xstrdup(s);
+
+	for (char *p = r; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (*p == '_')
+			*p = '-';
+	}
+	return r;
+}
+
+bool pc_name_likely_typo(const char *word, const char *name)
+{
+	char *a, *b;
+	size_t la, lb, d;
+	bool r;
+
+	if (!strcmp(word, name))
+		return false;
+	a = name_fold(word);
+	b = name_fold(name);
+	la = strlen(a);
+	lb = strlen(b);
+	if (!strcmp(a, b)) {
+		r = true;
+	} else if ((la < lb && (!strncmp(a, b, la) || !strcmp(a, b + lb - la))) ||
+		   (lb < la && (!strncmp(a, b, lb) || !strcmp(a + la - lb, b)))) {
+		r = false; /* a related name: the other with an added end */
+	} else {
+		d = pc_edit_distance(a, b);
+		r = d <= (lb <= 5 ? 1u : 2u);
+	}
+	free(a);
+	free(b);
+	return r;
+}
+
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;

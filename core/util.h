@@ -124,6 +124,16 @@ bool pc_str_ends_with(const char *s, const char *suffix);
 size_t pc_edit_distance(const char *a, const char *b);
 /* Best match of 'word' among 'cands' (NULL when nothing is close enough). */
 const char *pc_suggest(const char *word, const char *const *cands, size_t n);
+/*
+ * Is 'word' a likely misspelling of the different name 'name'?  Yes when
+ * the two differ only in case and '-'/'_', or when their edit distance is
+ * at most 1 (names of up to 5 characters) or 2 (longer names) and neither
+ * is the other with characters added at one end: QEMU names distinct but
+ * related types that way (e1000/e1000e, nvme/nvme-ns), and a tree that
+ * models one of them does not misspell the other.  Stricter than
+ * pc_suggest(), which picks the best hint for a name already known wrong.
+ */
+bool pc_name_likely_typo(const char *word, const char *name);
 
 /*
  * A map from strings to dense indexes 0..n-1 in order of insertion (open

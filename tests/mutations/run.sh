@@ -25,9 +25,11 @@
 #                         for none); unchecked if absent
 #   expect: TEXT          the output (stdout and stderr) contains TEXT
 #   reject: TEXT          the output does not contain TEXT
-#   count: TEXT N         TEXT occurs exactly N times in the output (counted
-#                         as occurrences, several on one line count each;
-#                         N is the last word of the line, TEXT the rest)
+#   count: N TEXT         TEXT occurs exactly N times in the output (counted
+#   count: TEXT N         as occurrences, several on one line count each):
+#                         an error printed once per run, not per direction;
+#                         N is the first word when it is a number, else the
+#                         last
 #   file: PATH: TEXT      after the runs, PATH (in the scratch tree) has a
 #                         line equal to TEXT
 #   nofile: PATH: TEXT    after the runs, PATH has no line equal to TEXT
@@ -153,9 +155,14 @@ one_case() {
 			grep -qF -- "$e" "$out" && errors+=("output has: $e")
 		done
 		for e in "${counts[@]}"; do
-			local ct=${e% *} cn=${e##* } got_n
+			local cn ct got_n
+			case "${e%% *}" in
+			'' | *[!0-9]*) cn=${e##* } ct=${e% *} ;;
+			*) cn=${e%% *} ct=${e#* } ;;
+			esac
+			case "$cn" in '' | *[!0-9]*) errors+=("bad count: line: $e"); continue ;; esac
 			got_n=$(grep -oF -- "$ct" "$out" | wc -l)
-			[ "$got_n" = "$cn" ] || errors+=("output has '$ct' $got_n times, expected $cn")
+			[ "$got_n" -eq "$cn" ] || errors+=("output has '$ct' $got_n times, expected $cn")
 		done
 		for e in "${files[@]}"; do
 			local p=${e%%: *} t=${e#*: }

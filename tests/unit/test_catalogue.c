@@ -505,7 +505,7 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 			"compat/fx_compat_1_0.compat", "compat/fx_defaults.compat",
 		};
 		static const char unused[] = "array fx_unused\n"
-			"nosuch-type foo 1\nfx-lint-dev nosuch 1\n";
+			"nosuch-type foo 1\nfx-lint-dev nosuch 1\nfx-lint-dew foo 1\n";
 		struct pc_err err = { 0 };
 
 		CU_ASSERT_EQUAL(mkdir(mdir, 0755), 0);

@@ -358,3 +358,94 @@ PCT_TEST("cli", recorded_declarations_are_parsed_like_plugins)
 	free(cmd);
 	free(dir);
 }
+
+/* How many times 'needle' occurs in 'h'. */
+static int occurrences(const char *h, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = h; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+PCT_TEST("cli", likely_typo_criterion)
+{
+	/* typos: a letter off, case and '-'/'_' */
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("pvpanik", "pvpanic"), 1);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("pvpnaic", "pvpanic"), 1);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("virtio_net_pci", "virtio-net-pci"), 1);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("PVPANIC", "pvpanic"), 1);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("nvne", "nvme"), 1);
+	/* not typos: the same name, related names QEMU gives distinct
+	 * devices (one is the other with an added end), far names, two
+	 * edits on a short name */
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("pvpanic", "pvpanic"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("e1000", "e1000e"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("nvme-ns", "nvme"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("vfio-pci", "virtio-pci"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("igb", "cpu"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("nvxx", "nvme"), 0);
+	PCT_ASSERT_INT_EQ(pc_name_likely_typo("nosuchtype", "cpu"), 0);
+}
+
+/* Overrides and --vm-device are checked once per run, before any check
+ * or migration process, against the side's own registry and release. */
+PCT_TEST("cli", overrides_checked_once)
+{
+	char *out, *err;
+
+	/* migrate: was one error per run (8), from the child processes */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "migrate", "--machine", "pc-5.1",
+			      "--from", "5.1", "--to", "tree",
+			      "--dst-global", "pvpanik.events=1"), 2);
+	PCT_ASSERT_CONTAINS(err, "--dst-global pvpanik.events=1: no loaded type is or implements 'pvpanik' (did you mean 'pvpanic'?)");
+	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	PCT_ASSERT_NOT_CONTAINS(out, "Migration streams");
+	free(out);
+	free(err);
+	/* the matrix: the --vm-device type, once */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--matrix",
+			      "--vm-device", "nvmee,id=d0"), 2);
+	PCT_ASSERT_CONTAINS(err, "unknown type 'nvmee' (did you mean 'nvme'?)");
+	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	free(out);
+	free(err);
+	/* a release side: a property newer than the release */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--from", "5.1",
+			      "--to", "tree", "--src-global", "pvpanic.events=1"), 2);
+	PCT_ASSERT_CONTAINS(err, "5.1: --src-global pvpanic.events=1: property 'events' does not exist in release 5.1");
+	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	free(out);
+	free(err);
+	/* props --set: a device id with a typo; an invalid value */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--machine", "pc-5.1",
+			      "--set", "pvpanc.events=1"), 2);
+	PCT_ASSERT_CONTAINS(err, "--set pvpanc.events=1: no device with id 'pvpanc' (did you mean 'pvpanic'?)");
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--machine", "pc-5.1",
+			      "--global", "pvpanic.events=x"), 2);
+	PCT_ASSERT_CONTAINS(err, "--global pvpanic.events=x: invalid value for 'pvpanic.events'");
+	free(out);
+	free(err);
+	/* stays silent: a global on an abstract type reaching every PCI
+	 * device, and a composite's aliased child property, both applied */
+	PCT_ASSERT_INT_EQ(RUN(&out, &err, "props", "--machine", "pc-5.1",
+			      "--global", "pci-device.x-pcie-err-unc-mask=off",
+			      "--global", "virtio-blk-pci.num-queues=3"), 0);
+	{
+		char want[128];
+
+		/* the vdev child holds num-queues: one of its lines */
+		snprintf(want, sizeof(want), "  %-34s = %-10s [guest] override --global",
+			 "num-queues", "3");
+		PCT_ASSERT_INT_EQ(occurrences(out, want), 1);
+		snprintf(want, sizeof(want), "  %-34s = %-10s override --global",
+			 "x-pcie-err-unc-mask", "off");
+		PCT_ASSERT_CONTAINS(out, want);
+	}
+	PCT_ASSERT_STR_EQ(err, "");
+	free(out);
+	free(err);
+}
