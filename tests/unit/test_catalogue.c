@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "finding.h"
+#include "fxside.h"
 #include "pctest.h"
 #include "util.h"
 
@@ -319,26 +320,10 @@ static void note_json(const char *out, const char *where)
 static int fx_side(struct pc_side *s, const char *label, const char *decl,
 		   int release_major)
 {
-	struct pc_plugin *p = pc_xcalloc(1, sizeof(*p));
 	struct pc_err err = { 0 };
 
-	memset(s, 0, sizeof(*s));
-	s->label = pc_xstrdup(label);
-	s->reg = pc_registry_new();
-	s->own_reg = true;
-	s->machines = pc_machine_set_new();
-	s->own_machines = true;
-	p->name = pc_xstrdup("fx");
-	p->version = pc_xstrdup("2.0");
-	p->path = pc_xasprintf("<%s>", label);
-	p->decl = pc_xstrdup(decl);
-	p->decl_len = strlen(decl);
-	if (pc_registry_add_plugin(s->reg, p, p->path, &err) ||
-	    pc_registry_finalize(s->reg, &err) ||
-	    pc_machines_load_dir(s->machines, pct_path("tests/fixtures/check/machines"),
-				 &err))
+	if (fx_side_init(s, label, decl, NULL, release_major, &err))
 		return -1;
-	s->release.v[0] = release_major;
 	/* a release older than the tree's 2.0 is a recorded build */
 	s->project = release_major < 2;
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "fxside.h"
 #include "pctest.h"
 
 #define HDR "plugcheck-abi 1\nplugin fx 2.0\n" \
@@ -34,29 +35,11 @@ static const char *base_decl = HDR DEV(BASE_PROPS) QUEUE
 static void make_side(struct pc_side *s, const char *label, const char *decl,
 		      const char *machines)
 {
-	struct pc_plugin *p = pc_xcalloc(1, sizeof(*p));
 	struct pc_err err = { 0 };
 
-	memset(s, 0, sizeof(*s));
-	s->label = pc_xstrdup(label);
-	s->reg = pc_registry_new();
-	s->own_reg = true;
-	s->machines = pc_machine_set_new();
-	s->own_machines = true;
-	p->name = pc_xstrdup("fx");
-	p->version = pc_xstrdup("2.0");
-	p->path = pc_xasprintf("<%s>", label);
-	p->decl = pc_xstrdup(decl);
-	p->decl_len = strlen(decl);
-	if (pc_registry_add_plugin(s->reg, p, p->path, &err) ||
-	    pc_registry_finalize(s->reg, &err) ||
-	    pc_machines_load_dir(s->machines,
-				 pct_path(machines ? machines
-						   : "tests/fixtures/check/machines"),
-				 &err))
+	if (fx_side_init(s, label, decl, machines, 2, &err))
 		fprintf(stderr, "\n  make_side(%s): %s\n", label, err.msg);
 	CU_ASSERT_FALSE_FATAL(err.set);
-	s->release.v[0] = 2;
 }
 
 static void add_ov(struct pc_side *s, const char *target, const char *prop,

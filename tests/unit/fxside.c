@@ -1,0 +1,38 @@
+/*
+ * fxside.c - sides from in-memory declarations (fxside.h).
+ */
+#include "fxside.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "model.h"
+#include "pctest.h"
+
+int fx_side_init(struct pc_side *s, const char *label, const char *decl,
+		 const char *machines, int release_major, struct pc_err *err)
+{
+	struct pc_plugin *p = pc_xcalloc(1, sizeof(*p));
+
+	memset(s, 0, sizeof(*s));
+	s->label = pc_xstrdup(label);
+	s->reg = pc_registry_new();
+	s->own_reg = true;
+	s->machines = pc_machine_set_new();
+	s->own_machines = true;
+	s->release.v[0] = release_major;
+	p->name = pc_xstrdup("fx");
+	p->version = pc_xstrdup("2.0");
+	p->path = pc_xasprintf("<%s>", label);
+	p->decl = pc_xstrdup(decl);
+	p->decl_len = strlen(decl);
+	if (pc_registry_add_plugin(s->reg, p, p->path, err) ||
+	    pc_registry_finalize(s->reg, err) ||
+	    pc_machines_load_dir(s->machines,
+				 pct_path(machines ? machines
+						   : "tests/fixtures/check/machines"),
+				 err))
+		return -1;
+	return 0;
+}
