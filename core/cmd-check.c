@@ -344,16 +344,7 @@ static void print_findings(struct pc_cli *cli, const struct pc_report *r)
 		keep[i] = true;
 		nkeep++;
 	}
-	if (nkeep) {
-		struct pc_strbuf sb = PC_STRBUF_INIT;
-		size_t ng = pc_report_format_grouped(r, keep, cli->verbose, &sb);
-
-		fprintf(cli->out, "\nFindings (%zu, %zu cause%s%s):\n", nkeep, ng,
-			ng == 1 ? "" : "s",
-			cli->verbose ? "" : "; -v shows every finding in full");
-		fputs(sb.buf, cli->out);
-		pc_strbuf_release(&sb);
-	}
+	pc_cli_print_groups(cli, r, keep, nkeep);
 	free(keep);
 	/* known breaks: once per acknowledgement, with where it showed */
 	if (nreasons && !cli->quiet) {

@@ -540,3 +540,19 @@ out_flag:
 	cli->static_only = was;
 	return rc;
 }
+
+void pc_cli_print_groups(struct pc_cli *cli, const struct pc_report *r,
+			 const bool *keep, size_t nkeep)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	size_t ng;
+
+	if (!nkeep)
+		return;
+	ng = pc_report_format_grouped(r, keep, cli->verbose, &sb);
+	fprintf(cli->out, "\nFindings (%zu, %zu cause%s%s):\n", nkeep, ng,
+		ng == 1 ? "" : "s",
+		cli->verbose ? "" : "; -v shows every finding in full");
+	fputs(sb.buf, cli->out);
+	pc_strbuf_release(&sb);
+}

@@ -452,16 +452,7 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < r.n; i++)
 			nkeep += keep[i] = r.items[i].severity >= PC_SEV_REVIEW &&
 					   !cli->quiet;
-		if (nkeep) {
-			struct pc_strbuf sb = PC_STRBUF_INIT;
-			size_t ng = pc_report_format_grouped(&r, keep, cli->verbose, &sb);
-
-			fprintf(cli->out, "\nFindings (%zu, %zu cause%s%s):\n", nkeep, ng,
-				ng == 1 ? "" : "s",
-				cli->verbose ? "" : "; -v shows every finding in full");
-			fputs(sb.buf, cli->out);
-			pc_strbuf_release(&sb);
-		}
+		pc_cli_print_groups(cli, &r, keep, nkeep);
 		free(keep);
 		if (nlines) {
 			fprintf(cli->out, "\nCompat lines for the tree's machine files:\n");

@@ -71,6 +71,11 @@ int pc_cli_add_vm_device(struct pc_cli *cli, struct pc_side *side,
 int pc_cli_check_side(struct pc_cli *cli, const struct pc_side *side,
 		      const char *machine);
 
+/* Print the findings of 'r' that 'keep' marks ('nkeep' of them), grouped
+ * by cause, under a "Findings (N, M causes)" heading; nothing when none. */
+void pc_cli_print_groups(struct pc_cli *cli, const struct pc_report *r,
+			 const bool *keep, size_t nkeep);
+
 /* Is this file a QEMU -dump-vmstate file (has "vmschkmachine")? */
 bool pc_cli_is_qemu_dump(const char *spec);
 

@@ -200,7 +200,9 @@ bool pc_report_fails(const struct pc_report *r)
 	return pc_report_count(r, PC_SEV_INCOMPATIBLE) > 0;
 }
 
-void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
+/* A finding's first lines: rule, direction, machine, configurations;
+ * where; both values; the cause. */
+static void format_head(const struct pc_finding *f, struct pc_strbuf *out)
 {
 	const struct pc_rule_info *ri = pc_rule_info(f->rule);
 
@@ -227,6 +229,11 @@ void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
 			       f->dst_value ? f->dst_value : "(absent)");
 	if (f->cause_why)
 		pc_strbuf_addf(out, "      cause: %s\n", f->cause_why);
+}
+
+void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
+{
+	format_head(f, out);
 	if (f->why)
 		pc_strbuf_addf(out, "      why: %s\n", f->why);
 	if (f->fix)
@@ -354,31 +361,10 @@ static void format_group(const struct pc_report *r, const size_t *idx,
 			 size_t n, bool verbose, struct pc_strbuf *out)
 {
 	const struct pc_finding *f = &r->items[idx[0]];
-	const struct pc_rule_info *ri = pc_rule_info(f->rule);
 	bool same_override = true;
 
 	/* the representative: as one finding, without why and fix */
-	pc_strbuf_addf(out, "  %s %s [%s]%s", ri ? ri->id : "?",
-		       pc_severity_name(f->severity), ri ? ri->slug : "?",
-		       f->known ? " (known break)" : "");
-	if (f->src || f->dst)
-		pc_strbuf_addf(out, " %s -> %s", nz(f->src), nz(f->dst));
-	if (f->machine)
-		pc_strbuf_addf(out, " on %s", f->machine);
-	if (f->config)
-		pc_strbuf_addf(out, " (%s)", f->config);
-	if (f->chain_hop)
-		pc_strbuf_addf(out, " [hop %s]", f->chain_hop);
-	pc_strbuf_addch(out, '\n');
-	if (f->device || f->path)
-		pc_strbuf_addf(out, "      at: %s%s%s\n", nz(f->device),
-			       f->device && f->path ? " " : "", nz(f->path));
-	if (f->src_value || f->dst_value)
-		pc_strbuf_addf(out, "      source: %s\n      destination: %s\n",
-			       f->src_value ? f->src_value : "(absent)",
-			       f->dst_value ? f->dst_value : "(absent)");
-	if (f->cause_why)
-		pc_strbuf_addf(out, "      cause: %s\n", f->cause_why);
+	format_head(f, out);
 	if (f->why) {
 		pc_strbuf_addstr(out, "      why: ");
 		if (verbose)
