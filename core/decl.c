@@ -889,6 +889,25 @@ static int parse_history(struct dparser *p, struct pc_prop *pr, const char *key,
 	return ret;
 }
 
+/* "unknown field kind 'X' (did you mean 'Y'?) (expected a, b, ... or z)",
+ * the kinds from their table (kinds.h) */
+static int unknown_kind(struct dparser *p, const char *what, const char *word,
+			const char *const *kinds, size_t n)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	const char *best = pc_suggest(word, kinds, n);
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		pc_strbuf_addf(&sb, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ",
+			       kinds[i]);
+	ret = derr(p, "unknown %s kind '%s'%s%s%s (expected %s)", what, word,
+		   best ? " (did you mean '" : "", best ? best : "",
+		   best ? "'?)" : "", sb.buf);
+	pc_strbuf_release(&sb);
+	return ret;
+}
+
 static int stmt_prop(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "default", "derived", "host",
@@ -900,10 +919,9 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
 	_Static_assert(PC_ARRAY_SIZE(keys) == P_N + 1, "keys[] and P_*");
 	static const char *const flags[] = { "guest-visible", "wire", NULL };
-	static const char *const kinds[] = { "bool", "bit", "u8", "u16",
-					     "u32", "u64", "i8", "i16", "i32",
-					     "i64", "string", "enum",
-					     "onoffauto" };
+#define KIND_SPELLING(id, spelling, ...) spelling,
+	static const char *const kinds[] = { PC_PROP_KINDS(KIND_SPELLING) };
+#undef KIND_SPELLING
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_type *t = p->type;
 	struct pc_prop *pr;
@@ -919,14 +937,9 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	pr->line = p->line;
 	if (check_name(p, "property", pr->name))
 		return -1;
-	if (pc_prop_kind_parse(ws->w[2].text, &pr->kind)) {
-		const char *best = pc_suggest(ws->w[2].text, kinds,
-					      PC_ARRAY_SIZE(kinds));
-
-		return derr(p, "unknown property kind '%s'%s%s%s (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum or onoffauto)",
-			    ws->w[2].text, best ? " (did you mean '" : "",
-			    best ? best : "", best ? "'?)" : "");
-	}
+	if (pc_prop_kind_parse(ws->w[2].text, &pr->kind))
+		return unknown_kind(p, "property", ws->w[2].text, kinds,
+				    PC_ARRAY_SIZE(kinds));
 	if (get_attrs(p, "prop", ws, 3, &a))
 		return -1;
 
@@ -969,7 +982,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	if (der && get_expr(p, der, &pr->def_expr))
 		return -1;
 	if (host) {
-		if (pr->kind != PC_PROP_BOOL && pr->kind != PC_PROP_BIT)
+		if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL)
 			return derr(p, "host= needs a bool or bit property, '%s' is %s",
 				    pr->name, pc_prop_kind_name(pr->kind));
 		if (check_name(p, "host capability", host))
@@ -1163,19 +1176,6 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
-static int field_kind_parse(const char *s, enum pc_field_kind *out)
-{
-	for (int k = PC_FIELD_U8; k <= PC_FIELD_STRUCT; k++) {
-		const char *name = pc_field_kind_name((enum pc_field_kind)k);
-
-		if (name[0] == s[0] && !strcmp(s, name)) {
-			*out = (enum pc_field_kind)k;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /*
  * A count written as plain decimal digits that fits 32 bits: parsed here,
  * as the expression parser would (a constant), without building and
@@ -1202,9 +1202,9 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 	static const char *const keys[] = { "size", "count", "count-field",
 					    "max", "struct", "version", "if",
 					    "since", NULL };
-	static const char *const kinds[] = { "u8", "u16", "u32", "u64", "i8",
-					     "i16", "i32", "i64", "bool",
-					     "buffer", "unused", "struct" };
+#define KIND_SPELLING(id, spelling, ...) spelling,
+	static const char *const kinds[] = { PC_FIELD_KINDS(KIND_SPELLING) };
+#undef KIND_SPELLING
 	/* keys[] and its indices, which the statement reads directly */
 	enum { F_SIZE, F_COUNT, F_COUNT_FIELD, F_MAX, F_STRUCT, F_VERSION,
 	       F_IF, F_SINCE, F_N };
@@ -1225,14 +1225,9 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 	f->line = p->line;
 	if (check_name(p, "field", f->name))
 		return -1;
-	if (field_kind_parse(ws->w[2].text, &f->kind)) {
-		const char *best = pc_suggest(ws->w[2].text, kinds,
-					      PC_ARRAY_SIZE(kinds));
-
-		return derr(p, "unknown field kind '%s'%s%s%s (expected u8, u16, u32, u64, i8, i16, i32, i64, bool, buffer, unused or struct)",
-			    ws->w[2].text, best ? " (did you mean '" : "",
-			    best ? best : "", best ? "'?)" : "");
-	}
+	if (pc_field_kind_parse(ws->w[2].text, &f->kind))
+		return unknown_kind(p, "field", ws->w[2].text, kinds,
+				    PC_ARRAY_SIZE(kinds));
 	if (get_attrs(p, "field", ws, 3, &a))
 		return -1;
 
@@ -2028,17 +2023,9 @@ static void write_field(struct pc_strbuf *out, const struct pc_field *f)
 {
 	pc_strbuf_addf(out, "  field %s %s", f->name,
 		       pc_field_kind_name(f->kind));
-	switch (f->kind) {
-	case PC_FIELD_BUFFER:
-	case PC_FIELD_UNUSED:
+	/* the kinds whose size the declaration gives (stmt_field()) */
+	if (f->kind == PC_FIELD_BUFFER || f->kind == PC_FIELD_UNUSED)
 		pc_strbuf_addf(out, " size=%" PRIu32, f->size);
-		break;
-	case PC_FIELD_U8: case PC_FIELD_U16: case PC_FIELD_U32:
-	case PC_FIELD_U64: case PC_FIELD_I8: case PC_FIELD_I16:
-	case PC_FIELD_I32: case PC_FIELD_I64: case PC_FIELD_BOOL:
-	case PC_FIELD_STRUCT:
-		break;
-	}
 	switch (f->count_kind) {
 	case PC_COUNT_ONE:
 		break;

@@ -18,25 +18,16 @@
 #include <stdint.h>
 
 #include "expr.h"
+#include "kinds.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- values */
 
-enum pc_prop_kind {
-	PC_PROP_BOOL,
-	PC_PROP_BIT,       /* a bool stored as bit 'bitnr' of a flags word */
-	PC_PROP_U8,
-	PC_PROP_U16,
-	PC_PROP_U32,
-	PC_PROP_U64,
-	PC_PROP_I8,
-	PC_PROP_I16,
-	PC_PROP_I32,
-	PC_PROP_I64,
-	PC_PROP_STRING,
-	PC_PROP_ENUM,      /* one of prop->enum_values */
-	PC_PROP_ONOFFAUTO, /* QEMU's OnOffAuto: on, off, auto */
-};
+/* PC_PROP_BOOL, PC_PROP_BIT, PC_PROP_U8, ...: the table in kinds.h */
+#define PC_PROP_ENUMERATOR(id, spelling, size, class, sgn) PC_PROP_##id,
+enum pc_prop_kind { PC_PROP_KINDS(PC_PROP_ENUMERATOR) };
+#undef PC_PROP_ENUMERATOR
+enum { PC_PROP_KIND_COUNT = 0 PC_PROP_KINDS(PC_KIND_ONE) };
 
 /*
  * A property value.  'text' is the canonical spelling (bool/bit: "on"/"off",
@@ -48,8 +39,14 @@ struct pc_value {
 	char *text;
 };
 
+/* From the table in kinds.h (kinds.c); the name of an out-of-range kind
+ * is "?" */
 const char *pc_prop_kind_name(enum pc_prop_kind k);
 int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out);
+enum pc_prop_class pc_prop_kind_class(enum pc_prop_kind k);
+/* integers: width in bytes, and whether signed; else 0 and false */
+uint32_t pc_prop_kind_size(enum pc_prop_kind k);
+bool pc_prop_kind_signed(enum pc_prop_kind k);
 
 /* ------------------------------------------------------------ properties */
 
@@ -96,20 +93,11 @@ struct pc_prop {
 
 /* ------------------------------------------------------------ layouts */
 
-enum pc_field_kind {
-	PC_FIELD_U8,
-	PC_FIELD_U16,
-	PC_FIELD_U32,
-	PC_FIELD_U64,
-	PC_FIELD_I8,
-	PC_FIELD_I16,
-	PC_FIELD_I32,
-	PC_FIELD_I64,
-	PC_FIELD_BOOL,
-	PC_FIELD_BUFFER, /* 'size' bytes of opaque data */
-	PC_FIELD_UNUSED, /* 'size' bytes of padding (zeros, skipped on load) */
-	PC_FIELD_STRUCT, /* a nested description ('desc') */
-};
+/* PC_FIELD_U8, ..., PC_FIELD_STRUCT: the table in kinds.h */
+#define PC_FIELD_ENUMERATOR(id, spelling, size, class, sgn) PC_FIELD_##id,
+enum pc_field_kind { PC_FIELD_KINDS(PC_FIELD_ENUMERATOR) };
+#undef PC_FIELD_ENUMERATOR
+enum { PC_FIELD_KIND_COUNT = 0 PC_FIELD_KINDS(PC_KIND_ONE) };
 
 enum pc_count_kind {
 	PC_COUNT_ONE,   /* a scalar */
@@ -334,8 +322,13 @@ int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 		  const char *text, size_t len, const char *where,
 		  struct pc_err *err);
 
-/* Bytes of one element of a scalar field kind (0 for buffer/struct). */
+/* From the table in kinds.h (kinds.c).  Bytes of one element of a scalar
+ * field kind (0 for buffer/unused/struct); the name of an out-of-range kind
+ * is "?". */
 uint32_t pc_field_kind_size(enum pc_field_kind k);
 const char *pc_field_kind_name(enum pc_field_kind k);
+int pc_field_kind_parse(const char *s, enum pc_field_kind *out);
+enum pc_field_class pc_field_kind_class(enum pc_field_kind k);
+bool pc_field_kind_signed(enum pc_field_kind k);
 
 #endif /* PC_MODEL_H */

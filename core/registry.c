@@ -37,107 +37,6 @@
 
 #include "banned.h"
 
-/* ------------------------------------------------------------ kind names */
-
-const char *pc_prop_kind_name(enum pc_prop_kind k)
-{
-	switch (k) {
-	case PC_PROP_BOOL:
-		return "bool";
-	case PC_PROP_BIT:
-		return "bit";
-	case PC_PROP_U8:
-		return "u8";
-	case PC_PROP_U16:
-		return "u16";
-	case PC_PROP_U32:
-		return "u32";
-	case PC_PROP_U64:
-		return "u64";
-	case PC_PROP_I8:
-		return "i8";
-	case PC_PROP_I16:
-		return "i16";
-	case PC_PROP_I32:
-		return "i32";
-	case PC_PROP_I64:
-		return "i64";
-	case PC_PROP_STRING:
-		return "string";
-	case PC_PROP_ENUM:
-		return "enum";
-	case PC_PROP_ONOFFAUTO:
-		return "onoffauto";
-	}
-	return "?";
-}
-
-int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out)
-{
-	for (int k = PC_PROP_BOOL; k <= PC_PROP_ONOFFAUTO; k++) {
-		if (!strcmp(s, pc_prop_kind_name((enum pc_prop_kind)k))) {
-			*out = (enum pc_prop_kind)k;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *pc_field_kind_name(enum pc_field_kind k)
-{
-	switch (k) {
-	case PC_FIELD_U8:
-		return "u8";
-	case PC_FIELD_U16:
-		return "u16";
-	case PC_FIELD_U32:
-		return "u32";
-	case PC_FIELD_U64:
-		return "u64";
-	case PC_FIELD_I8:
-		return "i8";
-	case PC_FIELD_I16:
-		return "i16";
-	case PC_FIELD_I32:
-		return "i32";
-	case PC_FIELD_I64:
-		return "i64";
-	case PC_FIELD_BOOL:
-		return "bool";
-	case PC_FIELD_BUFFER:
-		return "buffer";
-	case PC_FIELD_UNUSED:
-		return "unused";
-	case PC_FIELD_STRUCT:
-		return "struct";
-	}
-	return "?";
-}
-
-uint32_t pc_field_kind_size(enum pc_field_kind k)
-{
-	switch (k) {
-	case PC_FIELD_U8:
-	case PC_FIELD_I8:
-	case PC_FIELD_BOOL:
-		return 1;
-	case PC_FIELD_U16:
-	case PC_FIELD_I16:
-		return 2;
-	case PC_FIELD_U32:
-	case PC_FIELD_I32:
-		return 4;
-	case PC_FIELD_U64:
-	case PC_FIELD_I64:
-		return 8;
-	case PC_FIELD_BUFFER:
-	case PC_FIELD_UNUSED:
-	case PC_FIELD_STRUCT:
-		return 0;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ values */
 
 /*
@@ -204,46 +103,20 @@ static int value_int(const struct pc_prop *prop, const char *text,
 {
 	uint64_t umax = 0;
 	int64_t smin = 0, smax = 0;
-	bool is_signed = false, neg;
+	bool is_signed, neg;
 	uint64_t mag;
+	uint32_t size;
 
-	switch (prop->kind) {
-	case PC_PROP_U8:
-		umax = UINT8_MAX;
-		break;
-	case PC_PROP_U16:
-		umax = UINT16_MAX;
-		break;
-	case PC_PROP_U32:
-		umax = UINT32_MAX;
-		break;
-	case PC_PROP_U64:
-		umax = UINT64_MAX;
-		break;
-	case PC_PROP_I8:
-		is_signed = true;
-		smin = INT8_MIN;
-		smax = INT8_MAX;
-		break;
-	case PC_PROP_I16:
-		is_signed = true;
-		smin = INT16_MIN;
-		smax = INT16_MAX;
-		break;
-	case PC_PROP_I32:
-		is_signed = true;
-		smin = INT32_MIN;
-		smax = INT32_MAX;
-		break;
-	case PC_PROP_I64:
-		is_signed = true;
-		smin = INT64_MIN;
-		smax = INT64_MAX;
-		break;
-	case PC_PROP_BOOL: case PC_PROP_BIT: case PC_PROP_STRING:
-	case PC_PROP_ENUM: case PC_PROP_ONOFFAUTO:
+	size = pc_prop_kind_size(prop->kind);
+	if (pc_prop_kind_class(prop->kind) != PC_PCLASS_INT || !size || size > 8)
 		return pc_err_set(err, "internal error: '%s' is not an integer kind",
 				  pc_prop_kind_name(prop->kind));
+	is_signed = pc_prop_kind_signed(prop->kind);
+	if (is_signed) {
+		smax = (int64_t)(UINT64_MAX >> (65 - 8 * size));
+		smin = -smax - 1;
+	} else {
+		umax = UINT64_MAX >> (64 - 8 * size);
 	}
 	if (parse_int_text(text, is_signed, &neg, &mag))
 		goto bad;
@@ -301,9 +174,8 @@ int pc_value_parse(const struct pc_prop *prop, const char *text,
 
 	out->num = 0;
 	out->text = NULL;
-	switch (prop->kind) {
-	case PC_PROP_BOOL:
-	case PC_PROP_BIT:
+	switch (pc_prop_kind_class(prop->kind)) {
+	case PC_PCLASS_BOOL:
 		b = parse_bool_word(text);
 		if (b < 0)
 			return pc_err_set(err, "invalid value '%s' for %s property '%s' (expected on/off, true/false or yes/no)",
@@ -312,14 +184,12 @@ int pc_value_parse(const struct pc_prop *prop, const char *text,
 		out->num = b;
 		out->text = pc_xstrdup(b ? "on" : "off");
 		return 0;
-	case PC_PROP_U8: case PC_PROP_U16: case PC_PROP_U32:
-	case PC_PROP_U64: case PC_PROP_I8: case PC_PROP_I16:
-	case PC_PROP_I32: case PC_PROP_I64:
+	case PC_PCLASS_INT:
 		return value_int(prop, text, out, err);
-	case PC_PROP_STRING:
+	case PC_PCLASS_STRING:
 		out->text = pc_xstrdup(text);
 		return 0;
-	case PC_PROP_ENUM:
+	case PC_PCLASS_ENUM:
 		for (size_t i = 0; i < prop->n_enum_values; i++) {
 			if (!strcmp(text, prop->enum_values[i])) {
 				out->num = (int64_t)i;
@@ -334,7 +204,7 @@ int pc_value_parse(const struct pc_prop *prop, const char *text,
 			   text, prop->name, sb.buf);
 		pc_strbuf_release(&sb);
 		return -1;
-	case PC_PROP_ONOFFAUTO:
+	case PC_PCLASS_ONOFFAUTO:
 		if (!strcmp(text, "on"))
 			out->num = 1;
 		else if (!strcmp(text, "off"))
@@ -840,16 +710,8 @@ static int link_children(struct pc_registry *reg, struct pc_err *err)
 
 static bool field_is_integer(const struct pc_field *f)
 {
-	switch (f->kind) {
-	case PC_FIELD_U8: case PC_FIELD_U16: case PC_FIELD_U32:
-	case PC_FIELD_U64: case PC_FIELD_I8: case PC_FIELD_I16:
-	case PC_FIELD_I32: case PC_FIELD_I64:
-		return f->count_kind == PC_COUNT_ONE;
-	case PC_FIELD_BOOL: case PC_FIELD_BUFFER: case PC_FIELD_UNUSED:
-	case PC_FIELD_STRUCT:
-		return false;
-	}
-	return false;
+	return pc_field_kind_class(f->kind) == PC_FCLASS_INT &&
+	       f->count_kind == PC_COUNT_ONE;
 }
 
 static int check_count_field(const struct pc_vmsd *v, size_t idx,

@@ -283,24 +283,16 @@ static const char *old_default(const struct pc_prop *p,
 
 static const char *kind_zero(const struct pc_prop *p)
 {
-	switch (p->kind) {
-	case PC_PROP_BOOL:
-	case PC_PROP_BIT:
+	switch (pc_prop_kind_class(p->kind)) {
+	case PC_PCLASS_BOOL:
 		return "off";
-	case PC_PROP_U8:
-	case PC_PROP_U16:
-	case PC_PROP_U32:
-	case PC_PROP_U64:
-	case PC_PROP_I8:
-	case PC_PROP_I16:
-	case PC_PROP_I32:
-	case PC_PROP_I64:
+	case PC_PCLASS_INT:
 		return "0";
-	case PC_PROP_STRING:
+	case PC_PCLASS_STRING:
 		return "";
-	case PC_PROP_ENUM:
+	case PC_PCLASS_ENUM:
 		return p->n_enum_values ? p->enum_values[0] : "";
-	case PC_PROP_ONOFFAUTO:
+	case PC_PCLASS_ONOFFAUTO:
 		return "auto";
 	}
 	return "";
@@ -1258,24 +1250,16 @@ static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
 
 	memset(out, 0, sizeof(*out));
 	if (ep) {
-		switch (ep->prop->kind) {
-		case PC_PROP_STRING:
-		case PC_PROP_ENUM:
+		switch (pc_prop_kind_class(ep->prop->kind)) {
+		case PC_PCLASS_STRING:
+		case PC_PCLASS_ENUM:
 			out->is_str = true;
 			out->s = ep->val.text ? ep->val.text : "";
 			out->i = ep->val.num;
 			return 0;
-		case PC_PROP_BOOL:
-		case PC_PROP_BIT:
-		case PC_PROP_U8:
-		case PC_PROP_U16:
-		case PC_PROP_U32:
-		case PC_PROP_U64:
-		case PC_PROP_I8:
-		case PC_PROP_I16:
-		case PC_PROP_I32:
-		case PC_PROP_I64:
-		case PC_PROP_ONOFFAUTO:
+		case PC_PCLASS_BOOL:
+		case PC_PCLASS_INT:
+		case PC_PCLASS_ONOFFAUTO:
 			out->i = ep->val.num;
 			return 0;
 		}

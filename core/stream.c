@@ -315,22 +315,16 @@ static struct pc_sdesc *sdesc_new(const struct pc_rdesc *d)
 	return s;
 }
 
+/* A scalar: an integer or a bool, read as a number. */
 static bool kind_is_int(enum pc_field_kind k)
 {
-	switch (k) {
-	case PC_FIELD_U8:
-	case PC_FIELD_U16:
-	case PC_FIELD_U32:
-	case PC_FIELD_U64:
-	case PC_FIELD_I8:
-	case PC_FIELD_I16:
-	case PC_FIELD_I32:
-	case PC_FIELD_I64:
-	case PC_FIELD_BOOL:
+	switch (pc_field_kind_class(k)) {
+	case PC_FCLASS_INT:
+	case PC_FCLASS_BOOL:
 		return true;
-	case PC_FIELD_BUFFER:
-	case PC_FIELD_UNUSED:
-	case PC_FIELD_STRUCT:
+	case PC_FCLASS_BUFFER:
+	case PC_FCLASS_UNUSED:
+	case PC_FCLASS_STRUCT:
 		return false;
 	}
 	return false;
@@ -338,8 +332,14 @@ static bool kind_is_int(enum pc_field_kind k)
 
 static bool kind_is_signed(enum pc_field_kind k)
 {
-	return k == PC_FIELD_I8 || k == PC_FIELD_I16 || k == PC_FIELD_I32 ||
-	       k == PC_FIELD_I64;
+	return pc_field_kind_signed(k);
+}
+
+/* Data bytes another data kind of the same size may read (a scalar or a
+ * buffer; not padding, not a nested struct, not an unknown kind). */
+static bool kind_is_data(enum pc_field_kind k)
+{
+	return kind_is_int(k) || pc_field_kind_class(k) == PC_FCLASS_BUFFER;
 }
 
 static void put_be(uint8_t *p, uint32_t size, uint64_t v)
@@ -1345,7 +1345,7 @@ static bool shapes_compatible(const struct pc_rnode *n, uint8_t kind,
 		return true;
 	/* the same bytes read as another scalar type: QEMU loads it, and
 	 * `check` flags it for review (PC205) */
-	if (kind <= PC_FIELD_BUFFER && n->kind <= PC_FIELD_BUFFER &&
+	if (kind_is_data((enum pc_field_kind)kind) && kind_is_data(n->kind) &&
 	    size == n->size && count == own_count)
 		return true;
 	/* padding for a field of the same size, or the reverse */
@@ -1404,7 +1404,7 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 		if (!shapes_compatible(n, (uint8_t)t_kind, t_size, t_count,
 				       (uint32_t)count)) {
 			char *mine = node_shape(n, (uint32_t)count);
-			char *theirs = t_kind <= PC_FIELD_STRUCT
+			char *theirs = t_kind < PC_FIELD_KIND_COUNT
 				? shape_of((enum pc_field_kind)t_kind, (uint32_t)t_size,
 					   (uint32_t)t_count, "?")
 				: pc_xasprintf("unknown kind %llu", (unsigned long long)t_kind);
