@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h" /* pc_plugin_free(): a plugin may hold loaded code */
+#include "module.h" /* pc_plugin_free(): a plugin may hold loaded code */
 
 #include "banned.h"
 
