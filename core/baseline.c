@@ -281,7 +281,7 @@ static int render_index(json_t *root, const struct pc_side *rec,
 	qsort(ms, nm, sizeof(*ms), pc_machine_cmp_newest_first);
 	for (size_t i = 0; i < nm; i++) {
 		int smps[8];
-		size_t ns = pc_check_smp_set(ms[i], smps, PC_ARRAY_SIZE(smps));
+		size_t ns = pc_machine_smp_set(ms[i], smps, PC_ARRAY_SIZE(smps));
 
 		for (size_t k = 0; k < ns; k++) {
 			struct pc_vm vm;
@@ -900,26 +900,6 @@ static int load_machines(json_t *root, const char *path,
 
 /* ---- the resolved index ---- */
 
-void pc_bindex_release(struct pc_bindex *ix)
-{
-	free(ix->path);
-	free(ix->decl_path);
-	free(ix->label);
-	for (size_t i = 0; i < ix->n_objects; i++)
-		free(ix->objects[i]);
-	free(ix->objects);
-	for (size_t i = 0; i < ix->n_sections; i++)
-		free(ix->sections[i]);
-	free(ix->sections);
-	free(ix->section_obj);
-	for (size_t i = 0; i < ix->n_vms; i++)
-		free(ix->vms[i].vec);
-	free(ix->vms);
-	if (ix->machines)
-		pc_machine_set_free(ix->machines);
-	memset(ix, 0, sizeof(*ix));
-}
-
 /*
  * The words of a packed list (see pack_word()) into one buffer, NUL-
  * separated; *n gets their number.  NULL (error set) when it is not an
@@ -977,14 +957,6 @@ static int word_index(const char *w, size_t below, const char *path,
 	}
 	*out = (size_t)v;
 	return 0;
-}
-
-void pc_bindex_free(struct pc_bindex *ix)
-{
-	if (!ix)
-		return;
-	pc_bindex_release(ix);
-	free(ix);
 }
 
 static int index_int(json_t *v, size_t below, const char *path,
@@ -1193,7 +1165,7 @@ static int load_index(json_t *root, const char *path,
 	for (size_t k = 0; k < machines->n_machines; k++) {
 		const struct pc_machine *m = machines->machines[k];
 		int smps[8];
-		size_t ns = pc_check_smp_set(m, smps, PC_ARRAY_SIZE(smps));
+		size_t ns = pc_machine_smp_set(m, smps, PC_ARRAY_SIZE(smps));
 
 		for (size_t q = 0; q < ns; q++)
 			if (!pc_bindex_find(ix, m, smps[q])) {
@@ -1209,15 +1181,6 @@ static int load_index(json_t *root, const char *path,
 out:
 	free(values);
 	return rc;
-}
-
-const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
-					  const struct pc_machine *m, int smp)
-{
-	for (size_t i = 0; i < ix->n_vms; i++)
-		if (ix->vms[i].machine == m && ix->vms[i].smp == smp)
-			return &ix->vms[i];
-	return NULL;
 }
 
 /* Read a JSON object; with 'digest', the file's bytes must hash to it. */

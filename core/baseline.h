@@ -16,6 +16,7 @@
 #ifndef PC_BASELINE_H
 #define PC_BASELINE_H
 
+#include "bindex.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -79,36 +80,7 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
 			    struct pc_err *err);
 
-/*
- * The resolved index of a baseline alone, without its declarations: what
- * the release matrix reads (core/matrix.c).  vec holds, for one VM, the
- * fingerprint of each section (n_sections) then the property digest of
- * each object (n_objects), in the configuration's order.
- */
-struct pc_bindex_vm {
-	const struct pc_machine *machine; /* in 'machines' */
-	int smp;
-	uint64_t *vec;
-};
-
-struct pc_bindex {
-	char *path;
-	char *label;                 /* the release, as recorded */
-	struct pc_version release;
-	struct pc_machine_set *machines;
-	uint64_t decl_digest;
-	char *decl_path;             /* the declarations file it names */
-	char **objects;              /* object ids */
-	size_t n_objects;
-	char **sections;             /* section names */
-	size_t *section_obj;         /* the object each section belongs to */
-	size_t n_sections;
-	struct pc_bindex_vm *vms;
-	size_t n_vms;
-};
-
 int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err);
-void pc_bindex_release(struct pc_bindex *ix);
 /*
  * The full side of an index, for resolving that release: its registry
  * from the declarations file (or a registry of 'pool' read from the same
@@ -117,8 +89,6 @@ void pc_bindex_release(struct pc_bindex *ix);
 int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
 		   struct pc_registry *const *pool, size_t npool,
 		   struct pc_err *err);
-const struct pc_bindex_vm *pc_bindex_find(const struct pc_bindex *ix,
-					  const struct pc_machine *m, int smp);
 
 /*
  * Load the baselines at paths[0..n) into sides[0..n), sharing registries

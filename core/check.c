@@ -1475,24 +1475,6 @@ static void compare_props(struct dir_ctx *x)
 	}
 }
 
-size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max)
-{
-	int cand[4] = { 1, 2, 4, m->max_cpus > 0 ? m->max_cpus : 4 };
-	size_t n = 0;
-
-	for (size_t i = 0; i < 4 && n < max; i++) {
-		bool dup = false;
-
-		if (cand[i] < 1 || (m->max_cpus > 0 && cand[i] > m->max_cpus))
-			continue;
-		for (size_t j = 0; j < n; j++)
-			dup |= out[j] == cand[i];
-		if (!dup)
-			out[n++] = cand[i];
-	}
-	return n;
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "") && !a == !b;
@@ -1924,7 +1906,7 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		n = c->n_smps;
 		memcpy(smps, c->smps, n * sizeof(int));
 	} else {
-		n = pc_check_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
+		n = pc_machine_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
 	}
 	if (c->known && !c->n_smps)
 		cover_known(c->known, src, dst, ms);

@@ -50,13 +50,6 @@ struct pc_vm_cache *pc_vm_cache_new(void);
 void pc_vm_cache_free(struct pc_vm_cache *vc);
 
 /*
- * The vCPU counts that matter for machine 'm': 1, 2, 4 and the machine's
- * maximum (derived defaults such as num-queues = smp change the layout),
- * limited to [1, max].  Returns how many were written.
- */
-size_t pc_check_smp_set(const struct pc_machine *m, int *out, size_t max);
-
-/*
  * Check src -> dst for c->machine over c's configurations.  Findings go to
  * 'r' (merged across configurations, naming the one that shows each).
  * Returns 0, or -1 on input errors (unknown machine on both sides, a compat

@@ -385,7 +385,7 @@ static void print_configs(struct pc_cli *cli, struct pc_check *c,
 		fprintf(cli->out, "vCPU configuration: smp=%d\n", c->smps[0]);
 		return;
 	}
-	n = pc_check_smp_set(m, smps, 8);
+	n = pc_machine_smp_set(m, smps, 8);
 	fprintf(cli->out, "vCPU configurations checked:");
 	for (size_t i = 0; i < n; i++)
 		fprintf(cli->out, " smp=%d", smps[i]);

@@ -268,7 +268,7 @@ static int lint_defaults(struct lint *l, int smp_pin)
 		const struct pc_machine *m = ms[i];
 		struct pc_side past = *tree;
 		int smps[8];
-		size_t n = pc_check_smp_set(m, smps, 8);
+		size_t n = pc_machine_smp_set(m, smps, 8);
 		const struct pc_machine *rm = NULL;
 		const struct pc_side *rec = recorded_for(l, m, &rm);
 		bool own = rec && !pc_version_cmp(&rec->release, &m->version);

@@ -1176,7 +1176,7 @@ static int machine_info(struct pc_cli *cli, const char *name, char **canon,
 	}
 	*canon = pc_xstrdup(m->name);
 	if (!*n_smps)
-		*n_smps = pc_check_smp_set(m, smps, 8);
+		*n_smps = pc_machine_smp_set(m, smps, 8);
 	pc_machine_set_free(ms);
 	return 0;
 }

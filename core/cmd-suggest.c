@@ -134,7 +134,7 @@ static size_t check_all(const struct pc_side *tree, const struct pc_side *rel,
 		const struct pc_machine *m = ms->machines[i];
 
 		int smps[8];
-		size_t nsmp = pc_check_smp_set(m, smps, 8);
+		size_t nsmp = pc_machine_smp_set(m, smps, 8);
 
 		for (size_t j = 0; j < nrel; j++) {
 			const struct pc_machine *rm = pc_machine_find(rel[j].machines, m->name);

@@ -24,6 +24,9 @@
 
 #include <plugcheck/plugin.h>
 
+#include "decl-pool.h"
+#include "module.h"
+
 #include "banned.h"
 
 #define DECL_MAX_LINE 4096
@@ -71,26 +74,6 @@ struct dparser {
 	bool have_desc, have_license, have_author;
 };
 
-/*
- * The strings of one text's types and descriptions (decl.h): one arena,
- * referenced by the parse and by each type and description, freed with
- * the last.  Types and descriptions are boxed with their pool.
- */
-struct decl_pool {
-	struct pc_arena arena;
-	size_t refs;
-};
-
-struct type_box {
-	struct pc_type t; /* first: a struct pc_type * is the box */
-	struct decl_pool *pool;
-};
-
-struct vmsd_box {
-	struct pc_vmsd v; /* first: a struct pc_vmsd * is the box */
-	struct decl_pool *pool;
-};
-
 static struct decl_pool *pool_new(size_t text_len)
 {
 	struct decl_pool *pool = pc_xcalloc(1, sizeof(*pool));
@@ -107,30 +90,6 @@ static struct decl_pool *pool_ref(struct decl_pool *pool)
 {
 	pool->refs++;
 	return pool;
-}
-
-static void pool_unref(struct decl_pool *pool)
-{
-	if (pool && !--pool->refs) {
-		pc_arena_release(&pool->arena);
-		free(pool);
-	}
-}
-
-void pc_decl_type_free_box(struct pc_type *t)
-{
-	struct type_box *b = (struct type_box *)t;
-
-	pool_unref(b->pool);
-	free(b);
-}
-
-void pc_decl_vmsd_free_box(struct pc_vmsd *v)
-{
-	struct vmsd_box *b = (struct vmsd_box *)v;
-
-	pool_unref(b->pool);
-	free(b);
 }
 
 static char *pool_strndup(struct dparser *p, const char *s, size_t n)
@@ -1829,7 +1788,7 @@ void pc_decl_parsed_free(struct pc_decl_parsed *d)
 		return;
 	hdr_release(&d->p.hdr);
 	pc_registry_free(d->p.tmp);
-	pool_unref(d->p.pool);
+	pc_decl_pool_unref(d->p.pool);
 	free(d->error);
 	free(d);
 }
@@ -1876,6 +1835,43 @@ int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 	return pc_decl_commit(reg, pc_decl_parse_detached(plugin, text, len,
 							  where),
 			      err);
+}
+
+/* ------------------------------------------------------------ adding to a registry */
+
+/*
+ * Ownership of 'plugin' passes to the registry whatever happens: on
+ * failure it is freed with pc_plugin_free() (none of its declarations stay
+ * behind), so a loader can report the error and go on with the next one.
+ */
+int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
+			   struct pc_decl_parsed *d, struct pc_err *err)
+{
+	if (pc_decl_commit(reg, d, err)) {
+		pc_plugin_free(plugin);
+		return -1;
+	}
+	PC_ALLOC_GROW(reg->plugins, reg->n_plugins + 1, reg->alloc_plugins);
+	reg->plugins[reg->n_plugins++] = plugin;
+	reg->finalized = false;
+	return 0;
+}
+
+int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
+			   const char *where, struct pc_err *err)
+{
+	if (!plugin->path)
+		plugin->path = pc_xstrdup(where ? where : "(unknown)");
+	if (!plugin->decl) {
+		pc_err_set(err, "%s: no declaration text", where ? where : plugin->path);
+		pc_plugin_free(plugin);
+		return -1;
+	}
+	return pc_registry_add_parsed(reg, plugin,
+				      pc_decl_parse_detached(plugin, plugin->decl,
+							     plugin->decl_len,
+							     where ? where : plugin->path),
+				      err);
 }
 
 /* ------------------------------------------------------------ writer */

@@ -1,5 +1,5 @@
 /*
- * loader.h - finding, inspecting and loading plugins.
+ * loader.h - finding, inspecting and loading plugins (one plugin: module.h).
  *
  * Every plugin is first inspected statically: its ".plugcheck" section is
  * read with libelf (bounded reads, no plugin code run) and the ABI gate is
@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "module.h"
 #include "util.h"
 
 struct pc_diags {
@@ -72,39 +73,6 @@ struct pc_loader_opts {
 };
 
 /*
- * Read the declaration from the ELF section of 'path' with libelf.  On
- * success '*decl' is a NUL-terminated copy (caller frees).  Errors: not an
- * ELF file, truncated, no section, section too large, NUL inside.
- */
-int pc_elf_read_decl(const char *path, char **decl, size_t *len,
-		     struct pc_err *err);
-
-/* The plugin-ABI version on the first line of a declaration, or -1. */
-int pc_decl_abi_version(const char *decl, size_t len);
-
-/*
- * Inspect 'path' statically and apply the ABI gate.  Returns a new plugin
- * (name/version/... from the declaration header, decl owned) or NULL.
- */
-struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err);
-
-/*
- * Load the plugin's code with libltdl: verify the exported module record
- * (magic, ABI, size) and that its declaration equals the inspected one,
- * then run init.  Returns 0 or -1 with the real cause (libltdl hides
- * missing symbols behind "file not found": the loader asks dlopen).
- */
-int pc_plugin_load_code(struct pc_plugin *p, struct pc_err *err);
-
-/* Look up a hook symbol of a loaded plugin; NULL if absent. */
-void *pc_plugin_symbol(const struct pc_plugin *p, const char *symbol);
-
-/* The declaration as the loaded code exposes it (after load_code). */
-const char *pc_plugin_loaded_decl(const struct pc_plugin *p, size_t *len);
-
-void pc_plugin_free(struct pc_plugin *p);
-
-/*
  * List plugin files in the directories: DIR/ *.so and DIR/NAME/NAME.so,
  * sorted.  A missing directory, or a world-writable directory, plugin
  * subdirectory or plugin file (unless allowed; a sticky directory is
@@ -127,9 +95,5 @@ int pc_plugin_find(const struct pc_loader_opts *o, char ***paths,
  */
 int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		    struct pc_diags *diags, struct pc_err *err);
-
-/* lt_dlinit/lt_dlexit are reference counted; pair these. */
-int pc_loader_init(struct pc_err *err);
-void pc_loader_exit(void);
 
 #endif /* PC_LOADER_H */

@@ -1413,3 +1413,21 @@ const char *pc_machine_status_name(enum pc_machine_status s)
 	}
 	return "unknown";
 }
+
+size_t pc_machine_smp_set(const struct pc_machine *m, int *out, size_t max)
+{
+	int cand[4] = { 1, 2, 4, m->max_cpus > 0 ? m->max_cpus : 4 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < 4 && n < max; i++) {
+		bool dup = false;
+
+		if (cand[i] < 1 || (m->max_cpus > 0 && cand[i] > m->max_cpus))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == cand[i];
+		if (!dup)
+			out[n++] = cand[i];
+	}
+	return n;
+}

@@ -151,6 +151,13 @@ bool pc_machine_known_in(const struct pc_machine *m,
 bool pc_compat_entry_in_release(const struct pc_compat_entry *e,
 				const struct pc_version *r);
 
+/*
+ * The vCPU counts that matter for machine 'm': 1, 2, 4 and the machine's
+ * maximum (derived defaults such as num-queues = smp change the layout),
+ * limited to [1, max].  Returns how many were written.
+ */
+size_t pc_machine_smp_set(const struct pc_machine *m, int *out, size_t max);
+
 const char *pc_machine_status_name(enum pc_machine_status s);
 
 #endif /* PC_MACHINE_H */

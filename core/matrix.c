@@ -314,7 +314,7 @@ static int one_direction(struct run *ru, size_t mi, size_t a, size_t b,
 		smps[0] = smp_only;
 		ns = 1;
 	} else {
-		ns = pc_check_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
+		ns = pc_machine_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
 	}
 	mx->directions++;
 	for (size_t k = 0; k < ns; k++) {

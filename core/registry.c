@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h" /* pc_plugin_free(): a plugin may hold loaded code */
+#include "module.h" /* pc_plugin_free(): a plugin may hold loaded code */
 
 #include "banned.h"
 
@@ -301,43 +301,6 @@ void pc_registry_free(struct pc_registry *reg)
 		pc_plugin_free(reg->plugins[i]);
 	free(reg->plugins);
 	free(reg);
-}
-
-/* ------------------------------------------------------------ adding */
-
-/*
- * Ownership of 'plugin' passes to the registry whatever happens: on
- * failure it is freed with pc_plugin_free() (none of its declarations stay
- * behind), so a loader can report the error and go on with the next one.
- */
-int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
-			   struct pc_decl_parsed *d, struct pc_err *err)
-{
-	if (pc_decl_commit(reg, d, err)) {
-		pc_plugin_free(plugin);
-		return -1;
-	}
-	PC_ALLOC_GROW(reg->plugins, reg->n_plugins + 1, reg->alloc_plugins);
-	reg->plugins[reg->n_plugins++] = plugin;
-	reg->finalized = false;
-	return 0;
-}
-
-int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
-			   const char *where, struct pc_err *err)
-{
-	if (!plugin->path)
-		plugin->path = pc_xstrdup(where ? where : "(unknown)");
-	if (!plugin->decl) {
-		pc_err_set(err, "%s: no declaration text", where ? where : plugin->path);
-		pc_plugin_free(plugin);
-		return -1;
-	}
-	return pc_registry_add_parsed(reg, plugin,
-				      pc_decl_parse_detached(plugin, plugin->decl,
-							     plugin->decl_len,
-							     where ? where : plugin->path),
-				      err);
 }
 
 /* ------------------------------------------------------------ lookups */

@@ -11,6 +11,8 @@
  */
 #include "resolve.h"
 
+#include "bindex.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

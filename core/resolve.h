@@ -81,13 +81,10 @@ struct pc_side {
 	 * info, not a break (the release matrix explains one device at a
 	 * time this way) */
 	bool devices_subset;
-	/* a recorded release: its resolved index (baseline.h), owned; the
+	/* a recorded release: its resolved index (bindex.h), owned; the
 	 * check compares the default configuration device by device with it */
 	struct pc_bindex *index;
 };
-
-/* Release and free a baseline's index (baseline.c). */
-void pc_bindex_free(struct pc_bindex *ix);
 
 void pc_side_release(struct pc_side *s);
 void pc_side_add_override(struct pc_side *s, const struct pc_override *o);

@@ -1,6 +1,6 @@
 /*
- * stream.c - the migration stream (stream.h): state generation, the byte
- * layer, the writer and the hostile-input loader.
+ * stream.c - the migration stream (stream.h): the byte layer, the writer
+ * and the hostile-input loader (the device state itself is state.c's).
  *
  * Documentation/stream-format.md is the specification; keep the two in
  * step.  The loader's rule: it allocates only what its *own* resolved
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "hookctx.h"
+#include "state.h"
 
 #include "banned.h"
 
@@ -278,233 +279,7 @@ static size_t sio_read(struct pc_sio *io, void *dst, size_t n)
 	return got;
 }
 
-/* ------------------------------------------------------------ state */
-
-void pc_sdesc_free(struct pc_sdesc *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->desc->n_nodes; i++) {
-		struct pc_sfield *f = &s->fields[i];
-
-		free(f->data);
-		if (f->elems) {
-			for (uint32_t k = 0; k < f->count; k++)
-				pc_sdesc_free(f->elems[k]);
-			free(f->elems);
-		}
-	}
-	for (size_t i = 0; i < s->desc->n_subs; i++)
-		pc_sdesc_free(s->subs[i].st);
-	free(s->fields);
-	free(s->subs);
-	free(s);
-}
-
-static struct pc_sdesc *sdesc_new(const struct pc_rdesc *d)
-{
-	struct pc_sdesc *s = pc_xcalloc(1, sizeof(*s));
-
-	s->desc = d;
-	s->fields = pc_xcalloc(d->n_nodes + 1, sizeof(*s->fields));
-	s->subs = pc_xcalloc(d->n_subs + 1, sizeof(*s->subs));
-	for (size_t i = 0; i < d->n_nodes; i++)
-		s->fields[i].node = &d->nodes[i];
-	for (size_t i = 0; i < d->n_subs; i++)
-		s->subs[i].sub = &d->subs[i];
-	return s;
-}
-
-/* A scalar: an integer or a bool, read as a number. */
-static bool kind_is_int(enum pc_field_kind k)
-{
-	switch (pc_field_kind_class(k)) {
-	case PC_FCLASS_INT:
-	case PC_FCLASS_BOOL:
-		return true;
-	case PC_FCLASS_BUFFER:
-	case PC_FCLASS_UNUSED:
-	case PC_FCLASS_STRUCT:
-		return false;
-	}
-	return false;
-}
-
-static bool kind_is_signed(enum pc_field_kind k)
-{
-	return pc_field_kind_signed(k);
-}
-
-/* Data bytes another data kind of the same size may read (a scalar or a
- * buffer; not padding, not a nested struct, not an unknown kind). */
-static bool kind_is_data(enum pc_field_kind k)
-{
-	return kind_is_int(k) || pc_field_kind_class(k) == PC_FCLASS_BUFFER;
-}
-
-static void put_be(uint8_t *p, uint32_t size, uint64_t v)
-{
-	for (uint32_t i = 0; i < size; i++)
-		p[size - 1 - i] = (uint8_t)(v >> (8 * i));
-}
-
-uint64_t pc_sfield_u64(const struct pc_sfield *f, uint32_t index)
-{
-	uint32_t size = f->node->size;
-	const uint8_t *p;
-	uint64_t v = 0;
-
-	if (!f->data || index >= f->count || !size || size > 8)
-		return 0;
-	p = f->data + (size_t)index * size;
-	for (uint32_t i = 0; i < size; i++)
-		v = v << 8 | p[i];
-	if (kind_is_signed(f->node->kind) && size < 8 &&
-	    (v >> (size * 8 - 1)) & 1)
-		v |= ~0ULL << (size * 8);
-	return v;
-}
-
-static uint64_t splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void fill_random(uint8_t *p, size_t n, uint64_t *rng)
-{
-	while (n >= 8) {
-		uint64_t v = splitmix(rng);
-
-		memcpy(p, &v, 8);
-		p += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t v = splitmix(rng);
-
-		memcpy(p, &v, n);
-	}
-}
-
-/* The property a field is named after: "subsys_ven" is also "subsys-ven". */
-static const struct pc_eprop *named_prop(const struct pc_vm *vm,
-					 const struct pc_object *obj,
-					 const char *field)
-{
-	char alt[256];
-	const struct pc_eprop *ep;
-	size_t n = strlen(field);
-
-	if (!obj || !vm)
-		return NULL;
-	ep = pc_object_prop(vm, obj, field, NULL);
-	if (ep || n >= sizeof(alt))
-		return ep;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i <= n; i++) {
-			char c = field[i];
-
-			if (pass == 0 && c == '_')
-				c = '-';
-			else if (pass == 1 && c == '-')
-				c = '_';
-			alt[i] = c;
-		}
-		ep = pc_object_prop(vm, obj, alt, NULL);
-		if (ep)
-			return ep;
-	}
-	return NULL;
-}
-
-static bool is_count_referent(const struct pc_rdesc *d, const char *name)
-{
-	for (size_t i = 0; i < d->n_nodes; i++)
-		if (d->nodes[i].count_field &&
-		    !strcmp(d->nodes[i].count_field, name))
-			return true;
-	return false;
-}
-
-static struct pc_sfield *find_field(struct pc_sdesc *s, const char *name)
-{
-	for (size_t i = 0; i < s->desc->n_nodes; i++)
-		if (!strcmp(s->fields[i].node->name, name))
-			return &s->fields[i];
-	return NULL;
-}
-
-/* The largest value a scalar of this kind holds (the count bound). */
-static uint64_t kind_max(enum pc_field_kind k, uint32_t size)
-{
-	if (k == PC_FIELD_BOOL)
-		return 1;
-	if (size >= 8)
-		return kind_is_signed(k) ? (uint64_t)INT64_MAX : UINT64_MAX;
-	return kind_is_signed(k) ? (1ULL << (size * 8 - 1)) - 1
-				 : (1ULL << (size * 8)) - 1;
-}
-
-void pc_state_apply_invariants(struct pc_sdesc *s)
-{
-	for (size_t i = 0; i < s->desc->n_invs; i++) {
-		const struct pc_rinv *iv = &s->desc->invs[i];
-		struct pc_sfield *f = find_field(s, iv->field);
-		uint64_t bytes;
-
-		if (!f || !f->loaded || !f->data)
-			continue;
-		bytes = (uint64_t)f->count * f->node->size;
-		if (iv->size > 8 || (uint64_t)iv->offset + iv->size > bytes)
-			continue;
-		/* little-endian, as PCI config space */
-		for (uint32_t b = 0; b < iv->size; b++)
-			f->data[iv->offset + b] = (uint8_t)(iv->value >> (8 * b));
-	}
-	for (size_t i = 0; i < s->desc->n_nodes; i++)
-		for (uint32_t k = 0; s->fields[i].elems && k < s->fields[i].count; k++)
-			pc_state_apply_invariants(s->fields[i].elems[k]);
-	for (size_t i = 0; i < s->desc->n_subs; i++)
-		if (s->subs[i].st)
-			pc_state_apply_invariants(s->subs[i].st);
-}
-
-#define NAMED_CACHE 1024 /* power of two */
-
-struct gen {
-	const struct pc_vm *vm;
-	const struct pc_object *obj;
-	uint64_t seed;
-	/* named_prop() per layout node: struct arrays repeat the lookup for
-	 * every element, and it scans every object for aliases */
-	struct {
-		const struct pc_rnode *node;
-		const struct pc_eprop *ep;
-	} cache[NAMED_CACHE];
-};
-
-static const struct pc_eprop *gen_named_prop(struct gen *g,
-					     const struct pc_rnode *n)
-{
-	size_t h = ((uintptr_t)n >> 4) & (NAMED_CACHE - 1);
-
-	for (size_t probe = 0; probe < NAMED_CACHE; probe++) {
-		size_t i = (h + probe) & (NAMED_CACHE - 1);
-
-		if (g->cache[i].node == n)
-			return g->cache[i].ep;
-		if (!g->cache[i].node) {
-			g->cache[i].node = n;
-			g->cache[i].ep = named_prop(g->vm, g->obj, n->name);
-			return g->cache[i].ep;
-		}
-	}
-	return named_prop(g->vm, g->obj, n->name);
-}
+/* ------------------------------------------------------------ paths */
 
 static char *join_path(const char *a, const char *b)
 {
@@ -537,136 +312,6 @@ static char *index_path(const char *a, uint32_t k)
 	p[la++] = ']';
 	p[la] = '\0';
 	return p;
-}
-
-/*
- * Each field's bytes come from a generator seeded by its path: the seed of
- * the enclosing instance mixed with the field's name (and an element's
- * index), so a field's value does not depend on what precedes it.
- */
-static uint64_t mix(uint64_t seed, const char *name, uint64_t k)
-{
-	uint64_t h = pc_hash64(name, strlen(name), seed);
-
-	return pc_hash64(&k, sizeof(k), h);
-}
-
-static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
-				 uint64_t seed, int depth)
-{
-	struct pc_sdesc *s = sdesc_new(d);
-
-	for (size_t i = 0; i < d->n_nodes; i++) {
-		const struct pc_rnode *n = &d->nodes[i];
-		struct pc_sfield *f = &s->fields[i];
-		uint64_t rng = mix(seed, n->name, 0);
-		uint32_t count = n->count;
-
-		f->loaded = true;
-		if (n->count_field) {
-			/* the worst case the source may send: its bound */
-			struct pc_sfield *ref = find_field(s, n->count_field);
-			uint64_t c = n->count_max;
-
-			if (ref && ref->loaded && ref->data && ref->count &&
-			    kind_is_int(ref->node->kind)) {
-				uint64_t lim = kind_max(ref->node->kind, ref->node->size);
-
-				if (c > lim)
-					c = lim;
-				put_be(ref->data, ref->node->size, c);
-			} else {
-				c = 0;
-			}
-			count = (uint32_t)c;
-		}
-		f->count = count;
-		if (n->kind == PC_FIELD_STRUCT) {
-			f->elems = pc_xcalloc((size_t)count + 1, sizeof(*f->elems));
-			for (uint32_t k = 0; k < count; k++) {
-				if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
-					/* unresolvable nesting: send nothing */
-					f->count = k;
-					break;
-				}
-				f->elems[k] = gen_desc(g, n->desc,
-						       mix(seed, n->name, (uint64_t)k + 1),
-						       depth + 1);
-			}
-		} else {
-			size_t bytes = (size_t)count * n->size;
-			const struct pc_eprop *ep;
-
-			f->data = pc_xmalloc(bytes + 1);
-			if (n->kind == PC_FIELD_UNUSED)
-				memset(f->data, 0, bytes);
-			else
-				fill_random(f->data, bytes, &rng);
-			if (n->kind == PC_FIELD_BOOL)
-				for (size_t b = 0; b < bytes; b++)
-					f->data[b] &= 1;
-			if (kind_is_int(n->kind) && n->size <= 8 &&
-			    !is_count_referent(d, n->name) &&
-			    (ep = gen_named_prop(g, n)) != NULL)
-				for (uint32_t k = 0; k < count; k++)
-					put_be(f->data + (size_t)k * n->size, n->size,
-					       (uint64_t)ep->val.num);
-		}
-	}
-	for (size_t i = 0; i < d->n_subs; i++) {
-		const struct pc_rsub *rs = &d->subs[i];
-
-		/* needed, or may be needed at runtime: sent (documented) */
-		if (rs->send == PC_SEND_NEVER || !rs->desc ||
-		    depth >= PC_STREAM_MAX_DEPTH)
-			continue;
-		s->subs[i].present = true;
-		s->subs[i].version = rs->desc->version_id;
-		s->subs[i].st = gen_desc(g, rs->desc, mix(seed, rs->desc->name, 0),
-					 depth + 1);
-	}
-	return s;
-}
-
-struct pc_sdesc *pc_state_generate(const struct pc_vm *vm,
-				   const struct pc_rsection *s, uint64_t seed)
-{
-	struct gen *g = pc_xcalloc(1, sizeof(*g));
-	struct pc_sdesc *st;
-
-	g->vm = vm;
-	g->obj = s->obj;
-	g->seed = pc_hash64(s->instance, strlen(s->instance), seed);
-	st = gen_desc(g, s->desc, g->seed, 0);
-	free(g);
-	pc_state_apply_invariants(st);
-	return st;
-}
-
-void pc_state_reset(const struct pc_vm *vm, const struct pc_object *obj,
-		    struct pc_sdesc *owner, size_t field, uint32_t index,
-		    bool whole)
-{
-	struct pc_sfield *f;
-	const struct pc_eprop *ep;
-	uint64_t v = 0;
-
-	if (field >= owner->desc->n_nodes)
-		return;
-	f = &owner->fields[field];
-	/* a count must keep describing the elements that follow */
-	if (!f->data || is_count_referent(owner->desc, f->node->name))
-		return;
-	if (whole || !kind_is_int(f->node->kind) || f->node->size > 8) {
-		memset(f->data, 0, (size_t)f->count * f->node->size);
-		return;
-	}
-	if (index >= f->count)
-		return;
-	ep = named_prop(vm, obj, f->node->name);
-	if (ep)
-		v = (uint64_t)ep->val.num;
-	put_be(f->data + (size_t)index * f->node->size, f->node->size, v);
 }
 
 /* ------------------------------------------------------------ fields list */
@@ -792,7 +437,7 @@ static int w_be(struct wctx *w, uint64_t v, uint32_t size)
 {
 	uint8_t b[8];
 
-	put_be(b, size, v);
+	pc_put_be(b, size, v);
 	return w_bytes(w, b, size);
 }
 
@@ -1338,6 +983,14 @@ static int l_fence(struct lctx *c, int r, const char *field, const char *what)
 	return L_MALFORMED;
 }
 
+/* Data bytes another data kind of the same size may read (a scalar or a
+ * buffer; not padding, not a nested struct, not an unknown kind). */
+static bool kind_is_data(enum pc_field_kind k)
+{
+	return pc_field_kind_is_int(k) ||
+	       pc_field_kind_class(k) == PC_FCLASS_BUFFER;
+}
+
 static bool shapes_compatible(const struct pc_rnode *n, uint8_t kind,
 			      uint64_t size, uint64_t count, uint32_t own_count)
 {
@@ -1368,17 +1021,17 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 	int r;
 
 	if (n->count_field) {
-		struct pc_sfield *ref = find_field(s, n->count_field);
+		struct pc_sfield *ref = pc_sdesc_field(s, n->count_field);
 
 		if (!ref || !ref->loaded || !ref->data || !ref->count ||
-		    !kind_is_int(ref->node->kind)) {
+		    !pc_field_kind_is_int(ref->node->kind)) {
 			lmsg(c, PC_LMSG_MISMATCH, at, p,
 			     "its count field '%s' was not loaded", n->count_field);
 			r = L_MISMATCH;
 			goto out;
 		}
 		count = pc_sfield_u64(ref, 0);
-		if (kind_is_signed(ref->node->kind) && (int64_t)count < 0) {
+		if (pc_field_kind_is_signed(ref->node->kind) && (int64_t)count < 0) {
 			lmsg(c, PC_LMSG_MISMATCH, at, p,
 			     "bad count: '%s' is %lld, expected 0 to %u",
 			     n->count_field, (long long)count, n->count_max);
@@ -1433,7 +1086,7 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 	f->count = (uint32_t)count;
 	if (rec && n->kind == PC_FIELD_STRUCT && count == 1) {
 		f->elems = pc_xcalloc(2, sizeof(*f->elems));
-		f->elems[0] = sdesc_new(n->desc);
+		f->elems[0] = pc_sdesc_new(n->desc);
 		if (depth >= PC_STREAM_MAX_DEPTH) {
 			lmsg(c, PC_LMSG_MISMATCH, at, p, "nesting deeper than %d",
 			     PC_STREAM_MAX_DEPTH);
@@ -1461,7 +1114,7 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 		for (uint32_t k = 0; k < count; k++) {
 			char *pk = index_path(p, k);
 
-			f->elems[k] = sdesc_new(n->desc);
+			f->elems[k] = pc_sdesc_new(n->desc);
 			r = l_desc(c, f->elems[k], -1, pk, NULL, depth + 1);
 			free(pk);
 			if (r) {
@@ -1572,7 +1225,7 @@ static int l_desc(struct lctx *c, struct pc_sdesc *s, int version,
 		}
 		ss->present = true;
 		ss->version = (int)ver;
-		ss->st = sdesc_new(ss->sub->desc);
+		ss->st = pc_sdesc_new(ss->sub->desc);
 		r = l_desc(c, ss->st, (int)ver, p, rec, depth + 1);
 		free(p);
 		if (r)
@@ -1726,7 +1379,7 @@ static int l_section(struct lctx *c, uint32_t expect_idx, bool *seen,
 		seen[own_i] = true;
 		ls->same_layout = fp == own->fingerprint;
 		c->obj = own->obj;
-		st = sdesc_new(own->desc);
+		st = pc_sdesc_new(own->desc);
 		r = l_desc(c, st, (int)(uint32_t)ver, "", &ls->fields, 0);
 		if (r == L_MALFORMED)
 			goto malformed;

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "resolve.h"
+#include "state.h"
 #include "util.h"
 
 #define PC_STREAM_MAGIC "PCMS"
@@ -51,65 +52,6 @@ enum pc_stream_marker {
 #define PC_STREAM_MAX_SMP 65536
 #define PC_STREAM_MAX_DEPTH 32        /* nested structures and subsections */
 #define PC_STREAM_DEFAULT_LIMIT (8ULL << 30) /* bytes read per stream */
-
-/* ------------------------------------------------------------ state */
-
-struct pc_sdesc;
-
-/* One node of a resolved description, with its data. */
-struct pc_sfield {
-	const struct pc_rnode *node;
-	bool loaded;          /* on the wire (written, or read) */
-	uint32_t count;       /* elements */
-	uint8_t *data;        /* count * node->size bytes, wire order (scalars
-			       * big-endian); NULL for structures */
-	struct pc_sdesc **elems; /* PC_FIELD_STRUCT: 'count' instances */
-	uint64_t wire_off;    /* loaded: stream offset of the data */
-};
-
-struct pc_ssub {
-	const struct pc_rsub *sub;
-	bool present;
-	int version;          /* as on the wire */
-	struct pc_sdesc *st;
-};
-
-/* One instance of a resolved description: a section, a subsection or an
- * element of a structure field. */
-struct pc_sdesc {
-	const struct pc_rdesc *desc;
-	struct pc_sfield *fields; /* desc->n_nodes */
-	struct pc_ssub *subs;     /* desc->n_subs */
-};
-
-void pc_sdesc_free(struct pc_sdesc *s);
-
-/*
- * Generate the state the source sends for section 's' of 'vm': every field
- * of the resolved layout filled with pseudo-random bytes derived from
- * 'seed', the instance and the field path (so the same seed gives the
- * same bytes on every run); then the rules of stream-format.md, "State":
- * a scalar named like a property of the device carries its value, a count
- * field carries its bound, invariant bytes carry the side's value (little
- * endian, as PCI config space), subsections that are needed or may be
- * needed are sent.  Cannot fail (the layout is already resolved).
- */
-struct pc_sdesc *pc_state_generate(const struct pc_vm *vm,
-				   const struct pc_rsection *s, uint64_t seed);
-
-/* Reset element 'index' of field number 'field' of 'owner' (all of it
- * when 'whole') to its canonical value: the property of the same name, or
- * 0.  Count fields are left alone (the elements after them depend on
- * them).  Used to shape a generated state with the source's own hooks. */
-void pc_state_reset(const struct pc_vm *vm, const struct pc_object *obj,
-		    struct pc_sdesc *owner, size_t field, uint32_t index,
-		    bool whole);
-/* Write the side's invariant values into the state again (after resets). */
-void pc_state_apply_invariants(struct pc_sdesc *s);
-
-/* Element 'index' of a scalar field as an unsigned number (sign-extended
- * for signed kinds, then reinterpreted). */
-uint64_t pc_sfield_u64(const struct pc_sfield *f, uint32_t index);
 
 /* ------------------------------------------------------------ byte I/O */
 

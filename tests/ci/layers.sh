@@ -1,0 +1,129 @@
+#!/bin/sh
+# layers.sh - the library's files form a strict layering: no loops.
+#
+# Reads the defined and undefined symbols of the library objects with
+# nm, builds the file graph "A.o uses a symbol defined in B.o" and fails
+# on any loop between files (a strongly connected component of more than
+# one file), printing one cycle through it and the symbols on its edges:
+#
+#   loop: baseline.o -> check.o -> resolve.o -> baseline.o
+#     baseline.o -> check.o: pc_check_smp_set
+#
+#   tests/ci/layers.sh [OBJ...]   (default: the LIB_OBJS of Makefile.in,
+#                                  core/*.o but core/plugcheck.o, core/cmd-*.o)
+#   NM=... overrides the nm used; LAYERS_VERBOSE=1 prints every edge.
+set -eu
+NM=${NM:-nm}
+if [ $# -eq 0 ]; then
+	cd "$(dirname "$0")/../.."
+	for o in core/*.o; do
+		case $o in core/plugcheck.o | core/cmd-*.o) continue ;; esac
+		set -- "$@" "$o"
+	done
+fi
+[ $# -gt 0 ] && [ -f "$1" ] || { echo "layers: no objects (build first)" >&2; exit 2; }
+
+tab=$(printf '\t')
+syms=$(mktemp "${TMPDIR:-/tmp}/layers.XXXXXX")
+trap 'rm -f "$syms"' EXIT INT TERM
+# one line a symbol: FILE<TAB>D|U<TAB>NAME
+for o in "$@"; do
+	f=${o##*/}
+	"$NM" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print f "\tD\t" $3 }'
+	"$NM" -u "$o" | awk -v f="$f" 'NF >= 2 { print f "\tU\t" $2 }'
+done > "$syms"
+
+awk -F "$tab" -v verbose="${LAYERS_VERBOSE:-0}" '
+$2 == "D" { def[$3] = $1; files[$1] = 1; next }
+$2 == "U" { use[++nu] = $1; usym[nu] = $3; files[$1] = 1 }
+END {
+	for (i = 1; i <= nu; i++) {
+		a = use[i]; s = usym[i]
+		if (!(s in def)) continue          # a system library symbol
+		b = def[s]
+		if (a == b) continue
+		k = a SUBSEP b
+		if (!(k in edge)) { edge[k] = s; nadj[a]++; adj[a, nadj[a]] = b }
+		else if (split(edge[k], t, " ") < 3) edge[k] = edge[k] " " s
+		else if (edge[k] !~ /\.\.\.$/) edge[k] = edge[k] " ..."
+	}
+	if (verbose)
+		for (k in edge) { split(k, p, SUBSEP); print "layers: " p[1] " -> " p[2] ": " edge[k] }
+	# Tarjan strongly connected components, files in sorted order
+	n = 0
+	for (f in files) order[++n] = f
+	for (i = 2; i <= n; i++)                  # insertion sort: portable awk
+		for (j = i; j > 1 && order[j - 1] > order[j]; j--) {
+			t0 = order[j]; order[j] = order[j - 1]; order[j - 1] = t0 }
+	idx = 0; sp = 0; nscc = 0
+	for (i = 1; i <= n; i++) if (!(order[i] in num)) strong(order[i])
+	loops = 0
+	for (c = 1; c <= nscc; c++) {
+		if (sccsize[c] < 2) continue
+		loops++
+		report(c)
+	}
+	if (loops) {
+		print "layers: " loops " loop(s) between library files; break each by moving the misplaced" \
+		      " functions to the file that owns the concept, or by inverting the dependency"
+		exit 1
+	}
+	print "layers: " n " library files, no loops"
+}
+function strong(v,    i, w) {
+	num[v] = low[v] = ++idx
+	stack[++sp] = v; onstack[v] = 1
+	for (i = 1; i <= nadj[v]; i++) {
+		w = adj[v, i]
+		if (!(w in num)) { strong(w); if (low[w] < low[v]) low[v] = low[w] }
+		else if (onstack[w] && num[w] < low[v]) low[v] = num[w]
+	}
+	if (low[v] == num[v]) {
+		nscc++
+		do { w = stack[sp--]; onstack[w] = 0; scc[w] = nscc; sccsize[nscc]++ } while (w != v)
+	}
+}
+# the shortest cycle through the first (sorted) file of component c
+function report(c,    i, s, head, tail, q, v, w, j, prev, line, members, seen, cyc, m, oncyc) {
+	for (i = 1; i <= n; i++) if (scc[order[i]] == c) { s = order[i]; break }
+	head = tail = 1; q[1] = s; seen[s] = 1
+	while (head <= tail) {
+		v = q[head++]
+		for (j = 1; j <= nadj[v]; j++) {
+			w = adj[v, j]
+			if (scc[w] != c) continue
+			if (w == s) { prev[s] = v; head = tail + 1; break }
+			if (!(w in seen)) { seen[w] = 1; prev[w] = v; q[++tail] = w }
+		}
+	}
+	m = 0; v = s
+	do { cyc[++m] = v; v = prev[v] } while (v != s)
+	# cyc holds the cycle backwards from s: s, prev[s], ...
+	line = s
+	for (i = m; i >= 2; i--) line = line " -> " cyc[i]
+	line = line " -> " s
+	print "loop: " line
+	if (m < sccsize[c]) {
+		members = ""
+		for (i = 1; i <= n; i++) if (scc[order[i]] == c) members = members " " order[i]
+		print "  (one cycle of a loop among" members ")"
+	}
+	v = s
+	for (i = m; i >= 1; i--) {
+		w = (i > 1 ? cyc[i] : s)
+		print "  " v " -> " w ": " edge[v, w]
+		oncyc[v, w] = 1
+		v = w
+	}
+	if (m < sccsize[c])                       # the rest of the component
+		for (i = 1; i <= n; i++) {
+			v = order[i]
+			if (scc[v] != c) continue
+			for (j = 1; j <= n; j++) {
+				w = order[j]
+				if (scc[w] == c && ((v, w) in edge) && !((v, w) in oncyc))
+					print "  also " v " -> " w ": " edge[v, w]
+			}
+		}
+}
+' "$syms"
