@@ -1183,18 +1183,10 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
  */
 static bool plain_count(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	bool neg;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 10)
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (!i || s[i] || v > UINT32_MAX)
-		return false;
-	*out = v;
-	return true;
+	return !pc_parse_int_text(s, PC_INT_DEC, &neg, out) &&
+	       *out <= UINT32_MAX;
 }
 
 static int stmt_field(struct dparser *p, const struct words *ws)
