@@ -38,7 +38,7 @@ int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 		      cli->out);
 		return PC_EXIT_OK;
 	}
-	static const struct pc_opt opts[] = { { 0 } };
+	static const struct pc_opt opts[] = { PC_OPTS_END };
 	static const struct pc_optset optset = {
 		"list-machines", opts, NULL, NULL, "list-machines: unexpected argument '%s'",
 	};
@@ -162,7 +162,7 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 		      cli->out);
 		return PC_EXIT_OK;
 	}
-	static const struct pc_opt opts[] = { { 0 } };
+	static const struct pc_opt opts[] = { PC_OPTS_END };
 	static const struct pc_optset optset = {
 		"list-plugins", opts, NULL, NULL, "list-plugins: unexpected argument '%s'",
 	};

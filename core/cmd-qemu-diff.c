@@ -104,7 +104,7 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 		const char **pos = pc_xcalloc((size_t)argc + 1, sizeof(*pos));
 		const struct pc_opt opts[] = {
 			{ "--renames", PC_OPT_STR, &renames, NULL, 0, 0, "a file name" },
-			{ 0 },
+			PC_OPTS_END,
 		};
 		const struct pc_optset set = {
 			"qemu-diff", opts, pos, &nfiles,

@@ -65,6 +65,15 @@ struct pc_opt {
 	const char *what;
 };
 
+/* The rows of a table, one macro a type; PC_OPTS_END ends it. */
+#define PC_OPT_FLAG_ROW(name, dest) { name, PC_OPT_FLAG, dest, NULL, 0, 0, NULL }
+#define PC_OPT_STR_ROW(name, dest) { name, PC_OPT_STR, dest, NULL, 0, 0, NULL }
+#define PC_OPT_INT_ROW(name, dest, lo, hi) \
+	{ name, PC_OPT_INT, dest, NULL, lo, hi, NULL }
+#define PC_OPT_LIST_ROW(name, dest, count) \
+	{ name, PC_OPT_LIST, dest, count, 0, 0, NULL }
+#define PC_OPTS_END { NULL, PC_OPT_FLAG, NULL, NULL, 0, 0, NULL }
+
 /* A verb's option set: its name (for messages) and table. */
 struct pc_optset {
 	const char *verb;
