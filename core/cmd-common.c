@@ -195,6 +195,13 @@ int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
 			if (pc_cli_int(cli, o->name, val, o->lo, o->hi, o->dest))
 				return PC_OPT_ERR;
 			break;
+		case PC_OPT_U64:
+			if (pc_parse_u64(val, o->dest)) {
+				pc_cli_error(cli, "%s: expected an unsigned number, found '%s'",
+					     o->name, val);
+				return PC_OPT_ERR;
+			}
+			break;
 		case PC_OPT_LIST:
 			((const char **)o->dest)[(*o->count)++] = val;
 			break;

@@ -48,13 +48,14 @@ int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
  *   PC_OPT_FLAG  bool at 'dest', set by a bare "--name" (no value)
  *   PC_OPT_STR   const char * at 'dest': the value (given again: the last)
  *   PC_OPT_INT   int at 'dest', from lo to hi (pc_cli_int())
+ *   PC_OPT_U64   uint64_t at 'dest', any (pc_parse_u64())
  *   PC_OPT_LIST  repeatable: the values appended to the const char * array
  *                at 'dest' (room for argc), their count at 'count'
  *
  * A value is "--name value" or "--name=value".  'what' names the value in
  * the "needs ..." message ("a value" when NULL).
  */
-enum pc_opt_type { PC_OPT_FLAG, PC_OPT_STR, PC_OPT_INT, PC_OPT_LIST };
+enum pc_opt_type { PC_OPT_FLAG, PC_OPT_STR, PC_OPT_INT, PC_OPT_U64, PC_OPT_LIST };
 
 struct pc_opt {
 	const char *name;
@@ -70,6 +71,7 @@ struct pc_opt {
 #define PC_OPT_STR_ROW(name, dest) { name, PC_OPT_STR, dest, NULL, 0, 0, NULL }
 #define PC_OPT_INT_ROW(name, dest, lo, hi) \
 	{ name, PC_OPT_INT, dest, NULL, lo, hi, NULL }
+#define PC_OPT_U64_ROW(name, dest) { name, PC_OPT_U64, dest, NULL, 0, 0, NULL }
 #define PC_OPT_LIST_ROW(name, dest, count) \
 	{ name, PC_OPT_LIST, dest, count, 0, 0, NULL }
 #define PC_OPTS_END { NULL, PC_OPT_FLAG, NULL, NULL, 0, 0, NULL }
