@@ -60,55 +60,6 @@ bool pc_cli_wants_help(int argc, char **argv)
 	return false;
 }
 
-static bool in_names(const char *name, const char *const *names)
-{
-	for (size_t k = 0; names && names[k]; k++)
-		if (!strcmp(name, names[k]))
-			return true;
-	return false;
-}
-
-int pc_cli_next_opt(struct pc_cli *cli, const char *verb, int argc,
-		    char **argv, int *i, const char *const *flags,
-		    const char *const *valued, char *name, size_t nlen,
-		    const char **val)
-{
-	const char *a = argv[*i], *eq = strchr(a, '=');
-
-	*val = NULL;
-	if (a[0] != '-' || a[1] != '-') {
-		pc_cli_error(cli, "%s: unexpected argument '%s'", verb, a);
-		return -1;
-	}
-	if (eq && (size_t)(eq - a) < nlen) {
-		memcpy(name, a, (size_t)(eq - a));
-		name[eq - a] = '\0';
-		*val = eq + 1;
-	} else {
-		snprintf(name, nlen, "%s", a);
-	}
-	if (in_names(name, flags)) {
-		if (*val) {
-			pc_cli_error(cli, "%s: option '%s' takes no value", verb, name);
-			return -1;
-		}
-		return 0;
-	}
-	if (!in_names(name, valued)) {
-		pc_cli_error(cli, "%s: unknown option '%s' (see plugcheck %s --help)",
-			     verb, name, verb);
-		return -1;
-	}
-	if (!*val) {
-		if (*i + 1 >= argc) {
-			pc_cli_error(cli, "%s: option '%s' needs a value", verb, name);
-			return -1;
-		}
-		*val = argv[++*i];
-	}
-	return 0;
-}
-
 static const struct pc_opt *find_opt(const struct pc_opt *opts,
 				     const char *name, size_t len)
 {

@@ -107,12 +107,6 @@ struct pc_optset {
 int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
 		      int argc, char **argv);
 
-/* The old per-option step (check and migrate, until they have tables). */
-int pc_cli_next_opt(struct pc_cli *cli, const char *verb, int argc,
-		    char **argv, int *i, const char *const *flags,
-		    const char *const *valued, char *name, size_t nlen,
-		    const char **val);
-
 /* Parse a positive integer option value; prints the error itself. */
 int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 	       int hi, int *out);
