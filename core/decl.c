@@ -296,29 +296,10 @@ static bool valid_symbol(const char *s)
 /* Unsigned decimal or 0x hex, no sign, no blanks; at most 'max'. */
 static int parse_num(const char *s, uint64_t max, uint64_t *out)
 {
-	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	uint64_t v = 0;
+	bool neg;
+	uint64_t v;
 
-	if (hex)
-		s += 2;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (hex && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (hex && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return -1;
-		if (v > (max - d) / (hex ? 16 : 10))
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	if (v > max)
+	if (pc_parse_int_text(s, 0, &neg, &v) || v > max)
 		return -1;
 	*out = v;
 	return 0;
