@@ -944,9 +944,10 @@ static int word_index(const char *w, size_t below, const char *path,
 		      const char *jp, size_t k, size_t *out, struct pc_err *err)
 {
 	uint64_t v;
+	bool neg;
 	char m[160];
 
-	if (strspn(w, "0123456789") != strlen(w) || pc_parse_u64(w, &v)) {
+	if (pc_parse_int_text(w, PC_INT_DEC, &neg, &v)) {
 		snprintf(m, sizeof(m), "word %zu: '%.40s' is not an index", k + 1, w);
 		return bad(err, path, jp, m);
 	}
@@ -1036,6 +1037,7 @@ static int load_index(json_t *root, const char *path,
 		values = pc_xcalloc(nvalues + 1, sizeof(*values));
 		for (size_t k = 0, off = 0; k < nvalues; k++) {
 			const char *h = w + off;
+			bool neg;
 
 			off += strlen(h) + 1;
 			if (strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
@@ -1046,7 +1048,8 @@ static int load_index(json_t *root, const char *path,
 				free(w);
 				goto out;
 			}
-			values[k] = strtoull(h, NULL, 16);
+			/* cannot fail: 16 hex digits, checked above */
+			(void)pc_parse_int_text(h, PC_INT_HEX, &neg, &values[k]);
 		}
 		free(w);
 	}
@@ -1258,7 +1261,15 @@ static const char *decl_ref(json_t *root, const char *path, uint64_t *digest,
 	    strspn(n + pl, "0123456789abcdef") != 16 || strcmp(n + pl + 16, ".json"))
 		return bad(err, path, "$.declarations",
 			   "expected \"" DECL_DIR "/<16 hexadecimal digits>.json\""), NULL;
-	*digest = strtoull(n + pl, NULL, 16);
+	{
+		char hex[17];
+		bool neg;
+
+		memcpy(hex, n + pl, 16);
+		hex[16] = '\0';
+		/* cannot fail: 16 hex digits, checked above */
+		(void)pc_parse_int_text(hex, PC_INT_HEX, &neg, digest);
+	}
 	return n;
 }
 

@@ -93,19 +93,26 @@ int cmd_baseline(struct pc_cli *cli, int argc, char **argv)
 		      "Documentation/host-caps.md.\n", cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--machine") && i + 1 < argc)
-			machine = argv[++i];
-		else if (!strcmp(argv[i], "--host") && i + 1 < argc) {
-			if (nh == MAX_HOSTS) {
-				pc_cli_error(cli, "baseline: at most %d hosts", MAX_HOSTS);
-				return PC_EXIT_ERROR;
-			}
-			hostfiles[nh++] = argv[++i];
-		} else {
-			pc_cli_error(cli, "baseline: unknown option or missing value '%s'", argv[i]);
+	{
+		const char **hostargs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &machine),
+			PC_OPT_LIST_ROW("--host", hostargs, &nh),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"baseline", opts, NULL, NULL,
+			"baseline: unknown option or missing value '%s'",
+		};
+		int r = pc_cli_parse_opts(cli, &set, argc, argv);
+
+		if (!r && nh > MAX_HOSTS)
+			pc_cli_error(cli, "baseline: at most %d hosts", MAX_HOSTS);
+		for (size_t i = 0; i < nh && i < MAX_HOSTS; i++)
+			hostfiles[i] = hostargs[i];
+		free(hostargs);
+		if (r || nh > MAX_HOSTS)
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (!machine || nh < 2) {
 		pc_cli_error(cli, "baseline: --machine and at least two --host files are required");

@@ -68,62 +68,29 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 	o->hop_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->hop_hosts = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->vmdevs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
-	for (int i = 1; i < argc; i++) {
-		static const char *const flags[] = { "--matrix", "--release-matrix",
-						     "--carry", NULL };
-		static const char *const valued[] = {
-			"--machine", "--from", "--to", "--chain", "--smp",
-			"--src-global", "--dst-global", "--hop-global", "--hop-host",
-			"--src-host", "--dst-host", "--vm-device", NULL,
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_FLAG_ROW("--matrix", &o->matrix),
+			PC_OPT_FLAG_ROW("--release-matrix", &o->release_matrix),
+			PC_OPT_FLAG_ROW("--carry", &o->carry),
+			PC_OPT_STR_ROW("--machine", &o->machine),
+			PC_OPT_STR_ROW("--from", &o->from),
+			PC_OPT_STR_ROW("--to", &o->to),
+			PC_OPT_STR_ROW("--chain", &o->chain),
+			PC_OPT_INT_ROW("--smp", &o->smp, 1, 1 << 16),
+			PC_OPT_LIST_ROW("--src-global", o->src_globals, &o->n_src),
+			PC_OPT_LIST_ROW("--dst-global", o->dst_globals, &o->n_dst),
+			PC_OPT_LIST_ROW("--hop-global", o->hop_globals, &o->n_hopg),
+			PC_OPT_LIST_ROW("--hop-host", o->hop_hosts, &o->n_hoph),
+			PC_OPT_STR_ROW("--src-host", &o->src_host),
+			PC_OPT_STR_ROW("--dst-host", &o->dst_host),
+			PC_OPT_LIST_ROW("--vm-device", o->vmdevs, &o->n_vmdevs),
+			PC_OPTS_END,
 		};
-		const char *val;
-		char name[64];
+		const struct pc_optset set = { "check", opts, NULL, NULL, NULL };
 
-		if (pc_cli_next_opt(cli, "check", argc, argv, &i, flags, valued,
-				    name, sizeof(name), &val))
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return -1;
-		if (!strcmp(name, "--matrix")) {
-			o->matrix = true;
-			continue;
-		}
-		if (!strcmp(name, "--release-matrix")) {
-			o->release_matrix = true;
-			continue;
-		}
-		if (!strcmp(name, "--carry")) {
-			o->carry = true;
-			continue;
-		}
-		if (!strcmp(name, "--machine"))
-			o->machine = val;
-		else if (!strcmp(name, "--from"))
-			o->from = val;
-		else if (!strcmp(name, "--to"))
-			o->to = val;
-		else if (!strcmp(name, "--chain"))
-			o->chain = val;
-		else if (!strcmp(name, "--smp")) {
-			if (pc_cli_int(cli, "--smp", val, 1, 1 << 16, &o->smp))
-				return -1;
-		} else if (!strcmp(name, "--src-global"))
-			o->src_globals[o->n_src++] = val;
-		else if (!strcmp(name, "--dst-global"))
-			o->dst_globals[o->n_dst++] = val;
-		else if (!strcmp(name, "--hop-global"))
-			o->hop_globals[o->n_hopg++] = val;
-		else if (!strcmp(name, "--hop-host"))
-			o->hop_hosts[o->n_hoph++] = val;
-		else if (!strcmp(name, "--vm-device"))
-			o->vmdevs[o->n_vmdevs++] = val;
-		else if (!strcmp(name, "--src-host"))
-			o->src_host = val;
-		else if (!strcmp(name, "--dst-host"))
-			o->dst_host = val;
-		else {
-			pc_cli_error(cli, "check: unknown option '%s' (see plugcheck check --help)",
-				     name);
-			return -1;
-		}
 	}
 	if (o->release_matrix &&
 	    (o->matrix || o->chain || o->from || o->to || o->n_src || o->n_dst ||

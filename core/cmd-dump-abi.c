@@ -57,18 +57,20 @@ int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv)
 		      "                 would be written\n", cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--release") && i + 1 < argc)
-			release = argv[++i];
-		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
-			output = argv[++i];
-		else if (!strcmp(argv[i], "--check"))
-			check = true;
-		else {
-			pc_cli_error(cli, "dump-abi: unknown option or missing value '%s'",
-				     argv[i]);
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--release", &release),
+			PC_OPT_STR_ROW("--output", &output),
+			PC_OPT_FLAG_ROW("--check", &check),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"dump-abi", opts, NULL, NULL,
+			"dump-abi: unknown option or missing value '%s'",
+		};
+
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (!release) {
 		pc_cli_error(cli, "dump-abi: --release is required");

@@ -66,23 +66,21 @@ int cmd_dump_vmstate(struct pc_cli *cli, int argc, char **argv)
 		      "scripts/vmstate-static-checker.py.\n", cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &machine),
+			PC_OPT_STR_ROW("--side", &side),
+			PC_OPT_STR_ROW("--output", &output),
+			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"dump-vmstate", opts, NULL, NULL,
+			"dump-vmstate: unknown option or missing value '%s'",
+		};
 
-		if (!strcmp(argv[i], "--machine") && v)
-			machine = argv[++i];
-		else if (!strcmp(argv[i], "--side") && v)
-			side = argv[++i];
-		else if (!strcmp(argv[i], "--output") && v)
-			output = argv[++i];
-		else if (!strcmp(argv[i], "--smp") && v) {
-			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
-				return PC_EXIT_ERROR;
-		} else {
-			pc_cli_error(cli, "dump-vmstate: unknown option or missing value '%s'",
-				     argv[i]);
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (!machine) {
 		pc_cli_error(cli, "dump-vmstate: --machine is required");

@@ -416,14 +416,18 @@ int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 		      "Exit 1 when an incompatible-severity finding exists.\n", cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--smp") && i + 1 < argc) {
-			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
-				return PC_EXIT_ERROR;
-		} else {
-			pc_cli_error(cli, "lint: unknown option '%s'", argv[i]);
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"lint", opts, NULL, NULL,
+			"lint: unknown option '%s'",
+		};
+
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (pc_cli_load_tree(cli, &tree, &bad))
 		return PC_EXIT_ERROR;

@@ -38,10 +38,13 @@ int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 		      cli->out);
 		return PC_EXIT_OK;
 	}
-	if (argc > 1) {
-		pc_cli_error(cli, "list-machines: unexpected argument '%s'", argv[1]);
+	static const struct pc_opt opts[] = { PC_OPTS_END };
+	static const struct pc_optset optset = {
+		"list-machines", opts, NULL, NULL, "list-machines: unexpected argument '%s'",
+	};
+
+	if (pc_cli_parse_opts(cli, &optset, argc, argv))
 		return PC_EXIT_ERROR;
-	}
 	set = pc_machine_set_new();
 	if (pc_machines_load_dir(set, cli->machine_dir, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
@@ -159,10 +162,13 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 		      cli->out);
 		return PC_EXIT_OK;
 	}
-	if (argc > 1) {
-		pc_cli_error(cli, "list-plugins: unexpected argument '%s'", argv[1]);
+	static const struct pc_opt opts[] = { PC_OPTS_END };
+	static const struct pc_optset optset = {
+		"list-plugins", opts, NULL, NULL, "list-plugins: unexpected argument '%s'",
+	};
+
+	if (pc_cli_parse_opts(cli, &optset, argc, argv))
 		return PC_EXIT_ERROR;
-	}
 	if (pc_cli_load_tree(cli, &tree, &bad))
 		return PC_EXIT_ERROR;
 	if (cli->format == PC_FMT_JSON)

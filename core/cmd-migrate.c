@@ -99,75 +99,34 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct mopts *o)
 	o->dst_globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	o->devices = pc_xcalloc((size_t)argc + 1, sizeof(char *));
-	for (int i = 1; i < argc; i++) {
-		static const char *const flags[] = { "--untagged", "--one-way", NULL };
-		static const char *const valued[] = {
-			"--machine", "--from", "--to", "--save", "--load", "--role",
-			"--side", "--stream-file", "--src-global", "--dst-global",
-			"--global", "--vm-device", "--device", "--smp", "--timeout", "--stream-fd",
-			"--report-fd", "--seed", NULL,
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &o->machine),
+			PC_OPT_STR_ROW("--from", &o->from),
+			PC_OPT_STR_ROW("--to", &o->to),
+			PC_OPT_STR_ROW("--save", &o->save),
+			PC_OPT_STR_ROW("--load", &o->load),
+			PC_OPT_STR_ROW("--role", &o->role),
+			PC_OPT_STR_ROW("--side", &o->side),
+			PC_OPT_STR_ROW("--stream-file", &o->stream_file),
+			PC_OPT_LIST_ROW("--src-global", o->src_globals, &o->n_src),
+			PC_OPT_LIST_ROW("--dst-global", o->dst_globals, &o->n_dst),
+			PC_OPT_LIST_ROW("--global", o->globals, &o->n_globals),
+			PC_OPT_LIST_ROW("--vm-device", o->devices, &o->n_devices),
+			PC_OPT_LIST_ROW("--device", o->devices, &o->n_devices),
+			PC_OPT_INT_ROW("--smp", &o->smp, 1, PC_STREAM_MAX_SMP),
+			PC_OPT_INT_ROW("--timeout", &o->timeout, 1, 86400),
+			PC_OPT_INT_ROW("--stream-fd", &o->stream_fd, 0, 1 << 20),
+			PC_OPT_INT_ROW("--report-fd", &o->report_fd, 0, 1 << 20),
+			PC_OPT_U64_ROW("--seed", &o->seed),
+			PC_OPT_FLAG_ROW("--untagged", &o->untagged),
+			PC_OPT_FLAG_ROW("--one-way", &o->one_way),
+			PC_OPTS_END,
 		};
-		const char *val;
-		char name[64];
+		const struct pc_optset set = { "migrate", opts, NULL, NULL, NULL };
 
-		if (pc_cli_next_opt(cli, "migrate", argc, argv, &i, flags, valued,
-				    name, sizeof(name), &val))
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return -1;
-		if (!strcmp(name, "--untagged")) {
-			o->untagged = true;
-			continue;
-		}
-		if (!strcmp(name, "--one-way")) {
-			o->one_way = true;
-			continue;
-		}
-		if (!strcmp(name, "--machine"))
-			o->machine = val;
-		else if (!strcmp(name, "--from"))
-			o->from = val;
-		else if (!strcmp(name, "--to"))
-			o->to = val;
-		else if (!strcmp(name, "--save"))
-			o->save = val;
-		else if (!strcmp(name, "--load"))
-			o->load = val;
-		else if (!strcmp(name, "--role"))
-			o->role = val;
-		else if (!strcmp(name, "--side"))
-			o->side = val;
-		else if (!strcmp(name, "--stream-file"))
-			o->stream_file = val;
-		else if (!strcmp(name, "--src-global"))
-			o->src_globals[o->n_src++] = val;
-		else if (!strcmp(name, "--dst-global"))
-			o->dst_globals[o->n_dst++] = val;
-		else if (!strcmp(name, "--global"))
-			o->globals[o->n_globals++] = val;
-		else if (!strcmp(name, "--vm-device") || !strcmp(name, "--device"))
-			o->devices[o->n_devices++] = val;
-		else if (!strcmp(name, "--smp")) {
-			if (pc_cli_int(cli, "--smp", val, 1, PC_STREAM_MAX_SMP, &o->smp))
-				return -1;
-		} else if (!strcmp(name, "--timeout")) {
-			if (pc_cli_int(cli, "--timeout", val, 1, 86400, &o->timeout))
-				return -1;
-		} else if (!strcmp(name, "--stream-fd")) {
-			if (pc_cli_int(cli, "--stream-fd", val, 0, 1 << 20, &o->stream_fd))
-				return -1;
-		} else if (!strcmp(name, "--report-fd")) {
-			if (pc_cli_int(cli, "--report-fd", val, 0, 1 << 20, &o->report_fd))
-				return -1;
-		} else if (!strcmp(name, "--seed")) {
-			if (pc_parse_u64(val, &o->seed)) {
-				pc_cli_error(cli, "--seed: expected an unsigned number, found '%s'",
-					     val);
-				return -1;
-			}
-		} else {
-			pc_cli_error(cli, "migrate: unknown option '%s' (see plugcheck migrate --help)",
-				     name);
-			return -1;
-		}
 	}
 	if (o->role) {
 		if (strcmp(o->role, "source") && strcmp(o->role, "dest")) {

@@ -178,32 +178,25 @@ int cmd_props(struct pc_cli *cli, int argc, char **argv)
 		free(sets);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &machine),
+			PC_OPT_STR_ROW("--device", &device),
+			PC_OPT_STR_ROW("--explain", &expl),
+			PC_OPT_LIST_ROW("--global", globals, &ng),
+			PC_OPT_LIST_ROW("--set", sets, &nsets),
+			PC_OPT_STR_ROW("--host", &hostf),
+			PC_OPT_STR_ROW("--side", &sidespec),
+			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"props", opts, NULL, NULL,
+			"props: unknown option or missing value '%s' (see plugcheck props --help)",
+		};
 
-		if (!strcmp(a, "--machine") && v)
-			machine = argv[++i];
-		else if (!strcmp(a, "--device") && v)
-			device = argv[++i];
-		else if (!strcmp(a, "--explain") && v)
-			expl = argv[++i];
-		else if (!strcmp(a, "--global") && v)
-			globals[ng++] = argv[++i];
-		else if (!strcmp(a, "--set") && v)
-			sets[nsets++] = argv[++i];
-		else if (!strcmp(a, "--host") && v)
-			hostf = argv[++i];
-		else if (!strcmp(a, "--side") && v)
-			sidespec = argv[++i];
-		else if (!strcmp(a, "--smp") && v) {
-			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
-				goto out_args;
-		} else {
-			pc_cli_error(cli, "props: unknown option or missing value '%s' (see plugcheck props --help)",
-				     a);
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			goto out_args;
-		}
 	}
 	if (!machine) {
 		pc_cli_error(cli, "props: --machine is required");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "qemu-diff.h"
 #include "qemu-dump.h"
 #include "report-json.h"
@@ -93,37 +94,34 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	struct pc_report report;
 	struct pc_err err = { 0 };
 	size_t nfiles = 0;
-	bool opts = true;
 	int ret = PC_EXIT_ERROR;
 
 	if (pc_cli_wants_help(argc, argv)) {
 		fputs(usage, cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
+	{
+		const char **pos = pc_xcalloc((size_t)argc + 1, sizeof(*pos));
+		const struct pc_opt opts[] = {
+			{ "--renames", PC_OPT_STR, &renames, NULL, 0, 0, "a file name" },
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"qemu-diff", opts, pos, &nfiles,
+			"qemu-diff: unknown option '%s'",
+		};
+		int r = pc_cli_parse_opts(cli, &set, argc, argv);
 
-		if (opts && !strcmp(arg, "--")) {
-			opts = false;
-		} else if (opts && !strcmp(arg, "--renames")) {
-			if (i + 1 >= argc) {
-				pc_cli_error(cli, "qemu-diff: option '--renames' needs a file name");
-				return PC_EXIT_ERROR;
-			}
-			renames = argv[++i];
-		} else if (opts && pc_str_starts_with(arg, "--renames=")) {
-			renames = arg + strlen("--renames=");
-		} else if (opts && arg[0] == '-' && arg[1]) {
-			pc_cli_error(cli, "qemu-diff: unknown option '%s'", arg);
-			fputs(usage, cli->err);
-			return PC_EXIT_ERROR;
-		} else if (nfiles < 2) {
-			files[nfiles++] = arg;
-		} else {
+		if (!r && nfiles > 2)
 			pc_cli_error(cli, "qemu-diff: expected two dump files, found a third: '%s'",
-				     arg);
+				     pos[2]);
+		for (size_t k = 0; k < 2 && k < nfiles; k++)
+			files[k] = pos[k];
+		free(pos);
+		if (r == PC_OPT_UNKNOWN)
+			fputs(usage, cli->err);
+		if (r || nfiles > 2)
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (nfiles != 2) {
 		pc_cli_error(cli, "qemu-diff: expected two dump files (SRC.json DST.json), found %zu",

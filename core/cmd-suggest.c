@@ -332,24 +332,22 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 		      cli->out);
 		return PC_EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &machine),
+			PC_OPT_STR_ROW("--from", &from),
+			PC_OPT_STR_ROW("--to", &to),
+			PC_OPT_FLAG_ROW("--apply", &apply),
+			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"suggest", opts, NULL, NULL,
+			"suggest: unknown option or missing value '%s'",
+		};
 
-		if (!strcmp(argv[i], "--machine") && v)
-			machine = argv[++i];
-		else if (!strcmp(argv[i], "--from") && v)
-			from = argv[++i];
-		else if (!strcmp(argv[i], "--to") && v)
-			to = argv[++i];
-		else if (!strcmp(argv[i], "--apply"))
-			apply = true;
-		else if (!strcmp(argv[i], "--smp") && v) {
-			if (pc_cli_int(cli, "--smp", argv[++i], 1, 1 << 16, &smp))
-				return PC_EXIT_ERROR;
-		} else {
-			pc_cli_error(cli, "suggest: unknown option or missing value '%s'", argv[i]);
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return PC_EXIT_ERROR;
-		}
 	}
 	if (!machine || (!from && !to)) {
 		pc_cli_error(cli, "suggest: --machine and at least one of --from/--to are required");

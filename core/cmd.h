@@ -42,16 +42,70 @@ int pc_cli_load_baselines(struct pc_cli *cli, struct pc_side **sides,
 int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
 
 /*
- * The next long option of argv at *i: "--name=value", "--name value" or a
- * bare flag (a name in 'flags').  Names outside 'flags' and 'valued' are
- * refused as unknown before any value is taken, so a typo never swallows
- * the next argument.  Fills 'name' and '*val' (NULL for flags), advances
- * *i past a separate value; returns 0, or -1 with the error printed.
+ * A verb's options as one table (struct pc_opt[], ended by a row with a
+ * NULL name), read by one parser, pc_cli_parse_opts():
+ *
+ *   PC_OPT_FLAG  bool at 'dest', set by a bare "--name" (no value)
+ *   PC_OPT_STR   const char * at 'dest': the value (given again: the last)
+ *   PC_OPT_INT   int at 'dest', from lo to hi (pc_cli_int())
+ *   PC_OPT_U64   uint64_t at 'dest', any (pc_parse_u64())
+ *   PC_OPT_LIST  repeatable: the values appended to the const char * array
+ *                at 'dest' (room for argc), their count at 'count'
+ *
+ * A value is "--name value" or "--name=value".  'what' names the value in
+ * the "needs ..." message ("a value" when NULL).
  */
-int pc_cli_next_opt(struct pc_cli *cli, const char *verb, int argc,
-		    char **argv, int *i, const char *const *flags,
-		    const char *const *valued, char *name, size_t nlen,
-		    const char **val);
+enum pc_opt_type { PC_OPT_FLAG, PC_OPT_STR, PC_OPT_INT, PC_OPT_U64, PC_OPT_LIST };
+
+struct pc_opt {
+	const char *name;
+	enum pc_opt_type type;
+	void *dest;
+	size_t *count;   /* PC_OPT_LIST */
+	int lo, hi;      /* PC_OPT_INT */
+	const char *what;
+};
+
+/* The rows of a table, one macro a type; PC_OPTS_END ends it. */
+#define PC_OPT_FLAG_ROW(name, dest) { name, PC_OPT_FLAG, dest, NULL, 0, 0, NULL }
+#define PC_OPT_STR_ROW(name, dest) { name, PC_OPT_STR, dest, NULL, 0, 0, NULL }
+#define PC_OPT_INT_ROW(name, dest, lo, hi) \
+	{ name, PC_OPT_INT, dest, NULL, lo, hi, NULL }
+#define PC_OPT_U64_ROW(name, dest) { name, PC_OPT_U64, dest, NULL, 0, 0, NULL }
+#define PC_OPT_LIST_ROW(name, dest, count) \
+	{ name, PC_OPT_LIST, dest, count, 0, 0, NULL }
+#define PC_OPTS_END { NULL, PC_OPT_FLAG, NULL, NULL, 0, 0, NULL }
+
+/* A verb's option set: its name (for messages) and table. */
+struct pc_optset {
+	const char *verb;
+	const struct pc_opt *opts;
+	/* positional arguments (and "--" ending the options) go here when
+	 * set, room for argc; otherwise an argument that is not an option is
+	 * refused ("unexpected argument") */
+	const char **pos;
+	size_t *npos;
+	/* NULL: the standard messages ("VERB: unknown option '--x' (see
+	 * plugcheck VERB --help)", "VERB: option '--x' needs a value",
+	 * "VERB: option '--x' takes no value", "VERB: unexpected argument
+	 * 'x'").  Otherwise the one message (the argument in %s) a verb
+	 * printed for all of these before the table; kept byte for byte. */
+	const char *bad_fmt;
+};
+
+/* The parser's failures: an unknown option apart from the rest, for a
+ * verb that prints its usage then. */
+#define PC_OPT_ERR (-1)
+#define PC_OPT_UNKNOWN (-2)
+
+/*
+ * Parse argv[1..argc-1] against 'set': fill the destinations, print the
+ * first error; 0, PC_OPT_UNKNOWN for an unknown option, or PC_OPT_ERR.
+ * Names outside the table are refused before any value is taken, so a
+ * typo never swallows the next argument.
+ */
+int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
+		      int argc, char **argv);
 
 /* Parse a positive integer option value; prints the error itself. */
 int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,

@@ -255,29 +255,10 @@ static bool valid_symbol(const char *s)
 /* Unsigned decimal or 0x hex, no sign, no blanks; at most 'max'. */
 static int parse_num(const char *s, uint64_t max, uint64_t *out)
 {
-	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	uint64_t v = 0;
+	bool neg;
+	uint64_t v;
 
-	if (hex)
-		s += 2;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (hex && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (hex && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return -1;
-		if (v > (max - d) / (hex ? 16 : 10))
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	if (v > max)
+	if (pc_parse_int_text(s, 0, &neg, &v) || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -1142,18 +1123,10 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
  */
 static bool plain_count(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	bool neg;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 10)
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (!i || s[i] || v > UINT32_MAX)
-		return false;
-	*out = v;
-	return true;
+	return !pc_parse_int_text(s, PC_INT_DEC, &neg, out) &&
+	       *out <= UINT32_MAX;
 }
 
 static int stmt_field(struct dparser *p, const struct words *ws)

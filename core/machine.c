@@ -189,18 +189,11 @@ static int parse_version(const char *s, struct pc_version *v)
 /* A decimal integer in [min, max]: no sign, no base prefix. */
 static int parse_int(const char *s, int min, int max, int *out)
 {
-	long v = 0;
+	bool neg;
+	uint64_t v;
 
-	if (!*s)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > max)
-			return -1;
-	}
-	if (v < min)
+	if (pc_parse_int_text(s, PC_INT_DEC, &neg, &v) || v < (uint64_t)min ||
+	    v > (uint64_t)max)
 		return -1;
 	*out = (int)v;
 	return 0;

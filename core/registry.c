@@ -39,48 +39,6 @@
 
 /* ------------------------------------------------------------ values */
 
-/*
- * Strict integer syntax: optional '-', then decimal digits or 0x and hex
- * digits.  strtoll() would also take blanks, '+' and octal, which are
- * never what a compat table means by "010".
- */
-static int parse_int_text(const char *s, bool allow_neg, bool *neg,
-			  uint64_t *mag)
-{
-	bool hex;
-	uint64_t v = 0;
-	size_t i = 0;
-
-	*neg = false;
-	if (allow_neg && s[0] == '-') {
-		*neg = true;
-		s++;
-	}
-	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (hex)
-		s += 2;
-	if (!s[0])
-		return -1;
-	for (i = 0; s[i]; i++) {
-		unsigned d;
-		char c = s[i];
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (hex && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (hex && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	*mag = v;
-	return 0;
-}
-
 /* "%" PRIu64, with a '-' in front if 'neg' (a value's canonical text:
  * some 6,000 per 1,000 plugins, where printf was a tenth of parsing) */
 static char *int_text(bool neg, uint64_t mag)
@@ -118,7 +76,7 @@ static int value_int(const struct pc_prop *prop, const char *text,
 	} else {
 		umax = UINT64_MAX >> (64 - 8 * size);
 	}
-	if (parse_int_text(text, is_signed, &neg, &mag))
+	if (pc_parse_int_text(text, is_signed ? PC_INT_SIGNED : 0, &neg, &mag))
 		goto bad;
 	if (is_signed) {
 		int64_t v;

@@ -331,34 +331,68 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
+int pc_parse_int_text(const char *s, unsigned flags, bool *neg,
+		      uint64_t *mag)
+{
+	bool hex = flags & PC_INT_HEX;
+	unsigned base;
+	uint64_t v = 0;
+	size_t i;
+
+	*neg = false;
+	if (!s)
+		return -1;
+	if ((flags & PC_INT_SIGNED) && s[0] == '-') {
+		*neg = true;
+		s++;
+	}
+	if (!(flags & (PC_INT_DEC | PC_INT_HEX)) && s[0] == '0' &&
+	    (s[1] == 'x' || s[1] == 'X')) {
+		hex = true;
+		s += 2;
+	}
+	base = hex ? 16 : 10;
+	if (!s[0])
+		return -1;
+	for (i = 0; s[i]; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (hex && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (hex && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	*mag = v;
+	return 0;
+}
+
 int pc_parse_i64(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
+	bool neg;
+	uint64_t mag;
 
-	if (!s || !*s)
+	if (pc_parse_int_text(s, PC_INT_SIGNED, &neg, &mag))
 		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 0);
-	if (errno || *end)
+	if (mag > (uint64_t)INT64_MAX + (neg ? 1 : 0))
 		return -1;
-	*out = (int64_t)v;
+	*out = !neg ? (int64_t)mag
+		    : mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
 	return 0;
 }
 
 int pc_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	bool neg;
 
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
+	return pc_parse_int_text(s, 0, &neg, out);
 }
 
 bool pc_str_starts_with(const char *s, const char *prefix)

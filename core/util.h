@@ -113,7 +113,21 @@ int pc_write_all(int fd, const void *p, size_t n);
 int pc_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct pc_err *err);
 
-/* Parse integers with full range checks; return 0 or -1. */
+/*
+ * The one integer parser: the whole string, decimal digits or 0x and hex
+ * digits, with a leading '-' only under PC_INT_SIGNED.  No blanks, no '+',
+ * no octal ("010" is ten; strtoll() would take all three, which is never
+ * what an option, a compat table or a baseline means).  PC_INT_DEC: digits
+ * only (no 0x); PC_INT_HEX: bare hex digits (no 0x).  The magnitude is
+ * checked against UINT64_MAX; '*neg' tells a leading '-' ("-0" too).
+ * Returns 0 or -1.
+ */
+#define PC_INT_SIGNED 1u
+#define PC_INT_DEC 2u
+#define PC_INT_HEX 4u
+int pc_parse_int_text(const char *s, unsigned flags, bool *neg,
+		      uint64_t *mag);
+/* pc_parse_int_text() into an int64_t / uint64_t, range checked. */
 int pc_parse_i64(const char *s, int64_t *out);
 int pc_parse_u64(const char *s, uint64_t *out);
 
