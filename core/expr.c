@@ -346,17 +346,12 @@ static struct xnode *parse_number(struct xparser *p)
 	if (hex)
 		i = 2;
 	for (;; i++) {
+		int dv = pc_digit_value(s[i], hex);
 		unsigned d;
-		char c = s[i];
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (hex && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (hex && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (dv < 0)
 			break;
+		d = (unsigned)dv;
 		if (v > ((uint64_t)INT64_MAX - d) / (hex ? 16 : 10)) {
 			perr(p, "a number at most 9223372036854775807");
 			return NULL;

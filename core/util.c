@@ -355,17 +355,12 @@ int pc_parse_int_text(const char *s, unsigned flags, bool *neg,
 	if (!s[0])
 		return -1;
 	for (i = 0; s[i]; i++) {
+		int dv = pc_digit_value(s[i], hex);
 		unsigned d;
-		char c = s[i];
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (hex && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (hex && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (dv < 0)
 			return -1;
+		d = (unsigned)dv;
 		if (v > (UINT64_MAX - d) / base)
 			return -1;
 		v = v * base + d;

@@ -131,6 +131,18 @@ int pc_parse_int_text(const char *s, unsigned flags, bool *neg,
 int pc_parse_i64(const char *s, int64_t *out);
 int pc_parse_u64(const char *s, uint64_t *out);
 
+/* The value of digit 'c' (decimal, or hexadecimal when 'hex'), or -1. */
+static inline int pc_digit_value(char c, bool hex)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (hex && c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (hex && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool pc_str_starts_with(const char *s, const char *prefix);
 bool pc_str_ends_with(const char *s, const char *suffix);
 
