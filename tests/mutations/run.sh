@@ -4,7 +4,8 @@
 #
 # Usage: tests/mutations/run.sh [CASE...]   (default: every tests/mutations/cases/*.case)
 # Environment: PLUGCHECK (the binary, default ./plugcheck), CC, CFLAGS,
-# MUTATION_KEEP=1 keeps the scratch trees.
+# MUTATION_KEEP=1 keeps the scratch trees, MUTATION_JOBS=N runs N cases at
+# once (default: one per CPU).
 #
 # A case file (tests/mutations/cases/NN-name.case) is a header, a line
 # "---", and a unified diff (paths relative to the tree root, as
@@ -53,7 +54,6 @@ fi
 
 pass=0
 fail=0
-failed=()
 
 # The rule IDs of findings at 'incompatible' or 'needs-review' severity,
 # not acknowledged (text output: "  PC501 incompatible [slug] ..."), sorted.
@@ -174,12 +174,9 @@ one_case() {
 		done
 	fi
 	if [ ${#errors[@]} -eq 0 ]; then
-		pass=$((pass + 1))
 		printf '  %-56s ok\n' "$name"
 		[ -n "${MUTATION_KEEP:-}" ] || rm -rf "$work"
 	else
-		fail=$((fail + 1))
-		failed+=("$name")
 		printf '  %-56s FAILED\n' "$name"
 		for e in "${errors[@]}"; do
 			printf '      %s\n' "$e"
@@ -189,12 +186,33 @@ one_case() {
 			sed -n '1,60p' "$out" | sed 's/^/      | /'
 		fi
 		printf '      (scratch tree kept: %s)\n' "$work"
+		return 1
 	fi
+	return 0
 }
 
+# The cases are independent: up to MUTATION_JOBS (default: one per CPU)
+# run at once, each into its own report, printed in order.
 echo "Suite: mutations (device-author changes on a copy of the tree)"
+jobs_max=${MUTATION_JOBS:-$(nproc 2>/dev/null || echo 1)}
+res=$(mktemp -d "${TMPDIR:-/tmp}/pc-mut-results.XXXXXX")
+n=0
 for f in "$@"; do
-	one_case "$f"
+	(one_case "$f" >"$res/$n.out" 2>&1; echo $? >"$res/$n.rc") &
+	n=$((n + 1))
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+	done
 done
+wait
+for ((k = 0; k < n; k++)); do
+	cat "$res/$k.out"
+	if [ "$(cat "$res/$k.rc" 2>/dev/null)" = 0 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+	fi
+done
+rm -rf "$res"
 echo "mutations: $pass passed, $fail failed"
 [ $fail -eq 0 ]
