@@ -690,6 +690,20 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 			 const struct pc_rdesc *dd, const char *path,
 			 int incoming_version, int depth);
 
+/* A field whose element kind differs: both shapes, and the fix that
+ * keeps the old representation on the wire. */
+static void kind_finding(struct sec_ctx *s, const struct pc_rnode *a,
+			 const struct pc_rnode *b, const char *path,
+			 enum pc_rule rule, enum pc_severity sev, const char *why)
+{
+	char *sa = node_shape(a), *sb = node_shape(b);
+
+	add(s->x, rule, sev, s->so, s->dobj, s->device, path, sa, sb, why, NULL,
+	    "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
+	free(sa);
+	free(sb);
+}
+
 static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 			 const struct pc_rnode *b, const char *path, int depth)
 {
@@ -698,27 +712,15 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 	/* a structure on one side, a plain field on the other: PC208, as
 	 * qemu-diff says it (rules.md, one table for both engines) */
 	if ((a->kind == PC_FIELD_STRUCT) != (b->kind == PC_FIELD_STRUCT)) {
-		char *sa = node_shape(a), *sb = node_shape(b);
-
-		add(x, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
-		    s->device, path, sa, sb,
-		    "one side sends a nested structure (its fields), the other a plain field: the wire formats differ",
-		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
-		free(sa);
-		free(sb);
+		kind_finding(s, a, b, path, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE,
+			     "one side sends a nested structure (its fields), the other a plain field: the wire formats differ");
 		return;
 	}
 	/* another element type of the same size: the bytes are read as
 	 * another type (PC205, needs review); another size is PC206 */
 	if (a->kind != b->kind && a->size == b->size) {
-		char *sa = node_shape(a), *sb = node_shape(b);
-
-		add(x, PC_R_FIELD_TYPE, PC_SEV_REVIEW, s->so, s->dobj,
-		    s->device, path, sa, sb,
-		    "same size on the wire, but the value is read as another type",
-		    NULL, "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
-		free(sa);
-		free(sb);
+		kind_finding(s, a, b, path, PC_R_FIELD_TYPE, PC_SEV_REVIEW,
+			     "same size on the wire, but the value is read as another type");
 		return;
 	}
 	if (a->size != b->size && a->kind != PC_FIELD_STRUCT) {

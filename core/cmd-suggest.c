@@ -197,16 +197,19 @@ static int verify_edit(struct pc_cli *cli, const struct pc_side *tree,
 	size_t nrel = 0, n0, n1, bad = 0;
 	int *before = NULL, *after = NULL, rc = -1;
 	char **names = NULL;
-	char tmpl[] = "/tmp/plugcheck-apply.XXXXXX";
-	char *dir = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	char *tmpl, *dir = NULL;
 	struct pc_err err = { 0 };
 
 	*pair_ok = false;
 	if (pc_cli_load_baselines(cli, &rel, &nrel))
 		return -1;
+	/* a scratch copy of the machine files, where TMPDIR says */
+	tmpl = pc_xasprintf("%s/plugcheck-apply.XXXXXX",
+			    tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmpl)) {
-		pc_cli_error(cli, "--apply: cannot create a temporary directory: %s",
-			     strerror(errno));
+		pc_cli_error(cli, "--apply: cannot create a temporary directory %s: %s",
+			     tmpl, strerror(errno));
 		goto out;
 	}
 	dir = pc_xasprintf("%s/machines", tmpl);
@@ -266,6 +269,7 @@ out:
 	if (dir)
 		remove_tree(tmpl);
 	free(dir);
+	free(tmpl);
 	for (size_t i = 0; i < nrel; i++)
 		pc_side_release(&rel[i]);
 	free(rel);

@@ -176,20 +176,30 @@ static uint64_t kind_max(enum pc_field_kind k, uint32_t size)
 				 : (1ULL << (size * 8)) - 1;
 }
 
+struct pc_sfield *pc_sdesc_inv_field(const struct pc_sdesc *s,
+				     const struct pc_rinv *iv)
+{
+	struct pc_sfield *f = NULL;
+	uint64_t bytes;
+
+	for (size_t k = 0; k < s->desc->n_nodes && !f; k++)
+		if (!strcmp(s->fields[k].node->name, iv->field))
+			f = &s->fields[k];
+	if (!f || !f->loaded || !f->data)
+		return NULL;
+	bytes = (uint64_t)f->count * f->node->size;
+	if (iv->size > 8 || (uint64_t)iv->offset + iv->size > bytes)
+		return NULL;
+	return f;
+}
+
 void pc_state_apply_invariants(struct pc_sdesc *s)
 {
 	for (size_t i = 0; i < s->desc->n_invs; i++) {
 		const struct pc_rinv *iv = &s->desc->invs[i];
-		struct pc_sfield *f = pc_sdesc_field(s, iv->field);
-		uint64_t bytes;
+		struct pc_sfield *f = pc_sdesc_inv_field(s, iv);
 
-		if (!f || !f->loaded || !f->data)
-			continue;
-		bytes = (uint64_t)f->count * f->node->size;
-		if (iv->size > 8 || (uint64_t)iv->offset + iv->size > bytes)
-			continue;
-		/* little-endian, as PCI config space */
-		for (uint32_t b = 0; b < iv->size; b++)
+		for (uint32_t b = 0; f && b < iv->size; b++)
 			f->data[iv->offset + b] = (uint8_t)(iv->value >> (8 * b));
 	}
 	for (size_t i = 0; i < s->desc->n_nodes; i++)

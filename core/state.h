@@ -78,6 +78,11 @@ uint64_t pc_sfield_u64(const struct pc_sfield *f, uint32_t index);
 struct pc_sdesc *pc_sdesc_new(const struct pc_rdesc *d);
 /* The field of 's' named 'name', or NULL. */
 struct pc_sfield *pc_sdesc_field(struct pc_sdesc *s, const char *name);
+/* The loaded field of 's' that holds invariant 'iv''s bytes (iv->size of
+ * them at iv->offset, little-endian as PCI config space), or NULL when it
+ * is not loaded or too short for them. */
+struct pc_sfield *pc_sdesc_inv_field(const struct pc_sdesc *s,
+				     const struct pc_rinv *iv);
 /* Integer kinds (bool included), and the signed ones. */
 bool pc_field_kind_is_int(enum pc_field_kind k);
 bool pc_field_kind_is_signed(enum pc_field_kind k);

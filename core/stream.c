@@ -1239,17 +1239,11 @@ static void l_invariants(struct lctx *c, const struct pc_sdesc *s,
 {
 	for (size_t i = 0; i < s->desc->n_invs; i++) {
 		const struct pc_rinv *iv = &s->desc->invs[i];
-		const struct pc_sfield *f = NULL;
-		uint64_t val = 0, diff, bytes;
+		const struct pc_sfield *f = pc_sdesc_inv_field(s, iv);
+		uint64_t val = 0, diff;
 		char *p;
 
-		for (size_t k = 0; k < s->desc->n_nodes; k++)
-			if (!strcmp(s->fields[k].node->name, iv->field))
-				f = &s->fields[k];
-		if (!f || !f->loaded || !f->data)
-			continue;
-		bytes = (uint64_t)f->count * f->node->size;
-		if (iv->size > 8 || (uint64_t)iv->offset + iv->size > bytes)
+		if (!f)
 			continue;
 		for (uint32_t b = 0; b < iv->size; b++)
 			val |= (uint64_t)f->data[iv->offset + b] << (8 * b);
