@@ -36,16 +36,37 @@ struct plugcheck_ctx {
 	struct pc_err err;
 };
 
-static void ctx_error(struct plugcheck_ctx *ctx, const char *fmt, ...)
-	PC_PRINTF(2, 3);
-static void ctx_error(struct plugcheck_ctx *ctx, const char *fmt, ...)
+/* the internal codes are the public ones */
+_Static_assert(PC_E_NONE == (int)PLUGCHECK_E_NONE &&
+	       PC_E_USAGE == (int)PLUGCHECK_E_USAGE &&
+	       PC_E_IO == (int)PLUGCHECK_E_IO &&
+	       PC_E_INPUT == (int)PLUGCHECK_E_INPUT &&
+	       PC_E_NOT_FOUND == (int)PLUGCHECK_E_NOT_FOUND &&
+	       PC_E_PLUGIN == (int)PLUGCHECK_E_PLUGIN &&
+	       PC_E_LIMIT == (int)PLUGCHECK_E_LIMIT &&
+	       PC_E_INTERNAL == (int)PLUGCHECK_E_INTERNAL &&
+	       PC_E__COUNT == (int)PLUGCHECK_E_INTERNAL + 1,
+	       "enum pc_errcode and enum plugcheck_error differ");
+
+static void ctx_error(struct plugcheck_ctx *ctx, enum pc_errcode code,
+		      const char *fmt, ...) PC_PRINTF(3, 4);
+static void ctx_error(struct plugcheck_ctx *ctx, enum pc_errcode code,
+		      const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
 	va_end(ap);
+	ctx->err.code = code;
 	ctx->err.set = true;
+}
+
+/* the context's error from a library error: its code and text */
+static void ctx_error_from(struct plugcheck_ctx *ctx, const struct pc_err *e)
+{
+	ctx_error(ctx, e->set ? e->code : PC_E_INTERNAL, "%s",
+		  e->set ? e->msg : "(no error recorded)");
 }
 
 PC_API const char *plugcheck_version(void)
@@ -100,7 +121,7 @@ PC_API int plugcheck_ctx_add_plugin_dir(struct plugcheck_ctx *ctx,
 {
 	pc_err_clear(&ctx->err);
 	if (!dir || !*dir) {
-		ctx_error(ctx, "plugin directory: expected a directory, found an empty name");
+		ctx_error(ctx, PC_E_USAGE, "plugin directory: expected a directory, found an empty name");
 		return -1;
 	}
 	add_dir(ctx, dir);
@@ -112,7 +133,7 @@ static int set_dir(struct plugcheck_ctx *ctx, char **slot, const char *what,
 {
 	pc_err_clear(&ctx->err);
 	if (!dir || !*dir) {
-		ctx_error(ctx, "%s: expected a directory, found an empty name", what);
+		ctx_error(ctx, PC_E_USAGE, "%s: expected a directory, found an empty name", what);
 		return -1;
 	}
 	free(*slot);
@@ -137,6 +158,13 @@ PC_API const char *plugcheck_ctx_error(const struct plugcheck_ctx *ctx)
 	return ctx->err.set ? ctx->err.msg : "";
 }
 
+PC_API enum plugcheck_error
+plugcheck_ctx_error_code(const struct plugcheck_ctx *ctx)
+{
+	return ctx->err.set ? (enum plugcheck_error)ctx->err.code
+			    : PLUGCHECK_E_NONE;
+}
+
 PC_API void plugcheck_free(void *p)
 {
 	free(p);
@@ -157,7 +185,7 @@ static int load_tree(struct plugcheck_ctx *ctx, struct pc_side *tree)
 	tree->machines = pc_machine_set_new();
 	tree->own_machines = true;
 	if (pc_machines_load_dir(tree->machines, ctx->machine_dir, &err)) {
-		ctx_error(ctx, "%s", err.msg);
+		ctx_error_from(ctx, &err);
 		return -1;
 	}
 	memset(&o, 0, sizeof(o));
@@ -168,9 +196,9 @@ static int load_tree(struct plugcheck_ctx *ctx, struct pc_side *tree)
 	tree->own_reg = true;
 	r = pc_load_plugins(tree->reg, &o, &d, &err);
 	if (r)
-		ctx_error(ctx, "%s", err.msg);
+		ctx_error_from(ctx, &err);
 	else if (d.n)
-		ctx_error(ctx, "%s%s", d.msgs[0],
+		ctx_error(ctx, PC_E_PLUGIN, "%s%s", d.msgs[0],
 			  d.n > 1 ? " (and more plugin errors)" : "");
 	pc_diags_release(&d);
 	if (r || ctx->err.set)
@@ -261,7 +289,7 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 	memset(&c, 0, sizeof(c));
 	pc_report_init(&r);
 	if (!machine || !release || pc_version_parse(release, &rv)) {
-		ctx_error(ctx, "check: expected a machine type and a release such as 8.0.1, found '%s' and '%s'",
+		ctx_error(ctx, PC_E_USAGE, "check: expected a machine type and a release such as 8.0.1, found '%s' and '%s'",
 			  machine ? machine : "(null)", release ? release : "(null)");
 		return PLUGCHECK_ERROR;
 	}
@@ -271,29 +299,29 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 	if (!m) {
 		const char *s = pc_machine_suggest(tree.machines, machine);
 
-		ctx_error(ctx, "unknown machine type '%s'%s%s%s", machine,
+		ctx_error(ctx, PC_E_NOT_FOUND, "unknown machine type '%s'%s%s%s", machine,
 			  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 		goto out;
 	}
 	path = pc_xasprintf("%s/releases/%s.json", ctx->abi_dir, release);
 	if (stat(path, &st)) {
-		ctx_error(ctx, "no baseline for release '%s' (%s not found)",
+		ctx_error(ctx, PC_E_NOT_FOUND, "no baseline for release '%s' (%s not found)",
 			  release, path);
 		goto out;
 	}
 	if (pc_baseline_load(path, &rel, &err)) {
-		ctx_error(ctx, "%s", err.msg);
+		ctx_error_from(ctx, &err);
 		goto out;
 	}
 	if (!pc_side_knows_machine(&rel, m)) {
-		ctx_error(ctx, "release %s does not know machine type '%s'",
+		ctx_error(ctx, PC_E_NOT_FOUND, "release %s does not know machine type '%s'",
 			  release, m->name);
 		goto out;
 	}
 	free(path);
 	path = pc_xasprintf("%s/known-breaks", ctx->abi_dir);
 	if (!stat(path, &st) && pc_known_breaks_load(path, &kb, &err)) {
-		ctx_error(ctx, "%s", err.msg);
+		ctx_error_from(ctx, &err);
 		goto out;
 	}
 	c.machine = m->name;
@@ -301,13 +329,13 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 	pairs = json_array();
 	before = r.n;
 	if (pc_check_direction(&c, &rel, &tree, &r, &err)) {
-		ctx_error(ctx, "%s -> tree: %s", release, err.msg);
+		ctx_error(ctx, err.code, "%s -> tree: %s", release, err.msg);
 		goto out;
 	}
 	json_array_append_new(pairs, pair_json(release, "tree", &r, before));
 	before = r.n;
 	if (pc_check_direction(&c, &tree, &rel, &r, &err)) {
-		ctx_error(ctx, "tree -> %s: %s", release, err.msg);
+		ctx_error(ctx, err.code, "tree -> %s: %s", release, err.msg);
 		goto out;
 	}
 	json_array_append_new(pairs, pair_json("tree", release, &r, before));

@@ -1552,7 +1552,7 @@ int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,
 	*paths = NULL;
 	*n = 0;
 	if (!dh) {
-		pc_err_set(err, "%s: cannot read baselines: %s", dir,
+		pc_err_setc(err, PC_E_IO, "%s: cannot read baselines: %s", dir,
 			   strerror(errno));
 		free(dir);
 		return -1;

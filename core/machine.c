@@ -1230,8 +1230,9 @@ static int list_dir(const char *dir, const char *const *suffixes, size_t ns,
 	if (!d) {
 		if (optional && errno == ENOENT)
 			return 0;
-		return pc_err_set(err, "%s: cannot open machine directory: %s",
-				  dir, strerror(errno));
+		return pc_err_setc(err, PC_E_IO,
+				   "%s: cannot open machine directory: %s",
+				   dir, strerror(errno));
 	}
 	while ((de = readdir(d))) {
 		if (++seen > MACHINE_MAX_DIRENTS) {

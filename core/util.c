@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "util.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -158,17 +159,72 @@ void pc_strbuf_reset(struct pc_strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+static int err_vset(struct pc_err *err, enum pc_errcode code,
+		    const char *prefix, const char *fmt, va_list ap)
+{
+	int n = 0;
+
+	assert(code > PC_E_NONE && code < PC_E__COUNT);
+	if (!err || err->set)
+		return -1;
+	if (prefix)
+		n = snprintf(err->msg, sizeof(err->msg), "%s", prefix);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
+	err->code = code;
+	err->set = true;
+	return -1;
+}
+
 int pc_err_set(struct pc_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err || err->set)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset(err, PC_E_INPUT, NULL, fmt, ap);
 	va_end(ap);
-	err->set = true;
 	return -1;
+}
+
+int pc_err_setc(struct pc_err *err, enum pc_errcode code, const char *fmt,
+		...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(err, code, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int pc_err_wrap(struct pc_err *err, const struct pc_err *inner,
+		const char *fmt, ...)
+{
+	char prefix[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	return pc_err_setc(err, inner->set ? inner->code : PC_E_INTERNAL,
+			   "%s: %s", prefix,
+			   inner->set ? inner->msg : "(no error recorded)");
+}
+
+const char *pc_errcode_name(enum pc_errcode code)
+{
+	static const char *const names[PC_E__COUNT] = {
+		[PC_E_NONE] = "none",
+		[PC_E_USAGE] = "usage",
+		[PC_E_IO] = "io",
+		[PC_E_INPUT] = "input",
+		[PC_E_NOT_FOUND] = "not-found",
+		[PC_E_PLUGIN] = "plugin",
+		[PC_E_LIMIT] = "limit",
+		[PC_E_INTERNAL] = "internal",
+	};
+
+	return (unsigned)code < PC_E__COUNT ? names[code] : "internal";
 }
 
 void pc_err_clear(struct pc_err *err)
@@ -176,6 +232,7 @@ void pc_err_clear(struct pc_err *err)
 	if (!err)
 		return;
 	err->set = false;
+	err->code = PC_E_NONE;
 	err->msg[0] = '\0';
 }
 
@@ -236,13 +293,14 @@ int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 
 	f = fopen(path, "rb");
 	if (!f)
-		return pc_err_set(err, "%s: cannot open: %s", path,
+		return pc_err_setc(err, PC_E_IO, "%s: cannot open: %s", path,
 				  strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (sb.len + n > max) {
 			fclose(f);
 			pc_strbuf_release(&sb);
-			return pc_err_set(err, "%s: file too large (over %zu bytes)",
+			return pc_err_setc(err, PC_E_LIMIT,
+					   "%s: file too large (over %zu bytes)",
 					  path, max);
 		}
 		pc_strbuf_add(&sb, chunk, n);
@@ -251,7 +309,8 @@ int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 		int e = errno;
 		fclose(f);
 		pc_strbuf_release(&sb);
-		return pc_err_set(err, "%s: read error: %s", path, strerror(e));
+		return pc_err_setc(err, PC_E_IO, "%s: read error: %s", path,
+				   strerror(e));
 	}
 	fclose(f);
 	if (len)
@@ -288,7 +347,7 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		e = errno;
-		pc_err_set(err, "%s: cannot create temporary file: %s", path,
+		pc_err_setc(err, PC_E_IO, "%s: cannot create temporary file: %s", path,
 			   strerror(e));
 		free(tmp);
 		return -1;
@@ -297,7 +356,8 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 		e = errno;
 		close(fd);
 		unlink(tmp);
-		pc_err_set(err, "%s: write failed: %s", tmp, strerror(e));
+		pc_err_setc(err, PC_E_IO, "%s: write failed: %s", tmp,
+			    strerror(e));
 		free(tmp);
 		return -1;
 	}
@@ -305,14 +365,14 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 	if (fchmod(fd, 0644) || close(fd)) {
 		e = errno;
 		unlink(tmp);
-		pc_err_set(err, "%s: %s", tmp, strerror(e));
+		pc_err_setc(err, PC_E_IO, "%s: %s", tmp, strerror(e));
 		free(tmp);
 		return -1;
 	}
 	if (rename(tmp, path)) {
 		e = errno;
 		unlink(tmp);
-		pc_err_set(err, "%s: cannot rename into place: %s", path,
+		pc_err_setc(err, PC_E_IO, "%s: cannot rename into place: %s", path,
 			   strerror(e));
 		free(tmp);
 		return -1;

@@ -76,11 +76,39 @@ void pc_strbuf_reset(struct pc_strbuf *sb);
  * names the root cause.  pc_err_set() returns -1 so that callers can write
  * "return pc_err_set(err, ...)".  'err' may be NULL (error discarded).
  */
+/*
+ * Every error carries a code beside its text: what kind of failure it is,
+ * for a caller that reacts differently to a missing file and a malformed
+ * one.  The values are the public API's (enum plugcheck_error in
+ * plugcheck/libplugcheck.h; api.c checks they agree).  pc_err_set() files
+ * an error under PC_E_INPUT, the common case (malformed or inconsistent
+ * input, the message naming file and line); pc_err_setc() names the code.
+ */
+enum pc_errcode {
+	PC_E_NONE = 0,
+	PC_E_USAGE,	/* a bad argument: option, API parameter */
+	PC_E_IO,	/* a file or directory missing, unreadable, unwritable */
+	PC_E_INPUT,	/* malformed or inconsistent input (file and line) */
+	PC_E_NOT_FOUND,	/* a named thing absent: machine type, release, device */
+	PC_E_PLUGIN,	/* a plugin refused: ELF, ABI, symbols, permissions */
+	PC_E_LIMIT,	/* input beyond a documented bound */
+	PC_E_INTERNAL,	/* an invariant broken: a bug in plugcheck */
+	PC_E__COUNT
+};
+
 struct pc_err {
 	bool set;
+	enum pc_errcode code;
 	char msg[2048];
 };
 int pc_err_set(struct pc_err *err, const char *fmt, ...) PC_PRINTF(2, 3);
+int pc_err_setc(struct pc_err *err, enum pc_errcode code, const char *fmt,
+		...) PC_PRINTF(3, 4);
+/* Fill 'err' from 'inner' (code and text) behind a prefix: "PREFIX: MSG". */
+int pc_err_wrap(struct pc_err *err, const struct pc_err *inner,
+		const char *fmt, ...) PC_PRINTF(3, 4);
+/* The code's stable name: "usage", "io", "input", "not-found", ... */
+const char *pc_errcode_name(enum pc_errcode code);
 void pc_err_clear(struct pc_err *err);
 
 /*

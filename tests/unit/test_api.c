@@ -85,16 +85,29 @@ PCT_TEST("api", input_errors)
 			  PLUGCHECK_ERROR);
 	CU_ASSERT_PTR_NULL(json);
 	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "unknown machine type 'pc-q35-51' (did you mean 'pc-q35-5.1'?)");
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_NOT_FOUND);
 	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-5.1", "4.2", NULL),
 			  PLUGCHECK_ERROR);
 	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "no baseline for release '4.2'");
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_NOT_FOUND);
 	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-5.1", "x", NULL),
 			  PLUGCHECK_ERROR);
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_USAGE);
 	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-q35-11.0", "8.0", NULL),
 			  PLUGCHECK_ERROR);
 	PCT_ASSERT_CONTAINS(plugcheck_ctx_error(ctx), "does not know machine type 'pc-q35-11.0'");
 	CU_ASSERT_EQUAL(plugcheck_ctx_add_plugin_dir(ctx, ""), -1);
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_USAGE);
 	CU_ASSERT_EQUAL(plugcheck_ctx_set_abi_dir(ctx, NULL), -1);
+	/* a call that succeeds clears the error and its code */
+	CU_ASSERT_EQUAL(plugcheck_ctx_set_abi_dir(ctx, pct_path("abi")), 0);
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_NONE);
+	PCT_ASSERT_STR_EQ(plugcheck_ctx_error(ctx), "");
+	/* an unreadable machine directory is an I/O error */
+	CU_ASSERT_EQUAL(plugcheck_ctx_set_machine_dir(ctx, "/nonexistent/machines"), 0);
+	PCT_ASSERT_INT_EQ(plugcheck_check_release(ctx, "pc-5.1", "8.0", NULL),
+			  PLUGCHECK_ERROR);
+	PCT_ASSERT_INT_EQ(plugcheck_ctx_error_code(ctx), PLUGCHECK_E_IO);
 	plugcheck_ctx_free(ctx);
 
 	/* fail closed: no plugins at all */

@@ -16,8 +16,9 @@
  *
  * Conventions:
  *  - functions returning int return 0 on success and -1 on error; the
- *    message is then available from plugcheck_ctx_error() until the next
- *    call on the context;
+ *    message is then available from plugcheck_ctx_error(), and what kind
+ *    of error it is from plugcheck_ctx_error_code(), until the next call
+ *    on the context;
  *  - strings given to the library are copied; strings returned through an
  *    out parameter are owned by the caller and released with
  *    plugcheck_free();
@@ -35,7 +36,7 @@ extern "C" {
 
 /* Versions of this header; plugcheck_version() gives the library's. */
 #define PLUGCHECK_LIB_MAJOR 1
-#define PLUGCHECK_LIB_MINOR 0
+#define PLUGCHECK_LIB_MINOR 1
 
 /* Results of plugcheck_check_release(): the plugcheck command's exit
  * statuses. */
@@ -98,6 +99,25 @@ int plugcheck_check_release(struct plugcheck_ctx *ctx, const char *machine,
 
 /* The last error message of the context ("" when none); owned by ctx. */
 const char *plugcheck_ctx_error(const struct plugcheck_ctx *ctx);
+
+/*
+ * What kind of error the last one was (since 1.1).  The values are stable;
+ * new ones may be added at the end, so treat an unknown value as
+ * PLUGCHECK_E_INTERNAL.
+ */
+enum plugcheck_error {
+	PLUGCHECK_E_NONE = 0,	/* no error */
+	PLUGCHECK_E_USAGE,	/* a bad argument (NULL or empty name, bad flags) */
+	PLUGCHECK_E_IO,		/* a file or directory missing or unreadable */
+	PLUGCHECK_E_INPUT,	/* malformed or inconsistent input (file:line) */
+	PLUGCHECK_E_NOT_FOUND,	/* no such machine type, release or device */
+	PLUGCHECK_E_PLUGIN,	/* a plugin refused (ELF, ABI version, symbols) */
+	PLUGCHECK_E_LIMIT,	/* input beyond a documented bound */
+	PLUGCHECK_E_INTERNAL	/* a bug in plugcheck: please report it */
+};
+
+/* The code of the last error of the context (PLUGCHECK_E_NONE when none). */
+enum plugcheck_error plugcheck_ctx_error_code(const struct plugcheck_ctx *ctx);
 
 /* Free a string returned by the library.  NULL is allowed. */
 void plugcheck_free(void *p);
