@@ -31,6 +31,7 @@ struct dir_ctx {
 	const struct pc_vm *svm, *dvm;
 	struct pc_report *r;
 	char config[32];
+	struct pc_emitter out; /* findings go through check_finish() */
 };
 
 /* The object of 'vm' with the id of 'o' (an object of 'own').  Both sides
@@ -576,47 +577,38 @@ static void find_cause(struct dir_ctx *x, const struct pc_object *so,
 	free(copy);
 }
 
-/* Add a finding about object 'o' (source side), explaining 'deps'. */
-static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
-		const struct pc_object *so, const struct pc_object *dobj,
-		const char *device, const char *path, const char *sv,
-		const char *dv, const char *why0, const char *deps,
-		const char *fix0)
+/*
+ * The check's hook of pc_emit(): a hit about the objects h->src_obj and
+ * h->dst_obj (either may be NULL) gets the root cause and the explanation
+ * of the properties in h->deps, the fix those properties call for (else
+ * the hit's own), and the acknowledgement of a known break.
+ */
+static void check_finish(void *data, const struct pc_hit *h,
+			 struct pc_finding *f)
 {
-	struct pc_finding f;
+	struct dir_ctx *x = data;
+	const struct pc_object *so = h->src_obj, *dobj = h->dst_obj;
 	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
 	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
 	bool undo = false;
 	char *cause = NULL, *cause_why = NULL;
 
-	memset(&f, 0, sizeof(f));
-	find_cause(x, so, dobj, deps, &cause, &cause_why);
-	if (why0)
-		pc_strbuf_addstr(&why, why0);
-	explain_deps(x, so, dobj, deps, &why, &fix, &fix_file, &fix_line,
+	find_cause(x, so, dobj, h->deps, &cause, &cause_why);
+	if (h->why)
+		pc_strbuf_addstr(&why, h->why);
+	explain_deps(x, so, dobj, h->deps, &why, &fix, &fix_file, &fix_line,
 		     &fix_override, &undo);
-	if (fix0 && !fix.len)
-		pc_strbuf_addstr(&fix, fix0);
-	f.rule = rule;
-	f.severity = sev;
-	f.machine = x->svm->machine->name;
-	f.src = x->src->label;
-	f.dst = x->dst->label;
-	f.config = x->config;
-	f.device = device;
-	f.path = path;
-	f.src_value = sv;
-	f.dst_value = dv;
-	f.why = why.len ? why.buf : NULL;
-	f.fix = fix.len ? fix.buf : NULL;
-	f.fix_file = fix_file;
-	f.fix_line = fix_line;
-	f.fix_override = fix_override;
-	f.chain_hop = x->c->hop;
-	f.type = so ? so->type->name : dobj ? dobj->type->name : NULL;
-	f.cause = cause;
-	f.cause_why = cause_why;
-	if (known_match(x, so ? so : dobj, &f) && x->c->known->last->mitigation) {
+	if (h->fix && !fix.len)
+		pc_strbuf_addstr(&fix, h->fix);
+	f->why = why.len ? why.buf : NULL;
+	f->fix = fix.len ? fix.buf : NULL;
+	f->fix_file = fix_file;
+	f->fix_line = fix_line;
+	f->fix_override = fix_override ? fix_override : h->fix_override;
+	f->type = so ? so->type->name : dobj ? dobj->type->name : NULL;
+	f->cause = cause;
+	f->cause_why = cause_why;
+	if (known_match(x, so ? so : dobj, f) && x->c->known->last->mitigation) {
 		/* the fix of an acknowledged break is its recorded mitigation:
 		 * a compat line would undo the fix the other releases have;
 		 * what the pair itself allows (an override, or none) stays */
@@ -629,19 +621,25 @@ static void add(struct dir_ctx *x, enum pc_rule rule, enum pc_severity sev,
 			pc_strbuf_addf(&kfix, "; %s", fix.buf);
 		pc_strbuf_release(&fix);
 		fix = kfix;
-		f.fix = fix.buf;
-		f.fix_file = f.fix_line = NULL;
+		f->fix = fix.buf;
+		f->fix_file = f->fix_line = NULL;
 	}
-	pc_report_add(x->r, &f);
+	pc_report_add(x->r, f);
 	free(cause);
 	free(cause_why);
-	free((char *)(uintptr_t)f.known_reason);
-	free((char *)(uintptr_t)f.known_by);
+	free((char *)(uintptr_t)f->known_reason);
+	free((char *)(uintptr_t)f->known_by);
 	pc_strbuf_release(&why);
 	pc_strbuf_release(&fix);
 	free(fix_file);
 	free(fix_line);
 	free(fix_override);
+}
+
+/* Report a hit of this direction (check_finish() completes it). */
+static void add(struct dir_ctx *x, const struct pc_hit *h)
+{
+	pc_emit(&x->out, h);
 }
 
 /* ------------------------------------------------------------ layouts */
@@ -698,8 +696,17 @@ static void kind_finding(struct sec_ctx *s, const struct pc_rnode *a,
 {
 	char *sa = node_shape(a), *sb = node_shape(b);
 
-	add(s->x, rule, sev, s->so, s->dobj, s->device, path, sa, sb, why, NULL,
-	    "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
+	add(s->x, &(struct pc_hit){
+		.rule = rule,
+		.severity = sev,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = path,
+		.src_value = sa,
+		.dst_value = sb,
+		.why = why,
+		.fix = "keep the field's type; a new representation goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types" });
 	free(sa);
 	free(sb);
 }
@@ -727,10 +734,17 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
 		char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
 
-		add(x, PC_R_FIELD_SIZE, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
-		    s->device, path, sa, sb,
-		    "the destination reads a different number of bytes per element",
-		    NULL, "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types");
+		add(x, &(struct pc_hit){
+			.rule = PC_R_FIELD_SIZE,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = s->so,
+			.dst_obj = s->dobj,
+			.device = s->device,
+			.path = path,
+			.src_value = sa,
+			.dst_value = sb,
+			.why = "the destination reads a different number of bytes per element",
+			.fix = "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types" });
 		free(sa);
 		free(sb);
 		if (a->kind != b->kind)
@@ -756,9 +770,18 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 			pc_strbuf_addstr(&deps, a->deps);
 		if (b->deps)
 			pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "", b->deps);
-		add(x, PC_R_FIELD_COUNT, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
-		    s->device, path, sa, sb, w.buf, deps.len ? deps.buf : NULL,
-		    "make both sides use the same element count for this machine type");
+		add(x, &(struct pc_hit){
+			.rule = PC_R_FIELD_COUNT,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = s->so,
+			.dst_obj = s->dobj,
+			.device = s->device,
+			.path = path,
+			.src_value = sa,
+			.dst_value = sb,
+			.why = w.buf,
+			.deps = deps.len ? deps.buf : NULL,
+			.fix = "make both sides use the same element count for this machine type" });
 		pc_strbuf_release(&w);
 		pc_strbuf_release(&deps);
 		free(sa);
@@ -875,9 +898,18 @@ static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 	if (n->why)
 		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
 			       n->why);
-	add(s->x, rule, PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
-	    on_source ? shape : NULL, on_source ? NULL : shape, w.buf, n->deps,
-	    fix);
+	add(s->x, &(struct pc_hit){
+		.rule = rule,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = p,
+		.src_value = on_source ? shape : NULL,
+		.dst_value = on_source ? NULL : shape,
+		.why = w.buf,
+		.deps = n->deps,
+		.fix = fix });
 	pc_strbuf_release(&w);
 	free(fix);
 	free(shape);
@@ -994,11 +1026,17 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 				smatched[i] = dmatched[j] = true;
 				s_in_d[i] = j;
 				if (!padding)
-					add(x, PC_R_FIELD_RENAMED, PC_SEV_REVIEW, s->so,
-					    s->dobj, s->device, p, sd->nodes[i].name,
-					    dd->nodes[j].name,
-					    "field names are not on the wire; the shape is the same",
-					    NULL, "if the meaning changed, this is a break: bump the version");
+					add(x, &(struct pc_hit){
+						.rule = PC_R_FIELD_RENAMED,
+						.severity = PC_SEV_REVIEW,
+						.src_obj = s->so,
+						.dst_obj = s->dobj,
+						.device = s->device,
+						.path = p,
+						.src_value = sd->nodes[i].name,
+						.dst_value = dd->nodes[j].name,
+						.why = "field names are not on the wire; the shape is the same",
+						.fix = "if the meaning changed, this is a break: bump the version" });
 				free(p);
 			}
 			i++;
@@ -1034,10 +1072,17 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 				char *sv = pc_xasprintf("position %zu", i + 1);
 				char *dv = pc_xasprintf("position %zu", s_in_d[i] + 1);
 
-				add(x, PC_R_FIELD_REORDERED, PC_SEV_INCOMPATIBLE,
-				    s->so, s->dobj, s->device, p, sv, dv,
-				    "the stream carries no field names: a moved field is read into another field",
-				    NULL, "restore the field order");
+				add(x, &(struct pc_hit){
+					.rule = PC_R_FIELD_REORDERED,
+					.severity = PC_SEV_INCOMPATIBLE,
+					.src_obj = s->so,
+					.dst_obj = s->dobj,
+					.device = s->device,
+					.path = p,
+					.src_value = sv,
+					.dst_value = dv,
+					.why = "the stream carries no field names: a moved field is read into another field",
+					.fix = "restore the field order" });
 				free(p);
 				free(sv);
 				free(dv);
@@ -1072,13 +1117,18 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 				ds = &dd->subs[j];
 		p = join_path(path, ss->desc->name);
 		if (!ds) {
-			add(x, PC_R_SUBSECTION_UNKNOWN,
-			    pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
+			add(x, &(struct pc_hit){
+				.rule = PC_R_SUBSECTION_UNKNOWN,
+				.severity = pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
 						   ss->send == PC_SEND_MAYBE),
-			    s->so, s->dobj, s->device, p,
-			    ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
-			    NULL, ss->why, ss->deps,
-			    "make the subsection's needed() false for this machine type (a compat property)");
+				.src_obj = s->so,
+				.dst_obj = s->dobj,
+				.device = s->device,
+				.path = p,
+				.src_value = ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
+				.why = ss->why,
+				.deps = ss->deps,
+				.fix = "make the subsection's needed() false for this machine type (a compat property)" });
 		} else {
 			if (ss->desc->version_id > ds->desc->version_id ||
 			    ss->desc->version_id < ds->desc->min_version_id) {
@@ -1089,11 +1139,18 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 
 				char *vfix = version_fix(x, ss->desc, ds->desc);
 
-				add(x, ss->desc->version_id > ds->desc->version_id
+				add(x, &(struct pc_hit){
+					.rule = ss->desc->version_id > ds->desc->version_id
 					       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
-				    PC_SEV_INCOMPATIBLE, s->so, s->dobj, s->device, p,
-				    sv, dv, "subsection version outside what the destination loads",
-				    NULL, vfix);
+					.severity = PC_SEV_INCOMPATIBLE,
+					.src_obj = s->so,
+					.dst_obj = s->dobj,
+					.device = s->device,
+					.path = p,
+					.src_value = sv,
+					.dst_value = dv,
+					.why = "subsection version outside what the destination loads",
+					.fix = vfix });
 				free(vfix);
 				free(sv);
 				free(dv);
@@ -1120,12 +1177,18 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		if (ss && ss->send != PC_SEND_NEVER)
 			continue;
 		p = join_path(path, ds->desc->name);
-		add(x, PC_R_SUBSECTION_REQUIRED,
-		    pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
-		    s->so, s->dobj,
-		    s->device, p, ss ? "never sent" : "unknown to the source",
-		    "needed", ds->why, ds->deps,
-		    "start the destination so that it does not need the subsection (the property that decides needed=)");
+		add(x, &(struct pc_hit){
+			.rule = PC_R_SUBSECTION_REQUIRED,
+			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+			.src_obj = s->so,
+			.dst_obj = s->dobj,
+			.device = s->device,
+			.path = p,
+			.src_value = ss ? "never sent" : "unknown to the source",
+			.dst_value = "needed",
+			.why = ds->why,
+			.deps = ds->deps,
+			.fix = "start the destination so that it does not need the subsection (the property that decides needed=)" });
 		free(p);
 	}
 	/* invariants the destination verifies */
@@ -1161,9 +1224,18 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 			if (di->deps)
 				pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "",
 					       di->deps);
-			add(x, PC_R_INVARIANT, PC_SEV_INCOMPATIBLE, s->so, s->dobj,
-			    s->device, p, sv, dv, why, deps.len ? deps.buf : NULL,
-			    "make both sides configure the register the same way for this machine type");
+			add(x, &(struct pc_hit){
+				.rule = PC_R_INVARIANT,
+				.severity = PC_SEV_INCOMPATIBLE,
+				.src_obj = s->so,
+				.dst_obj = s->dobj,
+				.device = s->device,
+				.path = p,
+				.src_value = sv,
+				.dst_value = dv,
+				.why = why,
+				.deps = deps.len ? deps.buf : NULL,
+				.fix = "make both sides configure the register the same way for this machine type" });
 			pc_strbuf_release(&deps);
 			free(p);
 			free(sv);
@@ -1225,11 +1297,17 @@ static void compare_sections(struct dir_ctx *x)
 				: pc_xasprintf("the destination has no device '%s' (type %s)",
 					       ss->instance, ss->obj->type->name);
 
-			add(x, PC_R_SECTION_MISSING,
-			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, sc.so, sc.dobj,
-			    sc.device, ss->name, "sent", NULL, why, NULL,
-			    sc.dobj ? "keep the section name" : newtype ? NULL :
-			    "load the plugin that provides this device on the destination, or remove it from the VM configuration");
+			add(x, &(struct pc_hit){
+				.rule = PC_R_SECTION_MISSING,
+				.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
+				.src_obj = sc.so,
+				.dst_obj = sc.dobj,
+				.device = sc.device,
+				.path = ss->name,
+				.src_value = "sent",
+				.why = why,
+				.fix = sc.dobj ? "keep the section name" : newtype ? NULL :
+			    "load the plugin that provides this device on the destination, or remove it from the VM configuration" });
 			free(why);
 			continue;
 		}
@@ -1243,11 +1321,18 @@ static void compare_sections(struct dir_ctx *x)
 						ds->desc->version_id);
 			char *vfix = version_fix(x, ss->desc, ds->desc);
 
-			add(x, ss->desc->version_id > ds->desc->version_id
+			add(x, &(struct pc_hit){
+				.rule = ss->desc->version_id > ds->desc->version_id
 				       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
-			    PC_SEV_INCOMPATIBLE, sc.so, sc.dobj, sc.device, ss->name,
-			    sv, dv, "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
-			    NULL, vfix);
+				.severity = PC_SEV_INCOMPATIBLE,
+				.src_obj = sc.so,
+				.dst_obj = sc.dobj,
+				.device = sc.device,
+				.path = ss->name,
+				.src_value = sv,
+				.dst_value = dv,
+				.why = "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
+				.fix = vfix });
 			free(vfix);
 			free(sv);
 			free(dv);
@@ -1273,10 +1358,16 @@ static void compare_sections(struct dir_ctx *x)
 				: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
 					       ds->instance, ds->obj->type->name);
 
-			add(x, PC_R_SECTION_UNSENT,
-			    newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE, so, ds->obj,
-			    ds->instance, ds->name, NULL, "expected", why, NULL,
-			    newtype ? NULL : "use the same VM configuration on both sides");
+			add(x, &(struct pc_hit){
+				.rule = PC_R_SECTION_UNSENT,
+				.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
+				.src_obj = so,
+				.dst_obj = ds->obj,
+				.device = ds->instance,
+				.path = ds->name,
+				.dst_value = "expected",
+				.why = why,
+				.fix = newtype ? NULL : "use the same VM configuration on both sides" });
 			free(why);
 		}
 	}
@@ -1313,28 +1404,43 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
 				   se->owner->name, se->prop->name,
 				   x->svm->machine->name, cap);
-		add(x, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, so, dobj, so->id,
-		    path, se->val.text, de->val.text, why, NULL, fix);
+		add(x, &(struct pc_hit){
+			.rule = PC_R_HOST_FEATURE,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = so->id,
+			.path = path,
+			.src_value = se->val.text,
+			.dst_value = de->val.text,
+			.why = why,
+			.fix = fix });
 		free(why);
 		free(fix);
 		return true;
 	}
 	if (!se->val.num && de->val.num && x->dst->host) {
-		struct pc_finding *f;
-
 		why = pc_xasprintf("the destination's host %s offers %s, which the guest did not see on %s (%s): more features on the destination sometimes works (the guest keeps what it probed at boot), a person decides",
 				   dhost, cap, x->src->label, se->source);
 		fix = pc_xasprintf("run the destination without '%s', as the hosts' intersection does (plugcheck baseline --machine %s --host SRC.caps --host DST.caps)",
 				   cap, x->svm->machine->name);
-		add(x, PC_R_HOST_FEATURE_EXTRA, PC_SEV_REVIEW, so, dobj, so->id,
-		    path, se->val.text, de->val.text, why, NULL, fix);
-		/* the destination can always turn a feature off (add() made
-		 * the last finding; it names a destination override only
-		 * from the property's dependencies, and this one has none) */
-		f = &x->r->items[x->r->n - 1];
+		/* the destination can always turn a feature off (the hit has
+		 * no dependencies, so no other override is named) */
 		ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name,
 				   se->prop->name);
-		f->fix_override = ovr;
+		add(x, &(struct pc_hit){
+			.rule = PC_R_HOST_FEATURE_EXTRA,
+			.severity = PC_SEV_REVIEW,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = so->id,
+			.path = path,
+			.src_value = se->val.text,
+			.dst_value = de->val.text,
+			.why = why,
+			.fix = fix,
+			.fix_override = ovr });
+		free(ovr);
 		free(why);
 		free(fix);
 		return true;
@@ -1379,9 +1485,16 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		char *why = pc_xasprintf("%s does not declare this property; it is not guest-visible, so only its presence differs",
 					 missing->label);
 
-		add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, o->id, p,
-		    on_src ? have->val.text : NULL, on_src ? NULL : have->val.text,
-		    why, NULL, NULL);
+		add(x, &(struct pc_hit){
+			.rule = PC_R_PROP_ABSENT,
+			.severity = PC_SEV_INFO,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : NULL,
+			.dst_value = on_src ? NULL : have->val.text,
+			.why = why });
 		free(why);
 		free(p);
 		return;
@@ -1392,9 +1505,17 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		char *fix = pc_xasprintf("declare when %s appeared and how the device behaved before (since=VERSION absent=VALUE, Documentation/declaration-language.md); then pin that behaviour for the older machine types with a compat entry",
 					 have->prop->name);
 
-		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
-		    on_src ? have->val.text : "(no such property)",
-		    on_src ? "(no such property)" : have->val.text, why, NULL, fix);
+		add(x, &(struct pc_hit){
+			.rule = rule,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : "(no such property)",
+			.dst_value = on_src ? "(no such property)" : have->val.text,
+			.why = why,
+			.fix = fix });
 		free(why);
 		free(fix);
 		free(p);
@@ -1402,19 +1523,33 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 	}
 	absent_text = pc_xasprintf("(no such property: behaves as %s)", st.val.text);
 	if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
-		add(x, PC_R_PROP_ABSENT, PC_SEV_INFO, so, dobj, o->id, p,
-		    on_src ? have->val.text : absent_text,
-		    on_src ? absent_text : have->val.text, st.source, NULL, NULL);
+		add(x, &(struct pc_hit){
+			.rule = PC_R_PROP_ABSENT,
+			.severity = PC_SEV_INFO,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : absent_text,
+			.dst_value = on_src ? absent_text : have->val.text,
+			.why = st.source });
 	} else {
 		char *why = pc_xasprintf("%s (%s)", rule == PC_R_WIRE_PROP
 			? "the property shapes the migration stream: the destination expects another stream than the source sends"
 			: "the guest saw the source's behaviour; the destination would present another",
 			st.source);
 
-		add(x, rule, PC_SEV_INCOMPATIBLE, so, dobj, o->id, p,
-		    on_src ? have->val.text : absent_text,
-		    on_src ? absent_text : have->val.text, why,
-		    have->prop->name, NULL);
+		add(x, &(struct pc_hit){
+			.rule = rule,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : absent_text,
+			.dst_value = on_src ? absent_text : have->val.text,
+			.why = why,
+			.deps = have->prop->name });
 		free(why);
 	}
 	free(absent_text);
@@ -1462,15 +1597,29 @@ static void compare_props(struct dir_ctx *x)
 						       se->prop->name);
 
 				if (!se->prop->guest_visible && !de->prop->guest_visible)
-					add(x, PC_R_WIRE_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
-					    so->id, p, se->val.text, de->val.text,
-					    "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
-					    se->prop->name, NULL);
+					add(x, &(struct pc_hit){
+						.rule = PC_R_WIRE_PROP,
+						.severity = PC_SEV_INCOMPATIBLE,
+						.src_obj = so,
+						.dst_obj = dobj,
+						.device = so->id,
+						.path = p,
+						.src_value = se->val.text,
+						.dst_value = de->val.text,
+						.why = "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
+						.deps = se->prop->name });
 				else if (!host_feature_finding(x, so, dobj, se, de, p))
-					add(x, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, so, dobj,
-					    so->id, p, se->val.text, de->val.text,
-					    "the guest saw the source's value; the destination would present another",
-					    se->prop->name, NULL);
+					add(x, &(struct pc_hit){
+						.rule = PC_R_GUEST_PROP,
+						.severity = PC_SEV_INCOMPATIBLE,
+						.src_obj = so,
+						.dst_obj = dobj,
+						.device = so->id,
+						.path = p,
+						.src_value = se->val.text,
+						.dst_value = de->val.text,
+						.why = "the guest saw the source's value; the destination would present another",
+						.deps = se->prop->name });
 				free(p);
 			}
 		}
@@ -1853,6 +2002,27 @@ static void cover_known(struct pc_known_breaks *kb, const struct pc_side *src,
 	}
 }
 
+/* A direction's context for 'smp' vCPUs; its findings go to 'r'. */
+static void dir_init(struct dir_ctx *x, struct pc_check *c,
+		     const struct pc_side *src, const struct pc_side *dst,
+		     const struct pc_machine *m, int smp, struct pc_report *r)
+{
+	memset(x, 0, sizeof(*x));
+	x->c = c;
+	x->src = src;
+	x->dst = dst;
+	x->r = r;
+	snprintf(x->config, sizeof(x->config), "smp=%d", smp);
+	x->out.report = r;
+	x->out.machine = m->name;
+	x->out.src = src->label;
+	x->out.dst = dst->label;
+	x->out.config = x->config;
+	x->out.hop = c->hop;
+	x->out.finish = check_finish;
+	x->out.data = x;
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -1881,22 +2051,18 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 	if (!md) {
 		/* the source runs it, the destination cannot start it: a
 		 * verdict about the pair, not an input error (QEMU refuses) */
-		struct pc_finding f;
+		struct pc_emitter out = { .report = r, .machine = ms->name,
+					  .src = src->label, .dst = dst->label,
+					  .hop = c->hop };
 		char *why = pc_xasprintf("%s cannot start machine type %s (a build knows only the machine types up to its own version): the destination refuses the migration",
 					 dst->label, ms->name);
 
-		memset(&f, 0, sizeof(f));
-		f.rule = PC_R_MACHINE_UNKNOWN;
-		f.severity = PC_SEV_INCOMPATIBLE;
-		f.machine = ms->name;
-		f.src = src->label;
-		f.dst = dst->label;
-		f.device = ms->name;
-		f.src_value = "known";
-		f.why = why;
-		f.fix = "migrate to a build that knows the machine type";
-		f.chain_hop = c->hop;
-		pc_report_add(r, &f);
+		pc_emit(&out, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_MACHINE_UNKNOWN),
+			.device = ms->name,
+			.src_value = "known",
+			.why = why,
+			.fix = "migrate to a build that knows the machine type" });
 		free(why);
 		return 0;
 	}
@@ -1935,12 +2101,7 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 				if (!full)
 					return -1;
 				pc_report_init(&one);
-				memset(&x, 0, sizeof(x));
-				x.c = c;
-				x.src = src;
-				x.dst = dst;
-				x.r = &one;
-				snprintf(x.config, sizeof(x.config), "smp=%d", smps[k]);
+				dir_init(&x, c, src, dst, ms, smps[k], &one);
 				rc = screened_direction(&x, fs, full, is, iv, smps[k], err);
 				if (!rc)
 					merge_configs(r, &one);
@@ -1974,14 +2135,9 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 			dvm = &dvm_own;
 		}
 		pc_report_init(&one);
-		memset(&x, 0, sizeof(x));
-		x.c = c;
-		x.src = src;
-		x.dst = dst;
+		dir_init(&x, c, src, dst, ms, smps[k], &one);
 		x.svm = svm;
 		x.dvm = dvm;
-		x.r = &one;
-		snprintf(x.config, sizeof(x.config), "smp=%d", smps[k]);
 		compare_sections(&x);
 		compare_props(&x);
 		merge_configs(r, &one);

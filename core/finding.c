@@ -5,6 +5,7 @@
  */
 #include "finding.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,32 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->type = dup_or_null(f->type);
 	d->cause = dup_or_null(f->cause);
 	d->cause_why = dup_or_null(f->cause_why);
+}
+
+void pc_emit(const struct pc_emitter *e, const struct pc_hit *h)
+{
+	struct pc_finding f;
+
+	assert(e->report && pc_rule_info(h->rule));
+	memset(&f, 0, sizeof(f));
+	f.rule = h->rule;
+	f.severity = h->severity;
+	f.machine = e->machine;
+	f.src = e->src;
+	f.dst = e->dst;
+	f.config = e->config;
+	f.chain_hop = e->hop;
+	f.device = h->device;
+	f.path = h->path;
+	f.src_value = h->src_value;
+	f.dst_value = h->dst_value;
+	f.why = h->why;
+	f.fix = h->fix;
+	f.fix_override = h->fix_override;
+	if (e->finish)
+		e->finish(e->data, h, &f);
+	else
+		pc_report_add(e->report, &f);
 }
 
 size_t pc_report_count(const struct pc_report *r, enum pc_severity min_sev)

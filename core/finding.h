@@ -133,6 +133,52 @@ size_t pc_report_count(const struct pc_report *r, enum pc_severity min_sev);
 /* True when a finding at or above PC_SEV_INCOMPATIBLE is not known. */
 bool pc_report_fails(const struct pc_report *r);
 
+/*
+ * What a rule engine says about one mismatch (check, qemu-diff): the rule,
+ * where, both values, why and the fix.  Every string is borrowed; NULL
+ * where the rule has nothing to say.  The engine's context (struct
+ * pc_emitter) adds who compares what, and an optional hook turns the hit
+ * into its full finding (the check's explanations from 'deps' and its
+ * objects, fix placement, known breaks).
+ */
+struct pc_object;
+
+struct pc_hit {
+	enum pc_rule rule;
+	enum pc_severity severity; /* PC_HIT_RULE() sets the catalogue's */
+	const char *device;        /* device id or section name */
+	const char *path;          /* field or property path */
+	const char *src_value;
+	const char *dst_value;
+	const char *why;
+	const char *fix;           /* used when the hook finds no better one */
+	const char *fix_override;  /* used when the hook names none */
+	const char *deps;          /* properties that decided it, ' '-separated */
+	const struct pc_object *src_obj, *dst_obj; /* check: the objects */
+};
+
+/* Designated initializers for a hit of rule 'r' at its default severity. */
+#define PC_HIT_RULE(r) .rule = (r), .severity = pc_rule_info(r)->severity
+
+struct pc_emitter {
+	struct pc_report *report;
+	const char *machine;       /* for the findings, or NULL */
+	const char *src, *dst;     /* side labels */
+	const char *config;        /* "smp=2", or NULL */
+	const char *hop;           /* chain hop, or NULL */
+	/*
+	 * Optional: complete 'f' (built from the context and 'h') and add it
+	 * to e->report itself, so that it can free what it allocated.
+	 * NULL: pc_emit() adds the finding as built.
+	 */
+	void (*finish)(void *data, const struct pc_hit *h,
+		       struct pc_finding *f);
+	void *data;
+};
+
+/* The one way a finding is made: from the context and the hit.  Cannot fail. */
+void pc_emit(const struct pc_emitter *e, const struct pc_hit *h);
+
 /* Text rendering of one finding (several lines, indented). */
 void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out);
 

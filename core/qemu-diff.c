@@ -195,48 +195,38 @@ int pc_qrenames_load(struct pc_qrenames *r, const char *path, struct pc_err *err
 struct diff {
 	const struct pc_qdump *src, *dst;
 	const struct pc_qrenames *ren;
-	struct pc_report *out;
+	struct pc_emitter out;
 	const char *device; /* current section (source's key) */
 };
 
-static void emit_sev(struct diff *d, enum pc_rule rule, enum pc_severity sev,
-		     const char *path, const char *sval, const char *dval,
-		     const char *why, const char *fix)
+/*
+ * Emit 'h' in the current section.  Its path, values and why are
+ * allocated (or NULL) and freed here; its fix is borrowed.
+ */
+static void emit(struct diff *d, struct pc_hit *h)
 {
-	struct pc_finding f;
-
-	memset(&f, 0, sizeof(f));
-	f.rule = rule;
-	f.severity = sev;
-	f.src = d->src->label;
-	f.dst = d->dst->label;
-	f.device = d->device;
-	f.path = path;
-	f.src_value = sval;
-	f.dst_value = dval;
-	f.why = why;
-	f.fix = fix;
-	pc_report_add(d->out, &f);
+	h->device = d->device;
+	pc_emit(&d->out, h);
+	free((char *)(uintptr_t)h->path);
+	free((char *)(uintptr_t)h->src_value);
+	free((char *)(uintptr_t)h->dst_value);
+	free((char *)(uintptr_t)h->why);
 }
 
-/* Like emit_sev() with the catalogue's severity; frees the strings. */
-static void emit(struct diff *d, enum pc_rule rule, char *path, char *sval,
-		 char *dval, char *why, const char *fix)
+/* Same, when the fix text is allocated too. */
+static void emit_own_fix(struct diff *d, struct pc_hit *h)
 {
-	emit_sev(d, rule, pc_rule_info(rule)->severity, path, sval, dval, why,
-		 fix);
-	free(path);
-	free(sval);
-	free(dval);
-	free(why);
-}
+	char *fix = (char *)(uintptr_t)h->fix;
 
-/* Same, when the fix text is built too (and freed here). */
-static void emit_fix(struct diff *d, enum pc_rule rule, char *path, char *sval,
-		     char *dval, char *why, char *fix)
-{
-	emit(d, rule, path, sval, dval, why, fix);
+	emit(d, h);
 	free(fix);
+}
+
+/* Emit 'h' in the current section; every string is borrowed. */
+static void emit_kept(struct diff *d, struct pc_hit *h)
+{
+	h->device = d->device;
+	pc_emit(&d->out, h);
 }
 
 static char *field_shape(const struct pc_qdump_field *f)
@@ -271,19 +261,23 @@ static void version_check(struct diff *d, const char *path, int sver,
 	if (sver == dver && smin == dmin)
 		return;
 	if (sver > dver)
-		emit(d, PC_R_VERSION_TOO_NEW, path ? pc_xstrdup(path) : NULL,
-		     pc_xasprintf("version_id %d", sver),
-		     pc_xasprintf("version_id %d (minimum_version_id %d)", dver, dmin),
-		     pc_xasprintf("the destination loads %s versions %d..%d only; QEMU rejects a newer stream",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_VERSION_TOO_NEW),
+			.path = path ? pc_xstrdup(path) : NULL,
+			.src_value = pc_xasprintf("version_id %d", sver),
+			.dst_value = pc_xasprintf("version_id %d (minimum_version_id %d)", dver, dmin),
+			.why = pc_xasprintf("the destination loads %s versions %d..%d only; QEMU rejects a newer stream",
 				  what, dmin, dver),
-		     fix_versions);
+			.fix = fix_versions });
 	if (sver < dmin)
-		emit(d, PC_R_VERSION_TOO_OLD, path ? pc_xstrdup(path) : NULL,
-		     pc_xasprintf("version_id %d", sver),
-		     pc_xasprintf("minimum_version_id %d (version_id %d)", dmin, dver),
-		     pc_xasprintf("the destination's minimum_version_id of %s is above the version the source sends; QEMU refuses older streams",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_VERSION_TOO_OLD),
+			.path = path ? pc_xstrdup(path) : NULL,
+			.src_value = pc_xasprintf("version_id %d", sver),
+			.dst_value = pc_xasprintf("minimum_version_id %d (version_id %d)", dmin, dver),
+			.why = pc_xasprintf("the destination's minimum_version_id of %s is above the version the source sends; QEMU refuses older streams",
 				  what),
-		     "keep minimum_version_id at or below the oldest version still in use: raising it drops migration from older releases");
+			.fix = "keep minimum_version_id at or below the oldest version still in use: raising it drops migration from older releases" });
 }
 
 /* --- cursors over field lists -------------------------------------------- */
@@ -433,9 +427,12 @@ static void report_added(struct diff *d, struct cursor *sc, struct cursor *dc,
 		       s->name, s->version_id,
 		       (unsigned long long)pc_qdump_field_wire_size(s));
 	add_version_note(&why, sc, dc);
-	emit(d, PC_R_FIELD_ADDED, field_path(sc, s), field_shape(s), NULL,
-	     pc_strbuf_detach(&why),
-	     "if the source added it: bump version_id and gate the new field with VMSTATE_*_V, or send it in a subsection with a needed() function; if the destination removed it: keep VMSTATE_UNUSED() of the same size in its place");
+	emit(d, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_ADDED),
+		.path = field_path(sc, s),
+		.src_value = field_shape(s),
+		.why = pc_strbuf_detach(&why),
+		.fix = "if the source added it: bump version_id and gate the new field with VMSTATE_*_V, or send it in a subsection with a needed() function; if the destination removed it: keep VMSTATE_UNUSED() of the same size in its place" });
 }
 
 static void report_missing(struct diff *d, struct cursor *sc, struct cursor *dc,
@@ -448,9 +445,12 @@ static void report_missing(struct diff *d, struct cursor *sc, struct cursor *dc,
 		       (dc->nested || dc->depth) ? "its own nested description" : "incoming stream",
 		       dc->f[dc->depth].version);
 	add_version_note(&why, sc, dc);
-	emit(d, PC_R_FIELD_MISSING, field_path(dc, t), NULL, field_shape(t),
-	     pc_strbuf_detach(&why),
-	     "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place");
+	emit(d, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_MISSING),
+		.path = field_path(dc, t),
+		.dst_value = field_shape(t),
+		.why = pc_strbuf_detach(&why),
+		.fix = "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place" });
 }
 
 static void compare_pair(struct diff *d, struct cursor *sc, struct cursor *dc,
@@ -462,39 +462,51 @@ static void compare_pair(struct diff *d, struct cursor *sc, struct cursor *dc,
 
 	if (sn != tn) {
 		same_shape = false;
-		emit(d, PC_R_FIELD_COUNT, field_path(sc, s), field_shape(s),
-		     field_shape(t),
-		     pc_xasprintf("the array length is part of the stream: the source sends %llu elements, the destination loads %llu",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_COUNT),
+			.path = field_path(sc, s),
+			.src_value = field_shape(s),
+			.dst_value = field_shape(t),
+			.why = pc_xasprintf("the array length is part of the stream: the source sends %llu elements, the destination loads %llu",
 				  (unsigned long long)sn, (unsigned long long)tn),
-		     "keep the old length for machine types that must stay compatible (a compat property), or send the length with VMSTATE_VARRAY_*");
+			.fix = "keep the old length for machine types that must stay compatible (a compat property), or send the length with VMSTATE_VARRAY_*" });
 	}
 	if (s->desc && t->desc) {
 		compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
 			     t->desc->version_id, true);
 	} else if (s->desc || t->desc) {
 		same_shape = false;
-		emit(d, PC_R_NESTED_MISSING, field_path(sc, s), field_shape(s),
-		     field_shape(t),
-		     pc_xasprintf("one side sends '%s' as a nested structure (its fields), the other as a plain %llu-byte field: the wire formats differ",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_NESTED_MISSING),
+			.path = field_path(sc, s),
+			.src_value = field_shape(s),
+			.dst_value = field_shape(t),
+			.why = pc_xasprintf("one side sends '%s' as a nested structure (its fields), the other as a plain %llu-byte field: the wire formats differ",
 				  s->desc ? s->name : t->name,
 				  (unsigned long long)(s->desc ? t->size : s->size)),
-		     "describe the field the same way on both sides (VMSTATE_STRUCT with the same VMStateDescription)");
+			.fix = "describe the field the same way on both sides (VMSTATE_STRUCT with the same VMStateDescription)" });
 	} else if (s->size != t->size) {
 		same_shape = false;
-		emit(d, PC_R_FIELD_SIZE, field_path(sc, s), field_shape(s),
-		     field_shape(t),
-		     pc_xasprintf("the element size differs (%llu vs %llu bytes): the destination reads a different number of bytes and every later field is misaligned",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_SIZE),
+			.path = field_path(sc, s),
+			.src_value = field_shape(s),
+			.dst_value = field_shape(t),
+			.why = pc_xasprintf("the element size differs (%llu vs %llu bytes): the destination reads a different number of bytes and every later field is misaligned",
 				  (unsigned long long)s->size,
 				  (unsigned long long)t->size),
-		     "keep the wire type; if the C type must change, keep sending the old size (a VMSTATE_*_TEST pair, or convert in pre_save/post_load) and bump version_id for the new layout");
+			.fix = "keep the wire type; if the C type must change, keep sending the old size (a VMSTATE_*_TEST pair, or convert in pre_save/post_load) and bump version_id for the new layout" });
 	}
 	if (renamed && same_shape)
-		emit_fix(d, PC_R_FIELD_RENAMED, field_path(sc, s), field_shape(s),
-		     field_shape(t),
-		     pc_xasprintf("'%s' on the source is '%s' on the destination, with the same wire shape: the stream loads, but only a person can tell whether they hold the same state",
+		emit_own_fix(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_RENAMED),
+			.path = field_path(sc, s),
+			.src_value = field_shape(s),
+			.dst_value = field_shape(t),
+			.why = pc_xasprintf("'%s' on the source is '%s' on the destination, with the same wire shape: the stream loads, but only a person can tell whether they hold the same state",
 				  s->name, t->name),
-		     pc_xasprintf("if they do, declare it: add \"field %s %s %s\" to a rename file (--renames)",
-				  cursor_vmsd(sc)->name, s->name, t->name));
+			.fix = pc_xasprintf("if they do, declare it: add \"field %s %s %s\" to a rename file (--renames)",
+				  cursor_vmsd(sc)->name, s->name, t->name) });
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -528,12 +540,14 @@ static void byte_run(struct diff *d, struct cursor *sc, struct cursor *dc)
 		}
 	}
 	if (sb != db) {
-		emit(d, PC_R_FIELD_SIZE, path,
-		     pc_xasprintf("%llu bytes", (unsigned long long)sb),
-		     pc_xasprintf("%llu bytes", (unsigned long long)db),
-		     pc_xasprintf("padding ('unused') stands for other fields only when the byte counts line up: here the source sends %llu bytes where the destination consumes %llu",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_SIZE),
+			.path = path,
+			.src_value = pc_xasprintf("%llu bytes", (unsigned long long)sb),
+			.dst_value = pc_xasprintf("%llu bytes", (unsigned long long)db),
+			.why = pc_xasprintf("padding ('unused') stands for other fields only when the byte counts line up: here the source sends %llu bytes where the destination consumes %llu",
 				  (unsigned long long)sb, (unsigned long long)db),
-		     "make VMSTATE_UNUSED() exactly as large as the fields it replaces");
+			.fix = "make VMSTATE_UNUSED() exactly as large as the fields it replaces" });
 		return;
 	}
 	free(path);
@@ -547,19 +561,21 @@ static void step_into(struct diff *d, struct cursor *c, bool src,
 		const struct pc_qdump_vmsd *sub = &f->desc->subsections[i];
 
 		if (src)
-			emit(d, PC_R_SUBSECTION_UNKNOWN, pc_xstrdup(sub->name),
-			     pc_xasprintf("subsection '%s' of '%s'", sub->name, f->desc->name),
-			     NULL,
-			     pc_xasprintf("the source wraps these fields in '%s', whose subsection '%s' the destination does not know; QEMU fails on an unknown subsection whenever needed() is true",
+			emit(d, &(struct pc_hit){
+				PC_HIT_RULE(PC_R_SUBSECTION_UNKNOWN),
+				.path = pc_xstrdup(sub->name),
+				.src_value = pc_xasprintf("subsection '%s' of '%s'", sub->name, f->desc->name),
+				.why = pc_xasprintf("the source wraps these fields in '%s', whose subsection '%s' the destination does not know; QEMU fails on an unknown subsection whenever needed() is true",
 					  f->desc->name, sub->name),
-			     "make needed() false on machine types the destination supports, or teach the destination the subsection");
+				.fix = "make needed() false on machine types the destination supports, or teach the destination the subsection" });
 		else
-			emit_sev(d, PC_R_SUBSECTION_REQUIRED,
-				 pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
-				 sub->name,
-				 NULL, sub->name,
-				 "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
-				 "check that the destination's defaults for it match an old source's behaviour");
+			emit_kept(d, &(struct pc_hit){
+				.rule = PC_R_SUBSECTION_REQUIRED,
+				.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+				.path = sub->name,
+				.dst_value = sub->name,
+				.why = "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
+				.fix = "check that the destination's defaults for it match an old source's behaviour" });
 	}
 	cursor_push(c, f->desc);
 }
@@ -615,11 +631,14 @@ static void compare_stream(struct diff *d, struct cursor *sc, struct cursor *dc)
 			report_missing(d, sc, dc, t);
 			cursor_next(dc);
 		} else {
-			emit(d, PC_R_FIELD_REORDERED, field_path(sc, s),
-			     field_shape(s), field_shape(t),
-			     pc_xasprintf("both sides have '%s' and '%s', in another order: the source sends '%s' where the destination loads '%s'",
+			emit(d, &(struct pc_hit){
+				PC_HIT_RULE(PC_R_FIELD_REORDERED),
+				.path = field_path(sc, s),
+				.src_value = field_shape(s),
+				.dst_value = field_shape(t),
+				.why = pc_xasprintf("both sides have '%s' and '%s', in another order: the source sends '%s' where the destination loads '%s'",
 					  s->name, t->name, s->name, t->name),
-			     "keep the order of fields: the stream has no field names, only their sequence");
+				.fix = "keep the order of fields: the stream has no field names, only their sequence" });
 			cursor_next(sc);
 			cursor_next(dc);
 		}
@@ -654,14 +673,16 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 		const struct pc_qdump_vmsd *ds = find_subsection(d, dv, ss->name);
 
 		if (!ds) {
-			emit(d, PC_R_SUBSECTION_UNKNOWN, pc_xstrdup(ss->name),
-			     pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
+			emit(d, &(struct pc_hit){
+				PC_HIT_RULE(PC_R_SUBSECTION_UNKNOWN),
+				.path = pc_xstrdup(ss->name),
+				.src_value = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
 					  ss->name, sv->name, ss->version_id),
-			     dv->has_subsections
+				.dst_value = dv->has_subsections
 				     ? pc_xasprintf("'%s' has no such subsection", dv->name)
 				     : pc_xasprintf("'%s' has no Subsections", dv->name),
-			     pc_xasprintf("QEMU's loader fails on a subsection it does not know; the dump does not say when the source's needed() is true, so migration fails whenever it is for a guest"),
-			     "make the subsection's needed() false on the machine types the destination supports (gate it on a compat property), or teach the destination the subsection");
+				.why = pc_xasprintf("QEMU's loader fails on a subsection it does not know; the dump does not say when the source's needed() is true, so migration fails whenever it is for a guest"),
+				.fix = "make the subsection's needed() false on the machine types the destination supports (gate it on a compat property), or teach the destination the subsection" });
 			continue;
 		}
 		version_check(d, ss->name, ss->version_id,
@@ -677,12 +698,13 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 			continue;
 		dval = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
 				    ds->name, dv->name, ds->version_id);
-		emit_sev(d, PC_R_SUBSECTION_REQUIRED,
-			 pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
-			 ds->name, NULL,
-			 dval,
-			 "the source never sends this subsection; QEMU's loader tolerates a missing subsection and keeps the destination's own (reset) values, which is how new optional state is meant to be added",
-			 "check that the destination's defaults match what an older source implied (set them in pre_load if needed)");
+		emit_kept(d, &(struct pc_hit){
+			.rule = PC_R_SUBSECTION_REQUIRED,
+			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+			.path = ds->name,
+			.dst_value = dval,
+			.why = "the source never sends this subsection; QEMU's loader tolerates a missing subsection and keeps the destination's own (reset) values, which is how new optional state is meant to be added",
+			.fix = "check that the destination's defaults match what an older source implied (set them in pre_load if needed)" });
 		free(dval);
 	}
 }
@@ -699,20 +721,24 @@ static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
 	size_t ns = count_present(sv, sver), nd = count_present(dv, dver);
 
 	if (!dv->has_fields && ns) {
-		emit(d, PC_R_FIELD_ADDED, pc_xstrdup(sv->name),
-		     pc_xasprintf("%zu fields", ns),
-		     pc_xasprintf("'%s' has no Fields", dv->name),
-		     pc_xasprintf("the source sends %zu fields of '%s' (%llu bytes); the destination's description has none and does not expect them",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_ADDED),
+			.path = pc_xstrdup(sv->name),
+			.src_value = pc_xasprintf("%zu fields", ns),
+			.dst_value = pc_xasprintf("'%s' has no Fields", dv->name),
+			.why = pc_xasprintf("the source sends %zu fields of '%s' (%llu bytes); the destination's description has none and does not expect them",
 				  ns, sv->name,
 				  (unsigned long long)pc_qdump_vmsd_wire_size(sv, sver)),
-		     "describe the same fields on both sides; fields removed on one side stay as VMSTATE_UNUSED() of the same size");
+			.fix = "describe the same fields on both sides; fields removed on one side stay as VMSTATE_UNUSED() of the same size" });
 	} else if (!sv->has_fields && nd) {
-		emit(d, PC_R_FIELD_MISSING, pc_xstrdup(dv->name),
-		     pc_xasprintf("'%s' has no Fields", sv->name),
-		     pc_xasprintf("%zu fields", nd),
-		     pc_xasprintf("the destination loads %zu fields of '%s'; the source's description has none and sends none",
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_FIELD_MISSING),
+			.path = pc_xstrdup(dv->name),
+			.src_value = pc_xasprintf("'%s' has no Fields", sv->name),
+			.dst_value = pc_xasprintf("%zu fields", nd),
+			.why = pc_xasprintf("the destination loads %zu fields of '%s'; the source's description has none and sends none",
 				  nd, dv->name),
-		     "describe the same fields on both sides, or gate the destination's new fields by version or a subsection");
+			.fix = "describe the same fields on both sides, or gate the destination's new fields by version or a subsection" });
 	} else {
 		struct cursor sc, dc;
 
@@ -755,10 +781,11 @@ static void report_section_missing(struct diff *d, const struct pc_qdump_section
 	if (twin && strcmp(twin->name, s->name) && !pc_qdump_find(d->src, twin->name))
 		pc_strbuf_addf(&why, "; the destination's '%s' has the same description '%s': if the device was renamed, add \"section %s %s\" to a rename file (--renames)",
 			       twin->name, s->desc->name, s->name, twin->name);
-	emit(d, PC_R_SECTION_MISSING, NULL,
-	     pc_xasprintf("section '%s' (version_id %d)", s->name, s->version_id),
-	     NULL, pc_strbuf_detach(&why),
-	     "keep the device type (and its VMStateDescription name) on the destination, or do not migrate guests that use it");
+	emit(d, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_SECTION_MISSING),
+		.src_value = pc_xasprintf("section '%s' (version_id %d)", s->name, s->version_id),
+		.why = pc_strbuf_detach(&why),
+		.fix = "keep the device type (and its VMStateDescription name) on the destination, or do not migrate guests that use it" });
 }
 
 static void compare_section(struct diff *d, const struct pc_qdump_section *s,
@@ -769,25 +796,29 @@ static void compare_section(struct diff *d, const struct pc_qdump_section *s,
 	if (!s->desc || !t->desc) {
 		if (!s->desc && !t->desc)
 			return;
-		emit(d, PC_R_NESTED_MISSING,
-		     pc_xstrdup(s->desc ? s->desc->name : t->desc->name),
-		     s->desc ? pc_xasprintf("description '%s'", s->desc->name)
+		emit(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_NESTED_MISSING),
+			.path = pc_xstrdup(s->desc ? s->desc->name : t->desc->name),
+			.src_value = s->desc ? pc_xasprintf("description '%s'", s->desc->name)
 			     : pc_xstrdup("no Description"),
-		     t->desc ? pc_xasprintf("description '%s'", t->desc->name)
+			.dst_value = t->desc ? pc_xasprintf("description '%s'", t->desc->name)
 			     : pc_xstrdup("no Description"),
-		     pc_xasprintf("only the %s dump describes this device's state, so what one side sends cannot be what the other loads",
+			.why = pc_xasprintf("only the %s dump describes this device's state, so what one side sends cannot be what the other loads",
 				  s->desc ? "source" : "destination"),
-		     "give the device the same VMStateDescription on both sides");
+			.fix = "give the device the same VMStateDescription on both sides" });
 		return;
 	}
 	if (!pc_qrenames_match(d->ren, PC_QRENAME_DESCRIPTION, NULL,
 			       s->desc->name, t->desc->name))
-		emit_fix(d, PC_R_DESC_RENAMED, pc_xstrdup(s->desc->name),
-		     pc_xstrdup(s->desc->name), pc_xstrdup(t->desc->name),
-		     pc_xasprintf("the description's name is the section's name in the stream: the destination does not recognise '%s'",
+		emit_own_fix(d, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_DESC_RENAMED),
+			.path = pc_xstrdup(s->desc->name),
+			.src_value = pc_xstrdup(s->desc->name),
+			.dst_value = pc_xstrdup(t->desc->name),
+			.why = pc_xasprintf("the description's name is the section's name in the stream: the destination does not recognise '%s'",
 				  s->desc->name),
-		     pc_xasprintf("keep the VMStateDescription name; if the rename is handled, declare it: add \"description %s %s\" to a rename file (--renames)",
-				  s->desc->name, t->desc->name));
+			.fix = pc_xasprintf("keep the VMStateDescription name; if the rename is handled, declare it: add \"description %s %s\" to a rename file (--renames)",
+				  s->desc->name, t->desc->name) });
 	/* the description's own versions, when the dump gives other ones */
 	if (s->desc->version_id != s->version_id ||
 	    s->desc->minimum_version_id != s->minimum_version_id ||
@@ -803,15 +834,21 @@ static void compare_section(struct diff *d, const struct pc_qdump_section *s,
 void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 		   const struct pc_qrenames *ren, struct pc_report *out)
 {
-	struct diff d = { src, dst, ren, out, NULL };
+	struct diff d = { src, dst, ren, { .report = out, .src = src->label,
+					   .dst = dst->label }, NULL };
 
 	if (strcmp(src->machine, dst->machine)) {
 		char *why = pc_xasprintf("the dumps come from machine types '%s' and '%s'; -dump-vmstate output does not depend on the machine type, so the compat properties that differ between them are not checked here",
 					 src->machine, dst->machine);
 
-		emit_sev(&d, PC_R_MACHINE_NAME, PC_SEV_INFO, "vmschkmachine.Name",
-			 src->machine, dst->machine, why,
-			 "compare dumps of the same machine type, and check the machine types' compat properties with plugcheck check --machine");
+		emit_kept(&d, &(struct pc_hit){
+			.rule = PC_R_MACHINE_NAME,
+			.severity = PC_SEV_INFO,
+			.path = "vmschkmachine.Name",
+			.src_value = src->machine,
+			.dst_value = dst->machine,
+			.why = why,
+			.fix = "compare dumps of the same machine type, and check the machine types' compat properties with plugcheck check --machine" });
 		free(why);
 	}
 	for (size_t i = 0; i < src->n_sections; i++) {
