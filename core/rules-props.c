@@ -1,0 +1,267 @@
+/*
+ * rules-props.c - the property rule families of the check
+ * (check-rules.h): guest-visible and stream-protocol properties that
+ * differ (PC501/PC503), properties only one side has, compared by the
+ * behaviour declared for their absence (PC502), and properties whose
+ * default comes from the host (PC701/PC702).  Documentation/rules.md
+ * describes them with their fixes.
+ */
+#include "check-rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/*
+ * A guest-visible property whose default comes from the host (host=CAP)
+ * differs.  The guide's cases: the source's guest uses a feature the
+ * destination's host lacks (PC701: it fails, and nothing on the
+ * destination can fix it: the source must run without it, the hosts'
+ * intersection); the destination's host offers a feature the guest did not
+ * see (PC702: "sometimes works", a person decides; the destination can
+ * turn it off).  Anything else is a configuration difference (PC501).
+ * Returns false when the generic PC501 applies.
+ */
+static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
+				 const struct pc_object *dobj,
+				 const struct pc_eprop *se,
+				 const struct pc_eprop *de, const char *path)
+{
+	const char *cap = se->prop->host_feature;
+	const char *dhost = x->dst->host ? x->dst->host->name : NULL;
+	char *why, *fix, *ovr;
+
+	if (!cap)
+		return false;
+	if (se->val.num && !de->val.num &&
+	    !pc_host_caps_has(x->dst->host, cap)) {
+		why = pc_xasprintf("the guest on %s uses %s (%s); on %s it is off (%s): the destination's %s%s lacks '%s', and no option of the destination can present it",
+				   x->src->label, se->prop->name, se->source,
+				   x->dst->label, de->source,
+				   dhost ? "host " : "reference host (no capabilities given)",
+				   dhost ? dhost : "", cap);
+		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
+				   se->owner->name, se->prop->name,
+				   x->svm->machine->name, cap);
+		add(x, &(struct pc_hit){
+			.rule = PC_R_HOST_FEATURE,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = so->id,
+			.path = path,
+			.src_value = se->val.text,
+			.dst_value = de->val.text,
+			.why = why,
+			.fix = fix });
+		free(why);
+		free(fix);
+		return true;
+	}
+	if (!se->val.num && de->val.num && x->dst->host) {
+		why = pc_xasprintf("the destination's host %s offers %s, which the guest did not see on %s (%s): more features on the destination sometimes works (the guest keeps what it probed at boot), a person decides",
+				   dhost, cap, x->src->label, se->source);
+		fix = pc_xasprintf("run the destination without '%s', as the hosts' intersection does (plugcheck baseline --machine %s --host SRC.caps --host DST.caps)",
+				   cap, x->svm->machine->name);
+		/* the destination can always turn a feature off (the hit has
+		 * no dependencies, so no other override is named) */
+		ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name,
+				   se->prop->name);
+		add(x, &(struct pc_hit){
+			.rule = PC_R_HOST_FEATURE_EXTRA,
+			.severity = PC_SEV_REVIEW,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = so->id,
+			.path = path,
+			.src_value = se->val.text,
+			.dst_value = de->val.text,
+			.why = why,
+			.fix = fix,
+			.fix_override = ovr });
+		free(ovr);
+		free(why);
+		free(fix);
+		return true;
+	}
+	return false;
+}
+
+/* Does object 'o' have an effective property called 'name'? */
+static bool object_has_prop(const struct pc_object *o, const char *name)
+{
+	for (size_t m = 0; m < o->n_props; m++)
+		if (!strcmp(o->props[m].prop->name, name))
+			return true;
+	return false;
+}
+
+/*
+ * A property only one side's object has ('have', on the source when
+ * 'on_src'): the other build predates it (or dropped it).  A property the
+ * guest or the host can see is compared with the behaviour declared for
+ * its absence (since=/absent=) at the other side's release: a difference
+ * is incompatible (PC501), as is a guest-visible property whose absence
+ * is not declared (nobody can say what the guest saw).  Otherwise, and
+ * when the behaviours agree, PC502 (info).
+ */
+static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
+			     const struct pc_object *dobj,
+			     const struct pc_eprop *have, bool on_src)
+{
+	const struct pc_side *missing = on_src ? x->dst : x->src;
+	const struct pc_side *holder = on_src ? x->src : x->dst;
+	const struct pc_object *o = on_src ? so : dobj;
+	char *p = pc_xasprintf("%s.%s", have->owner->name, have->prop->name);
+	struct pc_eprop st;
+	char *absent_text;
+
+	enum pc_rule rule = have->prop->guest_visible || !have->prop->wire
+		? PC_R_GUEST_PROP : PC_R_WIRE_PROP;
+
+	if (!have->prop->guest_visible && !have->prop->host_feature &&
+	    !have->prop->wire) {
+		char *why = pc_xasprintf("%s does not declare this property; it is not guest-visible, so only its presence differs",
+					 missing->label);
+
+		add(x, &(struct pc_hit){
+			.rule = PC_R_PROP_ABSENT,
+			.severity = PC_SEV_INFO,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : NULL,
+			.dst_value = on_src ? NULL : have->val.text,
+			.why = why });
+		free(why);
+		free(p);
+		return;
+	}
+	if (!pc_check_absent_stand_in(missing, have, &st)) {
+		char *why = pc_xasprintf("%s has no property %s and %s's declaration does not say how a build without it behaves (since=/absent=): what the guest saw cannot be compared",
+					 missing->label, have->prop->name, holder->label);
+		char *fix = pc_xasprintf("declare when %s appeared and how the device behaved before (since=VERSION absent=VALUE, Documentation/declaration-language.md); then pin that behaviour for the older machine types with a compat entry",
+					 have->prop->name);
+
+		add(x, &(struct pc_hit){
+			.rule = rule,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : "(no such property)",
+			.dst_value = on_src ? "(no such property)" : have->val.text,
+			.why = why,
+			.fix = fix });
+		free(why);
+		free(fix);
+		free(p);
+		return;
+	}
+	absent_text = pc_xasprintf("(no such property: behaves as %s)", st.val.text);
+	if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
+		add(x, &(struct pc_hit){
+			.rule = PC_R_PROP_ABSENT,
+			.severity = PC_SEV_INFO,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : absent_text,
+			.dst_value = on_src ? absent_text : have->val.text,
+			.why = st.source });
+	} else {
+		char *why = pc_xasprintf("%s (%s)", rule == PC_R_WIRE_PROP
+			? "the property shapes the migration stream: the destination expects another stream than the source sends"
+			: "the guest saw the source's behaviour; the destination would present another",
+			st.source);
+
+		add(x, &(struct pc_hit){
+			.rule = rule,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.src_obj = so,
+			.dst_obj = dobj,
+			.device = o->id,
+			.path = p,
+			.src_value = on_src ? have->val.text : absent_text,
+			.dst_value = on_src ? absent_text : have->val.text,
+			.why = why,
+			.deps = have->prop->name });
+		free(why);
+	}
+	free(absent_text);
+	pc_value_release(&st.val);
+	free(st.source);
+	free(p);
+}
+
+void pc_rules_props(struct dir_ctx *x)
+{
+	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
+
+	for (size_t i = 0; i < svm->n_objs; i++) {
+		const struct pc_object *so = &svm->objs[i];
+		const struct pc_object *dobj = pc_check_other_object(dvm, svm, so);
+
+		if (!dobj)
+			continue;
+		/* properties only the destination has */
+		for (size_t m = 0; m < dobj->n_props; m++)
+			if (!object_has_prop(so, dobj->props[m].prop->name)) {
+				x->c->props_compared++;
+				prop_on_one_side(x, so, dobj, &dobj->props[m], false);
+			}
+		for (size_t k = 0; k < so->n_props; k++) {
+			const struct pc_eprop *se = &so->props[k];
+			const struct pc_eprop *de = NULL;
+
+			for (size_t m = 0; m < dobj->n_props; m++)
+				if (!strcmp(dobj->props[m].prop->name, se->prop->name))
+					de = &dobj->props[m];
+			x->c->props_compared++;
+			if (!de) {
+				prop_on_one_side(x, so, dobj, se, true);
+				continue;
+			}
+			if (!se->prop->guest_visible && !de->prop->guest_visible &&
+			    !se->prop->wire && !de->prop->wire)
+				continue;
+			if (se->val.text && de->val.text &&
+			    !strcmp(se->val.text, de->val.text))
+				continue;
+			{
+				char *p = pc_xasprintf("%s.%s", se->owner->name,
+						       se->prop->name);
+
+				if (!se->prop->guest_visible && !de->prop->guest_visible)
+					add(x, &(struct pc_hit){
+						.rule = PC_R_WIRE_PROP,
+						.severity = PC_SEV_INCOMPATIBLE,
+						.src_obj = so,
+						.dst_obj = dobj,
+						.device = so->id,
+						.path = p,
+						.src_value = se->val.text,
+						.dst_value = de->val.text,
+						.why = "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
+						.deps = se->prop->name });
+				else if (!host_feature_finding(x, so, dobj, se, de, p))
+					add(x, &(struct pc_hit){
+						.rule = PC_R_GUEST_PROP,
+						.severity = PC_SEV_INCOMPATIBLE,
+						.src_obj = so,
+						.dst_obj = dobj,
+						.device = so->id,
+						.path = p,
+						.src_value = se->val.text,
+						.dst_value = de->val.text,
+						.why = "the guest saw the source's value; the destination would present another",
+						.deps = se->prop->name });
+				free(p);
+			}
+		}
+	}
+}
