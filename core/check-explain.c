@@ -227,21 +227,49 @@ static int cmp_side_newest(const void *a, const void *b)
 }
 
 /*
- * Place the line "DRIVER name value" that keeps 'value' for the machine of
- * 'tvm' (a VM of the tree side 'tree'; the property is held by 'holder',
- * an object of tvm).  Returns false when the machine has no array at all.
+ * Does recorded release 'rel' (on its machine 'rm') place the line for
+ * machine 'm' of 'set': the hw_compat array of rm's version exists and m
+ * applies it, or it does not exist yet and rm is the newest machine type
+ * (QEMU creates the array with the next one)?  Fills p->name, array, rel
+ * and latest when it does.
  */
-static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
-		      const struct pc_vm *tvm, const struct pc_object *holder,
-		      const char *name, const char *value, struct fix_place *p)
+static bool place_at_release(const struct pc_machine_set *set,
+			     const struct pc_machine *m,
+			     const struct pc_side *rel,
+			     const struct pc_machine *rm, struct fix_place *p)
+{
+	const struct pc_machine *latest = pc_machine_latest(set, m->family);
+
+	p->name = hw_compat_name(&rm->version);
+	p->array = find_array(set, p->name);
+	if (p->array && in_chain(set, m, p->name)) {
+		p->rel = rel;
+		return true;
+	}
+	if (!p->array && latest &&
+	    pc_version_cmp(&rm->version, &latest->version) >= 0 &&
+	    pc_version_cmp(&m->version, &latest->version) <= 0) {
+		p->rel = rel;
+		p->latest = latest;
+		return true;
+	}
+	free(p->name);
+	p->name = NULL;
+	p->array = NULL;
+	return false;
+}
+
+/* The newest recorded release that still had 'value' decides the array. */
+static void place_by_releases(const struct pc_check *c,
+			      const struct pc_side *tree,
+			      const struct pc_vm *tvm,
+			      const struct pc_object *holder, const char *name,
+			      const char *value, struct fix_place *p)
 {
 	const struct pc_machine *m = tvm->machine;
-	const struct pc_machine_set *set = tree->machines;
 	const struct pc_side **rels;
-	const struct pc_version *at;
 	size_t n = 0;
 
-	memset(p, 0, sizeof(*p));
 	rels = pc_xcalloc(c->n_releases + 1, sizeof(*rels));
 	for (size_t i = 0; i < c->n_releases; i++)
 		rels[n++] = &c->releases[i];
@@ -253,27 +281,68 @@ static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
 		if (!rm || pc_version_cmp(&rm->version, &m->version) < 0)
 			continue;
 		v = release_value(rels[i], rm, tvm->smp, holder, name);
-		if (v && same_value(v, value)) {
-			const struct pc_machine *latest = pc_machine_latest(set, m->family);
-
-			p->name = hw_compat_name(&rm->version);
-			p->array = find_array(set, p->name);
-			if (p->array && in_chain(set, m, p->name)) {
-				p->rel = rels[i];
-			} else if (!p->array && latest &&
-				   pc_version_cmp(&rm->version, &latest->version) >= 0 &&
-				   pc_version_cmp(&m->version, &latest->version) <= 0) {
-				p->rel = rels[i];
-				p->latest = latest;
-			} else {
-				free(p->name);
-				p->name = NULL;
-				p->array = NULL;
-			}
-		}
+		if (v && same_value(v, value))
+			place_at_release(tree->machines, m, rels[i], rm, p);
 		free(v);
 	}
 	free(rels);
+}
+
+/* The file p->name goes to: its array's, or a new one beside the others. */
+static char *place_path(const struct pc_side *tree, const struct pc_machine *m,
+			const struct fix_place *p)
+{
+	const char *file, *slash;
+
+	if (p->array)
+		return pc_xstrdup(p->array->path);
+	file = compat_file(tree, m);
+	slash = file ? strrchr(file, '/') : NULL;
+	return slash ? pc_xasprintf("%.*s/%s.compat", (int)(slash - file), file,
+				    p->name)
+		     : pc_xasprintf("compat/%s.compat", p->name);
+}
+
+/*
+ * An entry QEMU applies after the line (the same array, or an older
+ * machine's) that sets another value would undo it: the line would
+ * contradict a fix that is right for other releases.
+ */
+static const struct pc_compat_entry *
+place_conflict(const struct pc_machine_set *set, const struct pc_machine *m,
+	       const struct pc_object *holder, const char *name,
+	       const char *value, const struct fix_place *p)
+{
+	const struct pc_version *at = p->latest ? &p->latest->version
+						: array_owner(set, m, p->name);
+
+	for (size_t i = 0; at && i < m->n_chain; i++) {
+		const struct pc_compat_entry *e = m->chain[i];
+		const struct pc_version *eo = array_owner(set, m, e->array);
+
+		if (strcmp(e->prop, name) || !pc_type_is_a(holder->type, e->driver) ||
+		    same_value(e->value, value))
+			continue;
+		if (eo && pc_version_cmp(eo, at) <= 0)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Place the line "DRIVER name value" that keeps 'value' for the machine of
+ * 'tvm' (a VM of the tree side 'tree'; the property is held by 'holder',
+ * an object of tvm).  Returns false when the machine has no array at all.
+ */
+static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
+		      const struct pc_vm *tvm, const struct pc_object *holder,
+		      const char *name, const char *value, struct fix_place *p)
+{
+	const struct pc_machine *m = tvm->machine;
+	const struct pc_machine_set *set = tree->machines;
+
+	memset(p, 0, sizeof(*p));
+	place_by_releases(c, tree, tvm, holder, name, value, p);
 	if (!p->name) {
 		/* no recorded release tells: the machine type's own array */
 		const char *file = compat_file(tree, m);
@@ -285,183 +354,192 @@ static bool place_fix(const struct pc_check *c, const struct pc_side *tree,
 			return false;
 		p->name = pc_xstrdup(p->array->name);
 	}
-	if (p->array) {
-		p->path = pc_xstrdup(p->array->path);
-	} else {
-		/* the new array's file, beside the others */
-		const char *file = compat_file(tree, m);
-		const char *slash = file ? strrchr(file, '/') : NULL;
-
-		p->path = slash ? pc_xasprintf("%.*s/%s.compat", (int)(slash - file),
-					       file, p->name)
-				: pc_xasprintf("compat/%s.compat", p->name);
-	}
-	/* an entry QEMU applies after the line (the same array, or an older
-	 * machine's) that sets another value would undo it: the line would
-	 * contradict a fix that is right for other releases */
-	at = p->latest ? &p->latest->version : array_owner(set, m, p->name);
-	for (size_t i = 0; at && i < m->n_chain && !p->conflict; i++) {
-		const struct pc_compat_entry *e = m->chain[i];
-		const struct pc_version *eo = array_owner(set, m, e->array);
-
-		if (strcmp(e->prop, name) || !pc_type_is_a(holder->type, e->driver) ||
-		    same_value(e->value, value))
-			continue;
-		if (eo && pc_version_cmp(eo, at) <= 0)
-			p->conflict = e;
-	}
+	p->path = place_path(tree, m, p);
+	p->conflict = place_conflict(set, m, holder, name, value, p);
 	return true;
 }
 
-/*
- * Fill why/fix from the properties named in 'deps' that differ between the
- * two sides' objects.  Strings are appended to 'why' and 'fix' buffers; the
- * compat line and override go to the out-params (caller frees).
- */
-static void explain_deps(struct dir_ctx *x, const struct pc_object *so,
-			 const struct pc_object *dobj, const char *deps,
-			 struct pc_strbuf *why, struct pc_strbuf *fix,
-			 char **fix_file, char **fix_line, char **fix_override,
-			 bool *undo)
+/* What the properties behind a finding say: text for its why and fix,
+ * the compat line, the destination override. */
+struct explanation {
+	struct pc_strbuf why, fix;
+	char *fix_file, *fix_line, *fix_override;
+	bool undo;      /* no compat line fixes it without undoing another */
+	bool explained; /* the hit's why already names the properties */
+	bool placed;    /* the tree's fix is written */
+};
+
+/* The fix text for a compat line placed by place_fix() in 'pl'. */
+static void describe_placed(const struct dir_ctx *x, const struct pc_side *tree,
+			    const struct pc_eprop *te, const char *name,
+			    const char *treeval, const struct fix_place *pl,
+			    struct explanation *e)
 {
-	char *copy, *save = NULL, *name;
-	bool explained = why->len > 0, placed = false;
-	struct pc_strbuf done = PC_STRBUF_INIT;
+	const char *mname = (tree == x->dst ? x->dvm : x->svm)->machine->name;
+	const char *sep = e->fix.len ? "; " : "";
+	char rv[32], av[32];
+
+	e->fix_file = pc_xstrdup(pl->path);
+	e->fix_line = pc_xasprintf("%s %s %s", te->owner->name, name, treeval);
+	if (!pl->rel) {
+		pc_strbuf_addf(&e->fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
+			       sep, te->owner->name, name, treeval, mname,
+			       tree->label);
+		return;
+	}
+	pc_version_str(&pl->rel->release, rv, sizeof(rv));
+	snprintf(av, sizeof(av), "%s", pl->name + strlen("hw_compat_"));
+	for (char *q = av; *q; q++)
+		if (*q == '_')
+			*q = '.';
+	if (pl->latest)
+		pc_strbuf_addf(&e->fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s still had it, so the entry goes into %s (what machine types %s and older need), which does not exist yet. QEMU creates %s together with the next machine type: add the machine type after %s first (tools/gen-machines.sh, Documentation/machine-format.md: a new machine type that %s derives, and 'compat %s' in %s), then add the line",
+			       sep, te->owner->name, name, treeval, tree->label,
+			       mname, av, rv, pl->name, av, pl->name,
+			       pl->latest->name, pl->latest->name, pl->name,
+			       pl->latest->name);
+	else
+		pc_strbuf_addf(&e->fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s is the newest recorded release that had it, and %s holds what machine types %s and older need",
+			       sep, te->owner->name, name, treeval, tree->label,
+			       mname, av, rv, pl->name, av);
+}
+
+/* The tree's fix: the compat line that keeps 'treeval' (the other side's
+ * value) on the tree's side of the pair, or why none can. */
+static void fix_in_tree(const struct dir_ctx *x, const struct pc_side *tree,
+			const struct pc_object *tobj, const struct pc_eprop *te,
+			const char *name, const char *treeval,
+			struct explanation *e)
+{
+	const struct pc_vm *tvm = tree == x->dst ? x->dvm : x->svm;
+	const char *mname = tvm->machine->name;
+	const struct pc_object *holder = NULL;
+	struct fix_place pl;
+
+	pc_object_prop(tvm, tobj, name, &holder);
+	if (!place_fix(x->c, tree, tvm, holder ? holder : tobj, name, treeval,
+		       &pl)) {
+		pc_strbuf_addf(&e->fix, "%s%s has no compat array: pin %s.%s=%s by other means",
+			       e->fix.len ? "; " : "", mname, te->owner->name,
+			       name, treeval);
+	} else if (pl.conflict) {
+		/* never undo a fix */
+		e->undo = true;
+		pc_strbuf_addf(&e->fix, "%sno compat line can keep %s.%s=%s for %s in the %s build: %s (%s %s %s) decides it and is right for the other releases; a line against it would undo that fix. If %s is the odd one, acknowledge the break in abi/known-breaks with a destination override as its mitigation",
+			       e->fix.len ? "; " : "", te->owner->name, name,
+			       treeval, mname, tree->label, pl.conflict->origin,
+			       pl.conflict->driver, pl.conflict->prop,
+			       pl.conflict->value,
+			       tree == x->dst ? x->src->label : x->dst->label);
+	} else {
+		describe_placed(x, tree, te, name, treeval, &pl, e);
+	}
+	fix_place_release(&pl);
+}
+
+/* One deciding property with both sides' values 'se' and 'de'. */
+static void explain_values(const struct dir_ctx *x, const struct pc_object *so,
+			   const struct pc_object *dobj, const char *name,
+			   const struct pc_eprop *se, const struct pc_eprop *de,
+			   struct explanation *e)
+{
+	const struct pc_side *tree = NULL;
+
+	/* a why that already explains the expression names the
+	 * properties; otherwise say where each side's value came from */
+	if (!e->explained)
+		pc_strbuf_addf(&e->why, "%s%s.%s on %s = %s (%s); on %s = %s (%s)",
+			       e->why.len ? "; " : "", se->owner->name, name,
+			       x->src->label, se->val.text, se->source,
+			       x->dst->label, de->val.text, de->source);
+	if (se->val.text && de->val.text && !strcmp(se->val.text, de->val.text))
+		return;
+	/* which side can change: the tree (a plugin tree has editable
+	 * machine files), never a released build */
+	if (!x->dst->project)
+		tree = x->dst;
+	else if (!x->src->project)
+		tree = x->src;
+	if (tree && !e->placed) {
+		if (tree == x->dst)
+			fix_in_tree(x, tree, dobj, de, name, se->val.text, e);
+		else
+			fix_in_tree(x, tree, so, se, name, de->val.text, e);
+		e->placed = true;
+	}
+	if (!de->absent && !e->fix_override) {
+		e->fix_override = pc_xasprintf("--dst-global %s.%s=%s",
+					       de->owner->name, name,
+					       se->val.text);
+		if (!tree)
+			pc_strbuf_addf(&e->fix, "%sstart the destination with %s.%s=%s",
+				       e->fix.len ? "; " : "", de->owner->name,
+				       name, se->val.text);
+	} else if (de->absent && !tree) {
+		pc_strbuf_addf(&e->fix, "%sno override can fix this: '%s' does not exist in %s and %s is a released build; acknowledge it as a known break",
+			       e->fix.len ? "; " : "", name, x->dst->label,
+			       x->src->label);
+	}
+}
+
+/* One deciding property: both sides' values, a side that predates it
+ * standing in with its declared behaviour. */
+static void explain_prop(const struct dir_ctx *x, const struct pc_object *so,
+			 const struct pc_object *dobj, const char *name,
+			 struct explanation *e)
+{
+	const struct pc_eprop *se = pc_object_prop(x->svm, so, name, NULL);
+	const struct pc_eprop *de = pc_object_prop(x->dvm, dobj, name, NULL);
 	struct pc_eprop stand_in;
 	bool have_stand_in = false;
 
+	if (!se && de && pc_check_absent_stand_in(x->src, de, &stand_in)) {
+		se = &stand_in;
+		have_stand_in = true;
+	} else if (se && !de && pc_check_absent_stand_in(x->dst, se, &stand_in)) {
+		de = &stand_in;
+		have_stand_in = true;
+	}
+	if (se && de)
+		explain_values(x, so, dobj, name, se, de, e);
+	if (have_stand_in) {
+		pc_value_release(&stand_in.val);
+		free(stand_in.source);
+	}
+}
+
+/*
+ * Explain the properties named in 'deps' (each once, in order) on the
+ * two sides' objects: their values and provenance into e->why, the fix
+ * they call for into e->fix and the compat line and override.
+ */
+static void explain_deps(const struct dir_ctx *x, const struct pc_object *so,
+			 const struct pc_object *dobj, const char *deps,
+			 struct explanation *e)
+{
+	char *copy, *save = NULL, *name;
+	struct pc_strbuf done = PC_STRBUF_INIT;
+
 	if (!deps || !so || !dobj)
 		return;
+	e->explained = e->why.len > 0;
 	copy = pc_xstrdup(deps);
 	pc_strbuf_addch(&done, ' ');
 	for (name = copy; name && *name; name = save) {
-		const struct pc_eprop *se, *de;
-		const struct pc_side *tree = NULL;
-		const char *treeval = NULL;
+		char *tok;
+		bool again;
 
-		if (have_stand_in) {
-			pc_value_release(&stand_in.val);
-			free(stand_in.source);
-			have_stand_in = false;
-		}
 		save = strchr(name, ' ');
 		if (save)
 			*save++ = '\0';
 		/* a property named twice (value and mask) is explained once */
-		{
-			char *tok = pc_xasprintf(" %s ", name);
-			bool again = strstr(done.buf ? done.buf : "", tok) != NULL;
-
-			if (!again)
-				pc_strbuf_addstr(&done, tok);
-			free(tok);
-			if (again)
-				continue;
-		}
-		se = pc_object_prop(x->svm, so, name, NULL);
-		de = pc_object_prop(x->dvm, dobj, name, NULL);
-		/* one side predates the property: its declared behaviour */
-		if (!se && de && pc_check_absent_stand_in(x->src, de, &stand_in)) {
-			se = &stand_in;
-			have_stand_in = true;
-		} else if (se && !de && pc_check_absent_stand_in(x->dst, se, &stand_in)) {
-			de = &stand_in;
-			have_stand_in = true;
-		}
-		if (!se || !de)
-			continue;
-		/* a why that already explains the expression names the
-		 * properties; otherwise say where each side's value came from */
-		if (!explained)
-			pc_strbuf_addf(why, "%s%s.%s on %s = %s (%s); on %s = %s (%s)",
-				       why->len ? "; " : "", se->owner->name, name,
-				       x->src->label, se->val.text, se->source,
-				       x->dst->label, de->val.text, de->source);
-		if (se->val.text && de->val.text &&
-		    !strcmp(se->val.text, de->val.text))
-			continue;
-		/* which side can change: the tree (a plugin tree has editable
-		 * machine files), never a released build */
-		if (!x->dst->project) {
-			tree = x->dst;
-			treeval = se->val.text;
-		} else if (!x->src->project) {
-			tree = x->src;
-			treeval = de->val.text;
-		}
-		if (tree && !placed) {
-			const struct pc_vm *tvm = tree == x->dst ? x->dvm : x->svm;
-			const struct pc_object *tobj = tree == x->dst ? dobj : so;
-			const struct pc_object *holder = NULL;
-			const struct pc_eprop *te = tree == x->dst ? de : se;
-			const char *mname = tvm->machine->name;
-			struct fix_place pl;
-
-			pc_object_prop(tvm, tobj, name, &holder);
-			if (!place_fix(x->c, tree, tvm, holder ? holder : tobj, name,
-				       treeval, &pl)) {
-				pc_strbuf_addf(fix, "%s%s has no compat array: pin %s.%s=%s by other means",
-					       fix->len ? "; " : "", mname,
-					       te->owner->name, name, treeval);
-			} else if (pl.conflict) {
-				/* never undo a fix */
-				*undo = true;
-				pc_strbuf_addf(fix, "%sno compat line can keep %s.%s=%s for %s in the %s build: %s (%s %s %s) decides it and is right for the other releases; a line against it would undo that fix. If %s is the odd one, acknowledge the break in abi/known-breaks with a destination override as its mitigation",
-					       fix->len ? "; " : "", te->owner->name,
-					       name, treeval, mname, tree->label,
-					       pl.conflict->origin, pl.conflict->driver,
-					       pl.conflict->prop, pl.conflict->value,
-					       tree == x->dst ? x->src->label : x->dst->label);
-			} else {
-				char rv[32], av[32];
-
-				*fix_file = pc_xstrdup(pl.path);
-				*fix_line = pc_xasprintf("%s %s %s", te->owner->name,
-							 name, treeval);
-				if (pl.rel) {
-					pc_version_str(&pl.rel->release, rv, sizeof(rv));
-					snprintf(av, sizeof(av), "%s", pl.name + strlen("hw_compat_"));
-					for (char *q = av; *q; q++)
-						if (*q == '_')
-							*q = '.';
-				}
-				if (pl.latest)
-					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s still had it, so the entry goes into %s (what machine types %s and older need), which does not exist yet. QEMU creates %s together with the next machine type: add the machine type after %s first (tools/gen-machines.sh, Documentation/machine-format.md: a new machine type that %s derives, and 'compat %s' in %s), then add the line",
-						       fix->len ? "; " : "", te->owner->name,
-						       name, treeval, tree->label, mname, av, rv,
-						       pl.name, av, pl.name, pl.latest->name,
-						       pl.latest->name, pl.name, pl.latest->name);
-				else if (pl.rel)
-					pc_strbuf_addf(fix, "%skeep %s.%s=%s in the %s build for %s and every machine type up to %s: %s is the newest recorded release that had it, and %s holds what machine types %s and older need",
-						       fix->len ? "; " : "", te->owner->name,
-						       name, treeval, tree->label, mname, av, rv,
-						       pl.name, av);
-				else
-					pc_strbuf_addf(fix, "%skeep %s.%s=%s for %s in the %s build (a compat entry for this machine type)",
-						       fix->len ? "; " : "",
-						       te->owner->name, name, treeval,
-						       mname, tree->label);
-			}
-			fix_place_release(&pl);
-			placed = true;
-		}
-		if (!de->absent && !*fix_override) {
-			*fix_override = pc_xasprintf("--dst-global %s.%s=%s",
-						     de->owner->name, name,
-						     se->val.text);
-			if (!tree)
-				pc_strbuf_addf(fix, "%sstart the destination with %s.%s=%s",
-					       fix->len ? "; " : "",
-					       de->owner->name, name, se->val.text);
-		} else if (de->absent && !tree) {
-			pc_strbuf_addf(fix, "%sno override can fix this: '%s' does not exist in %s and %s is a released build; acknowledge it as a known break",
-				       fix->len ? "; " : "", name, x->dst->label,
-				       x->src->label);
-		}
-	}
-	if (have_stand_in) {
-		pc_value_release(&stand_in.val);
-		free(stand_in.source);
+		tok = pc_xasprintf(" %s ", name);
+		again = strstr(done.buf, tok) != NULL;
+		if (!again)
+			pc_strbuf_addstr(&done, tok);
+		free(tok);
+		if (!again)
+			explain_prop(x, so, dobj, name, e);
 	}
 	free(copy);
 	pc_strbuf_release(&done);
@@ -538,23 +616,21 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 {
 	struct dir_ctx *x = data;
 	const struct pc_object *so = h->src_obj, *dobj = h->dst_obj;
-	struct pc_strbuf why = PC_STRBUF_INIT, fix = PC_STRBUF_INIT;
-	char *fix_file = NULL, *fix_line = NULL, *fix_override = NULL;
-	bool undo = false;
+	struct explanation e = { PC_STRBUF_INIT, PC_STRBUF_INIT, NULL, NULL,
+				 NULL, false, false, false };
 	char *cause = NULL, *cause_why = NULL;
 
 	find_cause(x, so, dobj, h->deps, &cause, &cause_why);
 	if (h->why)
-		pc_strbuf_addstr(&why, h->why);
-	explain_deps(x, so, dobj, h->deps, &why, &fix, &fix_file, &fix_line,
-		     &fix_override, &undo);
-	if (h->fix && !fix.len)
-		pc_strbuf_addstr(&fix, h->fix);
-	f->why = why.len ? why.buf : NULL;
-	f->fix = fix.len ? fix.buf : NULL;
-	f->fix_file = fix_file;
-	f->fix_line = fix_line;
-	f->fix_override = fix_override ? fix_override : h->fix_override;
+		pc_strbuf_addstr(&e.why, h->why);
+	explain_deps(x, so, dobj, h->deps, &e);
+	if (h->fix && !e.fix.len)
+		pc_strbuf_addstr(&e.fix, h->fix);
+	f->why = e.why.len ? e.why.buf : NULL;
+	f->fix = e.fix.len ? e.fix.buf : NULL;
+	f->fix_file = e.fix_file;
+	f->fix_line = e.fix_line;
+	f->fix_override = e.fix_override ? e.fix_override : h->fix_override;
 	f->type = so ? so->type->name : dobj ? dobj->type->name : NULL;
 	f->cause = cause;
 	f->cause_why = cause_why;
@@ -567,11 +643,11 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 
 		pc_strbuf_addf(&kfix, "a known break (%s): no compat line fixes it; the recorded mitigation: %s",
 			       b->origin, b->mitigation);
-		if (fix.len && !fix_line && !undo)
-			pc_strbuf_addf(&kfix, "; %s", fix.buf);
-		pc_strbuf_release(&fix);
-		fix = kfix;
-		f->fix = fix.buf;
+		if (e.fix.len && !e.fix_line && !e.undo)
+			pc_strbuf_addf(&kfix, "; %s", e.fix.buf);
+		pc_strbuf_release(&e.fix);
+		e.fix = kfix;
+		f->fix = e.fix.buf;
 		f->fix_file = f->fix_line = NULL;
 	}
 	pc_report_add(x->r, f);
@@ -579,9 +655,9 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 	free(cause_why);
 	free((char *)(uintptr_t)f->known_reason);
 	free((char *)(uintptr_t)f->known_by);
-	pc_strbuf_release(&why);
-	pc_strbuf_release(&fix);
-	free(fix_file);
-	free(fix_line);
-	free(fix_override);
+	pc_strbuf_release(&e.why);
+	pc_strbuf_release(&e.fix);
+	free(e.fix_file);
+	free(e.fix_line);
+	free(e.fix_override);
 }

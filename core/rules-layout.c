@@ -116,10 +116,55 @@ static void kind_finding(struct sec_ctx *s, const struct pc_rnode *a,
 	free(sb);
 }
 
+/* Both sides' deciding properties ('a' and 'b' may be NULL), ' '-joined. */
+static void join_deps(struct pc_strbuf *out, const char *a, const char *b)
+{
+	if (a)
+		pc_strbuf_addstr(out, a);
+	if (b)
+		pc_strbuf_addf(out, "%s%s", out->len ? " " : "", b);
+}
+
+/* An element count that differs (PC207): what decided each side's. */
+static void count_finding(struct sec_ctx *s, const struct pc_rnode *a,
+			  const struct pc_rnode *b, const char *path)
+{
+	char *sa = pc_xasprintf("%u", a->count_field ? a->count_max : a->count);
+	char *sb = pc_xasprintf("%u", b->count_field ? b->count_max : b->count);
+	struct pc_strbuf w = PC_STRBUF_INIT;
+	struct pc_strbuf deps = PC_STRBUF_INIT;
+
+	if (a->why)
+		pc_strbuf_addf(&w, "source: %s", a->why);
+	if (b->why)
+		pc_strbuf_addf(&w, "%sdestination: %s", w.len ? "; " : "",
+			       b->why);
+	if (!w.len)
+		pc_strbuf_addstr(&w, a->count_field
+			? "the destination accepts fewer elements than the source may send"
+			: "the element count differs");
+	join_deps(&deps, a->deps, b->deps);
+	add(s->x, &(struct pc_hit){
+		.rule = PC_R_FIELD_COUNT,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = path,
+		.src_value = sa,
+		.dst_value = sb,
+		.why = w.buf,
+		.deps = deps.len ? deps.buf : NULL,
+		.fix = "make both sides use the same element count for this machine type" });
+	pc_strbuf_release(&w);
+	pc_strbuf_release(&deps);
+	free(sa);
+	free(sb);
+}
+
 static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 			 const struct pc_rnode *b, const char *path, int depth)
 {
-	struct dir_ctx *x = s->x;
 
 	/* a structure on one side, a plain field on the other: PC208, as
 	 * qemu-diff says it (rules.md, one table for both engines) */
@@ -139,7 +184,7 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 		char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
 		char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
 
-		add(x, &(struct pc_hit){
+		add(s->x, &(struct pc_hit){
 			.rule = PC_R_FIELD_SIZE,
 			.severity = PC_SEV_INCOMPATIBLE,
 			.src_obj = s->so,
@@ -156,42 +201,8 @@ static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 			return;
 	}
 	if (a->count != b->count || (a->count_field && b->count_field &&
-				     a->count_max > b->count_max)) {
-		char *sa = pc_xasprintf("%u", a->count_field ? a->count_max : a->count);
-		char *sb = pc_xasprintf("%u", b->count_field ? b->count_max : b->count);
-		struct pc_strbuf w = PC_STRBUF_INIT;
-		struct pc_strbuf deps = PC_STRBUF_INIT;
-
-		if (a->why)
-			pc_strbuf_addf(&w, "source: %s", a->why);
-		if (b->why)
-			pc_strbuf_addf(&w, "%sdestination: %s", w.len ? "; " : "",
-				       b->why);
-		if (!w.len)
-			pc_strbuf_addstr(&w, a->count_field
-				? "the destination accepts fewer elements than the source may send"
-				: "the element count differs");
-		if (a->deps)
-			pc_strbuf_addstr(&deps, a->deps);
-		if (b->deps)
-			pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "", b->deps);
-		add(x, &(struct pc_hit){
-			.rule = PC_R_FIELD_COUNT,
-			.severity = PC_SEV_INCOMPATIBLE,
-			.src_obj = s->so,
-			.dst_obj = s->dobj,
-			.device = s->device,
-			.path = path,
-			.src_value = sa,
-			.dst_value = sb,
-			.why = w.buf,
-			.deps = deps.len ? deps.buf : NULL,
-			.fix = "make both sides use the same element count for this machine type" });
-		pc_strbuf_release(&w);
-		pc_strbuf_release(&deps);
-		free(sa);
-		free(sb);
-	}
+				     a->count_max > b->count_max))
+		count_finding(s, a, b, path);
 	if (a->desc && b->desc)
 		compare_desc(s, a->desc, b->desc, path, -1, depth + 1);
 }
@@ -369,156 +380,246 @@ static char *version_fix(const struct dir_ctx *x, const struct pc_rdesc *sd,
 	return r;
 }
 
-static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
-			 const struct pc_rdesc *dd, const char *path,
-			 int incoming_version, int depth)
-{
-	struct dir_ctx *x = s->x;
-	size_t ns = sd->n_nodes, nd = dd->n_nodes;
-	bool *dmatched, *smatched, *dvisible;
+/*
+ * The pairing of one description's fields: which source field the
+ * destination loads as which (s_in_d), and which destination fields it
+ * loads at all at the incoming version (dvisible).
+ */
+struct field_match {
+	size_t ns, nd;
+	bool *smatched, *dmatched, *dvisible;
 	size_t *s_in_d;
+};
 
-	if (depth > 32)
-		return;
-	dmatched = pc_xcalloc(nd + 1, sizeof(bool));
-	smatched = pc_xcalloc(ns + 1, sizeof(bool));
-	dvisible = pc_xcalloc(nd + 1, sizeof(bool));
-	s_in_d = pc_xcalloc(ns + 1, sizeof(size_t));
-	/* the destination loads a field only when its version gate is at
-	 * most the incoming section version (nested versions are local) */
-	for (size_t j = 0; j < nd; j++)
-		dvisible[j] = incoming_version < 0 ||
-			      dd->nodes[j].version <= incoming_version;
-	for (size_t i = 0; i < ns; i++) {
+/* Pair fields by name; the destination loads a field only when its
+ * version gate is at most the incoming section version (nested versions
+ * are local: 'incoming' < 0). */
+static void match_by_name(struct field_match *m, const struct pc_rdesc *sd,
+			  const struct pc_rdesc *dd, int incoming)
+{
+	m->ns = sd->n_nodes;
+	m->nd = dd->n_nodes;
+	m->dmatched = pc_xcalloc(m->nd + 1, sizeof(bool));
+	m->smatched = pc_xcalloc(m->ns + 1, sizeof(bool));
+	m->dvisible = pc_xcalloc(m->nd + 1, sizeof(bool));
+	m->s_in_d = pc_xcalloc(m->ns + 1, sizeof(size_t));
+	for (size_t j = 0; j < m->nd; j++)
+		m->dvisible[j] = incoming < 0 || dd->nodes[j].version <= incoming;
+	for (size_t i = 0; i < m->ns; i++) {
 		size_t j;
 
-		if (find_node(dd, sd->nodes[i].name, &j) && dvisible[j]) {
-			smatched[i] = dmatched[j] = true;
-			s_in_d[i] = j;
+		if (find_node(dd, sd->nodes[i].name, &j) && m->dvisible[j]) {
+			m->smatched[i] = m->dmatched[j] = true;
+			m->s_in_d[i] = j;
 		}
 	}
-	/* renames: unmatched fields at the same rank with the same shape */
-	{
-		size_t i = 0, j = 0;
+}
 
-		for (;;) {
-			while (i < ns && smatched[i])
-				i++;
-			while (j < nd && (dmatched[j] || !dvisible[j]))
-				j++;
-			if (i >= ns || j >= nd)
-				break;
-			if (same_shape(&sd->nodes[i], &dd->nodes[j]) ||
-			    (sd->nodes[i].kind == PC_FIELD_UNUSED &&
-			     dd->nodes[j].kind != PC_FIELD_STRUCT &&
-			     sd->nodes[i].size * sd->nodes[i].count ==
-				     dd->nodes[j].size * dd->nodes[j].count) ||
-			    (dd->nodes[j].kind == PC_FIELD_UNUSED &&
-			     sd->nodes[i].kind != PC_FIELD_STRUCT &&
-			     sd->nodes[i].size * sd->nodes[i].count ==
-				     dd->nodes[j].size * dd->nodes[j].count)) {
-				bool padding = sd->nodes[i].kind == PC_FIELD_UNUSED ||
-					       dd->nodes[j].kind == PC_FIELD_UNUSED;
-				char *p = join_path(path, sd->nodes[i].name);
+static void match_release(struct field_match *m)
+{
+	free(m->dmatched);
+	free(m->smatched);
+	free(m->dvisible);
+	free(m->s_in_d);
+}
 
-				smatched[i] = dmatched[j] = true;
-				s_in_d[i] = j;
-				if (!padding)
-					add(x, &(struct pc_hit){
-						.rule = PC_R_FIELD_RENAMED,
-						.severity = PC_SEV_REVIEW,
-						.src_obj = s->so,
-						.dst_obj = s->dobj,
-						.device = s->device,
-						.path = p,
-						.src_value = sd->nodes[i].name,
-						.dst_value = dd->nodes[j].name,
-						.why = "field names are not on the wire; the shape is the same",
-						.fix = "if the meaning changed, this is a break: bump the version" });
-				free(p);
-			}
+/* VMSTATE_UNUSED padding 'p' standing for the plain field 'f' of the same
+ * total size. */
+static bool pads(const struct pc_rnode *p, const struct pc_rnode *f)
+{
+	return p->kind == PC_FIELD_UNUSED && f->kind != PC_FIELD_STRUCT &&
+	       p->size * p->count == f->size * f->count;
+}
+
+/* Renames: unmatched fields at the same rank with the same shape (or
+ * padding of the same size: no finding). */
+static void match_renames(struct sec_ctx *s, struct field_match *m,
+			  const struct pc_rdesc *sd, const struct pc_rdesc *dd,
+			  const char *path)
+{
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		const struct pc_rnode *a, *b;
+
+		while (i < m->ns && m->smatched[i])
 			i++;
+		while (j < m->nd && (m->dmatched[j] || !m->dvisible[j]))
 			j++;
-		}
-	}
-	for (size_t i = 0; i < ns; i++)
-		if (!smatched[i]) {
-			size_t j;
-			const struct pc_rnode *gate =
-				find_node(dd, sd->nodes[i].name, &j) && !dvisible[j]
-				? &dd->nodes[j] : NULL;
+		if (i >= m->ns || j >= m->nd)
+			break;
+		a = &sd->nodes[i];
+		b = &dd->nodes[j];
+		if (same_shape(a, b) || pads(a, b) || pads(b, a)) {
+			m->smatched[i] = m->dmatched[j] = true;
+			m->s_in_d[i] = j;
+			if (a->kind != PC_FIELD_UNUSED && b->kind != PC_FIELD_UNUSED) {
+				char *p = join_path(path, a->name);
 
-			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
-					       path, true, incoming_version < 0,
-					       gate, incoming_version);
-		}
-	for (size_t j = 0; j < nd; j++)
-		if (dvisible[j] && !dmatched[j])
-			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
-					       path, false, incoming_version < 0,
-					       NULL, incoming_version);
-	/* order: the matched fields must appear in the same order */
-	{
-		size_t last = 0;
-		bool first = true;
-
-		for (size_t i = 0; i < ns; i++) {
-			if (!smatched[i])
-				continue;
-			if (!first && s_in_d[i] < last) {
-				char *p = join_path(path, sd->nodes[i].name);
-				char *sv = pc_xasprintf("position %zu", i + 1);
-				char *dv = pc_xasprintf("position %zu", s_in_d[i] + 1);
-
-				add(x, &(struct pc_hit){
-					.rule = PC_R_FIELD_REORDERED,
-					.severity = PC_SEV_INCOMPATIBLE,
+				add(s->x, &(struct pc_hit){
+					.rule = PC_R_FIELD_RENAMED,
+					.severity = PC_SEV_REVIEW,
 					.src_obj = s->so,
 					.dst_obj = s->dobj,
 					.device = s->device,
 					.path = p,
-					.src_value = sv,
-					.dst_value = dv,
-					.why = "the stream carries no field names: a moved field is read into another field",
-					.fix = "restore the field order" });
+					.src_value = a->name,
+					.dst_value = b->name,
+					.why = "field names are not on the wire; the shape is the same",
+					.fix = "if the meaning changed, this is a break: bump the version" });
 				free(p);
-				free(sv);
-				free(dv);
 			}
-			if (first || s_in_d[i] > last)
-				last = s_in_d[i];
-			first = false;
 		}
+		i++;
+		j++;
 	}
-	for (size_t i = 0; i < ns; i++) {
-		if (smatched[i]) {
-			const struct pc_rnode *a = &sd->nodes[i];
-			const struct pc_rnode *b = &dd->nodes[s_in_d[i]];
-			char *p = join_path(path, a->name);
+}
 
-			if (!(a->kind == PC_FIELD_UNUSED || b->kind == PC_FIELD_UNUSED) ||
-			    a->kind == b->kind)
-				compare_node(s, a, b, p, depth);
-			free(p);
+/* Fields one side has and the other does not load (PC201/PC202). */
+static void report_unmatched(struct sec_ctx *s, const struct field_match *m,
+			     const struct pc_rdesc *sd, const struct pc_rdesc *dd,
+			     const char *path, int incoming)
+{
+	for (size_t i = 0; i < m->ns; i++)
+		if (!m->smatched[i]) {
+			size_t j;
+			const struct pc_rnode *gate =
+				find_node(dd, sd->nodes[i].name, &j) && !m->dvisible[j]
+				? &dd->nodes[j] : NULL;
+
+			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
+					       path, true, incoming < 0, gate,
+					       incoming);
 		}
+	for (size_t j = 0; j < m->nd; j++)
+		if (m->dvisible[j] && !m->dmatched[j])
+			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
+					       path, false, incoming < 0, NULL,
+					       incoming);
+}
+
+/* Order: the matched fields must appear in the same order (PC203). */
+static void check_order(struct sec_ctx *s, const struct field_match *m,
+			const struct pc_rdesc *sd, const char *path)
+{
+	size_t last = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < m->ns; i++) {
+		if (!m->smatched[i])
+			continue;
+		if (!first && m->s_in_d[i] < last) {
+			char *p = join_path(path, sd->nodes[i].name);
+			char *sv = pc_xasprintf("position %zu", i + 1);
+			char *dv = pc_xasprintf("position %zu", m->s_in_d[i] + 1);
+
+			add(s->x, &(struct pc_hit){
+				.rule = PC_R_FIELD_REORDERED,
+				.severity = PC_SEV_INCOMPATIBLE,
+				.src_obj = s->so,
+				.dst_obj = s->dobj,
+				.device = s->device,
+				.path = p,
+				.src_value = sv,
+				.dst_value = dv,
+				.why = "the stream carries no field names: a moved field is read into another field",
+				.fix = "restore the field order" });
+			free(p);
+			free(sv);
+			free(dv);
+		}
+		if (first || m->s_in_d[i] > last)
+			last = m->s_in_d[i];
+		first = false;
 	}
-	/* subsections the source may send */
+}
+
+/* The matched pairs' shapes (padding matched by size is not compared). */
+static void compare_matched(struct sec_ctx *s, const struct field_match *m,
+			    const struct pc_rdesc *sd, const struct pc_rdesc *dd,
+			    const char *path, int depth)
+{
+	for (size_t i = 0; i < m->ns; i++) {
+		const struct pc_rnode *a = &sd->nodes[i], *b;
+		char *p;
+
+		if (!m->smatched[i])
+			continue;
+		b = &dd->nodes[m->s_in_d[i]];
+		if (a->kind != b->kind &&
+		    (a->kind == PC_FIELD_UNUSED || b->kind == PC_FIELD_UNUSED))
+			continue;
+		p = join_path(path, a->name);
+		compare_node(s, a, b, p, depth);
+		free(p);
+	}
+}
+
+/* The version finding of a section or subsection whose source version is
+ * outside what the destination loads; false when it is inside. */
+static bool version_finding(struct sec_ctx *s, const struct pc_rdesc *sd,
+			    const struct pc_rdesc *dd, const char *path,
+			    const char *why)
+{
+	char *sv, *dv, *vfix;
+
+	if (sd->version_id <= dd->version_id &&
+	    sd->version_id >= dd->min_version_id)
+		return false;
+	sv = pc_xasprintf("version %d", sd->version_id);
+	dv = pc_xasprintf("loads %d..%d", dd->min_version_id, dd->version_id);
+	vfix = version_fix(s->x, sd, dd);
+	add(s->x, &(struct pc_hit){
+		.rule = sd->version_id > dd->version_id ? PC_R_VERSION_TOO_NEW
+							: PC_R_VERSION_TOO_OLD,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = path,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = why,
+		.fix = vfix });
+	free(vfix);
+	free(sv);
+	free(dv);
+	return true;
+}
+
+static const struct pc_rsub *find_sub(const struct pc_rdesc *d,
+				      const char *name)
+{
+	const struct pc_rsub *r = NULL;
+
+	/* the last of that name, as the loader's lookup meets it */
+	for (size_t j = 0; j < d->n_subs; j++)
+		if (!strcmp(d->subs[j].desc->name, name))
+			r = &d->subs[j];
+	return r;
+}
+
+/* Subsections the source may send: unknown to the destination (PC301),
+ * or loaded at their own version (PC103/PC104) and compared. */
+static void compare_sent_subsections(struct sec_ctx *s,
+				     const struct pc_rdesc *sd,
+				     const struct pc_rdesc *dd,
+				     const char *path, int depth)
+{
 	for (size_t i = 0; i < sd->n_subs; i++) {
 		const struct pc_rsub *ss = &sd->subs[i];
-		const struct pc_rsub *ds = NULL;
+		const struct pc_rsub *ds;
 		char *p;
 
 		if (ss->send == PC_SEND_NEVER)
 			continue;
-		for (size_t j = 0; j < dd->n_subs; j++)
-			if (!strcmp(dd->subs[j].desc->name, ss->desc->name))
-				ds = &dd->subs[j];
+		ds = find_sub(dd, ss->desc->name);
 		p = join_path(path, ss->desc->name);
 		if (!ds) {
-			add(x, &(struct pc_hit){
+			add(s->x, &(struct pc_hit){
 				.rule = PC_R_SUBSECTION_UNKNOWN,
 				.severity = pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
-						   ss->send == PC_SEND_MAYBE),
+								   ss->send == PC_SEND_MAYBE),
 				.src_obj = s->so,
 				.dst_obj = s->dobj,
 				.device = s->device,
@@ -528,54 +629,38 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 				.deps = ss->deps,
 				.fix = "make the subsection's needed() false for this machine type (a compat property)" });
 		} else {
-			if (ss->desc->version_id > ds->desc->version_id ||
-			    ss->desc->version_id < ds->desc->min_version_id) {
-				char *sv = pc_xasprintf("version %d", ss->desc->version_id);
-				char *dv = pc_xasprintf("loads %d..%d",
-							ds->desc->min_version_id,
-							ds->desc->version_id);
-
-				char *vfix = version_fix(x, ss->desc, ds->desc);
-
-				add(x, &(struct pc_hit){
-					.rule = ss->desc->version_id > ds->desc->version_id
-					       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
-					.severity = PC_SEV_INCOMPATIBLE,
-					.src_obj = s->so,
-					.dst_obj = s->dobj,
-					.device = s->device,
-					.path = p,
-					.src_value = sv,
-					.dst_value = dv,
-					.why = "subsection version outside what the destination loads",
-					.fix = vfix });
-				free(vfix);
-				free(sv);
-				free(dv);
-			}
+			version_finding(s, ss->desc, ds->desc, p,
+					"subsection version outside what the destination loads");
 			compare_desc(s, ss->desc, ds->desc, p,
 				     ss->desc->version_id, depth + 1);
 		}
 		free(p);
 	}
-	/* subsections the destination's own configuration needs but the
-	 * source never sends: QEMU loads the section without them and the
-	 * device keeps its reset state there (needs review: whether that
-	 * state matters is the device's business) */
+}
+
+/*
+ * Subsections the destination's own configuration needs but the source
+ * never sends (PC302): QEMU loads the section without them and the device
+ * keeps its reset state there (whether that state matters is the
+ * device's business).
+ */
+static void compare_needed_subsections(struct sec_ctx *s,
+				       const struct pc_rdesc *sd,
+				       const struct pc_rdesc *dd,
+				       const char *path)
+{
 	for (size_t j = 0; j < dd->n_subs; j++) {
 		const struct pc_rsub *ds = &dd->subs[j];
-		const struct pc_rsub *ss = NULL;
+		const struct pc_rsub *ss;
 		char *p;
 
 		if (ds->send != PC_SEND_ALWAYS)
 			continue;
-		for (size_t i = 0; i < sd->n_subs; i++)
-			if (!strcmp(sd->subs[i].desc->name, ds->desc->name))
-				ss = &sd->subs[i];
+		ss = find_sub(sd, ds->desc->name);
 		if (ss && ss->send != PC_SEND_NEVER)
 			continue;
 		p = join_path(path, ds->desc->name);
-		add(x, &(struct pc_hit){
+		add(s->x, &(struct pc_hit){
 			.rule = PC_R_SUBSECTION_REQUIRED,
 			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
 			.src_obj = s->so,
@@ -589,62 +674,88 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 			.fix = "start the destination so that it does not need the subsection (the property that decides needed=)" });
 		free(p);
 	}
-	/* invariants the destination verifies */
+}
+
+/* One invariant the destination verifies, against the source's value. */
+static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
+			      const struct pc_rinv *di, const char *path,
+			      uint64_t diff)
+{
+	uint64_t sval = si ? si->value : 0;
+	int w = (int)di->size * 2;
+	char *p = pc_xasprintf("%s%s%s (%s+0x%x)", path, *path ? "." : "",
+			       di->name, di->field, di->offset);
+	char *sv = pc_xasprintf("0x%0*llx", w, (unsigned long long)sval);
+	char *dv = pc_xasprintf("0x%0*llx (read-only mask 0x%0*llx, differing bits 0x%0*llx)",
+				w, (unsigned long long)di->value, w,
+				(unsigned long long)di->romask, w,
+				(unsigned long long)diff);
+	char *why = pc_xasprintf("the destination compares the incoming value with its own on its read-only bits and refuses the load; source %s; destination %s",
+				 si ? si->why : "does not set it (0)", di->why);
+	struct pc_strbuf deps = PC_STRBUF_INIT;
+
+	join_deps(&deps, si ? si->deps : NULL, di->deps);
+	add(s->x, &(struct pc_hit){
+		.rule = PC_R_INVARIANT,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = p,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = why,
+		.deps = deps.len ? deps.buf : NULL,
+		.fix = "make both sides configure the register the same way for this machine type" });
+	pc_strbuf_release(&deps);
+	free(p);
+	free(sv);
+	free(dv);
+	free(why);
+}
+
+/* Invariants the destination verifies (PC401): the source's value (0
+ * when it does not set it) under the destination's read-only mask. */
+static void compare_invariants(struct sec_ctx *s, const struct pc_rdesc *sd,
+			       const struct pc_rdesc *dd, const char *path)
+{
 	for (size_t j = 0; j < dd->n_invs; j++) {
 		const struct pc_rinv *di = &dd->invs[j];
 		const struct pc_rinv *si = NULL;
-		uint64_t sval, diff;
+		uint64_t diff;
 
 		for (size_t i = 0; i < sd->n_invs; i++)
 			if (!strcmp(sd->invs[i].name, di->name))
 				si = &sd->invs[i];
-		sval = si ? si->value : 0;
-		diff = (sval ^ di->value) & di->romask;
-		if (diff) {
-			char *p = pc_xasprintf("%s%s%s (%s+0x%x)", path, *path ? "." : "",
-					       di->name, di->field, di->offset);
-			char *sv = pc_xasprintf("0x%0*llx", (int)di->size * 2,
-						(unsigned long long)sval);
-			char *dv = pc_xasprintf("0x%0*llx (read-only mask 0x%0*llx, differing bits 0x%0*llx)",
-						(int)di->size * 2,
-						(unsigned long long)di->value,
-						(int)di->size * 2,
-						(unsigned long long)di->romask,
-						(int)di->size * 2,
-						(unsigned long long)diff);
-			char *why = pc_xasprintf("the destination compares the incoming value with its own on its read-only bits and refuses the load; source %s; destination %s",
-						 si ? si->why : "does not set it (0)",
-						 di->why);
-			struct pc_strbuf deps = PC_STRBUF_INIT;
-
-			if (si && si->deps)
-				pc_strbuf_addstr(&deps, si->deps);
-			if (di->deps)
-				pc_strbuf_addf(&deps, "%s%s", deps.len ? " " : "",
-					       di->deps);
-			add(x, &(struct pc_hit){
-				.rule = PC_R_INVARIANT,
-				.severity = PC_SEV_INCOMPATIBLE,
-				.src_obj = s->so,
-				.dst_obj = s->dobj,
-				.device = s->device,
-				.path = p,
-				.src_value = sv,
-				.dst_value = dv,
-				.why = why,
-				.deps = deps.len ? deps.buf : NULL,
-				.fix = "make both sides configure the register the same way for this machine type" });
-			pc_strbuf_release(&deps);
-			free(p);
-			free(sv);
-			free(dv);
-			free(why);
-		}
+		diff = ((si ? si->value : 0) ^ di->value) & di->romask;
+		if (diff)
+			invariant_finding(s, si, di, path, diff);
 	}
-	free(dmatched);
-	free(smatched);
-	free(dvisible);
-	free(s_in_d);
+}
+
+/*
+ * One description as sent ('sd') against the same as loaded ('dd') at
+ * the incoming version (-1: a nested description, walked at each side's
+ * own version): every rule family of a layout, in the order of the
+ * report.
+ */
+static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd, const char *path,
+			 int incoming_version, int depth)
+{
+	struct field_match m;
+
+	if (depth > 32)
+		return;
+	match_by_name(&m, sd, dd, incoming_version);
+	match_renames(s, &m, sd, dd, path);
+	report_unmatched(s, &m, sd, dd, path, incoming_version);
+	check_order(s, &m, sd, path);
+	compare_matched(s, &m, sd, dd, path, depth);
+	compare_sent_subsections(s, sd, dd, path, depth);
+	compare_needed_subsections(s, sd, dd, path);
+	compare_invariants(s, sd, dd, path);
+	match_release(&m);
 }
 
 /*
@@ -668,6 +779,60 @@ static bool type_only_here(const struct pc_side *other,
 	return !t || !pc_side_has_type(other, t);
 }
 
+/* A section the source sends and the destination does not have (PC101). */
+static void section_missing(struct sec_ctx *sc, const struct pc_rsection *ss)
+{
+	bool newtype = !sc->dobj && type_only_here(sc->x->dst, ss->obj);
+	char *why = sc->dobj
+		? pc_xasprintf("'%s' exists on both sides but has no section '%s' on the destination",
+			       ss->instance, ss->name)
+		: newtype
+		? pc_xasprintf("the destination build has no device type %s: a VM using it cannot be started there, so the default configuration does not compare it (name it with --vm-device to check such a VM)",
+			       ss->obj->type->name)
+		: pc_xasprintf("the destination has no device '%s' (type %s)",
+			       ss->instance, ss->obj->type->name);
+
+	add(sc->x, &(struct pc_hit){
+		.rule = PC_R_SECTION_MISSING,
+		.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
+		.src_obj = sc->so,
+		.dst_obj = sc->dobj,
+		.device = sc->device,
+		.path = ss->name,
+		.src_value = "sent",
+		.why = why,
+		.fix = sc->dobj ? "keep the section name" : newtype ? NULL :
+		       "load the plugin that provides this device on the destination, or remove it from the VM configuration" });
+	free(why);
+}
+
+/* A section the destination expects and the source never sends (PC102). */
+static void section_unsent(struct dir_ctx *x, const struct pc_rsection *ds)
+{
+	const struct pc_object *so = pc_check_other_object(x->svm, x->dvm, ds->obj);
+	bool newtype = !so && type_only_here(x->src, ds->obj);
+	char *why = so
+		? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
+			       ds->instance, ds->name)
+		: newtype
+		? pc_xasprintf("the source build has no device type %s: no VM started there has it, so the default configuration does not compare it",
+			       ds->obj->type->name)
+		: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
+			       ds->instance, ds->obj->type->name);
+
+	add(x, &(struct pc_hit){
+		.rule = PC_R_SECTION_UNSENT,
+		.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
+		.src_obj = so,
+		.dst_obj = ds->obj,
+		.device = ds->instance,
+		.path = ds->name,
+		.dst_value = "expected",
+		.why = why,
+		.fix = newtype ? NULL : "use the same VM configuration on both sides" });
+	free(why);
+}
+
 void pc_rules_sections(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
@@ -683,88 +848,20 @@ void pc_rules_sections(struct dir_ctx *x)
 		sc.device = ss->instance;
 		x->c->sections_compared++;
 		if (!ds) {
-			bool newtype = !sc.dobj && type_only_here(x->dst, ss->obj);
-			char *why = sc.dobj
-				? pc_xasprintf("'%s' exists on both sides but has no section '%s' on the destination",
-					       ss->instance, ss->name)
-				: newtype
-				? pc_xasprintf("the destination build has no device type %s: a VM using it cannot be started there, so the default configuration does not compare it (name it with --vm-device to check such a VM)",
-					       ss->obj->type->name)
-				: pc_xasprintf("the destination has no device '%s' (type %s)",
-					       ss->instance, ss->obj->type->name);
-
-			add(x, &(struct pc_hit){
-				.rule = PC_R_SECTION_MISSING,
-				.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
-				.src_obj = sc.so,
-				.dst_obj = sc.dobj,
-				.device = sc.device,
-				.path = ss->name,
-				.src_value = "sent",
-				.why = why,
-				.fix = sc.dobj ? "keep the section name" : newtype ? NULL :
-			    "load the plugin that provides this device on the destination, or remove it from the VM configuration" });
-			free(why);
+			section_missing(&sc, ss);
 			continue;
 		}
 		/* identical resolved layouts: nothing to compare */
 		if (ss->fingerprint == ds->fingerprint)
 			continue;
-		if (ss->desc->version_id > ds->desc->version_id ||
-		    ss->desc->version_id < ds->desc->min_version_id) {
-			char *sv = pc_xasprintf("version %d", ss->desc->version_id);
-			char *dv = pc_xasprintf("loads %d..%d", ds->desc->min_version_id,
-						ds->desc->version_id);
-			char *vfix = version_fix(x, ss->desc, ds->desc);
-
-			add(x, &(struct pc_hit){
-				.rule = ss->desc->version_id > ds->desc->version_id
-				       ? PC_R_VERSION_TOO_NEW : PC_R_VERSION_TOO_OLD,
-				.severity = PC_SEV_INCOMPATIBLE,
-				.src_obj = sc.so,
-				.dst_obj = sc.dobj,
-				.device = sc.device,
-				.path = ss->name,
-				.src_value = sv,
-				.dst_value = dv,
-				.why = "QEMU refuses a section whose version is outside [minimum_version_id, version_id]",
-				.fix = vfix });
-			free(vfix);
-			free(sv);
-			free(dv);
-			/* QEMU refuses the section at its header: what its
-			 * fields would meet is not part of this migration */
+		/* QEMU refuses a section at its header (vmstate_load_state):
+		 * what its fields would meet is not part of this migration */
+		if (version_finding(&sc, ss->desc, ds->desc, ss->name,
+				    "QEMU refuses a section whose version is outside [minimum_version_id, version_id]"))
 			continue;
-		}
 		compare_desc(&sc, ss->desc, ds->desc, "", ss->desc->version_id, 0);
 	}
-	for (size_t j = 0; j < dvm->n_sections; j++) {
-		const struct pc_rsection *ds = &dvm->sections[j];
-		bool found = other_section(svm, j, ds) != NULL;
-
-		if (!found) {
-			const struct pc_object *so = pc_check_other_object(svm, dvm, ds->obj);
-			bool newtype = !so && type_only_here(x->src, ds->obj);
-			char *why = so
-				? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
-					       ds->instance, ds->name)
-				: newtype
-				? pc_xasprintf("the source build has no device type %s: no VM started there has it, so the default configuration does not compare it",
-					       ds->obj->type->name)
-				: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
-					       ds->instance, ds->obj->type->name);
-
-			add(x, &(struct pc_hit){
-				.rule = PC_R_SECTION_UNSENT,
-				.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
-				.src_obj = so,
-				.dst_obj = ds->obj,
-				.device = ds->instance,
-				.path = ds->name,
-				.dst_value = "expected",
-				.why = why,
-				.fix = newtype ? NULL : "use the same VM configuration on both sides" });
-			free(why);
-		}
-	}
+	for (size_t j = 0; j < dvm->n_sections; j++)
+		if (!other_section(svm, j, &dvm->sections[j]))
+			section_unsent(x, &dvm->sections[j]);
 }
