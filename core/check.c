@@ -18,6 +18,7 @@
 #include "baseline.h"
 #include "known-breaks.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,35 @@
 static bool same_str(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "") && !a == !b;
+}
+
+/* Equal strings, NULL counting as "". */
+static bool same_nz(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Same rule, sides, place and verdict. */
+static bool same_place(const struct pc_finding *g, const struct pc_finding *f)
+{
+	return g->rule == f->rule && !strcmp(g->src, f->src) &&
+	       !strcmp(g->dst, f->dst) && same_nz(g->device, f->device) &&
+	       same_nz(g->path, f->path) && same_nz(g->machine, f->machine) &&
+	       same_nz(g->chain_hop, f->chain_hop) &&
+	       g->severity == f->severity && g->known == f->known;
+}
+
+/* Same values, explanation and fix. */
+static bool same_text(const struct pc_finding *g, const struct pc_finding *f)
+{
+	return same_str(g->src_value, f->src_value) &&
+	       same_str(g->dst_value, f->dst_value) &&
+	       same_str(g->why, f->why) && same_str(g->fix, f->fix) &&
+	       same_str(g->fix_file, f->fix_file) &&
+	       same_str(g->fix_line, f->fix_line) &&
+	       same_str(g->fix_override, f->fix_override) &&
+	       same_str(g->known_reason, f->known_reason) &&
+	       same_str(g->cause_why, f->cause_why);
 }
 
 /*
@@ -43,26 +73,10 @@ static void merge_configs(struct pc_report *all, const struct pc_report *one)
 		const struct pc_finding *f = &one->items[i];
 		struct pc_finding *same = NULL;
 
-		for (size_t j = 0; j < all->n && !same; j++) {
-			struct pc_finding *g = &all->items[j];
-
-			if (g->rule == f->rule && !strcmp(g->src, f->src) &&
-			    !strcmp(g->dst, f->dst) &&
-			    !strcmp(g->device ? g->device : "", f->device ? f->device : "") &&
-			    !strcmp(g->path ? g->path : "", f->path ? f->path : "") &&
-			    !strcmp(g->machine ? g->machine : "", f->machine ? f->machine : "") &&
-			    !strcmp(g->chain_hop ? g->chain_hop : "", f->chain_hop ? f->chain_hop : "") &&
-			    g->severity == f->severity && g->known == f->known &&
-			    same_str(g->src_value, f->src_value) &&
-			    same_str(g->dst_value, f->dst_value) &&
-			    same_str(g->why, f->why) && same_str(g->fix, f->fix) &&
-			    same_str(g->fix_file, f->fix_file) &&
-			    same_str(g->fix_line, f->fix_line) &&
-			    same_str(g->fix_override, f->fix_override) &&
-			    same_str(g->known_reason, f->known_reason) &&
-			    same_str(g->cause_why, f->cause_why))
-				same = g;
-		}
+		for (size_t j = 0; j < all->n && !same; j++)
+			if (same_place(&all->items[j], f) &&
+			    same_text(&all->items[j], f))
+				same = &all->items[j];
 		if (same) {
 			char *c = pc_xasprintf("%s, %s", same->config, f->config);
 
@@ -423,16 +437,20 @@ static void dir_init(struct dir_ctx *x, struct pc_check *c,
 	x->out.data = x;
 }
 
-int pc_check_direction(struct pc_check *c, const struct pc_side *src,
-		       const struct pc_side *dst, struct pc_report *r,
-		       struct pc_err *err)
+/*
+ * The machine type of each side for c->machine: 0 with *ms and *md (*md
+ * NULL when the destination does not know it), or -1 when the source
+ * does not know it or the two sides name different machine types.
+ */
+static int direction_machines(const struct pc_check *c,
+			      const struct pc_side *src,
+			      const struct pc_side *dst,
+			      const struct pc_machine **msp,
+			      const struct pc_machine **mdp, struct pc_err *err)
 {
-	const struct pc_machine *ms, *md;
-	int smps[8];
-	size_t n;
+	const struct pc_machine *ms = pc_machine_find(src->machines, c->machine);
+	const struct pc_machine *md = pc_machine_find(dst->machines, c->machine);
 
-	ms = pc_machine_find(src->machines, c->machine);
-	md = pc_machine_find(dst->machines, c->machine);
 	/* an alias such as "q35" names the newest machine of a family where
 	 * families are known (a tree); baselines record machine names, so
 	 * use the name the other side resolved */
@@ -445,31 +463,145 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 	if (md && !pc_side_knows_machine(dst, md))
 		md = NULL;
 	if (!ms)
-		return pc_err_set(err, "%s does not know machine type '%s': a migration with it cannot start (%s)",
-				  src->label, c->machine,
-				  src->origin ? src->origin : "no such machine type");
-	if (!md) {
-		/* the source runs it, the destination cannot start it: a
-		 * verdict about the pair, not an input error (QEMU refuses) */
-		struct pc_emitter out = { .report = r, .machine = ms->name,
-					  .src = src->label, .dst = dst->label,
-					  .hop = c->hop };
-		char *why = pc_xasprintf("%s cannot start machine type %s (a build knows only the machine types up to its own version): the destination refuses the migration",
-					 dst->label, ms->name);
-
-		pc_emit(&out, &(struct pc_hit){
-			PC_HIT_RULE(PC_R_MACHINE_UNKNOWN),
-			.device = ms->name,
-			.src_value = "known",
-			.why = why,
-			.fix = "migrate to a build that knows the machine type" });
-		free(why);
-		return 0;
-	}
-	if (strcmp(ms->name, md->name))
+		return pc_err_setc(err, PC_E_NOT_FOUND,
+				   "%s does not know machine type '%s': a migration with it cannot start (%s)",
+				   src->label, c->machine,
+				   src->origin ? src->origin : "no such machine type");
+	if (md && strcmp(ms->name, md->name))
 		return pc_err_set(err, "machine type '%s' is '%s' on %s but '%s' on %s: both sides must run the same machine type",
 				  c->machine, ms->name, src->label, md->name,
 				  dst->label);
+	*msp = ms;
+	*mdp = md;
+	return 0;
+}
+
+/* The source runs machine 'ms', the destination cannot start it: a
+ * verdict about the pair, not an input error (QEMU refuses). */
+static void machine_unknown(const struct pc_check *c, const struct pc_side *src,
+			    const struct pc_side *dst,
+			    const struct pc_machine *ms, struct pc_report *r)
+{
+	struct pc_emitter out = { .report = r, .machine = ms->name,
+				  .src = src->label, .dst = dst->label,
+				  .hop = c->hop };
+	char *why = pc_xasprintf("%s cannot start machine type %s (a build knows only the machine types up to its own version): the destination refuses the migration",
+				 dst->label, ms->name);
+
+	pc_emit(&out, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_MACHINE_UNKNOWN),
+		.device = ms->name,
+		.src_value = "known",
+		.why = why,
+		.fix = "migrate to a build that knows the machine type" });
+	free(why);
+}
+
+/*
+ * A recorded release against the tree, screened by device keys
+ * (screened_direction()): 1 when done, 0 when the pair or the release's
+ * index does not allow it, -1 on error.
+ */
+static int direction_screened(struct pc_check *c, const struct pc_side *src,
+			      const struct pc_side *dst,
+			      const struct pc_machine *ms,
+			      const struct pc_machine *md, int smp,
+			      struct pc_report *r, struct pc_err *err)
+{
+	const struct pc_side *fs = src->index ? dst : src;
+	const struct pc_side *is = src->index ? src : dst;
+	const struct pc_bindex_vm *iv;
+	const struct pc_vm *full;
+	struct pc_report one;
+	struct dir_ctx x;
+	int rc;
+
+	if (!c->vms || !plain_side(src) || !plain_side(dst) ||
+	    !src->index == !dst->index)
+		return 0;
+	iv = pc_bindex_find(is->index, is == src ? ms : md, smp);
+	if (!iv)
+		return 0;
+	full = vm_cache_get(c->vms, fs, fs == src ? ms : md, smp, err);
+	if (!full)
+		return -1;
+	pc_report_init(&one);
+	dir_init(&x, c, src, dst, ms, smp, &one);
+	rc = screened_direction(&x, fs, full, is, iv, smp, err);
+	if (!rc)
+		merge_configs(r, &one);
+	pc_report_release(&one);
+	return rc ? -1 : 1;
+}
+
+/* Build and resolve one side's VM (owned: the caller releases it). */
+static int own_vm(const struct pc_side *side, const struct pc_machine *m,
+		  int smp, struct pc_vm *vm, struct pc_err *err)
+{
+	if (pc_vm_build(side, m, smp, vm, err))
+		return -1;
+	if (pc_vm_resolve(vm, err)) {
+		pc_vm_release(vm);
+		return -1;
+	}
+	return 0;
+}
+
+/* Both VMs in full, shared through c->vms or built for this call. */
+static int direction_full(struct pc_check *c, const struct pc_side *src,
+			  const struct pc_side *dst,
+			  const struct pc_machine *ms,
+			  const struct pc_machine *md, int smp,
+			  struct pc_report *r, struct pc_err *err)
+{
+	struct pc_vm svm_own, dvm_own;
+	struct pc_report one;
+	struct dir_ctx x;
+
+	pc_report_init(&one);
+	dir_init(&x, c, src, dst, ms, smp, &one);
+	if (c->vms) {
+		/* shared VMs: built and resolved once per run */
+		x.svm = vm_cache_get(c->vms, src, ms, smp, err);
+		x.dvm = x.svm ? vm_cache_get(c->vms, dst, md, smp, err) : NULL;
+		if (!x.svm || !x.dvm)
+			return -1;
+	} else {
+		if (own_vm(src, ms, smp, &svm_own, err))
+			return -1;
+		if (own_vm(dst, md, smp, &dvm_own, err)) {
+			pc_vm_release(&svm_own);
+			return -1;
+		}
+		x.svm = &svm_own;
+		x.dvm = &dvm_own;
+	}
+	pc_rules_sections(&x);
+	pc_rules_props(&x);
+	merge_configs(r, &one);
+	pc_report_release(&one);
+	if (!c->vms) {
+		pc_vm_release(&svm_own);
+		pc_vm_release(&dvm_own);
+	}
+	return 0;
+}
+
+int pc_check_direction(struct pc_check *c, const struct pc_side *src,
+		       const struct pc_side *dst, struct pc_report *r,
+		       struct pc_err *err)
+{
+	const struct pc_machine *ms = NULL, *md = NULL;
+	int smps[8];
+	size_t n;
+
+	if (direction_machines(c, src, dst, &ms, &md, err))
+		return -1;
+	assert(ms); /* direction_machines() gives the source's or fails */
+	if (!md) {
+		machine_unknown(c, src, dst, ms, r);
+		return 0;
+	}
 	if (c->n_smps) {
 		n = c->n_smps;
 		memcpy(smps, c->smps, n * sizeof(int));
@@ -479,73 +611,12 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 	if (c->known && !c->n_smps)
 		cover_known(c->known, src, dst, ms);
 	for (size_t k = 0; k < n; k++) {
-		struct pc_vm svm_own, dvm_own;
-		const struct pc_vm *svm, *dvm;
-		struct pc_report one;
-		struct dir_ctx x;
+		int rc = direction_screened(c, src, dst, ms, md, smps[k], r, err);
 
-		if (c->vms && plain_side(src) && plain_side(dst) &&
-		    (!src->index != !dst->index)) {
-			/* a recorded release against the tree: screen by keys */
-			const struct pc_side *fs = src->index ? dst : src;
-			const struct pc_side *is = src->index ? src : dst;
-			const struct pc_bindex_vm *iv =
-				pc_bindex_find(is->index, is == src ? ms : md, smps[k]);
-
-			if (iv) {
-				const struct pc_vm *full = vm_cache_get(c->vms, fs,
-									fs == src ? ms : md,
-									smps[k], err);
-				int rc;
-
-				if (!full)
-					return -1;
-				pc_report_init(&one);
-				dir_init(&x, c, src, dst, ms, smps[k], &one);
-				rc = screened_direction(&x, fs, full, is, iv, smps[k], err);
-				if (!rc)
-					merge_configs(r, &one);
-				pc_report_release(&one);
-				if (rc)
-					return -1;
-				continue;
-			}
-		}
-		if (c->vms) {
-			/* shared VMs: built and resolved once per run */
-			svm = vm_cache_get(c->vms, src, ms, smps[k], err);
-			dvm = svm ? vm_cache_get(c->vms, dst, md, smps[k], err)
-				  : NULL;
-			if (!svm || !dvm)
-				return -1;
-		} else {
-			if (pc_vm_build(src, ms, smps[k], &svm_own, err))
-				return -1;
-			if (pc_vm_build(dst, md, smps[k], &dvm_own, err)) {
-				pc_vm_release(&svm_own);
-				return -1;
-			}
-			if (pc_vm_resolve(&svm_own, err) ||
-			    pc_vm_resolve(&dvm_own, err)) {
-				pc_vm_release(&svm_own);
-				pc_vm_release(&dvm_own);
-				return -1;
-			}
-			svm = &svm_own;
-			dvm = &dvm_own;
-		}
-		pc_report_init(&one);
-		dir_init(&x, c, src, dst, ms, smps[k], &one);
-		x.svm = svm;
-		x.dvm = dvm;
-		pc_rules_sections(&x);
-		pc_rules_props(&x);
-		merge_configs(r, &one);
-		pc_report_release(&one);
-		if (!c->vms) {
-			pc_vm_release(&svm_own);
-			pc_vm_release(&dvm_own);
-		}
+		if (!rc)
+			rc = direction_full(c, src, dst, ms, md, smps[k], r, err);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }
