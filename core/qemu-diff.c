@@ -24,6 +24,7 @@
  * Documentation/qemu-diff.md.
  */
 #include "qemu-diff.h"
+#include "rules-wire.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -253,31 +254,35 @@ static const char fix_versions[] =
  * Identical declarations on both sides never differ in what they accept:
  * QEMU's test data has descriptions whose version_id is below their own
  * minimum_version_id, a defect of the dump, not of the pair, so a dump
- * compared with itself stays clean.
+ * compared with itself stays clean.  One refusal at most (QEMU stops at
+ * the first, rules-wire.h); true when the source's version is refused.
  */
-static void version_check(struct diff *d, const char *path, int sver,
+static bool version_check(struct diff *d, const char *path, int sver,
 			  int smin, int dver, int dmin, const char *what)
 {
-	if (sver == dver && smin == dmin)
-		return;
-	if (sver > dver)
+	enum pc_rule rule = pc_wire_version_rule(sver, dmin, dver);
+
+	if ((sver == dver && smin == dmin) || rule == PC_R__COUNT)
+		return false;
+	if (rule == PC_R_VERSION_TOO_NEW)
 		emit(d, &(struct pc_hit){
 			PC_HIT_RULE(PC_R_VERSION_TOO_NEW),
 			.path = path ? pc_xstrdup(path) : NULL,
 			.src_value = pc_xasprintf("version_id %d", sver),
 			.dst_value = pc_xasprintf("version_id %d (minimum_version_id %d)", dver, dmin),
 			.why = pc_xasprintf("the destination loads %s versions %d..%d only; QEMU rejects a newer stream",
-				  what, dmin, dver),
+					    what, dmin, dver),
 			.fix = fix_versions });
-	if (sver < dmin)
+	else
 		emit(d, &(struct pc_hit){
 			PC_HIT_RULE(PC_R_VERSION_TOO_OLD),
 			.path = path ? pc_xstrdup(path) : NULL,
 			.src_value = pc_xasprintf("version_id %d", sver),
 			.dst_value = pc_xasprintf("minimum_version_id %d (version_id %d)", dmin, dver),
 			.why = pc_xasprintf("the destination's minimum_version_id of %s is above the version the source sends; QEMU refuses older streams",
-				  what),
+					    what),
 			.fix = "keep minimum_version_id at or below the oldest version still in use: raising it drops migration from older releases" });
+	return true;
 }
 
 /* --- cursors over field lists -------------------------------------------- */
@@ -453,51 +458,69 @@ static void report_missing(struct diff *d, struct cursor *sc, struct cursor *dc,
 		.fix = "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place" });
 }
 
+static struct pc_wshape qfield_wshape(const struct pc_qdump_field *f)
+{
+	return (struct pc_wshape){
+		.kind = -1, /* a dump has sizes, not C types */
+		.is_struct = f->desc != NULL,
+		.size = f->size,
+		.count = pc_qdump_field_count(f),
+	};
+}
+
+/* A shape rule (rules-wire.h) broken by source field 's' against the
+ * destination's 't', worded for dumps. */
+static void shape_finding(struct diff *d, const struct cursor *sc,
+			  enum pc_rule rule, const struct pc_qdump_field *s,
+			  const struct pc_qdump_field *t)
+{
+	struct pc_hit h = {
+		PC_HIT_RULE(rule),
+		.path = field_path(sc, s),
+		.src_value = field_shape(s),
+		.dst_value = field_shape(t),
+	};
+
+	if (rule == PC_R_FIELD_COUNT) {
+		h.why = pc_xasprintf("the array length is part of the stream: the source sends %llu elements, the destination loads %llu",
+				     (unsigned long long)pc_qdump_field_count(s),
+				     (unsigned long long)pc_qdump_field_count(t));
+		h.fix = "keep the old length for machine types that must stay compatible (a compat property), or send the length with VMSTATE_VARRAY_*";
+	} else if (rule == PC_R_NESTED_MISSING) {
+		h.why = pc_xasprintf("one side sends '%s' as a nested structure (its fields), the other as a plain %llu-byte field: the wire formats differ",
+				     s->desc ? s->name : t->name,
+				     (unsigned long long)(s->desc ? t->size : s->size));
+		h.fix = "describe the field the same way on both sides (VMSTATE_STRUCT with the same VMStateDescription)";
+	} else {
+		/* a dump has no kinds: PC205 cannot come up */
+		assert(rule == PC_R_FIELD_SIZE);
+		h.why = pc_xasprintf("the element size differs (%llu vs %llu bytes): the destination reads a different number of bytes and every later field is misaligned",
+				     (unsigned long long)s->size,
+				     (unsigned long long)t->size);
+		h.fix = "keep the wire type; if the C type must change, keep sending the old size (a VMSTATE_*_TEST pair, or convert in pre_save/post_load) and bump version_id for the new layout";
+	}
+	emit(d, &h);
+}
+
+/*
+ * Source field 's' against the destination's 't' at the same place: the
+ * shape rules, the nested descriptions, and a rename (PC204) when the
+ * names differ and nothing else does.
+ */
 static void compare_pair(struct diff *d, struct cursor *sc, struct cursor *dc,
 			 const struct pc_qdump_field *s,
 			 const struct pc_qdump_field *t, bool renamed)
 {
-	uint64_t sn = pc_qdump_field_count(s), tn = pc_qdump_field_count(t);
-	bool same_shape = true;
+	struct pc_wshape ss = qfield_wshape(s), ts = qfield_wshape(t);
+	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
+	size_t n = pc_wire_pair_rules(&ss, &ts, rules);
 
-	if (sn != tn) {
-		same_shape = false;
-		emit(d, &(struct pc_hit){
-			PC_HIT_RULE(PC_R_FIELD_COUNT),
-			.path = field_path(sc, s),
-			.src_value = field_shape(s),
-			.dst_value = field_shape(t),
-			.why = pc_xasprintf("the array length is part of the stream: the source sends %llu elements, the destination loads %llu",
-				  (unsigned long long)sn, (unsigned long long)tn),
-			.fix = "keep the old length for machine types that must stay compatible (a compat property), or send the length with VMSTATE_VARRAY_*" });
-	}
-	if (s->desc && t->desc) {
+	for (size_t i = 0; i < n; i++)
+		shape_finding(d, sc, rules[i], s, t);
+	if (s->desc && t->desc)
 		compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
 			     t->desc->version_id, true);
-	} else if (s->desc || t->desc) {
-		same_shape = false;
-		emit(d, &(struct pc_hit){
-			PC_HIT_RULE(PC_R_NESTED_MISSING),
-			.path = field_path(sc, s),
-			.src_value = field_shape(s),
-			.dst_value = field_shape(t),
-			.why = pc_xasprintf("one side sends '%s' as a nested structure (its fields), the other as a plain %llu-byte field: the wire formats differ",
-				  s->desc ? s->name : t->name,
-				  (unsigned long long)(s->desc ? t->size : s->size)),
-			.fix = "describe the field the same way on both sides (VMSTATE_STRUCT with the same VMStateDescription)" });
-	} else if (s->size != t->size) {
-		same_shape = false;
-		emit(d, &(struct pc_hit){
-			PC_HIT_RULE(PC_R_FIELD_SIZE),
-			.path = field_path(sc, s),
-			.src_value = field_shape(s),
-			.dst_value = field_shape(t),
-			.why = pc_xasprintf("the element size differs (%llu vs %llu bytes): the destination reads a different number of bytes and every later field is misaligned",
-				  (unsigned long long)s->size,
-				  (unsigned long long)t->size),
-			.fix = "keep the wire type; if the C type must change, keep sending the old size (a VMSTATE_*_TEST pair, or convert in pre_save/post_load) and bump version_id for the new layout" });
-	}
-	if (renamed && same_shape)
+	if (renamed && !n)
 		emit_own_fix(d, &(struct pc_hit){
 			PC_HIT_RULE(PC_R_FIELD_RENAMED),
 			.path = field_path(sc, s),
@@ -685,10 +708,13 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 				.fix = "make the subsection's needed() false on the machine types the destination supports (gate it on a compat property), or teach the destination the subsection" });
 			continue;
 		}
-		version_check(d, ss->name, ss->version_id,
-			      ss->minimum_version_id, ds->version_id,
-			      ds->minimum_version_id, "the subsection");
-		compare_vmsd(d, ss, ss->version_id, ds, ss->version_id, false);
+		/* a refused subsection fails the load (vmstate_subsection_load):
+		 * its fields are never read */
+		if (!version_check(d, ss->name, ss->version_id,
+				   ss->minimum_version_id, ds->version_id,
+				   ds->minimum_version_id, "the subsection"))
+			compare_vmsd(d, ss, ss->version_id, ds, ss->version_id,
+				     false);
 	}
 	for (size_t i = 0; i < dv->n_subsections; i++) {
 		const struct pc_qdump_vmsd *ds = &dv->subsections[i];
@@ -791,8 +817,11 @@ static void report_section_missing(struct diff *d, const struct pc_qdump_section
 static void compare_section(struct diff *d, const struct pc_qdump_section *s,
 			    const struct pc_qdump_section *t)
 {
-	version_check(d, NULL, s->version_id, s->minimum_version_id,
-		      t->version_id, t->minimum_version_id, "the section");
+	/* QEMU refuses the section at its header (vmstate_load_state with
+	 * the stream's version): its fields never reach the destination */
+	if (version_check(d, NULL, s->version_id, s->minimum_version_id,
+			  t->version_id, t->minimum_version_id, "the section"))
+		return;
 	if (!s->desc || !t->desc) {
 		if (!s->desc && !t->desc)
 			return;
@@ -824,9 +853,10 @@ static void compare_section(struct diff *d, const struct pc_qdump_section *s,
 	    s->desc->minimum_version_id != s->minimum_version_id ||
 	    t->desc->version_id != t->version_id ||
 	    t->desc->minimum_version_id != t->minimum_version_id)
-		version_check(d, s->desc->name, s->desc->version_id,
-			      s->desc->minimum_version_id, t->desc->version_id,
-			      t->desc->minimum_version_id, "the description");
+		if (version_check(d, s->desc->name, s->desc->version_id,
+				  s->desc->minimum_version_id, t->desc->version_id,
+				  t->desc->minimum_version_id, "the description"))
+			return; /* refused, as above */
 	compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
 		     s->desc->version_id, false);
 }

@@ -9,6 +9,7 @@
  * Documentation/rules.md describes them with their fixes.
  */
 #include "check-rules.h"
+#include "rules-wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,47 +163,61 @@ static void count_finding(struct sec_ctx *s, const struct pc_rnode *a,
 	free(sb);
 }
 
+/* Another element size (PC206): the shapes when the kinds differ too. */
+static void size_finding(struct sec_ctx *s, const struct pc_rnode *a,
+			 const struct pc_rnode *b, const char *path)
+{
+	char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
+	char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
+
+	add(s->x, &(struct pc_hit){
+		.rule = PC_R_FIELD_SIZE,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.src_obj = s->so,
+		.dst_obj = s->dobj,
+		.device = s->device,
+		.path = path,
+		.src_value = sa,
+		.dst_value = sb,
+		.why = "the destination reads a different number of bytes per element",
+		.fix = "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types" });
+	free(sa);
+	free(sb);
+}
+
+static struct pc_wshape rnode_wshape(const struct pc_rnode *n)
+{
+	return (struct pc_wshape){
+		.kind = (int)n->kind,
+		.is_struct = n->kind == PC_FIELD_STRUCT,
+		.size = n->size,
+		.count = n->count,
+		.var_count = n->count_field != NULL,
+		.count_max = n->count_max,
+	};
+}
+
+/* A source field against the destination's field that loads it: the
+ * shape rules (rules-wire.h), then the nested descriptions. */
 static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
 			 const struct pc_rnode *b, const char *path, int depth)
 {
+	struct pc_wshape sa = rnode_wshape(a), sb = rnode_wshape(b);
+	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
+	size_t n = pc_wire_pair_rules(&sa, &sb, rules);
 
-	/* a structure on one side, a plain field on the other: PC208, as
-	 * qemu-diff says it (rules.md, one table for both engines) */
-	if ((a->kind == PC_FIELD_STRUCT) != (b->kind == PC_FIELD_STRUCT)) {
-		kind_finding(s, a, b, path, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE,
-			     "one side sends a nested structure (its fields), the other a plain field: the wire formats differ");
-		return;
+	for (size_t i = 0; i < n; i++) {
+		if (rules[i] == PC_R_NESTED_MISSING)
+			kind_finding(s, a, b, path, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE,
+				     "one side sends a nested structure (its fields), the other a plain field: the wire formats differ");
+		else if (rules[i] == PC_R_FIELD_TYPE)
+			kind_finding(s, a, b, path, PC_R_FIELD_TYPE, PC_SEV_REVIEW,
+				     "same size on the wire, but the value is read as another type");
+		else if (rules[i] == PC_R_FIELD_SIZE)
+			size_finding(s, a, b, path);
+		else
+			count_finding(s, a, b, path);
 	}
-	/* another element type of the same size: the bytes are read as
-	 * another type (PC205, needs review); another size is PC206 */
-	if (a->kind != b->kind && a->size == b->size) {
-		kind_finding(s, a, b, path, PC_R_FIELD_TYPE, PC_SEV_REVIEW,
-			     "same size on the wire, but the value is read as another type");
-		return;
-	}
-	if (a->size != b->size && a->kind != PC_FIELD_STRUCT) {
-		char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
-		char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
-
-		add(s->x, &(struct pc_hit){
-			.rule = PC_R_FIELD_SIZE,
-			.severity = PC_SEV_INCOMPATIBLE,
-			.src_obj = s->so,
-			.dst_obj = s->dobj,
-			.device = s->device,
-			.path = path,
-			.src_value = sa,
-			.dst_value = sb,
-			.why = "the destination reads a different number of bytes per element",
-			.fix = "keep the size; a wider value goes into a new field, sent in a subsection with needed= over a property that a compat entry turns off for the older machine types" });
-		free(sa);
-		free(sb);
-		if (a->kind != b->kind)
-			return;
-	}
-	if (a->count != b->count || (a->count_field && b->count_field &&
-				     a->count_max > b->count_max))
-		count_finding(s, a, b, path);
 	if (a->desc && b->desc)
 		compare_desc(s, a->desc, b->desc, path, -1, depth + 1);
 }
@@ -561,17 +576,18 @@ static bool version_finding(struct sec_ctx *s, const struct pc_rdesc *sd,
 			    const struct pc_rdesc *dd, const char *path,
 			    const char *why)
 {
+	enum pc_rule rule = pc_wire_version_rule(sd->version_id,
+						 dd->min_version_id,
+						 dd->version_id);
 	char *sv, *dv, *vfix;
 
-	if (sd->version_id <= dd->version_id &&
-	    sd->version_id >= dd->min_version_id)
+	if (rule == PC_R__COUNT)
 		return false;
 	sv = pc_xasprintf("version %d", sd->version_id);
 	dv = pc_xasprintf("loads %d..%d", dd->min_version_id, dd->version_id);
 	vfix = version_fix(s->x, sd, dd);
 	add(s->x, &(struct pc_hit){
-		.rule = sd->version_id > dd->version_id ? PC_R_VERSION_TOO_NEW
-							: PC_R_VERSION_TOO_OLD,
+		.rule = rule,
 		.severity = PC_SEV_INCOMPATIBLE,
 		.src_obj = s->so,
 		.dst_obj = s->dobj,
@@ -629,10 +645,12 @@ static void compare_sent_subsections(struct sec_ctx *s,
 				.deps = ss->deps,
 				.fix = "make the subsection's needed() false for this machine type (a compat property)" });
 		} else {
-			version_finding(s, ss->desc, ds->desc, p,
-					"subsection version outside what the destination loads");
-			compare_desc(s, ss->desc, ds->desc, p,
-				     ss->desc->version_id, depth + 1);
+			/* a refused subsection fails the load
+			 * (vmstate_subsection_load): its fields are never read */
+			if (!version_finding(s, ss->desc, ds->desc, p,
+					     "subsection version outside what the destination loads"))
+				compare_desc(s, ss->desc, ds->desc, p,
+					     ss->desc->version_id, depth + 1);
 		}
 		free(p);
 	}

@@ -1,0 +1,45 @@
+/*
+ * rules-wire.c - the layout rules shared by check and qemu-diff
+ * (rules-wire.h), decided as QEMU's loader meets the stream.
+ */
+#include "rules-wire.h"
+
+#include <assert.h>
+
+#include "banned.h"
+
+size_t pc_wire_pair_rules(const struct pc_wshape *s, const struct pc_wshape *d,
+			  enum pc_rule out[PC_WIRE_MAX_PAIR_RULES])
+{
+	/* an unknown kind (a dump) is taken as the other side's */
+	bool other_kind = s->kind >= 0 && d->kind >= 0 && s->kind != d->kind;
+	size_t n = 0;
+
+	if (s->is_struct != d->is_struct) {
+		out[n++] = PC_R_NESTED_MISSING;
+		return n;
+	}
+	if (other_kind && s->size == d->size) {
+		out[n++] = PC_R_FIELD_TYPE;
+		return n;
+	}
+	if (s->size != d->size && !s->is_struct) {
+		out[n++] = PC_R_FIELD_SIZE;
+		if (other_kind)
+			return n;
+	}
+	if (s->count != d->count ||
+	    (s->var_count && d->var_count && s->count_max > d->count_max))
+		out[n++] = PC_R_FIELD_COUNT;
+	assert(n <= PC_WIRE_MAX_PAIR_RULES);
+	return n;
+}
+
+enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max)
+{
+	if (version > dst_max)
+		return PC_R_VERSION_TOO_NEW;
+	if (version < dst_min)
+		return PC_R_VERSION_TOO_OLD;
+	return PC_R__COUNT;
+}
