@@ -1,7 +1,8 @@
 /*
- * finding.c - the rule catalogue and reports.  The catalogue is the single
- * source of rule IDs, slugs and default severities; Documentation/rules.md
- * describes each rule with an example and the fix.
+ * finding.c - the rule catalogue and reports.  The catalogue's table
+ * (rule-table.h) is the single source of rule IDs, slugs, severities,
+ * families and fix kinds; Documentation/rules.md describes each rule with
+ * an example and the fix.
  */
 #include "finding.h"
 
@@ -11,75 +12,12 @@
 
 #include "banned.h"
 
+#define PC_RULE_INFO(name, id, slug, sev, also, family, fix, title) \
+	[PC_R_##name] = { id, slug, sev, title, also, family, fix },
 static const struct pc_rule_info rules[PC_R__COUNT] = {
-	[PC_R_SECTION_MISSING] = { "PC101", "section-missing", PC_SEV_INCOMPATIBLE,
-		"the source sends a section the destination does not know",
-		PC_SEV_BIT(PC_SEV_INFO) },
-	[PC_R_SECTION_UNSENT] = { "PC102", "section-not-sent", PC_SEV_INCOMPATIBLE,
-		"the destination has a device whose section the source never sends",
-		PC_SEV_BIT(PC_SEV_INFO) },
-	[PC_R_VERSION_TOO_NEW] = { "PC103", "section-version-too-new", PC_SEV_INCOMPATIBLE,
-		"the source's section version is newer than the destination loads" },
-	[PC_R_VERSION_TOO_OLD] = { "PC104", "section-version-too-old", PC_SEV_INCOMPATIBLE,
-		"the source's section version is below the destination's minimum" },
-	[PC_R_DESC_RENAMED] = { "PC105", "description-renamed", PC_SEV_INCOMPATIBLE,
-		"the description has another name on the destination" },
-	[PC_R_FIELD_ADDED] = { "PC201", "field-added", PC_SEV_INCOMPATIBLE,
-		"the source sends a field the destination does not expect" },
-	[PC_R_FIELD_MISSING] = { "PC202", "field-missing", PC_SEV_INCOMPATIBLE,
-		"the destination expects a field the source does not send" },
-	[PC_R_FIELD_REORDERED] = { "PC203", "field-reordered", PC_SEV_INCOMPATIBLE,
-		"the same fields are sent in another order" },
-	[PC_R_FIELD_RENAMED] = { "PC204", "field-renamed", PC_SEV_REVIEW,
-		"a field has another name but the same wire shape" },
-	[PC_R_FIELD_TYPE] = { "PC205", "field-type", PC_SEV_REVIEW,
-		"a field's element type differs at the same size" },
-	[PC_R_FIELD_SIZE] = { "PC206", "field-size", PC_SEV_INCOMPATIBLE,
-		"a field's element size differs" },
-	[PC_R_FIELD_COUNT] = { "PC207", "field-count", PC_SEV_INCOMPATIBLE,
-		"an array's element count differs" },
-	[PC_R_NESTED_MISSING] = { "PC208", "nested-description-missing", PC_SEV_INCOMPATIBLE,
-		"a nested structure is missing on one side (no description, or a plain field)" },
-	[PC_R_SUBSECTION_UNKNOWN] = { "PC301", "subsection-unknown", PC_SEV_INCOMPATIBLE,
-		"the source may send a subsection the destination does not know",
-		PC_SEV_BIT(PC_SEV_REVIEW) },
-	[PC_R_SUBSECTION_REQUIRED] = { "PC302", "subsection-required", PC_SEV_INFO,
-		"the destination requires a subsection the source never sends" },
-	[PC_R_INVARIANT] = { "PC401", "invariant-mismatch", PC_SEV_INCOMPATIBLE,
-		"a value the destination verifies differs on its read-only bits" },
-	[PC_R_GUEST_PROP] = { "PC501", "guest-visible-property", PC_SEV_INCOMPATIBLE,
-		"a guest-visible property differs" },
-	[PC_R_PROP_ABSENT] = { "PC502", "property-absent", PC_SEV_INFO,
-		"a property exists on one side only (compared by its behaviour)" },
-	[PC_R_WIRE_PROP] = { "PC503", "stream-protocol-property", PC_SEV_INCOMPATIBLE,
-		"a property that shapes the migration stream differs" },
-	[PC_R_MACHINE_UNKNOWN] = { "PC601", "machine-unknown", PC_SEV_INCOMPATIBLE,
-		"a side does not know the machine type" },
-	[PC_R_MACHINE_NAME] = { "PC602", "machine-name", PC_SEV_INFO,
-		"the two sides describe different machine types" },
-	[PC_R_HOST_FEATURE] = { "PC701", "host-feature", PC_SEV_INCOMPATIBLE,
-		"a host capability the guest uses is missing on the destination" },
-	[PC_R_HOST_FEATURE_EXTRA] = { "PC702", "host-feature-extra", PC_SEV_REVIEW,
-		"the destination's host offers a feature the guest did not see" },
-	[PC_R_LINT_DEFAULT_CHANGE] = { "PC801", "default-change-without-compat", PC_SEV_INCOMPATIBLE,
-		"a default changed without compat entries for older machine types" },
-	[PC_R_LINT_UNGATED_FIELD] = { "PC802", "ungated-addition", PC_SEV_REVIEW,
-		"a field or subsection was added without a version gate or condition" },
-	[PC_R_LINT_NO_VERSION_BUMP] = { "PC803", "layout-change-without-version-bump", PC_SEV_REVIEW,
-		"a layout changed without a section version bump" },
-	[PC_R_LINT_COMPAT_NOMATCH] = { "PC804", "compat-entry-matches-nothing", PC_SEV_INFO,
-		"a compat entry names a type no plugin provides" },
-	[PC_R_LINT_COMPAT_NOPROP] = { "PC805", "compat-entry-unknown-property", PC_SEV_INCOMPATIBLE,
-		"a compat entry names a property the matched type lacks" },
-	[PC_R_LINT_COMPAT_TYPO] = { "PC806", "compat-entry-misspelt-type", PC_SEV_INCOMPATIBLE,
-		"a compat entry names no loaded type but one close to a loaded type's name (a likely typo)" },
-	[PC_R_STREAM_VALUE] = { "PC901", "stream-value-mismatch", PC_SEV_INCOMPATIBLE,
-		"a migrated value differs after load" },
-	[PC_R_STREAM_REJECTED] = { "PC902", "stream-rejected", PC_SEV_INCOMPATIBLE,
-		"the destination refused the migration stream" },
-	[PC_R_KNOWN_STALE] = { "PC810", "known-break-stale", PC_SEV_INCOMPATIBLE,
-		"an acknowledged break no longer shows in a run that covers it" },
+	PC_RULE_TABLE(PC_RULE_INFO)
 };
+#undef PC_RULE_INFO
 
 const struct pc_rule_info *pc_rule_info(enum pc_rule r)
 {
@@ -113,6 +51,54 @@ const char *pc_severity_name(enum pc_severity s)
 		return "needs-review";
 	case PC_SEV_INCOMPATIBLE:
 		return "incompatible";
+	}
+	return "?";
+}
+
+const char *pc_rule_family_name(enum pc_rule_family f)
+{
+	switch (f) {
+	case PC_FAMILY_SECTIONS:
+		return "sections";
+	case PC_FAMILY_VERSIONS:
+		return "versions";
+	case PC_FAMILY_FIELDS:
+		return "fields";
+	case PC_FAMILY_SUBSECTIONS:
+		return "subsections";
+	case PC_FAMILY_INVARIANTS:
+		return "invariants";
+	case PC_FAMILY_PROPERTIES:
+		return "properties";
+	case PC_FAMILY_MACHINES:
+		return "machines";
+	case PC_FAMILY_HOSTS:
+		return "hosts";
+	case PC_FAMILY_LINT:
+		return "lint";
+	case PC_FAMILY_STREAM:
+		return "stream";
+	case PC_FAMILY_KNOWN_BREAKS:
+		return "known-breaks";
+	}
+	return "?";
+}
+
+const char *pc_fix_kind_name(enum pc_fix_kind k)
+{
+	switch (k) {
+	case PC_FIX_COMPAT_LINE:
+		return "compat-line";
+	case PC_FIX_DECLARATION:
+		return "declaration";
+	case PC_FIX_CONFIGURATION:
+		return "configuration";
+	case PC_FIX_COMPAT_ENTRY:
+		return "compat-entry";
+	case PC_FIX_KNOWN_BREAKS:
+		return "known-breaks";
+	case PC_FIX_REVIEW:
+		return "review";
 	}
 	return "?";
 }

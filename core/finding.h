@@ -2,7 +2,7 @@
  * finding.h - findings and reports: what every checker (tree vs baseline,
  * qemu-diff, migrate, lint) produces, and their text and JSON renderings.
  *
- * Every finding names a stable rule ID from the catalogue (rules.c,
+ * Every finding names a stable rule ID from the catalogue (rule-table.h,
  * Documentation/rules.md), a severity, a direction, the machine type, both
  * sides, the device and the field or property path, both values, why, and
  * the fix.  Reports keep every finding: no checker stops at the first.
@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "rule-table.h"
 #include "util.h"
 
 enum pc_severity {
@@ -24,42 +25,39 @@ enum pc_severity {
 	PC_SEV_INCOMPATIBLE, /* migration fails or corrupts state */
 };
 
-/* The rule catalogue.  IDs are stable: never renumber, only add. */
+/* The rule families: which part of the comparison reports a rule. */
+enum pc_rule_family {
+	PC_FAMILY_SECTIONS,     /* sections and their descriptions */
+	PC_FAMILY_VERSIONS,     /* section and subsection versions */
+	PC_FAMILY_FIELDS,       /* the field sequence and shapes */
+	PC_FAMILY_SUBSECTIONS,
+	PC_FAMILY_INVARIANTS,   /* values the destination verifies */
+	PC_FAMILY_PROPERTIES,
+	PC_FAMILY_MACHINES,
+	PC_FAMILY_HOSTS,
+	PC_FAMILY_LINT,         /* plugcheck lint */
+	PC_FAMILY_STREAM,       /* plugcheck migrate: a real stream */
+	PC_FAMILY_KNOWN_BREAKS,
+};
+
+/* What kind of change fixes a finding of a rule. */
+enum pc_fix_kind {
+	PC_FIX_COMPAT_LINE,     /* a compat entry (or destination override) keeps the old value */
+	PC_FIX_DECLARATION,     /* change the device's declaration (its VMStateDescription) */
+	PC_FIX_CONFIGURATION,   /* run the VMs, hosts or builds differently */
+	PC_FIX_COMPAT_ENTRY,    /* correct the compat entry itself */
+	PC_FIX_KNOWN_BREAKS,    /* update abi/known-breaks */
+	PC_FIX_REVIEW,          /* a person decides; nothing to change by default */
+};
+
+/* The rule catalogue (rule-table.h): PC_R_SECTION_MISSING is PC101, ... */
+#define PC_RULE_ENUMERATOR(name, id, slug, sev, also, family, fix, title) \
+	PC_R_##name,
 enum pc_rule {
-	PC_R_SECTION_MISSING,     /* PC101 source sends a section the destination lacks */
-	PC_R_SECTION_UNSENT,      /* PC102 destination expects a section never sent */
-	PC_R_VERSION_TOO_NEW,     /* PC103 source version > destination version_id */
-	PC_R_VERSION_TOO_OLD,     /* PC104 source version < destination minimum_version_id */
-	PC_R_DESC_RENAMED,        /* PC105 description name differs (QEMU dumps) */
-	PC_R_FIELD_ADDED,         /* PC201 source sends a field the destination does not expect */
-	PC_R_FIELD_MISSING,       /* PC202 destination expects a field the source does not send */
-	PC_R_FIELD_REORDERED,     /* PC203 same fields, other order */
-	PC_R_FIELD_RENAMED,       /* PC204 same wire shape, other name */
-	PC_R_FIELD_TYPE,          /* PC205 element type differs */
-	PC_R_FIELD_SIZE,          /* PC206 element size differs */
-	PC_R_FIELD_COUNT,         /* PC207 element count differs */
-	PC_R_NESTED_MISSING,      /* PC208 nested description missing on one side */
-	PC_R_SUBSECTION_UNKNOWN,  /* PC301 source may send a subsection the destination does not know */
-	PC_R_SUBSECTION_REQUIRED, /* PC302 destination requires a subsection never sent */
-	PC_R_INVARIANT,           /* PC401 verified value differs under the read-only mask */
-	PC_R_GUEST_PROP,          /* PC501 guest-visible property differs */
-	PC_R_PROP_ABSENT,         /* PC502 property exists on one side only */
-	PC_R_WIRE_PROP,           /* PC503 a stream-protocol (wire) property differs */
-	PC_R_MACHINE_UNKNOWN,     /* PC601 a side does not know the machine type */
-	PC_R_MACHINE_NAME,        /* PC602 the two dumps come from different machines */
-	PC_R_HOST_FEATURE,        /* PC701 host capability missing on the destination */
-	PC_R_HOST_FEATURE_EXTRA,  /* PC702 the destination's host offers a feature the guest did not see */
-	PC_R_LINT_DEFAULT_CHANGE, /* PC801 default changed without compat entries */
-	PC_R_LINT_UNGATED_FIELD,  /* PC802 field/subsection added without gate */
-	PC_R_LINT_NO_VERSION_BUMP,/* PC803 layout changed without version bump */
-	PC_R_LINT_COMPAT_NOMATCH, /* PC804 compat entry matches no loaded type */
-	PC_R_LINT_COMPAT_NOPROP,  /* PC805 compat entry names a property no type has */
-	PC_R_LINT_COMPAT_TYPO,    /* PC806 compat entry names a type close to a loaded one (typo) */
-	PC_R_STREAM_VALUE,        /* PC901 a migrated value differs after load */
-	PC_R_STREAM_REJECTED,     /* PC902 the destination refused the stream */
-	PC_R_KNOWN_STALE,         /* PC810 an acknowledged break the run no longer shows */
+	PC_RULE_TABLE(PC_RULE_ENUMERATOR)
 	PC_R__COUNT
 };
+#undef PC_RULE_ENUMERATOR
 
 #define PC_SEV_BIT(s) (1u << (unsigned)(s))
 
@@ -71,8 +69,11 @@ struct pc_rule_info {
 	/* the other severities the rule may carry (PC_SEV_BIT()s; 0: none),
 	 * each named in Documentation/rules.md's "may also be" column */
 	unsigned also;
+	enum pc_rule_family family;
+	enum pc_fix_kind fix;
 };
 
+/* The catalogue entry of 'r', or NULL for a value outside the enum. */
 const struct pc_rule_info *pc_rule_info(enum pc_rule r);
 
 /*
@@ -91,6 +92,9 @@ enum pc_severity pc_subsection_severity(enum pc_rule r, bool runtime);
 /* Does rule 'r' carry severity 's' (its default or one it may also be)? */
 bool pc_rule_allows(enum pc_rule r, enum pc_severity s);
 const char *pc_severity_name(enum pc_severity s);
+/* "fields", "compat-line", ...: the names rules.md's table uses. */
+const char *pc_rule_family_name(enum pc_rule_family f);
+const char *pc_fix_kind_name(enum pc_fix_kind k);
 
 struct pc_finding {
 	enum pc_rule rule;

@@ -1,13 +1,15 @@
 /*
  * test_catalogue.c - the rule catalogue is the engine: Documentation/
- * rules.md's table equals core/finding.c's rule table (ID, slug, severity,
- * the severities it may also carry, the one-line title), both ways, and
- * every rule has its section on that page.
+ * rules.md's table equals core/rule-table.h (ID, slug, severity, the
+ * severities it may also carry, family, fix kind, the one-line title),
+ * both ways; every rule has its section on that page; every rule ID the
+ * engines' sources name is in the table.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include <jansson.h>
 
@@ -18,7 +20,8 @@
 #include "util.h"
 
 struct md_row {
-	char id[16], anchor[16], slug[64], sev[32], also[64], title[256];
+	char id[16], anchor[16], slug[64], sev[32], also[64], family[32],
+		fix[32], title[256];
 };
 
 static char *trim(char *s)
@@ -33,7 +36,8 @@ static char *trim(char *s)
 	return s;
 }
 
-/* "| [PC101](#pc101) | slug | severity | also | title |" -> row; 0 or -1. */
+/* "| [PC101](#pc101) | slug | severity | also | family | fix | title |"
+ * -> row; 0 or -1. */
 static int parse_row(const char *line, struct md_row *row)
 {
 	char buf[1024], *cell[8], *p;
@@ -51,14 +55,16 @@ static int parse_row(const char *line, struct md_row *row)
 		cell[n++] = trim(p);
 		p = bar + 1;
 	}
-	if (n != 5 || *trim(p))
+	if (n != 7 || *trim(p))
 		return -1;
 	if (sscanf(cell[0], "[%15[^]]](#%15[^)])", row->id, row->anchor) != 2)
 		return -1;
 	snprintf(row->slug, sizeof(row->slug), "%s", cell[1]);
 	snprintf(row->sev, sizeof(row->sev), "%s", cell[2]);
 	snprintf(row->also, sizeof(row->also), "%s", cell[3]);
-	snprintf(row->title, sizeof(row->title), "%s", cell[4]);
+	snprintf(row->family, sizeof(row->family), "%s", cell[4]);
+	snprintf(row->fix, sizeof(row->fix), "%s", cell[5]);
+	snprintf(row->title, sizeof(row->title), "%s", cell[6]);
 	return 0;
 }
 
@@ -138,6 +144,8 @@ PCT_TEST("catalogue", rules_md_table_equals_the_rule_table)
 		PCT_ASSERT_STR_EQ(row.sev, pc_severity_name(ri->severity));
 		also_text(ri, also, sizeof(also));
 		PCT_ASSERT_STR_EQ(row.also, also);
+		PCT_ASSERT_STR_EQ(row.family, pc_rule_family_name(ri->family));
+		PCT_ASSERT_STR_EQ(row.fix, pc_fix_kind_name(ri->fix));
 		PCT_ASSERT_STR_EQ(row.title, ri->title);
 	}
 	/* ... and every rule of the table is a row */
@@ -559,4 +567,68 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		PCT_ASSERT_INT_EQ(seen_sev[k] & want, want);
 	}
 	free(dir);
+}
+
+/*
+ * Every "PCnnn" the library's sources name (a rule they emit, explain or
+ * match by its ID) is a rule of the table, and every rule's ID has the
+ * form PCnnn: the enum comes from the table, so code cannot emit a rule
+ * outside it, and this holds the IDs written out in text to it too.
+ */
+PCT_TEST("catalogue", every_rule_id_in_the_sources_is_in_the_table)
+{
+	DIR *dir = opendir(pct_path("core"));
+	struct dirent *de;
+	size_t files = 0, ids = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		struct pc_err err = { 0 };
+		char *rel, *text = NULL;
+		size_t n;
+
+		if (len < 3 || (strcmp(de->d_name + len - 2, ".c") &&
+				strcmp(de->d_name + len - 2, ".h")))
+			continue;
+		rel = pc_xasprintf("core/%s", de->d_name);
+		if (pc_read_file(pct_path(rel), 4u << 20, &text, &n, &err)) {
+			fprintf(stderr, "\n  %s\n", err.msg);
+			CU_FAIL("a source file cannot be read");
+			free(rel);
+			continue;
+		}
+		files++;
+		for (const char *p = text; (p = strstr(p, "PC")); p += 2) {
+			enum pc_rule r;
+			char id[6];
+
+			if (!(p[2] >= '1' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9' &&
+			      p[4] >= '0' && p[4] <= '9') ||
+			    (p[5] >= '0' && p[5] <= '9'))
+				continue;
+			memcpy(id, p, 5);
+			id[5] = '\0';
+			ids++;
+			if (!rule_of_id(id, &r)) {
+				fprintf(stderr, "\n  %s names %s, which the rule table does not have\n",
+					rel, id);
+				CU_FAIL("a rule ID outside the table");
+			}
+		}
+		free(text);
+		free(rel);
+	}
+	closedir(dir);
+	CU_ASSERT_TRUE(files > 10);
+	CU_ASSERT_TRUE(ids >= PC_R__COUNT);
+	for (size_t k = 0; k < PC_R__COUNT; k++) {
+		const struct pc_rule_info *ri = pc_rule_info((enum pc_rule)k);
+
+		CU_ASSERT_TRUE(ri->id[0] == 'P' && ri->id[1] == 'C' &&
+			       strspn(ri->id + 2, "0123456789") == 3);
+		CU_ASSERT_STRING_NOT_EQUAL(pc_rule_family_name(ri->family), "?");
+		CU_ASSERT_STRING_NOT_EQUAL(pc_fix_kind_name(ri->fix), "?");
+	}
+	CU_ASSERT_PTR_NULL(pc_rule_info(PC_R__COUNT));
 }
