@@ -370,130 +370,169 @@ static void short_why(const char *why, struct pc_strbuf *out)
 	pc_strbuf_addstr(out, " ... (-v: the full provenance)");
 }
 
-static void format_group(const struct pc_report *r, const size_t *idx,
-			 size_t n, bool verbose, struct pc_strbuf *out)
+/*
+ * Count finding g's direction into 'dirs': "A -> B", or "A <-> B" once
+ * both directions of a pair show.  Returns the text it added (owned by
+ * the caller, who frees it after 'dirs'), or NULL; *more is true when the
+ * group gained a direction.
+ */
+static char *group_direction(struct uniq *dirs, const struct pc_finding *g,
+			     bool *more)
+{
+	char *fwd = pc_xasprintf("%s -> %s", nz(g->src), nz(g->dst));
+	char *rev = pc_xasprintf("%s -> %s", nz(g->dst), nz(g->src));
+	char *b1 = pc_xasprintf("%s <-> %s", nz(g->dst), nz(g->src));
+	char *b2 = pc_xasprintf("%s <-> %s", nz(g->src), nz(g->dst));
+	char *added = NULL;
+	size_t j;
+
+	*more = false;
+	for (j = 0; j < dirs->n; j++)
+		if (!strcmp(dirs->s[j], fwd) || !strcmp(dirs->s[j], b1) ||
+		    !strcmp(dirs->s[j], b2) || !strcmp(dirs->s[j], rev))
+			break;
+	if (j == dirs->n) {
+		dirs->s[dirs->n++] = added = fwd;
+		fwd = NULL;
+		*more = true;
+	} else if (!strcmp(dirs->s[j], rev)) {
+		dirs->s[j] = added = b1;
+		b1 = NULL;
+		*more = true;
+	}
+	free(fwd);
+	free(rev);
+	free(b1);
+	free(b2);
+	return added;
+}
+
+/* Each rule of the group (rls, as rtext[k] names finding k's) with the
+ * places it shows at. */
+static void format_rule_places(const struct pc_report *r, const size_t *idx,
+			       size_t n, char *const *rtext,
+			       const struct uniq *rls, struct pc_strbuf *out)
+{
+	for (size_t q = 0; q < rls->n; q++) {
+		struct uniq at = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
+		char **attext = pc_xcalloc(n + 1, sizeof(char *));
+
+		for (size_t k = 0; k < n; k++) {
+			const struct pc_finding *g = &r->items[idx[k]];
+
+			if (strcmp(rtext[k], rls->s[q]))
+				continue;
+			attext[k] = pc_xasprintf("%s%s%s", nz(g->device),
+						 g->device && g->path ? " " : "",
+						 nz(g->path));
+			uniq_add(&at, attext[k]);
+		}
+		pc_strbuf_addf(out, "        %s at ", rls->s[q]);
+		uniq_print(&at, 6, "; ", out);
+		pc_strbuf_addch(out, '\n');
+		for (size_t k = 0; k < n; k++)
+			free(attext[k]);
+		free(attext);
+		free(at.s);
+	}
+}
+
+/* The collections of a group's "seen in" lines (each string owned by
+ * the arrays below them, freed by seen_release()). */
+struct seen {
+	struct uniq dirs, machines, configs, rls;
+	char **dirtext, **rtext, **cfg;
+	size_t n, ndirs;
+};
+
+static void seen_collect(struct seen *s, const struct pc_report *r,
+			 const size_t *idx, size_t n)
+{
+	s->n = n;
+	s->ndirs = 0;
+	s->dirs = (struct uniq){ pc_xcalloc(n + 1, sizeof(char *)), 0 };
+	s->machines = (struct uniq){ pc_xcalloc(n + 1, sizeof(char *)), 0 };
+	s->configs = (struct uniq){ pc_xcalloc(n * 8 + 1, sizeof(char *)), 0 };
+	s->rls = (struct uniq){ pc_xcalloc(n + 1, sizeof(char *)), 0 };
+	s->dirtext = pc_xcalloc(n + 1, sizeof(char *));
+	s->rtext = pc_xcalloc(n + 1, sizeof(char *));
+	s->cfg = pc_xcalloc(n + 1, sizeof(char *));
+	for (size_t k = 0; k < n; k++) {
+		const struct pc_finding *g = &r->items[idx[k]];
+		const struct pc_rule_info *gi = pc_rule_info(g->rule);
+		bool more;
+
+		s->dirtext[k] = group_direction(&s->dirs, g, &more);
+		s->ndirs += more;
+		uniq_add(&s->machines, g->machine);
+		if (g->config) {
+			char *c = pc_xstrdup(g->config), *save = NULL;
+
+			s->cfg[k] = c;
+			for (char *t = strtok_r(c, ", ", &save); t;
+			     t = strtok_r(NULL, ", ", &save))
+				uniq_add(&s->configs, t);
+		}
+		s->rtext[k] = pc_xasprintf("%s %s [%s]", gi ? gi->id : "?",
+					   pc_severity_name(g->severity),
+					   gi ? gi->slug : "?");
+		uniq_add(&s->rls, s->rtext[k]);
+	}
+}
+
+static void seen_release(struct seen *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		free(s->dirtext[k]);
+		free(s->rtext[k]);
+		free(s->cfg[k]);
+	}
+	free(s->dirtext);
+	free(s->rtext);
+	free(s->cfg);
+	free(s->dirs.s);
+	free(s->machines.s);
+	free(s->configs.s);
+	free(s->rls.s);
+}
+
+/* Where else the group's cause shows: directions, machine types, vCPU
+ * counts, and each rule with its places. */
+static void format_seen_in(const struct pc_report *r, const size_t *idx,
+			   size_t n, struct pc_strbuf *out)
+{
+	struct seen s;
+
+	seen_collect(&s, r, idx, n);
+	pc_strbuf_addf(out, "      seen in: %zu findings, %zu direction%s (",
+		       n, s.ndirs, s.ndirs == 1 ? "" : "s");
+	uniq_print(&s.dirs, 8, ", ", out);
+	pc_strbuf_addstr(out, ")");
+	if (s.machines.n) {
+		pc_strbuf_addf(out, " on ");
+		uniq_print(&s.machines, 8, ", ", out);
+	}
+	if (s.configs.n) {
+		pc_strbuf_addstr(out, " (");
+		uniq_print(&s.configs, 8, ", ", out);
+		pc_strbuf_addstr(out, ")");
+	}
+	pc_strbuf_addch(out, '\n');
+	format_rule_places(r, idx, n, s.rtext, &s.rls, out);
+	seen_release(&s);
+}
+
+/* The group's fix, once: its representative's, with the override when
+ * every finding names the same one. */
+static void format_group_fix(const struct pc_report *r, const size_t *idx,
+			     size_t n, struct pc_strbuf *out)
 {
 	const struct pc_finding *f = &r->items[idx[0]];
 	bool same_override = true;
 
-	/* the representative: as one finding, without why and fix */
-	format_head(f, out);
-	if (f->why) {
-		pc_strbuf_addstr(out, "      why: ");
-		if (verbose)
-			pc_strbuf_addstr(out, f->why);
-		else
-			short_why(f->why, out);
-		pc_strbuf_addch(out, '\n');
-	}
-	/* where else the same cause shows */
-	if (n > 1) {
-		struct uniq dirs = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
-		struct uniq machines = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
-		struct uniq configs = { pc_xcalloc(n * 8 + 1, sizeof(char *)), 0 };
-		/* dirtext[k]: the direction string finding k added (owned) */
-		struct uniq rls = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
-		char **dirtext = pc_xcalloc(n + 1, sizeof(char *));
-		char **rtext = pc_xcalloc(n + 1, sizeof(char *));
-		char **cfg = pc_xcalloc(n + 1, sizeof(char *));
-		size_t ndirs = 0;
-
-		for (size_t k = 0; k < n; k++) {
-			const struct pc_finding *g = &r->items[idx[k]];
-			const struct pc_rule_info *gi = pc_rule_info(g->rule);
-
-			/* "A <-> B" for both directions of a pair */
-			{
-				char *fwd = pc_xasprintf("%s -> %s", nz(g->src), nz(g->dst));
-				char *rev = pc_xasprintf("%s -> %s", nz(g->dst), nz(g->src));
-				char *b1 = pc_xasprintf("%s <-> %s", nz(g->dst), nz(g->src));
-				char *b2 = pc_xasprintf("%s <-> %s", nz(g->src), nz(g->dst));
-				size_t j;
-
-				for (j = 0; j < dirs.n; j++)
-					if (!strcmp(dirs.s[j], fwd) || !strcmp(dirs.s[j], b1) ||
-					    !strcmp(dirs.s[j], b2) || !strcmp(dirs.s[j], rev))
-						break;
-				if (j == dirs.n) {
-					dirs.s[dirs.n++] = dirtext[k] = fwd;
-					fwd = NULL;
-					ndirs++;
-				} else if (!strcmp(dirs.s[j], rev)) {
-					dirs.s[j] = dirtext[k] = b1;
-					b1 = NULL;
-					ndirs++;
-				}
-				free(fwd);
-				free(rev);
-				free(b1);
-				free(b2);
-			}
-			uniq_add(&machines, g->machine);
-			if (g->config) {
-				char *c = pc_xstrdup(g->config), *save = NULL;
-
-				cfg[k] = c;
-				for (char *t = strtok_r(c, ", ", &save); t;
-				     t = strtok_r(NULL, ", ", &save))
-					uniq_add(&configs, t);
-			}
-			rtext[k] = pc_xasprintf("%s %s [%s]", gi ? gi->id : "?",
-						pc_severity_name(g->severity),
-						gi ? gi->slug : "?");
-			uniq_add(&rls, rtext[k]);
-			if (!same_str0(g->fix_override, f->fix_override))
-				same_override = false;
-		}
-		pc_strbuf_addf(out, "      seen in: %zu findings, %zu direction%s (",
-			       n, ndirs, ndirs == 1 ? "" : "s");
-		uniq_print(&dirs, 8, ", ", out);
-		pc_strbuf_addstr(out, ")");
-		if (machines.n) {
-			pc_strbuf_addf(out, " on ");
-			uniq_print(&machines, 8, ", ", out);
-		}
-		if (configs.n) {
-			pc_strbuf_addstr(out, " (");
-			uniq_print(&configs, 8, ", ", out);
-			pc_strbuf_addstr(out, ")");
-		}
-		pc_strbuf_addch(out, '\n');
-		/* each rule with the places it shows at */
-		for (size_t q = 0; q < rls.n; q++) {
-			struct uniq at = { pc_xcalloc(n + 1, sizeof(char *)), 0 };
-			char **attext = pc_xcalloc(n + 1, sizeof(char *));
-
-			for (size_t k = 0; k < n; k++) {
-				const struct pc_finding *g = &r->items[idx[k]];
-
-				if (strcmp(rtext[k], rls.s[q]))
-					continue;
-				attext[k] = pc_xasprintf("%s%s%s", nz(g->device),
-							 g->device && g->path ? " " : "",
-							 nz(g->path));
-				uniq_add(&at, attext[k]);
-			}
-			pc_strbuf_addf(out, "        %s at ", rls.s[q]);
-			uniq_print(&at, 6, "; ", out);
-			pc_strbuf_addch(out, '\n');
-			for (size_t k = 0; k < n; k++)
-				free(attext[k]);
-			free(attext);
-			free(at.s);
-		}
-		for (size_t k = 0; k < n; k++) {
-			free(dirtext[k]);
-			free(rtext[k]);
-			free(cfg[k]);
-		}
-		free(dirtext);
-		free(rtext);
-		free(cfg);
-		free(dirs.s);
-		free(machines.s);
-		free(configs.s);
-		free(rls.s);
-	}
+	for (size_t k = 0; k < n; k++)
+		if (!same_str0(r->items[idx[k]].fix_override, f->fix_override))
+			same_override = false;
 	if (f->fix)
 		pc_strbuf_addf(out, "      fix: %s\n", f->fix);
 	if (f->fix_line && f->fix_file)
@@ -507,6 +546,26 @@ static void format_group(const struct pc_report *r, const size_t *idx,
 			       f->fix_override, nz(f->src), nz(f->dst));
 	if (f->known && f->known_reason)
 		pc_strbuf_addf(out, "      acknowledged: %s\n", f->known_reason);
+}
+
+static void format_group(const struct pc_report *r, const size_t *idx,
+			 size_t n, bool verbose, struct pc_strbuf *out)
+{
+	const struct pc_finding *f = &r->items[idx[0]];
+
+	/* the representative: as one finding, without why and fix */
+	format_head(f, out);
+	if (f->why) {
+		pc_strbuf_addstr(out, "      why: ");
+		if (verbose)
+			pc_strbuf_addstr(out, f->why);
+		else
+			short_why(f->why, out);
+		pc_strbuf_addch(out, '\n');
+	}
+	if (n > 1)
+		format_seen_in(r, idx, n, out);
+	format_group_fix(r, idx, n, out);
 	if (verbose && n > 1) {
 		pc_strbuf_addf(out, "      the %zu findings:\n", n);
 		for (size_t k = 0; k < n; k++) {

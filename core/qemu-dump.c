@@ -151,20 +151,45 @@ static void path_pop(struct reader *r, size_t old)
 	r->depth = old;
 }
 
-static int rd_error(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
-static int rd_error(struct reader *r, const char *fmt, ...)
+static int rd_verror(struct reader *r, enum pc_errcode code, const char *fmt,
+		     va_list ap) PC_PRINTF(3, 0);
+static int rd_verror(struct reader *r, enum pc_errcode code, const char *fmt,
+		     va_list ap)
 {
 	struct pc_strbuf path = PC_STRBUF_INIT, sb = PC_STRBUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	pc_strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	path_format(r, &path);
-	pc_err_set(r->err, "%s: %s: %s", r->label, path.buf, sb.buf);
+	pc_err_setc(r->err, code, "%s: %s: %s", r->label, path.buf, sb.buf);
 	pc_strbuf_release(&path);
 	pc_strbuf_release(&sb);
 	return -1;
+}
+
+/* Malformed input at the current JSON path (PC_E_INPUT). */
+static int rd_error(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
+static int rd_error(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = rd_verror(r, PC_E_INPUT, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Input beyond a documented bound (qemu-dump.h) at the current path. */
+static int rd_limit(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
+static int rd_limit(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = rd_verror(r, PC_E_LIMIT, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 static const char *json_kind(const json_t *j)
@@ -240,7 +265,7 @@ static int get_string(struct reader *r, const json_t *obj, const char *key,
 	else if (json_string_length(v) == 0)
 		ret = rd_error(r, "empty name");
 	else if (json_string_length(v) > PC_QDUMP_MAX_NAME)
-		ret = rd_error(r, "name of %zu bytes is too long (at most %u)",
+		ret = rd_limit(r, "name of %zu bytes is too long (at most %u)",
 			       json_string_length(v), PC_QDUMP_MAX_NAME);
 	else
 		*out = arena_strdup(&r->arena, json_string_value(v),
@@ -265,7 +290,7 @@ static int get_array(struct reader *r, const json_t *obj, const char *key,
 	if (!json_is_array(*out))
 		ret = rd_error(r, "expected an array, found %s", json_kind(*out));
 	else if ((*n = json_array_size(*out)) > max)
-		ret = rd_error(r, "%zu entries, more than the limit of %zu", *n,
+		ret = rd_limit(r, "%zu entries, more than the limit of %zu", *n,
 			       max);
 	path_pop(r, old);
 	return ret;
@@ -325,7 +350,7 @@ static int read_field(struct reader *r, const json_t *j, int depth,
 		size_t old = path_push_key(r, "Description");
 
 		if (depth + 1 > PC_QDUMP_MAX_DEPTH)
-			return rd_error(r, "descriptions nested deeper than %d levels",
+			return rd_limit(r, "descriptions nested deeper than %d levels",
 					PC_QDUMP_MAX_DEPTH);
 		nested = arena_alloc(&r->arena, sizeof(*nested));
 		if (read_vmsd(r, v, depth + 1, nested))
@@ -385,7 +410,7 @@ static int read_vmsd(struct reader *r, const json_t *j, int depth,
 			size_t o2 = path_push_index(r, i);
 
 			if (depth + 1 > PC_QDUMP_MAX_DEPTH)
-				return rd_error(r, "subsections nested deeper than %d levels",
+				return rd_limit(r, "subsections nested deeper than %d levels",
 						PC_QDUMP_MAX_DEPTH);
 			if (read_vmsd(r, json_array_get(arr, i), depth + 1, &subs[i]))
 				return -1;
@@ -512,7 +537,7 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 	path_pop(r, old);
 
 	if (json_object_size(root) - 1 > PC_QDUMP_MAX_SECTIONS)
-		return rd_error(r, "%zu sections, more than the limit of %u",
+		return rd_limit(r, "%zu sections, more than the limit of %u",
 				json_object_size(root) - 1, PC_QDUMP_MAX_SECTIONS);
 	secs = arena_alloc(&r->arena, json_object_size(root) * sizeof(*secs));
 	/* jansson iterates objects in file order (insertion order) */
@@ -542,7 +567,8 @@ struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
 	json_t *root;
 
 	if (len > PC_QDUMP_MAX_FILE) {
-		pc_err_set(err, "%s: %zu bytes, more than the limit of %u", label,
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s: %zu bytes, more than the limit of %u", label,
 			   len, PC_QDUMP_MAX_FILE);
 		return NULL;
 	}

@@ -523,8 +523,12 @@ static void expect_reject(const char *name, const char *msg)
 
 PCT_TEST("qemu_diff", malformed_dumps_rejected_with_json_path)
 {
+	struct pc_err err = { 0 };
+
 	expect_reject("missing-size.json",
 		      ": $.fw_cfg.Description.Fields[2]: missing key 'size'");
+	CU_ASSERT_PTR_NULL(pc_qdump_load(pct_path(FIX "bad/missing-size.json"), &err));
+	PCT_ASSERT_INT_EQ(err.code, PC_E_INPUT);
 	expect_reject("huge-num.json",
 		      ": $.blk.Description.Fields[0].num: num 1099511627776 out of range (expected 0..16777216)");
 	expect_reject("size-string.json",
@@ -561,6 +565,8 @@ PCT_TEST("qemu_diff", nesting_bounded)
 	PCT_ASSERT_CONTAINS(err.msg, ".Description: descriptions nested deeper than 32 levels");
 	CU_ASSERT_TRUE(pc_str_starts_with(err.msg, path));
 	PCT_ASSERT_CONTAINS(err.msg, ": $.deep.Description.Fields[0].Description.Fields[0]");
+	/* a documented bound, not malformed input */
+	PCT_ASSERT_INT_EQ(err.code, PC_E_LIMIT);
 }
 
 PCT_TEST("qemu_diff", unreadable_and_odd_input)
