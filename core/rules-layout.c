@@ -90,6 +90,15 @@ struct sec_ctx {
 	const char *device;
 };
 
+/* Report a hit about this section's objects and device. */
+static void sec_add(const struct sec_ctx *s, struct pc_hit h)
+{
+	h.src_obj = s->so;
+	h.dst_obj = s->dobj;
+	h.device = s->device;
+	add(s->x, &h);
+}
+
 static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 			 const struct pc_rdesc *dd, const char *path,
 			 int incoming_version, int depth);
@@ -102,12 +111,9 @@ static void kind_finding(struct sec_ctx *s, const struct pc_rnode *a,
 {
 	char *sa = node_shape(a), *sb = node_shape(b);
 
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = rule,
 		.severity = sev,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = path,
 		.src_value = sa,
 		.dst_value = sb,
@@ -145,12 +151,9 @@ static void count_finding(struct sec_ctx *s, const struct pc_rnode *a,
 			? "the destination accepts fewer elements than the source may send"
 			: "the element count differs");
 	join_deps(&deps, a->deps, b->deps);
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = PC_R_FIELD_COUNT,
 		.severity = PC_SEV_INCOMPATIBLE,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = path,
 		.src_value = sa,
 		.dst_value = sb,
@@ -170,12 +173,9 @@ static void size_finding(struct sec_ctx *s, const struct pc_rnode *a,
 	char *sa = a->kind != b->kind ? node_shape(a) : pc_xasprintf("%u bytes", a->size);
 	char *sb = a->kind != b->kind ? node_shape(b) : pc_xasprintf("%u bytes", b->size);
 
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = PC_R_FIELD_SIZE,
 		.severity = PC_SEV_INCOMPATIBLE,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = path,
 		.src_value = sa,
 		.dst_value = sb,
@@ -322,12 +322,9 @@ static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 	if (n->why)
 		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
 			       n->why);
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = rule,
 		.severity = PC_SEV_INCOMPATIBLE,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = p,
 		.src_value = on_source ? shape : NULL,
 		.dst_value = on_source ? NULL : shape,
@@ -471,12 +468,9 @@ static void match_renames(struct sec_ctx *s, struct field_match *m,
 			if (a->kind != PC_FIELD_UNUSED && b->kind != PC_FIELD_UNUSED) {
 				char *p = join_path(path, a->name);
 
-				add(s->x, &(struct pc_hit){
+				sec_add(s, (struct pc_hit){
 					.rule = PC_R_FIELD_RENAMED,
 					.severity = PC_SEV_REVIEW,
-					.src_obj = s->so,
-					.dst_obj = s->dobj,
-					.device = s->device,
 					.path = p,
 					.src_value = a->name,
 					.dst_value = b->name,
@@ -528,12 +522,9 @@ static void check_order(struct sec_ctx *s, const struct field_match *m,
 			char *sv = pc_xasprintf("position %zu", i + 1);
 			char *dv = pc_xasprintf("position %zu", m->s_in_d[i] + 1);
 
-			add(s->x, &(struct pc_hit){
+			sec_add(s, (struct pc_hit){
 				.rule = PC_R_FIELD_REORDERED,
 				.severity = PC_SEV_INCOMPATIBLE,
-				.src_obj = s->so,
-				.dst_obj = s->dobj,
-				.device = s->device,
 				.path = p,
 				.src_value = sv,
 				.dst_value = dv,
@@ -586,12 +577,9 @@ static bool version_finding(struct sec_ctx *s, const struct pc_rdesc *sd,
 	sv = pc_xasprintf("version %d", sd->version_id);
 	dv = pc_xasprintf("loads %d..%d", dd->min_version_id, dd->version_id);
 	vfix = version_fix(s->x, sd, dd);
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = rule,
 		.severity = PC_SEV_INCOMPATIBLE,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = path,
 		.src_value = sv,
 		.dst_value = dv,
@@ -632,13 +620,10 @@ static void compare_sent_subsections(struct sec_ctx *s,
 		ds = find_sub(dd, ss->desc->name);
 		p = join_path(path, ss->desc->name);
 		if (!ds) {
-			add(s->x, &(struct pc_hit){
+			sec_add(s, (struct pc_hit){
 				.rule = PC_R_SUBSECTION_UNKNOWN,
 				.severity = pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
 								   ss->send == PC_SEND_MAYBE),
-				.src_obj = s->so,
-				.dst_obj = s->dobj,
-				.device = s->device,
 				.path = p,
 				.src_value = ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
 				.why = ss->why,
@@ -678,12 +663,9 @@ static void compare_needed_subsections(struct sec_ctx *s,
 		if (ss && ss->send != PC_SEND_NEVER)
 			continue;
 		p = join_path(path, ds->desc->name);
-		add(s->x, &(struct pc_hit){
+		sec_add(s, (struct pc_hit){
 			.rule = PC_R_SUBSECTION_REQUIRED,
 			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
-			.src_obj = s->so,
-			.dst_obj = s->dobj,
-			.device = s->device,
 			.path = p,
 			.src_value = ss ? "never sent" : "unknown to the source",
 			.dst_value = "needed",
@@ -713,12 +695,9 @@ static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 	struct pc_strbuf deps = PC_STRBUF_INIT;
 
 	join_deps(&deps, si ? si->deps : NULL, di->deps);
-	add(s->x, &(struct pc_hit){
+	sec_add(s, (struct pc_hit){
 		.rule = PC_R_INVARIANT,
 		.severity = PC_SEV_INCOMPATIBLE,
-		.src_obj = s->so,
-		.dst_obj = s->dobj,
-		.device = s->device,
 		.path = p,
 		.src_value = sv,
 		.dst_value = dv,
@@ -810,12 +789,9 @@ static void section_missing(struct sec_ctx *sc, const struct pc_rsection *ss)
 		: pc_xasprintf("the destination has no device '%s' (type %s)",
 			       ss->instance, ss->obj->type->name);
 
-	add(sc->x, &(struct pc_hit){
+	sec_add(sc, (struct pc_hit){
 		.rule = PC_R_SECTION_MISSING,
 		.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
-		.src_obj = sc->so,
-		.dst_obj = sc->dobj,
-		.device = sc->device,
 		.path = ss->name,
 		.src_value = "sent",
 		.why = why,

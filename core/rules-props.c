@@ -13,6 +13,18 @@
 
 #include "banned.h"
 
+/* Report a hit about the objects 'so' and 'dobj' (either may be NULL),
+ * at 'device'. */
+static void prop_add(struct dir_ctx *x, const struct pc_object *so,
+		     const struct pc_object *dobj, const char *device,
+		     struct pc_hit h)
+{
+	h.src_obj = so;
+	h.dst_obj = dobj;
+	h.device = device;
+	add(x, &h);
+}
+
 /*
  * A guest-visible property whose default comes from the host (host=CAP)
  * differs.  The guide's cases: the source's guest uses a feature the
@@ -44,12 +56,9 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
 				   se->owner->name, se->prop->name,
 				   x->svm->machine->name, cap);
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, so->id, (struct pc_hit){
 			.rule = PC_R_HOST_FEATURE,
 			.severity = PC_SEV_INCOMPATIBLE,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = so->id,
 			.path = path,
 			.src_value = se->val.text,
 			.dst_value = de->val.text,
@@ -68,12 +77,9 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 		 * no dependencies, so no other override is named) */
 		ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name,
 				   se->prop->name);
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, so->id, (struct pc_hit){
 			.rule = PC_R_HOST_FEATURE_EXTRA,
 			.severity = PC_SEV_REVIEW,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = so->id,
 			.path = path,
 			.src_value = se->val.text,
 			.dst_value = de->val.text,
@@ -85,15 +91,6 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 		free(fix);
 		return true;
 	}
-	return false;
-}
-
-/* Does object 'o' have an effective property called 'name'? */
-static bool object_has_prop(const struct pc_object *o, const char *name)
-{
-	for (size_t m = 0; m < o->n_props; m++)
-		if (!strcmp(o->props[m].prop->name, name))
-			return true;
 	return false;
 }
 
@@ -125,12 +122,9 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		char *why = pc_xasprintf("%s does not declare this property; it is not guest-visible, so only its presence differs",
 					 missing->label);
 
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = PC_R_PROP_ABSENT,
 			.severity = PC_SEV_INFO,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = o->id,
 			.path = p,
 			.src_value = on_src ? have->val.text : NULL,
 			.dst_value = on_src ? NULL : have->val.text,
@@ -145,12 +139,9 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		char *fix = pc_xasprintf("declare when %s appeared and how the device behaved before (since=VERSION absent=VALUE, Documentation/declaration-language.md); then pin that behaviour for the older machine types with a compat entry",
 					 have->prop->name);
 
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = rule,
 			.severity = PC_SEV_INCOMPATIBLE,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = o->id,
 			.path = p,
 			.src_value = on_src ? have->val.text : "(no such property)",
 			.dst_value = on_src ? "(no such property)" : have->val.text,
@@ -163,12 +154,9 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 	}
 	absent_text = pc_xasprintf("(no such property: behaves as %s)", st.val.text);
 	if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = PC_R_PROP_ABSENT,
 			.severity = PC_SEV_INFO,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = o->id,
 			.path = p,
 			.src_value = on_src ? have->val.text : absent_text,
 			.dst_value = on_src ? absent_text : have->val.text,
@@ -179,12 +167,9 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 			: "the guest saw the source's behaviour; the destination would present another",
 			st.source);
 
-		add(x, &(struct pc_hit){
+		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = rule,
 			.severity = PC_SEV_INCOMPATIBLE,
-			.src_obj = so,
-			.dst_obj = dobj,
-			.device = o->id,
 			.path = p,
 			.src_value = on_src ? have->val.text : absent_text,
 			.dst_value = on_src ? absent_text : have->val.text,
@@ -196,6 +181,48 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 	pc_value_release(&st.val);
 	free(st.source);
 	free(p);
+}
+
+/* A property both objects have (PC501/PC503/PC701/PC702): compared when
+ * the guest or the stream sees it. */
+static void prop_on_both_sides(struct dir_ctx *x, const struct pc_object *so,
+			       const struct pc_object *dobj,
+			       const struct pc_eprop *se,
+			       const struct pc_eprop *de)
+{
+	bool wire = !se->prop->guest_visible && !de->prop->guest_visible;
+	char *p;
+
+	if (wire && !se->prop->wire && !de->prop->wire)
+		return;
+	if (se->val.text && de->val.text && !strcmp(se->val.text, de->val.text))
+		return;
+	p = pc_xasprintf("%s.%s", se->owner->name, se->prop->name);
+	if (wire || !host_feature_finding(x, so, dobj, se, de, p))
+		prop_add(x, so, dobj, so->id, (struct pc_hit){
+			.rule = wire ? PC_R_WIRE_PROP : PC_R_GUEST_PROP,
+			.severity = PC_SEV_INCOMPATIBLE,
+			.path = p,
+			.src_value = se->val.text,
+			.dst_value = de->val.text,
+			.why = wire
+				? "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends"
+				: "the guest saw the source's value; the destination would present another",
+			.deps = se->prop->name });
+	free(p);
+}
+
+/* The property of 'o' called 'name', or NULL. */
+static const struct pc_eprop *object_prop(const struct pc_object *o,
+					  const char *name)
+{
+	const struct pc_eprop *r = NULL;
+
+	/* the last of that name, as the objects list them */
+	for (size_t m = 0; m < o->n_props; m++)
+		if (!strcmp(o->props[m].prop->name, name))
+			r = &o->props[m];
+	return r;
 }
 
 void pc_rules_props(struct dir_ctx *x)
@@ -210,58 +237,19 @@ void pc_rules_props(struct dir_ctx *x)
 			continue;
 		/* properties only the destination has */
 		for (size_t m = 0; m < dobj->n_props; m++)
-			if (!object_has_prop(so, dobj->props[m].prop->name)) {
+			if (!object_prop(so, dobj->props[m].prop->name)) {
 				x->c->props_compared++;
 				prop_on_one_side(x, so, dobj, &dobj->props[m], false);
 			}
 		for (size_t k = 0; k < so->n_props; k++) {
 			const struct pc_eprop *se = &so->props[k];
-			const struct pc_eprop *de = NULL;
+			const struct pc_eprop *de = object_prop(dobj, se->prop->name);
 
-			for (size_t m = 0; m < dobj->n_props; m++)
-				if (!strcmp(dobj->props[m].prop->name, se->prop->name))
-					de = &dobj->props[m];
 			x->c->props_compared++;
-			if (!de) {
+			if (!de)
 				prop_on_one_side(x, so, dobj, se, true);
-				continue;
-			}
-			if (!se->prop->guest_visible && !de->prop->guest_visible &&
-			    !se->prop->wire && !de->prop->wire)
-				continue;
-			if (se->val.text && de->val.text &&
-			    !strcmp(se->val.text, de->val.text))
-				continue;
-			{
-				char *p = pc_xasprintf("%s.%s", se->owner->name,
-						       se->prop->name);
-
-				if (!se->prop->guest_visible && !de->prop->guest_visible)
-					add(x, &(struct pc_hit){
-						.rule = PC_R_WIRE_PROP,
-						.severity = PC_SEV_INCOMPATIBLE,
-						.src_obj = so,
-						.dst_obj = dobj,
-						.device = so->id,
-						.path = p,
-						.src_value = se->val.text,
-						.dst_value = de->val.text,
-						.why = "the property shapes the migration stream (framing, sections, handshakes): the destination expects another stream than the source sends",
-						.deps = se->prop->name });
-				else if (!host_feature_finding(x, so, dobj, se, de, p))
-					add(x, &(struct pc_hit){
-						.rule = PC_R_GUEST_PROP,
-						.severity = PC_SEV_INCOMPATIBLE,
-						.src_obj = so,
-						.dst_obj = dobj,
-						.device = so->id,
-						.path = p,
-						.src_value = se->val.text,
-						.dst_value = de->val.text,
-						.why = "the guest saw the source's value; the destination would present another",
-						.deps = se->prop->name });
-				free(p);
-			}
+			else
+				prop_on_both_sides(x, so, dobj, se, de);
 		}
 	}
 }
