@@ -423,10 +423,17 @@ static void step_into(struct diff *d, struct cursor *c, bool src,
 {
 	for (size_t i = 0; i < f->desc->n_subsections; i++) {
 		const struct pc_qdump_vmsd *sub = &f->desc->subsections[i];
+		enum pc_severity sev;
+		/* a dump's subsections are always sent; the other side has
+		 * no wrapper, so no peer for them */
+		enum pc_rule rule = src
+			? pc_wire_subsection_rule(PC_SEND_ALWAYS, false, PC_SEND_NEVER, &sev)
+			: pc_wire_subsection_rule(PC_SEND_NEVER, true, PC_SEND_ALWAYS, &sev);
 
-		if (src)
+		if (rule == PC_R_SUBSECTION_UNKNOWN)
 			emit(d, &(struct pc_hit){
-				PC_HIT_RULE(PC_R_SUBSECTION_UNKNOWN),
+				.rule = rule,
+				.severity = sev,
 				.path = pc_xstrdup(sub->name),
 				.src_value = pc_xasprintf("subsection '%s' of '%s'", sub->name, f->desc->name),
 				.why = pc_xasprintf("the source wraps these fields in '%s', whose subsection '%s' the destination does not know; QEMU fails on an unknown subsection whenever needed() is true",
@@ -434,8 +441,8 @@ static void step_into(struct diff *d, struct cursor *c, bool src,
 				.fix = "make needed() false on machine types the destination supports, or teach the destination the subsection" });
 		else
 			emit_kept(d, &(struct pc_hit){
-				.rule = PC_R_SUBSECTION_REQUIRED,
-				.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+				.rule = rule,
+				.severity = sev,
 				.path = sub->name,
 				.dst_value = sub->name,
 				.why = "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
@@ -535,10 +542,14 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 	for (size_t i = 0; i < sv->n_subsections; i++) {
 		const struct pc_qdump_vmsd *ss = &sv->subsections[i];
 		const struct pc_qdump_vmsd *ds = find_subsection(d, dv, ss->name);
+		enum pc_severity sev;
 
-		if (!ds) {
+		if (pc_wire_subsection_rule(PC_SEND_ALWAYS, ds != NULL,
+					    ds ? PC_SEND_ALWAYS : PC_SEND_NEVER,
+					    &sev) == PC_R_SUBSECTION_UNKNOWN) {
 			emit(d, &(struct pc_hit){
-				PC_HIT_RULE(PC_R_SUBSECTION_UNKNOWN),
+				.rule = PC_R_SUBSECTION_UNKNOWN,
+				.severity = sev,
 				.path = pc_xstrdup(ss->name),
 				.src_value = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
 					  ss->name, sv->name, ss->version_id),
@@ -559,15 +570,19 @@ static void compare_subsections(struct diff *d, const struct pc_qdump_vmsd *sv,
 	}
 	for (size_t i = 0; i < dv->n_subsections; i++) {
 		const struct pc_qdump_vmsd *ds = &dv->subsections[i];
+		enum pc_severity sev;
 		char *dval;
 
-		if (find_subsection(d, sv, ds->name))
+		if (pc_wire_subsection_rule(find_subsection(d, sv, ds->name)
+					    ? PC_SEND_ALWAYS : PC_SEND_NEVER,
+					    true, PC_SEND_ALWAYS,
+					    &sev) != PC_R_SUBSECTION_REQUIRED)
 			continue;
 		dval = pc_xasprintf("subsection '%s' of '%s' (version_id %d)",
 				    ds->name, dv->name, ds->version_id);
 		emit_kept(d, &(struct pc_hit){
 			.rule = PC_R_SUBSECTION_REQUIRED,
-			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+			.severity = sev,
 			.path = ds->name,
 			.dst_value = dval,
 			.why = "the source never sends this subsection; QEMU's loader tolerates a missing subsection and keeps the destination's own (reset) values, which is how new optional state is meant to be added",

@@ -612,30 +612,31 @@ static void compare_sent_subsections(struct sec_ctx *s,
 {
 	for (size_t i = 0; i < sd->n_subs; i++) {
 		const struct pc_rsub *ss = &sd->subs[i];
-		const struct pc_rsub *ds;
+		const struct pc_rsub *ds = find_sub(dd, ss->desc->name);
+		enum pc_severity sev;
+		enum pc_rule rule = pc_wire_subsection_rule(ss->send, ds != NULL,
+							    ds ? ds->send : PC_SEND_NEVER,
+							    &sev);
 		char *p;
 
 		if (ss->send == PC_SEND_NEVER)
-			continue;
-		ds = find_sub(dd, ss->desc->name);
+			continue; /* PC302 is the destination's loop */
 		p = join_path(path, ss->desc->name);
-		if (!ds) {
+		if (rule == PC_R_SUBSECTION_UNKNOWN) {
 			sec_add(s, (struct pc_hit){
-				.rule = PC_R_SUBSECTION_UNKNOWN,
-				.severity = pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
-								   ss->send == PC_SEND_MAYBE),
+				.rule = rule,
+				.severity = sev,
 				.path = p,
 				.src_value = ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
 				.why = ss->why,
 				.deps = ss->deps,
 				.fix = "make the subsection's needed() false for this machine type (a compat property)" });
-		} else {
+		} else if (!version_finding(s, ss->desc, ds->desc, p,
+					    "subsection version outside what the destination loads")) {
 			/* a refused subsection fails the load
 			 * (vmstate_subsection_load): its fields are never read */
-			if (!version_finding(s, ss->desc, ds->desc, p,
-					     "subsection version outside what the destination loads"))
-				compare_desc(s, ss->desc, ds->desc, p,
-					     ss->desc->version_id, depth + 1);
+			compare_desc(s, ss->desc, ds->desc, p,
+				     ss->desc->version_id, depth + 1);
 		}
 		free(p);
 	}
@@ -654,18 +655,17 @@ static void compare_needed_subsections(struct sec_ctx *s,
 {
 	for (size_t j = 0; j < dd->n_subs; j++) {
 		const struct pc_rsub *ds = &dd->subs[j];
-		const struct pc_rsub *ss;
+		const struct pc_rsub *ss = find_sub(sd, ds->desc->name);
+		enum pc_severity sev;
 		char *p;
 
-		if (ds->send != PC_SEND_ALWAYS)
-			continue;
-		ss = find_sub(sd, ds->desc->name);
-		if (ss && ss->send != PC_SEND_NEVER)
+		if (pc_wire_subsection_rule(ss ? ss->send : PC_SEND_NEVER, true,
+					    ds->send, &sev) != PC_R_SUBSECTION_REQUIRED)
 			continue;
 		p = join_path(path, ds->desc->name);
 		sec_add(s, (struct pc_hit){
 			.rule = PC_R_SUBSECTION_REQUIRED,
-			.severity = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false),
+			.severity = sev,
 			.path = p,
 			.src_value = ss ? "never sent" : "unknown to the source",
 			.dst_value = "needed",

@@ -43,3 +43,19 @@ enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max)
 		return PC_R_VERSION_TOO_OLD;
 	return PC_R__COUNT;
 }
+
+enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
+				     enum pc_send dst, enum pc_severity *sev)
+{
+	assert(dst_knows || dst == PC_SEND_NEVER);
+	if (src != PC_SEND_NEVER && !dst_knows) {
+		*sev = pc_subsection_severity(PC_R_SUBSECTION_UNKNOWN,
+					      src == PC_SEND_MAYBE);
+		return PC_R_SUBSECTION_UNKNOWN;
+	}
+	if (src == PC_SEND_NEVER && dst == PC_SEND_ALWAYS) {
+		*sev = pc_subsection_severity(PC_R_SUBSECTION_REQUIRED, false);
+		return PC_R_SUBSECTION_REQUIRED;
+	}
+	return PC_R__COUNT;
+}

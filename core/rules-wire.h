@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "finding.h"
+#include "resolve.h"
 
 /* One field's shape on the wire, as either engine knows it. */
 struct pc_wshape {
@@ -56,5 +57,18 @@ size_t pc_wire_pair_rules(const struct pc_wshape *s, const struct pc_wshape *d,
  * it loads.  One refusal per description: QEMU stops at the first.
  */
 enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max);
+
+/*
+ * The rule of one subsection, by how each side sends it (PC_SEND_NEVER
+ * also for a side that does not have it; a QEMU dump records no needed(),
+ * so its subsections are PC_SEND_ALWAYS): PC301 when the source may send
+ * it and the destination does not know it (QEMU's loader fails on it:
+ * "does not exist"); PC302 when the destination always sends it and the
+ * source never does (QEMU's loader accepts the stream without it, the
+ * device keeps its reset state); PC_R__COUNT otherwise.  *sev receives
+ * the rule's severity (pc_subsection_severity()).
+ */
+enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
+				     enum pc_send dst, enum pc_severity *sev);
 
 #endif /* PC_RULES_WIRE_H */

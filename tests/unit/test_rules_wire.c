@@ -72,6 +72,32 @@ PCT_TEST("rules_wire", version_refused_once_too_new_first)
 	PCT_ASSERT_INT_EQ(pc_wire_version_rule(2, 3, 1), PC_R_VERSION_TOO_NEW);
 }
 
+PCT_TEST("rules_wire", subsection_rules_by_how_each_side_sends)
+{
+	enum pc_severity sev;
+
+	/* unknown to the destination: incompatible when always sent (a dump's
+	 * subsections are), needs-review when the guest's state decides */
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_ALWAYS, false, PC_SEND_NEVER, &sev),
+			  PC_R_SUBSECTION_UNKNOWN);
+	PCT_ASSERT_INT_EQ(sev, PC_SEV_INCOMPATIBLE);
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_MAYBE, false, PC_SEND_NEVER, &sev),
+			  PC_R_SUBSECTION_UNKNOWN);
+	PCT_ASSERT_INT_EQ(sev, PC_SEV_REVIEW);
+	/* never sent: nothing to load */
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_NEVER, false, PC_SEND_NEVER, &sev),
+			  PC_R__COUNT);
+	/* the destination always sends what the source never does: info */
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_NEVER, true, PC_SEND_ALWAYS, &sev),
+			  PC_R_SUBSECTION_REQUIRED);
+	PCT_ASSERT_INT_EQ(sev, PC_SEV_INFO);
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_NEVER, true, PC_SEND_MAYBE, &sev),
+			  PC_R__COUNT);
+	/* both send it: its version and fields are compared instead */
+	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_ALWAYS, true, PC_SEND_ALWAYS, &sev),
+			  PC_R__COUNT);
+}
+
 /* ------------------------------------------------------------ qemu-diff */
 
 /* A dump of one section "t" whose description has 'fields' (JSON array
