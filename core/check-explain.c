@@ -620,6 +620,8 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 				 NULL, false, false, false };
 	char *cause = NULL, *cause_why = NULL;
 
+	/* the hook of this direction's emitter (check-rules.h) */
+	assert(x->out.data == x && x->out.report == x->r && x->svm && x->dvm);
 	find_cause(x, so, dobj, h->deps, &cause, &cause_why);
 	if (h->why)
 		pc_strbuf_addstr(&e.why, h->why);

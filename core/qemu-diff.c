@@ -723,6 +723,9 @@ void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 	struct diff d = { src, dst, ren, { .report = out, .src = src->label,
 					   .dst = dst->label }, NULL };
 
+	/* loaded dumps (qemu-dump.h): labelled, with a machine name */
+	assert(src->label && dst->label && src->machine && dst->machine);
+
 	if (strcmp(src->machine, dst->machine)) {
 		char *why = pc_xasprintf("the dumps come from machine types '%s' and '%s'; -dump-vmstate output does not depend on the machine type, so the compat properties that differ between them are not checked here",
 					 src->machine, dst->machine);

@@ -633,6 +633,8 @@ bool pc_qdump_field_is_padding(const struct pc_qdump_field *f)
 
 uint64_t pc_qdump_field_count(const struct pc_qdump_field *f)
 {
+	/* the reader bounds every count (qemu-dump.h) */
+	assert(f->num <= PC_QDUMP_MAX_NUM && (f->has_num || !f->num));
 	return f->has_num ? f->num : 1;
 }
 
@@ -672,8 +674,11 @@ uint64_t pc_qdump_vmsd_wire_size(const struct pc_qdump_vmsd *v, int version)
 
 uint64_t pc_qdump_field_wire_size(const struct pc_qdump_field *f)
 {
-	uint64_t elem = f->desc ? pc_qdump_vmsd_wire_size(f->desc, f->desc->version_id)
-				: f->size;
+	uint64_t elem;
+
+	assert(f->size <= PC_QDUMP_MAX_SIZE);
+	elem = f->desc ? pc_qdump_vmsd_wire_size(f->desc, f->desc->version_id)
+		       : f->size;
 
 	return sat_mul(pc_qdump_field_count(f), elem);
 }

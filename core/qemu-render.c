@@ -7,6 +7,7 @@
  */
 #include "qemu-render.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,8 @@ char *pc_vm_render_qemu_dump(const struct pc_vm *vm)
 {
 	json_t *root = json_object(), *m = json_object();
 	char *text, *out;
+
+	assert(vm->machine); /* a built VM (resolve.h) */
 
 	json_object_set_new(m, "Name", json_string(vm->machine->name));
 	json_object_set_new(root, "vmschkmachine", m);

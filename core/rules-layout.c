@@ -11,6 +11,7 @@
 #include "check-rules.h"
 #include "rules-wire.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -830,6 +831,8 @@ static void section_unsent(struct dir_ctx *x, const struct pc_rsection *ds)
 void pc_rules_sections(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
+
+	assert(svm && dvm && x->r && x->out.report == x->r);
 
 	for (size_t i = 0; i < svm->n_sections; i++) {
 		const struct pc_rsection *ss = &svm->sections[i];

@@ -8,6 +8,7 @@
  */
 #include "check-rules.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,8 @@ static const struct pc_eprop *object_prop(const struct pc_object *o,
 void pc_rules_props(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
+
+	assert(svm && dvm && x->r && x->out.report == x->r);
 
 	for (size_t i = 0; i < svm->n_objs; i++) {
 		const struct pc_object *so = &svm->objs[i];
