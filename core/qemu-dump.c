@@ -11,6 +11,7 @@
  * dumps of newer QEMU versions, which may add keys, still load.
  */
 #include "qemu-dump.h"
+#include "rules-wire.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -640,12 +641,8 @@ uint64_t pc_qdump_field_count(const struct pc_qdump_field *f)
 
 bool pc_qdump_field_present(const struct pc_qdump_field *f, int version)
 {
-	/*
-	 * QEMU: (field_exists && field_exists(opaque, version)) ||
-	 * (!field_exists && field->version_id <= version).  The test function
-	 * cannot be run from a dump; assume it says yes, as QEMU's checker does.
-	 */
-	return f->field_exists || f->version_id <= version;
+	/* QEMU's vmstate_field_exists(), as both engines apply it */
+	return pc_wire_field_loaded(f->version_id, f->field_exists, version);
 }
 
 /* Saturating arithmetic: byte counts only need to compare equal or not. */

@@ -417,7 +417,9 @@ static void match_by_name(struct field_match *m, const struct pc_rdesc *sd,
 	m->dvisible = pc_xcalloc(m->nd + 1, sizeof(bool));
 	m->s_in_d = pc_xcalloc(m->ns + 1, sizeof(size_t));
 	for (size_t j = 0; j < m->nd; j++)
-		m->dvisible[j] = incoming < 0 || dd->nodes[j].version <= incoming;
+		m->dvisible[j] = incoming < 0 ||
+				 pc_wire_field_loaded(dd->nodes[j].version, false,
+						      incoming);
 	for (size_t i = 0; i < m->ns; i++) {
 		size_t j;
 

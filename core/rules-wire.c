@@ -35,6 +35,11 @@ size_t pc_wire_pair_rules(const struct pc_wshape *s, const struct pc_wshape *d,
 	return n;
 }
 
+bool pc_wire_field_loaded(int field_version, bool has_test, int version)
+{
+	return has_test || field_version <= version;
+}
+
 enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max)
 {
 	if (version > dst_max)

@@ -59,6 +59,16 @@ size_t pc_wire_pair_rules(const struct pc_wshape *s, const struct pc_wshape *d,
 enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max);
 
 /*
+ * Is a field gated at 'field_version' on the wire of a description sent
+ * and loaded at 'version'?  QEMU's vmstate_field_exists(): a field with a
+ * test function ('has_test') is what the function says, which no static
+ * comparison can run (a dump's field_exists: taken as present, as QEMU's
+ * checker does; the check resolves its declared conditions before);
+ * otherwise the field is there iff field_version <= version.
+ */
+bool pc_wire_field_loaded(int field_version, bool has_test, int version);
+
+/*
  * The rule of one subsection, by how each side sends it (PC_SEND_NEVER
  * also for a side that does not have it; a QEMU dump records no needed(),
  * so its subsections are PC_SEND_ALWAYS): PC301 when the source may send

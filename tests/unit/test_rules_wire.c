@@ -72,6 +72,16 @@ PCT_TEST("rules_wire", version_refused_once_too_new_first)
 	PCT_ASSERT_INT_EQ(pc_wire_version_rule(2, 3, 1), PC_R_VERSION_TOO_NEW);
 }
 
+PCT_TEST("rules_wire", fields_on_the_wire_by_version)
+{
+	/* vmstate_field_exists(): version_id <= the stream's version ... */
+	CU_ASSERT_TRUE(pc_wire_field_loaded(0, false, 1));
+	CU_ASSERT_TRUE(pc_wire_field_loaded(2, false, 2));
+	CU_ASSERT_FALSE(pc_wire_field_loaded(3, false, 2));
+	/* ... unless a test function decides, which is taken as yes */
+	CU_ASSERT_TRUE(pc_wire_field_loaded(3, true, 2));
+}
+
 PCT_TEST("rules_wire", subsection_rules_by_how_each_side_sends)
 {
 	enum pc_severity sev;
