@@ -6,8 +6,9 @@
  * dir_ctx for each vCPU count, then runs the families over it:
  * pc_rules_sections() (rules-layout.c: sections, versions, fields,
  * subsections, invariants) and pc_rules_props() (rules-props.c: guest
- * and stream properties, host features).  A family reports through add(),
- * a struct pc_hit naming the objects and the properties that decided it;
+ * and stream properties, host features).  A family reports through
+ * dir_add(), a struct pc_hit naming the objects and the properties that
+ * decided it;
  * pc_check_finish() (check-explain.c) turns the hit into the finding with
  * its cause, explanation, compat-line fix and known-break acknowledgement.
  *
@@ -34,16 +35,9 @@ struct dir_ctx {
 };
 
 /* Report a hit of this direction (pc_check_finish() completes it). */
-static inline void add(struct dir_ctx *x, const struct pc_hit *h)
+static inline void dir_add(struct dir_ctx *x, const struct pc_hit *h)
 {
 	pc_emit(&x->out, h);
-}
-
-/* A tree: a side whose declarations and machine files can change (not a
- * recorded or reconstructed release). */
-static inline bool editable(const struct pc_side *s)
-{
-	return !s->project && !s->index;
 }
 
 /* The hook of pc_emit() for a direction ('data' is its struct dir_ctx). */

@@ -91,13 +91,20 @@ struct sec_ctx {
 	const char *device;
 };
 
+/* A tree: a side whose declarations and machine files can change (not a
+ * recorded or reconstructed release). */
+static bool editable(const struct pc_side *s)
+{
+	return !s->project && !s->index;
+}
+
 /* Report a hit about this section's objects and device. */
 static void sec_add(const struct sec_ctx *s, struct pc_hit h)
 {
 	h.src_obj = s->so;
 	h.dst_obj = s->dobj;
 	h.device = s->device;
-	add(s->x, &h);
+	dir_add(s->x, &h);
 }
 
 static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
@@ -817,7 +824,7 @@ static void section_unsent(struct dir_ctx *x, const struct pc_rsection *ds)
 		: pc_xasprintf("the source has no device '%s' (type %s): the destination's device keeps its reset state",
 			       ds->instance, ds->obj->type->name);
 
-	add(x, &(struct pc_hit){
+	dir_add(x, &(struct pc_hit){
 		.rule = PC_R_SECTION_UNSENT,
 		.severity = newtype ? PC_SEV_INFO : PC_SEV_INCOMPATIBLE,
 		.src_obj = so,

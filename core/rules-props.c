@@ -23,7 +23,7 @@ static void prop_add(struct dir_ctx *x, const struct pc_object *so,
 	h.src_obj = so;
 	h.dst_obj = dobj;
 	h.device = device;
-	add(x, &h);
+	dir_add(x, &h);
 }
 
 /*
