@@ -8,9 +8,10 @@
  * subsections, invariants) and pc_rules_props() (rules-props.c: guest
  * and stream properties, host features).  A family reports through
  * dir_add(), a struct pc_hit naming the objects and the properties that
- * decided it;
- * pc_check_finish() (check-explain.c) turns the hit into the finding with
- * its cause, explanation, compat-line fix and known-break acknowledgement.
+ * decided it; pc_check_finish() (check-explain.c) turns the hit into the
+ * finding with its cause, explanation, compat-line fix and known-break
+ * acknowledgement.  The layout rules that qemu-diff applies too (field
+ * pair shapes, versions, subsections) are decided in rules-wire.h.
  *
  * Ownership: the context borrows everything it points to; the families
  * only append to x->r.  Nothing here fails: inputs were validated when the
