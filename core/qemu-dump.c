@@ -152,45 +152,24 @@ static void path_pop(struct reader *r, size_t old)
 	r->depth = old;
 }
 
-static int rd_verror(struct reader *r, enum pc_errcode code, const char *fmt,
-		     va_list ap) PC_PRINTF(3, 0);
-static int rd_verror(struct reader *r, enum pc_errcode code, const char *fmt,
-		     va_list ap)
+/* A reader error at the current JSON path: malformed input (PC_E_INPUT)
+ * or input beyond a documented bound (PC_E_LIMIT, qemu-dump.h). */
+static int rd_error(struct reader *r, enum pc_errcode code, const char *fmt,
+		    ...) PC_PRINTF(3, 4);
+static int rd_error(struct reader *r, enum pc_errcode code, const char *fmt,
+		    ...)
 {
 	struct pc_strbuf path = PC_STRBUF_INIT, sb = PC_STRBUF_INIT;
+	va_list ap;
 
+	va_start(ap, fmt);
 	pc_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
 	path_format(r, &path);
 	pc_err_setc(r->err, code, "%s: %s: %s", r->label, path.buf, sb.buf);
 	pc_strbuf_release(&path);
 	pc_strbuf_release(&sb);
 	return -1;
-}
-
-/* Malformed input at the current JSON path (PC_E_INPUT). */
-static int rd_error(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
-static int rd_error(struct reader *r, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = rd_verror(r, PC_E_INPUT, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/* Input beyond a documented bound (qemu-dump.h) at the current path. */
-static int rd_limit(struct reader *r, const char *fmt, ...) PC_PRINTF(2, 3);
-static int rd_limit(struct reader *r, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = rd_verror(r, PC_E_LIMIT, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 static const char *json_kind(const json_t *j)
@@ -223,7 +202,7 @@ static int member(struct reader *r, const json_t *obj, const char *key,
 {
 	*out = json_object_get(obj, key);
 	if (!*out && !optional)
-		return rd_error(r, "missing key '%s'", key);
+		return rd_error(r, PC_E_INPUT, "missing key '%s'", key);
 	return 0;
 }
 
@@ -240,9 +219,9 @@ static int get_int(struct reader *r, const json_t *obj, const char *key,
 		return 1; /* absent, optional */
 	old = path_push_key(r, key);
 	if (!json_is_integer(v))
-		ret = rd_error(r, "expected an integer, found %s", json_kind(v));
+		ret = rd_error(r, PC_E_INPUT, "expected an integer, found %s", json_kind(v));
 	else if (json_integer_value(v) < min || json_integer_value(v) > max)
-		ret = rd_error(r, "%s %" JSON_INTEGER_FORMAT
+		ret = rd_error(r, PC_E_INPUT, "%s %" JSON_INTEGER_FORMAT
 			       " out of range (expected %lld..%lld)", key,
 			       json_integer_value(v), min, max);
 	else
@@ -262,11 +241,11 @@ static int get_string(struct reader *r, const json_t *obj, const char *key,
 		return -1;
 	old = path_push_key(r, key);
 	if (!json_is_string(v))
-		ret = rd_error(r, "expected a string, found %s", json_kind(v));
+		ret = rd_error(r, PC_E_INPUT, "expected a string, found %s", json_kind(v));
 	else if (json_string_length(v) == 0)
-		ret = rd_error(r, "empty name");
+		ret = rd_error(r, PC_E_INPUT, "empty name");
 	else if (json_string_length(v) > PC_QDUMP_MAX_NAME)
-		ret = rd_limit(r, "name of %zu bytes is too long (at most %u)",
+		ret = rd_error(r, PC_E_LIMIT, "name of %zu bytes is too long (at most %u)",
 			       json_string_length(v), PC_QDUMP_MAX_NAME);
 	else
 		*out = arena_strdup(&r->arena, json_string_value(v),
@@ -289,9 +268,9 @@ static int get_array(struct reader *r, const json_t *obj, const char *key,
 		return 0;
 	old = path_push_key(r, key);
 	if (!json_is_array(*out))
-		ret = rd_error(r, "expected an array, found %s", json_kind(*out));
+		ret = rd_error(r, PC_E_INPUT, "expected an array, found %s", json_kind(*out));
 	else if ((*n = json_array_size(*out)) > max)
-		ret = rd_limit(r, "%zu entries, more than the limit of %zu", *n,
+		ret = rd_error(r, PC_E_LIMIT, "%zu entries, more than the limit of %zu", *n,
 			       max);
 	path_pop(r, old);
 	return ret;
@@ -300,7 +279,7 @@ static int get_array(struct reader *r, const json_t *obj, const char *key,
 static int expect_object(struct reader *r, const json_t *j)
 {
 	if (!json_is_object(j))
-		return rd_error(r, "expected an object, found %s", json_kind(j));
+		return rd_error(r, PC_E_INPUT, "expected an object, found %s", json_kind(j));
 	return 0;
 }
 
@@ -328,7 +307,7 @@ static int read_field(struct reader *r, const json_t *j, int depth,
 		size_t old = path_push_key(r, "field_exists");
 
 		if (!json_is_boolean(v)) {
-			rd_error(r, "expected a boolean, found %s", json_kind(v));
+			rd_error(r, PC_E_INPUT, "expected a boolean, found %s", json_kind(v));
 			return -1;
 		}
 		path_pop(r, old);
@@ -351,7 +330,7 @@ static int read_field(struct reader *r, const json_t *j, int depth,
 		size_t old = path_push_key(r, "Description");
 
 		if (depth + 1 > PC_QDUMP_MAX_DEPTH)
-			return rd_limit(r, "descriptions nested deeper than %d levels",
+			return rd_error(r, PC_E_LIMIT, "descriptions nested deeper than %d levels",
 					PC_QDUMP_MAX_DEPTH);
 		nested = arena_alloc(&r->arena, sizeof(*nested));
 		if (read_vmsd(r, v, depth + 1, nested))
@@ -411,7 +390,7 @@ static int read_vmsd(struct reader *r, const json_t *j, int depth,
 			size_t o2 = path_push_index(r, i);
 
 			if (depth + 1 > PC_QDUMP_MAX_DEPTH)
-				return rd_limit(r, "subsections nested deeper than %d levels",
+				return rd_error(r, PC_E_LIMIT, "subsections nested deeper than %d levels",
 						PC_QDUMP_MAX_DEPTH);
 			if (read_vmsd(r, json_array_get(arr, i), depth + 1, &subs[i]))
 				return -1;
@@ -538,7 +517,7 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 	path_pop(r, old);
 
 	if (json_object_size(root) - 1 > PC_QDUMP_MAX_SECTIONS)
-		return rd_limit(r, "%zu sections, more than the limit of %u",
+		return rd_error(r, PC_E_LIMIT, "%zu sections, more than the limit of %u",
 				json_object_size(root) - 1, PC_QDUMP_MAX_SECTIONS);
 	secs = arena_alloc(&r->arena, json_object_size(root) * sizeof(*secs));
 	/* jansson iterates objects in file order (insertion order) */
@@ -547,7 +526,7 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 			continue;
 		old = path_push_key(r, key);
 		if (strlen(key) == 0 || strlen(key) > PC_QDUMP_MAX_NAME)
-			return rd_error(r, "section name of %zu bytes (expected 1..%u)",
+			return rd_error(r, PC_E_INPUT, "section name of %zu bytes (expected 1..%u)",
 					strlen(key), PC_QDUMP_MAX_NAME);
 		if (read_section(r, key, val, &secs[n]))
 			return -1;
