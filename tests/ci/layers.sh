@@ -10,14 +10,13 @@
 #     baseline.o -> check.o: pc_check_smp_set
 #
 #   tests/ci/layers.sh [OBJ...]   (default: the LIB_OBJS of Makefile.in,
-#                                  core/*.o but core/plugcheck.o, core/cmd-*.o)
+#                                  core/*.o; the CLI's are core/cli/*.o)
 #   NM=... overrides the nm used; LAYERS_VERBOSE=1 prints every edge.
 set -eu
 NM=${NM:-nm}
 if [ $# -eq 0 ]; then
 	cd "$(dirname "$0")/../.."
 	for o in core/*.o; do
-		case $o in core/plugcheck.o | core/cmd-*.o) continue ;; esac
 		set -- "$@" "$o"
 	done
 fi

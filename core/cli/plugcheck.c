@@ -84,7 +84,7 @@ static char *source_tree(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	probe = pc_xasprintf("%s/core/plugcheck.c", exe);
+	probe = pc_xasprintf("%s/core/cli/plugcheck.c", exe);
 	ok = !stat(probe, &st);
 	free(probe);
 	return ok ? pc_xstrdup(exe) : NULL;
