@@ -11,6 +11,7 @@
 #include "baseline.h"
 #include "cmd.h"
 #include "matrix.h"
+#include "pair.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -176,63 +177,18 @@ static bool side_knows(const struct pc_side *s, const char *machine)
 	return m && pc_side_knows_machine(s, m);
 }
 
-struct pair_result {
-	const char *src, *dst;
-	size_t incompatible, known, review;
-	bool error;
-};
-
-static void count_pair(const struct pc_report *r, size_t from,
-		       struct pair_result *pr)
-{
-	for (size_t i = from; i < r->n; i++) {
-		const struct pc_finding *f = &r->items[i];
-
-		if (f->known)
-			pr->known++;
-		else if (f->severity == PC_SEV_INCOMPATIBLE)
-			pr->incompatible++;
-		else if (f->severity == PC_SEV_REVIEW)
-			pr->review++;
-	}
-}
-
 /* An explicit pair or chain asks "will this migration work?": a known
  * break is still a break there.  The main job and the matrix acknowledge
  * known breaks (the tree cannot fix a released build). */
 static bool known_fails;
 
-static const char *verdict(const struct pair_result *pr)
+static const char *verdict(const struct pc_pair *pr)
 {
-	if (pr->error)
-		return "error";
-	if (pr->incompatible)
-		return "incompatible";
-	if (pr->known && known_fails)
-		return "incompatible (known break)";
-	return "compatible";
-}
-
-static json_t *pairs_json(const struct pair_result *prs, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "source", json_string(prs[i].src));
-		json_object_set_new(o, "destination", json_string(prs[i].dst));
-		json_object_set_new(o, "verdict", json_string(verdict(&prs[i])));
-		json_object_set_new(o, "incompatible", json_integer((json_int_t)prs[i].incompatible));
-		json_object_set_new(o, "known_breaks", json_integer((json_int_t)prs[i].known));
-		json_object_set_new(o, "needs_review", json_integer((json_int_t)prs[i].review));
-		json_array_append_new(a, o);
-	}
-	return a;
+	return pc_pair_verdict(pr, known_fails);
 }
 
 /* "compatible (2 known breaks acknowledged)"; 'each': "... each way" */
-static char *pair_text(const struct pair_result *p, bool each)
+static char *pair_text(const struct pc_pair *p, bool each)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 	const char *e = each ? " each way" : "";
@@ -251,11 +207,11 @@ static char *pair_text(const struct pair_result *p, bool each)
 
 /* One line per direction; 'both': prs holds (A -> B, B -> A) pairs, and a
  * pair whose two directions say the same is one line "A <-> B". */
-static void print_pairs_both(struct pc_cli *cli, const struct pair_result *prs,
+static void print_pairs_both(struct pc_cli *cli, const struct pc_pair *prs,
 			     size_t n, bool both)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct pair_result *p = &prs[i];
+		const struct pc_pair *p = &prs[i];
 		char *t = pair_text(p, false);
 
 		if (both && i + 1 < n && !strcmp(p->src, prs[i + 1].dst) &&
@@ -279,7 +235,7 @@ static void print_pairs_both(struct pc_cli *cli, const struct pair_result *prs,
 	}
 }
 
-static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
+static void print_pairs(struct pc_cli *cli, const struct pc_pair *prs,
 			size_t n)
 {
 	print_pairs_both(cli, prs, n, false);
@@ -360,7 +316,7 @@ static void print_configs(struct pc_cli *cli, struct pc_check *c,
 }
 
 static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
-		  struct pair_result *prs, size_t npairs, bool bad_input,
+		  struct pc_pair *prs, size_t npairs, bool bad_input,
 		  json_t *extra, const char *mode)
 {
 	size_t inc, known = 0, stale = 0;
@@ -387,7 +343,7 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 
 		json_object_set_new(x, "mode", json_string(mode));
 		json_object_set_new(x, "machine", json_string(c->machine));
-		json_object_set_new(x, "pairs", pairs_json(prs, npairs));
+		json_object_set_new(x, "pairs", pc_pairs_to_json(prs, npairs, known_fails));
 		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
 		json_object_set_new(x, "stale_known_breaks", json_integer((json_int_t)stale));
 		json_object_set_new(x, "stale_known_breaks_checked", json_boolean(stale_checked));
@@ -421,20 +377,14 @@ static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
 
 static int run_pair(struct pc_cli *cli, struct pc_check *c,
 		    const struct pc_side *a, const struct pc_side *b,
-		    struct pc_report *r, struct pair_result *pr)
+		    struct pc_report *r, struct pc_pair *pr)
 {
 	struct pc_err err = { 0 };
-	size_t before = r->n;
 
-	memset(pr, 0, sizeof(*pr));
-	pr->src = a->label;
-	pr->dst = b->label;
-	if (pc_check_direction(c, a, b, r, &err)) {
-		pc_cli_error(cli, "%s -> %s: %s", a->label, b->label, err.msg);
-		pr->error = true;
+	if (pc_pair_check(c, a, b, r, pr, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
 		return -1;
 	}
-	count_pair(r, before, pr);
 	return 0;
 }
 
@@ -478,7 +428,7 @@ static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	const struct pc_side **as_src = NULL, **as_dst = NULL;
 	struct pc_strbuf unknown = PC_STRBUF_INIT; /* releases without M */
 	size_t nrel = 0, npairs = 0, known_n = 0;
-	struct pair_result *prs;
+	struct pc_pair *prs;
 	struct pc_report r;
 	bool bad = false;
 	int status = PC_EXIT_ERROR;
@@ -630,7 +580,7 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	size_t nfixrel = 0;
 	struct pc_host_caps ha = { 0 }, hb = { 0 };
 	struct pc_report r;
-	struct pair_result pr;
+	struct pc_pair pr;
 	bool bad = false;
 	int status = PC_EXIT_ERROR;
 
@@ -695,7 +645,7 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
 	struct pc_side tree, *rel = NULL, **sides;
 	size_t nrel = 0, ns = 0, npairs = 0;
-	struct pair_result *prs;
+	struct pc_pair *prs;
 	struct pc_report r;
 	bool bad = false;
 	int status = PC_EXIT_ERROR;
@@ -748,7 +698,7 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		for (size_t i = 0; i < ns; i++) {
 			fprintf(cli->out, "%-10s", sides[i]->label);
 			for (size_t j = 0; j < ns; j++) {
-				const struct pair_result *p = &prs[i * ns + j];
+				const struct pc_pair *p = &prs[i * ns + j];
 
 				fprintf(cli->out, " %-8s", p->error ? "error"
 					: p->incompatible ? "FAIL"
@@ -1005,7 +955,7 @@ static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
 	struct pc_side sides[MAX_CHAIN];
 	struct pc_host_caps hosts[MAX_CHAIN];
-	struct pair_result prs[MAX_CHAIN];
+	struct pc_pair prs[MAX_CHAIN];
 	char *specs = pc_xstrdup(o->chain);
 	const char *names[MAX_CHAIN];
 	size_t n = 0, npairs = 0;
