@@ -355,6 +355,29 @@ out:
 	return rc;
 }
 
+int pc_side_add_vm_devices(struct pc_side *side, const char *const *specs,
+			   size_t n, struct pc_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pc_side_add_vm_device(side, specs[i], err))
+			return -1;
+	return 0;
+}
+
+int pc_side_add_globals(struct pc_side *side, const char *const *globals,
+			size_t n, const char *origin, struct pc_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pc_override ov;
+
+		if (pc_override_parse(globals[i], false, origin, &ov, err))
+			return -1;
+		pc_side_add_override(side, &ov);
+		pc_override_release(&ov);
+	}
+	return 0;
+}
+
 int pc_side_check(const struct pc_side *side, const char *machine,
 		  struct pc_err *err)
 {

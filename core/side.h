@@ -103,6 +103,17 @@ int pc_side_load_known(const struct pc_side_env *env,
 int pc_side_add_vm_device(struct pc_side *side, const char *spec,
 			  struct pc_err *err);
 
+/* Each of 'specs' (n of them) added with pc_side_add_vm_device(); stops
+ * at the first that fails. */
+int pc_side_add_vm_devices(struct pc_side *side, const char *const *specs,
+			   size_t n, struct pc_err *err);
+
+/* QEMU's -global T.P=V for each of 'globals' (n of them), as overrides of
+ * the side; 'origin' names the option in messages ("--src-global").
+ * Stops at the first malformed one (its message in 'err'). */
+int pc_side_add_globals(struct pc_side *side, const char *const *globals,
+			size_t n, const char *origin, struct pc_err *err);
+
 /* pc_side_check_config() against 'machine' (NULL or unknown to the side:
  * no compat chain), its message prefixed with the side's label when the
  * side is a recorded release. */

@@ -146,25 +146,24 @@ static struct opts *cur_opts;
 
 static int add_vm(struct pc_cli *cli, struct pc_side *s)
 {
-	for (size_t i = 0; cur_opts && i < cur_opts->n_vmdevs; i++)
-		if (pc_cli_add_vm_device(cli, s, cur_opts->vmdevs[i]))
-			return -1;
+	struct pc_err err = { 0 };
+
+	if (cur_opts && pc_side_add_vm_devices(s, cur_opts->vmdevs,
+					       cur_opts->n_vmdevs, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
 	return 0;
 }
 
 static int add_globals(struct pc_cli *cli, struct pc_side *s,
 		       const char **g, size_t n, const char *origin)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct pc_override ov;
-		struct pc_err err = { 0 };
+	struct pc_err err = { 0 };
 
-		if (pc_override_parse(g[i], false, origin, &ov, &err)) {
-			pc_cli_error(cli, "%s", err.msg);
-			return -1;
-		}
-		pc_side_add_override(s, &ov);
-		pc_override_release(&ov);
+	if (pc_side_add_globals(s, g, n, origin, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
 	}
 	return 0;
 }
