@@ -69,20 +69,26 @@ static size_t check_all(struct pc_cli *cli, struct pc_check *c,
 	return bad;
 }
 
-int cmd_baseline(struct pc_cli *cli, int argc, char **argv)
-{
-	const char *machine = NULL;
+/* One run of the verb: the hosts, the features, each host's side as
+ * it is (plain) and with its overrides (fixed). */
+struct bl {
+	struct pc_cli *cli;
+	const char *machine;
 	const char *hostfiles[MAX_HOSTS];
 	struct pc_host_caps hosts[MAX_HOSTS];
-	struct pc_side tree, plain[MAX_HOSTS], fixed[MAX_HOSTS];
-	size_t nh = 0, nf;
-	struct feature *feats = NULL;
-	struct pc_check c;
-	struct pc_report before, after;
-	bool bad = false, error = false;
-	size_t nbefore, nafter, nreview;
-	int status = PC_EXIT_ERROR;
-	json_t *jhosts = NULL;
+	size_t nh;
+	struct feature *feats;
+	size_t nf;
+	struct pc_side plain[MAX_HOSTS], fixed[MAX_HOSTS];
+	json_t *jhosts;           /* JSON output: the hosts' entries */
+};
+
+/* 1: help printed, 0: parsed, -1: error printed */
+static int parse(struct bl *b, int argc, char **argv)
+{
+	struct pc_cli *cli = b->cli;
+	const char **hostargs;
+	int r;
 
 	if (pc_cli_wants_help(argc, argv)) {
 		fputs("usage: plugcheck baseline --machine M --host A.caps --host B.caps [...]\n\n"
@@ -91,205 +97,256 @@ int cmd_baseline(struct pc_cli *cli, int argc, char **argv)
 		      "guest can migrate between any two of them.  Both the plain and the fixed\n"
 		      "configurations are checked in every direction.  Host files:\n"
 		      "Documentation/host-caps.md.\n", cli->out);
-		return PC_EXIT_OK;
+		return 1;
 	}
+	hostargs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 	{
-		const char **hostargs = pc_xcalloc((size_t)argc + 1, sizeof(char *));
 		const struct pc_opt opts[] = {
-			PC_OPT_STR_ROW("--machine", &machine),
-			PC_OPT_LIST_ROW("--host", hostargs, &nh),
+			PC_OPT_STR_ROW("--machine", &b->machine),
+			PC_OPT_LIST_ROW("--host", hostargs, &b->nh),
 			PC_OPTS_END,
 		};
 		const struct pc_optset set = {
 			"baseline", opts, NULL, NULL,
 			"baseline: unknown option or missing value '%s'",
 		};
-		int r = pc_cli_parse_opts(cli, &set, argc, argv);
 
-		if (!r && nh > MAX_HOSTS)
-			pc_cli_error(cli, "baseline: at most %d hosts", MAX_HOSTS);
-		for (size_t i = 0; i < nh && i < MAX_HOSTS; i++)
-			hostfiles[i] = hostargs[i];
-		free(hostargs);
-		if (r || nh > MAX_HOSTS)
-			return PC_EXIT_ERROR;
+		r = pc_cli_parse_opts(cli, &set, argc, argv);
 	}
-	if (!machine || nh < 2) {
+	if (!r && b->nh > MAX_HOSTS)
+		pc_cli_error(cli, "baseline: at most %d hosts", MAX_HOSTS);
+	for (size_t i = 0; i < b->nh && i < MAX_HOSTS; i++)
+		b->hostfiles[i] = hostargs[i];
+	free(hostargs);
+	if (r || b->nh > MAX_HOSTS)
+		return -1;
+	if (!b->machine || b->nh < 2) {
 		pc_cli_error(cli, "baseline: --machine and at least two --host files are required");
-		return PC_EXIT_ERROR;
+		return -1;
 	}
-	memset(hosts, 0, sizeof(hosts));
-	memset(plain, 0, sizeof(plain));
-	memset(fixed, 0, sizeof(fixed));
-	for (size_t i = 0; i < nh; i++) {
+	return 0;
+}
+
+static int load_hosts(struct bl *b)
+{
+	for (size_t i = 0; i < b->nh; i++) {
 		struct pc_err err = { 0 };
 
-		if (pc_host_caps_load(hostfiles[i], &hosts[i], &err)) {
-			pc_cli_error(cli, "%s", err.msg);
+		if (pc_host_caps_load(b->hostfiles[i], &b->hosts[i], &err)) {
+			pc_cli_error(b->cli, "%s", err.msg);
 			for (size_t j = 0; j < i; j++)
-				pc_host_caps_release(&hosts[j]);
-			return PC_EXIT_ERROR;
+				pc_host_caps_release(&b->hosts[j]);
+			return -1;
 		}
 	}
-	if (pc_cli_load_tree(cli, &tree, &bad))
-		goto out_hosts;
-	if (!pc_machine_find(tree.machines, machine)) {
-		pc_cli_error(cli, "unknown machine type '%s'", machine);
-		goto out_tree;
-	}
-	nf = collect_features(tree.reg, &feats);
-	if (!nf) {
-		pc_cli_error(cli, "baseline: no loaded device takes features from the host (no property with host=)");
-		goto out_tree;
-	}
-	memset(&c, 0, sizeof(c));
-	c.machine = machine;
-	c.smps[0] = 1;
-	c.n_smps = 1;
-	if (cli->format == PC_FMT_JSON)
-		jhosts = json_array();
-	else
-		fprintf(cli->out, "Machine type %s: host-feature intersection of %zu hosts\n\n",
-			machine, nh);
-	for (size_t i = 0; i < nh; i++) {
-		struct pc_strbuf offs = PC_STRBUF_INIT, qemu = PC_STRBUF_INIT;
-		json_t *jo = NULL, *jov = NULL;
+	return 0;
+}
 
-		plain[i] = tree;
-		plain[i].own_reg = plain[i].own_machines = false;
-		plain[i].overrides = NULL;
-		plain[i].n_overrides = 0;
-		plain[i].label = pc_xstrdup(hosts[i].name);
-		plain[i].origin = NULL;
-		plain[i].host = &hosts[i];
-		fixed[i] = plain[i];
-		fixed[i].label = pc_xstrdup(hosts[i].name);
-		if (jhosts) {
-			jo = json_object();
-			jov = json_array();
-			json_object_set_new(jo, "host", json_string(hosts[i].name));
-			json_object_set_new(jo, "file", json_string(hosts[i].path));
-		}
-		for (size_t f = 0; f < nf; f++) {
-			const char *cap = feats[f].prop->host_feature;
-			bool everywhere = true;
-			struct pc_override ov;
+static bool everywhere(const struct bl *b, const char *cap)
+{
+	bool all = true;
 
-			if (!pc_host_caps_has(&hosts[i], cap))
-				continue;
-			for (size_t j = 0; j < nh; j++)
-				everywhere &= pc_host_caps_has(&hosts[j], cap);
-			if (everywhere)
-				continue;
-			ov.target = (char *)(uintptr_t)feats[f].owner->name;
-			ov.prop = (char *)(uintptr_t)feats[f].prop->name;
-			ov.value = (char *)(uintptr_t)"off";
-			ov.per_device = false;
-			ov.origin = (char *)(uintptr_t)"baseline";
-			pc_side_add_override(&fixed[i], &ov);
-			pc_strbuf_addf(&offs, "%s%s=off", offs.len ? "," : "",
-				       feats[f].prop->name);
-			pc_strbuf_addf(&qemu, " --dst-global %s.%s=off",
-				       feats[f].owner->name, feats[f].prop->name);
-			if (jov)
-				json_array_append_new(jov, json_sprintf("%s.%s=off",
-									feats[f].owner->name,
-									feats[f].prop->name));
-		}
-		if (jo) {
-			json_object_set_new(jo, "overrides", jov);
-			json_object_set_new(jo, "device_options", json_string(offs.buf));
-			json_array_append_new(jhosts, jo);
-		} else {
-			fprintf(cli->out, "  %-10s %s\n", hosts[i].name,
-				offs.len ? offs.buf : "(nothing to turn off)");
-			if (offs.len)
-				fprintf(cli->out, "  %-10s e.g. -cpu host,%s\n", "", offs.buf);
-		}
-		pc_strbuf_release(&offs);
-		pc_strbuf_release(&qemu);
+	for (size_t j = 0; j < b->nh; j++)
+		all &= pc_host_caps_has(&b->hosts[j], cap);
+	return all;
+}
+
+/* host i's sides: the tree on it, and with feature=off for each feature
+ * it has that some host lacks; printed (or its JSON entry) */
+static void host_sides(struct bl *b, const struct pc_side *tree, size_t i)
+{
+	struct pc_strbuf offs = PC_STRBUF_INIT;
+	json_t *jo = NULL, *jov = NULL;
+
+	b->plain[i] = *tree;
+	b->plain[i].own_reg = b->plain[i].own_machines = false;
+	b->plain[i].overrides = NULL;
+	b->plain[i].n_overrides = 0;
+	b->plain[i].label = pc_xstrdup(b->hosts[i].name);
+	b->plain[i].origin = NULL;
+	b->plain[i].host = &b->hosts[i];
+	b->fixed[i] = b->plain[i];
+	b->fixed[i].label = pc_xstrdup(b->hosts[i].name);
+	if (b->jhosts) {
+		jo = json_object();
+		jov = json_array();
+		json_object_set_new(jo, "host", json_string(b->hosts[i].name));
+		json_object_set_new(jo, "file", json_string(b->hosts[i].path));
 	}
-	{
-		struct pc_strbuf common = PC_STRBUF_INIT;
+	for (size_t f = 0; f < b->nf; f++) {
+		const struct feature *ft = &b->feats[f];
+		struct pc_override ov;
 
-		for (size_t f = 0; f < nf; f++) {
-			bool everywhere = true;
-
-			for (size_t j = 0; j < nh; j++)
-				everywhere &= pc_host_caps_has(&hosts[j],
-							       feats[f].prop->host_feature);
-			if (everywhere)
-				pc_strbuf_addf(&common, "%s%s", common.len ? " " : "",
-					       feats[f].prop->host_feature);
-		}
-		if (!jhosts)
-			fprintf(cli->out, "\n  common features: %s\n",
-				common.len ? common.buf : "(none)");
-		pc_strbuf_release(&common);
+		if (!pc_host_caps_has(&b->hosts[i], ft->prop->host_feature) ||
+		    everywhere(b, ft->prop->host_feature))
+			continue;
+		ov.target = (char *)(uintptr_t)ft->owner->name;
+		ov.prop = (char *)(uintptr_t)ft->prop->name;
+		ov.value = (char *)(uintptr_t)"off";
+		ov.per_device = false;
+		ov.origin = (char *)(uintptr_t)"baseline";
+		pc_side_add_override(&b->fixed[i], &ov);
+		pc_strbuf_addf(&offs, "%s%s=off", offs.len ? "," : "",
+			       ft->prop->name);
+		if (jov)
+			json_array_append_new(jov, json_sprintf("%s.%s=off",
+								ft->owner->name,
+								ft->prop->name));
 	}
-	pc_report_init(&before);
-	pc_report_init(&after);
-	nbefore = check_all(cli, &c, plain, nh, &before, &error);
-	nafter = error ? 0 : check_all(cli, &c, fixed, nh, &after, &error);
-	if (error)
-		goto out_reports;
-	/* PC702: the destination's host offers what the guest did not see */
-	nreview = pc_report_count(&before, PC_SEV_REVIEW) - nbefore;
-	status = nafter ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
-	if (jhosts) {
+	if (jo) {
+		json_object_set_new(jo, "overrides", jov);
+		json_object_set_new(jo, "device_options", json_string(offs.buf));
+		json_array_append_new(b->jhosts, jo);
+	} else {
+		fprintf(b->cli->out, "  %-10s %s\n", b->hosts[i].name,
+			offs.len ? offs.buf : "(nothing to turn off)");
+		if (offs.len)
+			fprintf(b->cli->out, "  %-10s e.g. -cpu host,%s\n", "", offs.buf);
+	}
+	pc_strbuf_release(&offs);
+}
+
+static void print_common(const struct bl *b)
+{
+	struct pc_strbuf common = PC_STRBUF_INIT;
+
+	for (size_t f = 0; f < b->nf; f++)
+		if (everywhere(b, b->feats[f].prop->host_feature))
+			pc_strbuf_addf(&common, "%s%s", common.len ? " " : "",
+				       b->feats[f].prop->host_feature);
+	if (!b->jhosts)
+		fprintf(b->cli->out, "\n  common features: %s\n",
+			common.len ? common.buf : "(none)");
+	pc_strbuf_release(&common);
+}
+
+static void print_findings(struct pc_cli *cli, const struct pc_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		pc_finding_format(&r->items[i], &sb);
+		fputs(sb.buf, cli->out);
+		pc_strbuf_release(&sb);
+	}
+}
+
+static void print_result(struct bl *b, const struct pc_report *before,
+			 const struct pc_report *after, size_t nbefore,
+			 size_t nafter, size_t nreview)
+{
+	struct pc_cli *cli = b->cli;
+
+	if (b->jhosts) {
 		json_t *x = json_object();
 
-		json_object_set_new(x, "machine", json_string(machine));
-		json_object_set_new(x, "hosts", jhosts);
-		jhosts = NULL;
+		json_object_set_new(x, "machine", json_string(b->machine));
+		json_object_set_new(x, "hosts", b->jhosts);
+		b->jhosts = NULL;
 		json_object_set_new(x, "without_overrides_incompatible",
 				    json_integer((json_int_t)nbefore));
 		json_object_set_new(x, "without_overrides_review",
 				    json_integer((json_int_t)nreview));
 		json_object_set_new(x, "with_overrides_incompatible",
 				    json_integer((json_int_t)nafter));
-		pc_cli_print_report(cli, "baseline", nafter ? &after : &before, x);
-	} else {
-		fprintf(cli->out, "\n  without the overrides (e.g. -cpu host on every host): %s (%zu finding%s",
-			nbefore ? "INCOMPATIBLE" : "compatible", nbefore,
-			nbefore == 1 ? "" : "s");
-		if (nreview)
-			fprintf(cli->out, "; %zu to review: more features on the destination", nreview);
-		fputs(")\n", cli->out);
-		if (cli->verbose)
-			for (size_t i = 0; i < before.n; i++) {
-				struct pc_strbuf sb = PC_STRBUF_INIT;
-
-				pc_finding_format(&before.items[i], &sb);
-				fputs(sb.buf, cli->out);
-				pc_strbuf_release(&sb);
-			}
-		fprintf(cli->out, "  with the overrides: %s (every ordered pair of hosts checked)\n",
-			nafter ? "INCOMPATIBLE" : "compatible");
-		for (size_t i = 0; i < after.n; i++) {
-			struct pc_strbuf sb = PC_STRBUF_INIT;
-
-			pc_finding_format(&after.items[i], &sb);
-			fputs(sb.buf, cli->out);
-			pc_strbuf_release(&sb);
-		}
+		pc_cli_print_report(cli, "baseline", nafter ? after : before, x);
+		return;
 	}
-out_reports:
+	fprintf(cli->out, "\n  without the overrides (e.g. -cpu host on every host): %s (%zu finding%s",
+		nbefore ? "INCOMPATIBLE" : "compatible", nbefore,
+		nbefore == 1 ? "" : "s");
+	if (nreview)
+		fprintf(cli->out, "; %zu to review: more features on the destination", nreview);
+	fputs(")\n", cli->out);
+	if (cli->verbose)
+		print_findings(cli, before);
+	fprintf(cli->out, "  with the overrides: %s (every ordered pair of hosts checked)\n",
+		nafter ? "INCOMPATIBLE" : "compatible");
+	print_findings(cli, after);
+}
+
+/* Every ordered pair of hosts without and with the overrides; the status */
+static int prove(struct bl *b)
+{
+	struct pc_check c;
+	struct pc_report before, after;
+	bool error = false;
+	size_t nbefore, nafter, nreview;
+	int status = PC_EXIT_ERROR;
+
+	memset(&c, 0, sizeof(c));
+	c.machine = b->machine;
+	c.smps[0] = 1;
+	c.n_smps = 1;
+	pc_report_init(&before);
+	pc_report_init(&after);
+	nbefore = check_all(b->cli, &c, b->plain, b->nh, &before, &error);
+	nafter = error ? 0 : check_all(b->cli, &c, b->fixed, b->nh, &after, &error);
+	if (!error) {
+		/* PC702: the destination's host offers what the guest did
+		 * not see */
+		nreview = pc_report_count(&before, PC_SEV_REVIEW) - nbefore;
+		status = nafter ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+		print_result(b, &before, &after, nbefore, nafter, nreview);
+	}
 	pc_report_release(&before);
 	pc_report_release(&after);
-	json_decref(jhosts);
-	for (size_t i = 0; i < nh; i++) {
-		for (size_t k = 0; k < fixed[i].n_overrides; k++)
-			pc_override_release(&fixed[i].overrides[k]);
-		free(fixed[i].overrides);
-		free(fixed[i].label);
-		free(plain[i].label);
+	return status;
+}
+
+/* the host sides and the proof, over the loaded tree */
+static int run(struct bl *b, const struct pc_side *tree)
+{
+	struct pc_cli *cli = b->cli;
+
+	if (!pc_machine_find(tree->machines, b->machine)) {
+		pc_cli_error(cli, "unknown machine type '%s'", b->machine);
+		return PC_EXIT_ERROR;
 	}
-out_tree:
-	free(feats);
-	pc_side_release(&tree);
-out_hosts:
-	for (size_t i = 0; i < nh; i++)
-		pc_host_caps_release(&hosts[i]);
+	b->nf = collect_features(tree->reg, &b->feats);
+	if (!b->nf) {
+		pc_cli_error(cli, "baseline: no loaded device takes features from the host (no property with host=)");
+		return PC_EXIT_ERROR;
+	}
+	if (cli->format == PC_FMT_JSON)
+		b->jhosts = json_array();
+	else
+		fprintf(cli->out, "Machine type %s: host-feature intersection of %zu hosts\n\n",
+			b->machine, b->nh);
+	for (size_t i = 0; i < b->nh; i++)
+		host_sides(b, tree, i);
+	print_common(b);
+	return prove(b);
+}
+
+int cmd_baseline(struct pc_cli *cli, int argc, char **argv)
+{
+	struct bl *b = pc_xcalloc(1, sizeof(*b));
+	struct pc_side tree;
+	bool bad = false;
+	int status = PC_EXIT_ERROR, p;
+
+	b->cli = cli;
+	p = parse(b, argc, argv);
+	if (p || load_hosts(b)) {
+		free(b);
+		return p > 0 ? PC_EXIT_OK : PC_EXIT_ERROR;
+	}
+	if (!pc_cli_load_tree(cli, &tree, &bad)) {
+		status = run(b, &tree);
+		json_decref(b->jhosts);
+		for (size_t i = 0; i < b->nh; i++) {
+			for (size_t k = 0; k < b->fixed[i].n_overrides; k++)
+				pc_override_release(&b->fixed[i].overrides[k]);
+			free(b->fixed[i].overrides);
+			free(b->fixed[i].label);
+			free(b->plain[i].label);
+		}
+		free(b->feats);
+		pc_side_release(&tree);
+	}
+	for (size_t i = 0; i < b->nh; i++)
+		pc_host_caps_release(&b->hosts[i]);
+	free(b);
 	return bad ? PC_EXIT_ERROR : status;
 }

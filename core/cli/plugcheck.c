@@ -111,196 +111,262 @@ static bool is_opt(const char *arg, const char *name)
 	return !strncmp(arg, name, l) && (arg[l] == '\0' || arg[l] == '=');
 }
 
-int main(int argc, char **argv)
-{
-	struct pc_cli cli;
-	char **rest = pc_xcalloc((size_t)argc + 2, sizeof(char *));
-	int nrest = 1;
-	const char **dirs = pc_xcalloc((size_t)argc + 64, sizeof(char *));
-	size_t ndirs = 0;
-	bool no_default = false, no_cache = false;
-	char *default_cache = pc_cache_default_dir();
-	char *tree = source_tree();
+/* What main() collects before the verb runs; freed by globals_release. */
+struct globals {
+	char **rest;              /* the verb's argv, from rest[1] */
+	int nrest;
+	const char **dirs;        /* --plugin-dir, then all plugin dirs */
+	size_t ndirs;
+	bool no_default, no_cache;
+	char *default_cache, *tree, *envcopy;
 	char *default_plugins, *default_machines, *default_abi;
-	char *envcopy = NULL;
-	const struct verb *v = NULL;
-	int status;
-	struct pc_err err = { 0 };
+};
 
-	memset(&cli, 0, sizeof(cli));
-	cli.out = stdout;
-	cli.err = stderr;
-	cli.color = isatty(2) && !getenv("NO_COLOR");
-	if (tree) {
+/* The defaults: the source tree's directories when the binary runs from
+ * one, else the installed ones. */
+static void globals_init(struct globals *g, struct pc_cli *cli, int argc)
+{
+	memset(g, 0, sizeof(*g));
+	g->rest = pc_xcalloc((size_t)argc + 2, sizeof(char *));
+	g->nrest = 1;
+	g->dirs = pc_xcalloc((size_t)argc + 64, sizeof(char *));
+	g->default_cache = pc_cache_default_dir();
+	g->tree = source_tree();
+	if (g->tree) {
 		/* in the source tree itself, name files relative to it */
 		char cwd[PATH_MAX];
 
-		if (getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, tree)) {
-			free(tree);
-			tree = pc_xstrdup(".");
+		if (getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, g->tree)) {
+			free(g->tree);
+			g->tree = pc_xstrdup(".");
 		}
-		default_plugins = pc_xasprintf("%s/plugins", tree);
-		default_machines = pc_xasprintf("%s/machines", tree);
-		default_abi = pc_xasprintf("%s/abi", tree);
+		g->default_plugins = pc_xasprintf("%s/plugins", g->tree);
+		g->default_machines = pc_xasprintf("%s/machines", g->tree);
+		g->default_abi = pc_xasprintf("%s/abi", g->tree);
 	} else {
-		default_plugins = pc_xstrdup(PC_PLUGINDIR);
-		default_machines = pc_xstrdup(PC_MACHINEDIR);
-		default_abi = pc_xstrdup(PC_ABIDIR);
+		g->default_plugins = pc_xstrdup(PC_PLUGINDIR);
+		g->default_machines = pc_xstrdup(PC_MACHINEDIR);
+		g->default_abi = pc_xstrdup(PC_ABIDIR);
 	}
-	cli.machine_dir = default_machines;
-	cli.abi_dir = default_abi;
-	rest[0] = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val;
+	memset(cli, 0, sizeof(*cli));
+	cli->out = stdout;
+	cli->err = stderr;
+	cli->color = isatty(2) && !getenv("NO_COLOR");
+	cli->machine_dir = g->default_machines;
+	cli->abi_dir = g->default_abi;
+}
 
-		if (is_opt(a, "--format")) {
-			val = opt_value(argc, argv, &i, "--format");
-			if (val && !strcmp(val, "json"))
-				cli.format = PC_FMT_JSON;
-			else if (val && !strcmp(val, "text"))
-				cli.format = PC_FMT_TEXT;
-			else {
-				pc_cli_error(&cli, "--format: expected 'text' or 'json', found '%s'",
-					     val ? val : "");
-				status = PC_EXIT_ERROR;
-				goto out;
+static void globals_release(struct globals *g)
+{
+	free(g->rest);
+	free(g->dirs);
+	free(g->envcopy);
+	free(g->tree);
+	free(g->default_plugins);
+	free(g->default_machines);
+	free(g->default_abi);
+	free(g->default_cache);
+}
+
+/* A global option with a directory: *slot set; -1 (printed) when it has
+ * no value, or an empty one and 'nonempty' */
+static int dir_opt(struct pc_cli *cli, int argc, char **argv, int *i,
+		   const char *name, bool nonempty, const char **slot)
+{
+	const char *val = opt_value(argc, argv, i, name);
+
+	if (!val || (nonempty && !*val)) {
+		pc_cli_error(cli, "%s needs a directory", name);
+		return -1;
+	}
+	*slot = val;
+	return 0;
+}
+
+/* argv[*i] if it is a global option with a value: 1 taken, 0 not one,
+ * -1 error (printed) */
+static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
+		     char **argv, int *i)
+{
+	const char *a = argv[*i], *val;
+
+	if (is_opt(a, "--format")) {
+		val = opt_value(argc, argv, i, "--format");
+		if (val && !strcmp(val, "json")) {
+			cli->format = PC_FMT_JSON;
+		} else if (val && !strcmp(val, "text")) {
+			cli->format = PC_FMT_TEXT;
+		} else {
+			pc_cli_error(cli, "--format: expected 'text' or 'json', found '%s'",
+				     val ? val : "");
+			return -1;
+		}
+		return 1;
+	}
+	if (is_opt(a, "--plugin-dir"))
+		return dir_opt(cli, argc, argv, i, "--plugin-dir", true,
+			       &g->dirs[g->ndirs++]) ? -1 : 1;
+	if (is_opt(a, "--machine-dir"))
+		return dir_opt(cli, argc, argv, i, "--machine-dir", false,
+			       &cli->machine_dir) ? -1 : 1;
+	if (is_opt(a, "--abi-dir"))
+		return dir_opt(cli, argc, argv, i, "--abi-dir", false,
+			       &cli->abi_dir) ? -1 : 1;
+	if (is_opt(a, "--cache-dir")) {
+		g->no_cache = false;
+		return dir_opt(cli, argc, argv, i, "--cache-dir", true,
+			       &cli->cache_dir) ? -1 : 1;
+	}
+	return 0;
+}
+
+/* argv[i] if it is a global flag: 1 taken, 0 not one */
+static int flag_opt(struct pc_cli *cli, struct globals *g, const char *a)
+{
+	if (!strcmp(a, "--no-cache"))
+		g->no_cache = true;
+	else if (!strcmp(a, "--no-default-plugins"))
+		g->no_default = true;
+	else if (!strcmp(a, "--allow-world-writable"))
+		cli->allow_unsafe = true;
+	else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+		cli->quiet = true;
+	else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+		cli->verbose++;
+	else
+		return 0;
+	return 1;
+}
+
+/* The global options, anywhere on the line; the rest to g->rest.  0, or
+ * 1 with *status when main() is done (--version, --help, an error). */
+static int parse_globals(struct pc_cli *cli, struct globals *g, int argc,
+			 char **argv, int *status)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int r = value_opt(cli, g, argc, argv, &i);
+
+		if (r) {
+			if (r < 0) {
+				*status = PC_EXIT_ERROR;
+				return 1;
 			}
-		} else if (is_opt(a, "--plugin-dir")) {
-			val = opt_value(argc, argv, &i, "--plugin-dir");
-			if (!val || !*val) {
-				pc_cli_error(&cli, "--plugin-dir needs a directory");
-				status = PC_EXIT_ERROR;
-				goto out;
-			}
-			dirs[ndirs++] = val;
-		} else if (is_opt(a, "--machine-dir")) {
-			val = opt_value(argc, argv, &i, "--machine-dir");
-			if (!val) {
-				pc_cli_error(&cli, "--machine-dir needs a directory");
-				status = PC_EXIT_ERROR;
-				goto out;
-			}
-			cli.machine_dir = val;
-		} else if (is_opt(a, "--abi-dir")) {
-			val = opt_value(argc, argv, &i, "--abi-dir");
-			if (!val) {
-				pc_cli_error(&cli, "--abi-dir needs a directory");
-				status = PC_EXIT_ERROR;
-				goto out;
-			}
-			cli.abi_dir = val;
-		} else if (is_opt(a, "--cache-dir")) {
-			val = opt_value(argc, argv, &i, "--cache-dir");
-			if (!val || !*val) {
-				pc_cli_error(&cli, "--cache-dir needs a directory");
-				status = PC_EXIT_ERROR;
-				goto out;
-			}
-			cli.cache_dir = val;
-			no_cache = false;
-		} else if (!strcmp(a, "--no-cache")) {
-			no_cache = true;
-		} else if (!strcmp(a, "--no-default-plugins")) {
-			no_default = true;
-		} else if (!strcmp(a, "--allow-world-writable")) {
-			cli.allow_unsafe = true;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			cli.quiet = true;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			cli.verbose++;
+		} else if (flag_opt(cli, g, a)) {
+			continue;
 		} else if (!strcmp(a, "--version")) {
 			printf("plugcheck %s (plugin ABI %d)\n", PC_VERSION,
 			       PLUGCHECK_ABI_VERSION);
-			status = PC_EXIT_OK;
-			goto out;
-		} else if ((!strcmp(a, "--help") || !strcmp(a, "-h")) && nrest == 1) {
+			*status = PC_EXIT_OK;
+			return 1;
+		} else if ((!strcmp(a, "--help") || !strcmp(a, "-h")) && g->nrest == 1) {
 			usage(stdout);
-			status = PC_EXIT_OK;
-			goto out;
+			*status = PC_EXIT_OK;
+			return 1;
 		} else {
-			rest[nrest++] = argv[i];
+			g->rest[g->nrest++] = argv[i];
 		}
 	}
-	if (no_cache)
-		cli.cache_dir = NULL;
-	else if (!cli.cache_dir)
-		cli.cache_dir = default_cache;
-	/* plugin directories: the default, PLUGCHECK_PLUGIN_PATH, --plugin-dir */
-	{
-		const char **all = pc_xcalloc(ndirs + 64, sizeof(char *));
-		size_t n = 0;
-		const char *env = getenv("PLUGCHECK_PLUGIN_PATH");
+	return 0;
+}
 
-		if (!no_default)
-			all[n++] = default_plugins;
-		if (env && *env) {
-			envcopy = pc_xstrdup(env);
-			for (char *s = envcopy, *c; s && *s && n < 48; s = c) {
-				c = strchr(s, ':');
-				if (c)
-					*c++ = '\0';
-				if (*s)
-					all[n++] = s;
-			}
+/* plugin directories: the default, PLUGCHECK_PLUGIN_PATH, --plugin-dir */
+static void plugin_dirs(struct pc_cli *cli, struct globals *g)
+{
+	const char **all = pc_xcalloc(g->ndirs + 64, sizeof(char *));
+	size_t n = 0;
+	const char *env = getenv("PLUGCHECK_PLUGIN_PATH");
+
+	if (!g->no_default)
+		all[n++] = g->default_plugins;
+	if (env && *env) {
+		g->envcopy = pc_xstrdup(env);
+		for (char *s = g->envcopy, *c; s && *s && n < 48; s = c) {
+			c = strchr(s, ':');
+			if (c)
+				*c++ = '\0';
+			if (*s)
+				all[n++] = s;
 		}
-		for (size_t i = 0; i < ndirs; i++)
-			all[n++] = dirs[i];
-		free(dirs);
-		dirs = all;
-		cli.plugin_dirs = all;
-		cli.n_plugin_dirs = n;
-		cli.plugin_dirs_given = ndirs > 0;
 	}
-	if (nrest > 1) {
-		for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
-			if (!strcmp(rest[1], verbs[i].name))
-				v = &verbs[i];
-		if (!v && rest[1][0] != '-') {
-			const char *names[PC_ARRAY_SIZE(verbs)];
-			const char *sug;
+	for (size_t i = 0; i < g->ndirs; i++)
+		all[n++] = g->dirs[i];
+	free(g->dirs);
+	g->dirs = all;
+	cli->plugin_dirs = all;
+	cli->n_plugin_dirs = n;
+	cli->plugin_dirs_given = g->ndirs > 0;
+}
 
-			for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
-				names[i] = verbs[i].name;
-			sug = pc_suggest(rest[1], names, PC_ARRAY_SIZE(verbs));
-			pc_cli_error(&cli, "unknown verb '%s'%s%s%s (see plugcheck --help)",
-				     rest[1], sug ? " (did you mean '" : "",
-				     sug ? sug : "", sug ? "'?)" : "");
-			status = PC_EXIT_ERROR;
-			goto out;
-		}
+/* The verb named by rest[1]; NULL for none (an option comes first), -1
+ * (printed) for an unknown one */
+static int find_verb(struct pc_cli *cli, const struct globals *g,
+		     const struct verb **v)
+{
+	const char *names[PC_ARRAY_SIZE(verbs)];
+	const char *sug;
+
+	*v = NULL;
+	if (g->nrest <= 1)
+		return 0;
+	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
+		if (!strcmp(g->rest[1], verbs[i].name))
+			*v = &verbs[i];
+	if (*v || g->rest[1][0] == '-')
+		return 0;
+	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
+		names[i] = verbs[i].name;
+	sug = pc_suggest(g->rest[1], names, PC_ARRAY_SIZE(verbs));
+	pc_cli_error(cli, "unknown verb '%s'%s%s%s (see plugcheck --help)",
+		     g->rest[1], sug ? " (did you mean '" : "",
+		     sug ? sug : "", sug ? "'?)" : "");
+	return -1;
+}
+
+/* Run verb 'v' (NULL: the main job, 'check') with the loader up. */
+static int run_verb(struct pc_cli *cli, struct globals *g,
+		    const struct verb *v)
+{
+	struct pc_err err = { 0 };
+	int status;
+
+	if (!v && g->nrest == 1) {
+		usage(stderr);
+		return PC_EXIT_ERROR;
+	}
+	if (pc_loader_init(&err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return PC_EXIT_ERROR;
 	}
 	if (!v) {
-		/* no verb: the main job, 'check' */
-		v = &verbs[0];
-		rest[0] = (char *)(uintptr_t)"check";
-		status = PC_EXIT_ERROR;
-		if (nrest == 1) {
-			usage(stderr);
-			goto out;
-		}
-		if (pc_loader_init(&err)) {
-			pc_cli_error(&cli, "%s", err.msg);
-			goto out;
-		}
-		status = v->fn(&cli, nrest, rest);
+		/* no verb: the main job */
+		g->rest[0] = (char *)(uintptr_t)"check";
+		status = verbs[0].fn(cli, g->nrest, g->rest);
 	} else {
-		if (pc_loader_init(&err)) {
-			pc_cli_error(&cli, "%s", err.msg);
-			status = PC_EXIT_ERROR;
-			goto out;
-		}
-		status = v->fn(&cli, nrest - 1, rest + 1);
+		status = v->fn(cli, g->nrest - 1, g->rest + 1);
 	}
 	pc_loader_exit();
-out:
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct pc_cli cli;
+	struct globals g;
+	const struct verb *v;
+	int status;
+
+	globals_init(&g, &cli, argc);
+	if (!parse_globals(&cli, &g, argc, argv, &status)) {
+		if (g.no_cache)
+			cli.cache_dir = NULL;
+		else if (!cli.cache_dir)
+			cli.cache_dir = g.default_cache;
+		plugin_dirs(&cli, &g);
+		status = find_verb(&cli, &g, &v) ? PC_EXIT_ERROR
+						 : run_verb(&cli, &g, v);
+	}
 	fflush(stdout);
-	free(rest);
-	free(dirs);
-	free(envcopy);
-	free(tree);
-	free(default_plugins);
-	free(default_machines);
-	free(default_abi);
-	free(default_cache);
+	globals_release(&g);
 	return status;
 }
