@@ -327,10 +327,8 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 		goto out;
 	m = pc_machine_find(tree.machines, machine);
 	if (!m) {
-		const char *s = pc_machine_suggest(tree.machines, machine);
-
-		ctx_error(ctx, PC_E_NOT_FOUND, "unknown machine type '%s'%s%s%s", machine,
-			  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		pc_side_unknown_machine(tree.machines, machine, &err);
+		ctx_error_from(ctx, &err);
 		goto out;
 	}
 	if (load_release(ctx, &env, release, m, &rel))

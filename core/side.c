@@ -74,6 +74,16 @@ static int load_plugin_dirs(const struct pc_side_env *env,
 	return r ? -1 : 0;
 }
 
+int pc_side_unknown_machine(const struct pc_machine_set *set,
+			    const char *name, struct pc_err *err)
+{
+	const char *s = pc_machine_suggest(set, name);
+
+	return pc_err_setc(err, PC_E_NOT_FOUND, "unknown machine type '%s'%s%s%s",
+			   name, s ? " (did you mean '" : "", s ? s : "",
+			   s ? "'?)" : "");
+}
+
 void pc_side_tree_version(const struct pc_side *tree, struct pc_version *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -132,6 +132,12 @@ int pc_side_common_devices(const struct pc_side_env *env, const char *a,
 			   const char *b, char ***out, size_t *n,
 			   bool *bad_input, struct pc_err *err);
 
+/* The error for a machine type 'name' that 'set' (or the side using it)
+ * does not have: PC_E_NOT_FOUND, "unknown machine type 'NAME'" with a
+ * did-you-mean when a name in 'set' is close.  Returns -1. */
+int pc_side_unknown_machine(const struct pc_machine_set *set,
+			    const char *name, struct pc_err *err);
+
 /* The tree's own version: the newest machine type's version (all zero
  * without machine types).  Cannot fail. */
 void pc_side_tree_version(const struct pc_side *tree, struct pc_version *out);

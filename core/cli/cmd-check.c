@@ -491,11 +491,10 @@ static int main_load(struct pc_cli *cli, struct opts *o, struct pc_check *c,
 		return -1;
 	j->m = pc_machine_find(j->tree.machines, o->machine);
 	if (!j->m) {
-		const char *s = pc_machine_suggest(j->tree.machines, o->machine);
+		struct pc_err err = { 0 };
 
-		pc_cli_error(cli, "unknown machine type '%s'%s%s%s (see plugcheck list-machines)",
-			     o->machine, s ? " (did you mean '" : "", s ? s : "",
-			     s ? "'?)" : "");
+		pc_side_unknown_machine(j->tree.machines, o->machine, &err);
+		pc_cli_error(cli, "%s (see plugcheck list-machines)", err.msg);
 		return -1;
 	}
 	/* the canonical name: "q35" means the tree's newest q35 */

@@ -275,11 +275,8 @@ static int machine_info(struct pc_cli *cli, const char *name, char **canon,
 	}
 	m = pc_machine_find(ms, name);
 	if (!m) {
-		const char *s = pc_machine_suggest(ms, name);
-
-		pc_cli_error(cli, "unknown machine type '%s'%s%s%s (see plugcheck list-machines)",
-			     name, s ? " (did you mean '" : "", s ? s : "",
-			     s ? "'?)" : "");
+		pc_side_unknown_machine(ms, name, &err);
+		pc_cli_error(cli, "%s (see plugcheck list-machines)", err.msg);
 		pc_machine_set_free(ms);
 		return -1;
 	}

@@ -267,13 +267,9 @@ static const struct pc_machine *configure(struct pc_cli *cli,
 	const struct pc_machine *m = pc_machine_find(tree->machines, o->machine);
 	struct pc_err err = { 0 };
 
-	if (m && !pc_side_knows_machine(tree, m))
-		m = NULL;
-	if (!m) {
-		const char *s = pc_machine_suggest(tree->machines, o->machine);
-
-		pc_cli_error(cli, "unknown machine type '%s'%s%s%s", o->machine,
-			     s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+	if (!m || !pc_side_knows_machine(tree, m)) {
+		pc_side_unknown_machine(tree->machines, o->machine, &err);
+		pc_cli_error(cli, "%s", err.msg);
 		return NULL;
 	}
 	if (o->device && !pc_registry_find_type(tree->reg, o->device)) {
