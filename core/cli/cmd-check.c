@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "dump-side.h"
 #include "cmd.h"
 #include "matrix.h"
 #include "pair.h"
@@ -719,8 +720,8 @@ static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	bool bad = false;
 	int status = PC_EXIT_ERROR;
 
-	if ((o->from && pc_cli_is_qemu_dump(o->from)) ||
-	    (o->to && pc_cli_is_qemu_dump(o->to)))
+	if ((o->from && pc_dump_side_is_qemu_dump(o->from)) ||
+	    (o->to && pc_dump_side_is_qemu_dump(o->to)))
 		return do_dump_pair(cli, o, c);
 	if (pc_cli_load_side(cli, o->from ? o->from : "tree", &a, &bad))
 		return PC_EXIT_ERROR;

@@ -137,9 +137,6 @@ int pc_cli_check_side(struct pc_cli *cli, const struct pc_side *side,
 void pc_cli_print_groups(struct pc_cli *cli, const struct pc_report *r,
 			 const bool *keep, size_t nkeep);
 
-/* Is this file a QEMU -dump-vmstate file (has "vmschkmachine")? */
-bool pc_cli_is_qemu_dump(const char *spec);
-
 /* check --from/--to where a side is a QEMU dump: both sides as dumps,
  * compared both ways with qemu-diff's rules; the report names the checks a
  * dump cannot support. */
