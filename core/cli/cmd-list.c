@@ -24,27 +24,43 @@ static void print_json(struct pc_cli *cli, json_t *j)
 	json_decref(j);
 }
 
+/* A verb without options: its usage for --help (1), an argument
+ * refused (-1, printed), else 0. */
+static int no_options(struct pc_cli *cli, const char *verb, const char *usage,
+		      int argc, char **argv)
+{
+	static const struct pc_opt opts[] = { PC_OPTS_END };
+	char *bad_fmt;
+	int r;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs(usage, cli->out);
+		return 1;
+	}
+	bad_fmt = pc_xasprintf("%s: unexpected argument '%%s'", verb);
+	{
+		const struct pc_optset optset = { verb, opts, NULL, NULL, bad_fmt };
+
+		r = pc_cli_parse_opts(cli, &optset, argc, argv);
+	}
+	free(bad_fmt);
+	return r ? -1 : 0;
+}
+
 int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 {
 	struct pc_machine_set *set;
 	struct pc_err err = { 0 };
 	const struct pc_machine **ms;
 	json_t *arr = NULL;
+	int opt = no_options(cli, "list-machines",
+			   "usage: plugcheck list-machines [--format json]\n"
+			   "Every machine type of the machine directory, newest first, with\n"
+			   "aliases, status, vCPU limits and the length of its compat chain.\n",
+			   argc, argv);
 
-	if (pc_cli_wants_help(argc, argv)) {
-		fputs("usage: plugcheck list-machines [--format json]\n"
-		      "Every machine type of the machine directory, newest first, with\n"
-		      "aliases, status, vCPU limits and the length of its compat chain.\n",
-		      cli->out);
-		return PC_EXIT_OK;
-	}
-	static const struct pc_opt opts[] = { PC_OPTS_END };
-	static const struct pc_optset optset = {
-		"list-machines", opts, NULL, NULL, "list-machines: unexpected argument '%s'",
-	};
-
-	if (pc_cli_parse_opts(cli, &optset, argc, argv))
-		return PC_EXIT_ERROR;
+	if (opt)
+		return opt > 0 ? PC_EXIT_OK : PC_EXIT_ERROR;
 	set = pc_machine_set_new();
 	if (pc_machines_load_dir(set, cli->machine_dir, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
@@ -154,21 +170,14 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 	struct owned_type *owned;
 	bool bad = false;
 	json_t *arr = NULL;
+	int opt = no_options(cli, "list-plugins",
+			   "usage: plugcheck list-plugins [--format json]\n"
+			   "The plugins found in the plugin directories, with the device types\n"
+			   "each provides.  Plugins that fail to load are reported (exit 2).\n",
+			   argc, argv);
 
-	if (pc_cli_wants_help(argc, argv)) {
-		fputs("usage: plugcheck list-plugins [--format json]\n"
-		      "The plugins found in the plugin directories, with the device types\n"
-		      "each provides.  Plugins that fail to load are reported (exit 2).\n",
-		      cli->out);
-		return PC_EXIT_OK;
-	}
-	static const struct pc_opt opts[] = { PC_OPTS_END };
-	static const struct pc_optset optset = {
-		"list-plugins", opts, NULL, NULL, "list-plugins: unexpected argument '%s'",
-	};
-
-	if (pc_cli_parse_opts(cli, &optset, argc, argv))
-		return PC_EXIT_ERROR;
+	if (opt)
+		return opt > 0 ? PC_EXIT_OK : PC_EXIT_ERROR;
 	if (pc_cli_load_tree(cli, &tree, &bad))
 		return PC_EXIT_ERROR;
 	if (cli->format == PC_FMT_JSON)
