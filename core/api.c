@@ -5,8 +5,10 @@
  * exported plugcheck_ prefix; everything else in the library stays hidden
  * (core/libplugcheck.sym, -fvisibility=hidden).
  *
- * It mirrors what the CLI does for one release (core/cmd-common.c,
- * core/cmd-check.c) without printing: errors go to the context.
+ * A facade: plugcheck_check_release() calls the functions the CLI's check
+ * path calls (side.h: the tree, the release, the known breaks; pair.h: a
+ * direction checked and counted; report-json.h), without printing: errors
+ * go to the context with their codes.
  */
 #include <jansson.h>
 #include <stdarg.h>
@@ -18,11 +20,12 @@
 #include "plugcheck/libplugcheck.h"
 #include "plugcheck/plugin.h"
 
-#include "baseline.h"
 #include "check.h"
 #include "loader.h"
 #include "machine.h"
+#include "pair.h"
 #include "report-json.h"
+#include "side.h"
 
 #include "banned.h"
 
@@ -170,73 +173,60 @@ PC_API void plugcheck_free(void *p)
 	free(p);
 }
 
-/* The tree: the context's plugins and machine types.  Bad plugins are
- * input errors (fail closed); the first one is the context's error. */
-static int load_tree(struct plugcheck_ctx *ctx, struct pc_side *tree)
-{
-	struct pc_loader_opts o;
-	struct pc_diags d = { 0 };
-	struct pc_err err = { 0 };
-	int r;
+/* the first refused plugin, and whether there were more */
+struct bad_plugins {
+	char first[1024];
+	size_t n;
+};
 
-	memset(tree, 0, sizeof(*tree));
-	tree->label = pc_xstrdup("tree");
-	tree->origin = pc_xstrdup(ctx->n_plugin_dirs ? ctx->plugin_dirs[0] : "");
-	tree->machines = pc_machine_set_new();
-	tree->own_machines = true;
-	if (pc_machines_load_dir(tree->machines, ctx->machine_dir, &err)) {
-		ctx_error_from(ctx, &err);
-		return -1;
-	}
-	memset(&o, 0, sizeof(o));
-	o.dirs = (const char *const *)ctx->plugin_dirs;
-	o.n_dirs = ctx->n_plugin_dirs;
-	o.load_code = true;
-	tree->reg = pc_registry_new();
-	tree->own_reg = true;
-	r = pc_load_plugins(tree->reg, &o, &d, &err);
-	if (r)
-		ctx_error_from(ctx, &err);
-	else if (d.n)
-		ctx_error(ctx, PC_E_PLUGIN, "%s%s", d.msgs[0],
-			  d.n > 1 ? " (and more plugin errors)" : "");
-	pc_diags_release(&d);
-	if (r || ctx->err.set)
-		return -1;
-	for (size_t i = 0; i < tree->machines->n_machines; i++)
-		if (pc_version_cmp(&tree->machines->machines[i]->version,
-				   &tree->release) > 0)
-			tree->release = tree->machines->machines[i]->version;
-	return 0;
+static void bad_plugin(void *ctx, const char *msg)
+{
+	struct bad_plugins *bp = ctx;
+
+	if (!bp->n++)
+		snprintf(bp->first, sizeof(bp->first), "%s", msg);
 }
 
-static json_t *pair_json(const char *src, const char *dst,
-			 const struct pc_report *r, size_t from)
+/* The context's directories; plugins loaded into this process directly
+ * (no scanner child), refused ones collected in 'bp'. */
+static void side_env(const struct plugcheck_ctx *ctx, struct bad_plugins *bp,
+		     struct pc_side_env *env)
 {
-	json_t *o = json_object();
-	size_t inc = 0, known = 0, review = 0;
+	memset(env, 0, sizeof(*env));
+	memset(bp, 0, sizeof(*bp));
+	env->plugin_dirs = (const char *const *)ctx->plugin_dirs;
+	env->n_plugin_dirs = ctx->n_plugin_dirs;
+	env->machine_dir = ctx->machine_dir;
+	env->abi_dir = ctx->abi_dir;
+	env->need_hooks = true;
+	env->bad_plugin = bad_plugin;
+	env->cb_ctx = bp;
+}
 
-	for (size_t i = from; i < r->n; i++) {
-		if (r->items[i].known)
-			known++;
-		else if (r->items[i].severity == PC_SEV_INCOMPATIBLE)
-			inc++;
-		else if (r->items[i].severity == PC_SEV_REVIEW)
-			review++;
+/* The tree: the context's plugins and machine types.  Bad plugins are
+ * input errors (fail closed); the first one is the context's error. */
+static int load_tree(struct plugcheck_ctx *ctx, const struct pc_side_env *env,
+		     const struct bad_plugins *bp, struct pc_side *tree)
+{
+	struct pc_err err = { 0 };
+	bool bad = false;
+
+	if (pc_side_load_tree(env, tree, &bad, &err)) {
+		memset(tree, 0, sizeof(*tree));
+		ctx_error_from(ctx, &err);
+		return -1;
 	}
-	json_object_set_new(o, "source", json_string(src));
-	json_object_set_new(o, "destination", json_string(dst));
-	json_object_set_new(o, "verdict",
-			    json_string(inc ? "incompatible" : "compatible"));
-	json_object_set_new(o, "incompatible", json_integer((json_int_t)inc));
-	json_object_set_new(o, "known_breaks", json_integer((json_int_t)known));
-	json_object_set_new(o, "needs_review", json_integer((json_int_t)review));
-	return o;
+	if (bad) {
+		ctx_error(ctx, PC_E_PLUGIN, "%s%s", bp->first,
+			  bp->n > 1 ? " (and more plugin errors)" : "");
+		return -1;
+	}
+	return 0;
 }
 
 static char *render(const char *machine, const char *release,
 		    const struct pc_check *c, const struct pc_report *r,
-		    json_t *pairs, int status)
+		    const struct pc_pair *pairs, size_t npairs, int status)
 {
 	json_t *root = json_object();
 	size_t known = 0;
@@ -248,7 +238,7 @@ static char *render(const char *machine, const char *release,
 	json_object_set_new(root, "mode", json_string("library"));
 	json_object_set_new(root, "machine", json_string(machine));
 	json_object_set_new(root, "release", json_string(release));
-	json_object_set_new(root, "pairs", pairs);
+	json_object_set_new(root, "pairs", pc_pairs_to_json(pairs, npairs, false));
 	json_object_set_new(root, "known_breaks", json_integer((json_int_t)known));
 	json_object_set_new(root, "sections_compared",
 			    json_integer((json_int_t)c->sections_compared));
@@ -263,6 +253,46 @@ static char *render(const char *machine, const char *release,
 	return s;
 }
 
+/* The release's side, knowing machine type 'm' */
+static int load_release(struct plugcheck_ctx *ctx,
+			const struct pc_side_env *env, const char *release,
+			const struct pc_machine *m, struct pc_side *rel)
+{
+	struct pc_err err = { 0 };
+	bool bad = false;
+
+	if (pc_side_load_spec(env, release, rel, &bad, &err)) {
+		memset(rel, 0, sizeof(*rel));
+		ctx_error_from(ctx, &err);
+		return -1;
+	}
+	if (!pc_side_knows_machine(rel, m)) {
+		ctx_error(ctx, PC_E_NOT_FOUND, "release %s does not know machine type '%s'",
+			  release, m->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Both directions between the tree and the release, then the stale
+ * acknowledgements; the exit status. */
+static int check_both(struct plugcheck_ctx *ctx, struct pc_check *c,
+		      const struct pc_side *tree, const struct pc_side *rel,
+		      struct pc_report *r, struct pc_pair pairs[2])
+{
+	struct pc_err err = { 0 };
+
+	if (pc_pair_check(c, rel, tree, r, &pairs[0], &err) ||
+	    pc_pair_check(c, tree, rel, r, &pairs[1], &err)) {
+		ctx_error_from(ctx, &err);
+		return PLUGCHECK_ERROR;
+	}
+	/* an acknowledgement of this release the tree no longer shows */
+	pc_known_breaks_stale(c->known, r);
+	return pc_report_fails(r) ? PLUGCHECK_INCOMPATIBLE
+				  : PLUGCHECK_COMPATIBLE;
+}
+
 PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 				   const char *machine, const char *release,
 				   char **json)
@@ -273,12 +303,11 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 	struct pc_report r;
 	struct pc_err err = { 0 };
 	struct pc_version rv;
-	struct stat st;
+	struct pc_side_env env;
+	struct bad_plugins bp;
+	struct pc_pair pairs[2];
 	const struct pc_machine *m;
-	char *path = NULL;
-	json_t *pairs = NULL;
 	int status = PLUGCHECK_ERROR;
-	size_t before;
 
 	if (json)
 		*json = NULL;
@@ -293,63 +322,27 @@ PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 			  machine ? machine : "(null)", release ? release : "(null)");
 		return PLUGCHECK_ERROR;
 	}
-	if (load_tree(ctx, &tree))
+	side_env(ctx, &bp, &env);
+	if (load_tree(ctx, &env, &bp, &tree))
 		goto out;
 	m = pc_machine_find(tree.machines, machine);
 	if (!m) {
-		const char *s = pc_machine_suggest(tree.machines, machine);
-
-		ctx_error(ctx, PC_E_NOT_FOUND, "unknown machine type '%s'%s%s%s", machine,
-			  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
-		goto out;
-	}
-	path = pc_xasprintf("%s/releases/%s.json", ctx->abi_dir, release);
-	if (stat(path, &st)) {
-		ctx_error(ctx, PC_E_NOT_FOUND, "no baseline for release '%s' (%s not found)",
-			  release, path);
-		goto out;
-	}
-	if (pc_baseline_load(path, &rel, &err)) {
+		pc_side_unknown_machine(tree.machines, machine, &err);
 		ctx_error_from(ctx, &err);
 		goto out;
 	}
-	if (!pc_side_knows_machine(&rel, m)) {
-		ctx_error(ctx, PC_E_NOT_FOUND, "release %s does not know machine type '%s'",
-			  release, m->name);
+	if (load_release(ctx, &env, release, m, &rel))
 		goto out;
-	}
-	free(path);
-	path = pc_xasprintf("%s/known-breaks", ctx->abi_dir);
-	if (!stat(path, &st) && pc_known_breaks_load(path, &kb, &err)) {
+	if (pc_side_load_known(&env, &kb, &err)) {
 		ctx_error_from(ctx, &err);
 		goto out;
 	}
 	c.machine = m->name;
 	c.known = &kb;
-	pairs = json_array();
-	before = r.n;
-	if (pc_check_direction(&c, &rel, &tree, &r, &err)) {
-		ctx_error(ctx, err.code, "%s -> tree: %s", release, err.msg);
-		goto out;
-	}
-	json_array_append_new(pairs, pair_json(release, "tree", &r, before));
-	before = r.n;
-	if (pc_check_direction(&c, &tree, &rel, &r, &err)) {
-		ctx_error(ctx, err.code, "tree -> %s: %s", release, err.msg);
-		goto out;
-	}
-	json_array_append_new(pairs, pair_json("tree", release, &r, before));
-	/* an acknowledgement of this release the tree no longer shows */
-	pc_known_breaks_stale(&kb, &r);
-	status = pc_report_fails(&r) ? PLUGCHECK_INCOMPATIBLE
-				     : PLUGCHECK_COMPATIBLE;
-	if (json) {
-		*json = render(m->name, release, &c, &r, pairs, status);
-		pairs = NULL;
-	}
+	status = check_both(ctx, &c, &tree, &rel, &r, pairs);
+	if (json && status != PLUGCHECK_ERROR)
+		*json = render(m->name, release, &c, &r, pairs, 2, status);
 out:
-	json_decref(pairs);
-	free(path);
 	pc_report_release(&r);
 	pc_known_breaks_release(&kb);
 	pc_side_release(&rel);

@@ -1,42 +1,97 @@
 #!/bin/sh
-# layers.sh - the library's files form a strict layering: no loops.
+# layers.sh - the library's files form a strict layering, under the CLI.
 #
 # Reads the defined and undefined symbols of the library objects with
-# nm, builds the file graph "A.o uses a symbol defined in B.o" and fails
-# on any loop between files (a strongly connected component of more than
-# one file), printing one cycle through it and the symbols on its edges:
+# nm and fails on any of:
 #
-#   loop: baseline.o -> check.o -> resolve.o -> baseline.o
-#     baseline.o -> check.o: pc_check_smp_set
+#  - a loop between library files: the file graph "A.o uses a symbol
+#    defined in B.o" has a strongly connected component of more than one
+#    file; one cycle through it is printed with the symbols on its edges:
 #
-#   tests/ci/layers.sh [OBJ...]   (default: the LIB_OBJS of Makefile.in,
-#                                  core/*.o but core/plugcheck.o, core/cmd-*.o)
+#      loop: baseline.o -> check.o -> resolve.o -> baseline.o
+#        baseline.o -> check.o: pc_check_smp_set
+#
+#  - an upward arrow: a library object uses a symbol defined in a CLI
+#    object (core/cli/*.o): the library must build and link without the
+#    command line;
+#
+#  - printing: a library object refers to the standard streams or the
+#    functions that write to them (stdout, stderr, printf, puts, putchar,
+#    perror and their _chk forms).  Writing to a FILE * or descriptor the
+#    caller passes in is fine; the library never prints on its own.  One
+#    exception, LAYERS_STDIO_ALLOW (default "util.o"): util.c's
+#    out-of-memory path writes its last words to stderr before abort().
+#
+#   tests/ci/layers.sh [LIBOBJ... [--cli CLIOBJ...]]
+#       (default: the LIB_OBJS and CLI_OBJS of Makefile.in, core/*.o and
+#        core/cli/*.o)
 #   NM=... overrides the nm used; LAYERS_VERBOSE=1 prints every edge.
 set -eu
 NM=${NM:-nm}
+STDIO_ALLOW=${LAYERS_STDIO_ALLOW-util.o}
+cli_objs=
 if [ $# -eq 0 ]; then
 	cd "$(dirname "$0")/../.."
 	for o in core/*.o; do
-		case $o in core/plugcheck.o | core/cmd-*.o) continue ;; esac
 		set -- "$@" "$o"
 	done
+	for o in core/cli/*.o; do
+		[ -f "$o" ] && cli_objs="$cli_objs $o"
+	done
 fi
+lib_objs=
+while [ $# -gt 0 ]; do
+	if [ "$1" = --cli ]; then
+		shift
+		cli_objs="$cli_objs $*"
+		break
+	fi
+	lib_objs="$lib_objs $1"
+	shift
+done
+set -- $lib_objs
 [ $# -gt 0 ] && [ -f "$1" ] || { echo "layers: no objects (build first)" >&2; exit 2; }
 
 tab=$(printf '\t')
 syms=$(mktemp "${TMPDIR:-/tmp}/layers.XXXXXX")
 trap 'rm -f "$syms"' EXIT INT TERM
 # one line a symbol: FILE<TAB>D|U<TAB>NAME
-for o in "$@"; do
-	f=${o##*/}
-	"$NM" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print f "\tD\t" $3 }'
-	"$NM" -u "$o" | awk -v f="$f" 'NF >= 2 { print f "\tU\t" $2 }'
-done > "$syms"
+# (CLI objects: FILE<TAB>C<TAB>NAME for what they define)
+{
+	for o in "$@"; do
+		f=${o##*/}
+		"$NM" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print f "\tD\t" $3 }'
+		"$NM" -u "$o" | awk -v f="$f" 'NF >= 2 { print f "\tU\t" $2 }'
+	done
+	for o in $cli_objs; do
+		"$NM" -g --defined-only "$o" | awk -v f="cli/${o##*/}" 'NF >= 3 { print f "\tC\t" $3 }'
+	done
+} > "$syms"
 
-awk -F "$tab" -v verbose="${LAYERS_VERBOSE:-0}" '
+awk -F "$tab" -v verbose="${LAYERS_VERBOSE:-0}" -v allow=" $STDIO_ALLOW " '
 $2 == "D" { def[$3] = $1; files[$1] = 1; next }
+$2 == "C" { cdef[$3] = $1; next }
 $2 == "U" { use[++nu] = $1; usym[nu] = $3; files[$1] = 1 }
 END {
+	bad = 0
+	for (i = 1; i <= nu; i++) {
+		a = use[i]; s = usym[i]
+		if (s in cdef && !(s in def)) {
+			print "layers: upward arrow: library " a " uses " s ", defined in the CLI (" cdef[s] \
+			      "): move it into the library, or the caller into core/cli/"
+			bad++
+		}
+		if (s ~ /^(stdout|stderr|printf|vprintf|puts|putchar|putchar_unlocked|perror|__printf_chk|__vprintf_chk)$/ &&
+		    index(allow, " " a " ") == 0) {
+			print "layers: library " a " prints: it uses " s "; the library never prints: report" \
+			      " through a struct pc_err, a callback or a FILE * the caller passes in"
+			bad++
+		}
+	}
+	if (bad) {
+		print "layers: " bad " violation(s) of the library/CLI split"
+		exit 1
+	}
 	for (i = 1; i <= nu; i++) {
 		a = use[i]; s = usym[i]
 		if (!(s in def)) continue          # a system library symbol
@@ -68,7 +123,7 @@ END {
 		      " functions to the file that owns the concept, or by inverting the dependency"
 		exit 1
 	}
-	print "layers: " n " library files, no loops"
+	print "layers: " n " library files, no loops, no upward arrows, no printing"
 }
 function strong(v,    i, w) {
 	num[v] = low[v] = ++idx

@@ -86,7 +86,7 @@ if [ "${1:-}" != "--staged" ]; then
 else
 	mount --make-rprivate / 2> /dev/null || true
 	mount -t tmpfs -o size=1m,mode=0755 none "$SRC"
-	[ ! -e "$SRC/core/plugcheck.c" ] || fail "could not hide $SRC"
+	[ ! -e "$SRC/core/cli/plugcheck.c" ] || fail "could not hide $SRC"
 	echo "source tree $SRC hidden behind an empty tmpfs (private mount namespace)"
 	HIDDEN=yes
 fi

@@ -1,7 +1,8 @@
 /*
- * cmd.h - helpers shared by the CLI verbs (cmd-common.c): building sides
- * from the tree, from recorded baselines or from plugin directories, and
- * the known-breaks file.  CLI only; never part of libplugcheck.
+ * cmd.h - helpers shared by the CLI verbs (cmd-common.c): the option
+ * parser, and the library's side loading (side.h) with the errors printed
+ * and refused plugins, notes and warnings reported on the CLI's streams.
+ * CLI only; never part of libplugcheck.
  */
 #ifndef PC_CMD_H
 #define PC_CMD_H
@@ -9,6 +10,12 @@
 #include "check.h"
 #include "cli.h"
 #include "resolve.h"
+#include "side.h"
+
+/* The library's side environment for this invocation: the CLI's
+ * directories and options, PLUGCHECK_SCAN_TIMEOUT, refused plugins and
+ * warnings printed as errors and warnings, notes with -v only. */
+void pc_cli_side_env(struct pc_cli *cli, struct pc_side_env *env);
 
 /* The tree: plugins from the plugin directories, machines from the
  * machine directory.  Bad plugins are reported (and make *bad_input true)
@@ -130,9 +137,6 @@ int pc_cli_check_side(struct pc_cli *cli, const struct pc_side *side,
 void pc_cli_print_groups(struct pc_cli *cli, const struct pc_report *r,
 			 const bool *keep, size_t nkeep);
 
-/* Is this file a QEMU -dump-vmstate file (has "vmschkmachine")? */
-bool pc_cli_is_qemu_dump(const char *spec);
-
 /* check --from/--to where a side is a QEMU dump: both sides as dumps,
  * compared both ways with qemu-diff's rules; the report names the checks a
  * dump cannot support. */
@@ -147,7 +151,5 @@ int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
 int pc_cli_common_devices(struct pc_cli *cli, const char *a, const char *b,
 			  char ***out, size_t *n);
 
-/* The tree's own version: the newest machine type's version. */
-void pc_cli_tree_version(const struct pc_side *tree, struct pc_version *out);
 
 #endif /* PC_CMD_H */

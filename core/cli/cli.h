@@ -1,7 +1,7 @@
 /*
  * cli.h - what the plugcheck command's verbs share: global options, output
  * streams, exit statuses and printing helpers.  Only the CLI (plugcheck.c
- * and cmd-*.c) uses this; the library never prints.
+ * and cmd-*.c, in core/cli/) uses this; the library never prints.
  *
  * Exit statuses: 0 compatible / success, 1 incompatibility found, 2 usage
  * or input error.  2 wins: a verdict over incomplete input is no verdict.

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "dump-side.h"
 #include "cmd.h"
 #include "matrix.h"
+#include "pair.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -60,6 +62,9 @@ struct opts {
 	size_t n_vmdevs;
 };
 
+static int check_modes(struct pc_cli *cli, const struct opts *o);
+static int check_mode_options(struct pc_cli *cli, const struct opts *o);
+
 static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -92,6 +97,12 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return -1;
 	}
+	return check_modes(cli, o) || check_mode_options(cli, o) ? -1 : 0;
+}
+
+/* the modes exclude each other */
+static int check_modes(struct pc_cli *cli, const struct opts *o)
+{
 	if (o->release_matrix &&
 	    (o->matrix || o->chain || o->from || o->to || o->n_src || o->n_dst ||
 	     o->src_host || o->dst_host || o->n_vmdevs)) {
@@ -114,7 +125,12 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		pc_cli_error(cli, "check: --hop-global, --hop-host and --carry need --chain");
 		return -1;
 	}
-	/* every option is honoured by the mode it is given to, or refused */
+	return 0;
+}
+
+/* every option is honoured by the mode it is given to, or refused */
+static int check_mode_options(struct pc_cli *cli, const struct opts *o)
+{
 	if (o->chain && (o->n_src || o->n_dst || o->src_host || o->dst_host)) {
 		pc_cli_error(cli, "check: --chain takes each side's overrides and host with --hop-global N:T.P=V and --hop-host N:FILE, not --src-global, --dst-global, --src-host or --dst-host");
 		return -1;
@@ -145,25 +161,24 @@ static struct opts *cur_opts;
 
 static int add_vm(struct pc_cli *cli, struct pc_side *s)
 {
-	for (size_t i = 0; cur_opts && i < cur_opts->n_vmdevs; i++)
-		if (pc_cli_add_vm_device(cli, s, cur_opts->vmdevs[i]))
-			return -1;
+	struct pc_err err = { 0 };
+
+	if (cur_opts && pc_side_add_vm_devices(s, cur_opts->vmdevs,
+					       cur_opts->n_vmdevs, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
+	}
 	return 0;
 }
 
 static int add_globals(struct pc_cli *cli, struct pc_side *s,
 		       const char **g, size_t n, const char *origin)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct pc_override ov;
-		struct pc_err err = { 0 };
+	struct pc_err err = { 0 };
 
-		if (pc_override_parse(g[i], false, origin, &ov, &err)) {
-			pc_cli_error(cli, "%s", err.msg);
-			return -1;
-		}
-		pc_side_add_override(s, &ov);
-		pc_override_release(&ov);
+	if (pc_side_add_globals(s, g, n, origin, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
+		return -1;
 	}
 	return 0;
 }
@@ -176,63 +191,18 @@ static bool side_knows(const struct pc_side *s, const char *machine)
 	return m && pc_side_knows_machine(s, m);
 }
 
-struct pair_result {
-	const char *src, *dst;
-	size_t incompatible, known, review;
-	bool error;
-};
-
-static void count_pair(const struct pc_report *r, size_t from,
-		       struct pair_result *pr)
-{
-	for (size_t i = from; i < r->n; i++) {
-		const struct pc_finding *f = &r->items[i];
-
-		if (f->known)
-			pr->known++;
-		else if (f->severity == PC_SEV_INCOMPATIBLE)
-			pr->incompatible++;
-		else if (f->severity == PC_SEV_REVIEW)
-			pr->review++;
-	}
-}
-
 /* An explicit pair or chain asks "will this migration work?": a known
  * break is still a break there.  The main job and the matrix acknowledge
  * known breaks (the tree cannot fix a released build). */
 static bool known_fails;
 
-static const char *verdict(const struct pair_result *pr)
+static const char *verdict(const struct pc_pair *pr)
 {
-	if (pr->error)
-		return "error";
-	if (pr->incompatible)
-		return "incompatible";
-	if (pr->known && known_fails)
-		return "incompatible (known break)";
-	return "compatible";
-}
-
-static json_t *pairs_json(const struct pair_result *prs, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "source", json_string(prs[i].src));
-		json_object_set_new(o, "destination", json_string(prs[i].dst));
-		json_object_set_new(o, "verdict", json_string(verdict(&prs[i])));
-		json_object_set_new(o, "incompatible", json_integer((json_int_t)prs[i].incompatible));
-		json_object_set_new(o, "known_breaks", json_integer((json_int_t)prs[i].known));
-		json_object_set_new(o, "needs_review", json_integer((json_int_t)prs[i].review));
-		json_array_append_new(a, o);
-	}
-	return a;
+	return pc_pair_verdict(pr, known_fails);
 }
 
 /* "compatible (2 known breaks acknowledged)"; 'each': "... each way" */
-static char *pair_text(const struct pair_result *p, bool each)
+static char *pair_text(const struct pc_pair *p, bool each)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 	const char *e = each ? " each way" : "";
@@ -251,11 +221,11 @@ static char *pair_text(const struct pair_result *p, bool each)
 
 /* One line per direction; 'both': prs holds (A -> B, B -> A) pairs, and a
  * pair whose two directions say the same is one line "A <-> B". */
-static void print_pairs_both(struct pc_cli *cli, const struct pair_result *prs,
+static void print_pairs_both(struct pc_cli *cli, const struct pc_pair *prs,
 			     size_t n, bool both)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct pair_result *p = &prs[i];
+		const struct pc_pair *p = &prs[i];
 		char *t = pair_text(p, false);
 
 		if (both && i + 1 < n && !strcmp(p->src, prs[i + 1].dst) &&
@@ -279,7 +249,7 @@ static void print_pairs_both(struct pc_cli *cli, const struct pair_result *prs,
 	}
 }
 
-static void print_pairs(struct pc_cli *cli, const struct pair_result *prs,
+static void print_pairs(struct pc_cli *cli, const struct pc_pair *prs,
 			size_t n)
 {
 	print_pairs_both(cli, prs, n, false);
@@ -359,82 +329,97 @@ static void print_configs(struct pc_cli *cli, struct pc_check *c,
 	fputc('\n', cli->out);
 }
 
+/* What finish() found, for its renderings. */
+struct outcome {
+	size_t inc, known, stale;
+	bool stale_checked, bad_input;
+	int status;
+};
+
+static void finish_json(struct pc_cli *cli, const struct pc_check *c,
+			const struct pc_report *r, const struct pc_pair *prs,
+			size_t npairs, const struct outcome *v, json_t *extra,
+			const char *mode)
+{
+	json_t *x = extra ? extra : json_object();
+
+	json_object_set_new(x, "mode", json_string(mode));
+	json_object_set_new(x, "machine", json_string(c->machine));
+	json_object_set_new(x, "pairs", pc_pairs_to_json(prs, npairs, known_fails));
+	json_object_set_new(x, "known_breaks", json_integer((json_int_t)v->known));
+	json_object_set_new(x, "stale_known_breaks", json_integer((json_int_t)v->stale));
+	json_object_set_new(x, "stale_known_breaks_checked", json_boolean(v->stale_checked));
+	json_object_set_new(x, "sections_compared",
+			    json_integer((json_int_t)c->sections_compared));
+	json_object_set_new(x, "properties_compared",
+			    json_integer((json_int_t)c->props_compared));
+	json_object_set_new(x, "exit_status", json_integer(v->status));
+	pc_cli_print_report(cli, "check", r, x);
+}
+
+static void finish_text(struct pc_cli *cli, const struct pc_check *c,
+			const struct pc_report *r, size_t npairs,
+			const struct outcome *v)
+{
+	print_findings(cli, r);
+	if (c->known && c->known->n && !known_fails && v->bad_input)
+		fprintf(cli->out, "\nKnown breaks were not checked for staleness: an input was refused, and what it would have provided is unknown.\n");
+	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
+		v->status == PC_EXIT_ERROR ? "error (input problems above)"
+		: v->status ? "INCOMPATIBLE" : "compatible",
+		npairs, npairs == 1 ? "" : "s", v->inc, v->inc == 1 ? "" : "s");
+	if (v->known || !known_fails)
+		fprintf(cli->out, ", %zu known break%s %s", v->known,
+			v->known == 1 ? "" : "s",
+			known_fails ? "(still breaking this migration)" : "acknowledged");
+	if (v->stale)
+		fprintf(cli->out, " (%zu of the incompatible: stale acknowledgement%s)",
+			v->stale, v->stale == 1 ? "" : "s");
+	fprintf(cli->out, "; %zu sections and %zu properties compared\n",
+		c->sections_compared, c->props_compared);
+}
+
 static int finish(struct pc_cli *cli, struct pc_check *c, struct pc_report *r,
-		  struct pair_result *prs, size_t npairs, bool bad_input,
+		  struct pc_pair *prs, size_t npairs, bool bad_input,
 		  json_t *extra, const char *mode)
 {
-	size_t inc, known = 0, stale = 0;
-	bool stale_checked;
-	int status;
+	struct outcome v = { 0, 0, 0, false, bad_input, 0 };
 
 	for (size_t i = 0; i < npairs; i++)
-		bad_input |= prs[i].error;
+		v.bad_input |= prs[i].error;
 	/* a stale acknowledgement is a finding of its own (PC810), but
 	 * only what every input provided can show one: a refused plugin,
 	 * baseline or pair would make its breaks look gone */
-	stale_checked = c->known && !known_fails && !bad_input &&
-			!c->n_smps && !(cur_opts && cur_opts->n_vmdevs);
-	if (stale_checked)
-		stale = pc_known_breaks_stale(c->known, r);
-	inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
+	v.stale_checked = c->known && !known_fails && !v.bad_input &&
+			  !c->n_smps && !(cur_opts && cur_opts->n_vmdevs);
+	if (v.stale_checked)
+		v.stale = pc_known_breaks_stale(c->known, r);
+	v.inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
 	for (size_t i = 0; i < r->n; i++)
-		known += r->items[i].known;
-	status = bad_input ? PC_EXIT_ERROR
-		 : (inc || (known && known_fails)) ? PC_EXIT_INCOMPATIBLE
-		 : PC_EXIT_OK;
+		v.known += r->items[i].known;
+	v.status = v.bad_input ? PC_EXIT_ERROR
+		   : (v.inc || (v.known && known_fails)) ? PC_EXIT_INCOMPATIBLE
+		   : PC_EXIT_OK;
 	if (cli->format == PC_FMT_JSON) {
-		json_t *x = extra ? extra : json_object();
-
-		json_object_set_new(x, "mode", json_string(mode));
-		json_object_set_new(x, "machine", json_string(c->machine));
-		json_object_set_new(x, "pairs", pairs_json(prs, npairs));
-		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
-		json_object_set_new(x, "stale_known_breaks", json_integer((json_int_t)stale));
-		json_object_set_new(x, "stale_known_breaks_checked", json_boolean(stale_checked));
-		json_object_set_new(x, "sections_compared",
-				    json_integer((json_int_t)c->sections_compared));
-		json_object_set_new(x, "properties_compared",
-				    json_integer((json_int_t)c->props_compared));
-		json_object_set_new(x, "exit_status", json_integer(status));
-		pc_cli_print_report(cli, "check", r, x);
-		return status;
+		finish_json(cli, c, r, prs, npairs, &v, extra, mode);
+	} else {
+		if (extra)
+			json_decref(extra);
+		finish_text(cli, c, r, npairs, &v);
 	}
-	if (extra)
-		json_decref(extra);
-	print_findings(cli, r);
-	if (c->known && c->known->n && !known_fails && bad_input)
-		fprintf(cli->out, "\nKnown breaks were not checked for staleness: an input was refused, and what it would have provided is unknown.\n");
-	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
-		status == PC_EXIT_ERROR ? "error (input problems above)"
-		: status ? "INCOMPATIBLE" : "compatible",
-		npairs, npairs == 1 ? "" : "s", inc, inc == 1 ? "" : "s");
-	if (known || !known_fails)
-		fprintf(cli->out, ", %zu known break%s %s", known, known == 1 ? "" : "s",
-			known_fails ? "(still breaking this migration)" : "acknowledged");
-	if (stale)
-		fprintf(cli->out, " (%zu of the incompatible: stale acknowledgement%s)",
-			stale, stale == 1 ? "" : "s");
-	fprintf(cli->out, "; %zu sections and %zu properties compared\n",
-		c->sections_compared, c->props_compared);
-	return status;
+	return v.status;
 }
 
 static int run_pair(struct pc_cli *cli, struct pc_check *c,
 		    const struct pc_side *a, const struct pc_side *b,
-		    struct pc_report *r, struct pair_result *pr)
+		    struct pc_report *r, struct pc_pair *pr)
 {
 	struct pc_err err = { 0 };
-	size_t before = r->n;
 
-	memset(pr, 0, sizeof(*pr));
-	pr->src = a->label;
-	pr->dst = b->label;
-	if (pc_check_direction(c, a, b, r, &err)) {
-		pc_cli_error(cli, "%s -> %s: %s", a->label, b->label, err.msg);
-		pr->error = true;
+	if (pc_pair_check(c, a, b, r, pr, &err)) {
+		pc_cli_error(cli, "%s", err.msg);
 		return -1;
 	}
-	count_pair(r, before, pr);
 	return 0;
 }
 
@@ -471,219 +456,283 @@ static void note_compat_typos(struct pc_cli *cli, const struct pc_side *tree,
 	}
 }
 
-static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
-{
-	struct pc_host_caps ha = { 0 }, hb = { 0 };
-	struct pc_side tree, *rel = NULL, *roles = NULL;
-	const struct pc_side **as_src = NULL, **as_dst = NULL;
-	struct pc_strbuf unknown = PC_STRBUF_INIT; /* releases without M */
-	size_t nrel = 0, npairs = 0, known_n = 0;
-	struct pair_result *prs;
-	struct pc_report r;
-	bool bad = false;
-	int status = PC_EXIT_ERROR;
+/* The main job's inputs: the hosts, the tree with machine type m, the
+ * recorded releases, and each side in its two roles. */
+struct main_job {
+	struct pc_host_caps ha, hb;
+	struct pc_side tree, *rel, *roles;
+	const struct pc_side **as_src, **as_dst;
+	size_t nrel;
 	const struct pc_machine *m;
+	bool bad;
+};
 
+static void main_release(struct main_job *j)
+{
+	free(j->roles);
+	free(j->as_src);
+	free(j->as_dst);
+	for (size_t i = 0; i < j->nrel; i++)
+		pc_side_release(&j->rel[i]);
+	free(j->rel);
+	pc_side_release(&j->tree);
+	pc_host_caps_release(&j->ha);
+	pc_host_caps_release(&j->hb);
+}
+
+/* hosts, tree (with m, the VM and --dst-global), releases; -1 printed */
+static int main_load(struct pc_cli *cli, struct opts *o, struct pc_check *c,
+		     struct main_job *j)
+{
 	/* hosts: the source of every direction runs on --src-host, the
 	 * destination on --dst-host (a release as well as the tree) */
-	if ((o->src_host && load_host(cli, o->src_host, &ha)) ||
-	    (o->dst_host && load_host(cli, o->dst_host, &hb))) {
-		pc_host_caps_release(&ha);
-		return PC_EXIT_ERROR;
-	}
-	if (pc_cli_load_tree(cli, &tree, &bad)) {
-		pc_host_caps_release(&ha);
-		pc_host_caps_release(&hb);
-		return PC_EXIT_ERROR;
-	}
-	m = pc_machine_find(tree.machines, o->machine);
-	if (!m) {
-		const char *s = pc_machine_suggest(tree.machines, o->machine);
+	if ((o->src_host && load_host(cli, o->src_host, &j->ha)) ||
+	    (o->dst_host && load_host(cli, o->dst_host, &j->hb)) ||
+	    pc_cli_load_tree(cli, &j->tree, &j->bad))
+		return -1;
+	j->m = pc_machine_find(j->tree.machines, o->machine);
+	if (!j->m) {
+		struct pc_err err = { 0 };
 
-		pc_cli_error(cli, "unknown machine type '%s'%s%s%s (see plugcheck list-machines)",
-			     o->machine, s ? " (did you mean '" : "", s ? s : "",
-			     s ? "'?)" : "");
-		pc_side_release(&tree);
-		pc_host_caps_release(&ha);
-		pc_host_caps_release(&hb);
-		return PC_EXIT_ERROR;
+		pc_side_unknown_machine(j->tree.machines, o->machine, &err);
+		pc_cli_error(cli, "%s (see plugcheck list-machines)", err.msg);
+		return -1;
 	}
 	/* the canonical name: "q35" means the tree's newest q35 */
-	c->machine = m->name;
-	if (add_vm(cli, &tree)) {
-		pc_side_release(&tree);
-		pc_host_caps_release(&ha);
-		pc_host_caps_release(&hb);
-		return PC_EXIT_ERROR;
-	}
-	if (add_globals(cli, &tree, o->dst_globals, o->n_dst, "--dst-global") ||
-	    pc_cli_load_baselines(cli, &rel, &nrel)) {
-		pc_side_release(&tree);
-		pc_host_caps_release(&ha);
-		pc_host_caps_release(&hb);
-		return PC_EXIT_ERROR;
-	}
-	prs = pc_xcalloc(nrel * 2 + 1, sizeof(*prs));
-	roles = pc_xcalloc(nrel * 2 + 2, sizeof(*roles));
-	as_src = pc_xcalloc(nrel + 1, sizeof(*as_src));
-	as_dst = pc_xcalloc(nrel + 1, sizeof(*as_dst));
-	pc_report_init(&r);
-	for (size_t i = 0; i < nrel; i++)
-		if (add_vm(cli, &rel[i]))
-			goto out;
-	/* the configuration and overrides, once for the run (not once per
-	 * direction, release and vCPU count) */
-	if (pc_cli_check_side(cli, &tree, m->name))
-		goto out;
-	for (size_t i = 0; i < nrel; i++)
-		if (side_knows(&rel[i], m->name) &&
-		    pc_cli_check_side(cli, &rel[i], m->name))
-			goto out;
-	note_compat_typos(cli, &tree, m);
-	/* each side as a source and as a destination: itself, or with a host
-	 * a shallow copy that differs only in it (never released: 'tree' and
-	 * 'rel' own everything; a side keeps one address per role, which the
-	 * VM cache keys on) */
-	for (size_t i = 0; i <= nrel; i++) {
-		const struct pc_side *s = i < nrel ? &rel[i] : &tree;
+	c->machine = j->m->name;
+	if (add_vm(cli, &j->tree) ||
+	    add_globals(cli, &j->tree, o->dst_globals, o->n_dst, "--dst-global") ||
+	    pc_cli_load_baselines(cli, &j->rel, &j->nrel))
+		return -1;
+	return 0;
+}
 
-		as_src[i] = as_dst[i] = s;
+/* the configuration and overrides, once for the run (not once per
+ * direction, release and vCPU count) */
+static int main_check_sides(struct pc_cli *cli, struct main_job *j)
+{
+	for (size_t i = 0; i < j->nrel; i++)
+		if (add_vm(cli, &j->rel[i]))
+			return -1;
+	if (pc_cli_check_side(cli, &j->tree, j->m->name))
+		return -1;
+	for (size_t i = 0; i < j->nrel; i++)
+		if (side_knows(&j->rel[i], j->m->name) &&
+		    pc_cli_check_side(cli, &j->rel[i], j->m->name))
+			return -1;
+	note_compat_typos(cli, &j->tree, j->m);
+	return 0;
+}
+
+/* each side as a source and as a destination: itself, or with a host a
+ * shallow copy that differs only in it (never released: 'tree' and 'rel'
+ * own everything; a side keeps one address per role, which the VM cache
+ * keys on) */
+static void main_roles(const struct opts *o, struct main_job *j)
+{
+	j->roles = pc_xcalloc(j->nrel * 2 + 2, sizeof(*j->roles));
+	j->as_src = pc_xcalloc(j->nrel + 1, sizeof(*j->as_src));
+	j->as_dst = pc_xcalloc(j->nrel + 1, sizeof(*j->as_dst));
+	for (size_t i = 0; i <= j->nrel; i++) {
+		const struct pc_side *s = i < j->nrel ? &j->rel[i] : &j->tree;
+
+		j->as_src[i] = j->as_dst[i] = s;
 		if (o->src_host) {
-			roles[2 * i] = *s;
-			roles[2 * i].host = &ha;
-			as_src[i] = &roles[2 * i];
+			j->roles[2 * i] = *s;
+			j->roles[2 * i].host = &j->ha;
+			j->as_src[i] = &j->roles[2 * i];
 		}
 		if (o->dst_host) {
-			roles[2 * i + 1] = *s;
-			roles[2 * i + 1].host = &hb;
-			as_dst[i] = &roles[2 * i + 1];
+			j->roles[2 * i + 1] = *s;
+			j->roles[2 * i + 1].host = &j->hb;
+			j->as_dst[i] = &j->roles[2 * i + 1];
 		}
 	}
-	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
-		char tv[32];
+}
 
-		pc_version_str(&tree.release, tv, sizeof(tv));
-		fprintf(cli->out, "Machine type %s", m->name);
-		if (strcmp(m->name, o->machine))
-			fprintf(cli->out, " (%s)", o->machine);
-		fprintf(cli->out, ": the tree (%s, %zu plugins, %zu types) against the recorded releases, both directions\n",
-			tv, tree.reg->n_plugins, tree.reg->n_types);
-		print_configs(cli, c, &tree);
-		if (o->src_host || o->dst_host)
-			fprintf(cli->out, "Hosts: every source on %s, every destination on %s\n",
-				o->src_host ? ha.name : "the reference host (no capabilities)",
-				o->dst_host ? hb.name : "the reference host (no capabilities)");
-	}
-	c->releases = rel;
-	c->n_releases = nrel;
+static void main_header(struct pc_cli *cli, const struct opts *o,
+			struct pc_check *c, const struct main_job *j)
+{
+	char tv[32];
+
+	pc_version_str(&j->tree.release, tv, sizeof(tv));
+	fprintf(cli->out, "Machine type %s", j->m->name);
+	if (strcmp(j->m->name, o->machine))
+		fprintf(cli->out, " (%s)", o->machine);
+	fprintf(cli->out, ": the tree (%s, %zu plugins, %zu types) against the recorded releases, both directions\n",
+		tv, j->tree.reg->n_plugins, j->tree.reg->n_types);
+	print_configs(cli, c, &j->tree);
+	if (o->src_host || o->dst_host)
+		fprintf(cli->out, "Hosts: every source on %s, every destination on %s\n",
+			o->src_host ? j->ha.name : "the reference host (no capabilities)",
+			o->dst_host ? j->hb.name : "the reference host (no capabilities)");
+}
+
+/* both directions against every release that knows m; the releases
+ * that do not go to 'unknown' (text output) */
+static size_t main_pairs(struct pc_cli *cli, struct pc_check *c,
+			 struct main_job *j, struct pc_report *r,
+			 struct pc_pair *prs, struct pc_strbuf *unknown,
+			 size_t *known_n)
+{
+	size_t npairs = 0, nrel = j->nrel;
+
+	*known_n = 0;
 	for (size_t i = 0; i < nrel; i++) {
-		if (!side_knows(&rel[i], m->name)) {
+		if (!side_knows(&j->rel[i], j->m->name)) {
 			if (cli->format == PC_FMT_TEXT && !cli->quiet)
-				pc_strbuf_addf(&unknown, "%s%s", unknown.len ? ", " : "",
-					       rel[i].label);
+				pc_strbuf_addf(unknown, "%s%s", unknown->len ? ", " : "",
+					       j->rel[i].label);
 			continue;
 		}
-		known_n++;
-		run_pair(cli, c, as_src[i], as_dst[nrel], &r, &prs[npairs++]);
-		run_pair(cli, c, as_src[nrel], as_dst[i], &r, &prs[npairs++]);
+		(*known_n)++;
+		run_pair(cli, c, j->as_src[i], j->as_dst[nrel], r, &prs[npairs++]);
+		run_pair(cli, c, j->as_src[nrel], j->as_dst[i], r, &prs[npairs++]);
 	}
+	return npairs;
+}
+
+static int do_main_job(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct main_job j;
+	struct pc_strbuf unknown = PC_STRBUF_INIT; /* releases without M */
+	size_t npairs, known_n;
+	struct pc_pair *prs = NULL;
+	struct pc_report r;
+	int status = PC_EXIT_ERROR;
+
+	memset(&j, 0, sizeof(j));
+	pc_report_init(&r);
+	if (main_load(cli, o, c, &j) || main_check_sides(cli, &j))
+		goto out;
+	main_roles(o, &j);
+	if (cli->format == PC_FMT_TEXT && !cli->quiet)
+		main_header(cli, o, c, &j);
+	c->releases = j.rel;
+	c->n_releases = j.nrel;
+	prs = pc_xcalloc(j.nrel * 2 + 1, sizeof(*prs));
+	npairs = main_pairs(cli, c, &j, &r, prs, &unknown, &known_n);
 	if (!known_n) {
 		pc_cli_error(cli, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
-			     m->name);
+			     j.m->name);
 		goto out;
 	}
 	if (unknown.len)
 		fprintf(cli->out, "  %s: %s not know %s (not applicable)\n", unknown.buf,
-			strchr(unknown.buf, ',') ? "do" : "does", m->name);
+			strchr(unknown.buf, ',') ? "do" : "does", j.m->name);
 	if (cli->format == PC_FMT_TEXT)
 		print_pairs_both(cli, prs, npairs, true);
-	status = finish(cli, c, &r, prs, npairs, bad, NULL, "tree-vs-releases");
+	status = finish(cli, c, &r, prs, npairs, j.bad, NULL, "tree-vs-releases");
 out:
 	pc_strbuf_release(&unknown);
 	pc_report_release(&r);
 	free(prs);
-	free(roles);
-	free(as_src);
-	free(as_dst);
-	for (size_t i = 0; i < nrel; i++)
-		pc_side_release(&rel[i]);
-	free(rel);
-	pc_side_release(&tree);
-	pc_host_caps_release(&ha);
-	pc_host_caps_release(&hb);
+	main_release(&j);
 	return status;
 }
 
-static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+/* check --from/--to with a QEMU dump on one side */
+static int do_dump_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
-	if ((o->from && pc_cli_is_qemu_dump(o->from)) ||
-	    (o->to && pc_cli_is_qemu_dump(o->to))) {
-		if (o->n_src || o->n_dst || o->src_host || o->dst_host || o->n_vmdevs) {
-			pc_cli_error(cli, "check: overrides, hosts and --vm-device do not apply to a QEMU dump side");
-			return PC_EXIT_ERROR;
-		}
-		return pc_cli_check_dump_pair(cli, o->from ? o->from : "tree",
-					      o->to ? o->to : "tree", c->machine,
-					      o->smp);
+	if (o->n_src || o->n_dst || o->src_host || o->dst_host || o->n_vmdevs) {
+		pc_cli_error(cli, "check: overrides, hosts and --vm-device do not apply to a QEMU dump side");
+		return PC_EXIT_ERROR;
 	}
-	struct pc_side a, b, *fixrel = NULL;
-	size_t nfixrel = 0;
-	struct pc_host_caps ha = { 0 }, hb = { 0 };
-	struct pc_report r;
-	struct pair_result pr;
-	bool bad = false;
-	int status = PC_EXIT_ERROR;
+	return pc_cli_check_dump_pair(cli, o->from ? o->from : "tree",
+				      o->to ? o->to : "tree", c->machine, o->smp);
+}
 
-	if (pc_cli_load_side(cli, o->from ? o->from : "tree", &a, &bad))
-		return PC_EXIT_ERROR;
-	if (pc_cli_load_side(cli, o->to ? o->to : "tree", &b, &bad)) {
-		pc_side_release(&a);
-		return PC_EXIT_ERROR;
-	}
-	pc_report_init(&r);
-	if (add_vm(cli, &a) || add_vm(cli, &b) ||
-	    add_globals(cli, &a, o->src_globals, o->n_src, "--src-global") ||
-	    add_globals(cli, &b, o->dst_globals, o->n_dst, "--dst-global") ||
-	    (o->src_host && load_host(cli, o->src_host, &ha)) ||
-	    (o->dst_host && load_host(cli, o->dst_host, &hb)) ||
-	    pc_cli_check_side(cli, &a, c->machine) ||
-	    pc_cli_check_side(cli, &b, c->machine))
-		goto out;
+/* the pair's VM configuration, overrides and hosts; -1 printed */
+static int pair_configure(struct pc_cli *cli, struct opts *o,
+			  struct pc_check *c, struct pc_side *a,
+			  struct pc_side *b, struct pc_host_caps *ha,
+			  struct pc_host_caps *hb)
+{
+	if (add_vm(cli, a) || add_vm(cli, b) ||
+	    add_globals(cli, a, o->src_globals, o->n_src, "--src-global") ||
+	    add_globals(cli, b, o->dst_globals, o->n_dst, "--dst-global") ||
+	    (o->src_host && load_host(cli, o->src_host, ha)) ||
+	    (o->dst_host && load_host(cli, o->dst_host, hb)) ||
+	    pc_cli_check_side(cli, a, c->machine) ||
+	    pc_cli_check_side(cli, b, c->machine))
+		return -1;
 	if (o->src_host)
-		a.host = &ha;
+		a->host = ha;
 	if (o->dst_host)
-		b.host = &hb;
-	if (!strcmp(a.label, b.label) && (o->from && o->to) &&
+		b->host = hb;
+	return 0;
+}
+
+/* two sides with one label get two: the spec, or a prime */
+static void pair_labels(const struct opts *o, const struct pc_side *a,
+			struct pc_side *b)
+{
+	if (!strcmp(a->label, b->label) && (o->from && o->to) &&
 	    strcmp(o->from, o->to)) {
 		/* two different specs with one label: disambiguate */
-		free(b.label);
-		b.label = pc_xstrdup(o->to);
+		free(b->label);
+		b->label = pc_xstrdup(o->to);
 	}
-	if (!strcmp(a.label, b.label)) {
-		char *l = pc_xasprintf("%s'", b.label);
+	if (!strcmp(a->label, b->label)) {
+		char *l = pc_xasprintf("%s'", b->label);
 
-		free(b.label);
-		b.label = l;
+		free(b->label);
+		b->label = l;
 	}
+}
+
+/* a -> b with the recorded releases for the fixes; the status */
+static int pair_run(struct pc_cli *cli, struct opts *o, struct pc_check *c,
+		    struct pc_side *a, struct pc_side *b, bool bad)
+{
+	struct pc_side *fixrel = NULL;
+	size_t nfixrel = 0;
+	struct pc_report r;
+	struct pc_pair pr;
+	int status = PC_EXIT_ERROR;
+
 	if (cli->format == PC_FMT_TEXT && !cli->quiet)
 		fprintf(cli->out, "Machine type %s: %s -> %s\n", o->machine,
-			a.label, b.label);
-	if (pc_cli_load_fix_releases(cli, &a, &b, &fixrel, &nfixrel))
-		goto out;
+			a->label, b->label);
+	if (pc_cli_load_fix_releases(cli, a, b, &fixrel, &nfixrel))
+		return PC_EXIT_ERROR;
+	pc_report_init(&r);
 	c->releases = fixrel;
 	c->n_releases = nfixrel;
-	if (run_pair(cli, c, &a, &b, &r, &pr))
-		goto out;
-	if (cli->format == PC_FMT_TEXT)
-		print_pairs(cli, &pr, 1);
-	status = finish(cli, c, &r, &pr, 1, bad, NULL, "pair");
-out:
+	if (!run_pair(cli, c, a, b, &r, &pr)) {
+		if (cli->format == PC_FMT_TEXT)
+			print_pairs(cli, &pr, 1);
+		status = finish(cli, c, &r, &pr, 1, bad, NULL, "pair");
+	}
 	c->releases = NULL;
 	c->n_releases = 0;
 	for (size_t i = 0; i < nfixrel; i++)
 		pc_side_release(&fixrel[i]);
 	free(fixrel);
 	pc_report_release(&r);
+	return status;
+}
+
+static int do_pair(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side a, b;
+	struct pc_host_caps ha = { 0 }, hb = { 0 };
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+
+	if ((o->from && pc_dump_side_is_qemu_dump(o->from)) ||
+	    (o->to && pc_dump_side_is_qemu_dump(o->to)))
+		return do_dump_pair(cli, o, c);
+	if (pc_cli_load_side(cli, o->from ? o->from : "tree", &a, &bad))
+		return PC_EXIT_ERROR;
+	if (pc_cli_load_side(cli, o->to ? o->to : "tree", &b, &bad)) {
+		pc_side_release(&a);
+		return PC_EXIT_ERROR;
+	}
+	if (!pair_configure(cli, o, c, &a, &b, &ha, &hb)) {
+		pair_labels(o, &a, &b);
+		status = pair_run(cli, o, c, &a, &b, bad);
+	}
 	pc_side_release(&a);
 	pc_side_release(&b);
 	pc_host_caps_release(&ha);
@@ -695,7 +744,7 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 {
 	struct pc_side tree, *rel = NULL, **sides;
 	size_t nrel = 0, ns = 0, npairs = 0;
-	struct pair_result *prs;
+	struct pc_pair *prs;
 	struct pc_report r;
 	bool bad = false;
 	int status = PC_EXIT_ERROR;
@@ -748,7 +797,7 @@ static int do_matrix(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 		for (size_t i = 0; i < ns; i++) {
 			fprintf(cli->out, "%-10s", sides[i]->label);
 			for (size_t j = 0; j < ns; j++) {
-				const struct pair_result *p = &prs[i * ns + j];
+				const struct pc_pair *p = &prs[i * ns + j];
 
 				fprintf(cli->out, " %-8s", p->error ? "error"
 					: p->incompatible ? "FAIL"
@@ -800,6 +849,72 @@ static json_t *occ_json(const struct pc_matrix *mx,
 	return j;
 }
 
+/* one machine type's row (and with -v its grid when it fails) */
+static void print_matrix_machine(struct pc_cli *cli, const struct pc_matrix *mx,
+				 const struct pc_matrix_machine *M)
+{
+	size_t cnt[4] = { 0 };
+
+	for (size_t k = 0; k < M->n_sides * M->n_sides; k++) {
+		const struct pc_matrix_cell *c = &M->cells[k];
+
+		cnt[c->incompatible ? 3 : c->known ? 2 : c->review ? 1 : 0]++;
+	}
+	fprintf(cli->out, "  %-24s %5zu %6zu %6zu %6zu %6zu\n", M->name,
+		M->n_sides, cnt[0], cnt[1], cnt[2], cnt[3]);
+	/* the grid of a machine type with failures, as --matrix prints it */
+	if (!cnt[3] || !cli->verbose)
+		return;
+	fprintf(cli->out, "    %-10s", "");
+	for (size_t j = 0; j < M->n_sides; j++)
+		fprintf(cli->out, " %-8s", mx->releases[M->sides[j]].label);
+	fputc('\n', cli->out);
+	for (size_t a = 0; a < M->n_sides; a++) {
+		fprintf(cli->out, "    %-10s", mx->releases[M->sides[a]].label);
+		for (size_t b = 0; b < M->n_sides; b++)
+			fprintf(cli->out, " %-8s",
+				cell_word(&M->cells[a * M->n_sides + b]));
+		fputc('\n', cli->out);
+	}
+}
+
+/* one distinct break: its example, where it occurs, its acknowledgement */
+static void print_matrix_break(struct pc_cli *cli, const struct pc_matrix *mx,
+			       const struct pc_matrix_break *b, size_t known)
+{
+	const struct pc_finding *f = &b->rep.items[0];
+	size_t limit = cli->verbose ? SIZE_MAX : 6;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_finding_format(f, &sb);
+	/* the first line names the example direction */
+	fprintf(cli->out, "%s", sb.buf);
+	pc_strbuf_release(&sb);
+	fprintf(cli->out, "      occurs in %zu direction%s (%zu acknowledged as known breaks):",
+		b->n_occ, b->n_occ == 1 ? "" : "s", known);
+	for (size_t k = 0; k < b->n_occ && k < limit; k++) {
+		const struct pc_matrix_occ *o = &b->occ[k];
+
+		fprintf(cli->out, "%s %s %s -> %s (%s)%s", k ? ";" : "",
+			mx->machines[o->machine].name, mx->releases[o->src].label,
+			mx->releases[o->dst].label, o->configs,
+			o->known ? " known" : "");
+	}
+	if (b->n_occ > limit)
+		fprintf(cli->out, "; and %zu more (-v lists all)", b->n_occ - limit);
+	fputc('\n', cli->out);
+	if (known && known < b->n_occ)
+		fprintf(cli->out, "      acknowledged where known: %s\n",
+			b->occ[0].known_reason ? b->occ[0].known_reason : "");
+	else if (known)
+		for (size_t k = 0; k < b->n_occ; k++)
+			if (b->occ[k].known_reason) {
+				fprintf(cli->out, "      acknowledged: %s\n",
+					b->occ[k].known_reason);
+				break;
+			}
+}
+
 static void print_release_matrix(struct pc_cli *cli, const struct pc_matrix *mx)
 {
 	size_t shown = 0;
@@ -808,37 +923,12 @@ static void print_release_matrix(struct pc_cli *cli, const struct pc_matrix *mx)
 		mx->n_releases, mx->n_machines, mx->directions);
 	fprintf(cli->out, "  %-24s %5s %6s %6s %6s %6s\n", "machine type", "sides",
 		"ok", "review", "known", "FAIL");
-	for (size_t i = 0; i < mx->n_machines; i++) {
-		const struct pc_matrix_machine *M = &mx->machines[i];
-		size_t cnt[4] = { 0 };
-
-		for (size_t k = 0; k < M->n_sides * M->n_sides; k++) {
-			const struct pc_matrix_cell *c = &M->cells[k];
-
-			cnt[c->incompatible ? 3 : c->known ? 2 : c->review ? 1 : 0]++;
-		}
-		fprintf(cli->out, "  %-24s %5zu %6zu %6zu %6zu %6zu\n", M->name,
-			M->n_sides, cnt[0], cnt[1], cnt[2], cnt[3]);
-		/* the grid of a machine type with failures, as --matrix prints it */
-		if (cnt[3] && cli->verbose) {
-			fprintf(cli->out, "    %-10s", "");
-			for (size_t j = 0; j < M->n_sides; j++)
-				fprintf(cli->out, " %-8s", mx->releases[M->sides[j]].label);
-			fputc('\n', cli->out);
-			for (size_t a = 0; a < M->n_sides; a++) {
-				fprintf(cli->out, "    %-10s", mx->releases[M->sides[a]].label);
-				for (size_t b = 0; b < M->n_sides; b++)
-					fprintf(cli->out, " %-8s",
-						cell_word(&M->cells[a * M->n_sides + b]));
-				fputc('\n', cli->out);
-			}
-		}
-	}
+	for (size_t i = 0; i < mx->n_machines; i++)
+		print_matrix_machine(cli, mx, &mx->machines[i]);
 	for (size_t i = 0; i < mx->n_breaks; i++) {
 		const struct pc_matrix_break *b = &mx->breaks[i];
 		const struct pc_finding *f = &b->rep.items[0];
-		size_t known = 0, limit = cli->verbose ? SIZE_MAX : 6;
-		struct pc_strbuf sb = PC_STRBUF_INIT;
+		size_t known = 0;
 
 		for (size_t k = 0; k < b->n_occ; k++)
 			known += b->occ[k].known;
@@ -846,34 +936,84 @@ static void print_release_matrix(struct pc_cli *cli, const struct pc_matrix *mx)
 			continue;
 		if (!shown++)
 			fprintf(cli->out, "\nBreaks (each once; \"example\" is the first direction it was found in):\n");
-		pc_finding_format(f, &sb);
-		/* the first line names the example direction */
-		fprintf(cli->out, "%s", sb.buf);
-		pc_strbuf_release(&sb);
-		fprintf(cli->out, "      occurs in %zu direction%s (%zu acknowledged as known breaks):",
-			b->n_occ, b->n_occ == 1 ? "" : "s", known);
-		for (size_t k = 0; k < b->n_occ && k < limit; k++) {
-			const struct pc_matrix_occ *o = &b->occ[k];
-
-			fprintf(cli->out, "%s %s %s -> %s (%s)%s", k ? ";" : "",
-				mx->machines[o->machine].name, mx->releases[o->src].label,
-				mx->releases[o->dst].label, o->configs,
-				o->known ? " known" : "");
-		}
-		if (b->n_occ > limit)
-			fprintf(cli->out, "; and %zu more (-v lists all)", b->n_occ - limit);
-		fputc('\n', cli->out);
-		if (known && known < b->n_occ)
-			fprintf(cli->out, "      acknowledged where known: %s\n",
-				b->occ[0].known_reason ? b->occ[0].known_reason : "");
-		else if (known)
-			for (size_t k = 0; k < b->n_occ; k++)
-				if (b->occ[k].known_reason) {
-					fprintf(cli->out, "      acknowledged: %s\n",
-						b->occ[k].known_reason);
-					break;
-				}
+		print_matrix_break(cli, mx, b, known);
 	}
+}
+
+struct matrix_counts {
+	size_t inc, known, review;
+};
+
+static json_t *matrix_machines_json(const struct pc_matrix *mx)
+{
+	json_t *ms = json_array();
+
+	for (size_t i = 0; i < mx->n_machines; i++) {
+		const struct pc_matrix_machine *M = &mx->machines[i];
+		json_t *mo = json_object(), *sides = json_array(), *grid = json_array();
+
+		for (size_t a = 0; a < M->n_sides; a++) {
+			json_t *row = json_array();
+
+			json_array_append_new(sides, json_string(mx->releases[M->sides[a]].label));
+			for (size_t b = 0; b < M->n_sides; b++)
+				json_array_append_new(row, json_string(
+					cell_word(&M->cells[a * M->n_sides + b])));
+			json_array_append_new(grid, row);
+		}
+		json_object_set_new(mo, "name", json_string(M->name));
+		json_object_set_new(mo, "sides", sides);
+		json_object_set_new(mo, "grid", grid);
+		json_array_append_new(ms, mo);
+	}
+	return ms;
+}
+
+static json_t *matrix_stats_json(const struct pc_matrix *mx)
+{
+	json_t *st = json_object();
+
+	json_object_set_new(st, "directions", json_integer((json_int_t)mx->directions));
+	json_object_set_new(st, "vm_pairs", json_integer((json_int_t)mx->vm_pairs));
+	json_object_set_new(st, "vm_pairs_identical", json_integer((json_int_t)mx->vm_pairs_equal));
+	json_object_set_new(st, "device_differences", json_integer((json_int_t)mx->device_diffs));
+	json_object_set_new(st, "full_comparisons", json_integer((json_int_t)mx->comparisons));
+	json_object_set_new(st, "releases_resolved", json_integer((json_int_t)mx->sides_loaded));
+	return st;
+}
+
+static void print_release_matrix_json(struct pc_cli *cli,
+				      const struct pc_matrix *mx,
+				      const struct matrix_counts *n, int status)
+{
+	json_t *x = json_object(), *rels = json_array(), *brs = json_array();
+	char *j;
+
+	json_object_set_new(x, "verb", json_string("check"));
+	json_object_set_new(x, "mode", json_string("release-matrix"));
+	for (size_t i = 0; i < mx->n_releases; i++)
+		json_array_append_new(rels, json_string(mx->releases[i].label));
+	json_object_set_new(x, "releases", rels);
+	json_object_set_new(x, "machines", matrix_machines_json(mx));
+	for (size_t i = 0; i < mx->n_breaks; i++) {
+		const struct pc_matrix_break *b = &mx->breaks[i];
+		json_t *bo = pc_finding_to_json(&b->rep.items[0]), *occ = json_array();
+
+		for (size_t k = 0; k < b->n_occ; k++)
+			json_array_append_new(occ, occ_json(mx, &b->occ[k]));
+		json_object_set_new(bo, "occurrences", occ);
+		json_array_append_new(brs, bo);
+	}
+	json_object_set_new(x, "breaks", brs);
+	json_object_set_new(x, "statistics", matrix_stats_json(mx));
+	json_object_set_new(x, "incompatible", json_integer((json_int_t)n->inc));
+	json_object_set_new(x, "known_breaks", json_integer((json_int_t)n->known));
+	json_object_set_new(x, "needs_review", json_integer((json_int_t)n->review));
+	json_object_set_new(x, "exit_status", json_integer(status));
+	j = pc_json_dump(x);
+	fputs(j, cli->out);
+	free(j);
+	json_decref(x);
 }
 
 static int do_release_matrix(struct pc_cli *cli, struct opts *o,
@@ -916,59 +1056,9 @@ static int do_release_matrix(struct pc_cli *cli, struct opts *o,
 	}
 	status = inc ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
 	if (cli->format == PC_FMT_JSON) {
-		json_t *x = json_object(), *rels = json_array(), *ms = json_array();
-		json_t *brs = json_array(), *st = json_object();
-		char *j;
+		struct matrix_counts cnt = { inc, known, review };
 
-		json_object_set_new(x, "verb", json_string("check"));
-		json_object_set_new(x, "mode", json_string("release-matrix"));
-		for (size_t i = 0; i < mx.n_releases; i++)
-			json_array_append_new(rels, json_string(mx.releases[i].label));
-		json_object_set_new(x, "releases", rels);
-		for (size_t i = 0; i < mx.n_machines; i++) {
-			const struct pc_matrix_machine *M = &mx.machines[i];
-			json_t *mo = json_object(), *sides = json_array(), *grid = json_array();
-
-			for (size_t a = 0; a < M->n_sides; a++) {
-				json_t *row = json_array();
-
-				json_array_append_new(sides, json_string(mx.releases[M->sides[a]].label));
-				for (size_t b = 0; b < M->n_sides; b++)
-					json_array_append_new(row, json_string(
-						cell_word(&M->cells[a * M->n_sides + b])));
-				json_array_append_new(grid, row);
-			}
-			json_object_set_new(mo, "name", json_string(M->name));
-			json_object_set_new(mo, "sides", sides);
-			json_object_set_new(mo, "grid", grid);
-			json_array_append_new(ms, mo);
-		}
-		json_object_set_new(x, "machines", ms);
-		for (size_t i = 0; i < mx.n_breaks; i++) {
-			const struct pc_matrix_break *b = &mx.breaks[i];
-			json_t *bo = pc_finding_to_json(&b->rep.items[0]), *occ = json_array();
-
-			for (size_t k = 0; k < b->n_occ; k++)
-				json_array_append_new(occ, occ_json(&mx, &b->occ[k]));
-			json_object_set_new(bo, "occurrences", occ);
-			json_array_append_new(brs, bo);
-		}
-		json_object_set_new(x, "breaks", brs);
-		json_object_set_new(st, "directions", json_integer((json_int_t)mx.directions));
-		json_object_set_new(st, "vm_pairs", json_integer((json_int_t)mx.vm_pairs));
-		json_object_set_new(st, "vm_pairs_identical", json_integer((json_int_t)mx.vm_pairs_equal));
-		json_object_set_new(st, "device_differences", json_integer((json_int_t)mx.device_diffs));
-		json_object_set_new(st, "full_comparisons", json_integer((json_int_t)mx.comparisons));
-		json_object_set_new(st, "releases_resolved", json_integer((json_int_t)mx.sides_loaded));
-		json_object_set_new(x, "statistics", st);
-		json_object_set_new(x, "incompatible", json_integer((json_int_t)inc));
-		json_object_set_new(x, "known_breaks", json_integer((json_int_t)known));
-		json_object_set_new(x, "needs_review", json_integer((json_int_t)review));
-		json_object_set_new(x, "exit_status", json_integer(status));
-		j = pc_json_dump(x);
-		fputs(j, cli->out);
-		free(j);
-		json_decref(x);
+		print_release_matrix_json(cli, &mx, &cnt, status);
 	} else {
 		print_release_matrix(cli, &mx);
 		fprintf(cli->out, "\nresult: %s: %zu directions checked (%zu machine type x vCPU configurations, %zu identical by their recorded fingerprints); %zu incompatible, %zu known, %zu to review; %zu distinct differences compared in full\n",
@@ -1001,91 +1091,106 @@ static int hop_index(struct pc_cli *cli, const char *opt, const char *val,
 	return n - 1;
 }
 
-static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+/* A chain's sides, loaded with the VM configuration.  *n counts the
+ * sides to release, also on failure (-1, printed). */
+static int chain_load(struct pc_cli *cli, char *specs, struct pc_side *sides,
+		      size_t *n, bool *bad)
 {
-	struct pc_side sides[MAX_CHAIN];
-	struct pc_host_caps hosts[MAX_CHAIN];
-	struct pair_result prs[MAX_CHAIN];
-	char *specs = pc_xstrdup(o->chain);
 	const char *names[MAX_CHAIN];
-	size_t n = 0, npairs = 0;
-	struct pc_report r;
-	bool bad = false;
-	int status = PC_EXIT_ERROR;
+	size_t nn = 0;
 
-	memset(sides, 0, sizeof(sides));
-	memset(hosts, 0, sizeof(hosts));
-	pc_report_init(&r);
+	*n = 0;
 	for (char *s = specs, *comma; s && *s; s = comma) {
 		comma = strchr(s, ',');
 		if (comma)
 			*comma++ = '\0';
-		if (n == MAX_CHAIN) {
+		if (nn == MAX_CHAIN) {
 			pc_cli_error(cli, "--chain: at most %d sides", MAX_CHAIN);
-			goto out;
+			return -1;
 		}
-		names[n++] = s;
+		names[nn++] = s;
 	}
-	if (n < 2) {
+	if (nn < 2) {
 		pc_cli_error(cli, "--chain needs at least two sides (A,B[,C...])");
-		goto out;
+		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (pc_cli_load_side(cli, names[i], &sides[i], &bad)) {
-			n = i;
-			goto out;
-		}
-		if (add_vm(cli, &sides[i])) {
-			n = i + 1;
-			goto out;
-		}
+	for (size_t i = 0; i < nn; i++) {
+		if (pc_cli_load_side(cli, names[i], &sides[i], bad))
+			return -1;
+		*n = i + 1;
+		if (add_vm(cli, &sides[i]))
+			return -1;
 	}
+	return 0;
+}
+
+/* --hop-global N:T.P=V and --hop-host N:FILE */
+static int chain_hops(struct pc_cli *cli, const struct opts *o,
+		      struct pc_side *sides, struct pc_host_caps *hosts,
+		      size_t n)
+{
 	for (size_t i = 0; i < o->n_hopg; i++) {
 		const char *rest;
 		int k = hop_index(cli, "--hop-global", o->hop_globals[i], n, &rest);
 		char *origin;
+		int r;
 
 		if (k < 0)
-			goto out;
+			return -1;
 		origin = pc_xasprintf("--hop-global %s", o->hop_globals[i]);
-		if (add_globals(cli, &sides[k], &rest, 1, origin)) {
-			free(origin);
-			goto out;
-		}
+		r = add_globals(cli, &sides[k], &rest, 1, origin);
 		free(origin);
+		if (r)
+			return -1;
 	}
 	for (size_t i = 0; i < o->n_hoph; i++) {
 		const char *rest;
 		int k = hop_index(cli, "--hop-host", o->hop_hosts[i], n, &rest);
 
 		if (k < 0 || load_host(cli, rest, &hosts[k]))
-			goto out;
+			return -1;
 		sides[k].host = &hosts[k];
 	}
-	if (o->carry) {
-		/* what the guest was started with stays pinned until power-off:
-		 * every later destination inherits earlier destinations' pins */
-		for (size_t i = 1; i < n; i++)
-			for (size_t k = i + 1; k < n; k++)
-				for (size_t q = 0; q < sides[i].n_overrides; q++) {
-					struct pc_override ov = sides[i].overrides[q];
-					char *origin = pc_xasprintf("pinned at %s (carried)",
-								    sides[i].label);
+	return 0;
+}
 
-					ov.origin = origin;
-					pc_side_add_override(&sides[k], &ov);
-					free(origin);
-				}
-	}
+/* --carry: what the guest was started with stays pinned until power-off:
+ * every later destination inherits earlier destinations' pins */
+static void chain_carry(struct pc_side *sides, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			for (size_t q = 0; q < sides[i].n_overrides; q++) {
+				struct pc_override ov = sides[i].overrides[q];
+				char *origin = pc_xasprintf("pinned at %s (carried)",
+							    sides[i].label);
+
+				ov.origin = origin;
+				pc_side_add_override(&sides[k], &ov);
+				free(origin);
+			}
+}
+
+/* every hop of the configured chain, printed; the status */
+static int chain_run(struct pc_cli *cli, const struct opts *o,
+		     struct pc_check *c, struct pc_side *sides, size_t n,
+		     bool bad)
+{
+	struct pc_pair prs[MAX_CHAIN];
+	size_t npairs = 0;
+	struct pc_report r;
+	int status;
+
 	for (size_t i = 0; i < n; i++)
 		if (pc_cli_check_side(cli, &sides[i], o->machine))
-			goto out;
+			return PC_EXIT_ERROR;
 	if (cli->format == PC_FMT_TEXT && !cli->quiet) {
 		fprintf(cli->out, "Machine type %s: chain", o->machine);
 		for (size_t i = 0; i < n; i++)
 			fprintf(cli->out, "%s%s", i ? " -> " : " ", sides[i].label);
 		fputc('\n', cli->out);
 	}
+	pc_report_init(&r);
 	for (size_t i = 0; i + 1 < n; i++) {
 		char hop[32];
 
@@ -1097,8 +1202,27 @@ static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
 	if (cli->format == PC_FMT_TEXT)
 		print_pairs(cli, prs, npairs);
 	status = finish(cli, c, &r, prs, npairs, bad, NULL, "chain");
-out:
 	pc_report_release(&r);
+	return status;
+}
+
+static int do_chain(struct pc_cli *cli, struct opts *o, struct pc_check *c)
+{
+	struct pc_side sides[MAX_CHAIN];
+	struct pc_host_caps hosts[MAX_CHAIN];
+	char *specs = pc_xstrdup(o->chain);
+	size_t n = 0;
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+
+	memset(sides, 0, sizeof(sides));
+	memset(hosts, 0, sizeof(hosts));
+	if (!chain_load(cli, specs, sides, &n, &bad) &&
+	    !chain_hops(cli, o, sides, hosts, n)) {
+		if (o->carry)
+			chain_carry(sides, n);
+		status = chain_run(cli, o, c, sides, n, bad);
+	}
 	for (size_t i = 0; i < n; i++)
 		pc_side_release(&sides[i]);
 	for (size_t i = 0; i < MAX_CHAIN; i++)

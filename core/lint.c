@@ -1,6 +1,7 @@
 /*
- * cmd-lint.c - `plugcheck lint`: mistakes a reviewer would catch, found
- * from the declarations and the machine files alone.
+ * lint.c - the lint rules (lint.h): mistakes a reviewer would catch, found
+ * from the declarations and the machine files alone.  `plugcheck lint`
+ * (core/cli/cmd-lint.c) prints what they find.
  *
  *  PC801  a default changed without compat entries that give every older
  *         machine type the value its own release had: each machine type
@@ -20,18 +21,19 @@
  *  PC806  a compat entry whose driver matches no loaded type but is a
  *         likely typo of one (pc_name_likely_typo()).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "lint.h"
+#include "machine.h"
 
 #include "banned.h"
 
 struct lint {
-	struct pc_cli *cli;
 	const struct pc_side *tree;
-	struct pc_report r;
+	struct pc_report *r;
 	const struct pc_side *rel; /* the recorded releases, may be none */
 	size_t n_rel;
 };
@@ -83,7 +85,7 @@ static void lint_add(struct lint *l, enum pc_rule rule, const char *machine,
 	f.fix = fix;
 	f.fix_file = file;
 	f.fix_line = line;
-	pc_report_add(&l->r, &f);
+	pc_report_add(l->r, &f);
 }
 
 static bool any_type_matches(const struct pc_registry *reg, const char *driver)
@@ -251,7 +253,169 @@ static bool seen(struct reported *rp, const char *key)
 	return false;
 }
 
-static int lint_defaults(struct lint *l, int smp_pin)
+/* one machine type at one vCPU count, as the tree and as its past */
+struct lint_machine {
+	const struct pc_machine *m;
+	const struct pc_side *rec; /* the recorded release, may be NULL */
+	bool own;                  /* rec is m's own release */
+	int smp;
+	struct reported *rp;
+};
+
+/* the effective property 'name' of 'o': its first, or with 'last' its
+ * last occurrence */
+static const struct pc_eprop *find_eprop(const struct pc_object *o,
+					 const char *name, bool last)
+{
+	const struct pc_eprop *e = NULL;
+
+	for (size_t q = 0; o && q < o->n_props; q++)
+		if (!strcmp(o->props[q].prop->name, name)) {
+			e = &o->props[q];
+			if (!last)
+				break;
+		}
+	return e;
+}
+
+/* the newest machine type's compat file, which does not exist yet: it
+ * comes with the next machine type, beside the other hw_compat files */
+static char *next_array_file(const struct pc_machine_set *set,
+			     const struct pc_machine *m)
+{
+	const struct pc_compat_array *any = NULL;
+
+	for (size_t q = 0; q < set->n_arrays && !any; q++)
+		if (pc_str_starts_with(set->arrays[q]->name, "hw_compat_"))
+			any = set->arrays[q];
+	if (!any || !strrchr(any->path, '/'))
+		return NULL;
+	return pc_xasprintf("%.*s/hw_compat_%d_%d.compat",
+			    (int)(strrchr(any->path, '/') - any->path),
+			    any->path, m->version.v[0], m->version.v[1]);
+}
+
+static char *default_why(const struct lint_machine *lm,
+			 const struct pc_eprop *ea, const struct pc_eprop *eb,
+			 bool from_rec)
+{
+	const struct pc_machine *m = lm->m;
+	char rel[32];
+
+	if (from_rec)
+		return pc_xasprintf("machine type %s had %s=%s in %s %s (%s) but the tree gives %s (%s) with smp=%d",
+				    m->name, ea->prop->name, eb->val.text,
+				    lm->own ? "release" : "the newest recorded release that knows it,",
+				    lm->rec->label, eb->source, ea->val.text,
+				    ea->source, lm->smp);
+	pc_version_str(&m->version, rel, sizeof(rel));
+	return pc_xasprintf("machine type %s had %s=%s in release %s as the declared history reconstructs it (%s; no recorded release has it for %s) but the tree gives %s (%s) with smp=%d",
+			    m->name, ea->prop->name, eb->val.text, rel,
+			    eb->source, m->name, ea->val.text, ea->source,
+			    lm->smp);
+}
+
+/* the fix; *file is where its compat line goes (NULL: none) */
+static char *default_fix(const struct pc_machine *m,
+			 const struct pc_eprop *ea, const struct pc_eprop *eb,
+			 bool from_rec, const char *newfile, const char **file)
+{
+	if (!from_rec && pc_str_starts_with(ea->source, "compat entry")) {
+		/* a compat entry gives the tree's value: the history, not
+		 * the tree, is what lacks it */
+		*file = NULL;
+		return pc_xasprintf("if the default changed, declare it on the property (was=V:%s, V the release of the array of %s) rather than undoing the compat entry; if the entry is wrong, remove it",
+				    ea->val.text, ea->source + strlen("compat entry "));
+	}
+	if (newfile)
+		return pc_xasprintf("keep %s=%s for %s and older machine types: the line goes into hw_compat_%d_%d, which does not exist yet; QEMU creates it with the next machine type: add that machine type first (tools/gen-machines.sh, Documentation/machine-format.md)",
+				    ea->prop->name, eb->val.text, m->name,
+				    m->version.v[0], m->version.v[1]);
+	return pc_xasprintf("restore the old value for %s and older machine types with a compat entry",
+			    m->name);
+}
+
+/* PC801 for property 'ea' of the tree's object 'a' when its past value
+ * (the recorded release's object 'br', else the history's 'b') differs */
+static void lint_default(struct lint *l, const struct lint_machine *lm,
+			 const struct pc_object *a, const struct pc_eprop *ea,
+			 const struct pc_object *b, const struct pc_object *br)
+{
+	const struct pc_machine_set *set = l->tree->machines;
+	const struct pc_machine *m = lm->m;
+	const struct pc_eprop *eb = find_eprop(br, ea->prop->name, true);
+	bool from_rec = eb != NULL;
+	char key[512], *why, *line, *fix, *newfile = NULL;
+	const char *file;
+
+	if (!eb)
+		eb = find_eprop(b, ea->prop->name, false);
+	if (!eb || !ea->val.text || !eb->val.text ||
+	    !strcmp(ea->val.text, eb->val.text))
+		return;
+	snprintf(key, sizeof(key), "%s.%s=%s", ea->owner->name,
+		 ea->prop->name, eb->val.text);
+	if (seen(lm->rp, key))
+		return;
+	file = own_array_file(set, m);
+	if (!file && pc_machine_latest(set, m->family) == m)
+		file = newfile = next_array_file(set, m);
+	line = pc_xasprintf("%s %s %s", ea->owner->name, ea->prop->name,
+			    eb->val.text);
+	why = default_why(lm, ea, eb, from_rec);
+	fix = default_fix(m, ea, eb, from_rec, newfile, &file);
+	lint_add(l, PC_R_LINT_DEFAULT_CHANGE, m->name, a->id, key,
+		 eb->val.text, ea->val.text, why, fix, file,
+		 file ? line : NULL);
+	free(why);
+	free(line);
+	free(fix);
+	free(newfile);
+}
+
+/*
+ * Machine type lm->m at lm->smp as the tree builds it today, as its
+ * declared history reconstructs release m.version ('past'), and as the
+ * recorded release has it: the recorded release where it knows the
+ * device and the property, the declared history elsewhere (a vendor's
+ * device the shipped baselines never had).
+ */
+static int lint_machine(struct lint *l, const struct lint_machine *lm,
+			const struct pc_side *past, const struct pc_machine *rm,
+			struct pc_err *err)
+{
+	struct pc_vm now, then, recorded;
+
+	if (pc_vm_build(l->tree, lm->m, lm->smp, &now, err))
+		return -1;
+	if (pc_vm_build(past, lm->m, lm->smp, &then, err)) {
+		pc_vm_release(&now);
+		return -1;
+	}
+	if (lm->rec && pc_vm_build(lm->rec, rm, lm->smp, &recorded, err)) {
+		pc_vm_release(&now);
+		pc_vm_release(&then);
+		return -1;
+	}
+	for (size_t o = 0; o < now.n_objs; o++) {
+		const struct pc_object *a = &now.objs[o];
+		const struct pc_object *b = pc_vm_find_object(&then, a->id);
+		const struct pc_object *br = lm->rec
+			? pc_vm_find_object(&recorded, a->id) : NULL;
+
+		if (!b && !br)
+			continue;
+		for (size_t p = 0; p < a->n_props; p++)
+			lint_default(l, lm, a, &a->props[p], b, br);
+	}
+	pc_vm_release(&now);
+	pc_vm_release(&then);
+	if (lm->rec)
+		pc_vm_release(&recorded);
+	return 0;
+}
+
+static int lint_defaults(struct lint *l, int smp_pin, struct pc_err *err)
 {
 	const struct pc_side *tree = l->tree;
 	const struct pc_machine_set *set = tree->machines;
@@ -265,129 +429,24 @@ static int lint_defaults(struct lint *l, int smp_pin)
 	 * whose compat array older machine types inherit */
 	qsort(ms, set->n_machines, sizeof(*ms), pc_machine_cmp_newest_first);
 	for (size_t i = 0; i < set->n_machines && !rc; i++) {
-		const struct pc_machine *m = ms[i];
+		struct lint_machine lm = { ms[i], NULL, false, 0, &rp };
 		struct pc_side past = *tree;
 		int smps[8];
-		size_t n = pc_machine_smp_set(m, smps, 8);
+		size_t n = pc_machine_smp_set(lm.m, smps, 8);
 		const struct pc_machine *rm = NULL;
-		const struct pc_side *rec = recorded_for(l, m, &rm);
-		bool own = rec && !pc_version_cmp(&rec->release, &m->version);
 
+		lm.rec = recorded_for(l, lm.m, &rm);
+		lm.own = lm.rec && !pc_version_cmp(&lm.rec->release, &lm.m->version);
 		if (smp_pin) {
 			smps[0] = smp_pin;
 			n = 1;
 		}
 		past.project = true;
-		past.release = m->version;
+		past.release = lm.m->version;
 		past.own_reg = past.own_machines = false;
 		for (size_t k = 0; k < n && !rc; k++) {
-			struct pc_vm now, then, recorded;
-			struct pc_err err = { 0 };
-
-			/* the recorded release where it knows the device and
-			 * the property, the declared history elsewhere (a
-			 * vendor's device the shipped baselines never had) */
-			if (pc_vm_build(tree, m, smps[k], &now, &err) ||
-			    pc_vm_build(&past, m, smps[k], &then, &err)) {
-				pc_cli_error(l->cli, "%s", err.msg);
-				rc = -1;
-				break;
-			}
-			if (rec && pc_vm_build(rec, rm, smps[k], &recorded, &err)) {
-				pc_cli_error(l->cli, "%s", err.msg);
-				pc_vm_release(&now);
-				pc_vm_release(&then);
-				rc = -1;
-				break;
-			}
-			for (size_t o = 0; o < now.n_objs; o++) {
-				const struct pc_object *a = &now.objs[o];
-				const struct pc_object *b = pc_vm_find_object(&then, a->id);
-				const struct pc_object *br = rec ? pc_vm_find_object(&recorded, a->id)
-								 : NULL;
-
-				if (!b && !br)
-					continue;
-				for (size_t p = 0; p < a->n_props; p++) {
-					const struct pc_eprop *ea = &a->props[p];
-					const struct pc_eprop *eb = NULL;
-					char key[512], rel[32], *why, *line, *fix, *newfile;
-					const char *file;
-					bool from_rec = false;
-
-					for (size_t q = 0; br && q < br->n_props; q++)
-						if (!strcmp(br->props[q].prop->name, ea->prop->name)) {
-							eb = &br->props[q];
-							from_rec = true;
-						}
-					for (size_t q = 0; !eb && b && q < b->n_props; q++)
-						if (!strcmp(b->props[q].prop->name, ea->prop->name))
-							eb = &b->props[q];
-					if (!eb || !ea->val.text || !eb->val.text ||
-					    !strcmp(ea->val.text, eb->val.text))
-						continue;
-					snprintf(key, sizeof(key), "%s.%s=%s", ea->owner->name,
-						 ea->prop->name, eb->val.text);
-					if (seen(&rp, key))
-						continue;
-					pc_version_str(&m->version, rel, sizeof(rel));
-					file = own_array_file(set, m);
-					newfile = NULL;
-					if (!file && pc_machine_latest(set, m->family) == m) {
-						/* the newest machine type: its array comes
-						 * with the next machine type */
-						const struct pc_compat_array *any = NULL;
-
-						for (size_t q = 0; q < set->n_arrays && !any; q++)
-							if (pc_str_starts_with(set->arrays[q]->name, "hw_compat_"))
-								any = set->arrays[q];
-						if (any && strrchr(any->path, '/'))
-							newfile = pc_xasprintf("%.*s/hw_compat_%d_%d.compat",
-									       (int)(strrchr(any->path, '/') - any->path),
-									       any->path, m->version.v[0],
-									       m->version.v[1]);
-						file = newfile;
-					}
-					line = pc_xasprintf("%s %s %s", ea->owner->name,
-							    ea->prop->name, eb->val.text);
-					if (from_rec)
-						why = pc_xasprintf("machine type %s had %s=%s in %s %s (%s) but the tree gives %s (%s) with smp=%d",
-								   m->name, ea->prop->name, eb->val.text,
-								   own ? "release" : "the newest recorded release that knows it,",
-								   rec->label, eb->source, ea->val.text,
-								   ea->source, smps[k]);
-					else
-						why = pc_xasprintf("machine type %s had %s=%s in release %s as the declared history reconstructs it (%s; no recorded release has it for %s) but the tree gives %s (%s) with smp=%d",
-								   m->name, ea->prop->name, eb->val.text, rel,
-								   eb->source, m->name, ea->val.text,
-								   ea->source, smps[k]);
-					if (!from_rec && pc_str_starts_with(ea->source, "compat entry")) {
-						/* a compat entry gives the tree's value: the
-						 * history, not the tree, is what lacks it */
-						fix = pc_xasprintf("if the default changed, declare it on the property (was=V:%s, V the release of the array of %s) rather than undoing the compat entry; if the entry is wrong, remove it",
-								   ea->val.text, ea->source + strlen("compat entry "));
-						file = NULL;
-					} else if (newfile) {
-						fix = pc_xasprintf("keep %s=%s for %s and older machine types: the line goes into hw_compat_%d_%d, which does not exist yet; QEMU creates it with the next machine type: add that machine type first (tools/gen-machines.sh, Documentation/machine-format.md)",
-								   ea->prop->name, eb->val.text, m->name,
-								   m->version.v[0], m->version.v[1]);
-					} else {
-						fix = pc_xasprintf("restore the old value for %s and older machine types with a compat entry",
-								   m->name);
-					}
-					lint_add(l, PC_R_LINT_DEFAULT_CHANGE, m->name, a->id,
-						 key, eb->val.text, ea->val.text, why, fix,
-						 file, file ? line : NULL);
-					free(why);
-					free(line);
-					free(fix);
-					free(newfile);
-				}
-			}
-			pc_vm_release(&now);
-			pc_vm_release(&then);
-			if (rec)
-				pc_vm_release(&recorded);
+			lm.smp = smps[k];
+			rc = lint_machine(l, &lm, &past, rm, err);
 		}
 	}
 	for (size_t i = 0; i < rp.n; i++)
@@ -397,100 +456,15 @@ static int lint_defaults(struct lint *l, int smp_pin)
 	return rc;
 }
 
-int cmd_lint(struct pc_cli *cli, int argc, char **argv)
+int pc_lint_run(const struct pc_side *tree, const struct pc_side *releases,
+		size_t n_releases, int smp_pin, struct pc_report *r,
+		struct pc_err *err)
 {
-	struct lint l;
-	struct pc_side tree, *rel = NULL;
-	size_t nrel = 0;
-	bool bad = false;
-	int smp = 0, status;
+	struct lint l = { tree, r, releases, n_releases };
 
-	if (pc_cli_wants_help(argc, argv)) {
-		fputs("usage: plugcheck lint [--smp N] [--format json]\n\n"
-		      "  PC801 default changed without compat entries for older machine types\n"
-		      "  PC802 field or subsection added without a version gate or condition\n"
-		      "  PC803 field gated on a version the description never bumped to\n"
-		      "  PC804 compat entry whose driver matches no loaded type (info)\n"
-		      "  PC805 compat entry naming a property the matched type lacks\n"
-		      "  PC806 compat entry whose driver is a likely typo of a loaded type\n"
-		      "Exit 1 when an incompatible-severity finding exists.\n", cli->out);
-		return PC_EXIT_OK;
-	}
-	{
-		const struct pc_opt opts[] = {
-			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
-			PC_OPTS_END,
-		};
-		const struct pc_optset set = {
-			"lint", opts, NULL, NULL,
-			"lint: unknown option '%s'",
-		};
-
-		if (pc_cli_parse_opts(cli, &set, argc, argv))
-			return PC_EXIT_ERROR;
-	}
-	if (pc_cli_load_tree(cli, &tree, &bad))
-		return PC_EXIT_ERROR;
-	memset(&l, 0, sizeof(l));
-	l.cli = cli;
-	l.tree = &tree;
-	pc_report_init(&l.r);
-	if (pc_cli_load_fix_releases(cli, &tree, &tree, &rel, &nrel)) {
-		pc_side_release(&tree);
-		return PC_EXIT_ERROR;
-	}
-	l.rel = rel;
-	l.n_rel = nrel;
+	assert(tree->reg && tree->machines);
+	assert(smp_pin >= 0);
 	lint_compat(&l);
 	lint_layouts(&l);
-	if (lint_defaults(&l, smp)) {
-		pc_report_release(&l.r);
-		for (size_t i = 0; i < nrel; i++)
-			pc_side_release(&rel[i]);
-		free(rel);
-		pc_side_release(&tree);
-		return PC_EXIT_ERROR;
-	}
-	for (size_t i = 0; i < nrel; i++)
-		pc_side_release(&rel[i]);
-	free(rel);
-	status = bad ? PC_EXIT_ERROR
-		     : pc_report_fails(&l.r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
-	if (cli->format == PC_FMT_JSON) {
-		pc_cli_print_report(cli, "lint", &l.r, NULL);
-	} else {
-		size_t shown = 0;
-
-		for (size_t i = 0; i < l.r.n; i++) {
-			struct pc_strbuf sb = PC_STRBUF_INIT;
-
-			if ((cli->quiet || !cli->verbose) &&
-			    l.r.items[i].severity == PC_SEV_INFO)
-				continue;
-			pc_finding_format(&l.r.items[i], &sb);
-			fputs(sb.buf, cli->out);
-			pc_strbuf_release(&sb);
-			shown++;
-		}
-		if (!cli->verbose && !cli->quiet) {
-			size_t nm = 0;
-
-			for (size_t i = 0; i < l.r.n; i++)
-				nm += l.r.items[i].rule == PC_R_LINT_COMPAT_NOMATCH;
-			if (nm)
-				fprintf(cli->out, "PC804: %zu compat entr%s name%s types no loaded plugin provides (not modelled: such an entry does nothing, as in QEMU; -v lists them)\n",
-					nm, nm == 1 ? "y" : "ies", nm == 1 ? "s" : "");
-		}
-		fprintf(cli->out, "lint: %zu incompatible, %zu to review, %zu informational (%s)\n",
-			pc_report_count(&l.r, PC_SEV_INCOMPATIBLE),
-			pc_report_count(&l.r, PC_SEV_REVIEW) -
-				pc_report_count(&l.r, PC_SEV_INCOMPATIBLE),
-			pc_report_count(&l.r, PC_SEV_INFO) -
-				pc_report_count(&l.r, PC_SEV_REVIEW),
-			cli->verbose ? "all shown" : "informational ones shown with -v");
-		(void)shown;
-	}
-	pc_report_release(&l.r);
-	pc_side_release(&tree);
-	return status;
+	return lint_defaults(&l, smp_pin, err);
 }

@@ -157,162 +157,197 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 	return PC_EXIT_OK;
 }
 
-int cmd_props(struct pc_cli *cli, int argc, char **argv)
+struct popts {
+	const char *machine, *device, *expl, *hostf, *sidespec;
+	int smp;
+	const char **globals, **sets;
+	size_t ng, nsets;
+};
+
+static json_t *object_json(const struct pc_object *o)
 {
-	const char *machine = NULL, *device = NULL, *expl = NULL, *hostf = NULL;
-	const char *sidespec = "tree";
-	int smp = 0, status = PC_EXIT_ERROR;
-	struct pc_side tree;
-	struct pc_host_caps host = { 0 };
-	struct pc_vm vm;
-	struct pc_err err = { 0 };
-	const struct pc_machine *m;
-	bool bad = false;
-	const char **globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
-	const char **sets = pc_xcalloc((size_t)argc + 1, sizeof(char *));
-	size_t ng = 0, nsets = 0;
+	json_t *jo = json_object(), *props = json_array();
+
+	json_object_set_new(jo, "id", json_string(o->id));
+	json_object_set_new(jo, "type", json_string(o->type->name));
+	for (size_t k = 0; k < o->n_props; k++) {
+		const struct pc_eprop *ep = &o->props[k];
+		json_t *jp = json_object();
+
+		json_object_set_new(jp, "name", json_string(ep->prop->name));
+		json_object_set_new(jp, "type", json_string(pc_prop_kind_name(ep->prop->kind)));
+		json_object_set_new(jp, "value", json_string(ep->val.text));
+		json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
+		json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
+		json_object_set_new(jp, "source", json_string(ep->source));
+		json_array_append_new(props, jp);
+	}
+	json_object_set_new(jo, "properties", props);
+	return jo;
+}
+
+static void print_json(struct pc_cli *cli, const struct pc_machine *m,
+		       const struct pc_vm *vm, const char *device)
+{
+	json_t *root = json_object(), *objs = json_array();
+	char *s;
+
+	json_object_set_new(root, "verb", json_string("props"));
+	json_object_set_new(root, "machine", json_string(m->name));
+	json_object_set_new(root, "smp", json_integer(vm->smp));
+	for (size_t i = 0; i < vm->n_objs; i++)
+		if (!device || pc_type_is_a(vm->objs[i].type, device))
+			json_array_append_new(objs, object_json(&vm->objs[i]));
+	json_object_set_new(root, "devices", objs);
+	s = pc_json_dump(root);
+	fputs(s, cli->out);
+	free(s);
+	json_decref(root);
+}
+
+static void print_text(struct pc_cli *cli, const struct pc_machine *m,
+		       const struct pc_vm *vm, const char *device)
+{
+	fprintf(cli->out, "Machine type %s, smp=%d: effective properties\n",
+		m->name, vm->smp);
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+
+		if (device && !pc_type_is_a(o->type, device))
+			continue;
+		fprintf(cli->out, "\n%s (%s)\n", o->id, o->type->name);
+		for (size_t k = 0; k < o->n_props; k++) {
+			const struct pc_eprop *ep = &o->props[k];
+
+			fprintf(cli->out, "  %-34s = %-10s %s%s\n", ep->prop->name,
+				ep->val.text, ep->prop->guest_visible ? "[guest] " : "",
+				ep->source);
+		}
+	}
+}
+
+/* 1: help printed, 0: parsed, -1: error printed */
+static int parse(struct pc_cli *cli, int argc, char **argv, struct popts *o)
+{
+	const struct pc_opt opts[] = {
+		PC_OPT_STR_ROW("--machine", &o->machine),
+		PC_OPT_STR_ROW("--device", &o->device),
+		PC_OPT_STR_ROW("--explain", &o->expl),
+		PC_OPT_LIST_ROW("--global", o->globals, &o->ng),
+		PC_OPT_LIST_ROW("--set", o->sets, &o->nsets),
+		PC_OPT_STR_ROW("--host", &o->hostf),
+		PC_OPT_STR_ROW("--side", &o->sidespec),
+		PC_OPT_INT_ROW("--smp", &o->smp, 1, 1 << 16),
+		PC_OPTS_END,
+	};
+	const struct pc_optset set = {
+		"props", opts, NULL, NULL,
+		"props: unknown option or missing value '%s' (see plugcheck props --help)",
+	};
 
 	if (pc_cli_wants_help(argc, argv)) {
 		props_help(cli->out);
-		free(globals);
-		free(sets);
-		return PC_EXIT_OK;
+		return 1;
 	}
-	{
-		const struct pc_opt opts[] = {
-			PC_OPT_STR_ROW("--machine", &machine),
-			PC_OPT_STR_ROW("--device", &device),
-			PC_OPT_STR_ROW("--explain", &expl),
-			PC_OPT_LIST_ROW("--global", globals, &ng),
-			PC_OPT_LIST_ROW("--set", sets, &nsets),
-			PC_OPT_STR_ROW("--host", &hostf),
-			PC_OPT_STR_ROW("--side", &sidespec),
-			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
-			PC_OPTS_END,
-		};
-		const struct pc_optset set = {
-			"props", opts, NULL, NULL,
-			"props: unknown option or missing value '%s' (see plugcheck props --help)",
-		};
-
-		if (pc_cli_parse_opts(cli, &set, argc, argv))
-			goto out_args;
-	}
-	if (!machine) {
+	if (pc_cli_parse_opts(cli, &set, argc, argv))
+		return -1;
+	if (!o->machine) {
 		pc_cli_error(cli, "props: --machine is required");
-		goto out_args;
+		return -1;
 	}
-	if (pc_cli_load_side(cli, sidespec, &tree, &bad))
-		goto out_args;
-	m = pc_machine_find(tree.machines, machine);
-	if (m && !pc_side_knows_machine(&tree, m))
-		m = NULL;
-	if (!m) {
-		const char *s = pc_machine_suggest(tree.machines, machine);
+	return 0;
+}
 
-		pc_cli_error(cli, "unknown machine type '%s'%s%s%s", machine,
-			     s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
-		goto out;
+/* the machine type on the side, the device type, the side's overrides
+ * checked; NULL (printed) when one of them is wrong */
+static const struct pc_machine *configure(struct pc_cli *cli,
+					  const struct popts *o,
+					  struct pc_side *tree)
+{
+	const struct pc_machine *m = pc_machine_find(tree->machines, o->machine);
+	struct pc_err err = { 0 };
+
+	if (!m || !pc_side_knows_machine(tree, m)) {
+		pc_side_unknown_machine(tree->machines, o->machine, &err);
+		pc_cli_error(cli, "%s", err.msg);
+		return NULL;
 	}
-	if (device && !pc_registry_find_type(tree.reg, device)) {
+	if (o->device && !pc_registry_find_type(tree->reg, o->device)) {
 		char hint[192];
 
-		pc_cli_error(cli, "props: unknown device type '%s'%s", device,
-			     type_hint(tree.reg, device, hint, sizeof(hint)));
-		goto out;
+		pc_cli_error(cli, "props: unknown device type '%s'%s", o->device,
+			     type_hint(tree->reg, o->device, hint, sizeof(hint)));
+		return NULL;
 	}
-	for (size_t i = 0; i < ng + nsets; i++) {
+	for (size_t i = 0; i < o->ng + o->nsets; i++) {
 		struct pc_override ov;
-		bool per = i >= ng;
+		bool per = i >= o->ng;
 
-		if (pc_override_parse(per ? sets[i - ng] : globals[i], per,
+		if (pc_override_parse(per ? o->sets[i - o->ng] : o->globals[i], per,
 				      per ? "--set" : "--global", &ov, &err)) {
 			pc_cli_error(cli, "%s", err.msg);
-			goto out;
+			return NULL;
 		}
-		pc_side_add_override(&tree, &ov);
+		pc_side_add_override(tree, &ov);
 		pc_override_release(&ov);
 	}
-	if (pc_cli_check_side(cli, &tree, m->name))
-		goto out;
-	if (hostf) {
-		if (pc_host_caps_load(hostf, &host, &err)) {
+	return pc_cli_check_side(cli, tree, m->name) ? NULL : m;
+}
+
+/* the VM on the loaded side, printed or explained; the status */
+static int show(struct pc_cli *cli, const struct popts *o,
+		struct pc_side *tree, struct pc_host_caps *host)
+{
+	const struct pc_machine *m = configure(cli, o, tree);
+	struct pc_err err = { 0 };
+	struct pc_vm vm;
+	int status = PC_EXIT_OK;
+
+	if (!m)
+		return PC_EXIT_ERROR;
+	if (o->hostf) {
+		if (pc_host_caps_load(o->hostf, host, &err)) {
 			pc_cli_error(cli, "%s", err.msg);
-			goto out;
+			return PC_EXIT_ERROR;
 		}
-		tree.host = &host;
+		tree->host = host;
 	}
-	if (pc_vm_build(&tree, m, smp, &vm, &err)) {
+	if (pc_vm_build(tree, m, o->smp, &vm, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
-		goto out;
+		return PC_EXIT_ERROR;
 	}
-	if (expl) {
-		status = explain(cli, &tree, &vm, expl);
-		pc_vm_release(&vm);
-		goto out;
-	}
-	if (cli->format == PC_FMT_JSON) {
-		json_t *root = json_object(), *objs = json_array();
-		char *s;
-
-		json_object_set_new(root, "verb", json_string("props"));
-		json_object_set_new(root, "machine", json_string(m->name));
-		json_object_set_new(root, "smp", json_integer(vm.smp));
-		for (size_t i = 0; i < vm.n_objs; i++) {
-			const struct pc_object *o = &vm.objs[i];
-			json_t *jo, *props;
-
-			if (device && !pc_type_is_a(o->type, device))
-				continue;
-			jo = json_object();
-			props = json_array();
-			json_object_set_new(jo, "id", json_string(o->id));
-			json_object_set_new(jo, "type", json_string(o->type->name));
-			for (size_t k = 0; k < o->n_props; k++) {
-				const struct pc_eprop *ep = &o->props[k];
-				json_t *jp = json_object();
-
-				json_object_set_new(jp, "name", json_string(ep->prop->name));
-				json_object_set_new(jp, "type", json_string(pc_prop_kind_name(ep->prop->kind)));
-				json_object_set_new(jp, "value", json_string(ep->val.text));
-				json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
-				json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
-				json_object_set_new(jp, "source", json_string(ep->source));
-				json_array_append_new(props, jp);
-			}
-			json_object_set_new(jo, "properties", props);
-			json_array_append_new(objs, jo);
-		}
-		json_object_set_new(root, "devices", objs);
-		s = pc_json_dump(root);
-		fputs(s, cli->out);
-		free(s);
-		json_decref(root);
-	} else {
-		fprintf(cli->out, "Machine type %s, smp=%d: effective properties\n",
-			m->name, vm.smp);
-		for (size_t i = 0; i < vm.n_objs; i++) {
-			const struct pc_object *o = &vm.objs[i];
-
-			if (device && !pc_type_is_a(o->type, device))
-				continue;
-			fprintf(cli->out, "\n%s (%s)\n", o->id, o->type->name);
-			for (size_t k = 0; k < o->n_props; k++) {
-				const struct pc_eprop *ep = &o->props[k];
-
-				fprintf(cli->out, "  %-34s = %-10s %s%s\n", ep->prop->name,
-					ep->val.text, ep->prop->guest_visible ? "[guest] " : "",
-					ep->source);
-			}
-		}
-	}
+	if (o->expl)
+		status = explain(cli, tree, &vm, o->expl);
+	else if (cli->format == PC_FMT_JSON)
+		print_json(cli, m, &vm, o->device);
+	else
+		print_text(cli, m, &vm, o->device);
 	pc_vm_release(&vm);
-	status = bad ? PC_EXIT_ERROR : PC_EXIT_OK;
-out:
-	pc_host_caps_release(&host);
-	pc_side_release(&tree);
-out_args:
-	free(globals);
-	free(sets);
+	return status;
+}
+
+int cmd_props(struct pc_cli *cli, int argc, char **argv)
+{
+	struct popts o = { NULL, NULL, NULL, NULL, "tree", 0, NULL, NULL, 0, 0 };
+	struct pc_side tree;
+	struct pc_host_caps host = { 0 };
+	bool bad = false;
+	int status = PC_EXIT_ERROR, p;
+
+	o.globals = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	o.sets = pc_xcalloc((size_t)argc + 1, sizeof(char *));
+	p = parse(cli, argc, argv, &o);
+	if (p > 0)
+		status = PC_EXIT_OK;
+	if (!p && !pc_cli_load_side(cli, o.sidespec, &tree, &bad)) {
+		status = show(cli, &o, &tree, &host);
+		/* --explain's verdict stands; a listing fails on bad input */
+		if (!o.expl && status == PC_EXIT_OK && bad)
+			status = PC_EXIT_ERROR;
+		pc_host_caps_release(&host);
+		pc_side_release(&tree);
+	}
+	free(o.globals);
+	free(o.sets);
 	return status;
 }

@@ -24,27 +24,43 @@ static void print_json(struct pc_cli *cli, json_t *j)
 	json_decref(j);
 }
 
+/* A verb without options: its usage for --help (1), an argument
+ * refused (-1, printed), else 0. */
+static int no_options(struct pc_cli *cli, const char *verb, const char *usage,
+		      int argc, char **argv)
+{
+	static const struct pc_opt opts[] = { PC_OPTS_END };
+	char *bad_fmt;
+	int r;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs(usage, cli->out);
+		return 1;
+	}
+	bad_fmt = pc_xasprintf("%s: unexpected argument '%%s'", verb);
+	{
+		const struct pc_optset optset = { verb, opts, NULL, NULL, bad_fmt };
+
+		r = pc_cli_parse_opts(cli, &optset, argc, argv);
+	}
+	free(bad_fmt);
+	return r ? -1 : 0;
+}
+
 int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 {
 	struct pc_machine_set *set;
 	struct pc_err err = { 0 };
 	const struct pc_machine **ms;
 	json_t *arr = NULL;
+	int opt = no_options(cli, "list-machines",
+			   "usage: plugcheck list-machines [--format json]\n"
+			   "Every machine type of the machine directory, newest first, with\n"
+			   "aliases, status, vCPU limits and the length of its compat chain.\n",
+			   argc, argv);
 
-	if (pc_cli_wants_help(argc, argv)) {
-		fputs("usage: plugcheck list-machines [--format json]\n"
-		      "Every machine type of the machine directory, newest first, with\n"
-		      "aliases, status, vCPU limits and the length of its compat chain.\n",
-		      cli->out);
-		return PC_EXIT_OK;
-	}
-	static const struct pc_opt opts[] = { PC_OPTS_END };
-	static const struct pc_optset optset = {
-		"list-machines", opts, NULL, NULL, "list-machines: unexpected argument '%s'",
-	};
-
-	if (pc_cli_parse_opts(cli, &optset, argc, argv))
-		return PC_EXIT_ERROR;
+	if (opt)
+		return opt > 0 ? PC_EXIT_OK : PC_EXIT_ERROR;
 	set = pc_machine_set_new();
 	if (pc_machines_load_dir(set, cli->machine_dir, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
@@ -154,21 +170,14 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 	struct owned_type *owned;
 	bool bad = false;
 	json_t *arr = NULL;
+	int opt = no_options(cli, "list-plugins",
+			   "usage: plugcheck list-plugins [--format json]\n"
+			   "The plugins found in the plugin directories, with the device types\n"
+			   "each provides.  Plugins that fail to load are reported (exit 2).\n",
+			   argc, argv);
 
-	if (pc_cli_wants_help(argc, argv)) {
-		fputs("usage: plugcheck list-plugins [--format json]\n"
-		      "The plugins found in the plugin directories, with the device types\n"
-		      "each provides.  Plugins that fail to load are reported (exit 2).\n",
-		      cli->out);
-		return PC_EXIT_OK;
-	}
-	static const struct pc_opt opts[] = { PC_OPTS_END };
-	static const struct pc_optset optset = {
-		"list-plugins", opts, NULL, NULL, "list-plugins: unexpected argument '%s'",
-	};
-
-	if (pc_cli_parse_opts(cli, &optset, argc, argv))
-		return PC_EXIT_ERROR;
+	if (opt)
+		return opt > 0 ? PC_EXIT_OK : PC_EXIT_ERROR;
 	if (pc_cli_load_tree(cli, &tree, &bad))
 		return PC_EXIT_ERROR;
 	if (cli->format == PC_FMT_JSON)
@@ -233,12 +242,73 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 	return bad ? PC_EXIT_ERROR : PC_EXIT_OK;
 }
 
+static void info_json(struct pc_cli *cli, const char *file,
+		      const struct pc_plugin *p, const struct pc_registry *reg)
+{
+	json_t *o = json_object(), *types = json_array();
+
+	json_object_set_new(o, "verb", json_string("info"));
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "version", json_string(p->version));
+	json_object_set_new(o, "abi_version", json_integer(p->abi_version));
+	if (p->description)
+		json_object_set_new(o, "description", json_string(p->description));
+	if (p->license)
+		json_object_set_new(o, "license", json_string(p->license));
+	if (p->author)
+		json_object_set_new(o, "author", json_string(p->author));
+	for (size_t t = 0; t < reg->n_types; t++) {
+		const struct pc_type *ty = reg->types[t];
+		json_t *to = json_object();
+
+		json_object_set_new(to, "name", json_string(ty->name));
+		if (ty->parent_name)
+			json_object_set_new(to, "parent", json_string(ty->parent_name));
+		json_object_set_new(to, "properties", json_integer((json_int_t)ty->n_props));
+		if (ty->section)
+			json_object_set_new(to, "section", json_string(ty->section));
+		json_array_append_new(types, to);
+	}
+	json_object_set_new(o, "types", types);
+	json_object_set_new(o, "descriptions", json_integer((json_int_t)reg->n_vmsds));
+	print_json(cli, o);
+}
+
+static void info_text(struct pc_cli *cli, const char *file,
+		      const struct pc_plugin *p, const struct pc_registry *reg)
+{
+	fprintf(cli->out, "filename:     %s\nname:         %s\nversion:      %s\nplugin-abi:   %u\n",
+		file, p->name, p->version, p->abi_version);
+	if (p->description)
+		fprintf(cli->out, "description:  %s\n", p->description);
+	if (p->license)
+		fprintf(cli->out, "license:      %s\n", p->license);
+	if (p->author)
+		fprintf(cli->out, "author:       %s\n", p->author);
+	for (size_t t = 0; t < reg->n_types; t++) {
+		const struct pc_type *ty = reg->types[t];
+
+		fprintf(cli->out, "type:         %s%s%s (%zu properties%s%s)%s\n",
+			ty->name, ty->parent_name ? " : " : "",
+			ty->parent_name ? ty->parent_name : "", ty->n_props,
+			ty->section ? ", section " : "",
+			ty->section ? ty->section : "",
+			ty->abstract ? " abstract" : ty->interface ? " interface"
+			: ty->internal ? " internal" : "");
+	}
+	for (size_t v = 0; v < reg->n_vmsds; v++)
+		fprintf(cli->out, "description:  %s version %d (minimum %d), %zu fields, %zu subsections\n",
+			reg->vmsds[v]->name, reg->vmsds[v]->version_id,
+			reg->vmsds[v]->min_version_id, reg->vmsds[v]->n_fields,
+			reg->vmsds[v]->n_subsections);
+}
+
 int cmd_info(struct pc_cli *cli, int argc, char **argv)
 {
 	struct pc_err err = { 0 };
 	struct pc_plugin *p;
 	struct pc_registry *reg;
-	int status = PC_EXIT_OK;
 
 	if (pc_cli_wants_help(argc, argv) || argc != 2) {
 		fputs("usage: plugcheck info PLUGIN.so [--format json]\n"
@@ -260,61 +330,10 @@ int cmd_info(struct pc_cli *cli, int argc, char **argv)
 		pc_registry_free(reg);
 		return PC_EXIT_ERROR;
 	}
-	if (cli->format == PC_FMT_JSON) {
-		json_t *o = json_object(), *types = json_array();
-
-		json_object_set_new(o, "verb", json_string("info"));
-		json_object_set_new(o, "file", json_string(argv[1]));
-		json_object_set_new(o, "name", json_string(p->name));
-		json_object_set_new(o, "version", json_string(p->version));
-		json_object_set_new(o, "abi_version", json_integer(p->abi_version));
-		if (p->description)
-			json_object_set_new(o, "description", json_string(p->description));
-		if (p->license)
-			json_object_set_new(o, "license", json_string(p->license));
-		if (p->author)
-			json_object_set_new(o, "author", json_string(p->author));
-		for (size_t t = 0; t < reg->n_types; t++) {
-			const struct pc_type *ty = reg->types[t];
-			json_t *to = json_object();
-
-			json_object_set_new(to, "name", json_string(ty->name));
-			if (ty->parent_name)
-				json_object_set_new(to, "parent", json_string(ty->parent_name));
-			json_object_set_new(to, "properties", json_integer((json_int_t)ty->n_props));
-			if (ty->section)
-				json_object_set_new(to, "section", json_string(ty->section));
-			json_array_append_new(types, to);
-		}
-		json_object_set_new(o, "types", types);
-		json_object_set_new(o, "descriptions", json_integer((json_int_t)reg->n_vmsds));
-		print_json(cli, o);
-	} else {
-		fprintf(cli->out, "filename:     %s\nname:         %s\nversion:      %s\nplugin-abi:   %u\n",
-			argv[1], p->name, p->version, p->abi_version);
-		if (p->description)
-			fprintf(cli->out, "description:  %s\n", p->description);
-		if (p->license)
-			fprintf(cli->out, "license:      %s\n", p->license);
-		if (p->author)
-			fprintf(cli->out, "author:       %s\n", p->author);
-		for (size_t t = 0; t < reg->n_types; t++) {
-			const struct pc_type *ty = reg->types[t];
-
-			fprintf(cli->out, "type:         %s%s%s (%zu properties%s%s)%s\n",
-				ty->name, ty->parent_name ? " : " : "",
-				ty->parent_name ? ty->parent_name : "", ty->n_props,
-				ty->section ? ", section " : "",
-				ty->section ? ty->section : "",
-				ty->abstract ? " abstract" : ty->interface ? " interface"
-				: ty->internal ? " internal" : "");
-		}
-		for (size_t v = 0; v < reg->n_vmsds; v++)
-			fprintf(cli->out, "description:  %s version %d (minimum %d), %zu fields, %zu subsections\n",
-				reg->vmsds[v]->name, reg->vmsds[v]->version_id,
-				reg->vmsds[v]->min_version_id, reg->vmsds[v]->n_fields,
-				reg->vmsds[v]->n_subsections);
-	}
+	if (cli->format == PC_FMT_JSON)
+		info_json(cli, argv[1], p, reg);
+	else
+		info_text(cli, argv[1], p, reg);
 	pc_registry_free(reg);
-	return status;
+	return PC_EXIT_OK;
 }

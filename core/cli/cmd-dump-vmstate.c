@@ -1,0 +1,134 @@
+/*
+ * cmd-dump-vmstate.c - `plugcheck dump-vmstate`: the tree (or a recorded
+ * release) in QEMU's -dump-vmstate format; and the check of a plugin side
+ * against a real QEMU build's dump (`check --from dump.json`), which goes
+ * through the same comparison as qemu-diff.  The renderings and the
+ * comparison are the library's (dump-side.h); this file prints.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dump-side.h"
+#include "report-json.h"
+
+#include "banned.h"
+
+/* the side rendered as a dump; NULL with the error printed */
+static char *render_side(struct pc_cli *cli, const char *spec,
+			 const char *machine, int smp)
+{
+	struct pc_side_env env;
+	struct pc_err err = { 0 };
+	bool bad = false;
+	char *text;
+
+	pc_cli_side_env(cli, &env);
+	text = pc_dump_side_render(&env, spec, machine, smp, NULL, &bad, &err);
+	if (!text && err.set)
+		pc_cli_error(cli, "%s", err.msg);
+	return text;
+}
+
+int cmd_dump_vmstate(struct pc_cli *cli, int argc, char **argv)
+{
+	const char *machine = NULL, *output = NULL, *side = "tree";
+	int smp = 0;
+	char *text;
+	struct pc_err err = { 0 };
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs("usage: plugcheck dump-vmstate --machine M [--side S] [--smp N] [--output FILE]\n\n"
+		      "Write a side (default: the tree; or a recorded release) in QEMU's\n"
+		      "-dump-vmstate JSON format for machine type M, for qemu-diff or QEMU's\n"
+		      "scripts/vmstate-static-checker.py.\n", cli->out);
+		return PC_EXIT_OK;
+	}
+	{
+		const struct pc_opt opts[] = {
+			PC_OPT_STR_ROW("--machine", &machine),
+			PC_OPT_STR_ROW("--side", &side),
+			PC_OPT_STR_ROW("--output", &output),
+			PC_OPT_INT_ROW("--smp", &smp, 1, 1 << 16),
+			PC_OPTS_END,
+		};
+		const struct pc_optset set = {
+			"dump-vmstate", opts, NULL, NULL,
+			"dump-vmstate: unknown option or missing value '%s'",
+		};
+
+		if (pc_cli_parse_opts(cli, &set, argc, argv))
+			return PC_EXIT_ERROR;
+	}
+	if (!machine) {
+		pc_cli_error(cli, "dump-vmstate: --machine is required");
+		return PC_EXIT_ERROR;
+	}
+	text = render_side(cli, side, machine, smp);
+	if (!text)
+		return PC_EXIT_ERROR;
+	if (output) {
+		if (pc_write_file_atomic(output, text, strlen(text), &err)) {
+			pc_cli_error(cli, "%s", err.msg);
+			free(text);
+			return PC_EXIT_ERROR;
+		}
+	} else {
+		fputs(text, cli->out);
+	}
+	free(text);
+	return PC_EXIT_OK;
+}
+
+static void print_dump_pair(struct pc_cli *cli, const char *machine,
+			    const struct pc_dump_pair *p, int status)
+{
+	const struct pc_report *r = &p->r;
+	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
+
+	if (cli->format == PC_FMT_JSON) {
+		json_t *x = json_object(), *u = json_array();
+
+		for (size_t i = 0; i < pc_dump_pair_n_unchecked; i++)
+			json_array_append_new(u, json_string(pc_dump_pair_unchecked[i]));
+		json_object_set_new(x, "mode", json_string("qemu-dump"));
+		json_object_set_new(x, "machine", json_string(machine));
+		json_object_set_new(x, "source", json_string(p->labels[0]));
+		json_object_set_new(x, "destination", json_string(p->labels[1]));
+		json_object_set_new(x, "not_checked", u);
+		json_object_set_new(x, "exit_status", json_integer(status));
+		pc_cli_print_report(cli, "check", r, x);
+		return;
+	}
+	fprintf(cli->out, "Machine type %s: %s <-> %s (a QEMU dump side: layouts only)\n",
+		machine, p->labels[0], p->labels[1]);
+	pc_cli_print_report(cli, "check", r, NULL);
+	fprintf(cli->out, "\nnot checked (the dump side cannot support them):\n");
+	for (size_t i = 0; i < pc_dump_pair_n_unchecked; i++)
+		fprintf(cli->out, "  - %s\n", pc_dump_pair_unchecked[i]);
+	fprintf(cli->out, "\nresult: %s: both directions, %zu incompatible finding%s\n",
+		status ? "INCOMPATIBLE" : "compatible", inc, inc == 1 ? "" : "s");
+}
+
+int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
+			   const char *to, const char *machine, int smp)
+{
+	struct pc_side_env env;
+	struct pc_dump_pair p;
+	struct pc_err err = { 0 };
+	bool bad = false;
+	int status = PC_EXIT_ERROR;
+
+	pc_cli_side_env(cli, &env);
+	if (pc_dump_pair_run(&env, from, to, machine, smp, &p, &bad, &err)) {
+		if (err.set)
+			pc_cli_error(cli, "%s", err.msg);
+	} else {
+		status = pc_report_fails(&p.r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+		print_dump_pair(cli, machine, &p, status);
+	}
+	pc_dump_pair_release(&p);
+	return status;
+}

@@ -1,0 +1,62 @@
+/*
+ * dump-side.h - a side as QEMU's -dump-vmstate sees it: any side rendered
+ * in that format (`plugcheck dump-vmstate`), and the check of a pair where
+ * one side is a real QEMU build's dump (`check --from dump.json`), which
+ * compares both sides as dumps with qemu-diff's rules (qemu-diff.h) and
+ * can only check layouts.  The CLI (core/cli/cmd-dump-vmstate.c) prints.
+ *
+ * Nothing here prints: errors go to 'err' with their codes, refused
+ * plugins to the side environment's callback (side.h).
+ */
+#ifndef PC_DUMP_SIDE_H
+#define PC_DUMP_SIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+#include "qemu-dump.h"
+#include "side.h"
+#include "util.h"
+
+/* Is this file a QEMU -dump-vmstate file (a .json object with
+ * "vmschkmachine")?  False for anything unreadable. */
+bool pc_dump_side_is_qemu_dump(const char *spec);
+
+/*
+ * The side 'spec' (side.h) with machine type 'machine' and 'smp' vCPUs
+ * (0: the machine type's default) in QEMU's -dump-vmstate format; the
+ * caller frees it, and *label ("SIDE (MACHINE, smp=N)") when 'label' is
+ * not NULL.  NULL with 'err' set (PC_E_NOT_FOUND: the side does not know
+ * the machine type), or with *bad_input and 'err' unset when a plugin was
+ * refused (already reported through env->bad_plugin).
+ */
+char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
+			  const char *machine, int smp, char **label,
+			  bool *bad_input, struct pc_err *err);
+
+/* A pair with a dump side, compared both ways (pc_dump_pair_release()). */
+struct pc_dump_pair {
+	struct pc_qdump *dumps[2];  /* from, to */
+	char *labels[2];
+	struct pc_report r;         /* from -> to, then to -> from */
+};
+
+/*
+ * Load or render each of 'from' and 'to' (a dump file, else a side
+ * rendered at 'smp' vCPUs, 0: one) and compare them both ways.  -1 as
+ * pc_dump_side_render() fails (err set, or *bad_input alone); 'p' is
+ * always to be released.
+ */
+int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
+		     const char *to, const char *machine, int smp,
+		     struct pc_dump_pair *p, bool *bad_input,
+		     struct pc_err *err);
+
+void pc_dump_pair_release(struct pc_dump_pair *p);
+
+/* What a dump cannot tell, so that the checks that did not run are named. */
+extern const char *const pc_dump_pair_unchecked[];
+extern const size_t pc_dump_pair_n_unchecked;
+
+#endif /* PC_DUMP_SIDE_H */

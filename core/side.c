@@ -1,0 +1,438 @@
+/*
+ * side.c - the sides a check compares, built from what a user names
+ * (side.h): the tree, a recorded release, a baseline file, a plugin
+ * directory; the recorded releases, the known breaks, a side's VM
+ * configuration.  Shared by the CLI and the public API; never prints.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "baseline.h"
+#include "loader.h"
+#include "machine.h"
+#include "side.h"
+
+#include "banned.h"
+
+/* PLUGCHECK_SCAN_TIMEOUT: seconds to milliseconds (0: the default) */
+static int scan_timeout_ms(const char *t, unsigned *ms, struct pc_err *err)
+{
+	char *end;
+	double sec;
+
+	*ms = 0;
+	if (!t || !*t)
+		return 0;
+	sec = strtod(t, &end);
+	if (*end || !(sec > 0 && sec <= 3600))
+		return pc_err_setc(err, PC_E_USAGE,
+				   "PLUGCHECK_SCAN_TIMEOUT: expected seconds from 0.001 to 3600, found '%s'",
+				   t);
+	*ms = (unsigned)(sec * 1000 + 0.5);
+	if (!*ms)
+		*ms = 1;
+	return 0;
+}
+
+/*
+ * Plugins' code is first loaded in a scanner child (loader.h) unless the
+ * environment says otherwise; refused plugins go to env->bad_plugin.
+ */
+static int load_plugin_dirs(const struct pc_side_env *env,
+			    const char *const *dirs, size_t n,
+			    struct pc_side *side, bool *bad_input,
+			    struct pc_err *err)
+{
+	struct pc_loader_opts o;
+	struct pc_diags d = { 0 };
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	o.dirs = dirs;
+	o.n_dirs = n;
+	o.load_code = !env->static_only;
+	o.scan = env->scan;
+	o.skip_parent_load = !env->need_hooks;
+	if (scan_timeout_ms(env->scan_timeout, &o.scan_timeout_ms, err))
+		return -1;
+	o.cache_dir = env->cache_dir;
+	o.allow_world_writable = env->allow_world_writable;
+	o.note = env->note;
+	o.warn = env->warn;
+	o.note_ctx = env->cb_ctx;
+	side->reg = pc_registry_new();
+	side->own_reg = true;
+	r = pc_load_plugins(side->reg, &o, &d, err);
+	for (size_t i = 0; i < d.n; i++) {
+		if (env->bad_plugin)
+			env->bad_plugin(env->cb_ctx, d.msgs[i]);
+		*bad_input = true;
+	}
+	pc_diags_release(&d);
+	return r ? -1 : 0;
+}
+
+int pc_side_unknown_machine(const struct pc_machine_set *set,
+			    const char *name, struct pc_err *err)
+{
+	const char *s = pc_machine_suggest(set, name);
+
+	return pc_err_setc(err, PC_E_NOT_FOUND, "unknown machine type '%s'%s%s%s",
+			   name, s ? " (did you mean '" : "", s ? s : "",
+			   s ? "'?)" : "");
+}
+
+void pc_side_tree_version(const struct pc_side *tree, struct pc_version *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; tree->machines && i < tree->machines->n_machines; i++)
+		if (pc_version_cmp(&tree->machines->machines[i]->version, out) > 0)
+			*out = tree->machines->machines[i]->version;
+}
+
+/* the tree's machine types with the plugins of 'dirs', labelled 'label' */
+static int load_dirs_side(const struct pc_side_env *env, const char *label,
+			  const char *origin, const char *const *dirs,
+			  size_t n, struct pc_side *side, bool *bad_input,
+			  struct pc_err *err)
+{
+	memset(side, 0, sizeof(*side));
+	side->label = pc_xstrdup(label);
+	side->origin = pc_xstrdup(origin);
+	side->machines = pc_machine_set_new();
+	side->own_machines = true;
+	if (pc_machines_load_dir(side->machines, env->machine_dir, err) ||
+	    load_plugin_dirs(env, dirs, n, side, bad_input, err)) {
+		pc_side_release(side);
+		return -1;
+	}
+	pc_side_tree_version(side, &side->release);
+	return 0;
+}
+
+int pc_side_load_tree(const struct pc_side_env *env, struct pc_side *side,
+		      bool *bad_input, struct pc_err *err)
+{
+	return load_dirs_side(env, "tree",
+			      env->n_plugin_dirs ? env->plugin_dirs[0] : "",
+			      env->plugin_dirs, env->n_plugin_dirs, side,
+			      bad_input, err);
+}
+
+/* "5.json, 5.1.json" (the recorded releases), or "none" */
+static char *recorded_list(const char *abi_dir)
+{
+	struct pc_strbuf have = PC_STRBUF_INIT;
+	char **paths;
+	size_t n;
+
+	if (!pc_baseline_list(abi_dir, &paths, &n, NULL)) {
+		for (size_t i = 0; i < n; i++) {
+			const char *b = strrchr(paths[i], '/');
+
+			pc_strbuf_addf(&have, "%s%s", have.len ? ", " : "",
+				       b ? b + 1 : paths[i]);
+			free(paths[i]);
+		}
+		free(paths);
+	}
+	if (!have.len)
+		pc_strbuf_addstr(&have, "none");
+	return pc_strbuf_detach(&have);
+}
+
+static int load_release(const struct pc_side_env *env, const char *release,
+			struct pc_side *side, struct pc_err *err)
+{
+	char *path = pc_xasprintf("%s/releases/%s.json", env->abi_dir, release);
+	struct stat st;
+	int r;
+
+	if (stat(path, &st)) {
+		char *have = recorded_list(env->abi_dir);
+
+		pc_err_setc(err, PC_E_NOT_FOUND,
+			    "no baseline for release '%s' (%s not found; recorded: %s)",
+			    release, path, have);
+		free(have);
+		free(path);
+		return -1;
+	}
+	r = pc_baseline_load(path, side, err);
+	free(path);
+	return r;
+}
+
+int pc_side_load_spec(const struct pc_side_env *env, const char *spec,
+		      struct pc_side *side, bool *bad_input,
+		      struct pc_err *err)
+{
+	struct stat st;
+	struct pc_version v;
+
+	if (!strcmp(spec, "tree") || !strcmp(spec, "."))
+		return pc_side_load_tree(env, side, bad_input, err);
+	if (pc_str_ends_with(spec, ".json"))
+		return pc_baseline_load(spec, side, err);
+	if (!pc_version_parse(spec, &v))
+		return load_release(env, spec, side, err);
+	if (!stat(spec, &st) && S_ISDIR(st.st_mode)) {
+		const char *dirs[1] = { spec };
+
+		return load_dirs_side(env, spec, spec, dirs, 1, side,
+				      bad_input, err);
+	}
+	return pc_err_setc(err, PC_E_NOT_FOUND,
+			   "'%s' is not a side: expected 'tree', a recorded release (e.g. 5.1), a baseline .json file or a plugin directory",
+			   spec);
+}
+
+/* abi/releases/R.json must record release R: a renamed file would make a
+ * check name the wrong release */
+static int baseline_name_matches(const char *path, const struct pc_side *side,
+				 struct pc_err *err)
+{
+	const char *base = strrchr(path, '/');
+	char *want = pc_xasprintf("%s.json", side->label);
+	int r = 0;
+
+	base = base ? base + 1 : path;
+	if (strcmp(base, want))
+		r = pc_err_set(err, "%s: records release %s, but the file name says otherwise (expected %s)",
+			       path, side->label, want);
+	free(want);
+	return r;
+}
+
+static void free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int pc_side_load_baselines(const struct pc_side_env *env,
+			   struct pc_side **sides, size_t *n,
+			   struct pc_err *err)
+{
+	char **paths;
+	size_t np;
+	int r;
+
+	*sides = NULL;
+	*n = 0;
+	if (pc_baseline_list(env->abi_dir, &paths, &np, err))
+		return -1;
+	if (!np) {
+		free(paths);
+		return pc_err_setc(err, PC_E_NOT_FOUND,
+				   "no release baselines in %s/releases: record one with 'plugcheck dump-abi --release R'",
+				   env->abi_dir);
+	}
+	*sides = pc_xcalloc(np, sizeof(**sides));
+	r = pc_baselines_load(paths, np, *sides, n, err);
+	for (size_t i = 0; i < np && !r; i++)
+		r = baseline_name_matches(paths[i], &(*sides)[i], err);
+	free_paths(paths, np);
+	if (r) {
+		for (size_t j = 0; j < *n; j++)
+			pc_side_release(&(*sides)[j]);
+		free(*sides);
+		*sides = NULL;
+		*n = 0;
+		return -1;
+	}
+	assert(*n == np);
+	return 0;
+}
+
+int pc_side_load_fix_releases(const struct pc_side_env *env,
+			      const struct pc_side *a,
+			      const struct pc_side *b, struct pc_side **sides,
+			      size_t *n, struct pc_err *err)
+{
+	char **paths;
+	size_t np = 0;
+
+	*sides = NULL;
+	*n = 0;
+	/* only a tree has machine files a compat line can go into */
+	if ((a->project || a->index) && (b->project || b->index))
+		return 0;
+	if (pc_baseline_list(env->abi_dir, &paths, &np, NULL))
+		return 0;
+	free_paths(paths, np);
+	if (!np)
+		return 0;
+	return pc_side_load_baselines(env, sides, n, err);
+}
+
+int pc_side_load_known(const struct pc_side_env *env,
+		       struct pc_known_breaks *kb, struct pc_err *err)
+{
+	char *path = pc_xasprintf("%s/known-breaks", env->abi_dir);
+	struct stat st;
+	int r = 0;
+
+	memset(kb, 0, sizeof(*kb));
+	if (!stat(path, &st))
+		r = pc_known_breaks_load(path, kb, err);
+	free(path);
+	return r;
+}
+
+/* "id=ID" among the comma-separated options, or NULL */
+static char *vm_device_id(const char *opts)
+{
+	for (const char *o = opts, *next; o && *o; o = next) {
+		next = strchr(o, ',');
+		if (next)
+			next++;
+		if (pc_str_starts_with(o, "id="))
+			return pc_xstrndup(o + 3, next ? (size_t)(next - o - 4)
+						       : strlen(o + 3));
+	}
+	return NULL;
+}
+
+/* the PROP=VALUE options of device 'id', as overrides of the side */
+static int vm_device_props(struct pc_side *side, const char *spec,
+			   const char *id, char *opts, struct pc_err *err)
+{
+	for (char *o = opts, *next; o && *o; o = next) {
+		struct pc_override ov;
+		char *eq, *text;
+		int r;
+
+		next = strchr(o, ',');
+		if (next)
+			*next++ = '\0';
+		if (pc_str_starts_with(o, "id="))
+			continue;
+		eq = strchr(o, '=');
+		if (!eq || eq == o)
+			return pc_err_setc(err, PC_E_USAGE,
+					   "--vm-device '%s': expected PROP=VALUE, found '%s'",
+					   spec, o);
+		text = pc_xasprintf("%s.%s", id, o);
+		r = pc_override_parse(text, true, "--vm-device", &ov, err);
+		free(text);
+		if (r)
+			return -1;
+		pc_side_add_override(side, &ov);
+		pc_override_release(&ov);
+	}
+	return 0;
+}
+
+int pc_side_add_vm_device(struct pc_side *side, const char *spec,
+			  struct pc_err *err)
+{
+	char *copy = pc_xstrdup(spec), *type = copy, *id = NULL, *opts;
+	struct pc_devspec *d;
+	int rc = -1;
+
+	opts = strchr(copy, ',');
+	if (opts)
+		*opts++ = '\0';
+	if (!*type) {
+		pc_err_setc(err, PC_E_USAGE,
+			    "--vm-device '%s': expected TYPE[,id=ID][,PROP=VALUE...]",
+			    spec);
+		goto out;
+	}
+	/* the id first, so the properties can name it */
+	id = vm_device_id(opts);
+	if (!id)
+		id = pc_xstrdup(type);
+	if (!*id || strchr(id, '/') || strchr(id, '.')) {
+		pc_err_setc(err, PC_E_USAGE,
+			    "--vm-device '%s': an id must be non-empty and contain no '/' or '.'",
+			    spec);
+		goto out;
+	}
+	side->devices = pc_xrealloc(side->devices,
+				    (side->n_devices + 1) * sizeof(*side->devices));
+	d = &side->devices[side->n_devices++];
+	d->type = pc_xstrdup(type);
+	d->id = pc_xstrdup(id);
+	rc = vm_device_props(side, spec, id, opts, err);
+out:
+	free(id);
+	free(copy);
+	return rc;
+}
+
+int pc_side_add_vm_devices(struct pc_side *side, const char *const *specs,
+			   size_t n, struct pc_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pc_side_add_vm_device(side, specs[i], err))
+			return -1;
+	return 0;
+}
+
+int pc_side_add_globals(struct pc_side *side, const char *const *globals,
+			size_t n, const char *origin, struct pc_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pc_override ov;
+
+		if (pc_override_parse(globals[i], false, origin, &ov, err))
+			return -1;
+		pc_side_add_override(side, &ov);
+		pc_override_release(&ov);
+	}
+	return 0;
+}
+
+int pc_side_check(const struct pc_side *side, const char *machine,
+		  struct pc_err *err)
+{
+	struct pc_err inner = { 0 };
+	const struct pc_machine *m = machine && side->machines
+		? pc_machine_find(side->machines, machine) : NULL;
+
+	if (!pc_side_check_config(side, m, &inner))
+		return 0;
+	if (side->project)
+		return pc_err_wrap(err, &inner, "%s", side->label);
+	if (err && !err->set)
+		*err = inner;
+	return -1;
+}
+
+int pc_side_common_devices(const struct pc_side_env *env, const char *a,
+			   const char *b, char ***out, size_t *n,
+			   bool *bad_input, struct pc_err *err)
+{
+	struct pc_side_env decl = *env;
+	struct pc_side sa, sb;
+
+	*out = NULL;
+	*n = 0;
+	/* declarations only: this process must not run two builds' code */
+	decl.static_only = true;
+	if (pc_side_load_spec(&decl, a, &sa, bad_input, err))
+		return -1;
+	if (pc_side_load_spec(&decl, b, &sb, bad_input, err)) {
+		pc_side_release(&sa);
+		return -1;
+	}
+	*out = pc_xcalloc(sa.reg->n_types + 1, sizeof(char *));
+	for (size_t i = 0; i < sa.reg->n_types; i++) {
+		const struct pc_type *t = sa.reg->types[i];
+		const struct pc_type *u;
+
+		if (!pc_type_is_concrete(t) || !pc_side_has_type(&sa, t))
+			continue;
+		u = pc_registry_find_type(sb.reg, t->name);
+		if (u && pc_type_is_concrete(u) && pc_side_has_type(&sb, u))
+			(*out)[(*n)++] = pc_xstrdup(t->name);
+	}
+	pc_side_release(&sa);
+	pc_side_release(&sb);
+	return 0;
+}
