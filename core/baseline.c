@@ -1706,7 +1706,7 @@ int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,
 	*n = 0;
 	if (!dh) {
 		pc_err_setc(err, PC_E_IO, "%s: cannot read baselines: %s", dir,
-			   strerror(errno));
+			    strerror(errno));
 		free(dir);
 		return -1;
 	}

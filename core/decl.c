@@ -1722,9 +1722,9 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 
 		if (old)
 			return pc_err_setc(p->err, PC_E_PLUGIN, "type '%s' is provided by both '%s' and '%s'",
-					  old->name,
-					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->owner, p->where));
+					   old->name,
+					   plugin_origin(old->plugin, "?"),
+					   plugin_origin(p->owner, p->where));
 	}
 	for (size_t i = 0; i < tmp->n_vmsds; i++) {
 		const struct pc_vmsd *old =
@@ -1732,9 +1732,9 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 
 		if (old)
 			return pc_err_setc(p->err, PC_E_PLUGIN, "vmsd '%s' is provided by both '%s' and '%s'",
-					  old->name,
-					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->owner, p->where));
+					   old->name,
+					   plugin_origin(old->plugin, "?"),
+					   plugin_origin(p->owner, p->where));
 	}
 
 	/* a plugin may declare no types or no vmsds: memcpy and qsort
@@ -1774,7 +1774,7 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 	if (len > DECL_MAX_SIZE)
 		return pc_err_setc(p->err, PC_E_LIMIT,
 				   "%s: declaration too large (%zu bytes, at most %d)",
-				  p->where, len, DECL_MAX_SIZE);
+				   p->where, len, DECL_MAX_SIZE);
 	/* the ELF section keeps the C string's terminator: allow one */
 	if (len && text[len - 1] == '\0')
 		len--;

@@ -388,7 +388,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 
 	if (n > MAX_PROPS)
 		return pc_err_setc(err, PC_E_LIMIT, "type '%s' has too many properties (%zu, at most %d)",
-				  o->type->name, n, MAX_PROPS);
+				   o->type->name, n, MAX_PROPS);
 	o->props = pc_xcalloc(n, sizeof(*o->props));
 	o->n_props = n;
 	for (size_t i = 0; i < n; i++) {
@@ -476,10 +476,10 @@ static int instantiate(struct pc_vm *vm, const struct pc_type *t,
 
 	if (depth > MAX_DEPTH)
 		return pc_err_setc(err, PC_E_LIMIT, "device '%s': composite nesting deeper than %d",
-				  id, MAX_DEPTH);
+				   id, MAX_DEPTH);
 	if (vm->n_objs >= MAX_OBJS)
 		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
-				  MAX_OBJS);
+				   MAX_OBJS);
 	o = vm_new_object(vm, alloc);
 	o->id = pc_xstrdup(id);
 	o->type = t;
@@ -784,20 +784,20 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 					const char *sug = prop_suggestion(o, ov->prop);
 
 					return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: '%s' has no property '%s'%s%s%s",
-							  ov->origin, ov->target, ov->prop,
-							  ov->value, o->type->name, ov->prop,
-							  sug ? " (did you mean '" : "",
-							  sug ? sug : "", sug ? "'?)" : "");
+							   ov->origin, ov->target, ov->prop,
+							   ov->value, o->type->name, ov->prop,
+							   sug ? " (did you mean '" : "",
+							   sug ? sug : "", sug ? "'?)" : "");
 				}
 				if (ep->absent) {
 					char sv[32];
 
 					pc_version_str(&ep->prop->since, sv, sizeof(sv));
 					return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
-							  ov->origin, ov->target, ov->prop,
-							  ov->value, ov->prop,
-							  s->label ? s->label : "?",
-							  s->label ? s->label : "?", sv);
+							   ov->origin, ov->target, ov->prop,
+							   ov->value, ov->prop,
+							   s->label ? s->label : "?",
+							   s->label ? s->label : "?", sv);
 				}
 				if (apply_value((struct pc_object *)(uintptr_t)holder,
 						ep, ov->value, ov->origin, "override",
@@ -807,8 +807,8 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 			}
 			if (!matched && ov->per_device)
 				return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: no device with id '%s'",
-						  ov->origin, ov->target, ov->prop,
-						  ov->value, ov->target);
+						   ov->origin, ov->target, ov->prop,
+						   ov->value, ov->target);
 		}
 	}
 	return 0;
@@ -883,10 +883,10 @@ static int cfg_walk(struct cfg *c, const struct pc_type *t, const char *id,
 
 	if (depth > MAX_DEPTH)
 		return pc_err_setc(err, PC_E_LIMIT, "device '%s': composite nesting deeper than %d",
-				  id, MAX_DEPTH);
+				   id, MAX_DEPTH);
 	if (c->n >= MAX_OBJS)
 		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
-				  MAX_OBJS);
+				   MAX_OBJS);
 	PC_ALLOC_GROW(c->v, c->n + 1, c->alloc);
 	idx = c->n++;
 	c->v[idx].id = pc_xstrdup(id);
@@ -944,9 +944,9 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 			const char *sug = pc_registry_suggest_type(s->reg, d->type, true);
 
 			return pc_err_setc(err, PC_E_NOT_FOUND, "--vm-device %s (id '%s'): unknown type '%s'%s%s%s",
-					  d->type, d->id, d->type,
-					  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
-					  sug ? sug : "", sug ? "'?)" : "");
+					   d->type, d->id, d->type,
+					   sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+					   sug ? sug : "", sug ? "'?)" : "");
 		}
 		if (!pc_type_is_concrete(t))
 			return pc_err_set(err, "--vm-device %s (id '%s'): '%s' is not an instantiable type (it is %s)",
@@ -959,8 +959,8 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 
 			pc_version_str(&t->since, sv, sizeof(sv));
 			return pc_err_setc(err, PC_E_NOT_FOUND, "--vm-device %s (id '%s'): type '%s' does not exist in %s (it appeared in %s)",
-					  d->type, d->id, d->type,
-					  s->label ? s->label : "this release", sv);
+					   d->type, d->id, d->type,
+					   s->label ? s->label : "this release", sv);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->devices[j].id, d->id))
@@ -1058,9 +1058,9 @@ static int check_on_type(const struct pc_side *s, const struct pc_type *t,
 
 		if (sug)
 			return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (did you mean '%s'?)",
-					  label, t->name, ov->prop, sug);
+					   label, t->name, ov->prop, sug);
 		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
-				  label, t->name, ov->prop, t->name);
+				   label, t->name, ov->prop, t->name);
 	}
 	if (s->project && p->has_since &&
 	    pc_version_cmp(&s->release, &p->since) < 0) {
@@ -1068,8 +1068,8 @@ static int check_on_type(const struct pc_side *s, const struct pc_type *t,
 
 		pc_version_str(&p->since, sv, sizeof(sv));
 		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
-				  label, ov->prop, s->label ? s->label : "?",
-				  s->label ? s->label : "?", sv);
+				   label, ov->prop, s->label ? s->label : "?",
+				   s->label ? s->label : "?", sv);
 	}
 	if (pc_value_parse(p, ov->value, &v, &e))
 		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'", label,
@@ -1105,8 +1105,8 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 			ids[i] = c->v[i].id;
 		sug = pc_suggest(ov->target, ids, c->n);
 		pc_err_setc(err, PC_E_NOT_FOUND, "%s: no device with id '%s'%s%s%s", label,
-			   ov->target, sug ? " (did you mean '" : "",
-			   sug ? sug : "", sug ? "'?)" : "");
+			    ov->target, sug ? " (did you mean '" : "",
+			    sug ? sug : "", sug ? "'?)" : "");
 		free(ids);
 		return -1;
 	}
@@ -1129,9 +1129,9 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 		const char *sug = pc_registry_suggest_type(s->reg, ov->target, false);
 
 		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: no loaded type is or implements '%s'%s%s%s",
-				  label, ov->target,
-				  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
-				  sug ? sug : "", sug ? "'?)" : "");
+				   label, ov->target,
+				   sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+				   sug ? sug : "", sug ? "'?)" : "");
 	}
 }
 
@@ -1202,7 +1202,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	vm->smp = smp > 0 ? smp : (m->smp > 0 ? m->smp : 1);
 	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
 		return pc_err_setc(err, PC_E_LIMIT, "smp=%d exceeds the maximum of %s (%d)",
-				  vm->smp, m->name, m->max_cpus);
+				   vm->smp, m->name, m->max_cpus);
 	if (side->devices) {
 		for (size_t i = 0; i < side->n_devices; i++) {
 			const struct pc_devspec *d = &side->devices[i];
@@ -1220,7 +1220,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 
 				pc_version_str(&t->since, sv, sizeof(sv));
 				pc_err_setc(err, PC_E_NOT_FOUND, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
-					   d->id, d->type, side->label ? side->label : "this release", sv);
+					    d->id, d->type, side->label ? side->label : "this release", sv);
 				goto fail;
 			}
 			for (size_t j = 0; j < i; j++)

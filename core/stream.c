@@ -424,8 +424,8 @@ static int w_bytes(struct wctx *w, const void *p, size_t n)
 {
 	if (sio_write(w->io, p, n))
 		return pc_err_setc(w->err, PC_E_IO, "%s: offset %llu: write error: %s",
-				  w->io->origin, (unsigned long long)w->io->off,
-				  strerror(w->io->err_no));
+				   w->io->origin, (unsigned long long)w->io->off,
+				   strerror(w->io->err_no));
 	return 0;
 }
 
@@ -448,8 +448,8 @@ static int w_str(struct wctx *w, const char *s, size_t max)
 
 	if (n > max)
 		return pc_err_setc(w->err, PC_E_LIMIT, "%s: offset %llu: cannot write '%.40s...': %zu bytes, at most %zu",
-				  w->io->origin, (unsigned long long)w->io->off,
-				  s, n, max);
+				   w->io->origin, (unsigned long long)w->io->off,
+				   s, n, max);
 	return w_be(w, n, 2) || w_bytes(w, s, n) ? -1 : 0;
 }
 
@@ -795,8 +795,8 @@ static int h_str(struct pc_sio *io, char **out, size_t max, const char *what,
 		return -1;
 	if (len > max || len >= sizeof(buf))
 		return pc_err_setc(err, PC_E_LIMIT, "%s: offset %llu: oversized %s: %llu bytes, at most %zu",
-				  io->origin, (unsigned long long)at, what,
-				  (unsigned long long)len, max);
+				   io->origin, (unsigned long long)at, what,
+				   (unsigned long long)len, max);
 	if (h_read(io, buf, (size_t)len, what, err))
 		return -1;
 	buf[len] = '\0';
@@ -856,8 +856,8 @@ int pc_stream_read_header(struct pc_sio *io, struct pc_stream_header *h,
 		goto fail;
 	if (v > PC_STREAM_MAX_SECTIONS) {
 		pc_err_setc(err, PC_E_LIMIT, "%s: offset %llu: bad section count: expected at most %d, found %llu",
-			   io->origin, (unsigned long long)at,
-			   PC_STREAM_MAX_SECTIONS, (unsigned long long)v);
+			    io->origin, (unsigned long long)at,
+			    PC_STREAM_MAX_SECTIONS, (unsigned long long)v);
 		goto fail;
 	}
 	h->n_sections = (uint32_t)v;
