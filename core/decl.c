@@ -125,15 +125,16 @@ static int derr(struct dparser *p, const char *fmt, ...)
 	return ret;
 }
 
-/* A declaration beyond a documented bound (line length, nesting). */
-PC_PRINTF(2, 3)
-static int derr_limit(struct dparser *p, const char *fmt, ...)
+/* Another code: a bound of the format, or an inner error's code. */
+PC_PRINTF(3, 4)
+static int derr_code(struct dparser *p, enum pc_errcode code,
+		     const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = derr_va(p, PC_E_LIMIT, fmt, ap);
+	ret = derr_va(p, code, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -707,7 +708,7 @@ static int canon_value(struct dparser *p, const struct pc_prop *pr,
 
 	pc_err_clear(&e);
 	if (pc_value_parse(pr, text, &v, &e))
-		return derr(p, "%s in %s=", e.msg, key);
+		return derr_code(p, e.code, "%s in %s=", e.msg, key);
 	*out = pool_strdup(p, v.text);
 	pc_value_release(&v);
 	return 0;
@@ -1809,8 +1810,9 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 			n--;
 		if (n > DECL_MAX_LINE) {
 			words_release(&ws);
-			return derr_limit(p, "line too long (%zu bytes, at most %d)",
-					  n, DECL_MAX_LINE);
+			return derr_code(p, PC_E_LIMIT,
+					 "line too long (%zu bytes, at most %d)",
+					 n, DECL_MAX_LINE);
 		}
 		if (lex_line(p, s, n, &ws)) {
 			words_release(&ws);

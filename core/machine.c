@@ -44,21 +44,44 @@ struct lexer {
 	int n;
 };
 
+static int lx_verror(const struct lexer *lx, struct pc_err *err,
+		     enum pc_errcode code, const char *fmt, va_list ap)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_vaddf(&sb, fmt, ap);
+	pc_err_setc(err, code, "%s:%d: %s", lx->path,
+		    lx->lineno > 0 ? lx->lineno : 1, sb.buf);
+	pc_strbuf_release(&sb);
+	return -1;
+}
+
 static int lx_error(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...) PC_PRINTF(3, 4);
+static int lx_limit(const struct lexer *lx, struct pc_err *err,
+		    const char *fmt, ...) PC_PRINTF(3, 4);
 
+/* "path:line: msg": malformed input. */
 static int lx_error(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...)
 {
-	struct pc_strbuf sb = PC_STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	pc_strbuf_vaddf(&sb, fmt, ap);
+	lx_verror(lx, err, PC_E_INPUT, fmt, ap);
 	va_end(ap);
-	pc_err_set(err, "%s:%d: %s", lx->path, lx->lineno > 0 ? lx->lineno : 1,
-		   sb.buf);
-	pc_strbuf_release(&sb);
+	return -1;
+}
+
+/* "path:line: msg": input beyond a bound of the format (line, words). */
+static int lx_limit(const struct lexer *lx, struct pc_err *err,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lx_verror(lx, err, PC_E_LIMIT, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -92,7 +115,7 @@ static int lexer_split(struct lexer *lx, const char *s, size_t n,
 		if (c == '#')
 			break;	/* a comment starts a word, '#' inside is literal */
 		if (lx->n == MACHINE_MAX_WORDS)
-			return lx_error(lx, err,
+			return lx_limit(lx, err,
 					"too many words (expected at most %d)",
 					MACHINE_MAX_WORDS);
 		lx->words[lx->n] = o;
@@ -152,7 +175,7 @@ static int lexer_next(struct lexer *lx, struct pc_err *err)
 		lx->lineno++;
 		lx->pos += n + (nl ? 1 : 0);
 		if (n > MACHINE_MAX_LINE)
-			return lx_error(lx, err,
+			return lx_limit(lx, err,
 					"line too long (expected at most %d bytes, found %zu)",
 					MACHINE_MAX_LINE, n);
 		if (lexer_split(lx, start, n, err))
@@ -1237,9 +1260,9 @@ static int list_dir(const char *dir, const char *const *suffixes, size_t ns,
 	while ((de = readdir(d))) {
 		if (++seen > MACHINE_MAX_DIRENTS) {
 			closedir(d);
-			return pc_err_set(err,
-					  "%s: too many files (expected at most %d)",
-					  dir, MACHINE_MAX_DIRENTS);
+			return pc_err_setc(err, PC_E_LIMIT,
+					   "%s: too many files (expected at most %d)",
+					   dir, MACHINE_MAX_DIRENTS);
 		}
 		if (de->d_name[0] == '.')
 			continue;
