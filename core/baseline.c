@@ -5,6 +5,7 @@
  */
 #include "baseline.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -310,7 +311,12 @@ static int ib_shape(struct index_builder *ib, const struct pc_vm *vm,
 /* A VM's vector: the value index of each section fingerprint and object digest. */
 static size_t *ib_vector(struct index_builder *ib, const struct pc_vm *vm)
 {
-	size_t *vec = pc_xcalloc(ib->len + 1, sizeof(*vec));
+	size_t *vec;
+
+	/* ib_shape() fixed the shape and checked this VM has it */
+	assert(ib->len == ib->n_secs + ib->n_objs &&
+	       vm->n_sections == ib->n_secs && vm->n_objs == ib->n_objs);
+	vec = pc_xcalloc(ib->len + 1, sizeof(*vec));
 
 	for (size_t q = 0; q < ib->n_secs; q++)
 		vec[q] = value_index(&ib->vt, vm->sections[q].fingerprint);

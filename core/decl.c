@@ -16,6 +16,7 @@
 #include "decl.h"
 #include "model.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -102,13 +103,9 @@ static char *pool_strdup(struct dparser *p, const char *s)
 	return pool_strndup(p, s, strlen(s));
 }
 
-/* "WHERE:LINE: MSG" under 'code'. */
-static int derr_va(struct dparser *p, enum pc_errcode code, const char *fmt,
-		   va_list ap)
+/* "WHERE:LINE: MSG" under 'code': a bound of the format, an inner error's. */
+static int derr_at(struct dparser *p, enum pc_errcode code, const char *msg)
 {
-	char msg[1800];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
 	return pc_err_setc(p->err, code, "%s:%d: %s", p->where, p->line, msg);
 }
 
@@ -116,27 +113,13 @@ static int derr_va(struct dparser *p, enum pc_errcode code, const char *fmt,
 PC_PRINTF(2, 3)
 static int derr(struct dparser *p, const char *fmt, ...)
 {
+	char msg[1800];
 	va_list ap;
-	int ret;
 
 	va_start(ap, fmt);
-	ret = derr_va(p, PC_E_INPUT, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ret;
-}
-
-/* Another code: a bound of the format, or an inner error's code. */
-PC_PRINTF(3, 4)
-static int derr_code(struct dparser *p, enum pc_errcode code,
-		     const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = derr_va(p, code, fmt, ap);
-	va_end(ap);
-	return ret;
+	return derr_at(p, PC_E_INPUT, msg);
 }
 
 static void words_release(struct words *ws)
@@ -705,10 +688,14 @@ static int canon_value(struct dparser *p, const struct pc_prop *pr,
 {
 	struct pc_err e; /* not "= { 0 }": 2 KiB cleared per value */
 	struct pc_value v;
+	char msg[sizeof(e.msg) + 64];
 
 	pc_err_clear(&e);
-	if (pc_value_parse(pr, text, &v, &e))
-		return derr_code(p, e.code, "%s in %s=", e.msg, key);
+	if (pc_value_parse(pr, text, &v, &e)) {
+		/* derr() with the value error's code */
+		snprintf(msg, sizeof(msg), "%s in %s=", e.msg, key);
+		return derr_at(p, e.set ? e.code : PC_E_INTERNAL, msg);
+	}
 	*out = pool_strdup(p, v.text);
 	pc_value_release(&v);
 	return 0;
@@ -1809,10 +1796,12 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (n > DECL_MAX_LINE) {
+			char msg[80];
+
 			words_release(&ws);
-			return derr_code(p, PC_E_LIMIT,
-					 "line too long (%zu bytes, at most %d)",
-					 n, DECL_MAX_LINE);
+			snprintf(msg, sizeof(msg), "line too long (%zu bytes, at most %d)",
+				 n, DECL_MAX_LINE);
+			return derr_at(p, PC_E_LIMIT, msg);
 		}
 		if (lex_line(p, s, n, &ws)) {
 			words_release(&ws);
@@ -1867,7 +1856,7 @@ struct pc_decl_parsed *pc_decl_parse_detached(struct pc_plugin *owner,
 	d->p.pool = pool_new(len);
 	if (parse_text(&d->p, text, len)) {
 		d->error = pc_xstrdup(err.msg);
-		d->error_code = err.code;
+		d->error_code = err.set ? err.code : PC_E_INTERNAL;
 	}
 	d->p.err = NULL;
 	return d;
@@ -1912,10 +1901,14 @@ static void hdr_move(char **dst, char **src)
 int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
 		   struct pc_err *err)
 {
-	struct dparser *p = &d->p;
-	struct pc_plugin *pl = p->owner;
+	struct dparser *p;
+	struct pc_plugin *pl;
 	int ret;
 
+	/* pc_decl_parse_detached() never returns NULL */
+	assert(reg && d);
+	p = &d->p;
+	pl = p->owner;
 	if (d->error) {
 		pc_err_setc(err, d->error_code, "%s", d->error);
 		pc_decl_parsed_free(d);
@@ -1953,6 +1946,8 @@ int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
 			   struct pc_decl_parsed *d, struct pc_err *err)
 {
+	/* 'd' is the parse of this plugin's own declaration */
+	assert(d && d->p.owner == plugin);
 	if (pc_decl_commit(reg, d, err)) {
 		pc_plugin_free(plugin);
 		return -1;

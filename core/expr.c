@@ -912,12 +912,9 @@ struct xeval {
 	struct pc_err *err;
 };
 
-static int eval_err_va(struct xeval *x, enum pc_errcode code,
-		       const char *fmt, va_list ap)
+/* "WHERE: expression 'TEXT': MSG" under 'code'. */
+static int eval_err_at(struct xeval *x, enum pc_errcode code, const char *msg)
 {
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
 	return pc_err_setc(x->err, code, "%s%sexpression '%s': %s",
 			   x->e->where ? x->e->where : "",
 			   x->e->where ? ": " : "", x->e->text, msg);
@@ -927,26 +924,23 @@ static int eval_err_va(struct xeval *x, enum pc_errcode code,
 PC_PRINTF(2, 3)
 static int eval_err(struct xeval *x, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
-	int ret;
 
 	va_start(ap, fmt);
-	ret = eval_err_va(x, PC_E_INPUT, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ret;
+	return eval_err_at(x, PC_E_INPUT, msg);
 }
 
-/* A node the parser cannot have built: a bug in plugcheck. */
-PC_PRINTF(2, 3)
-static int eval_bug(struct xeval *x, const char *fmt, ...)
+/* Operator 'op' where the parser cannot have put it: a bug in plugcheck. */
+static int eval_bug(struct xeval *x, enum xop op)
 {
-	va_list ap;
-	int ret;
+	char msg[80];
 
-	va_start(ap, fmt);
-	ret = eval_err_va(x, PC_E_INTERNAL, fmt, ap);
-	va_end(ap);
-	return ret;
+	snprintf(msg, sizeof(msg), "internal error: operator '%s'",
+		 op_token(op));
+	return eval_err_at(x, PC_E_INTERNAL, msg);
 }
 
 static int eval_node(struct xeval *x, const struct xnode *n,
@@ -1045,8 +1039,7 @@ static int eval_arith(struct xeval *x, const struct xnode *n, int64_t *out)
 	case X_BNOT: case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ:
 	case X_NE: case X_LAND: case X_LOR: case X_COND: case X_MIN:
 	case X_MAX:
-		return eval_bug(x, "internal error: operator '%s'",
-				op_token(n->op));
+		return eval_bug(x, n->op);
 	}
 	if (ovf)
 		return eval_err(x, "integer overflow in %" PRId64 " %s %" PRId64,
@@ -1093,7 +1086,7 @@ static int eval_unary(struct xeval *x, const struct xnode *n, int64_t *out)
 	case X_COND: case X_MIN: case X_MAX:
 		break;
 	}
-	return eval_bug(x, "internal error: operator '%s'", op_token(n->op));
+	return eval_bug(x, n->op);
 }
 
 /* a < b ... a != b: integers, or strings compared as strings. */
@@ -1176,7 +1169,7 @@ static int eval_node(struct xeval *x, const struct xnode *n,
 	case X_MIN: case X_MAX:
 		return eval_minmax(x, n, &out->i);
 	}
-	return eval_bug(x, "internal error: bad node");
+	return eval_err_at(x, PC_E_INTERNAL, "internal error: bad node");
 }
 
 int pc_expr_eval_val(const struct pc_expr *e, pc_expr_lookup_fn lookup,

@@ -517,6 +517,8 @@ static bool admit_one(struct pc_registry *reg, const struct pc_loader_opts *o,
 	struct pc_plugin *p = pd->p;
 	struct pc_err e;
 
+	/* open_all(): opened, or the reason why not */
+	assert(!p != !pd->open_err);
 	pc_err_clear(&e);
 	if (!p) {
 		pc_diags_add(diags, "%s", pd->open_err);

@@ -44,44 +44,29 @@ struct lexer {
 	int n;
 };
 
-static int lx_verror(const struct lexer *lx, struct pc_err *err,
-		     enum pc_errcode code, const char *fmt, va_list ap)
+/* "path:line: msg" under 'code'. */
+static int lx_at(const struct lexer *lx, struct pc_err *err,
+		 enum pc_errcode code, const char *msg)
 {
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	pc_strbuf_vaddf(&sb, fmt, ap);
-	pc_err_setc(err, code, "%s:%d: %s", lx->path,
-		    lx->lineno > 0 ? lx->lineno : 1, sb.buf);
-	pc_strbuf_release(&sb);
-	return -1;
+	return pc_err_setc(err, code, "%s:%d: %s", lx->path,
+			   lx->lineno > 0 ? lx->lineno : 1, msg);
 }
 
 static int lx_error(const struct lexer *lx, struct pc_err *err,
-		    const char *fmt, ...) PC_PRINTF(3, 4);
-static int lx_limit(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...) PC_PRINTF(3, 4);
 
 /* "path:line: msg": malformed input. */
 static int lx_error(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...)
 {
+	struct pc_strbuf sb = PC_STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	lx_verror(lx, err, PC_E_INPUT, fmt, ap);
+	pc_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	return -1;
-}
-
-/* "path:line: msg": input beyond a bound of the format (line, words). */
-static int lx_limit(const struct lexer *lx, struct pc_err *err,
-		    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	lx_verror(lx, err, PC_E_LIMIT, fmt, ap);
-	va_end(ap);
+	lx_at(lx, err, PC_E_INPUT, sb.buf);
+	pc_strbuf_release(&sb);
 	return -1;
 }
 
@@ -114,10 +99,13 @@ static int lexer_split(struct lexer *lx, const char *s, size_t n,
 		}
 		if (c == '#')
 			break;	/* a comment starts a word, '#' inside is literal */
-		if (lx->n == MACHINE_MAX_WORDS)
-			return lx_limit(lx, err,
-					"too many words (expected at most %d)",
-					MACHINE_MAX_WORDS);
+		if (lx->n == MACHINE_MAX_WORDS) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "too many words (expected at most %d)",
+				 MACHINE_MAX_WORDS);
+			return lx_at(lx, err, PC_E_LIMIT, msg);
+		}
 		lx->words[lx->n] = o;
 		lx->quoted[lx->n] = c == '"';
 		if (c == '"') {
@@ -174,10 +162,13 @@ static int lexer_next(struct lexer *lx, struct pc_err *err)
 
 		lx->lineno++;
 		lx->pos += n + (nl ? 1 : 0);
-		if (n > MACHINE_MAX_LINE)
-			return lx_limit(lx, err,
-					"line too long (expected at most %d bytes, found %zu)",
-					MACHINE_MAX_LINE, n);
+		if (n > MACHINE_MAX_LINE) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "line too long (expected at most %d bytes, found %zu)",
+				 MACHINE_MAX_LINE, n);
+			return lx_at(lx, err, PC_E_LIMIT, msg);
+		}
 		if (lexer_split(lx, start, n, err))
 			return -1;
 		if (lx->n)

@@ -1618,6 +1618,9 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 	for (size_t i = 0; i < v->n_invariants; i++)
 		if (resolve_inv(ec, &v->invariants[i], d, where, err))
 			goto fail;
+	/* each array was sized by its declaration (rdesc_new()) */
+	assert(d->n_nodes <= v->n_fields && d->n_subs <= v->n_subsections &&
+	       d->n_invs <= v->n_invariants);
 	*out = d;
 	return 0;
 fail:
