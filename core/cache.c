@@ -33,6 +33,7 @@
  */
 #include "cache.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -197,6 +198,10 @@ static void clear(struct pc_cache *c)
 static size_t *index_slot(const struct pc_cache *c, const char *path)
 {
 	size_t mask = c->index_size - 1;
+
+	/* a power of two with a free slot, or the probe would not end */
+	assert(c->index_size && !(c->index_size & mask) &&
+	       c->n < c->index_size);
 
 	for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask) {
 		size_t *s = &c->index[i];

@@ -10,6 +10,7 @@
  */
 #include "hookctx.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,6 +344,8 @@ int pc_hooks_post_load(const struct pc_hook_source *src,
 	struct plugcheck_hook_ctx ctx;
 	int r;
 
+	/* the host's own call: a device, its loaded state, the outputs */
+	assert(obj && st && ran && why);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.vm = vm;
 	ctx.obj = obj;
@@ -370,6 +373,7 @@ int pc_hooks_shape(const struct pc_hook_source *src, const struct pc_vm *vm,
 	struct plugcheck_hook_ctx ctx;
 	int result = -1;
 
+	assert(obj && st && why);
 	*why = NULL;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.vm = vm;
