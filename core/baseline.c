@@ -803,13 +803,12 @@ static int load_arrays(json_t *root, const char *path,
 		if (only_keys(a, keys, path, jp, err) ||
 		    !(name = get_str(a, "name", path, jp, err)))
 			return -1;
-		for (size_t q = 0; q < set->n_arrays; q++)
-			if (!strcmp(set->arrays[q]->name, name)) {
-				char m[300];
+		if (pc_machine_find_array(set, name)) {
+			char m[300];
 
-				snprintf(m, sizeof(m), "compat array '%.200s' recorded twice", name);
-				return bad(err, path, jp, m);
-			}
+			snprintf(m, sizeof(m), "compat array '%.200s' recorded twice", name);
+			return bad(err, path, jp, m);
+		}
 		ents = json_object_get(a, "entries");
 		if (!json_is_array(ents) || !json_array_size(ents)) {
 			char jp2[96];
@@ -873,15 +872,6 @@ static int load_aliases(json_t *m, struct pc_machine *pm, const char *path,
 	return 0;
 }
 
-static const struct pc_compat_array *find_array(const struct pc_machine_set *set,
-						const char *name)
-{
-	for (size_t q = 0; q < set->n_arrays; q++)
-		if (!strcmp(set->arrays[q]->name, name))
-			return set->arrays[q];
-	return NULL;
-}
-
 /* $.machines[i].compat, the array names; the chain is their entries, in order. */
 static int load_chain(json_t *m, const struct pc_machine_set *set,
 		      struct pc_machine *pm, const char *path, const char *jp,
@@ -899,7 +889,7 @@ static int load_chain(json_t *m, const struct pc_machine_set *set,
 	pm->arrays = pc_xcalloc(json_array_size(ch) + 1, sizeof(char *));
 	json_array_foreach(ch, k, e) {
 		const struct pc_compat_array *ca = json_is_string(e) ?
-			find_array(set, json_string_value(e)) : NULL;
+			pc_machine_find_array(set, json_string_value(e)) : NULL;
 
 		snprintf(jp2, sizeof(jp2), "%s.compat[%zu]", jp, k);
 		if (!ca)
@@ -911,7 +901,8 @@ static int load_chain(json_t *m, const struct pc_machine_set *set,
 	}
 	pm->chain = pc_xcalloc(n_chain + 1, sizeof(*pm->chain));
 	for (k = 0; k < pm->n_arrays; k++) {
-		const struct pc_compat_array *ca = find_array(set, pm->arrays[k]);
+		const struct pc_compat_array *ca =
+			pc_machine_find_array(set, pm->arrays[k]);
 
 		for (size_t t = 0; ca && t < ca->n_entries; t++)
 			pm->chain[pm->n_chain++] = &ca->entries[t];

@@ -264,8 +264,8 @@ static int once(const struct lexer *lx, int *line, struct pc_err *err)
 	return 0;
 }
 
-static struct pc_compat_array *find_array(const struct pc_machine_set *set,
-					  const char *name)
+struct pc_compat_array *pc_machine_find_array(const struct pc_machine_set *set,
+					      const char *name)
 {
 	for (size_t i = 0; i < set->n_arrays; i++)
 		if (!strcmp(set->arrays[i]->name, name))
@@ -522,7 +522,7 @@ static int array_header_parse(struct pc_machine_set *set, struct lexer *lx,
 		}
 		a->has_release = true;
 	}
-	dup = find_array(set, want);
+	dup = pc_machine_find_array(set, want);
 	if (dup) {
 		lx_error(lx, err, "duplicate array '%s' (already read from %s)",
 			 want, dup->path);
@@ -1003,7 +1003,7 @@ static int check_references(const struct pc_machine_set *set,
 	for (size_t i = 0; i < set->n_families; i++) {
 		const struct pc_family *f = set->families[i];
 
-		if (f->defaults && !find_array(set, f->defaults))
+		if (f->defaults && !pc_machine_find_array(set, f->defaults))
 			return unknown_array(set, f->path, f->defaults_line,
 					     f->defaults, err);
 	}
@@ -1028,7 +1028,7 @@ static int check_references(const struct pc_machine_set *set,
 					m->family, m->family);
 		}
 		for (size_t j = 0; j < m->n_arrays; j++)
-			if (!find_array(set, m->arrays[j]))
+			if (!pc_machine_find_array(set, m->arrays[j]))
 				return unknown_array(set, m->path,
 						     line_at(m->array_lines, j),
 						     m->arrays[j], err);
@@ -1156,7 +1156,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 	size_t depth = 0, alloc = 0, total = 0;
 
 	if (f && f->defaults)
-		defaults = find_array(set, f->defaults);
+		defaults = pc_machine_find_array(set, f->defaults);
 	total += array_size(defaults);
 	for (size_t k = i; k < set->n_machines; k = up[k]) {
 		const struct pc_machine *p = set->machines[k];
@@ -1164,7 +1164,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 		PC_ALLOC_GROW(path, depth + 1, alloc);
 		path[depth++] = k;
 		for (size_t j = 0; j < p->n_arrays; j++)
-			total += array_size(find_array(set, p->arrays[j]));
+			total += array_size(pc_machine_find_array(set, p->arrays[j]));
 	}
 	free(m->chain);
 	m->chain = pc_xcalloc(total, sizeof(*m->chain));
@@ -1175,7 +1175,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 
 		for (size_t j = 0; j < p->n_arrays; j++)
 			chain_add_array(m->chain, &m->n_chain,
-					find_array(set, p->arrays[j]));
+					pc_machine_find_array(set, p->arrays[j]));
 	}
 	free(path);
 }
