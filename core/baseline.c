@@ -5,6 +5,7 @@
  */
 #include "baseline.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -263,18 +264,181 @@ static json_t *pack_end(struct packer *p)
  * indexes into them -- stored whole, or as the differences from an
  * earlier VM's vector when that is shorter.
  */
+/* The "resolved" object being built: its arrays and the VM vectors so far. */
+struct index_builder {
+	struct value_table vt;
+	json_t *objs, *secs, *vals, *vms;
+	size_t **vecs, nvecs;
+	size_t len, n_objs, n_secs;	/* a vector: sections, then objects */
+};
+
+/*
+ * The first VM fixes the objects and sections every vector indexes; the
+ * others must have the same configuration (every device type of the
+ * release, whatever the machine type).
+ */
+static int ib_shape(struct index_builder *ib, const struct pc_vm *vm,
+		    const char *name, const char *first, struct pc_err *err)
+{
+	bool same;
+
+	if (!ib->nvecs) {
+		ib->n_objs = vm->n_objs;
+		ib->n_secs = vm->n_sections;
+		ib->len = ib->n_secs + ib->n_objs;
+		for (size_t q = 0; q < ib->n_objs; q++)
+			json_array_append_new(ib->objs, json_string(vm->objs[q].id));
+		for (size_t q = 0; q < ib->n_secs; q++) {
+			json_t *e = json_array();
+
+			json_array_append_new(e, json_integer((json_int_t)
+				(vm->sections[q].obj - vm->objs)));
+			json_array_append_new(e, json_string(vm->sections[q].name));
+			json_array_append_new(ib->secs, e);
+		}
+		return 0;
+	}
+	same = vm->n_objs == ib->n_objs && vm->n_sections == ib->n_secs;
+	for (size_t q = 0; same && q < ib->n_objs; q++)
+		same = !strcmp(vm->objs[q].id,
+			       json_string_value(json_array_get(ib->objs, q)));
+	if (!same)
+		return pc_err_set(err, "machine type %s: the VM configuration differs from %s's",
+				  name, first);
+	return 0;
+}
+
+/* A VM's vector: the value index of each section fingerprint and object digest. */
+static size_t *ib_vector(struct index_builder *ib, const struct pc_vm *vm)
+{
+	size_t *vec;
+
+	/* ib_shape() fixed the shape and checked this VM has it */
+	assert(ib->len == ib->n_secs + ib->n_objs &&
+	       vm->n_sections == ib->n_secs && vm->n_objs == ib->n_objs);
+	vec = pc_xcalloc(ib->len + 1, sizeof(*vec));
+
+	for (size_t q = 0; q < ib->n_secs; q++)
+		vec[q] = value_index(&ib->vt, vm->sections[q].fingerprint);
+	for (size_t q = 0; q < ib->n_objs; q++)
+		vec[ib->n_secs + q] = value_index(&ib->vt,
+						  pc_object_digest(&vm->objs[q]));
+	return vec;
+}
+
+/* The earlier vector closest to 'vec' (SIZE_MAX if none), its distance in *dist. */
+static size_t ib_nearest(const struct index_builder *ib, const size_t *vec,
+			 size_t *dist)
+{
+	size_t best = SIZE_MAX;
+
+	*dist = SIZE_MAX;
+	for (size_t b = 0; b < ib->nvecs; b++) {
+		size_t d = 0;
+
+		for (size_t q = 0; q < ib->len && d < *dist; q++)
+			d += ib->vecs[b][q] != vec[q];
+		if (d < *dist) {
+			*dist = d;
+			best = b;
+		}
+	}
+	return best;
+}
+
+/* Record 'vec' (taking it) in the index: whole, or as a delta when that is shorter. */
+static void ib_add_vector(struct index_builder *ib, const char *machine,
+			  int smp, size_t *vec)
+{
+	struct packer pk = { json_array(), PC_STRBUF_INIT, 0 };
+	json_t *o = json_object();
+	size_t dist, best = ib_nearest(ib, vec, &dist);
+
+	json_object_set_new(o, "machine", json_string(machine));
+	json_object_set_new(o, "smp", json_integer(smp));
+	if (best != SIZE_MAX && 2 * dist < ib->len) {
+		json_object_set_new(o, "base", json_integer((json_int_t)best));
+		for (size_t q = 0; q < ib->len; q++)
+			if (ib->vecs[best][q] != vec[q]) {
+				char w[48];
+
+				snprintf(w, sizeof(w), "%zu:%zu", q, vec[q]);
+				pack_word(&pk, w);
+			}
+		json_object_set_new(o, "delta", pack_end(&pk));
+	} else {
+		for (size_t q = 0; q < ib->len; q++) {
+			char w[24];
+
+			snprintf(w, sizeof(w), "%zu", vec[q]);
+			pack_word(&pk, w);
+		}
+		json_object_set_new(o, "vector", pack_end(&pk));
+	}
+	json_array_append_new(ib->vms, o);
+	ib->vecs = pc_xrealloc(ib->vecs, (ib->nvecs + 1) * sizeof(*ib->vecs));
+	ib->vecs[ib->nvecs++] = vec;
+}
+
+/* Resolve one (machine type, vCPU count) and add its vector. */
+static int ib_add_vm(struct index_builder *ib, const struct pc_side *rec,
+		     const struct pc_machine *m, int smp, const char *first,
+		     struct pc_err *err)
+{
+	struct pc_vm vm;
+	int rc;
+
+	if (pc_vm_build(rec, m, smp, &vm, err))
+		return -1;
+	rc = pc_vm_resolve(&vm, err);
+	if (!rc)
+		rc = ib_shape(ib, &vm, m->name, first, err);
+	if (!rc)
+		ib_add_vector(ib, m->name, smp, ib_vector(ib, &vm));
+	pc_vm_release(&vm);
+	return rc;
+}
+
+/* The distinct values, as 16-digit hex words. */
+static void ib_pack_values(struct index_builder *ib)
+{
+	struct packer pk = { ib->vals, PC_STRBUF_INIT, 0 };
+
+	for (size_t i = 0; i < ib->vt.n; i++) {
+		char h[20];
+
+		snprintf(h, sizeof(h), "%016llx", (unsigned long long)ib->vt.v[i]);
+		pack_word(&pk, h);
+	}
+	pack_end(&pk);
+}
+
+static void ib_release(struct index_builder *ib)
+{
+	json_decref(ib->objs);
+	json_decref(ib->secs);
+	json_decref(ib->vals);
+	json_decref(ib->vms);
+	for (size_t i = 0; i < ib->nvecs; i++)
+		free(ib->vecs[i]);
+	free(ib->vecs);
+	free(ib->vt.v);
+	free(ib->vt.slot);
+}
+
 static int render_index(json_t *root, const struct pc_side *rec,
 			struct pc_err *err)
 {
-	struct value_table vt = { 0 };
-	json_t *ix = json_object(), *objs = json_array(), *secs = json_array();
-	json_t *vals = json_array(), *vms = json_array();
-	size_t **vecs = NULL, nvecs = 0, len = 0;
-	size_t n_objs = 0, n_secs = 0;
-	int rc = -1;
+	struct index_builder ib = { 0 };
+	json_t *ix;
 	const struct pc_machine **ms;
 	size_t nm = 0;
+	int rc = -1;
 
+	ib.objs = json_array();
+	ib.secs = json_array();
+	ib.vals = json_array();
+	ib.vms = json_array();
 	ms = pc_xcalloc(rec->machines->n_machines + 1, sizeof(*ms));
 	for (size_t i = 0; i < rec->machines->n_machines; i++)
 		ms[nm++] = rec->machines->machines[i];
@@ -283,123 +447,21 @@ static int render_index(json_t *root, const struct pc_side *rec,
 		int smps[8];
 		size_t ns = pc_machine_smp_set(ms[i], smps, PC_ARRAY_SIZE(smps));
 
-		for (size_t k = 0; k < ns; k++) {
-			struct pc_vm vm;
-			size_t *vec, best = SIZE_MAX, best_d = SIZE_MAX;
-			json_t *o;
-
-			if (pc_vm_build(rec, ms[i], smps[k], &vm, err))
+		for (size_t k = 0; k < ns; k++)
+			if (ib_add_vm(&ib, rec, ms[i], smps[k], ms[0]->name, err))
 				goto out;
-			if (pc_vm_resolve(&vm, err)) {
-				pc_vm_release(&vm);
-				goto out;
-			}
-			if (!nvecs) {
-				n_objs = vm.n_objs;
-				n_secs = vm.n_sections;
-				len = n_secs + n_objs;
-				for (size_t q = 0; q < n_objs; q++)
-					json_array_append_new(objs, json_string(vm.objs[q].id));
-				for (size_t q = 0; q < n_secs; q++) {
-					json_t *e = json_array();
-
-					json_array_append_new(e, json_integer((json_int_t)
-						(vm.sections[q].obj - vm.objs)));
-					json_array_append_new(e, json_string(vm.sections[q].name));
-					json_array_append_new(secs, e);
-				}
-			} else {
-				/* the configuration is every device type of the
-				 * release, whatever the machine type */
-				bool same = vm.n_objs == n_objs && vm.n_sections == n_secs;
-
-				for (size_t q = 0; same && q < n_objs; q++)
-					same = !strcmp(vm.objs[q].id,
-						       json_string_value(json_array_get(objs, q)));
-				if (!same) {
-					pc_err_set(err, "machine type %s: the VM configuration differs from %s's",
-						   ms[i]->name, ms[0]->name);
-					pc_vm_release(&vm);
-					goto out;
-				}
-			}
-			vec = pc_xcalloc(len + 1, sizeof(*vec));
-			for (size_t q = 0; q < n_secs; q++)
-				vec[q] = value_index(&vt, vm.sections[q].fingerprint);
-			for (size_t q = 0; q < n_objs; q++)
-				vec[n_secs + q] = value_index(&vt, pc_object_digest(&vm.objs[q]));
-			pc_vm_release(&vm);
-			for (size_t b = 0; b < nvecs; b++) {
-				size_t d = 0;
-
-				for (size_t q = 0; q < len && d < best_d; q++)
-					d += vecs[b][q] != vec[q];
-				if (d < best_d) {
-					best_d = d;
-					best = b;
-				}
-			}
-			o = json_object();
-			json_object_set_new(o, "machine", json_string(ms[i]->name));
-			json_object_set_new(o, "smp", json_integer(smps[k]));
-			if (best != SIZE_MAX && 2 * best_d < len) {
-				struct packer pk = { json_array(), PC_STRBUF_INIT, 0 };
-
-				json_object_set_new(o, "base", json_integer((json_int_t)best));
-				for (size_t q = 0; q < len; q++)
-					if (vecs[best][q] != vec[q]) {
-						char w[48];
-
-						snprintf(w, sizeof(w), "%zu:%zu", q, vec[q]);
-						pack_word(&pk, w);
-					}
-				json_object_set_new(o, "delta", pack_end(&pk));
-			} else {
-				struct packer pk = { json_array(), PC_STRBUF_INIT, 0 };
-
-				for (size_t q = 0; q < len; q++) {
-					char w[24];
-
-					snprintf(w, sizeof(w), "%zu", vec[q]);
-					pack_word(&pk, w);
-				}
-				json_object_set_new(o, "vector", pack_end(&pk));
-			}
-			json_array_append_new(vms, o);
-			vecs = pc_xrealloc(vecs, (nvecs + 1) * sizeof(*vecs));
-			vecs[nvecs++] = vec;
-		}
 	}
-	{
-		struct packer pk = { vals, PC_STRBUF_INIT, 0 };
-
-		for (size_t i = 0; i < vt.n; i++) {
-			char h[20];
-
-			snprintf(h, sizeof(h), "%016llx", (unsigned long long)vt.v[i]);
-			pack_word(&pk, h);
-		}
-		pack_end(&pk);
-	}
-	json_object_set_new(ix, "objects", objs);
-	json_object_set_new(ix, "sections", secs);
-	json_object_set_new(ix, "values", vals);
-	json_object_set_new(ix, "vms", vms);
-	objs = secs = vals = vms = NULL;
+	ib_pack_values(&ib);
+	ix = json_object();
+	json_object_set_new(ix, "objects", ib.objs);
+	json_object_set_new(ix, "sections", ib.secs);
+	json_object_set_new(ix, "values", ib.vals);
+	json_object_set_new(ix, "vms", ib.vms);
+	ib.objs = ib.secs = ib.vals = ib.vms = NULL;
 	json_object_set_new(root, "resolved", ix);
-	ix = NULL;
 	rc = 0;
 out:
-	json_decref(ix);
-	json_decref(objs);
-	json_decref(secs);
-	json_decref(vals);
-	json_decref(vms);
-	for (size_t i = 0; i < nvecs; i++)
-		free(vecs[i]);
-	free(vecs);
-	free(vt.v);
-	free(vt.slot);
+	ib_release(&ib);
 	free(ms);
 	return rc;
 }
@@ -434,7 +496,7 @@ int pc_baseline_render(const struct pc_side *tree, const char *release,
 				  release);
 	out->decl_text = render_decls(tree);
 	if (!out->decl_text) {
-		pc_err_set(err, "cannot render the declarations");
+		pc_err_setc(err, PC_E_INTERNAL, "cannot render the declarations");
 		goto out;
 	}
 	out->decl_name = pc_baseline_decl_name(out->decl_text, strlen(out->decl_text));
@@ -453,7 +515,8 @@ int pc_baseline_render(const struct pc_side *tree, const char *release,
 	 * types as recorded */
 	droot = json_loads(out->decl_text, JSON_REJECT_DUPLICATES, &je);
 	if (!droot) {
-		pc_err_set(err, "cannot re-read the rendered declarations: %s", je.text);
+		pc_err_setc(err, PC_E_INTERNAL,
+			    "cannot re-read the rendered declarations: %s", je.text);
 		goto out;
 	}
 	dpath = pc_xasprintf("%s (%s)", path, out->decl_name);
@@ -462,7 +525,7 @@ int pc_baseline_render(const struct pc_side *tree, const char *release,
 		goto out;
 	out->text = dump_json(root);
 	if (!out->text) {
-		pc_err_set(err, "cannot render the baseline");
+		pc_err_setc(err, PC_E_INTERNAL, "cannot render the baseline");
 		goto out;
 	}
 	rc = 0;
@@ -509,7 +572,8 @@ int pc_baseline_files_write(const char *path,
 	dpath = pc_baseline_decl_path(path, f->decl_name);
 	ddir = dir_of(dpath);
 	if (mkdir(ddir, 0777) && errno != EEXIST) {
-		pc_err_set(err, "%s: cannot create: %s", ddir, strerror(errno));
+		pc_err_setc(err, PC_E_IO, "%s: cannot create: %s", ddir,
+			    strerror(errno));
 		goto out;
 	}
 	/* content-addressed: a file of that name holds that content unless
@@ -739,13 +803,12 @@ static int load_arrays(json_t *root, const char *path,
 		if (only_keys(a, keys, path, jp, err) ||
 		    !(name = get_str(a, "name", path, jp, err)))
 			return -1;
-		for (size_t q = 0; q < set->n_arrays; q++)
-			if (!strcmp(set->arrays[q]->name, name)) {
-				char m[300];
+		if (pc_machine_find_array(set, name)) {
+			char m[300];
 
-				snprintf(m, sizeof(m), "compat array '%.200s' recorded twice", name);
-				return bad(err, path, jp, m);
-			}
+			snprintf(m, sizeof(m), "compat array '%.200s' recorded twice", name);
+			return bad(err, path, jp, m);
+		}
 		ents = json_object_get(a, "entries");
 		if (!json_is_array(ents) || !json_array_size(ents)) {
 			char jp2[96];
@@ -785,6 +848,115 @@ static int load_arrays(json_t *root, const char *path,
 	return 0;
 }
 
+/* $.machines[i].aliases: optional, an array of strings. */
+static int load_aliases(json_t *m, struct pc_machine *pm, const char *path,
+			const char *jp, struct pc_err *err)
+{
+	json_t *al = json_object_get(m, "aliases"), *e;
+	char jp2[160];
+	size_t k;
+
+	if (al && !json_is_array(al)) {
+		snprintf(jp2, sizeof(jp2), "%s.aliases", jp);
+		return bad(err, path, jp2, "expected an array");
+	}
+	json_array_foreach(al, k, e) {
+		if (!json_is_string(e)) {
+			snprintf(jp2, sizeof(jp2), "%s.aliases[%zu]", jp, k);
+			return bad(err, path, jp2, "expected a string");
+		}
+		pm->aliases = pc_xrealloc(pm->aliases,
+					  (pm->n_aliases + 1) * sizeof(char *));
+		pm->aliases[pm->n_aliases++] = pc_xstrdup(json_string_value(e));
+	}
+	return 0;
+}
+
+/* $.machines[i].compat, the array names; the chain is their entries, in order. */
+static int load_chain(json_t *m, const struct pc_machine_set *set,
+		      struct pc_machine *pm, const char *path, const char *jp,
+		      struct pc_err *err)
+{
+	json_t *ch = json_object_get(m, "compat"), *e;
+	size_t k, n_chain = 0;
+	char jp2[160];
+
+	if (!json_is_array(ch)) {
+		snprintf(jp2, sizeof(jp2), "%s.compat", jp);
+		return bad(err, path, jp2, ch ? "expected an array of compat array names"
+					    : "missing key");
+	}
+	pm->arrays = pc_xcalloc(json_array_size(ch) + 1, sizeof(char *));
+	json_array_foreach(ch, k, e) {
+		const struct pc_compat_array *ca = json_is_string(e) ?
+			pc_machine_find_array(set, json_string_value(e)) : NULL;
+
+		snprintf(jp2, sizeof(jp2), "%s.compat[%zu]", jp, k);
+		if (!ca)
+			return bad(err, path, jp2, json_is_string(e)
+				   ? "names no compat array recorded in $.compat"
+				   : "expected a string");
+		pm->arrays[pm->n_arrays++] = pc_xstrdup(ca->name);
+		n_chain += ca->n_entries;
+	}
+	pm->chain = pc_xcalloc(n_chain + 1, sizeof(*pm->chain));
+	for (k = 0; k < pm->n_arrays; k++) {
+		const struct pc_compat_array *ca =
+			pc_machine_find_array(set, pm->arrays[k]);
+
+		for (size_t t = 0; ca && t < ca->n_entries; t++)
+			pm->chain[pm->n_chain++] = &ca->entries[t];
+	}
+	return 0;
+}
+
+/* $.machines[i]: one machine type, added to 'set'. */
+static int load_machine(json_t *m, const char *jp, struct pc_machine_set *set,
+			const char *path, struct pc_err *err)
+{
+	static const char *const keys[] = { "name", "family", "version",
+					    "aliases", "smp", "max_cpus",
+					    "compat", NULL };
+	const char *name, *family, *version;
+	long long smp, max_cpus;
+	struct pc_machine *pm;
+
+	if (!json_is_object(m))
+		return bad(err, path, jp, "expected an object");
+	if (only_keys(m, keys, path, jp, err))
+		return -1;
+	if (!(name = get_str(m, "name", path, jp, err)) ||
+	    !(family = get_str(m, "family", path, jp, err)) ||
+	    !(version = get_str(m, "version", path, jp, err)) ||
+	    get_int(m, "smp", 1, 1 << 20, &smp, path, jp, err) ||
+	    get_int(m, "max_cpus", 1, 1 << 20, &max_cpus, path, jp, err))
+		return -1;
+	if (pc_machine_find(set, name)) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "duplicate machine type '%s'", name);
+		return bad(err, path, jp, msg);
+	}
+	pm = pc_xcalloc(1, sizeof(*pm));
+	PC_ALLOC_GROW(set->machines, set->n_machines + 1, set->alloc_machines);
+	set->machines[set->n_machines++] = pm;
+	pm->name = pc_xstrdup(name);
+	pm->family = pc_xstrdup(family);
+	pm->path = pc_xstrdup(path);
+	pm->smp = (int)smp;
+	pm->max_cpus = (int)max_cpus;
+	pm->status = PC_MACHINE_SUPPORTED;
+	if (pc_version_parse(version, &pm->version)) {
+		char jp2[160];
+
+		snprintf(jp2, sizeof(jp2), "%s.version", jp);
+		return bad(err, path, jp2, "not a version");
+	}
+	if (load_aliases(m, pm, path, jp, err))
+		return -1;
+	return load_chain(m, set, pm, path, jp, err);
+}
+
 static int load_machines(json_t *root, const char *path,
 			 struct pc_machine_set *set, struct pc_err *err)
 {
@@ -799,99 +971,10 @@ static int load_machines(json_t *root, const char *path,
 			   machines ? "expected an array" : "missing key");
 	json_array_foreach(machines, i, m) {
 		char jp[64];
-		const char *name, *family, *version;
-		long long smp, max_cpus;
-		json_t *al, *ch, *e;
-		struct pc_machine *pm;
-		size_t k, n_chain = 0;
 
 		snprintf(jp, sizeof(jp), "$.machines[%zu]", i);
-		if (!json_is_object(m))
-			return bad(err, path, jp, "expected an object");
-		{
-			static const char *const keys[] = { "name", "family", "version",
-							    "aliases", "smp", "max_cpus",
-							    "compat", NULL };
-
-			if (only_keys(m, keys, path, jp, err))
-				return -1;
-		}
-		if (!(name = get_str(m, "name", path, jp, err)) ||
-		    !(family = get_str(m, "family", path, jp, err)) ||
-		    !(version = get_str(m, "version", path, jp, err)) ||
-		    get_int(m, "smp", 1, 1 << 20, &smp, path, jp, err) ||
-		    get_int(m, "max_cpus", 1, 1 << 20, &max_cpus, path, jp, err))
+		if (load_machine(m, jp, set, path, err))
 			return -1;
-		if (pc_machine_find(set, name)) {
-			char msg[300];
-
-			snprintf(msg, sizeof(msg), "duplicate machine type '%s'", name);
-			return bad(err, path, jp, msg);
-		}
-		pm = pc_xcalloc(1, sizeof(*pm));
-		PC_ALLOC_GROW(set->machines, set->n_machines + 1, set->alloc_machines);
-		set->machines[set->n_machines++] = pm;
-		pm->name = pc_xstrdup(name);
-		pm->family = pc_xstrdup(family);
-		pm->path = pc_xstrdup(path);
-		pm->smp = (int)smp;
-		pm->max_cpus = (int)max_cpus;
-		pm->status = PC_MACHINE_SUPPORTED;
-		if (pc_version_parse(version, &pm->version)) {
-			char jp2[160];
-
-			snprintf(jp2, sizeof(jp2), "%s.version", jp);
-			return bad(err, path, jp2, "not a version");
-		}
-		al = json_object_get(m, "aliases");
-		if (al && !json_is_array(al)) {
-			char jp2[160];
-
-			snprintf(jp2, sizeof(jp2), "%s.aliases", jp);
-			return bad(err, path, jp2, "expected an array");
-		}
-		json_array_foreach(al, k, e) {
-			if (!json_is_string(e)) {
-				char jp2[160];
-
-				snprintf(jp2, sizeof(jp2), "%s.aliases[%zu]", jp, k);
-				return bad(err, path, jp2, "expected a string");
-			}
-			pm->aliases = pc_xrealloc(pm->aliases,
-						  (pm->n_aliases + 1) * sizeof(char *));
-			pm->aliases[pm->n_aliases++] = pc_xstrdup(json_string_value(e));
-		}
-		/* the chain: the named arrays' entries, in order */
-		ch = json_object_get(m, "compat");
-		if (!json_is_array(ch)) {
-			char jp2[160];
-
-			snprintf(jp2, sizeof(jp2), "%s.compat", jp);
-			return bad(err, path, jp2, ch ? "expected an array of compat array names"
-						    : "missing key");
-		}
-		pm->arrays = pc_xcalloc(json_array_size(ch) + 1, sizeof(char *));
-		json_array_foreach(ch, k, e) {
-			const struct pc_compat_array *ca = NULL;
-			char jp2[160];
-
-			snprintf(jp2, sizeof(jp2), "%s.compat[%zu]", jp, k);
-			for (size_t q = 0; e && json_is_string(e) && q < set->n_arrays && !ca; q++)
-				if (!strcmp(set->arrays[q]->name, json_string_value(e)))
-					ca = set->arrays[q];
-			if (!ca)
-				return bad(err, path, jp2, json_is_string(e)
-					   ? "names no compat array recorded in $.compat"
-					   : "expected a string");
-			pm->arrays[pm->n_arrays++] = pc_xstrdup(ca->name);
-			n_chain += ca->n_entries;
-		}
-		pm->chain = pc_xcalloc(n_chain + 1, sizeof(*pm->chain));
-		for (k = 0; k < pm->n_arrays; k++)
-			for (size_t q = 0; q < set->n_arrays; q++)
-				if (!strcmp(set->arrays[q]->name, pm->arrays[k]))
-					for (size_t t = 0; t < set->arrays[q]->n_entries; t++)
-						pm->chain[pm->n_chain++] = &set->arrays[q]->entries[t];
 	}
 	if (!set->n_machines)
 		return bad(err, path, "$.machines", "no machine types recorded");
@@ -984,24 +1067,21 @@ static int index_int(json_t *v, size_t below, const char *path,
  * range, every delta against an earlier VM, and a VM for each vCPU count
  * the check uses of each recorded machine type.
  */
-static int load_index(json_t *root, const char *path,
-		      const struct pc_machine_set *machines,
-		      struct pc_bindex *ix, struct pc_err *err)
-{
-	static const char *const keys[] = { "objects", "sections", "values",
-					    "vms", NULL };
-	json_t *r = json_object_get(root, "resolved"), *a, *e;
-	uint64_t *values = NULL;
-	size_t nvalues, len, i;
-	char jp[160];
-	int rc = -1;
+/* What a VM's vector words index: the distinct values, and the vector length. */
+struct index_values {
+	uint64_t *v;
+	size_t n;
+	size_t len;	/* sections + objects */
+};
 
-	if (!json_is_object(r))
-		return bad(err, path, "$.resolved", r ? "expected an object"
-							: "missing key");
-	if (only_keys(r, keys, path, "$.resolved", err))
-		return -1;
-	a = json_object_get(r, "objects");
+/* $.resolved.objects: the object ids, in vector order. */
+static int load_index_objects(json_t *r, struct pc_bindex *ix, const char *path,
+			      struct pc_err *err)
+{
+	json_t *a = json_object_get(r, "objects"), *e;
+	char jp[160];
+	size_t i;
+
 	if (!json_is_array(a))
 		return bad(err, path, "$.resolved.objects", "expected an array");
 	ix->objects = pc_xcalloc(json_array_size(a) + 1, sizeof(char *));
@@ -1012,7 +1092,17 @@ static int load_index(json_t *root, const char *path,
 		}
 		ix->objects[ix->n_objects++] = pc_xstrdup(json_string_value(e));
 	}
-	a = json_object_get(r, "sections");
+	return 0;
+}
+
+/* $.resolved.sections: [object index, section name] each. */
+static int load_index_sections(json_t *r, struct pc_bindex *ix,
+			       const char *path, struct pc_err *err)
+{
+	json_t *a = json_object_get(r, "sections"), *e;
+	char jp[160];
+	size_t i;
+
 	if (!json_is_array(a))
 		return bad(err, path, "$.resolved.sections", "expected an array");
 	ix->sections = pc_xcalloc(json_array_size(a) + 1, sizeof(char *));
@@ -1028,143 +1118,172 @@ static int load_index(json_t *root, const char *path,
 		ix->sections[ix->n_sections++] =
 			pc_xstrdup(json_string_value(json_array_get(e, 1)));
 	}
-	{
-		char *w = unpack(json_object_get(r, "values"), path,
-				 "$.resolved.values", &nvalues, err);
+	return 0;
+}
 
-		if (!w)
-			return -1;
-		values = pc_xcalloc(nvalues + 1, sizeof(*values));
-		for (size_t k = 0, off = 0; k < nvalues; k++) {
-			const char *h = w + off;
-			bool neg;
+/* $.resolved.values: packed words of 16 hex digits, into vals->v (caller frees). */
+static int load_index_values(json_t *r, const char *path,
+			     struct index_values *vals, struct pc_err *err)
+{
+	char *w = unpack(json_object_get(r, "values"), path,
+			 "$.resolved.values", &vals->n, err);
 
-			off += strlen(h) + 1;
-			if (strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
-				char m[128];
+	if (!w)
+		return -1;
+	vals->v = pc_xcalloc(vals->n + 1, sizeof(*vals->v));
+	for (size_t k = 0, off = 0; k < vals->n; k++) {
+		const char *h = w + off;
+		bool neg;
 
-				snprintf(m, sizeof(m), "word %zu: expected 16 hexadecimal digits", k + 1);
-				bad(err, path, "$.resolved.values", m);
-				free(w);
-				goto out;
-			}
-			/* cannot fail: 16 hex digits, checked above */
-			(void)pc_parse_int_text(h, PC_INT_HEX, &neg, &values[k]);
+		off += strlen(h) + 1;
+		if (strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
+			char m[128];
+
+			snprintf(m, sizeof(m), "word %zu: expected 16 hexadecimal digits", k + 1);
+			free(w);
+			return bad(err, path, "$.resolved.values", m);
 		}
+		/* cannot fail: 16 hex digits, checked above */
+		(void)pc_parse_int_text(h, PC_INT_HEX, &neg, &vals->v[k]);
+	}
+	free(w);
+	return 0;
+}
+
+/* A whole vector: one value index per position. */
+static int load_vm_vector(json_t *vec, const struct index_values *vals,
+			  struct pc_bindex_vm *vm, const char *path,
+			  const char *jp, struct pc_err *err)
+{
+	size_t nw, off = 0;
+	char *w;
+
+	if (!(w = unpack(vec, path, jp, &nw, err)))
+		return -1;
+	if (nw != vals->len) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "%zu indexes, expected %zu", nw, vals->len);
 		free(w);
+		return bad(err, path, jp, m);
 	}
-	len = ix->n_sections + ix->n_objects;
-	a = json_object_get(r, "vms");
-	if (!json_is_array(a)) {
-		bad(err, path, "$.resolved.vms", "expected an array");
-		goto out;
-	}
-	ix->vms = pc_xcalloc(json_array_size(a) + 1, sizeof(*ix->vms));
-	json_array_foreach(a, i, e) {
-		static const char *const vkeys[] = { "machine", "smp", "vector",
-						     "base", "delta", NULL };
-		struct pc_bindex_vm *vm = &ix->vms[i];
-		const char *mname;
-		long long smp;
-		json_t *vec, *delta, *base;
+	for (size_t q = 0; q < vals->len; q++) {
+		size_t v;
 
-		snprintf(jp, sizeof(jp), "$.resolved.vms[%zu]", i);
-		if (!json_is_object(e)) {
-			bad(err, path, jp, "expected an object");
-			goto out;
+		if (word_index(w + off, vals->n, path, jp, q, &v, err)) {
+			free(w);
+			return -1;
 		}
-		if (only_keys(e, vkeys, path, jp, err) ||
-		    !(mname = get_str(e, "machine", path, jp, err)) ||
-		    get_int(e, "smp", 1, 1 << 20, &smp, path, jp, err))
-			goto out;
-		vm->machine = pc_machine_find(machines, mname);
-		if (!vm->machine || strcmp(vm->machine->name, mname)) {
+		off += strlen(w + off) + 1;
+		vm->vec[q] = vals->v[v];
+	}
+	free(w);
+	return 0;
+}
+
+/* A delta: an earlier VM's vector ("base") with POSITION:INDEX words applied. */
+static int load_vm_delta(json_t *base, json_t *delta,
+			 const struct index_values *vals,
+			 const struct pc_bindex *ix, size_t i,
+			 struct pc_bindex_vm *vm, const char *path,
+			 struct pc_err *err)
+{
+	size_t b, nw, off = 0;
+	char jp[160];
+	char *w;
+
+	snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].base", i);
+	if (index_int(base, i, path, jp, &b, err))
+		return -1;
+	memcpy(vm->vec, ix->vms[b].vec, vals->len * sizeof(uint64_t));
+	snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta", i);
+	if (!(w = unpack(delta, path, jp, &nw, err)))
+		return -1;
+	for (size_t q = 0; q < nw; q++) {
+		char *word = w + off, *colon = strchr(word, ':');
+		size_t pos, v;
+
+		off += strlen(word) + 1;
+		if (!colon) {
+			char m[128];
+
+			snprintf(m, sizeof(m), "word %zu: expected POSITION:INDEX", q + 1);
+			free(w);
+			return bad(err, path, jp, m);
+		}
+		*colon = '\0';
+		if (word_index(word, vals->len, path, jp, q, &pos, err) ||
+		    word_index(colon + 1, vals->n, path, jp, q, &v, err)) {
+			free(w);
+			return -1;
+		}
+		vm->vec[pos] = vals->v[v];
+	}
+	free(w);
+	return 0;
+}
+
+/* $.resolved.vms[i]: a recorded (machine type, smp) and its vector. */
+static int load_index_vm(json_t *e, size_t i, struct pc_bindex *ix,
+			 const struct pc_machine_set *machines,
+			 const struct index_values *vals, const char *path,
+			 struct pc_err *err)
+{
+	static const char *const vkeys[] = { "machine", "smp", "vector",
+					     "base", "delta", NULL };
+	struct pc_bindex_vm *vm = &ix->vms[i];
+	const char *mname;
+	long long smp;
+	json_t *vec, *delta, *base;
+	char jp[160];
+	int rc;
+
+	snprintf(jp, sizeof(jp), "$.resolved.vms[%zu]", i);
+	if (!json_is_object(e))
+		return bad(err, path, jp, "expected an object");
+	if (only_keys(e, vkeys, path, jp, err) ||
+	    !(mname = get_str(e, "machine", path, jp, err)) ||
+	    get_int(e, "smp", 1, 1 << 20, &smp, path, jp, err))
+		return -1;
+	vm->machine = pc_machine_find(machines, mname);
+	if (!vm->machine || strcmp(vm->machine->name, mname)) {
+		char m[300];
+
+		snprintf(m, sizeof(m), "machine type '%.200s' is not recorded in $.machines", mname);
+		return bad(err, path, jp, m);
+	}
+	vm->smp = (int)smp;
+	vm->vec = pc_xcalloc(vals->len + 1, sizeof(uint64_t));
+	ix->n_vms++;
+	vec = json_object_get(e, "vector");
+	delta = json_object_get(e, "delta");
+	base = json_object_get(e, "base");
+	if (vec && !delta && !base) {
+		snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].vector", i);
+		rc = load_vm_vector(vec, vals, vm, path, jp, err);
+	} else if (!vec && delta && base) {
+		rc = load_vm_delta(base, delta, vals, ix, i, vm, path, err);
+	} else {
+		rc = bad(err, path, jp, "expected either \"vector\", or \"base\" and \"delta\"");
+	}
+	if (rc)
+		return -1;
+	for (size_t k = 0; k < i; k++)
+		if (ix->vms[k].machine == vm->machine && ix->vms[k].smp == vm->smp) {
 			char m[300];
 
-			snprintf(m, sizeof(m), "machine type '%.200s' is not recorded in $.machines", mname);
-			bad(err, path, jp, m);
-			goto out;
+			snprintf(m, sizeof(m), "machine type %.200s, smp=%d recorded twice",
+				 mname, vm->smp);
+			return bad(err, path, jp, m);
 		}
-		vm->smp = (int)smp;
-		vm->vec = pc_xcalloc(len + 1, sizeof(uint64_t));
-		ix->n_vms++;
-		vec = json_object_get(e, "vector");
-		delta = json_object_get(e, "delta");
-		base = json_object_get(e, "base");
-		if (vec && !delta && !base) {
-			size_t nw, off = 0;
-			char *w;
+	return 0;
+}
 
-			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].vector", i);
-			if (!(w = unpack(vec, path, jp, &nw, err)))
-				goto out;
-			if (nw != len) {
-				char m[128];
-
-				snprintf(m, sizeof(m), "%zu indexes, expected %zu", nw, len);
-				bad(err, path, jp, m);
-				free(w);
-				goto out;
-			}
-			for (size_t q = 0; q < len; q++) {
-				size_t v;
-
-				if (word_index(w + off, nvalues, path, jp, q, &v, err)) {
-					free(w);
-					goto out;
-				}
-				off += strlen(w + off) + 1;
-				vm->vec[q] = values[v];
-			}
-			free(w);
-		} else if (!vec && delta && base) {
-			size_t b, nw, off = 0;
-			char *w;
-
-			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].base", i);
-			if (index_int(base, i, path, jp, &b, err))
-				goto out;
-			memcpy(vm->vec, ix->vms[b].vec, len * sizeof(uint64_t));
-			snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta", i);
-			if (!(w = unpack(delta, path, jp, &nw, err)))
-				goto out;
-			for (size_t q = 0; q < nw; q++) {
-				char *word = w + off, *colon = strchr(word, ':');
-				size_t pos, v;
-
-				off += strlen(word) + 1;
-				if (!colon) {
-					char m[128];
-
-					snprintf(m, sizeof(m), "word %zu: expected POSITION:INDEX", q + 1);
-					bad(err, path, jp, m);
-					free(w);
-					goto out;
-				}
-				*colon = '\0';
-				if (word_index(word, len, path, jp, q, &pos, err) ||
-				    word_index(colon + 1, nvalues, path, jp, q, &v, err)) {
-					free(w);
-					goto out;
-				}
-				vm->vec[pos] = values[v];
-			}
-			free(w);
-		} else {
-			bad(err, path, jp, "expected either \"vector\", or \"base\" and \"delta\"");
-			goto out;
-		}
-		for (size_t k = 0; k < i; k++)
-			if (ix->vms[k].machine == vm->machine && ix->vms[k].smp == vm->smp) {
-				char m[300];
-
-				snprintf(m, sizeof(m), "machine type %.200s, smp=%d recorded twice",
-					 mname, vm->smp);
-				bad(err, path, jp, m);
-				goto out;
-			}
-	}
-	/* every vCPU count a check uses, of every machine type */
+/* Every vCPU count a check uses, of every machine type, is recorded. */
+static int index_complete(const struct pc_bindex *ix,
+			  const struct pc_machine_set *machines,
+			  const char *path, struct pc_err *err)
+{
 	for (size_t k = 0; k < machines->n_machines; k++) {
 		const struct pc_machine *m = machines->machines[k];
 		int smps[8];
@@ -1176,13 +1295,44 @@ static int load_index(json_t *root, const char *path,
 
 				snprintf(msg, sizeof(msg), "no resolved VM for machine type %.200s, smp=%d (re-record the release with plugcheck dump-abi)",
 					 m->name, smps[q]);
-				bad(err, path, "$.resolved.vms", msg);
-				goto out;
+				return bad(err, path, "$.resolved.vms", msg);
 			}
 	}
-	rc = 0;
+	return 0;
+}
+
+static int load_index(json_t *root, const char *path,
+		      const struct pc_machine_set *machines,
+		      struct pc_bindex *ix, struct pc_err *err)
+{
+	static const char *const keys[] = { "objects", "sections", "values",
+					    "vms", NULL };
+	json_t *r = json_object_get(root, "resolved"), *a, *e;
+	struct index_values vals = { 0 };
+	size_t i;
+	int rc = -1;
+
+	if (!json_is_object(r))
+		return bad(err, path, "$.resolved", r ? "expected an object"
+							: "missing key");
+	if (only_keys(r, keys, path, "$.resolved", err) ||
+	    load_index_objects(r, ix, path, err) ||
+	    load_index_sections(r, ix, path, err) ||
+	    load_index_values(r, path, &vals, err))
+		goto out;
+	vals.len = ix->n_sections + ix->n_objects;
+	a = json_object_get(r, "vms");
+	if (!json_is_array(a)) {
+		bad(err, path, "$.resolved.vms", "expected an array");
+		goto out;
+	}
+	ix->vms = pc_xcalloc(json_array_size(a) + 1, sizeof(*ix->vms));
+	json_array_foreach(a, i, e)
+		if (load_index_vm(e, i, ix, machines, &vals, path, err))
+			goto out;
+	rc = index_complete(ix, machines, path, err);
 out:
-	free(values);
+	free(vals.v);
 	return rc;
 }
 
@@ -1553,7 +1703,7 @@ int pc_baseline_list(const char *abi_dir, char ***paths, size_t *n,
 	*n = 0;
 	if (!dh) {
 		pc_err_setc(err, PC_E_IO, "%s: cannot read baselines: %s", dir,
-			   strerror(errno));
+			    strerror(errno));
 		free(dir);
 		return -1;
 	}

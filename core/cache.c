@@ -33,6 +33,7 @@
  */
 #include "cache.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -198,6 +199,10 @@ static size_t *index_slot(const struct pc_cache *c, const char *path)
 {
 	size_t mask = c->index_size - 1;
 
+	/* a power of two with a free slot, or the probe would not end */
+	assert(c->index_size && !(c->index_size & mask) &&
+	       c->n < c->index_size);
+
 	for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask) {
 		size_t *s = &c->index[i];
 
@@ -250,12 +255,17 @@ static size_t take_string(const unsigned char *p, size_t left, uint32_t len)
 }
 
 /* Returns 0, 1 for "another build: start empty quietly", -1 corrupted. */
-static int parse(struct pc_cache *c, size_t size, struct pc_strbuf *why)
+/*
+ * The header: magic, format, plugin ABI, core version, lengths, checksum.
+ * On success the body (of *body_len bytes) starts at *body and holds *n
+ * entries.  Returns 0, 1 for "another build: start empty quietly", -1
+ * corrupted.
+ */
+static int parse_header(const unsigned char *b, size_t size,
+			const unsigned char **body, uint64_t *body_len,
+			uint32_t *n, struct pc_strbuf *why)
 {
-	const unsigned char *b = (const unsigned char *)c->buf, *p;
-	uint32_t core_len, n;
-	uint64_t body_len;
-	size_t left;
+	uint32_t core_len;
 
 	if (size < CACHE_MAGIC_LEN || memcmp(b, CACHE_MAGIC, CACHE_MAGIC_LEN)) {
 		pc_strbuf_addstr(why, "not a plugcheck registry cache: bad magic");
@@ -270,78 +280,107 @@ static int parse(struct pc_cache *c, size_t size, struct pc_strbuf *why)
 	    get_u32(b + 12) != PLUGCHECK_ABI_VERSION)
 		return 1;
 	core_len = get_u32(b + 16);
-	n = get_u32(b + 20);
-	body_len = get_u64(b + 24);
+	*n = get_u32(b + 20);
+	*body_len = get_u64(b + 24);
 	if (core_len > CACHE_MAX_CORE) {
 		pc_strbuf_addf(why, "core version of %u bytes (at most %d)",
 			       core_len, CACHE_MAX_CORE);
 		return -1;
 	}
 	if (size - CACHE_HEADER < core_len ||
-	    body_len != size - CACHE_HEADER - core_len) {
+	    *body_len != size - CACHE_HEADER - core_len) {
 		pc_strbuf_addf(why, "truncated or overlong: %zu bytes, the header says %llu",
 			       size, (unsigned long long)CACHE_HEADER + core_len +
-			       (unsigned long long)body_len);
+			       (unsigned long long)*body_len);
 		return -1;
 	}
 	if (core_len != strlen(PC_VERSION) ||
 	    memcmp(b + CACHE_HEADER, PC_VERSION, core_len))
 		return 1;
-	p = b + CACHE_HEADER + core_len;
-	left = (size_t)body_len;
-	if (checksum(p, left) != get_u64(b + 32)) {
+	*body = b + CACHE_HEADER + core_len;
+	if (checksum(*body, (size_t)*body_len) != get_u64(b + 32)) {
 		pc_strbuf_addstr(why, "checksum mismatch");
 		return -1;
 	}
-	if (n > CACHE_MAX_ENTRIES) {
-		pc_strbuf_addf(why, "%u entries (at most %d)", n,
+	if (*n > CACHE_MAX_ENTRIES) {
+		pc_strbuf_addf(why, "%u entries (at most %d)", *n,
 			       CACHE_MAX_ENTRIES);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Entry i at *p, within the *left bytes that remain: its fixed part, then
+ * its path, message and declaration, borrowed from the buffer.  Advances
+ * *p and *left; -1 with 'why' filled when it is corrupted.
+ */
+static int parse_entry(struct pc_cache_entry *e, uint32_t i,
+		       const unsigned char **p, size_t *left,
+		       struct pc_strbuf *why)
+{
+	const unsigned char *q = *p;
+	uint32_t code, pl, wl, dl;
+	size_t a, w, d;
+
+	if (*left < CACHE_ENTRY_FIXED) {
+		pc_strbuf_addf(why, "entry %u: truncated", i);
+		return -1;
+	}
+	e->size = get_u64(q);
+	e->mtime_ns = (int64_t)get_u64(q + 8);
+	e->ctime_ns = (int64_t)get_u64(q + 16);
+	code = get_u32(q + 24);
+	pl = get_u32(q + 28);
+	wl = get_u32(q + 32);
+	dl = get_u32(q + 36);
+	q += CACHE_ENTRY_FIXED;
+	*left -= CACHE_ENTRY_FIXED;
+	if (e->size > INT64_MAX || code >= PC_ARRAY_SIZE(status_codes) ||
+	    pl < 2 || pl > CACHE_MAX_PATH || wl > CACHE_MAX_WHAT ||
+	    dl < 1 || dl > CACHE_MAX_DECL) {
+		pc_strbuf_addf(why, "entry %u: size, status or a length out of range",
+			       i);
+		return -1;
+	}
+	a = take_string(q, *left, pl);
+	w = a ? take_string(q + a, *left - a, wl) : 0;
+	d = w ? take_string(q + a + w, *left - a - w, dl) : 0;
+	if (!d || q[0] != '/') {
+		pc_strbuf_addf(why, "entry %u: expected an absolute path, a message and a declaration, each NUL-terminated, within the file",
+			       i);
+		return -1;
+	}
+	e->path = (char *)(uintptr_t)q;
+	e->what = (char *)(uintptr_t)(q + a);
+	e->decl = (char *)(uintptr_t)(q + a + w);
+	e->decl_len = dl;
+	e->status = status_codes[code].status;
+	e->borrowed = true;
+	*p = q + a + w + d;
+	*left -= a + w + d;
+	return 0;
+}
+
+/* Returns 0, 1 for "another build: start empty quietly", -1 corrupted. */
+static int parse(struct pc_cache *c, size_t size, struct pc_strbuf *why)
+{
+	const unsigned char *p = NULL;
+	uint64_t body_len = 0;
+	uint32_t n = 0;
+	size_t left;
+	int r = parse_header((const unsigned char *)c->buf, size, &p,
+			     &body_len, &n, why);
+
+	if (r)
+		return r;
+	left = (size_t)body_len;
 	c->items = pc_xcalloc(n ? n : 1, sizeof(*c->items));
 	c->alloc = n ? n : 1;
 	for (uint32_t i = 0; i < n; i++) {
-		struct pc_cache_entry *e = &c->items[i];
-		uint32_t code, pl, wl, dl;
-		size_t a, w, d;
-
-		if (left < CACHE_ENTRY_FIXED) {
-			pc_strbuf_addf(why, "entry %u: truncated", i);
+		if (parse_entry(&c->items[i], i, &p, &left, why))
 			return -1;
-		}
-		e->size = get_u64(p);
-		e->mtime_ns = (int64_t)get_u64(p + 8);
-		e->ctime_ns = (int64_t)get_u64(p + 16);
-		code = get_u32(p + 24);
-		pl = get_u32(p + 28);
-		wl = get_u32(p + 32);
-		dl = get_u32(p + 36);
-		p += CACHE_ENTRY_FIXED;
-		left -= CACHE_ENTRY_FIXED;
-		if (e->size > INT64_MAX || code >= PC_ARRAY_SIZE(status_codes) ||
-		    pl < 2 || pl > CACHE_MAX_PATH || wl > CACHE_MAX_WHAT ||
-		    dl < 1 || dl > CACHE_MAX_DECL) {
-			pc_strbuf_addf(why, "entry %u: size, status or a length out of range",
-				       i);
-			return -1;
-		}
-		a = take_string(p, left, pl);
-		w = a ? take_string(p + a, left - a, wl) : 0;
-		d = w ? take_string(p + a + w, left - a - w, dl) : 0;
-		if (!d || p[0] != '/') {
-			pc_strbuf_addf(why, "entry %u: expected an absolute path, a message and a declaration, each NUL-terminated, within the file",
-				       i);
-			return -1;
-		}
-		e->path = (char *)(uintptr_t)p;
-		e->what = (char *)(uintptr_t)(p + a);
-		e->decl = (char *)(uintptr_t)(p + a + w);
-		e->decl_len = dl;
-		e->status = status_codes[code].status;
-		e->borrowed = true;
 		c->n = i + 1;
-		p += a + w + d;
-		left -= a + w + d;
 	}
 	if (left) {
 		pc_strbuf_addf(why, "%zu bytes after the last entry", left);
@@ -419,8 +458,8 @@ void pc_cache_load(struct pc_cache *c, const char *dir, struct pc_err *warn)
 	if (access(c->file, F_OK) && errno == ENOENT)
 		return;
 	if (read_all(c->file, &c->buf, &len, &why)) {
-		pc_err_set(warn, "%s: unreadable registry cache (%s): rebuilding it",
-			   c->file, why.buf);
+		pc_err_setc(warn, PC_E_IO, "%s: unreadable registry cache (%s): rebuilding it",
+			    c->file, why.buf);
 		pc_strbuf_release(&why);
 		c->dirty = true;
 		return;
@@ -504,8 +543,8 @@ static int make_dirs(const char *dir, struct pc_err *err)
 			continue;
 		*s = '\0';
 		if (mkdir(d, 0700) && errno != EEXIST) {
-			ret = pc_err_set(err, "%s: cannot create the cache directory: %s",
-					 d, strerror(errno));
+			ret = pc_err_setc(err, PC_E_IO, "%s: cannot create the cache directory: %s",
+					  d, strerror(errno));
 			break;
 		}
 		if (end)

@@ -6,6 +6,7 @@
  */
 #include "decl-pool.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "decl.h"
@@ -14,6 +15,8 @@
 
 void pc_decl_pool_unref(struct decl_pool *pool)
 {
+	/* a live reference: the pool goes with the last one, never before */
+	assert(!pool || pool->refs > 0);
 	if (pool && !--pool->refs) {
 		pc_arena_release(&pool->arena);
 		free(pool);

@@ -16,6 +16,7 @@
 #include "decl.h"
 #include "model.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -102,6 +103,13 @@ static char *pool_strdup(struct dparser *p, const char *s)
 	return pool_strndup(p, s, strlen(s));
 }
 
+/* "WHERE:LINE: MSG" under 'code': a bound of the format, an inner error's. */
+static int derr_at(struct dparser *p, enum pc_errcode code, const char *msg)
+{
+	return pc_err_setc(p->err, code, "%s:%d: %s", p->where, p->line, msg);
+}
+
+/* A malformed declaration. */
 PC_PRINTF(2, 3)
 static int derr(struct dparser *p, const char *fmt, ...)
 {
@@ -111,7 +119,7 @@ static int derr(struct dparser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pc_err_set(p->err, "%s:%d: %s", p->where, p->line, msg);
+	return derr_at(p, PC_E_INPUT, msg);
 }
 
 static void words_release(struct words *ws)
@@ -680,10 +688,14 @@ static int canon_value(struct dparser *p, const struct pc_prop *pr,
 {
 	struct pc_err e; /* not "= { 0 }": 2 KiB cleared per value */
 	struct pc_value v;
+	char msg[sizeof(e.msg) + 64];
 
 	pc_err_clear(&e);
-	if (pc_value_parse(pr, text, &v, &e))
-		return derr(p, "%s in %s=", e.msg, key);
+	if (pc_value_parse(pr, text, &v, &e)) {
+		/* derr() with the value error's code */
+		snprintf(msg, sizeof(msg), "%s in %s=", e.msg, key);
+		return derr_at(p, e.set ? e.code : PC_E_INTERNAL, msg);
+	}
 	*out = pool_strdup(p, v.text);
 	pc_value_release(&v);
 	return 0;
@@ -848,25 +860,124 @@ static int unknown_kind(struct dparser *p, const char *what, const char *word,
 	return ret;
 }
 
+/* The attributes of 'prop', in the order of prop_keys[]. */
+enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
+       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
+static const char *const prop_keys[] = { "default", "derived", "host",
+					 "values", "container", "bit",
+					 "since", "absent", "was", "doc",
+					 NULL };
+_Static_assert(PC_ARRAY_SIZE(prop_keys) == P_N + 1, "prop_keys[] and P_*");
+
+/* values= belongs to, and is required by, enum properties. */
+static int prop_values(struct dparser *p, struct pc_prop *pr,
+		       const struct attrs *a)
+{
+	const char *v = a->vals[P_VALUES];
+
+	if (!v) {
+		if (pr->kind == PC_PROP_ENUM)
+			return derr(p, "missing values= for enum property '%s'",
+				    pr->name);
+		return 0;
+	}
+	if (pr->kind != PC_PROP_ENUM)
+		return derr(p, "values= only applies to enum properties, '%s' is %s",
+			    pr->name, pc_prop_kind_name(pr->kind));
+	return split_names(p, "values", v, "enum value", &pr->enum_values,
+			   &pr->n_enum_values);
+}
+
+/* container= and bit= belong to, and are required by, bit properties. */
+static int prop_bit(struct dparser *p, struct pc_prop *pr,
+		    const struct attrs *a)
+{
+	const char *container = a->vals[P_CONTAINER], *bit = a->vals[P_BIT];
+	uint64_t n;
+
+	if (pr->kind != PC_PROP_BIT) {
+		if (container || bit)
+			return derr(p, "%s= only applies to bit properties, '%s' is %s",
+				    container ? "container" : "bit",
+				    pr->name, pc_prop_kind_name(pr->kind));
+		return 0;
+	}
+	if (!container || !bit)
+		return derr(p, "missing %s= for bit property '%s'",
+			    container ? "bit" : "container", pr->name);
+	if (check_name(p, "container", container) ||
+	    get_num(p, "bit", bit, 0, 127, &n))
+		return -1;
+	pr->container = pool_strdup(p, container);
+	pr->bitnr = (int)n;
+	return 0;
+}
+
+/* Where the value comes from: at most one of default=, derived= and host=. */
+static int prop_source(struct dparser *p, struct pc_prop *pr,
+		       const struct attrs *a)
+{
+	const char *def = a->vals[P_DEFAULT], *der = a->vals[P_DERIVED];
+	const char *host = a->vals[P_HOST];
+
+	if (!!def + !!der + !!host > 1)
+		return derr(p, "property '%s' has more than one of default=, derived= and host=",
+			    pr->name);
+	if (def && canon_value(p, pr, "default", def, &pr->def_text))
+		return -1;
+	if (der && get_expr(p, der, &pr->def_expr))
+		return -1;
+	if (!host)
+		return 0;
+	if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL)
+		return derr(p, "host= needs a bool or bit property, '%s' is %s",
+			    pr->name, pc_prop_kind_name(pr->kind));
+	if (check_name(p, "host capability", host))
+		return -1;
+	pr->host_feature = pool_strdup(p, host);
+	return 0;
+}
+
+/* since= and absent= go together (absent= all before since=); was= history. */
+static int prop_history(struct dparser *p, struct pc_prop *pr,
+			const struct attrs *a)
+{
+	const char *since = a->vals[P_SINCE], *absent = a->vals[P_ABSENT];
+	const char *was = a->vals[P_WAS];
+
+	if (since) {
+		if (get_version(p, "since", since, &pr->since))
+			return -1;
+		pr->has_since = true;
+		if (!absent)
+			return derr(p, "property '%s' has since= but no absent= (how did the device behave before %s?)",
+				    pr->name, since);
+	}
+	if (absent) {
+		if (!pr->has_since)
+			return derr(p, "absent= without since= for property '%s'",
+				    pr->name);
+		if (parse_history(p, pr, "absent", absent, true))
+			return -1;
+		if (pc_version_cmp(&pr->absent[pr->n_absent - 1].version,
+				   &pr->since) >= 0)
+			return derr(p, "absent= versions must be before since=%s",
+				    since);
+	}
+	if (was && parse_history(p, pr, "was", was, false))
+		return -1;
+	return 0;
+}
+
 static int stmt_prop(struct dparser *p, const struct words *ws)
 {
-	static const char *const keys[] = { "default", "derived", "host",
-					    "values", "container", "bit",
-					    "since", "absent", "was", "doc",
-					    NULL };
-	/* keys[] and its indices, which the statement reads directly */
-	enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
-	       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
-	_Static_assert(PC_ARRAY_SIZE(keys) == P_N + 1, "keys[] and P_*");
 	static const char *const flags[] = { "guest-visible", "wire", NULL };
 #define KIND_SPELLING(id, spelling, ...) spelling,
 	static const char *const kinds[] = { PC_PROP_KINDS(KIND_SPELLING) };
 #undef KIND_SPELLING
-	struct attrs a = { keys, flags, { 0 }, { 0 } };
+	struct attrs a = { prop_keys, flags, { 0 }, { 0 } };
 	struct pc_type *t = p->type;
 	struct pc_prop *pr;
-	const char *v, *def, *der, *host;
-	uint64_t n;
 
 	if (need_positional(p, ws, 2, "prop NAME KIND [attributes]"))
 		return -1;
@@ -880,81 +991,16 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 	if (pc_prop_kind_parse(ws->w[2].text, &pr->kind))
 		return unknown_kind(p, "property", ws->w[2].text, kinds,
 				    PC_ARRAY_SIZE(kinds));
-	if (get_attrs(p, "prop", ws, 3, &a))
+	if (get_attrs(p, "prop", ws, 3, &a) ||
+	    prop_values(p, pr, &a) || prop_bit(p, pr, &a) ||
+	    prop_source(p, pr, &a))
 		return -1;
-
-	if ((v = a.vals[P_VALUES])) {
-		if (pr->kind != PC_PROP_ENUM)
-			return derr(p, "values= only applies to enum properties, '%s' is %s",
-				    pr->name, pc_prop_kind_name(pr->kind));
-		if (split_names(p, "values", v, "enum value", &pr->enum_values,
-				&pr->n_enum_values))
-			return -1;
-	} else if (pr->kind == PC_PROP_ENUM) {
-		return derr(p, "missing values= for enum property '%s'",
-			    pr->name);
-	}
-
-	if (pr->kind == PC_PROP_BIT) {
-		if (!a.vals[P_CONTAINER] || !a.vals[P_BIT])
-			return derr(p, "missing %s= for bit property '%s'",
-				    a.vals[P_CONTAINER] ? "bit" : "container",
-				    pr->name);
-		if (check_name(p, "container", a.vals[P_CONTAINER]) ||
-		    get_num(p, "bit", a.vals[P_BIT], 0, 127, &n))
-			return -1;
-		pr->container = pool_strdup(p, a.vals[P_CONTAINER]);
-		pr->bitnr = (int)n;
-	} else if (a.vals[P_CONTAINER] || a.vals[P_BIT]) {
-		return derr(p, "%s= only applies to bit properties, '%s' is %s",
-			    a.vals[P_CONTAINER] ? "container" : "bit",
-			    pr->name, pc_prop_kind_name(pr->kind));
-	}
-
-	def = a.vals[P_DEFAULT];
-	der = a.vals[P_DERIVED];
-	host = a.vals[P_HOST];
-	if (!!def + !!der + !!host > 1)
-		return derr(p, "property '%s' has more than one of default=, derived= and host=",
-			    pr->name);
-	if (def && canon_value(p, pr, "default", def, &pr->def_text))
-		return -1;
-	if (der && get_expr(p, der, &pr->def_expr))
-		return -1;
-	if (host) {
-		if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL)
-			return derr(p, "host= needs a bool or bit property, '%s' is %s",
-				    pr->name, pc_prop_kind_name(pr->kind));
-		if (check_name(p, "host capability", host))
-			return -1;
-		pr->host_feature = pool_strdup(p, host);
-	}
 	pr->guest_visible = aflag(&a, "guest-visible");
 	pr->wire = aflag(&a, "wire");
-
-	if ((v = a.vals[P_SINCE])) {
-		if (get_version(p, "since", v, &pr->since))
-			return -1;
-		pr->has_since = true;
-		if (!a.vals[P_ABSENT])
-			return derr(p, "property '%s' has since= but no absent= (how did the device behave before %s?)",
-				    pr->name, v);
-	}
-	if ((v = a.vals[P_ABSENT])) {
-		if (!pr->has_since)
-			return derr(p, "absent= without since= for property '%s'",
-				    pr->name);
-		if (parse_history(p, pr, "absent", v, true))
-			return -1;
-		if (pc_version_cmp(&pr->absent[pr->n_absent - 1].version,
-				   &pr->since) >= 0)
-			return derr(p, "absent= versions must be before since=%s",
-				    a.vals[P_SINCE]);
-	}
-	if ((v = a.vals[P_WAS]) && parse_history(p, pr, "was", v, false))
+	if (prop_history(p, pr, &a))
 		return -1;
-	if ((v = a.vals[P_DOC]))
-		pr->doc = pool_strdup(p, v);
+	if (a.vals[P_DOC])
+		pr->doc = pool_strdup(p, a.vals[P_DOC]);
 	return 0;
 }
 
@@ -1129,24 +1175,159 @@ static bool plain_count(const char *s, uint64_t *out)
 	       *out <= UINT32_MAX;
 }
 
+/* The attributes of 'field', in the order of field_keys[]. */
+enum { F_SIZE, F_COUNT, F_COUNT_FIELD, F_MAX, F_STRUCT, F_VERSION,
+       F_IF, F_SINCE, F_N };
+static const char *const field_keys[] = { "size", "count", "count-field",
+					  "max", "struct", "version", "if",
+					  "since", NULL };
+_Static_assert(PC_ARRAY_SIZE(field_keys) == F_N + 1, "field_keys[] and F_*");
+
+/* size= belongs to, and is required by, buffer and unused fields. */
+static int field_size(struct dparser *p, struct pc_field *f,
+		      const struct attrs *a)
+{
+	bool sized = f->kind == PC_FIELD_BUFFER || f->kind == PC_FIELD_UNUSED;
+	const char *s = a->vals[F_SIZE];
+	uint64_t n;
+
+	if (!s) {
+		if (sized)
+			return derr(p, "missing size= for %s field '%s'",
+				    pc_field_kind_name(f->kind), f->name);
+		f->size = pc_field_kind_size(f->kind);
+		return 0;
+	}
+	if (!sized)
+		return derr(p, "size= only applies to buffer and unused fields, '%s' is %s",
+			    f->name, pc_field_kind_name(f->kind));
+	if (get_num(p, "size", s, 1, UINT32_MAX, &n))
+		return -1;
+	f->size = (uint32_t)n;
+	return 0;
+}
+
+/* struct= belongs to, and is required by, struct fields. */
+static int field_struct(struct dparser *p, struct pc_field *f,
+			const struct attrs *a)
+{
+	const char *s = a->vals[F_STRUCT];
+
+	if (!s) {
+		if (f->kind == PC_FIELD_STRUCT)
+			return derr(p, "missing struct= for struct field '%s'",
+				    f->name);
+		return 0;
+	}
+	if (f->kind != PC_FIELD_STRUCT)
+		return derr(p, "struct= only applies to struct fields, '%s' is %s",
+			    f->name, pc_field_kind_name(f->kind));
+	if (check_name(p, "vmsd", s))
+		return -1;
+	f->struct_name = pool_strdup(p, s);
+	return 0;
+}
+
+/*
+ * count=EXPR: a constant count is a fixed count, whatever its spelling
+ * ("8", "0x8" and "2 * 4" are one layout); anything else is evaluated
+ * per configuration.
+ */
+static int field_count_expr(struct dparser *p, struct pc_field *f,
+			    const char *s)
+{
+	struct pc_expr *e;
+	uint64_t n;
+	int64_t c;
+	int ret;
+
+	if (plain_count(s, &n)) {
+		/* the common "count=8": what the expression would give */
+		f->count_kind = PC_COUNT_FIXED;
+		f->count_fixed = (uint32_t)n;
+		return 0;
+	}
+	if (get_expr(p, s, &e))
+		return -1;
+	if (!pc_expr_is_const(e)) {
+		f->count_kind = PC_COUNT_EXPR;
+		f->count_expr = e;
+		return 0;
+	}
+	ret = pc_expr_eval(e, NULL, NULL, &c, p->err);
+	pc_expr_free(e);
+	if (ret)
+		return -1;
+	if (c < 0 || c > UINT32_MAX)
+		return derr(p, "count=%s is %" PRId64 " (expected 0..4294967295)",
+			    s, c);
+	f->count_kind = PC_COUNT_FIXED;
+	f->count_fixed = (uint32_t)c;
+	return 0;
+}
+
+/* One element, count=EXPR, or count-field=NAME with its max=. */
+static int field_count(struct dparser *p, struct pc_field *f,
+		       const struct attrs *a)
+{
+	const char *s = a->vals[F_COUNT_FIELD];
+	uint64_t n;
+
+	f->count_kind = PC_COUNT_ONE;
+	if (a->vals[F_COUNT] && s)
+		return derr(p, "field '%s' has both count= and count-field=",
+			    f->name);
+	if (a->vals[F_COUNT] && field_count_expr(p, f, a->vals[F_COUNT]))
+		return -1;
+	if (!s) {
+		if (a->vals[F_MAX])
+			return derr(p, "max= only applies with count-field= (field '%s')",
+				    f->name);
+		return 0;
+	}
+	if (check_name(p, "field", s))
+		return -1;
+	if (!a->vals[F_MAX])
+		return derr(p, "missing max= for field '%s' with count-field=",
+			    f->name);
+	if (get_num(p, "max", a->vals[F_MAX], 0, UINT32_MAX, &n))
+		return -1;
+	f->count_kind = PC_COUNT_FIELD;
+	f->count_field = pool_strdup(p, s);
+	f->count_max = (uint32_t)n;
+	return 0;
+}
+
+/* version=, if= and since=: which streams carry the field. */
+static int field_presence(struct dparser *p, struct pc_field *f,
+			  const struct attrs *a)
+{
+	const char *s;
+	uint64_t n;
+
+	if ((s = a->vals[F_VERSION])) {
+		if (get_num(p, "version", s, 0, INT_MAX, &n))
+			return -1;
+		f->version = (int)n;
+	}
+	if ((s = a->vals[F_IF]) && get_expr(p, s, &f->cond))
+		return -1;
+	if ((s = a->vals[F_SINCE])) {
+		if (get_version(p, "since", s, &f->since))
+			return -1;
+		f->has_since = true;
+	}
+	return 0;
+}
+
 static int stmt_field(struct dparser *p, const struct words *ws)
 {
-	static const char *const keys[] = { "size", "count", "count-field",
-					    "max", "struct", "version", "if",
-					    "since", NULL };
 #define KIND_SPELLING(id, spelling, ...) spelling,
 	static const char *const kinds[] = { PC_FIELD_KINDS(KIND_SPELLING) };
 #undef KIND_SPELLING
-	/* keys[] and its indices, which the statement reads directly */
-	enum { F_SIZE, F_COUNT, F_COUNT_FIELD, F_MAX, F_STRUCT, F_VERSION,
-	       F_IF, F_SINCE, F_N };
-	_Static_assert(PC_ARRAY_SIZE(keys) == F_N + 1, "keys[] and F_*");
-	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct attrs a = { field_keys, NULL, { 0 }, { 0 } };
 	struct pc_vmsd *v = p->vmsd;
 	struct pc_field *f;
-	const char *s;
-	uint64_t n;
-	bool sized;
 
 	if (need_positional(p, ws, 2, "field NAME KIND [attributes]"))
 		return -1;
@@ -1160,94 +1341,10 @@ static int stmt_field(struct dparser *p, const struct words *ws)
 	if (pc_field_kind_parse(ws->w[2].text, &f->kind))
 		return unknown_kind(p, "field", ws->w[2].text, kinds,
 				    PC_ARRAY_SIZE(kinds));
-	if (get_attrs(p, "field", ws, 3, &a))
+	if (get_attrs(p, "field", ws, 3, &a) ||
+	    field_size(p, f, &a) || field_struct(p, f, &a) ||
+	    field_count(p, f, &a) || field_presence(p, f, &a))
 		return -1;
-
-	sized = f->kind == PC_FIELD_BUFFER || f->kind == PC_FIELD_UNUSED;
-	if ((s = a.vals[F_SIZE])) {
-		if (!sized)
-			return derr(p, "size= only applies to buffer and unused fields, '%s' is %s",
-				    f->name, pc_field_kind_name(f->kind));
-		if (get_num(p, "size", s, 1, UINT32_MAX, &n))
-			return -1;
-		f->size = (uint32_t)n;
-	} else if (sized) {
-		return derr(p, "missing size= for %s field '%s'",
-			    pc_field_kind_name(f->kind), f->name);
-	} else {
-		f->size = pc_field_kind_size(f->kind);
-	}
-
-	if ((s = a.vals[F_STRUCT])) {
-		if (f->kind != PC_FIELD_STRUCT)
-			return derr(p, "struct= only applies to struct fields, '%s' is %s",
-				    f->name, pc_field_kind_name(f->kind));
-		if (check_name(p, "vmsd", s))
-			return -1;
-		f->struct_name = pool_strdup(p, s);
-	} else if (f->kind == PC_FIELD_STRUCT) {
-		return derr(p, "missing struct= for struct field '%s'", f->name);
-	}
-
-	f->count_kind = PC_COUNT_ONE;
-	if (a.vals[F_COUNT] && a.vals[F_COUNT_FIELD])
-		return derr(p, "field '%s' has both count= and count-field=",
-			    f->name);
-	if ((s = a.vals[F_COUNT]) && plain_count(s, &n)) {
-		/* the common "count=8": what the expression would give */
-		f->count_kind = PC_COUNT_FIXED;
-		f->count_fixed = (uint32_t)n;
-	} else if (s) {
-		struct pc_expr *e;
-		int64_t c;
-
-		if (get_expr(p, s, &e))
-			return -1;
-		if (!pc_expr_is_const(e)) {
-			f->count_kind = PC_COUNT_EXPR;
-			f->count_expr = e;
-		} else {
-			/* a constant count is a fixed count, whatever its
-			 * spelling: "4", "0x4" and "2 * 2" are one layout */
-			int ret = pc_expr_eval(e, NULL, NULL, &c, p->err);
-
-			pc_expr_free(e);
-			if (ret)
-				return -1;
-			if (c < 0 || c > UINT32_MAX)
-				return derr(p, "count=%s is %" PRId64 " (expected 0..4294967295)",
-					    s, c);
-			f->count_kind = PC_COUNT_FIXED;
-			f->count_fixed = (uint32_t)c;
-		}
-	}
-	if ((s = a.vals[F_COUNT_FIELD])) {
-		if (check_name(p, "field", s))
-			return -1;
-		if (!a.vals[F_MAX])
-			return derr(p, "missing max= for field '%s' with count-field=",
-				    f->name);
-		if (get_num(p, "max", a.vals[F_MAX], 0, UINT32_MAX, &n))
-			return -1;
-		f->count_kind = PC_COUNT_FIELD;
-		f->count_field = pool_strdup(p, s);
-		f->count_max = (uint32_t)n;
-	} else if (a.vals[F_MAX]) {
-		return derr(p, "max= only applies with count-field= (field '%s')",
-			    f->name);
-	}
-	if ((s = a.vals[F_VERSION])) {
-		if (get_num(p, "version", s, 0, INT_MAX, &n))
-			return -1;
-		f->version = (int)n;
-	}
-	if ((s = a.vals[F_IF]) && get_expr(p, s, &f->cond))
-		return -1;
-	if ((s = a.vals[F_SINCE])) {
-		if (get_version(p, "since", s, &f->since))
-			return -1;
-		f->has_since = true;
-	}
 	return 0;
 }
 
@@ -1409,23 +1506,20 @@ enum {
 	KW_INVARIANT,
 };
 
-static int statement(struct dparser *p, const struct words *ws)
+static const char *const keywords[] = {
+	"plugin", "description", "license", "author", "type", "vmsd",
+	"end", "prop", "child", "hook", "field", "subsection",
+	"invariant",
+};
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_INVARIANT + 1,
+	       "keywords[] and KW_*");
+
+/* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
+static int keyword_index(const char *kw)
 {
-	static const char *const keywords[] = {
-		"plugin", "description", "license", "author", "type", "vmsd",
-		"end", "prop", "child", "hook", "field", "subsection",
-		"invariant",
-	};
-	const char *kw = ws->w[0].text;
-	bool in_type = p->type != NULL, in_vmsd = p->vmsd != NULL;
-	int idx = -1;
+	int idx;
 
-	_Static_assert(PC_ARRAY_SIZE(keywords) == KW_INVARIANT + 1,
-		       "keywords[] and KW_*");
-
-	if (ws->w[0].value)
-		return derr(p, "expected a keyword, found '%s=...'", kw);
-	/* by first letter: only "plugin" and "prop" share one */
+	/* only "plugin" and "prop" share a first letter */
 	switch (kw[0]) {
 	case 'p':
 		idx = kw[1] == 'l' ? KW_PLUGIN : KW_PROP;
@@ -1464,10 +1558,46 @@ static int statement(struct dparser *p, const struct words *ws)
 		idx = KW_INVARIANT;
 		break;
 	default:
-		break;
+		return -1;
 	}
-	if (idx >= 0 && strcmp(kw, keywords[idx]))
-		idx = -1;
+	return strcmp(kw, keywords[idx]) ? -1 : idx;
+}
+
+/*
+ * Is statement 'idx' in its place: 'plugin' first and once, top-level
+ * statements outside blocks, the others inside their block?
+ */
+static int check_placement(struct dparser *p, const char *kw, int idx)
+{
+	bool in_type = p->type != NULL, in_vmsd = p->vmsd != NULL;
+
+	if (p->stmts++ == 0 && idx != KW_PLUGIN)
+		return derr(p, "expected 'plugin NAME VERSION' after the ABI line, found '%s'",
+			    kw);
+	if (idx == KW_PLUGIN && p->stmts > 1)
+		return derr(p, "second 'plugin' line");
+	if (idx == KW_END)
+		return in_type || in_vmsd ? 0 :
+			derr(p, "'end' without an open type or vmsd block");
+	if (idx <= KW_VMSD && (in_type || in_vmsd))
+		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
+			    kw, in_type ? "type" : "vmsd",
+			    in_type ? p->type->name : p->vmsd->name);
+	if (idx >= KW_PROP && idx <= KW_HOOK && !in_type)
+		return derr(p, "'%s' outside a type block", kw);
+	if (idx >= KW_FIELD && !in_vmsd)
+		return derr(p, "'%s' outside a vmsd block", kw);
+	return 0;
+}
+
+static int statement(struct dparser *p, const struct words *ws)
+{
+	const char *kw = ws->w[0].text;
+	int idx;
+
+	if (ws->w[0].value)
+		return derr(p, "expected a keyword, found '%s=...'", kw);
+	idx = keyword_index(kw);
 	if (idx < 0) {
 		const char *best = pc_suggest(kw, keywords,
 					      PC_ARRAY_SIZE(keywords));
@@ -1477,27 +1607,8 @@ static int statement(struct dparser *p, const struct words *ws)
 				    kw, best);
 		return derr(p, "unknown keyword '%s'", kw);
 	}
-	if (p->stmts++ == 0 && idx != KW_PLUGIN)
-		return derr(p, "expected 'plugin NAME VERSION' after the ABI line, found '%s'",
-			    kw);
-	if (idx == KW_PLUGIN && p->stmts > 1)
-		return derr(p, "second 'plugin' line");
-	if (idx == KW_END) {
-		if (!in_type && !in_vmsd)
-			return derr(p, "'end' without an open type or vmsd block");
-		if (ws->n > 1)
-			return derr(p, "unexpected '%s' after 'end'", ws->w[1].text);
-		return close_block(p);
-	}
-	if (idx <= 5 && (in_type || in_vmsd))
-		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
-			    kw, in_type ? "type" : "vmsd",
-			    in_type ? p->type->name : p->vmsd->name);
-	if (idx >= 7 && idx <= 9 && !in_type)
-		return derr(p, "'%s' outside a type block", kw);
-	if (idx >= 10 && !in_vmsd)
-		return derr(p, "'%s' outside a vmsd block", kw);
-
+	if (check_placement(p, kw, idx))
+		return -1;
 	switch (idx) {
 	case KW_PLUGIN:
 		return stmt_plugin(p, ws);
@@ -1511,6 +1622,10 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_type(p, ws);
 	case KW_VMSD:
 		return stmt_vmsd(p, ws);
+	case KW_END:
+		if (ws->n > 1)
+			return derr(p, "unexpected '%s' after 'end'", ws->w[1].text);
+		return close_block(p);
 	case KW_PROP:
 		return stmt_prop(p, ws);
 	case KW_CHILD:
@@ -1594,20 +1709,20 @@ static int commit(struct dparser *p, struct pc_registry *reg)
 			pc_registry_find_type(reg, tmp->types[i]->name);
 
 		if (old)
-			return pc_err_set(p->err, "type '%s' is provided by both '%s' and '%s'",
-					  old->name,
-					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->owner, p->where));
+			return pc_err_setc(p->err, PC_E_PLUGIN, "type '%s' is provided by both '%s' and '%s'",
+					   old->name,
+					   plugin_origin(old->plugin, "?"),
+					   plugin_origin(p->owner, p->where));
 	}
 	for (size_t i = 0; i < tmp->n_vmsds; i++) {
 		const struct pc_vmsd *old =
 			pc_registry_find_vmsd(reg, tmp->vmsds[i]->name);
 
 		if (old)
-			return pc_err_set(p->err, "vmsd '%s' is provided by both '%s' and '%s'",
-					  old->name,
-					  plugin_origin(old->plugin, "?"),
-					  plugin_origin(p->owner, p->where));
+			return pc_err_setc(p->err, PC_E_PLUGIN, "vmsd '%s' is provided by both '%s' and '%s'",
+					   old->name,
+					   plugin_origin(old->plugin, "?"),
+					   plugin_origin(p->owner, p->where));
 	}
 
 	/* a plugin may declare no types or no vmsds: memcpy and qsort
@@ -1645,8 +1760,9 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 	const char *nul;
 
 	if (len > DECL_MAX_SIZE)
-		return pc_err_set(p->err, "%s: declaration too large (%zu bytes, at most %d)",
-				  p->where, len, DECL_MAX_SIZE);
+		return pc_err_setc(p->err, PC_E_LIMIT,
+				   "%s: declaration too large (%zu bytes, at most %d)",
+				   p->where, len, DECL_MAX_SIZE);
 	/* the ELF section keeps the C string's terminator: allow one */
 	if (len && text[len - 1] == '\0')
 		len--;
@@ -1680,9 +1796,12 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (n > DECL_MAX_LINE) {
+			char msg[80];
+
 			words_release(&ws);
-			return derr(p, "line too long (%zu bytes, at most %d)", n,
-				    DECL_MAX_LINE);
+			snprintf(msg, sizeof(msg), "line too long (%zu bytes, at most %d)",
+				 n, DECL_MAX_LINE);
+			return derr_at(p, PC_E_LIMIT, msg);
 		}
 		if (lex_line(p, s, n, &ws)) {
 			words_release(&ws);
@@ -1719,6 +1838,7 @@ static int parse_text(struct dparser *p, const char *text, size_t len)
 struct pc_decl_parsed {
 	struct dparser p;
 	char *error; /* the parse's error message, or NULL */
+	enum pc_errcode error_code; /* and its code */
 };
 
 struct pc_decl_parsed *pc_decl_parse_detached(struct pc_plugin *owner,
@@ -1734,8 +1854,10 @@ struct pc_decl_parsed *pc_decl_parse_detached(struct pc_plugin *owner,
 	d->p.owner = owner;
 	d->p.tmp = pc_registry_new();
 	d->p.pool = pool_new(len);
-	if (parse_text(&d->p, text, len))
+	if (parse_text(&d->p, text, len)) {
 		d->error = pc_xstrdup(err.msg);
+		d->error_code = err.set ? err.code : PC_E_INTERNAL;
+	}
 	d->p.err = NULL;
 	return d;
 }
@@ -1779,12 +1901,16 @@ static void hdr_move(char **dst, char **src)
 int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
 		   struct pc_err *err)
 {
-	struct dparser *p = &d->p;
-	struct pc_plugin *pl = p->owner;
+	struct dparser *p;
+	struct pc_plugin *pl;
 	int ret;
 
+	/* pc_decl_parse_detached() never returns NULL */
+	assert(reg && d);
+	p = &d->p;
+	pl = p->owner;
 	if (d->error) {
-		pc_err_set(err, "%s", d->error);
+		pc_err_setc(err, d->error_code, "%s", d->error);
 		pc_decl_parsed_free(d);
 		return -1;
 	}
@@ -1820,6 +1946,8 @@ int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
 			   struct pc_decl_parsed *d, struct pc_err *err)
 {
+	/* 'd' is the parse of this plugin's own declaration */
+	assert(d && d->p.owner == plugin);
 	if (pc_decl_commit(reg, d, err)) {
 		pc_plugin_free(plugin);
 		return -1;
@@ -1836,7 +1964,8 @@ int pc_registry_add_plugin(struct pc_registry *reg, struct pc_plugin *plugin,
 	if (!plugin->path)
 		plugin->path = pc_xstrdup(where ? where : "(unknown)");
 	if (!plugin->decl) {
-		pc_err_set(err, "%s: no declaration text", where ? where : plugin->path);
+		pc_err_setc(err, PC_E_PLUGIN, "%s: no declaration text",
+			    where ? where : plugin->path);
 		pc_plugin_free(plugin);
 		return -1;
 	}

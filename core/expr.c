@@ -313,14 +313,21 @@ static void describe_here(struct xparser *p, char *buf, size_t len)
 	snprintf(buf, len, "'%.*s'", (int)n, s);
 }
 
-static int perr(struct xparser *p, const char *expected)
+/* "expected X, found Y" at the parser's position, under 'code'. */
+static int perr_code(struct xparser *p, enum pc_errcode code,
+		     const char *expected)
 {
 	char found[64];
 
 	describe_here(p, found, sizeof(found));
-	return pc_err_set(p->err, "%s%sexpression '%s', column %zu: expected %s, found %s",
-			  p->where ? p->where : "", p->where ? ": " : "",
-			  p->text, p->pos + 1, expected, found);
+	return pc_err_setc(p->err, code, "%s%sexpression '%s', column %zu: expected %s, found %s",
+			   p->where ? p->where : "", p->where ? ": " : "",
+			   p->text, p->pos + 1, expected, found);
+}
+
+static int perr(struct xparser *p, const char *expected)
+{
+	return perr_code(p, PC_E_INPUT, expected);
 }
 
 /* The one-character token 'c' next (after blanks)?  Then consume it. */
@@ -449,7 +456,7 @@ static struct xnode *parse_primary(struct xparser *p)
 	}
 	if (*s == '(') {
 		if (p->depth > EXPR_MAX_DEPTH) {
-			perr(p, "at most 64 levels of nesting");
+			perr_code(p, PC_E_LIMIT, "at most 64 levels of nesting");
 			return NULL;
 		}
 		p->pos++;
@@ -486,7 +493,7 @@ static struct xnode *parse_unary(struct xparser *p)
 		return parse_primary(p);
 	}
 	if (p->depth > EXPR_MAX_DEPTH) {
-		perr(p, "at most 64 levels of nesting");
+		perr_code(p, PC_E_LIMIT, "at most 64 levels of nesting");
 		return NULL;
 	}
 	p->pos++;
@@ -596,7 +603,7 @@ static struct xnode *parse_expr(struct xparser *p)
 
 	/* the outermost expression is level 0: 64 nested levels fit */
 	if (p->depth > EXPR_MAX_DEPTH) {
-		perr(p, "at most 64 levels of nesting");
+		perr_code(p, PC_E_LIMIT, "at most 64 levels of nesting");
 		return NULL;
 	}
 	p->depth++;
@@ -776,9 +783,10 @@ struct pc_expr *pc_expr_parse(const char *text, const char *where,
 	size_t len = strlen(text);
 
 	if (len > EXPR_MAX_LEN) {
-		pc_err_set(err, "%s%sexpression too long (%zu bytes, at most %d)",
-			   p.where ? p.where : "", p.where ? ": " : "", len,
-			   EXPR_MAX_LEN);
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s%sexpression too long (%zu bytes, at most %d)",
+			    p.where ? p.where : "", p.where ? ": " : "", len,
+			    EXPR_MAX_LEN);
 		return NULL;
 	}
 	pc_arena_init(&arena, scratch.bytes, sizeof(scratch.bytes));
@@ -904,6 +912,15 @@ struct xeval {
 	struct pc_err *err;
 };
 
+/* "WHERE: expression 'TEXT': MSG" under 'code'. */
+static int eval_err_at(struct xeval *x, enum pc_errcode code, const char *msg)
+{
+	return pc_err_setc(x->err, code, "%s%sexpression '%s': %s",
+			   x->e->where ? x->e->where : "",
+			   x->e->where ? ": " : "", x->e->text, msg);
+}
+
+/* An evaluation error of the expression (overflow, unknown name, ...). */
 PC_PRINTF(2, 3)
 static int eval_err(struct xeval *x, const char *fmt, ...)
 {
@@ -913,9 +930,17 @@ static int eval_err(struct xeval *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pc_err_set(x->err, "%s%sexpression '%s': %s",
-			  x->e->where ? x->e->where : "",
-			  x->e->where ? ": " : "", x->e->text, msg);
+	return eval_err_at(x, PC_E_INPUT, msg);
+}
+
+/* Operator 'op' where the parser cannot have put it: a bug in plugcheck. */
+static int eval_bug(struct xeval *x, enum xop op)
+{
+	char msg[80];
+
+	snprintf(msg, sizeof(msg), "internal error: operator '%s'",
+		 op_token(op));
+	return eval_err_at(x, PC_E_INTERNAL, msg);
 }
 
 static int eval_node(struct xeval *x, const struct xnode *n,
@@ -1014,8 +1039,7 @@ static int eval_arith(struct xeval *x, const struct xnode *n, int64_t *out)
 	case X_BNOT: case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ:
 	case X_NE: case X_LAND: case X_LOR: case X_COND: case X_MIN:
 	case X_MAX:
-		return eval_err(x, "internal error: operator '%s'",
-				op_token(n->op));
+		return eval_bug(x, n->op);
 	}
 	if (ovf)
 		return eval_err(x, "integer overflow in %" PRId64 " %s %" PRId64,
@@ -1023,11 +1047,98 @@ static int eval_arith(struct xeval *x, const struct xnode *n, int64_t *out)
 	return 0;
 }
 
+/* A name: the caller's lookup first, then the built-in names. */
+static int eval_name(struct xeval *x, const struct xnode *n,
+		     struct pc_xval *out)
+{
+	if (x->lookup && x->lookup(x->ctx, n->str, out) == 0)
+		return 0;
+	out->is_str = false;
+	out->s = NULL;
+	if (builtin_value(n->str, &out->i))
+		return 0;
+	return eval_err(x, "unknown name '%s'", n->str);
+}
+
+/* -a, !a, ~a */
+static int eval_unary(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	int64_t a = 0;
+
+	if (eval_int(x, n->kids[0], &a))
+		return -1;
+	switch (n->op) {
+	case X_NEG:
+		if (a == INT64_MIN)
+			return eval_err(x, "integer overflow in -(%" PRId64 ")", a);
+		*out = -a;
+		return 0;
+	case X_NOT:
+		*out = !a;
+		return 0;
+	case X_BNOT:
+		*out = ~a;
+		return 0;
+	case X_NUM: case X_STR: case X_NAME: case X_MUL: case X_DIV:
+	case X_MOD: case X_ADD: case X_SUB: case X_SHL: case X_SHR:
+	case X_BAND: case X_BXOR: case X_BOR: case X_LT: case X_LE:
+	case X_GT: case X_GE: case X_EQ: case X_NE: case X_LAND: case X_LOR:
+	case X_COND: case X_MIN: case X_MAX:
+		break;
+	}
+	return eval_bug(x, n->op);
+}
+
+/* a < b ... a != b: integers, or strings compared as strings. */
+static int eval_relation(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	int cmp = 0;
+
+	if (eval_compare(x, n, &cmp))
+		return -1;
+	*out = n->op == X_LT ? cmp < 0 :
+	       n->op == X_LE ? cmp <= 0 :
+	       n->op == X_GT ? cmp > 0 :
+	       n->op == X_GE ? cmp >= 0 :
+	       n->op == X_EQ ? cmp == 0 : cmp != 0;
+	return 0;
+}
+
+/* && and ||, short-circuit as in C: "smp > 0 && 64 / smp > 1" */
+static int eval_logic(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	int64_t a = 0, b = 0;
+
+	if (eval_int(x, n->kids[0], &a))
+		return -1;
+	if ((n->op == X_LAND && !a) || (n->op == X_LOR && a)) {
+		*out = n->op == X_LOR;
+		return 0;
+	}
+	if (eval_int(x, n->kids[1], &b))
+		return -1;
+	*out = b != 0;
+	return 0;
+}
+
+/* min(a, b, ...) and max(a, b, ...) */
+static int eval_minmax(struct xeval *x, const struct xnode *n, int64_t *out)
+{
+	int64_t a = 0;
+
+	for (size_t i = 0; i < n->n_kids; i++) {
+		if (eval_int(x, n->kids[i], &a))
+			return -1;
+		if (!i || (n->op == X_MIN ? a < *out : a > *out))
+			*out = a;
+	}
+	return 0;
+}
+
 static int eval_node(struct xeval *x, const struct xnode *n,
 		     struct pc_xval *out)
 {
-	int64_t a = 0, b = 0;
-	int cmp = 0;
+	int64_t a = 0;
 
 	out->is_str = false;
 	out->s = NULL;
@@ -1041,70 +1152,24 @@ static int eval_node(struct xeval *x, const struct xnode *n,
 		out->s = n->str;
 		return 0;
 	case X_NAME:
-		if (x->lookup && x->lookup(x->ctx, n->str, out) == 0)
-			return 0;
-		out->is_str = false;
-		out->s = NULL;
-		if (builtin_value(n->str, &out->i))
-			return 0;
-		return eval_err(x, "unknown name '%s'", n->str);
-	case X_NEG:
-		if (eval_int(x, n->kids[0], &a))
-			return -1;
-		if (a == INT64_MIN)
-			return eval_err(x, "integer overflow in -(%" PRId64 ")", a);
-		out->i = -a;
-		return 0;
-	case X_NOT:
-		if (eval_int(x, n->kids[0], &a))
-			return -1;
-		out->i = !a;
-		return 0;
-	case X_BNOT:
-		if (eval_int(x, n->kids[0], &a))
-			return -1;
-		out->i = ~a;
-		return 0;
+		return eval_name(x, n, out);
+	case X_NEG: case X_NOT: case X_BNOT:
+		return eval_unary(x, n, &out->i);
 	case X_MUL: case X_DIV: case X_MOD: case X_ADD: case X_SUB:
 	case X_SHL: case X_SHR: case X_BAND: case X_BXOR: case X_BOR:
 		return eval_arith(x, n, &out->i);
 	case X_LT: case X_LE: case X_GT: case X_GE: case X_EQ: case X_NE:
-		if (eval_compare(x, n, &cmp))
-			return -1;
-		out->i = n->op == X_LT ? cmp < 0 :
-			 n->op == X_LE ? cmp <= 0 :
-			 n->op == X_GT ? cmp > 0 :
-			 n->op == X_GE ? cmp >= 0 :
-			 n->op == X_EQ ? cmp == 0 : cmp != 0;
-		return 0;
-	case X_LAND:
-	case X_LOR:
-		/* short-circuit, as in C: "smp > 0 && 64 / smp > 1" */
-		if (eval_int(x, n->kids[0], &a))
-			return -1;
-		if ((n->op == X_LAND && !a) || (n->op == X_LOR && a)) {
-			out->i = n->op == X_LOR;
-			return 0;
-		}
-		if (eval_int(x, n->kids[1], &b))
-			return -1;
-		out->i = b != 0;
-		return 0;
+		return eval_relation(x, n, &out->i);
+	case X_LAND: case X_LOR:
+		return eval_logic(x, n, &out->i);
 	case X_COND:
 		if (eval_int(x, n->kids[0], &a))
 			return -1;
 		return eval_node(x, n->kids[a ? 1 : 2], out);
-	case X_MIN:
-	case X_MAX:
-		for (size_t i = 0; i < n->n_kids; i++) {
-			if (eval_int(x, n->kids[i], &a))
-				return -1;
-			if (!i || (n->op == X_MIN ? a < out->i : a > out->i))
-				out->i = a;
-		}
-		return 0;
+	case X_MIN: case X_MAX:
+		return eval_minmax(x, n, &out->i);
 	}
-	return eval_err(x, "internal error: bad node");
+	return eval_err_at(x, PC_E_INTERNAL, "internal error: bad node");
 }
 
 int pc_expr_eval_val(const struct pc_expr *e, pc_expr_lookup_fn lookup,

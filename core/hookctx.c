@@ -10,6 +10,7 @@
  */
 #include "hookctx.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,74 @@ struct plugcheck_hook_ctx {
 
 /* Find element '*index' of 'path' under 's'; counts '*index' down. */
 static bool find_elem(struct pc_sdesc *s, const char *path, uint32_t *index,
+		      struct pc_sdesc **owner, size_t *field, int depth);
+
+/*
+ * "vq.vring_num": a scalar 'name' of every element of struct field 'f',
+ * the same number of times in each: index the element directly (hooks
+ * walk queue arrays; a linear search would make shaping quadratic in the
+ * queue count).  1: found, 0: not there (*index counted down), -1: the
+ * shortcut does not apply.
+ */
+static int find_in_elements(const struct pc_sfield *f, const char *name,
+			    uint32_t *index, struct pc_sdesc **owner,
+			    size_t *field)
+{
+	const struct pc_sdesc *e0 = f->elems[0];
+
+	for (size_t j = 0; j < e0->desc->n_nodes; j++) {
+		const struct pc_sfield *lf = &e0->fields[j];
+		uint32_t per = lf->count;
+		uint64_t all = (uint64_t)f->count * per;
+
+		if (strcmp(lf->node->name, name) || !lf->loaded ||
+		    lf->elems || lf->node->count_field || !per)
+			continue;
+		if (*index / per < f->count && f->elems[*index / per]) {
+			*owner = f->elems[*index / per];
+			*field = j;
+			*index %= per;
+			return 1;
+		}
+		*index -= (uint32_t)(all > *index ? *index : all);
+		return 0;
+	}
+	return -1;
+}
+
+/* Element '*index' of 'rest' under field k of 's' (the path's last
+ * component when 'rest' is NULL); counts '*index' down. */
+static bool find_in_field(struct pc_sdesc *s, size_t k, const char *rest,
+			  uint32_t *index, struct pc_sdesc **owner,
+			  size_t *field, int depth)
+{
+	struct pc_sfield *f = &s->fields[k];
+
+	if (!rest) {
+		if (f->elems)
+			return false;
+		if (*index < f->count) {
+			*owner = s;
+			*field = k;
+			return true;
+		}
+		*index -= f->count;
+		return false;
+	}
+	if (f->elems && f->count && f->elems[0] && !strchr(rest, '.')) {
+		int r = find_in_elements(f, rest, index, owner, field);
+
+		if (r >= 0)
+			return r;
+	}
+	for (uint32_t e = 0; f->elems && e < f->count; e++)
+		if (find_elem(f->elems[e], rest, index, owner, field, depth + 1))
+			return true;
+	return false;
+}
+
+/* Find element '*index' of 'path' under 's'; counts '*index' down. */
+static bool find_elem(struct pc_sdesc *s, const char *path, uint32_t *index,
 		      struct pc_sdesc **owner, size_t *field, int depth)
 {
 	const char *dot = strchr(path, '.');
@@ -56,54 +125,12 @@ static bool find_elem(struct pc_sdesc *s, const char *path, uint32_t *index,
 	if (!s || depth > PC_STREAM_MAX_DEPTH)
 		return false;
 	for (size_t k = 0; k < s->desc->n_nodes; k++) {
-		struct pc_sfield *f = &s->fields[k];
+		const struct pc_sfield *f = &s->fields[k];
 		const char *name = f->node->name;
 
 		if (!f->loaded || strlen(name) != len || strncmp(name, path, len))
 			continue;
-		if (!rest) {
-			if (f->elems)
-				return false;
-			if (*index < f->count) {
-				*owner = s;
-				*field = k;
-				return true;
-			}
-			*index -= f->count;
-			return false;
-		}
-		if (f->elems && f->count && f->elems[0] && !strchr(rest, '.')) {
-			/* "vq.vring_num": a scalar of every element, the same
-			 * number of times in each: index the element directly
-			 * (hooks walk queue arrays; a linear search would make
-			 * shaping quadratic in the queue count) */
-			const struct pc_sdesc *e0 = f->elems[0];
-
-			for (size_t j = 0; j < e0->desc->n_nodes; j++) {
-				const struct pc_sfield *lf = &e0->fields[j];
-				uint32_t per = lf->count;
-
-				if (strcmp(lf->node->name, rest) || !lf->loaded ||
-				    lf->elems || lf->node->count_field || !per)
-					continue;
-				if (*index / per < f->count &&
-				    f->elems[*index / per]) {
-					*owner = f->elems[*index / per];
-					*field = j;
-					*index %= per;
-					return true;
-				}
-				*index -= (uint32_t)((uint64_t)f->count * per >
-						     *index ? *index
-						     : (uint64_t)f->count * per);
-				return false;
-			}
-		}
-		for (uint32_t e = 0; f->elems && e < f->count; e++)
-			if (find_elem(f->elems[e], rest, index, owner, field,
-				      depth + 1))
-				return true;
-		return false;
+		return find_in_field(s, k, rest, index, owner, field, depth);
 	}
 	for (size_t k = 0; k < s->desc->n_subs; k++) {
 		struct pc_ssub *ss = &s->subs[k];
@@ -317,6 +344,8 @@ int pc_hooks_post_load(const struct pc_hook_source *src,
 	struct plugcheck_hook_ctx ctx;
 	int r;
 
+	/* the host's own call: a device, its loaded state, the outputs */
+	assert(obj && st && ran && why);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.vm = vm;
 	ctx.obj = obj;
@@ -344,6 +373,7 @@ int pc_hooks_shape(const struct pc_hook_source *src, const struct pc_vm *vm,
 	struct plugcheck_hook_ctx ctx;
 	int result = -1;
 
+	assert(obj && st && why);
 	*why = NULL;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.vm = vm;

@@ -5,6 +5,7 @@
  */
 #include "known-breaks.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,116 @@ static char *kb_bad_rule(const char *v)
 	return bad;
 }
 
+/* machines=..X.Y (up to that version) or machines=NAME,NAME... */
+static int kb_machines(struct pc_known_break *b, const char *v,
+		       const char *path, int lineno, struct pc_err *err)
+{
+	if (pc_str_starts_with(v, "..")) {
+		if (pc_version_parse(v + 2, &b->max))
+			return pc_err_set(err, "%s:%d: bad version in machines=%s (expected ..X.Y)",
+					  path, lineno, v);
+		b->has_max = true;
+		return 0;
+	}
+	if (kb_list(v, &b->machines, &b->n_machines))
+		return pc_err_set(err, "%s:%d: empty item in machines=%s (expected ..X.Y or machine names, comma-separated)",
+				  path, lineno, v);
+	return 0;
+}
+
+/* One KEY=VALUE word of a break line; each key at most once. */
+static int kb_key(struct pc_known_break *b, char *w, const char *path,
+		  int lineno, struct pc_err *err)
+{
+	char *eq = strchr(w, '='), *v;
+
+	if (w[0] == '\x01')
+		return pc_err_set(err, "%s:%d: unterminated quote", path, lineno);
+	if (!eq)
+		return pc_err_set(err, "%s:%d: expected KEY=VALUE, found '%s'",
+				  path, lineno, w);
+	*eq = '\0';
+	v = eq + 1;
+	if (!strcmp(w, "rule") && !b->rule) {
+		b->rule = pc_xstrdup(v);
+	} else if (!strcmp(w, "device") && !b->device) {
+		b->device = pc_xstrdup(v);
+	} else if (!strcmp(w, "path") && !b->n_paths) {
+		if (kb_list(v, &b->paths, &b->n_paths))
+			return pc_err_set(err, "%s:%d: empty item in path=%s (expected exact field or property paths, comma-separated)",
+					  path, lineno, v);
+	} else if (!strcmp(w, "release") && !b->release) {
+		b->release = pc_xstrdup(v);
+	} else if (!strcmp(w, "reason") && !b->reason) {
+		b->reason = pc_xstrdup(v);
+	} else if (!strcmp(w, "mitigation") && !b->mitigation) {
+		b->mitigation = pc_xstrdup(v);
+	} else if (!strcmp(w, "machines") && !b->has_max && !b->n_machines) {
+		return kb_machines(b, v, path, lineno, err);
+	} else {
+		return pc_err_set(err, "%s:%d: unknown or repeated key '%s' (expected rule, device, path, machines, release, reason, mitigation)",
+				  path, lineno, w);
+	}
+	return 0;
+}
+
+/* A parsed break has every required key, known rules and no empty item. */
+static int kb_validate(const struct pc_known_break *b, const char *path,
+		       int lineno, struct pc_err *err)
+{
+	char **rel = NULL;
+	size_t nrel = 0;
+	char *bad;
+	int r;
+
+	if (!b->rule || !b->device || !b->release || !b->reason ||
+	    (!b->has_max && !b->n_machines))
+		return pc_err_set(err, "%s:%d: a break needs rule=, device=, path=, machines=, release= and reason=",
+				  path, lineno);
+	if (!b->n_paths)
+		return pc_err_set(err, "%s:%d: a break needs path=, the exact field or property path of the findings it acknowledges (e.g. path=parent_obj.aer-uncor-mask): without it, it would cover any break on %s",
+				  path, lineno, b->device);
+	if ((bad = kb_bad_rule(b->rule)) != NULL) {
+		pc_err_set(err, "%s:%d: %s '%s' in rule=%s (expected rule IDs of the catalogue, comma-separated, e.g. rule=PC401)",
+			   path, lineno, *bad ? "unknown rule" : "empty item",
+			   bad, b->rule);
+		free(bad);
+		return -1;
+	}
+	r = kb_list(b->release, &rel, &nrel);
+	for (size_t i = 0; i < nrel; i++)
+		free(rel[i]);
+	free(rel);
+	if (r)
+		return pc_err_set(err, "%s:%d: empty item in release=%s (expected release labels, comma-separated)",
+				  path, lineno, b->release);
+	return 0;
+}
+
+/* "break KEY=VALUE..." after the leading blanks: the break into 'b'. */
+static int kb_parse_break(char *p, struct pc_known_break *b, const char *path,
+			  int lineno, struct pc_err *err)
+{
+	char *w = kb_word(&p);
+
+	if (!w || strcmp(w, "break")) {
+		pc_err_set(err, "%s:%d: expected 'break', found '%s'", path,
+			   lineno, w ? w : "");
+		free(w);
+		return -1;
+	}
+	free(w);
+	b->origin = pc_xasprintf("%s:%d", path, lineno);
+	while ((w = kb_word(&p)) != NULL) {
+		int r = kb_key(b, w, path, lineno, err);
+
+		free(w);
+		if (r)
+			return -1;
+	}
+	return kb_validate(b, path, lineno, err);
+}
+
 int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
 			 struct pc_err *err)
 {
@@ -121,6 +232,7 @@ int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
 	size_t len;
 	int lineno = 0;
 
+	assert(path && kb);
 	memset(kb, 0, sizeof(*kb));
 	if (pc_read_file(path, 4u << 20, &text, &len, err))
 		return -1;
@@ -131,7 +243,7 @@ int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
 	}
 	for (line = text; line && *line; line = next) {
 		struct pc_known_break b;
-		char *p, *w, *bad;
+		char *p;
 
 		lineno++;
 		next = strchr(line, '\n');
@@ -142,109 +254,12 @@ int pc_known_breaks_load(const char *path, struct pc_known_breaks *kb,
 		if (!*p || *p == '#')
 			continue;
 		memset(&b, 0, sizeof(b));
-		w = kb_word(&p);
-		if (!w || strcmp(w, "break")) {
-			pc_err_set(err, "%s:%d: expected 'break', found '%s'", path,
-				   lineno, w ? w : "");
-			free(w);
+		if (kb_parse_break(p, &b, path, lineno, err)) {
+			kb_release_one(&b);
 			goto fail;
-		}
-		free(w);
-		b.origin = pc_xasprintf("%s:%d", path, lineno);
-		while ((w = kb_word(&p)) != NULL) {
-			char *eq = strchr(w, '='), *v;
-
-			if (w[0] == '\x01') {
-				pc_err_set(err, "%s:%d: unterminated quote", path, lineno);
-				free(w);
-				goto fail_b;
-			}
-			if (!eq) {
-				pc_err_set(err, "%s:%d: expected KEY=VALUE, found '%s'",
-					   path, lineno, w);
-				free(w);
-				goto fail_b;
-			}
-			*eq = '\0';
-			v = eq + 1;
-			if (!strcmp(w, "rule") && !b.rule) {
-				b.rule = pc_xstrdup(v);
-			} else if (!strcmp(w, "device") && !b.device) {
-				b.device = pc_xstrdup(v);
-			} else if (!strcmp(w, "path") && !b.n_paths) {
-				if (kb_list(v, &b.paths, &b.n_paths)) {
-					pc_err_set(err, "%s:%d: empty item in path=%s (expected exact field or property paths, comma-separated)",
-						   path, lineno, v);
-					free(w);
-					goto fail_b;
-				}
-			} else if (!strcmp(w, "release") && !b.release) {
-				b.release = pc_xstrdup(v);
-			} else if (!strcmp(w, "reason") && !b.reason) {
-				b.reason = pc_xstrdup(v);
-			} else if (!strcmp(w, "mitigation") && !b.mitigation) {
-				b.mitigation = pc_xstrdup(v);
-			} else if (!strcmp(w, "machines") && !b.has_max && !b.n_machines) {
-				if (pc_str_starts_with(v, "..")) {
-					if (pc_version_parse(v + 2, &b.max)) {
-						pc_err_set(err, "%s:%d: bad version in machines=%s (expected ..X.Y)",
-							   path, lineno, v);
-						free(w);
-						goto fail_b;
-					}
-					b.has_max = true;
-				} else if (kb_list(v, &b.machines, &b.n_machines)) {
-					pc_err_set(err, "%s:%d: empty item in machines=%s (expected ..X.Y or machine names, comma-separated)",
-						   path, lineno, v);
-					free(w);
-					goto fail_b;
-				}
-			} else {
-				pc_err_set(err, "%s:%d: unknown or repeated key '%s' (expected rule, device, path, machines, release, reason, mitigation)",
-					   path, lineno, w);
-				free(w);
-				goto fail_b;
-			}
-			free(w);
-		}
-		if (!b.rule || !b.device || !b.release || !b.reason ||
-		    (!b.has_max && !b.n_machines)) {
-			pc_err_set(err, "%s:%d: a break needs rule=, device=, path=, machines=, release= and reason=",
-				   path, lineno);
-			goto fail_b;
-		}
-		if (!b.n_paths) {
-			pc_err_set(err, "%s:%d: a break needs path=, the exact field or property path of the findings it acknowledges (e.g. path=parent_obj.aer-uncor-mask): without it, it would cover any break on %s",
-				   path, lineno, b.device);
-			goto fail_b;
-		}
-		if ((bad = kb_bad_rule(b.rule)) != NULL) {
-			pc_err_set(err, "%s:%d: %s '%s' in rule=%s (expected rule IDs of the catalogue, comma-separated, e.g. rule=PC401)",
-				   path, lineno, *bad ? "unknown rule" : "empty item",
-				   bad, b.rule);
-			free(bad);
-			goto fail_b;
-		}
-		{
-			char **rel = NULL;
-			size_t nrel = 0;
-			int r = kb_list(b.release, &rel, &nrel);
-
-			for (size_t i = 0; i < nrel; i++)
-				free(rel[i]);
-			free(rel);
-			if (r) {
-				pc_err_set(err, "%s:%d: empty item in release=%s (expected release labels, comma-separated)",
-					   path, lineno, b.release);
-				goto fail_b;
-			}
 		}
 		PC_ALLOC_GROW(kb->items, kb->n + 1, kb->alloc);
 		kb->items[kb->n++] = b;
-		continue;
-fail_b:
-		kb_release_one(&b);
-		goto fail;
 	}
 	free(text);
 	return 0;

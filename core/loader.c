@@ -12,6 +12,7 @@
  */
 #include "loader.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -477,33 +478,12 @@ static void parse_all(const struct pc_loader_opts *o, struct pending *v,
 	pc_parallel_for(n, parse_thread_count(o, n), parse_one, v);
 }
 
-int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
-		    struct pc_diags *diags, struct pc_err *err)
+/* 1. open every plugin (cache entry or ELF section), no diagnostic yet. */
+static struct pending *open_all(const struct found *found, size_t n,
+				struct pc_cache *cache)
 {
-	struct pc_loader_stats local, *stats = o->stats ? o->stats : &local;
-	struct pc_cache cache_store, *cache = NULL;
-	struct name_index names = { NULL, 0, 0 };
-	struct found *found;
-	struct pending *pend;
-	size_t n;
+	struct pending *pend = pc_xcalloc(n, sizeof(*pend));
 
-	memset(stats, 0, sizeof(*stats));
-	if (o->load_code && o->scan && o->cache_dir) {
-		struct pc_err w = { 0 };
-
-		pc_cache_load(&cache_store, o->cache_dir, &w);
-		if (w.set)
-			warn(o, w.msg);
-		cache = &cache_store;
-	}
-	find_all(o, &found, &n, diags);
-	stats->found = n;
-	for (size_t j = 0; j < reg->n_plugins; j++)
-		name_index_add(&names, reg, j);
-
-	/* 1. open every plugin (cache entry or ELF section): no diagnostic
-	 * yet, they are added in order below */
-	pend = pc_xcalloc(n, sizeof(*pend));
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &found[i];
 		struct pc_err e;
@@ -515,56 +495,111 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 		if (!pend[i].p)
 			pend[i].open_err = pc_xstrdup(e.msg);
 	}
+	return pend;
+}
 
+/*
+ * 3. One opened and parsed plugin, in order, as if it were opened, checked
+ * and parsed in turn: refused with a diagnostic (a duplicate name, a
+ * failed scan or load, declarations the registry rejects) or added.
+ * Takes 'pd'.  True if it was added.
+ */
+static bool admit_one(struct pc_registry *reg, const struct pc_loader_opts *o,
+		      struct pc_cache *cache, const struct found *f,
+		      struct pending *pd, struct name_index *names,
+		      struct pc_diags *diags, struct pc_loader_stats *stats)
+{
+	/* looked up again: storing an earlier plugin's scan may have moved
+	 * the cache's entries (a pointer from step 1 would dangle when some
+	 * plugins changed and others did not) */
+	const struct pc_cache_entry *hit = pd->hit
+		? pc_cache_lookup(cache, f->real, &f->st) : NULL;
+	struct pc_plugin *p = pd->p;
+	struct pc_err e;
+
+	/* open_all(): opened, or the reason why not */
+	assert(!p != !pd->open_err);
+	pc_err_clear(&e);
+	if (!p) {
+		pc_diags_add(diags, "%s", pd->open_err);
+		free(pd->open_err);
+		return false;
+	}
+	if (duplicate_name(names, reg, p, diags))
+		goto refuse;
+	/* past the ABI gate: its code runs first in a scanner child, here
+	 * only once that has returned */
+	if (o->load_code && o->scan &&
+	    scan_one(o, cache, f, hit, p, diags, stats))
+		goto refuse;
+	if (o->load_code && !(o->scan && o->skip_parent_load) &&
+	    pc_plugin_load_code(p, &e)) {
+		pc_diags_add(diags, "%s", e.msg);
+		goto refuse;
+	}
+	if (pc_registry_add_parsed(reg, p, pd->parsed, &e)) {
+		/* the registry owns p even on failure */
+		pc_diags_add(diags, "%s", e.msg);
+		return false;
+	}
+	name_index_add(names, reg, reg->n_plugins - 1);
+	return true;
+refuse:
+	pc_decl_parsed_free(pd->parsed);
+	pc_plugin_free(p);
+	return false;
+}
+
+/* The registry cache, when plugins are scanned (NULL otherwise). */
+static struct pc_cache *cache_open(const struct pc_loader_opts *o,
+				   struct pc_cache *store)
+{
+	struct pc_err w = { 0 };
+
+	if (!(o->load_code && o->scan && o->cache_dir))
+		return NULL;
+	pc_cache_load(store, o->cache_dir, &w);
+	if (w.set)
+		warn(o, w.msg);
+	return store;
+}
+
+/* Save what was scanned: failing to is a warning, never an error. */
+static void cache_close(const struct pc_loader_opts *o, struct pc_cache *cache)
+{
+	struct pc_err w = { 0 };
+
+	if (!cache)
+		return;
+	if (pc_cache_save(cache, &w))
+		warn(o, w.msg);
+	pc_cache_release(cache);
+}
+
+int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
+		    struct pc_diags *diags, struct pc_err *err)
+{
+	struct pc_loader_stats local, *stats = o->stats ? o->stats : &local;
+	struct pc_cache cache_store, *cache;
+	struct name_index names = { NULL, 0, 0 };
+	struct found *found;
+	struct pending *pend;
+	size_t n;
+
+	assert(reg && o && diags);
+	memset(stats, 0, sizeof(*stats));
+	cache = cache_open(o, &cache_store);
+	find_all(o, &found, &n, diags);
+	stats->found = n;
+	for (size_t j = 0; j < reg->n_plugins; j++)
+		name_index_add(&names, reg, j);
+	pend = open_all(found, n, cache);
 	/* 2. parse their declarations, on every CPU */
 	parse_all(o, pend, n);
-
-	/* 3. in order, as if each were opened, checked and parsed in turn */
-	for (size_t i = 0; i < n; i++) {
-		const struct found *f = &found[i];
-		/* looked up again: storing an earlier plugin's scan may have
-		 * moved the cache's entries (a pointer from step 1 would
-		 * dangle when some plugins changed and others did not) */
-		const struct pc_cache_entry *hit = pend[i].hit
-			? pc_cache_lookup(cache, f->real, &f->st) : NULL;
-		struct pc_decl_parsed *parsed = pend[i].parsed;
-		struct pc_plugin *p = pend[i].p;
-		struct pc_err e;
-
-		pc_err_clear(&e);
-		if (!p) {
-			pc_diags_add(diags, "%s", pend[i].open_err);
-			free(pend[i].open_err);
-			continue;
-		}
-		if (duplicate_name(&names, reg, p, diags)) {
-			pc_decl_parsed_free(parsed);
-			pc_plugin_free(p);
-			continue;
-		}
-		/* past the ABI gate: its code runs first in a scanner child,
-		 * here only once that has returned */
-		if (o->load_code && o->scan &&
-		    scan_one(o, cache, f, hit, p, diags, stats)) {
-			pc_decl_parsed_free(parsed);
-			pc_plugin_free(p);
-			continue;
-		}
-		if (o->load_code && !(o->scan && o->skip_parent_load) &&
-		    pc_plugin_load_code(p, &e)) {
-			pc_diags_add(diags, "%s", e.msg);
-			pc_decl_parsed_free(parsed);
-			pc_plugin_free(p);
-			continue;
-		}
-		if (pc_registry_add_parsed(reg, p, parsed, &e)) {
-			/* the registry owns p even on failure */
-			pc_diags_add(diags, "%s", e.msg);
-			continue;
-		}
-		name_index_add(&names, reg, reg->n_plugins - 1);
-		stats->loaded++;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (admit_one(reg, o, cache, &found[i], &pend[i], &names, diags,
+			      stats))
+			stats->loaded++;
 	free(pend);
 	for (size_t i = 0; i < n; i++) {
 		free(found[i].path);
@@ -572,24 +607,16 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	}
 	free(found);
 	free(names.slots);
-	if (cache) {
-		struct pc_err w = { 0 };
-
-		if (pc_cache_save(cache, &w))
-			warn(o, w.msg);
-		pc_cache_release(cache);
-	}
+	cache_close(o, cache);
 	if (o->load_code && o->scan)
 		note(o, "plugins: %zu found, %zu loaded, %zu scanned, %zu from the registry cache",
 		     stats->found, stats->loaded, stats->scanned, stats->cached);
 	if (!stats->loaded) {
 		if (!n && !diags->n)
-			return pc_err_set(err, "no plugins found in %s%s",
-					  o->n_dirs ? o->dirs[0] : "(no directory)",
-					  o->n_dirs > 1 ? " and the other plugin directories" : "");
-		return pc_err_set(err, "no usable plugins");
+			return pc_err_setc(err, PC_E_NOT_FOUND, "no plugins found in %s%s",
+					   o->n_dirs ? o->dirs[0] : "(no directory)",
+					   o->n_dirs > 1 ? " and the other plugin directories" : "");
+		return pc_err_setc(err, PC_E_PLUGIN, "no usable plugins");
 	}
-	if (pc_registry_finalize(reg, err))
-		return -1;
-	return 0;
+	return pc_registry_finalize(reg, err);
 }

@@ -44,9 +44,18 @@ struct lexer {
 	int n;
 };
 
+/* "path:line: msg" under 'code'. */
+static int lx_at(const struct lexer *lx, struct pc_err *err,
+		 enum pc_errcode code, const char *msg)
+{
+	return pc_err_setc(err, code, "%s:%d: %s", lx->path,
+			   lx->lineno > 0 ? lx->lineno : 1, msg);
+}
+
 static int lx_error(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...) PC_PRINTF(3, 4);
 
+/* "path:line: msg": malformed input. */
 static int lx_error(const struct lexer *lx, struct pc_err *err,
 		    const char *fmt, ...)
 {
@@ -56,8 +65,7 @@ static int lx_error(const struct lexer *lx, struct pc_err *err,
 	va_start(ap, fmt);
 	pc_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	pc_err_set(err, "%s:%d: %s", lx->path, lx->lineno > 0 ? lx->lineno : 1,
-		   sb.buf);
+	lx_at(lx, err, PC_E_INPUT, sb.buf);
 	pc_strbuf_release(&sb);
 	return -1;
 }
@@ -91,10 +99,13 @@ static int lexer_split(struct lexer *lx, const char *s, size_t n,
 		}
 		if (c == '#')
 			break;	/* a comment starts a word, '#' inside is literal */
-		if (lx->n == MACHINE_MAX_WORDS)
-			return lx_error(lx, err,
-					"too many words (expected at most %d)",
-					MACHINE_MAX_WORDS);
+		if (lx->n == MACHINE_MAX_WORDS) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "too many words (expected at most %d)",
+				 MACHINE_MAX_WORDS);
+			return lx_at(lx, err, PC_E_LIMIT, msg);
+		}
 		lx->words[lx->n] = o;
 		lx->quoted[lx->n] = c == '"';
 		if (c == '"') {
@@ -151,10 +162,13 @@ static int lexer_next(struct lexer *lx, struct pc_err *err)
 
 		lx->lineno++;
 		lx->pos += n + (nl ? 1 : 0);
-		if (n > MACHINE_MAX_LINE)
-			return lx_error(lx, err,
-					"line too long (expected at most %d bytes, found %zu)",
-					MACHINE_MAX_LINE, n);
+		if (n > MACHINE_MAX_LINE) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "line too long (expected at most %d bytes, found %zu)",
+				 MACHINE_MAX_LINE, n);
+			return lx_at(lx, err, PC_E_LIMIT, msg);
+		}
 		if (lexer_split(lx, start, n, err))
 			return -1;
 		if (lx->n)
@@ -250,8 +264,8 @@ static int once(const struct lexer *lx, int *line, struct pc_err *err)
 	return 0;
 }
 
-static struct pc_compat_array *find_array(const struct pc_machine_set *set,
-					  const char *name)
+struct pc_compat_array *pc_machine_find_array(const struct pc_machine_set *set,
+					      const char *name)
 {
 	for (size_t i = 0; i < set->n_arrays; i++)
 		if (!strcmp(set->arrays[i]->name, name))
@@ -508,7 +522,7 @@ static int array_header_parse(struct pc_machine_set *set, struct lexer *lx,
 		}
 		a->has_release = true;
 	}
-	dup = find_array(set, want);
+	dup = pc_machine_find_array(set, want);
 	if (dup) {
 		lx_error(lx, err, "duplicate array '%s' (already read from %s)",
 			 want, dup->path);
@@ -989,7 +1003,7 @@ static int check_references(const struct pc_machine_set *set,
 	for (size_t i = 0; i < set->n_families; i++) {
 		const struct pc_family *f = set->families[i];
 
-		if (f->defaults && !find_array(set, f->defaults))
+		if (f->defaults && !pc_machine_find_array(set, f->defaults))
 			return unknown_array(set, f->path, f->defaults_line,
 					     f->defaults, err);
 	}
@@ -1014,7 +1028,7 @@ static int check_references(const struct pc_machine_set *set,
 					m->family, m->family);
 		}
 		for (size_t j = 0; j < m->n_arrays; j++)
-			if (!find_array(set, m->arrays[j]))
+			if (!pc_machine_find_array(set, m->arrays[j]))
 				return unknown_array(set, m->path,
 						     line_at(m->array_lines, j),
 						     m->arrays[j], err);
@@ -1142,7 +1156,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 	size_t depth = 0, alloc = 0, total = 0;
 
 	if (f && f->defaults)
-		defaults = find_array(set, f->defaults);
+		defaults = pc_machine_find_array(set, f->defaults);
 	total += array_size(defaults);
 	for (size_t k = i; k < set->n_machines; k = up[k]) {
 		const struct pc_machine *p = set->machines[k];
@@ -1150,7 +1164,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 		PC_ALLOC_GROW(path, depth + 1, alloc);
 		path[depth++] = k;
 		for (size_t j = 0; j < p->n_arrays; j++)
-			total += array_size(find_array(set, p->arrays[j]));
+			total += array_size(pc_machine_find_array(set, p->arrays[j]));
 	}
 	free(m->chain);
 	m->chain = pc_xcalloc(total, sizeof(*m->chain));
@@ -1161,7 +1175,7 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 
 		for (size_t j = 0; j < p->n_arrays; j++)
 			chain_add_array(m->chain, &m->n_chain,
-					find_array(set, p->arrays[j]));
+					pc_machine_find_array(set, p->arrays[j]));
 	}
 	free(path);
 }
@@ -1237,9 +1251,9 @@ static int list_dir(const char *dir, const char *const *suffixes, size_t ns,
 	while ((de = readdir(d))) {
 		if (++seen > MACHINE_MAX_DIRENTS) {
 			closedir(d);
-			return pc_err_set(err,
-					  "%s: too many files (expected at most %d)",
-					  dir, MACHINE_MAX_DIRENTS);
+			return pc_err_setc(err, PC_E_LIMIT,
+					   "%s: too many files (expected at most %d)",
+					   dir, MACHINE_MAX_DIRENTS);
 		}
 		if (de->d_name[0] == '.')
 			continue;

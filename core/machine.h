@@ -129,6 +129,9 @@ int pc_machine_set_finalize(struct pc_machine_set *set, struct pc_err *err);
  */
 const struct pc_machine *pc_machine_find(const struct pc_machine_set *set,
 					 const char *name);
+/* The compat array named 'name' (exactly), or NULL. */
+struct pc_compat_array *pc_machine_find_array(const struct pc_machine_set *set,
+					      const char *name);
 const char *pc_machine_suggest(const struct pc_machine_set *set,
 			       const char *name);
 

@@ -13,6 +13,7 @@
  */
 #include "matrix.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,8 +324,11 @@ static int one_direction(struct run *ru, size_t mi, size_t a, size_t b,
 		const uint64_t *ka, *kb;
 
 		if (!va || !vb)
-			return pc_err_set(err, "%s: no resolved VM for machine type %s, smp=%d (the release matrix uses the recorded vCPU counts: 1, 2, 4 and the maximum)",
-					  mx->releases[va ? b : a].path, name, smps[k]);
+			/* a count the user asked for is not recorded; one the
+			 * machine set names should have been: a broken index */
+			return pc_err_setc(err, smp_only ? PC_E_NOT_FOUND : PC_E_INPUT,
+					   "%s: no resolved VM for machine type %s, smp=%d (the release matrix uses the recorded vCPU counts: 1, 2, 4 and the maximum)",
+					   mx->releases[va ? b : a].path, name, smps[k]);
 		ka = vm_keys(ru, a, va);
 		kb = vm_keys(ru, b, vb);
 		mx->vm_pairs++;
@@ -352,72 +356,79 @@ static int one_direction(struct run *ru, size_t mi, size_t a, size_t b,
 	return 0;
 }
 
-int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
-		  struct pc_known_breaks *known, struct pc_matrix *mx,
-		  struct pc_err *err)
+/*
+ * Read the n baseline indexes, each on its own (on every CPU); the first
+ * failure in order is the error.  On failure mx->n_releases covers every
+ * slot, the failed ones zeroed, so that pc_matrix_release() frees the rest.
+ */
+static int load_indexes(char *const *paths, size_t n, struct pc_matrix *mx,
+			struct pc_err *err)
 {
-	struct run ru;
-	const struct pc_machine **ms = NULL;
-	size_t nms = 0, alloc = 0;
-	int rc = -1;
+	struct load_job *jobs = pc_xcalloc(n + 1, sizeof(*jobs));
+	bool failed = false;
 
-	memset(mx, 0, sizeof(*mx));
-	memset(&ru, 0, sizeof(ru));
-	ru.mx = mx;
-	ru.known = known;
-	mx->releases = pc_xcalloc(n + 1, sizeof(*mx->releases));
-	ru.rel = pc_xcalloc(n + 1, sizeof(*ru.rel));
-	/* each index is read on its own: on every CPU, errors in order */
-	{
-		struct load_job *jobs = pc_xcalloc(n + 1, sizeof(*jobs));
-		bool failed = false;
-
-		for (size_t i = 0; i < n; i++) {
-			jobs[i].path = paths[i];
-			jobs[i].ix = &mx->releases[i];
-		}
-		json_object_seed(0);
-		pc_parallel_for(n, n < 4 ? 1 : 0, load_one, jobs);
-		for (size_t i = 0; i < n; i++) {
-			if (jobs[i].rc && !failed) {
-				*err = jobs[i].err;
-				failed = true;
-			}
-			if (!jobs[i].rc)
-				mx->n_releases = i + 1;
-		}
-		/* released below: every loaded one, whatever its place */
-		for (size_t i = 0; i < n && failed; i++)
-			if (jobs[i].rc)
-				memset(&mx->releases[i], 0, sizeof(mx->releases[i]));
-		free(jobs);
-		if (failed) {
-			mx->n_releases = n;
-			goto out;
-		}
-	}
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(mx->releases[j].label, mx->releases[i].label)) {
-				pc_err_set(err, "%s and %s both record release %s",
-					   mx->releases[j].path, paths[i],
-					   mx->releases[i].label);
-				goto out;
-			}
+		jobs[i].path = paths[i];
+		jobs[i].ix = &mx->releases[i];
 	}
+	json_object_seed(0);
+	pc_parallel_for(n, n < 4 ? 1 : 0, load_one, jobs);
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].rc && !failed) {
+			*err = jobs[i].err;
+			failed = true;
+		}
+		if (!jobs[i].rc)
+			mx->n_releases = i + 1;
+	}
+	/* released by the caller: every loaded one, whatever its place */
+	for (size_t i = 0; i < n && failed; i++)
+		if (jobs[i].rc)
+			memset(&mx->releases[i], 0, sizeof(mx->releases[i]));
+	free(jobs);
+	if (failed) {
+		mx->n_releases = n;
+		return -1;
+	}
+	return 0;
+}
+
+/* Each release once; each one's declarations readable; then prepared. */
+static int check_releases(struct run *ru, char *const *paths, size_t n,
+			  struct pc_err *err)
+{
+	struct pc_matrix *mx = ru->mx;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(mx->releases[j].label, mx->releases[i].label))
+				return pc_err_set(err, "%s and %s both record release %s",
+						  mx->releases[j].path, paths[i],
+						  mx->releases[i].label);
 	for (size_t i = 0; i < n; i++) {
 		/* declarations are read only for a difference, but their file
 		 * must be there: a baseline that cannot be explained is broken */
 		const char *dp = mx->releases[i].decl_path;
 
-		if (access(dp, R_OK)) {
-			pc_err_set(err, "%s: cannot open: %s (named by %s)", dp,
-				   strerror(errno), mx->releases[i].path);
-			goto out;
-		}
-		prepare_release(&ru, i);
+		if (access(dp, R_OK))
+			return pc_err_setc(err, PC_E_IO,
+					   "%s: cannot open: %s (named by %s)", dp,
+					   strerror(errno), mx->releases[i].path);
+		prepare_release(ru, i);
 	}
-	/* the machine types, newest first, each once */
+	return 0;
+}
+
+/*
+ * The machine types of all releases (only 'machine' when set), each once,
+ * newest first, into *ms (the caller frees the array, not the machines).
+ */
+static size_t collect_machines(const struct pc_matrix *mx, size_t n,
+			       const char *machine,
+			       const struct pc_machine ***ms)
+{
+	size_t nms = 0, alloc = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_machine_set *set = mx->releases[i].machines;
 
@@ -428,47 +439,59 @@ int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 			if (machine && strcmp(m->name, machine))
 				continue;
 			for (size_t q = 0; q < nms && !seen; q++)
-				seen = !strcmp(ms[q]->name, m->name);
+				seen = !strcmp((*ms)[q]->name, m->name);
 			if (!seen) {
-				PC_ALLOC_GROW(ms, nms + 1, alloc);
-				ms[nms++] = m;
+				PC_ALLOC_GROW(*ms, nms + 1, alloc);
+				(*ms)[nms++] = m;
 			}
 		}
 	}
-	if (machine && !nms) {
-		pc_err_set(err, "no recorded release knows machine type '%s'", machine);
-		goto out;
-	}
 	if (nms)
-		qsort(ms, nms, sizeof(*ms), pc_machine_cmp_newest_first);
-	mx->machines = pc_xcalloc(nms + 1, sizeof(*mx->machines));
-	for (size_t mi = 0; mi < nms; mi++) {
-		struct pc_matrix_machine *M = &mx->machines[mi];
+		qsort(*ms, nms, sizeof(**ms), pc_machine_cmp_newest_first);
+	return nms;
+}
 
-		M->name = pc_xstrdup(ms[mi]->name);
-		M->sides = pc_xcalloc(n + 1, sizeof(size_t));
-		for (size_t i = 0; i < n; i++)
-			if (pc_machine_find(mx->releases[i].machines, M->name))
-				M->sides[M->n_sides++] = i;
-		M->cells = pc_xcalloc(M->n_sides * M->n_sides + 1, sizeof(*M->cells));
-		mx->n_machines++;
-	}
-	for (size_t mi = 0; mi < nms; mi++) {
+/* One row of the matrix a machine type: the releases that know it. */
+static void add_machine_row(struct pc_matrix *mx, const char *name, size_t n)
+{
+	struct pc_matrix_machine *M = &mx->machines[mx->n_machines];
+
+	M->name = pc_xstrdup(name);
+	M->sides = pc_xcalloc(n + 1, sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		if (pc_machine_find(mx->releases[i].machines, M->name))
+			M->sides[M->n_sides++] = i;
+	M->cells = pc_xcalloc(M->n_sides * M->n_sides + 1, sizeof(*M->cells));
+	mx->n_machines++;
+}
+
+/* Every cell of every machine: each ordered pair of its releases. */
+static int fill_cells(struct run *ru, int smp, struct pc_err *err)
+{
+	struct pc_matrix *mx = ru->mx;
+
+	for (size_t mi = 0; mi < mx->n_machines; mi++) {
 		struct pc_matrix_machine *M = &mx->machines[mi];
 
 		for (size_t i = 0; i < M->n_sides; i++)
 			for (size_t j = 0; j < M->n_sides; j++)
-				if (one_direction(&ru, mi, M->sides[i], M->sides[j], smp,
+				if (one_direction(ru, mi, M->sides[i], M->sides[j], smp,
 						  &M->cells[i * M->n_sides + j], err))
-					goto out;
+					return -1;
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+/* Free the run's per-release state; the sides that borrow a registry first. */
+static void run_release(struct run *ru, size_t n)
+{
+	struct pc_matrix *mx = ru->mx;
+
 	/* the types belong to the registries released below */
 	for (size_t i = 0; i < mx->n_breaks; i++)
 		mx->breaks[i].type = NULL;
 	for (size_t i = 0; i < n; i++) {
-		struct rel *R = &ru.rel[i];
+		struct rel *R = &ru->rel[i];
 
 		pc_devkeys_release(&R->lay);
 		for (size_t k = 0; R->keys && i < mx->n_releases &&
@@ -480,14 +503,50 @@ out:
 	/* shared registries belong to the side that read them: release the
 	 * borrowers first */
 	for (size_t i = 0; i < n; i++)
-		if (ru.rel[i].loaded && !ru.rel[i].side.own_reg)
-			pc_side_release(&ru.rel[i].side);
+		if (ru->rel[i].loaded && !ru->rel[i].side.own_reg)
+			pc_side_release(&ru->rel[i].side);
 	for (size_t i = 0; i < n; i++)
-		if (ru.rel[i].loaded && ru.rel[i].side.own_reg)
-			pc_side_release(&ru.rel[i].side);
-	free(ru.rel);
-	pc_strmap_release(&ru.devs);
-	memo_release(&ru.memo);
+		if (ru->rel[i].loaded && ru->rel[i].side.own_reg)
+			pc_side_release(&ru->rel[i].side);
+	free(ru->rel);
+	pc_strmap_release(&ru->devs);
+	memo_release(&ru->memo);
+}
+
+int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
+		  struct pc_known_breaks *known, struct pc_matrix *mx,
+		  struct pc_err *err)
+{
+	struct run ru;
+	const struct pc_machine **ms = NULL;
+	size_t nms;
+	int rc = -1;
+
+	assert(paths || !n);
+	assert(mx);
+	memset(mx, 0, sizeof(*mx));
+	memset(&ru, 0, sizeof(ru));
+	ru.mx = mx;
+	ru.known = known;
+	mx->releases = pc_xcalloc(n + 1, sizeof(*mx->releases));
+	ru.rel = pc_xcalloc(n + 1, sizeof(*ru.rel));
+	if (load_indexes(paths, n, mx, err) ||
+	    check_releases(&ru, paths, n, err))
+		goto out;
+	nms = collect_machines(mx, n, machine, &ms);
+	if (machine && !nms) {
+		pc_err_setc(err, PC_E_NOT_FOUND,
+			    "no recorded release knows machine type '%s'", machine);
+		goto out;
+	}
+	mx->machines = pc_xcalloc(nms + 1, sizeof(*mx->machines));
+	for (size_t mi = 0; mi < nms; mi++)
+		add_machine_row(mx, ms[mi]->name, n);
+	if (fill_cells(&ru, smp, err))
+		goto out;
+	rc = 0;
+out:
+	run_release(&ru, n);
 	free(ms);
 	if (rc)
 		pc_matrix_release(mx);

@@ -10,6 +10,7 @@
  */
 #include "module.h"
 
+#include <assert.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,152 +29,185 @@
 
 #define DECL_MAX (1u << 20)
 
-int pc_elf_read_decl(const char *path, char **decl, size_t *len,
-		     struct pc_err *err)
+/*
+ * The ELF handle of the open file 'fd', checked against truncation: a
+ * non-ELF file still yields a handle (its kind tells), and a truncated
+ * one can show zero sections without an error (the header says where the
+ * section header table is: check it is there).
+ */
+static Elf *elf_open_checked(int fd, const struct stat *st, const char *path,
+			     struct pc_err *err)
 {
-	Elf *elf = NULL;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx, shnum, seen = 0;
-	struct stat st;
-	int fd, ret = -1;
-	bool found = false;
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	unsigned char magic[4];
+	unsigned long long end;
+	GElf_Ehdr eh;
 
-	*decl = NULL;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return pc_err_set(err, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pc_err_set(err, "%s: cannot open: %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		pc_err_set(err, "%s: not a regular file", path);
-		goto out;
-	}
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	/* a non-ELF file still yields a handle: check its kind */
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		unsigned char magic[4];
-
 		if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
 		    !memcmp(magic, ELFMAG, SELFMAG))
-			pc_err_set(err, "%s: truncated ELF: %lld bytes, too short for an ELF header",
-				   path, (long long)st.st_size);
+			pc_err_setc(err, PC_E_PLUGIN,
+				    "%s: truncated ELF: %lld bytes, too short for an ELF header",
+				    path, (long long)st->st_size);
 		else
-			pc_err_set(err, "%s: not an ELF file (expected a shared object starting with \\177ELF)",
-				   path);
-		goto out;
+			pc_err_setc(err, PC_E_PLUGIN,
+				    "%s: not an ELF file (expected a shared object starting with \\177ELF)",
+				    path);
+		goto fail;
 	}
-	/* a truncated file can show zero sections without an error: the
-	 * header says where the section header table is, check it is there */
-	{
-		GElf_Ehdr eh;
-		unsigned long long end;
+	if (!gelf_getehdr(elf, &eh)) {
+		pc_err_setc(err, PC_E_PLUGIN,
+			    "%s: truncated ELF: unreadable ELF header: %s",
+			    path, elf_errmsg(-1));
+		goto fail;
+	}
+	end = (unsigned long long)eh.e_shoff +
+	      (unsigned long long)eh.e_shnum * eh.e_shentsize;
+	if (eh.e_shoff == 0) {
+		pc_err_setc(err, PC_E_PLUGIN,
+			    "%s: malformed ELF: no section header table (stripped of sections?)",
+			    path);
+		goto fail;
+	}
+	/* e_shnum 0: extended numbering, the count is in section 0 */
+	if (eh.e_shnum && end > (unsigned long long)st->st_size) {
+		pc_err_setc(err, PC_E_PLUGIN,
+			    "%s: truncated ELF: section header table at bytes %llu to %llu, file has %lld",
+			    path, (unsigned long long)eh.e_shoff, end,
+			    (long long)st->st_size);
+		goto fail;
+	}
+	return elf;
+fail:
+	if (elf)
+		elf_end(elf);
+	return NULL;
+}
 
-		if (!gelf_getehdr(elf, &eh)) {
-			pc_err_set(err, "%s: truncated ELF: unreadable ELF header: %s",
-				   path, elf_errmsg(-1));
-			goto out;
-		}
-		end = (unsigned long long)eh.e_shoff +
-		      (unsigned long long)eh.e_shnum * eh.e_shentsize;
-		if (eh.e_shoff == 0) {
-			pc_err_set(err, "%s: malformed ELF: no section header table (stripped of sections?)",
-				   path);
-			goto out;
-		}
-		/* e_shnum 0: extended numbering, the count is in section 0 */
-		if (eh.e_shnum && end > (unsigned long long)st.st_size) {
-			pc_err_set(err, "%s: truncated ELF: section header table at bytes %llu to %llu, file has %lld",
-				   path, (unsigned long long)eh.e_shoff, end,
-				   (long long)st.st_size);
-			goto out;
-		}
-	}
-	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx)) {
-		pc_err_set(err, "%s: malformed ELF (section headers): %s", path,
-			   elf_errmsg(-1));
-		goto out;
-	}
+/*
+ * The declaration text of the plugcheck section 'scn' (header 'sh'), into
+ * *decl and *len: bounded, inside the file, without NUL bytes (section
+ * data is not NUL-terminated by libelf).
+ */
+static int elf_section_text(Elf_Scn *scn, const GElf_Shdr *sh,
+			    const struct stat *st, const char *path,
+			    char **decl, size_t *len, struct pc_err *err)
+{
+	Elf_Data *data;
+	const char *p, *nul;
+	size_t n;
+
+	if (sh->sh_type == SHT_NOBITS || sh->sh_size == 0)
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: empty %s section",
+				   path, PLUGCHECK_SECTION);
+	if (sh->sh_size > DECL_MAX)
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "%s: %s section too large (%llu bytes, at most %u)",
+				   path, PLUGCHECK_SECTION,
+				   (unsigned long long)sh->sh_size, DECL_MAX);
+	/* a truncated file can list sections past its end */
+	if (sh->sh_offset > (GElf_Off)st->st_size ||
+	    sh->sh_size > (GElf_Off)st->st_size - sh->sh_offset)
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: truncated ELF: %s section ends at byte %llu, file has %lld",
+				   path, PLUGCHECK_SECTION,
+				   (unsigned long long)(sh->sh_offset + sh->sh_size),
+				   (long long)st->st_size);
+	data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf || data->d_size != sh->sh_size)
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: cannot read %s section: %s", path,
+				   PLUGCHECK_SECTION, elf_errmsg(-1));
+	p = data->d_buf;
+	n = data->d_size;
+	if (p[n - 1] == '\0')
+		n--;
+	if ((nul = memchr(p, '\0', n)) != NULL)
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: %s section holds a NUL byte at offset %zu",
+				   path, PLUGCHECK_SECTION, (size_t)(nul - p));
+	*decl = pc_xstrndup(p, n);
+	if (len)
+		*len = n;
+	return 0;
+}
+
+/*
+ * Walk the sections for the one plugcheck section; every section header
+ * the ELF header declares must be readable.
+ */
+static int elf_find_decl(Elf *elf, const struct stat *st, const char *path,
+			 char **decl, size_t *len, struct pc_err *err)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, shnum, seen = 0;
+	bool found = false;
+
+	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx))
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: malformed ELF (section headers): %s", path,
+				   elf_errmsg(-1));
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		const char *name;
-		Elf_Data *data;
 
 		seen++;
-		if (!gelf_getshdr(scn, &sh)) {
-			pc_err_set(err, "%s: malformed ELF section header: %s",
-				   path, elf_errmsg(-1));
-			goto out;
-		}
+		if (!gelf_getshdr(scn, &sh))
+			return pc_err_setc(err, PC_E_PLUGIN,
+					   "%s: malformed ELF section header: %s",
+					   path, elf_errmsg(-1));
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (!name || strcmp(name, PLUGCHECK_SECTION))
 			continue;
-		if (found) {
-			pc_err_set(err, "%s: more than one %s section", path,
-				   PLUGCHECK_SECTION);
-			goto out;
-		}
+		if (found)
+			return pc_err_setc(err, PC_E_PLUGIN,
+					   "%s: more than one %s section", path,
+					   PLUGCHECK_SECTION);
 		found = true;
-		if (sh.sh_type == SHT_NOBITS || sh.sh_size == 0) {
-			pc_err_set(err, "%s: empty %s section", path,
-				   PLUGCHECK_SECTION);
-			goto out;
-		}
-		if (sh.sh_size > DECL_MAX) {
-			pc_err_set(err, "%s: %s section too large (%llu bytes, at most %u)",
-				   path, PLUGCHECK_SECTION,
-				   (unsigned long long)sh.sh_size, DECL_MAX);
-			goto out;
-		}
-		/* a truncated file can list sections past its end */
-		if (sh.sh_offset > (GElf_Off)st.st_size ||
-		    sh.sh_size > (GElf_Off)st.st_size - sh.sh_offset) {
-			pc_err_set(err, "%s: truncated ELF: %s section ends at byte %llu, file has %lld",
-				   path, PLUGCHECK_SECTION,
-				   (unsigned long long)(sh.sh_offset + sh.sh_size),
-				   (long long)st.st_size);
-			goto out;
-		}
-		data = elf_getdata(scn, NULL);
-		if (!data || !data->d_buf || data->d_size != sh.sh_size) {
-			pc_err_set(err, "%s: cannot read %s section: %s", path,
-				   PLUGCHECK_SECTION, elf_errmsg(-1));
-			goto out;
-		}
-		/* section data is not NUL-terminated by libelf: bound it */
-		{
-			const char *p = data->d_buf;
-			size_t n = data->d_size;
-
-			if (p[n - 1] == '\0')
-				n--;
-			if (memchr(p, '\0', n)) {
-				pc_err_set(err, "%s: %s section holds a NUL byte at offset %zu",
-					   path, PLUGCHECK_SECTION,
-					   (size_t)((const char *)memchr(p, '\0', n) - p));
-				goto out;
-			}
-			*decl = pc_xstrndup(p, n);
-			if (len)
-				*len = n;
-		}
+		if (elf_section_text(scn, &sh, st, path, decl, len, err))
+			return -1;
 	}
-	if (seen + 1 < shnum) {
-		pc_err_set(err, "%s: truncated ELF: %zu section headers declared, %zu readable",
-			   path, shnum, seen + 1);
+	if (seen + 1 < shnum)
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: truncated ELF: %zu section headers declared, %zu readable",
+				   path, shnum, seen + 1);
+	if (!found)
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: not a plugcheck plugin (no %s section)",
+				   path, PLUGCHECK_SECTION);
+	return 0;
+}
+
+int pc_elf_read_decl(const char *path, char **decl, size_t *len,
+		     struct pc_err *err)
+{
+	Elf *elf;
+	struct stat st;
+	int fd, ret = -1;
+
+	assert(path && decl);
+	*decl = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return pc_err_setc(err, PC_E_INTERNAL, "libelf: %s",
+				   elf_errmsg(-1));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_err_setc(err, PC_E_IO, "%s: cannot open: %s", path,
+				   strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pc_err_setc(err, PC_E_PLUGIN, "%s: not a regular file", path);
+		goto out;
+	}
+	elf = elf_open_checked(fd, &st, path, err);
+	if (!elf)
+		goto out;
+	ret = elf_find_decl(elf, &st, path, decl, len, err);
+	elf_end(elf);
+	if (ret) {
 		free(*decl);
 		*decl = NULL;
-		goto out;
 	}
-	if (!found) {
-		pc_err_set(err, "%s: not a plugcheck plugin (no %s section)", path,
-			   PLUGCHECK_SECTION);
-		goto out;
-	}
-	ret = 0;
 out:
-	if (elf)
-		elf_end(elf);
 	close(fd);
 	return ret;
 }
@@ -256,14 +290,14 @@ struct pc_plugin *pc_plugin_from_decl(const char *path, char *decl,
 
 	abi = pc_decl_abi_version(decl, len);
 	if (abi < 0) {
-		pc_err_set(err, "%s: declaration does not start with 'plugcheck-abi N'",
-			   path);
+		pc_err_setc(err, PC_E_PLUGIN, "%s: declaration does not start with 'plugcheck-abi N'",
+			    path);
 		free(decl);
 		return NULL;
 	}
 	if (abi != PLUGCHECK_ABI_VERSION) {
-		pc_err_set(err, "%s: plugin ABI version %d, this plugcheck supports %d (rebuild the plugin against this plugcheck's headers)",
-			   path, abi, PLUGCHECK_ABI_VERSION);
+		pc_err_setc(err, PC_E_PLUGIN, "%s: plugin ABI version %d, this plugcheck supports %d (rebuild the plugin against this plugcheck's headers)",
+			    path, abi, PLUGCHECK_ABI_VERSION);
 		free(decl);
 		return NULL;
 	}
@@ -278,8 +312,8 @@ struct pc_plugin *pc_plugin_from_decl(const char *path, char *decl,
 	p->license = hv[2];
 	p->author = hv[3];
 	if (!pl || !(sp = strchr(pl, ' '))) {
-		pc_err_set(err, "%s: declaration has no 'plugin NAME VERSION' line",
-			   path);
+		pc_err_setc(err, PC_E_PLUGIN, "%s: declaration has no 'plugin NAME VERSION' line",
+			    path);
 		free(pl);
 		pc_plugin_free(p);
 		return NULL;
@@ -305,7 +339,7 @@ static int loader_refs;
 int pc_loader_init(struct pc_err *err)
 {
 	if (lt_dlinit())
-		return pc_err_set(err, "libltdl: %s", lt_dlerror());
+		return pc_err_setc(err, PC_E_INTERNAL, "libltdl: %s", lt_dlerror());
 	loader_refs++;
 	return 0;
 }
@@ -344,32 +378,32 @@ int pc_plugin_load_code(struct pc_plugin *p, struct pc_err *err)
 
 		if (dh) {
 			dlclose(dh);
-			return pc_err_set(err, "%s: cannot load: %s", p->path,
-					  lt ? lt : "unknown error");
+			return pc_err_setc(err, PC_E_PLUGIN, "%s: cannot load: %s", p->path,
+					   lt ? lt : "unknown error");
 		}
-		return pc_err_set(err, "%s: cannot load: %s", p->path,
-				  dlerror());
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: cannot load: %s", p->path,
+				   dlerror());
 	}
 	mod = lt_dlsym(h, PLUGCHECK_MODULE_SYMBOL);
 	if (!mod) {
 		lt_dlclose(h);
-		return pc_err_set(err, "%s: no '%s' symbol (not built with PLUGCHECK_MODULE)",
-				  p->path, PLUGCHECK_MODULE_SYMBOL);
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: no '%s' symbol (not built with PLUGCHECK_MODULE)",
+				   p->path, PLUGCHECK_MODULE_SYMBOL);
 	}
 	if (mod->magic != PLUGCHECK_MODULE_MAGIC ||
 	    mod->abi_version != PLUGCHECK_ABI_VERSION ||
 	    mod->size < offsetof(struct plugcheck_module, reserved)) {
 		lt_dlclose(h);
-		return pc_err_set(err, "%s: bad module record (magic 0x%08x, ABI %u, size %u; expected magic 0x%08x, ABI %u)",
-				  p->path, mod->magic, mod->abi_version,
-				  mod->size, PLUGCHECK_MODULE_MAGIC,
-				  PLUGCHECK_ABI_VERSION);
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: bad module record (magic 0x%08x, ABI %u, size %u; expected magic 0x%08x, ABI %u)",
+				   p->path, mod->magic, mod->abi_version,
+				   mod->size, PLUGCHECK_MODULE_MAGIC,
+				   PLUGCHECK_ABI_VERSION);
 	}
 	if (!mod->decl || mod->decl_len != p->decl_len ||
 	    memcmp(mod->decl, p->decl, p->decl_len)) {
 		lt_dlclose(h);
-		return pc_err_set(err, "%s: the loaded module's declaration differs from its %s section",
-				  p->path, PLUGCHECK_SECTION);
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: the loaded module's declaration differs from its %s section",
+				   p->path, PLUGCHECK_SECTION);
 	}
 	if (mod->init) {
 		static struct plugcheck_api api;
@@ -380,8 +414,8 @@ int pc_plugin_load_code(struct pc_plugin *p, struct pc_err *err)
 		api.prop_text = hook_prop_text;
 		if (mod->init(&api)) {
 			lt_dlclose(h);
-			return pc_err_set(err, "%s: plugin init refused to start",
-					  p->path);
+			return pc_err_setc(err, PC_E_PLUGIN, "%s: plugin init refused to start",
+					   p->path);
 		}
 	}
 	l = pc_xcalloc(1, sizeof(*l));

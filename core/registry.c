@@ -67,8 +67,8 @@ static int value_int(const struct pc_prop *prop, const char *text,
 
 	size = pc_prop_kind_size(prop->kind);
 	if (pc_prop_kind_class(prop->kind) != PC_PCLASS_INT || !size || size > 8)
-		return pc_err_set(err, "internal error: '%s' is not an integer kind",
-				  pc_prop_kind_name(prop->kind));
+		return pc_err_setc(err, PC_E_INTERNAL, "internal error: '%s' is not an integer kind",
+				   pc_prop_kind_name(prop->kind));
 	is_signed = pc_prop_kind_signed(prop->kind);
 	if (is_signed) {
 		smax = (int64_t)(UINT64_MAX >> (65 - 8 * size));
@@ -175,7 +175,7 @@ int pc_value_parse(const struct pc_prop *prop, const char *text,
 		out->text = pc_xstrdup(text);
 		return 0;
 	}
-	return pc_err_set(err, "internal error: bad property kind");
+	return pc_err_setc(err, PC_E_INTERNAL, "internal error: bad property kind");
 }
 
 void pc_value_release(struct pc_value *v)

@@ -13,6 +13,7 @@
 
 #include "bindex.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #define MAX_OBJS 65536
 #define MAX_PROPS 4096
 #define MAX_DEPTH 16
+#define MAX_CAPS 4096
 
 /* ------------------------------------------------------------ overrides */
 
@@ -64,6 +66,118 @@ void pc_override_release(struct pc_override *o)
 
 /* ------------------------------------------------------------ host caps */
 
+/* Capability names are identifiers: letters, digits, '-', '_' and '.'. */
+static bool cap_name_valid(const char *w)
+{
+	for (const char *c = w; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') ||
+		      *c == '-' || *c == '_' || *c == '.'))
+			return false;
+	return true;
+}
+
+/* "cap NAME [NAME...]" (or "feature ..."): add each name once. */
+static int caps_add_words(struct pc_host_caps *out, size_t *alloc,
+			  char *words, const char *path, int lineno,
+			  struct pc_err *err)
+{
+	for (char *w = words; w && *w;) {
+		char *sp = strpbrk(w, " \t");
+
+		if (sp)
+			*sp++ = '\0';
+		if (!cap_name_valid(w))
+			return pc_err_set(err, "%s:%d: invalid capability name '%s'",
+					  path, lineno, w);
+		if (out->n_caps >= MAX_CAPS)
+			return pc_err_setc(err, PC_E_LIMIT,
+					   "%s:%d: too many capabilities (at most %d)",
+					   path, lineno, MAX_CAPS);
+		if (!pc_host_caps_has(out, w)) {
+			PC_ALLOC_GROW(out->caps, out->n_caps + 1, *alloc);
+			out->caps[out->n_caps++] = pc_xstrdup(w);
+		}
+		while (sp && (*sp == ' ' || *sp == '\t'))
+			sp++;
+		w = sp;
+	}
+	return 0;
+}
+
+/*
+ * Strip the blanks around 'line' and split off its first word: returns the
+ * keyword (NULL for a blank or comment line) and points *rest at the rest
+ * (NULL when there is none).
+ */
+static char *caps_split_line(char *line, char **rest)
+{
+	char *p, *end, *word2;
+
+	for (p = line; *p == ' ' || *p == '\t' || *p == '\r'; p++)
+		;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	if (!*p || *p == '#')
+		return NULL;
+	word2 = strpbrk(p, " \t");
+	if (word2) {
+		*word2++ = '\0';
+		while (*word2 == ' ' || *word2 == '\t')
+			word2++;
+	}
+	*rest = word2;
+	return p;
+}
+
+/* One line of a host capabilities file: "host NAME" or "cap NAME...". */
+static int caps_line(struct pc_host_caps *out, size_t *alloc, bool *any_cap,
+		     char *line, const char *path, int lineno,
+		     struct pc_err *err)
+{
+	char *word2 = NULL;
+	char *p;
+
+	if (strlen(line) > 4096)
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "%s:%d: line too long (over 4096 bytes)",
+				   path, lineno);
+	p = caps_split_line(line, &word2);
+	if (!p)
+		return 0;
+	if (!strcmp(p, "host")) {
+		if (!word2 || !*word2 || strpbrk(word2, " \t"))
+			return pc_err_set(err, "%s:%d: expected 'host NAME'",
+					  path, lineno);
+		if (out->name)
+			return pc_err_set(err, "%s:%d: duplicate 'host' line",
+					  path, lineno);
+		out->name = pc_xstrdup(word2);
+		return 0;
+	}
+	if (strcmp(p, "cap") && strcmp(p, "feature"))
+		return pc_err_set(err, "%s:%d: unknown keyword '%s' (expected 'host' or 'cap')",
+				  path, lineno, p);
+	if (!word2 || !*word2)
+		return pc_err_set(err, "%s:%d: expected '%s NAME [NAME...]'",
+				  path, lineno, p);
+	*any_cap = true;
+	return caps_add_words(out, alloc, word2, path, lineno, err);
+}
+
+/* A file without a 'host' line names the host after itself: "a/h.caps" is "h". */
+static char *caps_name_from_path(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *name = pc_xstrdup(b ? b + 1 : path);
+	char *dot = strrchr(name, '.');
+
+	if (dot && dot != name)
+		*dot = '\0';
+	return name;
+}
+
 int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 		      struct pc_err *err)
 {
@@ -72,6 +186,7 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 	int lineno = 0;
 	bool any_cap = false;
 
+	assert(path && out);
 	memset(out, 0, sizeof(*out));
 	if (pc_read_file(path, 1u << 20, &text, &len, err))
 		return -1;
@@ -82,83 +197,12 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 	}
 	out->path = pc_xstrdup(path);
 	for (line = text; line && *line; line = next) {
-		char *p, *end, *word2;
-
 		lineno++;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strlen(line) > 4096) {
-			pc_err_set(err, "%s:%d: line too long (over 4096 bytes)",
-				   path, lineno);
+		if (caps_line(out, &alloc, &any_cap, line, path, lineno, err))
 			goto fail;
-		}
-		for (p = line; *p == ' ' || *p == '\t' || *p == '\r'; p++)
-			;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-				   end[-1] == '\r'))
-			*--end = '\0';
-		if (!*p || *p == '#')
-			continue;
-		word2 = strpbrk(p, " \t");
-		if (word2) {
-			*word2++ = '\0';
-			while (*word2 == ' ' || *word2 == '\t')
-				word2++;
-		}
-		if (!strcmp(p, "host")) {
-			if (!word2 || !*word2 || strpbrk(word2, " \t")) {
-				pc_err_set(err, "%s:%d: expected 'host NAME'",
-					   path, lineno);
-				goto fail;
-			}
-			if (out->name) {
-				pc_err_set(err, "%s:%d: duplicate 'host' line",
-					   path, lineno);
-				goto fail;
-			}
-			out->name = pc_xstrdup(word2);
-		} else if (!strcmp(p, "cap") || !strcmp(p, "feature")) {
-			if (!word2 || !*word2) {
-				pc_err_set(err, "%s:%d: expected '%s NAME [NAME...]'",
-					   path, lineno, p);
-				goto fail;
-			}
-			any_cap = true;
-			for (char *w = word2; w && *w;) {
-				char *sp = strpbrk(w, " \t");
-
-				if (sp)
-					*sp++ = '\0';
-				for (const char *c = w; *c; c++) {
-					if (!((*c >= 'a' && *c <= 'z') ||
-					      (*c >= 'A' && *c <= 'Z') ||
-					      (*c >= '0' && *c <= '9') ||
-					      *c == '-' || *c == '_' || *c == '.')) {
-						pc_err_set(err, "%s:%d: invalid capability name '%s'",
-							   path, lineno, w);
-						goto fail;
-					}
-				}
-				if (out->n_caps >= 4096) {
-					pc_err_set(err, "%s:%d: too many capabilities (at most 4096)",
-						   path, lineno);
-					goto fail;
-				}
-				if (!pc_host_caps_has(out, w)) {
-					PC_ALLOC_GROW(out->caps, out->n_caps + 1, alloc);
-					out->caps[out->n_caps++] = pc_xstrdup(w);
-				}
-				while (sp && (*sp == ' ' || *sp == '\t'))
-					sp++;
-				w = sp;
-			}
-		} else {
-			pc_err_set(err, "%s:%d: unknown keyword '%s' (expected 'host' or 'cap')",
-				   path, lineno, p);
-			goto fail;
-		}
 	}
 	/* an empty, truncated or comment-only file is not a host without
 	 * features: every real host lists some (unused names are ignored) */
@@ -167,15 +211,8 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 			   path, lineno > 0 ? lineno : 1);
 		goto fail;
 	}
-	if (!out->name) {
-		const char *b = strrchr(path, '/');
-		char *dot;
-
-		out->name = pc_xstrdup(b ? b + 1 : path);
-		dot = strrchr(out->name, '.');
-		if (dot && dot != out->name)
-			*dot = '\0';
-	}
+	if (!out->name)
+		out->name = caps_name_from_path(path);
 	free(text);
 	return 0;
 fail:
@@ -350,8 +387,8 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 	struct mcfg_ctx mc = { vm->smp, vm->machine->max_cpus };
 
 	if (n > MAX_PROPS)
-		return pc_err_set(err, "type '%s' has too many properties (%zu, at most %d)",
-				  o->type->name, n, MAX_PROPS);
+		return pc_err_setc(err, PC_E_LIMIT, "type '%s' has too many properties (%zu, at most %d)",
+				   o->type->name, n, MAX_PROPS);
 	o->props = pc_xcalloc(n, sizeof(*o->props));
 	o->n_props = n;
 	for (size_t i = 0; i < n; i++) {
@@ -438,11 +475,11 @@ static int instantiate(struct pc_vm *vm, const struct pc_type *t,
 	size_t idx;
 
 	if (depth > MAX_DEPTH)
-		return pc_err_set(err, "device '%s': composite nesting deeper than %d",
-				  id, MAX_DEPTH);
+		return pc_err_setc(err, PC_E_LIMIT, "device '%s': composite nesting deeper than %d",
+				   id, MAX_DEPTH);
 	if (vm->n_objs >= MAX_OBJS)
-		return pc_err_set(err, "too many device objects (over %d)",
-				  MAX_OBJS);
+		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
+				   MAX_OBJS);
 	o = vm_new_object(vm, alloc);
 	o->id = pc_xstrdup(id);
 	o->type = t;
@@ -571,8 +608,8 @@ static int apply_value(struct pc_object *o, struct pc_eprop *ep,
 	struct pc_err e = { 0 };
 
 	if (pc_value_parse(ep->prop, value, &v, &e))
-		return pc_err_set(err, "%s: invalid value for '%s.%s': %s",
-				  origin, o->type->name, ep->prop->name, e.msg);
+		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'",
+				   origin, o->type->name, ep->prop->name);
 	set_value(ep, &v, pc_xasprintf("%s %s", what, origin));
 	return 0;
 }
@@ -746,21 +783,21 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 				if (!ep) {
 					const char *sug = prop_suggestion(o, ov->prop);
 
-					return pc_err_set(err, "%s %s.%s=%s: '%s' has no property '%s'%s%s%s",
-							  ov->origin, ov->target, ov->prop,
-							  ov->value, o->type->name, ov->prop,
-							  sug ? " (did you mean '" : "",
-							  sug ? sug : "", sug ? "'?)" : "");
+					return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: '%s' has no property '%s'%s%s%s",
+							   ov->origin, ov->target, ov->prop,
+							   ov->value, o->type->name, ov->prop,
+							   sug ? " (did you mean '" : "",
+							   sug ? sug : "", sug ? "'?)" : "");
 				}
 				if (ep->absent) {
 					char sv[32];
 
 					pc_version_str(&ep->prop->since, sv, sizeof(sv));
-					return pc_err_set(err, "%s %s.%s=%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
-							  ov->origin, ov->target, ov->prop,
-							  ov->value, ov->prop,
-							  s->label ? s->label : "?",
-							  s->label ? s->label : "?", sv);
+					return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
+							   ov->origin, ov->target, ov->prop,
+							   ov->value, ov->prop,
+							   s->label ? s->label : "?",
+							   s->label ? s->label : "?", sv);
 				}
 				if (apply_value((struct pc_object *)(uintptr_t)holder,
 						ep, ov->value, ov->origin, "override",
@@ -769,9 +806,9 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 				matched = true;
 			}
 			if (!matched && ov->per_device)
-				return pc_err_set(err, "%s %s.%s=%s: no device with id '%s'",
-						  ov->origin, ov->target, ov->prop,
-						  ov->value, ov->target);
+				return pc_err_setc(err, PC_E_NOT_FOUND, "%s %s.%s=%s: no device with id '%s'",
+						   ov->origin, ov->target, ov->prop,
+						   ov->value, ov->target);
 		}
 	}
 	return 0;
@@ -845,11 +882,11 @@ static int cfg_walk(struct cfg *c, const struct pc_type *t, const char *id,
 	size_t nc = 0, idx;
 
 	if (depth > MAX_DEPTH)
-		return pc_err_set(err, "device '%s': composite nesting deeper than %d",
-				  id, MAX_DEPTH);
+		return pc_err_setc(err, PC_E_LIMIT, "device '%s': composite nesting deeper than %d",
+				   id, MAX_DEPTH);
 	if (c->n >= MAX_OBJS)
-		return pc_err_set(err, "too many device objects (over %d)",
-				  MAX_OBJS);
+		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
+				   MAX_OBJS);
 	PC_ALLOC_GROW(c->v, c->n + 1, c->alloc);
 	idx = c->n++;
 	c->v[idx].id = pc_xstrdup(id);
@@ -906,10 +943,10 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 		if (!t) {
 			const char *sug = pc_registry_suggest_type(s->reg, d->type, true);
 
-			return pc_err_set(err, "--vm-device %s (id '%s'): unknown type '%s'%s%s%s",
-					  d->type, d->id, d->type,
-					  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
-					  sug ? sug : "", sug ? "'?)" : "");
+			return pc_err_setc(err, PC_E_NOT_FOUND, "--vm-device %s (id '%s'): unknown type '%s'%s%s%s",
+					   d->type, d->id, d->type,
+					   sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+					   sug ? sug : "", sug ? "'?)" : "");
 		}
 		if (!pc_type_is_concrete(t))
 			return pc_err_set(err, "--vm-device %s (id '%s'): '%s' is not an instantiable type (it is %s)",
@@ -921,9 +958,9 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 			char sv[32];
 
 			pc_version_str(&t->since, sv, sizeof(sv));
-			return pc_err_set(err, "--vm-device %s (id '%s'): type '%s' does not exist in %s (it appeared in %s)",
-					  d->type, d->id, d->type,
-					  s->label ? s->label : "this release", sv);
+			return pc_err_setc(err, PC_E_NOT_FOUND, "--vm-device %s (id '%s'): type '%s' does not exist in %s (it appeared in %s)",
+					   d->type, d->id, d->type,
+					   s->label ? s->label : "this release", sv);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->devices[j].id, d->id))
@@ -1020,23 +1057,23 @@ static int check_on_type(const struct pc_side *s, const struct pc_type *t,
 		const char *sug = reach_suggestion(t, ov->prop);
 
 		if (sug)
-			return pc_err_set(err, "%s: '%s' has no property '%s' (did you mean '%s'?)",
-					  label, t->name, ov->prop, sug);
-		return pc_err_set(err, "%s: '%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
-				  label, t->name, ov->prop, t->name);
+			return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (did you mean '%s'?)",
+					   label, t->name, ov->prop, sug);
+		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
+				   label, t->name, ov->prop, t->name);
 	}
 	if (s->project && p->has_since &&
 	    pc_version_cmp(&s->release, &p->since) < 0) {
 		char sv[32];
 
 		pc_version_str(&p->since, sv, sizeof(sv));
-		return pc_err_set(err, "%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
-				  label, ov->prop, s->label ? s->label : "?",
-				  s->label ? s->label : "?", sv);
+		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
+				   label, ov->prop, s->label ? s->label : "?",
+				   s->label ? s->label : "?", sv);
 	}
 	if (pc_value_parse(p, ov->value, &v, &e))
-		return pc_err_set(err, "%s: invalid value for '%s.%s': %s", label,
-				  t->name, p->name, e.msg);
+		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'", label,
+				   t->name, p->name);
 	pc_value_release(&v);
 	return 0;
 }
@@ -1067,9 +1104,9 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 		for (size_t i = 0; i < c->n; i++)
 			ids[i] = c->v[i].id;
 		sug = pc_suggest(ov->target, ids, c->n);
-		pc_err_set(err, "%s: no device with id '%s'%s%s%s", label,
-			   ov->target, sug ? " (did you mean '" : "",
-			   sug ? sug : "", sug ? "'?)" : "");
+		pc_err_setc(err, PC_E_NOT_FOUND, "%s: no device with id '%s'%s%s%s", label,
+			    ov->target, sug ? " (did you mean '" : "",
+			    sug ? sug : "", sug ? "'?)" : "");
 		free(ids);
 		return -1;
 	}
@@ -1091,10 +1128,10 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 	{
 		const char *sug = pc_registry_suggest_type(s->reg, ov->target, false);
 
-		return pc_err_set(err, "%s: no loaded type is or implements '%s'%s%s%s",
-				  label, ov->target,
-				  sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
-				  sug ? sug : "", sug ? "'?)" : "");
+		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: no loaded type is or implements '%s'%s%s%s",
+				   label, ov->target,
+				   sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+				   sug ? sug : "", sug ? "'?)" : "");
 	}
 }
 
@@ -1164,25 +1201,26 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	vm->machine = m;
 	vm->smp = smp > 0 ? smp : (m->smp > 0 ? m->smp : 1);
 	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
-		return pc_err_set(err, "smp=%d exceeds the maximum of %s (%d)",
-				  vm->smp, m->name, m->max_cpus);
+		return pc_err_setc(err, PC_E_LIMIT, "smp=%d exceeds the maximum of %s (%d)",
+				   vm->smp, m->name, m->max_cpus);
 	if (side->devices) {
 		for (size_t i = 0; i < side->n_devices; i++) {
 			const struct pc_devspec *d = &side->devices[i];
 			const struct pc_type *t = pc_registry_find_type(side->reg, d->type);
 
 			if (!t || !pc_type_is_concrete(t)) {
-				pc_err_set(err, "device '%s': %s type '%s'", d->id,
-					   t ? "not an instantiable" : "unknown",
-					   d->type);
+				pc_err_setc(err, t ? PC_E_INPUT : PC_E_NOT_FOUND,
+					    "device '%s': %s type '%s'", d->id,
+					    t ? "not an instantiable" : "unknown",
+					    d->type);
 				goto fail;
 			}
 			if (!pc_side_has_type(side, t)) {
 				char sv[32];
 
 				pc_version_str(&t->since, sv, sizeof(sv));
-				pc_err_set(err, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
-					   d->id, d->type, side->label ? side->label : "this release", sv);
+				pc_err_setc(err, PC_E_NOT_FOUND, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
+					    d->id, d->type, side->label ? side->label : "this release", sv);
 				goto fail;
 			}
 			for (size_t j = 0; j < i; j++)
@@ -1340,19 +1378,205 @@ static void add_deps(char **deps, const struct pc_expr *e)
 static void rdesc_free(struct pc_rdesc *d);
 
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
-			int depth, struct pc_rdesc **out, struct pc_err *err)
+			int depth, struct pc_rdesc **out, struct pc_err *err);
+
+/* An expression error says where the expression sits: "WHERE: MSG". */
+static int err_at(struct pc_err *err, const char *where)
+{
+	if (err && err->set) {
+		struct pc_err inner = *err;
+
+		pc_err_clear(err);
+		pc_err_wrap(err, &inner, "%s", where);
+	}
+	return -1;
+}
+
+static int eval_at(const struct eval_ctx *ec, const struct pc_expr *e,
+		   int64_t *val, const char *where, struct pc_err *err)
+{
+	if (pc_expr_eval(e, obj_lookup, (void *)(uintptr_t)ec, val, err))
+		return err_at(err, where);
+	return 0;
+}
+
+/* Append "; MORE" to *why (taking MORE), or make MORE the reason. */
+static void why_append(char **why, char *more)
+{
+	if (*why) {
+		char *j = pc_xasprintf("%s; %s", *why, more);
+
+		free(*why);
+		free(more);
+		*why = j;
+	} else {
+		*why = more;
+	}
+}
+
+/* The element count of field 'f' as 'ec' configures it, into 'n'. */
+static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
+			 struct pc_rnode *n, const char *where,
+			 struct pc_err *err)
+{
+	int64_t c;
+
+	n->count = 1;
+	switch (f->count_kind) {
+	case PC_COUNT_ONE:
+		break;
+	case PC_COUNT_FIXED:
+		n->count = f->count_fixed;
+		break;
+	case PC_COUNT_EXPR:
+		if (eval_at(ec, f->count_expr, &c, where, err))
+			return -1;
+		if (c < 0 || c > 0x7fffffff)
+			return pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
+					  where, f->name, (long long)c);
+		n->count = (uint32_t)c;
+		add_deps(&n->deps, f->count_expr);
+		why_append(&n->why, explain_expr(ec, "count", f->count_expr,
+						 (long long)c));
+		break;
+	case PC_COUNT_FIELD:
+		n->count = 0;
+		n->count_max = f->count_max;
+		n->count_field = pc_xstrdup(f->count_field);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Field 'f' of description 'd' as this side sends it: skipped (nothing
+ * appended) when the side's release or version does not have it or its
+ * condition is false.
+ */
+static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
+			 struct pc_rdesc *d, int depth, const char *where,
+			 struct pc_err *err)
+{
+	struct pc_rnode *n;
+	char *why = NULL;
+	int64_t c;
+
+	if (!in_release(ec->vm->side, f->has_since, &f->since))
+		return 0;
+	if (f->version > d->version_id)
+		return 0; /* this side never sends it */
+	if (f->cond) {
+		if (eval_at(ec, f->cond, &c, where, err))
+			return -1;
+		if (!c)
+			return 0;
+		why = explain_expr(ec, "present if", f->cond, (long long)c);
+	}
+	n = &d->nodes[d->n_nodes++];
+	if (f->cond)
+		add_deps(&n->deps, f->cond);
+	n->name = pc_xstrdup(f->name);
+	n->kind = f->kind;
+	n->size = f->size ? f->size : pc_field_kind_size(f->kind);
+	n->version = f->version;
+	n->why = why;
+	if (resolve_count(ec, f, n, where, err))
+		return -1;
+	if (f->kind == PC_FIELD_STRUCT && f->desc) {
+		if (resolve_desc(ec, f->desc, depth + 1, &n->desc, err))
+			return -1;
+		n->size = 0;
+	}
+	return 0;
+}
+
+/* When subsection 'sub' is sent, and why, into 'rs'. */
+static int resolve_send(const struct eval_ctx *ec,
+			const struct pc_subsection *sub, struct pc_rsub *rs,
+			const char *where, struct pc_err *err)
+{
+	int64_t c;
+
+	if (!sub->needed) {
+		rs->send = sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
+		rs->why = pc_xstrdup(sub->runtime ?
+			"declared runtime: sent when the guest's state needs it" :
+			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
+		return 0;
+	}
+	if (eval_at(ec, sub->needed, &c, where, err))
+		return -1;
+	rs->send = !c ? PC_SEND_NEVER
+		      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
+	add_deps(&rs->deps, sub->needed);
+	rs->why = explain_expr(ec, "needed", sub->needed, (long long)c);
+	if (c && sub->runtime) {
+		char *w = pc_xasprintf("%s, then sent when the guest's state needs it (runtime)",
+				       rs->why);
+
+		free(rs->why);
+		rs->why = w;
+	}
+	return 0;
+}
+
+static int resolve_sub(const struct eval_ctx *ec,
+		       const struct pc_subsection *sub, struct pc_rdesc *d,
+		       int depth, const char *where, struct pc_err *err)
 {
 	const struct pc_side *s = ec->vm->side;
-	struct pc_rdesc *d;
-	char where[512];
+	struct pc_rsub *rs;
 
-	*out = NULL;
-	if (depth > MAX_DEPTH)
-		return pc_err_set(err, "description '%s': nesting deeper than %d",
-				  v->name, MAX_DEPTH);
-	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
-		 v->name);
-	d = pc_xcalloc(1, sizeof(*d));
+	if (!in_release(s, sub->has_since, &sub->since) || !sub->desc ||
+	    !in_release(s, sub->desc->has_since, &sub->desc->since))
+		return 0;
+	rs = &d->subs[d->n_subs++];
+	if (resolve_send(ec, sub, rs, where, err))
+		return -1;
+	return resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err);
+}
+
+/* Invariant 'iv' with its value and read-only mask evaluated, into 'd'. */
+static int resolve_inv(const struct eval_ctx *ec,
+		       const struct pc_invariant *iv, struct pc_rdesc *d,
+		       const char *where, struct pc_err *err)
+{
+	struct pc_rinv *ri;
+	int64_t val, mask;
+	uint64_t lim;
+	char *w1, *w2;
+
+	if (!in_release(ec->vm->side, iv->has_since, &iv->since))
+		return 0;
+	if (eval_at(ec, iv->value, &val, where, err) ||
+	    eval_at(ec, iv->romask, &mask, where, err))
+		return -1;
+	lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
+	ri = &d->invs[d->n_invs++];
+	ri->name = pc_xstrdup(iv->name);
+	ri->field = pc_xstrdup(iv->field);
+	ri->offset = iv->offset;
+	ri->size = iv->size;
+	ri->value = (uint64_t)val & lim;
+	ri->romask = (uint64_t)mask & lim;
+	add_deps(&ri->deps, iv->value);
+	add_deps(&ri->deps, iv->romask);
+	w1 = explain_expr_fmt(ec, "value", iv->value,
+			      (long long)((uint64_t)val & lim), true);
+	w2 = explain_expr_fmt(ec, "read-only mask", iv->romask,
+			      (long long)((uint64_t)mask & lim), true);
+	ri->why = pc_xasprintf("%s; %s", w1, w2);
+	free(w1);
+	free(w2);
+	return 0;
+}
+
+/* A new resolved description with the version ids 'v' had at the side's release. */
+static struct pc_rdesc *rdesc_new(const struct pc_side *s,
+				  const struct pc_vmsd *v)
+{
+	struct pc_rdesc *d = pc_xcalloc(1, sizeof(*d));
+
 	d->name = pc_xstrdup(v->name);
 	d->version_id = v->version_id;
 	d->min_version_id = v->min_version_id;
@@ -1366,158 +1590,39 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 		}
 	}
 	d->nodes = pc_xcalloc(v->n_fields + 1, sizeof(*d->nodes));
-	for (size_t i = 0; i < v->n_fields; i++) {
-		const struct pc_field *f = &v->fields[i];
-		struct pc_rnode *n;
-		char *why = NULL;
-
-		if (!in_release(s, f->has_since, &f->since))
-			continue;
-		if (f->version > d->version_id)
-			continue; /* this side never sends it */
-		if (f->cond) {
-			int64_t c;
-
-			if (pc_expr_eval(f->cond, obj_lookup, (void *)(uintptr_t)ec,
-					 &c, err))
-				goto fail_where;
-			if (!c)
-				continue;
-			why = explain_expr(ec, "present if", f->cond, (long long)c);
-		}
-		n = &d->nodes[d->n_nodes++];
-		if (f->cond)
-			add_deps(&n->deps, f->cond);
-		n->name = pc_xstrdup(f->name);
-		n->kind = f->kind;
-		n->size = f->size ? f->size : pc_field_kind_size(f->kind);
-		n->version = f->version;
-		n->count = 1;
-		n->why = why;
-		switch (f->count_kind) {
-		case PC_COUNT_ONE:
-			break;
-		case PC_COUNT_FIXED:
-			n->count = f->count_fixed;
-			break;
-		case PC_COUNT_EXPR: {
-			int64_t c;
-			char *w2;
-
-			if (pc_expr_eval(f->count_expr, obj_lookup,
-					 (void *)(uintptr_t)ec, &c, err))
-				goto fail_where;
-			if (c < 0 || c > 0x7fffffff) {
-				pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
-					   where, f->name, (long long)c);
-				goto fail;
-			}
-			n->count = (uint32_t)c;
-			add_deps(&n->deps, f->count_expr);
-			w2 = explain_expr(ec, "count", f->count_expr, (long long)c);
-			if (n->why) {
-				char *j = pc_xasprintf("%s; %s", n->why, w2);
-				free(n->why);
-				free(w2);
-				n->why = j;
-			} else {
-				n->why = w2;
-			}
-			break;
-		}
-		case PC_COUNT_FIELD:
-			n->count = 0;
-			n->count_max = f->count_max;
-			n->count_field = pc_xstrdup(f->count_field);
-			break;
-		}
-		if (f->kind == PC_FIELD_STRUCT && f->desc) {
-			if (resolve_desc(ec, f->desc, depth + 1, &n->desc, err))
-				goto fail;
-			n->size = 0;
-		}
-	}
 	d->subs = pc_xcalloc(v->n_subsections + 1, sizeof(*d->subs));
-	for (size_t i = 0; i < v->n_subsections; i++) {
-		const struct pc_subsection *sub = &v->subsections[i];
-		struct pc_rsub *rs;
-
-		if (!in_release(s, sub->has_since, &sub->since) || !sub->desc ||
-		    !in_release(s, sub->desc->has_since, &sub->desc->since))
-			continue;
-		rs = &d->subs[d->n_subs++];
-		if (sub->needed) {
-			int64_t c;
-
-			if (pc_expr_eval(sub->needed, obj_lookup,
-					 (void *)(uintptr_t)ec, &c, err))
-				goto fail_where;
-			rs->send = !c ? PC_SEND_NEVER
-				      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-			add_deps(&rs->deps, sub->needed);
-			rs->why = explain_expr(ec, "needed", sub->needed,
-					       (long long)c);
-			if (c && sub->runtime) {
-				char *w = pc_xasprintf("%s, then sent when the guest's state needs it (runtime)",
-						       rs->why);
-
-				free(rs->why);
-				rs->why = w;
-			}
-		} else if (sub->runtime) {
-			rs->send = PC_SEND_MAYBE;
-			rs->why = pc_xstrdup("declared runtime: sent when the guest's state needs it");
-		} else {
-			rs->send = PC_SEND_ALWAYS;
-			rs->why = pc_xstrdup("no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
-		}
-		if (resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err))
-			goto fail;
-	}
 	d->invs = pc_xcalloc(v->n_invariants + 1, sizeof(*d->invs));
-	for (size_t i = 0; i < v->n_invariants; i++) {
-		const struct pc_invariant *iv = &v->invariants[i];
-		struct pc_rinv *ri;
-		int64_t val, mask;
-		uint64_t lim;
-		char *w1, *w2;
+	return d;
+}
 
-		if (!in_release(s, iv->has_since, &iv->since))
-			continue;
-		if (pc_expr_eval(iv->value, obj_lookup, (void *)(uintptr_t)ec,
-				 &val, err) ||
-		    pc_expr_eval(iv->romask, obj_lookup, (void *)(uintptr_t)ec,
-				 &mask, err))
-			goto fail_where;
-		lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
-		ri = &d->invs[d->n_invs++];
-		ri->name = pc_xstrdup(iv->name);
-		ri->field = pc_xstrdup(iv->field);
-		ri->offset = iv->offset;
-		ri->size = iv->size;
-		ri->value = (uint64_t)val & lim;
-		ri->romask = (uint64_t)mask & lim;
-		add_deps(&ri->deps, iv->value);
-		add_deps(&ri->deps, iv->romask);
-		w1 = explain_expr_fmt(ec, "value", iv->value,
-				      (long long)((uint64_t)val & lim), true);
-		w2 = explain_expr_fmt(ec, "read-only mask", iv->romask,
-				      (long long)((uint64_t)mask & lim), true);
-		ri->why = pc_xasprintf("%s; %s", w1, w2);
-		free(w1);
-		free(w2);
-	}
+static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
+			int depth, struct pc_rdesc **out, struct pc_err *err)
+{
+	struct pc_rdesc *d;
+	char where[512];
+
+	*out = NULL;
+	if (depth > MAX_DEPTH)
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "description '%s': nesting deeper than %d",
+				   v->name, MAX_DEPTH);
+	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
+		 v->name);
+	d = rdesc_new(ec->vm->side, v);
+	for (size_t i = 0; i < v->n_fields; i++)
+		if (resolve_field(ec, &v->fields[i], d, depth, where, err))
+			goto fail;
+	for (size_t i = 0; i < v->n_subsections; i++)
+		if (resolve_sub(ec, &v->subsections[i], d, depth, where, err))
+			goto fail;
+	for (size_t i = 0; i < v->n_invariants; i++)
+		if (resolve_inv(ec, &v->invariants[i], d, where, err))
+			goto fail;
+	/* each array was sized by its declaration (rdesc_new()) */
+	assert(d->n_nodes <= v->n_fields && d->n_subs <= v->n_subsections &&
+	       d->n_invs <= v->n_invariants);
 	*out = d;
 	return 0;
-fail_where:
-	/* expression errors: say where the expression sits */
-	if (err && err->set) {
-		char *m = pc_xstrdup(err->msg);
-
-		pc_err_clear(err);
-		pc_err_set(err, "%s: %s", where, m);
-		free(m);
-	}
 fail:
 	rdesc_free(d);
 	return -1;

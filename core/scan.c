@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* sigabbrev_np */
 #include "scan.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -123,15 +124,80 @@ static const char *sig_name(int signo)
 	return abbrev ? abbrev : "?";
 }
 
+/*
+ * Read the child's one-line answer from 'fd' into 'answer' until EOF, a
+ * newline or the deadline; true if the deadline passed (the child hangs).
+ */
+static bool read_answer(int fd, unsigned timeout_ms, struct pc_strbuf *answer)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		long long left = deadline - now_ms();
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		char buf[512];
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			return true;
+		r = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		if (r < 0 && errno != EINTR)
+			return false;
+		if (r <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false; /* EOF: the child is gone or has answered */
+		if (answer->len < ANSWER_MAX)
+			pc_strbuf_add(answer, buf, (size_t)n);
+		/* a whole answer: do not wait for EOF, which a process the
+		 * plugin forked may hold back */
+		if (answer->len && answer->buf[answer->len - 1] == '\n')
+			return false;
+	}
+}
+
+/* The verdict from how the child ended and what it answered. */
+static int scan_verdict(const struct pc_plugin *p, unsigned timeout_ms,
+			bool hung, int status, const char *answer,
+			struct pc_scan_result *res)
+{
+	if (hung)
+		return set_result(res, PC_SCAN_HUNG,
+				  "%s: plugin did not finish loading within %u.%03u s (a hang in its constructor or init?): killed, skipped",
+				  p->path, timeout_ms / 1000, timeout_ms % 1000);
+	if (WIFSIGNALED(status)) {
+		res->signo = WTERMSIG(status);
+		return set_result(res, PC_SCAN_CRASHED,
+				  "%s: plugin crashed while loading (signal SIG%s: %s, in its constructor or init): skipped",
+				  p->path, sig_name(res->signo),
+				  strsignal(res->signo));
+	}
+	/* answered: whatever the child did after is not our concern */
+	if (!strcmp(answer, "ok"))
+		return set_result(res, PC_SCAN_OK, "%s: ok", p->path);
+	/* the child's message already names the file */
+	if (pc_str_starts_with(answer, "refused:"))
+		return set_result(res, PC_SCAN_REFUSED, "%s",
+				  answer + strlen("refused:"));
+	res->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return set_result(res, PC_SCAN_EXITED,
+			  "%s: plugin exited (status %d) while loading, before its init returned (exit() in its constructor or init?): skipped",
+			  p->path, res->exit_status);
+}
+
 int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 		   struct pc_scan_result *res)
 {
 	struct pc_strbuf answer = PC_STRBUF_INIT;
-	long long deadline;
-	bool hung = false;
+	bool hung;
 	int fds[2], status = 0, ret;
 	pid_t pid;
 
+	assert(p && p->path && res);
 	memset(res, 0, sizeof(*res));
 	if (!timeout_ms)
 		timeout_ms = PC_SCAN_TIMEOUT_MS_DEFAULT;
@@ -157,35 +223,7 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 		child_main(*p, fds[1]);
 	}
 	close(fds[1]);
-	deadline = now_ms() + timeout_ms;
-	for (;;) {
-		long long left = deadline - now_ms();
-		struct pollfd pfd = { fds[0], POLLIN, 0 };
-		char buf[512];
-		ssize_t n;
-		int r;
-
-		if (left <= 0) {
-			hung = true;
-			break;
-		}
-		r = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r <= 0)
-			continue;
-		n = read(fds[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break; /* EOF: the child is gone or has answered */
-		if (answer.len < ANSWER_MAX)
-			pc_strbuf_add(&answer, buf, (size_t)n);
-		/* a whole answer: do not wait for EOF, which a process the
-		 * plugin forked may hold back */
-		if (answer.len && answer.buf[answer.len - 1] == '\n')
-			break;
-	}
+	hung = read_answer(fds[0], timeout_ms, &answer);
 	close(fds[0]);
 	if (hung)
 		kill(pid, SIGKILL);
@@ -193,29 +231,8 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 		answer.buf[--answer.len] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (hung) {
-		ret = set_result(res, PC_SCAN_HUNG,
-				 "%s: plugin did not finish loading within %u.%03u s (a hang in its constructor or init?): killed, skipped",
-				 p->path, timeout_ms / 1000, timeout_ms % 1000);
-	} else if (WIFSIGNALED(status)) {
-		res->signo = WTERMSIG(status);
-		ret = set_result(res, PC_SCAN_CRASHED,
-				 "%s: plugin crashed while loading (signal SIG%s: %s, in its constructor or init): skipped",
-				 p->path, sig_name(res->signo),
-				 strsignal(res->signo));
-	} else if (!strcmp(answer.buf, "ok")) {
-		/* answered: whatever the child did after is not our concern */
-		ret = set_result(res, PC_SCAN_OK, "%s: ok", p->path);
-	} else if (pc_str_starts_with(answer.buf, "refused:")) {
-		/* the child's message already names the file */
-		ret = set_result(res, PC_SCAN_REFUSED, "%s",
-				 answer.buf + strlen("refused:"));
-	} else {
-		res->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		ret = set_result(res, PC_SCAN_EXITED,
-				 "%s: plugin exited (status %d) while loading, before its init returned (exit() in its constructor or init?): skipped",
-				 p->path, res->exit_status);
-	}
+	ret = scan_verdict(p, timeout_ms, hung, status,
+			   answer.buf, res);
 	pc_strbuf_release(&answer);
 	return ret;
 }

@@ -15,6 +15,7 @@
  */
 #include "stream.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -422,9 +423,9 @@ struct wctx {
 static int w_bytes(struct wctx *w, const void *p, size_t n)
 {
 	if (sio_write(w->io, p, n))
-		return pc_err_set(w->err, "%s: offset %llu: write error: %s",
-				  w->io->origin, (unsigned long long)w->io->off,
-				  strerror(w->io->err_no));
+		return pc_err_setc(w->err, PC_E_IO, "%s: offset %llu: write error: %s",
+				   w->io->origin, (unsigned long long)w->io->off,
+				   strerror(w->io->err_no));
 	return 0;
 }
 
@@ -446,9 +447,9 @@ static int w_str(struct wctx *w, const char *s, size_t max)
 	size_t n = strlen(s);
 
 	if (n > max)
-		return pc_err_set(w->err, "%s: offset %llu: cannot write '%.40s...': %zu bytes, at most %zu",
-				  w->io->origin, (unsigned long long)w->io->off,
-				  s, n, max);
+		return pc_err_setc(w->err, PC_E_LIMIT, "%s: offset %llu: cannot write '%.40s...': %zu bytes, at most %zu",
+				   w->io->origin, (unsigned long long)w->io->off,
+				   s, n, max);
 	return w_be(w, n, 2) || w_bytes(w, s, n) ? -1 : 0;
 }
 
@@ -548,52 +549,71 @@ static int w_config(struct wctx *w, const struct pc_vm *vm)
 	return w_be(w, w->io->crc_sec, 4);
 }
 
+/* The stream header: magic, format, flags, seed, VM identity, configuration. */
+static int w_header(struct wctx *w, const struct pc_vm *vm, uint16_t flags,
+		    uint64_t seed)
+{
+	const char *label = vm->side->label ? vm->side->label : "";
+	char rel[32];
+
+	pc_version_str(&vm->side->release, rel, sizeof(rel));
+	return w_bytes(w, PC_STREAM_MAGIC, 4) ||
+	       w_be(w, PC_STREAM_FORMAT, 2) || w_be(w, flags, 2) ||
+	       w_be(w, seed, 8) || w_be(w, (uint64_t)vm->smp, 4) ||
+	       w_str(w, rel, PC_STREAM_MAX_NAME) ||
+	       w_str(w, label, PC_STREAM_MAX_NAME) ||
+	       w_str(w, vm->machine->name, PC_STREAM_MAX_NAME) ||
+	       w_be(w, pc_vm_layout_hash(vm), 8) ||
+	       w_be(w, vm->n_sections, 4) || w_be(w, w->io->crc_sec, 4) ||
+	       w_config(w, vm) ? -1 : 0;
+}
+
+/* Section i: its header, its state and the footer with the section's CRC. */
+static int w_section(struct wctx *w, const struct pc_vm *vm, size_t i,
+		     const struct pc_sdesc *state, struct pc_lfields *fields)
+{
+	const struct pc_rsection *s = &vm->sections[i];
+	struct pc_sio *io = w->io;
+	uint32_t crc;
+
+	io->crc_sec = 0;
+	if (w_u8(w, PC_SM_SECTION) || w_be(w, i, 4) ||
+	    w_str(w, s->name, PC_STREAM_MAX_NAME) ||
+	    w_str(w, s->instance, PC_STREAM_MAX_NAME) ||
+	    w_be(w, (uint64_t)(uint32_t)s->desc->version_id, 4) ||
+	    w_be(w, s->fingerprint, 8) ||
+	    w_be(w, size_desc(state, w->tagged), 8))
+		return -1;
+	w->payload_start = io->off;
+	if (w_desc(w, state, "", fields))
+		return -1;
+	crc = io->crc_sec;
+	return w_u8(w, PC_SM_FOOTER) || w_be(w, i, 4) || w_be(w, crc, 4) ? -1 : 0;
+}
+
 int pc_stream_write(struct pc_sio *io, const struct pc_vm *vm,
 		    struct pc_sdesc *const *states, uint64_t seed,
 		    uint16_t flags, struct pc_lfields *fields,
 		    struct pc_err *err)
 {
 	struct wctx w = { io, (flags & PC_STREAM_F_TAGGED) != 0, 0, err };
-	char rel[32];
-	const char *label = vm->side->label ? vm->side->label : "";
 
-	pc_version_str(&vm->side->release, rel, sizeof(rel));
+	assert(io && vm && states);
 	io->crc_sec = 0;
 	if (vm->n_sections > PC_STREAM_MAX_SECTIONS || vm->n_objs > PC_STREAM_MAX_OBJECTS)
-		return pc_err_set(err, "%s: too many sections or objects for a stream (%zu, %zu)",
-				  io->origin, vm->n_sections, vm->n_objs);
-	if (w_bytes(&w, PC_STREAM_MAGIC, 4) || w_be(&w, PC_STREAM_FORMAT, 2) ||
-	    w_be(&w, flags, 2) || w_be(&w, seed, 8) || w_be(&w, (uint64_t)vm->smp, 4) ||
-	    w_str(&w, rel, PC_STREAM_MAX_NAME) ||
-	    w_str(&w, label, PC_STREAM_MAX_NAME) ||
-	    w_str(&w, vm->machine->name, PC_STREAM_MAX_NAME) ||
-	    w_be(&w, pc_vm_layout_hash(vm), 8) || w_be(&w, vm->n_sections, 4) ||
-	    w_be(&w, io->crc_sec, 4) || w_config(&w, vm))
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "%s: too many sections or objects for a stream (%zu, %zu)",
+				   io->origin, vm->n_sections, vm->n_objs);
+	if (w_header(&w, vm, flags, seed))
 		return -1;
-	for (size_t i = 0; i < vm->n_sections; i++) {
-		const struct pc_rsection *s = &vm->sections[i];
-		uint32_t crc;
-
-		io->crc_sec = 0;
-		if (w_u8(&w, PC_SM_SECTION) || w_be(&w, i, 4) ||
-		    w_str(&w, s->name, PC_STREAM_MAX_NAME) ||
-		    w_str(&w, s->instance, PC_STREAM_MAX_NAME) ||
-		    w_be(&w, (uint64_t)(uint32_t)s->desc->version_id, 4) ||
-		    w_be(&w, s->fingerprint, 8) ||
-		    w_be(&w, size_desc(states[i], w.tagged), 8))
+	for (size_t i = 0; i < vm->n_sections; i++)
+		if (w_section(&w, vm, i, states[i], fields ? &fields[i] : NULL))
 			return -1;
-		w.payload_start = io->off;
-		if (w_desc(&w, states[i], "", fields ? &fields[i] : NULL))
-			return -1;
-		crc = io->crc_sec;
-		if (w_u8(&w, PC_SM_FOOTER) || w_be(&w, i, 4) || w_be(&w, crc, 4))
-			return -1;
-	}
 	if (w_u8(&w, PC_SM_EOF) || w_be(&w, vm->n_sections, 4))
 		return -1;
 	if (pc_sio_flush(io))
-		return pc_err_set(err, "%s: write error: %s", io->origin,
-				  strerror(io->err_no));
+		return pc_err_setc(err, PC_E_IO, "%s: write error: %s", io->origin,
+				   strerror(io->err_no));
 	return 0;
 }
 
@@ -774,9 +794,9 @@ static int h_str(struct pc_sio *io, char **out, size_t max, const char *what,
 	if (h_be(io, 2, &len, what, err))
 		return -1;
 	if (len > max || len >= sizeof(buf))
-		return pc_err_set(err, "%s: offset %llu: oversized %s: %llu bytes, at most %zu",
-				  io->origin, (unsigned long long)at, what,
-				  (unsigned long long)len, max);
+		return pc_err_setc(err, PC_E_LIMIT, "%s: offset %llu: oversized %s: %llu bytes, at most %zu",
+				   io->origin, (unsigned long long)at, what,
+				   (unsigned long long)len, max);
 	if (h_read(io, buf, (size_t)len, what, err))
 		return -1;
 	buf[len] = '\0';
@@ -819,9 +839,10 @@ int pc_stream_read_header(struct pc_sio *io, struct pc_stream_header *h,
 	if (h_be(io, 4, &v, "vCPU count", err))
 		goto fail;
 	if (v < 1 || v > PC_STREAM_MAX_SMP) {
-		pc_err_set(err, "%s: offset %llu: bad vCPU count: expected 1 to %d, found %llu",
-			   io->origin, (unsigned long long)at, PC_STREAM_MAX_SMP,
-			   (unsigned long long)v);
+		pc_err_setc(err, v ? PC_E_LIMIT : PC_E_INPUT,
+			    "%s: offset %llu: bad vCPU count: expected 1 to %d, found %llu",
+			    io->origin, (unsigned long long)at, PC_STREAM_MAX_SMP,
+			    (unsigned long long)v);
 		goto fail;
 	}
 	h->smp = (uint32_t)v;
@@ -834,9 +855,9 @@ int pc_stream_read_header(struct pc_sio *io, struct pc_stream_header *h,
 	if (h_be(io, 4, &v, "section count", err))
 		goto fail;
 	if (v > PC_STREAM_MAX_SECTIONS) {
-		pc_err_set(err, "%s: offset %llu: bad section count: expected at most %d, found %llu",
-			   io->origin, (unsigned long long)at,
-			   PC_STREAM_MAX_SECTIONS, (unsigned long long)v);
+		pc_err_setc(err, PC_E_LIMIT, "%s: offset %llu: bad section count: expected at most %d, found %llu",
+			    io->origin, (unsigned long long)at,
+			    PC_STREAM_MAX_SECTIONS, (unsigned long long)v);
 		goto fail;
 	}
 	h->n_sections = (uint32_t)v;
@@ -858,14 +879,107 @@ fail:
 
 /* ---- the configuration record: every object's properties ---- */
 
-static int l_config(struct lctx *c)
+/*
+ * One property of a configuration-record object 'lo' (NULL: this side has
+ * no such object, its section will tell): a guest-visible or wire value
+ * that differs from this side's is noted as a mismatch in 'pending'.
+ */
+static void l_config_prop(struct lctx *c, const struct pc_object *lo,
+			  const char *id, const char *name, const char *owner,
+			  uint64_t flags, const char *value, uint64_t at,
+			  struct pc_load_result *pending)
+{
+	struct pc_load_result *real = c->res;
+	const struct pc_eprop *le = NULL;
+	bool wire;
+
+	if (!lo)
+		return;
+	for (size_t m = 0; m < lo->n_props && !le; m++)
+		if (!strcmp(lo->props[m].prop->name, name))
+			le = &lo->props[m];
+	real->props_compared++;
+	if (!le || (!(flags & 5) && !le->prop->guest_visible && !le->prop->wire))
+		return;
+	if (!strcmp(le->val.text ? le->val.text : "", value))
+		return;
+	c->res = pending;
+	wire = (flags & 4) || le->prop->wire;
+	lmsg(c, PC_LMSG_MISMATCH, at, NULL,
+	     "device '%s': %s property '%s.%s': the source runs with '%s'%s, this side with '%s' (%s): %s",
+	     id, wire ? "stream-protocol" : "guest-visible", owner,
+	     name, value,
+	     flags & 2 ? " (behaviour of a release without the property)" : "",
+	     le->val.text ? le->val.text : "", le->source,
+	     wire ? "both ends must frame the stream the same way"
+		  : "the guest saw the source's value");
+	c->res = real;
+}
+
+/* One object of the configuration record: id, type and its properties. */
+static int l_config_object(struct lctx *c, char *value,
+			   struct pc_load_result *pending)
 {
 	char id[PC_STREAM_MAX_NAME + 1], type[PC_STREAM_MAX_NAME + 1];
 	char name[PC_STREAM_MAX_NAME + 1], owner[PC_STREAM_MAX_NAME + 1];
-	char *value = pc_xmalloc(PC_STREAM_MAX_VALUE + 1);
-	uint64_t n_objs, n_props, v, at, flags;
-	bool wire;
+	const struct pc_object *lo;
+	uint64_t n_props, at, flags;
+
+	if (l_str(c, id, PC_STREAM_MAX_NAME, NULL, "object id") ||
+	    l_str(c, type, PC_STREAM_MAX_NAME, NULL, "object type"))
+		return -1;
+	at = c->io->off;
+	if (l_be(c, 2, &n_props, NULL, "property count"))
+		return -1;
+	if (n_props > PC_STREAM_MAX_PROPS) {
+		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
+		     "object '%s': bad property count: expected at most %d, found %llu",
+		     id, PC_STREAM_MAX_PROPS, (unsigned long long)n_props);
+		return -1;
+	}
+	lo = pc_vm_find_object(c->vm, id);
+	for (uint64_t k = 0; k < n_props; k++) {
+		at = c->io->off;
+		if (l_str(c, name, PC_STREAM_MAX_NAME, NULL, "property name") ||
+		    l_str(c, owner, PC_STREAM_MAX_NAME, NULL, "property owner") ||
+		    l_be(c, 1, &flags, NULL, "property flags") ||
+		    l_str(c, value, PC_STREAM_MAX_VALUE, NULL, "property value"))
+			return -1;
+		l_config_prop(c, lo, id, name, owner, flags, value, at, pending);
+	}
+	return 0;
+}
+
+/* The record's marker and object count. */
+static int l_config_head(struct lctx *c, uint64_t *n_objs)
+{
+	uint64_t at = c->io->off;
 	uint8_t marker;
+
+	if (l_read(c, &marker, 1, NULL, "record marker"))
+		return -1;
+	if (marker != PC_SM_CONFIG) {
+		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
+		     "expected the configuration record (marker 0x%02x), found 0x%02x",
+		     PC_SM_CONFIG, marker);
+		return -1;
+	}
+	at = c->io->off;
+	if (l_be(c, 4, n_objs, NULL, "object count"))
+		return -1;
+	if (*n_objs > PC_STREAM_MAX_OBJECTS) {
+		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
+		     "bad object count: expected at most %d, found %llu",
+		     PC_STREAM_MAX_OBJECTS, (unsigned long long)*n_objs);
+		return -1;
+	}
+	return 0;
+}
+
+static int l_config(struct lctx *c)
+{
+	char *value = pc_xmalloc(PC_STREAM_MAX_VALUE + 1);
+	uint64_t n_objs, v, at;
 	uint32_t crc;
 	int r = -1;
 	/* mismatches are noted only once the record's CRC is known good */
@@ -873,73 +987,11 @@ static int l_config(struct lctx *c)
 	struct pc_load_result *real = c->res;
 
 	c->io->crc_sec = 0;
-	at = c->io->off;
-	if (l_read(c, &marker, 1, NULL, "record marker"))
+	if (l_config_head(c, &n_objs))
 		goto out;
-	if (marker != PC_SM_CONFIG) {
-		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
-		     "expected the configuration record (marker 0x%02x), found 0x%02x",
-		     PC_SM_CONFIG, marker);
-		goto out;
-	}
-	at = c->io->off;
-	if (l_be(c, 4, &n_objs, NULL, "object count"))
-		goto out;
-	if (n_objs > PC_STREAM_MAX_OBJECTS) {
-		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
-		     "bad object count: expected at most %d, found %llu",
-		     PC_STREAM_MAX_OBJECTS, (unsigned long long)n_objs);
-		goto out;
-	}
-	for (uint64_t i = 0; i < n_objs; i++) {
-		const struct pc_object *lo;
-
-		if (l_str(c, id, PC_STREAM_MAX_NAME, NULL, "object id") ||
-		    l_str(c, type, PC_STREAM_MAX_NAME, NULL, "object type"))
+	for (uint64_t i = 0; i < n_objs; i++)
+		if (l_config_object(c, value, &pending))
 			goto out;
-		at = c->io->off;
-		if (l_be(c, 2, &n_props, NULL, "property count"))
-			goto out;
-		if (n_props > PC_STREAM_MAX_PROPS) {
-			lmsg(c, PC_LMSG_MALFORMED, at, NULL,
-			     "object '%s': bad property count: expected at most %d, found %llu",
-			     id, PC_STREAM_MAX_PROPS, (unsigned long long)n_props);
-			goto out;
-		}
-		lo = pc_vm_find_object(c->vm, id);
-		for (uint64_t k = 0; k < n_props; k++) {
-			const struct pc_eprop *le = NULL;
-
-			at = c->io->off;
-			if (l_str(c, name, PC_STREAM_MAX_NAME, NULL, "property name") ||
-			    l_str(c, owner, PC_STREAM_MAX_NAME, NULL, "property owner") ||
-			    l_be(c, 1, &flags, NULL, "property flags") ||
-			    l_str(c, value, PC_STREAM_MAX_VALUE, NULL, "property value"))
-				goto out;
-			if (!lo)
-				continue; /* the device's section will tell */
-			for (size_t m = 0; m < lo->n_props && !le; m++)
-				if (!strcmp(lo->props[m].prop->name, name))
-					le = &lo->props[m];
-			real->props_compared++;
-			if (!le || (!(flags & 5) && !le->prop->guest_visible &&
-				    !le->prop->wire))
-				continue;
-			if (!strcmp(le->val.text ? le->val.text : "", value))
-				continue;
-			c->res = &pending;
-			wire = (flags & 4) || le->prop->wire;
-			lmsg(c, PC_LMSG_MISMATCH, at, NULL,
-			     "device '%s': %s property '%s.%s': the source runs with '%s'%s, this side with '%s' (%s): %s",
-			     id, wire ? "stream-protocol" : "guest-visible", owner,
-			     name, value,
-			     flags & 2 ? " (behaviour of a release without the property)" : "",
-			     le->val.text ? le->val.text : "", le->source,
-			     wire ? "both ends must frame the stream the same way"
-				  : "the guest saw the source's value");
-			c->res = real;
-		}
-	}
 	crc = c->io->crc_sec;
 	at = c->io->off;
 	if (l_be(c, 4, &v, NULL, "configuration CRC"))
@@ -1009,6 +1061,132 @@ static bool shapes_compatible(const struct pc_rnode *n, uint8_t kind,
 	return false;
 }
 
+/*
+ * The element count of a field whose count is another field's value: that
+ * field must have been loaded, and its value within this side's maximum.
+ */
+static int l_field_count(struct lctx *c, struct pc_sdesc *s,
+			 const struct pc_rnode *n, uint64_t at, const char *p,
+			 uint64_t *count)
+{
+	struct pc_sfield *ref = pc_sdesc_field(s, n->count_field);
+
+	if (!ref || !ref->loaded || !ref->data || !ref->count ||
+	    !pc_field_kind_is_int(ref->node->kind)) {
+		lmsg(c, PC_LMSG_MISMATCH, at, p,
+		     "its count field '%s' was not loaded", n->count_field);
+		return L_MISMATCH;
+	}
+	*count = pc_sfield_u64(ref, 0);
+	if (pc_field_kind_is_signed(ref->node->kind) && (int64_t)*count < 0) {
+		lmsg(c, PC_LMSG_MISMATCH, at, p,
+		     "bad count: '%s' is %lld, expected 0 to %u",
+		     n->count_field, (long long)*count, n->count_max);
+		return L_MISMATCH;
+	}
+	if (*count > n->count_max) {
+		lmsg(c, PC_LMSG_MISMATCH, at, p,
+		     "bad count: '%s' says %llu elements, this side accepts at most %u",
+		     n->count_field, (unsigned long long)*count, n->count_max);
+		return L_MISMATCH;
+	}
+	return L_OK;
+}
+
+/*
+ * A tagged stream's field tag (name hash, kind, size, count): a shape this
+ * side cannot load is a mismatch; another name or kind of the same shape
+ * is a note.
+ */
+static int l_field_tag(struct lctx *c, const struct pc_rnode *n,
+		       uint64_t count, uint64_t at, const char *p)
+{
+	uint64_t t_hash = 0, t_kind = 0, t_size = 0, t_count = 0;
+	int r;
+
+	if ((r = l_be(c, 4, &t_hash, p, "field tag")) ||
+	    (r = l_be(c, 1, &t_kind, p, "field tag")) ||
+	    (r = l_be(c, 4, &t_size, p, "field tag")) ||
+	    (r = l_be(c, 4, &t_count, p, "field tag")))
+		return l_fence(c, r, p, "a field tag");
+	if (!shapes_compatible(n, (uint8_t)t_kind, t_size, t_count,
+			       (uint32_t)count)) {
+		char *mine = node_shape(n, (uint32_t)count);
+		char *theirs = t_kind < PC_FIELD_KIND_COUNT
+			? shape_of((enum pc_field_kind)t_kind, (uint32_t)t_size,
+				   (uint32_t)t_count, "?")
+			: pc_xasprintf("unknown kind %llu", (unsigned long long)t_kind);
+
+		lmsg(c, PC_LMSG_MISMATCH, at, p,
+		     "the source sends %s%s here, this side loads %s",
+		     theirs, t_hash == hash32(n->name) ? "" : " (under another name)",
+		     mine);
+		free(mine);
+		free(theirs);
+		return L_MISMATCH;
+	}
+	if (t_kind != n->kind && t_kind != PC_FIELD_UNUSED &&
+	    n->kind != PC_FIELD_UNUSED)
+		lmsg(c, PC_LMSG_NOTE, at, p,
+		     "the source sends %s, this side reads the same bytes as %s",
+		     pc_field_kind_name((enum pc_field_kind)t_kind),
+		     pc_field_kind_name(n->kind));
+	if (t_hash != hash32(n->name))
+		lmsg(c, PC_LMSG_NOTE, at, p,
+		     "the source's field at this position has another name (tag 0x%08llx, expected 0x%08x) and the same shape: loaded as '%s'",
+		     (unsigned long long)t_hash, hash32(n->name), n->name);
+	return L_OK;
+}
+
+/* The 'count' elements of a struct field, each a nested description. */
+static int l_field_structs(struct lctx *c, struct pc_sfield *f, uint64_t at,
+			   const char *p, int depth)
+{
+	const struct pc_rnode *n = f->node;
+
+	if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
+		lmsg(c, PC_LMSG_MISMATCH, at, p, "nesting deeper than %d",
+		     PC_STREAM_MAX_DEPTH);
+		return L_MISMATCH;
+	}
+	f->elems = pc_xcalloc((size_t)f->count + 1, sizeof(*f->elems));
+	for (uint32_t k = 0; k < f->count; k++) {
+		char *pk = index_path(p, k);
+		int r;
+
+		f->elems[k] = pc_sdesc_new(n->desc);
+		r = l_desc(c, f->elems[k], -1, pk, NULL, depth + 1);
+		free(pk);
+		if (r) {
+			f->count = k + 1;
+			return r;
+		}
+	}
+	return L_OK;
+}
+
+/* A data field's bytes; their size comes from this side's own layout. */
+static int l_field_data(struct lctx *c, struct pc_sfield *f, const char *p)
+{
+	const struct pc_rnode *n = f->node;
+	size_t bytes = (size_t)f->count * n->size;
+	char *what;
+	int r;
+
+	/* the size comes from this side's own layout, never the wire */
+	f->data = pc_xmalloc(bytes + 1);
+	r = l_read(c, f->data, bytes, p, "field data");
+	if (!r)
+		return L_OK;
+	what = pc_xasprintf("%zu bytes of '%s' (%s)", bytes, n->name,
+			    pc_field_kind_name(n->kind));
+	if (r == -2)
+		f->loaded = false;
+	r = l_fence(c, r, p, what);
+	free(what);
+	return r;
+}
+
 static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 		   const char *path, struct pc_lfields *rec, int depth)
 {
@@ -1016,72 +1194,13 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 	const struct pc_rnode *n = f->node;
 	char *p = join_path(path, n->name);
 	uint64_t at = c->io->off, count = n->count, start;
-	uint64_t t_hash = 0, t_kind = 0, t_size = 0, t_count = 0;
 	bool began = false;
 	int r;
 
-	if (n->count_field) {
-		struct pc_sfield *ref = pc_sdesc_field(s, n->count_field);
-
-		if (!ref || !ref->loaded || !ref->data || !ref->count ||
-		    !pc_field_kind_is_int(ref->node->kind)) {
-			lmsg(c, PC_LMSG_MISMATCH, at, p,
-			     "its count field '%s' was not loaded", n->count_field);
-			r = L_MISMATCH;
-			goto out;
-		}
-		count = pc_sfield_u64(ref, 0);
-		if (pc_field_kind_is_signed(ref->node->kind) && (int64_t)count < 0) {
-			lmsg(c, PC_LMSG_MISMATCH, at, p,
-			     "bad count: '%s' is %lld, expected 0 to %u",
-			     n->count_field, (long long)count, n->count_max);
-			r = L_MISMATCH;
-			goto out;
-		}
-		if (count > n->count_max) {
-			lmsg(c, PC_LMSG_MISMATCH, at, p,
-			     "bad count: '%s' says %llu elements, this side accepts at most %u",
-			     n->count_field, (unsigned long long)count, n->count_max);
-			r = L_MISMATCH;
-			goto out;
-		}
-	}
-	if (c->tagged) {
-		if ((r = l_be(c, 4, &t_hash, p, "field tag")) ||
-		    (r = l_be(c, 1, &t_kind, p, "field tag")) ||
-		    (r = l_be(c, 4, &t_size, p, "field tag")) ||
-		    (r = l_be(c, 4, &t_count, p, "field tag"))) {
-			r = l_fence(c, r, p, "a field tag");
-			goto out;
-		}
-		if (!shapes_compatible(n, (uint8_t)t_kind, t_size, t_count,
-				       (uint32_t)count)) {
-			char *mine = node_shape(n, (uint32_t)count);
-			char *theirs = t_kind < PC_FIELD_KIND_COUNT
-				? shape_of((enum pc_field_kind)t_kind, (uint32_t)t_size,
-					   (uint32_t)t_count, "?")
-				: pc_xasprintf("unknown kind %llu", (unsigned long long)t_kind);
-
-			lmsg(c, PC_LMSG_MISMATCH, at, p,
-			     "the source sends %s%s here, this side loads %s",
-			     theirs, t_hash == hash32(n->name) ? "" : " (under another name)",
-			     mine);
-			free(mine);
-			free(theirs);
-			r = L_MISMATCH;
-			goto out;
-		}
-		if (t_kind != n->kind && t_kind != PC_FIELD_UNUSED &&
-		    n->kind != PC_FIELD_UNUSED)
-			lmsg(c, PC_LMSG_NOTE, at, p,
-			     "the source sends %s, this side reads the same bytes as %s",
-			     pc_field_kind_name((enum pc_field_kind)t_kind),
-			     pc_field_kind_name(n->kind));
-		if (t_hash != hash32(n->name))
-			lmsg(c, PC_LMSG_NOTE, at, p,
-			     "the source's field at this position has another name (tag 0x%08llx, expected 0x%08x) and the same shape: loaded as '%s'",
-			     (unsigned long long)t_hash, hash32(n->name), n->name);
-	}
+	if (n->count_field && (r = l_field_count(c, s, n, at, p, &count)))
+		goto out;
+	if (c->tagged && (r = l_field_tag(c, n, count, at, p)))
+		goto out;
 	f->loaded = true;
 	f->count = (uint32_t)count;
 	if (rec && n->kind == PC_FIELD_STRUCT && count == 1) {
@@ -1103,42 +1222,12 @@ static int l_field(struct lctx *c, struct pc_sdesc *s, size_t idx,
 				   : (uint64_t)count * n->size);
 		began = true;
 	}
-	if (n->kind == PC_FIELD_STRUCT) {
-		if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
-			lmsg(c, PC_LMSG_MISMATCH, at, p, "nesting deeper than %d",
-			     PC_STREAM_MAX_DEPTH);
-			r = L_MISMATCH;
-			goto out;
-		}
-		f->elems = pc_xcalloc((size_t)count + 1, sizeof(*f->elems));
-		for (uint32_t k = 0; k < count; k++) {
-			char *pk = index_path(p, k);
-
-			f->elems[k] = pc_sdesc_new(n->desc);
-			r = l_desc(c, f->elems[k], -1, pk, NULL, depth + 1);
-			free(pk);
-			if (r) {
-				f->count = k + 1;
-				goto out;
-			}
-		}
-	} else {
-		size_t bytes = (size_t)count * n->size;
-
-		/* the size comes from this side's own layout, never the wire */
-		f->data = pc_xmalloc(bytes + 1);
-		r = l_read(c, f->data, bytes, p, "field data");
-		if (r) {
-			char *what = pc_xasprintf("%zu bytes of '%s' (%s)", bytes,
-						  n->name, pc_field_kind_name(n->kind));
-
-			if (r == -2)
-				f->loaded = false;
-			r = l_fence(c, r, p, what);
-			free(what);
-			goto out;
-		}
-	}
+	if (n->kind == PC_FIELD_STRUCT)
+		r = l_field_structs(c, f, at, p, depth);
+	else
+		r = l_field_data(c, f, p);
+	if (r)
+		goto out;
 	if (rec) {
 		uint32_t crc = field_end(c->io);
 
@@ -1298,147 +1387,209 @@ static int l_skip_to_stop(struct lctx *c)
 	return 0;
 }
 
-static int l_section(struct lctx *c, uint32_t expect_idx, bool *seen,
-		     const struct pc_stream_header *h)
+/* A section's header as sent: number, names, version, fingerprint, length. */
+struct lsec_head {
+	char name[PC_STREAM_MAX_NAME + 1], inst[PC_STREAM_MAX_NAME + 1];
+	uint64_t idx, ver, fp, plen;
+	uint64_t at;	/* offset of the section marker */
+};
+
+/* Read and check the header after the section marker. */
+static int l_section_head(struct lctx *c, uint32_t expect_idx,
+			  const struct pc_stream_header *h,
+			  struct lsec_head *sh)
 {
 	struct pc_sio *io = c->io;
-	char name[PC_STREAM_MAX_NAME + 1], inst[PC_STREAM_MAX_NAME + 1];
-	uint64_t idx, ver, fp, plen, at = io->off - 1, v;
-	const struct pc_rsection *own = NULL;
-	size_t own_i = 0;
-	struct pc_sdesc *st = NULL;
-	struct pc_lsection *ls;
-	size_t msgs_before = c->res->n_msgs, mism_before = c->res->mismatches;
-	uint32_t crc;
-	int r;
 
-	/* the marker byte was read by the caller with crc_sec reset before */
-	if (l_be(c, 4, &idx, NULL, "section number") ||
-	    l_str(c, name, PC_STREAM_MAX_NAME, NULL, "section name") ||
-	    l_str(c, inst, PC_STREAM_MAX_NAME, NULL, "instance name") ||
-	    l_be(c, 4, &ver, NULL, "section version") ||
-	    l_be(c, 8, &fp, NULL, "layout fingerprint") ||
-	    l_be(c, 8, &plen, NULL, "payload length"))
+	if (l_be(c, 4, &sh->idx, NULL, "section number") ||
+	    l_str(c, sh->name, PC_STREAM_MAX_NAME, NULL, "section name") ||
+	    l_str(c, sh->inst, PC_STREAM_MAX_NAME, NULL, "instance name") ||
+	    l_be(c, 4, &sh->ver, NULL, "section version") ||
+	    l_be(c, 8, &sh->fp, NULL, "layout fingerprint") ||
+	    l_be(c, 8, &sh->plen, NULL, "payload length"))
 		return -1;
-	c->sec = pc_xasprintf("section '%s' (instance '%s')", name, inst);
-	if (idx != expect_idx) {
-		lmsg(c, PC_LMSG_MALFORMED, at + 1, NULL,
+	c->sec = pc_xasprintf("section '%s' (instance '%s')", sh->name, sh->inst);
+	if (sh->idx != expect_idx) {
+		lmsg(c, PC_LMSG_MALFORMED, sh->at + 1, NULL,
 		     "out of order: section number %llu where number %u was expected (reordered or duplicated)",
-		     (unsigned long long)idx, expect_idx);
+		     (unsigned long long)sh->idx, expect_idx);
 		return -1;
 	}
-	if (idx >= h->n_sections) {
-		lmsg(c, PC_LMSG_MALFORMED, at + 1, NULL,
+	if (sh->idx >= h->n_sections) {
+		lmsg(c, PC_LMSG_MALFORMED, sh->at + 1, NULL,
 		     "section number %llu, but the header announced %u sections",
-		     (unsigned long long)idx, h->n_sections);
+		     (unsigned long long)sh->idx, h->n_sections);
 		return -1;
 	}
-	if (plen > io->limit - io->off) {
+	if (sh->plen > io->limit - io->off) {
 		lmsg(c, PC_LMSG_MALFORMED, io->off - 8, NULL,
 		     "oversized payload length %llu: more than the stream limit of %llu bytes",
-		     (unsigned long long)plen, (unsigned long long)io->limit);
+		     (unsigned long long)sh->plen, (unsigned long long)io->limit);
 		return -1;
 	}
-	for (size_t i = 0; i < c->vm->n_sections; i++)
-		if (!strcmp(c->vm->sections[i].name, name) &&
-		    !strcmp(c->vm->sections[i].instance, inst)) {
-			own = &c->vm->sections[i];
-			own_i = i;
+	return 0;
+}
+
+/* This side's section of that name and instance (NULL if none), its index in *i. */
+static const struct pc_rsection *own_section(const struct pc_vm *vm,
+					     const struct lsec_head *sh,
+					     size_t *i)
+{
+	const struct pc_rsection *own = NULL;
+
+	for (size_t k = 0; k < vm->n_sections; k++)
+		if (!strcmp(vm->sections[k].name, sh->name) &&
+		    !strcmp(vm->sections[k].instance, sh->inst)) {
+			own = &vm->sections[k];
+			*i = k;
 		}
-	PC_ALLOC_GROW(c->res->sections, c->res->n_sections + 1,
-		      c->res->alloc_sections);
-	ls = &c->res->sections[c->res->n_sections++];
-	memset(ls, 0, sizeof(*ls));
-	ls->name = pc_xstrdup(name);
-	ls->instance = pc_xstrdup(inst);
-	ls->version = (int)(uint32_t)ver;
-	io->stop = io->off + plen;
-	io->stop_set = true;
-	c->payload_start = io->off;
+	return own;
+}
+
+/*
+ * The payload as this side loads it, into *st: an unknown section or a
+ * version this side refuses is a mismatch (the payload is then skipped).
+ * Returns -1 only when the stream is malformed.
+ */
+static int l_section_payload(struct lctx *c, const struct lsec_head *sh,
+			     bool *seen, struct pc_lsection *ls,
+			     struct pc_sdesc **st)
+{
+	struct pc_sio *io = c->io;
+	size_t own_i = 0;
+	const struct pc_rsection *own = own_section(c->vm, sh, &own_i);
+	uint32_t ver = (uint32_t)sh->ver;
+	int r;
+
 	if (!own) {
-		lmsg(c, PC_LMSG_MISMATCH, at, NULL,
+		lmsg(c, PC_LMSG_MISMATCH, sh->at, NULL,
 		     "unknown section: this side has no device '%s' with a section '%s'",
-		     inst, name);
-	} else if (seen[own_i]) {
-		lmsg(c, PC_LMSG_MALFORMED, at, NULL, "section sent twice");
-		return -1;
-	} else if ((int64_t)(uint32_t)ver > own->desc->version_id ||
-		   (int64_t)(uint32_t)ver < own->desc->min_version_id) {
-		seen[own_i] = true;
-		lmsg(c, PC_LMSG_MISMATCH, at, NULL,
-		     "version %u, this side loads %d to %d (QEMU refuses the section)",
-		     (uint32_t)ver, own->desc->min_version_id,
-		     own->desc->version_id);
-	} else {
-		seen[own_i] = true;
-		ls->same_layout = fp == own->fingerprint;
-		c->obj = own->obj;
-		st = pc_sdesc_new(own->desc);
-		r = l_desc(c, st, (int)(uint32_t)ver, "", &ls->fields, 0);
-		if (r == L_MALFORMED)
-			goto malformed;
-		if (r == L_OK && io->off != io->stop)
-			lmsg(c, PC_LMSG_MISMATCH, io->off, NULL,
-			     "this side's layout ends at payload offset %llu, the source sent %llu bytes: the layouts differ (last field read: '%s')",
-			     (unsigned long long)(io->off - c->payload_start),
-			     (unsigned long long)plen,
-			     ls->fields.n ? ls->fields.items[ls->fields.n - 1].path : "none");
+		     sh->inst, sh->name);
+		return 0;
 	}
-	if (l_skip_to_stop(c))
-		goto malformed;
-	io->stop_set = false;
-	crc = io->crc_sec;
-	at = io->off;
-	r = l_read(c, name, 1, NULL, "section footer");
-	if (r)
-		goto malformed;
-	if ((uint8_t)name[0] != PC_SM_FOOTER) {
+	if (seen[own_i]) {
+		lmsg(c, PC_LMSG_MALFORMED, sh->at, NULL, "section sent twice");
+		return -1;
+	}
+	seen[own_i] = true;
+	if ((int64_t)ver > own->desc->version_id ||
+	    (int64_t)ver < own->desc->min_version_id) {
+		lmsg(c, PC_LMSG_MISMATCH, sh->at, NULL,
+		     "version %u, this side loads %d to %d (QEMU refuses the section)",
+		     ver, own->desc->min_version_id, own->desc->version_id);
+		return 0;
+	}
+	ls->same_layout = sh->fp == own->fingerprint;
+	c->obj = own->obj;
+	*st = pc_sdesc_new(own->desc);
+	r = l_desc(c, *st, (int)ver, "", &ls->fields, 0);
+	if (r == L_MALFORMED)
+		return -1;
+	if (r == L_OK && io->off != io->stop)
+		lmsg(c, PC_LMSG_MISMATCH, io->off, NULL,
+		     "this side's layout ends at payload offset %llu, the source sent %llu bytes: the layouts differ (last field read: '%s')",
+		     (unsigned long long)(io->off - c->payload_start),
+		     (unsigned long long)sh->plen,
+		     ls->fields.n ? ls->fields.items[ls->fields.n - 1].path : "none");
+	return 0;
+}
+
+/*
+ * The footer: marker, section number and the CRC of everything since the
+ * section marker.  A bad CRC drops the findings of this section first:
+ * damaged bytes explain any misparse.
+ */
+static int l_section_footer(struct lctx *c, uint64_t idx, size_t msgs_before,
+			    size_t mism_before)
+{
+	struct pc_sio *io = c->io;
+	uint32_t crc = io->crc_sec;
+	uint64_t at = io->off, v;
+	uint8_t marker;
+
+	if (l_read(c, &marker, 1, NULL, "section footer"))
+		return -1;
+	if (marker != PC_SM_FOOTER) {
 		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
 		     "missing section footer: expected marker 0x%02x, found 0x%02x",
-		     PC_SM_FOOTER, (uint8_t)name[0]);
-		goto malformed;
+		     PC_SM_FOOTER, marker);
+		return -1;
 	}
 	if (l_be(c, 4, &v, NULL, "footer section number"))
-		goto malformed;
+		return -1;
 	if (v != idx) {
 		lmsg(c, PC_LMSG_MALFORMED, at + 1, NULL,
 		     "corrupt footer: section number expected %llu, found %llu",
 		     (unsigned long long)idx, (unsigned long long)v);
-		goto malformed;
+		return -1;
 	}
 	at = io->off;
 	if (l_be(c, 4, &v, NULL, "footer CRC"))
-		goto malformed;
-	if (v != crc) {
-		/* damaged bytes explain any misparse: drop those findings */
-		while (c->res->n_msgs > msgs_before) {
-			struct pc_lmsg *m = &c->res->msgs[--c->res->n_msgs];
+		return -1;
+	if (v == crc)
+		return 0;
+	while (c->res->n_msgs > msgs_before) {
+		struct pc_lmsg *m = &c->res->msgs[--c->res->n_msgs];
 
-			free(m->section);
-			free(m->field);
-			free(m->text);
-		}
-		c->res->mismatches = mism_before;
-		lmsg(c, PC_LMSG_MALFORMED, at, NULL,
-		     "corrupt section: CRC expected 0x%08x, found 0x%08llx",
-		     crc, (unsigned long long)v);
-		goto malformed;
+		free(m->section);
+		free(m->field);
+		free(m->text);
 	}
-	if (st && c->res->mismatches == mism_before) {
-		char *why = NULL;
-		size_t ran = 0;
+	c->res->mismatches = mism_before;
+	lmsg(c, PC_LMSG_MALFORMED, at, NULL,
+	     "corrupt section: CRC expected 0x%08x, found 0x%08llx",
+	     crc, (unsigned long long)v);
+	return -1;
+}
 
-		l_invariants(c, st, "");
-		if (c->o && c->o->run_hooks &&
-		    pc_hooks_post_load(c->o->hooks, c->vm, own->obj, st, &ran,
-				       &why) > 0) {
-			lmsg(c, PC_LMSG_MISMATCH, c->payload_start, NULL,
-			     "post_load: %s", why);
-			free(why);
-		}
-		c->res->hooks_run += ran;
-		ls->loaded = c->res->mismatches == mism_before;
+/* A section loaded without mismatch: its invariants, then its post_load hooks. */
+static void l_section_verify(struct lctx *c, struct pc_sdesc *st,
+			     struct pc_lsection *ls, size_t mism_before)
+{
+	char *why = NULL;
+	size_t ran = 0;
+
+	l_invariants(c, st, "");
+	if (c->o && c->o->run_hooks &&
+	    pc_hooks_post_load(c->o->hooks, c->vm, c->obj, st, &ran, &why) > 0) {
+		lmsg(c, PC_LMSG_MISMATCH, c->payload_start, NULL,
+		     "post_load: %s", why);
+		free(why);
 	}
+	c->res->hooks_run += ran;
+	ls->loaded = c->res->mismatches == mism_before;
+}
+
+static int l_section(struct lctx *c, uint32_t expect_idx, bool *seen,
+		     const struct pc_stream_header *h)
+{
+	struct pc_sio *io = c->io;
+	struct lsec_head sh;
+	struct pc_sdesc *st = NULL;
+	struct pc_lsection *ls;
+	size_t msgs_before = c->res->n_msgs, mism_before = c->res->mismatches;
+
+	/* the marker byte was read by the caller with crc_sec reset before */
+	sh.at = io->off - 1;
+	if (l_section_head(c, expect_idx, h, &sh))
+		return -1;
+	PC_ALLOC_GROW(c->res->sections, c->res->n_sections + 1,
+		      c->res->alloc_sections);
+	ls = &c->res->sections[c->res->n_sections++];
+	memset(ls, 0, sizeof(*ls));
+	ls->name = pc_xstrdup(sh.name);
+	ls->instance = pc_xstrdup(sh.inst);
+	ls->version = (int)(uint32_t)sh.ver;
+	io->stop = io->off + sh.plen;
+	io->stop_set = true;
+	c->payload_start = io->off;
+	if (l_section_payload(c, &sh, seen, ls, &st) || l_skip_to_stop(c))
+		goto malformed;
+	io->stop_set = false;
+	if (l_section_footer(c, sh.idx, msgs_before, mism_before))
+		goto malformed;
+	if (st && c->res->mismatches == mism_before)
+		l_section_verify(c, st, ls, mism_before);
 	pc_sdesc_free(st);
 	free(c->sec);
 	c->sec = NULL;

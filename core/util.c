@@ -111,6 +111,7 @@ static void strbuf_grow(struct pc_strbuf *sb, size_t extra)
 
 void pc_strbuf_add(struct pc_strbuf *sb, const void *data, size_t len)
 {
+	assert(sb->buf); /* never NULL: PC_STRBUF_INIT or a detach/release */
 	strbuf_grow(sb, len);
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
@@ -203,6 +204,7 @@ int pc_err_wrap(struct pc_err *err, const struct pc_err *inner,
 	char prefix[1024];
 	va_list ap;
 
+	assert(inner);
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);

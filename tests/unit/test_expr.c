@@ -294,6 +294,33 @@ PCT_TEST("expr", bounded_parse)
 	pc_strbuf_release(&sb);
 }
 
+/* Beyond a bound is PC_E_LIMIT; a malformed expression PC_E_INPUT. */
+PCT_TEST("expr", error_codes)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct pc_err err = { 0 };
+
+	for (int i = 0; i < 65; i++)
+		pc_strbuf_addch(&sb, '(');
+	pc_strbuf_addch(&sb, '1');
+	for (int i = 0; i < 65; i++)
+		pc_strbuf_addch(&sb, ')');
+	CU_ASSERT_PTR_NULL(pc_expr_parse(sb.buf, "f.decl:7", &err));
+	PCT_ASSERT_INT_EQ(err.code, PC_E_LIMIT);
+	pc_err_clear(&err);
+	pc_strbuf_reset(&sb);
+	while (sb.len < 4097)
+		pc_strbuf_addstr(&sb, "1 + ");
+	pc_strbuf_addch(&sb, '1');
+	CU_ASSERT_PTR_NULL(pc_expr_parse(sb.buf, "f.decl:7", &err));
+	PCT_ASSERT_CONTAINS(err.msg, "expression too long");
+	PCT_ASSERT_INT_EQ(err.code, PC_E_LIMIT);
+	pc_err_clear(&err);
+	CU_ASSERT_PTR_NULL(pc_expr_parse("1 +", "f.decl:7", &err));
+	PCT_ASSERT_INT_EQ(err.code, PC_E_INPUT);
+	pc_strbuf_release(&sb);
+}
+
 PCT_TEST("expr", eval_errors)
 {
 	struct xenv env = { .n = 0 };

@@ -98,6 +98,7 @@ PCT_TEST("loader", wrong_abi_refused_before_any_code_runs)
 	setenv("FX_MARKER", marker, 1);
 	CU_ASSERT_PTR_NULL(pc_plugin_inspect(fx_so("fx-wrongabi"), &e));
 	PCT_ASSERT_CONTAINS(e.msg, "plugin ABI version 99, this plugcheck supports 1");
+	PCT_ASSERT_INT_EQ(e.code, PC_E_PLUGIN);
 	run_load(&r, dir, true, false);
 	unsetenv("FX_MARKER");
 	PCT_ASSERT_INT_EQ(r.rc, 0);
@@ -288,20 +289,24 @@ PCT_TEST("loader", missing_file_and_directory)
 
 	CU_ASSERT_PTR_NULL(pc_plugin_inspect("/nonexistent/x.so", &e));
 	PCT_ASSERT_STR_EQ(e.msg, "/nonexistent/x.so: cannot open: No such file or directory");
+	PCT_ASSERT_INT_EQ(e.code, PC_E_IO);
 	pc_err_clear(&e);
 	CU_ASSERT_PTR_NULL(pc_plugin_inspect(dir, &e));
 	PCT_ASSERT_CONTAINS(e.msg, ": not a regular file");
+	PCT_ASSERT_INT_EQ(e.code, PC_E_PLUGIN);
 	run_load(&r, gone, false, false);
 	PCT_ASSERT_INT_EQ(r.rc, -1);
 	PCT_ASSERT_INT_EQ(r.diags.n, 1);
 	if (r.diags.n == 1)
 		PCT_ASSERT_STR_EQ(r.diags.msgs[0], want);
 	PCT_ASSERT_STR_EQ(r.err.msg, "no usable plugins");
+	PCT_ASSERT_INT_EQ(r.err.code, PC_E_PLUGIN);
 	run_release(&r);
 	run_load(&r, dir, false, false);
 	PCT_ASSERT_INT_EQ(r.rc, -1);
 	want = (free(want), pc_xasprintf("no plugins found in %s", dir));
 	PCT_ASSERT_STR_EQ(r.err.msg, want);
+	PCT_ASSERT_INT_EQ(r.err.code, PC_E_NOT_FOUND);
 	run_release(&r);
 	free(want);
 	free(gone);

@@ -52,7 +52,10 @@ static const struct pc_machine *must_find(const struct pc_machine_set *set,
 	return m ? m : &none;
 }
 
-static void expect_load_error(const char *fixture, const char *needle)
+/* Loading fixture directory 'fixture' fails with 'needle' in the message;
+ * returns the error's code. */
+static enum pc_errcode expect_load_error(const char *fixture,
+					 const char *needle)
 {
 	struct pc_machine_set *set = pc_machine_set_new();
 	struct pc_err err = { 0 };
@@ -66,6 +69,7 @@ static void expect_load_error(const char *fixture, const char *needle)
 	CU_ASSERT(err.msg[0] && err.msg[strlen(err.msg) - 1] != '.');
 	free(rel);
 	pc_machine_set_free(set);
+	return err.code;
 }
 
 static struct pc_version ver(const char *s)
@@ -768,8 +772,9 @@ out:
 
 PCT_TEST("machine", err_syntax)
 {
-	expect_load_error("syntax",
-			  "syntax/t-1.0.machine:4: unknown keyword 'dervies' (did you mean 'derives'?)");
+	PCT_ASSERT_INT_EQ(expect_load_error("syntax",
+			  "syntax/t-1.0.machine:4: unknown keyword 'dervies' (did you mean 'derives'?)"),
+			  PC_E_INPUT);
 }
 
 PCT_TEST("machine", err_unknown_derives)
@@ -842,8 +847,9 @@ PCT_TEST("machine", err_missing_key)
 
 PCT_TEST("machine", err_overlong_line)
 {
-	expect_load_error("overlong-line",
-			  "overlong-line/t-1.0.machine:2: line too long (expected at most 4096 bytes, found 5001)");
+	PCT_ASSERT_INT_EQ(expect_load_error("overlong-line",
+			  "overlong-line/t-1.0.machine:2: line too long (expected at most 4096 bytes, found 5001)"),
+			  PC_E_LIMIT);
 }
 
 PCT_TEST("machine", err_unterminated_quote)
@@ -854,8 +860,9 @@ PCT_TEST("machine", err_unterminated_quote)
 
 PCT_TEST("machine", err_missing_dir)
 {
-	expect_load_error("no-such-dir",
-			  "machines/no-such-dir: cannot open machine directory: No such file or directory");
+	PCT_ASSERT_INT_EQ(expect_load_error("no-such-dir",
+			  "machines/no-such-dir: cannot open machine directory: No such file or directory"),
+			  PC_E_IO);
 }
 
 PCT_TEST("machine", err_empty_dir)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matrix.h"
 #include "pctest.h"
 #include "util.h"
 
@@ -210,6 +211,27 @@ PCT_TEST("matrix", declarations_read_only_for_differences_but_required)
 	free(err);
 	free(cmd);
 	free(dir);
+}
+
+/* A baseline that is not there is PC_E_IO; a machine type no recorded
+ * release knows, PC_E_NOT_FOUND. */
+PCT_TEST("matrix", error_codes)
+{
+	char *paths[2] = { pc_xstrdup(pct_path("abi/releases/8.0.json")),
+			   pc_xstrdup(pct_path("abi/releases/no-such-release.json")) };
+	struct pc_matrix mx;
+	struct pc_err err = { 0 };
+
+	PCT_ASSERT_INT_EQ(pc_matrix_run(paths, 2, NULL, 0, NULL, &mx, &err), -1);
+	PCT_ASSERT_CONTAINS(err.msg, "no-such-release.json: cannot open");
+	PCT_ASSERT_INT_EQ(err.code, PC_E_IO);
+	pc_err_clear(&err);
+	PCT_ASSERT_INT_EQ(pc_matrix_run(paths, 1, "pc-q35-7.3", 0, NULL, &mx,
+					&err), -1);
+	PCT_ASSERT_STR_EQ(err.msg, "no recorded release knows machine type 'pc-q35-7.3'");
+	PCT_ASSERT_INT_EQ(err.code, PC_E_NOT_FOUND);
+	free(paths[0]);
+	free(paths[1]);
 }
 
 PCT_TEST("matrix", options_it_cannot_honour_are_refused)

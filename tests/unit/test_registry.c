@@ -363,6 +363,21 @@ PCT_TEST("registry", many_types_sorted_lookup)
 	pc_registry_free(reg);
 }
 
+/* A kind no table knows is plugcheck's own bug, never the input's. */
+PCT_TEST("registry", value_parse_of_an_unknown_kind_is_internal)
+{
+	struct pc_prop pr = { 0 };
+	struct pc_value v;
+	struct pc_err err = { 0 };
+	char name[] = "p";
+
+	pr.name = name;
+	pr.kind = (enum pc_prop_kind)0x7fff;
+	CU_ASSERT_NOT_EQUAL(pc_value_parse(&pr, "1", &v, &err), 0);
+	PCT_ASSERT_STR_EQ(err.msg, "internal error: bad property kind");
+	PCT_ASSERT_INT_EQ(err.code, PC_E_INTERNAL);
+}
+
 PCT_TEST("registry", value_parse)
 {
 	struct pc_prop pr = { 0 };
@@ -382,6 +397,7 @@ PCT_TEST("registry", value_parse)
 	pc_value_release(&v);
 	CU_ASSERT_NOT_EQUAL(pc_value_parse(&pr, "On", &v, &err), 0);
 	PCT_ASSERT_STR_EQ(err.msg, "invalid value 'On' for bool property 'p' (expected on/off, true/false or yes/no)");
+	PCT_ASSERT_INT_EQ(err.code, PC_E_INPUT);
 	pc_err_clear(&err);
 
 	pr.kind = PC_PROP_U8;

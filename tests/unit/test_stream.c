@@ -314,6 +314,20 @@ static void expect_header_error(const uint8_t *s, size_t len, const char *msg)
 	fx_free(&b);
 }
 
+/* The code of the header error of stream 's' (PC_E_NONE: none). */
+static enum pc_errcode header_code(const uint8_t *s, size_t len)
+{
+	struct pc_sio io;
+	struct pc_stream_header h;
+	struct pc_err err = { 0 };
+
+	pc_sio_init_mem_in(&io, s, len, "stream");
+	if (!pc_stream_read_header(&io, &h, &err))
+		pc_stream_header_release(&h);
+	pc_sio_release(&io);
+	return err.code;
+}
+
 static void expect_malformed(const uint8_t *s, size_t len, const char *msg)
 {
 	struct fx b;
@@ -355,6 +369,7 @@ PCT_TEST("stream", header_rejections)
 	memcpy(c, s, len);
 	memcpy(c, "QEVM", 4);
 	expect_header_error(c, len, "stream: offset 0: bad magic: expected 50 43 4d 53 (\"PCMS\"), found 51 45 56 4d: not a plugcheck migration stream");
+	PCT_ASSERT_INT_EQ(header_code(c, len), PC_E_INPUT);
 	memcpy(c, s, len);
 	c[5] = 9;
 	expect_header_error(c, len, "stream: offset 4: unsupported format version: expected 1, found 9");
@@ -367,6 +382,8 @@ PCT_TEST("stream", header_rejections)
 	memcpy(c, s, len);
 	c[25] = 0xff; /* the side name's length */
 	expect_header_error(c, len, "stream: offset 25: oversized side name: 65281 bytes, at most 255");
+	/* beyond a bound of the format, not merely malformed */
+	PCT_ASSERT_INT_EQ(header_code(c, len), PC_E_LIMIT);
 	memcpy(c, s, len);
 	put_be32(c + 44, 0xffffffffu);
 	expect_header_error(c, len, "stream: offset 44: bad section count: expected at most 65536, found 4294967295");
