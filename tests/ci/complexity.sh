@@ -1,7 +1,7 @@
 #!/bin/sh
 # complexity.sh - every library function stays small enough to read.
 #
-# Runs pmccabe over the library sources and fails on any function longer
+# Runs pmccabe over the library and CLI sources and fails on any function longer
 # than MAX_LINES lines (pmccabe column 5) or with a modified McCabe
 # complexity over MAX_CC (pmccabe column 1), listing each as
 #
@@ -14,15 +14,8 @@
 # "size-exception:" followed on the same line by the reason.  Such functions
 # are counted as excepted, not as failures.
 #
-#   tests/ci/complexity.sh [FILE.c...]   (default: core/*.c, non-recursive)
+#   tests/ci/complexity.sh [FILE.c...]   (default: core/*.c and core/cli/*.c)
 #   MAX_LINES=100 MAX_CC=25 override the limits.
-#
-# PENDING names the functions of files being reworked elsewhere (the CLI,
-# check.c, finding.c, qemu-diff.c) that were over the limits when this check
-# was introduced; they are reported as pending, not failures, until their
-# owners bring them under the limits.  An entry whose function is now within
-# the limits (or gone) is reported as stale: delete it.  The list only
-# shrinks; nothing is ever added to it (use size-exception: with a reason).
 #
 # Exit status: 0 all within the limits, 1 some over them, 2 pmccabe missing
 # or nothing to check.  A missing pmccabe is an error, never a silent pass;
@@ -38,25 +31,9 @@ if ! command -v pmccabe >/dev/null 2>&1; then
 fi
 if [ $# -eq 0 ]; then
 	cd "$(dirname "$0")/../.."
-	set -- core/*.c
+	set -- core/*.c core/cli/*.c
 fi
 [ -f "$1" ] || { echo "complexity: no sources ('$1' missing)" >&2; exit 2; }
-
-PENDING='
-core/check.c:place_fix core/check.c:explain_deps core/check.c:compare_node
-core/check.c:compare_desc core/check.c:merge_configs
-core/check.c:pc_check_direction core/cmd-baseline.c:cmd_baseline
-core/cmd-check.c:parse core/cmd-check.c:finish core/cmd-check.c:do_main_job
-core/cmd-check.c:do_pair core/cmd-check.c:print_release_matrix
-core/cmd-check.c:do_release_matrix core/cmd-check.c:do_chain
-core/cmd-dump-abi.c:cmd_dump_abi core/cmd-lint.c:lint_defaults
-core/cmd-list.c:cmd_info core/cmd-migrate.c:role_source
-core/cmd-migrate.c:role_dest core/cmd-migrate.c:finish_run
-core/cmd-migrate.c:cmd_migrate core/cmd-props.c:cmd_props
-core/cmd-suggest.c:verify_edit core/cmd-suggest.c:cmd_suggest
-core/finding.c:format_group core/plugcheck.c:main
-core/qemu-diff.c:pc_qrenames_parse
-'
 
 out=$(mktemp "${TMPDIR:-/tmp}/complexity.XXXXXX")
 trap 'rm -f "$out"' EXIT INT TERM
@@ -66,13 +43,7 @@ if ! pmccabe "$@" >"$out"; then
 fi
 
 # pmccabe line: MODCC TRADCC STMTS FIRSTLINE NLINES FILE(LINE): NAME
-awk -F'\t' -v max_lines="$MAX_LINES" -v max_cc="$MAX_CC" -v pending="$PENDING" '
-BEGIN {
-	npend = split(pending, plist, /[ \t\n]+/)
-	for (i = 1; i <= npend; i++)
-		if (plist[i] != "")
-			pend[plist[i]] = 1
-}
+awk -F'\t' -v max_lines="$MAX_LINES" -v max_cc="$MAX_CC" '
 function load(file,    line, n) {
 	delete src
 	n = 0
@@ -117,19 +88,11 @@ function excepted(start,    k, end, text) {
 		excused++
 		next
 	}
-	if ((file ":" name) in pend) {
-		pended++
-		seen[file ":" name] = 1
-		next
-	}
 	over++
 	printf "%s:%d: %s: %d lines, complexity %d\n", file, first, name, nlines, cc
 }
 END {
-	for (f in pend)
-		if (!(f in seen) && (split(f, part, ":") == 2) && (part[1] in files))
-			printf "complexity: stale PENDING entry %s (now within the limits or gone): delete it\n", f
-	printf "complexity: %d functions checked, %d over the limits (%d lines, complexity %d), %d excepted, %d pending elsewhere\n",
-		checked, over, max_lines, max_cc, excused, pended
+	printf "complexity: %d functions checked, %d over the limits (%d lines, complexity %d), %d excepted\n",
+		checked, over, max_lines, max_cc, excused
 	exit over > 0
 }' "$out"
