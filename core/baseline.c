@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
 #include "loader.h"
 #include "report-json.h"
 

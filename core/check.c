@@ -15,7 +15,7 @@
 #include "check.h"
 #include "check-rules.h"
 
-#include "baseline.h"
+#include "bindex.h"
 #include "known-breaks.h"
 
 #include <assert.h>

@@ -9,7 +9,6 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#include "decl.h"
 
 #include "banned.h"
 

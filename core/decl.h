@@ -66,19 +66,6 @@ int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
 int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
 			   struct pc_decl_parsed *d, struct pc_err *err);
 
-/*
- * Memory of the model (for registry.c): every struct pc_type and struct
- * pc_vmsd is created by decl.c, boxed with a reference to the string pool
- * of the text that declared it.  All of their strings (names, docs,
- * values, the declared interface and enum value names) live in that pool,
- * one arena per text, freed with the last type or description that
- * refers to it; their arrays and expressions are separate allocations,
- * freed by registry.c one by one.  Nothing may free or replace a model
- * string by itself.  These free the box and drop its pool reference,
- * after registry.c has freed the rest.  A pool's count is not atomic: the
- * types and descriptions of one text are freed by one thread at a time.
- */
-void pc_decl_type_free_box(struct pc_type *t);
-void pc_decl_vmsd_free_box(struct pc_vmsd *v);
+/* Memory of the model: decl-pool.h (boxes, pools, and their release). */
 
 #endif /* PC_DECL_H */

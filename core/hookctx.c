@@ -122,7 +122,7 @@ static bool find_elem(struct pc_sdesc *s, const char *path, uint32_t *index,
 	size_t len = dot ? (size_t)(dot - path) : strlen(path);
 	const char *rest = dot ? dot + 1 : NULL;
 
-	if (!s || depth > PC_STREAM_MAX_DEPTH)
+	if (!s || depth > PC_STATE_MAX_DEPTH)
 		return false;
 	for (size_t k = 0; k < s->desc->n_nodes; k++) {
 		const struct pc_sfield *f = &s->fields[k];

@@ -28,7 +28,7 @@
 #include <plugcheck/plugin.h>
 
 #include "resolve.h"
-#include "stream.h"
+#include "state.h"
 
 struct pc_hook_source {
 	/* find hook code in this registry's plugins by type name (a loaded

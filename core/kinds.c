@@ -1,9 +1,12 @@
 /*
  * kinds.c - the kind functions, generated from the tables in kinds.h.
  */
-#include "model.h"
+#include "kinds.h"
 
+#include <stddef.h>
 #include <string.h>
+
+#include "util.h"
 
 #include "banned.h"
 

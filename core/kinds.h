@@ -1,9 +1,9 @@
 /*
  * kinds.h - the property kinds and the field kinds, one table each.
  *
- * Each table is an X-macro: a row per kind, in enum order.  model.h
- * generates the enums from them, kinds.c the name, size, class and parse
- * functions, decl.c the spellings it offers when a kind is misspelt.  No
+ * Each table is an X-macro: a row per kind, in enum order.  This header
+ * generates the enums from them (below), kinds.c the name, size, class and
+ * parse functions, decl.c the spellings it offers when a kind is misspelt.  No
  * other file lists the kinds: code that treats kinds differently asks for
  * the kind's class (or, for the few kinds with their own behaviour, names
  * the kind).  See "Adding a field kind" in Documentation/architecture.md.
@@ -13,6 +13,9 @@
  */
 #ifndef PC_KINDS_H
 #define PC_KINDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
 
 /*
  * Property kinds: X(ID, spelling, size, class, signed)
@@ -81,5 +84,37 @@ enum pc_field_class {
 
 /* The number of rows of a table: enum { N = 0 PC_FIELD_KINDS(PC_KIND_ONE) } */
 #define PC_KIND_ONE(...) + 1
+
+/* ------------------------------------------- generated from the tables */
+
+/* PC_PROP_BOOL, PC_PROP_BIT, PC_PROP_U8, ...: the table above */
+#define PC_PROP_ENUMERATOR(id, spelling, size, class, sgn) PC_PROP_##id,
+enum pc_prop_kind { PC_PROP_KINDS(PC_PROP_ENUMERATOR) };
+#undef PC_PROP_ENUMERATOR
+enum { PC_PROP_KIND_COUNT = 0 PC_PROP_KINDS(PC_KIND_ONE) };
+
+/* From the tables above (kinds.c); the name of an out-of-range kind
+ * is "?" */
+const char *pc_prop_kind_name(enum pc_prop_kind k);
+int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out);
+enum pc_prop_class pc_prop_kind_class(enum pc_prop_kind k);
+/* integers: width in bytes, and whether signed; else 0 and false */
+uint32_t pc_prop_kind_size(enum pc_prop_kind k);
+bool pc_prop_kind_signed(enum pc_prop_kind k);
+
+/* PC_FIELD_U8, ..., PC_FIELD_STRUCT: the table above */
+#define PC_FIELD_ENUMERATOR(id, spelling, size, class, sgn) PC_FIELD_##id,
+enum pc_field_kind { PC_FIELD_KINDS(PC_FIELD_ENUMERATOR) };
+#undef PC_FIELD_ENUMERATOR
+enum { PC_FIELD_KIND_COUNT = 0 PC_FIELD_KINDS(PC_KIND_ONE) };
+
+/* From the tables above (kinds.c).  Bytes of one element of a scalar
+ * field kind (0 for buffer/unused/struct); the name of an out-of-range kind
+ * is "?". */
+uint32_t pc_field_kind_size(enum pc_field_kind k);
+const char *pc_field_kind_name(enum pc_field_kind k);
+int pc_field_kind_parse(const char *s, enum pc_field_kind *out);
+enum pc_field_class pc_field_kind_class(enum pc_field_kind k);
+bool pc_field_kind_signed(enum pc_field_kind k);
 
 #endif /* PC_KINDS_H */

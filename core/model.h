@@ -23,12 +23,6 @@
 
 /* ---------------------------------------------------------------- values */
 
-/* PC_PROP_BOOL, PC_PROP_BIT, PC_PROP_U8, ...: the table in kinds.h */
-#define PC_PROP_ENUMERATOR(id, spelling, size, class, sgn) PC_PROP_##id,
-enum pc_prop_kind { PC_PROP_KINDS(PC_PROP_ENUMERATOR) };
-#undef PC_PROP_ENUMERATOR
-enum { PC_PROP_KIND_COUNT = 0 PC_PROP_KINDS(PC_KIND_ONE) };
-
 /*
  * A property value.  'text' is the canonical spelling (bool/bit: "on"/"off",
  * integers in decimal, enums by name); 'num' is the integer view (bool 0/1,
@@ -38,15 +32,6 @@ struct pc_value {
 	int64_t num;
 	char *text;
 };
-
-/* From the table in kinds.h (kinds.c); the name of an out-of-range kind
- * is "?" */
-const char *pc_prop_kind_name(enum pc_prop_kind k);
-int pc_prop_kind_parse(const char *s, enum pc_prop_kind *out);
-enum pc_prop_class pc_prop_kind_class(enum pc_prop_kind k);
-/* integers: width in bytes, and whether signed; else 0 and false */
-uint32_t pc_prop_kind_size(enum pc_prop_kind k);
-bool pc_prop_kind_signed(enum pc_prop_kind k);
 
 /* ------------------------------------------------------------ properties */
 
@@ -92,12 +77,6 @@ struct pc_prop {
 };
 
 /* ------------------------------------------------------------ layouts */
-
-/* PC_FIELD_U8, ..., PC_FIELD_STRUCT: the table in kinds.h */
-#define PC_FIELD_ENUMERATOR(id, spelling, size, class, sgn) PC_FIELD_##id,
-enum pc_field_kind { PC_FIELD_KINDS(PC_FIELD_ENUMERATOR) };
-#undef PC_FIELD_ENUMERATOR
-enum { PC_FIELD_KIND_COUNT = 0 PC_FIELD_KINDS(PC_KIND_ONE) };
 
 enum pc_count_kind {
 	PC_COUNT_ONE,   /* a scalar */
@@ -321,14 +300,5 @@ void pc_decl_write_plugin(const struct pc_registry *reg,
 int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,
 		  const char *text, size_t len, const char *where,
 		  struct pc_err *err);
-
-/* From the table in kinds.h (kinds.c).  Bytes of one element of a scalar
- * field kind (0 for buffer/unused/struct); the name of an out-of-range kind
- * is "?". */
-uint32_t pc_field_kind_size(enum pc_field_kind k);
-const char *pc_field_kind_name(enum pc_field_kind k);
-int pc_field_kind_parse(const char *s, enum pc_field_kind *out);
-enum pc_field_class pc_field_kind_class(enum pc_field_kind k);
-bool pc_field_kind_signed(enum pc_field_kind k);
 
 #endif /* PC_MODEL_H */

@@ -26,7 +26,7 @@
  * frees its arrays and expressions here and its box there.
  */
 #include "model.h"
-#include "decl.h"
+#include "decl-pool.h"
 
 #include <inttypes.h>
 #include <stdio.h>

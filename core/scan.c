@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "module.h"
 
 #include "banned.h"
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
 
 #include "banned.h"
 
@@ -288,7 +287,7 @@ static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
 		if (n->kind == PC_FIELD_STRUCT) {
 			f->elems = pc_xcalloc((size_t)count + 1, sizeof(*f->elems));
 			for (uint32_t k = 0; k < count; k++) {
-				if (depth >= PC_STREAM_MAX_DEPTH || !n->desc) {
+				if (depth >= PC_STATE_MAX_DEPTH || !n->desc) {
 					/* unresolvable nesting: send nothing */
 					f->count = k;
 					break;
@@ -322,7 +321,7 @@ static struct pc_sdesc *gen_desc(struct gen *g, const struct pc_rdesc *d,
 
 		/* needed, or may be needed at runtime: sent (documented) */
 		if (rs->send == PC_SEND_NEVER || !rs->desc ||
-		    depth >= PC_STREAM_MAX_DEPTH)
+		    depth >= PC_STATE_MAX_DEPTH)
 			continue;
 		s->subs[i].present = true;
 		s->subs[i].version = rs->desc->version_id;

@@ -28,6 +28,10 @@ struct pc_sfield {
 	uint64_t wire_off;    /* loaded: stream offset of the data */
 };
 
+/* Nesting of structures and subsections a device state may have: the
+ * stream's bound too (PC_STREAM_MAX_DEPTH, stream.h). */
+#define PC_STATE_MAX_DEPTH 32
+
 struct pc_ssub {
 	const struct pc_rsub *sub;
 	bool present;

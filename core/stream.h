@@ -50,7 +50,7 @@ enum pc_stream_marker {
 #define PC_STREAM_MAX_PROPS 4096      /* per object */
 #define PC_STREAM_MAX_SECTIONS 65536
 #define PC_STREAM_MAX_SMP 65536
-#define PC_STREAM_MAX_DEPTH 32        /* nested structures and subsections */
+#define PC_STREAM_MAX_DEPTH PC_STATE_MAX_DEPTH /* nested structures, subsections */
 #define PC_STREAM_DEFAULT_LIMIT (8ULL << 30) /* bytes read per stream */
 
 /* ------------------------------------------------------------ byte I/O */
