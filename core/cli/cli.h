@@ -48,18 +48,34 @@ void pc_cli_verbose(struct pc_cli *cli, const char *fmt, ...) PC_PRINTF(2, 3);
 /* Each verb: argv[0] is the verb name; returns an exit status. */
 typedef int (*pc_cmd_fn)(struct pc_cli *cli, int argc, char **argv);
 
-int cmd_check(struct pc_cli *cli, int argc, char **argv);
-int cmd_list_machines(struct pc_cli *cli, int argc, char **argv);
-int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv);
-int cmd_info(struct pc_cli *cli, int argc, char **argv);
-int cmd_props(struct pc_cli *cli, int argc, char **argv);
-int cmd_dump_abi(struct pc_cli *cli, int argc, char **argv);
-int cmd_suggest(struct pc_cli *cli, int argc, char **argv);
-int cmd_lint(struct pc_cli *cli, int argc, char **argv);
-int cmd_baseline(struct pc_cli *cli, int argc, char **argv);
-int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv);
-int cmd_migrate(struct pc_cli *cli, int argc, char **argv);
-int cmd_dump_vmstate(struct pc_cli *cli, int argc, char **argv);
+/*
+ * The verbs, one table: X(FUNCTION, NAME, SUMMARY), in the order `plugcheck
+ * --help` lists them; the first is the default verb.  A new verb is a
+ * core/cli/cmd-NAME.c defining FUNCTION and one row here: plugcheck.c
+ * builds its verb table and this header the prototypes from the rows.
+ */
+#define PC_VERBS(X)                                                          \
+	X(cmd_check, "check", "check migration compatibility (the default verb)") \
+	X(cmd_list_machines, "list-machines", "list the machine types")       \
+	X(cmd_list_plugins, "list-plugins",                                   \
+	  "list the loaded plugins and their types")                          \
+	X(cmd_info, "info", "show a plugin's metadata without running its code") \
+	X(cmd_props, "props", "effective properties with provenance")         \
+	X(cmd_dump_abi, "dump-abi", "record a release baseline into abi/")    \
+	X(cmd_suggest, "suggest", "overrides and compat lines that fix a pair") \
+	X(cmd_lint, "lint", "find compat and layout mistakes in the tree")    \
+	X(cmd_baseline, "baseline",                                           \
+	  "host-feature intersection for a set of hosts")                     \
+	X(cmd_migrate, "migrate",                                             \
+	  "run a real migration stream between two processes")                \
+	X(cmd_qemu_diff, "qemu-diff", "compare two QEMU -dump-vmstate files") \
+	X(cmd_dump_vmstate, "dump-vmstate",                                   \
+	  "write a side in QEMU's -dump-vmstate format")
+
+#define PC_VERB_PROTOTYPE(fn, name, summary) \
+	int fn(struct pc_cli *cli, int argc, char **argv);
+PC_VERBS(PC_VERB_PROTOTYPE)
+#undef PC_VERB_PROTOTYPE
 
 /* Print a report in the chosen format.  In JSON, 'extra' (may be NULL) is a
  * json_t* object merged into the top-level object; ownership is taken. */

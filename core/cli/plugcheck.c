@@ -27,20 +27,9 @@ struct verb {
 	const char *summary;
 };
 
-static const struct verb verbs[] = {
-	{ "check", cmd_check, "check migration compatibility (the default verb)" },
-	{ "list-machines", cmd_list_machines, "list the machine types" },
-	{ "list-plugins", cmd_list_plugins, "list the loaded plugins and their types" },
-	{ "info", cmd_info, "show a plugin's metadata without running its code" },
-	{ "props", cmd_props, "effective properties with provenance" },
-	{ "dump-abi", cmd_dump_abi, "record a release baseline into abi/" },
-	{ "suggest", cmd_suggest, "overrides and compat lines that fix a pair" },
-	{ "lint", cmd_lint, "find compat and layout mistakes in the tree" },
-	{ "baseline", cmd_baseline, "host-feature intersection for a set of hosts" },
-	{ "migrate", cmd_migrate, "run a real migration stream between two processes" },
-	{ "qemu-diff", cmd_qemu_diff, "compare two QEMU -dump-vmstate files" },
-	{ "dump-vmstate", cmd_dump_vmstate, "write a side in QEMU's -dump-vmstate format" },
-};
+#define VERB_ROW(fn, name, summary) { name, fn, summary },
+static const struct verb verbs[] = { PC_VERBS(VERB_ROW) };
+#undef VERB_ROW
 
 static void usage(FILE *f)
 {
