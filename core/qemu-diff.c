@@ -15,7 +15,8 @@
  *    lists with cursors that can step into a nested structure on one side
  *    only: wrapping fields into a new struct with the same bytes is then
  *    compatible, and a field named "unused" (VMSTATE_UNUSED) stands for any
- *    fields of the same total size.
+ *    fields of the same total size.  That walk is the check's too
+ *    (wire-walk.h); this file adapts dumps to it and words its events.
  *  - names decide how a mismatch is explained (added, missing, reordered,
  *    renamed) and a rename file (qemu-diff.h) declares names equal.
  *

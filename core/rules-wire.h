@@ -4,8 +4,9 @@
  * declarations, rules-layout.c) and `plugcheck qemu-diff` (QEMU
  * -dump-vmstate files, qemu-diff.c, also behind `dump-vmstate --check`).
  *
- * Each engine walks its own representation and pairs fields its own way
- * (Documentation/qemu-diff.md, "One set of rules for both engines"); what
+ * Both engines pair fields by one walk (wire-walk.h) over adapters to
+ * their own representations (Documentation/qemu-diff.md, "One set of
+ * rules for both engines"); what
  * a pair of fields, or a version against what the destination loads,
  * means on the wire is decided here once, after QEMU's loader
  * (migration/vmstate.c: vmstate_load_state, vmstate_subsection_load).

@@ -6,8 +6,10 @@
  * rules for both engines") describes: one refusal per description, no
  * comparison past a refused version (sections, descriptions,
  * subsections), a structure against a plain field is PC208 alone, the
- * size before the count.  The last test renders two declared sides as
- * QEMU dumps and checks that both engines give the same layout rules.
+ * size before the count.  The last tests render two declared sides as
+ * QEMU dumps and check that both engines give the same layout rules,
+ * also where they paired fields differently before one walk paired them
+ * for both (wire-walk.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,4 +326,80 @@ PCT_TEST("rules_wire", both_engines_give_the_same_layout_rules)
 		free(da);
 		free(db);
 	}
+}
+
+/*
+ * The cases where the two engines paired fields differently before they
+ * shared one walk (wire-walk.h; Documentation/qemu-diff.md), each with a
+ * real break next to it that must still be caught: what QEMU's loader
+ * does with the bytes decides, and both engines now say the same, both
+ * ways.
+ */
+PCT_TEST("rules_wire", both_engines_pair_fields_by_one_walk)
+{
+#define PAIR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u32\nend\n"
+#define PAIR16 "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+	static const char *const cases[][4] = {
+		/* swapped: each place the stream is misread (before: one
+		 * PC203 in check) */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field y u32\n  field x u32\n", "PC203 PC203" },
+		{ "", "  field x u32\n  field y u32\n  field z u16\n",
+		  "  field y u32\n  field x u32\n  field z u32\n",
+		  "PC203 PC203 PC206" },
+		/* replaced at the same place by another name and shape: the
+		 * shape finding (before: PC201 and PC202 in check) */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field x u32\n  field w u32 count=2\n", "PC207" },
+		{ "", "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field x u32\n  field w u64\n  field k u8\n", "PC206" },
+		/* another name, the same shape: a rename to review, next to a
+		 * size change */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field x u16\n  field w u32\n", "PC206 PC204" },
+		/* padding for several fields of the same total size: QEMU
+		 * skips the bytes (before: PC201/PC202 in check) */
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=4\n  field k u8\n", "" },
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=3\n  field k u8\n",
+		  /* 3 bytes of padding line up with y, z and the other
+		   * side's k: the source's k is left over */
+		  "PC201" },
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=4\n  field k u16\n",
+		  "PC206" },
+		/* a new structure wrapping the same bytes: nothing on the
+		 * wire changes (before: PC201/PC202 in check) */
+		{ PAIR, "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field s struct struct=fx-pair\n  field k u8\n", "" },
+		{ PAIR16, "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field s struct struct=fx-pair\n  field k u8\n", "PC206" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		for (int way = 0; way < 2; way++) {
+			const char *fa = cases[i][way ? 2 : 1];
+			const char *fb = cases[i][way ? 1 : 2];
+			char *da = pc_xasprintf(HDR "%s" SUB("version=1 min=1", "  field z u32\n")
+						DEV("%s"), cases[i][0], fa);
+			char *db = pc_xasprintf(HDR "%s" SUB("version=1 min=1", "  field z u32\n")
+						DEV("%s"), cases[i][0], fb);
+			char *c, *q;
+
+			both_engines(da, db, &c, &q);
+			if (getenv("PCT_VERBOSE") || strcmp(c, q))
+				fprintf(stderr, "\n  case %zu%s: check says '%s', qemu-diff '%s'\n",
+					i, way ? " (back)" : "", c, q);
+			PCT_ASSERT_STR_EQ(c, q);
+			if (!way)
+				PCT_ASSERT_STR_EQ(c, cases[i][3]);
+			free(c);
+			free(q);
+			free(da);
+			free(db);
+		}
+	}
+#undef PAIR
+#undef PAIR16
 }
