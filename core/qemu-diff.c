@@ -284,25 +284,22 @@ static void shape_finding(struct diff *d, const struct pc_wpos *sp,
 
 /*
  * Source field 's' against the destination's 't' at the same place: the
- * shape rules, the nested descriptions, and a rename (PC204) when the
+ * shape rules, the nested descriptions, then a rename (PC204) when the
  * names differ and nothing else does.
  */
-static void q_pair(void *data, const struct pc_wfield *ws,
-		   const struct pc_wpos *sp, const struct pc_wfield *wt,
-		   const struct pc_wpos *dp, bool renamed)
+static void q_pair(void *data, const struct pc_wpair *p)
 {
 	struct diff *d = data;
-	const struct pc_qdump_field *s = ws->item, *t = wt->item;
-	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
-	size_t n = pc_wire_pair_rules(&ws->shape, &wt->shape, rules);
+	const struct pc_qdump_field *s = p->s->item, *t = p->d->item;
+	const struct pc_wpos *sp = &p->sp;
+	bool renamed = p->n_rules && p->rules[0] == PC_R_FIELD_RENAMED;
 
-	(void)dp;
-	for (size_t i = 0; i < n; i++)
-		shape_finding(d, sp, rules[i], s, t);
+	for (size_t i = 0; i < p->n_rules && !renamed; i++)
+		shape_finding(d, sp, p->rules[i], s, t);
 	if (s->desc && t->desc)
 		compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
 			     t->desc->version_id, true);
-	if (renamed && !n)
+	if (renamed)
 		emit_own_fix(d, &(struct pc_hit){
 			PC_HIT_RULE(PC_R_FIELD_RENAMED),
 			.path = field_path(sp, s),

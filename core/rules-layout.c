@@ -199,22 +199,30 @@ static struct pc_wshape rnode_wshape(const struct pc_rnode *n)
 }
 
 /* A source field against the destination's field that loads it: the
- * shape rules (rules-wire.h), then the nested descriptions. */
-static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
-			 const struct pc_rnode *b, const char *path, int depth)
+ * shape rules the walk found (wire-walk.h), then the nested
+ * descriptions. */
+static void compare_node(struct sec_ctx *s, const struct pc_wpair *pr,
+			 const char *path, int depth)
 {
-	struct pc_wshape sa = rnode_wshape(a), sb = rnode_wshape(b);
-	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
-	size_t n = pc_wire_pair_rules(&sa, &sb, rules);
+	const struct pc_rnode *a = pr->s->item, *b = pr->d->item;
 
-	for (size_t i = 0; i < n; i++) {
-		if (rules[i] == PC_R_NESTED_MISSING)
+	for (size_t i = 0; i < pr->n_rules; i++) {
+		if (pr->rules[i] == PC_R_FIELD_RENAMED)
+			sec_add(s, (struct pc_hit){
+				.rule = PC_R_FIELD_RENAMED,
+				.severity = PC_SEV_REVIEW,
+				.path = path,
+				.src_value = a->name,
+				.dst_value = b->name,
+				.why = "field names are not on the wire; the shape is the same",
+				.fix = "if the meaning changed, this is a break: bump the version" });
+		else if (pr->rules[i] == PC_R_NESTED_MISSING)
 			kind_finding(s, a, b, path, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE,
 				     "one side sends a nested structure (its fields), the other a plain field: the wire formats differ");
-		else if (rules[i] == PC_R_FIELD_TYPE)
+		else if (pr->rules[i] == PC_R_FIELD_TYPE)
 			kind_finding(s, a, b, path, PC_R_FIELD_TYPE, PC_SEV_REVIEW,
 				     "same size on the wire, but the value is read as another type");
-		else if (rules[i] == PC_R_FIELD_SIZE)
+		else if (pr->rules[i] == PC_R_FIELD_SIZE)
 			size_finding(s, a, b, path);
 		else
 			count_finding(s, a, b, path);
@@ -444,27 +452,12 @@ static bool r_same_name(void *data, const struct pc_wpos *sp,
 	return !strcmp(a, b);
 }
 
-/* A source field against the destination's field that loads it; a
- * rename (PC204) when only the names differ. */
-static void r_pair(void *data, const struct pc_wfield *ws,
-		   const struct pc_wpos *sp, const struct pc_wfield *wd,
-		   const struct pc_wpos *dp, bool renamed)
+static void r_pair(void *data, const struct pc_wpair *pr)
 {
 	struct walk_ctx *w = data;
-	const struct pc_rnode *a = ws->item, *b = wd->item;
-	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
-	char *p = join_path(w->path, a->name);
+	char *p = join_path(w->path, pr->s->name);
 
-	if (renamed && !pc_wire_pair_rules(&ws->shape, &wd->shape, rules))
-		sec_add(w->s, (struct pc_hit){
-			.rule = PC_R_FIELD_RENAMED,
-			.severity = PC_SEV_REVIEW,
-			.path = p,
-			.src_value = a->name,
-			.dst_value = b->name,
-			.why = "field names are not on the wire; the shape is the same",
-			.fix = "if the meaning changed, this is a break: bump the version" });
-	compare_node(w->s, a, b, p, w->depth);
+	compare_node(w->s, pr, p, w->depth);
 	free(p);
 }
 

@@ -181,9 +181,13 @@ static void step_into(struct walk *w, struct cursor *c, bool on_source)
 
 static void pair(struct walk *w, bool renamed)
 {
-	struct pc_wpos sp = cursor_pos(&w->s), dp = cursor_pos(&w->d);
+	struct pc_wpair p = { &w->s.cur, &w->d.cur, cursor_pos(&w->s),
+			      cursor_pos(&w->d), { PC_R__COUNT }, 0 };
 
-	w->cb->pair(w->data, &w->s.cur, &sp, &w->d.cur, &dp, renamed);
+	p.n_rules = pc_wire_pair_rules(&p.s->shape, &p.d->shape, p.rules);
+	if (renamed && !p.n_rules)
+		p.rules[p.n_rules++] = PC_R_FIELD_RENAMED;
+	w->cb->pair(w->data, &p);
 	cursor_next(&w->s);
 	cursor_next(&w->d);
 }

@@ -69,11 +69,23 @@ struct pc_wpos {
 };
 
 /*
+ * A source field and the destination's field that loads it, with the
+ * rules the pair breaks: the shape rules (pc_wire_pair_rules()), or,
+ * when only the names differ, PC204 alone (the bytes load; whether they
+ * mean the same is for a person to say).
+ */
+struct pc_wpair {
+	const struct pc_wfield *s, *d;
+	struct pc_wpos sp, dp;
+	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
+	size_t n_rules;
+};
+
+/*
  * The events of a walk, in stream order.  'data' is the engine's.
  * same_name (required): do names a and b, in those descriptions, stand
- * for the same field?  pair (required): source field 's' is loaded as
- * 'd' ('renamed': their names differ); the engine applies
- * pc_wire_pair_rules() and walks two nested descriptions.  added /
+ * for the same field?  pair (required): a pair and its rules (struct
+ * pc_wpair); the engine words them and walks two nested descriptions.  added /
  * missing (required): a field only the source sends / only the
  * destination loads here.  reordered (required): both have both, in
  * another order; s is read as d.  padding (required): a run of fields
@@ -86,9 +98,7 @@ struct pc_wwalk_ops {
 	bool (*same_name)(void *data, const struct pc_wpos *sp,
 			  const struct pc_wpos *dp, const char *a,
 			  const char *b);
-	void (*pair)(void *data, const struct pc_wfield *s,
-		     const struct pc_wpos *sp, const struct pc_wfield *d,
-		     const struct pc_wpos *dp, bool renamed);
+	void (*pair)(void *data, const struct pc_wpair *p);
 	void (*added)(void *data, const struct pc_wfield *s,
 		      const struct pc_wpos *sp, const struct pc_wpos *dp);
 	void (*missing)(void *data, const struct pc_wfield *d,
