@@ -351,11 +351,10 @@ static void q_step_into(void *data, bool src, const struct pc_wfield *wf)
 	for (size_t i = 0; i < f->desc->n_subsections; i++) {
 		const struct pc_qdump_vmsd *sub = &f->desc->subsections[i];
 		enum pc_severity sev;
-		/* a dump's subsections are always sent; the other side has
-		 * no wrapper, so no peer for them */
-		enum pc_rule rule = src
-			? pc_wire_subsection_rule(PC_SEND_ALWAYS, false, PC_SEND_NEVER, &sev)
-			: pc_wire_subsection_rule(PC_SEND_NEVER, true, PC_SEND_ALWAYS, &sev);
+		/* a dump's subsections are always sent */
+		enum pc_rule rule = pc_wire_wrapper_subsection_rule(src,
+								    PC_SEND_ALWAYS,
+								    &sev);
 
 		if (rule == PC_R_SUBSECTION_UNKNOWN)
 			emit(d, &(struct pc_hit){

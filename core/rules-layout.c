@@ -560,9 +560,9 @@ static void r_step_into(void *data, bool on_source, const struct pc_wfield *f)
 	for (size_t i = 0; i < d->n_subs; i++) {
 		const struct pc_rsub *sub = &d->subs[i];
 		enum pc_severity sev;
-		enum pc_rule rule = on_source
-			? pc_wire_subsection_rule(sub->send, false, PC_SEND_NEVER, &sev)
-			: pc_wire_subsection_rule(PC_SEND_NEVER, true, sub->send, &sev);
+		enum pc_rule rule = pc_wire_wrapper_subsection_rule(on_source,
+								    sub->send,
+								    &sev);
 		char *p;
 
 		if (rule == PC_R__COUNT)

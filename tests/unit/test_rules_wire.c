@@ -108,6 +108,17 @@ PCT_TEST("rules_wire", subsection_rules_by_how_each_side_sends)
 	/* both send it: its version and fields are compared instead */
 	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_ALWAYS, true, PC_SEND_ALWAYS, &sev),
 			  PC_R__COUNT);
+	/* a wrapper structure only one side has: no peer for its
+	 * subsections, whichever side it is on */
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(true, PC_SEND_MAYBE, &sev),
+			  PC_R_SUBSECTION_UNKNOWN);
+	PCT_ASSERT_INT_EQ(sev, PC_SEV_REVIEW);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(true, PC_SEND_NEVER, &sev),
+			  PC_R__COUNT);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(false, PC_SEND_ALWAYS, &sev),
+			  PC_R_SUBSECTION_REQUIRED);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(false, PC_SEND_MAYBE, &sev),
+			  PC_R__COUNT);
 }
 
 /* ------------------------------------------------------------ qemu-diff */
