@@ -343,7 +343,8 @@ static void q_padding(void *data, const struct pc_wfield *pad,
 }
 
 /* Stepping into a struct on one side only: its subsections have no peer. */
-static void q_step_into(void *data, bool src, const struct pc_wfield *wf)
+static void q_step_into(void *data, bool src, const struct pc_wfield *wf,
+			const struct pc_wpos *pos)
 {
 	struct diff *d = data;
 	const struct pc_qdump_field *f = wf->item;

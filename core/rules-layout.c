@@ -446,6 +446,21 @@ struct walk_ctx {
 	int depth;
 };
 
+/* The path of a field called 'name' (NULL: of its description) at
+ * 'pos': the description's path, then the wrappers stepped into. */
+static char *walk_path(const struct walk_ctx *w, const struct pc_wpos *pos,
+		       const char *name)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_addstr(&sb, w->path);
+	for (int i = 0; i < pos->n_via; i++)
+		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", pos->via[i]);
+	if (name)
+		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", name);
+	return pc_strbuf_detach(&sb);
+}
+
 static bool r_same_name(void *data, const struct pc_wpos *sp,
 			const struct pc_wpos *dp, const char *a, const char *b)
 {
@@ -455,7 +470,7 @@ static bool r_same_name(void *data, const struct pc_wpos *sp,
 static void r_pair(void *data, const struct pc_wpair *pr)
 {
 	struct walk_ctx *w = data;
-	char *p = join_path(w->path, pr->s->name);
+	char *p = walk_path(w, &pr->sp, pr->s->name);
 
 	compare_node(w->s, pr, p, w->depth);
 	free(p);
@@ -480,9 +495,12 @@ static void r_added(void *data, const struct pc_wfield *f,
 {
 	struct walk_ctx *w = data;
 
-	field_presence_finding(w->s, PC_R_FIELD_ADDED, f->item, w->path, true,
+	char *p = walk_path(w, sp, NULL);
+
+	field_presence_finding(w->s, PC_R_FIELD_ADDED, f->item, p, true,
 			       sp->nested, gated_node(dp, f->name),
 			       dp->nested ? -1 : dp->version);
+	free(p);
 }
 
 static void r_missing(void *data, const struct pc_wfield *f,
@@ -490,9 +508,11 @@ static void r_missing(void *data, const struct pc_wfield *f,
 {
 	struct walk_ctx *w = data;
 
-	field_presence_finding(w->s, PC_R_FIELD_MISSING, f->item, w->path,
-			       false, dp->nested, NULL,
-			       dp->nested ? -1 : dp->version);
+	char *p = walk_path(w, dp, NULL);
+
+	field_presence_finding(w->s, PC_R_FIELD_MISSING, f->item, p, false,
+			       dp->nested, NULL, dp->nested ? -1 : dp->version);
+	free(p);
 }
 
 /* Both sides have both fields in another order: the source's field is
@@ -502,7 +522,7 @@ static void r_reordered(void *data, const struct pc_wfield *s,
 			const struct pc_wpos *dp)
 {
 	struct walk_ctx *w = data;
-	char *p = join_path(w->path, s->name);
+	char *p = walk_path(w, sp, s->name);
 	char *sv = pc_xasprintf("position %zu", s->index + 1);
 	char *dv = pc_xasprintf("position %zu (where '%s' is sent)",
 				d->index + 1, s->name);
@@ -531,7 +551,7 @@ static void r_padding(void *data, const struct pc_wfield *pad,
 		      const struct pc_wpos *pos, uint64_t sb, uint64_t db)
 {
 	struct walk_ctx *w = data;
-	char *p = join_path(w->path, pad->name);
+	char *p = walk_path(w, pos, pad->name);
 	char *sv = sb == PC_WIRE_BYTES_UNKNOWN ? pc_xstrdup("a count sent in the stream")
 		 : pc_xasprintf("%llu bytes", (unsigned long long)sb);
 	char *dv = db == PC_WIRE_BYTES_UNKNOWN ? pc_xstrdup("a count sent in the stream")
@@ -552,7 +572,8 @@ static void r_padding(void *data, const struct pc_wfield *pad,
 
 /* A structure only one side has, wrapping the other side's fields: its
  * subsections have no peer (rules-wire.h). */
-static void r_step_into(void *data, bool on_source, const struct pc_wfield *f)
+static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
+			const struct pc_wpos *pos)
 {
 	struct walk_ctx *w = data;
 	const struct pc_rdesc *d = f->nested;
@@ -563,11 +584,14 @@ static void r_step_into(void *data, bool on_source, const struct pc_wfield *f)
 		enum pc_rule rule = pc_wire_wrapper_subsection_rule(on_source,
 								    sub->send,
 								    &sev);
-		char *p;
+		char *p, *wp;
 
 		if (rule == PC_R__COUNT)
 			continue;
-		p = join_path(w->path, sub->desc->name);
+		p = walk_path(w, pos, f->name);
+		wp = p;
+		p = join_path(wp, sub->desc->name);
+		free(wp);
 		sec_add(w->s, (struct pc_hit){
 			.rule = rule,
 			.severity = sev,

@@ -23,6 +23,7 @@ struct frame {
 struct cursor {
 	const struct pc_wdesc_ops *ops;
 	struct frame f[PC_WIRE_MAX_DEPTH + 1];
+	const char *via[PC_WIRE_MAX_DEPTH + 1]; /* via[k]: field into frame k */
 	int depth;
 	bool nested; /* the base frame is a nested structure */
 	struct pc_wfield cur; /* the field under the cursor (peek) */
@@ -77,7 +78,8 @@ static struct pc_wpos cursor_pos(const struct cursor *c)
 	const struct frame *fr = &c->f[c->depth];
 
 	return (struct pc_wpos){ fr->desc, fr->version,
-				 c->nested || c->depth > 0, c->depth > 0 };
+				 c->nested || c->depth > 0, c->depth > 0,
+				 &c->via[1], c->depth };
 }
 
 static bool can_step_into(const struct pc_wfield *f, const struct cursor *c)
@@ -85,10 +87,11 @@ static bool can_step_into(const struct pc_wfield *f, const struct cursor *c)
 	return f->nested && f->count == 1 && c->depth < PC_WIRE_MAX_DEPTH;
 }
 
-static void cursor_push(struct cursor *c, const void *desc)
+static void cursor_push(struct cursor *c, const char *via, const void *desc)
 {
 	assert(c->depth < PC_WIRE_MAX_DEPTH);
 	c->depth++;
+	c->via[c->depth] = via;
 	c->f[c->depth] = (struct frame){ desc, 0, c->ops->n_fields(desc),
 					 c->ops->version(desc) };
 }
@@ -174,9 +177,11 @@ static void byte_run(struct walk *w)
 
 static void step_into(struct walk *w, struct cursor *c, bool on_source)
 {
+	struct pc_wpos pos = cursor_pos(c);
+
 	if (w->cb->step_into)
-		w->cb->step_into(w->data, on_source, &c->cur);
-	cursor_push(c, c->cur.nested);
+		w->cb->step_into(w->data, on_source, &c->cur, &pos);
+	cursor_push(c, c->cur.name, c->cur.nested);
 }
 
 static void pair(struct walk *w, bool renamed)

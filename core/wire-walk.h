@@ -66,6 +66,10 @@ struct pc_wpos {
 	int version;
 	bool nested;   /* a nested structure (the base, or stepped into) */
 	bool stepped;  /* inside a wrapper only this side has */
+	/* the names of the wrapper fields stepped into, outermost first
+	 * (n_via of them; valid during the event) */
+	const char *const *via;
+	int n_via;
 };
 
 /*
@@ -92,7 +96,8 @@ struct pc_wpair {
  * with padding on one side whose bytes do not line up ('pad' is the
  * padding field; 'sbytes'/'dbytes' PC_WIRE_BYTES_UNKNOWN when a field's
  * size depends on the state).  step_into (optional): one side's field
- * 'f' wraps the other side's next fields; the walk steps into it.
+ * 'f', at 'pos', wraps the other side's next fields; the walk steps into
+ * it.
  */
 struct pc_wwalk_ops {
 	bool (*same_name)(void *data, const struct pc_wpos *sp,
@@ -110,7 +115,7 @@ struct pc_wwalk_ops {
 			const struct pc_wpos *pos, uint64_t sbytes,
 			uint64_t dbytes);
 	void (*step_into)(void *data, bool on_source,
-			  const struct pc_wfield *f);
+			  const struct pc_wfield *f, const struct pc_wpos *pos);
 };
 
 /*

@@ -414,3 +414,26 @@ PCT_TEST("rules_wire", both_engines_pair_fields_by_one_walk)
 #undef PAIR
 #undef PAIR16
 }
+
+PCT_TEST("rules_wire", check_names_a_field_inside_a_wrapper_by_its_path)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	/* the source wraps x and y into 's' (same bytes but y's size): the
+	 * walk steps into 's' and the finding, at the source's field, names
+	 * the wrapper */
+	check_pair(HDR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+		   SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field s struct struct=fx-pair\n  field k u8\n"),
+		   HDR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+		   SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field x u32\n  field y u32\n  field k u8\n"),
+		   &r, &a, &b);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	PCT_ASSERT_INT_EQ(r.items[0].rule, PC_R_FIELD_SIZE);
+	PCT_ASSERT_STR_EQ(r.items[0].path, "s.y");
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
