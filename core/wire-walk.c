@@ -145,32 +145,41 @@ static uint64_t bytes_add(uint64_t a, uint64_t b)
 	return a > PC_WIRE_BYTES_UNKNOWN - b ? PC_WIRE_BYTES_UNKNOWN : a + b;
 }
 
+/* Take the field under 'c' into the run: its bytes into *sum. */
+static bool take(struct cursor *c, uint64_t *sum)
+{
+	if (!cursor_peek(c))
+		return false;
+	*sum = bytes_add(*sum, c->cur.bytes);
+	cursor_next(c);
+	return true;
+}
+
 /*
- * One side has padding under its cursor: consume at least one field of
- * each side, then of the side that is behind, until the bytes line up.
- * Bytes that depend on the state never line up (a verdict is a promise).
+ * One side has padding under its cursor: consume one field of each side,
+ * then of the side that is behind, until the bytes line up.  Bytes that
+ * depend on the state never line up (a verdict is a promise): the run
+ * stops there.
  */
 static void byte_run(struct walk *w)
 {
+	struct cursor *padc;
 	struct pc_wfield pad;
 	struct pc_wpos pos;
 	uint64_t sb = 0, db = 0;
-	bool took_s = false, took_t = false;
 
 	cursor_peek(&w->s);
 	cursor_peek(&w->d);
-	pad = w->s.cur.padding ? w->s.cur : w->d.cur;
-	pos = cursor_pos(w->s.cur.padding ? &w->s : &w->d);
-	while (!took_s || !took_t || sb != db) {
-		struct cursor *c = !took_s || (took_t && sb < db) ? &w->s : &w->d;
-		uint64_t *sum = c == &w->s ? &sb : &db;
-
-		if (!cursor_peek(c) || *sum == PC_WIRE_BYTES_UNKNOWN)
+	padc = w->s.cur.padding ? &w->s : &w->d;
+	assert(padc->cur.padding);
+	pad = padc->cur;
+	pos = cursor_pos(padc);
+	take(&w->s, &sb);
+	take(&w->d, &db);
+	while (sb != db && sb != PC_WIRE_BYTES_UNKNOWN &&
+	       db != PC_WIRE_BYTES_UNKNOWN)
+		if (!(sb < db ? take(&w->s, &sb) : take(&w->d, &db)))
 			break;
-		*sum = bytes_add(*sum, c->cur.bytes);
-		cursor_next(c);
-		*(c == &w->s ? &took_s : &took_t) = true;
-	}
 	if (sb != db || sb == PC_WIRE_BYTES_UNKNOWN)
 		w->cb->padding(w->data, &pad, &pos, sb, db);
 }

@@ -437,3 +437,24 @@ PCT_TEST("rules_wire", check_names_a_field_inside_a_wrapper_by_its_path)
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
+
+PCT_TEST("rules_wire", check_padding_never_lines_up_with_a_sent_count)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	/* 'v' sends 0..4 bytes as the state decides: 4 bytes of padding
+	 * stand for it only when the guest has 4, so it is a break */
+	check_pair(HDR SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field n u32\n  field v u8 count-field=n max=4\n  field k u8\n"),
+		   HDR SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field n u32\n  field unused unused size=4\n  field k u8\n"),
+		   &r, &a, &b);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	PCT_ASSERT_INT_EQ(r.items[0].rule, PC_R_FIELD_SIZE);
+	PCT_ASSERT_STR_EQ(r.items[0].path, "unused");
+	PCT_ASSERT_STR_EQ(r.items[0].src_value, "a count sent in the stream");
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
