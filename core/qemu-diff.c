@@ -166,7 +166,6 @@ static void qvmsd_field(const void *desc, size_t i, struct pc_wfield *out)
 		/* saturated: not a size to line anything up with */
 		.bytes = bytes == UINT64_MAX ? PC_WIRE_BYTES_UNKNOWN : bytes,
 		.nested = f->desc,
-		.count = pc_qdump_field_count(f),
 		.item = f,
 		.index = i,
 	};

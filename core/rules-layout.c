@@ -429,7 +429,6 @@ static void rdesc_field(const void *desc, size_t i, struct pc_wfield *out)
 		.padding = n->kind == PC_FIELD_UNUSED,
 		.bytes = bytes ? bytes : PC_WIRE_BYTES_UNKNOWN,
 		.nested = n->desc,
-		.count = n->count,
 		.item = n,
 		.index = i,
 	};

@@ -84,7 +84,7 @@ static struct pc_wpos cursor_pos(const struct cursor *c)
 
 static bool can_step_into(const struct pc_wfield *f, const struct cursor *c)
 {
-	return f->nested && f->count == 1 && c->depth < PC_WIRE_MAX_DEPTH;
+	return f->nested && f->shape.count == 1 && c->depth < PC_WIRE_MAX_DEPTH;
 }
 
 static void cursor_push(struct cursor *c, const char *via, const void *desc)
@@ -133,7 +133,7 @@ static bool wraps(struct walk *w, const struct pc_wdesc_ops *ops,
 			continue;
 		if (names_match(w, f.name, name))
 			return true;
-		if (f.nested && f.count == 1 && depth < PC_WIRE_MAX_DEPTH)
+		if (f.nested && f.shape.count == 1 && depth < PC_WIRE_MAX_DEPTH)
 			return wraps(w, ops, f.nested, name, depth + 1);
 		return false;
 	}

@@ -48,7 +48,6 @@ struct pc_wfield {
 	bool padding;        /* VMSTATE_UNUSED: bytes, no meaning */
 	uint64_t bytes;      /* on the wire, or PC_WIRE_BYTES_UNKNOWN */
 	const void *nested;  /* the engine's nested description, or NULL */
-	uint64_t count;      /* elements of a nested structure (1: steppable) */
 	const void *item;    /* the engine's field */
 	size_t index;        /* its place in its description */
 };
