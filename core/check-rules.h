@@ -11,7 +11,8 @@
  * decided it; pc_check_finish() (check-explain.c) turns the hit into the
  * finding with its cause, explanation, compat-line fix and known-break
  * acknowledgement.  The layout rules that qemu-diff applies too (field
- * pair shapes, versions, subsections) are decided in rules-wire.h.
+ * pair shapes, versions, subsections) are decided in rules-wire.h, and
+ * fields are paired by the walk qemu-diff uses (wire-walk.h).
  *
  * Ownership: the context borrows everything it points to; the families
  * only append to x->r.  Nothing here fails: inputs were validated when the

@@ -15,7 +15,8 @@
  *    lists with cursors that can step into a nested structure on one side
  *    only: wrapping fields into a new struct with the same bytes is then
  *    compatible, and a field named "unused" (VMSTATE_UNUSED) stands for any
- *    fields of the same total size.
+ *    fields of the same total size.  That walk is the check's too
+ *    (wire-walk.h); this file adapts dumps to it and words its events.
  *  - names decide how a mismatch is explained (added, missing, reordered,
  *    renamed) and a rename file (qemu-diff.h) declares names equal.
  *
@@ -25,6 +26,7 @@
  */
 #include "qemu-diff.h"
 #include "rules-wire.h"
+#include "wire-walk.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -126,177 +128,16 @@ static bool version_check(struct diff *d, const char *path, int sver,
 	return true;
 }
 
-/* --- cursors over field lists -------------------------------------------- */
+/* --- the walk over dumps (wire-walk.h) ------------------------------------ */
 
-/*
- * A cursor walks the fields one side puts on (or takes off) the wire.  The
- * base frame is the description being compared; frames above it are nested
- * structures the walk stepped into on this side only (a wrapper the other
- * side does not have), and are left transparently when exhausted.
- */
-struct frame {
-	const struct pc_qdump_vmsd *v;
-	size_t i;
-	int version; /* fields present iff pc_qdump_field_present(f, version) */
-};
-
-struct cursor {
-	struct frame f[PC_QDUMP_MAX_DEPTH + 2];
-	int depth;
-	bool nested; /* the base frame is a nested structure */
-};
-
-static void cursor_init(struct cursor *c, const struct pc_qdump_vmsd *v,
-			int version, bool nested)
+static int qvmsd_version(const void *desc)
 {
-	c->depth = 0;
-	c->f[0].v = v;
-	c->f[0].i = 0;
-	c->f[0].version = version;
-	c->nested = nested;
+	return ((const struct pc_qdump_vmsd *)desc)->version_id;
 }
 
-static const struct pc_qdump_field *cursor_peek(struct cursor *c)
+static size_t qvmsd_n_fields(const void *desc)
 {
-	for (;;) {
-		struct frame *fr = &c->f[c->depth];
-
-		while (fr->i < fr->v->n_fields &&
-		       !pc_qdump_field_present(&fr->v->fields[fr->i], fr->version))
-			fr->i++;
-		if (fr->i < fr->v->n_fields)
-			return &fr->v->fields[fr->i];
-		if (c->depth == 0)
-			return NULL;
-		c->depth--;
-		c->f[c->depth].i++; /* past the struct we stepped into */
-	}
-}
-
-static void cursor_next(struct cursor *c)
-{
-	c->f[c->depth].i++;
-}
-
-static const struct pc_qdump_vmsd *cursor_vmsd(const struct cursor *c)
-{
-	return c->f[c->depth].v;
-}
-
-/* Step into the struct under the cursor (a single element: count 1). */
-static void cursor_push(struct cursor *c, const struct pc_qdump_vmsd *v)
-{
-	assert(c->depth + 1 < (int)PC_ARRAY_SIZE(c->f));
-	c->depth++;
-	c->f[c->depth].v = v;
-	c->f[c->depth].i = 0;
-	c->f[c->depth].version = v->version_id;
-}
-
-static bool can_step_into(const struct pc_qdump_field *f, const struct cursor *c)
-{
-	return f->desc && pc_qdump_field_count(f) == 1 &&
-	       c->depth + 1 < (int)PC_ARRAY_SIZE(c->f);
-}
-
-static char *field_path(const struct cursor *c, const struct pc_qdump_field *f)
-{
-	return pc_xasprintf("%s/%s", cursor_vmsd(c)->name, f->name);
-}
-
-/* Nested versions are not on the wire: say so when they explain a finding. */
-static void add_version_note(struct pc_strbuf *sb, const struct cursor *sc,
-			     const struct cursor *dc)
-{
-	const struct frame *s = &sc->f[sc->depth], *t = &dc->f[dc->depth];
-
-	if ((sc->nested || sc->depth) && s->version != t->version)
-		pc_strbuf_addf(sb, "; nested versions are not on the wire: the source walks '%s' at its version %d, the destination '%s' at its version %d",
-			       s->v->name, s->version, t->v->name, t->version);
-}
-
-/* --- field comparison ------------------------------------------------------ */
-
-static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
-			 int sver, const struct pc_qdump_vmsd *dv, int dver,
-			 bool nested);
-
-static bool field_names_match(struct diff *d, const struct cursor *sc,
-			      const struct cursor *dc, const char *a, const char *b)
-{
-	return pc_qrenames_match(d->ren, PC_QRENAME_FIELD, cursor_vmsd(sc)->name, a, b) ||
-	       pc_qrenames_match(d->ren, PC_QRENAME_FIELD, cursor_vmsd(dc)->name, a, b);
-}
-
-/* Does the current frame of 'c' put a field called like 'name' on the wire? */
-static bool frame_has(struct diff *d, const struct cursor *c,
-		      const struct cursor *other, const char *name)
-{
-	const struct frame *fr = &c->f[c->depth];
-
-	for (size_t i = 0; i < fr->v->n_fields; i++) {
-		const struct pc_qdump_field *f = &fr->v->fields[i];
-
-		if (pc_qdump_field_present(f, fr->version) &&
-		    field_names_match(d, c, other, f->name, name))
-			return true;
-	}
-	return false;
-}
-
-/* Does nested description 'v' (or a single struct in it) start with 'name'? */
-static bool wraps(struct diff *d, const struct pc_qdump_vmsd *v,
-		  const struct cursor *sc, const struct cursor *dc,
-		  const char *name, int depth)
-{
-	for (size_t i = 0; i < v->n_fields; i++) {
-		const struct pc_qdump_field *f = &v->fields[i];
-
-		if (!pc_qdump_field_present(f, v->version_id))
-			continue;
-		if (field_names_match(d, sc, dc, f->name, name))
-			return true;
-		if (f->desc && pc_qdump_field_count(f) == 1 &&
-		    depth < PC_QDUMP_MAX_DEPTH)
-			return wraps(d, f->desc, sc, dc, name, depth + 1);
-		return false; /* only the first field on the wire decides */
-	}
-	return false;
-}
-
-static void report_added(struct diff *d, struct cursor *sc, struct cursor *dc,
-			 const struct pc_qdump_field *s)
-{
-	struct pc_strbuf why = PC_STRBUF_INIT;
-
-	pc_strbuf_addf(&why, "the source sends '%s' (version_id %d) but the destination does not expect it here: it reads those %llu bytes as the next field and every later field is misaligned",
-		       s->name, s->version_id,
-		       (unsigned long long)pc_qdump_field_wire_size(s));
-	add_version_note(&why, sc, dc);
-	emit(d, &(struct pc_hit){
-		PC_HIT_RULE(PC_R_FIELD_ADDED),
-		.path = field_path(sc, s),
-		.src_value = field_shape(s),
-		.why = pc_strbuf_detach(&why),
-		.fix = "if the source added it: bump version_id and gate the new field with VMSTATE_*_V, or send it in a subsection with a needed() function; if the destination removed it: keep VMSTATE_UNUSED() of the same size in its place" });
-}
-
-static void report_missing(struct diff *d, struct cursor *sc, struct cursor *dc,
-			   const struct pc_qdump_field *t)
-{
-	struct pc_strbuf why = PC_STRBUF_INIT;
-
-	pc_strbuf_addf(&why, "the destination loads '%s' (version_id %d, %s at version %d) but the source does not send it",
-		       t->name, t->version_id,
-		       (dc->nested || dc->depth) ? "its own nested description" : "incoming stream",
-		       dc->f[dc->depth].version);
-	add_version_note(&why, sc, dc);
-	emit(d, &(struct pc_hit){
-		PC_HIT_RULE(PC_R_FIELD_MISSING),
-		.path = field_path(dc, t),
-		.dst_value = field_shape(t),
-		.why = pc_strbuf_detach(&why),
-		.fix = "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place" });
+	return ((const struct pc_qdump_vmsd *)desc)->n_fields;
 }
 
 static struct pc_wshape qfield_wshape(const struct pc_qdump_field *f)
@@ -309,15 +150,112 @@ static struct pc_wshape qfield_wshape(const struct pc_qdump_field *f)
 	};
 }
 
+static void qvmsd_field(const void *desc, size_t i, struct pc_wfield *out)
+{
+	const struct pc_qdump_vmsd *v = desc;
+	const struct pc_qdump_field *f = &v->fields[i];
+	uint64_t bytes = pc_qdump_field_wire_size(f);
+
+	assert(i < v->n_fields);
+	*out = (struct pc_wfield){
+		.name = f->name,
+		.shape = qfield_wshape(f),
+		.version = f->version_id,
+		.has_test = f->field_exists,
+		.padding = pc_qdump_field_is_padding(f),
+		/* saturated: not a size to line anything up with */
+		.bytes = bytes == UINT64_MAX ? PC_WIRE_BYTES_UNKNOWN : bytes,
+		.nested = f->desc,
+		.item = f,
+		.index = i,
+	};
+}
+
+static const struct pc_wdesc_ops qdump_view = {
+	qvmsd_version, qvmsd_n_fields, qvmsd_field,
+};
+
+static const struct pc_qdump_vmsd *pos_vmsd(const struct pc_wpos *p)
+{
+	return p->desc;
+}
+
+static char *field_path(const struct pc_wpos *p, const struct pc_qdump_field *f)
+{
+	return pc_xasprintf("%s/%s", pos_vmsd(p)->name, f->name);
+}
+
+/* Nested versions are not on the wire: say so when they explain a finding. */
+static void add_version_note(struct pc_strbuf *sb, const struct pc_wpos *s,
+			     const struct pc_wpos *t)
+{
+	if (s->nested && s->version != t->version)
+		pc_strbuf_addf(sb, "; nested versions are not on the wire: the source walks '%s' at its version %d, the destination '%s' at its version %d",
+			       pos_vmsd(s)->name, s->version, pos_vmsd(t)->name,
+			       t->version);
+}
+
+/* --- field comparison ------------------------------------------------------ */
+
+static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
+			 int sver, const struct pc_qdump_vmsd *dv, int dver,
+			 bool nested);
+
+static bool q_same_name(void *data, const struct pc_wpos *sp,
+			const struct pc_wpos *dp, const char *a, const char *b)
+{
+	struct diff *d = data;
+
+	return pc_qrenames_match(d->ren, PC_QRENAME_FIELD, pos_vmsd(sp)->name, a, b) ||
+	       pc_qrenames_match(d->ren, PC_QRENAME_FIELD, pos_vmsd(dp)->name, a, b);
+}
+
+static void q_added(void *data, const struct pc_wfield *wf,
+		    const struct pc_wpos *sp, const struct pc_wpos *dp)
+{
+	const struct pc_qdump_field *s = wf->item;
+	struct pc_strbuf why = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&why, "the source sends '%s' (version_id %d) but the destination does not expect it here: it reads those %llu bytes as the next field and every later field is misaligned",
+		       s->name, s->version_id,
+		       (unsigned long long)pc_qdump_field_wire_size(s));
+	add_version_note(&why, sp, dp);
+	emit(data, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_ADDED),
+		.path = field_path(sp, s),
+		.src_value = field_shape(s),
+		.why = pc_strbuf_detach(&why),
+		.fix = "if the source added it: bump version_id and gate the new field with VMSTATE_*_V, or send it in a subsection with a needed() function; if the destination removed it: keep VMSTATE_UNUSED() of the same size in its place" });
+}
+
+static void q_missing(void *data, const struct pc_wfield *wf,
+		      const struct pc_wpos *sp, const struct pc_wpos *dp)
+{
+	const struct pc_qdump_field *t = wf->item;
+	struct pc_strbuf why = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&why, "the destination loads '%s' (version_id %d, %s at version %d) but the source does not send it",
+		       t->name, t->version_id,
+		       dp->nested ? "its own nested description" : "incoming stream",
+		       dp->version);
+	add_version_note(&why, sp, dp);
+	emit(data, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_MISSING),
+		.path = field_path(dp, t),
+		.dst_value = field_shape(t),
+		.why = pc_strbuf_detach(&why),
+		.fix = "if the destination added it: bump version_id and declare it with VMSTATE_*_V(..., new version) so older streams skip it, or move it into a subsection; if the source removed it: keep VMSTATE_UNUSED() of the same size in its place" });
+}
+
 /* A shape rule (rules-wire.h) broken by source field 's' against the
  * destination's 't', worded for dumps. */
-static void shape_finding(struct diff *d, const struct cursor *sc,
+static void shape_finding(struct diff *d, const struct pc_wpos *sp,
 			  enum pc_rule rule, const struct pc_qdump_field *s,
 			  const struct pc_qdump_field *t)
 {
 	struct pc_hit h = {
 		PC_HIT_RULE(rule),
-		.path = field_path(sc, s),
+		.path = field_path(sp, s),
 		.src_value = field_shape(s),
 		.dst_value = field_shape(t),
 	};
@@ -345,90 +283,78 @@ static void shape_finding(struct diff *d, const struct cursor *sc,
 
 /*
  * Source field 's' against the destination's 't' at the same place: the
- * shape rules, the nested descriptions, and a rename (PC204) when the
+ * shape rules, the nested descriptions, then a rename (PC204) when the
  * names differ and nothing else does.
  */
-static void compare_pair(struct diff *d, struct cursor *sc, struct cursor *dc,
-			 const struct pc_qdump_field *s,
-			 const struct pc_qdump_field *t, bool renamed)
+static void q_pair(void *data, const struct pc_wpair *p)
 {
-	struct pc_wshape ss = qfield_wshape(s), ts = qfield_wshape(t);
-	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
-	size_t n = pc_wire_pair_rules(&ss, &ts, rules);
+	struct diff *d = data;
+	const struct pc_qdump_field *s = p->s->item, *t = p->d->item;
+	const struct pc_wpos *sp = &p->sp;
+	bool renamed = p->n_rules && p->rules[0] == PC_R_FIELD_RENAMED;
 
-	for (size_t i = 0; i < n; i++)
-		shape_finding(d, sc, rules[i], s, t);
+	for (size_t i = 0; i < p->n_rules && !renamed; i++)
+		shape_finding(d, sp, p->rules[i], s, t);
 	if (s->desc && t->desc)
 		compare_vmsd(d, s->desc, s->desc->version_id, t->desc,
 			     t->desc->version_id, true);
-	if (renamed && !n)
+	if (renamed)
 		emit_own_fix(d, &(struct pc_hit){
 			PC_HIT_RULE(PC_R_FIELD_RENAMED),
-			.path = field_path(sc, s),
+			.path = field_path(sp, s),
 			.src_value = field_shape(s),
 			.dst_value = field_shape(t),
 			.why = pc_xasprintf("'%s' on the source is '%s' on the destination, with the same wire shape: the stream loads, but only a person can tell whether they hold the same state",
 				  s->name, t->name),
 			.fix = pc_xasprintf("if they do, declare it: add \"field %s %s %s\" to a rename file (--renames)",
-				  cursor_vmsd(sc)->name, s->name, t->name) });
+				  pos_vmsd(sp)->name, s->name, t->name) });
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
+static void q_reordered(void *data, const struct pc_wfield *ws,
+			const struct pc_wpos *sp, const struct pc_wfield *wt,
+			const struct pc_wpos *dp)
 {
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+	const struct pc_qdump_field *s = ws->item, *t = wt->item;
+
+	(void)dp;
+	emit(data, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_REORDERED),
+		.path = field_path(sp, s),
+		.src_value = field_shape(s),
+		.dst_value = field_shape(t),
+		.why = pc_xasprintf("both sides have '%s' and '%s', in another order: the source sends '%s' where the destination loads '%s'",
+			  s->name, t->name, s->name, t->name),
+		.fix = "keep the order of fields: the stream has no field names, only their sequence" });
 }
 
-/* One side has "unused" padding: consume both sides until the bytes line up. */
-static void byte_run(struct diff *d, struct cursor *sc, struct cursor *dc)
+/* Padding ("unused") whose run of fields does not line up. */
+static void q_padding(void *data, const struct pc_wfield *pad,
+		      const struct pc_wpos *pos, uint64_t sb, uint64_t db)
 {
-	const struct pc_qdump_field *s = cursor_peek(sc), *t = cursor_peek(dc);
-	char *path = pc_qdump_field_is_padding(s) ? field_path(sc, s)
-						  : field_path(dc, t);
-	uint64_t sb = 0, db = 0;
-	bool took_s = false, took_t = false;
-
-	/* at least one field from each side, then the side that is behind */
-	while (!took_s || !took_t || sb != db) {
-		if (!took_s || (took_t && sb < db)) {
-			if (!(s = cursor_peek(sc)))
-				break;
-			sb = sat_add(sb, pc_qdump_field_wire_size(s));
-			cursor_next(sc);
-			took_s = true;
-		} else {
-			if (!(t = cursor_peek(dc)))
-				break;
-			db = sat_add(db, pc_qdump_field_wire_size(t));
-			cursor_next(dc);
-			took_t = true;
-		}
-	}
-	if (sb != db) {
-		emit(d, &(struct pc_hit){
-			PC_HIT_RULE(PC_R_FIELD_SIZE),
-			.path = path,
-			.src_value = pc_xasprintf("%llu bytes", (unsigned long long)sb),
-			.dst_value = pc_xasprintf("%llu bytes", (unsigned long long)db),
-			.why = pc_xasprintf("padding ('unused') stands for other fields only when the byte counts line up: here the source sends %llu bytes where the destination consumes %llu",
-				  (unsigned long long)sb, (unsigned long long)db),
-			.fix = "make VMSTATE_UNUSED() exactly as large as the fields it replaces" });
-		return;
-	}
-	free(path);
+	emit(data, &(struct pc_hit){
+		PC_HIT_RULE(PC_R_FIELD_SIZE),
+		.path = field_path(pos, pad->item),
+		.src_value = pc_xasprintf("%llu bytes", (unsigned long long)sb),
+		.dst_value = pc_xasprintf("%llu bytes", (unsigned long long)db),
+		.why = pc_xasprintf("padding ('unused') stands for other fields only when the byte counts line up: here the source sends %llu bytes where the destination consumes %llu",
+			  (unsigned long long)sb, (unsigned long long)db),
+		.fix = "make VMSTATE_UNUSED() exactly as large as the fields it replaces" });
 }
 
 /* Stepping into a struct on one side only: its subsections have no peer. */
-static void step_into(struct diff *d, struct cursor *c, bool src,
-		      const struct pc_qdump_field *f)
+static void q_step_into(void *data, bool src, const struct pc_wfield *wf,
+			const struct pc_wpos *pos)
 {
+	struct diff *d = data;
+	const struct pc_qdump_field *f = wf->item;
+
 	for (size_t i = 0; i < f->desc->n_subsections; i++) {
 		const struct pc_qdump_vmsd *sub = &f->desc->subsections[i];
 		enum pc_severity sev;
-		/* a dump's subsections are always sent; the other side has
-		 * no wrapper, so no peer for them */
-		enum pc_rule rule = src
-			? pc_wire_subsection_rule(PC_SEND_ALWAYS, false, PC_SEND_NEVER, &sev)
-			: pc_wire_subsection_rule(PC_SEND_NEVER, true, PC_SEND_ALWAYS, &sev);
+		/* a dump's subsections are always sent */
+		enum pc_rule rule = pc_wire_wrapper_subsection_rule(src,
+								    PC_SEND_ALWAYS,
+								    &sev);
 
 		if (rule == PC_R_SUBSECTION_UNKNOWN)
 			emit(d, &(struct pc_hit){
@@ -448,73 +374,17 @@ static void step_into(struct diff *d, struct cursor *c, bool src,
 				.why = "the destination's wrapper structure has a subsection the source never sends; QEMU's loader keeps the destination's own values for it",
 				.fix = "check that the destination's defaults for it match an old source's behaviour" });
 	}
-	cursor_push(c, f->desc);
 }
 
-static void compare_stream(struct diff *d, struct cursor *sc, struct cursor *dc)
-{
-	for (;;) {
-		const struct pc_qdump_field *s = cursor_peek(sc);
-		const struct pc_qdump_field *t = cursor_peek(dc);
-		bool s_in_t, t_in_s;
-
-		if (!s && !t)
-			return;
-		if (!t) {
-			report_added(d, sc, dc, s);
-			cursor_next(sc);
-			continue;
-		}
-		if (!s) {
-			report_missing(d, sc, dc, t);
-			cursor_next(dc);
-			continue;
-		}
-		if (pc_qdump_field_is_padding(s) || pc_qdump_field_is_padding(t)) {
-			byte_run(d, sc, dc);
-			continue;
-		}
-		if (field_names_match(d, sc, dc, s->name, t->name)) {
-			compare_pair(d, sc, dc, s, t, false);
-			cursor_next(sc);
-			cursor_next(dc);
-			continue;
-		}
-		s_in_t = frame_has(d, dc, sc, s->name);
-		t_in_s = frame_has(d, sc, dc, t->name);
-		if (!s_in_t && !t_in_s) {
-			/* a struct wrapping (or unwrapping) the same fields? */
-			if (can_step_into(s, sc) && wraps(d, s->desc, sc, dc, t->name, 0)) {
-				step_into(d, sc, true, s);
-				continue;
-			}
-			if (can_step_into(t, dc) && wraps(d, t->desc, sc, dc, s->name, 0)) {
-				step_into(d, dc, false, t);
-				continue;
-			}
-			compare_pair(d, sc, dc, s, t, true);
-			cursor_next(sc);
-			cursor_next(dc);
-		} else if (!s_in_t) {
-			report_added(d, sc, dc, s);
-			cursor_next(sc);
-		} else if (!t_in_s) {
-			report_missing(d, sc, dc, t);
-			cursor_next(dc);
-		} else {
-			emit(d, &(struct pc_hit){
-				PC_HIT_RULE(PC_R_FIELD_REORDERED),
-				.path = field_path(sc, s),
-				.src_value = field_shape(s),
-				.dst_value = field_shape(t),
-				.why = pc_xasprintf("both sides have '%s' and '%s', in another order: the source sends '%s' where the destination loads '%s'",
-					  s->name, t->name, s->name, t->name),
-				.fix = "keep the order of fields: the stream has no field names, only their sequence" });
-			cursor_next(sc);
-			cursor_next(dc);
-		}
-	}
-}
+static const struct pc_wwalk_ops qdiff_events = {
+	.same_name = q_same_name,
+	.pair = q_pair,
+	.added = q_added,
+	.missing = q_missing,
+	.reordered = q_reordered,
+	.padding = q_padding,
+	.step_into = q_step_into,
+};
 
 static size_t count_present(const struct pc_qdump_vmsd *v, int version)
 {
@@ -622,11 +492,8 @@ static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
 				  nd, dv->name),
 			.fix = "describe the same fields on both sides, or gate the destination's new fields by version or a subsection" });
 	} else {
-		struct cursor sc, dc;
-
-		cursor_init(&sc, sv, sver, nested);
-		cursor_init(&dc, dv, dver, nested);
-		compare_stream(d, &sc, &dc);
+		pc_wire_walk(&qdump_view, sv, sver, dv, dver, nested,
+			     &qdiff_events, d);
 	}
 	compare_subsections(d, sv, dv);
 }

@@ -3,13 +3,16 @@
  * sections matched by name and instance (PC101/PC102), the section and
  * subsection versions against what the destination loads (PC103/PC104),
  * the field sequence the source sends against the one the destination
- * loads at that version (PC201-PC208), subsections (PC301/PC302) and the
+ * loads at that version (PC201-PC208, paired by the walk qemu-diff uses
+ * too, wire-walk.h, over an adapter to resolved layouts), subsections
+ * (PC301/PC302) and the
  * destination's invariants (PC401).  QEMU's loader decides each rule
  * (migration/vmstate.c, vmstate_load_state and vmstate_subsection_load);
  * Documentation/rules.md describes them with their fixes.
  */
 #include "check-rules.h"
 #include "rules-wire.h"
+#include "wire-walk.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -52,14 +55,11 @@ static const struct pc_rsection *other_section(const struct pc_vm *vm,
 }
 
 static const struct pc_rnode *find_node(const struct pc_rdesc *d,
-					const char *name, size_t *idx)
+					const char *name)
 {
 	for (size_t i = 0; i < d->n_nodes; i++)
-		if (!strcmp(d->nodes[i].name, name)) {
-			if (idx)
-				*idx = i;
+		if (!strcmp(d->nodes[i].name, name))
 			return &d->nodes[i];
-		}
 	return NULL;
 }
 
@@ -76,13 +76,6 @@ static char *node_shape(const struct pc_rnode *n)
 		return pc_xasprintf("%s[%u] (%u bytes each)",
 				    pc_field_kind_name(n->kind), n->count, n->size);
 	return pc_xasprintf("%s (%u bytes)", pc_field_kind_name(n->kind), n->size);
-}
-
-static bool same_shape(const struct pc_rnode *a, const struct pc_rnode *b)
-{
-	return a->kind == b->kind && a->size == b->size &&
-	       a->count == b->count && !a->desc == !b->desc &&
-	       (!a->count_field) == (!b->count_field);
 }
 
 struct sec_ctx {
@@ -206,22 +199,30 @@ static struct pc_wshape rnode_wshape(const struct pc_rnode *n)
 }
 
 /* A source field against the destination's field that loads it: the
- * shape rules (rules-wire.h), then the nested descriptions. */
-static void compare_node(struct sec_ctx *s, const struct pc_rnode *a,
-			 const struct pc_rnode *b, const char *path, int depth)
+ * shape rules the walk found (wire-walk.h), then the nested
+ * descriptions. */
+static void compare_node(struct sec_ctx *s, const struct pc_wpair *pr,
+			 const char *path, int depth)
 {
-	struct pc_wshape sa = rnode_wshape(a), sb = rnode_wshape(b);
-	enum pc_rule rules[PC_WIRE_MAX_PAIR_RULES];
-	size_t n = pc_wire_pair_rules(&sa, &sb, rules);
+	const struct pc_rnode *a = pr->s->item, *b = pr->d->item;
 
-	for (size_t i = 0; i < n; i++) {
-		if (rules[i] == PC_R_NESTED_MISSING)
+	for (size_t i = 0; i < pr->n_rules; i++) {
+		if (pr->rules[i] == PC_R_FIELD_RENAMED)
+			sec_add(s, (struct pc_hit){
+				.rule = PC_R_FIELD_RENAMED,
+				.severity = PC_SEV_REVIEW,
+				.path = path,
+				.src_value = a->name,
+				.dst_value = b->name,
+				.why = "field names are not on the wire; the shape is the same",
+				.fix = "if the meaning changed, this is a break: bump the version" });
+		else if (pr->rules[i] == PC_R_NESTED_MISSING)
 			kind_finding(s, a, b, path, PC_R_NESTED_MISSING, PC_SEV_INCOMPATIBLE,
 				     "one side sends a nested structure (its fields), the other a plain field: the wire formats differ");
-		else if (rules[i] == PC_R_FIELD_TYPE)
+		else if (pr->rules[i] == PC_R_FIELD_TYPE)
 			kind_finding(s, a, b, path, PC_R_FIELD_TYPE, PC_SEV_REVIEW,
 				     "same size on the wire, but the value is read as another type");
-		else if (rules[i] == PC_R_FIELD_SIZE)
+		else if (pr->rules[i] == PC_R_FIELD_SIZE)
 			size_finding(s, a, b, path);
 		else
 			count_finding(s, a, b, path);
@@ -400,176 +401,220 @@ static char *version_fix(const struct dir_ctx *x, const struct pc_rdesc *sd,
 	return r;
 }
 
-/*
- * The pairing of one description's fields: which source field the
- * destination loads as which (s_in_d), and which destination fields it
- * loads at all at the incoming version (dvisible).
- */
-struct field_match {
-	size_t ns, nd;
-	bool *smatched, *dmatched, *dvisible;
-	size_t *s_in_d;
+/* --- the walk over resolved layouts (wire-walk.h) ------------------------- */
+
+static int rdesc_version(const void *desc)
+{
+	return ((const struct pc_rdesc *)desc)->version_id;
+}
+
+static size_t rdesc_n_fields(const void *desc)
+{
+	return ((const struct pc_rdesc *)desc)->n_nodes;
+}
+
+static void rdesc_field(const void *desc, size_t i, struct pc_wfield *out)
+{
+	const struct pc_rdesc *d = desc;
+	const struct pc_rnode *n = &d->nodes[i];
+	uint64_t bytes = rnode_bytes(n, 0);
+
+	assert(i < d->n_nodes);
+	*out = (struct pc_wfield){
+		.name = n->name,
+		.shape = rnode_wshape(n),
+		.version = n->version,
+		/* conditions are resolved: a node is there or not */
+		.has_test = false,
+		.padding = n->kind == PC_FIELD_UNUSED,
+		.bytes = bytes ? bytes : PC_WIRE_BYTES_UNKNOWN,
+		.nested = n->desc,
+		.item = n,
+		.index = i,
+	};
+}
+
+static const struct pc_wdesc_ops rdesc_view = {
+	rdesc_version, rdesc_n_fields, rdesc_field,
 };
 
-/* Pair fields by name; the destination loads a field only when its
- * version gate is at most the incoming section version (nested versions
- * are local: 'incoming' < 0). */
-static void match_by_name(struct field_match *m, const struct pc_rdesc *sd,
-			  const struct pc_rdesc *dd, int incoming)
-{
-	m->ns = sd->n_nodes;
-	m->nd = dd->n_nodes;
-	m->dmatched = pc_xcalloc(m->nd + 1, sizeof(bool));
-	m->smatched = pc_xcalloc(m->ns + 1, sizeof(bool));
-	m->dvisible = pc_xcalloc(m->nd + 1, sizeof(bool));
-	m->s_in_d = pc_xcalloc(m->ns + 1, sizeof(size_t));
-	for (size_t j = 0; j < m->nd; j++)
-		m->dvisible[j] = incoming < 0 ||
-				 pc_wire_field_loaded(dd->nodes[j].version, false,
-						      incoming);
-	for (size_t i = 0; i < m->ns; i++) {
-		size_t j;
+/* One description's walk: where its findings go. */
+struct walk_ctx {
+	struct sec_ctx *s;
+	const char *path;
+	int depth;
+};
 
-		if (find_node(dd, sd->nodes[i].name, &j) && m->dvisible[j]) {
-			m->smatched[i] = m->dmatched[j] = true;
-			m->s_in_d[i] = j;
-		}
-	}
+/* The path of a field called 'name' (NULL: of its description) at
+ * 'pos': the description's path, then the wrappers stepped into. */
+static char *walk_path(const struct walk_ctx *w, const struct pc_wpos *pos,
+		       const char *name)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_addstr(&sb, w->path);
+	for (int i = 0; i < pos->n_via; i++)
+		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", pos->via[i]);
+	if (name)
+		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", name);
+	return pc_strbuf_detach(&sb);
 }
 
-static void match_release(struct field_match *m)
+static bool r_same_name(void *data, const struct pc_wpos *sp,
+			const struct pc_wpos *dp, const char *a, const char *b)
 {
-	free(m->dmatched);
-	free(m->smatched);
-	free(m->dvisible);
-	free(m->s_in_d);
+	return !strcmp(a, b);
 }
 
-/* VMSTATE_UNUSED padding 'p' standing for the plain field 'f' of the same
- * total size. */
-static bool pads(const struct pc_rnode *p, const struct pc_rnode *f)
+static void r_pair(void *data, const struct pc_wpair *pr)
 {
-	return p->kind == PC_FIELD_UNUSED && f->kind != PC_FIELD_STRUCT &&
-	       p->size * p->count == f->size * f->count;
+	struct walk_ctx *w = data;
+	char *p = walk_path(w, &pr->sp, pr->s->name);
+
+	compare_node(w->s, pr, p, w->depth);
+	free(p);
 }
 
-/* Renames: unmatched fields at the same rank with the same shape (or
- * padding of the same size: no finding). */
-static void match_renames(struct sec_ctx *s, struct field_match *m,
-			  const struct pc_rdesc *sd, const struct pc_rdesc *dd,
-			  const char *path)
+/* The destination's node called 'name' that it does not load at the
+ * incoming version 'dp' walks at (a field version gate), or NULL. */
+static const struct pc_rnode *gated_node(const struct pc_wpos *dp,
+					 const char *name)
 {
-	size_t i = 0, j = 0;
+	const struct pc_rnode *n;
 
-	for (;;) {
-		const struct pc_rnode *a, *b;
-
-		while (i < m->ns && m->smatched[i])
-			i++;
-		while (j < m->nd && (m->dmatched[j] || !m->dvisible[j]))
-			j++;
-		if (i >= m->ns || j >= m->nd)
-			break;
-		a = &sd->nodes[i];
-		b = &dd->nodes[j];
-		if (same_shape(a, b) || pads(a, b) || pads(b, a)) {
-			m->smatched[i] = m->dmatched[j] = true;
-			m->s_in_d[i] = j;
-			if (a->kind != PC_FIELD_UNUSED && b->kind != PC_FIELD_UNUSED) {
-				char *p = join_path(path, a->name);
-
-				sec_add(s, (struct pc_hit){
-					.rule = PC_R_FIELD_RENAMED,
-					.severity = PC_SEV_REVIEW,
-					.path = p,
-					.src_value = a->name,
-					.dst_value = b->name,
-					.why = "field names are not on the wire; the shape is the same",
-					.fix = "if the meaning changed, this is a break: bump the version" });
-				free(p);
-			}
-		}
-		i++;
-		j++;
-	}
+	if (dp->nested)
+		return NULL; /* nested versions gate nothing on the wire */
+	n = find_node(dp->desc, name);
+	return n && !pc_wire_field_loaded(n->version, false, dp->version)
+		? n : NULL;
 }
 
-/* Fields one side has and the other does not load (PC201/PC202). */
-static void report_unmatched(struct sec_ctx *s, const struct field_match *m,
-			     const struct pc_rdesc *sd, const struct pc_rdesc *dd,
-			     const char *path, int incoming)
+static void r_added(void *data, const struct pc_wfield *f,
+		    const struct pc_wpos *sp, const struct pc_wpos *dp)
 {
-	for (size_t i = 0; i < m->ns; i++)
-		if (!m->smatched[i]) {
-			size_t j;
-			const struct pc_rnode *gate =
-				find_node(dd, sd->nodes[i].name, &j) && !m->dvisible[j]
-				? &dd->nodes[j] : NULL;
+	struct walk_ctx *w = data;
 
-			field_presence_finding(s, PC_R_FIELD_ADDED, &sd->nodes[i],
-					       path, true, incoming < 0, gate,
-					       incoming);
-		}
-	for (size_t j = 0; j < m->nd; j++)
-		if (m->dvisible[j] && !m->dmatched[j])
-			field_presence_finding(s, PC_R_FIELD_MISSING, &dd->nodes[j],
-					       path, false, incoming < 0, NULL,
-					       incoming);
+	char *p = walk_path(w, sp, NULL);
+
+	field_presence_finding(w->s, PC_R_FIELD_ADDED, f->item, p, true,
+			       sp->nested, gated_node(dp, f->name),
+			       dp->nested ? -1 : dp->version);
+	free(p);
 }
 
-/* Order: the matched fields must appear in the same order (PC203). */
-static void check_order(struct sec_ctx *s, const struct field_match *m,
-			const struct pc_rdesc *sd, const char *path)
+static void r_missing(void *data, const struct pc_wfield *f,
+		      const struct pc_wpos *sp, const struct pc_wpos *dp)
 {
-	size_t last = 0;
-	bool first = true;
+	struct walk_ctx *w = data;
 
-	for (size_t i = 0; i < m->ns; i++) {
-		if (!m->smatched[i])
+	char *p = walk_path(w, dp, NULL);
+
+	field_presence_finding(w->s, PC_R_FIELD_MISSING, f->item, p, false,
+			       dp->nested, NULL, dp->nested ? -1 : dp->version);
+	free(p);
+}
+
+/* Both sides have both fields in another order: the source's field is
+ * read into another field (each place the stream is misread). */
+static void r_reordered(void *data, const struct pc_wfield *s,
+			const struct pc_wpos *sp, const struct pc_wfield *d,
+			const struct pc_wpos *dp)
+{
+	struct walk_ctx *w = data;
+	char *p = walk_path(w, sp, s->name);
+	char *sv = pc_xasprintf("position %zu", s->index + 1);
+	char *dv = pc_xasprintf("position %zu (where '%s' is sent)",
+				d->index + 1, s->name);
+	/* a swap misreads two places in each direction: the place names
+	 * the cause, so each direction's finding says which it is */
+	char *fix = pc_xasprintf("restore the field order: the source sends '%s' as its field %zu, where the destination loads '%s'",
+				 s->name, s->index + 1, d->name);
+
+	sec_add(w->s, (struct pc_hit){
+		.rule = PC_R_FIELD_REORDERED,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = p,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = "the stream carries no field names: a moved field is read into another field",
+		.fix = fix });
+	free(p);
+	free(sv);
+	free(dv);
+	free(fix);
+}
+
+/* Padding (unused) whose run of fields does not line up with the other
+ * side's bytes. */
+static void r_padding(void *data, const struct pc_wfield *pad,
+		      const struct pc_wpos *pos, uint64_t sb, uint64_t db)
+{
+	struct walk_ctx *w = data;
+	char *p = walk_path(w, pos, pad->name);
+	char *sv = sb == PC_WIRE_BYTES_UNKNOWN ? pc_xstrdup("a count sent in the stream")
+		 : pc_xasprintf("%llu bytes", (unsigned long long)sb);
+	char *dv = db == PC_WIRE_BYTES_UNKNOWN ? pc_xstrdup("a count sent in the stream")
+		 : pc_xasprintf("%llu bytes", (unsigned long long)db);
+
+	sec_add(w->s, (struct pc_hit){
+		.rule = PC_R_FIELD_SIZE,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = p,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = "a placeholder (unused) stands for other fields only when the byte counts line up",
+		.fix = "make the placeholder exactly as large as the fields it replaces ('field NAME unused size=N', QEMU's VMSTATE_UNUSED(N))" });
+	free(p);
+	free(sv);
+	free(dv);
+}
+
+/* A structure only one side has, wrapping the other side's fields: its
+ * subsections have no peer (rules-wire.h). */
+static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
+			const struct pc_wpos *pos)
+{
+	struct walk_ctx *w = data;
+	const struct pc_rdesc *d = f->nested;
+
+	for (size_t i = 0; i < d->n_subs; i++) {
+		const struct pc_rsub *sub = &d->subs[i];
+		enum pc_severity sev;
+		enum pc_rule rule = pc_wire_wrapper_subsection_rule(on_source,
+								    sub->send,
+								    &sev);
+		char *p, *wp;
+
+		if (rule == PC_R__COUNT)
 			continue;
-		if (!first && m->s_in_d[i] < last) {
-			char *p = join_path(path, sd->nodes[i].name);
-			char *sv = pc_xasprintf("position %zu", i + 1);
-			char *dv = pc_xasprintf("position %zu", m->s_in_d[i] + 1);
-
-			sec_add(s, (struct pc_hit){
-				.rule = PC_R_FIELD_REORDERED,
-				.severity = PC_SEV_INCOMPATIBLE,
-				.path = p,
-				.src_value = sv,
-				.dst_value = dv,
-				.why = "the stream carries no field names: a moved field is read into another field",
-				.fix = "restore the field order" });
-			free(p);
-			free(sv);
-			free(dv);
-		}
-		if (first || m->s_in_d[i] > last)
-			last = m->s_in_d[i];
-		first = false;
-	}
-}
-
-/* The matched pairs' shapes (padding matched by size is not compared). */
-static void compare_matched(struct sec_ctx *s, const struct field_match *m,
-			    const struct pc_rdesc *sd, const struct pc_rdesc *dd,
-			    const char *path, int depth)
-{
-	for (size_t i = 0; i < m->ns; i++) {
-		const struct pc_rnode *a = &sd->nodes[i], *b;
-		char *p;
-
-		if (!m->smatched[i])
-			continue;
-		b = &dd->nodes[m->s_in_d[i]];
-		if (a->kind != b->kind &&
-		    (a->kind == PC_FIELD_UNUSED || b->kind == PC_FIELD_UNUSED))
-			continue;
-		p = join_path(path, a->name);
-		compare_node(s, a, b, p, depth);
+		p = walk_path(w, pos, f->name);
+		wp = p;
+		p = join_path(wp, sub->desc->name);
+		free(wp);
+		sec_add(w->s, (struct pc_hit){
+			.rule = rule,
+			.severity = sev,
+			.path = p,
+			.src_value = on_source ? "sent by the source's wrapper structure" : NULL,
+			.dst_value = on_source ? NULL : "needed by the destination's wrapper structure",
+			.why = sub->why,
+			.deps = sub->deps,
+			.fix = on_source
+			       ? "make the subsection's needed() false for this machine type (a compat property)"
+			       : "start the destination so that it does not need the subsection (the property that decides needed=)" });
 		free(p);
 	}
 }
+
+static const struct pc_wwalk_ops check_events = {
+	.same_name = r_same_name,
+	.pair = r_pair,
+	.added = r_added,
+	.missing = r_missing,
+	.reordered = r_reordered,
+	.padding = r_padding,
+	.step_into = r_step_into,
+};
 
 /* The version finding of a section or subsection whose source version is
  * outside what the destination loads; false when it is inside. */
@@ -750,19 +795,20 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 			 const struct pc_rdesc *dd, const char *path,
 			 int incoming_version, int depth)
 {
-	struct field_match m;
+	struct walk_ctx w = { s, path, depth };
 
-	if (depth > 32)
+	if (depth > PC_WIRE_MAX_DEPTH)
 		return;
-	match_by_name(&m, sd, dd, incoming_version);
-	match_renames(s, &m, sd, dd, path);
-	report_unmatched(s, &m, sd, dd, path, incoming_version);
-	check_order(s, &m, sd, path);
-	compare_matched(s, &m, sd, dd, path, depth);
+	/* a nested description is walked at each side's own version */
+	if (incoming_version < 0)
+		pc_wire_walk(&rdesc_view, sd, sd->version_id, dd,
+			     dd->version_id, true, &check_events, &w);
+	else
+		pc_wire_walk(&rdesc_view, sd, incoming_version, dd,
+			     incoming_version, false, &check_events, &w);
 	compare_sent_subsections(s, sd, dd, path, depth);
 	compare_needed_subsections(s, sd, dd, path);
 	compare_invariants(s, sd, dd, path);
-	match_release(&m);
 }
 
 /*

@@ -49,6 +49,14 @@ enum pc_rule pc_wire_version_rule(int version, int dst_min, int dst_max)
 	return PC_R__COUNT;
 }
 
+enum pc_rule pc_wire_wrapper_subsection_rule(bool on_source, enum pc_send send,
+					     enum pc_severity *sev)
+{
+	return on_source
+		? pc_wire_subsection_rule(send, false, PC_SEND_NEVER, sev)
+		: pc_wire_subsection_rule(PC_SEND_NEVER, true, send, sev);
+}
+
 enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
 				     enum pc_send dst, enum pc_severity *sev)
 {

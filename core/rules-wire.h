@@ -4,8 +4,9 @@
  * declarations, rules-layout.c) and `plugcheck qemu-diff` (QEMU
  * -dump-vmstate files, qemu-diff.c, also behind `dump-vmstate --check`).
  *
- * Each engine walks its own representation and pairs fields its own way
- * (Documentation/qemu-diff.md, "One set of rules for both engines"); what
+ * Both engines pair fields by one walk (wire-walk.h) over adapters to
+ * their own representations (Documentation/qemu-diff.md, "One set of
+ * rules for both engines"); what
  * a pair of fields, or a version against what the destination loads,
  * means on the wire is decided here once, after QEMU's loader
  * (migration/vmstate.c: vmstate_load_state, vmstate_subsection_load).
@@ -80,5 +81,15 @@ bool pc_wire_field_loaded(int field_version, bool has_test, int version);
  */
 enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
 				     enum pc_send dst, enum pc_severity *sev);
+
+/*
+ * The rule of a subsection of a structure that only one side has (a
+ * wrapper the walk stepped into, wire-walk.h), sent as 'send' by that
+ * side: the other side has no peer for it.  On the source it is
+ * unknown to the destination (PC301 unless never sent); on the
+ * destination it is never sent (PC302 when always needed).
+ */
+enum pc_rule pc_wire_wrapper_subsection_rule(bool on_source, enum pc_send send,
+					     enum pc_severity *sev);
 
 #endif /* PC_RULES_WIRE_H */

@@ -6,8 +6,10 @@
  * rules for both engines") describes: one refusal per description, no
  * comparison past a refused version (sections, descriptions,
  * subsections), a structure against a plain field is PC208 alone, the
- * size before the count.  The last test renders two declared sides as
- * QEMU dumps and checks that both engines give the same layout rules.
+ * size before the count.  The last tests render two declared sides as
+ * QEMU dumps and check that both engines give the same layout rules,
+ * also where they paired fields differently before one walk paired them
+ * for both (wire-walk.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,17 @@ PCT_TEST("rules_wire", subsection_rules_by_how_each_side_sends)
 			  PC_R__COUNT);
 	/* both send it: its version and fields are compared instead */
 	PCT_ASSERT_INT_EQ(pc_wire_subsection_rule(PC_SEND_ALWAYS, true, PC_SEND_ALWAYS, &sev),
+			  PC_R__COUNT);
+	/* a wrapper structure only one side has: no peer for its
+	 * subsections, whichever side it is on */
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(true, PC_SEND_MAYBE, &sev),
+			  PC_R_SUBSECTION_UNKNOWN);
+	PCT_ASSERT_INT_EQ(sev, PC_SEV_REVIEW);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(true, PC_SEND_NEVER, &sev),
+			  PC_R__COUNT);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(false, PC_SEND_ALWAYS, &sev),
+			  PC_R_SUBSECTION_REQUIRED);
+	PCT_ASSERT_INT_EQ(pc_wire_wrapper_subsection_rule(false, PC_SEND_MAYBE, &sev),
 			  PC_R__COUNT);
 }
 
@@ -324,4 +337,124 @@ PCT_TEST("rules_wire", both_engines_give_the_same_layout_rules)
 		free(da);
 		free(db);
 	}
+}
+
+/*
+ * The cases where the two engines paired fields differently before they
+ * shared one walk (wire-walk.h; Documentation/qemu-diff.md), each with a
+ * real break next to it that must still be caught: what QEMU's loader
+ * does with the bytes decides, and both engines now say the same, both
+ * ways.
+ */
+PCT_TEST("rules_wire", both_engines_pair_fields_by_one_walk)
+{
+#define PAIR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u32\nend\n"
+#define PAIR16 "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+	static const char *const cases[][4] = {
+		/* swapped: each place the stream is misread (before: one
+		 * PC203 in check) */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field y u32\n  field x u32\n", "PC203 PC203" },
+		{ "", "  field x u32\n  field y u32\n  field z u16\n",
+		  "  field y u32\n  field x u32\n  field z u32\n",
+		  "PC203 PC203 PC206" },
+		/* replaced at the same place by another name and shape: the
+		 * shape finding (before: PC201 and PC202 in check) */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field x u32\n  field w u32 count=2\n", "PC207" },
+		{ "", "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field x u32\n  field w u64\n  field k u8\n", "PC206" },
+		/* another name, the same shape: a rename to review, next to a
+		 * size change */
+		{ "", "  field x u32\n  field y u32\n",
+		  "  field x u16\n  field w u32\n", "PC206 PC204" },
+		/* padding for several fields of the same total size: QEMU
+		 * skips the bytes (before: PC201/PC202 in check) */
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=4\n  field k u8\n", "" },
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=3\n  field k u8\n",
+		  /* 3 bytes of padding line up with y, z and the other
+		   * side's k: the source's k is left over */
+		  "PC201" },
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field unused unused size=4\n  field k u16\n",
+		  "PC206" },
+		/* a new structure wrapping the same bytes: nothing on the
+		 * wire changes (before: PC201/PC202 in check) */
+		{ PAIR, "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field s struct struct=fx-pair\n  field k u8\n", "" },
+		{ PAIR16, "  field x u32\n  field y u32\n  field k u8\n",
+		  "  field s struct struct=fx-pair\n  field k u8\n", "PC206" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		for (int way = 0; way < 2; way++) {
+			const char *fa = cases[i][way ? 2 : 1];
+			const char *fb = cases[i][way ? 1 : 2];
+			char *da = pc_xasprintf(HDR "%s" SUB("version=1 min=1", "  field z u32\n")
+						DEV("%s"), cases[i][0], fa);
+			char *db = pc_xasprintf(HDR "%s" SUB("version=1 min=1", "  field z u32\n")
+						DEV("%s"), cases[i][0], fb);
+			char *c, *q;
+
+			both_engines(da, db, &c, &q);
+			if (getenv("PCT_VERBOSE") || strcmp(c, q))
+				fprintf(stderr, "\n  case %zu%s: check says '%s', qemu-diff '%s'\n",
+					i, way ? " (back)" : "", c, q);
+			PCT_ASSERT_STR_EQ(c, q);
+			if (!way)
+				PCT_ASSERT_STR_EQ(c, cases[i][3]);
+			free(c);
+			free(q);
+			free(da);
+			free(db);
+		}
+	}
+#undef PAIR
+#undef PAIR16
+}
+
+PCT_TEST("rules_wire", check_names_a_field_inside_a_wrapper_by_its_path)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	/* the source wraps x and y into 's' (same bytes but y's size): the
+	 * walk steps into 's' and the finding, at the source's field, names
+	 * the wrapper */
+	check_pair(HDR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+		   SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field s struct struct=fx-pair\n  field k u8\n"),
+		   HDR "vmsd fx-pair version=1 min=1\n  field x u32\n  field y u16\nend\n"
+		   SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field x u32\n  field y u32\n  field k u8\n"),
+		   &r, &a, &b);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	PCT_ASSERT_INT_EQ(r.items[0].rule, PC_R_FIELD_SIZE);
+	PCT_ASSERT_STR_EQ(r.items[0].path, "s.y");
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("rules_wire", check_padding_never_lines_up_with_a_sent_count)
+{
+	struct pc_side a, b;
+	struct pc_report r;
+
+	/* 'v' sends 0..4 bytes as the state decides: 4 bytes of padding
+	 * stand for it only when the guest has 4, so it is a break */
+	check_pair(HDR SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field n u32\n  field v u8 count-field=n max=4\n  field k u8\n"),
+		   HDR SUB("version=1 min=1", "  field z u32\n")
+		   DEV("  field n u32\n  field unused unused size=4\n  field k u8\n"),
+		   &r, &a, &b);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	PCT_ASSERT_INT_EQ(r.items[0].rule, PC_R_FIELD_SIZE);
+	PCT_ASSERT_STR_EQ(r.items[0].path, "unused");
+	PCT_ASSERT_STR_EQ(r.items[0].src_value, "a count sent in the stream");
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
 }
