@@ -23,7 +23,7 @@
 
 #include <stdbool.h>
 
-#include "check.h"
+#include "check-types.h"
 #include "finding.h"
 #include "resolve.h"
 

@@ -2,13 +2,15 @@
  * qemu-renames.c - rename sets for qemu-diff (qemu-diff.h): what QEMU's
  * vmstate-static-checker.py keeps in a table inside the script, read from
  * a file so users can teach it without a rebuild.  The format is in
- * qemu-diff.h and Documentation/qemu-diff.md ("Rename files").
+ * qemu-renames.h and Documentation/qemu-diff.md ("Rename files").
  */
-#include "qemu-diff.h"
+#include "qemu-renames.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "qemu-dump.h"
 
 #include "banned.h"
 

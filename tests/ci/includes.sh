@@ -3,7 +3,9 @@
 #
 # layers.sh holds the calls (nm); this holds the types: a file that
 # includes another's header depends on it even when it calls nothing
-# there.  A unit is a library file and its header (core/X.c + core/X.h);
+# there.  The calls count here too (read through layers.sh when the
+# objects are built), so that a file including B's header while B calls
+# it is a loop as well, though neither graph alone has one.  A unit is a library file and its header (core/X.c + core/X.h);
 # a header with no .c of its own (model.h, check-rules.h, ...) is no unit:
 # whoever includes it depends on what it includes.  Fails on
 #
@@ -13,6 +15,7 @@
 #
 #      include loop: hookctx -> stream -> hookctx
 #        hookctx -> stream: hookctx.h includes stream.h
+#        stream -> hookctx: stream.c includes hookctx.h
 #
 #  - an upward include: a library file including a header of the CLI
 #    (core/cli/*.h).
@@ -20,6 +23,7 @@
 #   tests/ci/includes.sh [DIR]   (default: core, next to this script)
 #   INCLUDES_VERBOSE=1 prints every edge.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -eq 0 ]; then
 	cd "$(dirname "$0")/../.."
 	set -- core
@@ -39,6 +43,11 @@ for f in "$@"; do
 done > "$edges"
 # the CLI's headers, for the upward check
 ls "$dir"/cli/*.h 2>/dev/null | sed 's,.*/,,; s/^/CLI\t/' >> "$edges"
+# the calls between library objects, when built: CALL<TAB>A<TAB>B<TAB>SYMS
+if ls "$dir"/*.o >/dev/null 2>&1; then
+	LAYERS_VERBOSE=1 "$here/layers.sh" "$dir"/*.o 2>/dev/null |
+		sed -n 's/^layers: \([^ ]*\)\.o -> \([^ :]*\)\.o: \(.*\)/CALL\t\1\t\2\t\3/p' >> "$edges" || true
+fi
 # which names have a .c (units)
 for f in "$dir"/*.c; do
 	b=${f##*/}
@@ -48,6 +57,7 @@ done >> "$edges"
 awk -F "$tab" -v verbose="${INCLUDES_VERBOSE:-0}" '
 $1 == "UNIT" { unit[$2] = 1; next }
 $1 == "CLI" { cli[$2] = 1; next }
+$1 == "CALL" { call[++nc] = $2; callee[nc] = $3; csyms[nc] = $4; next }
 { inc[++n] = $1; hdr[n] = $2 }
 function stem(name) { sub(/\.[ch]$/, "", name); return name }
 # the units a header brings in: itself if a unit, else what it includes
@@ -79,6 +89,8 @@ END {
 		s = stem(inc[k])
 		if (s in unit) reach(hdr[k], s, inc[k])
 	}
+	for (k = 1; k <= nc; k++)
+		add(call[k], callee[k], call[k] ".c calls " csyms[k])
 	if (verbose)
 		for (k in edge) { split(k, p, SUBSEP); print "includes: " p[1] " -> " p[2] ": " edge[k] }
 	m = 0
@@ -90,7 +102,7 @@ END {
 	for (i = 1; i <= m; i++) if (!(order[i] in num)) strong(order[i])
 	nu = 0; for (v in unit) nu++
 	if (loops || bad) exit 1
-	printf "includes: %d library units, no include loops, no CLI headers\n", nu
+	printf "includes: %d library units, %d calls, no loops through headers or calls, no CLI headers\n", nu, nc
 }
 function strong(v,    i, w, size, path, cur, nxt, n2, hop) {
 	num[v] = low[v] = ++idx
