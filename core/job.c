@@ -37,13 +37,16 @@ int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
 		j->check.n_smps = 1;
 	}
 	j->status = PC_JOB_ERROR;
-	if (pc_side_load_known(env, &j->known, err))
-		return -1;
-	j->check.known = &j->known;
+	if (spec->mode != PC_JOB_RELEASE) {
+		if (pc_side_load_known(env, &j->known, err))
+			return -1;
+		j->check.known = &j->known;
+	}
 	j->known_fails = spec->mode == PC_JOB_CHAIN || spec->mode == PC_JOB_PAIR;
 	/* the main job and the matrix meet every side twice per other side:
 	 * resolve each (side, machine, vCPU count) once */
-	if (spec->mode == PC_JOB_MAIN || spec->mode == PC_JOB_MATRIX)
+	if (spec->mode == PC_JOB_MAIN || spec->mode == PC_JOB_MATRIX ||
+	    spec->mode == PC_JOB_RELEASE)
 		j->check.vms = pc_vm_cache_new();
 	return 0;
 }
@@ -252,6 +255,54 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 	if (!known_n)
 		return pc_err_setc(err, PC_E_NOT_FOUND, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
 				   j->machine->name);
+	return 0;
+}
+
+/* ------------------------------------------------------------ one release */
+
+/* The tree (failing closed on a refused plugin), M in it, the release,
+ * which must know M, then the known breaks.  No fix releases: a compat
+ * line goes into the machine type's own array (check.h). */
+static int release_load(struct pc_job *j, struct pc_err *err)
+{
+	const struct pc_job_spec *o = j->spec;
+
+	if (pc_side_load_tree(j->env, &j->tree, &j->bad_input, err))
+		return -1;
+	if (j->bad_input)
+		return pc_err_setc(err, PC_E_PLUGIN, "the tree: a plugin was refused");
+	j->machine = pc_machine_find(j->tree.machines, o->machine);
+	if (!j->machine)
+		return pc_side_unknown_machine(j->tree.machines, o->machine, err);
+	j->check.machine = j->machine->name;
+	j->releases = pc_xcalloc(1, sizeof(*j->releases));
+	if (pc_side_load_spec(j->env, o->release, &j->releases[0],
+			      &j->bad_input, err))
+		return -1;
+	j->n_releases = 1;
+	if (!pc_side_knows_machine(&j->releases[0], j->machine))
+		return pc_err_setc(err, PC_E_NOT_FOUND, "release %s does not know machine type '%s'",
+				   o->release, j->machine->name);
+	if (pc_side_load_known(j->env, &j->known, err))
+		return -1;
+	j->check.known = &j->known;
+	return 0;
+}
+
+/* release -> tree, then tree -> release; the first error ends the job */
+static int release_run(struct pc_job *j, struct pc_err *err)
+{
+	const struct pc_side *rel = &j->releases[0];
+
+	j->pairs = pc_xcalloc(2, sizeof(*j->pairs));
+	if (pc_pair_check(&j->check, rel, &j->tree, &j->report, &j->pairs[0],
+			  err))
+		return -1;
+	j->n_pairs = 1;
+	if (pc_pair_check(&j->check, &j->tree, rel, &j->report, &j->pairs[1],
+			  err))
+		return -1;
+	j->n_pairs = 2;
 	return 0;
 }
 
@@ -524,6 +575,8 @@ int pc_job_load(struct pc_job *j, struct pc_err *err)
 		return matrix_load(j, err);
 	case PC_JOB_CHAIN:
 		return chain_load_all(j, err);
+	case PC_JOB_RELEASE:
+		return release_load(j, err);
 	case PC_JOB_RELEASE_MATRIX:
 		break;
 	}
@@ -546,6 +599,9 @@ int pc_job_run(struct pc_job *j, struct pc_err *err)
 		break;
 	case PC_JOB_CHAIN:
 		chain_run(j);
+		break;
+	case PC_JOB_RELEASE:
+		r = release_run(j, err);
 		break;
 	case PC_JOB_RELEASE_MATRIX:
 		return pc_err_setc(err, PC_E_INTERNAL, "pc_job_run: the release matrix is pc_job_release_matrix()");

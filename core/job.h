@@ -1,8 +1,9 @@
 /*
  * job.h - the modes of `plugcheck check`, run without printing: the main
  * job (the tree against every recorded release that knows machine type
- * M, both directions), one pair, the --matrix of every side that knows
- * M, a chain of migrations, and the release matrix.  Documentation/
+ * M, both directions) or against one release (the public API's
+ * plugcheck_check_release(), api.c), one pair, the --matrix of every
+ * side that knows M, a chain of migrations, and the release matrix.  Documentation/
  * plugcheck.1 ("check") describes them; Documentation/architecture.md
  * places this file.
  *
@@ -47,6 +48,7 @@ enum pc_job_mode {
 	PC_JOB_MATRIX,         /* every ordered pair of sides knowing M */
 	PC_JOB_CHAIN,          /* A -> B -> C ... */
 	PC_JOB_RELEASE_MATRIX, /* every pair of recorded releases */
+	PC_JOB_RELEASE,        /* the tree against one release, both ways */
 };
 
 /* A job's verdict: the exit status of `plugcheck check`. */
@@ -66,6 +68,7 @@ struct pc_job_spec {
 	const char *machine;      /* as named (alias allowed); RELEASE_MATRIX:
 				   * NULL is every machine type */
 	const char *from, *to;    /* PAIR: side specs (side.h); NULL: tree */
+	const char *release;      /* RELEASE: a recorded release ("8.0") */
 	const char *chain;        /* CHAIN: "A,B[,C...]" */
 	int smp;                  /* only this vCPU count; 0: the default set */
 	/* -global T.P=V for the sources and the destinations (the main job
@@ -99,7 +102,7 @@ struct pc_job {
 	 * known break is still a break there */
 	bool known_fails;
 	/* pc_job_load(): the sides.  MAIN, MATRIX: the tree and the
-	 * recorded releases; PAIR: sides[0] -> sides[1] and, once run, the
+	 * recorded releases; RELEASE: the tree and releases[0]; PAIR: sides[0] -> sides[1] and, once run, the
 	 * releases a fix consults; CHAIN: sides[0..n_sides) */
 	struct pc_side tree;
 	struct pc_side *releases;
@@ -108,7 +111,7 @@ struct pc_job {
 	size_t n_sides;
 	struct pc_host_caps *hosts; /* PC_JOB_MAX_CHAIN; MAIN, PAIR: [0]
 				     * the source's, [1] the destination's */
-	const struct pc_machine *machine; /* MAIN: M in the tree */
+	const struct pc_machine *machine; /* MAIN, RELEASE: M in the tree */
 	/* MAIN: each side as a source and as a destination (the releases,
 	 * then the tree); MATRIX: the sides that know M, releases first */
 	const struct pc_side **as_src, **as_dst;
@@ -135,9 +138,10 @@ struct pc_job_matrix_counts {
 };
 
 /*
- * Start a job: abi/known-breaks loaded, the check's vCPU counts, a VM
- * cache for the main job and the matrix.  -1 with 'err' set when the
- * known breaks do not load.
+ * Start a job: abi/known-breaks loaded (RELEASE: by pc_job_load(), after
+ * the release), the check's vCPU counts, a VM cache for the modes that
+ * meet a side in both roles.  -1 with 'err' set when the known breaks do
+ * not load.
  */
 int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
 		const struct pc_job_spec *spec, struct pc_err *err);
@@ -148,7 +152,10 @@ int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
  * hosts, and validate each side's configuration against the machine
  * type.  MAIN: PC_E_NOT_FOUND for a machine type the tree does not have.
  * CHAIN: PC_E_USAGE for fewer than two sides or a bad N:, PC_E_LIMIT for
- * more than PC_JOB_MAX_CHAIN.  Not for RELEASE_MATRIX.
+ * more than PC_JOB_MAX_CHAIN.  RELEASE fails closed: PC_E_PLUGIN when a
+ * plugin of the tree is refused (its message went to bad_plugin),
+ * PC_E_NOT_FOUND for a machine type the tree or the release does not
+ * have or a release not recorded.  Not for RELEASE_MATRIX.
  */
 int pc_job_load(struct pc_job *j, struct pc_err *err);
 
@@ -156,7 +163,8 @@ int pc_job_load(struct pc_job *j, struct pc_err *err);
  * Check every direction of the loaded job and compute its outcome.
  * MAIN: PC_E_NOT_FOUND when no recorded release knows the machine type;
  * MATRIX: PC_E_NOT_FOUND when fewer than two sides know it; PAIR: the
- * one direction's error, or a recorded release that does not load.
+ * one direction's error, or a recorded release that does not load;
+ * RELEASE: the first direction's error (release -> tree, then back).
  */
 int pc_job_run(struct pc_job *j, struct pc_err *err);
 

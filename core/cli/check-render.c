@@ -180,6 +180,7 @@ void pc_cli_check_header(struct pc_cli *cli, const struct pc_job *j)
 		break;
 	case PC_JOB_MATRIX:
 	case PC_JOB_RELEASE_MATRIX:
+	case PC_JOB_RELEASE:
 		break;
 	}
 }
@@ -213,6 +214,7 @@ static const char *const job_mode_names[] = {
 	[PC_JOB_MATRIX] = "matrix",
 	[PC_JOB_CHAIN] = "chain",
 	[PC_JOB_RELEASE_MATRIX] = "release-matrix",
+	[PC_JOB_RELEASE] = "library",
 };
 
 static void render_json(struct pc_cli *cli, const struct pc_job *j)
@@ -288,6 +290,7 @@ void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j)
 		print_matrix(cli, j);
 		break;
 	case PC_JOB_RELEASE_MATRIX:
+	case PC_JOB_RELEASE:
 		return;
 	}
 	render_result(cli, j);
