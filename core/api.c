@@ -5,10 +5,11 @@
  * exported plugcheck_ prefix; everything else in the library stays hidden
  * (core/libplugcheck.sym, -fvisibility=hidden).
  *
- * A facade: plugcheck_check_release() calls the functions the CLI's check
- * path calls (side.h: the tree, the release, the known breaks; pair.h: a
- * direction checked and counted; report-json.h), without printing: errors
- * go to the context with their codes.
+ * A facade: plugcheck_check_release() runs the job `plugcheck check` runs
+ * (job.h), restricted to one release (PC_JOB_RELEASE: the tree and the
+ * release loaded with side.c, both directions checked and counted with
+ * pair.c, the outcome), and renders it with report-json.h, without
+ * printing: errors go to the context with their codes.
  */
 #include <jansson.h>
 #include <stdarg.h>
@@ -20,12 +21,9 @@
 #include "plugcheck/libplugcheck.h"
 #include "plugcheck/plugin.h"
 
-#include "check.h"
+#include "job.h"
 #include "loader.h"
-#include "machine.h"
-#include "pair.h"
 #include "report-json.h"
-#include "side.h"
 
 #include "banned.h"
 
@@ -203,149 +201,84 @@ static void side_env(const struct plugcheck_ctx *ctx, struct bad_plugins *bp,
 	env->cb_ctx = bp;
 }
 
-/* The tree: the context's plugins and machine types.  Bad plugins are
- * input errors (fail closed); the first one is the context's error. */
-static int load_tree(struct plugcheck_ctx *ctx, const struct pc_side_env *env,
-		     const struct bad_plugins *bp, struct pc_side *tree)
-{
-	struct pc_err err = { 0 };
-	bool bad = false;
-
-	if (pc_side_load_tree(env, tree, &bad, &err)) {
-		memset(tree, 0, sizeof(*tree));
-		ctx_error_from(ctx, &err);
-		return -1;
-	}
-	if (bad) {
-		ctx_error(ctx, PC_E_PLUGIN, "%s%s", bp->first,
-			  bp->n > 1 ? " (and more plugin errors)" : "");
-		return -1;
-	}
-	return 0;
-}
-
-static char *render(const char *machine, const char *release,
-		    const struct pc_check *c, const struct pc_report *r,
-		    const struct pc_pair *pairs, size_t npairs, int status)
+/* the run job as the API's JSON report (mode "library") */
+static char *render(const struct pc_job *j, const char *release)
 {
 	json_t *root = json_object();
-	size_t known = 0;
 	char *s;
 
-	for (size_t i = 0; i < r->n; i++)
-		known += r->items[i].known;
 	json_object_set_new(root, "verb", json_string("check"));
 	json_object_set_new(root, "mode", json_string("library"));
-	json_object_set_new(root, "machine", json_string(machine));
+	json_object_set_new(root, "machine", json_string(j->machine->name));
 	json_object_set_new(root, "release", json_string(release));
-	json_object_set_new(root, "pairs", pc_pairs_to_json(pairs, npairs, false));
-	json_object_set_new(root, "known_breaks", json_integer((json_int_t)known));
+	json_object_set_new(root, "pairs", pc_pairs_to_json(j->pairs, j->n_pairs,
+							    j->known_fails));
+	json_object_set_new(root, "known_breaks",
+			    json_integer((json_int_t)j->known_found));
 	json_object_set_new(root, "sections_compared",
-			    json_integer((json_int_t)c->sections_compared));
+			    json_integer((json_int_t)j->check.sections_compared));
 	json_object_set_new(root, "properties_compared",
-			    json_integer((json_int_t)c->props_compared));
-	json_object_set_new(root, "exit_status", json_integer(status));
-	json_object_set_new(root, "findings", pc_report_to_json(r));
+			    json_integer((json_int_t)j->check.props_compared));
+	json_object_set_new(root, "exit_status", json_integer((int)j->status));
+	json_object_set_new(root, "findings", pc_report_to_json(&j->report));
 	json_object_set_new(root, "incompatible",
-			    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
+			    json_integer((json_int_t)j->incompatible));
 	s = pc_json_dump(root);
 	json_decref(root);
 	return s;
 }
 
-/* The release's side, knowing machine type 'm' */
-static int load_release(struct plugcheck_ctx *ctx,
-			const struct pc_side_env *env, const char *release,
-			const struct pc_machine *m, struct pc_side *rel)
+_Static_assert(PC_JOB_COMPATIBLE == PLUGCHECK_COMPATIBLE &&
+	       PC_JOB_INCOMPATIBLE == PLUGCHECK_INCOMPATIBLE &&
+	       PC_JOB_ERROR == PLUGCHECK_ERROR,
+	       "a job's status is the API's verdict");
+
+/* The error of a job that failed: a refused plugin of the tree (the job
+ * fails closed) is the first one's message, else the job's error. */
+static void job_error(struct plugcheck_ctx *ctx, const struct pc_job *j,
+		      const struct bad_plugins *bp, const struct pc_err *err)
 {
-	struct pc_err err = { 0 };
-	bool bad = false;
-
-	if (pc_side_load_spec(env, release, rel, &bad, &err)) {
-		memset(rel, 0, sizeof(*rel));
-		ctx_error_from(ctx, &err);
-		return -1;
-	}
-	if (!pc_side_knows_machine(rel, m)) {
-		ctx_error(ctx, PC_E_NOT_FOUND, "release %s does not know machine type '%s'",
-			  release, m->name);
-		return -1;
-	}
-	return 0;
-}
-
-/* Both directions between the tree and the release, then the stale
- * acknowledgements; the exit status. */
-static int check_both(struct plugcheck_ctx *ctx, struct pc_check *c,
-		      const struct pc_side *tree, const struct pc_side *rel,
-		      struct pc_report *r, struct pc_pair pairs[2])
-{
-	struct pc_err err = { 0 };
-
-	if (pc_pair_check(c, rel, tree, r, &pairs[0], &err) ||
-	    pc_pair_check(c, tree, rel, r, &pairs[1], &err)) {
-		ctx_error_from(ctx, &err);
-		return PLUGCHECK_ERROR;
-	}
-	/* an acknowledgement of this release the tree no longer shows */
-	pc_known_breaks_stale(c->known, r);
-	return pc_report_fails(r) ? PLUGCHECK_INCOMPATIBLE
-				  : PLUGCHECK_COMPATIBLE;
+	if (j->tree.reg && j->bad_input && bp->n)
+		ctx_error(ctx, PC_E_PLUGIN, "%s%s", bp->first,
+			  bp->n > 1 ? " (and more plugin errors)" : "");
+	else
+		ctx_error_from(ctx, err);
 }
 
 PC_API int plugcheck_check_release(struct plugcheck_ctx *ctx,
 				   const char *machine, const char *release,
 				   char **json)
 {
-	struct pc_side tree, rel;
-	struct pc_known_breaks kb;
-	struct pc_check c;
-	struct pc_report r;
+	struct pc_job_spec spec;
+	struct pc_job j;
 	struct pc_err err = { 0 };
 	struct pc_version rv;
 	struct pc_side_env env;
 	struct bad_plugins bp;
-	struct pc_pair pairs[2];
-	const struct pc_machine *m;
-	int status = PLUGCHECK_ERROR;
+	int status;
 
 	if (json)
 		*json = NULL;
 	pc_err_clear(&ctx->err);
-	memset(&tree, 0, sizeof(tree));
-	memset(&rel, 0, sizeof(rel));
-	memset(&kb, 0, sizeof(kb));
-	memset(&c, 0, sizeof(c));
-	pc_report_init(&r);
 	if (!machine || !release || pc_version_parse(release, &rv)) {
 		ctx_error(ctx, PC_E_USAGE, "check: expected a machine type and a release such as 8.0.1, found '%s' and '%s'",
 			  machine ? machine : "(null)", release ? release : "(null)");
 		return PLUGCHECK_ERROR;
 	}
 	side_env(ctx, &bp, &env);
-	if (load_tree(ctx, &env, &bp, &tree))
-		goto out;
-	m = pc_machine_find(tree.machines, machine);
-	if (!m) {
-		pc_side_unknown_machine(tree.machines, machine, &err);
-		ctx_error_from(ctx, &err);
-		goto out;
+	memset(&spec, 0, sizeof(spec));
+	spec.mode = PC_JOB_RELEASE;
+	spec.machine = machine;
+	spec.release = release;
+	if (pc_job_init(&j, &env, &spec, &err) || pc_job_load(&j, &err) ||
+	    pc_job_run(&j, &err)) {
+		job_error(ctx, &j, &bp, &err);
+		pc_job_release(&j);
+		return PLUGCHECK_ERROR;
 	}
-	if (load_release(ctx, &env, release, m, &rel))
-		goto out;
-	if (pc_side_load_known(&env, &kb, &err)) {
-		ctx_error_from(ctx, &err);
-		goto out;
-	}
-	c.machine = m->name;
-	c.known = &kb;
-	status = check_both(ctx, &c, &tree, &rel, &r, pairs);
-	if (json && status != PLUGCHECK_ERROR)
-		*json = render(m->name, release, &c, &r, pairs, 2, status);
-out:
-	pc_report_release(&r);
-	pc_known_breaks_release(&kb);
-	pc_side_release(&rel);
-	pc_side_release(&tree);
+	status = (int)j.status;
+	if (json)
+		*json = render(&j, release);
+	pc_job_release(&j);
 	return status;
 }

@@ -42,7 +42,8 @@ struct pc_side_env {
 	/* a PLUGCHECK_SCAN_TIMEOUT value (seconds, e.g. "0.5"), NULL or
 	 * empty: the loader's default; checked when plugins are loaded */
 	const char *scan_timeout;
-	/* each refused plugin (the input is then bad, the load goes on) */
+	/* each refused plugin (the input is then bad, the load goes on);
+	 * also each direction a job could not check (job.h) */
 	void (*bad_plugin)(void *ctx, const char *msg);
 	/* the loader's notes (NULL: not even formatted) and warnings */
 	void (*note)(void *ctx, const char *msg);

@@ -9,6 +9,8 @@
 
 #include "check.h"
 #include "cli.h"
+#include "job.h"
+#include "matrix.h"
 #include "resolve.h"
 #include "side.h"
 
@@ -151,5 +153,19 @@ int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
 int pc_cli_common_devices(struct pc_cli *cli, const char *a, const char *b,
 			  char ***out, size_t *n);
 
+/*
+ * check-render.c: `plugcheck check`'s output.  pc_cli_check_header()
+ * prints what a loaded job (pc_job_load()) is about to check (text
+ * output without -q; nothing for the matrices); pc_cli_check_render()
+ * the run job (pc_job_run()): its directions, findings and result line,
+ * or the JSON report; pc_cli_release_matrix_render() the release matrix
+ * (pc_job_release_matrix()) with its totals and exit status.
+ */
+void pc_cli_check_header(struct pc_cli *cli, const struct pc_job *j);
+void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j);
+void pc_cli_release_matrix_render(struct pc_cli *cli,
+				  const struct pc_matrix *mx,
+				  const struct pc_job_matrix_counts *n,
+				  int status);
 
 #endif /* PC_CMD_H */
