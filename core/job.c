@@ -16,11 +16,11 @@
 
 #include "banned.h"
 
-/* a message the run goes on after (job.h): the side env's bad_plugin */
-static void job_refused(const struct pc_job *j, const char *msg)
+/* an error the run goes on after (job.h): the side env's refused */
+static void job_refused(const struct pc_job *j, const struct pc_err *err)
 {
-	if (j->env->bad_plugin)
-		j->env->bad_plugin(j->env->cb_ctx, msg);
+	if (j->env->refused)
+		j->env->refused(j->env->cb_ctx, err);
 }
 
 int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
@@ -114,7 +114,7 @@ static void job_outcome(struct pc_job *j)
 		    ? PC_JOB_INCOMPATIBLE : PC_JOB_COMPATIBLE;
 }
 
-/* a -> b appended to the job's pairs; an error goes to bad_plugin */
+/* a -> b appended to the job's pairs; an error goes to refused */
 static void run_direction(struct pc_job *j, const struct pc_side *a,
 			  const struct pc_side *b)
 {
@@ -122,7 +122,7 @@ static void run_direction(struct pc_job *j, const struct pc_side *a,
 
 	if (pc_pair_check(&j->check, a, b, &j->report, &j->pairs[j->n_pairs++],
 			  &err))
-		job_refused(j, err.msg);
+		job_refused(j, &err);
 }
 
 /* ------------------------------------------------------------ main job */

@@ -15,8 +15,8 @@
  *
  * Nothing here prints.  A failure that ends the job is -1 with 'err' set
  * (its code, util.h); a direction that cannot be checked does not end
- * the main job, a matrix or a chain: its message goes to the side
- * environment's bad_plugin callback, the pair is marked as an error and
+ * the main job, a matrix or a chain: its error goes to the side
+ * environment's refused callback, the pair is marked as an error and
  * the job's status becomes PC_JOB_ERROR.  Notes (a compat entry that is
  * likely a typo) go to its warn callback.
  *

@@ -42,9 +42,11 @@ struct pc_side_env {
 	/* a PLUGCHECK_SCAN_TIMEOUT value (seconds, e.g. "0.5"), NULL or
 	 * empty: the loader's default; checked when plugins are loaded */
 	const char *scan_timeout;
-	/* each refused plugin (the input is then bad, the load goes on);
-	 * also each direction a job could not check (job.h) */
+	/* each refused plugin (the input is then bad, the load goes on) */
 	void (*bad_plugin)(void *ctx, const char *msg);
+	/* each direction a job could not check (job.h): the error with its
+	 * code; the job goes on and ends with status PC_JOB_ERROR */
+	void (*refused)(void *ctx, const struct pc_err *err);
 	/* the loader's notes (NULL: not even formatted) and warnings */
 	void (*note)(void *ctx, const char *msg);
 	void (*warn)(void *ctx, const char *msg);

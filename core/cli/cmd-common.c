@@ -224,6 +224,11 @@ static void bad_plugin_cb(void *ctx, const char *msg)
 	pc_cli_error(ctx, "%s", msg);
 }
 
+static void refused_cb(void *ctx, const struct pc_err *err)
+{
+	pc_cli_error(ctx, "%s", err->msg);
+}
+
 void pc_cli_side_env(struct pc_cli *cli, struct pc_side_env *env)
 {
 	memset(env, 0, sizeof(*env));
@@ -239,6 +244,7 @@ void pc_cli_side_env(struct pc_cli *cli, struct pc_side_env *env)
 	/* tests with a hanging fixture need not wait for the default */
 	env->scan_timeout = getenv("PLUGCHECK_SCAN_TIMEOUT");
 	env->bad_plugin = bad_plugin_cb;
+	env->refused = refused_cb;
 	/* notes are shown with -v only: not formatted at all otherwise */
 	env->note = cli->verbose > 0 ? note_cb : NULL;
 	env->warn = warn_cb;
