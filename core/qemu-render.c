@@ -39,7 +39,12 @@ static json_t *render_desc(const struct pc_rdesc *d)
 		const struct pc_rnode *f = &d->nodes[i];
 		json_t *jf = json_object();
 
-		json_object_set_new(jf, "field", json_string(f->name));
+		/* padding is VMSTATE_UNUSED*(), which QEMU names "unused"
+		 * whatever the declaration calls it (and qemu-diff reads that
+		 * name as padding) */
+		json_object_set_new(jf, "field",
+				    json_string(f->kind == PC_FIELD_UNUSED ? "unused"
+									   : f->name));
 		json_object_set_new(jf, "version_id", json_integer(f->version));
 		/* QEMU marks fields with a test function; ours are resolved,
 		 * but a condition decided presence */

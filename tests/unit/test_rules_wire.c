@@ -372,6 +372,10 @@ PCT_TEST("rules_wire", both_engines_pair_fields_by_one_walk)
 		 * skips the bytes (before: PC201/PC202 in check) */
 		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
 		  "  field x u32\n  field unused unused size=4\n  field k u8\n", "" },
+		/* padding under a name of the author's own: still padding
+		 * (a dump names every VMSTATE_UNUSED "unused") */
+		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
+		  "  field x u32\n  field pad unused size=4\n  field k u8\n", "" },
 		{ "", "  field x u32\n  field y u16\n  field z u16\n  field k u8\n",
 		  "  field x u32\n  field unused unused size=3\n  field k u8\n",
 		  /* 3 bytes of padding line up with y, z and the other
