@@ -962,6 +962,15 @@ static void cfg_release(struct cfg *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Is 't' in the side's default configuration: instantiable, in its
+ * release, and migratable there unless the side keeps blocking types? */
+static bool in_default_config(const struct pc_side *s,
+			      const struct pc_type *t)
+{
+	return pc_type_is_concrete(t) && pc_side_has_type(s, t) &&
+	       (s->keep_unmigratable || !pc_side_type_blocker(s, t));
+}
+
 /* The side's configuration: its --vm-device list (checked as pc_vm_build()
  * checks it, with a did-you-mean), or one instance of every concrete type
  * of the side. */
@@ -973,8 +982,7 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 		for (size_t i = 0; i < s->reg->n_types; i++) {
 			const struct pc_type *t = s->reg->types[i];
 
-			if (pc_type_is_concrete(t) && pc_side_has_type(s, t) &&
-			    !pc_side_type_blocker(s, t) &&
+			if (in_default_config(s, t) &&
 			    cfg_walk(c, t, t->name, SIZE_MAX, NULL, 0, err))
 				return -1;
 		}
@@ -1281,9 +1289,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 
 		types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
 		for (size_t i = 0; i < side->reg->n_types; i++)
-			if (pc_type_is_concrete(side->reg->types[i]) &&
-			    pc_side_has_type(side, side->reg->types[i]) &&
-			    !pc_side_type_blocker(side, side->reg->types[i]))
+			if (in_default_config(side, side->reg->types[i]))
 				types[n++] = side->reg->types[i];
 		qsort(types, n, sizeof(*types), cmp_type_name);
 		for (size_t i = 0; i < n; i++) {
