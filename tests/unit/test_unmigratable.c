@@ -320,3 +320,35 @@ PCT_TEST("unmigratable", the_value_form_blocks_only_for_its_value)
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
+
+PCT_TEST("unmigratable", cli_lists_the_left_out_type_and_refuses_a_named_one)
+{
+	char *out = NULL;
+
+	/* the default configuration: nvme is left out, listed once */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "pc-7.2", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\n  left out: nvme (unmigratable: QEMU refuses to migrate a VM with it; --vm-device checks one)\n");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC603");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "--machine",
+					"pc-7.2", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\"unmigratable\": [\n    \"nvme\"\n  ]");
+	free(out);
+	/* a VM that names it: the one verdict, exit 1, no layout findings */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-7.2",
+					"--from", "8.0", "--to", "tree",
+					"--vm-device", "nvme", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC603 incompatible [device-unmigratable] 8.0 -> tree");
+	PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: nvme is unmigratable in release 8.0 and in the tree (vmstate_nvme is unmigratable)");
+	PCT_ASSERT_CONTAINS(out, "fix: remove the device from the VM, or hot-unplug it (device_del) before migrating");
+	PCT_ASSERT_CONTAINS(out, "result: INCOMPATIBLE: 1 direction checked, 1 incompatible finding");
+	PCT_ASSERT_NOT_CONTAINS(out, "left out:");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC401");
+	free(out);
+	/* the main job with --vm-device */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "pc-5.1",
+					"--vm-device", "nvme", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "[device-unmigratable]");
+	PCT_ASSERT_NOT_CONTAINS(out, "[invariant-mismatch]");
+	free(out);
+}
