@@ -94,6 +94,7 @@ static bool side_has_type(const struct pc_side *s, const char *type)
 	if (!s->devices || s->devices_subset) {
 		for (size_t i = 0; i < s->reg->n_types; i++)
 			if (pc_type_is_concrete(s->reg->types[i]) &&
+			    !pc_side_type_blocker(s, s->reg->types[i]) &&
 			    pc_type_is_a(s->reg->types[i], type))
 				return true;
 		/* children of composites (virtio backends) */
@@ -497,6 +498,102 @@ static void machine_unknown(const struct pc_check *c, const struct pc_side *src,
 	free(why);
 }
 
+/* "release 8.0" for a side that is a release, "the tree", else the
+ * side's label in quotes */
+static void side_name(const struct pc_side *s, char *buf, size_t len)
+{
+	const char *l = s->label ? s->label : "?";
+	struct pc_version v;
+
+	if (!pc_version_parse(l, &v))
+		snprintf(buf, len, "release %s", l);
+	else if (!strcmp(l, "tree"))
+		snprintf(buf, len, "the tree");
+	else
+		snprintf(buf, len, "'%s'", l);
+}
+
+/* The top-level device (composite) an object belongs to. */
+static const struct pc_object *top_object(const struct pc_object *o)
+{
+	while (o->parent)
+		o = o->parent;
+	return o;
+}
+
+/*
+ * QEMU refuses 'migrate' while a device of the VM registered a migration
+ * blocker (a description with .unmigratable = 1, migrate_add_blocker()):
+ * one finding per blocking device of either side, and no layout
+ * comparison (nothing is sent).  Returns whether the direction is blocked.
+ */
+static bool direction_blocked(struct dir_ctx *x)
+{
+	const struct pc_vm *vms[2] = { x->svm, x->dvm };
+	bool blocked = false;
+
+	for (size_t i = 0; i < x->svm->n_objs; i++) {
+		const struct pc_object *o = &x->svm->objs[i];
+		const struct pc_object *top = top_object(o);
+		const struct pc_object *other = pc_vm_find_object(x->dvm, o->id);
+		const struct pc_blocker *b[2];
+		char names[2][64], where[160];
+		struct pc_strbuf why = PC_STRBUF_INIT;
+		const struct pc_blocker *any;
+
+		b[0] = pc_object_blocker(x->svm, o);
+		b[1] = other ? pc_object_blocker(x->dvm, other) : NULL;
+		if (!b[0] && !b[1])
+			continue;
+		any = b[0] ? b[0] : b[1];
+		for (int k = 0; k < 2; k++)
+			side_name(vms[k]->side, names[k], sizeof(names[k]));
+		if (b[0] && b[1])
+			snprintf(where, sizeof(where), "in %s and in %s",
+				 names[0], names[1]);
+		else
+			snprintf(where, sizeof(where), "in %s", names[b[0] ? 0 : 1]);
+		pc_strbuf_addf(&why, "cannot be migrated: %s", o->type->name);
+		if (strcmp(top->id, o->type->name))
+			pc_strbuf_addf(&why, " (device '%s')", top->id);
+		pc_strbuf_addf(&why, " is unmigratable %s", where);
+		if (any->prop)
+			pc_strbuf_addf(&why, " when %s=%s", any->prop, any->value);
+		if (any->reason)
+			pc_strbuf_addf(&why, " (%s)", any->reason);
+		pc_strbuf_addstr(&why, ": QEMU refuses to start the migration");
+		pc_emit(&x->out, &(struct pc_hit){
+			PC_HIT_RULE(PC_R_DEVICE_UNMIGRATABLE),
+			.device = top->id,
+			.path = any->prop,
+			.src_value = b[0] ? "unmigratable" : "migratable",
+			.dst_value = !other ? "absent"
+				     : b[1] ? "unmigratable" : "migratable",
+			.why = why.buf,
+			.fix = "remove the device from the VM, or hot-unplug it (device_del) before migrating",
+			.src_obj = b[0] ? o : NULL,
+			.dst_obj = b[0] ? NULL : other });
+		pc_strbuf_release(&why);
+		blocked = true;
+	}
+	/* a blocking device only the destination has: the source never
+	 * migrates it, the destination's VM is another configuration, which
+	 * the layout rules report (a section the source never sends) */
+	return blocked;
+}
+
+/* Does any type of the side's registry block migration only for some
+ * property value?  The recorded indexes do not say, so such a side is
+ * compared in full. */
+static bool side_has_value_blockers(const struct pc_side *s)
+{
+	for (size_t i = 0; i < s->reg->n_types; i++)
+		for (size_t k = 0; k < s->reg->types[i]->n_blockers; k++)
+			if (s->reg->types[i]->blockers[k].prop)
+				return true;
+	return false;
+}
+
 /*
  * A recorded release against the tree, screened by device keys
  * (screened_direction()): 1 when done, 0 when the pair or the release's
@@ -517,7 +614,8 @@ static int direction_screened(struct pc_check *c, const struct pc_side *src,
 	int rc;
 
 	if (!c->vms || !plain_side(src) || !plain_side(dst) ||
-	    !src->index == !dst->index)
+	    !src->index == !dst->index || side_has_value_blockers(src) ||
+	    side_has_value_blockers(dst))
 		return 0;
 	iv = pc_bindex_find(is->index, is == src ? ms : md, smp);
 	if (!iv)
@@ -576,8 +674,10 @@ static int direction_full(struct pc_check *c, const struct pc_side *src,
 		x.svm = &svm_own;
 		x.dvm = &dvm_own;
 	}
-	pc_rules_sections(&x);
-	pc_rules_props(&x);
+	if (!direction_blocked(&x)) {
+		pc_rules_sections(&x);
+		pc_rules_props(&x);
+	}
 	merge_configs(r, &one);
 	pc_report_release(&one);
 	if (!c->vms) {

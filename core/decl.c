@@ -70,7 +70,7 @@ struct dparser {
 	struct decl_pool *pool;  /* the strings of tmp's declarations */
 	struct pc_type *type;    /* the open block, if any */
 	struct pc_vmsd *vmsd;
-	size_t alloc_a, alloc_b, alloc_c; /* arrays of the open block */
+	size_t alloc_a, alloc_b, alloc_c, alloc_d; /* arrays of the open block */
 	int stmts;               /* statements seen */
 	bool have_desc, have_license, have_author;
 };
@@ -640,7 +640,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	t->plugin = p->owner;
 	t->line = p->line;
 	p->type = t;
-	p->alloc_a = p->alloc_b = p->alloc_c = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
 	if (check_name(p, "type", t->name) ||
 	    get_attrs(p, "type", ws, 2, &a))
 		return -1;
@@ -1054,6 +1054,57 @@ static int stmt_hook(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/*
+ * unmigratable [prop=P value=V] [since=VERSION] [reason="TEXT"]: the type
+ * blocks migration (always, or when property P has value V; the value is
+ * checked against the property when the registry links the types, since
+ * P may be inherited).  One line per (P, V), the type-level form once.
+ */
+static int stmt_unmigratable(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "prop", "value", "since",
+					    "reason", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_blocker b = { 0 };
+	const char *v;
+
+	if (get_attrs(p, "unmigratable", ws, 1, &a))
+		return -1;
+	b.line = p->line;
+	if (!aval(&a, "prop") != !aval(&a, "value"))
+		return derr(p, "unmigratable: prop= and value= go together (the value of the property that blocks)");
+	if ((v = aval(&a, "prop"))) {
+		if (check_name(p, "property", v))
+			return -1;
+		b.prop = pool_strdup(p, v);
+		b.value = pool_strdup(p, aval(&a, "value"));
+	}
+	if ((v = aval(&a, "since"))) {
+		if (get_version(p, "since", v, &b.since))
+			return -1;
+		b.has_since = true;
+	}
+	if ((v = aval(&a, "reason")))
+		b.reason = pool_strdup(p, v);
+	for (size_t i = 0; i < t->n_blockers; i++) {
+		const struct pc_blocker *o = &t->blockers[i];
+
+		if (!o->prop != !b.prop ||
+		    (b.prop && (strcmp(o->prop, b.prop) ||
+				strcmp(o->value, b.value))))
+			continue;
+		if (b.prop)
+			return derr(p, "second 'unmigratable prop=%s value=%s' in type '%s' (first at line %d)",
+				    b.prop, b.value, t->name, o->line);
+		return derr(p, "second 'unmigratable' in type '%s' (first at line %d)",
+			    t->name, o->line);
+	}
+	PC_ALLOC_GROW(t->blockers, t->n_blockers + 1, p->alloc_d);
+	t->blockers[t->n_blockers++] = b;
+	return 0;
+}
+
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
 static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 {
@@ -1447,13 +1498,14 @@ static int close_block(struct dparser *p)
 		SHRINK(p->type->props, p->type->n_props, p->alloc_a);
 		SHRINK(p->type->children, p->type->n_children, p->alloc_b);
 		SHRINK(p->type->hooks, p->type->n_hooks, p->alloc_c);
+		SHRINK(p->type->blockers, p->type->n_blockers, p->alloc_d);
 	} else {
 		SHRINK(p->vmsd->fields, p->vmsd->n_fields, p->alloc_a);
 		SHRINK(p->vmsd->subsections, p->vmsd->n_subsections,
 		       p->alloc_b);
 		SHRINK(p->vmsd->invariants, p->vmsd->n_invariants, p->alloc_c);
 	}
-	p->alloc_a = p->alloc_b = p->alloc_c = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
 	if (p->type) {
 		struct pc_type *t = p->type;
 
@@ -1503,15 +1555,15 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT,
+	KW_INVARIANT, KW_UNMIGRATABLE,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant",
+	"invariant", "unmigratable",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_INVARIANT + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_UNMIGRATABLE + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1557,6 +1609,9 @@ static int keyword_index(const char *kw)
 	case 'i':
 		idx = KW_INVARIANT;
 		break;
+	case 'u':
+		idx = KW_UNMIGRATABLE;
+		break;
 	default:
 		return -1;
 	}
@@ -1583,9 +1638,10 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
-	if (idx >= KW_PROP && idx <= KW_HOOK && !in_type)
+	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE) &&
+	    !in_type)
 		return derr(p, "'%s' outside a type block", kw);
-	if (idx >= KW_FIELD && !in_vmsd)
+	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
 	return 0;
 }
@@ -1636,6 +1692,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_field(p, ws);
 	case KW_SUBSECTION:
 		return stmt_subsection(p, ws);
+	case KW_UNMIGRATABLE:
+		return stmt_unmigratable(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2079,6 +2137,20 @@ static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
 	pc_strbuf_release(&sb);
 }
 
+static void write_blocker(struct pc_strbuf *out, const struct pc_blocker *b)
+{
+	pc_strbuf_addstr(out, "  unmigratable");
+	if (b->prop) {
+		put_attr(out, "prop", b->prop);
+		put_attr(out, "value", b->value);
+	}
+	if (b->has_since)
+		put_version(out, "since", &b->since);
+	if (b->reason)
+		put_attr(out, "reason", b->reason);
+	pc_strbuf_addch(out, '\n');
+}
+
 static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 {
 	pc_strbuf_addf(out, "type %s", t->name);
@@ -2114,6 +2186,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 	for (size_t i = 0; i < t->n_hooks; i++)
 		pc_strbuf_addf(out, "  hook %s %s\n", t->hooks[i].event,
 			       t->hooks[i].symbol);
+	for (size_t i = 0; i < t->n_blockers; i++)
+		write_blocker(out, &t->blockers[i]);
 	pc_strbuf_addstr(out, "end\n");
 }
 

@@ -58,6 +58,7 @@ void pc_job_release(struct pc_job *j)
 	pc_report_release(&j->report);
 	free(j->pairs);
 	free(j->unknown);
+	free(j->unmigratable);
 	free(j->roles);
 	free(j->as_src);
 	free(j->as_dst);
@@ -583,6 +584,51 @@ int pc_job_load(struct pc_job *j, struct pc_err *err)
 	return pc_err_setc(err, PC_E_INTERNAL, "pc_job_load: not a mode with sides");
 }
 
+/* Add the types side 's''s default configuration leaves out because
+ * they block migration, once each, to 'out'. */
+static void add_unmigratable(const struct pc_side *s, struct pc_strbuf *out)
+{
+	if (!s->reg || s->devices)
+		return;
+	for (size_t i = 0; i < s->reg->n_types; i++) {
+		const struct pc_type *t = s->reg->types[i];
+		size_t l = strlen(t->name);
+		const char *at;
+		bool dup = false;
+
+		if (!pc_type_is_concrete(t) || !pc_side_has_type(s, t) ||
+		    !pc_side_type_blocker(s, t))
+			continue;
+		for (at = out->buf; at && (at = strstr(at, t->name)); at += l)
+			dup |= (at == out->buf || at[-1] == ' ') &&
+			       (at[l] == ',' || at[l] == '\0');
+		if (!dup)
+			pc_strbuf_addf(out, "%s%s", out->len ? ", " : "",
+				       t->name);
+	}
+}
+
+/* j->unmigratable, over the sides the job checked (not a pair's fix
+ * releases) */
+static void job_unmigratable(struct pc_job *j)
+{
+	struct pc_strbuf out = PC_STRBUF_INIT;
+
+	if (j->spec->mode == PC_JOB_MATRIX) {
+		for (size_t i = 0; i < j->n_matrix; i++)
+			add_unmigratable(j->matrix[i], &out);
+	} else if (j->n_sides) {
+		for (size_t i = 0; i < j->n_sides; i++)
+			add_unmigratable(&j->sides[i], &out);
+	} else {
+		add_unmigratable(&j->tree, &out);
+		for (size_t i = 0; i < j->n_releases; i++)
+			add_unmigratable(&j->releases[i], &out);
+	}
+	free(j->unmigratable);
+	j->unmigratable = pc_strbuf_detach(&out);
+}
+
 int pc_job_run(struct pc_job *j, struct pc_err *err)
 {
 	int r = 0;
@@ -608,6 +654,7 @@ int pc_job_run(struct pc_job *j, struct pc_err *err)
 	}
 	if (r)
 		return -1;
+	job_unmigratable(j);
 	job_outcome(j);
 	return 0;
 }

@@ -124,6 +124,12 @@ struct pc_job {
 	size_t n_pairs;
 	char *unknown;         /* MAIN: the releases that do not know M,
 				* comma-separated ("" when none) */
+	/* the device types the default configuration of a side of the job
+	 * left out because that side's release blocks their migration
+	 * (pc_side_type_blocker()), each once, by name, ", "-separated
+	 * ("" when none; a configuration given with --vm-device leaves
+	 * nothing out) */
+	char *unmigratable;
 	bool bad_input;        /* a plugin or a direction was refused */
 	bool stale_checked;    /* the known breaks were checked for staleness */
 	size_t incompatible;   /* findings at PC_SEV_INCOMPATIBLE */

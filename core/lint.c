@@ -385,14 +385,22 @@ static int lint_machine(struct lint *l, const struct lint_machine *lm,
 			struct pc_err *err)
 {
 	struct pc_vm now, then, recorded;
+	/* a device that blocks migration still behaves as its machine
+	 * type says (QEMU's compat properties apply to it): every type */
+	struct pc_side tree = *l->tree, was = *past, rec;
 
-	if (pc_vm_build(l->tree, lm->m, lm->smp, &now, err))
+	tree.keep_unmigratable = was.keep_unmigratable = true;
+	if (lm->rec) {
+		rec = *lm->rec;
+		rec.keep_unmigratable = true;
+	}
+	if (pc_vm_build(&tree, lm->m, lm->smp, &now, err))
 		return -1;
-	if (pc_vm_build(past, lm->m, lm->smp, &then, err)) {
+	if (pc_vm_build(&was, lm->m, lm->smp, &then, err)) {
 		pc_vm_release(&now);
 		return -1;
 	}
-	if (lm->rec && pc_vm_build(lm->rec, rm, lm->smp, &recorded, err)) {
+	if (lm->rec && pc_vm_build(&rec, rm, lm->smp, &recorded, err)) {
 		pc_vm_release(&now);
 		pc_vm_release(&then);
 		return -1;

@@ -181,6 +181,21 @@ struct pc_hook {
 	char *symbol; /* looked up by name in the plugin */
 };
 
+/*
+ * "migrating a VM with this device is refused" (QEMU: a VMStateDescription
+ * with .unmigratable = 1, or a device that calls migrate_add_blocker()):
+ * always, or only when property 'prop' has value 'value' (both NULL for
+ * the type-level form); from release 'since' on when has_since.
+ */
+struct pc_blocker {
+	char *prop;              /* NULL: the type always blocks */
+	char *value;             /* the value that blocks, as declared */
+	bool has_since;
+	struct pc_version since;
+	char *reason;            /* why QEMU refuses, or NULL */
+	int line;
+};
+
 struct pc_type {
 	char *name;
 	char *parent_name;       /* NULL for roots ("device") */
@@ -200,6 +215,8 @@ struct pc_type {
 	struct pc_vmsd *section_desc;
 	struct pc_hook *hooks;
 	size_t n_hooks;
+	struct pc_blocker *blockers; /* own (subtypes inherit them) */
+	size_t n_blockers;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;

@@ -212,6 +212,7 @@ static void type_free(struct pc_type *t)
 	free(t->props);
 	free(t->children);
 	free(t->hooks);
+	free(t->blockers);
 	pc_decl_type_free_box(t);
 }
 
@@ -770,6 +771,36 @@ static int vmsd_dfs(struct pc_registry *reg, struct pc_vmsd *v,
 	return 0;
 }
 
+/* An 'unmigratable prop=P value=V' names a property the type has (its
+ * own or inherited) and a value of that property. */
+static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const struct pc_type *t = reg->types[i];
+
+		for (size_t k = 0; k < t->n_blockers; k++) {
+			const struct pc_blocker *b = &t->blockers[k];
+			const struct pc_prop *pr;
+			struct pc_value v;
+			struct pc_err e = { 0 };
+
+			if (!b->prop)
+				continue;
+			pr = pc_type_find_prop(t, b->prop, NULL);
+			if (!pr)
+				return pc_err_set(err, "%s:%d: unmigratable prop=%s: type '%s' has no property '%s'",
+						  origin(t->plugin), b->line,
+						  b->prop, t->name, b->prop);
+			if (pc_value_parse(pr, b->value, &v, &e))
+				return pc_err_set(err, "%s:%d: unmigratable value=%s: %s",
+						  origin(t->plugin), b->line,
+						  b->value, e.msg);
+			pc_value_release(&v);
+		}
+	}
+	return 0;
+}
+
 int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 {
 	struct marks mark;
@@ -778,7 +809,8 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 
 	reg->finalized = false;
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
-	    link_interfaces(reg, err) || link_children(reg, err))
+	    link_interfaces(reg, err) || link_children(reg, err) ||
+	    link_blockers(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))

@@ -296,6 +296,49 @@ bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t)
 	return in_release(s, t->has_since, &t->since);
 }
 
+const struct pc_blocker *pc_side_type_blocker(const struct pc_side *s,
+					      const struct pc_type *t)
+{
+	for (const struct pc_type *a = t; a; a = a->parent)
+		for (size_t i = 0; i < a->n_blockers; i++)
+			if (!a->blockers[i].prop &&
+			    in_release(s, a->blockers[i].has_since,
+				       &a->blockers[i].since))
+				return &a->blockers[i];
+	return NULL;
+}
+
+/* Does property-value blocker 'b' hold for object 'o'?  A property the
+ * release does not have yet does not block. */
+static bool blocker_holds(const struct pc_vm *vm, const struct pc_object *o,
+			  const struct pc_blocker *b)
+{
+	const struct pc_eprop *ep = pc_object_prop(vm, o, b->prop, NULL);
+	struct pc_value v;
+	bool eq;
+
+	if (!ep || ep->absent || pc_value_parse(ep->prop, b->value, &v, NULL))
+		return false; /* the registry checked the value */
+	eq = v.num == ep->val.num && !strcmp(v.text, ep->val.text);
+	pc_value_release(&v);
+	return eq;
+}
+
+const struct pc_blocker *pc_object_blocker(const struct pc_vm *vm,
+					   const struct pc_object *o)
+{
+	const struct pc_blocker *b = pc_side_type_blocker(vm->side, o->type);
+
+	for (const struct pc_type *a = o->type; a && !b; a = a->parent)
+		for (size_t i = 0; i < a->n_blockers && !b; i++)
+			if (a->blockers[i].prop &&
+			    in_release(vm->side, a->blockers[i].has_since,
+				       &a->blockers[i].since) &&
+			    blocker_holds(vm, o, &a->blockers[i]))
+				b = &a->blockers[i];
+	return b;
+}
+
 
 const char *pc_prop_absent_value(const struct pc_prop *p,
 				 const struct pc_version *r)
@@ -919,6 +962,15 @@ static void cfg_release(struct cfg *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Is 't' in the side's default configuration: instantiable, in its
+ * release, and migratable there unless the side keeps blocking types? */
+static bool in_default_config(const struct pc_side *s,
+			      const struct pc_type *t)
+{
+	return pc_type_is_concrete(t) && pc_side_has_type(s, t) &&
+	       (s->keep_unmigratable || !pc_side_type_blocker(s, t));
+}
+
 /* The side's configuration: its --vm-device list (checked as pc_vm_build()
  * checks it, with a did-you-mean), or one instance of every concrete type
  * of the side. */
@@ -930,7 +982,7 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 		for (size_t i = 0; i < s->reg->n_types; i++) {
 			const struct pc_type *t = s->reg->types[i];
 
-			if (pc_type_is_concrete(t) && pc_side_has_type(s, t) &&
+			if (in_default_config(s, t) &&
 			    cfg_walk(c, t, t->name, SIZE_MAX, NULL, 0, err))
 				return -1;
 		}
@@ -1237,8 +1289,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 
 		types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
 		for (size_t i = 0; i < side->reg->n_types; i++)
-			if (pc_type_is_concrete(side->reg->types[i]) &&
-			    pc_side_has_type(side, side->reg->types[i]))
+			if (in_default_config(side, side->reg->types[i]))
 				types[n++] = side->reg->types[i];
 		qsort(types, n, sizeof(*types), cmp_type_name);
 		for (size_t i = 0; i < n; i++) {

@@ -81,6 +81,10 @@ struct pc_side {
 	 * info, not a break (the release matrix explains one device at a
 	 * time this way) */
 	bool devices_subset;
+	/* the default configuration keeps the types that block migration
+	 * (pc_side_type_blocker()): lint asks how a machine type behaves,
+	 * not whether a VM migrates */
+	bool keep_unmigratable;
 	/* a recorded release: its resolved index (bindex.h), owned; the
 	 * check compares the default configuration device by device with it */
 	struct pc_bindex *index;
@@ -223,6 +227,20 @@ char *pc_eprop_explain(const struct pc_eprop *ep);
 
 /* Does the side's release have type t (declared since=)? */
 bool pc_side_has_type(const struct pc_side *s, const struct pc_type *t);
+
+/*
+ * Migration blockers (the declaration's 'unmigratable'; QEMU refuses
+ * 'migrate' while any device of the VM registered one).
+ * pc_side_type_blocker(): the type-level blocker of 't' or of an ancestor
+ * in the side's release, or NULL; such a type is left out of the default
+ * configuration (unless the side keeps it, keep_unmigratable).  pc_object_blocker(): the blocker that holds for the
+ * object of a built VM (type-level, or a property-value one whose
+ * property has that effective value), or NULL.
+ */
+const struct pc_blocker *pc_side_type_blocker(const struct pc_side *s,
+					      const struct pc_type *t);
+const struct pc_blocker *pc_object_blocker(const struct pc_vm *vm,
+					   const struct pc_object *o);
 
 /* Does a side (its release) know machine m? */
 bool pc_side_knows_machine(const struct pc_side *s, const struct pc_machine *m);

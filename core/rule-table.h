@@ -112,6 +112,9 @@
 	  "the destination refused the migration stream") \
 	X(KNOWN_STALE, "PC810", "known-break-stale", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_KNOWN_BREAKS, PC_FIX_KNOWN_BREAKS, \
-	  "an acknowledged break no longer shows in a run that covers it")
+	  "an acknowledged break no longer shows in a run that covers it") \
+	X(DEVICE_UNMIGRATABLE, "PC603", "device-unmigratable", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_MACHINES, PC_FIX_CONFIGURATION, \
+	  "a device of the VM blocks migration: the source refuses to start it")
 
 #endif /* PC_RULE_TABLE_H */

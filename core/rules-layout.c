@@ -814,7 +814,8 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 /*
  * In the default configuration (every concrete type of each side), a
  * device type that only one build has is not a migration break: no VM
- * using it can be started on the other build.  A configuration given
+ * using it can be started on the other build (or migrated, when the
+ * other build blocks its migration).  A configuration given
  * explicitly (--vm-device) is held to every device it names.
  */
 static bool type_only_here(const struct pc_side *other,
@@ -829,7 +830,22 @@ static bool type_only_here(const struct pc_side *other,
 	if (other->devices && !other->devices_subset)
 		return false;
 	t = pc_registry_find_type(other->reg, top->type->name);
-	return !t || !pc_side_has_type(other, t);
+	/* a type the other build refuses to migrate is left out of its
+	 * default configuration: no migration with it starts there */
+	return !t || !pc_side_has_type(other, t) ||
+	       pc_side_type_blocker(other, t);
+}
+
+/* Does 'other' have o's type but block its migration (type_only_here())? */
+static bool type_blocked_there(const struct pc_side *other,
+			       const struct pc_object *o)
+{
+	const struct pc_type *t;
+
+	while (o->parent)
+		o = o->parent;
+	t = pc_registry_find_type(other->reg, o->type->name);
+	return t && pc_side_has_type(other, t) && pc_side_type_blocker(other, t);
 }
 
 /* A section the source sends and the destination does not have (PC101). */
@@ -839,6 +855,9 @@ static void section_missing(struct sec_ctx *sc, const struct pc_rsection *ss)
 	char *why = sc->dobj
 		? pc_xasprintf("'%s' exists on both sides but has no section '%s' on the destination",
 			       ss->instance, ss->name)
+		: newtype && type_blocked_there(sc->x->dst, ss->obj)
+		? pc_xasprintf("the destination build refuses to migrate device type %s (unmigratable there), so the default configuration does not compare it (name it with --vm-device to check such a VM)",
+			       ss->obj->type->name)
 		: newtype
 		? pc_xasprintf("the destination build has no device type %s: a VM using it cannot be started there, so the default configuration does not compare it (name it with --vm-device to check such a VM)",
 			       ss->obj->type->name)
@@ -864,6 +883,9 @@ static void section_unsent(struct dir_ctx *x, const struct pc_rsection *ds)
 	char *why = so
 		? pc_xasprintf("'%s' exists on both sides but the source sends no section '%s'",
 			       ds->instance, ds->name)
+		: newtype && type_blocked_there(x->src, ds->obj)
+		? pc_xasprintf("the source build refuses to migrate device type %s (unmigratable there), so the default configuration does not compare it",
+			       ds->obj->type->name)
 		: newtype
 		? pc_xasprintf("the source build has no device type %s: no VM started there has it, so the default configuration does not compare it",
 			       ds->obj->type->name)

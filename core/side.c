@@ -426,10 +426,13 @@ int pc_side_common_devices(const struct pc_side_env *env, const char *a,
 		const struct pc_type *t = sa.reg->types[i];
 		const struct pc_type *u;
 
-		if (!pc_type_is_concrete(t) || !pc_side_has_type(&sa, t))
+		/* a device either build refuses to migrate stays out */
+		if (!pc_type_is_concrete(t) || !pc_side_has_type(&sa, t) ||
+		    pc_side_type_blocker(&sa, t))
 			continue;
 		u = pc_registry_find_type(sb.reg, t->name);
-		if (u && pc_type_is_concrete(u) && pc_side_has_type(&sb, u))
+		if (u && pc_type_is_concrete(u) && pc_side_has_type(&sb, u) &&
+		    !pc_side_type_blocker(&sb, u))
 			(*out)[(*n)++] = pc_xstrdup(t->name);
 	}
 	pc_side_release(&sa);

@@ -217,6 +217,21 @@ static const char *const job_mode_names[] = {
 	[PC_JOB_RELEASE] = "library",
 };
 
+/* "a, b" as ["a", "b"] */
+static json_t *unmigratable_json(const char *list)
+{
+	json_t *a = json_array();
+
+	while (list && *list) {
+		size_t l = strcspn(list, ",");
+
+		json_array_append_new(a, json_stringn(list, l));
+		list += l;
+		list += strspn(list, ", ");
+	}
+	return a;
+}
+
 static void render_json(struct pc_cli *cli, const struct pc_job *j)
 {
 	const struct pc_check *c = &j->check;
@@ -240,6 +255,9 @@ static void render_json(struct pc_cli *cli, const struct pc_job *j)
 			    json_integer((json_int_t)c->sections_compared));
 	json_object_set_new(x, "properties_compared",
 			    json_integer((json_int_t)c->props_compared));
+	if (j->unmigratable && *j->unmigratable)
+		json_object_set_new(x, "unmigratable",
+				    unmigratable_json(j->unmigratable));
 	json_object_set_new(x, "exit_status", json_integer(j->status));
 	pc_cli_print_report(cli, "check", &j->report, x);
 }
@@ -274,6 +292,10 @@ void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j)
 		render_json(cli, j);
 		return;
 	}
+	if (!cli->quiet && j->unmigratable && *j->unmigratable)
+		fprintf(cli->out, "  left out: %s (unmigratable: QEMU refuses to migrate a VM with %s; --vm-device checks one)\n",
+			j->unmigratable,
+			strchr(j->unmigratable, ',') ? "one of them" : "it");
 	switch (j->spec->mode) {
 	case PC_JOB_MAIN:
 		if (!cli->quiet && *j->unknown)

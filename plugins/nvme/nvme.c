@@ -81,5 +81,8 @@ PLUGCHECK_MODULE(NULL,
 		" doc=\"PCI IDs 8086:5845 instead of 1b36:0010 (created in 5.2 with hw_compat_5_1 on)\"")
 	PC_PROP_BOOL("msix-exclusive-bar", "default=off guest-visible since=9.0 absent=on,6.0:off"
 		" doc=\"MSI-X table and PBA in their own BAR 4; 6.0 moved them to BAR 0 for every machine type, 9.0 / 7.2.11 / 8.2.3 added the property (hw_compat_5_2 on)\"")
+	/* hw/nvme/ctrl.c: vmstate_nvme has .unmigratable = 1 in every
+	 * release the tree records */
+	PC_UNMIGRATABLE("reason=\"vmstate_nvme is unmigratable\"")
 	PC_END
 );

@@ -440,6 +440,11 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_HDR FX_DEV(FX_PROPS "  prop footer bool default=off wire\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		"fx-1.0", 2);
+	/* a device that blocks migration for the value it has: PC603 */
+	fx_pair("unmigratable", FX_BASE, FX_HDR
+		FX_DEV(FX_PROPS "  unmigratable prop=feat value=on\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -349,7 +349,7 @@ PCT_TEST("known-breaks", main_job_stale_only_over_the_whole_tree)
 
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--abi-dir", dir, "--machine", "pc-7.2", NULL), 1);
-	PCT_ASSERT_CONTAINS(out, "known-breaks:14: no finding PC501 at pvpanic pvpanic.events between 8.0.1 and tree on pc-q35-7.2");
+	PCT_ASSERT_CONTAINS(out, "known-breaks:13: no finding PC501 at pvpanic pvpanic.events between 8.0.1 and tree on pc-q35-7.2");
 	free(out);
 	/* a VM of one device, one vCPU count, an override on the tree: the
 	 * acknowledged break still shows and is acknowledged, no PC810 */

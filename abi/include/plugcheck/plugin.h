@@ -140,6 +140,9 @@ struct plugcheck_module {
 #define PC_PROP_ONOFFAUTO(name, attrs) PC_PROP(name, "onoffauto", attrs)
 #define PC_CHILD(name, type, attrs) "  child " name " " type " " attrs "\n"
 #define PC_HOOK(event, symbol) "  hook " event " " symbol "\n"
+/* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
+ * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
+#define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
