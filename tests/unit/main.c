@@ -22,6 +22,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "finding.h"
 #include "pctest.h"
 #include "util.h"
 
@@ -304,4 +305,14 @@ int main(int argc, char **argv)
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	CU_cleanup_registry();
 	return (failures || suite_failures) ? 1 : 0;
+}
+
+void pct_dump_report(const struct pc_report *r)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	for (size_t i = 0; i < r->n; i++)
+		pc_finding_format(&r->items[i], &sb);
+	fprintf(stderr, "\n  report (%zu findings):\n%s", r->n, sb.buf);
+	pc_strbuf_release(&sb);
 }

@@ -70,4 +70,8 @@ void pct_assert_contains(const char *h, const char *n, bool want,
 #define PCT_ASSERT_NOT_CONTAINS(haystack, needle) \
 	pct_assert_contains((haystack), (needle), false, __FILE__, __LINE__)
 
+/* Print a report's findings to stderr (a failing test's context). */
+struct pc_report;
+void pct_dump_report(const struct pc_report *r);
+
 #endif /* PCTEST_H */

@@ -85,17 +85,6 @@ static const struct pc_finding *find(const struct pc_report *r,
 	return NULL;
 }
 
-static void dump(const struct pc_report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct pc_strbuf sb = PC_STRBUF_INIT;
-
-		pc_finding_format(&r->items[i], &sb);
-		fprintf(stderr, "%s", sb.buf);
-		pc_strbuf_release(&sb);
-	}
-}
-
 /* Check a -> b and b -> a; expect 'rule' at 'path' in each direction. */
 static void expect_both(const char *decl_a, const char *decl_b,
 			enum pc_rule ab, enum pc_rule ba, const char *path)
@@ -110,9 +99,9 @@ static void expect_both(const char *decl_a, const char *decl_b,
 	if (!find(&r1, ab, path) || !find(&r2, ba, path)) {
 		fprintf(stderr, "\n  expected %s (A->B) and %s (B->A) at '%s'\n  A->B:\n",
 			pc_rule_info(ab)->id, pc_rule_info(ba)->id, path);
-		dump(&r1);
+		pct_dump_report(&r1);
 		fprintf(stderr, "  B->A:\n");
-		dump(&r2);
+		pct_dump_report(&r2);
 	}
 	CU_ASSERT_PTR_NOT_NULL(find(&r1, ab, path));
 	CU_ASSERT_PTR_NOT_NULL(find(&r2, ba, path));
@@ -131,7 +120,7 @@ PCT_TEST("check", identical_sides_have_no_findings)
 	make_side(&b, "B", base_decl, NULL);
 	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
 	if (r.n)
-		dump(&r);
+		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -276,7 +265,7 @@ PCT_TEST("check", unused_padding_of_equal_size_is_compatible)
 		  "  field config buffer size=64\n"), NULL);
 	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
 	if (r.n)
-		dump(&r);
+		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -363,7 +352,7 @@ PCT_TEST("check", derived_count_names_property_config_and_fix)
 	make_side(&bp, "tree", newer, "tests/fixtures/check/machines-pinned");
 	CU_ASSERT_EQUAL(run(&a, &bp, &r, 4), 0);
 	if (r.n)
-		dump(&r);
+		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	CU_ASSERT_EQUAL(run(&bp, &a, &r, 4), 0);

@@ -91,16 +91,6 @@ static const struct pc_finding *find(const struct pc_report *r, const char *id,
 	return NULL;
 }
 
-static void dump_report(const struct pc_report *r)
-{
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	for (size_t i = 0; i < r->n; i++)
-		pc_finding_format(&r->items[i], &sb);
-	fprintf(stderr, "\n  report (%zu findings):\n%s", r->n, sb.buf);
-	pc_strbuf_release(&sb);
-}
-
 /* Exactly one finding 'id' at device/path, with severity 'sev'. */
 #define EXPECT(r, id, device, path, sev)                                     \
 	do {                                                                 \
@@ -109,7 +99,7 @@ static void dump_report(const struct pc_report *r)
 			fprintf(stderr, "\n  %s:%d: expected one %s at %s %s", \
 				__FILE__, __LINE__, (id), (device) ? (device) : "-", \
 				(path) ? (path) : "-");                      \
-			dump_report(r);                                      \
+			pct_dump_report(r);                                      \
 			CU_FAIL("finding not reported exactly once");       \
 		} else {                                                     \
 			PCT_ASSERT_INT_EQ(pct__f->severity, (sev));          \
@@ -119,7 +109,7 @@ static void dump_report(const struct pc_report *r)
 #define EXPECT_N(r, want)                                                    \
 	do {                                                                 \
 		if ((r)->n != (size_t)(want))                                \
-			dump_report(r);                                      \
+			pct_dump_report(r);                                      \
 		PCT_ASSERT_INT_EQ((r)->n, (want));                           \
 	} while (0)
 

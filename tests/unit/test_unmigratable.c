@@ -173,17 +173,6 @@ static int run(const struct pc_side *a, const struct pc_side *b,
 	return rc;
 }
 
-static void dump(const struct pc_report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct pc_strbuf sb = PC_STRBUF_INIT;
-
-		pc_finding_format(&r->items[i], &sb);
-		fprintf(stderr, "%s", sb.buf);
-		pc_strbuf_release(&sb);
-	}
-}
-
 PCT_TEST("unmigratable", default_configuration_leaves_a_blocking_type_out)
 {
 	struct pc_side a, b;
@@ -204,7 +193,7 @@ PCT_TEST("unmigratable", default_configuration_leaves_a_blocking_type_out)
 	make_side(&b, "B", decl_text, 2);
 	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
 	if (r.n)
-		dump(&r);
+		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -231,7 +220,7 @@ PCT_TEST("unmigratable", a_release_before_since_does_not_block)
 static void expect_one_verdict(const struct pc_report *r, const char *why)
 {
 	if (r->n != 1)
-		dump(r);
+		pct_dump_report(r);
 	PCT_ASSERT_INT_EQ(r->n, 1);
 	if (r->n != 1)
 		return;
@@ -302,7 +291,7 @@ PCT_TEST("unmigratable", the_value_form_blocks_only_for_its_value)
 	CU_ASSERT_PTR_NULL(pc_side_type_blocker(&a, pc_registry_find_type(a.reg, "fx-blk")));
 	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
 	if (r.n)
-		dump(&r);
+		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	/* named, with the neighbouring value: silent */
