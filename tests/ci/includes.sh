@@ -21,7 +21,8 @@
 #    (core/cli/*.h).
 #
 #   tests/ci/includes.sh [DIR]   (default: core, next to this script)
-#   INCLUDES_VERBOSE=1 prints every edge.
+#   INCLUDES_VERBOSE=1 prints every edge; LAYERS_EDGES=FILE reads the
+#   calls from layers.sh's edge file instead of running nm again.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -eq 0 ]; then
@@ -45,7 +46,11 @@ done > "$edges"
 ls "$dir"/cli/*.h 2>/dev/null | sed 's,.*/,,; s/^/CLI\t/' >> "$edges"
 # the calls between library objects, when built: CALL<TAB>A<TAB>B<TAB>SYMS
 if ls "$dir"/*.o >/dev/null 2>&1; then
-	LAYERS_VERBOSE=1 "$here/layers.sh" "$dir"/*.o 2>/dev/null |
+	if [ -n "${LAYERS_EDGES:-}" ] && [ -f "$LAYERS_EDGES" ]; then
+		cat "$LAYERS_EDGES"
+	else
+		LAYERS_VERBOSE=1 "$here/layers.sh" "$dir"/*.o 2>/dev/null
+	fi |
 		sed -n 's/^layers: \([^ ]*\)\.o -> \([^ :]*\)\.o: \(.*\)/CALL\t\1\t\2\t\3/p' >> "$edges" || true
 fi
 # which names have a .c (units)

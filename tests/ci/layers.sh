@@ -25,7 +25,10 @@
 #   tests/ci/layers.sh [LIBOBJ... [--cli CLIOBJ...]]
 #       (default: the LIB_OBJS and CLI_OBJS of Makefile.in, core/*.o and
 #        core/cli/*.o)
-#   NM=... overrides the nm used; LAYERS_VERBOSE=1 prints every edge.
+#   NM=... overrides the nm used; LAYERS_VERBOSE=1 prints every edge;
+#   LAYERS_EDGES=FILE also writes every edge there ("layers: A.o -> B.o:
+#   SYMS" lines), for includes.sh and archdoc.sh to read instead of
+#   running nm over the objects again (make check does so).
 set -eu
 NM=${NM:-nm}
 STDIO_ALLOW=${LAYERS_STDIO_ALLOW-util.o}
@@ -60,15 +63,18 @@ trap 'rm -f "$syms"' EXIT INT TERM
 {
 	for o in "$@"; do
 		f=${o##*/}
-		"$NM" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print f "\tD\t" $3 }'
-		"$NM" -u "$o" | awk -v f="$f" 'NF >= 2 { print f "\tU\t" $2 }'
+		# one nm a file: defined symbols have an address, undefined
+		# ones (U, weak w) none
+		"$NM" -g "$o" | awk -v f="$f" '
+			NF >= 3 { print f "\tD\t" $3; next }
+			NF == 2 && ($1 == "U" || $1 == "w") { print f "\tU\t" $2 }'
 	done
 	for o in $cli_objs; do
 		"$NM" -g --defined-only "$o" | awk -v f="cli/${o##*/}" 'NF >= 3 { print f "\tC\t" $3 }'
 	done
 } > "$syms"
 
-awk -F "$tab" -v verbose="${LAYERS_VERBOSE:-0}" -v allow=" $STDIO_ALLOW " '
+awk -F "$tab" -v verbose="${LAYERS_VERBOSE:-0}" -v edges_out="${LAYERS_EDGES:-}" -v allow=" $STDIO_ALLOW " '
 $2 == "D" { def[$3] = $1; files[$1] = 1; next }
 $2 == "C" { cdef[$3] = $1; next }
 $2 == "U" { use[++nu] = $1; usym[nu] = $3; files[$1] = 1 }
@@ -102,8 +108,13 @@ END {
 		else if (split(edge[k], t, " ") < 3) edge[k] = edge[k] " " s
 		else if (edge[k] !~ /\.\.\.$/) edge[k] = edge[k] " ..."
 	}
-	if (verbose)
-		for (k in edge) { split(k, p, SUBSEP); print "layers: " p[1] " -> " p[2] ": " edge[k] }
+	for (k in edge) {
+		split(k, p, SUBSEP)
+		line = "layers: " p[1] " -> " p[2] ": " edge[k]
+		if (verbose) print line
+		if (edges_out != "") print line > edges_out
+	}
+	if (edges_out != "") close(edges_out)
 	# Tarjan strongly connected components, files in sorted order
 	n = 0
 	for (f in files) order[++n] = f
