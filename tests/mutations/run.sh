@@ -55,16 +55,7 @@ fi
 pass=0
 fail=0
 
-# The rule IDs of findings at 'incompatible' or 'needs-review' severity,
-# not acknowledged (text output: "  PC501 incompatible [slug] ..."), sorted.
-rules_of() {
-	grep -oE '(^|[[:space:]])PC[0-9]{3} (incompatible|needs-review) \[[a-z0-9-]+\]( |$)' "$1" |
-		grep -v 'known break' | awk '{ print $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-known_of() {
-	grep -oE 'abi/known-breaks:[0-9]+' "$1" | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-norm() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
+. "$src/tests/lib/outcome.sh"
 
 one_case() {
 	local file=$1 name work hdr diff line key val
