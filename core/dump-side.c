@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "dump-side.h"
 #include "machine.h"
 #include "qemu-diff.h"
@@ -22,6 +23,21 @@ const char *const pc_dump_pair_unchecked[] = {
 };
 const size_t pc_dump_pair_n_unchecked = PC_ARRAY_SIZE(pc_dump_pair_unchecked);
 
+/* the capture in file 'spec', or NULL (not one, or unreadable) */
+static json_t *load_capture(const char *spec)
+{
+	json_error_t je;
+	json_t *j;
+
+	if (!pc_str_ends_with(spec, ".json"))
+		return NULL;
+	j = json_load_file(spec, 0, &je);
+	if (j && pc_capture_is(j))
+		return j;
+	json_decref(j);
+	return NULL;
+}
+
 bool pc_dump_side_is_qemu_dump(const char *spec)
 {
 	json_error_t je;
@@ -31,7 +47,8 @@ bool pc_dump_side_is_qemu_dump(const char *spec)
 	if (!pc_str_ends_with(spec, ".json"))
 		return false;
 	j = json_load_file(spec, 0, &je);
-	r = j && json_is_object(j) && json_object_get(j, "vmschkmachine");
+	r = j && json_is_object(j) &&
+	    (json_object_get(j, "vmschkmachine") || pc_capture_is(j));
 	json_decref(j);
 	return r;
 }
@@ -80,7 +97,18 @@ static int load_dump(const struct pc_side_env *env, const char *spec,
 		     const char *machine, int smp, struct pc_dump_pair *p,
 		     int k, bool *bad_input, struct pc_err *err)
 {
-	if (pc_dump_side_is_qemu_dump(spec)) {
+	json_t *cap = load_capture(spec);
+
+	if (cap) {
+		char *text = json_dumps(json_object_get(cap, "dump"), JSON_COMPACT);
+
+		p->labels[k] = pc_xstrdup(spec);
+		p->dumps[k] = text ? pc_qdump_parse(text, strlen(text), spec, err) : NULL;
+		if (!text)
+			pc_err_setc(err, PC_E_INPUT, "%s: the capture holds no QEMU dump", spec);
+		free(text);
+		json_decref(cap);
+	} else if (pc_dump_side_is_qemu_dump(spec)) {
 		p->dumps[k] = pc_qdump_load(spec, err);
 		p->labels[k] = pc_xstrdup(spec);
 	} else {
@@ -93,6 +121,74 @@ static int load_dump(const struct pc_side_env *env, const char *spec,
 		free(text);
 	}
 	return p->dumps[k] ? 0 : -1;
+}
+
+/* the plugin side named by 'spec' (or the tree), with the VM of 'machine'
+ * built when 'vm' is not NULL */
+static int plugin_side(const struct pc_side_env *env, const char *spec,
+		       const char *machine, int smp, struct pc_side *side,
+		       struct pc_vm *vm, bool *bad_input, struct pc_err *err)
+{
+	const struct pc_machine *m;
+	int r = spec ? pc_side_load_spec(env, spec, side, bad_input, err)
+		     : pc_side_load_tree(env, side, bad_input, err);
+
+	if (r)
+		return -1;
+	if (!vm)
+		return 0;
+	m = pc_machine_find(side->machines, machine);
+	if (!m || !pc_side_knows_machine(side, m)) {
+		pc_err_setc(err, PC_E_NOT_FOUND, "%s does not know machine type '%s'",
+			    side->label, machine);
+		pc_side_release(side);
+		return -1;
+	}
+	if (pc_vm_build(side, m, smp ? smp : m->smp, vm, err)) {
+		pc_side_release(side);
+		return -1;
+	}
+	return 0;
+}
+
+/* the property values of captures 'caps' (k: 0 from, 1 to) and of the
+ * plugin side, compared */
+static int compare_props(const struct pc_side_env *env, const char *const specs[2],
+			 json_t *caps[2], const char *machine, int smp,
+			 struct pc_dump_pair *p, bool *bad_input, struct pc_err *err)
+{
+	int plug = caps[0] ? (caps[1] ? -1 : 1) : 0; /* the plugin side's k */
+	struct pc_side side;
+	struct pc_vm vm;
+	struct pc_pvals pv[2];
+	const struct pc_machine *m;
+	int ret = -1;
+
+	memset(pv, 0, sizeof(pv));
+	if (plugin_side(env, plug >= 0 ? specs[plug] : NULL, machine, smp, &side,
+			plug >= 0 ? &vm : NULL, bad_input, err))
+		return -1;
+	m = pc_machine_find(side.machines, machine);
+	for (int k = 0; k < 2; k++) {
+		if (k == plug) {
+			pc_pvals_from_vm(&vm, p->labels[k], &pv[k]);
+			continue;
+		}
+		if (pc_pvals_from_capture(caps[k], p->labels[k], m ? m->name : machine,
+					  m ? (const char *const *)m->aliases : NULL,
+					  m ? m->n_aliases : 0, &pv[k], err))
+			goto out;
+	}
+	pc_pvals_compare(&pv[0], &pv[1], side.reg, m ? m->name : machine, &p->r, &p->props);
+	p->props_checked = true;
+	ret = 0;
+out:
+	pc_pvals_release(&pv[0]);
+	pc_pvals_release(&pv[1]);
+	if (plug >= 0)
+		pc_vm_release(&vm);
+	pc_side_release(&side);
+	return ret;
 }
 
 int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
@@ -108,12 +204,27 @@ int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
 	assert(p->dumps[0] && p->dumps[1]);
 	pc_qdump_diff(p->dumps[0], p->dumps[1], NULL, &p->r);
 	pc_qdump_diff(p->dumps[1], p->dumps[0], NULL, &p->r);
-	return 0;
+	{
+		const char *const specs[2] = { from, to };
+		json_t *caps[2] = { load_capture(from), load_capture(to) };
+		/* a plain dump has no values: compare only capture with
+		 * capture or with a plugin side */
+		bool plain = (!caps[0] && pc_dump_side_is_qemu_dump(from)) ||
+			     (!caps[1] && pc_dump_side_is_qemu_dump(to));
+		int r = 0;
+
+		if ((caps[0] || caps[1]) && !plain)
+			r = compare_props(env, specs, caps, machine, smp, p, bad_input, err);
+		json_decref(caps[0]);
+		json_decref(caps[1]);
+		return r;
+	}
 }
 
 void pc_dump_pair_release(struct pc_dump_pair *p)
 {
 	pc_report_release(&p->r);
+	pc_pvals_stats_release(&p->props);
 	pc_qdump_free(p->dumps[0]);
 	pc_qdump_free(p->dumps[1]);
 	free(p->labels[0]);

@@ -14,13 +14,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capture-check.h"
 #include "finding.h"
 #include "qemu-dump.h"
 #include "side.h"
 #include "util.h"
 
 /* Is this file a QEMU -dump-vmstate file (a .json object with
- * "vmschkmachine")?  False for anything unreadable. */
+ * "vmschkmachine"), or a capture of a QEMU binary (capture.h), which
+ * holds one?  False for anything unreadable. */
 bool pc_dump_side_is_qemu_dump(const char *spec);
 
 /*
@@ -40,11 +42,18 @@ struct pc_dump_pair {
 	struct pc_qdump *dumps[2];  /* from, to */
 	char *labels[2];
 	struct pc_report r;         /* from -> to, then to -> from */
+	/* a capture on one side and a capture or plugin side on the other:
+	 * property values were compared too (capture-check.h) */
+	bool props_checked;
+	struct pc_pvals_stats props;
 };
 
 /*
- * Load or render each of 'from' and 'to' (a dump file, else a side
- * rendered at 'smp' vCPUs, 0: one) and compare them both ways.  -1 as
+ * Load or render each of 'from' and 'to' (a dump file or a capture's
+ * dump, else a side rendered at 'smp' vCPUs, 0: one) and compare them
+ * both ways.  When one is a capture and the other a capture or a plugin
+ * side, their property values for 'machine' are compared too (the
+ * meaning of each from the plugin side, or from the tree).  -1 as
  * pc_dump_side_render() fails (err set, or *bad_input alone); 'p' is
  * always to be released.
  */
@@ -55,7 +64,8 @@ int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
 
 void pc_dump_pair_release(struct pc_dump_pair *p);
 
-/* What a dump cannot tell, so that the checks that did not run are named. */
+/* What a dump cannot tell, so that the checks that did not run are named;
+ * the first entry (property values) does not apply when props_checked. */
 extern const char *const pc_dump_pair_unchecked[];
 extern const size_t pc_dump_pair_n_unchecked;
 

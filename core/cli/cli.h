@@ -70,7 +70,9 @@ typedef int (*pc_cmd_fn)(struct pc_cli *cli, int argc, char **argv);
 	  "run a real migration stream between two processes")                \
 	X(cmd_qemu_diff, "qemu-diff", "compare two QEMU -dump-vmstate files") \
 	X(cmd_dump_vmstate, "dump-vmstate",                                   \
-	  "write a side in QEMU's -dump-vmstate format")
+	  "write a side in QEMU's -dump-vmstate format")                      \
+	X(cmd_capture, "capture",                                             \
+	  "capture a side from a real QEMU binary (QMP)")
 
 #define PC_VERB_PROTOTYPE(fn, name, summary) \
 	int fn(struct pc_cli *cli, int argc, char **argv);

@@ -88,11 +88,25 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 	const struct pc_report *r = &p->r;
 	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
 
+	size_t first = p->props_checked ? 1 : 0; /* entry 0: property values */
+
 	if (cli->format == PC_FMT_JSON) {
 		json_t *x = json_object(), *u = json_array();
 
-		for (size_t i = 0; i < pc_dump_pair_n_unchecked; i++)
+		for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
 			json_array_append_new(u, json_string(pc_dump_pair_unchecked[i]));
+		if (p->props_checked) {
+			json_t *d = json_array();
+
+			for (size_t i = 0; i < p->props.n_lines; i++)
+				json_array_append_new(d, json_string(p->props.lines[i]));
+			json_object_set_new(x, "properties", json_pack("{s:I,s:I,s:I,s:I,s:o}",
+				"compared", (json_int_t)p->props.compared,
+				"agree", (json_int_t)p->props.agree,
+				"differ", (json_int_t)p->props.differ,
+				"reported", (json_int_t)p->props.reported,
+				"differences", d));
+		}
 		json_object_set_new(x, "mode", json_string("qemu-dump"));
 		json_object_set_new(x, "machine", json_string(machine));
 		json_object_set_new(x, "source", json_string(p->labels[0]));
@@ -102,11 +116,19 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 		pc_cli_print_report(cli, "check", r, x);
 		return;
 	}
-	fprintf(cli->out, "Machine type %s: %s <-> %s (a QEMU dump side: layouts only)\n",
-		machine, p->labels[0], p->labels[1]);
+	fprintf(cli->out, "Machine type %s: %s <-> %s (%s)\n", machine, p->labels[0],
+		p->labels[1], p->props_checked ? "a captured QEMU side: layouts and property values"
+					       : "a QEMU dump side: layouts only");
 	pc_cli_print_report(cli, "check", r, NULL);
+	if (p->props_checked) {
+		fprintf(cli->out, "\nproperty values: %zu compared, %zu agree, %zu differ (%zu guest-visible or stream-protocol, reported above)%s\n",
+			p->props.compared, p->props.agree, p->props.differ, p->props.reported,
+			p->props.differ > p->props.reported && !cli->verbose ? "; -v lists every difference" : "");
+		for (size_t i = 0; cli->verbose && i < p->props.n_lines; i++)
+			fprintf(cli->out, "  %s\n", p->props.lines[i]);
+	}
 	fprintf(cli->out, "\nnot checked (the dump side cannot support them):\n");
-	for (size_t i = 0; i < pc_dump_pair_n_unchecked; i++)
+	for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
 		fprintf(cli->out, "  - %s\n", pc_dump_pair_unchecked[i]);
 	fprintf(cli->out, "\nresult: %s: both directions, %zu incompatible finding%s\n",
 		status ? "INCOMPATIBLE" : "compatible", inc, inc == 1 ? "" : "s");

@@ -1,0 +1,121 @@
+/*
+ * test_capture.c - `plugcheck capture` and the comparison of a captured
+ * QEMU side: a binary that is missing, refuses or hangs is a clear error
+ * (exit 2) and leaves no process behind; with a real QEMU installed
+ * (qemu-system-x86_64, or PLUGCHECK_QEMU), a capture of two machine types
+ * and its comparison with the tree, values that QEMU and the tree resolve
+ * alike agreeing, and a capture compared with itself finding nothing.
+ * Without QEMU the real-binary tests say they are skipped.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pctest.h"
+#include "util.h"
+
+static const char *qemu_binary(void)
+{
+	const char *q = getenv("PLUGCHECK_QEMU");
+
+	if (q && *q)
+		return access(q, X_OK) ? NULL : q;
+	return access("/usr/bin/qemu-system-x86_64", X_OK) ? NULL : "/usr/bin/qemu-system-x86_64";
+}
+
+PCT_TEST("capture", missing_binary_is_an_error)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu", "/nonexistent/qemu-system-x86_64",
+			     NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "/nonexistent/qemu-system-x86_64");
+	PCT_ASSERT_CONTAINS(out, "No such file or directory");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--qemu PATH is required");
+	free(out);
+}
+
+PCT_TEST("capture", refusing_binary_reports_its_message)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu",
+			     pct_path("tests/fixtures/qemu/refuse"), NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "exited with status 1");
+	PCT_ASSERT_CONTAINS(out, "unsupported machine type");
+	free(out);
+}
+
+PCT_TEST("capture", hanging_binary_is_killed)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu",
+			     pct_path("tests/fixtures/qemu/hang"), "--timeout", "1", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "did not open its QMP monitor within 1 s");
+	free(out);
+	/* nothing left running: the stand-in is 'sleep 300' */
+	PCT_ASSERT_INT_EQ(system("pgrep -f '^sleep 300$' > /dev/null"), 256);
+}
+
+PCT_TEST("capture", output_to_an_unwritable_place_fails_closed)
+{
+	char *out = NULL;
+
+	if (!qemu_binary()) {
+		printf("\n    SKIPPED: no QEMU binary (qemu-system-x86_64 or PLUGCHECK_QEMU) ");
+		return;
+	}
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu", qemu_binary(), "--machine",
+			     "pc-q35-7.2", "--output", "/nonexistent/dir/cap.json", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "/nonexistent/dir/cap.json");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu", qemu_binary(), "--machine",
+			     "pc-q35-99.9", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "does not know machine type 'pc-q35-99.9'");
+	free(out);
+}
+
+PCT_TEST("capture", real_qemu_against_the_tree)
+{
+	char *dir, *cap, *out = NULL;
+
+	if (!qemu_binary()) {
+		printf("\n    SKIPPED: no QEMU binary (qemu-system-x86_64 or PLUGCHECK_QEMU) ");
+		return;
+	}
+	dir = pct_tmpdir("capture");
+	cap = pc_xasprintf("%s/qemu.json", dir);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu", qemu_binary(), "--machine",
+			     "pc-q35-5.1", "--machine", "pc-i440fx-7.2", "--output", cap, NULL), 0);
+	free(out);
+	/* the capture has the layouts, the machines and the instances */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", cap, "--to", "tree", "--machine",
+			     "pc-q35-5.1", "-v", NULL) == 2, 0);
+	PCT_ASSERT_CONTAINS(out, "a captured QEMU side: layouts and property values");
+	PCT_ASSERT_CONTAINS(out, "property values: ");
+	/* resolved by QEMU with pc-q35-5.1's compat entries, as the tree
+	 * resolves them: these agree (a difference would be listed) */
+	PCT_ASSERT_NOT_CONTAINS(out, "virtio-blk-pci/virtio-blk-device.num-queues:");
+	PCT_ASSERT_NOT_CONTAINS(out, "e1000e.subsys_ven:");
+	PCT_ASSERT_NOT_CONTAINS(out, "pvpanic.events:");
+	free(out);
+	/* an unknown machine type of the capture is an error */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", cap, "--to", "tree", "--machine",
+			     "pc-q35-6.0", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "no capture of machine type 'pc-q35-6.0'");
+	free(out);
+	/* the same build on both sides: nothing differs */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", cap, "--to", cap, "--machine",
+			     "pc-i440fx-7.2", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, " 0 differ ");
+	free(out);
+	unlink(cap);
+	rmdir(dir);
+	free(cap);
+	free(dir);
+}
