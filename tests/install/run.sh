@@ -105,7 +105,7 @@ has "$STAGE/lib/plugcheck/plugins/pci.so"
 expect 0 plugcheck -q --machine pc-5.1
 expect 0 plugcheck list-machines
 has pc-q35-11.0
-for v in check list-machines list-plugins info props dump-abi suggest lint baseline migrate qemu-diff dump-vmstate; do
+for v in check list-machines list-plugins info props dump-abi suggest lint baseline migrate qemu-diff dump-vmstate capture; do
 	plugcheck "$v" --help > /dev/null || fail "plugcheck $v --help"
 done
 LIB="$STAGE/lib/libplugcheck.so.1"
