@@ -54,8 +54,9 @@ bool pc_dump_side_is_qemu_dump(const char *spec)
 }
 
 char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
-			  const char *machine, int smp, char **label,
-			  bool *bad_input, struct pc_err *err)
+			  const char *machine, int smp,
+			  const char *const *devices, size_t n_devices,
+			  char **label, bool *bad_input, struct pc_err *err)
 {
 	struct pc_side side;
 	const struct pc_machine *m;
@@ -74,7 +75,8 @@ char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
 		pc_side_release(&side);
 		return NULL;
 	}
-	if (pc_vm_build(&side, m, smp, &vm, err) || pc_vm_resolve(&vm, err)) {
+	if (pc_side_add_vm_devices(&side, devices, n_devices, err) ||
+	    pc_vm_build(&side, m, smp, &vm, err) || pc_vm_resolve(&vm, err)) {
 		pc_side_release(&side);
 		return NULL;
 	}
@@ -93,9 +95,9 @@ char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
 }
 
 /* side k of the pair: the dump file, or the side rendered as one */
-static int load_dump(const struct pc_side_env *env, const char *spec,
-		     const char *machine, int smp, struct pc_dump_pair *p,
-		     int k, bool *bad_input, struct pc_err *err)
+static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_spec *ps,
+		     const char *spec, struct pc_dump_pair *p, int k,
+		     bool *bad_input, struct pc_err *err)
 {
 	json_t *cap = load_capture(spec);
 
@@ -112,8 +114,9 @@ static int load_dump(const struct pc_side_env *env, const char *spec,
 		p->dumps[k] = pc_qdump_load(spec, err);
 		p->labels[k] = pc_xstrdup(spec);
 	} else {
-		char *text = pc_dump_side_render(env, spec, machine, smp ? smp : 1,
-						 &p->labels[k], bad_input, err);
+		char *text = pc_dump_side_render(env, spec, ps->machine, ps->smp ? ps->smp : 1,
+						 ps->devices, ps->n_devices, &p->labels[k],
+						 bad_input, err);
 
 		if (!text)
 			return -1;
@@ -126,9 +129,11 @@ static int load_dump(const struct pc_side_env *env, const char *spec,
 /* the plugin side named by 'spec' (or the tree), with the VM of 'machine'
  * built when 'vm' is not NULL */
 static int plugin_side(const struct pc_side_env *env, const char *spec,
-		       const char *machine, int smp, struct pc_side *side,
+		       const struct pc_dump_pair_spec *ps, struct pc_side *side,
 		       struct pc_vm *vm, bool *bad_input, struct pc_err *err)
 {
+	const char *machine = ps->machine;
+	int smp = ps->smp;
 	const struct pc_machine *m;
 	int r = spec ? pc_side_load_spec(env, spec, side, bad_input, err)
 		     : pc_side_load_tree(env, side, bad_input, err);
@@ -144,7 +149,8 @@ static int plugin_side(const struct pc_side_env *env, const char *spec,
 		pc_side_release(side);
 		return -1;
 	}
-	if (pc_vm_build(side, m, smp ? smp : m->smp, vm, err)) {
+	if (pc_side_add_vm_devices(side, ps->devices, ps->n_devices, err) ||
+	    pc_vm_build(side, m, smp ? smp : 1, vm, err)) {
 		pc_side_release(side);
 		return -1;
 	}
@@ -153,10 +159,12 @@ static int plugin_side(const struct pc_side_env *env, const char *spec,
 
 /* the property values of captures 'caps' (k: 0 from, 1 to) and of the
  * plugin side, compared */
-static int compare_props(const struct pc_side_env *env, const char *const specs[2],
-			 json_t *caps[2], const char *machine, int smp,
-			 struct pc_dump_pair *p, bool *bad_input, struct pc_err *err)
+static int compare_props(const struct pc_side_env *env, const struct pc_dump_pair_spec *ps,
+			 json_t *caps[2], struct pc_dump_pair *p, bool *bad_input,
+			 struct pc_err *err)
 {
+	const char *const specs[2] = { ps->from, ps->to };
+	const char *machine = ps->machine;
 	int plug = caps[0] ? (caps[1] ? -1 : 1) : 0; /* the plugin side's k */
 	struct pc_side side;
 	struct pc_vm vm;
@@ -165,7 +173,7 @@ static int compare_props(const struct pc_side_env *env, const char *const specs[
 	int ret = -1;
 
 	memset(pv, 0, sizeof(pv));
-	if (plugin_side(env, plug >= 0 ? specs[plug] : NULL, machine, smp, &side,
+	if (plugin_side(env, plug >= 0 ? specs[plug] : NULL, ps, &side,
 			plug >= 0 ? &vm : NULL, bad_input, err))
 		return -1;
 	m = pc_machine_find(side.machines, machine);
@@ -191,40 +199,93 @@ out:
 	return ret;
 }
 
-int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
-		     const char *to, const char *machine, int smp,
+/* the section names of dump 'd', as a set */
+static json_t *section_set(const struct pc_qdump *d)
+{
+	json_t *set = json_object();
+
+	for (size_t i = 0; i < d->n_sections; i++)
+		json_object_set_new(set, d->sections[i].name, json_true());
+	return set;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A real dump 'real' against the dump rendered from a plugin side 'plug':
+ * drop the findings about sections the plugin side does not render, and
+ * list those sections (not modelled) unless the VM was narrowed.
+ */
+static void restrict_to_modelled(struct pc_dump_pair *p, int real, int plug, bool narrowed)
+{
+	json_t *known = section_set(p->dumps[plug]);
+	struct pc_report kept;
+
+	pc_report_init(&kept);
+	for (size_t i = 0; i < p->r.n; i++) {
+		const struct pc_finding *f = &p->r.items[i];
+
+		if (!f->device || json_object_get(known, f->device))
+			pc_report_add(&kept, f);
+	}
+	pc_report_release(&p->r);
+	p->r = kept;
+	for (size_t i = 0; !narrowed && i < p->dumps[real]->n_sections; i++) {
+		const char *name = p->dumps[real]->sections[i].name;
+
+		if (json_object_get(known, name))
+			continue;
+		p->not_modelled = pc_xrealloc(p->not_modelled,
+					      (p->n_not_modelled + 1) * sizeof(*p->not_modelled));
+		p->not_modelled[p->n_not_modelled++] = pc_xstrdup(name);
+	}
+	if (p->n_not_modelled)
+		qsort(p->not_modelled, p->n_not_modelled, sizeof(*p->not_modelled), cmp_str);
+	json_decref(known);
+}
+
+int pc_dump_pair_run(const struct pc_side_env *env,
+		     const struct pc_dump_pair_spec *ps,
 		     struct pc_dump_pair *p, bool *bad_input,
 		     struct pc_err *err)
 {
+	json_t *caps[2];
+	bool real[2];
+	int r = 0;
+
 	memset(p, 0, sizeof(*p));
 	pc_report_init(&p->r);
-	if (load_dump(env, from, machine, smp, p, 0, bad_input, err) ||
-	    load_dump(env, to, machine, smp, p, 1, bad_input, err))
+	if (load_dump(env, ps, ps->from, p, 0, bad_input, err) ||
+	    load_dump(env, ps, ps->to, p, 1, bad_input, err))
 		return -1;
 	assert(p->dumps[0] && p->dumps[1]);
 	pc_qdump_diff(p->dumps[0], p->dumps[1], NULL, &p->r);
 	pc_qdump_diff(p->dumps[1], p->dumps[0], NULL, &p->r);
-	{
-		const char *const specs[2] = { from, to };
-		json_t *caps[2] = { load_capture(from), load_capture(to) };
-		/* a plain dump has no values: compare only capture with
-		 * capture or with a plugin side */
-		bool plain = (!caps[0] && pc_dump_side_is_qemu_dump(from)) ||
-			     (!caps[1] && pc_dump_side_is_qemu_dump(to));
-		int r = 0;
-
-		if ((caps[0] || caps[1]) && !plain)
-			r = compare_props(env, specs, caps, machine, smp, p, bad_input, err);
-		json_decref(caps[0]);
-		json_decref(caps[1]);
-		return r;
-	}
+	real[0] = pc_dump_side_is_qemu_dump(ps->from);
+	real[1] = pc_dump_side_is_qemu_dump(ps->to);
+	if (real[0] != real[1])
+		restrict_to_modelled(p, real[0] ? 0 : 1, real[0] ? 1 : 0, ps->n_devices > 0);
+	caps[0] = load_capture(ps->from);
+	caps[1] = load_capture(ps->to);
+	/* a plain dump has no values: compare only capture with capture or
+	 * with a plugin side */
+	if ((caps[0] || caps[1]) && !(real[0] && !caps[0]) && !(real[1] && !caps[1]))
+		r = compare_props(env, ps, caps, p, bad_input, err);
+	json_decref(caps[0]);
+	json_decref(caps[1]);
+	return r;
 }
 
 void pc_dump_pair_release(struct pc_dump_pair *p)
 {
 	pc_report_release(&p->r);
 	pc_pvals_stats_release(&p->props);
+	for (size_t i = 0; i < p->n_not_modelled; i++)
+		free(p->not_modelled[i]);
+	free(p->not_modelled);
 	pc_qdump_free(p->dumps[0]);
 	pc_qdump_free(p->dumps[1]);
 	free(p->labels[0]);

@@ -27,15 +27,17 @@ bool pc_dump_side_is_qemu_dump(const char *spec);
 
 /*
  * The side 'spec' (side.h) with machine type 'machine' and 'smp' vCPUs
- * (0: the machine type's default) in QEMU's -dump-vmstate format; the
- * caller frees it, and *label ("SIDE (MACHINE, smp=N)") when 'label' is
- * not NULL.  NULL with 'err' set (PC_E_NOT_FOUND: the side does not know
+ * (0: the machine type's default) in QEMU's -dump-vmstate format, its VM
+ * the default configuration or the 'n_devices' --vm-device specs of
+ * 'devices' (side.h); the caller frees it, and *label ("SIDE (MACHINE,
+ * smp=N)") when 'label' is not NULL.  NULL with 'err' set (PC_E_NOT_FOUND: the side does not know
  * the machine type), or with *bad_input and 'err' unset when a plugin was
  * refused (already reported through env->bad_plugin).
  */
 char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
-			  const char *machine, int smp, char **label,
-			  bool *bad_input, struct pc_err *err);
+			  const char *machine, int smp,
+			  const char *const *devices, size_t n_devices,
+			  char **label, bool *bad_input, struct pc_err *err);
 
 /* A pair with a dump side, compared both ways (pc_dump_pair_release()). */
 struct pc_dump_pair {
@@ -46,19 +48,36 @@ struct pc_dump_pair {
 	 * property values were compared too (capture-check.h) */
 	bool props_checked;
 	struct pc_pvals_stats props;
+	/* a real dump against a plugin side: the real dump's sections the
+	 * plugin side does not model (no findings; sorted), unless the VM was
+	 * narrowed with --vm-device, when sections outside it are left out
+	 * silently */
+	char **not_modelled;
+	size_t n_not_modelled;
+};
+
+/* What a pair with a dump side compares. */
+struct pc_dump_pair_spec {
+	const char *from, *to;   /* dump or capture files, or side specs */
+	const char *machine;
+	int smp;                 /* the plugin side's vCPUs (0: one) */
+	const char *const *devices; /* --vm-device specs for the plugin side */
+	size_t n_devices;
 };
 
 /*
- * Load or render each of 'from' and 'to' (a dump file or a capture's
- * dump, else a side rendered at 'smp' vCPUs, 0: one) and compare them
- * both ways.  When one is a capture and the other a capture or a plugin
+ * Load or render each of spec->from and spec->to (a dump file or a
+ * capture's dump, else a side rendered at spec->smp vCPUs with the VM of
+ * spec->devices) and compare them both ways.  A real dump against a
+ * plugin side is compared on what both know: only the sections the
+ * plugin side renders (the rest is not modelled, or outside the VM).  When one is a capture and the other a capture or a plugin
  * side, their property values for 'machine' are compared too (the
  * meaning of each from the plugin side, or from the tree).  -1 as
  * pc_dump_side_render() fails (err set, or *bad_input alone); 'p' is
  * always to be released.
  */
-int pc_dump_pair_run(const struct pc_side_env *env, const char *from,
-		     const char *to, const char *machine, int smp,
+int pc_dump_pair_run(const struct pc_side_env *env,
+		     const struct pc_dump_pair_spec *spec,
 		     struct pc_dump_pair *p, bool *bad_input,
 		     struct pc_err *err);
 

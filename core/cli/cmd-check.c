@@ -189,12 +189,20 @@ static void job_spec(const struct opts *o, struct pc_job_spec *s)
 /* check --from/--to with a QEMU dump on one side */
 static int do_dump_pair(struct pc_cli *cli, const struct opts *o)
 {
-	if (o->n_src || o->n_dst || o->src_host || o->dst_host || o->n_vmdevs) {
-		pc_cli_error(cli, "check: overrides, hosts and --vm-device do not apply to a QEMU dump side");
+	struct pc_dump_pair_spec spec = {
+		.from = o->from ? o->from : "tree",
+		.to = o->to ? o->to : "tree",
+		.machine = o->machine,
+		.smp = o->smp,
+		.devices = o->vmdevs,
+		.n_devices = o->n_vmdevs,
+	};
+
+	if (o->n_src || o->n_dst || o->src_host || o->dst_host) {
+		pc_cli_error(cli, "check: overrides and hosts do not apply to a QEMU dump side");
 		return PC_EXIT_ERROR;
 	}
-	return pc_cli_check_dump_pair(cli, o->from ? o->from : "tree",
-				      o->to ? o->to : "tree", o->machine, o->smp);
+	return pc_cli_check_dump_pair(cli, &spec);
 }
 
 static int do_release_matrix(struct pc_cli *cli, struct pc_job *j)

@@ -26,7 +26,7 @@ static char *render_side(struct pc_cli *cli, const char *spec,
 	char *text;
 
 	pc_cli_side_env(cli, &env);
-	text = pc_dump_side_render(&env, spec, machine, smp, NULL, &bad, &err);
+	text = pc_dump_side_render(&env, spec, machine, smp, NULL, 0, NULL, &bad, &err);
 	if (!text && err.set)
 		pc_cli_error(cli, "%s", err.msg);
 	return text;
@@ -107,6 +107,13 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 				"reported", (json_int_t)p->props.reported,
 				"differences", d));
 		}
+		if (p->n_not_modelled) {
+			json_t *nm = json_array();
+
+			for (size_t i = 0; i < p->n_not_modelled; i++)
+				json_array_append_new(nm, json_string(p->not_modelled[i]));
+			json_object_set_new(x, "not_modelled", nm);
+		}
 		json_object_set_new(x, "mode", json_string("qemu-dump"));
 		json_object_set_new(x, "machine", json_string(machine));
 		json_object_set_new(x, "source", json_string(p->labels[0]));
@@ -119,6 +126,13 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 	fprintf(cli->out, "Machine type %s: %s <-> %s (%s)\n", machine, p->labels[0],
 		p->labels[1], p->props_checked ? "a captured QEMU side: layouts and property values"
 					       : "a QEMU dump side: layouts only");
+	if (p->n_not_modelled) {
+		fprintf(cli->out, "  not modelled: %zu section%s of the QEMU side that the tree has no type for (not compared)%s\n",
+			p->n_not_modelled, p->n_not_modelled == 1 ? "" : "s",
+			cli->verbose ? ":" : "; -v lists them");
+		for (size_t i = 0; cli->verbose && i < p->n_not_modelled; i++)
+			fprintf(cli->out, "    %s\n", p->not_modelled[i]);
+	}
 	pc_cli_print_report(cli, "check", r, NULL);
 	if (p->props_checked) {
 		fprintf(cli->out, "\nproperty values: %zu compared, %zu agree, %zu differ (%zu guest-visible or stream-protocol, reported above)%s\n",
@@ -134,8 +148,7 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 		status ? "INCOMPATIBLE" : "compatible", inc, inc == 1 ? "" : "s");
 }
 
-int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
-			   const char *to, const char *machine, int smp)
+int pc_cli_check_dump_pair(struct pc_cli *cli, const struct pc_dump_pair_spec *spec)
 {
 	struct pc_side_env env;
 	struct pc_dump_pair p;
@@ -144,12 +157,12 @@ int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
 	int status = PC_EXIT_ERROR;
 
 	pc_cli_side_env(cli, &env);
-	if (pc_dump_pair_run(&env, from, to, machine, smp, &p, &bad, &err)) {
+	if (pc_dump_pair_run(&env, spec, &p, &bad, &err)) {
 		if (err.set)
 			pc_cli_error(cli, "%s", err.msg);
 	} else {
 		status = pc_report_fails(&p.r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
-		print_dump_pair(cli, machine, &p, status);
+		print_dump_pair(cli, spec->machine, &p, status);
 	}
 	pc_dump_pair_release(&p);
 	return status;

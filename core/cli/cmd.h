@@ -12,6 +12,7 @@
 #include "job.h"
 #include "matrix.h"
 #include "resolve.h"
+#include "dump-side.h"
 #include "side.h"
 
 /* The library's side environment for this invocation: the CLI's
@@ -142,8 +143,7 @@ void pc_cli_print_groups(struct pc_cli *cli, const struct pc_report *r,
 /* check --from/--to where a side is a QEMU dump: both sides as dumps,
  * compared both ways with qemu-diff's rules; the report names the checks a
  * dump cannot support. */
-int pc_cli_check_dump_pair(struct pc_cli *cli, const char *from,
-			   const char *to, const char *machine, int smp);
+int pc_cli_check_dump_pair(struct pc_cli *cli, const struct pc_dump_pair_spec *spec);
 
 /*
  * The device types both sides have (concrete, existing in each side's

@@ -119,3 +119,45 @@ PCT_TEST("capture", real_qemu_against_the_tree)
 	free(cap);
 	free(dir);
 }
+
+/* A real QEMU dump against the tree is compared on what both know: the
+ * dump's sections the tree has no type for are "not modelled" (counted,
+ * listed with -v), not findings; --vm-device narrows the VM of the plugin
+ * side, and the dump's other sections are then outside it. */
+PCT_TEST("dump_side", compared_on_what_both_know)
+{
+	const char *dump = pct_path("tests/fixtures/qemu-vmstate/dump1.json");
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to", "tree",
+			     "--machine", "pc-q35-7.2", "-v", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "not modelled: 10 sections of the QEMU side");
+	PCT_ASSERT_CONTAINS(out, "\n    fw_cfg\n");
+	/* a dump section the tree does not model is no finding ... */
+	PCT_ASSERT_NOT_CONTAINS(out, "at: fw_cfg");
+	/* ... but a type the tree models and the dump lacks is */
+	PCT_ASSERT_CONTAINS(out, "PC101 incompatible [section-missing] tree (pc-q35-7.2, smp=1) -> ");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "check", "--from", dump, "--to",
+			     "tree", "--machine", "pc-q35-7.2", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "\"not_modelled\": [");
+	free(out);
+	/* the VM narrowed to one device: one finding, nothing listed */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to", "tree",
+			     "--machine", "pc-q35-7.2", "--vm-device", "e1000e", NULL), 1);
+	PCT_ASSERT_NOT_CONTAINS(out, "not modelled");
+	PCT_ASSERT_CONTAINS(out, "1 incompatible finding");
+	PCT_ASSERT_CONTAINS(out, "at: e1000e");
+	free(out);
+	/* a device the tree does not have is refused as on any side */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to", "tree",
+			     "--machine", "pc-q35-7.2", "--vm-device", "e1000", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "unknown type 'e1000'");
+	free(out);
+	/* two dumps: every difference is real, nothing is left out */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to",
+			     pct_path("tests/fixtures/qemu-vmstate/dump2.json"), "--machine",
+			     "pc-q35-7.2", NULL), 1);
+	PCT_ASSERT_NOT_CONTAINS(out, "not modelled");
+	free(out);
+}
