@@ -400,14 +400,15 @@ static int read_all(const char *file, char **out, size_t *len,
 	struct stat st;
 	size_t got = 0;
 	char *buf;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct pc_err e = { 0 };
+	int fd = pc_open_input(file, &e);
 
 	if (fd < 0) {
-		pc_strbuf_addf(what, "cannot open: %s", strerror(errno));
+		pc_strbuf_addstr(what, e.msg);
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		pc_strbuf_addstr(what, "not a regular file");
+	if (fstat(fd, &st)) {
+		pc_strbuf_addf(what, "cannot stat: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}

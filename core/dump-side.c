@@ -23,15 +23,32 @@ const char *const pc_dump_pair_unchecked[] = {
 };
 const size_t pc_dump_pair_n_unchecked = PC_ARRAY_SIZE(pc_dump_pair_unchecked);
 
+/* the JSON object in file 'spec' (a *.json regular file), or NULL */
+static json_t *load_json(const char *spec)
+{
+	struct pc_err e = { 0 };
+	json_error_t je;
+	char *text;
+	size_t len;
+	json_t *j;
+
+	if (!pc_str_ends_with(spec, ".json") ||
+	    pc_read_file(spec, PC_QDUMP_MAX_FILE, &text, &len, &e))
+		return NULL;
+	j = json_loadb(text, len, 0, &je);
+	free(text);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 /* the capture in file 'spec', or NULL (not one, or unreadable) */
 static json_t *load_capture(const char *spec)
 {
-	json_error_t je;
-	json_t *j;
+	json_t *j = load_json(spec);
 
-	if (!pc_str_ends_with(spec, ".json"))
-		return NULL;
-	j = json_load_file(spec, 0, &je);
 	if (j && pc_capture_is(j))
 		return j;
 	json_decref(j);
@@ -40,15 +57,10 @@ static json_t *load_capture(const char *spec)
 
 bool pc_dump_side_is_qemu_dump(const char *spec)
 {
-	json_error_t je;
-	json_t *j;
+	json_t *j = load_json(spec);
 	bool r;
 
-	if (!pc_str_ends_with(spec, ".json"))
-		return false;
-	j = json_load_file(spec, 0, &je);
-	r = j && json_is_object(j) &&
-	    (json_object_get(j, "vmschkmachine") || pc_capture_is(j));
+	r = j && (json_object_get(j, "vmschkmachine") || pc_capture_is(j));
 	json_decref(j);
 	return r;
 }

@@ -140,8 +140,14 @@ static bool usable_file(const struct pc_loader_opts *o, const char *rdir,
 	} else {
 		st = *lst;
 	}
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode)) {
+		pc_diags_add(diags, "%s: %s, not a regular file: not a plugin", path,
+			     S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" :
+			     S_ISCHR(st.st_mode) ? "a character device" :
+			     S_ISBLK(st.st_mode) ? "a block device" :
+			     S_ISSOCK(st.st_mode) ? "a socket" : "something else");
 		return false;
+	}
 	if (world_writable(&st) && !o->allow_world_writable) {
 		pc_diags_add(diags, "%s: refusing to load a world-writable plugin file (mode %04o; use --allow-world-writable to override)",
 			     path, (unsigned)(st.st_mode & 07777));
@@ -188,6 +194,20 @@ static int lstat_follow(const char *path, struct stat *st, bool *linked)
 	return 0;
 }
 
+/* an entry that looks like a plugin but cannot be followed or read */
+static void bad_link(const char *path, struct pc_diags *diags)
+{
+	int e = errno;
+	struct stat st;
+
+	if (e == ENOENT && !lstat(path, &st) && S_ISLNK(st.st_mode))
+		pc_diags_add(diags, "%s: dangling symlink: not a plugin", path);
+	else if (e == ELOOP)
+		pc_diags_add(diags, "%s: symlink loop: not a plugin", path);
+	else
+		pc_diags_add(diags, "%s: cannot read: %s", path, strerror(e));
+}
+
 static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 			struct found **v, size_t *n, size_t *alloc,
 			struct pc_diags *diags)
@@ -222,9 +242,10 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 			continue;
 		p = path_join(dir, de->d_name);
 		if (pc_str_ends_with(de->d_name, ".so")) {
-			if (!lstat_follow(p, &lst, &linked) &&
-			    usable_file(o, rdir, de->d_name, p, &lst, linked,
-					&f, diags))
+			if (lstat_follow(p, &lst, &linked))
+				bad_link(p, diags);
+			else if (usable_file(o, rdir, de->d_name, p, &lst, linked,
+					     &f, diags))
 				add_found(v, n, alloc, &f);
 			free(p);
 			continue;
@@ -238,6 +259,11 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 		}
 		q = pc_xasprintf("%s/%s.so", p, de->d_name);
 		if (lstat_follow(q, &lst, &qlinked)) {
+			/* no NAME/NAME.so: not a plugin subdirectory; any
+			 * other failure (a dangling or looping link, an
+			 * unreadable subdirectory) is a bad entry */
+			if (errno != ENOENT || !lstat(q, &lst))
+				bad_link(q, diags);
 			free(q);
 			free(p);
 			continue;

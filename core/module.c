@@ -190,12 +190,14 @@ int pc_elf_read_decl(const char *path, char **decl, size_t *len,
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return pc_err_setc(err, PC_E_INTERNAL, "libelf: %s",
 				   elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pc_err_setc(err, PC_E_IO, "%s: cannot open: %s", path,
-				   strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		pc_err_setc(err, PC_E_PLUGIN, "%s: not a regular file", path);
+	fd = pc_open_input(path, err); /* a FIFO does not hang us */
+	if (fd < 0) {
+		if (err && err->code == PC_E_INPUT)
+			err->code = PC_E_PLUGIN;
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		pc_err_setc(err, PC_E_IO, "%s: cannot stat: %s", path, strerror(errno));
 		goto out;
 	}
 	elf = elf_open_checked(fd, &st, path, err);

@@ -285,36 +285,81 @@ void pc_version_str(const struct pc_version *v, char *buf, size_t len)
 		snprintf(buf, len, "%d.%d", v->v[0], v->v[1]);
 }
 
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a file";
+}
+
+int pc_open_input(const char *path, struct pc_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fl;
+
+	if (fd < 0)
+		return pc_err_setc(err, PC_E_IO, "%s: cannot open: %s", path,
+				   strerror(errno));
+	if (fstat(fd, &st)) {
+		pc_err_setc(err, PC_E_IO, "%s: cannot stat: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pc_err_setc(err, PC_E_INPUT, "%s: %s, not a regular file", path,
+			    file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 		 struct pc_err *err)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 	char chunk[65536];
-	FILE *f;
-	size_t n;
+	int fd = pc_open_input(path, err);
+	ssize_t n;
 
-	f = fopen(path, "rb");
-	if (!f)
-		return pc_err_setc(err, PC_E_IO, "%s: cannot open: %s", path,
-				  strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (sb.len + n > max) {
-			fclose(f);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			close(fd);
 			pc_strbuf_release(&sb);
 			return pc_err_setc(err, PC_E_LIMIT,
 					   "%s: file too large (over %zu bytes)",
 					  path, max);
 		}
-		pc_strbuf_add(&sb, chunk, n);
+		pc_strbuf_add(&sb, chunk, (size_t)n);
 	}
-	if (ferror(f)) {
+	if (n < 0) {
 		int e = errno;
-		fclose(f);
+
+		close(fd);
 		pc_strbuf_release(&sb);
 		return pc_err_setc(err, PC_E_IO, "%s: read error: %s", path,
 				   strerror(e));
 	}
-	fclose(f);
+	close(fd);
 	if (len)
 		*len = sb.len;
 	*out = pc_strbuf_detach(&sb);

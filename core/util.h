@@ -124,8 +124,19 @@ int pc_version_cmp(const struct pc_version *a, const struct pc_version *b);
 void pc_version_str(const struct pc_version *v, char *buf, size_t len);
 
 /*
+ * Open an input file for reading without ever blocking on it: opened
+ * O_NONBLOCK (a FIFO or a device does not hang the open), then fstat() on
+ * the descriptor must say it is a regular file (so a file swapped between
+ * a stat() and the open is caught too), then blocking reads again.  The
+ * descriptor (O_CLOEXEC), or -1 with 'err' naming the path and what it is
+ * ("a FIFO, not a regular file").
+ */
+int pc_open_input(const char *path, struct pc_err *err);
+
+/*
  * Read a whole file into a NUL-terminated buffer (the file may itself hold
- * NULs: 'len' is the real size).  Refuses files over 'max' bytes.
+ * NULs: 'len' is the real size).  Refuses files over 'max' bytes, and
+ * anything but a regular file (pc_open_input()).
  */
 int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 		 struct pc_err *err);

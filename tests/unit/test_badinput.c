@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fxplug.h"
 #include "pctest.h"
@@ -54,6 +55,7 @@ struct bad_case {
 	"--host", "$D/b.caps"
 #define CAPS_OK "host B\ncap pcid\n"
 #define INFO "plugcheck", "info", "$D/x.so"
+#define PLUGIN_DIR_LIST "plugcheck", "--no-default-plugins", "--plugin-dir", "$D", "list-plugins"
 #define DECL_HEAD "plugcheck-abi 1\nplugin fx-canvas 1.0\n"
 
 static const struct bad_case cases[] = {
@@ -72,7 +74,29 @@ static const struct bad_case cases[] = {
 	  "$D/x.so: not a plugcheck plugin (no .plugcheck section)" },
 	{ "elf-wrong-abi", { { "x.so", "@fixture:fx-wrongabi" } }, { INFO },
 	  "$D/x.so: plugin ABI version 99, this plugcheck supports 1 (rebuild the plugin against this plugcheck's headers)" },
-	{ "elf-directory", { { "x.so/keep", "" } }, { INFO }, "$D/x.so: not a regular file" },
+	{ "elf-directory", { { "x.so/keep", "" } }, { INFO }, "$D/x.so: a directory, not a regular file" },
+	/* ---- inputs that are not regular files: refused, never waited on ---- */
+	{ "fifo-plugin-info", { { "x.so", "@fifo" } }, { INFO }, "$D/x.so: a FIFO, not a regular file" },
+	{ "fifo-machine-file", { { "t-1.0.machine", "@fifo" } }, { LIST_MACHINES },
+	  "$D/t-1.0.machine: a FIFO, not a regular file" },
+	{ "fifo-qemu-dump", { { "a.json", "@fifo" }, { "b.json", QDUMP_OK } }, { QDIFF },
+	  "$D/a.json: a FIFO, not a regular file" },
+	{ "fifo-host-caps", { { "a.caps", "@fifo" }, { "b.caps", CAPS_OK } }, { HOSTS },
+	  "$D/a.caps: a FIFO, not a regular file" },
+	{ "fifo-known-breaks", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" },
+				 { "known-breaks", "@fifo" } }, { MAIN_JOB },
+	  "$D/known-breaks: a FIFO, not a regular file" },
+	/* ---- entries of a plugin directory that are no plugin: each reported ---- */
+	{ "plugin-dir-fifo", { { "f.so", "@fifo" } }, { PLUGIN_DIR_LIST },
+	  "$D/f.so: a FIFO, not a regular file: not a plugin" },
+	{ "plugin-dir-device-link", { { "z.so", "@symlink:/dev/zero" } }, { PLUGIN_DIR_LIST },
+	  "$D/z.so: a character device, not a regular file: not a plugin" },
+	{ "plugin-dir-dangling-link", { { "d.so", "@symlink:nowhere.so" } }, { PLUGIN_DIR_LIST },
+	  "$D/d.so: dangling symlink: not a plugin" },
+	{ "plugin-dir-link-loop", { { "l.so", "@symlink:l.so" } }, { PLUGIN_DIR_LIST },
+	  "$D/l.so: symlink loop: not a plugin" },
+	{ "plugin-dir-subdir-dangling", { { "p/p.so", "@symlink:nowhere.so" } }, { PLUGIN_DIR_LIST },
+	  "$D/p/p.so: dangling symlink: not a plugin" },
 	{ "elf-missing", { { "keep", "" } }, { INFO },
 	  "$D/x.so: cannot open: No such file or directory" },
 	/* ---- plugin declarations (static reader) ---- */
@@ -459,6 +483,10 @@ static int make_file_x(const char *dir, const char *rel, const char *content)
 	}
 	if (!strcmp(rel, ".") && pc_str_starts_with(content, "@chmod:")) {
 		r = chmod(dir, (mode_t)strtol(content + 7, NULL, 8));
+	} else if (!strcmp(content, "@fifo")) {
+		r = mkfifo(path, 0644);
+	} else if (pc_str_starts_with(content, "@symlink:")) {
+		r = symlink(content + 9, path);
 	} else if (pc_str_starts_with(content, "@copy:")) {
 		r = fx_copy(pct_path(content + 6), path);
 	} else if (pc_str_starts_with(content, "@fixture:")) {
