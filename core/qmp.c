@@ -69,7 +69,7 @@ static void child_exec(const char *binary, char *const *argv, const char *log,
 		       pid_t parent)
 {
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	int out = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int out = open(log, O_WRONLY | O_APPEND | O_CLOEXEC); /* made by spawn() */
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(126);
@@ -130,6 +130,13 @@ static pid_t spawn(const char *binary, const char *const *args,
 	for (size_t i = 0; i < m; i++)
 		argv[k++] = pc_xstrdup(extra[i]);
 	log = pc_xasprintf("%s/qemu.log", dir);
+	if (pc_write_file_atomic(log, "", 0, err)) {
+		for (size_t i = 0; i < k; i++)
+			free(argv[i]);
+		free(argv);
+		free(log);
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)

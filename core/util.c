@@ -389,6 +389,8 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 {
 	char *tmp = pc_xasprintf("%s.tmpXXXXXX", path);
 	char *dir, *slash;
+	struct stat old;
+	mode_t mode = 0644;
 	int fd, dfd, e;
 
 	fd = mkstemp(tmp);
@@ -408,8 +410,23 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 		free(tmp);
 		return -1;
 	}
-	/* mkstemp creates 0600; files we publish are ordinary 0644 files */
-	if (fchmod(fd, 0644) || close(fd)) {
+	/* mkstemp creates 0600: a file we replace keeps its mode and owner
+	 * (a compat file edited by suggest --apply stays 0640, root:kvm);
+	 * a new one is an ordinary 0644 file */
+	if (!stat(path, &old) && S_ISREG(old.st_mode)) {
+		mode = old.st_mode & 07777;
+		if ((old.st_uid != geteuid() || old.st_gid != getegid()) &&
+		    fchown(fd, old.st_uid, old.st_gid) && errno != EPERM) {
+			e = errno;
+			close(fd);
+			unlink(tmp);
+			pc_err_setc(err, PC_E_IO, "%s: cannot keep the owner of %s: %s", tmp,
+				    path, strerror(e));
+			free(tmp);
+			return -1;
+		}
+	}
+	if (fchmod(fd, mode) || close(fd)) {
 		e = errno;
 		unlink(tmp);
 		pc_err_setc(err, PC_E_IO, "%s: %s", tmp, strerror(e));

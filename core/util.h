@@ -147,7 +147,8 @@ int pc_write_all(int fd, const void *p, size_t n);
 /*
  * Write 'len' bytes to 'path' atomically: a temporary file in the same
  * directory, fsync, rename, fsync of the directory.  On any failure the old
- * file is untouched and the temporary file removed.
+ * file is untouched and the temporary file removed.  A file replaced keeps
+ * its mode and (where we may set it) its owner; a new file is 0644.
  */
 int pc_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct pc_err *err);

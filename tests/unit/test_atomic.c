@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,4 +141,34 @@ PCT_TEST("atomic", every_writer_in_core_is_atomic)
 	closedir(d);
 	CU_ASSERT(seen > 10);
 	free(core);
+}
+
+/* A file replaced keeps its mode (and owner): suggest --apply on a 0640
+ * compat file must not publish it 0644; a new file is 0644. */
+PCT_TEST("atomic", replaced_file_keeps_its_mode)
+{
+	char *dir = pct_tmpdir("atomic-mode");
+	char *path = pc_xasprintf("%s/hw_compat_9_9.compat", dir);
+	char *fresh = pc_xasprintf("%s/new.compat", dir);
+	struct pc_err err = { 0 };
+	struct stat st;
+
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(path, "a\n", 2, &err), 0);
+	PCT_ASSERT_INT_EQ(chmod(path, 0640), 0);
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(path, "b\n", 2, &err), 0);
+	PCT_ASSERT_INT_EQ(stat(path, &st), 0);
+	PCT_ASSERT_INT_EQ(st.st_mode & 07777, 0640);
+	PCT_ASSERT_INT_EQ(chmod(path, 0600), 0);
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(path, "c\n", 2, &err), 0);
+	PCT_ASSERT_INT_EQ(stat(path, &st), 0);
+	PCT_ASSERT_INT_EQ(st.st_mode & 07777, 0600);
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(fresh, "n\n", 2, &err), 0);
+	PCT_ASSERT_INT_EQ(stat(fresh, &st), 0);
+	PCT_ASSERT_INT_EQ(st.st_mode & 07777, 0644);
+	unlink(path);
+	unlink(fresh);
+	rmdir(dir);
+	free(path);
+	free(fresh);
+	free(dir);
 }
