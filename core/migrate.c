@@ -4,6 +4,7 @@
  * collect the reports, compare what was sent with what arrived).
  */
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -575,9 +576,12 @@ static void close_pipes(int rp[2], int ep[2])
 /* In the child: 'stream_fd' on fd 3, the report pipe on fd 4, stderr
  * and stdout into the error pipe, stdin from /dev/null; then exec. */
 static void exec_child(const char *self, const char **argv, int stream_fd,
-		       int report_w, int err_w)
+		       int report_w, int err_w, pid_t parent)
 {
-	int devnull = open("/dev/null", O_RDONLY);
+	int devnull;
+
+	pc_child_dies_with(parent);
+	devnull = open("/dev/null", O_RDONLY);
 	int fds[3] = { stream_fd, report_w, err_w };
 
 	/* move the three descriptors out of the way, then into place */
@@ -610,6 +614,7 @@ static int spawn(const struct pc_migrate_plan *p, const char *const *args,
 	size_t n = 0, alloc = 0;
 	char self[PATH_MAX];
 	ssize_t len;
+	pid_t parent;
 
 	memset(c, 0, sizeof(*c));
 	c->status = -1;
@@ -631,6 +636,7 @@ static int spawn(const struct pc_migrate_plan *p, const char *const *args,
 		argv_add(&argv, &n, &alloc, args[i]);
 	/* nothing buffered may be written twice */
 	fflush(NULL);
+	parent = getpid();
 	c->pid = fork();
 	if (c->pid < 0) {
 		free(argv);
@@ -638,7 +644,7 @@ static int spawn(const struct pc_migrate_plan *p, const char *const *args,
 		return -1;
 	}
 	if (c->pid == 0)
-		exec_child(self, argv, stream_fd, rp[1], ep[1]);
+		exec_child(self, argv, stream_fd, rp[1], ep[1], parent);
 	free(argv);
 	close(rp[1]);
 	close(ep[1]);
@@ -1038,13 +1044,57 @@ int pc_migrate_pair(const struct pc_migrate_plan *p,
 	return 0;
 }
 
+/*
+ * Temporaries "PATH.tmp.PID" of earlier runs that were killed (SIGKILL
+ * leaves them): removed when their process is gone.
+ */
+static void remove_stale_temporaries(const char *path)
+{
+	char *dir = pc_xstrdup(path), *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *prefix = pc_xasprintf("%s.tmp.", base);
+	size_t pl = strlen(prefix);
+	struct dirent *de;
+	DIR *d;
+
+	if (slash)
+		*slash = '\0';
+	d = opendir(slash ? (*dir ? dir : "/") : ".");
+	while (d && (de = readdir(d)) != NULL) {
+		uint64_t pid;
+		char *victim;
+
+		if (strncmp(de->d_name, prefix, pl) || pc_parse_u64(de->d_name + pl, &pid) ||
+		    !pid || pid > INT32_MAX)
+			continue;
+		if (!kill((pid_t)pid, 0) || errno != ESRCH)
+			continue; /* its writer is alive (or not ours to judge) */
+		victim = slash ? pc_xasprintf("%s/%s", *dir ? dir : "", de->d_name)
+			       : pc_xstrdup(de->d_name);
+		unlink(victim);
+		free(victim);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+char *pc_migrate_save_temp(const char *path)
+{
+	return pc_xasprintf("%s.tmp.%ld", path, (long)getpid());
+}
+
 int pc_migrate_save(const struct pc_migrate_plan *p,
 		    const struct pc_migrate_end *src, int smp,
 		    const char *path, struct pc_migrate_run *out,
 		    struct pc_err *err)
 {
-	char *tmp = pc_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	char *tmp = pc_migrate_save_temp(path);
+	int fd;
+
+	remove_stale_temporaries(path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	const char **a = NULL;
 	size_t n = 0, alloc = 0;
 	struct gen_args g;

@@ -130,6 +130,14 @@ int pc_migrate_pair(const struct pc_migrate_plan *p,
 		    struct pc_migrate_run *out);
 
 /*
+ * The temporary file pc_migrate_save() writes for 'path' in this process
+ * ("PATH.tmp.PID"; the caller frees), so that a signal handler can remove
+ * it.  pc_migrate_save() removes the temporaries of earlier runs whose
+ * process is gone (a SIGKILL leaves one behind).
+ */
+char *pc_migrate_save_temp(const char *path);
+
+/*
  * Only the source, its stream kept in 'path': written to a temporary
  * file beside it, renamed over 'path' when the run is complete.  -1 with
  * 'err' (PC_E_IO) when nothing ran; 0 with *out filled otherwise, and

@@ -61,7 +61,7 @@ static void write_all_fd(int fd, const char *s, size_t n)
 }
 
 static void __attribute__((noreturn))
-child_main(struct pc_plugin copy, int fd)
+child_main(struct pc_plugin copy, int fd, pid_t parent)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 				    SIGTRAP, SIGSYS };
@@ -69,6 +69,8 @@ child_main(struct pc_plugin copy, int fd)
 	struct pc_err e = { 0 };
 	int dn;
 
+	/* a plugin that hangs dies with its parent, killed or not */
+	pc_child_dies_with(parent);
 	/* a crashing plugin must die of its signal, visibly to the parent,
 	 * whatever handlers the parent (or a sanitizer runtime) installed */
 	for (size_t i = 0; i < PC_ARRAY_SIZE(sigs); i++)
@@ -195,7 +197,7 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 	struct pc_strbuf answer = PC_STRBUF_INIT;
 	bool hung;
 	int fds[2], status = 0, ret;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	assert(p && p->path && res);
 	memset(res, 0, sizeof(*res));
@@ -220,7 +222,7 @@ int pc_scan_plugin(const struct pc_plugin *p, unsigned timeout_ms,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(*p, fds[1]);
+		child_main(*p, fds[1], self);
 	}
 	close(fds[1]);
 	hung = read_answer(fds[0], timeout_ms, &answer);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -453,6 +454,12 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 	}
 	free(dir);
 	return 0;
+}
+
+void pc_child_dies_with(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(126);
 }
 
 int pc_parse_int_text(const char *s, unsigned flags, bool *neg,

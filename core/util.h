@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #define PC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -152,6 +153,15 @@ int pc_write_all(int fd, const void *p, size_t n);
  */
 int pc_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct pc_err *err);
+
+/*
+ * In a child just forked from 'parent' (its getpid() before the fork):
+ * the child gets SIGKILL when the parent dies (PR_SET_PDEATHSIG), and
+ * exits at once if the parent is already gone.  Every child plugcheck
+ * starts (plugin scanners, migration roles, QEMU) calls it first, so that
+ * killing plugcheck leaves nothing running.
+ */
+void pc_child_dies_with(pid_t parent);
 
 /*
  * The one integer parser: the whole string, decimal digits or 0x and hex

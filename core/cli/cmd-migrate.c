@@ -408,9 +408,24 @@ static int do_role(struct pc_cli *cli, struct mopts *o)
 	return status;
 }
 
+/* the temporary a signal must not leave behind (see do_save()) */
+static char *volatile save_temp;
+
+static void remove_save_temp(int sig)
+{
+	if (save_temp)
+		unlink(save_temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int save_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+
 static int do_save(struct pc_cli *cli, struct mopts *o, const char *machine,
 		   int smp)
 {
+	struct sigaction sa = { .sa_handler = remove_save_temp }, old[PC_ARRAY_SIZE(save_signals)];
+	char *tmp = pc_migrate_save_temp(o->save);
 	struct pc_migrate_end src = { o->from ? o->from : "tree", o->src_globals, o->n_src };
 	struct pc_migrate_plan p;
 	struct child_args ca;
@@ -419,7 +434,16 @@ static int do_save(struct pc_cli *cli, struct mopts *o, const char *machine,
 	int status;
 
 	plan_init(cli, o, machine, &ca, &p);
-	if (pc_migrate_save(&p, &src, smp, o->save, &r, &err)) {
+	save_temp = tmp;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < PC_ARRAY_SIZE(save_signals); i++)
+		sigaction(save_signals[i], &sa, &old[i]);
+	status = pc_migrate_save(&p, &src, smp, o->save, &r, &err);
+	for (size_t i = 0; i < PC_ARRAY_SIZE(save_signals); i++)
+		sigaction(save_signals[i], &old[i], NULL);
+	save_temp = NULL;
+	free(tmp);
+	if (status) {
 		pc_cli_error(cli, "%s", err.msg);
 		free(ca.argv);
 		return PC_EXIT_ERROR;
