@@ -17,6 +17,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <ltdl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,89 @@
  * one can show zero sections without an error (the header says where the
  * section header table is: check it is there).
  */
+/* this build's ELF class, byte order and machine, for plugins */
+#if UINTPTR_MAX > 0xffffffffu
+#define HOST_CLASS ELFCLASS64
+#else
+#define HOST_CLASS ELFCLASS32
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define HOST_DATA ELFDATA2MSB
+#else
+#define HOST_DATA ELFDATA2LSB
+#endif
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#elif defined(__i386__)
+#define HOST_MACHINE EM_386
+#elif defined(__powerpc64__)
+#define HOST_MACHINE EM_PPC64
+#elif defined(__s390x__)
+#define HOST_MACHINE EM_S390
+#elif defined(__riscv)
+#define HOST_MACHINE EM_RISCV
+#else
+#define HOST_MACHINE EM_NONE /* not checked */
+#endif
+
+static const char *machine_name(unsigned m)
+{
+	switch (m) {
+	case EM_X86_64: return "x86-64";
+	case EM_AARCH64: return "AArch64";
+	case EM_386: return "i386";
+	case EM_ARM: return "32-bit ARM";
+	case EM_PPC64: return "PowerPC 64";
+	case EM_PPC: return "PowerPC";
+	case EM_S390: return "s390x";
+	case EM_RISCV: return "RISC-V";
+	case EM_MIPS: return "MIPS";
+	default: return NULL;
+	}
+}
+
+static const char *host_desc(void)
+{
+	static char buf[96];
+	const char *m = machine_name(HOST_MACHINE);
+
+	snprintf(buf, sizeof(buf), "%d-bit %s-endian %s", HOST_CLASS == ELFCLASS64 ? 64 : 32,
+		 HOST_DATA == ELFDATA2MSB ? "big" : "little", m ? m : "this machine's");
+	return buf;
+}
+
+/* A plugin built for another machine: say what it is and what we load. */
+static int foreign_elf(Elf *elf, const char *path, struct pc_err *err)
+{
+	const char *id = elf_getident(elf, NULL);
+	unsigned cls, data;
+	GElf_Ehdr eh;
+
+	if (!id)
+		return 0; /* the header checks below say it */
+	cls = (unsigned char)id[EI_CLASS];
+	data = (unsigned char)id[EI_DATA];
+	if (cls != HOST_CLASS || data != HOST_DATA) {
+		return pc_err_setc(err, PC_E_PLUGIN,
+				   "%s: a %s %s ELF file; this plugcheck loads %s shared objects",
+				   path, cls == ELFCLASS32 ? "32-bit" : cls == ELFCLASS64 ? "64-bit" :
+				   "bad-class", data == ELFDATA2MSB ? "big-endian" :
+				   data == ELFDATA2LSB ? "little-endian" : "bad-byte-order", host_desc());
+	}
+	if (HOST_MACHINE != EM_NONE && gelf_getehdr(elf, &eh) && eh.e_machine != HOST_MACHINE) {
+		const char *m = machine_name(eh.e_machine);
+
+		if (m)
+			return pc_err_setc(err, PC_E_PLUGIN, "%s: an ELF file for %s; this plugcheck loads %s shared objects",
+					   path, m, host_desc());
+		return pc_err_setc(err, PC_E_PLUGIN, "%s: an ELF file for machine %u; this plugcheck loads %s shared objects",
+				   path, (unsigned)eh.e_machine, host_desc());
+	}
+	return 0;
+}
+
 static Elf *elf_open_checked(int fd, const struct stat *st, const char *path,
 			     struct pc_err *err)
 {
@@ -55,10 +139,18 @@ static Elf *elf_open_checked(int fd, const struct stat *st, const char *path,
 				    path);
 		goto fail;
 	}
+	if (foreign_elf(elf, path, err))
+		goto fail;
 	if (!gelf_getehdr(elf, &eh)) {
 		pc_err_setc(err, PC_E_PLUGIN,
 			    "%s: truncated ELF: unreadable ELF header: %s",
 			    path, elf_errmsg(-1));
+		goto fail;
+	}
+	if (eh.e_type != ET_DYN) {
+		pc_err_setc(err, PC_E_PLUGIN, "%s: an ELF %s, not a shared object (a plugin is built with -shared -fPIC)",
+			    path, eh.e_type == ET_EXEC ? "executable" : eh.e_type == ET_REL ?
+			    "relocatable object (.o)" : eh.e_type == ET_CORE ? "core dump" : "file of unknown type");
 		goto fail;
 	}
 	end = (unsigned long long)eh.e_shoff +

@@ -74,6 +74,15 @@ static const struct bad_case cases[] = {
 	  "$D/x.so: not a plugcheck plugin (no .plugcheck section)" },
 	{ "elf-wrong-abi", { { "x.so", "@fixture:fx-wrongabi" } }, { INFO },
 	  "$D/x.so: plugin ABI version 99, this plugcheck supports 1 (rebuild the plugin against this plugcheck's headers)" },
+	/* ---- ELF files for another machine: what the file is, what we load ---- */
+	{ "elf-32-bit", { { "x.so", "@poke:4=1:tests/fixtures/plugins/fx-good/fx-good.so" } }, { INFO },
+	  "$D/x.so: a 32-bit little-endian ELF file; this plugcheck loads 64-bit little-endian x86-64 shared objects" },
+	{ "elf-big-endian", { { "x.so", "@poke:5=2:tests/fixtures/plugins/fx-good/fx-good.so" } }, { INFO },
+	  "$D/x.so: a 64-bit big-endian ELF file; this plugcheck loads 64-bit little-endian x86-64 shared objects" },
+	{ "elf-other-machine", { { "x.so", "@poke:18=0xb7,19=0:tests/fixtures/plugins/fx-good/fx-good.so" } },
+	  { INFO }, "$D/x.so: an ELF file for AArch64; this plugcheck loads 64-bit little-endian x86-64 shared objects" },
+	{ "elf-executable", { { "x.so", "@poke:16=2:tests/fixtures/plugins/fx-good/fx-good.so" } }, { INFO },
+	  "$D/x.so: an ELF executable, not a shared object (a plugin is built with -shared -fPIC)" },
 	{ "elf-directory", { { "x.so/keep", "" } }, { INFO }, "$D/x.so: a directory, not a regular file" },
 	/* ---- inputs that are not regular files: refused, never waited on ---- */
 	{ "fifo-plugin-info", { { "x.so", "@fifo" } }, { INFO }, "$D/x.so: a FIFO, not a regular file" },
@@ -483,6 +492,25 @@ static int make_file_x(const char *dir, const char *rel, const char *content)
 	}
 	if (!strcmp(rel, ".") && pc_str_starts_with(content, "@chmod:")) {
 		r = chmod(dir, (mode_t)strtol(content + 7, NULL, 8));
+	} else if (pc_str_starts_with(content, "@poke:")) {
+		/* "@poke:OFF=BYTE,OFF=BYTE:SRC": a copy of SRC with bytes changed */
+		const char *colon = strchr(content + 6, ':');
+		char *pokes = pc_xstrndup(content + 6, (size_t)(colon - content - 6));
+		char *buf;
+		size_t len;
+
+		r = pc_read_file(pct_path(colon + 1), 1u << 26, &buf, &len, &e);
+		for (char *t = pokes; !r && t && *t; t = strchr(t, ',') ? strchr(t, ',') + 1 : NULL) {
+			unsigned long off = strtoul(t, &t, 0), byte = strtoul(t + 1, NULL, 0);
+
+			if (off < len)
+				buf[off] = (char)byte;
+		}
+		if (!r) {
+			r = pc_write_file_atomic(path, buf, len, &e);
+			free(buf);
+		}
+		free(pokes);
 	} else if (!strcmp(content, "@fifo")) {
 		r = mkfifo(path, 0644);
 	} else if (pc_str_starts_with(content, "@symlink:")) {
