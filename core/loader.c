@@ -126,10 +126,32 @@ static char *path_join(const char *a, const char *b)
  * or ".."): its canonical path is "rdir/rel" and its stat() is 'lst', so
  * a plugin costs one system call here, not a realpath() walk.
  */
+/* the directory that really holds 'real' (a canonical path), and every
+ * one above it, must be safe (pc_dir_chain_check()) */
+static bool trusted_home(const struct pc_loader_opts *o, const char *path,
+			 const char *real, struct pc_strmap *safe,
+			 struct pc_diags *diags)
+{
+	struct pc_err e = { 0 };
+	const char *slash = strrchr(real, '/');
+	char *dir;
+	int r;
+
+	if (o->allow_world_writable)
+		return true;
+	dir = pc_xstrndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
+	r = pc_dir_chain_check(dir, safe, &e);
+	free(dir);
+	if (r)
+		pc_diags_add(diags, "%s: refusing to load a plugin from an unsafe directory: %s (use --allow-world-writable to override)",
+			     path, e.msg);
+	return !r;
+}
+
 static bool usable_file(const struct pc_loader_opts *o, const char *rdir,
 			const char *rel, const char *path,
 			const struct stat *lst, bool linked, struct found *f,
-			struct pc_diags *diags)
+			struct pc_strmap *safe, struct pc_diags *diags)
 {
 	struct stat st;
 	char *real;
@@ -168,6 +190,14 @@ static bool usable_file(const struct pc_loader_opts *o, const char *rdir,
 				note(o, "%s: symlink to %s", path, real);
 			free(lexical);
 		}
+	}
+	if (!real) {
+		pc_diags_add(diags, "%s: cannot resolve: %s", path, strerror(errno));
+		return false;
+	}
+	if (!trusted_home(o, path, real, safe, diags)) {
+		free(real);
+		return false;
 	}
 	f->path = pc_xstrdup(path);
 	f->real = real;
@@ -210,7 +240,7 @@ static void bad_link(const char *path, struct pc_diags *diags)
 
 static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 			struct found **v, size_t *n, size_t *alloc,
-			struct pc_diags *diags)
+			struct pc_strmap *safe, struct pc_diags *diags)
 {
 	struct stat st;
 	struct dirent *de;
@@ -245,7 +275,7 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 			if (lstat_follow(p, &lst, &linked))
 				bad_link(p, diags);
 			else if (usable_file(o, rdir, de->d_name, p, &lst, linked,
-					     &f, diags))
+					     &f, safe, diags))
 				add_found(v, n, alloc, &f);
 			free(p);
 			continue;
@@ -277,7 +307,7 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 		}
 		rel = pc_xasprintf("%s/%s.so", de->d_name, de->d_name);
 		if (usable_file(o, rdir, rel, q, &lst, linked || qlinked, &f,
-				diags))
+				safe, diags))
 			add_found(v, n, alloc, &f);
 		free(rel);
 		free(q);
@@ -290,12 +320,14 @@ static void find_in_dir(const struct pc_loader_opts *o, const char *dir,
 static void find_all(const struct pc_loader_opts *o, struct found **v,
 		     size_t *n, struct pc_diags *diags)
 {
+	struct pc_strmap safe = { 0 };
 	size_t alloc = 0;
 
 	*v = NULL;
 	*n = 0;
 	for (size_t d = 0; d < o->n_dirs; d++)
-		find_in_dir(o, o->dirs[d], v, n, &alloc, diags);
+		find_in_dir(o, o->dirs[d], v, n, &alloc, &safe, diags);
+	pc_strmap_release(&safe);
 	if (*n)
 		qsort(*v, *n, sizeof(**v), cmp_found);
 }

@@ -92,6 +92,33 @@ void pc_side_tree_version(const struct pc_side *tree, struct pc_version *out)
 			*out = tree->machines->machines[i]->version;
 }
 
+/*
+ * Machine types and baselines decide verdicts: they are read only from a
+ * directory that, with every one above it, others cannot write to
+ * (pc_dir_chain_check(); --allow-world-writable lifts it).  A directory
+ * that does not exist is left to the reader's own error.
+ */
+static int trusted_data_dir(const struct pc_side_env *env, const char *dir,
+			    const char *what, struct pc_err *err)
+{
+	struct pc_err e = { 0 };
+	char *real;
+	int r;
+
+	if (env->allow_world_writable || !dir)
+		return 0;
+	real = realpath(dir, NULL);
+	if (!real)
+		return 0;
+	r = pc_dir_chain_check(real, NULL, &e);
+	free(real);
+	if (r)
+		return pc_err_setc(err, PC_E_INPUT,
+				   "%s %s: refusing to read from an unsafe directory: %s (use --allow-world-writable to override)",
+				   what, dir, e.msg);
+	return 0;
+}
+
 /* the tree's machine types with the plugins of 'dirs', labelled 'label' */
 static int load_dirs_side(const struct pc_side_env *env, const char *label,
 			  const char *origin, const char *const *dirs,
@@ -103,7 +130,8 @@ static int load_dirs_side(const struct pc_side_env *env, const char *label,
 	side->origin = pc_xstrdup(origin);
 	side->machines = pc_machine_set_new();
 	side->own_machines = true;
-	if (pc_machines_load_dir(side->machines, env->machine_dir, err) ||
+	if (trusted_data_dir(env, env->machine_dir, "machine directory", err) ||
+	    pc_machines_load_dir(side->machines, env->machine_dir, err) ||
 	    load_plugin_dirs(env, dirs, n, side, bad_input, err)) {
 		pc_side_release(side);
 		return -1;
@@ -150,6 +178,10 @@ static int load_release(const struct pc_side_env *env, const char *release,
 	struct stat st;
 	int r;
 
+	if (trusted_data_dir(env, env->abi_dir, "ABI directory", err)) {
+		free(path);
+		return -1;
+	}
 	if (stat(path, &st)) {
 		char *have = recorded_list(env->abi_dir);
 
@@ -223,7 +255,8 @@ int pc_side_load_baselines(const struct pc_side_env *env,
 
 	*sides = NULL;
 	*n = 0;
-	if (pc_baseline_list(env->abi_dir, &paths, &np, err))
+	if (trusted_data_dir(env, env->abi_dir, "ABI directory", err) ||
+	    pc_baseline_list(env->abi_dir, &paths, &np, err))
 		return -1;
 	if (!np) {
 		free(paths);
@@ -277,7 +310,9 @@ int pc_side_load_known(const struct pc_side_env *env,
 	int r = 0;
 
 	memset(kb, 0, sizeof(*kb));
-	if (!stat(path, &st))
+	if (trusted_data_dir(env, env->abi_dir, "ABI directory", err))
+		r = -1;
+	else if (!stat(path, &st))
 		r = pc_known_breaks_load(path, kb, err);
 	free(path);
 	return r;

@@ -456,6 +456,65 @@ int pc_write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
+/* why directory 'st' is unsafe, or NULL */
+static const char *dir_unsafe(const struct stat *st)
+{
+	bool sticky = st->st_mode & S_ISVTX;
+
+	if ((st->st_mode & S_IWOTH) && !sticky)
+		return "world-writable";
+	/* group-writable by our own primary group is Debian's user private
+	 * group scheme (umask 002): only we are in it */
+	if ((st->st_mode & S_IWGRP) && !sticky && st->st_gid != getegid())
+		return "group-writable";
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "owned by another user";
+	return NULL;
+}
+
+int pc_dir_chain_check(const char *dir, struct pc_strmap *safe, struct pc_err *err)
+{
+	char *cur = pc_xstrdup(dir && *dir ? dir : "/"), *full;
+	size_t len = strlen(cur), *seen = NULL, n_seen = 0, alloc = 0;
+	int ret = 0;
+
+	while (len > 1 && cur[len - 1] == '/')
+		cur[--len] = '\0';
+	full = pc_xstrdup(cur);
+	for (;;) {
+		struct stat st;
+		const char *why;
+		char *slash;
+
+		if (safe && pc_strmap_find(safe, cur, len) != SIZE_MAX)
+			break; /* checked: so is everything above it */
+		if (stat(cur, &st)) {
+			ret = pc_err_setc(err, PC_E_IO, "%s: cannot stat: %s", cur, strerror(errno));
+			break;
+		}
+		why = dir_unsafe(&st);
+		if (why) {
+			ret = pc_err_setc(err, PC_E_INPUT, "%s is %s (mode %04o, owner %u)", cur, why,
+					  (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+			break;
+		}
+		PC_ALLOC_GROW(seen, n_seen + 1, alloc);
+		seen[n_seen++] = len;
+		if (len <= 1)
+			break;
+		slash = strrchr(cur, '/');
+		len = slash == cur ? 1 : (size_t)(slash - cur);
+		cur[len] = '\0';
+	}
+	/* only a whole chain found safe is remembered */
+	for (size_t i = 0; !ret && safe && i < n_seen; i++)
+		pc_strmap_index(safe, full, seen[i]);
+	free(seen);
+	free(full);
+	free(cur);
+	return ret;
+}
+
 void pc_child_dies_with(pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)

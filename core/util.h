@@ -228,6 +228,18 @@ size_t pc_strmap_find(const struct pc_strmap *m, const char *s, size_t len);
 void pc_strmap_release(struct pc_strmap *m);
 
 /*
+ * May plugcheck load code or trusted data from directory 'dir' (an
+ * absolute path without symlinks, e.g. from realpath())?  It and every
+ * directory above it must be neither world-writable nor writable by a
+ * group other than our own primary group (a user private group) unless
+ * sticky (/tmp), and owned by root or by the user running plugcheck (so a
+ * mktemp -d tree under /tmp is fine, a directory another user can rename
+ * things in is not).  0 when safe; -1 with 'err' naming the directory and
+ * why.  'safe' (may be NULL) caches the directories found safe.
+ */
+int pc_dir_chain_check(const char *dir, struct pc_strmap *safe, struct pc_err *err);
+
+/*
  * Call fn(ctx, i) for every i in [0, n), on this thread and up to
  * threads - 1 more (each takes the next i), all joined before returning;
  * signals stay with the calling thread.  threads == 0: one per CPU the

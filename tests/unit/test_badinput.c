@@ -95,6 +95,13 @@ static const struct bad_case cases[] = {
 	{ "fifo-known-breaks", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" },
 				 { "known-breaks", "@fifo" } }, { MAIN_JOB },
 	  "$D/known-breaks: a FIFO, not a regular file" },
+	/* ---- data that decides verdicts, read only from safe directories ---- */
+	{ "machine-dir-world-writable", { { ".", "@chmod:0777" } },
+	  { "plugcheck", "--machine-dir", "$D", "--machine", "pc-5.1" },
+	  "@prefix:machine directory $D: refusing to read from an unsafe directory: $D is world-writable (mode 0777" },
+	{ "abi-dir-world-writable", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" },
+				      { ".", "@chmod:0777" } }, { MAIN_JOB },
+	  "@prefix:ABI directory $D: refusing to read from an unsafe directory: $D is world-writable (mode 0777" },
 	/* ---- entries of a plugin directory that are no plugin: each reported ---- */
 	{ "plugin-dir-fifo", { { "f.so", "@fifo" } }, { PLUGIN_DIR_LIST },
 	  "$D/f.so: a FIFO, not a regular file: not a plugin" },

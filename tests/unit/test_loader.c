@@ -292,7 +292,7 @@ PCT_TEST("loader", missing_file_and_directory)
 	PCT_ASSERT_INT_EQ(e.code, PC_E_IO);
 	pc_err_clear(&e);
 	CU_ASSERT_PTR_NULL(pc_plugin_inspect(dir, &e));
-	PCT_ASSERT_CONTAINS(e.msg, ": not a regular file");
+	PCT_ASSERT_CONTAINS(e.msg, ": a directory, not a regular file");
 	PCT_ASSERT_INT_EQ(e.code, PC_E_PLUGIN);
 	run_load(&r, gone, false, false);
 	PCT_ASSERT_INT_EQ(r.rc, -1);
@@ -607,5 +607,68 @@ PCT_TEST("loader", parallel_parse_gives_the_serial_registry_and_errors)
 	}
 	free(serial);
 	free(junk);
+	free(dir);
+}
+
+/* A plugin reached through a symlink is judged by the directory that
+ * really holds it and every directory above: group- or world-writable
+ * without the sticky bit, or owned by another user, is refused. */
+PCT_TEST("loader", symlink_into_unsafe_directory_refused)
+{
+	static const char *const names[] = { NULL };
+	char *dir = fx_dir("ld-wwlink", names);
+	char *w = pc_xasprintf("%s/w", dir), *d = pc_xasprintf("%s/d", dir);
+	char *target = pc_xasprintf("%s/x.so", w), *link = pc_xasprintf("%s/x.so", d);
+	struct run r;
+
+	PCT_ASSERT_INT_EQ(mkdir(w, 0755) || mkdir(d, 0755), 0);
+	PCT_ASSERT_INT_EQ(fx_copy(fx_so("fx-good"), target), 0);
+	PCT_ASSERT_INT_EQ(symlink(target, link), 0);
+	run_load(&r, d, false, false);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 1);
+	run_release(&r);
+	/* group-writable by our own group (a user private group): fine */
+	chmod(w, 0775);
+	run_load(&r, d, false, false);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 1); /* mkdir gave it our group */
+	run_release(&r);
+	for (int k = 0; k < 2; k++) {
+		if (k && (geteuid() != 0 || chown(w, (uid_t)-1, 65534)))
+			break; /* another group: only root can hand it over */
+		chmod(w, k ? 0775 : 0777);
+		run_load(&r, d, false, false);
+		PCT_ASSERT_INT_EQ(r.stats.loaded, 0);
+		PCT_ASSERT_INT_EQ(r.diags.n, 1);
+		if (r.diags.n == 1)
+			PCT_ASSERT_CONTAINS(r.diags.msgs[0], k ? " is group-writable (mode 0775"
+								: " is world-writable (mode 0777");
+		run_release(&r);
+		run_load(&r, d, false, true); /* --allow-world-writable */
+		PCT_ASSERT_INT_EQ(r.stats.loaded, 1);
+		run_release(&r);
+	}
+	if (geteuid() == 0)
+		PCT_ASSERT_INT_EQ(chown(w, (uid_t)-1, 0), 0);
+	chmod(w, 01777); /* sticky, like /tmp */
+	run_load(&r, d, false, false);
+	PCT_ASSERT_INT_EQ(r.stats.loaded, 1);
+	run_release(&r);
+	chmod(w, 0755);
+	if (geteuid() == 0 && !chown(w, 65534, 65534)) {
+		run_load(&r, d, false, false);
+		PCT_ASSERT_INT_EQ(r.stats.loaded, 0);
+		if (r.diags.n == 1)
+			PCT_ASSERT_CONTAINS(r.diags.msgs[0], " is owned by another user");
+		run_release(&r);
+		PCT_ASSERT_INT_EQ(chown(w, 0, 0), 0);
+	}
+	unlink(link);
+	unlink(target);
+	rmdir(w);
+	rmdir(d);
+	free(target);
+	free(link);
+	free(w);
+	free(d);
 	free(dir);
 }
