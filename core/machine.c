@@ -169,6 +169,17 @@ static int lexer_next(struct lexer *lx, struct pc_err *err)
 				 MACHINE_MAX_LINE, n);
 			return lx_at(lx, err, PC_E_LIMIT, msg);
 		}
+		{
+			size_t bad;
+
+			if (!pc_utf8_valid(start, n, &bad)) {
+				char msg[96];
+
+				snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %zu of the line (expected UTF-8 text)",
+					 bad + 1);
+				return lx_at(lx, err, PC_E_INPUT, msg);
+			}
+		}
 		if (lexer_split(lx, start, n, err))
 			return -1;
 		if (lx->n)

@@ -515,6 +515,43 @@ int pc_dir_chain_check(const char *dir, struct pc_strmap *safe, struct pc_err *e
 	return ret;
 }
 
+bool pc_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		unsigned c = u[i], need, min;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, min = 0x10000, cp = c & 0x07;
+		else
+			goto fail;
+		for (unsigned k = 1; k <= need; k++) {
+			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (u[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto fail;
+		i += need + 1;
+		continue;
+fail:
+		if (bad)
+			*bad = i;
+		return false;
+	}
+	return true;
+}
+
 void pc_child_dies_with(pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)

@@ -193,6 +193,11 @@ static inline int pc_digit_value(char c, bool hex)
 	return -1;
 }
 
+/* Is s[0..n) well-formed UTF-8 (no overlong forms, surrogates or code
+ * points above U+10FFFF)?  When not, *bad is the offset of the first bad
+ * byte. */
+bool pc_utf8_valid(const char *s, size_t n, size_t *bad);
+
 bool pc_str_starts_with(const char *s, const char *prefix);
 bool pc_str_ends_with(const char *s, const char *suffix);
 

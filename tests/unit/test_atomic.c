@@ -172,3 +172,23 @@ PCT_TEST("atomic", replaced_file_keeps_its_mode)
 	free(fresh);
 	free(dir);
 }
+
+/* The UTF-8 check that machine files go through. */
+PCT_TEST("atomic", utf8_validity)
+{
+	static const struct { const char *s; int bad; } cases[] = {
+		{ "pc-q35-7.2", -1 }, { "caf\xc3\xa9", -1 }, { "\xe2\x82\xac", -1 },
+		{ "\xf0\x9f\x98\x80", -1 }, { "t-\xff", 2 }, { "\xc0\xaf", 0 },
+		{ "\xe0\x80\xaf", 0 }, { "ab\xed\xa0\x80", 2 }, { "\xf4\x90\x80\x80", 0 },
+		{ "x\xc3", 1 }, { "\xe2\x82", 0 }, { "\x80", 0 },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		size_t bad = 99;
+		bool ok = pc_utf8_valid(cases[i].s, strlen(cases[i].s), &bad);
+
+		PCT_ASSERT_INT_EQ(ok, cases[i].bad < 0);
+		if (!ok)
+			PCT_ASSERT_INT_EQ((long long)bad, cases[i].bad);
+	}
+}

@@ -95,6 +95,8 @@ static const struct bad_case cases[] = {
 	{ "fifo-known-breaks", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" },
 				 { "known-breaks", "@fifo" } }, { MAIN_JOB },
 	  "$D/known-breaks: a FIFO, not a regular file" },
+	{ "machine-alias-invalid-utf8", { { "t-1.0.machine", MACH_OK "alias t-\xff\xfe\n" } },
+	  { LIST_MACHINES }, "$D/t-1.0.machine:4: invalid UTF-8 at byte 9 of the line (expected UTF-8 text)" },
 	/* ---- data that decides verdicts, read only from safe directories ---- */
 	{ "machine-dir-world-writable", { { ".", "@chmod:0777" } },
 	  { "plugcheck", "--machine-dir", "$D", "--machine", "pc-5.1" },
@@ -184,7 +186,7 @@ static const struct bad_case cases[] = {
 	  "$D/t-1.0.machine:1: missing 'machine' statement (expected machine, family and version before the end of the file)" },
 	{ "machine-garbage", { { "t.family", FAM_OK }, { "compat/t_defaults.compat", DEFAULTS_OK }, { "t-1.0.machine", "@garbage:300" } },
 	  { LIST_MACHINES },
-	  "$D/t-1.0.machine:1: carriage return (expected unix line endings)" },
+	  "$D/t-1.0.machine:1: invalid UTF-8 at byte 3 of the line (expected UTF-8 text)" },
 	{ "machine-unknown-key", { { "t.family", FAM_OK }, { "compat/t_defaults.compat", DEFAULTS_OK }, { "t-1.0.machine", MACH_OK "colour red\n" } },
 	  { LIST_MACHINES },
 	  "$D/t-1.0.machine:4: unknown keyword 'colour' (expected machine, family, version, alias, status, derives, smp, max-cpus or compat)" },

@@ -58,8 +58,8 @@ PCT_TEST("capture", hanging_binary_is_killed)
 			     pct_path("tests/fixtures/qemu/hang"), "--timeout", "1", NULL), 2);
 	PCT_ASSERT_CONTAINS(out, "did not open its QMP monitor within 1 s");
 	free(out);
-	/* nothing left running: the stand-in is 'sleep 300' */
-	PCT_ASSERT_INT_EQ(system("pgrep -f '^sleep 300$' > /dev/null"), 256);
+	/* nothing left running: the stand-in is 'sleep 300.5' */
+	PCT_ASSERT_INT_EQ(system("pgrep -f '^sleep 300[.]5$' > /dev/null"), 256);
 }
 
 PCT_TEST("capture", output_to_an_unwritable_place_fails_closed)
