@@ -292,6 +292,10 @@ const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
 					const char *name,
 					const struct pc_type **owner);
 
+/* A type and its ancestors: at most this many (the registry refuses a
+ * longer parent chain when it links the types). */
+#define PC_MAX_TYPE_DEPTH 64
+
 /* Every property of 't' including inherited ones, ancestors first. */
 size_t pc_type_all_props(const struct pc_type *t, const struct pc_prop **out,
 			 const struct pc_type **owners, size_t max);

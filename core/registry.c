@@ -487,6 +487,21 @@ static int check_parent_cycles(struct pc_registry *reg, struct pc_err *err)
 			*mark_of(&mark, t) = 2;
 	}
 	marks_release(&mark);
+	/* a chain is bounded like nesting: everything that walks a type's
+	 * ancestors (properties, interfaces, compat matching) stays linear
+	 * in the number of types */
+	for (size_t i = 0; i < reg->n_types && !ret; i++) {
+		size_t depth = 0;
+
+		for (const struct pc_type *t = reg->types[i]; t; t = t->parent)
+			if (++depth > PC_MAX_TYPE_DEPTH)
+				break;
+		if (depth > PC_MAX_TYPE_DEPTH)
+			ret = pc_err_setc(err, PC_E_LIMIT,
+					  "%s:%d: type '%s' has more than %d ancestors (parent chains are bounded; QEMU's deepest has about 10)",
+					  origin(reg->types[i]->plugin), reg->types[i]->line,
+					  reg->types[i]->name, PC_MAX_TYPE_DEPTH - 1);
+	}
 	return ret;
 }
 

@@ -513,3 +513,39 @@ PCT_TEST("registry", integer_value_text)
 		pc_value_release(&v);
 	}
 }
+
+/* Parent chains are bounded like nesting (PC_MAX_TYPE_DEPTH types): a
+ * chain of exactly that many links, a longer one is refused at once with
+ * the type's line, and a 10,000-type chain costs no more than that. */
+static char *chain_decl(size_t n)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_addstr(&sb, H("chain"));
+	pc_strbuf_addstr(&sb, "type c0\nend\n");
+	for (size_t i = 1; i < n; i++)
+		pc_strbuf_addf(&sb, "type c%zu parent=c%zu\nend\n", i, i - 1);
+	return pc_strbuf_detach(&sb);
+}
+
+PCT_TEST("registry", parent_chain_is_bounded)
+{
+	char msg[512];
+	char *ok = chain_decl(PC_MAX_TYPE_DEPTH), *deep = chain_decl(PC_MAX_TYPE_DEPTH + 1);
+	char *huge = chain_decl(10000);
+	struct pc_registry *reg;
+
+	reg = build(msg, sizeof(msg), true, "ok.decl", ok, NULL);
+	CU_ASSERT_PTR_NOT_NULL(reg);
+	pc_registry_free(reg);
+	reg = build(msg, sizeof(msg), true, "deep.decl", deep, NULL);
+	CU_ASSERT_PTR_NULL(reg);
+	PCT_ASSERT_CONTAINS(msg, "has more than 63 ancestors (parent chains are bounded");
+	PCT_ASSERT_CONTAINS(msg, "deep.decl:");
+	reg = build(msg, sizeof(msg), true, "huge.decl", huge, NULL);
+	CU_ASSERT_PTR_NULL(reg);
+	PCT_ASSERT_CONTAINS(msg, "parent chains are bounded");
+	free(ok);
+	free(deep);
+	free(huge);
+}
