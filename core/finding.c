@@ -237,6 +237,8 @@ static void format_head(const struct pc_finding *f, struct pc_strbuf *out)
 	if (f->chain_hop)
 		pc_strbuf_addf(out, " [hop %s]", f->chain_hop);
 	pc_strbuf_addch(out, '\n');
+	if (f->vm_config)
+		pc_strbuf_addf(out, "      configuration: %s\n", f->vm_config);
 	if (f->device || f->path)
 		pc_strbuf_addf(out, "      at: %s%s%s\n", f->device ? f->device : "",
 			       f->device && f->path ? " " : "",
