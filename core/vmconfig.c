@@ -202,7 +202,8 @@ static void configs_of_type(const struct pc_type *t,
 			add_config(out, alloc, t, a->configs[i].props,
 				   pc_xasprintf("declared '%s' (%s line %d)",
 						a->configs[i].name,
-						a->plugin ? a->plugin->name : "?",
+						a->plugin && a->plugin->path
+						? a->plugin->path : "?",
 						a->configs[i].line),
 				   true);
 	gates_of_type(t, &g);
