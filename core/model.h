@@ -229,7 +229,7 @@ struct pc_type {
 	size_t n_hooks;
 	struct pc_blocker *blockers; /* own (subtypes inherit them) */
 	size_t n_blockers;
-	struct pc_config_decl *configs; /* own, not inherited */
+	struct pc_config_decl *configs; /* own (subtypes inherit them) */
 	size_t n_configs;
 	char *doc;
 	struct pc_plugin *plugin;

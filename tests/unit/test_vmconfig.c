@@ -180,6 +180,23 @@ PCT_TEST("vmconfig", derived_from_the_properties_that_gate_state)
 	PCT_ASSERT_INT_EQ(c.n, 0);
 	pc_vmconfigs_release(&c);
 	pc_side_release(&s);
+	/* a subtype inherits its ancestors' declared configurations: checked
+	 * on the concrete type, under its name */
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		"type fx-base parent=device abstract\n"
+		"  prop ats bool default=off guest-visible\n"
+		"  config iommu \"ats=on\"\nend\n"
+		"type fx-leaf parent=fx-base section=fx-dev\n"
+		"  prop legacy bool default=on guest-visible\n"
+		"  prop x-dbg bool default=off\n"
+		"  prop queues u8 default=1 guest-visible\nend\n");
+	pc_vmconfigs_of(&s, &c);
+	v = vc_find(&c, "fx-leaf: ats=on");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_TRUE(v->declared);
+	CU_ASSERT_PTR_NULL(vc_find(&c, "fx-base: ats=on"));
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
 }
 
 static void vc_check(struct pc_side *a, struct pc_side *b,
