@@ -300,11 +300,23 @@ static bool config_side(struct pc_job *j, struct pc_job_vmconfig *run,
 
 	if (pc_vmconfig_side(j->as_src[k], run->config, s, err))
 		return false;
-	if (pc_vmconfig_side(j->as_dst[k], run->config, s + 1, err)) {
+	/* one side in both roles (no host given) is one copy: the VM cache
+	 * resolves it once for both */
+	if (j->as_dst[k] != j->as_src[k] &&
+	    pc_vmconfig_side(j->as_dst[k], run->config, s + 1, err)) {
 		pc_vmconfig_side_release(s, j->as_src[k]);
 		return false;
 	}
 	return !pc_side_check(s, j->machine->name, err);
+}
+
+/* Side k of the run as a destination (its copy as a source when the
+ * roles share one side). */
+static const struct pc_side *config_dst(const struct pc_job_vmconfig *run,
+					size_t k)
+{
+	return run->sides[2 * k + 1].devices ? &run->sides[2 * k + 1]
+					     : &run->sides[2 * k];
 }
 
 /* Configuration n on the tree and every release that knows M and can
@@ -341,7 +353,7 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 		run->started[k] = true;
 		for (int dir = 0; dir < 2; dir++) {
 			const struct pc_side *a = &run->sides[dir ? 2 * nrel : 2 * k];
-			const struct pc_side *b = &run->sides[dir ? 2 * k + 1 : 2 * nrel + 1];
+			const struct pc_side *b = config_dst(run, dir ? k : nrel);
 
 			if (pc_vmconfig_direction(&j->check, run->config, a, b,
 						  n_dflt, &j->report,
