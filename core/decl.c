@@ -1105,6 +1105,56 @@ static int stmt_unmigratable(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/* each P=V of a config: a property name (pc_config_props_each() checked
+ * the rest) */
+static int config_prop_ok(void *ctx, const char *prop, const char *val,
+			  struct pc_err *err)
+{
+	(void)ctx;
+	(void)val;
+	if (!valid_name(prop))
+		return pc_err_set(err, "bad property name '%s'", prop);
+	return 0;
+}
+
+/*
+ * config NAME "P=V[,P=V...]": a VM configuration the type's users run
+ * besides the default one, checked by the main job too.  Each P=V is a
+ * property name and a non-empty value, each property once; names are
+ * unique in the type.  The properties and values are checked when the
+ * registry links the types (a property may be inherited or aliased).
+ */
+static int stmt_config(struct dparser *p, const struct words *ws)
+{
+	struct pc_type *t = p->type;
+	const char *name, *props;
+	struct pc_config_decl *c;
+	struct pc_err e = { 0 };
+
+	if (need_positional(p, ws, 2, "config NAME \"P=V[,P=V...]\""))
+		return -1;
+	if (ws->n > 3)
+		return derr(p, "unexpected '%s' after 'config NAME \"P=V[,P=V...]\"'",
+			    ws->w[3].text);
+	name = ws->w[1].text;
+	props = ws->w[2].text;
+	if (check_name(p, "configuration", name))
+		return -1;
+	if (pc_config_props_each(props, config_prop_ok, NULL, &e))
+		return derr(p, "config %s: %s", name, e.msg);
+	for (size_t i = 0; i < t->n_configs; i++)
+		if (!strcmp(t->configs[i].name, name))
+			return derr(p, "second 'config %s' in type '%s' (first at line %d)",
+				    name, t->name, t->configs[i].line);
+	t->configs = pc_xrealloc(t->configs,
+				 (t->n_configs + 1) * sizeof(*t->configs));
+	c = &t->configs[t->n_configs++];
+	c->name = pool_strdup(p, name);
+	c->props = pool_strdup(p, props);
+	c->line = p->line;
+	return 0;
+}
+
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
 static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 {
@@ -1555,15 +1605,15 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT, KW_UNMIGRATABLE,
+	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant", "unmigratable",
+	"invariant", "unmigratable", "config",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_UNMIGRATABLE + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_CONFIG + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1571,7 +1621,8 @@ static int keyword_index(const char *kw)
 {
 	int idx;
 
-	/* only "plugin" and "prop" share a first letter */
+	/* only "plugin" and "prop", "child" and "config" share a first
+	 * letter */
 	switch (kw[0]) {
 	case 'p':
 		idx = kw[1] == 'l' ? KW_PLUGIN : KW_PROP;
@@ -1595,7 +1646,7 @@ static int keyword_index(const char *kw)
 		idx = KW_END;
 		break;
 	case 'c':
-		idx = KW_CHILD;
+		idx = kw[1] == 'h' ? KW_CHILD : KW_CONFIG;
 		break;
 	case 'h':
 		idx = KW_HOOK;
@@ -1638,8 +1689,8 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
-	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE) &&
-	    !in_type)
+	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
+	     idx == KW_CONFIG) && !in_type)
 		return derr(p, "'%s' outside a type block", kw);
 	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
@@ -1694,6 +1745,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_subsection(p, ws);
 	case KW_UNMIGRATABLE:
 		return stmt_unmigratable(p, ws);
+	case KW_CONFIG:
+		return stmt_config(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2188,6 +2241,11 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 			       t->hooks[i].symbol);
 	for (size_t i = 0; i < t->n_blockers; i++)
 		write_blocker(out, &t->blockers[i]);
+	for (size_t i = 0; i < t->n_configs; i++) {
+		pc_strbuf_addf(out, "  config %s ", t->configs[i].name);
+		put_word(out, t->configs[i].props, true);
+		pc_strbuf_addch(out, '\n');
+	}
 	pc_strbuf_addstr(out, "end\n");
 }
 

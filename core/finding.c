@@ -134,6 +134,8 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->type);
 	free((char *)(uintptr_t)f->cause);
 	free((char *)(uintptr_t)f->cause_why);
+	free((char *)(uintptr_t)f->condition);
+	free((char *)(uintptr_t)f->vm_config);
 }
 
 void pc_report_release(struct pc_report *r)
@@ -170,6 +172,8 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->type = dup_or_null(f->type);
 	d->cause = dup_or_null(f->cause);
 	d->cause_why = dup_or_null(f->cause_why);
+	d->condition = dup_or_null(f->condition);
+	d->vm_config = dup_or_null(f->vm_config);
 }
 
 void pc_emit(const struct pc_emitter *e, const struct pc_hit *h)
@@ -192,6 +196,7 @@ void pc_emit(const struct pc_emitter *e, const struct pc_hit *h)
 	f.why = h->why;
 	f.fix = h->fix;
 	f.fix_override = h->fix_override;
+	f.condition = h->condition;
 	if (e->finish)
 		e->finish(e->data, h, &f);
 	else
@@ -232,6 +237,8 @@ static void format_head(const struct pc_finding *f, struct pc_strbuf *out)
 	if (f->chain_hop)
 		pc_strbuf_addf(out, " [hop %s]", f->chain_hop);
 	pc_strbuf_addch(out, '\n');
+	if (f->vm_config)
+		pc_strbuf_addf(out, "      configuration: %s\n", f->vm_config);
 	if (f->device || f->path)
 		pc_strbuf_addf(out, "      at: %s%s%s\n", f->device ? f->device : "",
 			       f->device && f->path ? " " : "",

@@ -121,6 +121,13 @@ struct pc_finding {
 	 * differ, and in short each side's value and where it came from */
 	const char *cause;
 	const char *cause_why;
+	/* a subsection's finding: what decides whether it is sent
+	 * (pc_wire_subcond_name(): "always", "needed", "runtime",
+	 * "needed+runtime"), else NULL */
+	const char *condition;
+	/* the main job's extra VM configurations (vmconfig.h): the one
+	 * that shows the finding ("TYPE: P=V,..."), NULL: the default */
+	const char *vm_config;
 };
 
 struct pc_report {
@@ -159,6 +166,7 @@ struct pc_hit {
 	const char *fix_override;  /* used when the hook names none */
 	const char *deps;          /* properties that decided it, ' '-separated */
 	const struct pc_object *src_obj, *dst_obj; /* check: the objects */
+	const char *condition;     /* a subsection's condition kind, or NULL */
 };
 
 /* Designated initializers for a hit of rule 'r' at its default severity. */

@@ -51,9 +51,13 @@ int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
 	return 0;
 }
 
+static void configs_release(struct pc_job *j);
+static void main_run_configs(struct pc_job *j);
+
 void pc_job_release(struct pc_job *j)
 {
 	pc_vm_cache_free(j->check.vms);
+	configs_release(j);
 	pc_known_breaks_release(&j->known);
 	pc_report_release(&j->report);
 	free(j->pairs);
@@ -256,7 +260,129 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 	if (!known_n)
 		return pc_err_setc(err, PC_E_NOT_FOUND, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
 				   j->machine->name);
+	main_run_configs(j);
 	return 0;
+}
+
+/* ------------------------------------------------------------ extra configurations */
+
+static void configs_release(struct pc_job *j)
+{
+	size_t nrel = j->n_releases;
+
+	for (size_t n = 0; j->config_runs && n < j->configs.n; n++) {
+		struct pc_job_vmconfig *run = &j->config_runs[n];
+
+		for (size_t k = 0; run->sides && k <= nrel; k++) {
+			if (run->sides[2 * k].devices)
+				pc_vmconfig_side_release(&run->sides[2 * k],
+							 j->as_src[k]);
+			if (run->sides[2 * k + 1].devices)
+				pc_vmconfig_side_release(&run->sides[2 * k + 1],
+							 j->as_dst[k]);
+		}
+		free(run->sides);
+		free(run->started);
+		free(run->pairs);
+		free(run->not_started);
+	}
+	free(j->config_runs);
+	j->config_runs = NULL;
+	pc_vmconfigs_release(&j->configs);
+}
+
+/* Side k (release k, the tree last) started in the run's configuration,
+ * as a source and as a destination; false when it cannot start it. */
+static bool config_side(struct pc_job *j, struct pc_job_vmconfig *run,
+			size_t k, struct pc_err *err)
+{
+	struct pc_side *s = &run->sides[2 * k];
+
+	if (pc_vmconfig_side(j->as_src[k], run->config, s, err))
+		return false;
+	/* one side in both roles (no host given) is one copy: the VM cache
+	 * resolves it once for both */
+	if (j->as_dst[k] != j->as_src[k] &&
+	    pc_vmconfig_side(j->as_dst[k], run->config, s + 1, err)) {
+		pc_vmconfig_side_release(s, j->as_src[k]);
+		return false;
+	}
+	return !pc_side_check(s, j->machine->name, err);
+}
+
+/* Side k of the run as a destination (its copy as a source when the
+ * roles share one side). */
+static const struct pc_side *config_dst(const struct pc_job_vmconfig *run,
+					size_t k)
+{
+	return run->sides[2 * k + 1].devices ? &run->sides[2 * k + 1]
+					     : &run->sides[2 * k];
+}
+
+/* Configuration n on the tree and every release that knows M and can
+ * start it, both directions, after the default configuration's run. */
+static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
+{
+	struct pc_job_vmconfig *run = &j->config_runs[n];
+	struct pc_strbuf ns = PC_STRBUF_INIT;
+	size_t nrel = j->n_releases;
+	struct pc_err err = { 0 };
+
+	run->config = &j->configs.items[n];
+	run->sides = pc_xcalloc(2 * (nrel + 1), sizeof(*run->sides));
+	run->started = pc_xcalloc(nrel + 1, sizeof(*run->started));
+	run->pairs = pc_xcalloc(2 * nrel + 1, sizeof(*run->pairs));
+	if (!config_side(j, run, nrel, &err)) {
+		/* the tree cannot start what its own plugins declare */
+		job_refused(j, &err);
+		j->bad_input = true;
+		run->not_started = pc_strbuf_detach(&ns);
+		return;
+	}
+	run->started[nrel] = true;
+	for (size_t k = 0; k < nrel; k++) {
+		struct pc_err e = { 0 };
+
+		if (!side_knows(&j->releases[k], j->machine->name))
+			continue;
+		if (!config_side(j, run, k, &e)) {
+			pc_strbuf_addf(&ns, "%s%s", ns.len ? ", " : "",
+				       j->releases[k].label);
+			continue;
+		}
+		run->started[k] = true;
+		for (int dir = 0; dir < 2; dir++) {
+			const struct pc_side *a = &run->sides[dir ? 2 * nrel : 2 * k];
+			const struct pc_side *b = config_dst(run, dir ? k : nrel);
+
+			if (pc_vmconfig_direction(&j->check, run->config, a, b,
+						  n_dflt, &j->report,
+						  &run->pairs[run->n_pairs++],
+						  &e))
+				job_refused(j, &e);
+		}
+	}
+	run->not_started = pc_strbuf_detach(&ns);
+}
+
+/* The extra configurations of the tree (vmconfig.h), unless the user
+ * gave the configuration (--vm-device) or asked for the default only. */
+static void main_run_configs(struct pc_job *j)
+{
+	size_t n_dflt = j->report.n;
+	size_t secs = j->check.sections_compared;
+	size_t props = j->check.props_compared;
+
+	if (j->spec->default_config_only || j->spec->n_vm_devices)
+		return;
+	pc_vmconfigs_of(&j->tree, &j->configs);
+	j->config_runs = pc_xcalloc(j->configs.n + 1, sizeof(*j->config_runs));
+	for (size_t n = 0; n < j->configs.n; n++)
+		config_run(j, n, n_dflt);
+	j->config_sections = j->check.sections_compared - secs;
+	j->config_props = j->check.props_compared - props;
+	j->check.sections_compared = secs;
+	j->check.props_compared = props;
 }
 
 /* ------------------------------------------------------------ one release */

@@ -38,6 +38,7 @@
 #include "resolve.h"
 #include "side.h"
 #include "util.h"
+#include "vmconfig.h"
 
 /* the most sides a chain may name */
 #define PC_JOB_MAX_CHAIN 16
@@ -85,6 +86,26 @@ struct pc_job_spec {
 	/* the VM configuration on every side ("TYPE[,id=ID][,P=V...]") */
 	const char *const *vm_devices;
 	size_t n_vm_devices;
+	/* MAIN: check the default configuration only, not the extra ones
+	 * (vmconfig.h) that a run without vm_devices checks too */
+	bool default_config_only;
+};
+
+/*
+ * MAIN: one extra VM configuration checked (vmconfig.h): its sides (two
+ * per side of the job, as a source and as a destination; [2k], [2k+1]
+ * for release k, the tree last), its directions and what they found
+ * beyond the default configuration.
+ */
+struct pc_job_vmconfig {
+	const struct pc_vmconfig *config;
+	struct pc_side *sides;
+	bool *started;         /* per side of the job: the side can start it */
+	struct pc_pair *pairs; /* the directions checked */
+	size_t n_pairs;
+	/* the recorded releases that cannot start it (a property or type
+	 * they do not have), ", "-separated ("" when none) */
+	char *not_started;
 };
 
 /*
@@ -130,6 +151,13 @@ struct pc_job {
 	 * ("" when none; a configuration given with --vm-device leaves
 	 * nothing out) */
 	char *unmigratable;
+	/* MAIN: the extra configurations checked (none with vm_devices or
+	 * default_config_only), each with its run */
+	struct pc_vmconfigs configs;
+	struct pc_job_vmconfig *config_runs;
+	/* what they compared (check.sections_compared and props_compared
+	 * count the default configuration's) */
+	size_t config_sections, config_props;
 	bool bad_input;        /* a plugin or a direction was refused */
 	bool stale_checked;    /* the known breaks were checked for staleness */
 	size_t incompatible;   /* findings at PC_SEV_INCOMPATIBLE */

@@ -210,11 +210,14 @@ static void lint_layouts(struct lint *l)
 			pc_version_str(&s->since, sv, sizeof(sv));
 			where = pc_xasprintf("%s/%s (%s line %d)", d->name, s->name,
 					     plug, s->line);
-			why = pc_xasprintf("subsection added in %s has no needed= condition: older releases fail when it is sent",
+			why = pc_xasprintf(s->runtime
+					   ? "subsection added in %s is runtime without a needed= condition: older releases fail whenever the guest's state makes it sent"
+					   : "subsection added in %s has no needed= condition: it is sent every time, and older releases fail on it",
 					   sv);
 			lint_add(l, PC_R_LINT_UNGATED_FIELD, NULL, d->name, where, sv,
-				 NULL, why,
-				 "give it needed=PROPERTY and a compat entry turning the property off for older machine types",
+				 NULL, why, s->runtime
+				 ? "give it 'needed=PROPERTY runtime' and a compat entry turning the property off for older machine types"
+				 : "give it needed=PROPERTY and a compat entry turning the property off for older machine types",
 				 NULL, NULL);
 			free(why);
 			free(where);

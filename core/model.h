@@ -196,6 +196,18 @@ struct pc_blocker {
 	int line;
 };
 
+/*
+ * A VM configuration the type's users run besides the default one
+ * ('config NAME "P=V[,P=V...]"'): the main job checks it too
+ * (vmconfig.h).  The properties are the type's (own, inherited or
+ * aliased from a child), checked when the registry links the types.
+ */
+struct pc_config_decl {
+	char *name;
+	char *props;             /* "P=V[,P=V...]", as declared */
+	int line;
+};
+
 struct pc_type {
 	char *name;
 	char *parent_name;       /* NULL for roots ("device") */
@@ -217,6 +229,8 @@ struct pc_type {
 	size_t n_hooks;
 	struct pc_blocker *blockers; /* own (subtypes inherit them) */
 	size_t n_blockers;
+	struct pc_config_decl *configs; /* own (subtypes inherit them) */
+	size_t n_configs;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;
@@ -285,6 +299,17 @@ const char *pc_registry_typo_type(const struct pc_registry *reg,
 /* QEMU's object_dynamic_cast(): 'name' is the type itself, an ancestor, or
  * an interface of it or of an ancestor. */
 bool pc_type_is_a(const struct pc_type *t, const char *name);
+
+/*
+ * Call 'fn' with each PROP and VALUE (NUL-terminated copies) of a
+ * configuration's "P=V[,P=V...]" (struct pc_config_decl), in order: -1
+ * with 'err' set on an empty text or item, an item without '=' or with
+ * an empty side, a property named twice, or when 'fn' fails.
+ */
+int pc_config_props_each(const char *props,
+			 int (*fn)(void *ctx, const char *prop,
+				   const char *value, struct pc_err *err),
+			 void *ctx, struct pc_err *err);
 
 /* Find a property of 't' or of an ancestor; '*owner' gets the declaring
  * type.  Child-aliased properties are not searched (see resolve.h). */

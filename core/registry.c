@@ -213,6 +213,7 @@ static void type_free(struct pc_type *t)
 	free(t->children);
 	free(t->hooks);
 	free(t->blockers);
+	free(t->configs);
 	pc_decl_type_free_box(t);
 }
 
@@ -816,6 +817,81 @@ static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
+int pc_config_props_each(const char *props,
+			 int (*fn)(void *ctx, const char *prop,
+				   const char *value, struct pc_err *err),
+			 void *ctx, struct pc_err *err)
+{
+	struct pc_strmap seen = { 0 };
+	char *copy = pc_xstrdup(props), *save = NULL, *item;
+	int ret = 0;
+
+	if (!*props || props[strlen(props) - 1] == ',' || props[0] == ',' ||
+	    strstr(props, ",,"))
+		ret = pc_err_set(err, "expected \"P=V[,P=V...]\", found \"%s\"",
+				 props);
+	for (item = strtok_r(copy, ",", &save); item && !ret;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq || eq == item || !eq[1]) {
+			ret = pc_err_set(err, "expected P=V, found '%s'", item);
+			break;
+		}
+		*eq = '\0';
+		if (pc_strmap_find(&seen, item, strlen(item)) != SIZE_MAX) {
+			ret = pc_err_set(err, "property '%s' named twice", item);
+			break;
+		}
+		pc_strmap_index(&seen, item, strlen(item));
+		ret = fn(ctx, item, eq + 1, err);
+	}
+	pc_strmap_release(&seen);
+	free(copy);
+	return ret;
+}
+
+/* A config's P=V: a property the type has (own, inherited, or aliased
+ * from a child) and a value of that property. */
+static int config_prop_valid(void *ctx, const char *prop, const char *value,
+			     struct pc_err *err)
+{
+	const struct pc_type *t = ctx;
+	const struct pc_prop *pr = pc_type_find_prop(t, prop, NULL);
+	struct pc_value v;
+
+	for (size_t i = 0; !pr && i < t->n_children; i++)
+		if (t->children[i].alias_props && t->children[i].type)
+			pr = pc_type_find_prop(t->children[i].type, prop, NULL);
+	if (!pr)
+		return pc_err_set(err, "type '%s' has no property '%s'",
+				  t->name, prop);
+	if (pc_value_parse(pr, value, &v, err))
+		return -1;
+	pc_value_release(&v);
+	return 0;
+}
+
+/* Every 'config' line names the type's properties and their values. */
+static int link_configs(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		struct pc_type *t = reg->types[i];
+
+		for (size_t k = 0; k < t->n_configs; k++) {
+			struct pc_err e = { 0 };
+
+			if (pc_config_props_each(t->configs[k].props,
+						 config_prop_valid, t, &e))
+				return pc_err_set(err, "%s:%d: config %s: %s",
+						  origin(t->plugin),
+						  t->configs[k].line,
+						  t->configs[k].name, e.msg);
+		}
+	}
+	return 0;
+}
+
 int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 {
 	struct marks mark;
@@ -825,7 +901,7 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	reg->finalized = false;
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
-	    link_blockers(reg, err))
+	    link_blockers(reg, err) || link_configs(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))

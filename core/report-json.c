@@ -35,6 +35,8 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 		json_object_set_new(o, "direction", d);
 	}
 	put_str(o, "config", f->config);
+	put_str(o, "configuration", f->vm_config);
+	put_str(o, "condition", f->condition);
 	put_str(o, "device", f->device);
 	put_str(o, "path", f->path);
 	put_str(o, "source_value", f->src_value);

@@ -1548,6 +1548,9 @@ static int resolve_send(const struct eval_ctx *ec,
 {
 	int64_t c;
 
+	rs->cond = sub->needed
+		   ? (sub->runtime ? PC_SUBCOND_NEEDED_RUNTIME : PC_SUBCOND_NEEDED)
+		   : (sub->runtime ? PC_SUBCOND_RUNTIME : PC_SUBCOND_ALWAYS);
 	if (!sub->needed) {
 		rs->send = sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
 		rs->why = pc_xstrdup(sub->runtime ?

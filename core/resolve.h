@@ -149,8 +149,22 @@ struct pc_rnode {
 
 enum pc_send { PC_SEND_NEVER, PC_SEND_ALWAYS, PC_SEND_MAYBE };
 
+/*
+ * What decides whether a subsection is sent, as declared
+ * (Documentation/declaration-language.md): no condition (sent every
+ * time: QEMU's description without needed()), needed=EXPR (the
+ * properties decide), runtime (the guest's state decides), needed=EXPR
+ * runtime (both: never when the expression is false).  A QEMU dump
+ * records no needed(): its subsections are PC_SUBCOND_ALWAYS.
+ */
+enum pc_subcond {
+	PC_SUBCOND_ALWAYS, PC_SUBCOND_NEEDED, PC_SUBCOND_RUNTIME,
+	PC_SUBCOND_NEEDED_RUNTIME,
+};
+
 struct pc_rsub {
 	enum pc_send send;
+	enum pc_subcond cond;
 	char *why;
 	char *deps;
 	struct pc_rdesc *desc;

@@ -569,6 +569,39 @@ static void r_padding(void *data, const struct pc_wfield *pad,
 	free(dv);
 }
 
+/*
+ * The fix of a subsection the destination does not know (PC301), fitting
+ * what decides whether it is sent (QEMU's vmstate_subsection_load() fails
+ * on any subsection it does not know, whatever decided to send it);
+ * 'deps' are the properties its needed= reads.  Allocated.
+ */
+static char *unknown_sub_fix(enum pc_subcond c, const char *deps)
+{
+	const char *d = deps && *deps ? deps : "the property it reads";
+
+	switch (c) {
+	case PC_SUBCOND_NEEDED:
+		return pc_xasprintf("make needed= false for this machine type: a compat entry turning off %s (QEMU: a needed() callback over a compat property)", d);
+	case PC_SUBCOND_RUNTIME:
+		return pc_xstrdup("the guest's state decides (runtime), so the load fails only once the guest uses what the subsection carries: the operator can migrate to a destination that knows the subsection, or migrate before the guest enables that feature; the device author gates it with 'needed=PROPERTY runtime' over a property that a compat entry turns off for the older machine types");
+	case PC_SUBCOND_NEEDED_RUNTIME:
+		return pc_xasprintf("turn off %s for this machine type (a compat entry): the subsection is then never sent; until then the operator can start the source with it off, or migrate before the guest enables the feature", d);
+	case PC_SUBCOND_ALWAYS:
+		break;
+	}
+	return pc_xstrdup("a subsection without needed= is sent every time: give it needed=PROPERTY over a property that is on by default and off in the compat array of the older machine types (QEMU: a needed() callback over a compat property), or 'runtime' when the guest's state decides");
+}
+
+/* The fix of a subsection the destination needs and the source never
+ * sends (PC302): only a destination that always sends it (no condition,
+ * or a needed= that holds; a runtime one gives nothing). */
+static const char *required_sub_fix(enum pc_subcond c)
+{
+	if (c == PC_SUBCOND_ALWAYS)
+		return "the destination needs it every time (no needed= condition) and keeps its reset state when the source does not send it: check that the reset state is what an older source implies, or gate the subsection with needed= over a property that a compat entry turns off for the older machine types";
+	return "start the destination so that its needed= is false (the property that decides it), or check that the device's reset state is what an older source implies";
+}
+
 /* A structure only one side has, wrapping the other side's fields: its
  * subsections have no peer (rules-wire.h). */
 static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
@@ -583,10 +616,11 @@ static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
 		enum pc_rule rule = pc_wire_wrapper_subsection_rule(on_source,
 								    sub->send,
 								    &sev);
-		char *p, *wp;
+		char *p, *wp, *fix;
 
 		if (rule == PC_R__COUNT)
 			continue;
+		fix = on_source ? unknown_sub_fix(sub->cond, sub->deps) : NULL;
 		p = walk_path(w, pos, f->name);
 		wp = p;
 		p = join_path(wp, sub->desc->name);
@@ -595,13 +629,13 @@ static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
 			.rule = rule,
 			.severity = sev,
 			.path = p,
-			.src_value = on_source ? "sent by the source's wrapper structure" : NULL,
+			.src_value = on_source ? pc_wire_subcond_sent(sub->cond) : NULL,
 			.dst_value = on_source ? NULL : "needed by the destination's wrapper structure",
 			.why = sub->why,
 			.deps = sub->deps,
-			.fix = on_source
-			       ? "make the subsection's needed() false for this machine type (a compat property)"
-			       : "start the destination so that it does not need the subsection (the property that decides needed=)" });
+			.condition = pc_wire_subcond_name(sub->cond),
+			.fix = fix ? fix : required_sub_fix(sub->cond) });
+		free(fix);
 		free(p);
 	}
 }
@@ -678,14 +712,18 @@ static void compare_sent_subsections(struct sec_ctx *s,
 			continue; /* PC302 is the destination's loop */
 		p = join_path(path, ss->desc->name);
 		if (rule == PC_R_SUBSECTION_UNKNOWN) {
+			char *fix = unknown_sub_fix(ss->cond, ss->deps);
+
 			sec_add(s, (struct pc_hit){
 				.rule = rule,
 				.severity = sev,
 				.path = p,
-				.src_value = ss->send == PC_SEND_ALWAYS ? "sent" : "sent when the guest's state needs it (runtime)",
+				.src_value = pc_wire_subcond_sent(ss->cond),
 				.why = ss->why,
 				.deps = ss->deps,
-				.fix = "make the subsection's needed() false for this machine type (a compat property)" });
+				.condition = pc_wire_subcond_name(ss->cond),
+				.fix = fix });
+			free(fix);
 		} else if (!version_finding(s, ss->desc, ds->desc, p,
 					    "subsection version outside what the destination loads")) {
 			/* a refused subsection fails the load
@@ -723,10 +761,11 @@ static void compare_needed_subsections(struct sec_ctx *s,
 			.severity = sev,
 			.path = p,
 			.src_value = ss ? "never sent" : "unknown to the source",
-			.dst_value = "needed",
+			.dst_value = pc_wire_subcond_sent(ds->cond),
 			.why = ds->why,
 			.deps = ds->deps,
-			.fix = "start the destination so that it does not need the subsection (the property that decides needed=)" });
+			.condition = pc_wire_subcond_name(ds->cond),
+			.fix = required_sub_fix(ds->cond) });
 		free(p);
 	}
 }

@@ -72,3 +72,33 @@ enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
 	}
 	return PC_R__COUNT;
 }
+
+const char *pc_wire_subcond_name(enum pc_subcond c)
+{
+	switch (c) {
+	case PC_SUBCOND_NEEDED:
+		return "needed";
+	case PC_SUBCOND_RUNTIME:
+		return "runtime";
+	case PC_SUBCOND_NEEDED_RUNTIME:
+		return "needed+runtime";
+	case PC_SUBCOND_ALWAYS:
+		break;
+	}
+	return "always";
+}
+
+const char *pc_wire_subcond_sent(enum pc_subcond c)
+{
+	switch (c) {
+	case PC_SUBCOND_NEEDED:
+		return "sent: its needed= holds (the properties decide)";
+	case PC_SUBCOND_RUNTIME:
+		return "may be sent: runtime (the guest's state decides)";
+	case PC_SUBCOND_NEEDED_RUNTIME:
+		return "may be sent: its needed= holds, then the guest's state decides (needed= runtime)";
+	case PC_SUBCOND_ALWAYS:
+		break;
+	}
+	return "sent every time (no needed= condition)";
+}

@@ -92,4 +92,17 @@ enum pc_rule pc_wire_subsection_rule(enum pc_send src, bool dst_knows,
 enum pc_rule pc_wire_wrapper_subsection_rule(bool on_source, enum pc_send send,
 					     enum pc_severity *sev);
 
+/*
+ * The condition kind of a subsection, as findings and JSON name it:
+ * "always", "needed", "runtime", "needed+runtime".
+ */
+const char *pc_wire_subcond_name(enum pc_subcond c);
+
+/*
+ * How a side sends a subsection of condition 'c' that it sends ('send'
+ * not PC_SEND_NEVER), in words naming the kind ("sent every time (no
+ * needed= condition)", ...), for a finding's value.
+ */
+const char *pc_wire_subcond_sent(enum pc_subcond c);
+
 #endif /* PC_RULES_WIRE_H */

@@ -67,6 +67,55 @@ static void print_pairs(struct pc_cli *cli, const struct pc_job *j, bool both)
 	}
 }
 
+/* The main job's extra configurations: how many, then one line for each
+ * that found something beyond the default configuration (-v: every one,
+ * and the releases that cannot start it). */
+static void print_vmconfigs(struct pc_cli *cli, const struct pc_job *j)
+{
+	size_t nd = 0;
+
+	if (!j->config_runs || !j->configs.n)
+		return;
+	for (size_t n = 0; n < j->configs.n; n++)
+		nd += j->configs.items[n].declared;
+	if (!cli->quiet)
+		fprintf(cli->out, "  extra configurations: %zu checked (%zu declared, %zu derived; %zu sections and %zu properties compared; --default-config-only skips them)\n",
+			j->configs.n, nd, j->configs.n - nd,
+			j->config_sections, j->config_props);
+	for (size_t n = 0; n < j->configs.n; n++) {
+		const struct pc_job_vmconfig *run = &j->config_runs[n];
+		struct pc_pair sum = { 0 };
+
+		for (size_t i = 0; i < run->n_pairs; i++) {
+			sum.incompatible += run->pairs[i].incompatible;
+			sum.review += run->pairs[i].review;
+			sum.known += run->pairs[i].known;
+			sum.error |= run->pairs[i].error;
+		}
+		if (!sum.incompatible && !sum.review && !sum.error &&
+		    (!cli->verbose || cli->quiet))
+			continue;
+		fprintf(cli->out, "  configuration %s (%s):", run->config->label,
+			run->config->origin);
+		for (size_t i = 0, k = 0; i < run->n_pairs; i++) {
+			const struct pc_pair *p = &run->pairs[i];
+			char *t;
+
+			if (!p->incompatible && !p->review && !p->error)
+				continue;
+			t = pair_text(p, false, j->known_fails);
+			fprintf(cli->out, "%s %s -> %s %s", k++ ? ";" : "",
+				p->src, p->dst, t);
+			free(t);
+		}
+		if (!sum.incompatible && !sum.review && !sum.error)
+			fprintf(cli->out, " compatible");
+		if (cli->verbose && run->not_started && *run->not_started)
+			fprintf(cli->out, " (%s cannot start it)", run->not_started);
+		fputc('\n', cli->out);
+	}
+}
+
 /* The findings grouped by cause (one root cause, one entry: the fix once,
  * the directions, machine types and vCPU counts it shows in), then the
  * known breaks once per acknowledgement. */
@@ -232,6 +281,36 @@ static json_t *unmigratable_json(const char *list)
 	return a;
 }
 
+/* The main job's extra configurations in JSON: each with its origin,
+ * the directions checked in it and the releases that cannot start it. */
+static json_t *vmconfigs_json(const struct pc_job *j)
+{
+	json_t *a = json_array();
+
+	for (size_t n = 0; n < j->configs.n; n++) {
+		const struct pc_job_vmconfig *run = &j->config_runs[n];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "configuration",
+				    json_string(run->config->label));
+		json_object_set_new(o, "type", json_string(run->config->type));
+		json_object_set_new(o, "properties",
+				    json_string(run->config->props));
+		json_object_set_new(o, "origin",
+				    json_string(run->config->declared
+						? "declared" : "derived"));
+		json_object_set_new(o, "why", json_string(run->config->origin));
+		json_object_set_new(o, "pairs",
+				    pc_pairs_to_json(run->pairs, run->n_pairs,
+						     j->known_fails));
+		if (run->not_started && *run->not_started)
+			json_object_set_new(o, "not_started",
+					    unmigratable_json(run->not_started));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static void render_json(struct pc_cli *cli, const struct pc_job *j)
 {
 	const struct pc_check *c = &j->check;
@@ -258,6 +337,8 @@ static void render_json(struct pc_cli *cli, const struct pc_job *j)
 	if (j->unmigratable && *j->unmigratable)
 		json_object_set_new(x, "unmigratable",
 				    unmigratable_json(j->unmigratable));
+	if (j->config_runs)
+		json_object_set_new(x, "configurations", vmconfigs_json(j));
 	json_object_set_new(x, "exit_status", json_integer(j->status));
 	pc_cli_print_report(cli, "check", &j->report, x);
 }
@@ -303,6 +384,7 @@ void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j)
 				j->unknown, strchr(j->unknown, ',') ? "do" : "does",
 				j->machine->name);
 		print_pairs(cli, j, true);
+		print_vmconfigs(cli, j);
 		break;
 	case PC_JOB_PAIR:
 	case PC_JOB_CHAIN:

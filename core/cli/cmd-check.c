@@ -44,13 +44,16 @@ static void check_help(FILE *f)
 	      "                       with stays pinned on every later destination\n"
 	      "  --vm-device TYPE[,id=ID][,PROP=VALUE...]\n"
 	      "                       the VM configuration, like QEMU's -device (repeatable;\n"
-	      "                       default: one instance of every concrete device type)\n", f);
+	      "                       default: one instance of every concrete device type)\n"
+	      "  --default-config-only the main job checks the default configuration\n"
+	      "                       only, not the configurations the types declare\n"
+	      "                       and those derived from their layouts\n", f);
 }
 
 struct opts {
 	const char *machine;
 	const char *from, *to, *chain;
-	bool matrix, release_matrix, carry;
+	bool matrix, release_matrix, carry, default_only;
 	int smp;
 	const char **src_globals, **dst_globals, **hop_globals, **hop_hosts;
 	size_t n_src, n_dst, n_hopg, n_hoph;
@@ -75,6 +78,7 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 			PC_OPT_FLAG_ROW("--matrix", &o->matrix),
 			PC_OPT_FLAG_ROW("--release-matrix", &o->release_matrix),
 			PC_OPT_FLAG_ROW("--carry", &o->carry),
+			PC_OPT_FLAG_ROW("--default-config-only", &o->default_only),
 			PC_OPT_STR_ROW("--machine", &o->machine),
 			PC_OPT_STR_ROW("--from", &o->from),
 			PC_OPT_STR_ROW("--to", &o->to),
@@ -136,6 +140,11 @@ static int check_mode_options(struct pc_cli *cli, const struct opts *o)
 		pc_cli_error(cli, "check: --matrix compares every pair in its default configuration: it excludes --src-global, --dst-global, --src-host and --dst-host (check one pair with --from A --to B)");
 		return -1;
 	}
+	if (o->default_only &&
+	    (o->chain || o->matrix || o->release_matrix || o->from || o->to)) {
+		pc_cli_error(cli, "check: --default-config-only applies to the main job (the tree against the recorded releases); the other modes check the default configuration, or the one --vm-device gives");
+		return -1;
+	}
 	if (!o->chain && !o->matrix && !o->release_matrix && !o->from && !o->to &&
 	    o->n_src) {
 		pc_cli_error(cli, "check: the main job starts the tree with the --dst-global overrides in both directions; --src-global needs one pair (--from A --to B)");
@@ -184,6 +193,7 @@ static void job_spec(const struct opts *o, struct pc_job_spec *s)
 	s->carry = o->carry;
 	s->vm_devices = o->vmdevs;
 	s->n_vm_devices = o->n_vmdevs;
+	s->default_config_only = o->default_only;
 }
 
 /* check --from/--to with a QEMU dump on one side */

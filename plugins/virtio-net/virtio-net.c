@@ -65,7 +65,11 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_U8("nobcast", "")
 	PC_FIELD_U8("has_ufo", "")
 	PC_FIELD_U64("curr_guest_offloads", "if=ctrl_guest_offloads")
-	PC_SUBSECTION("virtio-net-device/rss", "needed=\"rss || hash\" since=5.1")
+	/* virtio_net_rss_needed(): rss_data.enabled, which the guest sets
+	 * (VIRTIO_NET_CTRL_MQ_RSS_CONFIG / HASH_CONFIG) only when the rss or
+	 * hash feature was offered: the properties enable it, the guest
+	 * turns it on */
+	PC_SUBSECTION("virtio-net-device/rss", "needed=\"rss || hash\" runtime since=5.1")
 	PC_END
 
 	/* vmstate_virtio_net: VMSTATE_VIRTIO_DEVICE, VIRTIO_NET_VM_VERSION 11 */
@@ -136,5 +140,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_TYPE("virtio-net-pci", "parent=virtio-net-pci-base interfaces=pci-express-device,conventional-pci-device"
 		" doc=\"virtio-net PCI proxy (composite: vdev = virtio-net-device)\"")
 	PC_CHILD("vdev", "virtio-net-device", "alias-props")
+	/* multiqueue with receive-side scaling and hash reporting, as guests
+	 * that spread their traffic over several vCPUs run it */
+	PC_CONFIG("rss-multiqueue", "mq=on,rss=on,hash=on")
 	PC_END
 );

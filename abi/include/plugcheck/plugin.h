@@ -143,6 +143,9 @@ struct plugcheck_module {
 /* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
  * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
 #define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
+/* a VM configuration the type's users run besides the default one, which
+ * the main job checks too: PC_CONFIG("iommu", "ats=on,pasid=on") */
+#define PC_CONFIG(name, props) "  config " name " \"" props "\"\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"

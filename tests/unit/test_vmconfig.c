@@ -1,0 +1,348 @@
+/*
+ * test_vmconfig.c - the VM configurations the main job checks besides the
+ * default one (core/vmconfig.h): the 'config' declaration (parsed,
+ * refused with its line, written back), the configurations derived from
+ * the layouts (each guest-visible boolean that gates state, flipped on
+ * its own), and a break that only a non-default configuration shows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fxside.h"
+#include "model.h"
+#include "pctest.h"
+#include "side.h"
+#include "vmconfig.h"
+
+#define VC_HDR "plugcheck-abi 1\nplugin fx 2.0\ntype device abstract\nend\n"
+/* fx-dev: ats (guest-visible, off) gates a subsection, legacy
+ * (guest-visible, on) a field, x-dbg (not guest-visible) a field, queues
+ * (guest-visible, an integer) a count, plain (guest-visible bool) nothing */
+#define VC_VMSD(ats_fields) \
+	"vmsd fx-dev/ats version=1 min=1\n  field ctrl u32\n" ats_fields "end\n" \
+	"vmsd fx-dev version=1 min=1\n" \
+	"  field status u32\n" \
+	"  field old u16 if=legacy\n" \
+	"  field dbg u8 if=x-dbg\n" \
+	"  field q u8 count=queues\n" \
+	"  subsection fx-dev/ats needed=ats\n" \
+	"end\n"
+#define VC_DEV(extra) "type fx-dev parent=device section=fx-dev\n" \
+	"  prop ats bool default=off guest-visible\n" \
+	"  prop legacy bool default=on guest-visible\n" \
+	"  prop x-dbg bool default=off\n" \
+	"  prop queues u8 default=1 guest-visible\n" \
+	"  prop plain bool default=off guest-visible\n" \
+	extra "end\n"
+
+static struct pc_registry *vc_parse(const char *text, struct pc_err *err)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
+
+	pl->path = pc_xstrdup("u.decl");
+	pl->decl = pc_xstrdup(text);
+	pl->decl_len = strlen(text);
+	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
+	    pc_registry_finalize(reg, err)) {
+		pc_registry_free(reg);
+		return NULL;
+	}
+	return reg;
+}
+
+static void vc_refused(const char *text, const char *msg)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *reg = vc_parse(text, &err);
+
+	CU_ASSERT_PTR_NULL(reg);
+	if (reg)
+		pc_registry_free(reg);
+	PCT_ASSERT_CONTAINS(err.msg, msg);
+}
+
+PCT_TEST("vmconfig", declared_parsed_and_written_back)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *reg = vc_parse(VC_HDR VC_VMSD("")
+		VC_DEV("  config iommu \"ats=on,queues=4\"\n  config legacy-off \"legacy=off\"\n"),
+		&err);
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	const struct pc_type *t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	t = pc_registry_find_type(reg, "fx-dev");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	PCT_ASSERT_INT_EQ(t->n_configs, 2);
+	PCT_ASSERT_STR_EQ(t->configs[0].name, "iommu");
+	PCT_ASSERT_STR_EQ(t->configs[0].props, "ats=on,queues=4");
+	PCT_ASSERT_INT_EQ(t->configs[0].line, 21);
+	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
+	PCT_ASSERT_CONTAINS(sb.buf, "  config iommu \"ats=on,queues=4\"\n  config legacy-off \"legacy=off\"\nend\n");
+	pc_strbuf_release(&sb);
+	pc_registry_free(reg);
+}
+
+PCT_TEST("vmconfig", malformed_declarations_are_refused_with_their_line)
+{
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu\n"),
+		   "u.decl:21: expected 'config NAME \"P=V[,P=V...]\"', found end of line");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"\"\n"),
+		   "u.decl:21: config iommu: expected \"P=V[,P=V...]\"");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats\"\n"),
+		   "u.decl:21: config iommu: expected P=V, found 'ats'");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats=on,\"\n"),
+		   "u.decl:21: config iommu: expected \"P=V[,P=V...]\"");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats=on,ats=off\"\n"),
+		   "u.decl:21: config iommu: property 'ats' named twice");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats=on\"\n  config iommu \"queues=2\"\n"),
+		   "u.decl:22: second 'config iommu' in type 'fx-dev' (first at line 21)");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats=on\" extra\n"),
+		   "u.decl:21: unexpected 'extra'");
+	vc_refused(VC_HDR "config iommu \"ats=on\"\n" VC_VMSD("") VC_DEV(""),
+		   "'config' outside a type block");
+	/* the properties and values are checked once the types are linked */
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"atz=on\"\n"),
+		   "u.decl:21: config iommu: type 'fx-dev' has no property 'atz'");
+	vc_refused(VC_HDR VC_VMSD("") VC_DEV("  config iommu \"ats=maybe\"\n"),
+		   "u.decl:21: config iommu: invalid value 'maybe'");
+}
+
+static void vc_side(struct pc_side *s, const char *label, const char *decl)
+{
+	struct pc_err err = { 0 };
+
+	if (fx_side_init(s, label, decl, NULL, 2, &err))
+		fprintf(stderr, "\n  vc_side(%s): %s\n", label, err.msg);
+	CU_ASSERT_FALSE_FATAL(err.set);
+}
+
+static const struct pc_vmconfig *vc_find(const struct pc_vmconfigs *c,
+					 const char *label)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->items[i].label, label))
+			return &c->items[i];
+	return NULL;
+}
+
+/* Each guest-visible boolean with a literal default that gates state,
+ * flipped on its own; nothing else; declared ones first, not repeated. */
+PCT_TEST("vmconfig", derived_from_the_properties_that_gate_state)
+{
+	struct pc_side s;
+	struct pc_vmconfigs c;
+	const struct pc_vmconfig *v;
+
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		VC_DEV("  config iommu \"ats=on\"\n  config wide \"queues=4\"\n"));
+	pc_vmconfigs_of(&s, &c);
+	PCT_ASSERT_INT_EQ(c.n, 3);
+	v = vc_find(&c, "fx-dev: ats=on");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_TRUE(v->declared);
+	PCT_ASSERT_CONTAINS(v->origin, "declared 'iommu'");
+	CU_ASSERT_PTR_NOT_NULL(vc_find(&c, "fx-dev: queues=4"));
+	v = vc_find(&c, "fx-dev: legacy=off");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_FALSE(v->declared);
+	PCT_ASSERT_STR_EQ(v->origin, "derived: legacy gates field fx-dev/old (if=)");
+	/* not guest-visible, not boolean, gating nothing: none */
+	CU_ASSERT_PTR_NULL(vc_find(&c, "fx-dev: x-dbg=on"));
+	CU_ASSERT_PTR_NULL(vc_find(&c, "fx-dev: plain=on"));
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+
+	vc_side(&s, "A", VC_HDR VC_VMSD("") VC_DEV(""));
+	pc_vmconfigs_of(&s, &c);
+	PCT_ASSERT_INT_EQ(c.n, 2);
+	v = vc_find(&c, "fx-dev: ats=on");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	PCT_ASSERT_STR_EQ(v->origin, "derived: ats gates subsection fx-dev/ats");
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+
+	/* a value that blocks migration is no configuration to migrate;
+	 * a type that always blocks has none */
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		VC_DEV("  unmigratable prop=ats value=on\n"));
+	pc_vmconfigs_of(&s, &c);
+	CU_ASSERT_PTR_NULL(vc_find(&c, "fx-dev: ats=on"));
+	CU_ASSERT_PTR_NOT_NULL(vc_find(&c, "fx-dev: legacy=off"));
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		VC_DEV("  unmigratable\n  config iommu \"ats=on\"\n"));
+	pc_vmconfigs_of(&s, &c);
+	PCT_ASSERT_INT_EQ(c.n, 0);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+	/* a subtype inherits its ancestors' declared configurations: checked
+	 * on the concrete type, under its name */
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		"type fx-base parent=device abstract\n"
+		"  prop ats bool default=off guest-visible\n"
+		"  config iommu \"ats=on\"\nend\n"
+		"type fx-leaf parent=fx-base section=fx-dev\n"
+		"  prop legacy bool default=on guest-visible\n"
+		"  prop x-dbg bool default=off\n"
+		"  prop queues u8 default=1 guest-visible\nend\n");
+	pc_vmconfigs_of(&s, &c);
+	v = vc_find(&c, "fx-leaf: ats=on");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_TRUE(v->declared);
+	CU_ASSERT_PTR_NULL(vc_find(&c, "fx-base: ats=on"));
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+}
+
+static void vc_check(struct pc_side *a, struct pc_side *b,
+		     const struct pc_vmconfig *v, struct pc_report *r,
+		     struct pc_pair *p)
+{
+	struct pc_check c;
+	struct pc_side ca, cb;
+	struct pc_err err = { 0 };
+
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx-1.0";
+	c.smps[0] = 1;
+	c.n_smps = 1;
+	pc_report_init(r);
+	CU_ASSERT_EQUAL_FATAL(pc_check_direction(&c, a, b, r, &err), 0);
+	if (!v)
+		return;
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(a, v, &ca, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(b, v, &cb, &err), 0);
+	PCT_ASSERT_INT_EQ(pc_side_check(&ca, "fx-1.0", &err), 0);
+	CU_ASSERT_EQUAL(pc_vmconfig_direction(&c, v, &ca, &cb, r->n, r, p,
+					      &err), 0);
+	pc_vmconfig_side_release(&ca, a);
+	pc_vmconfig_side_release(&cb, b);
+}
+
+static const struct pc_finding *vc_finding(const struct pc_report *r,
+					   enum pc_rule rule)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].rule == rule)
+			return &r->items[i];
+	return NULL;
+}
+
+/* A field appended to the subsection only ats=on sends: the default
+ * configuration passes, the derived one fails, naming itself; the same
+ * change behind a gate the older side keeps off stays silent there. */
+PCT_TEST("vmconfig", a_break_behind_a_non_default_property)
+{
+	struct pc_side a, b;
+	struct pc_vmconfigs c;
+	struct pc_report r;
+	struct pc_pair p;
+	const struct pc_finding *f;
+
+	vc_side(&a, "new", VC_HDR VC_VMSD("  field pasid u32\n") VC_DEV(""));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV(""));
+	vc_check(&a, &b, NULL, &r, &p);
+	PCT_ASSERT_INT_EQ(pc_report_fails(&r), 0);
+	pc_report_release(&r);
+	pc_vmconfigs_of(&a, &c);
+	vc_check(&a, &b, vc_find(&c, "fx-dev: ats=on"), &r, &p);
+	PCT_ASSERT_INT_EQ(p.incompatible, 1);
+	f = vc_finding(&r, PC_R_FIELD_ADDED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(f->vm_config, "fx-dev: ats=on");
+	PCT_ASSERT_CONTAINS(f->path, "pasid");
+	pc_report_release(&r);
+	/* a configuration that does not reach the change: silent */
+	vc_check(&a, &b, vc_find(&c, "fx-dev: legacy=off"), &r, &p);
+	PCT_ASSERT_INT_EQ(p.incompatible, 0);
+	PCT_ASSERT_INT_EQ(pc_report_fails(&r), 0);
+	pc_report_release(&r);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&a);
+	pc_side_release(&b);
+
+	/* the fix: the new field in its own subsection, needed only when a
+	 * property the older side does not turn on says so */
+	vc_side(&a, "new", VC_HDR
+		"vmsd fx-dev/pasid version=1 min=1\n  field pasid u32\nend\n"
+		"vmsd fx-dev/ats version=1 min=1\n  field ctrl u32\n"
+		"  subsection fx-dev/pasid needed=x-pasid\nend\n"
+		"vmsd fx-dev version=1 min=1\n  field status u32\n"
+		"  field old u16 if=legacy\n  field dbg u8 if=x-dbg\n"
+		"  field q u8 count=queues\n  subsection fx-dev/ats needed=ats\nend\n"
+		VC_DEV("  prop x-pasid bool default=off\n"));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV(""));
+	pc_vmconfigs_of(&a, &c);
+	vc_check(&a, &b, vc_find(&c, "fx-dev: ats=on"), &r, &p);
+	PCT_ASSERT_INT_EQ(p.incompatible, 0);
+	PCT_ASSERT_INT_EQ(pc_report_fails(&r), 0);
+	pc_report_release(&r);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+/* A finding the default configuration already gave is not repeated for
+ * the configuration. */
+PCT_TEST("vmconfig", default_findings_are_not_repeated)
+{
+	struct pc_side a, b;
+	struct pc_vmconfigs c;
+	struct pc_report r;
+	struct pc_pair p;
+	size_t n = 0;
+
+	/* the status field widened: every configuration shows it */
+	vc_side(&a, "new", VC_HDR "vmsd fx-dev/ats version=1 min=1\n  field ctrl u32\nend\n"
+		"vmsd fx-dev version=1 min=1\n  field status u64\n"
+		"  field old u16 if=legacy\n  field dbg u8 if=x-dbg\n"
+		"  field q u8 count=queues\n  subsection fx-dev/ats needed=ats\nend\n"
+		VC_DEV(""));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV(""));
+	pc_vmconfigs_of(&a, &c);
+	vc_check(&a, &b, vc_find(&c, "fx-dev: ats=on"), &r, &p);
+	for (size_t i = 0; i < r.n; i++) {
+		n += r.items[i].rule == PC_R_FIELD_SIZE;
+		CU_ASSERT_PTR_NULL(r.items[i].vm_config);
+	}
+	PCT_ASSERT_INT_EQ(n, 1);
+	PCT_ASSERT_INT_EQ(p.incompatible, 0);
+	pc_report_release(&r);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
+PCT_TEST("vmconfig", cli_main_job_checks_and_names_the_configurations)
+{
+	char *out = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "pc-q35-8.0", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "  extra configurations: ");
+	PCT_ASSERT_CONTAINS(out, " derived; ");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "-v", "--machine", "pc-q35-8.0", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "  configuration virtio-net-pci: rss=on (derived: rss gates subsection virtio-net-device/rss): compatible\n");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--machine", "pc-q35-8.0",
+					"--default-config-only", NULL), 0);
+	PCT_ASSERT_NOT_CONTAINS(out, "extra configurations");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "--machine",
+					"pc-q35-8.0", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\"configurations\": [");
+	PCT_ASSERT_CONTAINS(out, "\"configuration\": \"virtio-net-pci: rss=on\"");
+	PCT_ASSERT_CONTAINS(out, "\"origin\": \"derived\"");
+	free(out);
+	/* the other modes check the default configuration: refused */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "pc-q35-8.0",
+					"--from", "8.0", "--default-config-only",
+					NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "--default-config-only applies to the main job");
+	free(out);
+}
