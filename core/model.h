@@ -317,6 +317,11 @@ const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
 					const char *name,
 					const struct pc_type **owner);
 
+/* Descriptions nest (struct fields, subsections) at most this many levels
+ * below a section's description; the registry refuses a deeper one when it
+ * links the descriptions, so a check never meets it. */
+#define PC_MAX_NESTING 16
+
 /* A type and its ancestors: at most this many (the registry refuses a
  * longer parent chain when it links the types). */
 #define PC_MAX_TYPE_DEPTH 64

@@ -787,6 +787,52 @@ static int vmsd_dfs(struct pc_registry *reg, struct pc_vmsd *v,
 	return 0;
 }
 
+/* Levels of descriptions from 'v' down (1: no nested one), memoised in
+ * 'h' (0: not known yet; capped so it fits); the graph has no cycles. */
+static unsigned nest_height(const struct pc_vmsd *v, struct marks *h)
+{
+	unsigned char *k = mark_of(h, v);
+	unsigned best = 0;
+
+	if (*k)
+		return *k;
+	for (size_t i = 0; i < v->n_fields; i++)
+		if (v->fields[i].desc) {
+			unsigned x = nest_height(v->fields[i].desc, h);
+
+			best = x > best ? x : best;
+		}
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		unsigned x = nest_height(v->subsections[i].desc, h);
+
+		best = x > best ? x : best;
+	}
+	*k = (unsigned char)(best + 1 > 250 ? 250 : best + 1);
+	return *k;
+}
+
+/* A description nesting deeper than a check may go is the plugin's
+ * error, found once here: not once per direction when it is resolved. */
+static int check_nesting(const struct pc_registry *reg, struct pc_err *err)
+{
+	struct marks h;
+	int ret = 0;
+
+	marks_init(&h, reg->n_vmsds);
+	for (size_t i = 0; i < reg->n_vmsds && !ret; i++) {
+		const struct pc_vmsd *v = reg->vmsds[i];
+		unsigned levels = nest_height(v, &h);
+
+		if (levels > PC_MAX_NESTING + 1)
+			ret = pc_err_setc(err, PC_E_LIMIT,
+					  "%s:%d: description '%s' nests %s%u levels of descriptions (struct fields and subsections; at most %d)",
+					  origin(v->plugin), v->line, v->name,
+					  levels >= 250 ? "at least " : "", levels - 1, PC_MAX_NESTING);
+	}
+	marks_release(&h);
+	return ret;
+}
+
 /* An 'unmigratable prop=P value=V' names a property the type has (its
  * own or inherited) and a value of that property. */
 static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
@@ -912,6 +958,8 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 		ret = vmsd_dfs(reg, reg->vmsds[i], &mark, path, 0, err);
 	marks_release(&mark);
 	free(path);
+	if (!ret)
+		ret = check_nesting(reg, err);
 	if (ret)
 		return ret;
 	reg->finalized = true;

@@ -23,7 +23,7 @@
 
 #define MAX_OBJS 65536
 #define MAX_PROPS 4096
-#define MAX_DEPTH 16
+#define MAX_DEPTH PC_MAX_NESTING
 #define MAX_CAPS 4096
 
 /* ------------------------------------------------------------ overrides */

@@ -549,3 +549,38 @@ PCT_TEST("registry", parent_chain_is_bounded)
 	free(deep);
 	free(huge);
 }
+
+/* A description nesting deeper than a check may go is refused once, when
+ * the registry links the descriptions (not once per checked direction):
+ * PC_MAX_NESTING levels below the top pass, one more is refused. */
+static char *nest_decl(size_t levels)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_addstr(&sb, H("nest"));
+	for (size_t i = 0; i < levels; i++) {
+		pc_strbuf_addf(&sb, "vmsd n%zu version=1 min=1\n", i);
+		if (i + 1 < levels)
+			pc_strbuf_addf(&sb, "  field s struct struct=n%zu\n", i + 1);
+		else
+			pc_strbuf_addstr(&sb, "  field x u8\n");
+		pc_strbuf_addstr(&sb, "end\n");
+	}
+	return pc_strbuf_detach(&sb);
+}
+
+PCT_TEST("registry", description_nesting_is_refused_at_link)
+{
+	char msg[512];
+	char *ok = nest_decl(PC_MAX_NESTING + 1), *deep = nest_decl(PC_MAX_NESTING + 2);
+	struct pc_registry *reg;
+
+	reg = build(msg, sizeof(msg), true, "ok.decl", ok, NULL);
+	CU_ASSERT_PTR_NOT_NULL(reg);
+	pc_registry_free(reg);
+	reg = build(msg, sizeof(msg), true, "deep.decl", deep, NULL);
+	CU_ASSERT_PTR_NULL(reg);
+	PCT_ASSERT_STR_EQ(msg, "deep.decl:3: description 'n0' nests 17 levels of descriptions (struct fields and subsections; at most 16)");
+	free(ok);
+	free(deep);
+}
