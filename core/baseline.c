@@ -1198,7 +1198,17 @@ static int load_vm_delta(json_t *base, json_t *delta,
 	snprintf(jp, sizeof(jp), "$.resolved.vms[%zu].delta", i);
 	if (!(w = unpack(delta, path, jp, &nw, err)))
 		return -1;
-	for (size_t q = 0; q < nw; q++) {
+	/* the writer records a delta only when it is shorter than the
+	 * vector, positions ascending: anything else is not its output */
+	if (nw >= vals->len && nw) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "%zu words for a vector of %zu positions (a delta is shorter than the vector)",
+			 nw, vals->len);
+		free(w);
+		return bad(err, path, jp, m);
+	}
+	for (size_t q = 0, last = 0; q < nw; q++) {
 		char *word = w + off, *colon = strchr(word, ':');
 		size_t pos, v;
 
@@ -1216,6 +1226,15 @@ static int load_vm_delta(json_t *base, json_t *delta,
 			free(w);
 			return -1;
 		}
+		if (q && pos <= last) {
+			char m[128];
+
+			snprintf(m, sizeof(m), "word %zu: position %zu after position %zu (positions ascend, each at most once)",
+				 q + 1, pos, last);
+			free(w);
+			return bad(err, path, jp, m);
+		}
+		last = pos;
 		vm->vec[pos] = vals->v[v];
 	}
 	free(w);

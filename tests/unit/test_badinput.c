@@ -56,6 +56,8 @@ struct bad_case {
 #define CAPS_OK "host B\ncap pcid\n"
 #define INFO "plugcheck", "info", "$D/x.so"
 #define PLUGIN_DIR_LIST "plugcheck", "--no-default-plugins", "--plugin-dir", "$D", "list-plugins"
+#define R10(x) x x x x x x x x x x
+#define R1000(x) R10(R10(R10(x)))
 #define DECL_HEAD "plugcheck-abi 1\nplugin fx-canvas 1.0\n"
 
 static const struct bad_case cases[] = {
@@ -255,6 +257,10 @@ static const struct bad_case cases[] = {
 	{ "baseline-declarations-edited", { { "releases/5.1.json", "@copy:abi/releases/5.1.json" }, { "releases/$X", "@sub:abi/releases/$X|plugin e1000e 11.0|plugin e1000e eleven" } },
 	  { MAIN_JOB },
 	  "$D/releases/$X: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)" },
+	{ "baseline-delta-position-twice", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"delta\": []|\"delta\": [\"3:1 3:1\"]" } },
+	  { MAIN_JOB }, "$D/releases/5.1.json: $.resolved.vms[1].delta: word 2: position 3 after position 3 (positions ascend, each at most once)" },
+	{ "baseline-delta-too-long", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"delta\": []|\"delta\": [\"" R1000("0:0 ") "\"]" } },
+	  { MAIN_JOB }, "@prefix:$D/releases/5.1.json: $.resolved.vms[1].delta: 1000 words for a vector of " },
 	{ "baseline-index-missing", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"resolved\"|\"unresolved\"" } }, { MAIN_JOB },
 	  "$D/releases/5.1.json: $: unknown key 'unresolved'" },
 	{ "baseline-index-not-a-number", { { "releases/5.1.json", "@sub:abi/releases/5.1.json|\"vector\": [\n     \"0 |\"vector\": [\n     \"x0 " } }, { MAIN_JOB },
