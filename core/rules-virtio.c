@@ -88,8 +88,8 @@ static void report_extra(struct dir_ctx *x, struct pc_hit h,
 
 	why = pc_xasprintf("the destination offers virtio feature %s (%s), the source does not (%s): the load succeeds, since virtio_load() only requires the negotiated features to be a subset of the destination's offer, and the guest keeps the features it negotiated; it sees %s only after a device reset (reboot, driver reload), and a guest that then negotiates it cannot migrate back to the source",
 			   fp->name, where, se->source, fp->name);
-	fix = pc_xasprintf("nothing for this migration; to keep the way back open after a guest reset, start the destination with %s.%s=off",
-			   de->owner->name, fp->name);
+	fix = pc_xasprintf("nothing for this migration; to keep the way back open after a guest reset, run the destination without %s",
+			   fp->name);
 	ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name, fp->name);
 	h.rule = PC_R_VIRTIO_FEATURE_EXTRA;
 	h.severity = PC_SEV_INFO;
@@ -119,7 +119,8 @@ bool pc_rules_feature(struct dir_ctx *x, const struct pc_object *so,
 		return false;
 	switch (pc_vfeature_decide(se->val.num != 0, de->val.num != 0)) {
 	case PC_VF_SAME:
-		return true;
+		/* nothing differs: a side that predates it is PC502's */
+		return false;
 	case PC_VF_UNOFFERED:
 	case PC_VF_EXTRA:
 		break;
