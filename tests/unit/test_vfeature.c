@@ -402,3 +402,52 @@ PCT_TEST("vfeature", a_release_that_predates_a_feature)
 	pc_side_release(&tree);
 	pc_side_release(&rel);
 }
+
+static char *write_caps(const char *dir, const char *name, const char *caps)
+{
+	char *path = pc_xasprintf("%s/%s.caps", dir, name);
+	char *text = pc_xasprintf("host %s\ncap %s\n", name, caps);
+	struct pc_err err = { 0 };
+
+	CU_ASSERT_EQUAL(pc_write_file_atomic(path, text, strlen(text), &err), 0);
+	free(text);
+	return path;
+}
+
+PCT_TEST("vfeature", shipped_virtio_net_between_hosts)
+{
+	char *dir = pct_tmpdir("vfeature");
+	char *a = write_caps(dir, "A", "pcid tap-uso");
+	char *b = write_caps(dir, "B", "pcid");
+	char *out = NULL;
+
+	/* the USO features follow the tap backend: A offers them, B not */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--smp", "1",
+					"--from", "tree", "--to", "tree", "--src-host", a,
+					"--dst-host", b, "-v", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "PC506 incompatible [virtio-feature-unoffered]");
+	PCT_ASSERT_CONTAINS(out, "at: virtio-net-pci/vdev virtio-net-device.guest_uso4");
+	PCT_ASSERT_CONTAINS(out, "fix: start the source with virtio-net-device.host_uso=off");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC701");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--machine", "q35", "--smp", "1",
+					"--from", "tree", "--to", "tree", "--src-host", b,
+					"--dst-host", a, NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "PC507 info [virtio-feature-extra]");
+	free(out);
+	/* the intersection turns them off on A, as device options */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "baseline", "--machine", "q35", "--host", a,
+					"--host", b, NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "e.g. -global virtio-net-device.guest_uso4=off -global virtio-net-device.guest_uso6=off -global virtio-net-device.host_uso=off\n");
+	PCT_ASSERT_CONTAINS(out, "with the overrides: compatible");
+	PCT_ASSERT_NOT_CONTAINS(out, "-cpu host,");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "baseline", "--machine",
+					"q35", "--host", a, "--host", b, NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\"global_options\": \"-global virtio-net-device.guest_uso4=off");
+	PCT_ASSERT_CONTAINS(out, "\"virtio-net-device.host_uso=off\"");
+	free(out);
+	free(a);
+	free(b);
+	free(dir);
+}
