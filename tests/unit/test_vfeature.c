@@ -447,6 +447,18 @@ PCT_TEST("vfeature", shipped_virtio_net_between_hosts)
 	PCT_ASSERT_CONTAINS(out, "\"global_options\": \"-global virtio-net-device.guest_uso4=off");
 	PCT_ASSERT_CONTAINS(out, "\"virtio-net-device.host_uso=off\"");
 	free(out);
+	/* props says what the offer depends on */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "props", "--machine", "q35", "--explain",
+					"virtio-net-device.guest_announce", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "virtio-net-device.guest_announce: feature, declared by virtio-net-device");
+	PCT_ASSERT_CONTAINS(out, "  virtio feature: bit 21 of host_features;");
+	PCT_ASSERT_CONTAINS(out, "  offered: only while ctrl_vq is on\n");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "props", "--machine", "q35", "--explain",
+					"virtio-net-device.host_uso", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "  offered: only when the host has capability 'tap-uso'\n");
+	PCT_ASSERT_NOT_CONTAINS(out, "default: on when the host");
+	free(out);
 	free(a);
 	free(b);
 	free(dir);
