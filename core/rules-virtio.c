@@ -42,6 +42,32 @@ static char *feature_deps(const struct dir_ctx *x, const struct pc_object *so,
 	return pc_strbuf_detach(&sb);
 }
 
+/* The features 'o' offers, as QEMU's two 64-bit words (bits 64..127 in
+ * the second): the declared ones only. */
+static void offer_words(const struct pc_object *o, unsigned long long w[2])
+{
+	w[0] = w[1] = 0;
+	for (size_t k = 0; o && k < o->n_props; k++) {
+		const struct pc_eprop *ep = &o->props[k];
+
+		if (ep->prop->kind == PC_PROP_FEATURE && ep->val.num &&
+		    ep->prop->bitnr >= 0 && ep->prop->bitnr < 128)
+			w[ep->prop->bitnr / 64] |= 1ULL << (ep->prop->bitnr % 64);
+	}
+}
+
+/* QEMU's message for a guest that negotiated everything the source
+ * offers (VIRTIO_FEATURES_FMT: the high word first); caller frees. */
+static char *refusal_text(const struct pc_hit *h)
+{
+	unsigned long long s[2], d[2];
+
+	offer_words(h->src_obj, s);
+	offer_words(h->dst_obj, d);
+	return pc_xasprintf("\"Features 0x%016llx%016llx unsupported. Allowed features: 0x%016llx%016llx\" for a guest that negotiated every declared feature the source offers",
+			    s[1], s[0], d[1], d[0]);
+}
+
 /* The source offers the feature, the destination's host lacks its
  * capability: nothing on the destination can offer it. */
 static bool unoffered_on_host(struct dir_ctx *x, const struct pc_prop *fp)
@@ -55,18 +81,18 @@ static void report_unoffered(struct dir_ctx *x, struct pc_hit h,
 			     const struct pc_eprop *de,
 			     const struct pc_prop *fp, const char *where)
 {
-	char *why, *fix = NULL, *deps = NULL;
+	char *why, *fix = NULL, *deps = NULL, *refusal = refusal_text(&h);
 
 	if (unoffered_on_host(x, fp)) {
-		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination's host %s lacks '%s', so the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (\"Features 0x... unsupported. Allowed features: 0x...\"), and no option of the destination can offer it",
+		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination's host %s lacks '%s', so the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (%s), and no option of the destination can offer it",
 				   fp->name, where, x->dst->host->name,
-				   fp->host_feature, de->source);
+				   fp->host_feature, de->source, refusal);
 		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the capabilities all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps), or migrate only to hosts that have '%s'",
 				   se->owner->name, fp->name,
 				   x->svm->machine->name, fp->host_feature);
 	} else {
-		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (\"Features 0x... unsupported. Allowed features: 0x...\", virtio_set_features_nocheck())",
-				   fp->name, where, de->source);
+		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (virtio_set_features_nocheck(): %s)",
+				   fp->name, where, de->source, refusal);
 		deps = feature_deps(x, h.src_obj, fp);
 	}
 	h.rule = PC_R_VIRTIO_FEATURE_UNOFFERED;
@@ -78,6 +104,7 @@ static void report_unoffered(struct dir_ctx *x, struct pc_hit h,
 	free(why);
 	free(fix);
 	free(deps);
+	free(refusal);
 }
 
 static void report_extra(struct dir_ctx *x, struct pc_hit h,
