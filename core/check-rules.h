@@ -66,4 +66,17 @@ void pc_rules_sections(struct dir_ctx *x);
 /* The property families: every object's properties, both ways. */
 void pc_rules_props(struct dir_ctx *x);
 
+/*
+ * The virtio feature family (rules-virtio.c): 'se' and 'de' are the
+ * property on the source and on the destination (one of them may stand
+ * in for a side that predates it), shown as 'src_text' and 'dst_text'.
+ * When either is a feature that one side offers and the other does not,
+ * reports PC506/PC507 as the subset rule says and returns true; false
+ * leaves the pair to the property rules.
+ */
+bool pc_rules_feature(struct dir_ctx *x, const struct pc_object *so,
+		      const struct pc_object *dobj, const struct pc_eprop *se,
+		      const struct pc_eprop *de, const char *src_text,
+		      const char *dst_text);
+
 #endif /* PC_CHECK_RULES_H */

@@ -862,11 +862,11 @@ static int unknown_kind(struct dparser *p, const char *what, const char *word,
 
 /* The attributes of 'prop', in the order of prop_keys[]. */
 enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
-       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_N };
+       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_REQUIRES, P_N };
 static const char *const prop_keys[] = { "default", "derived", "host",
 					 "values", "container", "bit",
 					 "since", "absent", "was", "doc",
-					 NULL };
+					 "requires", NULL };
 _Static_assert(PC_ARRAY_SIZE(prop_keys) == P_N + 1, "prop_keys[] and P_*");
 
 /* values= belongs to, and is required by, enum properties. */
@@ -888,23 +888,25 @@ static int prop_values(struct dparser *p, struct pc_prop *pr,
 			   &pr->n_enum_values);
 }
 
-/* container= and bit= belong to, and are required by, bit properties. */
+/* container= and bit= belong to, and are required by, bit and feature
+ * properties. */
 static int prop_bit(struct dparser *p, struct pc_prop *pr,
 		    const struct attrs *a)
 {
 	const char *container = a->vals[P_CONTAINER], *bit = a->vals[P_BIT];
 	uint64_t n;
 
-	if (pr->kind != PC_PROP_BIT) {
+	if (pr->kind != PC_PROP_BIT && pr->kind != PC_PROP_FEATURE) {
 		if (container || bit)
-			return derr(p, "%s= only applies to bit properties, '%s' is %s",
+			return derr(p, "%s= only applies to bit and feature properties, '%s' is %s",
 				    container ? "container" : "bit",
 				    pr->name, pc_prop_kind_name(pr->kind));
 		return 0;
 	}
 	if (!container || !bit)
-		return derr(p, "missing %s= for bit property '%s'",
-			    container ? "bit" : "container", pr->name);
+		return derr(p, "missing %s= for %s property '%s'",
+			    container ? "bit" : "container",
+			    pc_prop_kind_name(pr->kind), pr->name);
 	if (check_name(p, "container", container) ||
 	    get_num(p, "bit", bit, 0, 127, &n))
 		return -1;
@@ -920,8 +922,12 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 	const char *def = a->vals[P_DEFAULT], *der = a->vals[P_DERIVED];
 	const char *host = a->vals[P_HOST];
 
-	if (!!def + !!der + !!host > 1)
+	/* a feature's host= is a condition of the offer, not its default */
+	if (!!def + !!der + !!(host && pr->kind != PC_PROP_FEATURE) > 1)
 		return derr(p, "property '%s' has more than one of default=, derived= and host=",
+			    pr->name);
+	if (der && pr->kind == PC_PROP_FEATURE)
+		return derr(p, "derived= does not apply to feature property '%s' (the device offers it or not: default=on/off, host=, requires=)",
 			    pr->name);
 	if (def && canon_value(p, pr, "default", def, &pr->def_text))
 		return -1;
@@ -935,6 +941,36 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 	if (check_name(p, "host capability", host))
 		return -1;
 	pr->host_feature = pool_strdup(p, host);
+	return 0;
+}
+
+/*
+ * requires=A,B belongs to feature properties: the feature is offered only
+ * while each named property of the same object is on (QEMU's
+ * get_features() dropping a feature whose prerequisite is off).  A
+ * feature is guest-visible by nature: the guest negotiates it.  The names
+ * are checked, and cycles refused, when the registry links the types
+ * (vfeature.c).
+ */
+static int prop_requires(struct dparser *p, struct pc_prop *pr,
+			 const struct attrs *a)
+{
+	const char *req = a->vals[P_REQUIRES];
+
+	if (pr->kind == PC_PROP_FEATURE)
+		pr->guest_visible = true;
+	if (!req)
+		return 0;
+	if (pr->kind != PC_PROP_FEATURE)
+		return derr(p, "requires= only applies to feature properties, '%s' is %s",
+			    pr->name, pc_prop_kind_name(pr->kind));
+	if (split_names(p, "requires", req, "property", &pr->requires,
+			&pr->n_requires))
+		return -1;
+	for (size_t i = 0; i < pr->n_requires; i++)
+		if (!strcmp(pr->requires[i], pr->name))
+			return derr(p, "feature '%s' requires itself",
+				    pr->name);
 	return 0;
 }
 
@@ -997,7 +1033,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 		return -1;
 	pr->guest_visible = aflag(&a, "guest-visible");
 	pr->wire = aflag(&a, "wire");
-	if (prop_history(p, pr, &a))
+	if (prop_history(p, pr, &a) || prop_requires(p, pr, &a))
 		return -1;
 	if (a.vals[P_DOC])
 		pr->doc = pool_strdup(p, a.vals[P_DOC]);
@@ -2154,6 +2190,11 @@ static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
 		put_expr(out, "derived", pr->def_expr);
 	if (pr->host_feature)
 		put_attr(out, "host", pr->host_feature);
+	for (size_t i = 0; i < pr->n_requires; i++)
+		pc_strbuf_addf(&sb, "%s%s", i ? "," : "", pr->requires[i]);
+	if (pr->n_requires)
+		put_attr(out, "requires", sb.buf);
+	pc_strbuf_reset(&sb);
 	if (pr->guest_visible)
 		pc_strbuf_addstr(out, " guest-visible");
 	if (pr->wire)

@@ -17,6 +17,7 @@
 
 const char *const pc_dump_pair_unchecked[] = {
 	"guest-visible property values (PC501): a dump carries no property values",
+	"virtio feature offers (PC506/PC507): a dump carries no host_features",
 	"invariants such as PCI config space (PC401): a dump carries no contents",
 	"subsection conditions (needed): a dump lists every subsection the build knows",
 	"field conditions (field_exists): a dump only says a test function exists",

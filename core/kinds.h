@@ -38,10 +38,12 @@
 	X(I64,       "i64",       8, INT,       1)        \
 	X(STRING,    "string",    0, STRING,    0)        \
 	X(ENUM,      "enum",      0, ENUM,      0)        \
-	X(ONOFFAUTO, "onoffauto", 0, ONOFFAUTO, 0)
+	X(ONOFFAUTO, "onoffauto", 0, ONOFFAUTO, 0)        \
+	X(FEATURE,   "feature",   0, BOOL,      0)
 
 /* What a property's values are (PC_PROP_BIT is a bool stored as bit
- * 'bitnr' of a flags word; PC_PROP_ENUM takes one of prop->enum_values;
+ * 'bitnr' of a flags word; PC_PROP_FEATURE is a virtio feature bit: a
+ * bit the device offers and the guest negotiates (vfeature.h); PC_PROP_ENUM takes one of prop->enum_values;
  * ONOFFAUTO is QEMU's OnOffAuto: on, off, auto). */
 enum pc_prop_class {
 	PC_PCLASS_BOOL,      /* on/off; num 0/1 */

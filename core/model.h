@@ -53,8 +53,12 @@ struct pc_prop {
 	enum pc_prop_kind kind;
 	char **enum_values; /* PC_PROP_ENUM */
 	size_t n_enum_values;
-	char *container;    /* PC_PROP_BIT: flags word name */
-	int bitnr;          /* PC_PROP_BIT */
+	char *container;    /* PC_PROP_BIT, PC_PROP_FEATURE: flags word name */
+	int bitnr;          /* PC_PROP_BIT, PC_PROP_FEATURE */
+	/* PC_PROP_FEATURE: offered only while each of these properties of
+	 * the same object is on (requires=; vfeature.h) */
+	char **requires;
+	size_t n_requires;
 
 	/* default: exactly one of these */
 	char *def_text;          /* literal default, parsed per kind */

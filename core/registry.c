@@ -35,6 +35,8 @@
 
 #include "module.h" /* pc_plugin_free(): a plugin may hold loaded code */
 
+#include "vfeature.h"
+
 #include "banned.h"
 
 /* ------------------------------------------------------------ values */
@@ -195,6 +197,7 @@ void pc_value_release(struct pc_value *v)
 static void prop_release(struct pc_prop *p)
 {
 	free(p->enum_values);
+	free(p->requires);
 	pc_expr_free(p->def_expr);
 	free(p->absent);
 	free(p->changes);
@@ -947,7 +950,8 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	reg->finalized = false;
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
-	    link_blockers(reg, err) || link_configs(reg, err))
+	    link_blockers(reg, err) || link_configs(reg, err) ||
+	    pc_vfeature_link(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))

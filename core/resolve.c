@@ -420,6 +420,14 @@ static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
 	ep->source = source;
 }
 
+/* host=CAP gives the default of a bool or bit; a feature's host= is a
+ * condition of its offer (filter_host_features()), its default is its
+ * own. */
+static bool default_from_host(const struct pc_prop *p)
+{
+	return p->host_feature && p->kind != PC_PROP_FEATURE;
+}
+
 static int init_props(struct pc_vm *vm, struct pc_object *o,
 		      struct pc_err *err)
 {
@@ -487,7 +495,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 					return -1;
 				}
 			}
-		} else if (p->host_feature) {
+		} else if (default_from_host(p)) {
 			bool has = pc_host_caps_has(s->host, p->host_feature);
 
 			text = has ? "on" : "off";
@@ -887,6 +895,51 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
 						       h->name, cap, h->path,
 						       ep->source ? ep->source : "the configuration"));
 		}
+	}
+	return 0;
+}
+
+/*
+ * A feature with requires= is offered only while each requirement is on
+ * (QEMU's get_features() clearing, say, VIRTIO_NET_F_GUEST_ANNOUNCE
+ * without VIRTIO_NET_F_CTRL_VQ): turned off, with the requirement named
+ * as its source.  Requirements are acyclic (vfeature.c), so repeating
+ * until nothing changes resolves them in dependency order.
+ */
+static int offer_object_features(struct pc_object *o, bool *changed,
+				 struct pc_err *err)
+{
+	for (size_t k = 0; k < o->n_props; k++) {
+		struct pc_eprop *ep = &o->props[k];
+
+		for (size_t r = 0; ep->val.num && r < ep->prop->n_requires; r++) {
+			const struct pc_eprop *req =
+				find_eprop(o, ep->prop->requires[r]);
+			struct pc_value v;
+
+			if (!req || req->val.num)
+				continue;
+			if (pc_value_parse(ep->prop, "off", &v, err))
+				return -1;
+			set_value(ep, &v, pc_xasprintf("not offered: %s requires %s, which is off (%s)",
+						       ep->prop->name,
+						       req->prop->name,
+						       req->source ? req->source : "?"));
+			*changed = true;
+		}
+	}
+	return 0;
+}
+
+static int offer_features(struct pc_vm *vm, struct pc_err *err)
+{
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (size_t j = 0; j < vm->n_objs; j++)
+			if (offer_object_features(&vm->objs[j], &changed, err))
+				return -1;
 	}
 	return 0;
 }
@@ -1303,7 +1356,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	}
 	link_children(vm);
 	if (apply_compat(vm, err) || apply_overrides(vm, err) ||
-	    filter_host_features(vm, err))
+	    filter_host_features(vm, err) || offer_features(vm, err))
 		goto fail;
 	return 0;
 fail:
@@ -1849,6 +1902,8 @@ uint64_t pc_object_digest(const struct pc_object *o)
 		fp_str(&h, ep->prop->host_feature);
 		if (ep->prop->wire) /* only then: other digests stay as recorded */
 			fp_int(&h, 0x77697265);
+		if (ep->prop->kind == PC_PROP_FEATURE) /* checked by its own rules */
+			fp_int(&h, 0x66656174);
 		if (seen)
 			fp_str(&h, ep->val.text);
 	}

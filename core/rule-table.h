@@ -115,6 +115,12 @@
 	  "an acknowledged break no longer shows in a run that covers it") \
 	X(DEVICE_UNMIGRATABLE, "PC603", "device-unmigratable", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_MACHINES, PC_FIX_CONFIGURATION, \
-	  "a device of the VM blocks migration: the source refuses to start it")
+	  "a device of the VM blocks migration: the source refuses to start it") \
+	X(VIRTIO_FEATURE_UNOFFERED, "PC506", "virtio-feature-unoffered", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_PROPERTIES, PC_FIX_COMPAT_LINE, \
+	  "the source offers a virtio feature the destination does not: the guest may have negotiated it") \
+	X(VIRTIO_FEATURE_EXTRA, "PC507", "virtio-feature-extra", PC_SEV_INFO, \
+	  0, PC_FAMILY_PROPERTIES, PC_FIX_REVIEW, \
+	  "the destination offers a virtio feature the source does not: the load succeeds")
 
 #endif /* PC_RULE_TABLE_H */

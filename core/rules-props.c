@@ -95,6 +95,21 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 	return false;
 }
 
+/* A feature only one side has, against the behaviour declared for its
+ * absence 'st' (rules-virtio.c); false when it is no feature. */
+static bool feature_on_one_side(struct dir_ctx *x, const struct pc_object *so,
+				const struct pc_object *dobj,
+				const struct pc_eprop *have,
+				const struct pc_eprop *st, bool on_src,
+				const char *absent_text)
+{
+	if (on_src)
+		return pc_rules_feature(x, so, dobj, have, st, have->val.text,
+					absent_text);
+	return pc_rules_feature(x, so, dobj, st, have, absent_text,
+				have->val.text);
+}
+
 /*
  * A property only one side's object has ('have', on the source when
  * 'on_src'): the other build predates it (or dropped it).  A property the
@@ -154,7 +169,9 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 		return;
 	}
 	absent_text = pc_xasprintf("(no such property: behaves as %s)", st.val.text);
-	if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
+	if (feature_on_one_side(x, so, dobj, have, &st, on_src, absent_text)) {
+		/* a feature one side predates: the subset rule decides */
+	} else if (!strcmp(st.val.text, have->val.text ? have->val.text : "")) {
 		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = PC_R_PROP_ABSENT,
 			.severity = PC_SEV_INFO,
@@ -197,6 +214,9 @@ static void prop_on_both_sides(struct dir_ctx *x, const struct pc_object *so,
 	if (wire && !se->prop->wire && !de->prop->wire)
 		return;
 	if (se->val.text && de->val.text && !strcmp(se->val.text, de->val.text))
+		return;
+	if (!wire && pc_rules_feature(x, so, dobj, se, de, se->val.text,
+				      de->val.text))
 		return;
 	p = pc_xasprintf("%s.%s", se->owner->name, se->prop->name);
 	if (wire || !host_feature_finding(x, so, dobj, se, de, p))

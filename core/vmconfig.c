@@ -151,7 +151,7 @@ static char *flipped(const struct pc_type *t, const char *name)
 	const char *to;
 
 	if (!pr || !pr->guest_visible || !pr->def_text ||
-	    (pr->kind != PC_PROP_BOOL && pr->kind != PC_PROP_BIT) ||
+	    pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL || /* bool, bit, feature */
 	    pc_value_parse(pr, pr->def_text, &v, &e))
 		return NULL;
 	to = v.num ? "off" : "on";

@@ -151,11 +151,53 @@ static bool everywhere(const struct bl *b, const char *cap)
 	return all;
 }
 
+/* Host i runs without 'ft': its override, and the option that says it
+ * ('offs': a CPU feature for -cpu host,...; 'globs': a virtio feature
+ * is a device property, -global T.P=off). */
+static void turn_off(struct bl *b, size_t i, const struct feature *ft,
+		     struct pc_strbuf *offs, struct pc_strbuf *globs,
+		     json_t *jov)
+{
+	struct pc_override ov;
+
+	ov.target = (char *)(uintptr_t)ft->owner->name;
+	ov.prop = (char *)(uintptr_t)ft->prop->name;
+	ov.value = (char *)(uintptr_t)"off";
+	ov.per_device = false;
+	ov.origin = (char *)(uintptr_t)"baseline";
+	pc_side_add_override(&b->fixed[i], &ov);
+	if (ft->prop->kind == PC_PROP_FEATURE)
+		pc_strbuf_addf(globs, "%s-global %s.%s=off",
+			       globs->len ? " " : "", ft->owner->name,
+			       ft->prop->name);
+	else
+		pc_strbuf_addf(offs, "%s%s=off", offs->len ? "," : "",
+			       ft->prop->name);
+	if (jov)
+		json_array_append_new(jov, json_sprintf("%s.%s=off",
+							ft->owner->name,
+							ft->prop->name));
+}
+
+static void print_host_options(const struct bl *b, size_t i,
+			       const struct pc_strbuf *offs,
+			       const struct pc_strbuf *globs)
+{
+	const char *what = offs->len ? offs->buf : globs->len ? globs->buf
+			   : "(nothing to turn off)";
+
+	fprintf(b->cli->out, "  %-10s %s\n", b->hosts[i].name, what);
+	if (offs->len)
+		fprintf(b->cli->out, "  %-10s e.g. -cpu host,%s\n", "", offs->buf);
+	if (globs->len)
+		fprintf(b->cli->out, "  %-10s e.g. %s\n", "", globs->buf);
+}
+
 /* host i's sides: the tree on it, and with feature=off for each feature
  * it has that some host lacks; printed (or its JSON entry) */
 static void host_sides(struct bl *b, const struct pc_side *tree, size_t i)
 {
-	struct pc_strbuf offs = PC_STRBUF_INIT;
+	struct pc_strbuf offs = PC_STRBUF_INIT, globs = PC_STRBUF_INIT;
 	json_t *jo = NULL, *jov = NULL;
 
 	b->plain[i] = *tree;
@@ -175,35 +217,24 @@ static void host_sides(struct bl *b, const struct pc_side *tree, size_t i)
 	}
 	for (size_t f = 0; f < b->nf; f++) {
 		const struct feature *ft = &b->feats[f];
-		struct pc_override ov;
 
 		if (!pc_host_caps_has(&b->hosts[i], ft->prop->host_feature) ||
 		    everywhere(b, ft->prop->host_feature))
 			continue;
-		ov.target = (char *)(uintptr_t)ft->owner->name;
-		ov.prop = (char *)(uintptr_t)ft->prop->name;
-		ov.value = (char *)(uintptr_t)"off";
-		ov.per_device = false;
-		ov.origin = (char *)(uintptr_t)"baseline";
-		pc_side_add_override(&b->fixed[i], &ov);
-		pc_strbuf_addf(&offs, "%s%s=off", offs.len ? "," : "",
-			       ft->prop->name);
-		if (jov)
-			json_array_append_new(jov, json_sprintf("%s.%s=off",
-								ft->owner->name,
-								ft->prop->name));
+		turn_off(b, i, ft, &offs, &globs, jov);
 	}
 	if (jo) {
 		json_object_set_new(jo, "overrides", jov);
 		json_object_set_new(jo, "device_options", json_string(offs.buf));
+		if (globs.len)
+			json_object_set_new(jo, "global_options",
+					    json_string(globs.buf));
 		json_array_append_new(b->jhosts, jo);
 	} else {
-		fprintf(b->cli->out, "  %-10s %s\n", b->hosts[i].name,
-			offs.len ? offs.buf : "(nothing to turn off)");
-		if (offs.len)
-			fprintf(b->cli->out, "  %-10s e.g. -cpu host,%s\n", "", offs.buf);
+		print_host_options(b, i, &offs, &globs);
 	}
 	pc_strbuf_release(&offs);
+	pc_strbuf_release(&globs);
 }
 
 static void print_common(const struct bl *b)

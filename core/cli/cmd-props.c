@@ -62,6 +62,19 @@ static const char *prop_hint(const struct pc_type *t, const char *name,
 	return buf;
 }
 
+/* A virtio feature: the conditions of its offer (vfeature.h). */
+static void print_feature_offer(struct pc_cli *cli, const struct pc_prop *p)
+{
+	fprintf(cli->out, "  virtio feature: bit %d of %s; the guest negotiates a subset of what the device offers\n",
+		p->bitnr, p->container ? p->container : "?");
+	if (p->host_feature)
+		fprintf(cli->out, "  offered: only when the host has capability '%s'\n",
+			p->host_feature);
+	for (size_t i = 0; i < p->n_requires; i++)
+		fprintf(cli->out, "  offered: only while %s is on\n",
+			p->requires[i]);
+}
+
 static int explain(struct pc_cli *cli, const struct pc_side *tree,
 		   const struct pc_vm *vm, const char *what)
 {
@@ -105,7 +118,9 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 		fprintf(cli->out, "  default: derived from the machine configuration: %s\n", e);
 		free(e);
 	}
-	if (p->host_feature)
+	if (p->kind == PC_PROP_FEATURE)
+		print_feature_offer(cli, p);
+	else if (p->host_feature)
 		fprintf(cli->out, "  default: on when the host has capability '%s'\n",
 			p->host_feature);
 	for (size_t i = 0; i < p->n_changes; i++) {

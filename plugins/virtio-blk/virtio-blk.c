@@ -110,9 +110,9 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_U16("num-queues", "derived=\"min(smp, 1024)\" was=5.2:1 guest-visible"
 		" doc=\"VIRTIO_BLK_AUTO_NUM_QUEUES resolved by the PCI proxy to MIN(smp, VIRTIO_QUEUE_MAX); 1 before 5.2 (hw_compat_5_1)\"")
 	PC_PROP_U16("queue-size", "default=256 was=5.0:128 guest-visible")
-	PC_PROP_BIT("config-wce", "container=host_features bit=11 default=on guest-visible")
-	PC_PROP_BIT("discard", "container=host_features bit=13 default=on guest-visible since=4.0 absent=off")
-	PC_PROP_BIT("write-zeroes", "container=host_features bit=14 default=on guest-visible since=4.0 absent=off")
+	PC_PROP_FEATURE("config-wce", "container=host_features bit=11 default=on")
+	PC_PROP_FEATURE("discard", "container=host_features bit=13 default=on since=4.0 absent=off")
+	PC_PROP_FEATURE("write-zeroes", "container=host_features bit=14 default=on since=4.0 absent=off")
 	PC_PROP_BOOL("request-merging", "default=on")
 	PC_PROP_BOOL("x-enable-wce-if-config-wce", "default=on guest-visible since=5.0 absent=off"
 		" doc=\"advertise VIRTIO_BLK_F_FLUSH with CONFIG_WCE (hw_compat_4_2 off)\"")

@@ -86,43 +86,50 @@ PLUGCHECK_MODULE(NULL,
 	PC_END
 
 	/* hw/net/virtio-net.c: virtio_net_properties; bits of host_features
-	 * (VIRTIO_NET_F_*), the UDP tunnel bits (>= 64) of host_features_ex */
+	 * (VIRTIO_NET_F_*), the UDP tunnel bits (>= 64) of host_features_ex.
+	 * What the device offers is what virtio_net_get_features() leaves:
+	 * it drops GUEST_ANNOUNCE without CTRL_VQ (requires=ctrl_vq), and the
+	 * USO and UDP tunnel features on a tap backend without them
+	 * (peer_has_uso(), peer_has_tunnel(): host=tap-uso, host=tap-udp-tunnel).
+	 * The virtio spec's other requirements (CTRL_RX needs CTRL_VQ, ...)
+	 * bind the driver, not the offer: QEMU offers those bits regardless,
+	 * so they are not declared. */
 	PC_TYPE("virtio-net-device", "parent=virtio-device internal doc=\"virtio-net backend (only inside virtio-net-pci)\"")
-	PC_PROP_BIT("csum", "container=host_features bit=0 default=on guest-visible")
-	PC_PROP_BIT("guest_csum", "container=host_features bit=1 default=on guest-visible")
-	PC_PROP_BIT("ctrl_guest_offloads", "container=host_features bit=2 default=on guest-visible")
-	PC_PROP_BIT("guest_tso4", "container=host_features bit=7 default=on guest-visible")
-	PC_PROP_BIT("guest_tso6", "container=host_features bit=8 default=on guest-visible")
-	PC_PROP_BIT("guest_ecn", "container=host_features bit=9 default=on guest-visible")
-	PC_PROP_BIT("guest_ufo", "container=host_features bit=10 default=on guest-visible")
-	PC_PROP_BIT("host_tso4", "container=host_features bit=11 default=on guest-visible")
-	PC_PROP_BIT("host_tso6", "container=host_features bit=12 default=on guest-visible")
-	PC_PROP_BIT("host_ecn", "container=host_features bit=13 default=on guest-visible")
-	PC_PROP_BIT("host_ufo", "container=host_features bit=14 default=on guest-visible")
-	PC_PROP_BIT("mrg_rxbuf", "container=host_features bit=15 default=on guest-visible")
-	PC_PROP_BIT("status", "container=host_features bit=16 default=on guest-visible")
-	PC_PROP_BIT("ctrl_vq", "container=host_features bit=17 default=on guest-visible")
-	PC_PROP_BIT("ctrl_rx", "container=host_features bit=18 default=on guest-visible")
-	PC_PROP_BIT("ctrl_vlan", "container=host_features bit=19 default=on guest-visible")
-	PC_PROP_BIT("ctrl_rx_extra", "container=host_features bit=20 default=on guest-visible")
-	PC_PROP_BIT("guest_announce", "container=host_features bit=21 default=on guest-visible")
-	PC_PROP_BIT("mq", "container=host_features bit=22 default=off guest-visible")
-	PC_PROP_BIT("ctrl_mac_addr", "container=host_features bit=23 default=on guest-visible")
-	PC_PROP_BIT("guest_uso4", "container=host_features bit=54 default=on guest-visible since=8.2 absent=off"
+	PC_PROP_FEATURE("csum", "container=host_features bit=0 default=on")
+	PC_PROP_FEATURE("guest_csum", "container=host_features bit=1 default=on")
+	PC_PROP_FEATURE("ctrl_guest_offloads", "container=host_features bit=2 default=on")
+	PC_PROP_FEATURE("guest_tso4", "container=host_features bit=7 default=on")
+	PC_PROP_FEATURE("guest_tso6", "container=host_features bit=8 default=on")
+	PC_PROP_FEATURE("guest_ecn", "container=host_features bit=9 default=on")
+	PC_PROP_FEATURE("guest_ufo", "container=host_features bit=10 default=on")
+	PC_PROP_FEATURE("host_tso4", "container=host_features bit=11 default=on")
+	PC_PROP_FEATURE("host_tso6", "container=host_features bit=12 default=on")
+	PC_PROP_FEATURE("host_ecn", "container=host_features bit=13 default=on")
+	PC_PROP_FEATURE("host_ufo", "container=host_features bit=14 default=on")
+	PC_PROP_FEATURE("mrg_rxbuf", "container=host_features bit=15 default=on")
+	PC_PROP_FEATURE("status", "container=host_features bit=16 default=on")
+	PC_PROP_FEATURE("ctrl_vq", "container=host_features bit=17 default=on")
+	PC_PROP_FEATURE("ctrl_rx", "container=host_features bit=18 default=on")
+	PC_PROP_FEATURE("ctrl_vlan", "container=host_features bit=19 default=on")
+	PC_PROP_FEATURE("ctrl_rx_extra", "container=host_features bit=20 default=on")
+	PC_PROP_FEATURE("guest_announce", "container=host_features bit=21 default=on requires=ctrl_vq")
+	PC_PROP_FEATURE("mq", "container=host_features bit=22 default=off")
+	PC_PROP_FEATURE("ctrl_mac_addr", "container=host_features bit=23 default=on")
+	PC_PROP_FEATURE("guest_uso4", "container=host_features bit=54 default=on host=tap-uso since=8.2 absent=off"
 		" doc=\"VIRTIO_NET_F_GUEST_USO4 (hw_compat_8_1 off; in hw_compat_8_0 until 8.2.5/9.0.1)\"")
-	PC_PROP_BIT("guest_uso6", "container=host_features bit=55 default=on guest-visible since=8.2 absent=off"
+	PC_PROP_FEATURE("guest_uso6", "container=host_features bit=55 default=on host=tap-uso since=8.2 absent=off"
 		" doc=\"VIRTIO_NET_F_GUEST_USO6 (hw_compat_8_1 off; in hw_compat_8_0 until 8.2.5/9.0.1)\"")
-	PC_PROP_BIT("host_uso", "container=host_features bit=56 default=on guest-visible since=8.2 absent=off"
+	PC_PROP_FEATURE("host_uso", "container=host_features bit=56 default=on host=tap-uso since=8.2 absent=off"
 		" doc=\"VIRTIO_NET_F_HOST_USO (hw_compat_8_1 off; in hw_compat_8_0 until 8.2.5/9.0.1)\"")
-	PC_PROP_BIT("hash", "container=host_features bit=57 default=off guest-visible")
-	PC_PROP_BIT("rss", "container=host_features bit=60 default=off guest-visible")
-	PC_PROP_BIT("guest_tunnel", "container=host_features_ex bit=65 default=on guest-visible since=10.2 absent=off"
+	PC_PROP_FEATURE("hash", "container=host_features bit=57 default=off")
+	PC_PROP_FEATURE("rss", "container=host_features bit=60 default=off")
+	PC_PROP_FEATURE("guest_tunnel", "container=host_features_ex bit=65 default=on host=tap-udp-tunnel since=10.2 absent=off"
 		" doc=\"VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO (hw_compat_10_1 off)\"")
-	PC_PROP_BIT("guest_tunnel_csum", "container=host_features_ex bit=66 default=on guest-visible since=10.2 absent=off"
+	PC_PROP_FEATURE("guest_tunnel_csum", "container=host_features_ex bit=66 default=on host=tap-udp-tunnel since=10.2 absent=off"
 		" doc=\"VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM (hw_compat_10_1 off)\"")
-	PC_PROP_BIT("host_tunnel", "container=host_features_ex bit=67 default=on guest-visible since=10.2 absent=off"
+	PC_PROP_FEATURE("host_tunnel", "container=host_features_ex bit=67 default=on host=tap-udp-tunnel since=10.2 absent=off"
 		" doc=\"VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO (hw_compat_10_1 off)\"")
-	PC_PROP_BIT("host_tunnel_csum", "container=host_features_ex bit=68 default=on guest-visible since=10.2 absent=off"
+	PC_PROP_FEATURE("host_tunnel_csum", "container=host_features_ex bit=68 default=on host=tap-udp-tunnel since=10.2 absent=off"
 		" doc=\"VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM (hw_compat_10_1 off)\"")
 	PC_PROP_BOOL("x-mtu-bypass-backend", "default=on since=2.10 absent=off"
 		" doc=\"offer VIRTIO_NET_F_MTU without asking the backend (hw_compat_2_9 off)\"")

@@ -45,8 +45,8 @@ PLUGCHECK_MODULE(NULL,
 		" doc=\"seg_max = virtqueue_size - 2 (hw_compat_4_2 off)\"")
 	PC_PROP_U32("max_sectors", "default=65535 guest-visible")
 	PC_PROP_U32("cmd_per_lun", "default=128 guest-visible")
-	PC_PROP_BIT("hotplug", "container=host_features bit=1 default=on guest-visible")
-	PC_PROP_BIT("param_change", "container=host_features bit=2 default=on guest-visible")
+	PC_PROP_FEATURE("hotplug", "container=host_features bit=1 default=on")
+	PC_PROP_FEATURE("param_change", "container=host_features bit=2 default=on")
 	PC_END
 
 	/* hw/virtio/virtio-scsi-pci.c */

@@ -138,13 +138,13 @@ PLUGCHECK_MODULE(NULL,
 	/* hw/virtio/virtio.c: virtio_properties, DEFINE_VIRTIO_COMMON_FEATURES
 	 * (bits of VirtIODevice.host_features) */
 	PC_TYPE("virtio-device", "parent=device abstract doc=\"virtio backend base (hw/virtio/virtio.c)\"")
-	PC_PROP_BIT("indirect_desc", "container=host_features bit=28 default=on guest-visible")
-	PC_PROP_BIT("event_idx", "container=host_features bit=29 default=on guest-visible")
-	PC_PROP_BIT("notify_on_empty", "container=host_features bit=24 default=on guest-visible")
-	PC_PROP_BIT("any_layout", "container=host_features bit=27 default=on guest-visible")
-	PC_PROP_BIT("iommu_platform", "container=host_features bit=33 default=off guest-visible")
-	PC_PROP_BIT("packed", "container=host_features bit=34 default=off guest-visible")
-	PC_PROP_BIT("queue_reset", "container=host_features bit=40 default=on guest-visible since=7.2 absent=off"
+	PC_PROP_FEATURE("indirect_desc", "container=host_features bit=28 default=on")
+	PC_PROP_FEATURE("event_idx", "container=host_features bit=29 default=on")
+	PC_PROP_FEATURE("notify_on_empty", "container=host_features bit=24 default=on")
+	PC_PROP_FEATURE("any_layout", "container=host_features bit=27 default=on")
+	PC_PROP_FEATURE("iommu_platform", "container=host_features bit=33 default=off")
+	PC_PROP_FEATURE("packed", "container=host_features bit=34 default=off")
+	PC_PROP_FEATURE("queue_reset", "container=host_features bit=40 default=on since=7.2 absent=off"
 		" doc=\"VIRTIO_F_RING_RESET (hw_compat_7_1 false)\"")
 	PC_PROP_BOOL("use-started", "default=on since=4.1 absent=off"
 		" doc=\"migrate vdev->started (virtio/started subsection); hw_compat_4_0 false\"")

@@ -132,7 +132,7 @@ static const struct bad_case cases[] = {
 	  "$D/x.so:3: unknown keyword 'widget'" },
 	{ "decl-unknown-prop-kind", { { "x.so", "@decl:" DECL_HEAD "type a\n  prop p float default=1\nend\n" } },
 	  { INFO },
-	  "$D/x.so:4: unknown property kind 'float' (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum or onoffauto)" },
+	  "$D/x.so:4: unknown property kind 'float' (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum, onoffauto or feature)" },
 	{ "decl-unknown-attribute", { { "x.so", "@decl:" DECL_HEAD "type a colour=red\nend\n" } },
 	  { INFO },
 	  "$D/x.so:3: unknown attribute 'colour' of type" },

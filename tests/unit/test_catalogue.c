@@ -445,6 +445,12 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_DEV(FX_PROPS "  unmigratable prop=feat value=on\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		"fx-1.0", 2);
+	/* a virtio feature one side offers: PC506 one way, PC507 the other */
+	fx_pair("virtio feature", FX_HDR FX_DEV(FX_PROPS "  prop mq feature container=host_features bit=22 default=on\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		FX_HDR FX_DEV(FX_PROPS "  prop mq feature container=host_features bit=22 default=off\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -233,6 +233,7 @@ PCT_TEST("cli", qemu_dump_as_a_side)
 			      "--from", good, "--to", "7.2"), 0);
 	PCT_ASSERT_CONTAINS(out, "not checked (the dump side cannot support them)");
 	PCT_ASSERT_CONTAINS(out, "guest-visible property values (PC501)");
+	PCT_ASSERT_CONTAINS(out, "virtio feature offers (PC506/PC507): a dump carries no host_features");
 	free(out);
 	free(err);
 	/* a build without the num-queues compat entry, seen through its dump */

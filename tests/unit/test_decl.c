@@ -386,7 +386,7 @@ PCT_TEST("decl", error_keywords_and_attributes)
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a\nend\n"),
 		"t.decl:4: expected 'prop NAME KIND [attributes]', found end of line");
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  prop a boool\nend\n"),
-		"t.decl:4: unknown property kind 'boool' (did you mean 'bool'?) (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum or onoffauto)");
+		"t.decl:4: unknown property kind 'boool' (did you mean 'bool'?) (expected bool, bit, u8, u16, u32, u64, i8, i16, i32, i64, string, enum, onoffauto or feature)");
 	PCT_ASSERT_STR_EQ(perror_of(H "vmsd v version=1 min=1\n  field f float\nend\n"),
 		"t.decl:4: unknown field kind 'float' (expected u8, u16, u32, u64, i8, i16, i32, i64, bool, buffer, unused or struct)");
 	PCT_ASSERT_STR_EQ(perror_of(H "type t\n  hook pre_save fn\nend\n"),

@@ -180,7 +180,8 @@ PCT_TEST("kinds", prop_kinds_parse_back_in_the_language)
 	for (int k = 0; k < PC_PROP_KIND_COUNT; k++) {
 		enum pc_prop_kind pk = (enum pc_prop_kind)k, back;
 		const char *name = pc_prop_kind_name(pk);
-		const char *extra = pk == PC_PROP_BIT ? " container=flags bit=3"
+		const char *extra = pk == PC_PROP_BIT || pk == PC_PROP_FEATURE
+				    ? " container=flags bit=3"
 				    : pk == PC_PROP_ENUM ? " values=a,b" : "";
 		char *text = pc_xasprintf("plugcheck-abi 1\n"
 					  "plugin t 1.0\n"

@@ -140,6 +140,11 @@ struct plugcheck_module {
 #define PC_PROP_ONOFFAUTO(name, attrs) PC_PROP(name, "onoffauto", attrs)
 #define PC_CHILD(name, type, attrs) "  child " name " " type " " attrs "\n"
 #define PC_HOOK(event, symbol) "  hook " event " " symbol "\n"
+/* a virtio feature bit the device offers (bit N of host_features,
+ * N >= 64 in the extended words): PC_PROP_FEATURE("mrg_rxbuf",
+ * "container=host_features bit=15 default=on"); offered only with a host
+ * capability (host=CAP) or while other properties are on (requires=A,B) */
+#define PC_PROP_FEATURE(name, attrs) PC_PROP(name, "feature", attrs)
 /* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
  * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
 #define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
