@@ -65,5 +65,8 @@ const struct pc_object *pc_check_other_object(const struct pc_vm *vm,
 void pc_rules_sections(struct dir_ctx *x);
 /* The property families: every object's properties, both ways. */
 void pc_rules_props(struct dir_ctx *x);
+/* The RAM block family (rules-ram.c): every block of the source's
+ * objects against the destination's (PC106-PC108). */
+void pc_rules_ram(struct dir_ctx *x);
 
 #endif /* PC_CHECK_RULES_H */

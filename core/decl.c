@@ -70,7 +70,7 @@ struct dparser {
 	struct decl_pool *pool;  /* the strings of tmp's declarations */
 	struct pc_type *type;    /* the open block, if any */
 	struct pc_vmsd *vmsd;
-	size_t alloc_a, alloc_b, alloc_c, alloc_d; /* arrays of the open block */
+	size_t alloc_a, alloc_b, alloc_c, alloc_d, alloc_e; /* arrays of the open block */
 	int stmts;               /* statements seen */
 	bool have_desc, have_license, have_author;
 };
@@ -640,7 +640,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	t->plugin = p->owner;
 	t->line = p->line;
 	p->type = t;
-	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = p->alloc_e = 0;
 	if (check_name(p, "type", t->name) ||
 	    get_attrs(p, "type", ws, 2, &a))
 		return -1;
@@ -1105,6 +1105,47 @@ static int stmt_unmigratable(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/*
+ * ramblock NAME size=EXPR [max=EXPR] [if=EXPR] [since=VERSION] [doc="TEXT"]:
+ * a RAM block the type's objects own (struct pc_ramblock); max= makes it
+ * resizeable.  Names are unique in the type (checked when it closes).
+ */
+static int stmt_ramblock(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "size", "max", "if", "since",
+					    "doc", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_ramblock b = { 0 };
+	const char *v;
+
+	if (need_positional(p, ws, 1, "ramblock NAME size=EXPR [max=EXPR] [if=EXPR]"))
+		return -1;
+	b.name = pool_strdup(p, ws->w[1].text);
+	b.line = p->line;
+	if (check_name(p, "RAM block", b.name) ||
+	    get_attrs(p, "ramblock", ws, 2, &a))
+		return -1;
+	if (!aval(&a, "size"))
+		return derr(p, "ramblock '%s': size= is required (its used length in bytes)",
+			    b.name);
+	if ((v = aval(&a, "since")) && get_version(p, "since", v, &b.since))
+		return -1;
+	b.has_since = v != NULL;
+	if (aval(&a, "doc"))
+		b.doc = pool_strdup(p, aval(&a, "doc"));
+	PC_ALLOC_GROW(t->rams, t->n_rams + 1, p->alloc_e);
+	t->rams[t->n_rams++] = b;
+	/* owned by the type from here: freed with it on an error below */
+	if (get_expr(p, aval(&a, "size"), &t->rams[t->n_rams - 1].size) ||
+	    ((v = aval(&a, "max")) &&
+	     get_expr(p, v, &t->rams[t->n_rams - 1].max)) ||
+	    ((v = aval(&a, "if")) &&
+	     get_expr(p, v, &t->rams[t->n_rams - 1].cond)))
+		return -1;
+	return 0;
+}
+
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
 static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 {
@@ -1487,6 +1528,19 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 			(arr) = pc_xrealloc((arr), (n) * sizeof(*(arr)));    \
 	} while (0)
 
+/* RAM block names are unique within a type. */
+static int check_ram_dups(struct dparser *p, const struct pc_type *t)
+{
+	struct named *v = pc_xcalloc(t->n_rams + 1, sizeof(*v));
+	int ret;
+
+	for (size_t i = 0; i < t->n_rams; i++)
+		v[i] = (struct named){ t->rams[i].name, t->rams[i].line };
+	ret = check_dups(p, v, t->n_rams, "RAM block", t->name);
+	free(v);
+	return ret;
+}
+
 /* Names must be unique within a block; checked when it closes. */
 static int close_block(struct dparser *p)
 {
@@ -1499,13 +1553,14 @@ static int close_block(struct dparser *p)
 		SHRINK(p->type->children, p->type->n_children, p->alloc_b);
 		SHRINK(p->type->hooks, p->type->n_hooks, p->alloc_c);
 		SHRINK(p->type->blockers, p->type->n_blockers, p->alloc_d);
+		SHRINK(p->type->rams, p->type->n_rams, p->alloc_e);
 	} else {
 		SHRINK(p->vmsd->fields, p->vmsd->n_fields, p->alloc_a);
 		SHRINK(p->vmsd->subsections, p->vmsd->n_subsections,
 		       p->alloc_b);
 		SHRINK(p->vmsd->invariants, p->vmsd->n_invariants, p->alloc_c);
 	}
-	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = p->alloc_e = 0;
 	if (p->type) {
 		struct pc_type *t = p->type;
 
@@ -1519,6 +1574,8 @@ static int close_block(struct dparser *p)
 					       t->children[i].line };
 		if (!ret)
 			ret = check_dups(p, v, t->n_children, "child", t->name);
+		if (!ret)
+			ret = check_ram_dups(p, t);
 	} else {
 		struct pc_vmsd *d = p->vmsd;
 
@@ -1555,15 +1612,15 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT, KW_UNMIGRATABLE,
+	KW_INVARIANT, KW_UNMIGRATABLE, KW_RAMBLOCK,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant", "unmigratable",
+	"invariant", "unmigratable", "ramblock",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_UNMIGRATABLE + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_RAMBLOCK + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1612,6 +1669,9 @@ static int keyword_index(const char *kw)
 	case 'u':
 		idx = KW_UNMIGRATABLE;
 		break;
+	case 'r':
+		idx = KW_RAMBLOCK;
+		break;
 	default:
 		return -1;
 	}
@@ -1638,8 +1698,8 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
-	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE) &&
-	    !in_type)
+	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
+	     idx == KW_RAMBLOCK) && !in_type)
 		return derr(p, "'%s' outside a type block", kw);
 	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
@@ -1694,6 +1754,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_subsection(p, ws);
 	case KW_UNMIGRATABLE:
 		return stmt_unmigratable(p, ws);
+	case KW_RAMBLOCK:
+		return stmt_ramblock(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2151,6 +2213,21 @@ static void write_blocker(struct pc_strbuf *out, const struct pc_blocker *b)
 	pc_strbuf_addch(out, '\n');
 }
 
+static void write_ramblock(struct pc_strbuf *out, const struct pc_ramblock *b)
+{
+	pc_strbuf_addf(out, "  ramblock %s", b->name);
+	put_expr(out, "size", b->size);
+	if (b->max)
+		put_expr(out, "max", b->max);
+	if (b->cond)
+		put_expr(out, "if", b->cond);
+	if (b->has_since)
+		put_version(out, "since", &b->since);
+	if (b->doc)
+		put_attr(out, "doc", b->doc);
+	pc_strbuf_addch(out, '\n');
+}
+
 static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 {
 	pc_strbuf_addf(out, "type %s", t->name);
@@ -2188,6 +2265,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 			       t->hooks[i].symbol);
 	for (size_t i = 0; i < t->n_blockers; i++)
 		write_blocker(out, &t->blockers[i]);
+	for (size_t i = 0; i < t->n_rams; i++)
+		write_ramblock(out, &t->rams[i]);
 	pc_strbuf_addstr(out, "end\n");
 }
 

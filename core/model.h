@@ -196,6 +196,27 @@ struct pc_blocker {
 	int line;
 };
 
+/*
+ * A RAM block the object owns (QEMU: a RAMBlock, sent by idstr and
+ * used_length ahead of the device state; migration/ram.c
+ * parse_ramblock()): an option ROM, a machine's firmware or ACPI blob.
+ * 'size' is its used length; 'max' (resizeable blocks only, QEMU's
+ * memory_region_init_resizeable_ram()) the most it may grow to on load;
+ * 'cond' (or NULL) says when the object has the block at all (rombar,
+ * romfile).  Subtypes inherit the blocks; one of the same name replaces
+ * the ancestor's.
+ */
+struct pc_ramblock {
+	char *name;
+	struct pc_expr *size;
+	struct pc_expr *max;     /* NULL: a fixed-size block */
+	struct pc_expr *cond;    /* NULL: always */
+	bool has_since;
+	struct pc_version since; /* release that added the block */
+	char *doc;
+	int line;
+};
+
 struct pc_type {
 	char *name;
 	char *parent_name;       /* NULL for roots ("device") */
@@ -217,6 +238,8 @@ struct pc_type {
 	size_t n_hooks;
 	struct pc_blocker *blockers; /* own (subtypes inherit them) */
 	size_t n_blockers;
+	struct pc_ramblock *rams;    /* own (subtypes inherit them) */
+	size_t n_rams;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;

@@ -213,6 +213,12 @@ static void type_free(struct pc_type *t)
 	free(t->children);
 	free(t->hooks);
 	free(t->blockers);
+	for (size_t i = 0; i < t->n_rams; i++) {
+		pc_expr_free(t->rams[i].size);
+		pc_expr_free(t->rams[i].max);
+		pc_expr_free(t->rams[i].cond);
+	}
+	free(t->rams);
 	pc_decl_type_free_box(t);
 }
 

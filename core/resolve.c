@@ -1849,7 +1849,95 @@ uint64_t pc_object_digest(const struct pc_object *o)
 		if (seen)
 			fp_str(&h, ep->val.text);
 	}
+	/* RAM blocks only when the object has some: the digests of objects
+	 * without stay as recorded */
+	for (size_t i = 0; i < o->n_rams; i++) {
+		fp_str(&h, o->rams[i].decl->name);
+		fp_int(&h, o->rams[i].used);
+		fp_int(&h, o->rams[i].max);
+		fp_int(&h, o->rams[i].resizeable);
+	}
 	return h;
+}
+
+/* Has 'o' got a block named 'name' already (a subtype's replaces its
+ * ancestor's)? */
+static bool ram_taken(const struct pc_object *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_rams; i++)
+		if (!strcmp(o->rams[i].decl->name, name))
+			return true;
+	return false;
+}
+
+/* RAM block 'b' of the object of 'ec' evaluated into o->rams (nothing
+ * when its if= is false). */
+static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
+		       const struct pc_ramblock *b, struct pc_err *err)
+{
+	char *where = pc_xasprintf("%s: RAM block %s (line %d)", o->id,
+				   b->name, b->line);
+	int64_t on = 1, used = 0, max = 0;
+	struct pc_rram *r;
+	int rc = -1;
+
+	if ((b->cond && eval_at(ec, b->cond, &on, where, err)) ||
+	    (on && eval_at(ec, b->size, &used, where, err)) ||
+	    (on && b->max && eval_at(ec, b->max, &max, where, err)))
+		goto out;
+	rc = 0;
+	if (!on)
+		goto out;
+	rc = -1;
+	if (used <= 0 || (b->max && max < used)) {
+		pc_err_set(err, "%s: %s", where, used <= 0
+			   ? "size= must be a positive number of bytes"
+			   : "max= is below size= (a resizeable block starts at its used length and grows up to max)");
+		goto out;
+	}
+	r = &o->rams[o->n_rams++];
+	memset(r, 0, sizeof(*r));
+	r->decl = b;
+	r->used = (uint64_t)used;
+	r->resizeable = b->max != NULL;
+	r->max = r->resizeable ? (uint64_t)max : r->used;
+	r->why = explain_expr_fmt(ec, "size", b->size, used, true);
+	if (b->max)
+		why_append(&r->why, explain_expr_fmt(ec, "max", b->max, max, true));
+	add_deps(&r->deps, b->size);
+	if (b->max)
+		add_deps(&r->deps, b->max);
+	if (b->cond)
+		add_deps(&r->deps, b->cond);
+	rc = 0;
+out:
+	free(where);
+	return rc;
+}
+
+/* The RAM blocks of object 'o': its type's, then inherited ones. */
+static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
+			struct pc_err *err)
+{
+	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus } };
+	size_t n = 0;
+
+	for (const struct pc_type *t = o->type; t; t = t->parent)
+		n += t->n_rams;
+	if (!n)
+		return 0;
+	o->rams = pc_xcalloc(n, sizeof(*o->rams));
+	for (const struct pc_type *t = o->type; t; t = t->parent)
+		for (size_t i = 0; i < t->n_rams; i++) {
+			const struct pc_ramblock *b = &t->rams[i];
+
+			if (ram_taken(o, b->name) ||
+			    !in_release(vm->side, b->has_since, &b->since))
+				continue;
+			if (resolve_ram(&ec, o, b, err))
+				return -1;
+		}
+	return 0;
 }
 
 int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
@@ -1874,6 +1962,9 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
 		vm->n_sections++;
 	}
+	for (size_t i = 0; i < vm->n_objs; i++)
+		if (resolve_rams(vm, &vm->objs[i], err))
+			return -1;
 	return 0;
 }
 
@@ -1888,6 +1979,11 @@ void pc_vm_release(struct pc_vm *vm)
 		}
 		free(o->props);
 		free(o->id);
+		for (size_t j = 0; j < o->n_rams; j++) {
+			free(o->rams[j].why);
+			free(o->rams[j].deps);
+		}
+		free(o->rams);
 	}
 	free(vm->objs);
 	for (size_t i = 0; i < vm->n_sections; i++) {

@@ -115,6 +115,15 @@
 	  "an acknowledged break no longer shows in a run that covers it") \
 	X(DEVICE_UNMIGRATABLE, "PC603", "device-unmigratable", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_MACHINES, PC_FIX_CONFIGURATION, \
-	  "a device of the VM blocks migration: the source refuses to start it")
+	  "a device of the VM blocks migration: the source refuses to start it") \
+	X(RAM_SIZE, "PC106", "ramblock-size-mismatch", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "a fixed-size RAM block (ROM, firmware) has another length on the destination") \
+	X(RAM_TOO_LARGE, "PC107", "ramblock-too-large", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "a RAM block is longer than the destination's resizeable block may grow") \
+	X(RAM_UNKNOWN, "PC108", "ramblock-unknown", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "the source sends a RAM block the destination's device does not have")
 
 #endif /* PC_RULE_TABLE_H */

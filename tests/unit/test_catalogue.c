@@ -445,6 +445,16 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_DEV(FX_PROPS "  unmigratable prop=feat value=on\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		"fx-1.0", 2);
+	/* RAM blocks: a fixed one of another length (PC106), a resizeable
+	 * one beyond the destination's max (PC107), one only the source
+	 * has (PC108) */
+	fx_pair("ramblocks", FX_HDR FX_DEV(FX_PROPS "  ramblock rom size=0x10000\n"
+		"  ramblock acpi size=0x1000 max=0x2000\n  ramblock extra size=0x1000\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		FX_HDR FX_DEV(FX_PROPS "  ramblock rom size=0x20000\n"
+		"  ramblock acpi size=0x3000 max=0x4000\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -143,6 +143,9 @@ struct plugcheck_module {
 /* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
  * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
 #define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
+/* a RAM block the type's objects own (an option ROM, firmware, an ACPI
+ * blob): PC_RAMBLOCK("rom", "size=romsize"), resizeable with max= */
+#define PC_RAMBLOCK(name, attrs) "  ramblock " name " " attrs "\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
