@@ -620,7 +620,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	static const char *const keys[] = { "parent", "interfaces", "section",
 					    "since", "doc", NULL };
 	static const char *const flags[] = { "abstract", "interface",
-					     "internal", NULL };
+					     "internal", "machine", NULL };
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_registry *tmp = p->tmp;
 	struct pc_type *t;
@@ -679,6 +679,11 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	t->abstract = aflag(&a, "abstract");
 	t->interface = aflag(&a, "interface");
 	t->internal = aflag(&a, "internal");
+	t->machine = aflag(&a, "machine");
+	if (t->machine && (t->abstract || t->interface || t->internal))
+		return derr(p, "type '%s': 'machine' (state the machine type owns) is an instantiable type, not %s",
+			    t->name, t->interface ? "an interface"
+			    : t->abstract ? "abstract" : "internal");
 	return 0;
 }
 
@@ -2247,6 +2252,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		pc_strbuf_addstr(out, " interface");
 	if (t->internal)
 		pc_strbuf_addstr(out, " internal");
+	if (t->machine)
+		pc_strbuf_addstr(out, " machine");
 	if (t->section)
 		put_attr(out, "section", t->section);
 	if (t->has_since)

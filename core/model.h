@@ -226,6 +226,10 @@ struct pc_type {
 	bool abstract;
 	bool interface;
 	bool internal;           /* only exists as a child of a composite */
+	/* state the machine type owns (QEMU: registered by the board, not
+	 * by a -device: acpi_build, the firmware's RAM blocks): one object
+	 * in every VM of the side, whatever devices it names */
+	bool machine;
 	bool has_since;
 	struct pc_version since; /* release that added the type */
 	struct pc_prop *props;   /* own properties (not inherited) */
@@ -324,6 +328,8 @@ const struct pc_vmsd *pc_type_section(const struct pc_type *t);
 
 /* Instantiable by default: not abstract, not an interface, not internal. */
 bool pc_type_is_concrete(const struct pc_type *t);
+/* Machine-level state: 't' or an ancestor is declared 'machine'. */
+bool pc_type_is_machine(const struct pc_type *t);
 
 /* Parse 'text' as a value of 'prop'; fills 'out' (caller frees out->text). */
 int pc_value_parse(const struct pc_prop *prop, const char *text,

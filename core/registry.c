@@ -908,3 +908,11 @@ bool pc_type_is_concrete(const struct pc_type *t)
 {
 	return !t->abstract && !t->interface && !t->internal;
 }
+
+bool pc_type_is_machine(const struct pc_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->machine)
+			return true;
+	return false;
+}

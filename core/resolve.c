@@ -971,6 +971,17 @@ static bool in_default_config(const struct pc_side *s,
 	       (s->keep_unmigratable || !pc_side_type_blocker(s, t));
 }
 
+/* --vm-device names a device, never the machine type's own state */
+static int refuse_machine_device(const struct pc_side *side,
+				 const struct pc_devspec *d,
+				 const struct pc_type *t, struct pc_err *err)
+{
+	if (side->devices_subset || !pc_type_is_machine(t))
+		return 0;
+	return pc_err_set(err, "--vm-device %s (id '%s'): '%s' is state of the machine type, in every VM of it: it is not a device to name",
+			  d->type, d->id, d->type);
+}
+
 /* The side's configuration: its --vm-device list (checked as pc_vm_build()
  * checks it, with a did-you-mean), or one instance of every concrete type
  * of the side. */
@@ -1018,7 +1029,15 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 			if (!strcmp(s->devices[j].id, d->id))
 				return pc_err_set(err, "--vm-device %s: duplicate device id '%s'",
 						  d->type, d->id);
-		if (cfg_walk(c, t, d->id, SIZE_MAX, NULL, 0, err))
+		if (refuse_machine_device(s, d, t, err) ||
+		    cfg_walk(c, t, d->id, SIZE_MAX, NULL, 0, err))
+			return -1;
+	}
+	for (size_t i = 0; i < s->reg->n_types && !s->devices_subset; i++) {
+		const struct pc_type *t = s->reg->types[i];
+
+		if (pc_type_is_machine(t) && in_default_config(s, t) &&
+		    cfg_walk(c, t, t->name, SIZE_MAX, NULL, 0, err))
 			return -1;
 	}
 	return 0;
@@ -1243,6 +1262,34 @@ int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
 	return rc;
 }
 
+/*
+ * The machine type's own objects ('machine' types) in a VM that names its
+ * devices: every VM has them, whatever -device options it has.  A
+ * subset of the default configuration (devices_subset) names the ones it
+ * compares itself.
+ */
+static int add_machine_objects(struct pc_vm *vm, const struct pc_side *side,
+			       size_t *alloc, struct pc_err *err)
+{
+	const struct pc_type **types;
+	size_t n = 0;
+	int rc = 0;
+
+	if (side->devices_subset)
+		return 0;
+	types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
+	for (size_t i = 0; i < side->reg->n_types; i++)
+		if (pc_type_is_machine(side->reg->types[i]) &&
+		    in_default_config(side, side->reg->types[i]))
+			types[n++] = side->reg->types[i];
+	qsort(types, n, sizeof(*types), cmp_type_name);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = instantiate(vm, types[i], types[i]->name, NULL, NULL,
+				 alloc, 0, err);
+	free(types);
+	return rc;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {
@@ -1280,9 +1327,12 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 					pc_err_set(err, "duplicate device id '%s'", d->id);
 					goto fail;
 				}
-			if (instantiate(vm, t, d->id, NULL, NULL, &alloc, 0, err))
+			if (refuse_machine_device(side, d, t, err) ||
+			    instantiate(vm, t, d->id, NULL, NULL, &alloc, 0, err))
 				goto fail;
 		}
+		if (add_machine_objects(vm, side, &alloc, err))
+			goto fail;
 	} else {
 		const struct pc_type **types;
 		size_t n = 0;

@@ -124,6 +124,9 @@
 	  "a RAM block is longer than the destination's resizeable block may grow") \
 	X(RAM_UNKNOWN, "PC108", "ramblock-unknown", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
-	  "the source sends a RAM block the destination's device does not have")
+	  "the source sends a RAM block the destination's device does not have") \
+	X(MACHINE_SECTION, "PC604", "machine-section-missing", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_MACHINES, PC_FIX_COMPAT_LINE, \
+	  "the source's machine type sends a section of its own state the destination's does not register")
 
 #endif /* PC_RULE_TABLE_H */

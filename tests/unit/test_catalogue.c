@@ -455,6 +455,11 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		"  ramblock acpi size=0x3000 max=0x4000\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		"fx-1.0", 2);
+	/* machine-level state only the source's machine type has: PC604 */
+	fx_pair("machine state", FX_BASE
+		"type fx-acpi parent=device machine section=fx-acpi\nend\n"
+		"vmsd fx-acpi version=1 min=1\n  field patched u8\nend\n",
+		FX_BASE, "fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -411,3 +411,100 @@ PCT_TEST("ramblock", the_object_digest_sees_a_block_only_when_there_is_one)
 	pc_side_release(&b);
 	pc_side_release(&c);
 }
+
+/* ------------------------------------------------ machine-level state */
+
+#define MSTATE(rams) "vmsd fx-acpi version=1 min=1\n  field patched u8\nend\n" \
+	"type fx-acpi parent=device machine section=fx-acpi\n" rams "end\n"
+#define TABLES "  ramblock etc/acpi/tables size=0x20000 max=0x200000\n"
+
+PCT_TEST("ramblock", machine_state_is_parsed_and_refused_where_it_cannot_be)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *a = parse_text(HDR VMSD NIC("", "") MSTATE(TABLES), &err);
+	char *w;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_TRUE(pc_registry_find_type(a, "fx-acpi")->machine);
+	CU_ASSERT_TRUE(pc_type_is_machine(pc_registry_find_type(a, "fx-acpi")));
+	CU_ASSERT_FALSE(pc_type_is_machine(pc_registry_find_type(a, "fx-nic")));
+	w = write_text(a);
+	PCT_ASSERT_CONTAINS(w, "type fx-acpi parent=device machine section=fx-acpi\n");
+	free(w);
+	pc_registry_free(a);
+	expect_refused(HDR "type fx-m parent=device abstract machine\nend\n",
+		       "r.decl:5: type 'fx-m': 'machine' (state the machine type owns) is an instantiable type, not abstract");
+}
+
+PCT_TEST("ramblock", machine_state_is_in_every_vm_and_never_a_named_device)
+{
+	static const char text[] = HDR VMSD NIC("", "") MSTATE(TABLES);
+	struct pc_side a;
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+
+	make_side(&a, "A", text, 2);
+	a.devices = pc_xcalloc(2, sizeof(*a.devices));
+	a.devices[0].id = pc_xstrdup("nic0");
+	a.devices[0].type = pc_xstrdup("fx-nic");
+	a.n_devices = 1;
+	CU_ASSERT_EQUAL_FATAL(pc_side_check_config(&a, NULL, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(build(&a, &vm, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_vm_find_object(&vm, "nic0"));
+	CU_ASSERT_PTR_NOT_NULL(pc_vm_find_object(&vm, "fx-acpi"));
+	PCT_ASSERT_INT_EQ(vm.n_sections, 2);
+	pc_vm_release(&vm);
+	free(a.devices[0].type);
+	a.devices[0].type = pc_xstrdup("fx-acpi");
+	CU_ASSERT_EQUAL(pc_side_check_config(&a, NULL, &err), -1);
+	PCT_ASSERT_CONTAINS(err.msg, "--vm-device fx-acpi (id 'nic0'): 'fx-acpi' is state of the machine type");
+	pc_side_release(&a);
+}
+
+PCT_TEST("ramblock", a_machine_section_one_side_lacks_is_a_break_a_new_device_is_not)
+{
+	static const char with[] = HDR VMSD NIC("", "") MSTATE(TABLES);
+	static const char without[] = HDR VMSD NIC("", "");
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	run(with, without, 2, &r);
+	f = first_of(&r, PC_R_MACHINE_SECTION);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INCOMPATIBLE);
+	PCT_ASSERT_STR_EQ(f->path, "fx-acpi");
+	PCT_ASSERT_CONTAINS(f->why, "Unknown savevm section or instance 'fx-acpi' 0");
+	PCT_ASSERT_INT_EQ(count_rule(&r, PC_R_SECTION_MISSING), 0);
+	pc_report_release(&r);
+	/* the other way the destination's machine state keeps its reset
+	 * state: PC102, a break too (not the info of a new device type) */
+	run(without, with, 2, &r);
+	f = first_of(&r, PC_R_SECTION_UNSENT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INCOMPATIBLE);
+	pc_report_release(&r);
+	/* the same machine state on both sides: silent */
+	expect_only(with, with, PC_R_MACHINE_SECTION, 0);
+	/* a device type only the source has stays info (PC101) */
+	run(HDR VMSD NIC("", "") "type fx-new parent=device section=fx-nic\nend\n",
+	    without, 2, &r);
+	f = first_of(&r, PC_R_SECTION_MISSING);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);
+	PCT_ASSERT_INT_EQ(count_rule(&r, PC_R_MACHINE_SECTION), 0);
+	pc_report_release(&r);
+}
+
+PCT_TEST("ramblock", a_machine_blob_beyond_the_older_max_is_refused)
+{
+	static const char older[] = HDR VMSD NIC("", "") MSTATE(TABLES);
+	static const char grown[] = HDR VMSD NIC("", "")
+		MSTATE("  ramblock etc/acpi/tables size=0x400000 max=0x800000\n");
+	static const char padded[] = HDR VMSD NIC("", "")
+		MSTATE("  ramblock etc/acpi/tables size=0x40000 max=0x200000\n");
+
+	expect_only(grown, older, PC_R_RAM_TOO_LARGE, 1);
+	/* within the older max: QEMU resizes the block on load */
+	expect_only(padded, older, PC_R_RAM_TOO_LARGE, 0);
+	expect_only(older, grown, PC_R_RAM_TOO_LARGE, 0);
+}
