@@ -618,7 +618,7 @@ static int stmt_text(struct dparser *p, const struct words *ws, bool *seen,
 static int stmt_type(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "parent", "interfaces", "section",
-					    "since", "doc", NULL };
+					    "since", "doc", "idstr", NULL };
 	static const char *const flags[] = { "abstract", "interface",
 					     "internal", "machine", NULL };
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
@@ -676,6 +676,11 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	}
 	if ((v = aval(&a, "doc")))
 		t->doc = pool_strdup(p, v);
+	if ((v = aval(&a, "idstr"))) {
+		if (check_name(p, "property", v))
+			return -1;
+		t->idstr_prop = pool_strdup(p, v);
+	}
 	t->abstract = aflag(&a, "abstract");
 	t->interface = aflag(&a, "interface");
 	t->internal = aflag(&a, "internal");
@@ -2258,6 +2263,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		put_attr(out, "section", t->section);
 	if (t->has_since)
 		put_version(out, "since", &t->since);
+	if (t->idstr_prop)
+		put_attr(out, "idstr", t->idstr_prop);
 	if (t->doc)
 		put_attr(out, "doc", t->doc);
 	pc_strbuf_addch(out, '\n');

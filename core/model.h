@@ -237,6 +237,9 @@ struct pc_type {
 	struct pc_child *children;
 	size_t n_children;
 	char *section;           /* migration section description, or NULL */
+	/* the property whose value prefixes the section's idstr, as QEMU's
+	 * qdev path does ("0000:00:02.0/e1000e"), or NULL (inherited) */
+	char *idstr_prop;
 	struct pc_vmsd *section_desc;
 	struct pc_hook *hooks;
 	size_t n_hooks;
@@ -325,6 +328,8 @@ size_t pc_type_all_props(const struct pc_type *t, const struct pc_prop **out,
 
 /* The description that defines 't''s migration section, inherited. */
 const struct pc_vmsd *pc_type_section(const struct pc_type *t);
+/* The property that prefixes 't''s section idstr (idstr=), inherited, or NULL. */
+const char *pc_type_idstr_prop(const struct pc_type *t);
 
 /* Instantiable by default: not abstract, not an interface, not internal. */
 bool pc_type_is_concrete(const struct pc_type *t);

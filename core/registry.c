@@ -807,6 +807,20 @@ static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
+/* An 'idstr=P' names a property the type has (its own or inherited). */
+static int link_idstr(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const struct pc_type *t = reg->types[i];
+
+		if (t->idstr_prop && !pc_type_find_prop(t, t->idstr_prop, NULL))
+			return pc_err_set(err, "%s:%d: idstr=%s: type '%s' has no property '%s'",
+					  origin(t->plugin), t->line,
+					  t->idstr_prop, t->name, t->idstr_prop);
+	}
+	return 0;
+}
+
 int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 {
 	struct marks mark;
@@ -816,7 +830,7 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	reg->finalized = false;
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
-	    link_blockers(reg, err))
+	    link_blockers(reg, err) || link_idstr(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))
@@ -907,6 +921,14 @@ const struct pc_vmsd *pc_type_section(const struct pc_type *t)
 bool pc_type_is_concrete(const struct pc_type *t)
 {
 	return !t->abstract && !t->interface && !t->internal;
+}
+
+const char *pc_type_idstr_prop(const struct pc_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->idstr_prop)
+			return t->idstr_prop;
+	return NULL;
 }
 
 bool pc_type_is_machine(const struct pc_type *t)

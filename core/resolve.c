@@ -1990,6 +1990,23 @@ static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
 	return 0;
 }
 
+/* The idstr of 'o''s section when its type gives a path (idstr=): it is
+ * part of the section's identity, so the fingerprint mixes it in (only
+ * then: other fingerprints stay as recorded). */
+static void section_idstr(const struct pc_vm *vm, const struct pc_object *o,
+			  struct pc_rsection *rs)
+{
+	const char *pn = pc_type_idstr_prop(o->type);
+	const struct pc_eprop *ep = pn ? pc_object_prop(vm, o, pn, NULL) : NULL;
+
+	if (!ep)
+		return;
+	rs->idstr = pc_xasprintf("%s/%s", ep->val.text ? ep->val.text : "",
+				 rs->name);
+	rs->idstr_prop = pn;
+	fp_str(&rs->fingerprint, rs->idstr);
+}
+
 int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
@@ -2010,6 +2027,7 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 		rs->instance = pc_xstrdup(o->id);
 		rs->obj = o;
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
+		section_idstr(vm, o, rs);
 		vm->n_sections++;
 	}
 	for (size_t i = 0; i < vm->n_objs; i++)
@@ -2039,6 +2057,7 @@ void pc_vm_release(struct pc_vm *vm)
 	for (size_t i = 0; i < vm->n_sections; i++) {
 		free(vm->sections[i].name);
 		free(vm->sections[i].instance);
+		free(vm->sections[i].idstr);
 		rdesc_free(vm->sections[i].desc);
 	}
 	free(vm->sections);

@@ -196,6 +196,10 @@ struct pc_rdesc {
 struct pc_rsection {
 	char *name;        /* section name (its description's name) */
 	char *instance;    /* object id */
+	/* QEMU's section idstr when the type prefixes it with a path
+	 * (idstr=): "PATH/NAME"; NULL: the name alone */
+	char *idstr;
+	const char *idstr_prop; /* the property that gave the path */
 	const struct pc_object *obj;
 	struct pc_rdesc *desc;
 	uint64_t fingerprint;

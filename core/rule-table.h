@@ -127,6 +127,9 @@
 	  "the source sends a RAM block the destination's device does not have") \
 	X(MACHINE_SECTION, "PC604", "machine-section-missing", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_MACHINES, PC_FIX_COMPAT_LINE, \
-	  "the source's machine type sends a section of its own state the destination's does not register")
+	  "the source's machine type sends a section of its own state the destination's does not register") \
+	X(SECTION_IDSTR, "PC109", "section-idstr-mismatch", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "the section's idstr (its device's path) differs on the destination")
 
 #endif /* PC_RULE_TABLE_H */

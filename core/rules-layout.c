@@ -851,6 +851,39 @@ static bool type_blocked_there(const struct pc_side *other,
 	return t && pc_side_has_type(other, t) && pc_side_type_blocker(other, t);
 }
 
+/*
+ * The section's idstr differs (PC109): QEMU looks the incoming header's
+ * idstr and instance id up (savevm.c find_se()) and refuses a section it
+ * has not registered under that name, whatever its layout.
+ */
+static bool idstr_finding(struct sec_ctx *sc, const struct pc_rsection *ss,
+			  const struct pc_rsection *ds)
+{
+	const char *si = ss->idstr ? ss->idstr : ss->name;
+	const char *di = ds->idstr ? ds->idstr : ds->name;
+	char *why, *deps;
+
+	if (!strcmp(si, di))
+		return false;
+	why = pc_xasprintf("the destination registers the section as '%s' instance 0 and looks the incoming header up by idstr and instance id: QEMU refuses the stream (\"Unknown savevm section or instance '%s' 0\")",
+			   di, si);
+	deps = pc_xasprintf("%s%s%s", ss->idstr_prop ? ss->idstr_prop : "",
+			    ss->idstr_prop && ds->idstr_prop ? " " : "",
+			    ds->idstr_prop ? ds->idstr_prop : "");
+	sec_add(sc, (struct pc_hit){
+		.rule = PC_R_SECTION_IDSTR,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = ss->name,
+		.src_value = si,
+		.dst_value = di,
+		.why = why,
+		.deps = *deps ? deps : NULL,
+		.fix = "keep the device at the path its release gave it on the older machine types: pin the property that places it (its address or slot) with a compat entry" });
+	free(why);
+	free(deps);
+	return true;
+}
+
 /* A section of the machine type's own state that the destination's
  * machine type does not register (PC604). */
 static void machine_section_missing(struct sec_ctx *sc,
@@ -952,6 +985,9 @@ void pc_rules_sections(struct dir_ctx *x)
 		}
 		/* identical resolved layouts: nothing to compare */
 		if (ss->fingerprint == ds->fingerprint)
+			continue;
+		/* QEMU finds the section by idstr before it reads it */
+		if (idstr_finding(&sc, ss, ds))
 			continue;
 		/* QEMU refuses a section at its header (vmstate_load_state):
 		 * what its fields would meet is not part of this migration */

@@ -508,3 +508,47 @@ PCT_TEST("ramblock", a_machine_blob_beyond_the_older_max_is_refused)
 	expect_only(padded, older, PC_R_RAM_TOO_LARGE, 0);
 	expect_only(older, grown, PC_R_RAM_TOO_LARGE, 0);
 }
+
+/* ------------------------------------------------ section identity */
+
+#define PATHNIC(addr) "type fx-nic parent=device section=fx-nic idstr=path\n" \
+	"  prop path string default=" addr "\nend\n"
+
+PCT_TEST("ramblock", idstr_is_parsed_linked_and_written_back)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *a = parse_text(HDR VMSD PATHNIC("0000:00:02.0"), &err);
+	char *w;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	PCT_ASSERT_STR_EQ(pc_type_idstr_prop(pc_registry_find_type(a, "fx-nic")), "path");
+	w = write_text(a);
+	PCT_ASSERT_CONTAINS(w, "type fx-nic parent=device section=fx-nic idstr=path\n");
+	free(w);
+	pc_registry_free(a);
+	expect_refused(HDR VMSD "type fx-nic parent=device section=fx-nic idstr=slot\nend\n",
+		       "r.decl:8: idstr=slot: type 'fx-nic' has no property 'slot'");
+}
+
+PCT_TEST("ramblock", a_section_at_another_path_is_unknown_to_the_destination)
+{
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	run(HDR VMSD PATHNIC("0000:00:02.0"), HDR VMSD PATHNIC("0000:00:03.0"), 2, &r);
+	if (r.n != 1)
+		pct_dump_report(&r);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	f = first_of(&r, PC_R_SECTION_IDSTR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_STR_EQ(f->src_value, "0000:00:02.0/fx-nic");
+	PCT_ASSERT_STR_EQ(f->dst_value, "0000:00:03.0/fx-nic");
+	PCT_ASSERT_CONTAINS(f->why, "Unknown savevm section or instance '0000:00:02.0/fx-nic' 0");
+	PCT_ASSERT_CONTAINS(f->cause, "path");
+	PCT_ASSERT_CONTAINS(f->fix, "fx-nic.path=0000:00:02.0");
+	pc_report_release(&r);
+	/* the same path, and a type without a path on both sides: silent */
+	expect_only(HDR VMSD PATHNIC("0000:00:02.0"), HDR VMSD PATHNIC("0000:00:02.0"),
+		    PC_R_SECTION_IDSTR, 0);
+	expect_only(BASE, BASE, PC_R_SECTION_IDSTR, 0);
+}
