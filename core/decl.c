@@ -1156,6 +1156,22 @@ static int stmt_ramblock(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/* priority=NAME of a vmsd (kinds.h PC_MIG_PRIORITIES) */
+static int vmsd_priority(struct dparser *p, struct pc_vmsd *v, const char *s)
+{
+#define PC_PRI_SPELLING(id, spelling, value) spelling,
+	static const char *const names[] = { PC_MIG_PRIORITIES(PC_PRI_SPELLING) };
+#undef PC_PRI_SPELLING
+	const char *best;
+
+	if (!pc_mig_priority_parse(s, &v->priority))
+		return 0;
+	best = pc_suggest(s, names, PC_ARRAY_SIZE(names));
+	return derr(p, "unknown priority '%s' for vmsd '%s'%s%s%s", s, v->name,
+		    best ? " (did you mean '" : "", best ? best : "",
+		    best ? "'?)" : "");
+}
+
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
 static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 {
@@ -1218,7 +1234,7 @@ static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 static int stmt_vmsd(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "version", "min", "since", "was",
-					    NULL };
+					    "priority", NULL };
 	struct attrs a = { keys, NULL, { 0 }, { 0 } };
 	struct pc_registry *tmp = p->tmp;
 	struct pc_vmsd *v;
@@ -1260,6 +1276,8 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
 		v->has_since = true;
 	}
 	if ((s = aval(&a, "was")) && parse_vmsd_was(p, v, s))
+		return -1;
+	if ((s = aval(&a, "priority")) && vmsd_priority(p, v, s))
 		return -1;
 	return 0;
 }
@@ -2322,6 +2340,8 @@ static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 		       v->version_id, v->min_version_id);
 	if (v->has_since)
 		put_version(out, "since", &v->since);
+	if (v->priority && v->priority != PC_PRI_DEFAULT)
+		put_attr(out, "priority", pc_mig_priority_name(v->priority));
 	for (size_t i = 0; i < v->n_changes; i++) {
 		char buf[32];
 

@@ -151,6 +151,8 @@ struct pc_vmsd {
 	char *name;
 	int version_id;
 	int min_version_id;
+	/* QEMU's .priority: the section's place in the stream (0: default) */
+	enum pc_mig_priority priority;
 	struct pc_vmsd_change *changes; /* ascending */
 	size_t n_changes;
 	struct pc_field *fields;

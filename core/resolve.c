@@ -2028,6 +2028,10 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 		rs->obj = o;
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
 		section_idstr(vm, o, rs);
+		rs->priority = v->priority ? v->priority : PC_PRI_DEFAULT;
+		/* only a declared one: other fingerprints stay as recorded */
+		if (rs->priority != PC_PRI_DEFAULT)
+			fp_int(&rs->fingerprint, (uint64_t)rs->priority);
 		vm->n_sections++;
 	}
 	for (size_t i = 0; i < vm->n_objs; i++)

@@ -200,6 +200,9 @@ struct pc_rsection {
 	 * (idstr=): "PATH/NAME"; NULL: the name alone */
 	char *idstr;
 	const char *idstr_prop; /* the property that gave the path */
+	/* its description's priority (QEMU's MIG_PRI_*, default when not
+	 * declared): the source sends higher ones first */
+	enum pc_mig_priority priority;
 	const struct pc_object *obj;
 	struct pc_rdesc *desc;
 	uint64_t fingerprint;

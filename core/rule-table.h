@@ -130,6 +130,9 @@
 	  "the source's machine type sends a section of its own state the destination's does not register") \
 	X(SECTION_IDSTR, "PC109", "section-idstr-mismatch", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
-	  "the section's idstr (its device's path) differs on the destination")
+	  "the section's idstr (its device's path) differs on the destination") \
+	X(SECTION_PRIORITY, "PC605", "section-priority-order", PC_SEV_REVIEW, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_DECLARATION, \
+	  "the source sends a section in another order than the destination's priorities put it")
 
 #endif /* PC_RULE_TABLE_H */

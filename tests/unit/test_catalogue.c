@@ -467,6 +467,13 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_HDR FX_PDEV(FX_PROPS "  prop path string default=b\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		"fx-1.0", 2);
+	/* a section whose priority puts it on the other side of another
+	 * one in the stream: PC605 (needs-review) */
+	fx_pair("priority", FX_BASE "type fx-mmu parent=device section=fx-mmu\nend\n"
+		"vmsd fx-mmu version=1 min=1\n  field x u32\nend\n",
+		FX_BASE "type fx-mmu parent=device section=fx-mmu\nend\n"
+		"vmsd fx-mmu version=1 min=1 priority=iommu\n  field x u32\nend\n",
+		"fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -552,3 +552,54 @@ PCT_TEST("ramblock", a_section_at_another_path_is_unknown_to_the_destination)
 		    PC_R_SECTION_IDSTR, 0);
 	expect_only(BASE, BASE, PC_R_SECTION_IDSTR, 0);
 }
+
+/* ------------------------------------------------ section order */
+
+#define IOMMU(pri) "vmsd fx-iommu version=1 min=1" pri "\n  field x u32\nend\n" \
+	"type fx-iommu parent=device section=fx-iommu\nend\n"
+
+PCT_TEST("ramblock", priority_is_parsed_and_written_back)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *a = parse_text(HDR VMSD NIC("", "") IOMMU(" priority=iommu"), &err);
+	char *w;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	PCT_ASSERT_INT_EQ(pc_registry_find_vmsd(a, "fx-iommu")->priority, PC_PRI_IOMMU);
+	PCT_ASSERT_INT_EQ(pc_registry_find_vmsd(a, "fx-nic")->priority, 0);
+	w = write_text(a);
+	PCT_ASSERT_CONTAINS(w, "vmsd fx-iommu version=1 min=1 priority=iommu\n");
+	free(w);
+	pc_registry_free(a);
+	expect_refused(HDR VMSD NIC("", "") IOMMU(" priority=iomu"),
+		       "r.decl:12: unknown priority 'iomu' for vmsd 'fx-iommu' (did you mean 'iommu'?)");
+}
+
+PCT_TEST("ramblock", a_priority_that_flips_the_order_is_for_review)
+{
+	static const char plain[] = HDR VMSD NIC("", "") IOMMU("");
+	static const char first[] = HDR VMSD NIC("", "") IOMMU(" priority=iommu");
+	struct pc_report r;
+	const struct pc_finding *f;
+
+	/* the source sends the IOMMU among the devices; the destination's
+	 * build wants it before them */
+	run(plain, first, 2, &r);
+	f = first_of(&r, PC_R_SECTION_PRIORITY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_REVIEW);
+	PCT_ASSERT_STR_EQ(f->src_value, "priority default");
+	PCT_ASSERT_STR_EQ(f->dst_value, "priority iommu");
+	PCT_ASSERT_CONTAINS(f->why, "puts section 'fx-iommu' before 'fx-nic' (fx-nic)");
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	pc_report_release(&r);
+	/* the other way round the destination's build puts the IOMMU at one
+	 * priority with the devices: it promises no order, so the source's
+	 * sending it first breaks nothing */
+	expect_only(first, plain, PC_R_SECTION_PRIORITY, 0);
+	/* the same priority on both sides: silent */
+	expect_only(first, first, PC_R_SECTION_PRIORITY, 0);
+	/* a priority that differs with nothing to be ordered against: silent */
+	expect_only(HDR IOMMU(""), HDR IOMMU(" priority=iommu"),
+		    PC_R_SECTION_PRIORITY, 0);
+}
