@@ -65,6 +65,12 @@ const struct pc_object *pc_check_other_object(const struct pc_vm *vm,
 void pc_rules_sections(struct dir_ctx *x);
 /* The property families: every object's properties, both ways. */
 void pc_rules_props(struct dir_ctx *x);
+/* The RAM block family (rules-ram.c): every block of the source's
+ * objects against the destination's (PC106-PC108). */
+void pc_rules_ram(struct dir_ctx *x);
+/* The section order family (rules-order.c): priorities that put a
+ * section on the other side of another one in the stream (PC605). */
+void pc_rules_order(struct dir_ctx *x);
 
 /*
  * The virtio feature family (rules-virtio.c): 'se' and 'de' are the

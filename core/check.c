@@ -377,6 +377,8 @@ static int screened_direction(struct dir_ctx *x, const struct pc_side *fs,
 					x->dvm = src_full ? &vi : &vf;
 					pc_rules_sections(x);
 					pc_rules_props(x);
+					pc_rules_ram(x);
+					pc_rules_order(x);
 					rc = 0;
 				}
 				pc_vm_release(&vi);
@@ -677,6 +679,8 @@ static int direction_full(struct pc_check *c, const struct pc_side *src,
 	if (!direction_blocked(&x)) {
 		pc_rules_sections(&x);
 		pc_rules_props(&x);
+		pc_rules_ram(&x);
+		pc_rules_order(&x);
 	}
 	merge_configs(r, &one);
 	pc_report_release(&one);

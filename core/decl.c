@@ -70,7 +70,7 @@ struct dparser {
 	struct decl_pool *pool;  /* the strings of tmp's declarations */
 	struct pc_type *type;    /* the open block, if any */
 	struct pc_vmsd *vmsd;
-	size_t alloc_a, alloc_b, alloc_c, alloc_d; /* arrays of the open block */
+	size_t alloc_a, alloc_b, alloc_c, alloc_d, alloc_e; /* arrays of the open block */
 	int stmts;               /* statements seen */
 	bool have_desc, have_license, have_author;
 };
@@ -618,9 +618,9 @@ static int stmt_text(struct dparser *p, const struct words *ws, bool *seen,
 static int stmt_type(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "parent", "interfaces", "section",
-					    "since", "doc", NULL };
+					    "since", "doc", "idstr", NULL };
 	static const char *const flags[] = { "abstract", "interface",
-					     "internal", NULL };
+					     "internal", "machine", NULL };
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_registry *tmp = p->tmp;
 	struct pc_type *t;
@@ -640,7 +640,7 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	t->plugin = p->owner;
 	t->line = p->line;
 	p->type = t;
-	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = p->alloc_e = 0;
 	if (check_name(p, "type", t->name) ||
 	    get_attrs(p, "type", ws, 2, &a))
 		return -1;
@@ -676,9 +676,19 @@ static int stmt_type(struct dparser *p, const struct words *ws)
 	}
 	if ((v = aval(&a, "doc")))
 		t->doc = pool_strdup(p, v);
+	if ((v = aval(&a, "idstr"))) {
+		if (check_name(p, "property", v))
+			return -1;
+		t->idstr_prop = pool_strdup(p, v);
+	}
 	t->abstract = aflag(&a, "abstract");
 	t->interface = aflag(&a, "interface");
 	t->internal = aflag(&a, "internal");
+	t->machine = aflag(&a, "machine");
+	if (t->machine && (t->abstract || t->interface || t->internal))
+		return derr(p, "type '%s': 'machine' (state the machine type owns) is an instantiable type, not %s",
+			    t->name, t->interface ? "an interface"
+			    : t->abstract ? "abstract" : "internal");
 	return 0;
 }
 
@@ -1191,6 +1201,63 @@ static int stmt_config(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+/*
+ * ramblock NAME size=EXPR [max=EXPR] [if=EXPR] [since=VERSION] [doc="TEXT"]:
+ * a RAM block the type's objects own (struct pc_ramblock); max= makes it
+ * resizeable.  Names are unique in the type (checked when it closes).
+ */
+static int stmt_ramblock(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "size", "max", "if", "since",
+					    "doc", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_ramblock b = { 0 };
+	const char *v;
+
+	if (need_positional(p, ws, 1, "ramblock NAME size=EXPR [max=EXPR] [if=EXPR]"))
+		return -1;
+	b.name = pool_strdup(p, ws->w[1].text);
+	b.line = p->line;
+	if (check_name(p, "RAM block", b.name) ||
+	    get_attrs(p, "ramblock", ws, 2, &a))
+		return -1;
+	if (!aval(&a, "size"))
+		return derr(p, "ramblock '%s': size= is required (its used length in bytes)",
+			    b.name);
+	if ((v = aval(&a, "since")) && get_version(p, "since", v, &b.since))
+		return -1;
+	b.has_since = v != NULL;
+	if (aval(&a, "doc"))
+		b.doc = pool_strdup(p, aval(&a, "doc"));
+	PC_ALLOC_GROW(t->rams, t->n_rams + 1, p->alloc_e);
+	t->rams[t->n_rams++] = b;
+	/* owned by the type from here: freed with it on an error below */
+	if (get_expr(p, aval(&a, "size"), &t->rams[t->n_rams - 1].size) ||
+	    ((v = aval(&a, "max")) &&
+	     get_expr(p, v, &t->rams[t->n_rams - 1].max)) ||
+	    ((v = aval(&a, "if")) &&
+	     get_expr(p, v, &t->rams[t->n_rams - 1].cond)))
+		return -1;
+	return 0;
+}
+
+/* priority=NAME of a vmsd (kinds.h PC_MIG_PRIORITIES) */
+static int vmsd_priority(struct dparser *p, struct pc_vmsd *v, const char *s)
+{
+#define PC_PRI_SPELLING(id, spelling, value) spelling,
+	static const char *const names[] = { PC_MIG_PRIORITIES(PC_PRI_SPELLING) };
+#undef PC_PRI_SPELLING
+	const char *best;
+
+	if (!pc_mig_priority_parse(s, &v->priority))
+		return 0;
+	best = pc_suggest(s, names, PC_ARRAY_SIZE(names));
+	return derr(p, "unknown priority '%s' for vmsd '%s'%s%s%s", s, v->name,
+		    best ? " (did you mean '" : "", best ? best : "",
+		    best ? "'?)" : "");
+}
+
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
 static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 {
@@ -1253,7 +1320,7 @@ static int parse_vmsd_was(struct dparser *p, struct pc_vmsd *v, const char *s)
 static int stmt_vmsd(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "version", "min", "since", "was",
-					    NULL };
+					    "priority", NULL };
 	struct attrs a = { keys, NULL, { 0 }, { 0 } };
 	struct pc_registry *tmp = p->tmp;
 	struct pc_vmsd *v;
@@ -1295,6 +1362,8 @@ static int stmt_vmsd(struct dparser *p, const struct words *ws)
 		v->has_since = true;
 	}
 	if ((s = aval(&a, "was")) && parse_vmsd_was(p, v, s))
+		return -1;
+	if ((s = aval(&a, "priority")) && vmsd_priority(p, v, s))
 		return -1;
 	return 0;
 }
@@ -1573,6 +1642,19 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 			(arr) = pc_xrealloc((arr), (n) * sizeof(*(arr)));    \
 	} while (0)
 
+/* RAM block names are unique within a type. */
+static int check_ram_dups(struct dparser *p, const struct pc_type *t)
+{
+	struct named *v = pc_xcalloc(t->n_rams + 1, sizeof(*v));
+	int ret;
+
+	for (size_t i = 0; i < t->n_rams; i++)
+		v[i] = (struct named){ t->rams[i].name, t->rams[i].line };
+	ret = check_dups(p, v, t->n_rams, "RAM block", t->name);
+	free(v);
+	return ret;
+}
+
 /* Names must be unique within a block; checked when it closes. */
 static int close_block(struct dparser *p)
 {
@@ -1585,13 +1667,14 @@ static int close_block(struct dparser *p)
 		SHRINK(p->type->children, p->type->n_children, p->alloc_b);
 		SHRINK(p->type->hooks, p->type->n_hooks, p->alloc_c);
 		SHRINK(p->type->blockers, p->type->n_blockers, p->alloc_d);
+		SHRINK(p->type->rams, p->type->n_rams, p->alloc_e);
 	} else {
 		SHRINK(p->vmsd->fields, p->vmsd->n_fields, p->alloc_a);
 		SHRINK(p->vmsd->subsections, p->vmsd->n_subsections,
 		       p->alloc_b);
 		SHRINK(p->vmsd->invariants, p->vmsd->n_invariants, p->alloc_c);
 	}
-	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = 0;
+	p->alloc_a = p->alloc_b = p->alloc_c = p->alloc_d = p->alloc_e = 0;
 	if (p->type) {
 		struct pc_type *t = p->type;
 
@@ -1605,6 +1688,8 @@ static int close_block(struct dparser *p)
 					       t->children[i].line };
 		if (!ret)
 			ret = check_dups(p, v, t->n_children, "child", t->name);
+		if (!ret)
+			ret = check_ram_dups(p, t);
 	} else {
 		struct pc_vmsd *d = p->vmsd;
 
@@ -1641,15 +1726,15 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG,
+	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG, KW_RAMBLOCK,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant", "unmigratable", "config",
+	"invariant", "unmigratable", "config", "ramblock",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_CONFIG + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_RAMBLOCK + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1699,6 +1784,9 @@ static int keyword_index(const char *kw)
 	case 'u':
 		idx = KW_UNMIGRATABLE;
 		break;
+	case 'r':
+		idx = KW_RAMBLOCK;
+		break;
 	default:
 		return -1;
 	}
@@ -1726,7 +1814,7 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
 	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
-	     idx == KW_CONFIG) && !in_type)
+	     idx == KW_CONFIG || idx == KW_RAMBLOCK) && !in_type)
 		return derr(p, "'%s' outside a type block", kw);
 	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
@@ -1783,6 +1871,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_unmigratable(p, ws);
 	case KW_CONFIG:
 		return stmt_config(p, ws);
+	case KW_RAMBLOCK:
+		return stmt_ramblock(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2245,6 +2335,21 @@ static void write_blocker(struct pc_strbuf *out, const struct pc_blocker *b)
 	pc_strbuf_addch(out, '\n');
 }
 
+static void write_ramblock(struct pc_strbuf *out, const struct pc_ramblock *b)
+{
+	pc_strbuf_addf(out, "  ramblock %s", b->name);
+	put_expr(out, "size", b->size);
+	if (b->max)
+		put_expr(out, "max", b->max);
+	if (b->cond)
+		put_expr(out, "if", b->cond);
+	if (b->has_since)
+		put_version(out, "since", &b->since);
+	if (b->doc)
+		put_attr(out, "doc", b->doc);
+	pc_strbuf_addch(out, '\n');
+}
+
 static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 {
 	pc_strbuf_addf(out, "type %s", t->name);
@@ -2264,10 +2369,14 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		pc_strbuf_addstr(out, " interface");
 	if (t->internal)
 		pc_strbuf_addstr(out, " internal");
+	if (t->machine)
+		pc_strbuf_addstr(out, " machine");
 	if (t->section)
 		put_attr(out, "section", t->section);
 	if (t->has_since)
 		put_version(out, "since", &t->since);
+	if (t->idstr_prop)
+		put_attr(out, "idstr", t->idstr_prop);
 	if (t->doc)
 		put_attr(out, "doc", t->doc);
 	pc_strbuf_addch(out, '\n');
@@ -2287,6 +2396,8 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		put_word(out, t->configs[i].props, true);
 		pc_strbuf_addch(out, '\n');
 	}
+	for (size_t i = 0; i < t->n_rams; i++)
+		write_ramblock(out, &t->rams[i]);
 	pc_strbuf_addstr(out, "end\n");
 }
 
@@ -2328,6 +2439,8 @@ static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 		       v->version_id, v->min_version_id);
 	if (v->has_since)
 		put_version(out, "since", &v->since);
+	if (v->priority && v->priority != PC_PRI_DEFAULT)
+		put_attr(out, "priority", pc_mig_priority_name(v->priority));
 	for (size_t i = 0; i < v->n_changes; i++) {
 		char buf[32];
 

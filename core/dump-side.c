@@ -21,6 +21,7 @@ const char *const pc_dump_pair_unchecked[] = {
 	"invariants such as PCI config space (PC401): a dump carries no contents",
 	"subsection conditions (needed): a dump lists every subsection the build knows",
 	"field conditions (field_exists): a dump only says a test function exists",
+	"machine-level state and RAM blocks (PC604, PC106-PC108): a dump lists device classes only",
 };
 const size_t pc_dump_pair_n_unchecked = PC_ARRAY_SIZE(pc_dump_pair_unchecked);
 

@@ -128,3 +128,30 @@ bool pc_field_kind_signed(enum pc_field_kind k)
 
 	return r && r->is_signed;
 }
+
+static const struct {
+	const char *name;
+	enum pc_mig_priority value;
+} pri_rows[] = {
+#define PC_PRI_ROW(id, spelling, v) { spelling, PC_PRI_##id },
+	PC_MIG_PRIORITIES(PC_PRI_ROW)
+#undef PC_PRI_ROW
+};
+
+int pc_mig_priority_parse(const char *s, enum pc_mig_priority *out)
+{
+	for (size_t i = 0; i < sizeof(pri_rows) / sizeof(pri_rows[0]); i++)
+		if (!strcmp(s, pri_rows[i].name)) {
+			*out = pri_rows[i].value;
+			return 0;
+		}
+	return -1;
+}
+
+const char *pc_mig_priority_name(enum pc_mig_priority p)
+{
+	for (size_t i = 0; i < sizeof(pri_rows) / sizeof(pri_rows[0]); i++)
+		if (pri_rows[i].value == p)
+			return pri_rows[i].name;
+	return "?";
+}

@@ -119,4 +119,30 @@ int pc_field_kind_parse(const char *s, enum pc_field_kind *out);
 enum pc_field_class pc_field_kind_class(enum pc_field_kind k);
 bool pc_field_kind_signed(enum pc_field_kind k);
 
+/*
+ * Migration priorities (QEMU's MigrationPriority, include/migration/
+ * vmstate.h): the order in which the source sends its sections, higher
+ * first (savevm.c savevm_state_handler_insert()).  X(ID, SPELLING,
+ * VALUE): the enumerator PC_PRI_ID, the declaration's spelling, QEMU's
+ * value.  A description without priority= is 'default'.
+ */
+#define PC_MIG_PRIORITIES(X) \
+	X(LOW, "low", 1) \
+	X(DEFAULT, "default", 2) \
+	X(IOMMU, "iommu", 3) \
+	X(PCI_BUS, "pci-bus", 4) \
+	X(VIRTIO_MEM, "virtio-mem", 5) \
+	X(APIC, "apic", 6) \
+	X(GICV3_ITS, "gicv3-its", 7) \
+	X(GICV3, "gicv3", 8)
+
+#define PC_PRI_ENUMERATOR(id, spelling, value) PC_PRI_##id = value,
+enum pc_mig_priority { PC_MIG_PRIORITIES(PC_PRI_ENUMERATOR) };
+#undef PC_PRI_ENUMERATOR
+
+/* The priority spelled 's' (0 and *out set), or -1; its spelling ("?"
+ * out of range). */
+int pc_mig_priority_parse(const char *s, enum pc_mig_priority *out);
+const char *pc_mig_priority_name(enum pc_mig_priority p);
+
 #endif /* PC_KINDS_H */

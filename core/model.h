@@ -155,6 +155,8 @@ struct pc_vmsd {
 	char *name;
 	int version_id;
 	int min_version_id;
+	/* QEMU's .priority: the section's place in the stream (0: default) */
+	enum pc_mig_priority priority;
 	struct pc_vmsd_change *changes; /* ascending */
 	size_t n_changes;
 	struct pc_field *fields;
@@ -212,6 +214,27 @@ struct pc_config_decl {
 	int line;
 };
 
+/*
+ * A RAM block the object owns (QEMU: a RAMBlock, sent by idstr and
+ * used_length ahead of the device state; migration/ram.c
+ * parse_ramblock()): an option ROM, a machine's firmware or ACPI blob.
+ * 'size' is its used length; 'max' (resizeable blocks only, QEMU's
+ * memory_region_init_resizeable_ram()) the most it may grow to on load;
+ * 'cond' (or NULL) says when the object has the block at all (rombar,
+ * romfile).  Subtypes inherit the blocks; one of the same name replaces
+ * the ancestor's.
+ */
+struct pc_ramblock {
+	char *name;
+	struct pc_expr *size;
+	struct pc_expr *max;     /* NULL: a fixed-size block */
+	struct pc_expr *cond;    /* NULL: always */
+	bool has_since;
+	struct pc_version since; /* release that added the block */
+	char *doc;
+	int line;
+};
+
 struct pc_type {
 	char *name;
 	char *parent_name;       /* NULL for roots ("device") */
@@ -221,6 +244,10 @@ struct pc_type {
 	bool abstract;
 	bool interface;
 	bool internal;           /* only exists as a child of a composite */
+	/* state the machine type owns (QEMU: registered by the board, not
+	 * by a -device: acpi_build, the firmware's RAM blocks): one object
+	 * in every VM of the side, whatever devices it names */
+	bool machine;
 	bool has_since;
 	struct pc_version since; /* release that added the type */
 	struct pc_prop *props;   /* own properties (not inherited) */
@@ -228,6 +255,9 @@ struct pc_type {
 	struct pc_child *children;
 	size_t n_children;
 	char *section;           /* migration section description, or NULL */
+	/* the property whose value prefixes the section's idstr, as QEMU's
+	 * qdev path does ("0000:00:02.0/e1000e"), or NULL (inherited) */
+	char *idstr_prop;
 	struct pc_vmsd *section_desc;
 	struct pc_hook *hooks;
 	size_t n_hooks;
@@ -235,6 +265,8 @@ struct pc_type {
 	size_t n_blockers;
 	struct pc_config_decl *configs; /* own (subtypes inherit them) */
 	size_t n_configs;
+	struct pc_ramblock *rams;    /* own (subtypes inherit them) */
+	size_t n_rams;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;
@@ -336,9 +368,13 @@ size_t pc_type_all_props(const struct pc_type *t, const struct pc_prop **out,
 
 /* The description that defines 't''s migration section, inherited. */
 const struct pc_vmsd *pc_type_section(const struct pc_type *t);
+/* The property that prefixes 't''s section idstr (idstr=), inherited, or NULL. */
+const char *pc_type_idstr_prop(const struct pc_type *t);
 
 /* Instantiable by default: not abstract, not an interface, not internal. */
 bool pc_type_is_concrete(const struct pc_type *t);
+/* Machine-level state: 't' or an ancestor is declared 'machine'. */
+bool pc_type_is_machine(const struct pc_type *t);
 
 /* Parse 'text' as a value of 'prop'; fills 'out' (caller frees out->text). */
 int pc_value_parse(const struct pc_prop *prop, const char *text,

@@ -81,9 +81,14 @@ char *pc_vm_render_qemu_dump(const struct pc_vm *vm)
 	json_object_set_new(root, "vmschkmachine", m);
 	for (size_t i = 0; i < vm->n_sections; i++) {
 		const struct pc_rsection *s = &vm->sections[i];
-		json_t *o = json_object();
+		json_t *o;
 		const char *key = s->obj->type->name;
 
+		/* QEMU's dump lists device classes: the state a machine type
+		 * registers itself (vmstate_register()) is not in it */
+		if (pc_type_is_machine(s->obj->type))
+			continue;
+		o = json_object();
 		json_object_set_new(o, "Name", json_string(key));
 		json_object_set_new(o, "version_id", json_integer(s->desc->version_id));
 		json_object_set_new(o, "minimum_version_id",

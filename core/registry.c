@@ -217,6 +217,12 @@ static void type_free(struct pc_type *t)
 	free(t->hooks);
 	free(t->blockers);
 	free(t->configs);
+	for (size_t i = 0; i < t->n_rams; i++) {
+		pc_expr_free(t->rams[i].size);
+		pc_expr_free(t->rams[i].max);
+		pc_expr_free(t->rams[i].cond);
+	}
+	free(t->rams);
 	pc_decl_type_free_box(t);
 }
 
@@ -941,6 +947,20 @@ static int link_configs(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
+/* An 'idstr=P' names a property the type has (its own or inherited). */
+static int link_idstr(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const struct pc_type *t = reg->types[i];
+
+		if (t->idstr_prop && !pc_type_find_prop(t, t->idstr_prop, NULL))
+			return pc_err_set(err, "%s:%d: idstr=%s: type '%s' has no property '%s'",
+					  origin(t->plugin), t->line,
+					  t->idstr_prop, t->name, t->idstr_prop);
+	}
+	return 0;
+}
+
 int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 {
 	struct marks mark;
@@ -951,7 +971,7 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
 	    link_blockers(reg, err) || link_configs(reg, err) ||
-	    pc_vfeature_link(reg, err))
+	    pc_vfeature_link(reg, err) || link_idstr(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))
@@ -1044,4 +1064,20 @@ const struct pc_vmsd *pc_type_section(const struct pc_type *t)
 bool pc_type_is_concrete(const struct pc_type *t)
 {
 	return !t->abstract && !t->interface && !t->internal;
+}
+
+const char *pc_type_idstr_prop(const struct pc_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->idstr_prop)
+			return t->idstr_prop;
+	return NULL;
+}
+
+bool pc_type_is_machine(const struct pc_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->machine)
+			return true;
+	return false;
 }

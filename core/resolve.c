@@ -1024,6 +1024,17 @@ static bool in_default_config(const struct pc_side *s,
 	       (s->keep_unmigratable || !pc_side_type_blocker(s, t));
 }
 
+/* --vm-device names a device, never the machine type's own state */
+static int refuse_machine_device(const struct pc_side *side,
+				 const struct pc_devspec *d,
+				 const struct pc_type *t, struct pc_err *err)
+{
+	if (side->devices_subset || !pc_type_is_machine(t))
+		return 0;
+	return pc_err_set(err, "--vm-device %s (id '%s'): '%s' is state of the machine type, in every VM of it: it is not a device to name",
+			  d->type, d->id, d->type);
+}
+
 /* The side's configuration: its --vm-device list (checked as pc_vm_build()
  * checks it, with a did-you-mean), or one instance of every concrete type
  * of the side. */
@@ -1071,7 +1082,15 @@ static int cfg_build(const struct pc_side *s, struct cfg *c,
 			if (!strcmp(s->devices[j].id, d->id))
 				return pc_err_set(err, "--vm-device %s: duplicate device id '%s'",
 						  d->type, d->id);
-		if (cfg_walk(c, t, d->id, SIZE_MAX, NULL, 0, err))
+		if (refuse_machine_device(s, d, t, err) ||
+		    cfg_walk(c, t, d->id, SIZE_MAX, NULL, 0, err))
+			return -1;
+	}
+	for (size_t i = 0; i < s->reg->n_types && !s->devices_subset; i++) {
+		const struct pc_type *t = s->reg->types[i];
+
+		if (pc_type_is_machine(t) && in_default_config(s, t) &&
+		    cfg_walk(c, t, t->name, SIZE_MAX, NULL, 0, err))
 			return -1;
 	}
 	return 0;
@@ -1296,6 +1315,81 @@ int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
 	return rc;
 }
 
+/*
+ * The machine type's own objects ('machine' types) in a VM that names its
+ * devices: every VM has them, whatever -device options it has.  A
+ * subset of the default configuration (devices_subset) names the ones it
+ * compares itself.
+ */
+static int add_machine_objects(struct pc_vm *vm, const struct pc_side *side,
+			       size_t *alloc, struct pc_err *err)
+{
+	const struct pc_type **types;
+	size_t n = 0;
+	int rc = 0;
+
+	if (side->devices_subset)
+		return 0;
+	types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
+	for (size_t i = 0; i < side->reg->n_types; i++)
+		if (pc_type_is_machine(side->reg->types[i]) &&
+		    in_default_config(side, side->reg->types[i]))
+			types[n++] = side->reg->types[i];
+	qsort(types, n, sizeof(*types), cmp_type_name);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = instantiate(vm, types[i], types[i]->name, NULL, NULL,
+				 alloc, 0, err);
+	free(types);
+	return rc;
+}
+
+/* The VM of the side's --vm-device list, and the machine's own objects. */
+static int build_named(struct pc_vm *vm, const struct pc_side *side, size_t *alloc,
+		       struct pc_err *err)
+{
+	for (size_t i = 0; i < side->n_devices; i++) {
+		const struct pc_devspec *d = &side->devices[i];
+		const struct pc_type *t = pc_registry_find_type(side->reg, d->type);
+
+		if (!t || !pc_type_is_concrete(t))
+			return pc_err_setc(err, t ? PC_E_INPUT : PC_E_NOT_FOUND,
+					   "device '%s': %s type '%s'", d->id,
+					   t ? "not an instantiable" : "unknown", d->type);
+		if (!pc_side_has_type(side, t)) {
+			char sv[32];
+
+			pc_version_str(&t->since, sv, sizeof(sv));
+			return pc_err_setc(err, PC_E_NOT_FOUND, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
+					   d->id, d->type, side->label ? side->label : "this release", sv);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(side->devices[j].id, d->id))
+				return pc_err_set(err, "duplicate device id '%s'", d->id);
+		if (refuse_machine_device(side, d, t, err) ||
+		    instantiate(vm, t, d->id, NULL, NULL, alloc, 0, err))
+			return -1;
+	}
+	return add_machine_objects(vm, side, alloc, err);
+}
+
+/* The default configuration: one object of every type in it, by name. */
+static int build_default(struct pc_vm *vm, const struct pc_side *side, size_t *alloc,
+			 struct pc_err *err)
+{
+	const struct pc_type **types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
+	size_t n = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < side->reg->n_types; i++)
+		if (in_default_config(side, side->reg->types[i]))
+			types[n++] = side->reg->types[i];
+	qsort(types, n, sizeof(*types), cmp_type_name);
+	for (size_t i = 0; i < n && !ret; i++)
+		ret = instantiate(vm, types[i], types[i]->name, NULL, NULL, alloc, 0, err);
+	free(types);
+	return ret;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {
@@ -1308,52 +1402,9 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
 		return pc_err_setc(err, PC_E_LIMIT, "smp=%d exceeds the maximum of %s (%d)",
 				   vm->smp, m->name, m->max_cpus);
-	if (side->devices) {
-		for (size_t i = 0; i < side->n_devices; i++) {
-			const struct pc_devspec *d = &side->devices[i];
-			const struct pc_type *t = pc_registry_find_type(side->reg, d->type);
-
-			if (!t || !pc_type_is_concrete(t)) {
-				pc_err_setc(err, t ? PC_E_INPUT : PC_E_NOT_FOUND,
-					    "device '%s': %s type '%s'", d->id,
-					    t ? "not an instantiable" : "unknown",
-					    d->type);
-				goto fail;
-			}
-			if (!pc_side_has_type(side, t)) {
-				char sv[32];
-
-				pc_version_str(&t->since, sv, sizeof(sv));
-				pc_err_setc(err, PC_E_NOT_FOUND, "device '%s': type '%s' does not exist in %s (it appeared in %s)",
-					    d->id, d->type, side->label ? side->label : "this release", sv);
-				goto fail;
-			}
-			for (size_t j = 0; j < i; j++)
-				if (!strcmp(side->devices[j].id, d->id)) {
-					pc_err_set(err, "duplicate device id '%s'", d->id);
-					goto fail;
-				}
-			if (instantiate(vm, t, d->id, NULL, NULL, &alloc, 0, err))
-				goto fail;
-		}
-	} else {
-		const struct pc_type **types;
-		size_t n = 0;
-
-		types = pc_xcalloc(side->reg->n_types + 1, sizeof(*types));
-		for (size_t i = 0; i < side->reg->n_types; i++)
-			if (in_default_config(side, side->reg->types[i]))
-				types[n++] = side->reg->types[i];
-		qsort(types, n, sizeof(*types), cmp_type_name);
-		for (size_t i = 0; i < n; i++) {
-			if (instantiate(vm, types[i], types[i]->name, NULL, NULL,
-					&alloc, 0, err)) {
-				free(types);
-				goto fail;
-			}
-		}
-		free(types);
-	}
+	if (side->devices ? build_named(vm, side, &alloc, err)
+			  : build_default(vm, side, &alloc, err))
+		goto fail;
 	link_children(vm);
 	if (apply_compat(vm, err) || apply_overrides(vm, err) ||
 	    filter_host_features(vm, err) || offer_features(vm, err))
@@ -1907,7 +1958,112 @@ uint64_t pc_object_digest(const struct pc_object *o)
 		if (seen)
 			fp_str(&h, ep->val.text);
 	}
+	/* RAM blocks only when the object has some: the digests of objects
+	 * without stay as recorded */
+	for (size_t i = 0; i < o->n_rams; i++) {
+		fp_str(&h, o->rams[i].decl->name);
+		fp_int(&h, o->rams[i].used);
+		fp_int(&h, o->rams[i].max);
+		fp_int(&h, o->rams[i].resizeable);
+	}
 	return h;
+}
+
+/* Has 'o' got a block named 'name' already (a subtype's replaces its
+ * ancestor's)? */
+static bool ram_taken(const struct pc_object *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_rams; i++)
+		if (!strcmp(o->rams[i].decl->name, name))
+			return true;
+	return false;
+}
+
+/* RAM block 'b' of the object of 'ec' evaluated into o->rams (nothing
+ * when its if= is false). */
+static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
+		       const struct pc_ramblock *b, struct pc_err *err)
+{
+	char *where = pc_xasprintf("%s: RAM block %s (line %d)", o->id,
+				   b->name, b->line);
+	int64_t on = 1, used = 0, max = 0;
+	struct pc_rram *r;
+	int rc = -1;
+
+	if ((b->cond && eval_at(ec, b->cond, &on, where, err)) ||
+	    (on && eval_at(ec, b->size, &used, where, err)) ||
+	    (on && b->max && eval_at(ec, b->max, &max, where, err)))
+		goto out;
+	rc = 0;
+	if (!on)
+		goto out;
+	rc = -1;
+	if (used <= 0 || (b->max && max < used)) {
+		pc_err_set(err, "%s: %s", where, used <= 0
+			   ? "size= must be a positive number of bytes"
+			   : "max= is below size= (a resizeable block starts at its used length and grows up to max)");
+		goto out;
+	}
+	r = &o->rams[o->n_rams++];
+	memset(r, 0, sizeof(*r));
+	r->decl = b;
+	r->used = (uint64_t)used;
+	r->resizeable = b->max != NULL;
+	r->max = r->resizeable ? (uint64_t)max : r->used;
+	r->why = explain_expr_fmt(ec, "size", b->size, used, true);
+	if (b->max)
+		why_append(&r->why, explain_expr_fmt(ec, "max", b->max, max, true));
+	add_deps(&r->deps, b->size);
+	if (b->max)
+		add_deps(&r->deps, b->max);
+	if (b->cond)
+		add_deps(&r->deps, b->cond);
+	rc = 0;
+out:
+	free(where);
+	return rc;
+}
+
+/* The RAM blocks of object 'o': its type's, then inherited ones. */
+static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
+			struct pc_err *err)
+{
+	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus } };
+	size_t n = 0;
+
+	for (const struct pc_type *t = o->type; t; t = t->parent)
+		n += t->n_rams;
+	if (!n)
+		return 0;
+	o->rams = pc_xcalloc(n, sizeof(*o->rams));
+	for (const struct pc_type *t = o->type; t; t = t->parent)
+		for (size_t i = 0; i < t->n_rams; i++) {
+			const struct pc_ramblock *b = &t->rams[i];
+
+			if (ram_taken(o, b->name) ||
+			    !in_release(vm->side, b->has_since, &b->since))
+				continue;
+			if (resolve_ram(&ec, o, b, err))
+				return -1;
+		}
+	return 0;
+}
+
+/* The idstr of 'o''s section when its type gives a path (idstr=): it is
+ * part of the section's identity, so the fingerprint mixes it in (only
+ * then: other fingerprints stay as recorded). */
+static void section_idstr(const struct pc_vm *vm, const struct pc_object *o,
+			  struct pc_rsection *rs)
+{
+	const char *pn = pc_type_idstr_prop(o->type);
+	const struct pc_eprop *ep = pn ? pc_object_prop(vm, o, pn, NULL) : NULL;
+
+	if (!ep)
+		return;
+	rs->idstr = pc_xasprintf("%s/%s", ep->val.text ? ep->val.text : "",
+				 rs->name);
+	rs->idstr_prop = pn;
+	fp_str(&rs->fingerprint, rs->idstr);
 }
 
 int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
@@ -1930,8 +2086,16 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 		rs->instance = pc_xstrdup(o->id);
 		rs->obj = o;
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
+		section_idstr(vm, o, rs);
+		rs->priority = v->priority ? v->priority : PC_PRI_DEFAULT;
+		/* only a declared one: other fingerprints stay as recorded */
+		if (rs->priority != PC_PRI_DEFAULT)
+			fp_int(&rs->fingerprint, (uint64_t)rs->priority);
 		vm->n_sections++;
 	}
+	for (size_t i = 0; i < vm->n_objs; i++)
+		if (resolve_rams(vm, &vm->objs[i], err))
+			return -1;
 	return 0;
 }
 
@@ -1946,11 +2110,17 @@ void pc_vm_release(struct pc_vm *vm)
 		}
 		free(o->props);
 		free(o->id);
+		for (size_t j = 0; j < o->n_rams; j++) {
+			free(o->rams[j].why);
+			free(o->rams[j].deps);
+		}
+		free(o->rams);
 	}
 	free(vm->objs);
 	for (size_t i = 0; i < vm->n_sections; i++) {
 		free(vm->sections[i].name);
 		free(vm->sections[i].instance);
+		free(vm->sections[i].idstr);
 		rdesc_free(vm->sections[i].desc);
 	}
 	free(vm->sections);

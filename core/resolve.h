@@ -55,6 +55,19 @@ int pc_host_caps_load(const char *path, struct pc_host_caps *out,
 void pc_host_caps_release(struct pc_host_caps *h);
 bool pc_host_caps_has(const struct pc_host_caps *h, const char *cap);
 
+/*
+ * A RAM block of a built VM's object (struct pc_ramblock evaluated): its
+ * used length, and its max_length when resizeable (else max == used);
+ * 'why' explains the sizes, 'deps' names the properties that decided them.
+ */
+struct pc_rram {
+	const struct pc_ramblock *decl;
+	uint64_t used, max;
+	bool resizeable;
+	char *why;
+	char *deps;
+};
+
 /* One device instance of the VM configuration (-device TYPE,id=ID,...). */
 struct pc_devspec {
 	char *id;
@@ -128,6 +141,10 @@ struct pc_object {
 	struct pc_object *parent;    /* composite, for children */
 	size_t first_child, n_children; /* indexes into vm->objs */
 	const char *child_name;
+	/* its RAM blocks (the type's and inherited ones that exist in the
+	 * side's release and whose if= holds), set by pc_vm_resolve() */
+	struct pc_rram *rams;
+	size_t n_rams;
 };
 
 /* ---- resolved layouts ---- */
@@ -193,6 +210,13 @@ struct pc_rdesc {
 struct pc_rsection {
 	char *name;        /* section name (its description's name) */
 	char *instance;    /* object id */
+	/* QEMU's section idstr when the type prefixes it with a path
+	 * (idstr=): "PATH/NAME"; NULL: the name alone */
+	char *idstr;
+	const char *idstr_prop; /* the property that gave the path */
+	/* its description's priority (QEMU's MIG_PRI_*, default when not
+	 * declared): the source sends higher ones first */
+	enum pc_mig_priority priority;
 	const struct pc_object *obj;
 	struct pc_rdesc *desc;
 	uint64_t fingerprint;

@@ -121,6 +121,24 @@
 	  "the source offers a virtio feature the destination does not: the guest may have negotiated it") \
 	X(VIRTIO_FEATURE_EXTRA, "PC507", "virtio-feature-extra", PC_SEV_INFO, \
 	  0, PC_FAMILY_PROPERTIES, PC_FIX_REVIEW, \
-	  "the destination offers a virtio feature the source does not: the load succeeds")
+	  "the destination offers a virtio feature the source does not: the load succeeds") \
+	X(RAM_SIZE, "PC106", "ramblock-size-mismatch", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "a fixed-size RAM block (ROM, firmware) has another length on the destination") \
+	X(RAM_TOO_LARGE, "PC107", "ramblock-too-large", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "a RAM block is longer than the destination's resizeable block may grow") \
+	X(RAM_UNKNOWN, "PC108", "ramblock-unknown", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "the source sends a RAM block the destination's device does not have") \
+	X(MACHINE_SECTION, "PC604", "machine-section-missing", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_MACHINES, PC_FIX_COMPAT_LINE, \
+	  "the source's machine type sends a section of its own state the destination's does not register") \
+	X(SECTION_IDSTR, "PC109", "section-idstr-mismatch", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_COMPAT_LINE, \
+	  "the section's idstr (its device's path) differs on the destination") \
+	X(SECTION_PRIORITY, "PC605", "section-priority-order", PC_SEV_REVIEW, \
+	  0, PC_FAMILY_SECTIONS, PC_FIX_DECLARATION, \
+	  "the source sends a section in another order than the destination's priorities put it")
 
 #endif /* PC_RULE_TABLE_H */

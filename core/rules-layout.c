@@ -868,6 +868,9 @@ static bool type_only_here(const struct pc_side *other,
 
 	if (other->devices && !other->devices_subset)
 		return false;
+	/* the machine type's own state is in every VM of it */
+	if (pc_type_is_machine(top->type))
+		return false;
 	t = pc_registry_find_type(other->reg, top->type->name);
 	/* a type the other build refuses to migrate is left out of its
 	 * default configuration: no migration with it starts there */
@@ -885,6 +888,58 @@ static bool type_blocked_there(const struct pc_side *other,
 		o = o->parent;
 	t = pc_registry_find_type(other->reg, o->type->name);
 	return t && pc_side_has_type(other, t) && pc_side_type_blocker(other, t);
+}
+
+/*
+ * The section's idstr differs (PC109): QEMU looks the incoming header's
+ * idstr and instance id up (savevm.c find_se()) and refuses a section it
+ * has not registered under that name, whatever its layout.
+ */
+static bool idstr_finding(struct sec_ctx *sc, const struct pc_rsection *ss,
+			  const struct pc_rsection *ds)
+{
+	const char *si = ss->idstr ? ss->idstr : ss->name;
+	const char *di = ds->idstr ? ds->idstr : ds->name;
+	char *why, *deps;
+
+	if (!strcmp(si, di))
+		return false;
+	why = pc_xasprintf("the destination registers the section as '%s' instance 0 and looks the incoming header up by idstr and instance id: QEMU refuses the stream (\"Unknown savevm section or instance '%s' 0\")",
+			   di, si);
+	deps = pc_xasprintf("%s%s%s", ss->idstr_prop ? ss->idstr_prop : "",
+			    ss->idstr_prop && ds->idstr_prop ? " " : "",
+			    ds->idstr_prop ? ds->idstr_prop : "");
+	sec_add(sc, (struct pc_hit){
+		.rule = PC_R_SECTION_IDSTR,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = ss->name,
+		.src_value = si,
+		.dst_value = di,
+		.why = why,
+		.deps = *deps ? deps : NULL,
+		.fix = "keep the device at the path its release gave it on the older machine types: pin the property that places it (its address or slot) with a compat entry" });
+	free(why);
+	free(deps);
+	return true;
+}
+
+/* A section of the machine type's own state that the destination's
+ * machine type does not register (PC604). */
+static void machine_section_missing(struct sec_ctx *sc,
+				    const struct pc_rsection *ss)
+{
+	char *why = pc_xasprintf("the source's machine type registers section '%s' (machine state %s) and the destination's does not: QEMU's loader finds no handler and refuses the stream (\"Unknown savevm section or instance '%s' 0\")",
+				 ss->name, ss->obj->type->name, ss->name);
+
+	sec_add(sc, (struct pc_hit){
+		.rule = PC_R_MACHINE_SECTION,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = ss->name,
+		.src_value = "sent",
+		.dst_value = "(not registered)",
+		.why = why,
+		.fix = "keep the older machine types' streams as their releases sent them: put new machine state in a subsection of an existing machine section with needed= over a property of the machine state that a compat entry turns off for the older machine types, and keep a section a release still loads" });
+	free(why);
 }
 
 /* A section the source sends and the destination does not have (PC101). */
@@ -961,11 +1016,17 @@ void pc_rules_sections(struct dir_ctx *x)
 		sc.device = ss->instance;
 		x->c->sections_compared++;
 		if (!ds) {
-			section_missing(&sc, ss);
+			if (pc_type_is_machine(ss->obj->type))
+				machine_section_missing(&sc, ss);
+			else
+				section_missing(&sc, ss);
 			continue;
 		}
 		/* identical resolved layouts: nothing to compare */
 		if (ss->fingerprint == ds->fingerprint)
+			continue;
+		/* QEMU finds the section by idstr before it reads it */
+		if (idstr_finding(&sc, ss, ds))
 			continue;
 		/* QEMU refuses a section at its header (vmstate_load_state):
 		 * what its fields would meet is not part of this migration */

@@ -461,9 +461,10 @@ int pc_side_common_devices(const struct pc_side_env *env, const char *a,
 		const struct pc_type *t = sa.reg->types[i];
 		const struct pc_type *u;
 
-		/* a device either build refuses to migrate stays out */
-		if (!pc_type_is_concrete(t) || !pc_side_has_type(&sa, t) ||
-		    pc_side_type_blocker(&sa, t))
+		/* a device either build refuses to migrate stays out; the
+		 * machine type's own state is in every VM, not a device */
+		if (!pc_type_is_concrete(t) || pc_type_is_machine(t) ||
+		    !pc_side_has_type(&sa, t) || pc_side_type_blocker(&sa, t))
 			continue;
 		u = pc_registry_find_type(sb.reg, t->name);
 		if (u && pc_type_is_concrete(u) && pc_side_has_type(&sb, u) &&

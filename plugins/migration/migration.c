@@ -6,7 +6,9 @@
  * migration protocol behaviour both ends must agree on.
  *
  * It is a pure configuration object: it has no VMStateDescription and no
- * section.  None of its properties is guest-visible; those marked 'wire'
+ * section.  Every VM has it (migration_object_init()), whatever devices
+ * it names, and the machine type's compat arrays reach it: it is declared
+ * 'machine', so --vm-device configurations compare its knobs too.  None of its properties is guest-visible; those marked 'wire'
  * change the stream framing or what the destination demands (both ends
  * must agree: PC503).  x-clear-bitmap-shift only tunes the source.
  */
@@ -18,7 +20,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_LICENSE("GPL-2.0-or-later")
 
 	/* migration/options.c: migration_properties */
-	PC_TYPE("migration", "parent=device doc=\"migration object: protocol knobs, no state of its own\"")
+	PC_TYPE("migration", "parent=device machine doc=\"migration object: protocol knobs, no state of its own; in every VM (migration_object_init())\"")
 	PC_PROP_BOOL("store-global-state", "default=on wire")
 	PC_PROP_BOOL("send-configuration", "default=on wire")
 	PC_PROP_BOOL("send-section-footer", "default=on wire")

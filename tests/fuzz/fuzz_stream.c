@@ -21,9 +21,11 @@
 #include "loader.h"
 #include "stream.h"
 
+/* the migration object is the machine type's own state (in every VM):
+ * not named */
 static const char *const devices[] = {
 	"pvpanic", "pvpanic-pci", "nvme", "pcie-root-port",
-	"qemu64-x86_64-cpu", "migration",
+	"qemu64-x86_64-cpu",
 };
 
 struct dest {

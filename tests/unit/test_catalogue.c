@@ -342,6 +342,7 @@ static int fx_side(struct pc_side *s, const char *label, const char *decl,
 	"  prop feat bool default=on guest-visible\n" \
 	"  prop mask bool default=off\n"
 #define FX_DEV(props) "type fx-dev parent=device section=fx-dev\n" props "end\n"
+#define FX_PDEV(props) "type fx-dev parent=device section=fx-dev idstr=path\n" props "end\n"
 #define FX_QUEUE "vmsd fx-queue version=1 min=1\n  field inuse u16\nend\n"
 #define FX_VMSD(ver, fields) "vmsd fx-dev " ver "\n" fields "end\n"
 #define FX_FIELDS(status, ctr, vq) \
@@ -450,6 +451,34 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
 		FX_HDR FX_DEV(FX_PROPS "  prop mq feature container=host_features bit=22 default=off\n")
 		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
+	/* RAM blocks: a fixed one of another length (PC106), a resizeable
+	 * one beyond the destination's max (PC107), one only the source
+	 * has (PC108) */
+	fx_pair("ramblocks", FX_HDR FX_DEV(FX_PROPS "  ramblock rom size=0x10000\n"
+		"  ramblock acpi size=0x1000 max=0x2000\n  ramblock extra size=0x1000\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		FX_HDR FX_DEV(FX_PROPS "  ramblock rom size=0x20000\n"
+		"  ramblock acpi size=0x3000 max=0x4000\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
+	/* machine-level state only the source's machine type has: PC604 */
+	fx_pair("machine state", FX_BASE
+		"type fx-acpi parent=device machine section=fx-acpi\nend\n"
+		"vmsd fx-acpi version=1 min=1\n  field patched u8\nend\n",
+		FX_BASE, "fx-1.0", 2);
+	/* a section at another device path (idstr): PC109 */
+	fx_pair("idstr", FX_HDR FX_PDEV(FX_PROPS "  prop path string default=a\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		FX_HDR FX_PDEV(FX_PROPS "  prop path string default=b\n")
+		FX_QUEUE FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ)),
+		"fx-1.0", 2);
+	/* a section whose priority puts it on the other side of another
+	 * one in the stream: PC605 (needs-review) */
+	fx_pair("priority", FX_BASE "type fx-mmu parent=device section=fx-mmu\nend\n"
+		"vmsd fx-mmu version=1 min=1\n  field x u32\nend\n",
+		FX_BASE "type fx-mmu parent=device section=fx-mmu\nend\n"
+		"vmsd fx-mmu version=1 min=1 priority=iommu\n  field x u32\nend\n",
 		"fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);

@@ -151,6 +151,9 @@ struct plugcheck_module {
 /* a VM configuration the type's users run besides the default one, which
  * the main job checks too: PC_CONFIG("iommu", "ats=on,pasid=on") */
 #define PC_CONFIG(name, props) "  config " name " \"" props "\"\n"
+/* a RAM block the type's objects own (an option ROM, firmware, an ACPI
+ * blob): PC_RAMBLOCK("rom", "size=romsize"), resizeable with max= */
+#define PC_RAMBLOCK(name, attrs) "  ramblock " name " " attrs "\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
