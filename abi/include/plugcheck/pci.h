@@ -34,6 +34,9 @@
 #define PC_PCI_CAP_ID_MSIX "0x11"
 #define PC_PCI_EXT_CAP_ID_ERR "0x01"
 
+/* ---- power management (pci_regs.h: PCI_PM_SIZEOF) */
+#define PC_PCI_PM_SIZEOF "8"
+
 /* ---- MSI-X (pci_regs.h; hw/pci/msix.c: MSIX_CAP_LENGTH 12) */
 #define PC_PCI_CAP_MSIX_SIZEOF "12"
 #define PC_PCI_MSIX_FLAGS "2"
