@@ -486,7 +486,7 @@ static void lint_cfg_item(struct lint *l, const struct lint_machine *lm,
 {
 	const struct pc_machine *m = lm->m;
 	const char *type = a->type->name;
-	char key[512], *sv, *dv, *why, *fix, *line;
+	char key[512], arr[64], *sv, *dv, *why, *fix, *line;
 	const char *file;
 
 	snprintf(key, sizeof(key), "PC807 %s %s", a->id, it->path);
@@ -498,14 +498,17 @@ static void lint_cfg_item(struct lint *l, const struct lint_machine *lm,
 			   m->name, it->cap ? "config space" : "register",
 			   it->path, sv, lm->rec ? lm->rec->label
 			   : "the history the declarations reconstruct", dv);
-	fix = pc_xasprintf("keep the old content for %s and older: put the change behind a new property of %s (%s, default on) with the compat line 'hw_compat_%d_%d.compat: %s x-PROPERTY off'; if a release really changed it for every machine type, record that with was= (or since=) and acknowledge the break",
+	file = own_array_file(l->tree->machines, m);
+	snprintf(arr, sizeof(arr), "hw_compat_%d_%d.compat", m->version.v[0],
+		 m->version.v[1]);
+	fix = pc_xasprintf("keep the old content for %s and older: put the change behind a new property of %s (%s, default on) with the compat line '%s: %s x-PROPERTY off'; if a release really changed it for every machine type, record that with was= (or since=) and acknowledge the break",
 			   m->name, type, it->cap
 			   ? "if=x-PROPERTY on the capability that was added"
 			   : old && old->inv && old->inv->value == it->inv->value
 			   ? "the masks as wmask=\"x-PROPERTY ? NEW : OLD\""
 			   : "value=\"x-PROPERTY ? NEW : OLD\"",
-			   m->version.v[0], m->version.v[1], type);
-	file = own_array_file(l->tree->machines, m);
+			   file && strrchr(file, '/') ? strrchr(file, '/') + 1
+			   : file ? file : arr, type);
 	line = pc_xasprintf("%s x-PROPERTY off", type);
 	lint_add(l, PC_R_LINT_CONFIG_CHANGE, m->name, a->id, it->path, sv, dv,
 		 why, fix, file, file ? line : NULL);
