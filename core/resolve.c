@@ -1763,6 +1763,7 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 	struct pc_cfg_place pl[64];
 	size_t n = 0, bad = 0;
 	const char *what = NULL;
+	char *deps = NULL; /* every condition of the buffer decides placement */
 
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t k = 0; k < c->types[i]->n_caps && n < 64; k++) {
@@ -1771,17 +1772,23 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 
 			if (strcmp(cap->field, path))
 				continue;
-			if (cap_present(ec, cap, &on, where, err))
+			if (cap->cond)
+				add_deps(&deps, cap->cond);
+			if (cap_present(ec, cap, &on, where, err)) {
+				free(deps);
 				return -1;
+			}
 			if (!on)
 				continue;
 			in[n] = cap;
 			pl[n++] = (struct pc_cfg_place){ cap->at, cap->size,
 							 cap->express, 0, 0 };
 		}
-	if (pc_cfg_place_caps(pl, n, bytes, &what, &bad))
+	if (pc_cfg_place_caps(pl, n, bytes, &what, &bad)) {
+		free(deps);
 		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
 				   where, in[bad]->name, in[bad]->size, what, path);
+	}
 	d->caps = pc_xrealloc(d->caps, (d->n_caps + n + 1) * sizeof(*d->caps));
 	for (size_t i = 0; i < n; i++) {
 		struct pc_rcap *r = &d->caps[d->n_caps++];
@@ -1795,11 +1802,11 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		r->express = in[i]->express;
 		r->offset = pl[i].off;
 		r->next = pl[i].next;
-		if (in[i]->cond) {
+		if (in[i]->cond)
 			r->why = explain_expr_fmt(ec, "present", in[i]->cond, 1, false);
-			add_deps(&r->deps, in[i]->cond);
-		}
+		r->deps = deps ? pc_xstrdup(deps) : NULL;
 	}
+	free(deps);
 	return 0;
 }
 
