@@ -1661,7 +1661,8 @@ static int cap_place(struct dparser *p, struct pc_capability *c,
 static int stmt_capability(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "id", "field", "size", "at",
-					    "version", "if", "since", NULL };
+					    "version", "if", "since", "table",
+					    "entries", NULL };
 	static const char *const flags[] = { "express", NULL };
 	struct attrs a = { keys, flags, { 0 }, { 0 } };
 	struct pc_type *t = p->type;
@@ -1698,6 +1699,14 @@ static int stmt_capability(struct dparser *p, const struct words *ws)
 	if (cap_place(p, c, &a) ||
 	    ((s = aval(&a, "if")) && get_expr(p, s, &c->cond)))
 		return -1;
+	if (!aval(&a, "table") != !aval(&a, "entries"))
+		return derr(p, "capability '%s': table= and entries= go together (the state field of the capability's table and its number of entries)",
+			    c->name);
+	if ((s = aval(&a, "table")) &&
+	    (check_name(p, "field", s) || get_expr(p, aval(&a, "entries"), &c->entries)))
+		return -1;
+	if (s)
+		c->table = pool_strdup(p, s);
 	if ((s = aval(&a, "since"))) {
 		if (get_version(p, "since", s, &c->since))
 			return -1;
@@ -2540,6 +2549,10 @@ static void write_capability(struct pc_strbuf *out,
 		pc_strbuf_addf(out, " at=0x%" PRIx32, c->at);
 	if (c->cond)
 		put_expr(out, "if", c->cond);
+	if (c->table) {
+		put_attr(out, "table", c->table);
+		put_expr(out, "entries", c->entries);
+	}
 	if (c->has_since)
 		put_version(out, "since", &c->since);
 	pc_strbuf_addch(out, '\n');

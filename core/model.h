@@ -181,6 +181,11 @@ struct pc_capability {
 	uint32_t at;             /* 0: first free (standard only) */
 	bool express;
 	struct pc_expr *cond;    /* present only when true, or NULL */
+	/* a table the capability describes that the state carries (MSI-X:
+	 * msix_save() writes 'entries' table entries): the path of that
+	 * field from the section and the number of its elements, or NULL */
+	char *table;
+	struct pc_expr *entries;
 	bool has_since;
 	struct pc_version since;
 	int line;

@@ -91,6 +91,10 @@ static int check_cap(const struct pc_type *t, const struct pc_type *decl,
 		return pc_err_set(err, "%s:%d: capability '%s': config buffer '%s' has %u bytes, less than the %u of a PCI config space",
 				  origin(decl), cap->line, cap->name,
 				  cap->field, f->size, PCI_CONFIG_SPACE_SIZE);
+	if (cap->table && !pc_cfg_field(v, cap->table))
+		return pc_err_set(err, "%s:%d: capability '%s' of type '%s': table=%s names no buffer field of '%s' (the section of '%s')",
+				  origin(decl), cap->line, cap->name,
+				  decl->name, cap->table, v->name, t->name);
 	if ((uint64_t)cap->at + cap->size >
 	    (cap->express ? f->size : PCI_CONFIG_SPACE_SIZE))
 		return pc_err_set(err, "%s:%d: capability '%s' at 0x%x (%u bytes) does not fit in %s",

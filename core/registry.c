@@ -220,8 +220,10 @@ static void type_free(struct pc_type *t)
 		pc_cfg_reg_free(t->registers[i].reg);
 	}
 	free(t->registers);
-	for (size_t i = 0; i < t->n_caps; i++)
+	for (size_t i = 0; i < t->n_caps; i++) {
 		pc_expr_free(t->caps[i].cond);
+		pc_expr_free(t->caps[i].entries);
+	}
 	free(t->caps);
 	pc_decl_type_free_box(t);
 }

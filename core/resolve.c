@@ -1754,10 +1754,45 @@ static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
 	return 0;
 }
 
+/*
+ * The table a present capability describes against the state that
+ * carries it (MSI-X: the Message Control table size and msix_save()'s
+ * table): 'entries' must be the field's element count.
+ */
+static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
+			   const struct pc_capability *cap, const char *where,
+			   struct pc_err *err)
+{
+	const char *leaf = NULL;
+	uint32_t bytes = 0;
+	int64_t want;
+	const struct pc_rdesc *d;
+
+	if (!cap->table)
+		return 0;
+	if (eval_at(ec, cap->entries, &want, where, err))
+		return -1;
+	d = cfg_target(root, cap->table, &bytes, &leaf);
+	for (size_t i = 0; d && i < d->n_nodes; i++) {
+		const struct pc_rnode *n = &d->nodes[i];
+
+		if (strcmp(n->name, leaf))
+			continue;
+		if ((int64_t)(n->count ? n->count : 1) == want)
+			return 0;
+		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
+				   where, cap->name, cap->line, (long long)want,
+				   cap->table, n->count ? n->count : 1);
+	}
+	return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
+			   where, cap->name, cap->line, cap->table);
+}
+
 /* The capabilities of buffer 'path', placed in add order into 'd'. */
 static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
-		      const char *path, struct pc_rdesc *d, uint32_t bytes,
-		      const char *leaf, const char *where, struct pc_err *err)
+		      const char *path, struct pc_rdesc *root,
+		      struct pc_rdesc *d, uint32_t bytes, const char *leaf,
+		      const char *where, struct pc_err *err)
 {
 	const struct pc_capability *in[64];
 	struct pc_cfg_place pl[64];
@@ -1780,6 +1815,10 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 			}
 			if (!on)
 				continue;
+			if (check_cap_table(ec, root, cap, where, err)) {
+				free(deps);
+				return -1;
+			}
 			in[n] = cap;
 			pl[n++] = (struct pc_cfg_place){ cap->at, cap->size,
 							 cap->express, 0, 0 };
@@ -1863,7 +1902,8 @@ static int apply_type_config(const struct eval_ctx *ec,
 			for (size_t j = 0; d && j < d->n_caps && !done; j++)
 				done = !strcmp(d->caps[j].field, leaf);
 			if (d && !done &&
-			    place_caps(ec, &c, cap->field, d, bytes, leaf, where, err))
+			    place_caps(ec, &c, cap->field, root, d, bytes, leaf,
+				       where, err))
 				return -1;
 		}
 	for (size_t i = 0; i < c.n; i++)

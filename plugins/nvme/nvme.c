@@ -73,7 +73,8 @@ PLUGCHECK_MODULE(NULL,
 		PC_PCI_VENDOR_ID " size=4"
 		" value=\"use-intel-id ? 0x58458086 : 0x00101b36\"")
 	PC_CAPABILITY("msix", "id=" PC_PCI_CAP_ID_MSIX
-		" field=parent_obj.config size=" PC_PCI_CAP_MSIX_SIZEOF)
+		" field=parent_obj.config size=" PC_PCI_CAP_MSIX_SIZEOF
+		" table=msix_table entries=msix_qsize")
 	PC_REGISTER("msix-flags", "cap=msix offset=" PC_PCI_MSIX_FLAGS
 		" size=2 value=\"msix_qsize - 1\" wmask=\"("
 		PC_PCI_MSIX_FLAGS_ENABLE " | " PC_PCI_MSIX_FLAGS_MASKALL ")\"")

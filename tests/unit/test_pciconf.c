@@ -430,3 +430,29 @@ PCT_TEST("pciconf", was_reconstructs_an_older_release)
 	pc_side_release(&tree);
 	pc_side_release(&rel);
 }
+
+/* MSI-X: the table size the capability says against the table the state
+ * carries (msix_save()) */
+#define MSIX_DECL(entries) H "type device abstract\nend\n" \
+	"vmsd PCIDev version=2 min=1\n  field config buffer size=4096\nend\n" \
+	"type fx-cfg parent=device section=fx-cfg\n  prop vectors u16 default=4\n" \
+	"  capability msix id=0x11 field=parent_obj.config size=12 table=msix_table entries=" entries "\n" \
+	"end\nvmsd fx-cfg version=1 min=1\n  field parent_obj struct struct=PCIDev\n" \
+	"  field msix_table buffer size=16 count=vectors\nend\n"
+
+PCT_TEST("pciconf", msix_table_size_is_cross_checked_with_the_state)
+{
+	char msg[4096], *got;
+
+	got = placed(MSIX_DECL("vectors"), msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(got, "msix@0x40>0");
+	PCT_ASSERT_STR_EQ(msg, "");
+	free(got);
+	got = placed(MSIX_DECL("\"vectors + 1\""), msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "fx-cfg: config space: capability 'msix' (line 10) has 5 table entries (entries=), but the state field msix_table carries 4");
+	free(got);
+	PCT_ASSERT_STR_EQ(error_of(DECL("", "  capability msix id=0x11 field=parent_obj.config size=12 table=nosuch entries=4\n")),
+		"t.decl:10: capability 'msix' of type 'fx-cfg': table=nosuch names no buffer field of 'fx-cfg' (the section of 'fx-cfg')");
+	PCT_ASSERT_STR_EQ(error_of(DECL("", "  capability msix id=0x11 field=parent_obj.config size=12 table=ring\n")),
+		"t.decl:10: capability 'msix': table= and entries= go together (the state field of the capability's table and its number of entries)");
+}

@@ -118,12 +118,15 @@
  * buffer 'field': Message Control holds the table size ('vectors', an
  * expression, minus one; QEMU makes Enable and Function Mask writable),
  * Table and PBA hold offset | BAR ('table', 'pba': expressions).  The
- * capability goes at the first free space (pci_find_space()) unless
- * 'attrs' says at=.
+ * table itself is migrated by msix_save() in the state field 'state'
+ * (a path from the section, 16 bytes an entry): its element count is
+ * cross-checked with 'vectors'.  The capability goes at the first free
+ * space (pci_find_space()) unless 'attrs' says at=.
  */
-#define PC_PCI_MSIX(field, vectors, table, pba, attrs)                  \
+#define PC_PCI_MSIX(field, vectors, table, pba, state, attrs)           \
 	PC_CAPABILITY("msix", "id=" PC_PCI_CAP_ID_MSIX " field=" field   \
-		" size=" PC_PCI_CAP_MSIX_SIZEOF " " attrs)                   \
+		" size=" PC_PCI_CAP_MSIX_SIZEOF " table=" state              \
+		" entries=\"" vectors "\" " attrs)                          \
 	PC_REGISTER("msix-flags", "cap=msix offset=" PC_PCI_MSIX_FLAGS   \
 		" size=2 value=\"(" vectors ") - 1\" wmask=\"("              \
 		PC_PCI_MSIX_FLAGS_ENABLE " | " PC_PCI_MSIX_FLAGS_MASKALL ")\"") \

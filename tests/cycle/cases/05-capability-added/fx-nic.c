@@ -21,6 +21,6 @@ PLUGCHECK_MODULE(NULL,
 
 	PC_TYPE("fx-nic", "parent=pci-device interfaces=pci-express-device section=fx-nic")
 	PC_PROP_U16("vectors", "default=4 guest-visible")
-	PC_PCI_MSIX("parent_obj.config", "vectors", "0x2000", "0x3000", "")
+	PC_PCI_MSIX("parent_obj.config", "vectors", "0x2000", "0x3000", "msix_table", "")
 	PC_END
 );
