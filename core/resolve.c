@@ -1801,12 +1801,17 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 	char *deps = NULL; /* every condition of the buffer decides placement */
 
 	for (size_t i = 0; i < c->n; i++)
-		for (size_t k = 0; k < c->types[i]->n_caps && n < 64; k++) {
+		for (size_t k = 0; k < c->types[i]->n_caps; k++) {
 			const struct pc_capability *cap = &c->types[i]->caps[k];
 			bool on;
 
 			if (strcmp(cap->field, path))
 				continue;
+			if (n == PC_ARRAY_SIZE(in)) {
+				free(deps);
+				return pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
+						   where, PC_ARRAY_SIZE(in), path);
+			}
 			if (cap->cond)
 				add_deps(&deps, cap->cond);
 			if (cap_present(ec, cap, &on, where, err)) {

@@ -456,3 +456,24 @@ PCT_TEST("pciconf", msix_table_size_is_cross_checked_with_the_state)
 	PCT_ASSERT_STR_EQ(error_of(DECL("", "  capability msix id=0x11 field=parent_obj.config size=12 table=ring\n")),
 		"t.decl:10: capability 'msix': table= and entries= go together (the state field of the capability's table and its number of entries)");
 }
+
+/* More capabilities in one buffer than the placement holds: refused (a
+ * limit, never a silent truncation). */
+PCT_TEST("pciconf", too_many_capabilities_are_refused)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	char msg[4096], *decl, *got;
+
+	for (int i = 0; i < 65; i++)
+		pc_strbuf_addf(&sb, "  capability c%d id=%d field=parent_obj.config size=4 express at=%#x\n",
+			       i, i + 1, 0x100 + 4 * i);
+	decl = pc_xasprintf("%s%s%s", H "type device abstract\nend\n"
+			    "vmsd PCIDev version=2 min=1\n  field config buffer size=4096\nend\n"
+			    "type fx-cfg parent=device section=fx-cfg\n", sb.buf,
+			    "end\nvmsd fx-cfg version=1 min=1\n  field parent_obj struct struct=PCIDev\nend\n");
+	got = placed(decl, msg, sizeof(msg));
+	PCT_ASSERT_STR_EQ(msg, "fx-cfg: config space: more than 64 capabilities in parent_obj.config");
+	free(got);
+	free(decl);
+	pc_strbuf_release(&sb);
+}
