@@ -1584,10 +1584,15 @@ static int stmt_subsection(struct dparser *p, const struct words *ws)
 	return 0;
 }
 
+static struct pc_cfg_reg *inv_reg(struct pc_invariant *inv);
+static int parse_inv_was(struct dparser *p, struct pc_cfg_reg *r,
+			 const char *s);
+
 static int stmt_invariant(struct dparser *p, const struct words *ws)
 {
 	static const char *const keys[] = { "field", "offset", "size",
-					    "value", "romask", "since", NULL };
+					    "value", "romask", "since", "was",
+					    NULL };
 	struct attrs a = { keys, NULL, { 0 }, { 0 } };
 	struct pc_vmsd *v = p->vmsd;
 	struct pc_invariant *inv;
@@ -1628,7 +1633,262 @@ static int stmt_invariant(struct dparser *p, const struct words *ws)
 			return -1;
 		inv->has_since = true;
 	}
+	if ((s = aval(&a, "was")) && parse_inv_was(p, inv_reg(inv), s))
+		return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------------ config space */
+
+/* The config-space extras of 'inv' (allocated on first use). */
+static struct pc_cfg_reg *inv_reg(struct pc_invariant *inv)
+{
+	if (!inv->reg)
+		inv->reg = pc_xcalloc(1, sizeof(*inv->reg));
+	return inv->reg;
+}
+
+/* was=VERSION:VALUE{,...} of an invariant or register, ascending */
+static int parse_inv_was(struct dparser *p, struct pc_cfg_reg *r,
+			 const char *s)
+{
+	char *copy = pc_xstrdup(s), *item = copy;
+	int ret = 0;
+
+	while (item && !ret) {
+		char *comma = strchr(item, ',');
+		struct pc_inv_change c;
+		const char *val = NULL;
+
+		if (comma)
+			*comma = '\0';
+		ret = split_versioned(p, "was", item, false, &c.version, &val) ||
+		      get_num(p, "was", val, 0, UINT64_MAX, &c.value) ? -1 : 0;
+		if (!ret && r->n_changes &&
+		    pc_version_cmp(&r->changes[r->n_changes - 1].version,
+				   &c.version) >= 0)
+			ret = derr(p, "was= versions must be ascending (%s)", item);
+		if (!ret) {
+			r->changes = pc_xrealloc(r->changes, (r->n_changes + 1) *
+						 sizeof(*r->changes));
+			r->changes[r->n_changes++] = c;
+		}
+		item = comma ? comma + 1 : NULL;
+	}
+	free(copy);
+	return ret;
+}
+
+/* offset=, size=, value=, since=, was= shared by invariant and register */
+static int inv_common(struct dparser *p, struct pc_invariant *inv,
+		      const struct attrs *a, const char *what)
+{
+	const char *s;
+	uint64_t n;
+
+	if (get_num(p, "offset", aval(a, "offset"), 0, UINT32_MAX, &n))
+		return -1;
+	inv->offset = (uint32_t)n;
+	if (get_num(p, "size", aval(a, "size"), 1, 8, &n))
+		return -1;
+	if (n != 1 && n != 2 && n != 4 && n != 8)
+		return derr(p, "bad size %" PRIu64 " for %s '%s' (expected 1, 2, 4 or 8)",
+			    n, what, inv->name);
+	inv->size = (uint32_t)n;
+	if (get_expr(p, aval(a, "value"), &inv->value))
+		return -1;
+	if ((s = aval(a, "since"))) {
+		if (get_version(p, "since", s, &inv->since))
+			return -1;
+		inv->has_since = true;
+	}
+	if ((s = aval(a, "was")) && parse_inv_was(p, inv_reg(inv), s))
+		return -1;
+	return 0;
+}
+
+/* A new register in the open block: a vmsd's invariants, a type's
+ * registers. */
+static struct pc_invariant *new_register(struct dparser *p)
+{
+	struct pc_invariant **arr;
+	size_t *n;
+
+	if (p->type) {
+		arr = &p->type->registers;
+		n = &p->type->n_registers;
+	} else {
+		PC_ALLOC_GROW(p->vmsd->invariants, p->vmsd->n_invariants + 1,
+			      p->alloc_c);
+		memset(&p->vmsd->invariants[p->vmsd->n_invariants], 0,
+		       sizeof(struct pc_invariant));
+		return &p->vmsd->invariants[p->vmsd->n_invariants++];
+	}
+	*arr = pc_xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	memset(&(*arr)[*n], 0, sizeof(**arr));
+	return &(*arr)[(*n)++];
+}
+
+/*
+ * register NAME (field=PATH | cap=CAP) offset=N size=N value=EXPR
+ *          [cmask=EXPR] [wmask=EXPR] [w1cmask=EXPR] [since=V] [was=V:X,...]
+ */
+static int stmt_register(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "field", "cap", "offset", "size",
+					    "value", "cmask", "wmask",
+					    "w1cmask", "since", "was", NULL };
+	struct attrs a = { keys, NULL, { 0 }, { 0 } };
+	struct pc_invariant *inv;
+	struct pc_cfg_reg *r;
+	const char *s;
+
+	if (need_positional(p, ws, 1, "register NAME [attributes]"))
+		return -1;
+	inv = new_register(p);
+	inv->name = pool_strdup(p, ws->w[1].text);
+	inv->line = p->line;
+	r = inv_reg(inv);
+	r->is_register = true;
+	if (check_name(p, "register", inv->name) ||
+	    get_attrs(p, "register", ws, 2, &a))
+		return -1;
+	for (size_t i = 2; i < 5; i++)
+		if (!a.vals[i])
+			return derr(p, "missing %s= for register '%s'", keys[i],
+				    inv->name);
+	if (!aval(&a, "field") == !aval(&a, "cap"))
+		return derr(p, "register '%s': exactly one of field= (the config buffer) and cap= (a capability of the type)",
+			    inv->name);
+	if ((s = aval(&a, "cap")) && !p->type)
+		return derr(p, "register '%s': cap= only in a type block (capabilities are the type's)",
+			    inv->name);
+	if ((s = aval(&a, "field")) &&
+	    (check_name(p, "field", s) || !(inv->field = pool_strdup(p, s))))
+		return -1;
+	if ((s = aval(&a, "cap")) &&
+	    (check_name(p, "capability", s) || !(r->cap = pool_strdup(p, s))))
+		return -1;
+	if (inv_common(p, inv, &a, "register") ||
+	    ((s = aval(&a, "cmask")) && get_expr(p, s, &inv->romask)) ||
+	    ((s = aval(&a, "wmask")) && get_expr(p, s, &r->wmask)) ||
+	    ((s = aval(&a, "w1cmask")) && get_expr(p, s, &r->w1cmask)))
+		return -1;
+	return 0;
+}
+
+/* at=, version= of a capability: standard ones live in 0x40..0xff,
+ * extended ones from 0x100 on, 4-byte aligned */
+static int cap_place(struct dparser *p, struct pc_capability *c,
+		     const struct attrs *a)
+{
+	const char *s;
+	uint64_t n;
+
+	if ((s = aval(a, "version"))) {
+		if (!c->express)
+			return derr(p, "capability '%s': version= only with express (the extended header's version)",
+				    c->name);
+		if (get_num(p, "version", s, 0, 15, &n))
+			return -1;
+		c->cap_version = (uint32_t)n;
+	}
+	if (!(s = aval(a, "at"))) {
+		if (c->express)
+			return derr(p, "capability '%s': an express (extended) capability needs at= (pcie_add_capability() takes its offset)",
+				    c->name);
+		return 0;
+	}
+	if (get_num(p, "at", s, c->express ? 0x100 : 0x40,
+		    c->express ? 0xffc : 0xfc, &n))
+		return -1;
+	if (n % 4)
+		return derr(p, "capability '%s': at=0x%" PRIx64 " is not 4-byte aligned",
+			    c->name, n);
+	c->at = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * capability NAME id=N field=PATH size=N [express [version=N]] [at=N]
+ *            [if=EXPR] [since=V]
+ */
+static int stmt_capability(struct dparser *p, const struct words *ws)
+{
+	static const char *const keys[] = { "id", "field", "size", "at",
+					    "version", "if", "since", "table",
+					    "entries", NULL };
+	static const char *const flags[] = { "express", NULL };
+	struct attrs a = { keys, flags, { 0 }, { 0 } };
+	struct pc_type *t = p->type;
+	struct pc_capability *c;
+	const char *s;
+	uint64_t n;
+
+	if (need_positional(p, ws, 1, "capability NAME [attributes]"))
+		return -1;
+	t->caps = pc_xrealloc(t->caps, (t->n_caps + 1) * sizeof(*t->caps));
+	c = &t->caps[t->n_caps++];
+	memset(c, 0, sizeof(*c));
+	c->name = pool_strdup(p, ws->w[1].text);
+	c->line = p->line;
+	if (check_name(p, "capability", c->name) ||
+	    get_attrs(p, "capability", ws, 2, &a))
+		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (!a.vals[i])
+			return derr(p, "missing %s= for capability '%s'",
+				    keys[i], c->name);
+	c->express = aflag(&a, "express");
+	if (get_num(p, "id", aval(&a, "id"), 0, c->express ? 0xffff : 0xff,
+		    &n))
+		return -1;
+	c->id = (uint32_t)n;
+	if (check_name(p, "field", aval(&a, "field")))
+		return -1;
+	c->field = pool_strdup(p, aval(&a, "field"));
+	if (get_num(p, "size", aval(&a, "size"), c->express ? 4 : 2,
+		    c->express ? 0xf00 : 0xc0, &n))
+		return -1;
+	c->size = (uint32_t)n;
+	if (cap_place(p, c, &a) ||
+	    ((s = aval(&a, "if")) && get_expr(p, s, &c->cond)))
+		return -1;
+	if (!aval(&a, "table") != !aval(&a, "entries"))
+		return derr(p, "capability '%s': table= and entries= go together (the state field of the capability's table and its number of entries)",
+			    c->name);
+	if ((s = aval(&a, "table")) &&
+	    (check_name(p, "field", s) || get_expr(p, aval(&a, "entries"), &c->entries)))
+		return -1;
+	if (s)
+		c->table = pool_strdup(p, s);
+	if ((s = aval(&a, "since"))) {
+		if (get_version(p, "since", s, &c->since))
+			return -1;
+		c->has_since = true;
+	}
+	return 0;
+}
+
+/* A type's registers and capabilities share one namespace. */
+static int check_cfg_dups(struct dparser *p, const struct pc_type *t)
+{
+	size_t n = t->n_registers + t->n_caps;
+	struct named *v;
+	int ret;
+
+	if (!n)
+		return 0;
+	v = pc_xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < t->n_registers; i++)
+		v[i] = (struct named){ t->registers[i].name,
+				       t->registers[i].line };
+	for (size_t i = 0; i < t->n_caps; i++)
+		v[t->n_registers + i] = (struct named){ t->caps[i].name,
+							t->caps[i].line };
+	ret = check_dups(p, v, n, "register or capability", t->name);
+	free(v);
+	return ret;
 }
 
 /*
@@ -1690,6 +1950,8 @@ static int close_block(struct dparser *p)
 			ret = check_dups(p, v, t->n_children, "child", t->name);
 		if (!ret)
 			ret = check_ram_dups(p, t);
+		if (!ret)
+			ret = check_cfg_dups(p, t);
 	} else {
 		struct pc_vmsd *d = p->vmsd;
 
@@ -1726,15 +1988,17 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG, KW_RAMBLOCK,
+	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG, KW_RAMBLOCK, KW_REGISTER,
+	KW_CAPABILITY,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant", "unmigratable", "config", "ramblock",
+	"invariant", "unmigratable", "config", "ramblock", "register",
+	"capability",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_RAMBLOCK + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_CAPABILITY + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1767,7 +2031,7 @@ static int keyword_index(const char *kw)
 		idx = KW_END;
 		break;
 	case 'c':
-		idx = kw[1] == 'h' ? KW_CHILD : KW_CONFIG;
+		idx = kw[1] == 'h' ? KW_CHILD : kw[1] == 'a' ? KW_CAPABILITY : KW_CONFIG;
 		break;
 	case 'h':
 		idx = KW_HOOK;
@@ -1785,7 +2049,7 @@ static int keyword_index(const char *kw)
 		idx = KW_UNMIGRATABLE;
 		break;
 	case 'r':
-		idx = KW_RAMBLOCK;
+		idx = kw[1] == 'a' ? KW_RAMBLOCK : KW_REGISTER;
 		break;
 	default:
 		return -1;
@@ -1797,6 +2061,13 @@ static int keyword_index(const char *kw)
  * Is statement 'idx' in its place: 'plugin' first and once, top-level
  * statements outside blocks, the others inside their block?
  */
+/* the statements that belong in a type block only */
+static bool type_only(int idx)
+{
+	return (idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
+	       idx == KW_CONFIG || idx == KW_RAMBLOCK || idx == KW_CAPABILITY;
+}
+
 static int check_placement(struct dparser *p, const char *kw, int idx)
 {
 	bool in_type = p->type != NULL, in_vmsd = p->vmsd != NULL;
@@ -1813,11 +2084,12 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
-	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
-	     idx == KW_CONFIG || idx == KW_RAMBLOCK) && !in_type)
+	if (type_only(idx) && !in_type)
 		return derr(p, "'%s' outside a type block", kw);
 	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
+	if (idx == KW_REGISTER && !in_vmsd && !in_type)
+		return derr(p, "'%s' outside a type or vmsd block", kw);
 	return 0;
 }
 
@@ -1873,6 +2145,10 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_config(p, ws);
 	case KW_RAMBLOCK:
 		return stmt_ramblock(p, ws);
+	case KW_REGISTER:
+		return stmt_register(p, ws);
+	case KW_CAPABILITY:
+		return stmt_capability(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2349,6 +2625,10 @@ static void write_ramblock(struct pc_strbuf *out, const struct pc_ramblock *b)
 		put_attr(out, "doc", b->doc);
 	pc_strbuf_addch(out, '\n');
 }
+static void write_invariant(struct pc_strbuf *out,
+			    const struct pc_invariant *inv);
+static void write_capability(struct pc_strbuf *out,
+			     const struct pc_capability *c);
 
 static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 {
@@ -2398,6 +2678,10 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 	}
 	for (size_t i = 0; i < t->n_rams; i++)
 		write_ramblock(out, &t->rams[i]);
+	for (size_t i = 0; i < t->n_caps; i++)
+		write_capability(out, &t->caps[i]);
+	for (size_t i = 0; i < t->n_registers; i++)
+		write_invariant(out, &t->registers[i]);
 	pc_strbuf_addstr(out, "end\n");
 }
 
@@ -2433,6 +2717,61 @@ static void write_field(struct pc_strbuf *out, const struct pc_field *f)
 	pc_strbuf_addch(out, '\n');
 }
 
+/* An invariant or a register (Documentation/declaration-language.md). */
+static void write_invariant(struct pc_strbuf *out,
+			    const struct pc_invariant *inv)
+{
+	const struct pc_cfg_reg *r = inv->reg;
+	bool reg = r && r->is_register;
+
+	pc_strbuf_addf(out, "  %s %s", reg ? "register" : "invariant",
+		       inv->name);
+	if (inv->field)
+		put_attr(out, "field", inv->field);
+	if (reg && r->cap)
+		put_attr(out, "cap", r->cap);
+	pc_strbuf_addf(out, " offset=%" PRIu32 " size=%" PRIu32, inv->offset,
+		       inv->size);
+	put_expr(out, "value", inv->value);
+	if (inv->romask)
+		put_expr(out, reg ? "cmask" : "romask", inv->romask);
+	if (reg && r->wmask)
+		put_expr(out, "wmask", r->wmask);
+	if (reg && r->w1cmask)
+		put_expr(out, "w1cmask", r->w1cmask);
+	if (inv->has_since)
+		put_version(out, "since", &inv->since);
+	for (size_t i = 0; r && i < r->n_changes; i++) {
+		char buf[32];
+
+		pc_version_str(&r->changes[i].version, buf, sizeof(buf));
+		pc_strbuf_addf(out, "%s%s:0x%" PRIx64, i ? "," : " was=", buf,
+			       r->changes[i].value);
+	}
+	pc_strbuf_addch(out, '\n');
+}
+
+static void write_capability(struct pc_strbuf *out,
+			     const struct pc_capability *c)
+{
+	pc_strbuf_addf(out, "  capability %s id=0x%" PRIx32, c->name, c->id);
+	put_attr(out, "field", c->field);
+	pc_strbuf_addf(out, " size=%" PRIu32, c->size);
+	if (c->express)
+		pc_strbuf_addf(out, " express version=%" PRIu32, c->cap_version);
+	if (c->at)
+		pc_strbuf_addf(out, " at=0x%" PRIx32, c->at);
+	if (c->cond)
+		put_expr(out, "if", c->cond);
+	if (c->table) {
+		put_attr(out, "table", c->table);
+		put_expr(out, "entries", c->entries);
+	}
+	if (c->has_since)
+		put_version(out, "since", &c->since);
+	pc_strbuf_addch(out, '\n');
+}
+
 static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 {
 	pc_strbuf_addf(out, "vmsd %s version=%d min=%d", v->name,
@@ -2464,19 +2803,8 @@ static void write_vmsd(struct pc_strbuf *out, const struct pc_vmsd *v)
 			put_version(out, "since", &s->since);
 		pc_strbuf_addch(out, '\n');
 	}
-	for (size_t i = 0; i < v->n_invariants; i++) {
-		const struct pc_invariant *inv = &v->invariants[i];
-
-		pc_strbuf_addf(out, "  invariant %s", inv->name);
-		put_attr(out, "field", inv->field);
-		pc_strbuf_addf(out, " offset=%" PRIu32 " size=%" PRIu32,
-			       inv->offset, inv->size);
-		put_expr(out, "value", inv->value);
-		put_expr(out, "romask", inv->romask);
-		if (inv->has_since)
-			put_version(out, "since", &inv->since);
-		pc_strbuf_addch(out, '\n');
-	}
+	for (size_t i = 0; i < v->n_invariants; i++)
+		write_invariant(out, &v->invariants[i]);
 	pc_strbuf_addstr(out, "end\n");
 }
 

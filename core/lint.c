@@ -376,6 +376,196 @@ static void lint_default(struct lint *l, const struct lint_machine *lm,
 	free(newfile);
 }
 
+/* ---- PC807: checked config space that changed for an old machine type */
+
+/* One register or capability of a resolved section, by its path. */
+struct cfg_item {
+	char *path;
+	const struct pc_rinv *inv;
+	const struct pc_rcap *cap;
+};
+
+struct cfg_list {
+	struct cfg_item *v;
+	size_t n;
+};
+
+static void cfg_collect(const struct pc_rdesc *d, const char *path,
+			struct cfg_list *out, int depth)
+{
+	if (!d || depth > 16)
+		return;
+	out->v = pc_xrealloc(out->v, (out->n + d->n_invs + d->n_caps + 1) *
+			     sizeof(*out->v));
+	for (size_t i = 0; i < d->n_invs; i++)
+		out->v[out->n++] = (struct cfg_item){
+			pc_xasprintf("%s%s", path, d->invs[i].name),
+			&d->invs[i], NULL };
+	for (size_t i = 0; i < d->n_caps; i++)
+		out->v[out->n++] = (struct cfg_item){
+			pc_xasprintf("%scapability %s", path, d->caps[i].name),
+			NULL, &d->caps[i] };
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		char *p;
+
+		if (!d->nodes[i].desc)
+			continue;
+		p = pc_xasprintf("%s%s.", path, d->nodes[i].name);
+		cfg_collect(d->nodes[i].desc, p, out, depth + 1);
+		free(p);
+	}
+}
+
+static void cfg_release(struct cfg_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+}
+
+static const struct pc_rsection *section_of(const struct pc_vm *vm,
+					    const char *id)
+{
+	for (size_t i = 0; i < vm->n_sections; i++)
+		if (!strcmp(vm->sections[i].instance, id))
+			return &vm->sections[i];
+	return NULL;
+}
+
+/* Does a property 'deps' names have another value in the past? Then
+ * the property's default change is the cause (PC801 reports it). */
+static bool dep_changed(const struct pc_object *a, const struct pc_object *b,
+			const char *deps)
+{
+	char *copy, *save = NULL;
+	bool changed = false;
+
+	if (!deps || !b)
+		return false;
+	copy = pc_xstrdup(deps);
+	for (char *n = strtok_r(copy, " ", &save); n && !changed;
+	     n = strtok_r(NULL, " ", &save)) {
+		const struct pc_eprop *ea = find_eprop(a, n, true);
+		const struct pc_eprop *eb = find_eprop(b, n, true);
+
+		changed = !ea || !eb || !ea->val.text || !eb->val.text ||
+			  strcmp(ea->val.text, eb->val.text);
+	}
+	free(copy);
+	return changed;
+}
+
+static char *cfg_text(const struct cfg_item *it)
+{
+	if (!it)
+		return pc_xstrdup("absent");
+	if (it->cap)
+		return pc_xasprintf("capability 0x%x at 0x%x, next 0x%x",
+				    it->cap->id, it->cap->offset, it->cap->next);
+	return pc_xasprintf("0x%llx (checked 0x%llx, guest-changeable 0x%llx)",
+			    (unsigned long long)it->inv->value,
+			    (unsigned long long)it->inv->romask,
+			    (unsigned long long)it->inv->runtime_bits);
+}
+
+static bool cfg_same(const struct cfg_item *x, const struct cfg_item *y)
+{
+	if (x->cap && y->cap)
+		return x->cap->offset == y->cap->offset &&
+		       x->cap->next == y->cap->next && x->cap->id == y->cap->id;
+	if (x->inv && y->inv)
+		return x->inv->value == y->inv->value &&
+		       x->inv->romask == y->inv->romask &&
+		       x->inv->runtime_bits == y->inv->runtime_bits &&
+		       x->inv->offset == y->inv->offset;
+	return false;
+}
+
+/* PC807 for item 'it' of the tree's object 'a' against the past's 'old'
+ * (NULL: a capability the past did not have). */
+static void lint_cfg_item(struct lint *l, const struct lint_machine *lm,
+			  const struct pc_object *a, const struct cfg_item *it,
+			  const struct cfg_item *old)
+{
+	const struct pc_machine *m = lm->m;
+	const char *type = a->type->name;
+	char key[512], arr[64], *sv, *dv, *why, *fix, *line;
+	const char *file;
+
+	snprintf(key, sizeof(key), "PC807 %s %s", a->id, it->path);
+	if (seen(lm->rp, key))
+		return;
+	sv = cfg_text(old);
+	dv = cfg_text(it);
+	why = pc_xasprintf("machine type %s had %s %s = %s in %s, the tree gives %s and no property decides the difference: a destination of that release refuses what the tree sends (or the other way round)",
+			   m->name, it->cap ? "config space" : "register",
+			   it->path, sv, lm->rec ? lm->rec->label
+			   : "the history the declarations reconstruct", dv);
+	file = own_array_file(l->tree->machines, m);
+	snprintf(arr, sizeof(arr), "hw_compat_%d_%d.compat", m->version.v[0],
+		 m->version.v[1]);
+	fix = pc_xasprintf("keep the old content for %s and older: put the change behind a new property of %s (%s, default on) with the compat line '%s: %s x-PROPERTY off'; if a release really changed it for every machine type, record that with was= (or since=) and acknowledge the break",
+			   m->name, type, it->cap
+			   ? "if=x-PROPERTY on the capability that was added"
+			   : old && old->inv && old->inv->value == it->inv->value
+			   ? "the masks as wmask=\"x-PROPERTY ? NEW : OLD\""
+			   : "value=\"x-PROPERTY ? NEW : OLD\"",
+			   file && strrchr(file, '/') ? strrchr(file, '/') + 1
+			   : file ? file : arr, type);
+	line = pc_xasprintf("%s x-PROPERTY off", type);
+	lint_add(l, PC_R_LINT_CONFIG_CHANGE, m->name, a->id, it->path, sv, dv,
+		 why, fix, file, file ? line : NULL);
+	free(sv);
+	free(dv);
+	free(why);
+	free(fix);
+	free(line);
+}
+
+/* The checked config space of the tree's objects against the past's. */
+static void lint_config(struct lint *l, const struct lint_machine *lm,
+			const struct pc_vm *now, const struct pc_vm *past)
+{
+	for (size_t i = 0; i < now->n_sections; i++) {
+		const struct pc_rsection *rs = &now->sections[i];
+		const struct pc_rsection *ps = section_of(past, rs->instance);
+		const struct pc_object *b = pc_vm_find_object(past, rs->instance);
+		struct cfg_list x = { NULL, 0 }, y = { NULL, 0 };
+
+		if (!ps || rs->fingerprint == ps->fingerprint)
+			continue;
+		cfg_collect(rs->desc, "", &x, 0);
+		cfg_collect(ps->desc, "", &y, 0);
+		for (size_t k = 0; k < x.n; k++) {
+			const struct cfg_item *old = NULL;
+			const char *deps = x.v[k].cap ? x.v[k].cap->deps
+				: x.v[k].inv->deps;
+
+			for (size_t j = 0; j < y.n && !old; j++)
+				if (!strcmp(x.v[k].path, y.v[j].path))
+					old = &y.v[j];
+			/* a register the past did not have: its release
+			 * checked nothing there */
+			if ((!old && !x.v[k].cap) || (old && cfg_same(&x.v[k], old)) ||
+			    dep_changed(rs->obj, b, deps))
+				continue;
+			lint_cfg_item(l, lm, rs->obj, &x.v[k], old);
+		}
+		cfg_release(&x);
+		cfg_release(&y);
+	}
+}
+
+/* Whether any type declares config space (lint resolves layouts only
+ * then). */
+static bool has_config(const struct pc_registry *reg)
+{
+	for (size_t i = 0; i < reg->n_types; i++)
+		if (reg->types[i]->n_registers || reg->types[i]->n_caps)
+			return true;
+	return false;
+}
+
 /*
  * Machine type lm->m at lm->smp as the tree builds it today, as its
  * declared history reconstructs release m.version ('past'), and as the
@@ -408,6 +598,9 @@ static int lint_machine(struct lint *l, const struct lint_machine *lm,
 		pc_vm_release(&then);
 		return -1;
 	}
+	if (has_config(tree.reg) && !pc_vm_resolve(&now, NULL) &&
+	    !pc_vm_resolve(lm->rec ? &recorded : &then, NULL))
+		lint_config(l, lm, &now, lm->rec ? &recorded : &then);
 	for (size_t o = 0; o < now.n_objs; o++) {
 		const struct pc_object *a = &now.objs[o];
 		const struct pc_object *b = pc_vm_find_object(&then, a->id);

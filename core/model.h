@@ -142,6 +142,57 @@ struct pc_invariant {
 	bool has_since;
 	struct pc_version since;
 	int line;
+	struct pc_cfg_reg *reg;  /* 'register' (config space), or NULL */
+};
+
+/* "before release 'version' the value was 'value'" (was=) */
+struct pc_inv_change {
+	struct pc_version version;
+	uint64_t value;
+};
+
+/*
+ * What a 'register' adds to an invariant (Documentation/declaration-
+ * language.md, "Config space"): QEMU's per-byte masks of a PCI config
+ * register.  The invariant's 'romask' holds cmask (the bytes checked);
+ * the destination compares cmask & ~wmask & ~w1cmask; the bits in wmask
+ * or w1cmask are the guest's (or the device's) to change at run time.
+ * 'field' may be a path (parent_obj.config); 'cap' makes 'offset'
+ * relative to a capability of the type.
+ */
+struct pc_cfg_reg {
+	bool is_register;        /* false: an invariant's was= only */
+	struct pc_expr *wmask;   /* NULL: 0 */
+	struct pc_expr *w1cmask; /* NULL: 0 */
+	char *cap;               /* NULL: offset is absolute */
+	struct pc_inv_change *changes; /* was=, ascending */
+	size_t n_changes;
+};
+
+/*
+ * A PCI capability of a type (QEMU's pci_add_capability(),
+ * pcie_add_capability()): its list placement is part of the checked
+ * config space.  Standard capabilities go at 'at' or the first free
+ * space from 0x40 (pci_find_space()) and are linked at the head of the
+ * list; extended ones ('express') need 'at' and are linked at its end.
+ */
+struct pc_capability {
+	char *name;
+	char *field;             /* the config buffer (a path) */
+	uint32_t id;
+	uint32_t cap_version;    /* extended capabilities' version */
+	uint32_t size;
+	uint32_t at;             /* 0: first free (standard only) */
+	bool express;
+	struct pc_expr *cond;    /* present only when true, or NULL */
+	/* a table the capability describes that the state carries (MSI-X:
+	 * msix_save() writes 'entries' table entries): the path of that
+	 * field from the section and the number of its elements, or NULL */
+	char *table;
+	struct pc_expr *entries;
+	bool has_since;
+	struct pc_version since;
+	int line;
 };
 
 /* "before release 'version' the description had these version ids" */
@@ -267,6 +318,12 @@ struct pc_type {
 	size_t n_configs;
 	struct pc_ramblock *rams;    /* own (subtypes inherit them) */
 	size_t n_rams;
+	/* config space the type adds to its section's description
+	 * (subtypes inherit them): registers and capabilities */
+	struct pc_invariant *registers;
+	size_t n_registers;
+	struct pc_capability *caps;
+	size_t n_caps;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;

@@ -27,6 +27,7 @@
  */
 #include "model.h"
 #include "decl-pool.h"
+#include "pciconf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -223,6 +224,17 @@ static void type_free(struct pc_type *t)
 		pc_expr_free(t->rams[i].cond);
 	}
 	free(t->rams);
+	for (size_t i = 0; i < t->n_registers; i++) {
+		pc_expr_free(t->registers[i].value);
+		pc_expr_free(t->registers[i].romask);
+		pc_cfg_reg_free(t->registers[i].reg);
+	}
+	free(t->registers);
+	for (size_t i = 0; i < t->n_caps; i++) {
+		pc_expr_free(t->caps[i].cond);
+		pc_expr_free(t->caps[i].entries);
+	}
+	free(t->caps);
 	pc_decl_type_free_box(t);
 }
 
@@ -246,6 +258,7 @@ static void vmsd_free(struct pc_vmsd *v)
 
 		pc_expr_free(inv->value);
 		pc_expr_free(inv->romask);
+		pc_cfg_reg_free(inv->reg);
 	}
 	free(v->invariants);
 	pc_decl_vmsd_free_box(v);
@@ -986,6 +999,14 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 		ret = check_nesting(reg, err);
 	if (ret)
 		return ret;
+	/* config space a type adds to its section (pciconf.c) */
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const struct pc_type *t = reg->types[i];
+		const struct pc_vmsd *v = pc_type_section(t);
+
+		if (v && pc_cfg_check_type(t, v, err))
+			return -1;
+	}
 	reg->finalized = true;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "resolve.h"
 
 #include "bindex.h"
+#include "pciconf.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -1694,38 +1695,334 @@ static int resolve_sub(const struct eval_ctx *ec,
 	return resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err);
 }
 
-/* Invariant 'iv' with its value and read-only mask evaluated, into 'd'. */
+/* The value of invariant 'iv' at the side's release: a was= entry of a
+ * release reconstructed before its version, else the expression. */
+static int inv_value(const struct eval_ctx *ec, const struct pc_invariant *iv,
+		     int64_t *val, bool *from_was, const char *where,
+		     struct pc_err *err)
+{
+	const struct pc_side *s = ec->vm->side;
+
+	*from_was = false;
+	for (size_t i = 0; s->project && iv->reg && i < iv->reg->n_changes; i++)
+		if (pc_version_cmp(&iv->reg->changes[i].version, &s->release) > 0) {
+			*val = (int64_t)iv->reg->changes[i].value;
+			*from_was = true;
+			return 0;
+		}
+	return eval_at(ec, iv->value, val, where, err);
+}
+
+/* A mask expression of a register, 'dflt' when it has none. */
+static int inv_mask(const struct eval_ctx *ec, const struct pc_expr *e,
+		    int64_t dflt, int64_t *val, const char *where,
+		    struct pc_err *err)
+{
+	*val = dflt;
+	return e ? eval_at(ec, e, val, where, err) : 0;
+}
+
+/* "; wmask = EXPR = 0x..." for the masks a register declares */
+static void explain_masks(const struct eval_ctx *ec,
+			  const struct pc_invariant *iv, uint64_t lim,
+			  int64_t wm, int64_t w1, struct pc_strbuf *sb,
+			  char **deps)
+{
+	const struct pc_expr *e[2] = { iv->reg->wmask, iv->reg->w1cmask };
+	const char *what[2] = { "wmask (guest-writable)",
+				"w1cmask (write-1-to-clear)" };
+	int64_t v[2] = { wm, w1 };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *w;
+
+		if (!e[i])
+			continue;
+		w = explain_expr_fmt(ec, what[i], e[i],
+				     (long long)((uint64_t)v[i] & lim), true);
+		pc_strbuf_addf(sb, "; %s", w);
+		free(w);
+		add_deps(deps, e[i]);
+	}
+}
+
+/*
+ * Invariant or register 'iv' evaluated at byte 'offset' of buffer field
+ * 'field', appended to 'd': an invariant's mask is its read-only mask; a
+ * register's is QEMU's cmask & ~wmask & ~w1cmask, and its wmask and
+ * w1cmask bits change at run time.
+ */
+static int resolve_reg_at(const struct eval_ctx *ec,
+			  const struct pc_invariant *iv, uint32_t offset,
+			  const char *field, struct pc_rdesc *d,
+			  const char *where, struct pc_err *err)
+{
+	bool reg = iv->reg && iv->reg->is_register, from_was;
+	uint64_t lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
+	int64_t val, cm, wm = 0, w1 = 0;
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	struct pc_rinv *ri;
+	char *w;
+
+	if (inv_value(ec, iv, &val, &from_was, where, err) ||
+	    inv_mask(ec, iv->romask, -1, &cm, where, err) ||
+	    (reg && (inv_mask(ec, iv->reg->wmask, 0, &wm, where, err) ||
+		     inv_mask(ec, iv->reg->w1cmask, 0, &w1, where, err))))
+		return -1;
+	d->invs = pc_xrealloc(d->invs, (d->n_invs + 1) * sizeof(*d->invs));
+	ri = &d->invs[d->n_invs++];
+	memset(ri, 0, sizeof(*ri));
+	ri->name = pc_xstrdup(iv->name);
+	ri->field = pc_xstrdup(field);
+	ri->offset = offset;
+	ri->size = iv->size;
+	ri->value = (uint64_t)val & lim;
+	ri->romask = (uint64_t)cm & ~(uint64_t)wm & ~(uint64_t)w1 & lim;
+	ri->runtime_bits = ((uint64_t)wm | (uint64_t)w1) & lim;
+	if (from_was) {
+		char rv[32];
+
+		pc_version_str(&ec->vm->side->release, rv, sizeof(rv));
+		pc_strbuf_addf(&sb, "value = 0x%llx (was= of release %s)",
+			       (unsigned long long)ri->value, rv);
+	} else {
+		w = explain_expr_fmt(ec, "value", iv->value,
+				     (long long)ri->value, true);
+		pc_strbuf_addstr(&sb, w);
+		free(w);
+		add_deps(&ri->deps, iv->value);
+	}
+	if (iv->romask) {
+		w = explain_expr_fmt(ec, reg ? "cmask (checked)" : "read-only mask",
+				     iv->romask, (long long)((uint64_t)cm & lim), true);
+		pc_strbuf_addf(&sb, "; %s", w);
+		free(w);
+		add_deps(&ri->deps, iv->romask);
+	}
+	if (reg)
+		explain_masks(ec, iv, lim, wm, w1, &sb, &ri->deps);
+	ri->why = pc_strbuf_detach(&sb);
+	return 0;
+}
+
+/* Invariant 'iv' of description 'd's declaration, into 'd'. */
 static int resolve_inv(const struct eval_ctx *ec,
 		       const struct pc_invariant *iv, struct pc_rdesc *d,
 		       const char *where, struct pc_err *err)
 {
-	struct pc_rinv *ri;
-	int64_t val, mask;
-	uint64_t lim;
-	char *w1, *w2;
+	if (!in_release(ec->vm->side, iv->has_since, &iv->since))
+		return 0;
+	return resolve_reg_at(ec, iv, iv->offset, iv->field, d, where, err);
+}
+
+/* ---- config space a type adds to its section (pciconf.h) ---- */
+
+/* The resolved description holding buffer 'path' of 'd' and the
+ * buffer's bytes, or NULL when the path is not on the wire here. */
+static struct pc_rdesc *cfg_target(struct pc_rdesc *d, const char *path,
+				   uint32_t *bytes, const char **leaf)
+{
+	while (d) {
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t)(dot - path) : strlen(path);
+		struct pc_rnode *n = NULL;
+
+		for (size_t i = 0; i < d->n_nodes && !n; i++)
+			if (strlen(d->nodes[i].name) == len &&
+			    !strncmp(d->nodes[i].name, path, len))
+				n = &d->nodes[i];
+		if (!n)
+			return NULL;
+		if (!dot) {
+			if (n->kind != PC_FIELD_BUFFER)
+				return NULL;
+			*bytes = n->size * (n->count ? n->count : 1);
+			*leaf = n->name;
+			return d;
+		}
+		d = n->desc;
+		path = dot + 1;
+	}
+	return NULL;
+}
+
+/* Is capability 'c' in the VM: in the side's release, its if= true. */
+static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
+		       bool *on, const char *where, struct pc_err *err)
+{
+	int64_t v = 1;
+
+	*on = false;
+	if (!in_release(ec->vm->side, c->has_since, &c->since))
+		return 0;
+	if (c->cond && eval_at(ec, c->cond, &v, where, err))
+		return -1;
+	*on = v != 0;
+	return 0;
+}
+
+/*
+ * The table a present capability describes against the state that
+ * carries it (MSI-X: the Message Control table size and msix_save()'s
+ * table): 'entries' must be the field's element count.
+ */
+static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
+			   const struct pc_capability *cap, const char *where,
+			   struct pc_err *err)
+{
+	const char *leaf = NULL;
+	uint32_t bytes = 0;
+	int64_t want;
+	const struct pc_rdesc *d;
+
+	if (!cap->table)
+		return 0;
+	if (eval_at(ec, cap->entries, &want, where, err))
+		return -1;
+	d = cfg_target(root, cap->table, &bytes, &leaf);
+	for (size_t i = 0; d && i < d->n_nodes; i++) {
+		const struct pc_rnode *n = &d->nodes[i];
+
+		if (strcmp(n->name, leaf))
+			continue;
+		if ((int64_t)(n->count ? n->count : 1) == want)
+			return 0;
+		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
+				   where, cap->name, cap->line, (long long)want,
+				   cap->table, n->count ? n->count : 1);
+	}
+	return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
+			   where, cap->name, cap->line, cap->table);
+}
+
+/* The capabilities of buffer 'path', placed in add order into 'd'. */
+static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
+		      const char *path, struct pc_rdesc *root,
+		      struct pc_rdesc *d, uint32_t bytes, const char *leaf,
+		      const char *where, struct pc_err *err)
+{
+	const struct pc_capability *in[64];
+	struct pc_cfg_place pl[64];
+	size_t n = 0, bad = 0;
+	const char *what = NULL;
+	char *deps = NULL; /* every condition of the buffer decides placement */
+
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < c->types[i]->n_caps; k++) {
+			const struct pc_capability *cap = &c->types[i]->caps[k];
+			bool on;
+
+			if (strcmp(cap->field, path))
+				continue;
+			if (n == PC_ARRAY_SIZE(in)) {
+				free(deps);
+				return pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
+						   where, PC_ARRAY_SIZE(in), path);
+			}
+			if (cap->cond)
+				add_deps(&deps, cap->cond);
+			if (cap_present(ec, cap, &on, where, err)) {
+				free(deps);
+				return -1;
+			}
+			if (!on)
+				continue;
+			if (check_cap_table(ec, root, cap, where, err)) {
+				free(deps);
+				return -1;
+			}
+			in[n] = cap;
+			pl[n++] = (struct pc_cfg_place){ cap->at, cap->size,
+							 cap->express, 0, 0 };
+		}
+	if (pc_cfg_place_caps(pl, n, bytes, &what, &bad)) {
+		free(deps);
+		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
+				   where, in[bad]->name, in[bad]->size, what, path);
+	}
+	d->caps = pc_xrealloc(d->caps, (d->n_caps + n + 1) * sizeof(*d->caps));
+	for (size_t i = 0; i < n; i++) {
+		struct pc_rcap *r = &d->caps[d->n_caps++];
+
+		memset(r, 0, sizeof(*r));
+		r->name = pc_xstrdup(in[i]->name);
+		r->field = pc_xstrdup(leaf);
+		r->id = in[i]->id;
+		r->cap_version = in[i]->cap_version;
+		r->size = in[i]->size;
+		r->express = in[i]->express;
+		r->offset = pl[i].off;
+		r->next = pl[i].next;
+		if (in[i]->cond)
+			r->why = explain_expr_fmt(ec, "present", in[i]->cond, 1, false);
+		r->deps = deps ? pc_xstrdup(deps) : NULL;
+	}
+	free(deps);
+	return 0;
+}
+
+/* Register 'iv' of a type, placed into the section 'root'. */
+static int apply_register(const struct eval_ctx *ec,
+			  const struct pc_cfg_chain *c,
+			  const struct pc_invariant *iv, struct pc_rdesc *root,
+			  const char *where, struct pc_err *err)
+{
+	const char *path = iv->field, *leaf = NULL;
+	uint32_t bytes = 0, base = 0;
+	struct pc_rdesc *d;
 
 	if (!in_release(ec->vm->side, iv->has_since, &iv->since))
 		return 0;
-	if (eval_at(ec, iv->value, &val, where, err) ||
-	    eval_at(ec, iv->romask, &mask, where, err))
-		return -1;
-	lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
-	ri = &d->invs[d->n_invs++];
-	ri->name = pc_xstrdup(iv->name);
-	ri->field = pc_xstrdup(iv->field);
-	ri->offset = iv->offset;
-	ri->size = iv->size;
-	ri->value = (uint64_t)val & lim;
-	ri->romask = (uint64_t)mask & lim;
-	add_deps(&ri->deps, iv->value);
-	add_deps(&ri->deps, iv->romask);
-	w1 = explain_expr_fmt(ec, "value", iv->value,
-			      (long long)((uint64_t)val & lim), true);
-	w2 = explain_expr_fmt(ec, "read-only mask", iv->romask,
-			      (long long)((uint64_t)mask & lim), true);
-	ri->why = pc_xasprintf("%s; %s", w1, w2);
-	free(w1);
-	free(w2);
+	if (iv->reg && iv->reg->cap) {
+		const struct pc_capability *cap = pc_cfg_find_cap(c, iv->reg->cap);
+		const struct pc_rcap *rc = NULL;
+
+		if (!cap || !(d = cfg_target(root, cap->field, &bytes, &leaf)))
+			return 0;
+		for (size_t i = 0; i < d->n_caps && !rc; i++)
+			if (!strcmp(d->caps[i].name, cap->name))
+				rc = &d->caps[i];
+		if (!rc) /* the capability is not in this VM */
+			return 0;
+		base = rc->offset;
+	} else if (!(d = cfg_target(root, path, &bytes, &leaf))) {
+		return 0;
+	}
+	return resolve_reg_at(ec, iv, base + iv->offset, leaf, d, where, err);
+}
+
+/* The capabilities and registers the object's type (and its parents)
+ * declare, into its resolved section 'root'. */
+static int apply_type_config(const struct eval_ctx *ec,
+			     struct pc_rdesc *root, struct pc_err *err)
+{
+	struct pc_cfg_chain c;
+	char where[512];
+
+	pc_cfg_chain(ec->obj->type, &c);
+	snprintf(where, sizeof(where), "%s: config space", ec->obj->id);
+	for (size_t i = 0; i < c.n; i++)
+		for (size_t k = 0; k < c.types[i]->n_caps; k++) {
+			const struct pc_capability *cap = &c.types[i]->caps[k];
+			const char *leaf = NULL;
+			uint32_t bytes = 0;
+			struct pc_rdesc *d = cfg_target(root, cap->field, &bytes,
+							&leaf);
+			bool done = false;
+
+			/* each buffer once: at its first capability */
+			for (size_t j = 0; d && j < d->n_caps && !done; j++)
+				done = !strcmp(d->caps[j].field, leaf);
+			if (d && !done &&
+			    place_caps(ec, &c, cap->field, root, d, bytes, leaf,
+				       where, err))
+				return -1;
+		}
+	for (size_t i = 0; i < c.n; i++)
+		for (size_t k = 0; k < c.types[i]->n_registers; k++)
+			if (apply_register(ec, &c, &c.types[i]->registers[k],
+					   root, where, err))
+				return -1;
 	return 0;
 }
 
@@ -1811,6 +2108,13 @@ static void rdesc_free(struct pc_rdesc *d)
 		free(d->invs[i].deps);
 	}
 	free(d->invs);
+	for (size_t i = 0; i < d->n_caps; i++) {
+		free(d->caps[i].name);
+		free(d->caps[i].field);
+		free(d->caps[i].why);
+		free(d->caps[i].deps);
+	}
+	free(d->caps);
 	free(d->name);
 	free(d);
 }
@@ -1861,6 +2165,17 @@ static void fp_desc(uint64_t *h, const struct pc_rdesc *d)
 		fp_int(h, d->invs[i].size);
 		fp_int(h, d->invs[i].value);
 		fp_int(h, d->invs[i].romask);
+		/* only when set: the fingerprints of descriptions without
+		 * config-space declarations stay what releases recorded */
+		if (d->invs[i].runtime_bits)
+			fp_int(h, d->invs[i].runtime_bits);
+	}
+	for (size_t i = 0; i < d->n_caps; i++) {
+		fp_str(h, d->caps[i].name);
+		fp_int(h, d->caps[i].id);
+		fp_int(h, d->caps[i].offset);
+		fp_int(h, d->caps[i].next);
+		fp_int(h, d->caps[i].size);
 	}
 }
 
@@ -2080,7 +2395,8 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 		if (!v || !in_release(s, v->has_since, &v->since))
 			continue;
 		rs = &vm->sections[vm->n_sections];
-		if (resolve_desc(&ec, v, 0, &rs->desc, err))
+		if (resolve_desc(&ec, v, 0, &rs->desc, err) ||
+		    apply_type_config(&ec, rs->desc, err))
 			return -1;
 		rs->name = pc_xstrdup(v->name);
 		rs->instance = pc_xstrdup(o->id);

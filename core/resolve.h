@@ -192,6 +192,21 @@ struct pc_rinv {
 	char *field;
 	uint32_t offset, size;
 	uint64_t value, romask;
+	/* a register's bits the guest (wmask) or the device and the guest
+	 * (w1cmask) change at run time: never verified by the destination
+	 * that has them so, but the source's run-time value (0: none) */
+	uint64_t runtime_bits;
+	char *why;
+	char *deps;
+};
+
+/* A capability as placed in a config buffer ('field' of its rdesc). */
+struct pc_rcap {
+	char *name;
+	char *field;
+	uint32_t id, cap_version, size;
+	bool express;
+	uint32_t offset, next;   /* where it is, the list pointer it holds */
 	char *why;
 	char *deps;
 };
@@ -205,6 +220,8 @@ struct pc_rdesc {
 	size_t n_subs;
 	struct pc_rinv *invs;
 	size_t n_invs;
+	struct pc_rcap *caps;    /* capabilities of a config buffer here */
+	size_t n_caps;
 };
 
 struct pc_rsection {

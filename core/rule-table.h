@@ -139,6 +139,18 @@
 	  "the section's idstr (its device's path) differs on the destination") \
 	X(SECTION_PRIORITY, "PC605", "section-priority-order", PC_SEV_REVIEW, \
 	  0, PC_FAMILY_SECTIONS, PC_FIX_DECLARATION, \
-	  "the source sends a section in another order than the destination's priorities put it")
+	  "the source sends a section in another order than the destination's priorities put it") \
+	X(CONFIG_RUNTIME_BITS, "PC402", "config-bits-guest-writable", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_INVARIANTS, PC_FIX_COMPAT_LINE, \
+	  "config bits the source's guest may change are read-only and checked on the destination") \
+	X(CAPABILITY_MOVED, "PC403", "capability-moved", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_INVARIANTS, PC_FIX_COMPAT_LINE, \
+	  "a PCI capability is at another offset or another place in the capability list") \
+	X(CAPABILITY_MISSING, "PC404", "capability-missing", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_INVARIANTS, PC_FIX_COMPAT_LINE, \
+	  "a PCI capability is in one side's config space only") \
+	X(LINT_CONFIG_CHANGE, "PC807", "config-change-without-compat", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_LINT, PC_FIX_COMPAT_LINE, \
+	  "checked config space changed for an older machine type without a property and compat entry")
 
 #endif /* PC_RULE_TABLE_H */

@@ -770,6 +770,23 @@ static void compare_needed_subsections(struct sec_ctx *s,
 	}
 }
 
+/*
+ * The fix of a config-space finding that no property decides (the
+ * content changed for every machine type): the property and compat line
+ * that keep the old content for this machine type.
+ */
+static char *config_fix(const struct sec_ctx *s, const char *what,
+			const char *gate)
+{
+	const struct pc_machine *m = s->x->svm->machine;
+	const char *type = s->dobj ? s->dobj->type->name
+		: s->so ? s->so->type->name : s->device;
+
+	return pc_xasprintf("the %s changed for every machine type: put the change behind a new property of %s (%s, default on) and keep the old content for %s and older with the compat line 'hw_compat_%d_%d.compat: %s x-PROPERTY off'",
+			    what, type, gate, m->name, m->version.v[0],
+			    m->version.v[1], type);
+}
+
 /* One invariant the destination verifies, against the source's value. */
 static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 			      const struct pc_rinv *di, const char *path,
@@ -786,6 +803,8 @@ static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 				(unsigned long long)diff);
 	char *why = pc_xasprintf("the destination compares the incoming value with its own on its read-only bits and refuses the load; source %s; destination %s",
 				 si ? si->why : "does not set it (0)", di->why);
+	char *fix = config_fix(s, "register's content",
+			       "value=\"x-PROPERTY ? NEW : OLD\"");
 	struct pc_strbuf deps = PC_STRBUF_INIT;
 
 	join_deps(&deps, si ? si->deps : NULL, di->deps);
@@ -797,23 +816,63 @@ static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 		.dst_value = dv,
 		.why = why,
 		.deps = deps.len ? deps.buf : NULL,
-		.fix = "make both sides configure the register the same way for this machine type" });
+		.fix = fix });
 	pc_strbuf_release(&deps);
 	free(p);
 	free(sv);
 	free(dv);
 	free(why);
+	free(fix);
+}
+
+/* PC402: bits the source's guest may have changed (its wmask and
+ * w1cmask) that the destination checks as read-only. */
+static void runtime_bits_finding(struct sec_ctx *s, const struct pc_rinv *si,
+				 const struct pc_rinv *di, const char *path,
+				 uint64_t bits)
+{
+	int w = (int)di->size * 2;
+	char *p = pc_xasprintf("%s%s%s (%s+0x%x)", path, *path ? "." : "",
+			       di->name, di->field, di->offset);
+	char *sv = pc_xasprintf("guest-changeable bits 0x%0*llx",
+				w, (unsigned long long)si->runtime_bits);
+	char *dv = pc_xasprintf("read-only mask 0x%0*llx (checked bits the source's guest may change 0x%0*llx)",
+				w, (unsigned long long)di->romask, w,
+				(unsigned long long)bits);
+	char *why = pc_xasprintf("the source's guest may write (or clear) these bits, and the destination refuses any incoming value that differs from its own on them (QEMU's get_pci_config_device(): cmask & ~wmask & ~w1cmask); source %s; destination %s",
+				 si->why, di->why);
+	char *fix = config_fix(s, "register's masks",
+			       "wmask=\"x-PROPERTY ? NEW : OLD\"");
+	struct pc_strbuf deps = PC_STRBUF_INIT;
+
+	join_deps(&deps, si->deps, di->deps);
+	sec_add(s, (struct pc_hit){
+		.rule = PC_R_CONFIG_RUNTIME_BITS,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = p,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = why,
+		.deps = deps.len ? deps.buf : NULL,
+		.fix = fix });
+	pc_strbuf_release(&deps);
+	free(p);
+	free(sv);
+	free(dv);
+	free(why);
+	free(fix);
 }
 
 /* Invariants the destination verifies (PC401): the source's value (0
- * when it does not set it) under the destination's read-only mask. */
+ * when it does not set it) under the destination's read-only mask; and
+ * the bits the source's guest may change that it verifies (PC402). */
 static void compare_invariants(struct sec_ctx *s, const struct pc_rdesc *sd,
 			       const struct pc_rdesc *dd, const char *path)
 {
 	for (size_t j = 0; j < dd->n_invs; j++) {
 		const struct pc_rinv *di = &dd->invs[j];
 		const struct pc_rinv *si = NULL;
-		uint64_t diff;
+		uint64_t diff, bits;
 
 		for (size_t i = 0; i < sd->n_invs; i++)
 			if (!strcmp(sd->invs[i].name, di->name))
@@ -821,7 +880,81 @@ static void compare_invariants(struct sec_ctx *s, const struct pc_rdesc *sd,
 		diff = ((si ? si->value : 0) ^ di->value) & di->romask;
 		if (diff)
 			invariant_finding(s, si, di, path, diff);
+		bits = si ? si->runtime_bits & di->romask & ~diff : 0;
+		if (bits)
+			runtime_bits_finding(s, si, di, path, bits);
 	}
+}
+
+static const struct pc_rcap *find_cap(const struct pc_rdesc *d,
+				      const char *name)
+{
+	for (size_t i = 0; i < d->n_caps; i++)
+		if (!strcmp(d->caps[i].name, name))
+			return &d->caps[i];
+	return NULL;
+}
+
+static char *cap_text(const struct pc_rcap *c)
+{
+	if (!c)
+		return pc_xstrdup("absent");
+	return pc_xasprintf("%s capability 0x%x at 0x%x, next 0x%x",
+			    c->express ? "extended" : "standard", c->id,
+			    c->offset, c->next);
+}
+
+/* PC403 (both have it, elsewhere) or PC404 (one side only). */
+static void cap_finding(struct sec_ctx *s, const struct pc_rcap *sc,
+			const struct pc_rcap *dc, const char *path)
+{
+	const struct pc_rcap *c = sc ? sc : dc;
+	char *p = pc_xasprintf("%s%scapability %s (%s)", path, *path ? "." : "",
+			       c->name, c->field);
+	char *sv = cap_text(sc), *dv = cap_text(dc);
+	char *why = pc_xasprintf("%s; the destination checks the capability list (the list pointers and every capability's bytes) and refuses the load%s%s%s%s",
+				 sc && dc ? "the capability is at another offset or another place in the list (a capability added or removed before it moves it)"
+				 : "the capability exists on one side only",
+				 sc && sc->why ? "; source: " : "",
+				 sc && sc->why ? sc->why : "",
+				 dc && dc->why ? "; destination: " : "",
+				 dc && dc->why ? dc->why : "");
+	char *fix = config_fix(s, "capability list", "if=x-PROPERTY on the capability that was added");
+	struct pc_strbuf deps = PC_STRBUF_INIT;
+
+	join_deps(&deps, sc ? sc->deps : NULL, dc ? dc->deps : NULL);
+	sec_add(s, (struct pc_hit){
+		.rule = sc && dc ? PC_R_CAPABILITY_MOVED : PC_R_CAPABILITY_MISSING,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = p,
+		.src_value = sv,
+		.dst_value = dv,
+		.why = why,
+		.deps = deps.len ? deps.buf : NULL,
+		.fix = fix });
+	pc_strbuf_release(&deps);
+	free(p);
+	free(sv);
+	free(dv);
+	free(why);
+	free(fix);
+}
+
+/* The capability lists of the config buffers of this description. */
+static void compare_caps(struct sec_ctx *s, const struct pc_rdesc *sd,
+			 const struct pc_rdesc *dd, const char *path)
+{
+	for (size_t j = 0; j < dd->n_caps; j++) {
+		const struct pc_rcap *dc = &dd->caps[j];
+		const struct pc_rcap *sc = find_cap(sd, dc->name);
+
+		if (!sc || sc->offset != dc->offset || sc->next != dc->next ||
+		    sc->id != dc->id)
+			cap_finding(s, sc, dc, path);
+	}
+	for (size_t i = 0; i < sd->n_caps; i++)
+		if (!find_cap(dd, sd->caps[i].name))
+			cap_finding(s, &sd->caps[i], NULL, path);
 }
 
 /*
@@ -848,6 +981,7 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 	compare_sent_subsections(s, sd, dd, path, depth);
 	compare_needed_subsections(s, sd, dd, path);
 	compare_invariants(s, sd, dd, path);
+	compare_caps(s, sd, dd, path);
 }
 
 /*

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * e1000e - Intel 82574L GbE NIC (hw/net/e1000e.c), a PCI Express function
- * with an AER extended capability at 0x100 (e1000e_aer_offset), so its
- * config space carries the PCI_ERR_UNCOR_MASK check of PCIEDeviceAER.
+ * with an AER extended capability at 0x100 (e1000e_aer_offset), declared on
+ * the type with PC_PCIE_AER() over the shared PCIEDevice description, so its
+ * config space carries QEMU's PCI_ERR_UNCOR_MASK masks.
  *
  * 8.0 ("e1000e: Implement system clock") added the SYSTIM adjustment
  * core.timadj to the state as VMSTATE_INT64_TEST(core.timadj, E1000EState,
@@ -12,7 +13,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 
-#include <plugcheck/plugin.h>
+#include <plugcheck/pci.h>
 
 /*
  * post_load: e1000e_post_load() refuses a stream whose subsystem IDs differ
@@ -78,7 +79,7 @@ PLUGCHECK_MODULE(NULL,
 
 	/* e1000e_vmstate; MSI-X has E1000E_MSIX_VEC_NUM = 5 vectors */
 	PC_VMSD("e1000e", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDeviceAER", "")
+	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
 	PC_FIELD_BUFFER("msix_table", "size=16 count=5")
 	PC_FIELD_BUFFER("msix_pba", "size=1")
 	PC_FIELD_U32("ioaddr", "")
@@ -121,5 +122,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BOOL("migrate-timadj", "default=on since=8.0 absent=off"
 		" doc=\"migrate core.timadj (hw_compat_7_2 off)\"")
 	PC_HOOK("post_load", "e1000e_post_load")
+	/* e1000e_pci_realize(): pcie_aer_init(pci_dev, PCI_ERR_VER,
+	 * e1000e_aer_offset = 0x100, PCI_ERR_SIZEOF) */
+	PC_PCIE_AER("parent_obj.config", "0x100")
 	PC_END
 );

@@ -11,15 +11,15 @@
  *    7.2.11 / 8.2.3 stable releases) added the property with
  *    hw_compat_5_2 on, restoring the exclusive BAR for pc-*-5.2 and older.
  * Both change read-only, checked config space (vendor/device ID; the MSI-X
- * capability's Table Offset/BIR), modelled as invariants of the config
- * buffer: the capability list is MSI-X at 0x40 (first free slot), PM at
- * 0x60, PCI Express at 0x80.
+ * capability's Table Offset/BIR), declared as registers of the type over
+ * the shared PCIEDevice description: the MSI-X capability goes at the
+ * first free slot (0x40).
  *
  * QEMU marks the nvme controller unmigratable (vmstate_nvme .unmigratable
  * = 1).  The section below is a modelled, plausible one: PCI Express
  * config, MSI-X (msix_qsize vectors) and the controller registers of BAR 0.
  */
-#include <plugcheck/plugin.h>
+#include <plugcheck/pci.h>
 
 /* table offset in BAR 0: QEMU_ALIGN_UP(sizeof(NvmeBar) + doorbells, 4 KiB) */
 #define NVME_MSIX_TABLE_OFF "((4096 + 8 * (max_ioqpairs + 1) + 4095) / 4096) * 4096"
@@ -29,23 +29,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_DESCRIPTION("NVM Express controller (nvme)")
 	PC_LICENSE("GPL-2.0-or-later")
 
-	/* PCIEDevice of the nvme function, with its checked ID registers */
-	PC_VMSD("PCIEDeviceNVMe", "version=2 min=1")
-	PC_FIELD_I32("version_id", "")
-	PC_FIELD_BUFFER("config", "size=4096")
-	PC_FIELD_I32("irq_state", "count=4")
-	PC_INVARIANT("vendor-device-id",
-		"field=config offset=0 size=4"
-		" value=\"use-intel-id ? 0x58458086 : 0x00101b36\""
-		" romask=0xffffffff")
-	PC_INVARIANT("msix-table-bir",
-		"field=config offset=68 size=4"
-		" value=\"msix-exclusive-bar ? 4 : " NVME_MSIX_TABLE_OFF "\""
-		" romask=0xffffffff")
-	PC_END
-
 	PC_VMSD("nvme", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDeviceNVMe", "")
+	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
 	PC_FIELD_BUFFER("msix_table", "size=16 count=msix_qsize")
 	PC_FIELD_BUFFER("msix_pba", "size=1 count=\"(msix_qsize + 7) / 8\"")
 	PC_FIELD_U64("cap", "")
@@ -83,6 +68,18 @@ PLUGCHECK_MODULE(NULL,
 		" doc=\"MSI-X table and PBA in their own BAR 4; 6.0 moved them to BAR 0 for every machine type, 9.0 / 7.2.11 / 8.2.3 added the property (hw_compat_5_2 on)\"")
 	/* hw/nvme/ctrl.c: vmstate_nvme has .unmigratable = 1 in every
 	 * release the tree records */
+	/* checked config space: the IDs and the MSI-X capability */
+	PC_REGISTER("vendor-device-id", "field=parent_obj.config offset="
+		PC_PCI_VENDOR_ID " size=4"
+		" value=\"use-intel-id ? 0x58458086 : 0x00101b36\"")
+	PC_CAPABILITY("msix", "id=" PC_PCI_CAP_ID_MSIX
+		" field=parent_obj.config size=" PC_PCI_CAP_MSIX_SIZEOF
+		" table=msix_table entries=msix_qsize")
+	PC_REGISTER("msix-flags", "cap=msix offset=" PC_PCI_MSIX_FLAGS
+		" size=2 value=\"msix_qsize - 1\" wmask=\"("
+		PC_PCI_MSIX_FLAGS_ENABLE " | " PC_PCI_MSIX_FLAGS_MASKALL ")\"")
+	PC_REGISTER("msix-table-bir", "cap=msix offset=" PC_PCI_MSIX_TABLE
+		" size=4 value=\"msix-exclusive-bar ? 4 : " NVME_MSIX_TABLE_OFF "\"")
 	PC_UNMIGRATABLE("reason=\"vmstate_nvme is unmigratable\"")
 	PC_END
 );

@@ -8,33 +8,25 @@
  *
  *   PCIDevice       vmstate_pci_device, conventional (256-byte config)
  *   PCIEDevice      the same for PCI Express devices (4096-byte config)
- *   PCIEDeviceAER   PCIEDevice of a function with an AER extended
- *                   capability at 0x100 (pcie-root-port, e1000e): carries
- *                   the config-space check of PCI_ERR_UNCOR_MASK that broke
- *                   7.2 <-> 8.0 (see below)
  *   PCIE_AER_ERROR_LOG / PCIE_AER_ERROR   vmstate_pcie_aer_log / _err
  *
+ * Config space is declared per type, on the shared descriptions: the
+ * root ports add the AER extended capability at 0x100 (rp_realize():
+ * pcie_aer_init(), PC_PCIE_AER() of <plugcheck/pci.h>) to their section's
+ * parent_obj.config.
+ *
  * The AER uncorrectable error mask (hw/pci/pcie_aer.c, pcie_aer_init()):
- *   8.0 (commit 010746ae1d) set the register to PCI_ERR_UNC_MASK_DEFAULT and
- *   made PCI_ERR_UNC_SUPPORTED writable, for every machine type; 8.0.1 / 8.1
- *   (commit 5ed3dabe57) put that behind x-pcie-err-unc-mask (cap_present bit
- *   QEMU_PCIE_ERR_UNC_MASK_BITNR = 11) with hw_compat_7_2 = off.
- *   PCI_ERR_UNC_MASK_DEFAULT = PCI_ERR_UNC_INTN | PCI_ERR_UNC_TLP_PRF_BLOCKED
- *                            = 0x00400000 | 0x02000000 = 0x02400000
- *   PCI_ERR_UNC_SUPPORTED    = DLP|SDN|POISON_TLP|FCP|COMP_TIME|COMP_ABORT|
- *                              UNX_COMP|RX_OVER|MALF_TLP|ECRC|UNSUP|ACSV|
- *                              MCBTLP|ATOP_EBLOCKED = 0x01bff030
- *                              (the two default-mask bits are NOT in it)
- *   The capability is checked on load (pcie_add_capability() sets cmask to
- *   0xff over it); the destination compares cmask & ~wmask & ~w1cmask:
- *     mask on : wmask = SUPPORTED, read-only = ~0x01bff030 = 0xfe400fcf,
- *               value 0x02400000
- *     mask off: wmask = 0, the whole register is read-only, value 0
- *   so 7.2 (off) -> 8.0 (on) fails on bits 22/25 and 8.0 -> 7.2 fails too.
+ *   8.0 (commit 010746ae1d) set the register to PCI_ERR_UNC_MASK_DEFAULT
+ *   and made PCI_ERR_UNC_SUPPORTED writable, for every machine type;
+ *   8.0.1 / 8.1 (commit 5ed3dabe57) put that behind x-pcie-err-unc-mask
+ *   (cap_present bit QEMU_PCIE_ERR_UNC_MASK_BITNR = 11) with
+ *   hw_compat_7_2 = off.  PCI_ERR_UNC_SUPPORTED (pcie_regs.h) includes the
+ *   two default-mask bits (INTN, TLP_PRF_BLOCKED): on an 8.0 destination
+ *   they are guest-writable and not checked, so 7.2 -> 8.0 loads; an
+ *   older or 8.0.1 (pc-7.2, off) destination checks the whole register
+ *   (wmask 0) and refuses 8.0's 0x02400000.
  */
-#include <plugcheck/plugin.h>
-
-#define PCI_ERR_UNCOR_MASK_AT_0x100 "264" /* 0x100 + PCI_ERR_UNCOR_MASK (8) */
+#include <plugcheck/pci.h>
 
 PLUGCHECK_MODULE(NULL,
 	PC_PLUGIN("pci", "11.0")
@@ -57,17 +49,6 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_I32("irq_state", "count=4")
 	PC_END
 
-	/* PCIe function with the AER extended capability at 0x100 */
-	PC_VMSD("PCIEDeviceAER", "version=2 min=1")
-	PC_FIELD_I32("version_id", "")
-	PC_FIELD_BUFFER("config", "size=4096")
-	PC_FIELD_I32("irq_state", "count=4")
-	PC_INVARIANT("aer-uncor-mask",
-		"field=config offset=" PCI_ERR_UNCOR_MASK_AT_0x100 " size=4"
-		" value=\"x-pcie-err-unc-mask ? 0x2400000 : 0\""
-		" romask=\"x-pcie-err-unc-mask ? 0xfe400fcf : 0xffffffff\"")
-	PC_END
-
 	/* vmstate_pcie_aer_err (hw/pci/pcie_aer.c) */
 	PC_VMSD("PCIE_AER_ERROR", "version=1 min=1")
 	PC_FIELD_U32("status", "")
@@ -88,7 +69,7 @@ PLUGCHECK_MODULE(NULL,
 	 * GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR = 1 vector: msix_save() writes the
 	 * 16-byte table entry and DIV_ROUND_UP(1, 8) = 1 byte of PBA */
 	PC_VMSD("pcie-root-port", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDeviceAER", "")
+	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
 	PC_FIELD_STRUCT("aer_log", "PCIE_AER_ERROR_LOG", "")
 	PC_FIELD_BUFFER("msix_table", "size=16 if=x-migrate-msix")
 	PC_FIELD_BUFFER("msix_pba", "size=1 if=x-migrate-msix")
@@ -105,7 +86,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BIT("x-pcie-extcap-init", "container=cap_present bit=9 default=on guest-visible since=2.9 absent=off"
 		" doc=\"PCIe: terminate an empty extended capability list at 0x100 (hw_compat_2_8 off)\"")
 	PC_PROP_BIT("x-pcie-err-unc-mask", "container=cap_present bit=11 default=on since=8.0.1 absent=off,8.0:on"
-		" doc=\"AER: PCI_ERR_UNCOR_MASK initialised to 0x02400000 and writable. 8.0 did this for every machine type (no property); 8.0.1 added the property with hw_compat_7_2 off. Its effect is the aer-uncor-mask invariant of PCIEDeviceAER, so only functions with AER are affected\"")
+		" doc=\"AER: PCI_ERR_UNCOR_MASK initialised to 0x02400000 and writable. 8.0 did this for every machine type (no property); 8.0.1 added the property with hw_compat_7_2 off. Its effect is the aer-uncor-mask register of the AER capability (PC_PCIE_AER()), so only functions with AER are affected\"")
 	PC_PROP_BIT("x-pcie-ari-nextfn-1", "container=cap_present bit=12 default=off guest-visible since=8.1 absent=on"
 		" doc=\"ARI capability Next Function Number 1 instead of 0 (hw_compat_8_0 on)\"")
 	PC_PROP_BIT("x-pcie-ext-tag", "container=cap_present bit=13 default=on guest-visible since=9.2 absent=off"
@@ -134,6 +115,9 @@ PLUGCHECK_MODULE(NULL,
 	PC_TYPE("pcie-root-port-base", "parent=pcie-slot interfaces=pci-express-device abstract")
 	PC_PROP_BOOL("disable-acs", "default=off guest-visible since=4.1 absent=on,4.0:off"
 		" doc=\"no ACS capability; 4.0 added ACS unconditionally, 4.1 the property (hw_compat_3_1 true)\"")
+	/* rp_realize(): pcie_aer_init(d, PCI_ERR_VER, rpc->aer_offset = 0x100,
+	 * PCI_ERR_SIZEOF) */
+	PC_PCIE_AER("parent_obj.config", "0x100")
 	PC_END
 
 	/* hw/pci-bridge/gen_pcie_root_port.c: gen_rp_props */

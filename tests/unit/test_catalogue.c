@@ -353,6 +353,11 @@ static int fx_side(struct pc_side *s, const char *label, const char *decl,
 #define FX_BASE FX_HDR FX_DEV(FX_PROPS) FX_QUEUE \
 	FX_VMSD("version=2 min=1", FX_FIELDS("u32", "u64", FX_VQ))
 
+#define FX_MSIX "  capability msix id=0x11 field=config size=12\n"
+#define FX_CFG(caps, bar_wmask) FX_HDR "type fx-cfg parent=device section=fx-cfg\n" \
+	caps "  register bar0 field=config offset=0x10 size=4 value=0 wmask=" \
+	bar_wmask "\nend\nvmsd fx-cfg version=1 min=1\n  field config buffer size=256\nend\n"
+
 /* Check a -> b and b -> a under 'machine' (smp 1) and note the findings. */
 static void fx_pair(const char *what, const char *da, const char *db,
 		    const char *machine, int rel_b)
@@ -480,6 +485,13 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 		FX_BASE "type fx-mmu parent=device section=fx-mmu\nend\n"
 		"vmsd fx-mmu version=1 min=1 priority=iommu\n  field x u32\nend\n",
 		"fx-1.0", 2);
+	/* config space: a BAR that grows (PC402); a capability added before
+	 * another moves it (PC403) and is on one side only (PC404) */
+	fx_pair("config masks", FX_CFG("", "0xfffff000"), FX_CFG("", "0xffffe000"),
+		"fx-1.0", 2);
+	fx_pair("capabilities", FX_CFG(FX_MSIX, "0xfffff000"),
+		FX_CFG("  capability pm id=1 field=config size=8\n" FX_MSIX,
+		       "0xfffff000"), "fx-1.0", 2);
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

@@ -172,5 +172,9 @@ struct plugcheck_module {
 	PC_FIELD(name, "struct", "struct=" vmsd " " attrs)
 #define PC_SUBSECTION(vmsd, attrs) "  subsection " vmsd " " attrs "\n"
 #define PC_INVARIANT(name, attrs) "  invariant " name " " attrs "\n"
+/* config space (Documentation/declaration-language.md, "Config space");
+ * the PCI constants and helpers are in <plugcheck/pci.h> */
+#define PC_REGISTER(name, attrs) "  register " name " " attrs "\n"
+#define PC_CAPABILITY(name, attrs) "  capability " name " " attrs "\n"
 
 #endif /* PLUGCHECK_PLUGIN_H */
