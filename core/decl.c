@@ -929,8 +929,9 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 		return -1;
 	if (!host)
 		return 0;
-	if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL)
-		return derr(p, "host= needs a bool or bit property, '%s' is %s",
+	if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL &&
+	    pr->kind != PC_PROP_ONOFFAUTO)
+		return derr(p, "host= needs a bool, bit or onoffauto property, '%s' is %s",
 			    pr->name, pc_prop_kind_name(pr->kind));
 	if (check_name(p, "host capability", host))
 		return -1;
@@ -1102,6 +1103,47 @@ static int stmt_unmigratable(struct dparser *p, const struct words *ws)
 	}
 	PC_ALLOC_GROW(t->blockers, t->n_blockers + 1, p->alloc_d);
 	t->blockers[t->n_blockers++] = b;
+	return 0;
+}
+
+/*
+ * attr NAME VALUE: a type attribute (class data derived defaults read:
+ * a CPU model's vendor).  VALUE is an integer when it reads as one
+ * (decimal or 0x hex, '-' allowed), else a string.  Once per name and
+ * type; a property of the same name is refused when the registry links
+ * the types (derive.c), since it may be inherited.
+ */
+static int stmt_attr(struct dparser *p, const struct words *ws)
+{
+	struct pc_type *t = p->type;
+	struct pc_attr at = { 0 };
+	const char *v;
+
+	if (need_positional(p, ws, 2, "attr NAME VALUE"))
+		return -1;
+	if (ws->n > 3)
+		return derr(p, "unexpected '%s' after 'attr %s VALUE' (quote a value with blanks)",
+			    ws->w[3].text, ws->w[1].text);
+	if (check_name(p, "attribute", ws->w[1].text))
+		return -1;
+	for (size_t i = 0; i < t->n_attrs; i++)
+		if (!strcmp(t->attrs[i].name, ws->w[1].text))
+			return derr(p, "second 'attr %s' in type '%s' (first at line %d)",
+				    ws->w[1].text, t->name, t->attrs[i].line);
+	v = ws->w[2].text;
+	at.name = pool_strdup(p, ws->w[1].text);
+	at.line = p->line;
+	if (*v && !pc_parse_i64(v, &at.num)) {
+		char buf[32];
+
+		at.is_num = true;
+		snprintf(buf, sizeof(buf), "%" PRId64, at.num);
+		at.text = pool_strdup(p, buf);
+	} else {
+		at.text = pool_strdup(p, v);
+	}
+	t->attrs = pc_xrealloc(t->attrs, (t->n_attrs + 1) * sizeof(*t->attrs));
+	t->attrs[t->n_attrs++] = at;
 	return 0;
 }
 
@@ -1555,15 +1597,15 @@ static int close_block(struct dparser *p)
 enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
-	KW_INVARIANT, KW_UNMIGRATABLE,
+	KW_INVARIANT, KW_UNMIGRATABLE, KW_ATTR,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
-	"invariant", "unmigratable",
+	"invariant", "unmigratable", "attr",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_UNMIGRATABLE + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_ATTR + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -1571,7 +1613,7 @@ static int keyword_index(const char *kw)
 {
 	int idx;
 
-	/* only "plugin" and "prop" share a first letter */
+	/* "plugin" and "prop", "author" and "attr" share a first letter */
 	switch (kw[0]) {
 	case 'p':
 		idx = kw[1] == 'l' ? KW_PLUGIN : KW_PROP;
@@ -1582,8 +1624,8 @@ static int keyword_index(const char *kw)
 	case 'l':
 		idx = KW_LICENSE;
 		break;
-	case 'a':
-		idx = KW_AUTHOR;
+	case 'a': /* "author" and "attr" */
+		idx = kw[1] == 'u' ? KW_AUTHOR : KW_ATTR;
 		break;
 	case 't':
 		idx = KW_TYPE;
@@ -1638,8 +1680,8 @@ static int check_placement(struct dparser *p, const char *kw, int idx)
 		return derr(p, "'%s' inside the %s block '%s' (missing 'end'?)",
 			    kw, in_type ? "type" : "vmsd",
 			    in_type ? p->type->name : p->vmsd->name);
-	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE) &&
-	    !in_type)
+	if (((idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
+	     idx == KW_ATTR) && !in_type)
 		return derr(p, "'%s' outside a type block", kw);
 	if (idx >= KW_FIELD && idx <= KW_INVARIANT && !in_vmsd)
 		return derr(p, "'%s' outside a vmsd block", kw);
@@ -1694,6 +1736,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_subsection(p, ws);
 	case KW_UNMIGRATABLE:
 		return stmt_unmigratable(p, ws);
+	case KW_ATTR:
+		return stmt_attr(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2188,6 +2232,11 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 			       t->hooks[i].symbol);
 	for (size_t i = 0; i < t->n_blockers; i++)
 		write_blocker(out, &t->blockers[i]);
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		pc_strbuf_addf(out, "  attr %s ", t->attrs[i].name);
+		put_word(out, t->attrs[i].text, false);
+		pc_strbuf_addch(out, '\n');
+	}
 	pc_strbuf_addstr(out, "end\n");
 }
 

@@ -27,6 +27,7 @@
  */
 #include "model.h"
 #include "decl-pool.h"
+#include "derive.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -213,6 +214,7 @@ static void type_free(struct pc_type *t)
 	free(t->children);
 	free(t->hooks);
 	free(t->blockers);
+	free(t->attrs);
 	pc_decl_type_free_box(t);
 }
 
@@ -801,6 +803,15 @@ static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
+/* Derived defaults name what their type has, without cycles (derive.h). */
+static int link_derived(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++)
+		if (pc_derive_link(reg->types[i], err))
+			return -1;
+	return 0;
+}
+
 int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 {
 	struct marks mark;
@@ -810,7 +821,7 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	reg->finalized = false;
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
-	    link_blockers(reg, err))
+	    link_blockers(reg, err) || link_derived(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))

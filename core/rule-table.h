@@ -115,6 +115,9 @@
 	  "an acknowledged break no longer shows in a run that covers it") \
 	X(DEVICE_UNMIGRATABLE, "PC603", "device-unmigratable", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_MACHINES, PC_FIX_CONFIGURATION, \
-	  "a device of the VM blocks migration: the source refuses to start it")
+	  "a device of the VM blocks migration: the source refuses to start it") \
+	X(HOST_AUTO_FORCED, "PC704", "host-auto-forced-on", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_HOSTS, PC_FIX_CONFIGURATION, \
+	  "a property whose auto follows a host capability is on where the destination's host lacks it")
 
 #endif /* PC_RULE_TABLE_H */

@@ -143,6 +143,10 @@ struct plugcheck_module {
 /* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
  * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
 #define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
+/* a type attribute (class data derived defaults read): PC_ATTR("vendor",
+ * "AuthenticAMD"), PC_ATTR("cache-info", "1"); quote a value with blanks:
+ * PC_ATTR("model-id", "\"QEMU Virtual CPU\"") */
+#define PC_ATTR(name, value) "  attr " name " " value "\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
