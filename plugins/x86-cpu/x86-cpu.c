@@ -150,8 +150,11 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_U32("phys-bits", "default=0 guest-visible")
 	PC_PROP_BOOL("topoext", "default=off guest-visible"
 		" doc=\"CPUID[8000_0001].ECX[22]; per-model default (qemu64: off)\"")
-	PC_PROP_BOOL("legacy-cache", "default=on guest-visible since=3.0 absent=on"
-		" doc=\"legacy CPUID cache leaves; x86_cpu_load_model() sets it to !def->cache_info\"")
+	/* class data of the CPU model (X86CPUDefinition): whether it has
+	 * cache information; none of the models here has */
+	PC_ATTR("cache-info", "0")
+	PC_PROP_BOOL("legacy-cache", "derived=!cache-info guest-visible since=3.0 absent=on"
+		" doc=\"legacy CPUID cache leaves; x86_cpu_load_model() sets it to !def->cache_info (a model with cache information: off)\"")
 	PC_PROP_BOOL("vmware-cpuid-freq", "default=on guest-visible since=2.9 absent=off")
 	PC_PROP_BOOL("tcg-cpuid", "default=on guest-visible since=2.10 absent=off")
 	PC_PROP_I32("x-hv-max-vps", "default=-1 guest-visible since=2.11 absent=0x40")
