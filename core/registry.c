@@ -803,12 +803,25 @@ static int link_blockers(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
-/* Derived defaults name what their type has, without cycles (derive.h). */
+/* Derived defaults name what their type has, without cycles (derive.h):
+ * ancestors first, so that a mistake is named at the type declaring it. */
 static int link_derived(const struct pc_registry *reg, struct pc_err *err)
 {
-	for (size_t i = 0; i < reg->n_types; i++)
-		if (pc_derive_link(reg->types[i], err))
-			return -1;
+	bool more = true;
+
+	for (size_t d = 0; more; d++) {
+		more = false;
+		for (size_t i = 0; i < reg->n_types; i++) {
+			size_t depth = 0;
+
+			for (const struct pc_type *a = reg->types[i]->parent; a;
+			     a = a->parent)
+				depth++;
+			more |= depth > d;
+			if (depth == d && pc_derive_link(reg->types[i], err))
+				return -1;
+		}
+	}
 	return 0;
 }
 
