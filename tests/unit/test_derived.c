@@ -423,3 +423,14 @@ PCT_TEST("derived", host_auto_checked_for_every_host_pair)
 	pc_host_caps_release(&has);
 	pc_host_caps_release(&lacks);
 }
+
+PCT_TEST("derived", props_says_what_a_default_was_derived_from)
+{
+	char *out = NULL;
+
+	/* the shipped x86 CPU: legacy-cache follows the model's class data */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "props", "--machine", "pc-q35-11.0",
+					NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "legacy-cache                       = on         [guest] derived default !cache-info, derived from attribute cache-info=0 (");
+	free(out);
+}
