@@ -227,6 +227,19 @@ static void prop_on_both_sides(struct dir_ctx *x, const struct pc_object *so,
 	free(p);
 }
 
+/* The property of 'o' called 'name', or NULL. */
+static const struct pc_eprop *object_prop(const struct pc_object *o,
+					  const char *name)
+{
+	const struct pc_eprop *r = NULL;
+
+	/* the last of that name, as the objects list them */
+	for (size_t m = 0; m < o->n_props; m++)
+		if (!strcmp(o->props[m].prop->name, name))
+			r = &o->props[m];
+	return r;
+}
+
 /*
  * PC704: an onoffauto property whose auto follows a host capability is
  * set to on where the destination's host lacks the capability.  QEMU
@@ -241,6 +254,7 @@ static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 {
 	const struct pc_host_caps *h = x->dst->host;
 	const char *cap = de->prop->host_feature;
+	const struct pc_eprop *se = object_prop(so, de->prop->name);
 	char *p, *why, *fix;
 
 	if (!h || !cap || de->prop->kind != PC_PROP_ONOFFAUTO || de->absent ||
@@ -257,25 +271,13 @@ static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 		.rule = PC_R_HOST_AUTO_FORCED,
 		.severity = PC_SEV_INCOMPATIBLE,
 		.path = p,
+		.src_value = se ? se->val.text : NULL,
 		.dst_value = de->val.text,
 		.why = why,
 		.fix = fix });
 	free(p);
 	free(why);
 	free(fix);
-}
-
-/* The property of 'o' called 'name', or NULL. */
-static const struct pc_eprop *object_prop(const struct pc_object *o,
-					  const char *name)
-{
-	const struct pc_eprop *r = NULL;
-
-	/* the last of that name, as the objects list them */
-	for (size_t m = 0; m < o->n_props; m++)
-		if (!strcmp(o->props[m].prop->name, name))
-			r = &o->props[m];
-	return r;
 }
 
 void pc_rules_props(struct dir_ctx *x)
