@@ -920,8 +920,11 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 	const char *def = a->vals[P_DEFAULT], *der = a->vals[P_DERIVED];
 	const char *host = a->vals[P_HOST];
 
-	if (!!def + !!der + !!host > 1)
-		return derr(p, "property '%s' has more than one of default=, derived= and host=",
+	/* host= with derived= on a bool: a host feature that realize
+	 * also filters (QEMU hides PDCM when the PMU is off) */
+	if (!!def + !!der + !!host > 1 &&
+	    (def || pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL))
+		return derr(p, "property '%s' has more than one of default=, derived= and host= (only a bool or bit property may have host= with derived=)",
 			    pr->name);
 	if (def && canon_value(p, pr, "default", def, &pr->def_text))
 		return -1;

@@ -1346,6 +1346,20 @@ static void derive_dep(void *ctx, const char *name)
 		d->machine = true;
 }
 
+/* "host capability 'pdcm' present on host A, and " for a bool with both
+ * host= and derived=, else "" */
+static const char *host_part(const struct pc_side *s, const struct pc_prop *p,
+			     char *buf, size_t size)
+{
+	if (!p->host_feature || p->kind == PC_PROP_ONOFFAUTO)
+		return "";
+	snprintf(buf, size, "host capability '%s' %s %s%s, and ", p->host_feature,
+		 pc_host_caps_has(s->host, p->host_feature) ? "present on" : "absent on",
+		 s->host ? "host " : "the reference host",
+		 s->host ? s->host->name : " (no capabilities given)");
+	return buf;
+}
+
 /* The text a derived expression's result gives the property. */
 static char *derived_text(const struct pc_prop *p, const struct pc_xval *xv)
 {
@@ -1379,6 +1393,9 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 		err_at(err, where);
 		goto out;
 	}
+	if (p->host_feature && pc_prop_kind_class(p->kind) == PC_PCLASS_BOOL &&
+	    !pc_host_caps_has(vm->side->host, p->host_feature))
+		xv.i = 0; /* the host lacks it: off, whatever realize says */
 	text = derived_text(p, &xv);
 	if (pc_value_parse(p, text, &v, err)) {
 		snprintf(where + strlen(where), 64, ":%d", p->line);
@@ -1387,13 +1404,14 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	}
 	es = pc_expr_str(p->def_expr);
 	{
-		char smp[48] = "";
+		char smp[48] = "", hostbuf[300];
 
 		if (d.machine)
 			snprintf(smp, sizeof(smp), " with smp=%d", vm->smp);
-		set_value(ep, &v, pc_xasprintf("%s%sderived default %s%s%s%s (%s line %d%s)",
+		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s line %d%s)",
 					       p->kind == PC_PROP_ONOFFAUTO ? "auto resolved to " : "",
 					       p->kind == PC_PROP_ONOFFAUTO ? (v.num ? "on: " : "off: ") : "",
+					       host_part(vm->side, p, hostbuf, sizeof(hostbuf)),
 					       es, smp, d.from.len ? ", derived from " : "",
 					       d.from.len ? d.from.buf : "", where,
 					       p->line, d.whence.len ? d.whence.buf : ""));

@@ -434,3 +434,33 @@ PCT_TEST("derived", props_says_what_a_default_was_derived_from)
 	PCT_ASSERT_CONTAINS(out, "legacy-cache                       = on         [guest] derived default !cache-info, derived from attribute cache-info=0 (");
 	free(out);
 }
+
+PCT_TEST("derived", a_host_feature_that_realize_also_filters)
+{
+	/* QEMU's PDCM: from the host, hidden when the PMU is off */
+	static const char decl[] = HDR VMSD
+		"type fx-h parent=device section=fx-cpu\n"
+		"  prop pmu bool default=off guest-visible\n"
+		"  prop pdcm bool host=pdcm derived=pmu guest-visible\n"
+		"end\n";
+	struct pc_host_caps has = host_with("h", "pdcm");
+	struct pc_side s;
+
+	make_side(&s, "A", decl);
+	s.host = &has;
+	expect_value(&s, 1, "fx-h", "pdcm", "off",
+		     "host capability 'pdcm' present on host h, and derived default pmu, derived from pmu=off");
+	add_ov(&s, "fx-h.pmu=on", false);
+	expect_value(&s, 1, "fx-h", "pdcm", "on", NULL);
+	/* a host without it: off, whatever the PMU */
+	s.host = NULL;
+	expect_value(&s, 1, "fx-h", "pdcm", "off",
+		     "host capability 'pdcm' absent on the reference host");
+	pc_side_release(&s);
+	pc_host_caps_release(&has);
+	/* only a bool or bit may combine them, and never with default= */
+	expect_refused(HDR VMSD BASE("  prop n onoffauto host=x derived=pmu\n"),
+		       "u.decl:20: property 'n' has more than one of default=, derived= and host=");
+	expect_refused(HDR VMSD BASE("  prop n bool host=x default=on\n"),
+		       "u.decl:20: property 'n' has more than one of default=, derived= and host=");
+}
