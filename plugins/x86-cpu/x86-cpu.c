@@ -208,5 +208,9 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BOOL("pku", "host=pku guest-visible doc=\"CPUID[7].ECX[3]\"")
 	PC_PROP_BOOL("avx2", "host=avx2 guest-visible doc=\"CPUID[7].EBX[5]\"")
 	PC_PROP_BOOL("avx512f", "host=avx512f guest-visible doc=\"CPUID[7].EBX[16]\"")
+	/* x86_cpu_expand_features(): PDCM is hidden without the PMU unless
+	 * x-pdcm-on-even-without-pmu (10.1.0 hid it for every machine type,
+	 * whose absent= stand-in gives older releases PDCM from the host) */
+	PC_PROP_BOOL("pdcm", "host=pdcm derived=\"pmu || x-pdcm-on-even-without-pmu\" guest-visible doc=\"CPUID[1].ECX[15]\"")
 	PC_END
 );
