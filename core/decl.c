@@ -924,7 +924,7 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 	 * also filters (QEMU hides PDCM when the PMU is off) */
 	if (!!def + !!der + !!host > 1 &&
 	    (def || pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL))
-		return derr(p, "property '%s' has more than one of default=, derived= and host= (only a bool or bit property may have host= with derived=)",
+		return derr(p, "property '%s' has more than one of default=, derived= and host=",
 			    pr->name);
 	if (def && canon_value(p, pr, "default", def, &pr->def_text))
 		return -1;
