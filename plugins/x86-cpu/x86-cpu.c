@@ -198,6 +198,10 @@ PLUGCHECK_MODULE(NULL,
 	/* target/i386/kvm/kvm-cpu.c: host_cpu_type_info (parent max) */
 	PC_TYPE("host-x86_64-cpu", "parent=max-x86_64-cpu doc=\"-cpu host: the host CPU's features (KVM)\"")
 	PC_PROP_BOOL("host-cache-info", "default=off guest-visible")
+	/* x86_cpu_expand_features(): PDCM is hidden without the PMU unless
+	 * x-pdcm-on-even-without-pmu (10.1.0 hid it for every machine type,
+	 * whose absent= stand-in gives older releases PDCM from the host) */
+	PC_PROP_BOOL("pdcm", "host=pdcm derived=\"pmu || x-pdcm-on-even-without-pmu\" guest-visible doc=\"CPUID[1].ECX[15]\"")
 	PC_PROP_BOOL("pcid", "host=pcid guest-visible doc=\"CPUID[1].ECX[17]\"")
 	PC_PROP_BOOL("stibp", "host=stibp guest-visible doc=\"CPUID[7].EDX[27]\"")
 	PC_PROP_BOOL("taa-no", "host=taa-no guest-visible doc=\"IA32_ARCH_CAPABILITIES[8]\"")
@@ -208,9 +212,5 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_BOOL("pku", "host=pku guest-visible doc=\"CPUID[7].ECX[3]\"")
 	PC_PROP_BOOL("avx2", "host=avx2 guest-visible doc=\"CPUID[7].EBX[5]\"")
 	PC_PROP_BOOL("avx512f", "host=avx512f guest-visible doc=\"CPUID[7].EBX[16]\"")
-	/* x86_cpu_expand_features(): PDCM is hidden without the PMU unless
-	 * x-pdcm-on-even-without-pmu (10.1.0 hid it for every machine type,
-	 * whose absent= stand-in gives older releases PDCM from the host) */
-	PC_PROP_BOOL("pdcm", "host=pdcm derived=\"pmu || x-pdcm-on-even-without-pmu\" guest-visible doc=\"CPUID[1].ECX[15]\"")
 	PC_END
 );
