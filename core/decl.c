@@ -932,8 +932,11 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 	const char *def = a->vals[P_DEFAULT], *der = a->vals[P_DERIVED];
 	const char *host = a->vals[P_HOST];
 
-	/* a feature's host= is a condition of the offer, not its default */
-	if (!!def + !!der + !!(host && pr->kind != PC_PROP_FEATURE) > 1)
+	/* a feature's host= is a condition of the offer, not its default;
+	 * host= with derived= on a bool: a host feature that realize also
+	 * filters (QEMU hides PDCM when the PMU is off) */
+	if (!!def + !!der + !!(host && pr->kind != PC_PROP_FEATURE) > 1 &&
+	    (def || pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL))
 		return derr(p, "property '%s' has more than one of default=, derived= and host=",
 			    pr->name);
 	if (der && pr->kind == PC_PROP_FEATURE)
@@ -945,8 +948,9 @@ static int prop_source(struct dparser *p, struct pc_prop *pr,
 		return -1;
 	if (!host)
 		return 0;
-	if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL)
-		return derr(p, "host= needs a bool or bit property, '%s' is %s",
+	if (pc_prop_kind_class(pr->kind) != PC_PCLASS_BOOL &&
+	    pr->kind != PC_PROP_ONOFFAUTO)
+		return derr(p, "host= needs a bool, bit or onoffauto property, '%s' is %s",
 			    pr->name, pc_prop_kind_name(pr->kind));
 	if (check_name(p, "host capability", host))
 		return -1;
@@ -1256,6 +1260,47 @@ static int vmsd_priority(struct dparser *p, struct pc_vmsd *v, const char *s)
 	return derr(p, "unknown priority '%s' for vmsd '%s'%s%s%s", s, v->name,
 		    best ? " (did you mean '" : "", best ? best : "",
 		    best ? "'?)" : "");
+}
+
+/*
+ * attr NAME VALUE: a type attribute (class data derived defaults read:
+ * a CPU model's vendor).  VALUE is an integer when it reads as one
+ * (decimal or 0x hex, '-' allowed), else a string.  Once per name and
+ * type; a property of the same name is refused when the registry links
+ * the types (derive.c), since it may be inherited.
+ */
+static int stmt_attr(struct dparser *p, const struct words *ws)
+{
+	struct pc_type *t = p->type;
+	struct pc_attr at = { 0 };
+	const char *v;
+
+	if (need_positional(p, ws, 2, "attr NAME VALUE"))
+		return -1;
+	if (ws->n > 3)
+		return derr(p, "unexpected '%s' after 'attr %s VALUE' (quote a value with blanks)",
+			    ws->w[3].text, ws->w[1].text);
+	if (check_name(p, "attribute", ws->w[1].text))
+		return -1;
+	for (size_t i = 0; i < t->n_attrs; i++)
+		if (!strcmp(t->attrs[i].name, ws->w[1].text))
+			return derr(p, "second 'attr %s' in type '%s' (first at line %d)",
+				    ws->w[1].text, t->name, t->attrs[i].line);
+	v = ws->w[2].text;
+	at.name = pool_strdup(p, ws->w[1].text);
+	at.line = p->line;
+	if (*v && !pc_parse_i64(v, &at.num)) {
+		char buf[32];
+
+		at.is_num = true;
+		snprintf(buf, sizeof(buf), "%" PRId64, at.num);
+		at.text = pool_strdup(p, buf);
+	} else {
+		at.text = pool_strdup(p, v);
+	}
+	t->attrs = pc_xrealloc(t->attrs, (t->n_attrs + 1) * sizeof(*t->attrs));
+	t->attrs[t->n_attrs++] = at;
+	return 0;
 }
 
 /* was=VERSION:ID/MIN{,...} of a vmsd, ascending */
@@ -1989,16 +2034,16 @@ enum {
 	KW_PLUGIN, KW_DESCRIPTION, KW_LICENSE, KW_AUTHOR, KW_TYPE, KW_VMSD,
 	KW_END, KW_PROP, KW_CHILD, KW_HOOK, KW_FIELD, KW_SUBSECTION,
 	KW_INVARIANT, KW_UNMIGRATABLE, KW_CONFIG, KW_RAMBLOCK, KW_REGISTER,
-	KW_CAPABILITY,
+	KW_CAPABILITY, KW_ATTR,
 };
 
 static const char *const keywords[] = {
 	"plugin", "description", "license", "author", "type", "vmsd",
 	"end", "prop", "child", "hook", "field", "subsection",
 	"invariant", "unmigratable", "config", "ramblock", "register",
-	"capability",
+	"capability", "attr",
 };
-_Static_assert(PC_ARRAY_SIZE(keywords) == KW_CAPABILITY + 1,
+_Static_assert(PC_ARRAY_SIZE(keywords) == KW_ATTR + 1,
 	       "keywords[] and KW_*");
 
 /* The KW_* of 'kw', -1 if it is none: by first letter, then compared. */
@@ -2006,8 +2051,7 @@ static int keyword_index(const char *kw)
 {
 	int idx;
 
-	/* only "plugin" and "prop", "child" and "config" share a first
-	 * letter */
+	/* keywords that share a first letter are told apart by the second */
 	switch (kw[0]) {
 	case 'p':
 		idx = kw[1] == 'l' ? KW_PLUGIN : KW_PROP;
@@ -2018,8 +2062,8 @@ static int keyword_index(const char *kw)
 	case 'l':
 		idx = KW_LICENSE;
 		break;
-	case 'a':
-		idx = KW_AUTHOR;
+	case 'a': /* "author" and "attr" */
+		idx = kw[1] == 'u' ? KW_AUTHOR : KW_ATTR;
 		break;
 	case 't':
 		idx = KW_TYPE;
@@ -2065,7 +2109,8 @@ static int keyword_index(const char *kw)
 static bool type_only(int idx)
 {
 	return (idx >= KW_PROP && idx <= KW_HOOK) || idx == KW_UNMIGRATABLE ||
-	       idx == KW_CONFIG || idx == KW_RAMBLOCK || idx == KW_CAPABILITY;
+	       idx == KW_CONFIG || idx == KW_RAMBLOCK || idx == KW_CAPABILITY ||
+	       idx == KW_ATTR;
 }
 
 static int check_placement(struct dparser *p, const char *kw, int idx)
@@ -2149,6 +2194,8 @@ static int statement(struct dparser *p, const struct words *ws)
 		return stmt_register(p, ws);
 	case KW_CAPABILITY:
 		return stmt_capability(p, ws);
+	case KW_ATTR:
+		return stmt_attr(p, ws);
 	default:
 		return stmt_invariant(p, ws);
 	}
@@ -2682,6 +2729,11 @@ static void write_type(struct pc_strbuf *out, const struct pc_type *t)
 		write_capability(out, &t->caps[i]);
 	for (size_t i = 0; i < t->n_registers; i++)
 		write_invariant(out, &t->registers[i]);
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		pc_strbuf_addf(out, "  attr %s ", t->attrs[i].name);
+		put_word(out, t->attrs[i].text, false);
+		pc_strbuf_addch(out, '\n');
+	}
 	pc_strbuf_addstr(out, "end\n");
 }
 

@@ -263,6 +263,9 @@ struct lint_machine {
 	bool own;                  /* rec is m's own release */
 	int smp;
 	struct reported *rp;
+	/* the host the VMs run on (NULL: the reference host); with one,
+	 * only the properties whose auto follows the host are compared */
+	struct pc_host_caps *host;
 };
 
 /* the effective property 'name' of 'o': its first, or with 'last' its
@@ -566,6 +569,43 @@ static bool has_config(const struct pc_registry *reg)
 	return false;
 }
 
+/* An onoffauto whose auto follows a host capability (host=CAP). */
+static bool host_auto(const struct pc_prop *p)
+{
+	return p->host_feature && p->kind == PC_PROP_ONOFFAUTO;
+}
+
+/*
+ * On the reference host (no capabilities) an onoffauto whose auto follows
+ * the host resolves off, as a literal default=off did: a release that
+ * turned default=off into host=CAP (QEMU 6.2's vhost-vsock seqpacket)
+ * changed the guest of every older machine type on hosts that have CAP.
+ * So the machine types are also resolved on a host with every capability
+ * such properties name, comparing only those properties.  'h' gets that
+ * host; false when the tree declares none.
+ */
+static bool all_caps_host(const struct pc_side *tree, struct pc_host_caps *h)
+{
+	const struct pc_registry *reg = tree->reg;
+
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 0; i < reg->n_types; i++)
+		for (size_t k = 0; k < reg->types[i]->n_props; k++) {
+			const struct pc_prop *p = &reg->types[i]->props[k];
+
+			if (!host_auto(p) || pc_host_caps_has(h, p->host_feature))
+				continue;
+			h->caps = pc_xrealloc(h->caps, (h->n_caps + 2) * sizeof(char *));
+			h->caps[h->n_caps++] = pc_xstrdup(p->host_feature);
+			h->caps[h->n_caps] = NULL;
+		}
+	if (!h->n_caps)
+		return false;
+	h->name = pc_xstrdup("with every capability (lint)");
+	h->path = pc_xstrdup("lint");
+	return true;
+}
+
 /*
  * Machine type lm->m at lm->smp as the tree builds it today, as its
  * declared history reconstructs release m.version ('past'), and as the
@@ -586,6 +626,11 @@ static int lint_machine(struct lint *l, const struct lint_machine *lm,
 	if (lm->rec) {
 		rec = *lm->rec;
 		rec.keep_unmigratable = true;
+	}
+	if (lm->host) {
+		tree.host = was.host = lm->host;
+		if (lm->rec)
+			rec.host = lm->host;
 	}
 	if (pc_vm_build(&tree, lm->m, lm->smp, &now, err))
 		return -1;
@@ -610,7 +655,8 @@ static int lint_machine(struct lint *l, const struct lint_machine *lm,
 		if (!b && !br)
 			continue;
 		for (size_t p = 0; p < a->n_props; p++)
-			lint_default(l, lm, a, &a->props[p], b, br);
+			if (!lm->host || host_auto(a->props[p].prop))
+				lint_default(l, lm, a, &a->props[p], b, br);
 	}
 	pc_vm_release(&now);
 	pc_vm_release(&then);
@@ -625,6 +671,8 @@ static int lint_defaults(struct lint *l, int smp_pin, struct pc_err *err)
 	const struct pc_machine_set *set = tree->machines;
 	const struct pc_machine **ms = pc_xcalloc(set->n_machines + 1, sizeof(*ms));
 	struct reported rp = { NULL, 0 };
+	struct pc_host_caps all;
+	bool rich = all_caps_host(tree, &all);
 	int rc = 0;
 
 	for (size_t i = 0; i < set->n_machines; i++)
@@ -633,7 +681,7 @@ static int lint_defaults(struct lint *l, int smp_pin, struct pc_err *err)
 	 * whose compat array older machine types inherit */
 	qsort(ms, set->n_machines, sizeof(*ms), pc_machine_cmp_newest_first);
 	for (size_t i = 0; i < set->n_machines && !rc; i++) {
-		struct lint_machine lm = { ms[i], NULL, false, 0, &rp };
+		struct lint_machine lm = { ms[i], NULL, false, 0, &rp, NULL };
 		struct pc_side past = *tree;
 		int smps[8];
 		size_t n = pc_machine_smp_set(lm.m, smps, 8);
@@ -651,8 +699,15 @@ static int lint_defaults(struct lint *l, int smp_pin, struct pc_err *err)
 		for (size_t k = 0; k < n && !rc; k++) {
 			lm.smp = smps[k];
 			rc = lint_machine(l, &lm, &past, rm, err);
+			if (!rc && rich) {
+				lm.host = &all;
+				rc = lint_machine(l, &lm, &past, rm, err);
+				lm.host = NULL;
+			}
 		}
 	}
+	if (rich)
+		pc_host_caps_release(&all);
 	for (size_t i = 0; i < rp.n; i++)
 		free(rp.keys[i]);
 	free(rp.keys);

@@ -62,8 +62,13 @@ struct pc_prop {
 
 	/* default: exactly one of these */
 	char *def_text;          /* literal default, parsed per kind */
-	struct pc_expr *def_expr;/* derived from machine config ("smp") */
-	char *host_feature;      /* default comes from host capability NAME */
+	/* derived from the machine configuration ("smp"), the object's other
+	 * properties and the type's attributes (derive.h); on an onoffauto
+	 * property: what 'auto' resolves to */
+	struct pc_expr *def_expr;
+	/* default comes from host capability NAME; on an onoffauto property
+	 * the default is auto and auto resolves to on when the host has NAME */
+	char *host_feature;
 
 	bool guest_visible;
 	/* changes the migration stream or what the destination demands of
@@ -286,6 +291,20 @@ struct pc_ramblock {
 	int line;
 };
 
+/*
+ * A type attribute: class data of the type (QEMU's class_init or CPU
+ * model definition: a CPU model's vendor, whether it has cache info),
+ * not a property a user can set.  Subtypes inherit it and may declare
+ * it again with another value.  Derived defaults read it by name.
+ */
+struct pc_attr {
+	char *name;
+	char *text;              /* the value as written (strings unquoted) */
+	bool is_num;             /* an integer: 'num' */
+	int64_t num;
+	int line;
+};
+
 struct pc_type {
 	char *name;
 	char *parent_name;       /* NULL for roots ("device") */
@@ -324,6 +343,8 @@ struct pc_type {
 	size_t n_registers;
 	struct pc_capability *caps;
 	size_t n_caps;
+	struct pc_attr *attrs;   /* own attributes (subtypes inherit them) */
+	size_t n_attrs;
 	char *doc;
 	struct pc_plugin *plugin;
 	int line;

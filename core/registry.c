@@ -28,6 +28,7 @@
 #include "model.h"
 #include "decl-pool.h"
 #include "pciconf.h"
+#include "derive.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -235,6 +236,7 @@ static void type_free(struct pc_type *t)
 		pc_expr_free(t->caps[i].entries);
 	}
 	free(t->caps);
+	free(t->attrs);
 	pc_decl_type_free_box(t);
 }
 
@@ -960,6 +962,28 @@ static int link_configs(const struct pc_registry *reg, struct pc_err *err)
 	return 0;
 }
 
+/* Derived defaults name what their type has, without cycles (derive.h):
+ * ancestors first, so that a mistake is named at the type declaring it. */
+static int link_derived(const struct pc_registry *reg, struct pc_err *err)
+{
+	bool more = true;
+
+	for (size_t d = 0; more; d++) {
+		more = false;
+		for (size_t i = 0; i < reg->n_types; i++) {
+			size_t depth = 0;
+
+			for (const struct pc_type *a = reg->types[i]->parent; a;
+			     a = a->parent)
+				depth++;
+			more |= depth > d;
+			if (depth == d && pc_derive_link(reg->types[i], err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* An 'idstr=P' names a property the type has (its own or inherited). */
 static int link_idstr(const struct pc_registry *reg, struct pc_err *err)
 {
@@ -984,7 +1008,8 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	if (link_parents(reg, err) || check_parent_cycles(reg, err) ||
 	    link_interfaces(reg, err) || link_children(reg, err) ||
 	    link_blockers(reg, err) || link_configs(reg, err) ||
-	    pc_vfeature_link(reg, err) || link_idstr(reg, err))
+	    pc_vfeature_link(reg, err) || link_idstr(reg, err) ||
+	    link_derived(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))

@@ -10,6 +10,7 @@
  * are not applied.  Documentation/baselines.md describes the model.
  */
 #include "resolve.h"
+#include "derive.h"
 
 #include "bindex.h"
 #include "pciconf.h"
@@ -429,6 +430,27 @@ static bool default_from_host(const struct pc_prop *p)
 	return p->host_feature && p->kind != PC_PROP_FEATURE;
 }
 
+/*
+ * A default computed last, after compat entries, overrides and host
+ * capabilities (derive_defaults()): derived=, or an onoffauto's host=
+ * auto.  Until then it holds the kind's zero (an onoffauto: auto).
+ */
+static bool deferred_default(const struct pc_prop *p, const char **text,
+			     char **src)
+{
+	if (p->def_expr) {
+		*text = p->kind == PC_PROP_ONOFFAUTO ? "auto" : kind_zero(p);
+		*src = pc_xstrdup("derived default (not computed)");
+		return true;
+	}
+	if (p->host_feature && p->kind == PC_PROP_ONOFFAUTO) {
+		*text = "auto";
+		*src = pc_xstrdup("host capability (not resolved)");
+		return true;
+	}
+	return false;
+}
+
 static int init_props(struct pc_vm *vm, struct pc_object *o,
 		      struct pc_err *err)
 {
@@ -436,7 +458,6 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 	const struct pc_prop *props[MAX_PROPS];
 	const struct pc_type *owners[MAX_PROPS];
 	size_t n = pc_type_all_props(o->type, props, owners, MAX_PROPS);
-	struct mcfg_ctx mc = { vm->smp, vm->machine->max_cpus };
 
 	if (n > MAX_PROPS)
 		return pc_err_setc(err, PC_E_LIMIT, "type '%s' has too many properties (%zu, at most %d)",
@@ -475,27 +496,8 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 		} else if (s->project && (text = old_default(p, &s->release))) {
 			src = pc_xasprintf("default of this release (changed later; %s line %d)",
 					   plug, p->line);
-		} else if (p->def_expr) {
-			int64_t x;
-			char *es;
-
-			if (pc_expr_eval(p->def_expr, mcfg_lookup, &mc, &x, err))
-				return -1;
-			es = pc_expr_str(p->def_expr);
-			v.num = x;
-			src = pc_xasprintf("derived default %s with smp=%d (%s line %d)",
-					   es, vm->smp, plug, p->line);
-			free(es);
-			text = NULL;
-			{
-				char buf[32];
-
-				snprintf(buf, sizeof(buf), "%lld", (long long)x);
-				if (pc_value_parse(p, buf, &v, err)) {
-					free(src);
-					return -1;
-				}
-			}
+		} else if (deferred_default(p, &text, &src)) {
+			ep->derive_pending = true;
 		} else if (default_from_host(p)) {
 			bool has = pc_host_caps_has(s->host, p->host_feature);
 
@@ -663,6 +665,11 @@ static int apply_value(struct pc_object *o, struct pc_eprop *ep,
 		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'",
 				   origin, o->type->name, ep->prop->name);
 	set_value(ep, &v, pc_xasprintf("%s %s", what, origin));
+	/* an explicit setting wins over a derivation; an onoffauto set to
+	 * auto still resolves as its default would */
+	ep->derive_pending = (ep->prop->def_expr || ep->prop->host_feature) &&
+			     ep->prop->kind == PC_PROP_ONOFFAUTO &&
+			     !strcmp(ep->val.text, "auto");
 	return 0;
 }
 
@@ -887,7 +894,11 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
 			const char *cap = ep->prop->host_feature;
 			struct pc_value v;
 
+			/* an onoffauto set to on where the host lacks the
+			 * capability is not filtered: QEMU refuses to realize
+			 * the device (PC704) */
 			if (!cap || !ep->val.num || ep->absent ||
+			    ep->prop->kind == PC_PROP_ONOFFAUTO ||
 			    pc_host_caps_has(h, cap))
 				continue;
 			if (pc_value_parse(ep->prop, "off", &v, err))
@@ -1391,6 +1402,235 @@ static int build_default(struct pc_vm *vm, const struct pc_side *side, size_t *a
 	return ret;
 }
 
+/* ------------------------------------------------- derived defaults */
+
+static int err_at(struct pc_err *err, const char *where);
+
+/* The declaration a property's value comes from, as init_props() names
+ * it: the plugin, or a recorded release's file. */
+static void prop_where(const struct pc_side *s, const struct pc_type *owner,
+		       char *buf, size_t size)
+{
+	if (s->project && s->origin && owner->plugin)
+		snprintf(buf, size, "%s (plugin %s)", s->origin,
+			 owner->plugin->name);
+	else
+		snprintf(buf, size, "%s", owner->plugin ? owner->plugin->path : "?");
+}
+
+/* Evaluation of one derived default: its object's properties (own and
+ * inherited), its type's attributes, the machine configuration. */
+struct dlookup {
+	const struct pc_object *o;
+	struct mcfg_ctx mc;
+};
+
+static int derive_lookup(void *ctx, const char *name, struct pc_xval *out)
+{
+	const struct dlookup *c = ctx;
+	const struct pc_eprop *ep = find_eprop((struct pc_object *)(uintptr_t)c->o,
+					       name);
+	const struct pc_attr *a;
+
+	memset(out, 0, sizeof(*out));
+	if (ep) {
+		enum pc_prop_class k = pc_prop_kind_class(ep->prop->kind);
+
+		out->is_str = k == PC_PCLASS_STRING || k == PC_PCLASS_ENUM;
+		out->s = ep->val.text ? ep->val.text : "";
+		out->i = ep->val.num;
+		return 0;
+	}
+	if ((a = pc_type_attr(c->o->type, name))) {
+		out->is_str = !a->is_num;
+		out->s = a->text;
+		out->i = a->num;
+		return 0;
+	}
+	return mcfg_lookup((void *)(uintptr_t)&c->mc, name, out);
+}
+
+/* The dependencies of one derived default, computed first, and what
+ * they were: "pmu=on" and their provenance. */
+struct ddeps {
+	struct pc_vm *vm;
+	struct pc_object *o;
+	unsigned char *state;
+	struct pc_strbuf from, whence;
+	bool machine;
+	struct pc_err *err;
+	int failed;
+};
+
+static int derive_one(struct pc_vm *vm, struct pc_object *o, size_t k,
+		      unsigned char *state, struct pc_err *err);
+
+static void derive_dep(void *ctx, const char *name)
+{
+	struct ddeps *d = ctx;
+	const struct pc_attr *a;
+
+	if (d->failed)
+		return;
+	for (size_t k = 0; k < d->o->n_props; k++) {
+		const struct pc_eprop *ep = &d->o->props[k];
+
+		if (strcmp(ep->prop->name, name))
+			continue;
+		if (derive_one(d->vm, d->o, k, d->state, d->err)) {
+			d->failed = -1;
+			return;
+		}
+		pc_strbuf_addf(&d->from, "%s%s=%s", d->from.len ? ", " : "",
+			       name, ep->val.text ? ep->val.text : "");
+		pc_strbuf_addf(&d->whence, "; %s: %s", name,
+			       ep->source ? ep->source : "?");
+		return;
+	}
+	if ((a = pc_type_attr(d->o->type, name)))
+		pc_strbuf_addf(&d->from, "%sattribute %s=%s",
+			       d->from.len ? ", " : "", name, a->text);
+	else
+		d->machine = true;
+}
+
+/* "host capability 'pdcm' present on host A, and " for a bool with both
+ * host= and derived=, else "" */
+static const char *host_part(const struct pc_side *s, const struct pc_prop *p,
+			     char *buf, size_t size)
+{
+	if (!p->host_feature || p->kind == PC_PROP_ONOFFAUTO)
+		return "";
+	snprintf(buf, size, "host capability '%s' %s %s%s, and ", p->host_feature,
+		 pc_host_caps_has(s->host, p->host_feature) ? "present on" : "absent on",
+		 s->host ? "host " : "the reference host",
+		 s->host ? s->host->name : " (no capabilities given)");
+	return buf;
+}
+
+/* The text a derived expression's result gives the property. */
+static char *derived_text(const struct pc_prop *p, const struct pc_xval *xv)
+{
+	if (p->kind == PC_PROP_ONOFFAUTO ||
+	    pc_prop_kind_class(p->kind) == PC_PCLASS_BOOL)
+		return pc_xstrdup(xv->i ? "on" : "off");
+	if (xv->is_str)
+		return pc_xstrdup(xv->s ? xv->s : "");
+	return pc_xasprintf("%lld", (long long)xv->i);
+}
+
+static int derive_expr(struct pc_vm *vm, struct pc_object *o,
+		       struct pc_eprop *ep, unsigned char *state,
+		       struct pc_err *err)
+{
+	const struct pc_prop *p = ep->prop;
+	struct ddeps d = { vm, o, state, PC_STRBUF_INIT, PC_STRBUF_INIT,
+			   false, err, 0 };
+	struct dlookup lc = { o, { vm->smp, vm->machine->max_cpus } };
+	struct pc_xval xv;
+	struct pc_value v;
+	char where[1100], *text = NULL, *es = NULL;
+	int rc = -1;
+
+	prop_where(vm->side, ep->owner, where, sizeof(where) - 64);
+	pc_expr_names(p->def_expr, derive_dep, &d);
+	if (d.failed)
+		goto out;
+	if (pc_expr_eval_val(p->def_expr, derive_lookup, &lc, &xv, err)) {
+		snprintf(where + strlen(where), 64, ":%d", p->line);
+		err_at(err, where);
+		goto out;
+	}
+	if (p->host_feature && pc_prop_kind_class(p->kind) == PC_PCLASS_BOOL &&
+	    !pc_host_caps_has(vm->side->host, p->host_feature))
+		xv.i = 0; /* the host lacks it: off, whatever realize says */
+	text = derived_text(p, &xv);
+	if (pc_value_parse(p, text, &v, err)) {
+		snprintf(where + strlen(where), 64, ":%d", p->line);
+		err_at(err, where);
+		goto out;
+	}
+	es = pc_expr_str(p->def_expr);
+	{
+		char smp[48] = "", hostbuf[300];
+
+		if (d.machine)
+			snprintf(smp, sizeof(smp), " with smp=%d", vm->smp);
+		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s line %d%s)",
+					       p->kind == PC_PROP_ONOFFAUTO ? "auto resolved to " : "",
+					       p->kind == PC_PROP_ONOFFAUTO ? (v.num ? "on: " : "off: ") : "",
+					       host_part(vm->side, p, hostbuf, sizeof(hostbuf)),
+					       es, smp, d.from.len ? ", derived from " : "",
+					       d.from.len ? d.from.buf : "", where,
+					       p->line, d.whence.len ? d.whence.buf : ""));
+	}
+	rc = 0;
+out:
+	free(es);
+	free(text);
+	pc_strbuf_release(&d.from);
+	pc_strbuf_release(&d.whence);
+	return rc;
+}
+
+/* An onoffauto whose auto follows a host capability (host=CAP). */
+static int derive_host(struct pc_vm *vm, struct pc_eprop *ep,
+		       struct pc_err *err)
+{
+	const struct pc_host_caps *h = vm->side->host;
+	const char *cap = ep->prop->host_feature;
+	bool has = pc_host_caps_has(h, cap);
+	struct pc_value v;
+
+	if (pc_value_parse(ep->prop, has ? "on" : "off", &v, err))
+		return -1;
+	set_value(ep, &v, pc_xasprintf("auto resolved to %s: host capability '%s' %s%s%s",
+				       has ? "on" : "off", cap,
+				       has ? "present on " : "absent on ",
+				       h ? "host " : "the reference host",
+				       h ? h->name : " (no capabilities given)"));
+	return 0;
+}
+
+/* Property k of o, after the properties it names (state: 0 to do, 1 in
+ * progress, 2 done; pc_derive_link() refused cycles). */
+static int derive_one(struct pc_vm *vm, struct pc_object *o, size_t k,
+		      unsigned char *state, struct pc_err *err)
+{
+	struct pc_eprop *ep = &o->props[k];
+	int rc;
+
+	if (!ep->derive_pending || state[k] == 2)
+		return 0;
+	if (state[k] == 1)
+		return pc_err_setc(err, PC_E_INTERNAL, "derived default of %s.%s depends on itself",
+				   o->type->name, ep->prop->name);
+	state[k] = 1;
+	rc = ep->prop->def_expr ? derive_expr(vm, o, ep, state, err)
+				: derive_host(vm, ep, err);
+	state[k] = 2;
+	ep->derive_pending = false;
+	return rc;
+}
+
+/* Every derived default not set explicitly, dependencies first. */
+static int derive_defaults(struct pc_vm *vm, struct pc_err *err)
+{
+	for (size_t j = 0; j < vm->n_objs; j++) {
+		struct pc_object *o = &vm->objs[j];
+		unsigned char *state;
+		int rc = 0;
+
+		state = pc_xcalloc(o->n_props + 1, 1);
+		for (size_t k = 0; k < o->n_props && !rc; k++)
+			rc = derive_one(vm, o, k, state, err);
+		free(state);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {
@@ -1408,7 +1648,8 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		goto fail;
 	link_children(vm);
 	if (apply_compat(vm, err) || apply_overrides(vm, err) ||
-	    filter_host_features(vm, err) || offer_features(vm, err))
+	    filter_host_features(vm, err) || derive_defaults(vm, err) ||
+	    offer_features(vm, err))
 		goto fail;
 	return 0;
 fail:

@@ -151,6 +151,9 @@
 	  "a PCI capability is in one side's config space only") \
 	X(LINT_CONFIG_CHANGE, "PC807", "config-change-without-compat", PC_SEV_INCOMPATIBLE, \
 	  0, PC_FAMILY_LINT, PC_FIX_COMPAT_LINE, \
-	  "checked config space changed for an older machine type without a property and compat entry")
+	  "checked config space changed for an older machine type without a property and compat entry") \
+	X(HOST_AUTO_FORCED, "PC704", "host-auto-forced-on", PC_SEV_INCOMPATIBLE, \
+	  0, PC_FAMILY_HOSTS, PC_FIX_CONFIGURATION, \
+	  "a property whose auto follows a host capability is on where the destination's host lacks it")
 
 #endif /* PC_RULE_TABLE_H */

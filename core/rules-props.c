@@ -36,6 +36,22 @@ static void prop_add(struct dir_ctx *x, const struct pc_object *so,
  * turn it off).  Anything else is a configuration difference (PC501).
  * Returns false when the generic PC501 applies.
  */
+/* PC701's fix: the source runs without the feature.  An onoffauto whose
+ * auto followed the host is set explicitly, on both sides, as QEMU users
+ * pin a vhost feature (-global T.P=off): auto resolves anew on each host. */
+static char *host_auto_fix(const struct dir_ctx *x, const struct pc_eprop *se,
+			   const char *cap)
+{
+	if (se->prop->kind == PC_PROP_ONOFFAUTO)
+		return pc_xasprintf("set %s.%s=off explicitly on both sides (-global %s.%s=off; auto resolves on each host from its own capabilities): run every host with the capabilities all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
+				    se->owner->name, se->prop->name,
+				    se->owner->name, se->prop->name,
+				    x->svm->machine->name, cap);
+	return pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
+			    se->owner->name, se->prop->name,
+			    x->svm->machine->name, cap);
+}
+
 static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 				 const struct pc_object *dobj,
 				 const struct pc_eprop *se,
@@ -54,9 +70,7 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 				   x->dst->label, de->source,
 				   dhost ? "host " : "reference host (no capabilities given)",
 				   dhost ? dhost : "", cap);
-		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the features all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps prints each host's overrides), or migrate only to hosts that have '%s'",
-				   se->owner->name, se->prop->name,
-				   x->svm->machine->name, cap);
+		fix = host_auto_fix(x, se, cap);
 		prop_add(x, so, dobj, so->id, (struct pc_hit){
 			.rule = PC_R_HOST_FEATURE,
 			.severity = PC_SEV_INCOMPATIBLE,
@@ -246,6 +260,46 @@ static const struct pc_eprop *object_prop(const struct pc_object *o,
 	return r;
 }
 
+/*
+ * PC704: an onoffauto property whose auto follows a host capability is
+ * set to on where the destination's host lacks the capability.  QEMU
+ * does not filter it (as it filters CPU features): realize fails
+ * ("vhost-vsock backend doesn't support seqpacket"), so the destination
+ * cannot start the VM.  Only with a host file: the reference host is
+ * not a real host.
+ */
+static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
+			   const struct pc_object *dobj,
+			   const struct pc_eprop *de)
+{
+	const struct pc_host_caps *h = x->dst->host;
+	const char *cap = de->prop->host_feature;
+	const struct pc_eprop *se = object_prop(so, de->prop->name);
+	char *p, *why, *fix;
+
+	if (!h || !cap || de->prop->kind != PC_PROP_ONOFFAUTO || de->absent ||
+	    de->val.num != 1 || pc_host_caps_has(h, cap))
+		return;
+	p = pc_xasprintf("%s.%s", de->owner->name, de->prop->name);
+	why = pc_xasprintf("%s=on on %s (%s), but its host %s lacks '%s': QEMU refuses to realize the device when a feature set to on is missing from the host (auto would resolve to off), so the destination cannot start",
+			   de->prop->name, x->dst->label, de->source, h->name,
+			   cap);
+	fix = pc_xasprintf("give %s.%s the same explicit value the destination's host can honour on both sides (-global %s.%s=off; the hosts' common baseline: plugcheck baseline --machine %s --host SRC.caps --host DST.caps), or migrate only to hosts that have '%s'",
+			   de->owner->name, de->prop->name, de->owner->name,
+			   de->prop->name, x->svm->machine->name, cap);
+	prop_add(x, so, dobj, dobj->id, (struct pc_hit){
+		.rule = PC_R_HOST_AUTO_FORCED,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = p,
+		.src_value = se ? se->val.text : NULL,
+		.dst_value = de->val.text,
+		.why = why,
+		.fix = fix });
+	free(p);
+	free(why);
+	free(fix);
+}
+
 void pc_rules_props(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
@@ -259,11 +313,13 @@ void pc_rules_props(struct dir_ctx *x)
 		if (!dobj)
 			continue;
 		/* properties only the destination has */
-		for (size_t m = 0; m < dobj->n_props; m++)
+		for (size_t m = 0; m < dobj->n_props; m++) {
+			host_forced_on(x, so, dobj, &dobj->props[m]);
 			if (!object_prop(so, dobj->props[m].prop->name)) {
 				x->c->props_compared++;
 				prop_on_one_side(x, so, dobj, &dobj->props[m], false);
 			}
+		}
 		for (size_t k = 0; k < so->n_props; k++) {
 			const struct pc_eprop *se = &so->props[k];
 			const struct pc_eprop *de = object_prop(dobj, se->prop->name);

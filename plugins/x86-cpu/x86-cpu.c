@@ -150,8 +150,11 @@ PLUGCHECK_MODULE(NULL,
 	PC_PROP_U32("phys-bits", "default=0 guest-visible")
 	PC_PROP_BOOL("topoext", "default=off guest-visible"
 		" doc=\"CPUID[8000_0001].ECX[22]; per-model default (qemu64: off)\"")
-	PC_PROP_BOOL("legacy-cache", "default=on guest-visible since=3.0 absent=on"
-		" doc=\"legacy CPUID cache leaves; x86_cpu_load_model() sets it to !def->cache_info\"")
+	/* class data of the CPU model (X86CPUDefinition): whether it has
+	 * cache information; none of the models here has */
+	PC_ATTR("cache-info", "0")
+	PC_PROP_BOOL("legacy-cache", "derived=!cache-info guest-visible since=3.0 absent=on"
+		" doc=\"legacy CPUID cache leaves; x86_cpu_load_model() sets it to !def->cache_info (a model with cache information: off)\"")
 	PC_PROP_BOOL("vmware-cpuid-freq", "default=on guest-visible since=2.9 absent=off")
 	PC_PROP_BOOL("tcg-cpuid", "default=on guest-visible since=2.10 absent=off")
 	PC_PROP_I32("x-hv-max-vps", "default=-1 guest-visible since=2.11 absent=0x40")
@@ -195,6 +198,10 @@ PLUGCHECK_MODULE(NULL,
 	/* target/i386/kvm/kvm-cpu.c: host_cpu_type_info (parent max) */
 	PC_TYPE("host-x86_64-cpu", "parent=max-x86_64-cpu doc=\"-cpu host: the host CPU's features (KVM)\"")
 	PC_PROP_BOOL("host-cache-info", "default=off guest-visible")
+	/* x86_cpu_expand_features(): PDCM is hidden without the PMU unless
+	 * x-pdcm-on-even-without-pmu (10.1.0 hid it for every machine type,
+	 * whose absent= stand-in gives older releases PDCM from the host) */
+	PC_PROP_BOOL("pdcm", "host=pdcm derived=\"pmu || x-pdcm-on-even-without-pmu\" guest-visible doc=\"CPUID[1].ECX[15]\"")
 	PC_PROP_BOOL("pcid", "host=pcid guest-visible doc=\"CPUID[1].ECX[17]\"")
 	PC_PROP_BOOL("stibp", "host=stibp guest-visible doc=\"CPUID[7].EDX[27]\"")
 	PC_PROP_BOOL("taa-no", "host=taa-no guest-visible doc=\"IA32_ARCH_CAPABILITIES[8]\"")

@@ -18,6 +18,9 @@
 #                which holds the *.c files and machines/, a copy of the
 #                tree's machine types: a/NAME.c b/NAME.c, a/machines/...)
 #   fix.diff     the fix plugcheck names (applied after change.diff)
+#   *.caps       host capability files (Documentation/host-caps.md), copied
+#                into the scratch directory for run: lines that name hosts
+#                (--src-host new.caps --dst-host old.caps)
 #   case         the expectations, "key: value" lines ('#' comments):
 #
 #     release: R          the release dump-abi records from the modules as
@@ -136,6 +139,9 @@ one_case() {
 
 	if [ ${#errors[@]} -eq 0 ]; then
 		cp "$dir"/*.c "$work/"
+		for f in "$dir"/*.caps; do
+			[ -f "$f" ] && cp "$f" "$work/"
+		done
 		cp -a "$src/machines" "$work/"
 		mkdir -p "$work/vendor-abi/releases"
 		build_modules released

@@ -394,6 +394,52 @@ static void fx_pair(const char *what, const char *da, const char *db,
 	pc_side_release(&b);
 }
 
+/* An onoffauto whose auto follows the host, set to on on both sides,
+ * the destination's host lacking the capability: PC704. */
+static void fx_host_auto(void)
+{
+	static const char decl[] = FX_HDR
+		"vmsd fx-vs version=1 min=1\n  field y u32\nend\n"
+		"type fx-vs parent=device section=fx-vs\n"
+		"  prop seqpacket onoffauto host=vsock-seqpacket guest-visible\nend\n";
+	static char cap[] = "vsock-seqpacket", other[] = "other";
+	static char hn[] = "new", hp[] = "new.caps", ln[] = "old", lp[] = "old.caps";
+	char *has_caps[] = { cap, NULL };
+	char *lacks_caps[] = { other, NULL };
+	struct pc_host_caps has = { hn, hp, has_caps, 1 };
+	struct pc_host_caps lacks = { ln, lp, lacks_caps, 1 };
+	struct pc_side a, b;
+	struct pc_check c;
+	struct pc_report r;
+	struct pc_override ov;
+	struct pc_err err = { 0 };
+
+	if (fx_side(&a, "A", decl, 2) || fx_side(&b, "B", decl, 2)) {
+		CU_FAIL("host auto fixture does not load");
+		pc_side_release(&a);
+		pc_side_release(&b);
+		return;
+	}
+	CU_ASSERT_EQUAL(pc_override_parse("fx-vs.seqpacket=on", false, "test",
+					  &ov, &err), 0);
+	pc_side_add_override(&a, &ov);
+	pc_side_add_override(&b, &ov);
+	pc_override_release(&ov);
+	a.host = &has;
+	b.host = &lacks;
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx-1.0";
+	c.smps[0] = 1;
+	c.n_smps = 1;
+	pc_report_init(&r);
+	CU_ASSERT_EQUAL(pc_check_direction(&c, &a, &b, &r, &err), 0);
+	note_report(&r, "host auto forced on");
+	pc_report_release(&r);
+	a.host = b.host = NULL;
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
+
 PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 {
 	char *out = NULL, *dir = pct_tmpdir("catalogue"), *p;
@@ -492,6 +538,8 @@ PCT_TEST("catalogue", every_rule_triggers_with_each_documented_severity)
 	fx_pair("capabilities", FX_CFG(FX_MSIX, "0xfffff000"),
 		FX_CFG("  capability pm id=1 field=config size=8\n" FX_MSIX,
 		       "0xfffff000"), "fx-1.0", 2);
+	/* an onoffauto forced on where the host lacks it: PC704 */
+	fx_host_auto();
 	/* a destination that does not know the machine type: PC601 */
 	fx_pair("machine", FX_BASE, FX_BASE, "fx-2.0", 1);
 

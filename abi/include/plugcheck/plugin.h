@@ -154,6 +154,10 @@ struct plugcheck_module {
 /* a RAM block the type's objects own (an option ROM, firmware, an ACPI
  * blob): PC_RAMBLOCK("rom", "size=romsize"), resizeable with max= */
 #define PC_RAMBLOCK(name, attrs) "  ramblock " name " " attrs "\n"
+/* a type attribute (class data derived defaults read): PC_ATTR("vendor",
+ * "AuthenticAMD"), PC_ATTR("cache-info", "1"); quote a value with blanks:
+ * PC_ATTR("model-id", "\"QEMU Virtual CPU\"") */
+#define PC_ATTR(name, value) "  attr " name " " value "\n"
 
 #define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
 #define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
