@@ -436,6 +436,29 @@ const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
  * links the descriptions, so a check never meets it. */
 #define PC_MAX_NESTING 16
 
+/*
+ * Bounds on resolution, so that a declaration cannot make a check spend
+ * memory and time it was never meant to (Documentation/hardening.md):
+ * a section's resolved fields (a nested description is copied for every
+ * field that holds it, so fan-out multiplies), its wire bytes (every
+ * array at its count, nested ones multiplied), and a VM's resolved fields
+ * over all its sections.  Refused before the memory is spent, naming the
+ * plugin, the type and the path.  The defaults leave the shipped tree,
+ * the 1,000-device benchmark tree and the largest benchmark inputs far
+ * below them; --max-layout-fields N raises them for one run.
+ */
+struct pc_resolve_limits {
+	uint64_t section_fields;  /* default 100,000 */
+	uint64_t section_bytes;   /* default 1 GiB */
+	uint64_t vm_fields;       /* default 4,000,000 */
+};
+
+/* The limits in force (process-wide; the library starts with the
+ * defaults).  Set from the section field bound: the VM bound is 40 times
+ * it, the byte bound 10,240 bytes a field (at least 1 GiB). */
+void pc_resolve_limits(struct pc_resolve_limits *out);
+void pc_resolve_set_field_limit(uint64_t section_fields);
+
 /* A type and its ancestors: at most this many (the registry refuses a
  * longer parent chain when it links the types). */
 #define PC_MAX_TYPE_DEPTH 64

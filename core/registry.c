@@ -811,6 +811,110 @@ static int vmsd_dfs(struct pc_registry *reg, struct pc_vmsd *v,
 	return 0;
 }
 
+#define LIMIT_SECTION_FIELDS 100000ULL
+#define LIMIT_VM_FACTOR 40ULL
+#define LIMIT_BYTES_PER_FIELD 10240ULL
+#define LIMIT_BYTES_MIN (1ULL << 30)
+
+static struct pc_resolve_limits limits = {
+	LIMIT_SECTION_FIELDS,
+	LIMIT_SECTION_FIELDS * LIMIT_BYTES_PER_FIELD > LIMIT_BYTES_MIN
+		? LIMIT_SECTION_FIELDS * LIMIT_BYTES_PER_FIELD : LIMIT_BYTES_MIN,
+	LIMIT_SECTION_FIELDS * LIMIT_VM_FACTOR,
+};
+
+void pc_resolve_limits(struct pc_resolve_limits *out)
+{
+	*out = limits;
+}
+
+void pc_resolve_set_field_limit(uint64_t section_fields)
+{
+	uint64_t bytes;
+
+	if (!section_fields)
+		section_fields = LIMIT_SECTION_FIELDS;
+	bytes = section_fields > UINT64_MAX / LIMIT_BYTES_PER_FIELD
+		? UINT64_MAX : section_fields * LIMIT_BYTES_PER_FIELD;
+	limits.section_fields = section_fields;
+	limits.section_bytes = bytes > LIMIT_BYTES_MIN ? bytes : LIMIT_BYTES_MIN;
+	limits.vm_fields = section_fields > UINT64_MAX / LIMIT_VM_FACTOR
+		? UINT64_MAX : section_fields * LIMIT_VM_FACTOR;
+}
+
+/* Fields of 'v' with every nested description copied where it is held
+ * (what resolution makes of it at most), memoised by description. */
+struct fanout_memo {
+	const struct pc_vmsd **keys;
+	uint64_t *val;
+	size_t mask;
+};
+
+static uint64_t *fanout_slot(struct fanout_memo *m, const struct pc_vmsd *v)
+{
+	uint64_t h = (uint64_t)((uintptr_t)v >> 4) * 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = (size_t)(h >> 32) & m->mask;; i = (i + 1) & m->mask) {
+		if (m->keys[i] == v)
+			return &m->val[i];
+		if (!m->keys[i]) {
+			m->keys[i] = v;
+			m->val[i] = UINT64_MAX; /* not known yet */
+			return &m->val[i];
+		}
+	}
+}
+
+static uint64_t fanout(const struct pc_vmsd *v, struct fanout_memo *m)
+{
+	uint64_t *slot = fanout_slot(m, v), total = 0;
+
+	if (*slot != UINT64_MAX)
+		return *slot;
+	for (size_t i = 0; i < v->n_fields; i++) {
+		uint64_t one = 1 + (v->fields[i].desc ? fanout(v->fields[i].desc, m) : 0);
+
+		total = total > UINT64_MAX - 1 - one ? UINT64_MAX - 1 : total + one;
+	}
+	for (size_t i = 0; i < v->n_subsections; i++) {
+		uint64_t one = fanout(v->subsections[i].desc, m);
+
+		total = total > UINT64_MAX - 1 - one ? UINT64_MAX - 1 : total + one;
+	}
+	*fanout_slot(m, v) = total;
+	return total;
+}
+
+/* A description that resolution would copy into more fields than a
+ * section may have is refused once, here, naming it (not once per
+ * checked direction when it is resolved). */
+static int check_fanout(const struct pc_registry *reg, struct pc_err *err)
+{
+	struct fanout_memo m;
+	size_t size = 16;
+	int ret = 0;
+
+	while (size < 2 * reg->n_vmsds + 2)
+		size *= 2;
+	m.keys = pc_xcalloc(size, sizeof(*m.keys));
+	m.val = pc_xcalloc(size, sizeof(*m.val));
+	m.mask = size - 1;
+	for (size_t i = 0; i < reg->n_vmsds && !ret; i++) {
+		const struct pc_vmsd *v = reg->vmsds[i];
+		uint64_t n = fanout(v, &m);
+
+		if (n > limits.section_fields)
+			ret = pc_err_setc(err, PC_E_LIMIT,
+					  "%s:%d: description '%s' expands to %s%llu fields when each nested description is copied for every field that holds it (at most %llu; --max-layout-fields raises the bound)",
+					  origin(v->plugin), v->line, v->name,
+					  n >= UINT64_MAX - 1 ? "over " : "", (unsigned long long)n,
+					  (unsigned long long)limits.section_fields);
+	}
+	free(m.keys);
+	free(m.val);
+	return ret;
+}
+
 /* Levels of descriptions from 'v' down (1: no nested one), memoised in
  * 'h' (0: not known yet; capped so it fits); the graph has no cycles. */
 static unsigned nest_height(const struct pc_vmsd *v, struct marks *h)
@@ -1022,6 +1126,8 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	free(path);
 	if (!ret)
 		ret = check_nesting(reg, err);
+	if (!ret)
+		ret = check_fanout(reg, err);
 	if (ret)
 		return ret;
 	/* config space a type adds to its section (pciconf.c) */

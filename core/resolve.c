@@ -1674,11 +1674,74 @@ char *pc_eprop_explain(const struct pc_eprop *ep)
 
 /* ------------------------------------------------------------ layouts */
 
+/* ------------------------------------------------- resolution bounds */
+
+/* What a VM's resolution has spent so far. */
+struct budget {
+	uint64_t section_fields;
+	uint64_t vm_fields;
+};
+
 struct eval_ctx {
 	const struct pc_vm *vm;
 	const struct pc_object *obj;
 	struct mcfg_ctx mc;
+	struct budget *spent;
 };
+
+/* One more resolved field: refused beyond the bounds, before it is made. */
+static int spend_field(const struct eval_ctx *ec, const char *where,
+		       const char *field, struct pc_err *err)
+{
+	const struct pc_type *t = ec->obj->type;
+	const char *plugin = t->plugin && t->plugin->path ? t->plugin->path : "?";
+
+	if (!ec->spent)
+		return 0;
+	struct pc_resolve_limits limits;
+
+	pc_resolve_limits(&limits);
+	if (++ec->spent->section_fields > limits.section_fields)
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "%s, field '%s': the section of type '%s' (plugin %s) expands to more than %llu fields (a nested description is copied for every field that holds it; --max-layout-fields raises the bound)",
+				   where, field, t->name, plugin,
+				   (unsigned long long)limits.section_fields);
+	if (++ec->spent->vm_fields > limits.vm_fields)
+		return pc_err_setc(err, PC_E_LIMIT,
+				   "%s, field '%s': the VM's sections expand to more than %llu fields in all (type '%s', plugin %s; --max-layout-fields raises the bound)",
+				   where, field, (unsigned long long)limits.vm_fields,
+				   t->name, plugin);
+	return 0;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+/* The most bytes 'd' can put on the wire: every field at its count (a
+ * count-field array at its bound), every subsection sent. */
+static uint64_t rdesc_bytes(const struct pc_rdesc *d)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		const struct pc_rnode *n = &d->nodes[i];
+		uint64_t each = n->desc ? rdesc_bytes(n->desc) : n->size;
+		uint64_t count = n->count_field ? n->count_max : n->count;
+
+		total = sat_add(total, sat_mul(count, each));
+	}
+	for (size_t i = 0; i < d->n_subs; i++)
+		if (d->subs[i].desc)
+			total = sat_add(total, rdesc_bytes(d->subs[i].desc));
+	return total;
+}
 
 static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
 {
@@ -1868,6 +1931,10 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 		if (!c)
 			return 0;
 		why = explain_expr(ec, "present if", f->cond, (long long)c);
+	}
+	if (spend_field(ec, where, f->name, err)) {
+		free(why);
+		return -1;
 	}
 	n = &d->nodes[d->n_nodes++];
 	if (f->cond)
@@ -2584,7 +2651,7 @@ out:
 static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
 			struct pc_err *err)
 {
-	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus } };
+	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, NULL };
 	size_t n = 0;
 
 	for (const struct pc_type *t = o->type; t; t = t->parent)
@@ -2622,22 +2689,44 @@ static void section_idstr(const struct pc_vm *vm, const struct pc_object *o,
 	fp_str(&rs->fingerprint, rs->idstr);
 }
 
+/* A section's wire bytes within the bound (arrays at their counts). */
+static int check_section_bytes(const struct pc_object *o, const struct pc_vmsd *v,
+			       const struct pc_rdesc *d, struct pc_err *err)
+{
+	uint64_t bytes = rdesc_bytes(d);
+	const struct pc_type *t = o->type;
+	struct pc_resolve_limits limits;
+
+	pc_resolve_limits(&limits);
+	if (bytes <= limits.section_bytes)
+		return 0;
+	return pc_err_setc(err, PC_E_LIMIT,
+			   "%s: description '%s': the section of type '%s' (plugin %s) can put %s%llu bytes on the wire, more than %llu (array counts multiplied through nesting; --max-layout-fields raises the bound)",
+			   o->id, v->name, t->name, t->plugin && t->plugin->path ? t->plugin->path : "?",
+			   bytes == UINT64_MAX ? "over " : "", (unsigned long long)bytes,
+			   (unsigned long long)limits.section_bytes);
+}
+
 int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
+
+	struct budget spent = { 0, 0 };
 
 	vm->sections = pc_xcalloc(vm->n_objs + 1, sizeof(*vm->sections));
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		const struct pc_object *o = &vm->objs[i];
 		const struct pc_vmsd *v = pc_type_section(o->type);
-		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus } };
+		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, &spent };
 		struct pc_rsection *rs;
 
 		if (!v || !in_release(s, v->has_since, &v->since))
 			continue;
 		rs = &vm->sections[vm->n_sections];
+		spent.section_fields = 0;
 		if (resolve_desc(&ec, v, 0, &rs->desc, err) ||
-		    apply_type_config(&ec, rs->desc, err))
+		    apply_type_config(&ec, rs->desc, err) ||
+		    check_section_bytes(o, v, rs->desc, err))
 			return -1;
 		rs->name = pc_xstrdup(v->name);
 		rs->instance = pc_xstrdup(o->id);

@@ -16,6 +16,7 @@
 
 #include "cache.h"
 #include "cli.h"
+#include "resolve.h"
 #include "loader.h"
 #include "plugcheck/plugin.h"
 
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 	      "  --machine-dir DIR      machine type descriptors (default: machines/)\n"
 	      "  --abi-dir DIR          release baselines and known breaks (default: abi/)\n"
 	      "  --allow-world-writable load plugins from world-writable directories\n"
+	      "  --max-layout-fields N  bound on a section's resolved fields (default\n"
+	      "                         100000; a VM's: 40 N; bytes: 10240 N)\n"
 	      "  --cache-dir DIR        registry cache of plugin scans (default:\n"
 	      "                         $XDG_CACHE_HOME/plugcheck or ~/.cache/plugcheck)\n"
 	      "  --no-cache             scan every plugin, read and write no cache\n"
@@ -201,6 +204,18 @@ static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
 	if (is_opt(a, "--abi-dir"))
 		return dir_opt(cli, argc, argv, i, "--abi-dir", false,
 			       &cli->abi_dir) ? -1 : 1;
+	if (is_opt(a, "--max-layout-fields")) {
+		uint64_t n;
+
+		val = opt_value(argc, argv, i, "--max-layout-fields");
+		if (!val || pc_parse_u64(val, &n) || !n) {
+			pc_cli_error(cli, "--max-layout-fields: expected a positive number, found '%s'",
+				     val ? val : "");
+			return -1;
+		}
+		pc_resolve_set_field_limit(n);
+		return 1;
+	}
 	if (is_opt(a, "--cache-dir")) {
 		g->no_cache = false;
 		return dir_opt(cli, argc, argv, i, "--cache-dir", true,

@@ -132,6 +132,33 @@ if [ -n "$gen" ]; then
 	qdr=$2
 fi
 
+# ---------------------------------------------------------------- hostile
+# Declarations built to blow resolution up (Documentation/hardening.md):
+# a description with 4 struct fields a level, 10 levels deep (4^10
+# leaves), and a 10,000-type parent chain; each must be refused (exit 2)
+# quickly and in little memory.
+note "bench: hostile declarations"
+hostile() {
+	name=$1 gen=$2
+	d=$BENCH_DIR/hostile-$name
+	if [ ! -f "$d/$name.so" ]; then
+		mkdir -p "$d"
+		awk "$gen" > "$d/$name.c"
+		${CC:-cc} -std=gnu11 -fPIC -shared -fvisibility=hidden -I"$top/abi/include" \
+			-o "$d/$name.so" "$d/$name.c"
+	fi
+	"$timeit" -r "$RUNS" "$PLUGCHECK" -q --no-cache --plugin-dir "$d" --machine pc-5.1
+}
+set -- $(hostile fanout 'BEGIN { print "#include <plugcheck/plugin.h>"; print "PLUGCHECK_MODULE(NULL, PC_PLUGIN(\"fanout\", \"1.0\")";
+	for (i = 0; i < 10; i++) { printf "PC_VMSD(\"f%d\", \"version=1 min=1\")\n", i;
+		for (k = 0; k < 4; k++) if (i < 9) printf "PC_FIELD_STRUCT(\"s%d\", \"f%d\", \"\")\n", k, i + 1; else printf "PC_FIELD_U8(\"x%d\", \"\")\n", k;
+		print "PC_END" }
+	print "PC_TYPE(\"fandev\", \"parent=device section=f0\") PC_END);" }'); hf=$1 hfr=$2
+set -- $(hostile chain 'BEGIN { print "#include <plugcheck/plugin.h>"; print "PLUGCHECK_MODULE(NULL, PC_PLUGIN(\"chain\", \"1.0\")";
+	print "PC_TYPE(\"ch0\", \"parent=device\") PC_END";
+	for (i = 1; i < 10000; i++) printf "PC_TYPE(\"ch%d\", \"parent=ch%d\") PC_END\n", i, i - 1;
+	print ");" }'); hc=$1 hcr=$2
+
 # ---------------------------------------------------------------- report
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 lin() { awk -v a="$1" -v b="$2" 'BEGIN { print (a / b <= 12) ? "meets" : "MISSES" }'; }
@@ -163,6 +190,8 @@ if [ -n "$gen" ]; then
 else
 	row "qemu-diff on a large dump" "$qd" "-" ""
 fi
+row "hostile: 10-level 4-way fan-out, refused" "$(fmt "$hf")" "< 1 s, < 100 MB" "$(mib "$hfr")"
+row "hostile: 10,000-type parent chain, refused" "$(fmt "$hc")" "< 1 s, < 100 MB" "$(mib "$hcr")"
 row "peak memory, load 1000 cold / warm" "$(mib "$r1000c") / $(mib "$r1000w")" "-" ""
 echo "  (*) the two trees' runs interleaved in one process: each resolution starts"
 echo "      with the other tree's data in the caches, as a check that resolves once"

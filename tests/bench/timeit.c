@@ -4,7 +4,10 @@
  * (getrusage-style ru_maxrss of the child, from wait4()).  Used by
  * tests/bench/run.sh; see Documentation/performance.md.
  *
- * Usage: timeit [-p PREP] RUNS COMMAND [ARG...]
+ * Usage: timeit [-r] [-p PREP] RUNS COMMAND [ARG...]
+ *   -r        the command is expected to refuse its input (exit status 2,
+ *             as plugcheck does on a hostile input): that is success, and
+ *             any other status a failure
  *   -p PREP   a shell command run before every timed run, untimed (e.g.
  *             "rm -rf DIR/cache" for a cold start)
  * Output, one line: MEDIAN_SECONDS MAX_RSS_KIB
@@ -45,14 +48,18 @@ int main(int argc, char **argv)
 	const char *prep = NULL;
 	double t[MAX_RUNS];
 	long maxrss = 0;
-	int runs, argi = 1;
+	int runs, argi = 1, refuse = 0;
 
-	if (argc > 2 && !strcmp(argv[1], "-p")) {
-		prep = argv[2];
-		argi = 3;
+	if (argc > 1 && !strcmp(argv[1], "-r")) {
+		refuse = 1;
+		argi = 2;
+	}
+	if (argc > argi + 1 && !strcmp(argv[argi], "-p")) {
+		prep = argv[argi + 1];
+		argi += 2;
 	}
 	if (argc - argi < 2) {
-		fprintf(stderr, "usage: timeit [-p PREP] RUNS COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: timeit [-r] [-p PREP] RUNS COMMAND [ARG...]\n");
 		return 2;
 	}
 	runs = atoi(argv[argi]);
@@ -94,7 +101,7 @@ int main(int argc, char **argv)
 		t[i] = now() - t0;
 		if (ru.ru_maxrss > maxrss)
 			maxrss = ru.ru_maxrss;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+		if (!WIFEXITED(st) || (refuse ? WEXITSTATUS(st) != 2 : WEXITSTATUS(st) > 1)) {
 			fprintf(stderr, "timeit: '%s' failed (status %d)\n",
 				argv[argi + 1], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 			return 2;
