@@ -112,7 +112,7 @@ one_case() {
 	local name line key val release="" lint="lint" want_rules="" want_lint=""
 	local -a runs=() expects=() fixed=()
 	errors=()
-	dir=${1%/}
+	dir=$(cd "${1%/}" && pwd) || { echo "no case directory $1"; return 1; }
 	name=$(basename "$dir")
 	work=$(mktemp -d "${TMPDIR:-/tmp}/pc-cycle-$name.XXXXXX")
 	while IFS= read -r line; do
@@ -185,27 +185,4 @@ one_case() {
 }
 
 echo "Suite: cycle (out-of-tree modules: record, change, fail, fix, pass)"
-jobs_max=${CYCLE_JOBS:-$(nproc 2>/dev/null || echo 1)}
-res=$(mktemp -d "${TMPDIR:-/tmp}/pc-cycle-results.XXXXXX")
-n=0
-for d in "$@"; do
-	(one_case "$d" >"$res/$n.out" 2>&1; echo $? >"$res/$n.rc") &
-	n=$((n + 1))
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
-		wait -n
-	done
-done
-wait
-pass=0
-fail=0
-for ((k = 0; k < n; k++)); do
-	cat "$res/$k.out"
-	if [ "$(cat "$res/$k.rc" 2>/dev/null)" = 0 ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-	fi
-done
-rm -rf "$res"
-echo "cycle: $pass passed, $fail failed"
-[ $n -gt 0 ] && [ $fail -eq 0 ]
+run_cases cycle "${CYCLE_JOBS:-$(nproc 2>/dev/null || echo 1)}" one_case "$@"

@@ -52,8 +52,6 @@ if [ $# -eq 0 ]; then
 	set -- "$here"/cases/*.case
 fi
 
-pass=0
-fail=0
 
 . "$src/tests/lib/outcome.sh"
 
@@ -185,25 +183,4 @@ one_case() {
 # The cases are independent: up to MUTATION_JOBS (default: one per CPU)
 # run at once, each into its own report, printed in order.
 echo "Suite: mutations (device-author changes on a copy of the tree)"
-jobs_max=${MUTATION_JOBS:-$(nproc 2>/dev/null || echo 1)}
-res=$(mktemp -d "${TMPDIR:-/tmp}/pc-mut-results.XXXXXX")
-n=0
-for f in "$@"; do
-	(one_case "$f" >"$res/$n.out" 2>&1; echo $? >"$res/$n.rc") &
-	n=$((n + 1))
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
-		wait -n
-	done
-done
-wait
-for ((k = 0; k < n; k++)); do
-	cat "$res/$k.out"
-	if [ "$(cat "$res/$k.rc" 2>/dev/null)" = 0 ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-	fi
-done
-rm -rf "$res"
-echo "mutations: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+run_cases mutations "${MUTATION_JOBS:-$(nproc 2>/dev/null || echo 1)}" one_case "$@"

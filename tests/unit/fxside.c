@@ -36,3 +36,27 @@ int fx_side_init(struct pc_side *s, const char *label, const char *decl,
 		return -1;
 	return 0;
 }
+
+struct pc_registry *fx_registry(const char *text, struct pc_err *err)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
+
+	pl->path = pc_xstrdup("u.decl");
+	pl->decl = pc_xstrdup(text);
+	pl->decl_len = strlen(text);
+	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
+	    pc_registry_finalize(reg, err)) {
+		pc_registry_free(reg);
+		return NULL;
+	}
+	return reg;
+}
+
+char *fx_decl_write(const struct pc_registry *reg)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
+	return pc_strbuf_detach(&sb);
+}

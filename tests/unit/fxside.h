@@ -18,4 +18,15 @@
 int fx_side_init(struct pc_side *s, const char *label, const char *decl,
 		 const char *machines, int release_major, struct pc_err *err);
 
+/*
+ * A registry of one plugin declared by 'text' ("u.decl"), linked; NULL
+ * with 'err' set when the text or its links are refused.  The caller
+ * frees it with pc_registry_free().
+ */
+struct pc_registry *fx_registry(const char *text, struct pc_err *err);
+
+/* The canonical declaration text of the registry's first plugin (the
+ * writer baselines use); the caller frees it. */
+char *fx_decl_write(const struct pc_registry *reg);
+
 #endif /* FXSIDE_H */

@@ -42,34 +42,10 @@
 
 static const char decl_text[] = HDR VMSD BASE("") MODELS VSOCK;
 
-static struct pc_registry *parse_text(const char *text, struct pc_err *err)
-{
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
-
-	pl->path = pc_xstrdup("u.decl");
-	pl->decl = pc_xstrdup(text);
-	pl->decl_len = strlen(text);
-	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
-	    pc_registry_finalize(reg, err)) {
-		pc_registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
-static char *write_text(const struct pc_registry *reg)
-{
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
-	return pc_strbuf_detach(&sb);
-}
-
 PCT_TEST("derived", attributes_and_derived_defaults_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(decl_text, &err), *b;
+	struct pc_registry *a = fx_registry(decl_text, &err), *b;
 	const struct pc_type *t;
 	char *wa, *wb;
 
@@ -84,13 +60,13 @@ PCT_TEST("derived", attributes_and_derived_defaults_written_back)
 	CU_ASSERT_FALSE(t->attrs[0].is_num);
 	CU_ASSERT_TRUE(t->attrs[1].is_num);
 	PCT_ASSERT_INT_EQ(t->attrs[1].num, 1);
-	wa = write_text(a);
+	wa = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(wa, "  prop pdcm bool derived=\"pmu || x-pdcm-always\" guest-visible\n");
 	PCT_ASSERT_CONTAINS(wa, "  prop seqpacket onoffauto host=vsock-seqpacket guest-visible\n");
 	PCT_ASSERT_CONTAINS(wa, "type fx-amd-cpu parent=fx-cpu\n  attr vendor AuthenticAMD\n  attr cache-info 1\nend\n");
-	b = parse_text(wa, &err);
+	b = fx_registry(wa, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	wb = write_text(b);
+	wb = fx_decl_write(b);
 	PCT_ASSERT_STR_EQ(wb, wa);
 	free(wa);
 	free(wb);
@@ -101,7 +77,7 @@ PCT_TEST("derived", attributes_and_derived_defaults_written_back)
 static void expect_refused(const char *text, const char *msg)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = parse_text(text, &err);
+	struct pc_registry *reg = fx_registry(text, &err);
 
 	CU_ASSERT_PTR_NULL(reg);
 	if (reg)

@@ -26,36 +26,12 @@
 #define ROM "  ramblock fx-nic.rom size=romsize if=rombar\n"
 #define BASE HDR VMSD NIC("", ROM)
 
-static struct pc_registry *parse_text(const char *text, struct pc_err *err)
-{
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
-
-	pl->path = pc_xstrdup("r.decl");
-	pl->decl = pc_xstrdup(text);
-	pl->decl_len = strlen(text);
-	if (pc_registry_add_plugin(reg, pl, "r.decl", err) ||
-	    pc_registry_finalize(reg, err)) {
-		pc_registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
-static char *write_text(const struct pc_registry *reg)
-{
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
-	return pc_strbuf_detach(&sb);
-}
-
 PCT_TEST("ramblock", parsed_kept_and_written_back)
 {
 	static const char text[] = HDR VMSD
 		NIC("", ROM "  ramblock etc/acpi/tables size=0x20000 max=0x200000 since=1.5 doc=\"ACPI tables\"\n");
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(text, &err), *b;
+	struct pc_registry *a = fx_registry(text, &err), *b;
 	const struct pc_type *t;
 	char *wa, *wb;
 
@@ -73,12 +49,12 @@ PCT_TEST("ramblock", parsed_kept_and_written_back)
 	CU_ASSERT_PTR_NOT_NULL(t->rams[1].max);
 	CU_ASSERT_TRUE(t->rams[1].has_since);
 	PCT_ASSERT_INT_EQ(t->rams[1].line, 12);
-	wa = write_text(a);
+	wa = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(wa, "  ramblock fx-nic.rom size=romsize if=rombar\n"
 			    "  ramblock etc/acpi/tables size=0x20000 max=0x200000 since=1.5 doc=\"ACPI tables\"\nend\n");
-	b = parse_text(wa, &err);
+	b = fx_registry(wa, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	wb = write_text(b);
+	wb = fx_decl_write(b);
 	PCT_ASSERT_STR_EQ(wb, wa);
 	free(wa);
 	free(wb);
@@ -89,7 +65,7 @@ PCT_TEST("ramblock", parsed_kept_and_written_back)
 static void expect_refused(const char *text, const char *msg)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = parse_text(text, &err);
+	struct pc_registry *reg = fx_registry(text, &err);
 
 	CU_ASSERT_PTR_NULL(reg);
 	if (reg)
@@ -101,16 +77,16 @@ static void expect_refused(const char *text, const char *msg)
 PCT_TEST("ramblock", malformed_statements_are_refused_with_their_line)
 {
 	expect_refused(HDR VMSD NIC("", "  ramblock rom\n"),
-		       "r.decl:11: ramblock 'rom': size= is required");
+		       "u.decl:11: ramblock 'rom': size= is required");
 	expect_refused(HDR VMSD NIC("", "  ramblock\n"),
-		       "r.decl:11: expected 'ramblock NAME size=EXPR");
-	expect_refused(HDR VMSD NIC("", "  ramblock rom size=(1\n"), "r.decl:11");
+		       "u.decl:11: expected 'ramblock NAME size=EXPR");
+	expect_refused(HDR VMSD NIC("", "  ramblock rom size=(1\n"), "u.decl:11");
 	expect_refused(HDR VMSD NIC("", "  ramblock rom size=1 grow=2\n"),
-		       "r.decl:11:");
+		       "u.decl:11:");
 	expect_refused(HDR VMSD NIC("", "  ramblock rom size=1 since=x\n"),
-		       "r.decl:11: bad version 'x' for since=");
+		       "u.decl:11: bad version 'x' for since=");
 	expect_refused(HDR VMSD NIC("", "  ramblock rom size=1\n  ramblock rom size=2\n"),
-		       "r.decl:12: RAM block 'rom' declared twice in fx-nic (first at line 11)");
+		       "u.decl:12: RAM block 'rom' declared twice in fx-nic (first at line 11)");
 	expect_refused(HDR "ramblock rom size=1\n" VMSD NIC("", ""),
 		       "'ramblock' outside a type block");
 	expect_refused(HDR "vmsd fx-nic version=1 min=1\n  ramblock rom size=1\nend\n"
@@ -421,19 +397,19 @@ PCT_TEST("ramblock", the_object_digest_sees_a_block_only_when_there_is_one)
 PCT_TEST("ramblock", machine_state_is_parsed_and_refused_where_it_cannot_be)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(HDR VMSD NIC("", "") MSTATE(TABLES), &err);
+	struct pc_registry *a = fx_registry(HDR VMSD NIC("", "") MSTATE(TABLES), &err);
 	char *w;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_TRUE(pc_registry_find_type(a, "fx-acpi")->machine);
 	CU_ASSERT_TRUE(pc_type_is_machine(pc_registry_find_type(a, "fx-acpi")));
 	CU_ASSERT_FALSE(pc_type_is_machine(pc_registry_find_type(a, "fx-nic")));
-	w = write_text(a);
+	w = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(w, "type fx-acpi parent=device machine section=fx-acpi\n");
 	free(w);
 	pc_registry_free(a);
 	expect_refused(HDR "type fx-m parent=device abstract machine\nend\n",
-		       "r.decl:5: type 'fx-m': 'machine' (state the machine type owns) is an instantiable type, not abstract");
+		       "u.decl:5: type 'fx-m': 'machine' (state the machine type owns) is an instantiable type, not abstract");
 }
 
 PCT_TEST("ramblock", machine_state_is_in_every_vm_and_never_a_named_device)
@@ -517,17 +493,17 @@ PCT_TEST("ramblock", a_machine_blob_beyond_the_older_max_is_refused)
 PCT_TEST("ramblock", idstr_is_parsed_linked_and_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(HDR VMSD PATHNIC("0000:00:02.0"), &err);
+	struct pc_registry *a = fx_registry(HDR VMSD PATHNIC("0000:00:02.0"), &err);
 	char *w;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	PCT_ASSERT_STR_EQ(pc_type_idstr_prop(pc_registry_find_type(a, "fx-nic")), "path");
-	w = write_text(a);
+	w = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(w, "type fx-nic parent=device section=fx-nic idstr=path\n");
 	free(w);
 	pc_registry_free(a);
 	expect_refused(HDR VMSD "type fx-nic parent=device section=fx-nic idstr=slot\nend\n",
-		       "r.decl:8: idstr=slot: type 'fx-nic' has no property 'slot'");
+		       "u.decl:8: idstr=slot: type 'fx-nic' has no property 'slot'");
 }
 
 PCT_TEST("ramblock", a_section_at_another_path_is_unknown_to_the_destination)
@@ -561,18 +537,18 @@ PCT_TEST("ramblock", a_section_at_another_path_is_unknown_to_the_destination)
 PCT_TEST("ramblock", priority_is_parsed_and_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(HDR VMSD NIC("", "") IOMMU(" priority=iommu"), &err);
+	struct pc_registry *a = fx_registry(HDR VMSD NIC("", "") IOMMU(" priority=iommu"), &err);
 	char *w;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	PCT_ASSERT_INT_EQ(pc_registry_find_vmsd(a, "fx-iommu")->priority, PC_PRI_IOMMU);
 	PCT_ASSERT_INT_EQ(pc_registry_find_vmsd(a, "fx-nic")->priority, 0);
-	w = write_text(a);
+	w = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(w, "vmsd fx-iommu version=1 min=1 priority=iommu\n");
 	free(w);
 	pc_registry_free(a);
 	expect_refused(HDR VMSD NIC("", "") IOMMU(" priority=iomu"),
-		       "r.decl:12: unknown priority 'iomu' for vmsd 'fx-iommu' (did you mean 'iommu'?)");
+		       "u.decl:12: unknown priority 'iomu' for vmsd 'fx-iommu' (did you mean 'iommu'?)");
 }
 
 PCT_TEST("ramblock", a_priority_that_flips_the_order_is_for_review)

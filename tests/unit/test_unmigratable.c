@@ -28,34 +28,10 @@ static const char decl_text[] = HDR VMSD DEV
 	BLK("  unmigratable since=1.5 reason=\"no vmstate handlers\"\n"
 	    "  unmigratable prop=mask value=yes\n");
 
-static struct pc_registry *parse_text(const char *text, struct pc_err *err)
-{
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
-
-	pl->path = pc_xstrdup("u.decl");
-	pl->decl = pc_xstrdup(text);
-	pl->decl_len = strlen(text);
-	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
-	    pc_registry_finalize(reg, err)) {
-		pc_registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
-static char *write_text(const struct pc_registry *reg)
-{
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
-	return pc_strbuf_detach(&sb);
-}
-
 PCT_TEST("unmigratable", parsed_kept_and_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(decl_text, &err), *b;
+	struct pc_registry *a = fx_registry(decl_text, &err), *b;
 	const struct pc_type *t;
 	char *wa, *wb;
 
@@ -73,13 +49,13 @@ PCT_TEST("unmigratable", parsed_kept_and_written_back)
 	PCT_ASSERT_STR_EQ(t->blockers[1].value, "yes");
 	PCT_ASSERT_INT_EQ(t->blockers[1].line, 17);
 	PCT_ASSERT_INT_EQ(pc_registry_find_type(a, "fx-dev")->n_blockers, 0);
-	wa = write_text(a);
+	wa = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(wa, "  prop mask bool default=off\n"
 			    "  unmigratable since=1.5 reason=\"no vmstate handlers\"\n"
 			    "  unmigratable prop=mask value=yes\nend\n");
-	b = parse_text(wa, &err);
+	b = fx_registry(wa, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	wb = write_text(b);
+	wb = fx_decl_write(b);
 	/* write(parse(write(x))) == write(x) */
 	PCT_ASSERT_STR_EQ(wb, wa);
 	free(wa);
@@ -92,7 +68,7 @@ PCT_TEST("unmigratable", parsed_kept_and_written_back)
 static void expect_refused(const char *text, const char *msg)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = parse_text(text, &err);
+	struct pc_registry *reg = fx_registry(text, &err);
 
 	CU_ASSERT_PTR_NULL(reg);
 	if (reg)

@@ -23,30 +23,6 @@
 	"  prop ctrl_vq feature container=host_features bit=17 default=on\n" \
 	feats "end\n"
 
-static struct pc_registry *parse_text(const char *text, struct pc_err *err)
-{
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
-
-	pl->path = pc_xstrdup("u.decl");
-	pl->decl = pc_xstrdup(text);
-	pl->decl_len = strlen(text);
-	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
-	    pc_registry_finalize(reg, err)) {
-		pc_registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
-static char *write_text(const struct pc_registry *reg)
-{
-	struct pc_strbuf sb = PC_STRBUF_INIT;
-
-	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
-	return pc_strbuf_detach(&sb);
-}
-
 static const char full_decl[] = HDR VMSD NIC(
 	"  prop guest_announce feature container=host_features bit=21 default=on requires=ctrl_vq\n"
 	"  prop host_uso feature container=host_features bit=56 default=on host=tap-uso\n"
@@ -56,7 +32,7 @@ static const char full_decl[] = HDR VMSD NIC(
 PCT_TEST("vfeature", parsed_kept_and_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *a = parse_text(full_decl, &err), *b;
+	struct pc_registry *a = fx_registry(full_decl, &err), *b;
 	const struct pc_prop *pr;
 	char *wa, *wb;
 
@@ -76,13 +52,13 @@ PCT_TEST("vfeature", parsed_kept_and_written_back)
 	pr = pc_type_find_prop(pc_registry_find_type(a, "fx-nic"), "host_uso", NULL);
 	PCT_ASSERT_STR_EQ(pr->host_feature, "tap-uso");
 	PCT_ASSERT_STR_EQ(pr->def_text, "on");
-	wa = write_text(a);
+	wa = fx_decl_write(a);
 	PCT_ASSERT_CONTAINS(wa, "  prop guest_announce feature container=host_features bit=21 default=on requires=ctrl_vq guest-visible\n");
 	PCT_ASSERT_CONTAINS(wa, "  prop host_uso feature container=host_features bit=56 default=on host=tap-uso guest-visible\n");
 	PCT_ASSERT_CONTAINS(wa, "requires=host_uso,guest_announce guest-visible\n");
-	b = parse_text(wa, &err);
+	b = fx_registry(wa, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	wb = write_text(b);
+	wb = fx_decl_write(b);
 	/* write(parse(write(x))) == write(x) */
 	PCT_ASSERT_STR_EQ(wb, wa);
 	free(wa);
@@ -94,7 +70,7 @@ PCT_TEST("vfeature", parsed_kept_and_written_back)
 static void expect_refused(const char *text, const char *msg)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = parse_text(text, &err);
+	struct pc_registry *reg = fx_registry(text, &err);
 
 	CU_ASSERT_PTR_NULL(reg);
 	if (reg)

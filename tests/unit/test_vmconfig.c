@@ -37,26 +37,10 @@
 	"  prop plain bool default=off guest-visible\n" \
 	extra "end\n"
 
-static struct pc_registry *vc_parse(const char *text, struct pc_err *err)
-{
-	struct pc_registry *reg = pc_registry_new();
-	struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
-
-	pl->path = pc_xstrdup("u.decl");
-	pl->decl = pc_xstrdup(text);
-	pl->decl_len = strlen(text);
-	if (pc_registry_add_plugin(reg, pl, "u.decl", err) ||
-	    pc_registry_finalize(reg, err)) {
-		pc_registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
 static void vc_refused(const char *text, const char *msg)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = vc_parse(text, &err);
+	struct pc_registry *reg = fx_registry(text, &err);
 
 	CU_ASSERT_PTR_NULL(reg);
 	if (reg)
@@ -67,7 +51,7 @@ static void vc_refused(const char *text, const char *msg)
 PCT_TEST("vmconfig", declared_parsed_and_written_back)
 {
 	struct pc_err err = { 0 };
-	struct pc_registry *reg = vc_parse(VC_HDR VC_VMSD("")
+	struct pc_registry *reg = fx_registry(VC_HDR VC_VMSD("")
 		VC_DEV("  config iommu \"ats=on,queues=4\"\n  config legacy-off \"legacy=off\"\n"),
 		&err);
 	struct pc_strbuf sb = PC_STRBUF_INIT;
