@@ -60,3 +60,28 @@ char *fx_decl_write(const struct pc_registry *reg)
 	pc_decl_write_plugin(reg, reg->plugins[0], &sb);
 	return pc_strbuf_detach(&sb);
 }
+
+void fx_expect_refused(const char *text, const char *msg)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *reg = fx_registry(text, &err);
+
+	CU_ASSERT_PTR_NULL(reg);
+	if (reg)
+		pc_registry_free(reg);
+	PCT_ASSERT_INT_EQ(err.code, PC_E_INPUT);
+	PCT_ASSERT_CONTAINS(err.msg, msg);
+}
+
+void fx_expect_fixed_point(const char *w)
+{
+	struct pc_err err = { 0 };
+	struct pc_registry *b = fx_registry(w, &err);
+	char *again;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	again = fx_decl_write(b);
+	PCT_ASSERT_STR_EQ(again, w);
+	free(again);
+	pc_registry_free(b);
+}

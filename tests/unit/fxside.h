@@ -29,4 +29,11 @@ struct pc_registry *fx_registry(const char *text, struct pc_err *err);
  * writer baselines use); the caller frees it. */
 char *fx_decl_write(const struct pc_registry *reg);
 
+/* 'text' must be refused (an input error) with a message containing
+ * 'msg'. */
+void fx_expect_refused(const char *text, const char *msg);
+
+/* The canonical text 'w' is a fixed point: write(parse(w)) == w. */
+void fx_expect_fixed_point(const char *w);
+
 #endif /* FXSIDE_H */
