@@ -787,6 +787,31 @@ static char *config_fix(const struct sec_ctx *s, const char *what,
 			    m->version.v[1], type);
 }
 
+/*
+ * A config-space finding of 'rule' at str[0] (the path), source value
+ * str[1], destination value str[2], why str[3], fix str[4] (all taken
+ * and freed), caused by the properties both registers depend on.
+ */
+static void config_hit(struct sec_ctx *s, enum pc_rule rule, const char *sdeps,
+		       const char *ddeps, char *str[5])
+{
+	struct pc_strbuf deps = PC_STRBUF_INIT;
+
+	join_deps(&deps, sdeps, ddeps);
+	sec_add(s, (struct pc_hit){
+		.rule = rule,
+		.severity = PC_SEV_INCOMPATIBLE,
+		.path = str[0],
+		.src_value = str[1],
+		.dst_value = str[2],
+		.why = str[3],
+		.deps = deps.len ? deps.buf : NULL,
+		.fix = str[4] });
+	pc_strbuf_release(&deps);
+	for (int i = 0; i < 5; i++)
+		free(str[i]);
+}
+
 /* One invariant the destination verifies, against the source's value. */
 static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 			      const struct pc_rinv *di, const char *path,
@@ -805,24 +830,9 @@ static void invariant_finding(struct sec_ctx *s, const struct pc_rinv *si,
 				 si ? si->why : "does not set it (0)", di->why);
 	char *fix = config_fix(s, "register's content",
 			       "value=\"x-PROPERTY ? NEW : OLD\"");
-	struct pc_strbuf deps = PC_STRBUF_INIT;
 
-	join_deps(&deps, si ? si->deps : NULL, di->deps);
-	sec_add(s, (struct pc_hit){
-		.rule = PC_R_INVARIANT,
-		.severity = PC_SEV_INCOMPATIBLE,
-		.path = p,
-		.src_value = sv,
-		.dst_value = dv,
-		.why = why,
-		.deps = deps.len ? deps.buf : NULL,
-		.fix = fix });
-	pc_strbuf_release(&deps);
-	free(p);
-	free(sv);
-	free(dv);
-	free(why);
-	free(fix);
+	config_hit(s, PC_R_INVARIANT, si ? si->deps : NULL, di->deps,
+		   (char *[]){ p, sv, dv, why, fix });
 }
 
 /* PC402: bits the source's guest may have changed (its wmask and
@@ -843,24 +853,9 @@ static void runtime_bits_finding(struct sec_ctx *s, const struct pc_rinv *si,
 				 si->why, di->why);
 	char *fix = config_fix(s, "register's masks",
 			       "wmask=\"x-PROPERTY ? NEW : OLD\"");
-	struct pc_strbuf deps = PC_STRBUF_INIT;
 
-	join_deps(&deps, si->deps, di->deps);
-	sec_add(s, (struct pc_hit){
-		.rule = PC_R_CONFIG_RUNTIME_BITS,
-		.severity = PC_SEV_INCOMPATIBLE,
-		.path = p,
-		.src_value = sv,
-		.dst_value = dv,
-		.why = why,
-		.deps = deps.len ? deps.buf : NULL,
-		.fix = fix });
-	pc_strbuf_release(&deps);
-	free(p);
-	free(sv);
-	free(dv);
-	free(why);
-	free(fix);
+	config_hit(s, PC_R_CONFIG_RUNTIME_BITS, si->deps, di->deps,
+		   (char *[]){ p, sv, dv, why, fix });
 }
 
 /* Invariants the destination verifies (PC401): the source's value (0
