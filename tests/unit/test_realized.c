@@ -188,6 +188,11 @@ PCT_TEST("realized", props_shows_the_value_after_realize)
 					"pc-q35-7.2", "--device", "qemu64-x86_64-cpu", NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "\"realized\": \"40\"");
 	free(out);
+	/* a recorded release carries realized= in its declarations */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "props", "--machine", "pc-q35-5.1", "--side", "5.1",
+					"--device", "virtio-blk-pci", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "= 4294967295 -> 2 after realize");
+	free(out);
 	/* the class's ROM file: what QEMU's pci_qdev_realize() fills in */
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "props", "--machine", "pc-q35-7.2",
 					"--device", "e1000e", NULL), 0);
