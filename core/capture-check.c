@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "capture-check.h"
+#include "realize.h"
 #include "model.h"
 
 #include "banned.h"
@@ -108,8 +109,26 @@ int pc_pvals_from_capture(const json_t *cap, const char *label,
 	return 0;
 }
 
-void pc_pvals_from_vm(const struct pc_vm *vm, const char *label,
-		      struct pc_pvals *out)
+/* the properties of one object as QEMU reads them after realize */
+static int object_vals(const struct pc_vm *vm, const struct pc_object *o,
+		       json_t *vals, struct pc_err *err)
+{
+	for (size_t k = 0; k < o->n_props; k++) {
+		const struct pc_eprop *e = &o->props[k];
+		char *r;
+
+		if (e->absent || !e->val.text)
+			continue;
+		if (pc_eprop_realized(vm, o, e, &r, err))
+			return -1;
+		json_object_set_new(vals, e->prop->name, json_string(r ? r : e->val.text));
+		free(r);
+	}
+	return 0;
+}
+
+int pc_pvals_from_vm(const struct pc_vm *vm, const char *label,
+		     struct pc_pvals *out, struct pc_err *err)
 {
 	out->objs = json_object();
 	out->label = pc_xstrdup(label);
@@ -124,15 +143,12 @@ void pc_pvals_from_vm(const struct pc_vm *vm, const char *label,
 			continue;
 		}
 		vals = json_object();
-		for (size_t k = 0; k < o->n_props; k++) {
-			const struct pc_eprop *e = &o->props[k];
-
-			if (!e->absent && e->val.text)
-				json_object_set_new(vals, e->prop->name, json_string(e->val.text));
-		}
 		json_object_set_new(out->objs, key, vals);
 		free(key);
+		if (object_vals(vm, o, vals, err))
+			return -1;
 	}
+	return 0;
 }
 
 void pc_pvals_release(struct pc_pvals *v)

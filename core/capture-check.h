@@ -38,9 +38,10 @@ int pc_pvals_from_capture(const struct json_t *cap, const char *label,
 			  struct pc_err *err);
 
 /* The values a built VM resolved (every object, absent properties left
- * out). */
-void pc_pvals_from_vm(const struct pc_vm *vm, const char *label,
-		      struct pc_pvals *out);
+ * out), as QEMU reads them after realize: a property with realized= gives
+ * its realized value (realize.h); an error there is an error. */
+int pc_pvals_from_vm(const struct pc_vm *vm, const char *label,
+		     struct pc_pvals *out, struct pc_err *err);
 
 void pc_pvals_release(struct pc_pvals *v);
 

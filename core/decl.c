@@ -872,11 +872,11 @@ static int unknown_kind(struct dparser *p, const char *what, const char *word,
 
 /* The attributes of 'prop', in the order of prop_keys[]. */
 enum { P_DEFAULT, P_DERIVED, P_HOST, P_VALUES, P_CONTAINER, P_BIT,
-       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_REQUIRES, P_N };
+       P_SINCE, P_ABSENT, P_WAS, P_DOC, P_REQUIRES, P_REALIZED, P_N };
 static const char *const prop_keys[] = { "default", "derived", "host",
 					 "values", "container", "bit",
 					 "since", "absent", "was", "doc",
-					 "requires", NULL };
+					 "requires", "realized", NULL };
 _Static_assert(PC_ARRAY_SIZE(prop_keys) == P_N + 1, "prop_keys[] and P_*");
 
 /* values= belongs to, and is required by, enum properties. */
@@ -988,6 +988,25 @@ static int prop_requires(struct dparser *p, struct pc_prop *pr,
 	return 0;
 }
 
+/*
+ * realized=EXPR: the value the property reads once QEMU's realize has
+ * resolved a sentinel (DEV_NVECTORS_UNSPECIFIED from the queue count, a
+ * class's ROM file, an onoffauto's auto from the bus).  It does not
+ * change the resolved value the checks compare (realize.h).
+ */
+static int prop_realized(struct dparser *p, struct pc_prop *pr,
+			 const struct attrs *a)
+{
+	const char *r = a->vals[P_REALIZED];
+
+	if (!r)
+		return 0;
+	if (pr->kind == PC_PROP_FEATURE)
+		return derr(p, "realized= does not apply to feature property '%s' (the guest negotiates a subset of the offer)",
+			    pr->name);
+	return get_expr(p, r, &pr->realized_expr);
+}
+
 /* since= and absent= go together (absent= all before since=); was= history. */
 static int prop_history(struct dparser *p, struct pc_prop *pr,
 			const struct attrs *a)
@@ -1051,7 +1070,7 @@ static int stmt_prop(struct dparser *p, const struct words *ws)
 		return -1;
 	if (a.vals[P_DOC])
 		pr->doc = pool_strdup(p, a.vals[P_DOC]);
-	return 0;
+	return prop_realized(p, pr, &a);
 }
 
 static int stmt_child(struct dparser *p, const struct words *ws)
@@ -2603,6 +2622,8 @@ static void write_prop(struct pc_strbuf *out, const struct pc_prop *pr)
 		put_expr(out, "derived", pr->def_expr);
 	if (pr->host_feature)
 		put_attr(out, "host", pr->host_feature);
+	if (pr->realized_expr)
+		put_expr(out, "realized", pr->realized_expr);
 	for (size_t i = 0; i < pr->n_requires; i++)
 		pc_strbuf_addf(&sb, "%s%s", i ? "," : "", pr->requires[i]);
 	if (pr->n_requires)

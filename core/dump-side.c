@@ -193,7 +193,8 @@ static int compare_props(const struct pc_side_env *env, const struct pc_dump_pai
 	m = pc_machine_find(side.machines, machine);
 	for (int k = 0; k < 2; k++) {
 		if (k == plug) {
-			pc_pvals_from_vm(&vm, p->labels[k], &pv[k]);
+			if (pc_pvals_from_vm(&vm, p->labels[k], &pv[k], err))
+				goto out;
 			continue;
 		}
 		if (pc_pvals_from_capture(caps[k], p->labels[k], m ? m->name : machine,

@@ -69,6 +69,10 @@ struct pc_prop {
 	/* default comes from host capability NAME; on an onoffauto property
 	 * the default is auto and auto resolves to on when the host has NAME */
 	char *host_feature;
+	/* realized=: the value after realize (QEMU resolving a sentinel at
+	 * realize time), shown by props and compared with a captured QEMU;
+	 * on an onoffauto: what a remaining auto resolves to (realize.h) */
+	struct pc_expr *realized_expr;
 
 	bool guest_visible;
 	/* changes the migration stream or what the destination demands of

@@ -201,6 +201,7 @@ static void prop_release(struct pc_prop *p)
 	free(p->enum_values);
 	free(p->requires);
 	pc_expr_free(p->def_expr);
+	pc_expr_free(p->realized_expr);
 	free(p->absent);
 	free(p->changes);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "realize.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -20,7 +21,9 @@ static void props_help(FILE *f)
 	      "                       [--smp N] [--global T.P=V] [--set ID.P=V] [--host FILE]\n\n"
 	      "Every property of every device of the VM configuration (one instance of\n"
 	      "each concrete type; composites with their children) after defaults, the\n"
-	      "machine's compat chain and overrides, with provenance.\n\n"
+	      "machine's compat chain and overrides, with provenance; where QEMU's\n"
+	      "realize resolves a sentinel (realized=), the value after realize\n"
+	      "follows the declared one (\"4294967295 -> 2 after realize\").\n\n"
 	      "  --side S          whose configuration: 'tree' (default), a recorded\n"
 	      "                    release (8.0), a baseline .json or a plugin directory\n"
 	      "  --device TYPE     only devices of TYPE (or a subtype)\n"
@@ -73,6 +76,39 @@ static void print_feature_offer(struct pc_cli *cli, const struct pc_prop *p)
 	for (size_t i = 0; i < p->n_requires; i++)
 		fprintf(cli->out, "  offered: only while %s is on\n",
 			p->requires[i]);
+}
+
+/* the realized value of 'ep' (realize.h) into *r, or NULL; -1 printed */
+static int realized(struct pc_cli *cli, const struct pc_vm *vm,
+		    const struct pc_object *o, const struct pc_eprop *ep,
+		    char **r)
+{
+	struct pc_err err = { 0 };
+
+	if (!pc_eprop_realized(vm, o, ep, r, &err))
+		return 0;
+	pc_cli_error(cli, "%s", err.msg);
+	return -1;
+}
+
+/* one instance's value, its provenance and what realize makes of it */
+static int explain_value(struct pc_cli *cli, const struct pc_vm *vm,
+			 const struct pc_object *o, const struct pc_eprop *ep)
+{
+	char *r;
+
+	if (realized(cli, vm, o, ep, &r))
+		return -1;
+	fprintf(cli->out, "  %s: %s = %s\n      from %s\n", o->id, ep->prop->name,
+		ep->val.text, ep->source);
+	if (r) {
+		char *e = pc_expr_str(ep->prop->realized_expr);
+
+		fprintf(cli->out, "      after realize: %s (realized=%s)\n", r, e);
+		free(e);
+	}
+	free(r);
+	return 0;
 }
 
 static int explain(struct pc_cli *cli, const struct pc_side *tree,
@@ -164,9 +200,10 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 		if (!pc_type_is_a(o->type, type))
 			continue;
 		ep = pc_object_prop(vm, o, prop, NULL);
-		if (ep)
-			fprintf(cli->out, "  %s: %s = %s\n      from %s\n", o->id, prop,
-				ep->val.text, ep->source);
+		if (ep && explain_value(cli, vm, o, ep)) {
+			free(type);
+			return PC_EXIT_ERROR;
+		}
 	}
 	free(type);
 	return PC_EXIT_OK;
@@ -179,7 +216,8 @@ struct popts {
 	size_t ng, nsets;
 };
 
-static json_t *object_json(const struct pc_object *o)
+static json_t *object_json(struct pc_cli *cli, const struct pc_vm *vm,
+			   const struct pc_object *o)
 {
 	json_t *jo = json_object(), *props = json_array();
 
@@ -191,7 +229,18 @@ static json_t *object_json(const struct pc_object *o)
 
 		json_object_set_new(jp, "name", json_string(ep->prop->name));
 		json_object_set_new(jp, "type", json_string(pc_prop_kind_name(ep->prop->kind)));
+		char *r;
+
 		json_object_set_new(jp, "value", json_string(ep->val.text));
+		if (realized(cli, vm, o, ep, &r)) {
+			json_decref(jp);
+			json_decref(props);
+			json_decref(jo);
+			return NULL;
+		}
+		if (r)
+			json_object_set_new(jp, "realized", json_string(r));
+		free(r);
 		json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
 		json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
 		json_object_set_new(jp, "source", json_string(ep->source));
@@ -201,27 +250,57 @@ static json_t *object_json(const struct pc_object *o)
 	return jo;
 }
 
-static void print_json(struct pc_cli *cli, const struct pc_machine *m,
-		       const struct pc_vm *vm, const char *device)
+static int print_json(struct pc_cli *cli, const struct pc_machine *m,
+		      const struct pc_vm *vm, const char *device)
 {
-	json_t *root = json_object(), *objs = json_array();
+	json_t *root = json_object(), *objs = json_array(), *jo;
 	char *s;
 
 	json_object_set_new(root, "verb", json_string("props"));
 	json_object_set_new(root, "machine", json_string(m->name));
 	json_object_set_new(root, "smp", json_integer(vm->smp));
-	for (size_t i = 0; i < vm->n_objs; i++)
-		if (!device || pc_type_is_a(vm->objs[i].type, device))
-			json_array_append_new(objs, object_json(&vm->objs[i]));
 	json_object_set_new(root, "devices", objs);
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		if (device && !pc_type_is_a(vm->objs[i].type, device))
+			continue;
+		if (!(jo = object_json(cli, vm, &vm->objs[i]))) {
+			json_decref(root);
+			return PC_EXIT_ERROR;
+		}
+		json_array_append_new(objs, jo);
+	}
 	s = pc_json_dump(root);
 	fputs(s, cli->out);
 	free(s);
 	json_decref(root);
+	return PC_EXIT_OK;
 }
 
-static void print_text(struct pc_cli *cli, const struct pc_machine *m,
-		       const struct pc_vm *vm, const char *device)
+/* one object's properties; a realized value (realize.h) follows the
+ * declared one: "= 4294967295 -> 2 after realize" */
+static int print_object(struct pc_cli *cli, const struct pc_vm *vm,
+			const struct pc_object *o)
+{
+	fprintf(cli->out, "\n%s (%s)\n", o->id, o->type->name);
+	for (size_t k = 0; k < o->n_props; k++) {
+		const struct pc_eprop *ep = &o->props[k];
+		char *r, *after = NULL;
+
+		if (realized(cli, vm, o, ep, &r))
+			return -1;
+		if (r && strcmp(r, ep->val.text ? ep->val.text : ""))
+			after = pc_xasprintf("-> %s after realize ", r);
+		fprintf(cli->out, "  %-34s = %-10s %s%s%s\n", ep->prop->name,
+			ep->val.text, after ? after : "",
+			ep->prop->guest_visible ? "[guest] " : "", ep->source);
+		free(after);
+		free(r);
+	}
+	return 0;
+}
+
+static int print_text(struct pc_cli *cli, const struct pc_machine *m,
+		      const struct pc_vm *vm, const char *device)
 {
 	fprintf(cli->out, "Machine type %s, smp=%d: effective properties\n",
 		m->name, vm->smp);
@@ -230,15 +309,10 @@ static void print_text(struct pc_cli *cli, const struct pc_machine *m,
 
 		if (device && !pc_type_is_a(o->type, device))
 			continue;
-		fprintf(cli->out, "\n%s (%s)\n", o->id, o->type->name);
-		for (size_t k = 0; k < o->n_props; k++) {
-			const struct pc_eprop *ep = &o->props[k];
-
-			fprintf(cli->out, "  %-34s = %-10s %s%s\n", ep->prop->name,
-				ep->val.text, ep->prop->guest_visible ? "[guest] " : "",
-				ep->source);
-		}
+		if (print_object(cli, vm, o))
+			return PC_EXIT_ERROR;
 	}
+	return PC_EXIT_OK;
 }
 
 /* 1: help printed, 0: parsed, -1: error printed */
@@ -334,9 +408,9 @@ static int show(struct pc_cli *cli, const struct popts *o,
 	if (o->expl)
 		status = explain(cli, tree, &vm, o->expl);
 	else if (cli->format == PC_FMT_JSON)
-		print_json(cli, m, &vm, o->device);
+		status = print_json(cli, m, &vm, o->device);
 	else
-		print_text(cli, m, &vm, o->device);
+		status = print_text(cli, m, &vm, o->device);
 	pc_vm_release(&vm);
 	return status;
 }

@@ -113,6 +113,7 @@ PLUGCHECK_MODULE(NULL,
 	/* hw/net/e1000e.c: e1000e_properties */
 	PC_TYPE("e1000e", "parent=pci-device interfaces=pci-express-device section=e1000e"
 		" doc=\"Intel 82574L GbE NIC\"")
+	PC_ATTR("class-romfile", "efi-e1000e.rom") /* e1000e_class_init() */
 	PC_PROP_STRING("mac", "doc=\"MAC address (empty: generated)\"")
 	PC_PROP_U8("disable_vnet_hdr", "default=0")
 	PC_PROP_U16("subsys_ven", "default=0x8086 guest-visible")

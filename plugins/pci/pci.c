@@ -80,7 +80,9 @@ PLUGCHECK_MODULE(NULL,
 	/* hw/pci/pci.c: pci_props; bits of PCIDevice.cap_present */
 	PC_TYPE("pci-device", "parent=device abstract doc=\"PCI device base (hw/pci/pci.c)\"")
 	PC_PROP_I32("addr", "default=-1 doc=\"devfn, -1 = first free slot\"")
-	PC_PROP_STRING("romfile", "")
+	/* pci_qdev_realize(): a romfile nobody set is the class's (k->romfile) */
+	PC_ATTR("class-romfile", "\"\"")
+	PC_PROP_STRING("romfile", "derived=class-romfile doc=\"option ROM; unset: the class's ROM file (attribute class-romfile)\"")
 	PC_PROP_BIT("multifunction", "container=cap_present bit=3 default=off guest-visible")
 	PC_PROP_BIT("x-pcie-lnksta-dllla", "container=cap_present bit=8 default=on guest-visible")
 	PC_PROP_BIT("x-pcie-extcap-init", "container=cap_present bit=9 default=on guest-visible since=2.9 absent=off"

@@ -130,7 +130,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_TYPE("virtio-blk-pci", "parent=virtio-blk-pci-base interfaces=pci-express-device,conventional-pci-device"
 		" doc=\"virtio-blk PCI proxy (composite: vdev = virtio-blk-device)\"")
 	PC_CHILD("vdev", "virtio-blk-device", "alias-props")
-	PC_PROP_U32("vectors", "default=4294967295 was=2.12:2 guest-visible"
+	PC_PROP_U32("vectors", "default=4294967295 was=2.12:2 guest-visible realized=\"" VBLK_NVEC "\""
 		" doc=\"MSI-X vectors; DEV_NVECTORS_UNSPECIFIED (-1) = num-queues + 1 at realize (hw_compat_2_11 2)\"")
 	PC_HOOK("post_load", "virtio_blk_post_load")
 	PC_END

@@ -90,7 +90,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_TYPE("virtio-mem-pci", "parent=virtio-mem-pci-base interfaces=pci-express-device,conventional-pci-device"
 		" doc=\"virtio-mem PCI proxy (composite: vdev = virtio-mem)\"")
 	PC_CHILD("vdev", "virtio-mem", "alias-props")
-	PC_PROP_U32("vectors", "default=4294967295 guest-visible since=10.0 absent=0"
+	PC_PROP_U32("vectors", "default=4294967295 guest-visible since=10.0 absent=0 realized=\"" VMEM_NVEC "\""
 		" doc=\"MSI-X vectors (10.0); DEV_NVECTORS_UNSPECIFIED (-1) = 2 at realize; no MSI-X before (hw_compat_9_2 0)\"")
 	PC_END
 );

@@ -141,7 +141,8 @@ PLUGCHECK_MODULE(NULL,
 
 	/* hw/virtio/virtio-net-pci.c */
 	PC_TYPE("virtio-net-pci-base", "parent=virtio-pci abstract section=virtio-net")
-	PC_PROP_U32("vectors", "default=4294967295 was=6.0:3 guest-visible"
+	PC_ATTR("class-romfile", "efi-virtio.rom") /* virtio_net_pci_class_init() */
+	PC_PROP_U32("vectors", "default=4294967295 was=6.0:3 guest-visible realized=\"" VNET_NVEC "\""
 		" doc=\"MSI-X vectors; DEV_NVECTORS_UNSPECIFIED (-1) = 2 * queue pairs + 2 since 6.0, 3 before (hw_compat_5_2)\"")
 	PC_END
 	PC_TYPE("virtio-net-pci", "parent=virtio-net-pci-base interfaces=pci-express-device,conventional-pci-device"

@@ -51,7 +51,7 @@ PLUGCHECK_MODULE(NULL,
 
 	/* hw/virtio/virtio-scsi-pci.c */
 	PC_TYPE("virtio-scsi-pci-base", "parent=virtio-pci abstract section=virtio-scsi")
-	PC_PROP_U32("vectors", "default=4294967295 guest-visible"
+	PC_PROP_U32("vectors", "default=4294967295 guest-visible realized=\"" VSCSI_NVEC "\""
 		" doc=\"MSI-X vectors; DEV_NVECTORS_UNSPECIFIED (-1) = num_queues + 3 at realize\"")
 	PC_END
 	PC_TYPE("virtio-scsi-pci", "parent=virtio-scsi-pci-base interfaces=pci-express-device,conventional-pci-device"

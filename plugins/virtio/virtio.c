@@ -174,7 +174,8 @@ PLUGCHECK_MODULE(NULL,
 		" doc=\"page-aligned ATS; 5.2 advertised it for all machine types, 6.0 added the property (hw_compat_5_1 off). Only visible with ats=on, so not guest-visible by default\"")
 	PC_PROP_BIT("x-pcie-pm-no-soft-reset", "container=flags bit=13 default=off guest-visible since=9.1 absent=off"
 		" doc=\"PMCSR No_Soft_Reset; hw_compat_9_0 off equals the default\"")
-	PC_PROP_ONOFFAUTO("disable-legacy", "default=auto guest-visible")
+	PC_PROP_ONOFFAUTO("disable-legacy", "default=auto guest-visible realized=pcie_port"
+		" doc=\"virtio_pci_realize(): auto is on behind a PCI Express port, off on a root bus\"")
 	PC_PROP_BOOL("disable-modern", "default=off guest-visible")
 	PC_END
 );

@@ -147,7 +147,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_TYPE("x86_64-cpu", "parent=cpu abstract section=cpu doc=\"x86 CPU base (TYPE_X86_CPU)\"")
 	PC_PROP_BOOL("migratable", "default=on")
 	PC_PROP_BOOL("pmu", "default=off guest-visible")
-	PC_PROP_U32("phys-bits", "default=0 guest-visible")
+	PC_PROP_U32("phys-bits", "default=0 guest-visible realized=\"phys-bits == 0 ? 40 : phys-bits\""
+		" doc=\"0 = not set: x86_cpu_realizefn() uses TCG_PHYS_ADDR_BITS (40); host-phys-bits (KVM) is not modelled\"")
 	PC_PROP_BOOL("topoext", "default=off guest-visible"
 		" doc=\"CPUID[8000_0001].ECX[22]; per-model default (qemu64: off)\"")
 	/* class data of the CPU model (X86CPUDefinition): whether it has
