@@ -3,9 +3,11 @@
  */
 #include "fxside.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "machine.h"
 #include "model.h"
 #include "pctest.h"
@@ -84,4 +86,24 @@ void fx_expect_fixed_point(const char *w)
 	PCT_ASSERT_STR_EQ(again, w);
 	free(again);
 	pc_registry_free(b);
+}
+
+int fx_check(const struct pc_side *a, const struct pc_side *b,
+	     struct pc_report *r, int smp)
+{
+	struct pc_check c;
+	struct pc_err err = { 0 };
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx-1.0";
+	if (smp) {
+		c.smps[0] = smp;
+		c.n_smps = 1;
+	}
+	pc_report_init(r);
+	rc = pc_check_direction(&c, a, b, r, &err);
+	if (rc)
+		fprintf(stderr, "\n  check: %s\n", err.msg);
+	return rc;
 }

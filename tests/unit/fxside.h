@@ -5,6 +5,7 @@
 #ifndef FXSIDE_H
 #define FXSIDE_H
 
+#include "finding.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -28,6 +29,14 @@ struct pc_registry *fx_registry(const char *text, struct pc_err *err);
 /* The canonical declaration text of the registry's first plugin (the
  * writer baselines use); the caller frees it. */
 char *fx_decl_write(const struct pc_registry *reg);
+
+/*
+ * Check 'a' -> 'b' on machine type fx-1.0 with 'smp' vCPUs (0: the
+ * default configurations) into 'r' (initialised here); the check's error,
+ * if any, is printed for the failing test's context.
+ */
+int fx_check(const struct pc_side *a, const struct pc_side *b,
+	     struct pc_report *r, int smp);
 
 /* 'text' must be refused (an input error) with a message containing
  * 'msg'. */

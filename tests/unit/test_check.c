@@ -55,26 +55,6 @@ static void add_ov(struct pc_side *s, const char *target, const char *prop,
 	free(text);
 }
 
-static int run(const struct pc_side *a, const struct pc_side *b,
-	       struct pc_report *r, int smp)
-{
-	struct pc_check c;
-	struct pc_err err = { 0 };
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	c.machine = "fx-1.0";
-	if (smp) {
-		c.smps[0] = smp;
-		c.n_smps = 1;
-	}
-	pc_report_init(r);
-	rc = pc_check_direction(&c, a, b, r, &err);
-	if (rc)
-		fprintf(stderr, "\n  check: %s\n", err.msg);
-	return rc;
-}
-
 static const struct pc_finding *find(const struct pc_report *r,
 				     enum pc_rule rule, const char *path)
 {
@@ -94,8 +74,8 @@ static void expect_both(const char *decl_a, const char *decl_b,
 
 	make_side(&a, "A", decl_a, NULL);
 	make_side(&b, "B", decl_b, NULL);
-	CU_ASSERT_EQUAL_FATAL(run(&a, &b, &r1, 0), 0);
-	CU_ASSERT_EQUAL_FATAL(run(&b, &a, &r2, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(fx_check(&a, &b, &r1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(fx_check(&b, &a, &r2, 0), 0);
 	if (!find(&r1, ab, path) || !find(&r2, ba, path)) {
 		fprintf(stderr, "\n  expected %s (A->B) and %s (B->A) at '%s'\n  A->B:\n",
 			pc_rule_info(ab)->id, pc_rule_info(ba)->id, path);
@@ -118,7 +98,7 @@ PCT_TEST("check", identical_sides_have_no_findings)
 
 	make_side(&a, "A", base_decl, NULL);
 	make_side(&b, "B", base_decl, NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -145,11 +125,11 @@ PCT_TEST("check", version_gated_field_is_compatible_old_to_new)
 	make_side(&b, "B", HDR DEV(BASE_PROPS) QUEUE
 		  VMSD("version=3 min=1", BASE_FIELDS "  field extra u32 version=3\n"),
 		  NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
 	pc_report_release(&r);
 	/* B -> A: version 3 is newer than A loads */
-	CU_ASSERT_EQUAL(run(&b, &a, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 0), 0);
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_VERSION_TOO_NEW, "fx-dev"));
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -191,7 +171,7 @@ PCT_TEST("check", type_change_rules_follow_the_catalogue)
 		  "  field status u32\n  field ctr u64\n"
 		  "  field vq u16\n"
 		  "  field config buffer size=64\n"), NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	f = find(&r, PC_R_FIELD_TYPE, "status");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "needs-review");
@@ -200,7 +180,7 @@ PCT_TEST("check", type_change_rules_follow_the_catalogue)
 	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
 	CU_ASSERT_PTR_NULL(find(&r, PC_R_FIELD_TYPE, "ctr"));
 	pc_report_release(&r);
-	CU_ASSERT_EQUAL(run(&a, &c, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &c, &r, 1), 0);
 	f = find(&r, PC_R_NESTED_MISSING, "vq");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_STR_EQ(pc_severity_name(f->severity), "incompatible");
@@ -242,7 +222,7 @@ PCT_TEST("check", renamed_field_is_review_only)
 		  "  field state u32\n  field ctr u64\n"
 		  "  field vq struct struct=fx-queue count=num-queues\n"
 		  "  field config buffer size=64\n"), NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	f = find(&r, PC_R_FIELD_RENAMED, "status");
 	CU_ASSERT_PTR_NOT_NULL(f);
 	if (f)
@@ -263,7 +243,7 @@ PCT_TEST("check", unused_padding_of_equal_size_is_compatible)
 		  "  field status u32\n  field unused unused size=8\n"
 		  "  field vq struct struct=fx-queue count=num-queues\n"
 		  "  field config buffer size=64\n"), NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -291,7 +271,7 @@ PCT_TEST("check", merged_configurations_keep_their_own_values)
 		"  prop mask bool default=off\n") QUEUE
 		VMSD("version=2 min=1", BASE_FIELDS), NULL);
 	/* the default set: 1, 2, 4 and the maximum (8) */
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 0), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct pc_finding *f = &r.items[i];
 		char want[32];
@@ -332,11 +312,11 @@ PCT_TEST("check", derived_count_names_property_config_and_fix)
 		VMSD("version=2 min=1", BASE_FIELDS), NULL);
 	make_side(&b, "tree", newer, NULL);
 	/* smp=1: nothing to see */
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	PCT_ASSERT_INT_EQ(pc_report_count(&r, PC_SEV_INCOMPATIBLE), 0);
 	pc_report_release(&r);
 	/* smp=4: the count breaks, the finding names smp=4 and the fix */
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 4), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 4), 0);
 	f = find(&r, PC_R_FIELD_COUNT, "vq");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_STR_EQ(f->config, "smp=4");
@@ -350,12 +330,12 @@ PCT_TEST("check", derived_count_names_property_config_and_fix)
 	pc_report_release(&r);
 	/* with the compat entry in the tree's machine file: compatible */
 	make_side(&bp, "tree", newer, "tests/fixtures/check/machines-pinned");
-	CU_ASSERT_EQUAL(run(&a, &bp, &r, 4), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &bp, &r, 4), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
-	CU_ASSERT_EQUAL(run(&bp, &a, &r, 4), 0);
+	CU_ASSERT_EQUAL(fx_check(&bp, &a, &r, 4), 0);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -412,14 +392,14 @@ PCT_TEST("check", invariant_under_destination_mask)
 	make_side(&a, "A", base_decl, NULL);
 	make_side(&b, "B", base_decl, NULL);
 	add_ov(&a, "fx-dev", "mask", "on");
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	f = find(&r, PC_R_INVARIANT, "mask-reg");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_STR_EQ(f->src_value, "0x00400000");
 	PCT_ASSERT_STR_EQ(f->fix_override, "--dst-global fx-dev.mask=on");
 	pc_report_release(&r);
 	/* the other way: the destination's mask holds bit 22 read-only */
-	CU_ASSERT_EQUAL(run(&b, &a, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 1), 0);
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_INVARIANT, "mask-reg"));
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -434,7 +414,7 @@ PCT_TEST("check", guest_visible_property)
 	make_side(&a, "A", base_decl, NULL);
 	make_side(&b, "B", base_decl, NULL);
 	add_ov(&b, "fx-dev", "feat", "off");
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_GUEST_PROP, "fx-dev.feat"));
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -451,12 +431,12 @@ PCT_TEST("check", subsection_unknown_and_needed)
 
 	make_side(&a, "A", with_sub, NULL);
 	make_side(&b, "B", base_decl, NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_SUBSECTION_UNKNOWN, "fx-dev/extra"));
 	pc_report_release(&r);
 	/* needed=feat false: never sent, nothing to report */
 	add_ov(&a, "fx-dev", "feat", "off");
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	CU_ASSERT_PTR_NULL(find(&r, PC_R_SUBSECTION_UNKNOWN, NULL));
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -498,7 +478,7 @@ PCT_TEST("check", subsection_conditions_and_their_severity)
 			add_ov(&a, "fx-dev", "feat", "off");
 			add_ov(&b, "fx-dev", "feat", "off");
 		}
-		CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+		CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 		f = find(&r, PC_R_SUBSECTION_UNKNOWN, "fx-dev/extra");
 		if (cases[i].sev < 0) {
 			CU_ASSERT_PTR_NULL(f);
@@ -575,7 +555,7 @@ PCT_TEST("check", every_finding_reported_not_just_the_first)
 		  "  field status u16\n  field ctr u32\n"
 		  "  field vq struct struct=fx-queue count=num-queues\n"
 		  "  field config buffer size=32\n  field tail u8\n"), NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "status"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "ctr"));
 	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_FIELD_SIZE, "config"));
@@ -596,7 +576,7 @@ PCT_TEST("check", subsection_required_by_destination)
 
 	make_side(&a, "A", base_decl, NULL);
 	make_side(&b, "B", with_sub, NULL);
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	f = find(&r, PC_R_SUBSECTION_REQUIRED, "fx-dev/extra");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);
@@ -604,7 +584,7 @@ PCT_TEST("check", subsection_required_by_destination)
 	pc_report_release(&r);
 	/* the destination started without the feature does not need it */
 	add_ov(&b, "fx-dev", "feat", "off");
-	CU_ASSERT_EQUAL(run(&a, &b, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	CU_ASSERT_PTR_NULL(find(&r, PC_R_SUBSECTION_REQUIRED, NULL));
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -621,7 +601,7 @@ PCT_TEST("check", new_device_type_is_not_a_break_in_the_default_configuration)
 	make_side(&b, "new", HDR DEV(BASE_PROPS) QUEUE VMSD("version=2 min=1", BASE_FIELDS)
 		  "type fx-other parent=device section=fx-other\nend\n"
 		  "vmsd fx-other version=1 min=1\n  field a u8\nend\n", NULL);
-	CU_ASSERT_EQUAL(run(&b, &a, &r, 1), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 1), 0);
 	f = find(&r, PC_R_SECTION_MISSING, "fx-other");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);

@@ -244,24 +244,6 @@ PCT_TEST("derived", dependencies_resolve_first_whatever_the_declaration_order)
 	pc_side_release(&s);
 }
 
-static int run(const struct pc_side *a, const struct pc_side *b,
-	       struct pc_report *r)
-{
-	struct pc_check c;
-	struct pc_err err = { 0 };
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	c.machine = "fx-1.0";
-	c.smps[0] = 1;
-	c.n_smps = 1;
-	pc_report_init(r);
-	rc = pc_check_direction(&c, a, b, r, &err);
-	if (rc)
-		fprintf(stderr, "\n  check: %s\n", err.msg);
-	return rc;
-}
-
 /* The one finding of 'r' (rule, severity, path), its why and fix. */
 static void expect_one(const struct pc_report *r, enum pc_rule rule,
 		       enum pc_severity sev, const char *path, const char *why,
@@ -285,7 +267,7 @@ static void expect_silent(const struct pc_side *a, const struct pc_side *b)
 {
 	struct pc_report r;
 
-	CU_ASSERT_EQUAL(run(a, b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(a, b, &r, 1), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -303,7 +285,7 @@ PCT_TEST("derived", a_derived_value_that_differs_is_a_guest_visible_break)
 	make_side(&b, "B", decl_text);
 	expect_silent(&a, &b);
 	add_ov(&b, "fx-intel-cpu.x-pdcm-always=on", false);
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	expect_one(&r, PC_R_GUEST_PROP, PC_SEV_INCOMPATIBLE, "fx-cpu.pdcm", NULL, NULL);
 	pc_report_release(&r);
 	/* the neighbour: the same input on both sides is silent */
@@ -344,13 +326,13 @@ PCT_TEST("derived", host_auto_checked_for_every_host_pair)
 	expect_silent(&a, &b);
 	/* auto on at the source, off at the destination: PC701 */
 	a.host = &has;
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	expect_one(&r, PC_R_HOST_FEATURE, PC_SEV_INCOMPATIBLE, "fx-vs.seqpacket",
 		   "lacks 'vsock-seqpacket'",
 		   "set fx-vs.seqpacket=off explicitly on both sides (-global fx-vs.seqpacket=off;");
 	pc_report_release(&r);
 	/* the other way round: more on the destination, to review */
-	CU_ASSERT_EQUAL(run(&b, &a, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 1), 0);
 	expect_one(&r, PC_R_HOST_FEATURE_EXTRA, PC_SEV_REVIEW, "fx-vs.seqpacket",
 		   NULL, NULL);
 	pc_report_release(&r);
@@ -369,7 +351,7 @@ PCT_TEST("derived", host_auto_checked_for_every_host_pair)
 	add_ov(&a, "fx-vs.seqpacket=on", false);
 	add_ov(&b, "fx-vs.seqpacket=on", false);
 	expect_value(&b, 1, "fx-vs", "seqpacket", "on", "override");
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	expect_one(&r, PC_R_HOST_AUTO_FORCED, PC_SEV_INCOMPATIBLE,
 		   "fx-vs.seqpacket",
 		   "its host old lacks 'vsock-seqpacket': QEMU refuses to realize the device",

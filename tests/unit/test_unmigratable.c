@@ -115,22 +115,6 @@ static void add_ov(struct pc_side *s, const char *text)
 	pc_override_release(&ov);
 }
 
-static int run(const struct pc_side *a, const struct pc_side *b,
-	       struct pc_report *r)
-{
-	struct pc_check c;
-	struct pc_err err = { 0 };
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	c.machine = "fx-1.0";
-	pc_report_init(r);
-	rc = pc_check_direction(&c, a, b, r, &err);
-	if (rc)
-		fprintf(stderr, "\n  check: %s\n", err.msg);
-	return rc;
-}
-
 PCT_TEST("unmigratable", default_configuration_leaves_a_blocking_type_out)
 {
 	struct pc_side a, b;
@@ -149,7 +133,7 @@ PCT_TEST("unmigratable", default_configuration_leaves_a_blocking_type_out)
 	/* the same tree on both sides: nothing to say about the left-out
 	 * type, and no finding */
 	make_side(&b, "B", decl_text, 2);
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -200,7 +184,7 @@ PCT_TEST("unmigratable", a_named_blocking_device_gets_one_verdict)
 	make_side(&b, "B", decl_text, 2);
 	name_devices(&a, both, 2);
 	name_devices(&b, both, 2);
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	expect_one_verdict(&r, "cannot be migrated: fx-blk is unmigratable in 'A' and in 'B' (no vmstate handlers)");
 	pc_report_release(&r);
 	pc_side_release(&a);
@@ -219,12 +203,12 @@ PCT_TEST("unmigratable", only_the_side_that_blocks_is_named)
 	make_side(&b, "B", HDR VMSD DEV BLK(""), 2);
 	name_devices(&a, blk, 1);
 	name_devices(&b, blk, 1);
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	expect_one_verdict(&r, "fx-blk is unmigratable in 'A' (no vmstate handlers)");
 	PCT_ASSERT_STR_EQ(r.items[0].src_value, "unmigratable");
 	PCT_ASSERT_STR_EQ(r.items[0].dst_value, "migratable");
 	pc_report_release(&r);
-	CU_ASSERT_EQUAL(run(&b, &a, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 0), 0);
 	expect_one_verdict(&r, "fx-blk is unmigratable in 'A'");
 	PCT_ASSERT_STR_EQ(r.items[0].src_value, "migratable");
 	PCT_ASSERT_STR_EQ(r.items[0].dst_value, "unmigratable");
@@ -247,7 +231,7 @@ PCT_TEST("unmigratable", the_value_form_blocks_only_for_its_value)
 	make_side(&a, "A", value_decl, 2);
 	make_side(&b, "B", value_decl, 2);
 	CU_ASSERT_PTR_NULL(pc_side_type_blocker(&a, pc_registry_find_type(a.reg, "fx-blk")));
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -255,13 +239,13 @@ PCT_TEST("unmigratable", the_value_form_blocks_only_for_its_value)
 	/* named, with the neighbouring value: silent */
 	name_devices(&a, blk, 1);
 	name_devices(&b, blk, 1);
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	PCT_ASSERT_INT_EQ(r.n, 0);
 	pc_report_release(&r);
 	/* the blocking value on both sides: the one verdict, the value named */
 	add_ov(&a, "fx-blk.mask=on");
 	add_ov(&b, "fx-blk.mask=on");
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 0), 0);
 	expect_one_verdict(&r, "fx-blk is unmigratable in 'A' and in 'B' when mask=on (mask registers a blocker)");
 	pc_report_release(&r);
 	pc_side_release(&a);

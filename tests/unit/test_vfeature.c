@@ -164,24 +164,6 @@ PCT_TEST("vfeature", the_offer_follows_requirements_and_host)
 	pc_side_release(&s);
 }
 
-static int run(const struct pc_side *a, const struct pc_side *b,
-	       struct pc_report *r)
-{
-	struct pc_check c;
-	struct pc_err err = { 0 };
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	c.machine = "fx-1.0";
-	c.smps[0] = 1;
-	c.n_smps = 1;
-	pc_report_init(r);
-	rc = pc_check_direction(&c, a, b, r, &err);
-	if (rc)
-		fprintf(stderr, "\n  check: %s\n", err.msg);
-	return rc;
-}
-
 /* The one finding of 'r', of rule 'rule' at 'path'. */
 static const struct pc_finding *expect_one(const struct pc_report *r,
 					   enum pc_rule rule, const char *path)
@@ -200,7 +182,7 @@ static void expect_silent(const struct pc_side *a, const struct pc_side *b)
 {
 	struct pc_report r;
 
-	CU_ASSERT_EQUAL(run(a, b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(a, b, &r, 1), 0);
 	if (r.n)
 		pct_dump_report(&r);
 	PCT_ASSERT_INT_EQ(r.n, 0);
@@ -217,7 +199,7 @@ PCT_TEST("vfeature", the_subset_rule_both_directions)
 	make_side(&a, "A", full_decl, 2);
 	make_side(&b, "B", full_decl, 2);
 	add_ov(&a, "fx-nic.mq=on");
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	f = expect_one(&r, PC_R_VIRTIO_FEATURE_UNOFFERED, "fx-nic.mq");
 	if (f) {
 		PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INCOMPATIBLE);
@@ -230,7 +212,7 @@ PCT_TEST("vfeature", the_subset_rule_both_directions)
 	}
 	pc_report_release(&r);
 	/* the other way: the load succeeds, said as info */
-	CU_ASSERT_EQUAL(run(&b, &a, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 1), 0);
 	f = expect_one(&r, PC_R_VIRTIO_FEATURE_EXTRA, "fx-nic.mq");
 	if (f) {
 		PCT_ASSERT_INT_EQ(f->severity, PC_SEV_INFO);
@@ -258,7 +240,7 @@ PCT_TEST("vfeature", a_requirement_is_the_cause)
 	make_side(&b, "B", full_decl, 2);
 	/* B without ctrl_vq offers neither guest_announce nor tunnel */
 	add_ov(&b, "fx-nic.ctrl_vq=off");
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	PCT_ASSERT_INT_EQ(r.n, 3);
 	for (size_t i = 0; i < r.n; i++) {
 		PCT_ASSERT_INT_EQ(r.items[i].rule, PC_R_VIRTIO_FEATURE_UNOFFERED);
@@ -282,7 +264,7 @@ PCT_TEST("vfeature", extended_words_are_named)
 	make_side(&a, "A", full_decl, 2);
 	make_side(&b, "B", full_decl, 2);
 	add_ov(&b, "fx-nic.tunnel=off");
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	f = expect_one(&r, PC_R_VIRTIO_FEATURE_UNOFFERED, "fx-nic.tunnel");
 	if (f)
 		PCT_ASSERT_CONTAINS(f->why, "virtio feature tunnel (bit 65 of host_features_ex (word 1: 0x2))");
@@ -302,7 +284,7 @@ PCT_TEST("vfeature", hosts_both_directions)
 	a.host = &host_a;
 	b.host = &host_b;
 	/* A's host offers USO, B's does not: host_uso and tunnel */
-	CU_ASSERT_EQUAL(run(&a, &b, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&a, &b, &r, 1), 0);
 	PCT_ASSERT_INT_EQ(r.n, 2);
 	for (size_t i = 0; i < r.n; i++) {
 		f = &r.items[i];
@@ -316,7 +298,7 @@ PCT_TEST("vfeature", hosts_both_directions)
 	}
 	pc_report_release(&r);
 	/* B -> A: A's host offers more, the load succeeds */
-	CU_ASSERT_EQUAL(run(&b, &a, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&b, &a, &r, 1), 0);
 	PCT_ASSERT_INT_EQ(r.n, 2);
 	for (size_t i = 0; i < r.n; i++)
 		PCT_ASSERT_INT_EQ(r.items[i].rule, PC_R_VIRTIO_FEATURE_EXTRA);
@@ -343,7 +325,7 @@ PCT_TEST("vfeature", a_release_that_predates_a_feature)
 
 	make_side(&tree, "tree", rel_decl, 2);
 	make_side(&rel, "1.0", rel_decl, 1);
-	CU_ASSERT_EQUAL(run(&tree, &rel, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&tree, &rel, &r, 1), 0);
 	f = expect_one(&r, PC_R_VIRTIO_FEATURE_UNOFFERED, "fx-nic.rx_ring_reset");
 	if (f) {
 		PCT_ASSERT_STR_EQ(f->src_value, "on");
@@ -353,7 +335,7 @@ PCT_TEST("vfeature", a_release_that_predates_a_feature)
 		PCT_ASSERT_STR_EQ(f->fix_line, "fx-nic rx_ring_reset off");
 	}
 	pc_report_release(&r);
-	CU_ASSERT_EQUAL(run(&rel, &tree, &r), 0);
+	CU_ASSERT_EQUAL(fx_check(&rel, &tree, &r, 1), 0);
 	f = expect_one(&r, PC_R_VIRTIO_FEATURE_EXTRA, "fx-nic.rx_ring_reset");
 	pc_report_release(&r);
 	/* neighbour: the tree turns it off for fx-1.0 */
