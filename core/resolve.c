@@ -2724,10 +2724,16 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 			continue;
 		rs = &vm->sections[vm->n_sections];
 		spent.section_fields = 0;
-		if (resolve_desc(&ec, v, 0, &rs->desc, err) ||
-		    apply_type_config(&ec, rs->desc, err) ||
-		    check_section_bytes(o, v, rs->desc, err))
+		if (resolve_desc(&ec, v, 0, &rs->desc, err))
 			return -1;
+		if (apply_type_config(&ec, rs->desc, err) ||
+		    check_section_bytes(o, v, rs->desc, err)) {
+			/* not counted in n_sections: pc_vm_release() would
+			 * not see it */
+			rdesc_free(rs->desc);
+			rs->desc = NULL;
+			return -1;
+		}
 		rs->name = pc_xstrdup(v->name);
 		rs->instance = pc_xstrdup(o->id);
 		rs->obj = o;
