@@ -85,6 +85,8 @@ static const struct bad_case cases[] = {
 	  { INFO }, "$D/x.so: an ELF file for AArch64; this plugcheck loads 64-bit little-endian x86-64 shared objects" },
 	{ "elf-executable", { { "x.so", "@poke:16=2:tests/fixtures/plugins/fx-good/fx-good.so" } }, { INFO },
 	  "$D/x.so: an ELF executable, not a shared object (a plugin is built with -shared -fPIC)" },
+	{ "elf-two-plugcheck-sections", { { "x.so", "@twosections:fx-good" } }, { INFO },
+	  "$D/x.so: more than one .plugcheck section" },
 	{ "elf-directory", { { "x.so/keep", "" } }, { INFO }, "$D/x.so: a directory, not a regular file" },
 	/* ---- inputs that are not regular files: refused, never waited on ---- */
 	{ "fifo-plugin-info", { { "x.so", "@fifo" } }, { INFO }, "$D/x.so: a FIFO, not a regular file" },
@@ -526,6 +528,17 @@ static int make_file_x(const char *dir, const char *rel, const char *content)
 			free(buf);
 		}
 		free(pokes);
+	} else if (pc_str_starts_with(content, "@twosections:")) {
+		/* a copy of a fixture plugin with a second .plugcheck section
+		 * (objcopy: binutils, which the build needs anyway) */
+		char *cmd = pc_xasprintf("printf 'plugcheck-abi 1\\nplugin two 1.0\\n' > '%s.extra' && "
+					 "objcopy --add-section .plugchecx='%s.extra' '%s' '%s.tmp' && "
+					 "objcopy --rename-section .plugchecx=.plugcheck '%s.tmp' '%s' && "
+					 "rm -f '%s.extra' '%s.tmp'",
+					 path, path, fx_so(content + 13), path, path, path, path, path);
+
+		r = system(cmd) ? -1 : 0;
+		free(cmd);
 	} else if (!strcmp(content, "@fifo")) {
 		r = mkfifo(path, 0644);
 	} else if (pc_str_starts_with(content, "@symlink:")) {
