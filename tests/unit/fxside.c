@@ -107,3 +107,14 @@ int fx_check(const struct pc_side *a, const struct pc_side *b,
 		fprintf(stderr, "\n  check: %s\n", err.msg);
 	return rc;
 }
+
+void fx_expect_silent(const struct pc_side *a, const struct pc_side *b, int smp)
+{
+	struct pc_report r;
+
+	CU_ASSERT_EQUAL(fx_check(a, b, &r, smp), 0);
+	if (r.n)
+		pct_dump_report(&r);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	pc_report_release(&r);
+}

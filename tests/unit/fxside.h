@@ -38,6 +38,9 @@ char *fx_decl_write(const struct pc_registry *reg);
 int fx_check(const struct pc_side *a, const struct pc_side *b,
 	     struct pc_report *r, int smp);
 
+/* fx_check() 'a' -> 'b' with 'smp' vCPUs must find nothing at all. */
+void fx_expect_silent(const struct pc_side *a, const struct pc_side *b, int smp);
+
 /* 'text' must be refused (an input error) with a message containing
  * 'msg'. */
 void fx_expect_refused(const char *text, const char *msg);
