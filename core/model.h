@@ -435,6 +435,11 @@ const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
 					const char *name,
 					const struct pc_type **owner);
 
+/* The same, or else a property a child with alias-props exposes (what a
+ * -device or -global on the composite type can set). */
+const struct pc_prop *pc_type_find_prop_aliased(const struct pc_type *t,
+						const char *name);
+
 /* Descriptions nest (struct fields, subsections) at most this many levels
  * below a section's description; the registry refuses a deeper one when it
  * links the descriptions, so a check never meets it. */

@@ -29,6 +29,7 @@
 #include "decl-pool.h"
 #include "pciconf.h"
 #include "derive.h"
+#include "expr.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -1032,12 +1033,9 @@ static int config_prop_valid(void *ctx, const char *prop, const char *value,
 			     struct pc_err *err)
 {
 	const struct pc_type *t = ctx;
-	const struct pc_prop *pr = pc_type_find_prop(t, prop, NULL);
+	const struct pc_prop *pr = pc_type_find_prop_aliased(t, prop);
 	struct pc_value v;
 
-	for (size_t i = 0; !pr && i < t->n_children; i++)
-		if (t->children[i].alias_props && t->children[i].type)
-			pr = pc_type_find_prop(t->children[i].type, prop, NULL);
 	if (!pr)
 		return pc_err_set(err, "type '%s' has no property '%s'",
 				  t->name, prop);
@@ -1063,6 +1061,53 @@ static int link_configs(const struct pc_registry *reg, struct pc_err *err)
 						  t->configs[k].line,
 						  t->configs[k].name, e.msg);
 		}
+	}
+	return 0;
+}
+
+/* pc_expr_names() callback over a realized= expression: 't' is the
+ * concrete type whose objects evaluate it, 'decl' the type declaring it */
+struct rwalk {
+	const struct pc_type *t, *decl;
+	const struct pc_prop *p;
+	struct pc_err *err;
+	bool failed;
+};
+
+static void realized_name(void *ctx, const char *name)
+{
+	struct rwalk *w = ctx;
+
+	if (w->failed || pc_type_find_prop_aliased(w->t, name) ||
+	    pc_type_attr(w->t, name) || !strcmp(name, "smp") ||
+	    !strcmp(name, "max_cpus") || !strcmp(name, "pcie_port"))
+		return;
+	pc_err_set(w->err, "%s:%d: realized value of '%s' names '%s', which type '%s' does not have: neither a property (own, inherited or aliased from a child) nor an attribute (nor smp, max_cpus or pcie_port)",
+		   origin(w->decl->plugin), w->p->line, w->p->name, name,
+		   w->t->name);
+	w->failed = true;
+}
+
+/* A realized= expression names what every concrete type holding the
+ * property has (an abstract type's may name what its concrete types add,
+ * a child's aliased properties say), so that a typo is refused when the
+ * plugins load rather than when a value is shown. */
+static int link_realized(const struct pc_registry *reg, struct pc_err *err)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		struct rwalk w = { reg->types[i], NULL, NULL, err, false };
+
+		if (w.t->abstract)
+			continue;
+		for (w.decl = w.t; w.decl && !w.failed; w.decl = w.decl->parent)
+			for (size_t k = 0; k < w.decl->n_props && !w.failed; k++) {
+				w.p = &w.decl->props[k];
+				if (w.p->realized_expr)
+					pc_expr_names(w.p->realized_expr,
+						      realized_name, &w);
+			}
+		if (w.failed)
+			return -1;
 	}
 	return 0;
 }
@@ -1114,7 +1159,7 @@ int pc_registry_finalize(struct pc_registry *reg, struct pc_err *err)
 	    link_interfaces(reg, err) || link_children(reg, err) ||
 	    link_blockers(reg, err) || link_configs(reg, err) ||
 	    pc_vfeature_link(reg, err) || link_idstr(reg, err) ||
-	    link_derived(reg, err))
+	    link_derived(reg, err) || link_realized(reg, err))
 		return -1;
 	for (size_t i = 0; i < reg->n_vmsds; i++)
 		if (link_vmsd(reg, reg->vmsds[i], err))
@@ -1177,6 +1222,17 @@ const struct pc_prop *pc_type_find_prop(const struct pc_type *t,
 		}
 	}
 	return NULL;
+}
+
+const struct pc_prop *pc_type_find_prop_aliased(const struct pc_type *t,
+						const char *name)
+{
+	const struct pc_prop *pr = pc_type_find_prop(t, name, NULL);
+
+	for (size_t i = 0; !pr && i < t->n_children; i++)
+		if (t->children[i].alias_props && t->children[i].type)
+			pr = pc_type_find_prop(t->children[i].type, name, NULL);
+	return pr;
 }
 
 static size_t all_props_fill(const struct pc_type *t, const struct pc_prop **out,

@@ -107,17 +107,6 @@ static void gates_release(struct gates *g)
 	free(g->items);
 }
 
-/* Property 'name' of 't': its own, inherited, or aliased from a child. */
-static const struct pc_prop *find_prop(const struct pc_type *t,
-				       const char *name)
-{
-	const struct pc_prop *pr = pc_type_find_prop(t, name, NULL);
-
-	for (size_t i = 0; !pr && i < t->n_children; i++)
-		if (t->children[i].alias_props && t->children[i].type)
-			pr = pc_type_find_prop(t->children[i].type, name, NULL);
-	return pr;
-}
 
 /* Does 't' (or an ancestor) block migration when 'prop' is 'value'? */
 static bool blocks_with(const struct pc_type *t, const struct pc_prop *pr,
@@ -145,7 +134,7 @@ static bool blocks_with(const struct pc_type *t, const struct pc_prop *pr,
  * with a literal default, flipped; NULL when it is not one. */
 static char *flipped(const struct pc_type *t, const char *name)
 {
-	const struct pc_prop *pr = find_prop(t, name);
+	const struct pc_prop *pr = pc_type_find_prop_aliased(t, name);
 	struct pc_value v;
 	struct pc_err e = { 0 };
 	const char *to;
