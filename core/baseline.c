@@ -446,10 +446,12 @@ static int render_index(json_t *root, const struct pc_side *rec,
 		int smps[8];
 		size_t ns = pc_machine_smp_set(ms[i], smps, PC_ARRAY_SIZE(smps));
 
+		pc_progress("resolving machine types", i, nm);
 		for (size_t k = 0; k < ns; k++)
 			if (ib_add_vm(&ib, rec, ms[i], smps[k], ms[0]->name, err))
 				goto out;
 	}
+	pc_progress("resolving machine types", nm, nm);
 	ib_pack_values(&ib);
 	ix = json_object();
 	json_object_set_new(ix, "objects", ib.objs);
@@ -841,6 +843,8 @@ static int load_arrays(json_t *root, const char *path,
 					    json_string_value(json_array_get(e, 2)), name,
 					    json_string_value(json_array_get(e, 3)));
 			ce->optional = n == 5;
+			ce->file_len = 0;
+			ce->line = 0;
 			ca->n_entries++;
 		}
 	}

@@ -472,9 +472,9 @@ static void explain_values(const struct dir_ctx *x, const struct pc_object *so,
 					       de->owner->name, name,
 					       se->val.text);
 		if (!tree)
-			pc_strbuf_addf(&e->fix, "%sstart the destination with %s.%s=%s",
+			pc_strbuf_addf(&e->fix, "%sstart the destination with -global %s.%s=%s (plugcheck: %s)",
 				       e->fix.len ? "; " : "", de->owner->name,
-				       name, se->val.text);
+				       name, se->val.text, e->fix_override);
 	} else if (de->absent && !tree) {
 		pc_strbuf_addf(&e->fix, "%sno override can fix this: '%s' does not exist in %s and %s is a released build; acknowledge it as a known break",
 			       e->fix.len ? "; " : "", name, x->dst->label,
@@ -572,7 +572,8 @@ static char *short_source(const char *src)
  */
 static void find_cause(struct dir_ctx *x, const struct pc_object *so,
 		       const struct pc_object *dobj, const char *deps,
-		       char **cause, char **cause_why)
+		       char **cause, char **cause_why,
+		       const struct pc_eprop *both[2])
 {
 	char *copy, *save = NULL, *name;
 
@@ -591,6 +592,8 @@ static void find_cause(struct dir_ctx *x, const struct pc_object *so,
 		if (!se || !de || (se->val.text && de->val.text &&
 				   !strcmp(se->val.text, de->val.text)))
 			continue;
+		both[0] = se;
+		both[1] = de;
 		ss = short_source(se->source);
 		ds = short_source(de->source);
 		*cause = pc_xasprintf("%s.%s", se->owner->name, name);
@@ -607,6 +610,47 @@ static void find_cause(struct dir_ctx *x, const struct pc_object *so,
 }
 
 /*
+ * The finding's locations: the compat entry of a machines/ file behind a
+ * side's value of the deciding property ('both': source's and
+ * destination's, or NULLs), the tree's side first; the declaration of
+ * that property, else of the device's type, on the tree's side (a
+ * release's plugins are a baseline's declarations, not files).
+ * Returns the entry's file (allocated: free it once the finding is added)
+ * or NULL.
+ */
+static char *locate(const struct dir_ctx *x, const struct pc_eprop *both[2],
+		    const struct pc_object *so, const struct pc_object *dobj,
+		    struct pc_finding *f)
+{
+	/* the tree (a side not reconstructed as a release) first */
+	int first = x->src->project && !x->dst->project ? 1 : 0;
+	char *file = NULL;
+
+	for (int k = 0; k < 2; k++) {
+		const struct pc_eprop *ep = both[(first + k) % 2];
+		const struct pc_object *o = (first + k) % 2 ? dobj : so;
+
+		/* a release's declarations are a baseline's, not a file */
+		if (((first + k) % 2 ? x->dst : x->src)->project)
+			continue;
+		if (ep && ep->entry && ep->entry->file_len && !file) {
+			file = pc_xstrndup(ep->entry->origin, ep->entry->file_len);
+			f->entry_at.file = file;
+			f->entry_at.line = ep->entry->line;
+		}
+		if (ep && ep->owner->plugin && !f->decl_at.file) {
+			f->decl_at.file = ep->owner->plugin->path;
+			f->decl_at.line = ep->prop->line;
+		}
+		if (!both[0] && o && o->type->plugin && !f->decl_at.file) {
+			f->decl_at.file = o->type->plugin->path;
+			f->decl_at.line = o->type->line;
+		}
+	}
+	return file;
+}
+
+/*
  * The check's hook of pc_emit(): a hit about the objects h->src_obj and
  * h->dst_obj (either may be NULL) gets the root cause and the explanation
  * of the properties in h->deps, the fix those properties call for (else
@@ -618,11 +662,13 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 	const struct pc_object *so = h->src_obj, *dobj = h->dst_obj;
 	struct explanation e = { PC_STRBUF_INIT, PC_STRBUF_INIT, NULL, NULL,
 				 NULL, false, false, false };
-	char *cause = NULL, *cause_why = NULL;
+	char *cause = NULL, *cause_why = NULL, *entry_file;
+	const struct pc_eprop *both[2] = { NULL, NULL };
 
 	/* the hook of this direction's emitter (check-rules.h) */
 	assert(x->out.data == x && x->out.report == x->r && x->svm && x->dvm);
-	find_cause(x, so, dobj, h->deps, &cause, &cause_why);
+	find_cause(x, so, dobj, h->deps, &cause, &cause_why, both);
+	entry_file = locate(x, both, so, dobj, f);
 	if (h->why)
 		pc_strbuf_addstr(&e.why, h->why);
 	explain_deps(x, so, dobj, h->deps, &e);
@@ -653,6 +699,7 @@ void pc_check_finish(void *data, const struct pc_hit *h, struct pc_finding *f)
 		f->fix_file = f->fix_line = NULL;
 	}
 	pc_report_add(x->r, f);
+	free(entry_file);
 	free(cause);
 	free(cause_why);
 	free((char *)(uintptr_t)f->known_reason);

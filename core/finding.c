@@ -136,6 +136,8 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->cause_why);
 	free((char *)(uintptr_t)f->condition);
 	free((char *)(uintptr_t)f->vm_config);
+	free((char *)(uintptr_t)f->entry_at.file);
+	free((char *)(uintptr_t)f->decl_at.file);
 }
 
 void pc_report_release(struct pc_report *r)
@@ -174,6 +176,8 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->cause_why = dup_or_null(f->cause_why);
 	d->condition = dup_or_null(f->condition);
 	d->vm_config = dup_or_null(f->vm_config);
+	d->entry_at.file = dup_or_null(f->entry_at.file);
+	d->decl_at.file = dup_or_null(f->decl_at.file);
 }
 
 void pc_emit(const struct pc_emitter *e, const struct pc_hit *h)
@@ -251,6 +255,33 @@ static void format_head(const struct pc_finding *f, struct pc_strbuf *out)
 		pc_strbuf_addf(out, "      cause: %s\n", f->cause_why);
 }
 
+char *pc_override_qemu(const char *override)
+{
+	static const char pre[] = "--dst-global ";
+
+	if (!override || strncmp(override, pre, sizeof(pre) - 1))
+		return NULL;
+	return pc_xasprintf("-global %s", override + sizeof(pre) - 1);
+}
+
+/* Does the fix text already name the override? */
+static bool fix_names(const struct pc_finding *f)
+{
+	return f->fix && f->fix_override && strstr(f->fix, f->fix_override);
+}
+
+/* "-global T.P=V (plugcheck: --dst-global T.P=V)": QEMU's spelling first */
+static void add_override(struct pc_strbuf *out, const char *override)
+{
+	char *q = pc_override_qemu(override);
+
+	if (q)
+		pc_strbuf_addf(out, "%s (plugcheck: %s)", q, override);
+	else
+		pc_strbuf_addstr(out, override);
+	free(q);
+}
+
 void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
 {
 	format_head(f, out);
@@ -261,9 +292,11 @@ void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out)
 	if (f->fix_line && f->fix_file)
 		pc_strbuf_addf(out, "           add to %s: %s\n", f->fix_file,
 			       f->fix_line);
-	if (f->fix_override)
-		pc_strbuf_addf(out, "           or start the destination with %s\n",
-			       f->fix_override);
+	if (f->fix_override && !fix_names(f)) {
+		pc_strbuf_addstr(out, "           or start the destination with ");
+		add_override(out, f->fix_override);
+		pc_strbuf_addch(out, '\n');
+	}
 	if (f->known && f->known_reason)
 		pc_strbuf_addf(out, "      acknowledged: %s\n", f->known_reason);
 }
@@ -545,12 +578,17 @@ static void format_group_fix(const struct pc_report *r, const size_t *idx,
 	if (f->fix_line && f->fix_file)
 		pc_strbuf_addf(out, "           add to %s: %s\n", f->fix_file,
 			       f->fix_line);
-	if (f->fix_override && same_override)
-		pc_strbuf_addf(out, "           or start the destination with %s\n",
-			       f->fix_override);
-	else if (f->fix_override)
-		pc_strbuf_addf(out, "           or start the destination with the override each direction names (-v), e.g. %s for %s -> %s\n",
-			       f->fix_override, nz(f->src), nz(f->dst));
+	if (f->fix_override && same_override && fix_names(f)) {
+		/* the fix already says it */
+	} else if (f->fix_override && same_override) {
+		pc_strbuf_addstr(out, "           or start the destination with ");
+		add_override(out, f->fix_override);
+		pc_strbuf_addch(out, '\n');
+	} else if (f->fix_override) {
+		pc_strbuf_addstr(out, "           or start the destination with the override each direction names (-v), e.g. ");
+		add_override(out, f->fix_override);
+		pc_strbuf_addf(out, " for %s -> %s\n", nz(f->src), nz(f->dst));
+	}
 	if (f->known && f->known_reason)
 		pc_strbuf_addf(out, "      acknowledged: %s\n", f->known_reason);
 }

@@ -96,6 +96,13 @@ const char *pc_severity_name(enum pc_severity s);
 const char *pc_rule_family_name(enum pc_rule_family f);
 const char *pc_fix_kind_name(enum pc_fix_kind k);
 
+/* A place in a file: 'line' from 1 (0: the file as a whole); file NULL:
+ * no place known. */
+struct pc_loc {
+	const char *file;
+	int line;
+};
+
 struct pc_finding {
 	enum pc_rule rule;
 	enum pc_severity severity;
@@ -128,6 +135,15 @@ struct pc_finding {
 	/* the main job's extra VM configurations (vmconfig.h): the one
 	 * that shows the finding ("TYPE: P=V,..."), NULL: the default */
 	const char *vm_config;
+	/*
+	 * Where it comes from, as locations (Documentation/output-formats.md):
+	 * the compat entry of a machines/ file that set a side's value of the
+	 * deciding property (the tree's side first), and the declaration
+	 * behind it (the plugin file and the line of its declaration text:
+	 * the deciding property's, else the device type's)
+	 */
+	struct pc_loc entry_at;
+	struct pc_loc decl_at;
 };
 
 struct pc_report {
@@ -190,6 +206,10 @@ struct pc_emitter {
 
 /* The one way a finding is made: from the context and the hit.  Cannot fail. */
 void pc_emit(const struct pc_emitter *e, const struct pc_hit *h);
+
+/* QEMU's own spelling of a destination override: "-global T.P=V" for
+ * "--dst-global T.P=V" (allocated), NULL for anything else. */
+char *pc_override_qemu(const char *override);
 
 /* Text rendering of one finding (several lines, indented). */
 void pc_finding_format(const struct pc_finding *f, struct pc_strbuf *out);

@@ -36,6 +36,8 @@ struct lint {
 	struct pc_report *r;
 	const struct pc_side *rel; /* the recorded releases, may be none */
 	size_t n_rel;
+	/* the locations of the next lint_add()'s finding (it clears them) */
+	struct pc_loc entry_at, decl_at;
 };
 
 /* What a recorded release says machine type m had: the baseline of
@@ -85,7 +87,29 @@ static void lint_add(struct lint *l, enum pc_rule rule, const char *machine,
 	f.fix = fix;
 	f.fix_file = file;
 	f.fix_line = line;
+	f.entry_at = l->entry_at;
+	f.decl_at = l->decl_at;
 	pc_report_add(l->r, &f);
+	memset(&l->entry_at, 0, sizeof(l->entry_at));
+	memset(&l->decl_at, 0, sizeof(l->decl_at));
+}
+
+/* The next finding is about compat entry 'ce' (of a machines/ file); the
+ * file is borrowed until lint_add() copies it. */
+static void at_entry(struct lint *l, const struct pc_compat_entry *ce,
+		     char **file)
+{
+	free(*file);
+	*file = ce->file_len ? pc_xstrndup(ce->origin, ce->file_len) : NULL;
+	l->entry_at.file = *file;
+	l->entry_at.line = ce->line;
+}
+
+/* The next finding is about a declaration of 'plugin' at 'line'. */
+static void at_decl(struct lint *l, const struct pc_plugin *plugin, int line)
+{
+	l->decl_at.file = plugin ? plugin->path : NULL;
+	l->decl_at.line = line;
 }
 
 static bool any_type_matches(const struct pc_registry *reg, const char *driver)
@@ -100,6 +124,7 @@ static void lint_compat(struct lint *l)
 {
 	const struct pc_machine_set *set = l->tree->machines;
 	const struct pc_registry *reg = l->tree->reg;
+	char *file = NULL; /* the entry's, for at_entry() */
 
 	for (size_t a = 0; a < set->n_arrays; a++) {
 		const struct pc_compat_array *arr = set->arrays[a];
@@ -120,6 +145,7 @@ static void lint_compat(struct lint *l)
 					char *why = pc_xasprintf("'%s' matches type '%s', which has no property '%s'",
 								 ce->driver, ty->name, ce->prop);
 
+					at_entry(l, ce, &file);
 					lint_add(l, PC_R_LINT_COMPAT_NOPROP, NULL, ty->name,
 						 ce->origin, ce->prop, NULL, why,
 						 "declare the property on the type, fix the entry, or mark it optional",
@@ -136,6 +162,7 @@ static void lint_compat(struct lint *l)
 					 * tables name many */
 					why = pc_xasprintf("no loaded plugin provides '%s' (QEMU ignores such entries silently)",
 							   ce->driver);
+					at_entry(l, ce, &file);
 					lint_add(l, PC_R_LINT_COMPAT_NOMATCH, NULL, ce->driver,
 						 ce->origin, ce->prop, NULL, why, NULL, NULL, NULL);
 					free(why);
@@ -145,6 +172,7 @@ static void lint_compat(struct lint *l)
 						   ce->driver, near, near, near);
 				fix = pc_xasprintf("spell the driver '%s' (%s %s %s)", near,
 						   near, ce->prop, ce->value);
+				at_entry(l, ce, &file);
 				lint_add(l, PC_R_LINT_COMPAT_TYPO, NULL, ce->driver,
 					 ce->origin, ce->prop, NULL, why, fix, NULL, NULL);
 				free(why);
@@ -153,6 +181,7 @@ static void lint_compat(struct lint *l)
 			(void)has;
 		}
 	}
+	free(file);
 }
 
 static void lint_layouts(struct lint *l)
@@ -175,6 +204,7 @@ static void lint_layouts(struct lint *l)
 			if (!f->version && !f->cond) {
 				why = pc_xasprintf("field added in %s is sent unconditionally: releases before %s do not expect it",
 						   sv, sv);
+				at_decl(l, d->plugin, f->line);
 				lint_add(l, PC_R_LINT_UNGATED_FIELD, NULL, d->name, where,
 					 sv, NULL, why,
 					 "gate it with version=N (and bump the description's version) or if=PROPERTY with a compat entry",
@@ -192,6 +222,7 @@ static void lint_layouts(struct lint *l)
 				if (before >= f->version) {
 					why = pc_xasprintf("field gated on version %d, but the description was already version %d before %s",
 							   f->version, before, sv);
+					at_decl(l, d->plugin, f->line);
 					lint_add(l, PC_R_LINT_NO_VERSION_BUMP, NULL, d->name,
 						 where, sv, NULL, why,
 						 "bump the description's version (and record the old one with was=)",
@@ -214,6 +245,7 @@ static void lint_layouts(struct lint *l)
 					   ? "subsection added in %s is runtime without a needed= condition: older releases fail whenever the guest's state makes it sent"
 					   : "subsection added in %s has no needed= condition: it is sent every time, and older releases fail on it",
 					   sv);
+			at_decl(l, d->plugin, s->line);
 			lint_add(l, PC_R_LINT_UNGATED_FIELD, NULL, d->name, where, sv,
 				 NULL, why, s->runtime
 				 ? "give it 'needed=PROPERTY runtime' and a compat entry turning the property off for older machine types"
@@ -351,7 +383,7 @@ static void lint_default(struct lint *l, const struct lint_machine *lm,
 	const struct pc_machine *m = lm->m;
 	const struct pc_eprop *eb = find_eprop(br, ea->prop->name, true);
 	bool from_rec = eb != NULL;
-	char key[512], *why, *line, *fix, *newfile = NULL;
+	char key[512], *why, *line, *fix, *newfile = NULL, *entry_file = NULL;
 	const char *file;
 
 	if (!eb)
@@ -370,9 +402,13 @@ static void lint_default(struct lint *l, const struct lint_machine *lm,
 			    eb->val.text);
 	why = default_why(lm, ea, eb, from_rec);
 	fix = default_fix(m, ea, eb, from_rec, newfile, &file);
+	if (ea->entry)
+		at_entry(l, ea->entry, &entry_file);
+	at_decl(l, ea->owner->plugin, ea->prop->line);
 	lint_add(l, PC_R_LINT_DEFAULT_CHANGE, m->name, a->id, key,
 		 eb->val.text, ea->val.text, why, fix, file,
 		 file ? line : NULL);
+	free(entry_file);
 	free(why);
 	free(line);
 	free(fix);
@@ -719,7 +755,7 @@ int pc_lint_run(const struct pc_side *tree, const struct pc_side *releases,
 		size_t n_releases, int smp_pin, struct pc_report *r,
 		struct pc_err *err)
 {
-	struct lint l = { tree, r, releases, n_releases };
+	struct lint l = { .tree = tree, .r = r, .rel = releases, .n_rel = n_releases };
 
 	assert(tree->reg && tree->machines);
 	assert(smp_pin >= 0);

@@ -654,10 +654,13 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	pend = open_all(found, n, cache);
 	/* 2. parse their declarations, on every CPU */
 	parse_all(o, pend, n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		pc_progress("loading plugins", i, n);
 		if (admit_one(reg, o, cache, &found[i], &pend[i], &names, diags,
 			      stats))
 			stats->loaded++;
+	}
+	pc_progress("loading plugins", n, n);
 	free(pend);
 	for (size_t i = 0; i < n; i++) {
 		free(found[i].path);

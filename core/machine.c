@@ -484,6 +484,8 @@ static int compat_entry_parse(const struct lexer *lx,
 
 		pc_compat_entry_set(e, lx->words[0], lx->words[1], lx->words[2],
 				    a->name, origin);
+		e->file_len = strlen(lx->path);
+		e->line = lx->lineno;
 		free(origin);
 	}
 	return 0;

@@ -37,6 +37,11 @@ struct pc_compat_entry {
 	struct pc_version until; /* (an entry moved to another array) */
 	char *array;             /* array name, e.g. "hw_compat_5_1" */
 	char *origin;            /* "machines/compat/hw_compat_5_1.compat:12" */
+	/* the same as a location: the file is origin[0..file_len), the line
+	 * 'line'; file_len 0 for an entry read from a baseline (its origin
+	 * is the recorded build's, not a file of this tree) */
+	size_t file_len;
+	int line;
 };
 
 /*

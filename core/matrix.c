@@ -473,12 +473,15 @@ static int fill_cells(struct run *ru, int smp, struct pc_err *err)
 	for (size_t mi = 0; mi < mx->n_machines; mi++) {
 		struct pc_matrix_machine *M = &mx->machines[mi];
 
+		pc_progress("release matrix: machine types", mi, mx->n_machines);
 		for (size_t i = 0; i < M->n_sides; i++)
 			for (size_t j = 0; j < M->n_sides; j++)
 				if (one_direction(ru, mi, M->sides[i], M->sides[j], smp,
 						  &M->cells[i * M->n_sides + j], err))
 					return -1;
 	}
+	pc_progress("release matrix: machine types", mx->n_machines,
+		    mx->n_machines);
 	return 0;
 }
 

@@ -18,10 +18,22 @@ static void put_str(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
+json_t *pc_loc_to_json(const struct pc_loc *l, const char *role)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "role", json_string(role));
+	json_object_set_new(o, "file", json_string(l->file));
+	if (l->line > 0)
+		json_object_set_new(o, "line", json_integer(l->line));
+	return o;
+}
+
 json_t *pc_finding_to_json(const struct pc_finding *f)
 {
 	const struct pc_rule_info *ri = pc_rule_info(f->rule);
 	json_t *o = json_object();
+	char *q;
 
 	json_object_set_new(o, "rule", json_string(ri ? ri->id : "?"));
 	json_object_set_new(o, "slug", json_string(ri ? ri->slug : "?"));
@@ -48,6 +60,9 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 		put_str(x, "file", f->fix_file);
 		put_str(x, "line", f->fix_line);
 		put_str(x, "override", f->fix_override);
+		q = pc_override_qemu(f->fix_override);
+		put_str(x, "qemu_option", q);
+		free(q);
 		json_object_set_new(o, "fix", x);
 	}
 	json_object_set_new(o, "known", json_boolean(f->known));
@@ -56,6 +71,17 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 	put_str(o, "hop", f->chain_hop);
 	put_str(o, "cause", f->cause);
 	put_str(o, "cause_detail", f->cause_why);
+	if (f->entry_at.file || f->decl_at.file) {
+		json_t *locs = json_array();
+
+		if (f->entry_at.file)
+			json_array_append_new(locs, pc_loc_to_json(&f->entry_at,
+								   "compat-entry"));
+		if (f->decl_at.file)
+			json_array_append_new(locs, pc_loc_to_json(&f->decl_at,
+								   "declaration"));
+		json_object_set_new(o, "locations", locs);
+	}
 	return o;
 }
 
@@ -136,8 +162,20 @@ json_t *pc_report_groups_to_json(const struct pc_report *r)
 
 char *pc_json_dump(json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	char *r;
+	char *s, *r;
+
+	if (json_is_object(j) && !json_object_get(j, "schema_version")) {
+		/* the version first, then the document's keys in order */
+		json_t *doc = json_object();
+
+		json_object_set_new(doc, "schema_version",
+				    json_integer(PC_JSON_SCHEMA_VERSION));
+		json_object_update(doc, j);
+		s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(doc);
+	} else {
+		s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	}
 
 	if (!s)
 		return pc_xstrdup("null\n");

@@ -9,13 +9,23 @@
 
 #include "finding.h"
 
+/*
+ * The version of plugcheck's JSON documents (Documentation/
+ * plugcheck-output.schema.json): raised when a key changes meaning or
+ * goes away, never for a key added.
+ */
+#define PC_JSON_SCHEMA_VERSION 1
+
+/* {"role": ROLE, "file": F, "line": L} (no "line" for line 0). */
+json_t *pc_loc_to_json(const struct pc_loc *l, const char *role);
 json_t *pc_finding_to_json(const struct pc_finding *f);
 /* Every finding, each with its "group" (pc_report_group()). */
 json_t *pc_report_to_json(const struct pc_report *r);
 /* The groups by cause: "group", "cause", "severity", "rules", "known",
  * "findings" (indexes into pc_report_to_json()'s array), "fix". */
 json_t *pc_report_groups_to_json(const struct pc_report *r);
-/* Pretty, key order preserved, newline-terminated. */
+/* A document: pretty, key order preserved, newline-terminated; an object
+ * gets "schema_version" (PC_JSON_SCHEMA_VERSION) as its first key. */
 char *pc_json_dump(json_t *j);
 
 #endif /* PC_REPORT_JSON_H */

@@ -420,6 +420,7 @@ static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
 	ep->val = *v;
 	free(ep->source);
 	ep->source = source;
+	ep->entry = NULL;
 }
 
 /* host=CAP gives the default of a bool or bit; a feature's host= is a
@@ -808,6 +809,7 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 			if (apply_value(o, ep, e->value, e->origin,
 					"compat entry", err))
 				goto out;
+			ep->entry = e;
 		}
 	}
 	ret = 0;

@@ -131,6 +131,9 @@ struct pc_eprop {
 	struct pc_value val;
 	bool absent;                 /* does not exist in this release */
 	char *source;                /* provenance */
+	/* the compat entry that set the value (the side's machine set owns
+	 * it), or NULL: the provenance as a location */
+	const struct pc_compat_entry *entry;
 	/* a derived default (derived=, or an onoffauto's host= auto) not
 	 * set explicitly: pc_vm_build() computes it last (derive.h) */
 	bool derive_pending;

@@ -938,3 +938,18 @@ void pc_parallel_for(size_t n, unsigned threads,
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 }
+
+static pc_progress_fn progress_fn;
+static void *progress_ctx;
+
+void pc_progress_set(pc_progress_fn fn, void *ctx)
+{
+	progress_fn = fn;
+	progress_ctx = ctx;
+}
+
+void pc_progress(const char *what, size_t done, size_t total)
+{
+	if (progress_fn)
+		progress_fn(progress_ctx, what, done, total);
+}

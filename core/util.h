@@ -142,6 +142,19 @@ int pc_open_input(const char *path, struct pc_err *err);
 int pc_read_file(const char *path, size_t max, char **out, size_t *len,
 		 struct pc_err *err);
 
+/*
+ * Progress of long work (the release matrix, dump-abi, plugin scans):
+ * the library reports steps with pc_progress(); the program that wants
+ * them (the CLI, on a terminal) sets the one callback, which is called
+ * from the thread doing the work.  Unset (the default): nothing happens.
+ * 'what' names the work ("release matrix"), 'done' of 'total' steps are
+ * finished; done == total ends it.
+ */
+typedef void (*pc_progress_fn)(void *ctx, const char *what, size_t done,
+			       size_t total);
+void pc_progress_set(pc_progress_fn fn, void *ctx);
+void pc_progress(const char *what, size_t done, size_t total);
+
 /* write(2) all of 'n' bytes, retrying on EINTR; 0 or -1 (errno set). */
 int pc_write_all(int fd, const void *p, size_t n);
 

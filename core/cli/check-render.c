@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "report-ci.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -352,14 +353,19 @@ static void render_result(struct pc_cli *cli, const struct pc_job *j)
 	print_findings(cli, &j->report, kf);
 	if (j->known.n && !kf && j->bad_input)
 		fprintf(cli->out, "\nKnown breaks were not checked for staleness: an input was refused, and what it would have provided is unknown.\n");
+	/* a pair or chain: a known break still breaks it, so it counts
+	 * among the incompatible findings the verdict stands on */
 	fprintf(cli->out, "\nresult: %s: %zu direction%s checked, %zu incompatible finding%s",
 		j->status == PC_JOB_ERROR ? "error (input problems above)"
 		: j->status ? "INCOMPATIBLE" : "compatible",
-		np, np == 1 ? "" : "s", inc, inc == 1 ? "" : "s");
-	if (known || !kf)
-		fprintf(cli->out, ", %zu known break%s %s", known,
-			known == 1 ? "" : "s",
-			kf ? "(still breaking this migration)" : "acknowledged");
+		np, np == 1 ? "" : "s", kf ? inc + known : inc,
+		(kf ? inc + known : inc) == 1 ? "" : "s");
+	if (known && kf)
+		fprintf(cli->out, " (%zu of them known break%s, still breaking this migration)",
+			known, known == 1 ? "" : "s");
+	else if (!kf)
+		fprintf(cli->out, ", %zu known break%s acknowledged", known,
+			known == 1 ? "" : "s");
 	if (j->stale)
 		fprintf(cli->out, " (%zu of the incompatible: stale acknowledgement%s)",
 			j->stale, j->stale == 1 ? "" : "s");
@@ -367,8 +373,34 @@ static void render_result(struct pc_cli *cli, const struct pc_job *j)
 		c->sections_compared, c->props_compared);
 }
 
+/* A CI format (report-ci.h): one case a checked direction. */
+static void render_ci(struct pc_cli *cli, const struct pc_job *j)
+{
+	struct pc_ci_case *cases = pc_xcalloc(j->n_pairs + 1, sizeof(*cases));
+	struct pc_ci_run run = {
+		.verb = "check", .machine = j->check.machine, .r = &j->report,
+		.cases = cases, .n_cases = j->n_pairs, .status = j->status,
+	};
+
+	for (size_t i = 0; i < j->n_pairs; i++) {
+		const struct pc_pair *p = &j->pairs[i];
+
+		cases[i].src = p->src;
+		cases[i].dst = p->dst;
+		cases[i].verdict = pc_pair_verdict(p, j->known_fails);
+		cases[i].error = p->error;
+		cases[i].failed = strcmp(cases[i].verdict, "compatible") != 0;
+	}
+	pc_cli_print_ci(cli, &run);
+	free(cases);
+}
+
 void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j)
 {
+	if (pc_cli_ci_format(cli)) {
+		render_ci(cli, j);
+		return;
+	}
 	if (cli->format == PC_FMT_JSON) {
 		render_json(cli, j);
 		return;
@@ -588,11 +620,70 @@ static void print_release_matrix_json(struct pc_cli *cli,
 	json_decref(x);
 }
 
+/* A CI format: one finding an occurrence of a break, one case a cell
+ * (machine type, source, destination) off the diagonal. */
+static void release_matrix_ci(struct pc_cli *cli, const struct pc_matrix *mx,
+			      int status)
+{
+	struct pc_report r;
+	struct pc_ci_case *cases = NULL;
+	size_t n = 0, alloc = 0;
+	struct pc_ci_run run = { .verb = "check", .r = &r, .status = status };
+
+	pc_report_init(&r);
+	for (size_t i = 0; i < mx->n_breaks; i++) {
+		const struct pc_matrix_break *b = &mx->breaks[i];
+
+		for (size_t k = 0; k < b->n_occ; k++) {
+			struct pc_finding f = b->rep.items[0];
+			const struct pc_matrix_occ *o = &b->occ[k];
+
+			f.machine = mx->machines[o->machine].name;
+			f.src = mx->releases[o->src].label;
+			f.dst = mx->releases[o->dst].label;
+			f.config = o->configs;
+			f.known = o->known;
+			f.known_reason = o->known_reason;
+			pc_report_add(&r, &f);
+		}
+	}
+	for (size_t m = 0; m < mx->n_machines; m++) {
+		const struct pc_matrix_machine *mm = &mx->machines[m];
+
+		for (size_t a = 0; a < mm->n_sides; a++)
+			for (size_t b = 0; b < mm->n_sides; b++) {
+				const struct pc_matrix_cell *c = &mm->cells[a * mm->n_sides + b];
+
+				if (a == b)
+					continue;
+				PC_ALLOC_GROW(cases, n + 1, alloc);
+				cases[n] = (struct pc_ci_case){
+					.machine = mm->name,
+					.src = mx->releases[mm->sides[a]].label,
+					.dst = mx->releases[mm->sides[b]].label,
+					.verdict = c->incompatible ? "incompatible"
+						   : "compatible",
+					.failed = c->incompatible > 0,
+				};
+				n++;
+			}
+	}
+	run.cases = cases;
+	run.n_cases = n;
+	pc_cli_print_ci(cli, &run);
+	free(cases);
+	pc_report_release(&r);
+}
+
 void pc_cli_release_matrix_render(struct pc_cli *cli,
 				  const struct pc_matrix *mx,
 				  const struct pc_job_matrix_counts *n,
 				  int status)
 {
+	if (pc_cli_ci_format(cli)) {
+		release_matrix_ci(cli, mx, status);
+		return;
+	}
 	if (cli->format == PC_FMT_JSON) {
 		print_release_matrix_json(cli, mx, n, status);
 		return;

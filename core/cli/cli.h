@@ -19,7 +19,12 @@
 #define PC_EXIT_INCOMPATIBLE 1
 #define PC_EXIT_ERROR 2
 
-enum pc_format { PC_FMT_TEXT, PC_FMT_JSON };
+/* --format: text, json, and the CI formats (report-ci.h: sarif, junit,
+ * github, gnu; for the verbs that report findings) */
+enum pc_format {
+	PC_FMT_TEXT, PC_FMT_JSON,
+	PC_FMT_SARIF, PC_FMT_JUNIT, PC_FMT_GITHUB, PC_FMT_GNU,
+};
 
 struct pc_cli {
 	enum pc_format format;
@@ -83,6 +88,12 @@ PC_VERBS(PC_VERB_PROTOTYPE)
  * json_t* object merged into the top-level object; ownership is taken. */
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			 const struct pc_report *r, void *extra);
+
+/* Is the format one of the CI formats (SARIF, JUnit, github, gnu)? */
+bool pc_cli_ci_format(const struct pc_cli *cli);
+struct pc_ci_run;
+/* Print 'run' in the CI format chosen (pc_cli_ci_format() must hold). */
+void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run);
 
 /* Does argv[i] ask for help? */
 bool pc_cli_wants_help(int argc, char **argv);

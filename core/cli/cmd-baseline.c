@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "report-ci.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -280,6 +281,18 @@ static void print_result(struct bl *b, const struct pc_report *before,
 				    json_integer((json_int_t)nreview));
 		json_object_set_new(x, "with_overrides_incompatible",
 				    json_integer((json_int_t)nafter));
+		if (pc_cli_ci_format(cli)) {
+			/* the verdict is the one with the overrides */
+			const struct pc_ci_run run = {
+				.verb = "baseline", .machine = b->machine,
+				.r = nafter ? after : before,
+				.status = nafter ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK,
+			};
+
+			json_decref(x);
+			pc_cli_print_ci(cli, &run);
+			return;
+		}
 		pc_cli_print_report(cli, "baseline", nafter ? after : before, x);
 		return;
 	}
@@ -339,7 +352,7 @@ static int run(struct bl *b, const struct pc_side *tree)
 		pc_cli_error(cli, "baseline: no loaded device takes features from the host (no property with host=)");
 		return PC_EXIT_ERROR;
 	}
-	if (cli->format == PC_FMT_JSON)
+	if (cli->format != PC_FMT_TEXT) /* JSON, or a CI format: no text */
 		b->jhosts = json_array();
 	else
 		fprintf(cli->out, "Machine type %s: host-feature intersection of %zu hosts\n\n",

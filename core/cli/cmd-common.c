@@ -12,6 +12,7 @@
 
 #include "baseline.h"
 #include "cmd.h"
+#include "report-ci.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -178,9 +179,46 @@ int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 	return 0;
 }
 
+bool pc_cli_ci_format(const struct pc_cli *cli)
+{
+	return cli->format != PC_FMT_TEXT && cli->format != PC_FMT_JSON;
+}
+
+void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run)
+{
+	enum pc_ci_format f = PC_CI_GNU;
+
+	switch (cli->format) {
+	case PC_FMT_SARIF:
+		f = PC_CI_SARIF;
+		break;
+	case PC_FMT_JUNIT:
+		f = PC_CI_JUNIT;
+		break;
+	case PC_FMT_GITHUB:
+		f = PC_CI_GITHUB;
+		break;
+	case PC_FMT_GNU:
+	case PC_FMT_TEXT:
+	case PC_FMT_JSON:
+		break;
+	}
+	pc_ci_print(cli->out, f, run);
+}
+
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			 const struct pc_report *r, void *extra)
 {
+	if (pc_cli_ci_format(cli)) {
+		const struct pc_ci_run run = {
+			.verb = verb, .r = r,
+			.status = pc_report_fails(r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK,
+		};
+
+		json_decref(extra);
+		pc_cli_print_ci(cli, &run);
+		return;
+	}
 	if (cli->format == PC_FMT_JSON) {
 		json_t *root = json_object();
 		char *s;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "report-ci.h"
 #include "dump-side.h"
 #include "report-json.h"
 
@@ -90,6 +91,18 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 
 	size_t first = p->props_checked ? 1 : 0; /* entry 0: property values */
 
+	if (pc_cli_ci_format(cli)) {
+		const struct pc_ci_case cases[2] = {
+			{ .src = p->labels[0], .dst = p->labels[1] },
+			{ .src = p->labels[1], .dst = p->labels[0] },
+		};
+		const struct pc_ci_run run = { .verb = "check", .machine = machine,
+					       .r = r, .cases = cases,
+					       .n_cases = 2, .status = status };
+
+		pc_cli_print_ci(cli, &run);
+		return;
+	}
 	if (cli->format == PC_FMT_JSON) {
 		json_t *x = json_object(), *u = json_array();
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "report-ci.h"
 #include "lint.h"
 
 #include "banned.h"
@@ -65,7 +66,12 @@ int cmd_lint(struct pc_cli *cli, int argc, char **argv)
 	free(rel);
 	status = bad ? PC_EXIT_ERROR
 		     : pc_report_fails(&r) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
-	if (cli->format == PC_FMT_JSON) {
+	if (pc_cli_ci_format(cli)) {
+		const struct pc_ci_run run = { .verb = "lint", .r = &r,
+					       .status = status };
+
+		pc_cli_print_ci(cli, &run);
+	} else if (cli->format == PC_FMT_JSON) {
 		pc_cli_print_report(cli, "lint", &r, NULL);
 	} else {
 		size_t shown = 0;

@@ -47,6 +47,85 @@ static int no_options(struct pc_cli *cli, const char *verb, const char *usage,
 	return r ? -1 : 0;
 }
 
+/* The part of 'name' before its version "-X.Y" (allocated), or NULL when
+ * it does not end with the machine's version. */
+static char *version_prefix(const char *name, const struct pc_machine *m)
+{
+	char v[32];
+	size_t n = strlen(name), vl;
+
+	pc_version_str(&m->version, v, sizeof(v));
+	vl = strlen(v);
+	if (n <= vl + 1 || strcmp(name + n - vl, v) || name[n - vl - 1] != '-')
+		return NULL;
+	return pc_xstrndup(name, n - vl - 1);
+}
+
+/* One alias explained: in text a line, in JSON an object of 'arr'. */
+static void alias_line(struct pc_cli *cli, json_t *arr, const char *alias,
+		       const char *means, const char *why)
+{
+	if (arr)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "alias", alias,
+						     "means", means, "why", why));
+	else
+		fprintf(cli->out, "  %-8s = %-14s %s\n", alias, means, why);
+}
+
+/*
+ * What the aliases stand for: each family's latest alias (QEMU's 'pc'
+ * and 'q35': the newest machine type of the family), and the versioned
+ * aliases by pattern ('pc-X.Y' = 'pc-q35-X.Y'); ms sorted newest first.
+ */
+static void explain_aliases(struct pc_cli *cli, const struct pc_machine_set *set,
+			    const struct pc_machine **ms, json_t *arr)
+{
+	struct pc_strbuf seen = PC_STRBUF_INIT;
+
+	if (!arr)
+		fputs("\nAliases (every verb takes an alias wherever it takes a machine type):\n",
+		      cli->out);
+	for (size_t f = 0; f < set->n_families; f++) {
+		const struct pc_family *fam = set->families[f];
+		const struct pc_machine *latest = pc_machine_latest(set, fam->name);
+		char *why;
+
+		if (!fam->latest_alias || !latest)
+			continue;
+		why = pc_xasprintf("the newest %s machine type, as QEMU's '%s' (it moves to the next one when that is added)",
+				   fam->name, fam->latest_alias);
+		alias_line(cli, arr, fam->latest_alias, latest->name, why);
+		free(why);
+	}
+	for (size_t i = 0; i < set->n_machines; i++)
+		for (size_t a = 0; a < ms[i]->n_aliases; a++) {
+			char *ap = version_prefix(ms[i]->aliases[a], ms[i]);
+			char *np = version_prefix(ms[i]->name, ms[i]);
+			char *key = pc_xasprintf(" %s-X.Y=%s-X.Y ", ap ? ap : "",
+						 np ? np : "");
+
+			if (!ap || !np) {
+				alias_line(cli, arr, ms[i]->aliases[a], ms[i]->name,
+					   "an alias of this machine type");
+			} else if (!seen.buf || !strstr(seen.buf, key)) {
+				char *al = pc_xasprintf("%s-X.Y", ap);
+				char *means = pc_xasprintf("%s-X.Y", np);
+				char *why = pc_xasprintf("for every version X.Y listed with it, as QEMU's migration guide writes them (QEMU itself has no such alias: give it -machine %s-X.Y)",
+							 np);
+
+				pc_strbuf_addstr(&seen, key);
+				alias_line(cli, arr, al, means, why);
+				free(al);
+				free(means);
+				free(why);
+			}
+			free(key);
+			free(ap);
+			free(np);
+		}
+	pc_strbuf_release(&seen);
+}
+
 int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 {
 	struct pc_machine_set *set;
@@ -56,7 +135,8 @@ int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 	int opt = no_options(cli, "list-machines",
 			   "usage: plugcheck list-machines [--format json]\n"
 			   "Every machine type of the machine directory, newest first, with\n"
-			   "aliases, status, vCPU limits and the length of its compat chain.\n",
+			   "aliases, status, vCPU limits and the length of its compat chain;\n"
+			   "then what each alias stands for (-q leaves that out).\n",
 			   argc, argv);
 
 	if (opt)
@@ -109,11 +189,15 @@ int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 		pc_strbuf_release(&al);
 	}
 	if (arr) {
-		json_t *root = json_object();
+		json_t *root = json_object(), *aliases = json_array();
 
+		explain_aliases(cli, set, ms, aliases);
 		json_object_set_new(root, "verb", json_string("list-machines"));
 		json_object_set_new(root, "machines", arr);
+		json_object_set_new(root, "aliases", aliases);
 		print_json(cli, root);
+	} else if (!cli->quiet) {
+		explain_aliases(cli, set, ms, NULL);
 	}
 	free(ms);
 	pc_machine_set_free(set);

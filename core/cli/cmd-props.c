@@ -111,38 +111,15 @@ static int explain_value(struct pc_cli *cli, const struct pc_vm *vm,
 	return 0;
 }
 
-static int explain(struct pc_cli *cli, const struct pc_side *tree,
-		   const struct pc_vm *vm, const char *what)
+/* --explain in text: the story of property 'p' of type 't' ('owner'
+ * declares it) and its value in each instance of the VM */
+static int explain_text(struct pc_cli *cli, const struct pc_vm *vm,
+			const struct pc_type *t, const struct pc_type *owner,
+			const struct pc_prop *p)
 {
-	const char *dot = strrchr(what, '.');
-	char *type;
-	const char *prop;
-	const struct pc_type *t;
-	const struct pc_type *owner;
-	const struct pc_prop *p;
+	const char *type = t->name, *prop = p->name;
 	bool any = false;
-	char hint[192];
 
-	if (!dot || dot == what || !dot[1]) {
-		pc_cli_error(cli, "--explain: expected TYPE.PROPERTY, found '%s'", what);
-		return PC_EXIT_ERROR;
-	}
-	type = pc_xstrndup(what, (size_t)(dot - what));
-	prop = dot + 1;
-	t = pc_registry_find_type(tree->reg, type);
-	if (!t) {
-		pc_cli_error(cli, "--explain: unknown type '%s'%s", type,
-			     type_hint(tree->reg, type, hint, sizeof(hint)));
-		free(type);
-		return PC_EXIT_ERROR;
-	}
-	p = pc_type_find_prop(t, prop, &owner);
-	if (!p) {
-		pc_cli_error(cli, "--explain: type '%s' has no property '%s'%s", type, prop,
-			     prop_hint(t, prop, hint, sizeof(hint)));
-		free(type);
-		return PC_EXIT_ERROR;
-	}
 	fprintf(cli->out, "%s.%s: %s, declared by %s (%s line %d)%s\n", type, prop,
 		pc_prop_kind_name(p->kind), owner->name,
 		owner->plugin ? owner->plugin->path : "?", p->line,
@@ -200,13 +177,188 @@ static int explain(struct pc_cli *cli, const struct pc_side *tree,
 		if (!pc_type_is_a(o->type, type))
 			continue;
 		ep = pc_object_prop(vm, o, prop, NULL);
-		if (ep && explain_value(cli, vm, o, ep)) {
-			free(type);
+		if (ep && explain_value(cli, vm, o, ep))
 			return PC_EXIT_ERROR;
+	}
+	return PC_EXIT_OK;
+}
+
+static json_t *loc_json(const char *file, int line)
+{
+	return json_pack("{s:s, s:i}", "file", file, "line", line);
+}
+
+/* --explain's history: default changes, since, absent behaviour */
+static json_t *history_json(const struct pc_prop *p)
+{
+	json_t *h = json_object(), *ch = json_array(), *ab = json_array();
+	char v[32];
+
+	for (size_t i = 0; i < p->n_changes; i++) {
+		pc_version_str(&p->changes[i].version, v, sizeof(v));
+		json_array_append_new(ch, json_pack("{s:s, s:s}", "before", v,
+						    "value", p->changes[i].value));
+	}
+	json_object_set_new(h, "default_changes", ch);
+	if (p->has_since) {
+		pc_version_str(&p->since, v, sizeof(v));
+		json_object_set_new(h, "since", json_string(v));
+		for (size_t i = 0; i < p->n_absent; i++) {
+			json_t *a = json_pack("{s:s}", "value", p->absent[i].value);
+
+			pc_version_str(&p->absent[i].version, v, sizeof(v));
+			if (p->absent[i].version.v[0])
+				json_object_set_new(a, "from", json_string(v));
+			json_array_append_new(ab, a);
 		}
 	}
-	free(type);
+	json_object_set_new(h, "absent", ab);
+	return h;
+}
+
+/* the values of property 'p' of every instance of 't' in the VM */
+static int instances_json(struct pc_cli *cli, const struct pc_vm *vm,
+			  const struct pc_type *t, const struct pc_prop *p,
+			  json_t *arr)
+{
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+		const struct pc_eprop *ep;
+		json_t *jo;
+		char *r;
+
+		if (!pc_type_is_a(o->type, t->name) ||
+		    !(ep = pc_object_prop(vm, o, p->name, NULL)))
+			continue;
+		if (realized(cli, vm, o, ep, &r))
+			return -1;
+		jo = json_pack("{s:s, s:s, s:s}", "id", o->id, "value",
+			       ep->val.text ? ep->val.text : "", "source",
+			       ep->source ? ep->source : "");
+		if (ep->entry && ep->entry->file_len) {
+			char *f = pc_xstrndup(ep->entry->origin, ep->entry->file_len);
+
+			json_object_set_new(jo, "location", loc_json(f, ep->entry->line));
+			free(f);
+		}
+		if (r) {
+			char *e = pc_expr_str(p->realized_expr);
+
+			json_object_set_new(jo, "realized", json_string(r));
+			json_object_set_new(jo, "realized_expr", json_string(e));
+			free(e);
+			free(r);
+		}
+		json_array_append_new(arr, jo);
+	}
+	return 0;
+}
+
+/* --explain as JSON (Documentation/json-schema.md, "props --explain") */
+static int explain_json(struct pc_cli *cli, const struct pc_vm *vm,
+			const struct pc_type *t, const struct pc_type *owner,
+			const struct pc_prop *p)
+{
+	json_t *x = json_object(), *ents = json_array(), *inst = json_array();
+	char *s;
+
+	json_object_set_new(x, "verb", json_string("props"));
+	json_object_set_new(x, "mode", json_string("explain"));
+	json_object_set_new(x, "machine", json_string(vm->machine->name));
+	json_object_set_new(x, "property", json_sprintf("%s.%s", t->name, p->name));
+	json_object_set_new(x, "kind", json_string(pc_prop_kind_name(p->kind)));
+	json_object_set_new(x, "declared_by", json_string(owner->name));
+	if (owner->plugin)
+		json_object_set_new(x, "declaration", loc_json(owner->plugin->path, p->line));
+	json_object_set_new(x, "guest_visible", json_boolean(p->guest_visible));
+	if (p->def_text)
+		json_object_set_new(x, "default", json_string(p->def_text));
+	if (p->def_expr) {
+		char *e = pc_expr_str(p->def_expr);
+
+		json_object_set_new(x, "default_derived", json_string(e));
+		free(e);
+	}
+	if (p->host_feature)
+		json_object_set_new(x, "host_capability", json_string(p->host_feature));
+	if (p->kind == PC_PROP_FEATURE) {
+		json_t *rq = json_array();
+
+		for (size_t i = 0; i < p->n_requires; i++)
+			json_array_append_new(rq, json_string(p->requires[i]));
+		json_object_set_new(x, "feature", json_pack("{s:i, s:s, s:o}",
+			"bit", p->bitnr, "container",
+			p->container ? p->container : "", "requires", rq));
+	}
+	json_object_set_new(x, "history", history_json(p));
+	for (size_t i = 0; i < vm->machine->n_chain; i++) {
+		const struct pc_compat_entry *e = vm->machine->chain[i];
+		json_t *je;
+
+		if (strcmp(e->prop, p->name) || !pc_type_is_a(t, e->driver))
+			continue;
+		je = json_pack("{s:s, s:s, s:s, s:s}", "driver", e->driver,
+			       "property", e->prop, "value", e->value,
+			       "origin", e->origin);
+		if (e->file_len) {
+			char *f = pc_xstrndup(e->origin, e->file_len);
+
+			json_object_set_new(je, "location", loc_json(f, e->line));
+			free(f);
+		}
+		json_array_append_new(ents, je);
+	}
+	json_object_set_new(x, "compat_entries", ents);
+	if (instances_json(cli, vm, t, p, inst)) {
+		json_decref(inst);
+		json_decref(x);
+		return PC_EXIT_ERROR;
+	}
+	json_object_set_new(x, "instances", inst);
+	s = pc_json_dump(x);
+	fputs(s, cli->out);
+	free(s);
+	json_decref(x);
 	return PC_EXIT_OK;
+}
+
+static int explain(struct pc_cli *cli, const struct pc_side *tree,
+		   const struct pc_vm *vm, const char *what)
+{
+	const char *dot = strrchr(what, '.');
+	char *type;
+	const char *prop;
+	const struct pc_type *t;
+	const struct pc_type *owner;
+	const struct pc_prop *p;
+	char hint[192];
+	int status;
+
+	if (!dot || dot == what || !dot[1]) {
+		pc_cli_error(cli, "--explain: expected TYPE.PROPERTY, found '%s'", what);
+		return PC_EXIT_ERROR;
+	}
+	type = pc_xstrndup(what, (size_t)(dot - what));
+	prop = dot + 1;
+	t = pc_registry_find_type(tree->reg, type);
+	if (!t) {
+		pc_cli_error(cli, "--explain: unknown type '%s'%s", type,
+			     type_hint(tree->reg, type, hint, sizeof(hint)));
+		free(type);
+		return PC_EXIT_ERROR;
+	}
+	p = pc_type_find_prop(t, prop, &owner);
+	if (!p) {
+		pc_cli_error(cli, "--explain: type '%s' has no property '%s'%s", type, prop,
+			     prop_hint(t, prop, hint, sizeof(hint)));
+		free(type);
+		return PC_EXIT_ERROR;
+	}
+	status = cli->format == PC_FMT_JSON
+		 ? explain_json(cli, vm, t, owner, p)
+		 : explain_text(cli, vm, t, owner, p);
+	free(type);
+	return status;
 }
 
 struct popts {
@@ -244,6 +396,16 @@ static json_t *object_json(struct pc_cli *cli, const struct pc_vm *vm,
 		json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
 		json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
 		json_object_set_new(jp, "source", json_string(ep->source));
+		if (ep->entry && ep->entry->file_len) {
+			char *f = pc_xstrndup(ep->entry->origin, ep->entry->file_len);
+
+			json_object_set_new(jp, "location", loc_json(f, ep->entry->line));
+			free(f);
+		}
+		if (ep->owner->plugin)
+			json_object_set_new(jp, "declaration",
+					    loc_json(ep->owner->plugin->path,
+						     ep->prop->line));
 		json_array_append_new(props, jp);
 	}
 	json_object_set_new(jo, "properties", props);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "report-ci.h"
 #include "qemu-diff.h"
 #include "qemu-dump.h"
 #include "report-json.h"
@@ -149,11 +150,22 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	count_direction(&report, &dirs[0]);
 	count_direction(&report, &dirs[1]);
 
-	if (cli->format == PC_FMT_JSON)
-		print_json(cli, &report, dirs, 2, renames);
-	else
-		print_text(cli, &report, dirs, 2);
 	ret = pc_report_fails(&report) ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+	if (pc_cli_ci_format(cli)) {
+		const struct pc_ci_case cases[2] = {
+			{ .src = dirs[0].src, .dst = dirs[0].dst },
+			{ .src = dirs[1].src, .dst = dirs[1].dst },
+		};
+		const struct pc_ci_run run = { .verb = "qemu-diff", .r = &report,
+					       .cases = cases, .n_cases = 2,
+					       .status = ret };
+
+		pc_cli_print_ci(cli, &run);
+	} else if (cli->format == PC_FMT_JSON) {
+		print_json(cli, &report, dirs, 2, renames);
+	} else {
+		print_text(cli, &report, dirs, 2);
+	}
 	pc_report_release(&report);
 out:
 	if (err.set)

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "report-ci.h"
 #include "report-json.h"
 #include "suggest.h"
 
@@ -307,12 +308,22 @@ int cmd_suggest(struct pc_cli *cli, int argc, char **argv)
 	}
 	pc_report_init(&s.r);
 	if (!pc_cli_load_known(cli, &s.kb) && !find_fixes(cli, &o, &s)) {
-		if (cli->format == PC_FMT_JSON)
-			print_json(cli, &o, &s);
-		else
-			print_text(cli, &o, &s);
 		status = s.breaks && s.verified != 1 && !s.fl.n
 			 ? PC_EXIT_INCOMPATIBLE : PC_EXIT_OK;
+		if (pc_cli_ci_format(cli)) {
+			const struct pc_ci_case c = { .src = s.a.label,
+						      .dst = s.b.label };
+			const struct pc_ci_run run = {
+				.verb = "suggest", .machine = o.machine, .r = &s.r,
+				.cases = &c, .n_cases = 1, .status = status,
+			};
+
+			pc_cli_print_ci(cli, &run);
+		} else if (cli->format == PC_FMT_JSON) {
+			print_json(cli, &o, &s);
+		} else {
+			print_text(cli, &o, &s);
+		}
 		if (o.apply && s.fl.n)
 			status = apply(cli, &s, status);
 	}

@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "cli.h"
 #include "resolve.h"
 #include "loader.h"
+#include "report-ci.h"
 #include "plugcheck/plugin.h"
 
 #include "banned.h"
@@ -41,7 +43,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nGlobal options:\n"
-	      "  --format text|json     output format (default text)\n"
+	      "  --format FORMAT        text (default), json; for the verbs that report\n"
+	      "                         findings also sarif, junit, github, gnu\n"
 	      "  --plugin-dir DIR       also load plugins from DIR (repeatable;\n"
 	      "                         PLUGCHECK_PLUGIN_PATH adds more, ':'-separated)\n"
 	      "  --no-default-plugins   do not load the default plugin directory\n"
@@ -180,7 +183,12 @@ static int dir_opt(struct pc_cli *cli, int argc, char **argv, int *i,
 static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
 		     char **argv, int *i)
 {
+	static const enum pc_format ci_formats[] = {
+		[PC_CI_SARIF] = PC_FMT_SARIF, [PC_CI_JUNIT] = PC_FMT_JUNIT,
+		[PC_CI_GITHUB] = PC_FMT_GITHUB, [PC_CI_GNU] = PC_FMT_GNU,
+	};
 	const char *a = argv[*i], *val;
+	enum pc_ci_format ci;
 
 	if (is_opt(a, "--format")) {
 		val = opt_value(argc, argv, i, "--format");
@@ -188,8 +196,10 @@ static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
 			cli->format = PC_FMT_JSON;
 		} else if (val && !strcmp(val, "text")) {
 			cli->format = PC_FMT_TEXT;
+		} else if (!pc_ci_format_parse(val, &ci)) {
+			cli->format = ci_formats[ci];
 		} else {
-			pc_cli_error(cli, "--format: expected 'text' or 'json', found '%s'",
+			pc_cli_error(cli, "--format: expected 'text', 'json', 'sarif', 'junit', 'github' or 'gnu', found '%s'",
 				     val ? val : "");
 			return -1;
 		}
@@ -327,20 +337,109 @@ static int find_verb(struct pc_cli *cli, const struct globals *g,
 	return -1;
 }
 
+/* The verbs whose findings the CI formats render (report-ci.h). */
+static bool reports_findings(const char *verb)
+{
+	static const char *const names[] = { "check", "lint", "qemu-diff",
+					     "suggest", "baseline" };
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(names); i++)
+		if (!strcmp(verb, names[i]))
+			return true;
+	return false;
+}
+
+static const char *format_name(enum pc_format f)
+{
+	switch (f) {
+	case PC_FMT_SARIF:
+		return "sarif";
+	case PC_FMT_JUNIT:
+		return "junit";
+	case PC_FMT_GITHUB:
+		return "github";
+	case PC_FMT_GNU:
+		return "gnu";
+	case PC_FMT_JSON:
+		return "json";
+	case PC_FMT_TEXT:
+		break;
+	}
+	return "text";
+}
+
+/*
+ * Progress on the terminal (pc_progress_set()): work that has taken a
+ * second or more shows "what: done/total" on one line of stderr, redrawn
+ * at most ten times a second and erased when the work ends.  Only when
+ * stderr is a terminal and the format is text: never in machine formats.
+ */
+struct progress {
+	FILE *err;
+	double start;     /* when the current work began */
+	double last;      /* the last redraw */
+	bool shown;       /* a line is on the terminal */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_erase(struct progress *pr)
+{
+	if (pr->shown)
+		fputs("\r\033[K", pr->err);
+	fflush(pr->err);
+	pr->shown = false;
+}
+
+static void progress_cb(void *ctx, const char *what, size_t done, size_t total)
+{
+	struct progress *pr = ctx;
+	double t = now_s();
+
+	if (done == 0 && !pr->shown)
+		pr->start = t;
+	if (done >= total) {
+		progress_erase(pr);
+		return;
+	}
+	if (t - pr->start < 1.0 || t - pr->last < 0.1)
+		return;
+	fprintf(pr->err, "\r\033[K%s: %zu/%zu", what, done, total);
+	fflush(pr->err);
+	pr->last = t;
+	pr->shown = true;
+}
+
 /* Run verb 'v' (NULL: the main job, 'check') with the loader up. */
 static int run_verb(struct pc_cli *cli, struct globals *g,
 		    const struct verb *v)
 {
 	struct pc_err err = { 0 };
+	struct progress pr = { .err = cli->err };
 	int status;
 
 	if (!v && g->nrest == 1) {
 		usage(stderr);
 		return PC_EXIT_ERROR;
 	}
+	if (pc_cli_ci_format(cli) && v && !reports_findings(v->name)) {
+		pc_cli_error(cli, "--format %s: %s reports no findings (use --format text or json)",
+			     format_name(cli->format), v->name);
+		return PC_EXIT_ERROR;
+	}
 	if (pc_loader_init(&err)) {
 		pc_cli_error(cli, "%s", err.msg);
 		return PC_EXIT_ERROR;
+	}
+	if (cli->format == PC_FMT_TEXT && !cli->quiet && isatty(fileno(cli->err))) {
+		pr.err = cli->err;
+		pc_progress_set(progress_cb, &pr);
 	}
 	if (!v) {
 		/* no verb: the main job */
@@ -349,6 +448,8 @@ static int run_verb(struct pc_cli *cli, struct globals *g,
 	} else {
 		status = v->fn(cli, g->nrest - 1, g->rest + 1);
 	}
+	progress_erase(&pr); /* work that failed half-way left its line */
+	pc_progress_set(NULL, NULL);
 	pc_loader_exit();
 	return status;
 }

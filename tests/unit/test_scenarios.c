@@ -358,7 +358,7 @@ PCT_TEST("guide", host_feature_verdicts)
 			     "--to", "tree", "--smp", "1", "--src-host", b, "--dst-host", a,
 			     NULL), 0);
 	PCT_ASSERT_CONTAINS(out, "PC702 needs-review [host-feature-extra]");
-	PCT_ASSERT_CONTAINS(out, "or start the destination with --dst-global host-x86_64-cpu.pcid=off");
+	PCT_ASSERT_CONTAINS(out, "or start the destination with -global host-x86_64-cpu.pcid=off (plugcheck: --dst-global host-x86_64-cpu.pcid=off)");
 	PCT_ASSERT_NOT_CONTAINS(out, "PC701");
 	PCT_ASSERT_CONTAINS(out, "(1 to review)");
 	free(out);
