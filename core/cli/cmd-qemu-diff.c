@@ -131,9 +131,14 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	}
 	if (renames && pc_qrenames_load(&ren, renames, &err))
 		goto out;
-	if (!(a = pc_qdump_load(files[0], &err)) ||
-	    !(b = pc_qdump_load(files[1], &err)))
-		goto out;
+	{
+		struct pc_qdump *both[2];
+
+		if (pc_qdump_load_pair(files[0], files[1], both, &err))
+			goto out;
+		a = both[0];
+		b = both[1];
+	}
 
 	pc_report_init(&report);
 	dirs[0].src = a->label;
