@@ -676,11 +676,19 @@ static bool stream_plain_byte(unsigned char c)
 	       c == '\r';
 }
 
+/* Bytes of 'w' (each below 0x80) equal to 'c': their high bits. */
+static uint64_t bytes_eq(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x = w ^ (ones * c); /* 0 where equal, else 1..0x7f */
+
+	return ~(x + ones * 0x7f) & highs;
+}
+
 /*
  * Plain JSON text both parsers read alike (see above), eight bytes at a
- * time: a word with no byte above 0x7f, no '\\' and no byte below 0x20 is
- * plain; a word with a byte below 0x20 (mostly a line feed) is looked at
- * byte by byte.
+ * time with exact byte masks: no byte above 0x7f, and among the others
+ * no '\\' and no byte below 0x20 but tab, LF and CR.
  */
 static bool stream_plain(const unsigned char *p, size_t n)
 {
@@ -688,19 +696,16 @@ static bool stream_plain(const unsigned char *p, size_t n)
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w, bs;
+		uint64_t w, ctl;
 
 		memcpy(&w, p + i, 8);
 		if (w & highs)
 			return false;
-		bs = w ^ (ones * '\\');
-		if ((bs - ones) & ~bs & highs)
+		/* below 0x20 iff adding 0x60 leaves the high bit clear */
+		ctl = ~(w + ones * 0x60) & highs;
+		ctl &= ~(bytes_eq(w, '\n') | bytes_eq(w, '\t') | bytes_eq(w, '\r'));
+		if (ctl | bytes_eq(w, '\\'))
 			return false;
-		if (((w - ones * 0x20) & ~w & highs) == 0)
-			continue;
-		for (size_t k = i; k < i + 8; k++)
-			if (!stream_plain_byte(p[k]))
-				return false;
 	}
 	for (; i < n; i++)
 		if (!stream_plain_byte(p[i]))
@@ -777,9 +782,17 @@ static unsigned stream_key_bit(enum sk kind, const char *k, size_t len)
 #undef KEY
 	};
 
-	for (size_t i = 0; i < PC_ARRAY_SIZE(keys); i++)
-		if (keys[i].len == len && keys[i].kind == kind &&
-		    !memcmp(keys[i].name, k, len))
+	/* the keys of each object kind: [first[kind], first[kind + 1]) */
+	static const unsigned char first[] = {
+		[SK_ROOT] = 0, [SK_MACHINE] = 1, [SK_SECTION] = 2, [SK_VMSD] = 6,
+		[SK_FIELD] = 11, [SK_FIELDS] = 17,
+	};
+
+	if (kind > SK_FIELD)
+		return 0;
+	assert(keys[first[kind]].kind == kind && keys[first[kind + 1] - 1].kind == kind);
+	for (size_t i = first[kind]; i < first[kind + 1]; i++)
+		if (keys[i].len == len && !memcmp(keys[i].name, k, len))
 			return keys[i].bit;
 	return 0;
 }
@@ -999,7 +1012,8 @@ static bool stream_close_vmsd(struct sreader *r, struct sframe *f,
 		struct pc_qdump_field *a =
 			arena_alloc(&r->arena, f->n_fields * sizeof(*a) + 1);
 
-		memcpy(a, f->fields, f->n_fields * sizeof(*a));
+		if (f->n_fields)
+			memcpy(a, f->fields, f->n_fields * sizeof(*a));
 		v->has_fields = true;
 		v->fields = a;
 		v->n_fields = f->n_fields;
@@ -1008,7 +1022,8 @@ static bool stream_close_vmsd(struct sreader *r, struct sframe *f,
 		struct pc_qdump_vmsd *a =
 			arena_alloc(&r->arena, f->n_subs * sizeof(*a) + 1);
 
-		memcpy(a, f->subs, f->n_subs * sizeof(*a));
+		if (f->n_subs)
+			memcpy(a, f->subs, f->n_subs * sizeof(*a));
 		v->has_subsections = true;
 		v->subsections = a;
 		v->n_subsections = f->n_subs;
@@ -1134,7 +1149,8 @@ static struct pc_qdump *stream_end(struct sreader *r, yajl_handle h, bool ok,
 	ok = ok && yajl_complete_parse(h) == yajl_status_ok && r->done;
 	if (ok) {
 		secs = arena_alloc(&r->arena, (r->n_secs + 1) * sizeof(*secs));
-		memcpy(secs, r->secs, r->n_secs * sizeof(*secs));
+		if (r->n_secs)
+			memcpy(secs, r->secs, r->n_secs * sizeof(*secs));
 		d->sections = secs;
 		d->n_sections = r->n_secs;
 		d->machine = r->machine;
@@ -1156,7 +1172,7 @@ struct pc_qdump *pc_qdump_parse_stream(const char *buf, size_t len,
 	yajl_handle h;
 	struct sreader *r;
 
-	if (len > PC_QDUMP_MAX_FILE)
+	if (len > PC_QDUMP_MAX_STREAM_FILE)
 		return NULL;
 	r = stream_begin(&h);
 	return stream_end(r, h, stream_feed(h, buf, len), label);
@@ -1197,7 +1213,8 @@ static struct pc_qdump *stream_load(const char *path)
 			break;
 		}
 		total += (size_t)n;
-		if (total > PC_QDUMP_MAX_FILE || !stream_feed(h, chunk, (size_t)n)) {
+		if (total > PC_QDUMP_MAX_STREAM_FILE ||
+		    !stream_feed(h, chunk, (size_t)n)) {
 			ok = false;
 			break;
 		}

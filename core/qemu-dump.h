@@ -35,6 +35,10 @@
  * while keeping every size computation far from overflow.
  */
 #define PC_QDUMP_MAX_FILE     (64u << 20) /* bytes of JSON */
+/* bytes of a well-formed dump the stream reader takes (it holds the
+ * model, never the text); a larger one, or one over PC_QDUMP_MAX_FILE
+ * that is not well-formed, is refused as over PC_QDUMP_MAX_FILE */
+#define PC_QDUMP_MAX_STREAM_FILE (256u << 20)
 #define PC_QDUMP_MAX_DEPTH    32          /* nested descriptions/subsections */
 #define PC_QDUMP_MAX_SECTIONS 100000
 #define PC_QDUMP_MAX_FIELDS   10000       /* per description */

@@ -144,12 +144,10 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	dirs[0].src = a->label;
 	dirs[0].dst = b->label;
 	dirs[0].first = 0;
-	pc_qdump_diff(a, b, &ren, &report);
-	dirs[0].n = report.n;
+	dirs[0].n = pc_qdump_diff_both(a, b, &ren, &report);
 	dirs[1].src = b->label;
 	dirs[1].dst = a->label;
-	dirs[1].first = report.n;
-	pc_qdump_diff(b, a, &ren, &report);
+	dirs[1].first = dirs[0].n;
 	dirs[1].n = report.n - dirs[1].first;
 	count_direction(&report, &dirs[0]);
 	count_direction(&report, &dirs[1]);

@@ -706,6 +706,32 @@ PCT_TEST("qemu_diff", stream_reader_declines_what_only_jansson_judges)
 	pc_qdump_free(d);
 }
 
+/* Every byte value, in each lane of the stream reader's 8-byte words:
+ * inside a name it takes printable ASCII but '\\' and '"' (a DEL too),
+ * between tokens JSON's four blanks; everything else is declined. */
+PCT_TEST("qemu_diff", stream_reader_byte_screen)
+{
+	for (int c = 1; c < 256; c++) {
+		for (int lane = 0; lane < 8; lane++) {
+			char doc[128];
+			struct pc_qdump *d;
+			bool in_name = c >= 0x20 && c < 0x80 && c != '\\' && c != '"';
+			bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+
+			snprintf(doc, sizeof(doc), "{\"vmschkmachine\":{\"Name\":\"%.*s%c\"}}",
+				 lane, "xxxxxxx", c);
+			d = pc_qdump_parse_stream(doc, strlen(doc), "c.json");
+			CU_ASSERT_EQUAL(d != NULL, in_name);
+			pc_qdump_free(d);
+			snprintf(doc, sizeof(doc), "{\"vmschkmachine\":%.*s%c{\"Name\":\"m\"}}",
+				 lane, "       ", c);
+			d = pc_qdump_parse_stream(doc, strlen(doc), "c.json");
+			CU_ASSERT_EQUAL(d != NULL, blank);
+			pc_qdump_free(d);
+		}
+	}
+}
+
 /* Two files read at once fail as read one after the other: the first's
  * error when both are bad. */
 PCT_TEST("qemu_diff", pair_loads_report_the_first_error)
