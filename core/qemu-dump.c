@@ -34,19 +34,20 @@ struct pc_qdump_arena {
 /* large enough to be mmap()ed: no heap fragmentation around jansson's nodes */
 #define ARENA_CHUNK (1024u * 1024u)
 
-static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
+/* 'n' bytes at a multiple of 'align' (a power of two), zeroed. */
+static void *arena_alloc_at(struct pc_qdump_arena **head, size_t n, size_t align)
 {
 	struct pc_qdump_arena *a = *head;
-	size_t align = sizeof(max_align_t);
+	size_t off = a ? (a->used + align - 1) & ~(align - 1) : 0;
 	char *p;
 
-	n = (n + align - 1) & ~(align - 1);
-	if (!a || a->cap - a->used < n) {
+	if (!a || off > a->cap || a->cap - off < n) {
 		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 
 		a = pc_xmalloc(sizeof(*a) + cap);
 		a->used = 0;
 		a->cap = cap;
+		off = 0;
 		/* a big block goes behind the current one, which keeps its room */
 		if (*head && n > ARENA_CHUNK) {
 			a->next = (*head)->next;
@@ -56,16 +57,22 @@ static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
 			*head = a;
 		}
 	}
-	p = (char *)a->data + a->used;
-	a->used += n;
+	p = (char *)a->data + off;
+	a->used = off + n;
 	memset(p, 0, n);
 	return p;
 }
 
+static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
+{
+	return arena_alloc_at(head, n, sizeof(max_align_t));
+}
+
+/* names are packed: most are a few bytes */
 static const char *arena_strdup(struct pc_qdump_arena **head, const char *s,
 				size_t len)
 {
-	char *p = arena_alloc(head, len + 1);
+	char *p = arena_alloc_at(head, len + 1, 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';
@@ -676,35 +683,26 @@ static bool stream_plain_byte(unsigned char c)
 	       c == '\r';
 }
 
-/* Bytes of 'w' (each below 0x80) equal to 'c': their high bits. */
-static uint64_t bytes_eq(uint64_t w, unsigned char c)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x = w ^ (ones * c); /* 0 where equal, else 1..0x7f */
-
-	return ~(x + ones * 0x7f) & highs;
-}
+/* sixteen bytes at once (GNU C vector extensions: SSE2 on x86-64) */
+typedef unsigned char screen_v16 __attribute__((vector_size(16)));
 
 /*
- * Plain JSON text both parsers read alike (see above), eight bytes at a
- * time with exact byte masks: no byte above 0x7f, and among the others
- * no '\\' and no byte below 0x20 but tab, LF and CR.
+ * Plain JSON text both parsers read alike (see above), sixteen bytes at a
+ * time: no byte above 0x7f, no '\\', no byte below 0x20 but tab, LF, CR.
  */
 static bool stream_plain(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, ctl;
+	for (; i + 16 <= n; i += 16) {
+		screen_v16 v, bad;
+		uint64_t w[2];
 
-		memcpy(&w, p + i, 8);
-		if (w & highs)
-			return false;
-		/* below 0x20 iff adding 0x60 leaves the high bit clear */
-		ctl = ~(w + ones * 0x60) & highs;
-		ctl &= ~(bytes_eq(w, '\n') | bytes_eq(w, '\t') | bytes_eq(w, '\r'));
-		if (ctl | bytes_eq(w, '\\'))
+		memcpy(&v, p + i, 16);
+		bad = (screen_v16)((v >= 0x80) | (v == '\\') |
+				   ((v < 0x20) & (v != '\n') & (v != '\t') & (v != '\r')));
+		memcpy(w, &bad, 16);
+		if (w[0] | w[1])
 			return false;
 	}
 	for (; i < n; i++)
