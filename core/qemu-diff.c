@@ -618,3 +618,38 @@ void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 			compare_section(&d, s, t);
 	}
 }
+
+struct diff_both {
+	const struct pc_qdump *dumps[2];
+	const struct pc_qrenames *ren;
+	struct pc_report reports[2];
+};
+
+static void diff_one_way(void *ctx, size_t i)
+{
+	struct diff_both *b = ctx;
+
+	pc_qdump_diff(b->dumps[i], b->dumps[1 - i], b->ren, &b->reports[i]);
+}
+
+size_t pc_qdump_diff_both(const struct pc_qdump *a, const struct pc_qdump *b,
+			  const struct pc_qrenames *ren, struct pc_report *out)
+{
+	struct diff_both both = { { a, b }, ren, { { NULL, 0, 0 }, { NULL, 0, 0 } } };
+	size_t first = out->n;
+
+	pc_report_init(&both.reports[0]);
+	pc_report_init(&both.reports[1]);
+	pc_parallel_for(2, 2, diff_one_way, &both);
+	/* the findings move: 'out' owns their strings from here */
+	for (int k = 0; k < 2; k++) {
+		const struct pc_report *r = &both.reports[k];
+
+		PC_ALLOC_GROW(out->items, out->n + r->n, out->alloc);
+		if (r->n)
+			memcpy(&out->items[out->n], r->items, r->n * sizeof(*r->items));
+		out->n += r->n;
+		free(r->items);
+	}
+	return out->n - first - both.reports[1].n;
+}

@@ -27,4 +27,12 @@
 void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 		   const struct pc_qrenames *ren, struct pc_report *out);
 
+/*
+ * Both directions, a -> b then b -> a, appended to 'out' in that order
+ * (as two pc_qdump_diff() calls would), computed on two threads; returns
+ * the number of a -> b findings.
+ */
+size_t pc_qdump_diff_both(const struct pc_qdump *a, const struct pc_qdump *b,
+			  const struct pc_qrenames *ren, struct pc_report *out);
+
 #endif /* PC_QEMU_DIFF_H */

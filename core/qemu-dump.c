@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_parse.h>
 
 #include "banned.h"
 
@@ -32,19 +34,20 @@ struct pc_qdump_arena {
 /* large enough to be mmap()ed: no heap fragmentation around jansson's nodes */
 #define ARENA_CHUNK (1024u * 1024u)
 
-static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
+/* 'n' bytes at a multiple of 'align' (a power of two), zeroed. */
+static void *arena_alloc_at(struct pc_qdump_arena **head, size_t n, size_t align)
 {
 	struct pc_qdump_arena *a = *head;
-	size_t align = sizeof(max_align_t);
+	size_t off = a ? (a->used + align - 1) & ~(align - 1) : 0;
 	char *p;
 
-	n = (n + align - 1) & ~(align - 1);
-	if (!a || a->cap - a->used < n) {
+	if (!a || off > a->cap || a->cap - off < n) {
 		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 
 		a = pc_xmalloc(sizeof(*a) + cap);
 		a->used = 0;
 		a->cap = cap;
+		off = 0;
 		/* a big block goes behind the current one, which keeps its room */
 		if (*head && n > ARENA_CHUNK) {
 			a->next = (*head)->next;
@@ -54,16 +57,22 @@ static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
 			*head = a;
 		}
 	}
-	p = (char *)a->data + a->used;
-	a->used += n;
+	p = (char *)a->data + off;
+	a->used = off + n;
 	memset(p, 0, n);
 	return p;
 }
 
+static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
+{
+	return arena_alloc_at(head, n, sizeof(max_align_t));
+}
+
+/* names are packed: most are a few bytes */
 static const char *arena_strdup(struct pc_qdump_arena **head, const char *s,
 				size_t len)
 {
-	char *p = arena_alloc(head, len + 1);
+	char *p = arena_alloc_at(head, len + 1, 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';
@@ -454,7 +463,9 @@ static uint32_t *index_slot(uint32_t *tab, size_t mask,
 	}
 }
 
-static void build_index(struct pc_qdump *d)
+/* False when two sections have the same name (only the stream reader
+ * can meet that: jansson refuses duplicate keys). */
+static bool build_index(struct pc_qdump *d)
 {
 	size_t size = 16;
 
@@ -469,6 +480,8 @@ static void build_index(struct pc_qdump *d)
 
 		slot = index_slot(d->by_name, d->index_mask, d->sections, false,
 				  s->name);
+		if (*slot)
+			return false;
 		*slot = (uint32_t)i + 1;
 		if (!s->desc)
 			continue;
@@ -478,6 +491,7 @@ static void build_index(struct pc_qdump *d)
 		if (!*slot)
 			*slot = (uint32_t)i + 1;
 	}
+	return true;
 }
 
 const struct pc_qdump_section *pc_qdump_find(const struct pc_qdump *d,
@@ -538,8 +552,8 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 	return 0;
 }
 
-struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
-				struct pc_err *err)
+struct pc_qdump *pc_qdump_parse_tree(const char *buf, size_t len,
+				     const char *label, struct pc_err *err)
 {
 	struct reader r;
 	struct pc_qdump *d;
@@ -572,20 +586,7 @@ struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
 	json_decref(root);
 	d->label = arena_strdup(&r.arena, label, strlen(label));
 	d->arena = r.arena;
-	build_index(d);
-	return d;
-}
-
-struct pc_qdump *pc_qdump_load(const char *path, struct pc_err *err)
-{
-	struct pc_qdump *d;
-	char *buf;
-	size_t len;
-
-	if (pc_read_file(path, PC_QDUMP_MAX_FILE, &buf, &len, err))
-		return NULL;
-	d = pc_qdump_parse(buf, len, path, err);
-	free(buf);
+	(void)build_index(d); /* no duplicates: jansson refused them */
 	return d;
 }
 
@@ -602,6 +603,672 @@ void pc_qdump_free(struct pc_qdump *d)
 	free(d->by_name);
 	free(d->by_desc);
 	free(d);
+}
+
+/* --- the streaming reader: yajl events straight into the model --------- */
+
+/*
+ * Reading a 15 MB dump through a jansson tree costs ten times what
+ * reading its events does (the tree's nodes, hash tables and their
+ * release).  So a dump is first read as a stream of yajl events into the
+ * model; the tree reader above stays the authority on everything that is
+ * not a well-formed dump.  The stream reader only accepts what the tree
+ * reader accepts, with the same model, and declines everything else
+ * (NULL, no message): a malformed dump is then read again by the tree
+ * reader, which words the error as ever (its JSON path, jansson's line
+ * and column).  To keep the two equal by construction, it declines more
+ * than it must: text with a backslash, a byte above 0x7f or a control
+ * character other than tab, CR and LF (so strings are plain ASCII with
+ * no escapes, and jansson and yajl agree on every token), a real number,
+ * a duplicate key, nesting deeper than it needs, and any value the tree
+ * reader would refuse.  Real dumps have none of these.
+ */
+
+/* What an open object or array of the stream is. */
+enum sk {
+	SK_ROOT, SK_MACHINE, SK_SECTION, SK_VMSD, SK_FIELD, /* objects */
+	SK_FIELDS, SK_SUBS,                                 /* arrays */
+	SK_SKIP_OBJ, SK_SKIP_ARR,  /* the value of a key the reader ignores */
+};
+
+/* The keys the reader reads, one bit each (a frame's 'seen' and 'key'). */
+enum {
+	K_MACHINE = 1 << 0, K_SECTION = 1 << 1, K_UNAME = 1 << 2,
+	K_VERSION = 1 << 3, K_MINVER = 1 << 4, K_DESC = 1 << 5,
+	K_NAME = 1 << 6, K_FIELDS = 1 << 7, K_SUBS = 1 << 8,
+	K_FIELD = 1 << 9, K_EXISTS = 1 << 10, K_NUM = 1 << 11, K_SIZE = 1 << 12,
+};
+
+/* nesting the format needs (root, section, then per level a description,
+ * its Fields or Subsections and a field) plus room for ignored values */
+#define STREAM_MAX_FRAMES (3 * PC_QDUMP_MAX_DEPTH + 64)
+/* ignored keys of one object compared with each other (more: declined) */
+#define STREAM_MAX_SKIP_KEYS 32
+
+struct sframe {
+	enum sk kind;
+	unsigned seen;        /* keys met */
+	unsigned key;         /* the key whose value is next (0: ignored) */
+	int depth;            /* description nesting, as the tree reader counts */
+	size_t n_elems;       /* array elements so far */
+	size_t n_skip;        /* ignored keys met, in skip_keys */
+	char *skip_keys[STREAM_MAX_SKIP_KEYS];
+	union {
+		struct pc_qdump_section s;
+		struct pc_qdump_vmsd v;
+		struct pc_qdump_field f;
+	} u;
+	/* a description's fields and subsections until it closes (kept
+	 * between uses of the frame) */
+	struct pc_qdump_field *fields;
+	size_t n_fields, alloc_fields;
+	struct pc_qdump_vmsd *subs;
+	size_t n_subs, alloc_subs;
+};
+
+struct sreader {
+	struct sframe frames[STREAM_MAX_FRAMES];
+	size_t depth;               /* frames in use */
+	bool done;                  /* the root object closed */
+	struct pc_qdump_arena *arena;
+	const char *machine;
+	struct pc_qdump_section *secs;
+	size_t n_secs, alloc_secs;
+};
+
+/* A byte both parsers read alike: printable ASCII but '\\', tab, LF, CR. */
+static bool stream_plain_byte(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x80 && c != '\\') || c == '\n' || c == '\t' ||
+	       c == '\r';
+}
+
+/* sixteen bytes at once (GNU C vector extensions: SSE2 on x86-64) */
+typedef unsigned char screen_v16 __attribute__((vector_size(16)));
+
+/*
+ * Plain JSON text both parsers read alike (see above), sixteen bytes at a
+ * time: no byte above 0x7f, no '\\', no byte below 0x20 but tab, LF, CR.
+ */
+static bool stream_plain(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		screen_v16 v, bad;
+		uint64_t w[2];
+
+		memcpy(&v, p + i, 16);
+		bad = (screen_v16)((v >= 0x80) | (v == '\\') |
+				   ((v < 0x20) & (v != '\n') & (v != '\t') & (v != '\r')));
+		memcpy(w, &bad, 16);
+		if (w[0] | w[1])
+			return false;
+	}
+	for (; i < n; i++)
+		if (!stream_plain_byte(p[i]))
+			return false;
+	return true;
+}
+
+static struct sframe *stream_top(struct sreader *r)
+{
+	return r->depth ? &r->frames[r->depth - 1] : NULL;
+}
+
+static struct sframe *stream_push(struct sreader *r, enum sk kind, int depth)
+{
+	struct sframe *f;
+
+	if (r->depth == STREAM_MAX_FRAMES)
+		return NULL;
+	f = &r->frames[r->depth++];
+	f->kind = kind;
+	f->seen = 0;
+	f->key = 0;
+	f->depth = depth;
+	f->n_elems = 0;
+	f->n_skip = 0;
+	memset(&f->u, 0, sizeof(f->u));
+	f->n_fields = 0;
+	f->n_subs = 0;
+	return f;
+}
+
+/* Is a value here one the reader ignores (any JSON)? */
+static bool stream_ignored(const struct sframe *f)
+{
+	switch (f->kind) {
+	case SK_SKIP_OBJ:
+	case SK_SKIP_ARR:
+		return true;
+	case SK_FIELDS:
+	case SK_SUBS:
+		return false;
+	case SK_ROOT: case SK_MACHINE: case SK_SECTION: case SK_VMSD: case SK_FIELD:
+		break;
+	}
+	return !f->key;
+}
+
+static unsigned stream_key_bit(enum sk kind, const char *k, size_t len)
+{
+	static const struct {
+		enum sk kind;
+		unsigned len;
+		const char *name;
+		unsigned bit;
+	} keys[] = {
+#define KEY(kind, name, bit) { kind, sizeof(name) - 1, name, bit }
+		KEY(SK_ROOT, "vmschkmachine", K_MACHINE),
+		KEY(SK_MACHINE, "Name", K_UNAME),
+		KEY(SK_SECTION, "Name", K_UNAME),
+		KEY(SK_SECTION, "version_id", K_VERSION),
+		KEY(SK_SECTION, "minimum_version_id", K_MINVER),
+		KEY(SK_SECTION, "Description", K_DESC),
+		KEY(SK_VMSD, "name", K_NAME),
+		KEY(SK_VMSD, "version_id", K_VERSION),
+		KEY(SK_VMSD, "minimum_version_id", K_MINVER),
+		KEY(SK_VMSD, "Fields", K_FIELDS),
+		KEY(SK_VMSD, "Subsections", K_SUBS),
+		KEY(SK_FIELD, "field", K_FIELD),
+		KEY(SK_FIELD, "version_id", K_VERSION),
+		KEY(SK_FIELD, "field_exists", K_EXISTS),
+		KEY(SK_FIELD, "num", K_NUM),
+		KEY(SK_FIELD, "size", K_SIZE),
+		KEY(SK_FIELD, "Description", K_DESC),
+#undef KEY
+	};
+
+	/* the keys of each object kind: [first[kind], first[kind + 1]) */
+	static const unsigned char first[] = {
+		[SK_ROOT] = 0, [SK_MACHINE] = 1, [SK_SECTION] = 2, [SK_VMSD] = 6,
+		[SK_FIELD] = 11, [SK_FIELDS] = 17,
+	};
+
+	if (kind > SK_FIELD)
+		return 0;
+	assert(keys[first[kind]].kind == kind && keys[first[kind + 1] - 1].kind == kind);
+	for (size_t i = first[kind]; i < first[kind + 1]; i++)
+		if (keys[i].len == len && !memcmp(keys[i].name, k, len))
+			return keys[i].bit;
+	return 0;
+}
+
+/* An ignored key: kept to refuse its duplicate, as jansson would. */
+static bool stream_skip_key(struct sframe *f, const char *k, size_t len)
+{
+	for (size_t i = 0; i < f->n_skip; i++)
+		if (strlen(f->skip_keys[i]) == len && !memcmp(f->skip_keys[i], k, len))
+			return false;
+	if (f->n_skip == STREAM_MAX_SKIP_KEYS)
+		return false;
+	f->skip_keys[f->n_skip++] = pc_xstrndup(k, len);
+	return true;
+}
+
+static void stream_free_skip(struct sframe *f)
+{
+	for (size_t i = 0; i < f->n_skip; i++)
+		free(f->skip_keys[i]);
+	f->n_skip = 0;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct sreader *r = ctx;
+	struct sframe *f = stream_top(r);
+	const char *k = (const char *)key;
+	unsigned bit;
+
+	if (!f)
+		return 0; /* yajl calls this inside an object only */
+	bit = f->kind == SK_SKIP_OBJ ? 0 : stream_key_bit(f->kind, k, len);
+
+	if (f->kind == SK_ROOT && !bit) {
+		/* a section: its name is the key (duplicates: build_index) */
+		if (len == 0 || len > PC_QDUMP_MAX_NAME ||
+		    r->n_secs == PC_QDUMP_MAX_SECTIONS)
+			return 0;
+		PC_ALLOC_GROW(r->secs, r->n_secs + 1, r->alloc_secs);
+		memset(&r->secs[r->n_secs], 0, sizeof(r->secs[0]));
+		r->secs[r->n_secs].name = arena_strdup(&r->arena, k, len);
+		f->key = K_SECTION;
+		return 1;
+	}
+	if (!bit) {
+		f->key = 0;
+		return stream_skip_key(f, k, len);
+	}
+	if (f->seen & bit)
+		return 0;
+	f->seen |= bit;
+	f->key = bit;
+	return 1;
+}
+
+/* A name ("Name", "name", "field"): 1..PC_QDUMP_MAX_NAME bytes. */
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	struct sreader *r = ctx;
+	struct sframe *f = stream_top(r);
+	const char **to = NULL;
+
+	if (!f)
+		return 0;
+	if (stream_ignored(f))
+		return 1;
+	if (f->kind == SK_MACHINE && f->key == K_UNAME)
+		to = &r->machine;
+	else if (f->kind == SK_SECTION && f->key == K_UNAME)
+		to = &f->u.s.type_name;
+	else if (f->kind == SK_VMSD && f->key == K_NAME)
+		to = &f->u.v.name;
+	else if (f->kind == SK_FIELD && f->key == K_FIELD)
+		to = &f->u.f.name;
+	if (!to || len == 0 || len > PC_QDUMP_MAX_NAME)
+		return 0;
+	*to = arena_strdup(&r->arena, (const char *)s, len);
+	return 1;
+}
+
+/* The integer members and their ranges, as the tree reader has them. */
+static int cb_integer(void *ctx, long long x)
+{
+	struct sreader *r = ctx;
+	struct sframe *f = stream_top(r);
+	long long max = PC_QDUMP_MAX_VERSION;
+
+	if (!f)
+		return 0;
+	if (stream_ignored(f))
+		return 1;
+	if (f->kind == SK_FIELD && f->key == K_NUM)
+		max = PC_QDUMP_MAX_NUM;
+	else if (f->kind == SK_FIELD && f->key == K_SIZE)
+		max = PC_QDUMP_MAX_SIZE;
+	else if (f->key != K_VERSION && f->key != K_MINVER)
+		return 0;
+	if (x < 0 || x > max)
+		return 0;
+	switch (f->kind) {
+	case SK_SECTION:
+		*(f->key == K_VERSION ? &f->u.s.version_id
+				      : &f->u.s.minimum_version_id) = (int)x;
+		return 1;
+	case SK_VMSD:
+		*(f->key == K_VERSION ? &f->u.v.version_id
+				      : &f->u.v.minimum_version_id) = (int)x;
+		return 1;
+	case SK_FIELD:
+		if (f->key == K_NUM) {
+			f->u.f.has_num = true;
+			f->u.f.num = (uint32_t)x;
+		} else if (f->key == K_SIZE) {
+			f->u.f.size = (uint64_t)x;
+		} else if (f->key == K_VERSION) {
+			f->u.f.version_id = (int)x;
+		} else {
+			return 0;
+		}
+		return 1;
+	case SK_ROOT: case SK_MACHINE: case SK_FIELDS: case SK_SUBS:
+	case SK_SKIP_OBJ: case SK_SKIP_ARR:
+		break;
+	}
+	return 0;
+}
+
+static int cb_boolean(void *ctx, int b)
+{
+	struct sreader *r = ctx;
+	struct sframe *f = stream_top(r);
+
+	if (!f)
+		return 0;
+	if (stream_ignored(f))
+		return 1;
+	if (f->kind != SK_FIELD || f->key != K_EXISTS)
+		return 0;
+	f->u.f.field_exists = b;
+	return 1;
+}
+
+/* null: only where a value is ignored */
+static int cb_null(void *ctx)
+{
+	struct sframe *f = stream_top(ctx);
+
+	return f && stream_ignored(f);
+}
+
+/* a real number: jansson may overflow where yajl does not; the tree
+ * reader decides */
+static int cb_double(void *ctx, double x)
+{
+	return 0;
+}
+
+/* The frame an object opens, from where it is. */
+static bool stream_open(struct sreader *r, bool array)
+{
+	struct sframe *f = stream_top(r);
+	enum sk kind;
+	int depth = f ? f->depth : 0;
+
+	if (!f)
+		kind = SK_ROOT;
+	else if (f->kind == SK_FIELDS)
+		kind = SK_FIELD;
+	else if (f->kind == SK_SUBS)
+		kind = SK_VMSD, depth++;
+	else if (stream_ignored(f))
+		kind = array ? SK_SKIP_ARR : SK_SKIP_OBJ;
+	else if (f->key == K_MACHINE)
+		kind = SK_MACHINE;
+	else if (f->key == K_SECTION)
+		kind = SK_SECTION;
+	else if (f->key == K_DESC)
+		kind = SK_VMSD, depth++;
+	else if (f->key == K_FIELDS)
+		kind = SK_FIELDS;
+	else if (f->key == K_SUBS)
+		kind = SK_SUBS;
+	else
+		return false;
+	if ((kind == SK_FIELDS || kind == SK_SUBS || kind == SK_SKIP_ARR) != array)
+		return false;
+	if (kind == SK_VMSD && depth > PC_QDUMP_MAX_DEPTH)
+		return false;
+	if (f && (f->kind == SK_FIELDS || f->kind == SK_SUBS) &&
+	    ++f->n_elems > (f->kind == SK_FIELDS ? PC_QDUMP_MAX_FIELDS
+						 : PC_QDUMP_MAX_SUBSECTIONS))
+		return false;
+	return stream_push(r, kind, depth) != NULL;
+}
+
+static int cb_start_map(void *ctx)
+{
+	return stream_open(ctx, false);
+}
+
+static int cb_start_array(void *ctx)
+{
+	return stream_open(ctx, true);
+}
+
+/* A description closed: its arrays into the arena, itself to its parent. */
+static bool stream_close_vmsd(struct sreader *r, struct sframe *f,
+			      struct sframe *parent)
+{
+	struct pc_qdump_vmsd *v = &f->u.v, *box;
+
+	if ((f->seen & (K_NAME | K_VERSION | K_MINVER)) !=
+	    (K_NAME | K_VERSION | K_MINVER))
+		return false;
+	if (f->seen & K_FIELDS) {
+		struct pc_qdump_field *a =
+			arena_alloc(&r->arena, f->n_fields * sizeof(*a) + 1);
+
+		if (f->n_fields)
+			memcpy(a, f->fields, f->n_fields * sizeof(*a));
+		v->has_fields = true;
+		v->fields = a;
+		v->n_fields = f->n_fields;
+	}
+	if (f->seen & K_SUBS) {
+		struct pc_qdump_vmsd *a =
+			arena_alloc(&r->arena, f->n_subs * sizeof(*a) + 1);
+
+		if (f->n_subs)
+			memcpy(a, f->subs, f->n_subs * sizeof(*a));
+		v->has_subsections = true;
+		v->subsections = a;
+		v->n_subsections = f->n_subs;
+	}
+	if (parent->kind == SK_SUBS) {
+		struct sframe *owner = parent - 1;
+
+		PC_ALLOC_GROW(owner->subs, owner->n_subs + 1, owner->alloc_subs);
+		owner->subs[owner->n_subs++] = *v;
+		return true;
+	}
+	box = arena_alloc(&r->arena, sizeof(*box));
+	*box = *v;
+	if (parent->kind == SK_SECTION)
+		parent->u.s.desc = box;
+	else
+		parent->u.f.desc = box;
+	return true;
+}
+
+static bool stream_close(struct sreader *r, struct sframe *f,
+			 struct sframe *parent)
+{
+	switch (f->kind) {
+	case SK_ROOT:
+		r->done = true;
+		return f->seen & K_MACHINE;
+	case SK_MACHINE:
+		return f->seen & K_UNAME;
+	case SK_SECTION:
+		if ((f->seen & (K_UNAME | K_VERSION | K_MINVER)) !=
+		    (K_UNAME | K_VERSION | K_MINVER))
+			return false;
+		f->u.s.name = r->secs[r->n_secs].name;
+		r->secs[r->n_secs++] = f->u.s;
+		return true;
+	case SK_VMSD:
+		return stream_close_vmsd(r, f, parent);
+	case SK_FIELD: {
+		struct sframe *owner = parent - 1;
+
+		if ((f->seen & (K_FIELD | K_VERSION | K_SIZE)) !=
+		    (K_FIELD | K_VERSION | K_SIZE))
+			return false;
+		PC_ALLOC_GROW(owner->fields, owner->n_fields + 1,
+			      owner->alloc_fields);
+		owner->fields[owner->n_fields++] = f->u.f;
+		return true;
+	}
+	case SK_FIELDS: case SK_SUBS: case SK_SKIP_OBJ: case SK_SKIP_ARR:
+		return true;
+	}
+	return false;
+}
+
+static int cb_end(void *ctx)
+{
+	struct sreader *r = ctx;
+	struct sframe *f = stream_top(r);
+	bool ok;
+
+	if (!f)
+		return 0; /* yajl calls this inside an object or array only */
+	stream_free_skip(f);
+	r->depth--;
+	ok = stream_close(r, f, stream_top(r));
+	return ok;
+}
+
+static const yajl_callbacks stream_callbacks = {
+	.yajl_null = cb_null,
+	.yajl_boolean = cb_boolean,
+	.yajl_integer = cb_integer,
+	.yajl_double = cb_double,
+	.yajl_string = cb_string,
+	.yajl_start_map = cb_start_map,
+	.yajl_map_key = cb_map_key,
+	.yajl_end_map = cb_end,
+	.yajl_start_array = cb_start_array,
+	.yajl_end_array = cb_end,
+};
+
+/* Release what the stream reader holds besides the model's arena. */
+static void stream_release(struct sreader *r, yajl_handle h)
+{
+	for (size_t i = 0; i < STREAM_MAX_FRAMES; i++) {
+		struct sframe *f = &r->frames[i];
+
+		if (i < r->depth)
+			stream_free_skip(f);
+		free(f->fields);
+		free(f->subs);
+	}
+	free(r->secs);
+	yajl_free(h);
+}
+
+static struct sreader *stream_begin(yajl_handle *h)
+{
+	struct sreader *r = pc_xcalloc(1, sizeof(*r));
+
+	*h = yajl_alloc(&stream_callbacks, NULL, r);
+	if (!*h)
+		abort(); /* out of memory, as pc_xmalloc() */
+	/* ASCII only (stream_plain()): nothing to validate */
+	yajl_config(*h, yajl_dont_validate_strings, 1);
+	return r;
+}
+
+static bool stream_feed(yajl_handle h, const char *buf, size_t len)
+{
+	return stream_plain((const unsigned char *)buf, len) &&
+	       yajl_parse(h, (const unsigned char *)buf, len) == yajl_status_ok;
+}
+
+/* The model, or NULL when the stream was declined ('ok' false included). */
+static struct pc_qdump *stream_end(struct sreader *r, yajl_handle h, bool ok,
+				   const char *label)
+{
+	struct pc_qdump *d = pc_xcalloc(1, sizeof(*d));
+	struct pc_qdump_section *secs;
+
+	ok = ok && yajl_complete_parse(h) == yajl_status_ok && r->done;
+	if (ok) {
+		secs = arena_alloc(&r->arena, (r->n_secs + 1) * sizeof(*secs));
+		if (r->n_secs)
+			memcpy(secs, r->secs, r->n_secs * sizeof(*secs));
+		d->sections = secs;
+		d->n_sections = r->n_secs;
+		d->machine = r->machine;
+		d->label = arena_strdup(&r->arena, label, strlen(label));
+	}
+	d->arena = r->arena;
+	stream_release(r, h);
+	free(r);
+	if (!ok || !build_index(d)) {
+		pc_qdump_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+struct pc_qdump *pc_qdump_parse_stream(const char *buf, size_t len,
+				       const char *label)
+{
+	yajl_handle h;
+	struct sreader *r;
+
+	if (len > PC_QDUMP_MAX_STREAM_FILE)
+		return NULL;
+	r = stream_begin(&h);
+	return stream_end(r, h, stream_feed(h, buf, len), label);
+}
+
+struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
+				struct pc_err *err)
+{
+	struct pc_qdump *d = pc_qdump_parse_stream(buf, len, label);
+
+	return d ? d : pc_qdump_parse_tree(buf, len, label, err);
+}
+
+/* A regular file read in chunks into the stream reader: the file itself
+ * is never held in memory.  NULL when declined or unreadable. */
+static struct pc_qdump *stream_load(const char *path)
+{
+	enum { CHUNK = 256 * 1024 };
+	struct pc_err ignored = { 0 };
+	int fd = pc_open_input(path, &ignored);
+	char *chunk;
+	size_t total = 0;
+	yajl_handle h;
+	struct sreader *r;
+	bool ok = true;
+
+	if (fd < 0)
+		return NULL;
+	chunk = pc_xmalloc(CHUNK);
+	r = stream_begin(&h);
+	for (;;) {
+		ssize_t n = read(fd, chunk, CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ok = ok && n == 0;
+			break;
+		}
+		total += (size_t)n;
+		if (total > PC_QDUMP_MAX_STREAM_FILE ||
+		    !stream_feed(h, chunk, (size_t)n)) {
+			ok = false;
+			break;
+		}
+	}
+	close(fd);
+	free(chunk);
+	return stream_end(r, h, ok, path);
+}
+
+struct pc_qdump *pc_qdump_load(const char *path, struct pc_err *err)
+{
+	struct pc_qdump *d = stream_load(path);
+	char *buf;
+	size_t len;
+
+	if (d)
+		return d;
+	/* declined: the tree reader says why, or reads what was declined */
+	if (pc_read_file(path, PC_QDUMP_MAX_FILE, &buf, &len, err))
+		return NULL;
+	d = pc_qdump_parse_tree(buf, len, path, err);
+	free(buf);
+	return d;
+}
+
+struct load_pair {
+	const char *paths[2];
+	struct pc_qdump *dumps[2];
+	struct pc_err errs[2];
+};
+
+static void load_one(void *ctx, size_t i)
+{
+	struct load_pair *lp = ctx;
+
+	lp->dumps[i] = pc_qdump_load(lp->paths[i], &lp->errs[i]);
+}
+
+int pc_qdump_load_pair(const char *a, const char *b, struct pc_qdump *out[2],
+		       struct pc_err *err)
+{
+	struct load_pair lp = { { a, b }, { NULL, NULL }, { { 0 }, { 0 } } };
+
+	pc_parallel_for(2, 2, load_one, &lp);
+	for (int k = 0; k < 2; k++) {
+		if (lp.dumps[k])
+			continue;
+		pc_err_setc(err, lp.errs[k].code, "%s", lp.errs[k].msg);
+		pc_qdump_free(lp.dumps[0]);
+		pc_qdump_free(lp.dumps[1]);
+		out[0] = out[1] = NULL;
+		return -1;
+	}
+	out[0] = lp.dumps[0];
+	out[1] = lp.dumps[1];
+	return 0;
 }
 
 /* --- wire helpers ------------------------------------------------------- */

@@ -35,6 +35,10 @@
  * while keeping every size computation far from overflow.
  */
 #define PC_QDUMP_MAX_FILE     (64u << 20) /* bytes of JSON */
+/* bytes of a well-formed dump the stream reader takes (it holds the
+ * model, never the text); a larger one, or one over PC_QDUMP_MAX_FILE
+ * that is not well-formed, is refused as over PC_QDUMP_MAX_FILE */
+#define PC_QDUMP_MAX_STREAM_FILE (256u << 20)
 #define PC_QDUMP_MAX_DEPTH    32          /* nested descriptions/subsections */
 #define PC_QDUMP_MAX_SECTIONS 100000
 #define PC_QDUMP_MAX_FIELDS   10000       /* per description */
@@ -96,6 +100,26 @@ struct pc_qdump *pc_qdump_load(const char *path, struct pc_err *err);
 /* Same from memory ('buf' need not be NUL-terminated). */
 struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
 				struct pc_err *err);
+/*
+ * Two dump files read at once (a thread each); out[0] from 'a', out[1]
+ * from 'b'.  -1 with the error pc_qdump_load() gives for 'a', else for
+ * 'b' (neither is kept), as loading them one after the other would.
+ */
+int pc_qdump_load_pair(const char *a, const char *b, struct pc_qdump *out[2],
+		       struct pc_err *err);
+
+/*
+ * The two readers pc_qdump_parse() is made of, for the fuzz target that
+ * holds them equal.  The stream reader (yajl events straight into the
+ * model) is fast and declines (NULL, no message) whatever it is not sure
+ * the tree reader accepts; the tree reader (a jansson tree, walked) is the
+ * authority, and words every error.  Whatever the stream reader accepts,
+ * the tree reader accepts with the same model.
+ */
+struct pc_qdump *pc_qdump_parse_stream(const char *buf, size_t len,
+				       const char *label);
+struct pc_qdump *pc_qdump_parse_tree(const char *buf, size_t len,
+				     const char *label, struct pc_err *err);
 void pc_qdump_free(struct pc_qdump *d);
 
 /* Section by object key, or by its description's name; NULL when absent. */

@@ -132,20 +132,23 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	}
 	if (renames && pc_qrenames_load(&ren, renames, &err))
 		goto out;
-	if (!(a = pc_qdump_load(files[0], &err)) ||
-	    !(b = pc_qdump_load(files[1], &err)))
-		goto out;
+	{
+		struct pc_qdump *both[2];
+
+		if (pc_qdump_load_pair(files[0], files[1], both, &err))
+			goto out;
+		a = both[0];
+		b = both[1];
+	}
 
 	pc_report_init(&report);
 	dirs[0].src = a->label;
 	dirs[0].dst = b->label;
 	dirs[0].first = 0;
-	pc_qdump_diff(a, b, &ren, &report);
-	dirs[0].n = report.n;
+	dirs[0].n = pc_qdump_diff_both(a, b, &ren, &report);
 	dirs[1].src = b->label;
 	dirs[1].dst = a->label;
-	dirs[1].first = report.n;
-	pc_qdump_diff(b, a, &ren, &report);
+	dirs[1].first = dirs[0].n;
 	dirs[1].n = report.n - dirs[1].first;
 	count_direction(&report, &dirs[0]);
 	count_direction(&report, &dirs[1]);

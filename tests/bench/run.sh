@@ -117,19 +117,55 @@ set -- $("$timeit" "$RUNS" $(pc 100 check --matrix --machine synth-a-5.0)); m100
 set -- $("$timeit" 1 $(pc 1000 check --matrix --machine synth-a-5.0)); m1000=$1 mr1000=$2
 
 # ---------------------------------------------------------------- qemu-diff
+# Two synthetic dumps of 5,000 sections (15 MB each) and of 50,000 (the
+# growth); a real QEMU pair when qemu-system-x86_64 is installed (its
+# pc-q35-7.2 and pc-i440fx-7.2 dumps, 0.8 MB each).  Beside each figure,
+# Python's bare json.load() of the same two files, measured in this run,
+# and QEMU's scripts/vmstate-static-checker.py run both ways when
+# QEMU_CHECKER names a copy of it.
 qd="not available yet"
 gen=""
 for g in "$top/tools/gen-big-dump.sh" "$top/tests/bench/gen-big-dump.sh"; do
 	[ -x "$g" ] && gen=$g && break
 done
+# qdiff A B -> "SECONDS RSS_KIB PY_SECONDS CHECKER_SECONDS|-"
+qdiff() {
+	set -- "$1" "$2" "$($timeit "$RUNS" "$PLUGCHECK" -q qemu-diff "$1" "$2")"
+	py=$($timeit "$RUNS" python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' \
+		"$1" "$2" | cut -d' ' -f1)
+	ck=-
+	if [ -n "${QEMU_CHECKER:-}" ]; then
+		ck=$($timeit "$RUNS" sh -c "python3 '$QEMU_CHECKER' -s '$1' -d '$2' >/dev/null 2>&1;
+			python3 '$QEMU_CHECKER' -s '$2' -d '$1' >/dev/null 2>&1; exit 0" | cut -d' ' -f1)
+	fi
+	echo "$3 $py $ck"
+}
 if [ -n "$gen" ]; then
 	note "bench: qemu-diff"
-	[ -f "$BENCH_DIR/dump-a.json" ] || "$gen" 5000 a > "$BENCH_DIR/dump-a.json"
-	[ -f "$BENCH_DIR/dump-b.json" ] || "$gen" 5000 b > "$BENCH_DIR/dump-b.json"
-	dsize=$(wc -c < "$BENCH_DIR/dump-a.json")
-	set -- $("$timeit" "$RUNS" "$PLUGCHECK" -q qemu-diff "$BENCH_DIR/dump-a.json" "$BENCH_DIR/dump-b.json")
-	qd="$(fmt "$1")"
-	qdr=$2
+	for n in 5000 50000; do
+		for v in a b; do
+			f=$BENCH_DIR/dump-$n-$v.json
+			[ -f "$f" ] || "$gen" "$n" "$v" > "$f"
+		done
+	done
+	dsize=$(( $(wc -c < "$BENCH_DIR/dump-5000-a.json") + $(wc -c < "$BENCH_DIR/dump-5000-b.json") ))
+	set -- $(qdiff "$BENCH_DIR/dump-5000-a.json" "$BENCH_DIR/dump-5000-b.json")
+	qd=$1 qdr=$2 qdpy=$3 qdck=$4
+	# as many runs: the growth is a ratio of medians
+	set -- $("$timeit" "$RUNS" "$PLUGCHECK" -q qemu-diff "$BENCH_DIR/dump-50000-a.json" "$BENCH_DIR/dump-50000-b.json")
+	qd50=$1 qd50r=$2
+	qreal=""
+	if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		for m in pc-q35-7.2 pc-i440fx-7.2; do
+			[ -s "$BENCH_DIR/qemu-$m.json" ] || qemu-system-x86_64 -M "$m" -nodefaults \
+				-dump-vmstate "$BENCH_DIR/qemu-$m.json" >/dev/null 2>&1 || rm -f "$BENCH_DIR/qemu-$m.json"
+		done
+		if [ -s "$BENCH_DIR/qemu-pc-i440fx-7.2.json" ] && [ -s "$BENCH_DIR/qemu-pc-q35-7.2.json" ]; then
+			qreal=$(RUNS=$((RUNS > 11 ? RUNS : 11)) qdiff "$BENCH_DIR/qemu-pc-q35-7.2.json" \
+				"$BENCH_DIR/qemu-pc-i440fx-7.2.json")
+			qrsize=$(wc -c < "$BENCH_DIR/qemu-pc-q35-7.2.json")
+		fi
+	fi
 fi
 
 # ---------------------------------------------------------------- hostile
@@ -186,7 +222,25 @@ row "  growth 100 -> 1000" "$(ratio "$mj1000" "$mj100")" "<= 12x" "$(lin "$mj100
 row "check --matrix (full resolution), 1 machine type x 21 sides, N = 100" "$(fmt "$m100")" "-" "$(mib "$mr100")"
 row "  same, N = 1000 (1 run)" "$(fmt "$m1000")" "-" "$(mib "$mr1000")"
 if [ -n "$gen" ]; then
-	row "qemu-diff, 2 x 5000 sections ($(awk -v b="$dsize" 'BEGIN { printf "%.1f MB", b / 1e6 }') each)" "$qd" "(QEMU: 0.1-0.2 s, small pair)" "$(mib "$qdr")"
+	# vs LABEL PLUGCHECK_S PY_S CHECKER_S: the ratios to Python
+	vs() {
+		row "  $1: json.load of both files" "$(fmt "$3")" "" "$(awk -v a="$3" -v b="$2" 'BEGIN { printf "plugcheck %.1fx faster", a / b }')"
+		if [ "$4" != - ]; then
+			row "  $1: QEMU's checker, both ways" "$(fmt "$4")" "" "$(awk -v a="$4" -v b="$2" 'BEGIN { printf "plugcheck %.1fx faster", a / b }')"
+		fi
+	}
+	row "qemu-diff, 2 x 5000 sections ($(awk -v b="$dsize" 'BEGIN { printf "%.1f MB", b / 2e6 }') each)" "$(fmt "$qd")" "<= 0.15 s" "$(meets "$qd" 0.15)"
+	row "  peak memory" "$(mib "$qdr")" "<= 2x both files" "$(awk -v k="$qdr" -v b="$dsize" 'BEGIN { print (k * 1024 <= 2 * b) ? "meets" : "MISSES" }')"
+	vs "same files" "$qd" "$qdpy" "$qdck"
+	row "  2 x 50000 sections" "$(fmt "$qd50")" "-" "$(mib "$qd50r")"
+	row "  growth 5000 -> 50000 sections" "$(ratio "$qd50" "$qd")" "<= 11x" "$(awk -v a="$qd50" -v b="$qd" 'BEGIN { print (a / b <= 11) ? "meets" : "MISSES" }')"
+	if [ -n "$qreal" ]; then
+		set -- $qreal
+		row "qemu-diff, real QEMU 7.2 pair ($(awk -v b="$qrsize" 'BEGIN { printf "%.1f MB", b / 1e6 }') each)" "$(fmt "$1")" "<= 10 ms" "$(meets "$1" 0.01)"
+		vs "same files" "$1" "$3" "$4"
+	else
+		row "qemu-diff, real QEMU pair" "no qemu-system-x86_64" "<= 10 ms" ""
+	fi
 else
 	row "qemu-diff on a large dump" "$qd" "-" ""
 fi

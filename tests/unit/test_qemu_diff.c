@@ -10,6 +10,7 @@
  * Suite "qemu_diff" needs only the library; suite "qemu_diff_cli" runs the
  * built plugcheck binary.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,6 +586,176 @@ PCT_TEST("qemu_diff", unreadable_and_odd_input)
 	pc_err_clear(&err);
 	CU_ASSERT_PTR_NULL(pc_qdump_parse(not_bool, strlen(not_bool), "b.json", &err));
 	PCT_ASSERT_STR_EQ(err.msg, "b.json: $.x.Description.Fields[0].field_exists: expected a boolean, found an integer");
+}
+
+/* --- the two readers ------------------------------------------------------ */
+
+static bool same_vmsd(const struct pc_qdump_vmsd *a, const struct pc_qdump_vmsd *b)
+{
+	if (strcmp(a->name, b->name) || a->version_id != b->version_id ||
+	    a->minimum_version_id != b->minimum_version_id ||
+	    a->has_fields != b->has_fields || a->n_fields != b->n_fields ||
+	    a->has_subsections != b->has_subsections ||
+	    a->n_subsections != b->n_subsections)
+		return false;
+	for (size_t i = 0; i < a->n_fields; i++) {
+		const struct pc_qdump_field *x = &a->fields[i], *y = &b->fields[i];
+
+		if (strcmp(x->name, y->name) || x->version_id != y->version_id ||
+		    x->field_exists != y->field_exists || x->has_num != y->has_num ||
+		    x->num != y->num || x->size != y->size || !x->desc != !y->desc ||
+		    (x->desc && !same_vmsd(x->desc, y->desc)))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_subsections; i++)
+		if (!same_vmsd(&a->subsections[i], &b->subsections[i]))
+			return false;
+	return true;
+}
+
+static bool same_dump(const struct pc_qdump *a, const struct pc_qdump *b)
+{
+	if (strcmp(a->machine, b->machine) || a->n_sections != b->n_sections)
+		return false;
+	for (size_t i = 0; i < a->n_sections; i++) {
+		const struct pc_qdump_section *x = &a->sections[i], *y = &b->sections[i];
+
+		if (strcmp(x->name, y->name) || strcmp(x->type_name, y->type_name) ||
+		    x->version_id != y->version_id ||
+		    x->minimum_version_id != y->minimum_version_id ||
+		    !x->desc != !y->desc || (x->desc && !same_vmsd(x->desc, y->desc)))
+			return false;
+	}
+	return true;
+}
+
+/* Every dump file of 'dir' read by both readers: the stream reader takes
+ * each well-formed one (with the tree reader's model) and declines the rest. */
+static void both_readers(const char *dir, bool well_formed)
+{
+	DIR *dh = opendir(pct_path(dir));
+	struct dirent *de;
+	size_t n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dh);
+	while ((de = readdir(dh))) {
+		char *path = pc_xasprintf("%s/%s", pct_path(dir), de->d_name);
+		struct pc_err err = { 0 };
+		struct pc_qdump *s, *t;
+		char *buf;
+		size_t len;
+
+		if (!pc_str_ends_with(de->d_name, ".json") ||
+		    pc_read_file(path, PC_QDUMP_MAX_FILE, &buf, &len, &err)) {
+			free(path);
+			continue;
+		}
+		s = pc_qdump_parse_stream(buf, len, path);
+		t = pc_qdump_parse_tree(buf, len, path, &err);
+		if (well_formed) {
+			CU_ASSERT_PTR_NOT_NULL(s);
+			CU_ASSERT_PTR_NOT_NULL(t);
+			CU_ASSERT_TRUE(s && t && same_dump(s, t));
+		} else {
+			CU_ASSERT_PTR_NULL(s);
+			CU_ASSERT_PTR_NULL(t);
+		}
+		pc_qdump_free(s);
+		pc_qdump_free(t);
+		free(buf);
+		free(path);
+		n++;
+	}
+	closedir(dh);
+	CU_ASSERT(n >= 10);
+}
+
+PCT_TEST("qemu_diff", stream_reader_reads_as_the_tree_reader)
+{
+	both_readers("tests/fixtures/qemu-vmstate", true);
+	both_readers("tests/fixtures/qemu-vmstate/bad", false);
+}
+
+PCT_TEST("qemu_diff", stream_reader_declines_what_only_jansson_judges)
+{
+	static const char *const declined[] = {
+		/* an escape, a real number, a duplicate ignored key, a
+		 * duplicate section: the tree reader decides */
+		"{\"vmschkmachine\":{\"Name\":\"m\\u0041\"}}",
+		"{\"vmschkmachine\":{\"Name\":\"m\",\"x\":1.5}}",
+		"{\"vmschkmachine\":{\"Name\":\"m\",\"x\":1,\"x\":2}}",
+		"{\"vmschkmachine\":{\"Name\":\"m\"},"
+		"\"a\":{\"Name\":\"a\",\"version_id\":1,\"minimum_version_id\":1},"
+		"\"a\":{\"Name\":\"a\",\"version_id\":1,\"minimum_version_id\":1}}",
+		"{\"vmschkmachine\":{\"Name\":\"m\"}}\f",
+	};
+	static const char accepted[] =
+		"{\"vmschkmachine\":{\"Name\":\"m\",\"new\":[{\"k\":null},true]},"
+		"\"a\":{\"Name\":\"a\",\"version_id\":1,\"minimum_version_id\":1,\"x\":{}}}";
+	struct pc_err err = { 0 };
+	struct pc_qdump *d;
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(declined); i++)
+		CU_ASSERT_PTR_NULL(pc_qdump_parse_stream(declined[i], strlen(declined[i]), "x.json"));
+	/* the escape and the real number are well-formed: read all the same */
+	d = pc_qdump_parse(declined[0], strlen(declined[0]), "x.json", &err);
+	CU_ASSERT_TRUE(d && !strcmp(d->machine, "mA"));
+	pc_qdump_free(d);
+	d = pc_qdump_parse_stream(accepted, strlen(accepted), "y.json");
+	CU_ASSERT_TRUE(d && d->n_sections == 1 && !strcmp(d->sections[0].name, "a"));
+	pc_qdump_free(d);
+}
+
+/* Every byte value, in each lane of the stream reader's 8-byte words:
+ * inside a name it takes printable ASCII but '\\' and '"' (a DEL too),
+ * between tokens JSON's four blanks; everything else is declined. */
+PCT_TEST("qemu_diff", stream_reader_byte_screen)
+{
+	for (int c = 1; c < 256; c++) {
+		for (int lane = 0; lane < 8; lane++) {
+			char doc[128];
+			struct pc_qdump *d;
+			bool in_name = c >= 0x20 && c < 0x80 && c != '\\' && c != '"';
+			bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+
+			snprintf(doc, sizeof(doc), "{\"vmschkmachine\":{\"Name\":\"%.*s%c\"}}",
+				 lane, "xxxxxxx", c);
+			d = pc_qdump_parse_stream(doc, strlen(doc), "c.json");
+			CU_ASSERT_EQUAL(d != NULL, in_name);
+			pc_qdump_free(d);
+			snprintf(doc, sizeof(doc), "{\"vmschkmachine\":%.*s%c{\"Name\":\"m\"}}",
+				 lane, "       ", c);
+			d = pc_qdump_parse_stream(doc, strlen(doc), "c.json");
+			CU_ASSERT_EQUAL(d != NULL, blank);
+			pc_qdump_free(d);
+		}
+	}
+}
+
+/* Two files read at once fail as read one after the other: the first's
+ * error when both are bad. */
+PCT_TEST("qemu_diff", pair_loads_report_the_first_error)
+{
+	struct pc_qdump *both[2] = { NULL, NULL };
+	struct pc_err err = { 0 };
+	char *a = pc_xstrdup(pct_path(FIX "bad/missing-size.json"));
+	char *b = pc_xstrdup(pct_path(FIX "bad/truncated.json"));
+	char *good = pc_xstrdup(pct_path(FIX "dump1.json"));
+
+	CU_ASSERT_EQUAL(pc_qdump_load_pair(a, b, both, &err), -1);
+	CU_ASSERT_TRUE(pc_str_starts_with(err.msg, a));
+	pc_err_clear(&err);
+	CU_ASSERT_EQUAL(pc_qdump_load_pair(good, b, both, &err), -1);
+	CU_ASSERT_TRUE(pc_str_starts_with(err.msg, b));
+	pc_err_clear(&err);
+	CU_ASSERT_EQUAL(pc_qdump_load_pair(good, good, both, &err), 0);
+	CU_ASSERT_TRUE(both[0] && both[1] && both[0] != both[1] &&
+		       same_dump(both[0], both[1]));
+	pc_qdump_free(both[0]);
+	pc_qdump_free(both[1]);
+	free(a);
+	free(b);
+	free(good);
 }
 
 /* --- the verb -------------------------------------------------------------- */
