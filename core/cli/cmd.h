@@ -175,4 +175,15 @@ void pc_cli_release_matrix_render(struct pc_cli *cli,
 				  const struct pc_job_matrix_counts *n,
 				  int status);
 
+/*
+ * check-all.c: `check --all-machines [--shard K/N]`: the main job 'spec'
+ * (its machine set in turn) for every machine type of the machine
+ * directory, or for shard spec->shard of spec->nshards of them (round
+ * robin in newest-first order); one report (text: each machine type's,
+ * then the totals; JSON: one document holding every run).  Returns the
+ * worst status (2 over 1 over 0).
+ */
+int pc_cli_check_all(struct pc_cli *cli, struct pc_job_spec *spec,
+		     const struct pc_side_env *env);
+
 #endif /* PC_CMD_H */
