@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-pkgs="build-essential autoconf pkg-config libltdl-dev libelf-dev libcunit1-dev libjansson-dev patch pmccabe"
+pkgs="build-essential autoconf pkg-config libltdl-dev libelf-dev libcunit1-dev libjansson-dev patch pmccabe python3-yaml"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

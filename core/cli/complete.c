@@ -317,6 +317,39 @@ static bool value_of(struct pc_cli *cli, const struct line *l, int n,
 	return true;
 }
 
+/* `__complete --describe [VERB]`: the verbs ("verb NAME"), or VERB's
+ * options and the global ones ("option --NAME", "=" after one that takes
+ * a value), for tools that check command lines (tests/ci/cifiles.py) */
+static int describe_all(struct pc_cli *cli, const struct pc_cli_verb *verbs,
+			size_t nverbs, const char *name)
+{
+	struct line l;
+	const struct pc_cli_verb *v = NULL;
+
+	for (size_t i = 0; name && i < nverbs; i++)
+		if (!strcmp(name, verbs[i].name))
+			v = &verbs[i];
+	if (!name) {
+		for (size_t i = 0; i < nverbs; i++)
+			printf("verb %s\n", verbs[i].name);
+		return PC_EXIT_OK;
+	}
+	if (!v) {
+		pc_cli_error(cli, "__complete --describe: unknown verb '%s'", name);
+		return PC_EXIT_ERROR;
+	}
+	memset(&l, 0, sizeof(l));
+	describe_verb(cli, v, &l.opts);
+	for (size_t i = 0; i < l.opts.n; i++)
+		printf("option --%s%s\n", l.opts.opts[i].name,
+		       l.opts.opts[i].takes_value ? "=" : "");
+	for (size_t i = 0; pc_global_opts[i].name; i++)
+		printf("option --%s%s\n", pc_global_opts[i].name,
+		       pc_global_opts[i].takes_value ? "=" : "");
+	free(l.opts.opts);
+	return PC_EXIT_OK;
+}
+
 int pc_cli_complete(struct pc_cli *cli, const struct pc_cli_verb *verbs,
 		    size_t nverbs, int nwords, char **words)
 {
@@ -324,6 +357,9 @@ int pc_cli_complete(struct pc_cli *cli, const struct pc_cli_verb *verbs,
 	int n = nwords > 0 ? nwords - 1 : 0;
 	struct line l;
 
+	if (nwords >= 1 && !strcmp(words[0], "--describe"))
+		return describe_all(cli, verbs, nverbs,
+				    nwords > 1 ? words[1] : NULL);
 	read_line(cli, verbs, nverbs, n, words, &l);
 	/* no verb yet: an option is the main job's (check's) or global */
 	if (!l.verb && !l.help && !l.opts.seen)

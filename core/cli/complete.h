@@ -8,7 +8,9 @@
  * option table (opts.h: the verb describes its table instead of parsing
  * it), machine types, releases, plugin, type and property names from
  * the tree the global options name (declarations only: no plugin code
- * runs).  CLI only.
+ * runs).  `__complete --describe [VERB]` lists the verbs, or VERB's
+ * options and the global ones with "=" after those that take a value,
+ * for tools that check command lines.  CLI only.
  */
 #ifndef PC_COMPLETE_H
 #define PC_COMPLETE_H
