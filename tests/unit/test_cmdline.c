@@ -123,7 +123,7 @@ PCT_TEST("cmdline", misspelt_and_ambiguous_options)
 	PCT_ASSERT_CONTAINS(e, "(did you mean '--smp'?)");
 	release2(o, e);
 	PCT_ASSERT_INT_EQ(RUN(&o, &e, "check", "--machine", "pc-5.1", "--s", "1"), 2);
-	PCT_ASSERT_CONTAINS(e, "check: option '--s' is ambiguous: --smp, --src-global, --src-host");
+	PCT_ASSERT_CONTAINS(e, "check: option '--s' is ambiguous: --shard, --smp, --src-global, --src-host");
 	release2(o, e);
 	PCT_ASSERT_INT_EQ(RUN(&o, &e, "check", "--carry=yes", "--machine", "pc-5.1"), 2);
 	PCT_ASSERT_CONTAINS(e, "check: option '--carry' takes no value");
