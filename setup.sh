@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-pkgs="build-essential autoconf pkg-config libltdl-dev libelf-dev libcunit1-dev libjansson-dev libyajl-dev patch pmccabe"
+pkgs="build-essential autoconf pkg-config libltdl-dev libelf-dev libcunit1-dev libjansson-dev libyajl-dev patch pmccabe python3-yaml python3-jsonschema"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -809,8 +809,9 @@ int pc_job_release_matrix(struct pc_job *j, struct pc_matrix *mx,
 		return pc_err_setc(err, PC_E_NOT_FOUND, "%s/releases: no recorded release (record one with plugcheck dump-abi)",
 				   j->env->abi_dir);
 	}
-	r = pc_matrix_run(paths, np, j->spec->machine, j->spec->smp, &j->known,
-			  mx, err);
+	r = pc_matrix_run_shard(paths, np, j->spec->machine, j->spec->smp,
+				j->spec->shard, j->spec->nshards, &j->known,
+				mx, err);
 	free_paths(paths, np);
 	if (r)
 		return -1;

@@ -89,6 +89,9 @@ struct pc_job_spec {
 	/* MAIN: check the default configuration only, not the extra ones
 	 * (vmconfig.h) that a run without vm_devices checks too */
 	bool default_config_only;
+	/* RELEASE_MATRIX: only shard 'shard' (0-based) of 'nshards' of the
+	 * machine types (pc_matrix_run_shard()); nshards 0: all */
+	size_t shard, nshards;
 };
 
 /*

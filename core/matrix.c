@@ -520,6 +520,28 @@ int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 		  struct pc_known_breaks *known, struct pc_matrix *mx,
 		  struct pc_err *err)
 {
+	return pc_matrix_run_shard(paths, n, machine, smp, 0, 1, known, mx, err);
+}
+
+/* keep the machine types of shard 'shard' of 'nshards' (round robin) */
+static size_t keep_shard(const struct pc_machine **ms, size_t nms,
+			 size_t shard, size_t nshards)
+{
+	size_t k = 0;
+
+	if (nshards <= 1)
+		return nms;
+	for (size_t i = 0; i < nms; i++)
+		if (i % nshards == shard)
+			ms[k++] = ms[i];
+	return k;
+}
+
+int pc_matrix_run_shard(char *const *paths, size_t n, const char *machine,
+			int smp, size_t shard, size_t nshards,
+			struct pc_known_breaks *known, struct pc_matrix *mx,
+			struct pc_err *err)
+{
 	struct run ru;
 	const struct pc_machine **ms = NULL;
 	size_t nms;
@@ -542,6 +564,7 @@ int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 			    "no recorded release knows machine type '%s'", machine);
 		goto out;
 	}
+	nms = keep_shard(ms, nms, shard, nshards);
 	mx->machines = pc_xcalloc(nms + 1, sizeof(*mx->machines));
 	for (size_t mi = 0; mi < nms; mi++)
 		add_machine_row(mx, ms[mi]->name, n);

@@ -83,6 +83,18 @@ struct pc_matrix {
 int pc_matrix_run(char *const *paths, size_t n, const char *machine, int smp,
 		  struct pc_known_breaks *known, struct pc_matrix *out,
 		  struct pc_err *err);
+/*
+ * The same over one shard of the machine types, for parallel CI jobs
+ * (`check --release-matrix --shard K/N`): of the machine types in the
+ * matrix's order (newest first), those at index i with i % nshards ==
+ * shard (0-based); nshards 0 or 1 is all of them.  The shards' machine
+ * types, and so their cells and break occurrences, partition the whole
+ * matrix's.
+ */
+int pc_matrix_run_shard(char *const *paths, size_t n, const char *machine,
+			int smp, size_t shard, size_t nshards,
+			struct pc_known_breaks *known, struct pc_matrix *out,
+			struct pc_err *err);
 void pc_matrix_release(struct pc_matrix *m);
 
 #endif /* PC_MATRIX_H */

@@ -26,11 +26,14 @@ enum pc_format {
 	PC_FMT_SARIF, PC_FMT_JUNIT, PC_FMT_GITHUB, PC_FMT_GNU,
 };
 
+struct pc_ci_totals;
+
 struct pc_cli {
 	enum pc_format format;
 	int verbose;
 	bool quiet;
-	bool color;
+	bool color;               /* paint error:/warning: on err */
+	bool color_out;           /* paint verdicts and severities on out */
 	const char **plugin_dirs; /* --plugin-dir, then PLUGCHECK_PLUGIN_PATH */
 	size_t n_plugin_dirs;
 	bool plugin_dirs_given;   /* explicitly given (else the default dir) */
@@ -42,6 +45,12 @@ struct pc_cli {
 	bool need_hooks;          /* load plugin code into this process (migrate) */
 	FILE *out;
 	FILE *err;
+	FILE *plain_out;          /* out before colouring (opts.h) */
+	struct pc_cli_globals *globals;   /* the global options (opts.h) */
+	struct pc_cli_describe *describe; /* completion: describe, not parse */
+	/* JUnit of several runs (check --all-machines): each run prints its
+	 * <testsuite> alone and adds its totals here */
+	struct pc_ci_totals *junit_suites;
 };
 
 /* "plugcheck: error: ..." on stderr. */
@@ -78,6 +87,13 @@ typedef int (*pc_cmd_fn)(struct pc_cli *cli, int argc, char **argv);
 	  "write a side in QEMU's -dump-vmstate format")                      \
 	X(cmd_capture, "capture",                                             \
 	  "capture a side from a real QEMU binary (QMP)")
+
+/* A row of the verb table plugcheck.c builds from PC_VERBS. */
+struct pc_cli_verb {
+	const char *name;
+	pc_cmd_fn fn;
+	const char *summary;
+};
 
 #define PC_VERB_PROTOTYPE(fn, name, summary) \
 	int fn(struct pc_cli *cli, int argc, char **argv);

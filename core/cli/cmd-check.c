@@ -32,6 +32,11 @@ static void check_help(FILE *f)
 	      "  --release-matrix     every ordered pair of recorded releases, for every\n"
 	      "                       machine type (or --machine M), from the baselines'\n"
 	      "                       resolved indexes; each distinct break listed once\n"
+	      "  --all-machines       the main job for every machine type, one report\n"
+	      "                       (exit 1 when any is incompatible)\n"
+	      "  --shard K/N          --all-machines or --release-matrix: only the K-th\n"
+	      "                       of N parts of the machine types (round robin in\n"
+	      "                       newest-first order), for parallel CI jobs\n"
 	      "  --chain A,B,C        a migration path A -> B -> C\n"
 	      "  --smp N              check only N vCPUs (default: 1, 2, 4 and the maximum)\n"
 	      "  --src-global T.P=V   start the source with -global T.P=V (repeatable)\n"
@@ -53,7 +58,9 @@ static void check_help(FILE *f)
 struct opts {
 	const char *machine;
 	const char *from, *to, *chain;
-	bool matrix, release_matrix, carry, default_only;
+	bool matrix, release_matrix, carry, default_only, all_machines;
+	const char *shard;
+	size_t shard_k, shard_n; /* --shard K/N, 0-based: k of n (n 0: none) */
 	int smp;
 	const char **src_globals, **dst_globals, **hop_globals, **hop_hosts;
 	size_t n_src, n_dst, n_hopg, n_hoph;
@@ -63,6 +70,7 @@ struct opts {
 };
 
 static int check_modes(struct pc_cli *cli, const struct opts *o);
+static int check_all_machines(struct pc_cli *cli, struct opts *o);
 static int check_mode_options(struct pc_cli *cli, const struct opts *o);
 
 static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
@@ -77,6 +85,8 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		const struct pc_opt opts[] = {
 			PC_OPT_FLAG_ROW("--matrix", &o->matrix),
 			PC_OPT_FLAG_ROW("--release-matrix", &o->release_matrix),
+			PC_OPT_FLAG_ROW("--all-machines", &o->all_machines),
+			PC_OPT_STR_ROW("--shard", &o->shard),
 			PC_OPT_FLAG_ROW("--carry", &o->carry),
 			PC_OPT_FLAG_ROW("--default-config-only", &o->default_only),
 			PC_OPT_STR_ROW("--machine", &o->machine),
@@ -98,7 +108,46 @@ static int parse(struct pc_cli *cli, int argc, char **argv, struct opts *o)
 		if (pc_cli_parse_opts(cli, &set, argc, argv))
 			return -1;
 	}
-	return check_modes(cli, o) || check_mode_options(cli, o) ? -1 : 0;
+	return check_all_machines(cli, o) || check_modes(cli, o) ||
+	       check_mode_options(cli, o) ? -1 : 0;
+}
+
+/* --shard K/N: 1 <= K <= N <= 10000 */
+static int parse_shard(struct pc_cli *cli, struct opts *o)
+{
+	unsigned long k, n;
+	char *end;
+
+	k = strtoul(o->shard, &end, 10);
+	if (end == o->shard || *end != '/' || !end[1] || o->shard[0] == '-')
+		goto bad;
+	n = strtoul(end + 1, &end, 10);
+	if (*end || !k || k > n || n > 10000)
+		goto bad;
+	o->shard_k = k - 1;
+	o->shard_n = n;
+	return 0;
+bad:
+	pc_cli_error(cli, "check: --shard: expected K/N with 1 <= K <= N <= 10000, found '%s'",
+		     o->shard);
+	return -1;
+}
+
+/* --all-machines is the main job's; --shard splits it or the release
+ * matrix */
+static int check_all_machines(struct pc_cli *cli, struct opts *o)
+{
+	if (o->all_machines &&
+	    (o->machine || o->matrix || o->release_matrix || o->chain ||
+	     o->from || o->to)) {
+		pc_cli_error(cli, "check: --all-machines runs the main job for every machine type: it excludes --machine, --matrix, --release-matrix, --chain, --from and --to");
+		return -1;
+	}
+	if (o->shard && !o->all_machines && !o->release_matrix) {
+		pc_cli_error(cli, "check: --shard K/N splits --all-machines or --release-matrix");
+		return -1;
+	}
+	return o->shard ? parse_shard(cli, o) : 0;
 }
 
 /* the modes exclude each other */
@@ -110,7 +159,7 @@ static int check_modes(struct pc_cli *cli, const struct opts *o)
 		pc_cli_error(cli, "check: --release-matrix compares the recorded releases in their default configuration: it excludes --matrix, --chain, --from, --to, overrides, hosts and --vm-device");
 		return -1;
 	}
-	if (!o->machine && !o->release_matrix) {
+	if (!o->machine && !o->release_matrix && !o->all_machines) {
 		pc_cli_error(cli, "check: --machine is required (see plugcheck list-machines)");
 		return -1;
 	}
@@ -194,6 +243,8 @@ static void job_spec(const struct opts *o, struct pc_job_spec *s)
 	s->vm_devices = o->vmdevs;
 	s->n_vm_devices = o->n_vmdevs;
 	s->default_config_only = o->default_only;
+	s->shard = o->shard_k;
+	s->nshards = o->shard_n;
 }
 
 /* check --from/--to with a QEMU dump on one side */
@@ -274,6 +325,8 @@ int cmd_check(struct pc_cli *cli, int argc, char **argv)
 		   ((o.from && pc_dump_side_is_qemu_dump(o.from)) ||
 		    (o.to && pc_dump_side_is_qemu_dump(o.to)))) {
 		status = do_dump_pair(cli, &o);
+	} else if (o.all_machines) {
+		status = pc_cli_check_all(cli, &spec, &env);
 	} else if (spec.mode == PC_JOB_RELEASE_MATRIX) {
 		status = do_release_matrix(cli, &j);
 	} else {

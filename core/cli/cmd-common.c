@@ -62,109 +62,6 @@ bool pc_cli_wants_help(int argc, char **argv)
 	return false;
 }
 
-static const struct pc_opt *find_opt(const struct pc_opt *opts,
-				     const char *name, size_t len)
-{
-	for (; opts && opts->name; opts++)
-		if (strlen(opts->name) == len && !strncmp(opts->name, name, len))
-			return opts;
-	return NULL;
-}
-
-/* The error for argument 'arg': the verb's one message when it has one,
- * else the standard one (fmt: the verb, then 'what'). */
-static int opt_error(struct pc_cli *cli, const struct pc_optset *set,
-		     int code, const char *arg, const char *fmt,
-		     const char *what)
-{
-	if (set->bad_fmt)
-		pc_cli_error(cli, set->bad_fmt, arg);
-	else
-		pc_cli_error(cli, fmt, set->verb, what, set->verb);
-	return code;
-}
-
-int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
-		      int argc, char **argv)
-{
-	bool ended = false;
-
-	if (set->npos)
-		*set->npos = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq, *val = NULL;
-		const struct pc_opt *o;
-		size_t len;
-		char *name;
-		int r;
-
-		if (set->pos && (ended || a[0] != '-' || !a[1])) {
-			set->pos[(*set->npos)++] = a;
-			continue;
-		}
-		if (set->pos && !strcmp(a, "--")) {
-			ended = true;
-			continue;
-		}
-		if (a[0] != '-' || (a[1] != '-' && !set->pos))
-			return opt_error(cli, set, PC_OPT_ERR, a,
-					 "%s: unexpected argument '%s'", a);
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		o = a[1] == '-' ? find_opt(set->opts, a, len) : NULL;
-		name = pc_xstrndup(a, len);
-		if (!o) {
-			r = opt_error(cli, set, PC_OPT_UNKNOWN, a,
-				      "%s: unknown option '%s' (see plugcheck %s --help)",
-				      name);
-			free(name);
-			return r;
-		}
-		free(name);
-		if (o->type == PC_OPT_FLAG) {
-			if (eq)
-				return opt_error(cli, set, PC_OPT_ERR, a,
-						 "%s: option '%s' takes no value",
-						 o->name);
-			*(bool *)o->dest = true;
-			continue;
-		}
-		if (eq) {
-			val = eq + 1;
-		} else if (i + 1 < argc) {
-			val = argv[++i];
-		} else if (o->what || !set->bad_fmt) {
-			pc_cli_error(cli, "%s: option '%s' needs %s", set->verb,
-				     o->name, o->what ? o->what : "a value");
-			return PC_OPT_ERR;
-		} else {
-			return opt_error(cli, set, PC_OPT_ERR, a, NULL, NULL);
-		}
-		switch (o->type) {
-		case PC_OPT_STR:
-			*(const char **)o->dest = val;
-			break;
-		case PC_OPT_INT:
-			if (pc_cli_int(cli, o->name, val, o->lo, o->hi, o->dest))
-				return PC_OPT_ERR;
-			break;
-		case PC_OPT_U64:
-			if (pc_parse_u64(val, o->dest)) {
-				pc_cli_error(cli, "%s: expected an unsigned number, found '%s'",
-					     o->name, val);
-				return PC_OPT_ERR;
-			}
-			break;
-		case PC_OPT_LIST:
-			((const char **)o->dest)[(*o->count)++] = val;
-			break;
-		case PC_OPT_FLAG:
-			break;
-		}
-	}
-	return 0;
-}
-
 int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 	       int hi, int *out)
 {
@@ -203,7 +100,10 @@ void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run)
 	case PC_FMT_JSON:
 		break;
 	}
-	pc_ci_print(cli->out, f, run);
+	if (f == PC_CI_JUNIT && cli->junit_suites)
+		pc_ci_print_junit_suite(cli->out, run, cli->junit_suites);
+	else
+		pc_ci_print(cli->out, f, run);
 }
 
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,

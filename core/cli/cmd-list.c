@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "loader.h"
@@ -388,36 +389,140 @@ static void info_text(struct pc_cli *cli, const char *file,
 			reg->vmsds[v]->n_subsections);
 }
 
-int cmd_info(struct pc_cli *cli, int argc, char **argv)
+static int info_file(struct pc_cli *cli, const char *file)
 {
 	struct pc_err err = { 0 };
 	struct pc_plugin *p;
 	struct pc_registry *reg;
 
-	if (pc_cli_wants_help(argc, argv) || argc != 2) {
-		fputs("usage: plugcheck info PLUGIN.so [--format json]\n"
-		      "The plugin's metadata, read from its .plugcheck ELF section with\n"
-		      "libelf: no plugin code is run.\n",
-		      argc == 2 ? cli->out : cli->err);
-		if (argc != 2 && !pc_cli_wants_help(argc, argv))
-			return PC_EXIT_ERROR;
-		return PC_EXIT_OK;
-	}
-	p = pc_plugin_inspect(argv[1], &err);
+	p = pc_plugin_inspect(file, &err);
 	if (!p) {
 		pc_cli_error(cli, "%s", err.msg);
 		return PC_EXIT_ERROR;
 	}
 	reg = pc_registry_new();
-	if (pc_registry_add_plugin(reg, p, argv[1], &err)) {
+	if (pc_registry_add_plugin(reg, p, file, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
 		pc_registry_free(reg);
 		return PC_EXIT_ERROR;
 	}
 	if (cli->format == PC_FMT_JSON)
-		info_json(cli, argv[1], p, reg);
+		info_json(cli, file, p, reg);
 	else
-		info_text(cli, argv[1], p, reg);
+		info_text(cli, file, p, reg);
 	pc_registry_free(reg);
 	return PC_EXIT_OK;
+}
+
+static const char info_usage[] =
+	"usage: plugcheck info PLUGIN [--format json]\n"
+	"The plugin's metadata, read from its .plugcheck ELF section with\n"
+	"libelf: no plugin code is run.  PLUGIN is a path to its .so, or the\n"
+	"name of a plugin or of a device type of the loaded tree.\n";
+
+/* Is 'arg' a file name rather than a plugin or type name? */
+static bool names_a_file(const char *arg)
+{
+	struct stat st;
+	size_t n = strlen(arg);
+
+	return strchr(arg, '/') || (n > 3 && !strcmp(arg + n - 3, ".so")) ||
+	       !stat(arg, &st);
+}
+
+/* The plugins of 'reg' that are called 'name' or declare a type called
+ * so, each once, into paths[] (room for reg->n_plugins) */
+static size_t plugins_named(const struct pc_registry *reg, const char *name,
+			    const char **paths)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < reg->n_plugins; i++) {
+		const struct pc_plugin *p = reg->plugins[i];
+		bool hit = !strcmp(p->name, name);
+
+		for (size_t t = 0; !hit && t < reg->n_types; t++)
+			hit = reg->types[t]->plugin == p &&
+			      !strcmp(reg->types[t]->name, name);
+		if (hit)
+			paths[n++] = p->path;
+	}
+	return n;
+}
+
+/* info NAME: the path of the one plugin of the tree called NAME or
+ * declaring type NAME (declarations only); NULL printed when none or
+ * several */
+static char *info_resolve(struct pc_cli *cli, const char *name)
+{
+	struct pc_side tree;
+	bool bad = false, was = cli->static_only;
+	const char **paths, **names;
+	char *found = NULL;
+	size_t n, k = 0;
+
+	cli->static_only = true;
+	if (pc_cli_load_tree(cli, &tree, &bad)) {
+		cli->static_only = was;
+		return NULL;
+	}
+	cli->static_only = was;
+	paths = pc_xcalloc(tree.reg->n_plugins + 1, sizeof(*paths));
+	n = plugins_named(tree.reg, name, paths);
+	if (n == 1) {
+		found = pc_xstrdup(paths[0]);
+	} else if (n > 1) {
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		for (size_t i = 0; i < n; i++)
+			pc_strbuf_addf(&sb, "%s%s", i ? ", " : "", paths[i]);
+		pc_cli_error(cli, "info: '%s' is ambiguous: plugins %s (name one by its path)",
+			     name, sb.buf);
+		pc_strbuf_release(&sb);
+	} else {
+		const char *sug;
+
+		names = pc_xcalloc(tree.reg->n_plugins + tree.reg->n_types + 1,
+				   sizeof(*names));
+		for (size_t i = 0; i < tree.reg->n_plugins; i++)
+			names[k++] = tree.reg->plugins[i]->name;
+		for (size_t t = 0; t < tree.reg->n_types; t++)
+			names[k++] = tree.reg->types[t]->name;
+		sug = pc_suggest(name, names, k);
+		pc_cli_error(cli, "info: no file, plugin or device type '%s'%s%s%s (see plugcheck list-plugins)",
+			     name, sug ? " (did you mean '" : "", sug ? sug : "",
+			     sug ? "'?)" : "");
+		free(names);
+	}
+	free(paths);
+	pc_side_release(&tree);
+	return found;
+}
+
+int cmd_info(struct pc_cli *cli, int argc, char **argv)
+{
+	static const struct pc_opt opts[] = { PC_OPTS_END };
+	const char **pos = pc_xcalloc((size_t)argc + 1, sizeof(*pos));
+	size_t npos = 0;
+	const struct pc_optset set = { "info", opts, pos, &npos, NULL };
+	int status;
+	char *file;
+
+	if (pc_cli_wants_help(argc, argv)) {
+		fputs(info_usage, cli->out);
+		free(pos);
+		return PC_EXIT_OK;
+	}
+	if (pc_cli_parse_opts(cli, &set, argc, argv) || npos != 1) {
+		if (!cli->describe && npos != 1)
+			fputs(info_usage, cli->err);
+		free(pos);
+		return PC_EXIT_ERROR;
+	}
+	file = names_a_file(pos[0]) ? pc_xstrdup(pos[0])
+				    : info_resolve(cli, pos[0]);
+	free(pos);
+	status = file ? info_file(cli, file) : PC_EXIT_ERROR;
+	free(file);
+	return status;
 }

@@ -62,8 +62,11 @@ int pc_cli_load_known(struct pc_cli *cli, struct pc_known_breaks *kb);
  *   PC_OPT_LIST  repeatable: the values appended to the const char * array
  *                at 'dest' (room for argc), their count at 'count'
  *
- * A value is "--name value" or "--name=value".  'what' names the value in
- * the "needs ..." message ("a value" when NULL).
+ * A value is "--name value" or "--name=value"; a name may be shortened
+ * to an unambiguous prefix.  'what' names the value in the "needs ..."
+ * message ("a value" when NULL).  opts.c parses the table and the global
+ * options together with getopt_long; completion (complete.c) reads the
+ * same table.
  */
 enum pc_opt_type { PC_OPT_FLAG, PC_OPT_STR, PC_OPT_INT, PC_OPT_U64, PC_OPT_LIST };
 
@@ -109,10 +112,14 @@ struct pc_optset {
 #define PC_OPT_UNKNOWN (-2)
 
 /*
- * Parse argv[1..argc-1] against 'set': fill the destinations, print the
- * first error; 0, PC_OPT_UNKNOWN for an unknown option, or PC_OPT_ERR.
- * Names outside the table are refused before any value is taken, so a
- * typo never swallows the next argument.
+ * Parse argv[1..argc-1] against 'set' and the global options (opts.c,
+ * getopt_long): fill the destinations, print the first error; 0,
+ * PC_OPT_UNKNOWN for an unknown option (with the closest names), or
+ * PC_OPT_ERR.  Names outside the table are refused before any value is
+ * taken, so a typo never swallows the next argument; "--" ends the
+ * options.  On success the global options are settled
+ * (pc_cli_globals_settle()).  With cli->describe set, nothing is parsed:
+ * the table is described there and PC_OPT_ERR returned.
  */
 int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
 		      int argc, char **argv);
@@ -167,5 +174,16 @@ void pc_cli_release_matrix_render(struct pc_cli *cli,
 				  const struct pc_matrix *mx,
 				  const struct pc_job_matrix_counts *n,
 				  int status);
+
+/*
+ * check-all.c: `check --all-machines [--shard K/N]`: the main job 'spec'
+ * (its machine set in turn) for every machine type of the machine
+ * directory, or for shard spec->shard of spec->nshards of them (round
+ * robin in newest-first order); one report (text: each machine type's,
+ * then the totals; JSON: one document holding every run).  Returns the
+ * worst status (2 over 1 over 0).
+ */
+int pc_cli_check_all(struct pc_cli *cli, struct pc_job_spec *spec,
+		     const struct pc_side_env *env);
 
 #endif /* PC_CMD_H */

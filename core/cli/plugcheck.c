@@ -4,7 +4,10 @@
  *   plugcheck [GLOBAL OPTIONS] [VERB] [VERB OPTIONS]
  *
  * Without a verb, plugcheck runs 'check' (the main job:
- * `plugcheck --machine pc-5.1`).  Global options may appear anywhere.
+ * `plugcheck --machine pc-5.1`).  Global options may appear anywhere
+ * (opts.c parses them with each verb's options); `help VERB` is `VERB
+ * --help`; `__complete WORD...` is the shell completion helper
+ * (complete.c).
  * Exit statuses are in cli.h; Documentation/plugcheck.1 is the manual.
  */
 #include <limits.h>
@@ -17,6 +20,8 @@
 
 #include "cache.h"
 #include "cli.h"
+#include "complete.h"
+#include "opts.h"
 #include "resolve.h"
 #include "loader.h"
 #include "report-ci.h"
@@ -24,14 +29,8 @@
 
 #include "banned.h"
 
-struct verb {
-	const char *name;
-	pc_cmd_fn fn;
-	const char *summary;
-};
-
 #define VERB_ROW(fn, name, summary) { name, fn, summary },
-static const struct verb verbs[] = { PC_VERBS(VERB_ROW) };
+static const struct pc_cli_verb verbs[] = { PC_VERBS(VERB_ROW) };
 #undef VERB_ROW
 
 static void usage(FILE *f)
@@ -56,9 +55,13 @@ static void usage(FILE *f)
 	      "  --cache-dir DIR        registry cache of plugin scans (default:\n"
 	      "                         $XDG_CACHE_HOME/plugcheck or ~/.cache/plugcheck)\n"
 	      "  --no-cache             scan every plugin, read and write no cache\n"
+	      "  --color=auto|always|never  colour verdicts and severities (default\n"
+	      "                         auto: on a terminal, unless NO_COLOR is set)\n"
 	      "  -q, --quiet            only errors and the verdict\n"
 	      "  -v, --verbose          more detail (repeatable)\n"
 	      "  --version, --help\n\n"
+	      "Options: --opt=value or --opt value, unambiguous prefixes, -qv,\n"
+	      "'--' ends them.  plugcheck help VERB is plugcheck VERB --help.\n\n"
 	      "Exit status: 0 compatible, 1 incompatible, 2 usage or input error.\n"
 	      "See plugcheck VERB --help and plugcheck(1).\n", f);
 }
@@ -85,45 +88,12 @@ static char *source_tree(void)
 	return ok ? pc_xstrdup(exe) : NULL;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t l = strlen(name);
-
-	if (!strncmp(argv[*i], name, l) && argv[*i][l] == '=')
-		return argv[*i] + l + 1;
-	if (!strcmp(argv[*i], name)) {
-		if (*i + 1 >= argc)
-			return NULL;
-		return argv[++*i];
-	}
-	return NULL;
-}
-
-static bool is_opt(const char *arg, const char *name)
-{
-	size_t l = strlen(name);
-
-	return !strncmp(arg, name, l) && (arg[l] == '\0' || arg[l] == '=');
-}
-
-/* What main() collects before the verb runs; freed by globals_release. */
-struct globals {
-	char **rest;              /* the verb's argv, from rest[1] */
-	int nrest;
-	const char **dirs;        /* --plugin-dir, then all plugin dirs */
-	size_t ndirs;
-	bool no_default, no_cache;
-	char *default_cache, *tree, *envcopy;
-	char *default_plugins, *default_machines, *default_abi;
-};
-
 /* The defaults: the source tree's directories when the binary runs from
  * one, else the installed ones. */
-static void globals_init(struct globals *g, struct pc_cli *cli, int argc)
+static void globals_init(struct pc_cli_globals *g, struct pc_cli *cli,
+			 int argc)
 {
 	memset(g, 0, sizeof(*g));
-	g->rest = pc_xcalloc((size_t)argc + 2, sizeof(char *));
-	g->nrest = 1;
 	g->dirs = pc_xcalloc((size_t)argc + 64, sizeof(char *));
 	g->default_cache = pc_cache_default_dir();
 	g->tree = source_tree();
@@ -146,14 +116,15 @@ static void globals_init(struct globals *g, struct pc_cli *cli, int argc)
 	memset(cli, 0, sizeof(*cli));
 	cli->out = stdout;
 	cli->err = stderr;
-	cli->color = isatty(2) && !getenv("NO_COLOR");
+	/* until the options settle it (pc_cli_globals_settle()) */
+	cli->color = isatty(2) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	cli->machine_dir = g->default_machines;
 	cli->abi_dir = g->default_abi;
+	cli->globals = g;
 }
 
-static void globals_release(struct globals *g)
+static void globals_release(struct pc_cli_globals *g)
 {
-	free(g->rest);
 	free(g->dirs);
 	free(g->envcopy);
 	free(g->tree);
@@ -163,211 +134,86 @@ static void globals_release(struct globals *g)
 	free(g->default_cache);
 }
 
-/* A global option with a directory: *slot set; -1 (printed) when it has
- * no value, or an empty one and 'nonempty' */
-static int dir_opt(struct pc_cli *cli, int argc, char **argv, int *i,
-		   const char *name, bool nonempty, const char **slot)
+
+/*
+ * Where the verb is in argv: the first argument that is neither a global
+ * option nor its value.  0 when that is another option (the main job's:
+ * `plugcheck --machine pc-5.1`), -1 when there is none; *help when
+ * --help or -h comes before it.
+ */
+static int verb_index(int argc, char **argv, bool *help)
 {
-	const char *val = opt_value(argc, argv, i, name);
-
-	if (!val || (nonempty && !*val)) {
-		pc_cli_error(cli, "%s needs a directory", name);
-		return -1;
-	}
-	*slot = val;
-	return 0;
-}
-
-/* argv[*i] if it is a global option with a value: 1 taken, 0 not one,
- * -1 error (printed) */
-static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
-		     char **argv, int *i)
-{
-	static const enum pc_format ci_formats[] = {
-		[PC_CI_SARIF] = PC_FMT_SARIF, [PC_CI_JUNIT] = PC_FMT_JUNIT,
-		[PC_CI_GITHUB] = PC_FMT_GITHUB, [PC_CI_GNU] = PC_FMT_GNU,
-	};
-	const char *a = argv[*i], *val;
-	enum pc_ci_format ci;
-
-	if (is_opt(a, "--format")) {
-		val = opt_value(argc, argv, i, "--format");
-		if (val && !strcmp(val, "json")) {
-			cli->format = PC_FMT_JSON;
-		} else if (val && !strcmp(val, "text")) {
-			cli->format = PC_FMT_TEXT;
-		} else if (!pc_ci_format_parse(val, &ci)) {
-			cli->format = ci_formats[ci];
-		} else {
-			pc_cli_error(cli, "--format: expected 'text', 'json', 'sarif', 'junit', 'github' or 'gnu', found '%s'",
-				     val ? val : "");
-			return -1;
-		}
-		return 1;
-	}
-	if (is_opt(a, "--plugin-dir"))
-		return dir_opt(cli, argc, argv, i, "--plugin-dir", true,
-			       &g->dirs[g->ndirs++]) ? -1 : 1;
-	if (is_opt(a, "--machine-dir"))
-		return dir_opt(cli, argc, argv, i, "--machine-dir", false,
-			       &cli->machine_dir) ? -1 : 1;
-	if (is_opt(a, "--abi-dir"))
-		return dir_opt(cli, argc, argv, i, "--abi-dir", false,
-			       &cli->abi_dir) ? -1 : 1;
-	if (is_opt(a, "--max-layout-fields")) {
-		uint64_t n;
-
-		val = opt_value(argc, argv, i, "--max-layout-fields");
-		if (!val || pc_parse_u64(val, &n) || !n) {
-			pc_cli_error(cli, "--max-layout-fields: expected a positive number, found '%s'",
-				     val ? val : "");
-			return -1;
-		}
-		pc_resolve_set_field_limit(n);
-		return 1;
-	}
-	if (is_opt(a, "--cache-dir")) {
-		g->no_cache = false;
-		return dir_opt(cli, argc, argv, i, "--cache-dir", true,
-			       &cli->cache_dir) ? -1 : 1;
-	}
-	return 0;
-}
-
-/* argv[i] if it is a global flag: 1 taken, 0 not one */
-static int flag_opt(struct pc_cli *cli, struct globals *g, const char *a)
-{
-	if (!strcmp(a, "--no-cache"))
-		g->no_cache = true;
-	else if (!strcmp(a, "--no-default-plugins"))
-		g->no_default = true;
-	else if (!strcmp(a, "--allow-world-writable"))
-		cli->allow_unsafe = true;
-	else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-		cli->quiet = true;
-	else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-		cli->verbose++;
-	else
-		return 0;
-	return 1;
-}
-
-/* The global options, anywhere on the line; the rest to g->rest.  0, or
- * 1 with *status when main() is done (--version, --help, an error). */
-static int parse_globals(struct pc_cli *cli, struct globals *g, int argc,
-			 char **argv, int *status)
-{
+	*help = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int r = value_opt(cli, g, argc, argv, &i);
+		int span;
 
-		if (r) {
-			if (r < 0) {
-				*status = PC_EXIT_ERROR;
-				return 1;
-			}
-		} else if (flag_opt(cli, g, a)) {
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			*help = true;
 			continue;
-		} else if (!strcmp(a, "--version")) {
-			printf("plugcheck %s (plugin ABI %d)\n", PC_VERSION,
-			       PLUGCHECK_ABI_VERSION);
-			*status = PC_EXIT_OK;
-			return 1;
-		} else if ((!strcmp(a, "--help") || !strcmp(a, "-h")) && g->nrest == 1) {
-			usage(stdout);
-			*status = PC_EXIT_OK;
-			return 1;
-		} else {
-			g->rest[g->nrest++] = argv[i];
 		}
+		if (!strcmp(a, "--"))
+			return -1;
+		if (a[0] != '-' || !a[1])
+			return i;
+		span = pc_cli_global_span(a);
+		if (!span)
+			return 0;
+		i += span - 1;
 	}
-	return 0;
+	return -1;
 }
 
-/* plugin directories: the default, PLUGCHECK_PLUGIN_PATH, --plugin-dir */
-static void plugin_dirs(struct pc_cli *cli, struct globals *g)
-{
-	const char **all = pc_xcalloc(g->ndirs + 64, sizeof(char *));
-	size_t n = 0;
-	const char *env = getenv("PLUGCHECK_PLUGIN_PATH");
-
-	if (!g->no_default)
-		all[n++] = g->default_plugins;
-	if (env && *env) {
-		g->envcopy = pc_xstrdup(env);
-		for (char *s = g->envcopy, *c; s && *s && n < 48; s = c) {
-			c = strchr(s, ':');
-			if (c)
-				*c++ = '\0';
-			if (*s)
-				all[n++] = s;
-		}
-	}
-	for (size_t i = 0; i < g->ndirs; i++)
-		all[n++] = g->dirs[i];
-	free(g->dirs);
-	g->dirs = all;
-	cli->plugin_dirs = all;
-	cli->n_plugin_dirs = n;
-	cli->plugin_dirs_given = g->ndirs > 0;
-}
-
-/* The verb named by rest[1]; NULL for none (an option comes first), -1
- * (printed) for an unknown one */
-static int find_verb(struct pc_cli *cli, const struct globals *g,
-		     const struct verb **v)
+/* The verb called 'name'; NULL (printed, with the closest name) for an
+ * unknown one */
+static const struct pc_cli_verb *find_verb(struct pc_cli *cli,
+					   const char *name)
 {
 	const char *names[PC_ARRAY_SIZE(verbs)];
 	const char *sug;
 
-	*v = NULL;
-	if (g->nrest <= 1)
-		return 0;
-	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
-		if (!strcmp(g->rest[1], verbs[i].name))
-			*v = &verbs[i];
-	if (*v || g->rest[1][0] == '-')
-		return 0;
-	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
+	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++) {
+		if (!strcmp(name, verbs[i].name))
+			return &verbs[i];
 		names[i] = verbs[i].name;
-	sug = pc_suggest(g->rest[1], names, PC_ARRAY_SIZE(verbs));
-	pc_cli_error(cli, "unknown verb '%s'%s%s%s (see plugcheck --help)",
-		     g->rest[1], sug ? " (did you mean '" : "",
-		     sug ? sug : "", sug ? "'?)" : "");
-	return -1;
-}
-
-/* The verbs whose findings the CI formats render (report-ci.h). */
-static bool reports_findings(const char *verb)
-{
-	static const char *const names[] = { "check", "lint", "qemu-diff",
-					     "suggest", "baseline" };
-
-	for (size_t i = 0; i < PC_ARRAY_SIZE(names); i++)
-		if (!strcmp(verb, names[i]))
-			return true;
-	return false;
-}
-
-static const char *format_name(enum pc_format f)
-{
-	switch (f) {
-	case PC_FMT_SARIF:
-		return "sarif";
-	case PC_FMT_JUNIT:
-		return "junit";
-	case PC_FMT_GITHUB:
-		return "github";
-	case PC_FMT_GNU:
-		return "gnu";
-	case PC_FMT_JSON:
-		return "json";
-	case PC_FMT_TEXT:
-		break;
 	}
-	return "text";
+	sug = pc_suggest(name, names, PC_ARRAY_SIZE(verbs));
+	pc_cli_error(cli, "unknown verb '%s'%s%s%s (see plugcheck --help)",
+		     name, sug ? " (did you mean '" : "",
+		     sug ? sug : "", sug ? "'?)" : "");
+	return NULL;
 }
 
+/* `plugcheck help [VERB]`: the same text as `plugcheck VERB --help` */
+static int help_verb(struct pc_cli *cli, int argc, char **argv)
+{
+	const struct pc_cli_verb *v;
+	const char *name = NULL;
+	char *args[3];
+
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		if (name) {
+			pc_cli_error(cli, "help: one verb at most (see plugcheck --help)");
+			return PC_EXIT_ERROR;
+		}
+		name = argv[i];
+	}
+	if (!name) {
+		usage(cli->out);
+		return PC_EXIT_OK;
+	}
+	v = find_verb(cli, name);
+	if (!v)
+		return PC_EXIT_ERROR;
+	args[0] = (char *)(uintptr_t)name;
+	args[1] = (char *)(uintptr_t)"--help";
+	args[2] = NULL;
+	return v->fn(cli, 2, args);
+}
+
+/* Run verb 'v' on 'args' (args[0]: its name) with the loader up. */
 /*
  * Progress on the terminal (pc_progress_set()): work that has taken a
  * second or more shows "what: done/total" on one line of stderr, redrawn
@@ -416,61 +262,93 @@ static void progress_cb(void *ctx, const char *what, size_t done, size_t total)
 	pr->shown = true;
 }
 
-/* Run verb 'v' (NULL: the main job, 'check') with the loader up. */
-static int run_verb(struct pc_cli *cli, struct globals *g,
-		    const struct verb *v)
+static int run_verb(struct pc_cli *cli, const struct pc_cli_verb *v,
+		    int n, char **args)
 {
 	struct pc_err err = { 0 };
 	struct progress pr = { .err = cli->err };
 	int status;
 
-	if (!v && g->nrest == 1) {
-		usage(stderr);
-		return PC_EXIT_ERROR;
-	}
-	if (pc_cli_ci_format(cli) && v && !reports_findings(v->name)) {
-		pc_cli_error(cli, "--format %s: %s reports no findings (use --format text or json)",
-			     format_name(cli->format), v->name);
-		return PC_EXIT_ERROR;
-	}
 	if (pc_loader_init(&err)) {
 		pc_cli_error(cli, "%s", err.msg);
 		return PC_EXIT_ERROR;
 	}
-	if (cli->format == PC_FMT_TEXT && !cli->quiet && isatty(fileno(cli->err))) {
-		pr.err = cli->err;
+	if (cli->format == PC_FMT_TEXT && !cli->quiet && isatty(fileno(cli->err)))
 		pc_progress_set(progress_cb, &pr);
-	}
-	if (!v) {
-		/* no verb: the main job */
-		g->rest[0] = (char *)(uintptr_t)"check";
-		status = verbs[0].fn(cli, g->nrest, g->rest);
-	} else {
-		status = v->fn(cli, g->nrest - 1, g->rest + 1);
-	}
+	status = v->fn(cli, n, args);
 	progress_erase(&pr); /* work that failed half-way left its line */
 	pc_progress_set(NULL, NULL);
 	pc_loader_exit();
 	return status;
 }
 
+/* argv without its verb (at 'vi', 0: none, the main job), the verb's
+ * name first; its length in *n */
+static char **verb_args(int argc, char **argv, int vi, const char *name,
+			int *n)
+{
+	char **args = pc_xcalloc((size_t)argc + 2, sizeof(char *));
+
+	*n = 0;
+	args[(*n)++] = (char *)(uintptr_t)name;
+	for (int i = 1; i < argc; i++)
+		if (i != vi)
+			args[(*n)++] = argv[i];
+	return args;
+}
+
+/* --version anywhere before "--" */
+static bool wants_version(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--version"))
+			return true;
+	return false;
+}
+
+/* The verb (or help, or the completion helper) argv names, run. */
+static int dispatch(struct pc_cli *cli, int argc, char **argv)
+{
+	const struct pc_cli_verb *v = &verbs[0];
+	const char *name = v->name;
+	bool help;
+	int vi = verb_index(argc, argv, &help), n, status;
+	char **args;
+
+	if (help || vi < 0) {
+		usage(help ? stdout : stderr);
+		return help ? PC_EXIT_OK : PC_EXIT_ERROR;
+	}
+	if (vi > 0) {
+		name = argv[vi];
+		if (!strcmp(name, "__complete"))
+			return pc_cli_complete(cli, verbs, PC_ARRAY_SIZE(verbs),
+					       argc - vi - 1, argv + vi + 1);
+		v = strcmp(name, "help") ? find_verb(cli, name) : NULL;
+		if (!v && strcmp(name, "help"))
+			return PC_EXIT_ERROR;
+	}
+	args = verb_args(argc, argv, vi, name, &n);
+	status = v ? run_verb(cli, v, n, args) : help_verb(cli, n, args);
+	free(args);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct pc_cli cli;
-	struct globals g;
-	const struct verb *v;
+	struct pc_cli_globals g;
 	int status;
 
 	globals_init(&g, &cli, argc);
-	if (!parse_globals(&cli, &g, argc, argv, &status)) {
-		if (g.no_cache)
-			cli.cache_dir = NULL;
-		else if (!cli.cache_dir)
-			cli.cache_dir = g.default_cache;
-		plugin_dirs(&cli, &g);
-		status = find_verb(&cli, &g, &v) ? PC_EXIT_ERROR
-						 : run_verb(&cli, &g, v);
+	if (wants_version(argc, argv)) {
+		printf("plugcheck %s (plugin ABI %d)\n", PC_VERSION,
+		       PLUGCHECK_ABI_VERSION);
+		status = PC_EXIT_OK;
+	} else {
+		status = dispatch(&cli, argc, argv);
 	}
+	pc_cli_color_end(&cli);
 	fflush(stdout);
 	globals_release(&g);
 	return status;

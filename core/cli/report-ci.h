@@ -52,6 +52,17 @@ void pc_ci_print(FILE *out, enum pc_ci_format f, const struct pc_ci_run *run);
 void pc_ci_print_sarif(FILE *out, const struct pc_ci_run *run);
 void pc_ci_print_junit(FILE *out, const struct pc_ci_run *run);
 
+/* A JUnit document of several runs (check --all-machines): the totals
+ * of its test cases, the open element, each run's <testsuite> (its
+ * totals added to *t), and the close. */
+struct pc_ci_totals {
+	size_t tests, failures, errors;
+};
+void pc_ci_junit_open(FILE *out, const struct pc_ci_totals *t);
+void pc_ci_print_junit_suite(FILE *out, const struct pc_ci_run *run,
+			     struct pc_ci_totals *t);
+void pc_ci_junit_close(FILE *out);
+
 /*
  * What the line formats and JUnit share: a finding's one-line message
  * (rule, where, direction, why; the fix after "fix: "), allocated.

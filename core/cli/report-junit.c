@@ -117,27 +117,57 @@ static void print_case(FILE *out, const struct pc_ci_run *run,
 	fputs("    </testcase>\n", out);
 }
 
-void pc_ci_print_junit(FILE *out, const struct pc_ci_run *run)
+/* the run's test cases: its directions, or one for the whole verb */
+static const struct pc_ci_case *run_cases(const struct pc_ci_run *run,
+					  struct pc_ci_case *whole, size_t *n)
 {
-	struct pc_ci_case whole = {
+	*whole = (struct pc_ci_case){
 		.verdict = run->status == 2 ? "error"
 			   : run->status ? "incompatible" : "compatible",
 		.failed = run->status == 1, .error = run->status == 2,
 	};
-	const struct pc_ci_case *cases = run->n_cases ? run->cases : &whole;
-	size_t n = run->n_cases ? run->n_cases : 1, nf = 0, ne = 0;
+	*n = run->n_cases ? run->n_cases : 1;
+	return run->n_cases ? run->cases : whole;
+}
 
+static void run_totals(const struct pc_ci_run *run, struct pc_ci_totals *t)
+{
+	struct pc_ci_case whole;
+	size_t n;
+	const struct pc_ci_case *cases = run_cases(run, &whole, &n);
+
+	*t = (struct pc_ci_totals){ .tests = n };
 	for (size_t i = 0; i < n; i++) {
 		struct pc_ci_case c = cases[i];
 
 		if (!c.verdict)
 			by_findings(run, &c);
-		ne += c.error;
-		nf += !c.error && c.failed;
+		t->errors += c.error;
+		t->failures += !c.error && c.failed;
 	}
+}
+
+void pc_ci_junit_open(FILE *out, const struct pc_ci_totals *t)
+{
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fprintf(out, "<testsuites name=\"plugcheck\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-		n, nf, ne);
+		t->tests, t->failures, t->errors);
+}
+
+void pc_ci_junit_close(FILE *out)
+{
+	fputs("</testsuites>\n", out);
+}
+
+void pc_ci_print_junit_suite(FILE *out, const struct pc_ci_run *run,
+			     struct pc_ci_totals *t)
+{
+	struct pc_ci_case whole;
+	struct pc_ci_totals mine;
+	size_t n;
+	const struct pc_ci_case *cases = run_cases(run, &whole, &n);
+
+	run_totals(run, &mine);
 	fputs("  <testsuite name=\"plugcheck ", out);
 	xml_escape(out, run->verb, true);
 	if (run->machine) {
@@ -145,7 +175,7 @@ void pc_ci_print_junit(FILE *out, const struct pc_ci_run *run)
 		xml_escape(out, run->machine, true);
 	}
 	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\">\n",
-		n, nf, ne);
+		mine.tests, mine.failures, mine.errors);
 	for (size_t i = 0; i < n; i++) {
 		struct pc_ci_case c = cases[i];
 
@@ -154,5 +184,18 @@ void pc_ci_print_junit(FILE *out, const struct pc_ci_run *run)
 		c.failed = c.failed && !c.error;
 		print_case(out, run, &c);
 	}
-	fputs("  </testsuite>\n</testsuites>\n", out);
+	fputs("  </testsuite>\n", out);
+	t->tests += mine.tests;
+	t->failures += mine.failures;
+	t->errors += mine.errors;
+}
+
+void pc_ci_print_junit(FILE *out, const struct pc_ci_run *run)
+{
+	struct pc_ci_totals t, sum = { 0 };
+
+	run_totals(run, &t);
+	pc_ci_junit_open(out, &t);
+	pc_ci_print_junit_suite(out, run, &sum);
+	pc_ci_junit_close(out);
 }

@@ -108,6 +108,14 @@ has pc-q35-11.0
 for v in check list-machines list-plugins info props dump-abi suggest lint baseline migrate qemu-diff dump-vmstate capture; do
 	plugcheck "$v" --help > /dev/null || fail "plugcheck $v --help"
 done
+# shell completion where bash-completion and zsh look, answering from
+# the installed tree
+BASHCOMP="$STAGE/share/bash-completion/completions/plugcheck"
+[ -f "$BASHCOMP" ] || fail "bash completion not installed at $BASHCOMP"
+[ -f "$STAGE/share/zsh/vendor-completions/_plugcheck" ] || fail "zsh completion not installed"
+got=$(bash -c 'source "$1"; COMP_WORDS=(plugcheck check --machine pc-q35-11); COMP_CWORD=3; _plugcheck; printf "%s\n" "${COMPREPLY[@]}"' _ "$BASHCOMP")
+grep -qx pc-q35-11.0 <<< "$got" || fail "installed bash completion offers no pc-q35-11.0: $got"
+echo "completion: installed, bash offers $(echo $got)"
 LIB="$STAGE/lib/libplugcheck.so.1"
 [ -L "$STAGE/lib/libplugcheck.so" ] && [ -e "$LIB" ] || fail "libplugcheck.so links missing"
 grep -q 'SONAME.*\[libplugcheck\.so\.1\]' <<< "$(readelf -d "$LIB")" || fail "SONAME is not libplugcheck.so.1"

@@ -137,6 +137,8 @@ def check_sarif(what, args, doc, rc, cwd):
 
 
 def findings_of(doc):
+    if doc.get("mode") == "all-machines":
+        return [f for r in doc["runs"] for f in findings_of(r)]
     if doc.get("mode") == "release-matrix":
         return [o for b in doc["breaks"] for o in b["occurrences"]]
     return doc.get("findings", [])
@@ -250,6 +252,27 @@ if sarif:
         off = rep["deletedRegion"]["charOffset"]
         ok |= off == len(text.encode()) and rep["insertedContent"]["text"].startswith("pvpanic events 1")
     check(ok, "SARIF: no fix inserting 'pvpanic events 1' at the end of its compat file")
+
+# every machine type in one report: one SARIF log with a run per machine
+# type, one JUnit document with a suite per machine type
+allm = ["check", "--all-machines", "--smp", "1", "--default-config-only"]
+doc, rc = json_doc("all machine types", *allm, status=1)
+if doc:
+    runs = doc["runs"]
+    out, err, rc2 = run("--format", "sarif", *allm)
+    check(rc2 == rc, "all machine types: sarif exit %d, json exit %d" % (rc2, rc))
+    sarif = json.loads(out)
+    for e in errors(SARIF_V, sarif)[:5]:
+        fail("all machine types: SARIF schema: %s" % e)
+    check(len(sarif["runs"]) == len(runs),
+          "all machine types: %d SARIF runs, %d machine types" % (len(sarif["runs"]), len(runs)))
+    nres = sum(len(r.get("results", [])) for r in sarif["runs"])
+    check(nres == len(findings_of(doc)) and nres > 0,
+          "all machine types: %d SARIF results, %d JSON findings" % (nres, len(findings_of(doc))))
+    pairs = [p for r in runs for p in r.get("pairs", [])]
+    check_junit("all machine types", allm, doc, rc, tree, len(pairs),
+                len([p for p in pairs if p["verdict"] not in ("compatible", "error")]))
+    check_lines("all machine types", allm, doc, rc, tree)
 shutil.copy(os.path.join(SRC, "machines/compat/hw_compat_5_1.compat"), compat("hw_compat_5_1.compat"))
 
 # the other modes and verbs that report findings

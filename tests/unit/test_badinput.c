@@ -340,7 +340,7 @@ static const struct bad_case cases[] = {
 	{ "cli-machine-without-value", { { "keep", "" } }, { "plugcheck", "check", "--machine" },
 	  "check: option '--machine' needs a value" },
 	{ "cli-unknown-option", { { "keep", "" } }, { "plugcheck", "check", "--machine", "pc-5.1", "--colour", "x" },
-	  "check: unknown option '--colour' (see plugcheck check --help)" },
+	  "check: unknown option '--colour' (did you mean '--color'?) (see plugcheck check --help)" },
 	{ "cli-huge-smp", { { "keep", "" } }, { "plugcheck", "props", "--machine", "pc-5.1", "--smp", "99999999999999999999" },
 	  "--smp: expected a number from 1 to 65536, found '99999999999999999999'" },
 	{ "cli-bad-scan-timeout", { { "keep", "" } }, { "plugcheck", "list-plugins" },
