@@ -19,7 +19,7 @@
 #define PC_EXIT_INCOMPATIBLE 1
 #define PC_EXIT_ERROR 2
 
-enum pc_format { PC_FMT_TEXT, PC_FMT_JSON };
+enum pc_format { PC_FMT_TEXT, PC_FMT_JSON, PC_FMT_HTML };
 
 struct pc_cli {
 	enum pc_format format;

@@ -12,6 +12,7 @@
 
 #include "baseline.h"
 #include "cmd.h"
+#include "report-html.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -181,7 +182,7 @@ int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			 const struct pc_report *r, void *extra)
 {
-	if (cli->format == PC_FMT_JSON) {
+	if (cli->format == PC_FMT_JSON || cli->format == PC_FMT_HTML) {
 		json_t *root = json_object();
 		char *s;
 
@@ -194,9 +195,13 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 		json_object_set_new(root, "groups", pc_report_groups_to_json(r));
 		json_object_set_new(root, "incompatible",
 				    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
-		s = pc_json_dump(root);
-		fputs(s, cli->out);
-		free(s);
+		if (cli->format == PC_FMT_HTML) {
+			pc_html_report(cli->out, root); /* the same document */
+		} else {
+			s = pc_json_dump(root);
+			fputs(s, cli->out);
+			free(s);
+		}
 		json_decref(root);
 		return;
 	}

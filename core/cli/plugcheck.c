@@ -41,7 +41,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < PC_ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nGlobal options:\n"
-	      "  --format text|json     output format (default text)\n"
+	      "  --format FMT           output format: text (default), json, or html\n"
+	      "                         (check only: one self-contained page)\n"
 	      "  --plugin-dir DIR       also load plugins from DIR (repeatable;\n"
 	      "                         PLUGCHECK_PLUGIN_PATH adds more, ':'-separated)\n"
 	      "  --no-default-plugins   do not load the default plugin directory\n"
@@ -188,8 +189,10 @@ static int value_opt(struct pc_cli *cli, struct globals *g, int argc,
 			cli->format = PC_FMT_JSON;
 		} else if (val && !strcmp(val, "text")) {
 			cli->format = PC_FMT_TEXT;
+		} else if (val && !strcmp(val, "html")) {
+			cli->format = PC_FMT_HTML;
 		} else {
-			pc_cli_error(cli, "--format: expected 'text' or 'json', found '%s'",
+			pc_cli_error(cli, "--format: expected 'text', 'json' or 'html', found '%s'",
 				     val ? val : "");
 			return -1;
 		}
@@ -336,6 +339,11 @@ static int run_verb(struct pc_cli *cli, struct globals *g,
 
 	if (!v && g->nrest == 1) {
 		usage(stderr);
+		return PC_EXIT_ERROR;
+	}
+	if (cli->format == PC_FMT_HTML && v && v->fn != cmd_check) {
+		pc_cli_error(cli, "--format html: only check writes an HTML report (the main job, a pair, a chain, --matrix, --release-matrix); %s writes text or json",
+			     v->name);
 		return PC_EXIT_ERROR;
 	}
 	if (pc_loader_init(&err)) {
