@@ -582,6 +582,7 @@ static void finding(struct pc_strbuf *sb, const json_t *doc, const json_t *f,
 {
 	const json_t *dir = json_object_get(f, "direction");
 	const char *dev = jstr(f, "device");
+	char *type = pc_xstrndup(dev, strcspn(dev, "/")); /* "virtio-net-pci/vdev" */
 	struct pc_strbuf ids = PC_STRBUF_INIT, known = PC_STRBUF_INIT;
 	bool kn = json_is_true(json_object_get(f, "known"));
 
@@ -593,7 +594,7 @@ static void finding(struct pc_strbuf *sb, const json_t *doc, const json_t *f,
 		       jstr(f, "severity"), kn && !breaks ? " known" : "", k, k);
 	esc(sb, jstr(f, "rule"));
 	pc_strbuf_addstr(sb, "\" data-device=\"");
-	pc_strbuf_add(sb, dev, strcspn(dev, "/")); /* a type name: [A-Za-z0-9_.,-] */
+	esc(sb, type);
 	elem(sb, "\" data-sev=\"", jstr(f, "severity"), "\" data-cells=\"");
 	pc_strbuf_addf(sb, "%s\" data-known-cells=\"%s\">", ids.buf,
 		       kn && !breaks ? ids.buf : known.buf);
@@ -611,6 +612,7 @@ static void finding(struct pc_strbuf *sb, const json_t *doc, const json_t *f,
 	pc_strbuf_addstr(sb, "</li>\n");
 	pc_strbuf_release(&ids);
 	pc_strbuf_release(&known);
+	free(type);
 }
 
 static void findings(struct pc_strbuf *sb, const json_t *doc, bool breaks)

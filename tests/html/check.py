@@ -28,12 +28,29 @@ import concurrent.futures
 import html.parser
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 
 PLUGCHECK, CHROMIUM, WORK = sys.argv[1:4]
 failures = []
+live = set()  # the process groups of the running browsers
+HOSTILE = "</script><script>document.title='pwned'</script> & <b>x</b> &amp;"
+
+
+def on_signal(signum, frame):
+    """interrupted: no browser outlives the test"""
+    for pid in list(live):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    os._exit(1)
+
+
+signal.signal(signal.SIGTERM, on_signal)
+signal.signal(signal.SIGINT, on_signal)
 
 
 def fail(msg):
@@ -58,6 +75,7 @@ def chromium(url, profile):
            "--virtual-time-budget=3000", "--dump-dom", url]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          start_new_session=True)
+    live.add(p.pid)
     try:
         out, err = p.communicate(timeout=40)
     except subprocess.TimeoutExpired:
@@ -69,6 +87,7 @@ def chromium(url, profile):
         except ProcessLookupError:
             pass
         p.wait()
+        live.discard(p.pid)
     return out.decode(), err.decode(errors="replace")
 
 
@@ -78,6 +97,7 @@ class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.root = {}
+        self.title = None
         self.cells = {}          # id -> attrs
         self.items = []          # findings-list items: attrs, fields
         self.panel_rules = None  # rule ids of the findings in the panel
@@ -113,6 +133,8 @@ class Dom(html.parser.HTMLParser):
 
     def handle_endtag(self, tag):
         txt = "".join(self.text)
+        if tag == "title":
+            self.title = txt
         if tag == "dt" and self.cur is not None and not self.inside("id", "panel"):
             self.term = txt
         if tag == "dd" and self.cur is not None and self.term and not self.inside("id", "panel"):
@@ -129,6 +151,15 @@ class Dom(html.parser.HTMLParser):
         self.text.append(data)
         if self.inside("id", "panel"):
             self.panel_text += data
+
+
+def title_of(doc):
+    if doc["mode"] == "release-matrix":
+        return "release matrix: %d recorded releases, %d machine types" % (
+            len(doc["releases"]), len(doc["machines"]))
+    if doc["mode"] == "matrix":
+        return "machine type %s: migration matrix (row = source, column = destination)" % doc["machine"]
+    return "machine type %s: the tree against the recorded releases, both directions" % doc["machine"]
 
 
 def pair_verdict(p):
@@ -233,6 +264,8 @@ def check_page(name, doc, fragment, loaded, want_rule=None, want_device=None):
     label = "%s (#%s)" % (name, fragment)
     if dom.root.get("data-ready") != "1":
         fail("%s: the page's script did not finish (no data-ready)" % label)
+    if dom.title != "plugcheck: " + title_of(doc):
+        fail("%s: the page's title is %r" % (label, dom.title))
     if dom.root.get("data-errors"):
         fail("%s: script errors: %s" % (label, dom.root["data-errors"]))
     for line in log.splitlines():
@@ -263,6 +296,8 @@ def check_page(name, doc, fragment, loaded, want_rule=None, want_device=None):
                 label, a.get("id"), item["fields"].get("why"), f.get("why")))
         if item["fields"].get("fix", "") != f.get("fix", {}).get("text", ""):
             fail("%s: finding %s: fix differs from the JSON" % (label, a.get("id")))
+        if item["fields"].get("known break", "") != f.get("known_reason", ""):
+            fail("%s: finding %s: known break differs from the JSON" % (label, a.get("id")))
 
     def passes(f):
         return ((not want_rule or f["rule"] == want_rule) and
@@ -315,8 +350,24 @@ def first_cell(doc, verdict, pred=lambda f: True):
 def main():
     pages = []  # name, doc, fragment, filters
 
-    # the main job: rows of the tree against each release; open a known break
-    doc, path = write_page("main", ["--machine", "pc-5.1"], 0)
+    # the main job: rows of the tree against each release; open a known
+    # break, whose reason and mitigation (in the finding's text and fix)
+    # are markup that must stay text
+    abi = os.path.join(WORK, "abi")
+    shutil.copytree("abi", abi)
+    with open(os.path.join(abi, "known-breaks")) as f:
+        kb = f.read()
+    if "(commit 010746ae1d)" not in kb:
+        raise SystemExit("FAIL: abi/known-breaks changed: pick another reason to mark up")
+    with open(os.path.join(abi, "known-breaks"), "w") as f:
+        f.write(kb.replace("(commit 010746ae1d)", HOSTILE).replace(
+            "until it is powered off", HOSTILE))
+    doc, path = write_page("main", ["--abi-dir", abi, "--machine", "pc-5.1"], 0)
+    if not any(HOSTILE in json.dumps(f, ensure_ascii=False) for f in doc["findings"]):
+        fail("main: the marked-up known break shows in no finding: a weak test")
+    with open(path) as f:
+        if "<script>document.title" in f.read():
+            fail("main: markup from abi/known-breaks is in the page unescaped")
     pages.append(("main", doc, path, "open=" + first_cell(doc, "known")[0], {}))
     # releases that do not know the machine type: rows of n/a
     doc, path = write_page("main-na", ["--machine", "pc-11.0"], 0)

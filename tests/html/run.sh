@@ -33,9 +33,12 @@ command -v python3 >/dev/null || { echo "html: FAIL: python3 not installed"; exi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/plugcheck-html.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
 start=$(date +%s)
-python3 "$here/check.py" "$plugcheck" "$chromium" "$work" || fails=1
+python3 "$here/check.py" "$plugcheck" "$chromium" "$work" &
+pid=$!
+# interrupted: check.py kills its browsers, then the directory goes
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 1' INT TERM
+wait $pid || fails=1
 # check.py kills each chromium's process group; nothing may be left
 if pgrep -f "$work" >/dev/null 2>&1; then
 	echo "FAIL: chromium processes left running:"; pgrep -af "$work"
