@@ -69,6 +69,7 @@ def run(args, want_status):
 def chromium(url, profile):
     """the DOM after load, and chromium's log"""
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-dev-shm-usage",  # containers: a small /dev/shm
            "--no-first-run", "--no-default-browser-check",
            "--disable-extensions", "--disable-background-networking",
            "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
