@@ -160,23 +160,26 @@ json_t *pc_report_groups_to_json(const struct pc_report *r)
 	return a;
 }
 
+json_t *pc_json_versioned(json_t *j)
+{
+	json_t *doc;
+
+	if (!json_is_object(j) || json_object_get(j, "schema_version"))
+		return json_incref(j);
+	/* the version first, then the document's keys in order */
+	doc = json_object();
+	json_object_set_new(doc, "schema_version",
+			    json_integer(PC_JSON_SCHEMA_VERSION));
+	json_object_update(doc, j);
+	return doc;
+}
+
 char *pc_json_dump(json_t *j)
 {
-	char *s, *r;
+	json_t *doc = pc_json_versioned(j);
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *r;
 
-	if (json_is_object(j) && !json_object_get(j, "schema_version")) {
-		/* the version first, then the document's keys in order */
-		json_t *doc = json_object();
-
-		json_object_set_new(doc, "schema_version",
-				    json_integer(PC_JSON_SCHEMA_VERSION));
-		json_object_update(doc, j);
-		s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		json_decref(doc);
-	} else {
-		s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	}
-
+	json_decref(doc);
 	if (!s)
 		return pc_xstrdup("null\n");
 	r = pc_xasprintf("%s\n", s);

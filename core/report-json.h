@@ -26,6 +26,9 @@ json_t *pc_report_to_json(const struct pc_report *r);
 json_t *pc_report_groups_to_json(const struct pc_report *r);
 /* A document: pretty, key order preserved, newline-terminated; an object
  * gets "schema_version" (PC_JSON_SCHEMA_VERSION) as its first key. */
+/* 'j' with "schema_version" as its first key when it is an object
+ * without one (a new reference; 'j' itself when it has one). */
+json_t *pc_json_versioned(json_t *j);
 char *pc_json_dump(json_t *j);
 
 #endif /* PC_REPORT_JSON_H */

@@ -184,6 +184,12 @@ int pc_cli_check_all(struct pc_cli *cli, struct pc_job_spec *spec,
 	size_t n = 0, nbad = 0, nerr = 0, len = 0;
 	int status = PC_EXIT_OK;
 
+	if (cli->format == PC_FMT_HTML) {
+		/* one page a machine type would not be one document */
+		pc_cli_error(cli, "--format html: check --all-machines writes text, json, sarif, junit, github or gnu (one page over every machine type: check --release-matrix --format html)");
+		pc_machine_set_free(set);
+		return PC_EXIT_ERROR;
+	}
 	if (shard_machines(cli, spec, set, &names, &n)) {
 		json_decref(runs);
 		pc_machine_set_free(set);

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "report-ci.h"
+#include "report-html.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -335,6 +336,9 @@ static void render_json(struct pc_cli *cli, const struct pc_job *j)
 			    json_integer((json_int_t)c->sections_compared));
 	json_object_set_new(x, "properties_compared",
 			    json_integer((json_int_t)c->props_compared));
+	if (j->spec->mode == PC_JOB_MAIN && j->unknown && *j->unknown)
+		json_object_set_new(x, "not_applicable",
+				    unmigratable_json(j->unknown));
 	if (j->unmigratable && *j->unmigratable)
 		json_object_set_new(x, "unmigratable",
 				    unmigratable_json(j->unmigratable));
@@ -401,7 +405,7 @@ void pc_cli_check_render(struct pc_cli *cli, const struct pc_job *j)
 		render_ci(cli, j);
 		return;
 	}
-	if (cli->format == PC_FMT_JSON) {
+	if (cli->format == PC_FMT_JSON || cli->format == PC_FMT_HTML) {
 		render_json(cli, j);
 		return;
 	}
@@ -614,9 +618,13 @@ static void print_release_matrix_json(struct pc_cli *cli,
 	json_object_set_new(x, "known_breaks", json_integer((json_int_t)n->known));
 	json_object_set_new(x, "needs_review", json_integer((json_int_t)n->review));
 	json_object_set_new(x, "exit_status", json_integer(status));
-	j = pc_json_dump(x);
-	fputs(j, cli->out);
-	free(j);
+	if (cli->format == PC_FMT_HTML) {
+		pc_html_report(cli->out, x); /* the same document */
+	} else {
+		j = pc_json_dump(x);
+		fputs(j, cli->out);
+		free(j);
+	}
 	json_decref(x);
 }
 
@@ -684,7 +692,7 @@ void pc_cli_release_matrix_render(struct pc_cli *cli,
 		release_matrix_ci(cli, mx, status);
 		return;
 	}
-	if (cli->format == PC_FMT_JSON) {
+	if (cli->format == PC_FMT_JSON || cli->format == PC_FMT_HTML) {
 		print_release_matrix_json(cli, mx, n, status);
 		return;
 	}

@@ -20,10 +20,11 @@
 #define PC_EXIT_ERROR 2
 
 /* --format: text, json, and the CI formats (report-ci.h: sarif, junit,
- * github, gnu; for the verbs that report findings) */
+ * github, gnu; for the verbs that report findings), and html (report-html.c;
+ * check only) */
 enum pc_format {
 	PC_FMT_TEXT, PC_FMT_JSON,
-	PC_FMT_SARIF, PC_FMT_JUNIT, PC_FMT_GITHUB, PC_FMT_GNU,
+	PC_FMT_SARIF, PC_FMT_JUNIT, PC_FMT_GITHUB, PC_FMT_GNU, PC_FMT_HTML,
 };
 
 struct pc_ci_totals;

@@ -259,6 +259,10 @@ static int do_dump_pair(struct pc_cli *cli, const struct opts *o)
 		.n_devices = o->n_vmdevs,
 	};
 
+	if (cli->format == PC_FMT_HTML) {
+		pc_cli_error(cli, "check: --format html does not render a pair with a QEMU dump side (text or json do)");
+		return PC_EXIT_ERROR;
+	}
 	if (o->n_src || o->n_dst || o->src_host || o->dst_host) {
 		pc_cli_error(cli, "check: overrides and hosts do not apply to a QEMU dump side");
 		return PC_EXIT_ERROR;

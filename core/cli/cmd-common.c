@@ -13,6 +13,7 @@
 #include "baseline.h"
 #include "cmd.h"
 #include "report-ci.h"
+#include "report-html.h"
 #include "report-json.h"
 
 #include "banned.h"
@@ -78,7 +79,8 @@ int pc_cli_int(struct pc_cli *cli, const char *opt, const char *val, int lo,
 
 bool pc_cli_ci_format(const struct pc_cli *cli)
 {
-	return cli->format != PC_FMT_TEXT && cli->format != PC_FMT_JSON;
+	return cli->format == PC_FMT_SARIF || cli->format == PC_FMT_JUNIT ||
+	       cli->format == PC_FMT_GITHUB || cli->format == PC_FMT_GNU;
 }
 
 void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run)
@@ -98,6 +100,7 @@ void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run)
 	case PC_FMT_GNU:
 	case PC_FMT_TEXT:
 	case PC_FMT_JSON:
+	case PC_FMT_HTML:
 		break;
 	}
 	if (f == PC_CI_JUNIT && cli->junit_suites)
@@ -119,7 +122,7 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 		pc_cli_print_ci(cli, &run);
 		return;
 	}
-	if (cli->format == PC_FMT_JSON) {
+	if (cli->format == PC_FMT_JSON || cli->format == PC_FMT_HTML) {
 		json_t *root = json_object();
 		char *s;
 
@@ -132,9 +135,13 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 		json_object_set_new(root, "groups", pc_report_groups_to_json(r));
 		json_object_set_new(root, "incompatible",
 				    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
-		s = pc_json_dump(root);
-		fputs(s, cli->out);
-		free(s);
+		if (cli->format == PC_FMT_HTML) {
+			pc_html_report(cli->out, root); /* the same document */
+		} else {
+			s = pc_json_dump(root);
+			fputs(s, cli->out);
+			free(s);
+		}
 		json_decref(root);
 		return;
 	}

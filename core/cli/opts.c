@@ -47,7 +47,7 @@ const struct pc_optdesc pc_global_opts[] = {
 
 /* in enum pc_format order */
 const char *const pc_format_names[] = { "text", "json", "sarif", "junit",
-					"github", "gnu", NULL };
+					"github", "gnu", "html", NULL };
 
 static const char *const color_names[] = { "auto", "always", "never", NULL };
 
@@ -139,7 +139,7 @@ static int global_opt(struct pc_cli *cli, int c, const char *val)
 	switch (c) {
 	case G_FORMAT:
 		i = one_of(cli, "format", val, pc_format_names,
-			   "'text', 'json', 'sarif', 'junit', 'github' or 'gnu'");
+			   "'text', 'json', 'sarif', 'junit', 'github', 'gnu' or 'html'");
 		if (i < 0)
 			return -1;
 		cli->format = (enum pc_format)i;
@@ -468,6 +468,12 @@ int pc_cli_parse_opts(struct pc_cli *cli, const struct pc_optset *set,
 	if (!r && pc_cli_ci_format(cli) && !reports_findings(set->verb)) {
 		pc_cli_error(cli, "--format %s: %s reports no findings (use --format text or json)",
 			     pc_format_names[cli->format], set->verb);
+		r = PC_OPT_ERR;
+	}
+	if (!r && cli->format == PC_FMT_HTML &&
+	    (!set->verb || strcmp(set->verb, "check"))) {
+		pc_cli_error(cli, "--format html: only check writes an HTML report (the main job, a pair, a chain, --matrix, --release-matrix); %s writes text or json",
+			     set->verb ? set->verb : "this verb");
 		r = PC_OPT_ERR;
 	}
 	if (!r)

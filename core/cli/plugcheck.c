@@ -43,8 +43,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nGlobal options:\n"
 	      "  --format FORMAT        text (default), json; for the verbs that report\n"
-	      "                         findings also sarif, junit, github, gnu\n"
-	      "  --plugin-dir DIR       also load plugins from DIR (repeatable;\n"
+	      "                         findings also sarif, junit, github, gnu; for\n"
+	      "                         check also html (one self-contained page)\n"	      "  --plugin-dir DIR       also load plugins from DIR (repeatable;\n"
 	      "                         PLUGCHECK_PLUGIN_PATH adds more, ':'-separated)\n"
 	      "  --no-default-plugins   do not load the default plugin directory\n"
 	      "  --machine-dir DIR      machine type descriptors (default: machines/)\n"

@@ -330,7 +330,7 @@ static const struct bad_case cases[] = {
 	{ "cli-unknown-verb", { { "keep", "" } }, { "plugcheck", "chekc" },
 	  "unknown verb 'chekc' (did you mean 'check'?) (see plugcheck --help)" },
 	{ "cli-bad-format", { { "keep", "" } }, { "plugcheck", "--format", "xml", "list-machines" },
-	  "--format: expected 'text', 'json', 'sarif', 'junit', 'github' or 'gnu', found 'xml'" },
+	  "--format: expected 'text', 'json', 'sarif', 'junit', 'github', 'gnu' or 'html', found 'xml'" },
 	{ "cli-empty-plugin-dir", { { "keep", "" } }, { "plugcheck", "--plugin-dir", "", "list-plugins" },
 	  "--plugin-dir needs a directory" },
 	{ "cli-empty-cache-dir", { { "keep", "" } }, { "plugcheck", "--cache-dir=", "list-plugins" },

@@ -57,7 +57,7 @@ PCT_TEST("cli", usage_errors_exit_2)
 	free(out);
 	free(err);
 	PCT_ASSERT_INT_EQ(RUN(&out, &err, "--format", "yaml", "list-machines"), 2);
-	PCT_ASSERT_CONTAINS(err, "--format: expected 'text', 'json', 'sarif', 'junit', 'github' or 'gnu', found 'yaml'");
+	PCT_ASSERT_CONTAINS(err, "--format: expected 'text', 'json', 'sarif', 'junit', 'github', 'gnu' or 'html', found 'yaml'");
 	free(out);
 	free(err);
 	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check"), 2);

@@ -303,7 +303,10 @@ PCT_TEST("cmdline", bash_completion)
 	PCT_ASSERT_STR_EQ(o, "virtio-blk-device.num-queues\n");
 	free(o);
 	o = bash_complete("--format j", 2);
-	PCT_ASSERT_STR_EQ(o, "json\n");
+	PCT_ASSERT_STR_EQ(o, "json\njunit\n");
+	free(o);
+	o = bash_complete("--format h", 2);
+	PCT_ASSERT_STR_EQ(o, "html\n");
 	free(o);
 	/* a file goes there: nothing (bash completes files) */
 	o = bash_complete("check --src-host \"\"", 3);
