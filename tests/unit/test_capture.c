@@ -182,6 +182,12 @@ PCT_TEST("capture", real_qemu_values_as_realized_agree)
 	}
 	/* the per-instance values are listed, so the walk saw the list */
 	CU_ASSERT_TRUE(n > 0);
+	/* the layouts QEMU's dump can show as the tree models them agree:
+	 * the virtio backends' sections, no CPU state, no array counts */
+	PCT_ASSERT_NOT_CONTAINS(out, "at: virtio-");
+	PCT_ASSERT_NOT_CONTAINS(out, "at: qemu64-x86_64-cpu");
+	PCT_ASSERT_NOT_CONTAINS(out, "[field-count]");
+	PCT_ASSERT_NOT_CONTAINS(out, "\n    virtio-blk-device\n");
 	free(out);
 	unlink(cap);
 	rmdir(dir);
@@ -228,5 +234,47 @@ PCT_TEST("dump_side", compared_on_what_both_know)
 			     pct_path("tests/fixtures/qemu-vmstate/dump2.json"), "--machine",
 			     "pc-q35-7.2", NULL), 1);
 	PCT_ASSERT_NOT_CONTAINS(out, "not modelled");
+	free(out);
+}
+
+/*
+ * The tree against QEMU 7.2's own dump (tests/fixtures/qemu-vmstate/
+ * qemu-7.2-q35-modelled.json: the modelled types' sections of Debian 12's
+ * qemu-system-x86_64 -M pc-q35-7.2 -dump-vmstate) is compared on what the
+ * dump can show: a virtio device's section is its backend's
+ * (virtio-net-device, whose description is one opaque field "virtio"), a
+ * CPU's state is not in a dump, and 7.2 records no array counts.  Those
+ * sections agree both ways; a dump that records counts has them compared.
+ */
+PCT_TEST("dump_side", tree_as_qemu_7_2_dump_shows_it)
+{
+	const char *dump = pct_path("tests/fixtures/qemu-vmstate/qemu-7.2-q35-modelled.json");
+	static const char *const agree[] = {
+		"at: virtio-", "at: host-x86_64-cpu", "at: max-x86_64-cpu\n",
+		"at: qemu64-x86_64-cpu", "\n    virtio-net-device\n", "\n    virtio-mem\n",
+		"[field-count]",
+	};
+	char *out = NULL;
+
+	for (int dir = 0; dir < 2; dir++) {
+		pct_plugcheck(&out, "check", "--from", dir ? "tree" : dump, "--to", dir ? dump : "tree",
+			      "--machine", "pc-q35-7.2", "-v", NULL);
+		PCT_ASSERT_CONTAINS(out, "a QEMU dump side: layouts only");
+		for (size_t i = 0; i < PC_ARRAY_SIZE(agree); i++)
+			PCT_ASSERT_NOT_CONTAINS(out, agree[i]);
+		free(out);
+	}
+	/* the plain rendering (dump-vmstate) keeps the model's view */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "dump-vmstate", "--machine", "pc-q35-7.2", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\"max-x86_64-cpu\": {");
+	PCT_ASSERT_CONTAINS(out, "\"virtio-net-pci\": {");
+	PCT_ASSERT_CONTAINS(out, "\"num\": 128");
+	free(out);
+	/* a dump that records counts: the AER log's 64 against the tree's 128 */
+	pct_plugcheck(&out, "check", "--from",
+		      pct_path("tests/fixtures/qemu-vmstate/root-port-num-64.json"), "--to", "tree",
+		      "--machine", "pc-q35-7.2", "--vm-device", "pcie-root-port", NULL);
+	PCT_ASSERT_CONTAINS(out, "PC207 incompatible [field-count]");
+	PCT_ASSERT_CONTAINS(out, "at: pcie-root-port PCIE_AER_ERROR_LOG/log");
 	free(out);
 }
