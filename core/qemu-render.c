@@ -28,37 +28,83 @@ static uint64_t desc_size(const struct pc_rdesc *d)
 	return n;
 }
 
+static json_t *render_desc(const struct pc_rdesc *d, const struct pc_qemu_view *v);
+
+static json_t *render_node(const struct pc_rnode *f, const struct pc_qemu_view *v)
+{
+	json_t *jf = json_object();
+
+	/* padding is VMSTATE_UNUSED*(), which QEMU names "unused" whatever
+	 * the declaration calls it (and qemu-diff reads that name as
+	 * padding) */
+	json_object_set_new(jf, "field",
+			    json_string(f->kind == PC_FIELD_UNUSED ? "unused" : f->name));
+	json_object_set_new(jf, "version_id", json_integer(f->version));
+	/* QEMU marks fields with a test function; ours are resolved, but a
+	 * condition decided presence */
+	json_object_set_new(jf, "field_exists", json_boolean(f->why != NULL &&
+				!strncmp(f->why, "present if", 10)));
+	/* saved by a VMStateInfo of no size (info=): QEMU's dump shows the
+	 * name and size 0, the bytes it sends are not in it */
+	if (v->qemu_view && f->info) {
+		json_object_set_new(jf, "size", json_integer(0));
+		return jf;
+	}
+	if ((f->count != 1 || f->count_field) && !v->no_counts)
+		json_object_set_new(jf, "num", json_integer(f->count_field ? f->count_max
+								  : f->count));
+	json_object_set_new(jf, "size", json_integer((json_int_t)(f->desc ? desc_size(f->desc)
+									 : f->size)));
+	if (f->desc)
+		json_object_set_new(jf, "Description", render_desc(f->desc, v));
+	return jf;
+}
+
+/*
+ * A plain field of 'd's declaration that a condition left out of this
+ * instance's layout, as QEMU's dump lists every field with a test
+ * function whether or not an instance sends it (vmstate_pci_device's
+ * config buffer of the other size); NULL for any other absent field.
+ */
+static json_t *render_untaken(const struct pc_rdesc *d, const struct pc_field *f)
+{
+	json_t *jf;
+
+	if (!f->cond || f->has_since || f->version > d->version_id ||
+	    f->kind == PC_FIELD_STRUCT || f->count_kind != PC_COUNT_ONE || f->info)
+		return NULL;
+	jf = json_object();
+	json_object_set_new(jf, "field", json_string(f->name));
+	json_object_set_new(jf, "version_id", json_integer(f->version));
+	json_object_set_new(jf, "field_exists", json_true());
+	json_object_set_new(jf, "size", json_integer(f->size ? f->size
+							      : pc_field_kind_size(f->kind)));
+	return jf;
+}
+
 static json_t *render_desc(const struct pc_rdesc *d, const struct pc_qemu_view *v)
 {
 	json_t *o = json_object(), *fields = json_array();
+	size_t j = 0;
 
 	json_object_set_new(o, "name", json_string(d->name));
 	json_object_set_new(o, "version_id", json_integer(d->version_id));
 	json_object_set_new(o, "minimum_version_id", json_integer(d->min_version_id));
-	for (size_t i = 0; i < d->n_nodes; i++) {
-		const struct pc_rnode *f = &d->nodes[i];
-		json_t *jf = json_object();
+	/* in the QEMU view, the declaration's order with the untaken
+	 * test-gated fields in their places; else the resolved layout */
+	for (size_t i = 0; v->qemu_view && d->decl && i < d->decl->n_fields; i++) {
+		const struct pc_field *f = &d->decl->fields[i];
+		json_t *jf;
 
-		/* padding is VMSTATE_UNUSED*(), which QEMU names "unused"
-		 * whatever the declaration calls it (and qemu-diff reads that
-		 * name as padding) */
-		json_object_set_new(jf, "field",
-				    json_string(f->kind == PC_FIELD_UNUSED ? "unused"
-									   : f->name));
-		json_object_set_new(jf, "version_id", json_integer(f->version));
-		/* QEMU marks fields with a test function; ours are resolved,
-		 * but a condition decided presence */
-		json_object_set_new(jf, "field_exists", json_boolean(f->why != NULL &&
-					!strncmp(f->why, "present if", 10)));
-		if ((f->count != 1 || f->count_field) && !v->no_counts)
-			json_object_set_new(jf, "num", json_integer(f->count_field ? f->count_max
-									  : f->count));
-		json_object_set_new(jf, "size", json_integer((json_int_t)(f->desc ? desc_size(f->desc)
-										 : f->size)));
-		if (f->desc)
-			json_object_set_new(jf, "Description", render_desc(f->desc, v));
-		json_array_append_new(fields, jf);
+		if (j < d->n_nodes && d->nodes[j].decl == f)
+			jf = render_node(&d->nodes[j++], v);
+		else
+			jf = render_untaken(d, f);
+		if (jf)
+			json_array_append_new(fields, jf);
 	}
+	for (; j < d->n_nodes; j++)
+		json_array_append_new(fields, render_node(&d->nodes[j], v));
 	json_object_set_new(o, "Fields", fields);
 	if (d->n_subs) {
 		json_t *subs = json_array();
