@@ -57,6 +57,19 @@ static json_t *load_capture(const char *spec)
 	return NULL;
 }
 
+/* Was 'spec' (a dump or capture) written by a QEMU build, not rendered
+ * by plugcheck (vmschkmachine.Rendered-by, qemu-render.c)? */
+static bool written_by_qemu(const char *spec)
+{
+	json_t *j = load_json(spec);
+	bool r;
+
+	r = j && (pc_capture_is(j) ||
+		  !json_object_get(json_object_get(j, "vmschkmachine"), "Rendered-by"));
+	json_decref(j);
+	return r;
+}
+
 bool pc_dump_side_is_qemu_dump(const char *spec)
 {
 	json_t *j = load_json(spec);
@@ -315,7 +328,7 @@ int pc_dump_pair_run(const struct pc_side_env *env,
 	for (int k = 0; k < 2; k++) {
 		if (real[k] && load_dump(env, ps, specs[k], p, k, &view, bad_input, err))
 			return -1;
-		if (real[k] && !real[1 - k]) {
+		if (real[k] && !real[1 - k] && written_by_qemu(specs[k])) {
 			view.qemu_view = true;
 			view.no_counts = !dump_has_counts(p->dumps[k]);
 		}

@@ -189,6 +189,10 @@ char *pc_vm_render_qemu_view(const struct pc_vm *vm, const struct pc_qemu_view *
 	assert(vm->machine); /* a built VM (resolve.h) */
 
 	json_object_set_new(m, "Name", json_string(vm->machine->name));
+	/* the model's own view says so: a dump without this member is taken
+	 * as a QEMU build's (dump-side.c); QEMU's checker reads only Name */
+	if (!v->qemu_view)
+		json_object_set_new(m, "Rendered-by", json_string("plugcheck"));
 	json_object_set_new(root, "vmschkmachine", m);
 	for (size_t i = 0; i < vm->n_sections; i++) {
 		const char *key;

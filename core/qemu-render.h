@@ -17,7 +17,8 @@ char *pc_vm_render_qemu_dump(const struct pc_vm *vm);
 
 /*
  * What a real QEMU build's own dump can show of the VM, for comparing the
- * two (Documentation/qemu-diff.md): with qemu_view, the sections QEMU's
+ * two (Documentation/qemu-diff.md): without qemu_view, the model's own
+ * view, marked so (vmschkmachine.Rendered-by: plugcheck); with qemu_view, the sections QEMU's
  * dump has (device classes with a dc->vmsd: no CPUs) keyed as QEMU keys
  * them (a virtio device by its backend, whose description is one opaque
  * field "virtio"); with no_counts, no "num" (QEMU 7.2's dump records no
