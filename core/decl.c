@@ -525,6 +525,45 @@ static bool all_distinct(const struct named *v, size_t n)
 	return ok;
 }
 
+/* May field 'f' share its name with another such field?  QEMU's do: two
+ * structures saving the same member (VMSTATE_PCI_DEVICE and VMSTATE_MSIX
+ * both save parent_obj), and test-gated alternatives (vmstate_pci_device's
+ * two config buffers, one if the function is PCI Express). */
+static bool name_repeatable(const struct pc_field *f)
+{
+	return f->kind == PC_FIELD_STRUCT || f->cond;
+}
+
+/*
+ * The field names of 'd' to check for duplicates, into 'v': every field
+ * but a repeatable one (name_repeatable()) repeating another repeatable
+ * one's name; a path names the first that fits.
+ */
+static size_t field_names(const struct pc_vmsd *d, struct named *v)
+{
+	size_t n = 0, ns;
+
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (!name_repeatable(&d->fields[i]))
+			v[n++] = (struct named){ d->fields[i].name, d->fields[i].line };
+	ns = n;
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (name_repeatable(&d->fields[i]))
+			v[n++] = (struct named){ d->fields[i].name, d->fields[i].line };
+	if (n - ns < 2)
+		return n;
+	qsort(v + ns, n - ns, sizeof(*v), named_cmp);
+	{
+		size_t k = ns + 1;
+
+		for (size_t i = ns + 1; i < n; i++)
+			if (strcmp(v[i].name, v[k - 1].name))
+				v[k++] = v[i];
+		n = k;
+	}
+	return n;
+}
+
 static int check_dups(struct dparser *p, struct named *v, size_t n,
 		      const char *what, const char *in)
 {
@@ -1447,10 +1486,10 @@ static bool plain_count(const char *s, uint64_t *out)
 
 /* The attributes of 'field', in the order of field_keys[]. */
 enum { F_SIZE, F_COUNT, F_COUNT_FIELD, F_MAX, F_STRUCT, F_VERSION,
-       F_IF, F_SINCE, F_N };
+       F_IF, F_SINCE, F_INFO, F_N };
 static const char *const field_keys[] = { "size", "count", "count-field",
 					  "max", "struct", "version", "if",
-					  "since", NULL };
+					  "since", "info", NULL };
 _Static_assert(PC_ARRAY_SIZE(field_keys) == F_N + 1, "field_keys[] and F_*");
 
 /* size= belongs to, and is required by, buffer and unused fields. */
@@ -1586,6 +1625,11 @@ static int field_presence(struct dparser *p, struct pc_field *f,
 		if (get_version(p, "since", s, &f->since))
 			return -1;
 		f->has_since = true;
+	}
+	if ((s = a->vals[F_INFO])) {
+		if (check_name(p, "info", s))
+			return -1;
+		f->info = pool_strdup(p, s);
 	}
 	return 0;
 }
@@ -2024,9 +2068,7 @@ static int close_block(struct dparser *p)
 		if (d->n_invariants > n)
 			n = d->n_invariants;
 		v = pc_xcalloc(n, sizeof(*v));
-		for (size_t i = 0; i < d->n_fields; i++)
-			v[i] = (struct named){ d->fields[i].name, d->fields[i].line };
-		ret = check_dups(p, v, d->n_fields, "field", d->name);
+		ret = check_dups(p, v, field_names(d, v), "field", d->name);
 		for (size_t i = 0; !ret && i < d->n_subsections; i++)
 			v[i] = (struct named){ d->subsections[i].name,
 					       d->subsections[i].line };
@@ -2787,6 +2829,8 @@ static void write_field(struct pc_strbuf *out, const struct pc_field *f)
 		put_expr(out, "if", f->cond);
 	if (f->has_since)
 		put_version(out, "since", &f->since);
+	if (f->info)
+		put_attr(out, "info", f->info);
 	pc_strbuf_addch(out, '\n');
 }
 

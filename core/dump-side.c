@@ -57,6 +57,19 @@ static json_t *load_capture(const char *spec)
 	return NULL;
 }
 
+/* Was 'spec' (a dump or capture) written by a QEMU build, not rendered
+ * by plugcheck (vmschkmachine.Rendered-by, qemu-render.c)? */
+static bool written_by_qemu(const char *spec)
+{
+	json_t *j = load_json(spec);
+	bool r;
+
+	r = j && (pc_capture_is(j) ||
+		  !json_object_get(json_object_get(j, "vmschkmachine"), "Rendered-by"));
+	json_decref(j);
+	return r;
+}
+
 bool pc_dump_side_is_qemu_dump(const char *spec)
 {
 	json_t *j = load_json(spec);
@@ -67,10 +80,11 @@ bool pc_dump_side_is_qemu_dump(const char *spec)
 	return r;
 }
 
-char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
-			  const char *machine, int smp,
-			  const char *const *devices, size_t n_devices,
-			  char **label, bool *bad_input, struct pc_err *err)
+static char *render_view(const struct pc_side_env *env, const char *spec,
+			 const char *machine, int smp,
+			 const char *const *devices, size_t n_devices,
+			 const struct pc_qemu_view *view,
+			 char **label, bool *bad_input, struct pc_err *err)
 {
 	struct pc_side side;
 	const struct pc_machine *m;
@@ -94,7 +108,7 @@ char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
 		pc_side_release(&side);
 		return NULL;
 	}
-	text = pc_vm_render_qemu_dump(&vm);
+	text = pc_vm_render_qemu_view(&vm, view);
 	if (label)
 		*label = pc_xasprintf("%s (%s, smp=%d)", side.label, m->name, vm.smp);
 	pc_vm_release(&vm);
@@ -108,10 +122,42 @@ char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
 	return text;
 }
 
-/* side k of the pair: the dump file, or the side rendered as one */
+char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
+			  const char *machine, int smp,
+			  const char *const *devices, size_t n_devices,
+			  char **label, bool *bad_input, struct pc_err *err)
+{
+	const struct pc_qemu_view plain = { 0 };
+
+	return render_view(env, spec, machine, smp, devices, n_devices, &plain, label,
+			   bad_input, err);
+}
+
+static bool vmsd_has_counts(const struct pc_qdump_vmsd *v)
+{
+	for (size_t i = 0; v && i < v->n_fields; i++)
+		if (v->fields[i].has_num || vmsd_has_counts(v->fields[i].desc))
+			return true;
+	for (size_t i = 0; v && i < v->n_subsections; i++)
+		if (vmsd_has_counts(&v->subsections[i]))
+			return true;
+	return false;
+}
+
+/* Does dump 'd' record array counts ("num")?  QEMU 7.2's writes none. */
+static bool dump_has_counts(const struct pc_qdump *d)
+{
+	for (size_t i = 0; i < d->n_sections; i++)
+		if (vmsd_has_counts(d->sections[i].desc))
+			return true;
+	return false;
+}
+
+/* side k of the pair: the dump file, or the side rendered as one ('view':
+ * what the real dump on the other side can show, or plain) */
 static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_spec *ps,
 		     const char *spec, struct pc_dump_pair *p, int k,
-		     bool *bad_input, struct pc_err *err)
+		     const struct pc_qemu_view *view, bool *bad_input, struct pc_err *err)
 {
 	json_t *cap = load_capture(spec);
 
@@ -128,9 +174,9 @@ static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_sp
 		p->dumps[k] = pc_qdump_load(spec, err);
 		p->labels[k] = pc_xstrdup(spec);
 	} else {
-		char *text = pc_dump_side_render(env, spec, ps->machine, ps->smp ? ps->smp : 1,
-						 ps->devices, ps->n_devices, &p->labels[k],
-						 bad_input, err);
+		char *text = render_view(env, spec, ps->machine, ps->smp ? ps->smp : 1,
+					 ps->devices, ps->n_devices, view, &p->labels[k],
+					 bad_input, err);
 
 		if (!text)
 			return -1;
@@ -267,20 +313,32 @@ int pc_dump_pair_run(const struct pc_side_env *env,
 		     struct pc_dump_pair *p, bool *bad_input,
 		     struct pc_err *err)
 {
+	const char *const specs[2] = { ps->from, ps->to };
+	struct pc_qemu_view view = { 0 };
 	json_t *caps[2];
 	bool real[2];
 	int r = 0;
 
 	memset(p, 0, sizeof(*p));
 	pc_report_init(&p->r);
-	if (load_dump(env, ps, ps->from, p, 0, bad_input, err) ||
-	    load_dump(env, ps, ps->to, p, 1, bad_input, err))
-		return -1;
+	real[0] = pc_dump_side_is_qemu_dump(ps->from);
+	real[1] = pc_dump_side_is_qemu_dump(ps->to);
+	/* the real dump first: a plugin side against it is rendered as that
+	 * build's dump can show it */
+	for (int k = 0; k < 2; k++) {
+		if (real[k] && load_dump(env, ps, specs[k], p, k, &view, bad_input, err))
+			return -1;
+		if (real[k] && !real[1 - k] && written_by_qemu(specs[k])) {
+			view.qemu_view = true;
+			view.no_counts = !dump_has_counts(p->dumps[k]);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		if (!real[k] && load_dump(env, ps, specs[k], p, k, &view, bad_input, err))
+			return -1;
 	assert(p->dumps[0] && p->dumps[1]);
 	pc_qdump_diff(p->dumps[0], p->dumps[1], NULL, &p->r);
 	pc_qdump_diff(p->dumps[1], p->dumps[0], NULL, &p->r);
-	real[0] = pc_dump_side_is_qemu_dump(ps->from);
-	real[1] = pc_dump_side_is_qemu_dump(ps->to);
 	if (real[0] != real[1])
 		restrict_to_modelled(p, real[0] ? 0 : 1, real[0] ? 1 : 0, ps->n_devices > 0);
 	caps[0] = load_capture(ps->from);

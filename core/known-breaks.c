@@ -401,6 +401,33 @@ static void kb_note_elsewhere(struct pc_known_break *b,
 	s->elsewhere = item;
 }
 
+/* A finding that refuses a section whole: its content is not compared. */
+static bool refuses_section(enum pc_rule r)
+{
+	return r == PC_R_SECTION_MISSING || r == PC_R_SECTION_UNSENT ||
+	       r == PC_R_VERSION_TOO_NEW || r == PC_R_VERSION_TOO_OLD ||
+	       r == PC_R_DESC_RENAMED;
+}
+
+/* The scopes of the entries of 'type' for the pair that a section
+ * refused whole hides (pc_known_breaks_stale() draws no conclusion
+ * there: a cascade, not a stale entry). */
+static void mask_scopes(struct pc_known_breaks *kb, const struct pc_type *type,
+			const struct pc_machine *m, const char *src,
+			const char *dst)
+{
+	for (size_t i = 0; i < kb->n; i++) {
+		struct pc_known_break *b = &kb->items[i];
+		struct pc_known_scope *s;
+
+		if (!pc_type_is_a(type, b->device) || !kb_machine_match(b, m))
+			continue;
+		s = kb_scope(b, m, src, dst);
+		if (s)
+			s->masked = true;
+	}
+}
+
 bool pc_known_breaks_match(struct pc_known_breaks *kb,
 			   const struct pc_type *type,
 			   const struct pc_machine *m, const char *src,
@@ -410,6 +437,8 @@ bool pc_known_breaks_match(struct pc_known_breaks *kb,
 
 	if (!kb || !type || !ri)
 		return false;
+	if (refuses_section(f->rule))
+		mask_scopes(kb, type, m, src, dst);
 	/* every entry of its rule and device type for the pair: the one
 	 * that names the finding's path acknowledges it */
 	for (size_t i = 0; i < kb->n; i++) {
@@ -477,7 +506,7 @@ size_t pc_known_breaks_stale(const struct pc_known_breaks *kb,
 					       b->paths[p]);
 				missing++;
 			}
-			if (!missing) {
+			if (!missing || s->masked) {
 				pc_strbuf_release(&paths);
 				continue;
 			}

@@ -29,6 +29,9 @@ struct pc_known_scope {
 	bool *hit;        /* per path of the entry: a finding matched it */
 	char *elsewhere;  /* findings of its rules on its device type at other
 			   * paths (not covered), "; "-separated, or NULL */
+	bool masked;      /* a section of its device type was refused whole
+			   * (not sent, unknown, its version): what it holds
+			   * was not compared, so no path of it is stale */
 };
 
 /* An acknowledged break (abi/known-breaks, Documentation/baselines.md). */

@@ -115,6 +115,10 @@ struct pc_field {
 	struct pc_expr *cond;    /* field present only if true (field_exists) */
 	bool has_since;
 	struct pc_version since; /* release that added the field */
+	/* info=NAME: QEMU saves it with a VMStateInfo of no size of its own
+	 * (VMSTATE_MSIX's "msix"): a -dump-vmstate shows one field of size
+	 * 0 with nothing inside; NULL otherwise */
+	char *info;
 	int line;
 };
 

@@ -44,32 +44,41 @@ const struct pc_capability *pc_cfg_find_cap(const struct pc_cfg_chain *c,
 	return NULL;
 }
 
+size_t pc_path_head(const char *path, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(path, name, len) || (path[len] && path[len] != '.'))
+		return 0;
+	return len;
+}
+
+/*
+ * A field name may hold dots, as QEMU spells a member of a member
+ * ("parent_obj.parent_obj.parent_obj"), and names may repeat (structures
+ * saving the same member, test-gated alternatives): every field whose
+ * name heads the path is tried, and of buffers of one name the largest
+ * is the one a register must fit (the instance sends one of them).
+ */
 const struct pc_field *pc_cfg_field(const struct pc_vmsd *v,
 				    const char *path)
 {
-	const char *dot;
+	const struct pc_field *best = NULL;
 
-	while (v) {
-		size_t len;
+	for (size_t i = 0; v && i < v->n_fields; i++) {
+		const struct pc_field *f = &v->fields[i], *r;
+		size_t len = pc_path_head(path, f->name);
 
-		dot = strchr(path, '.');
-		len = dot ? (size_t)(dot - path) : strlen(path);
-		for (size_t i = 0; i < v->n_fields; i++) {
-			const struct pc_field *f = &v->fields[i];
-
-			if (strlen(f->name) != len || strncmp(f->name, path, len))
-				continue;
-			if (!dot)
-				return f->kind == PC_FIELD_BUFFER ? f : NULL;
-			v = f->kind == PC_FIELD_STRUCT ? f->desc : NULL;
-			path = dot + 1;
-			goto next;
-		}
-		return NULL;
-next:
-		;
+		if (!len)
+			continue;
+		if (!path[len])
+			r = f->kind == PC_FIELD_BUFFER ? f : NULL;
+		else
+			r = f->kind == PC_FIELD_STRUCT ? pc_cfg_field(f->desc, path + len + 1) : NULL;
+		if (r && (!best || r->size > best->size))
+			best = r;
 	}
-	return NULL;
+	return best;
 }
 
 static const char *origin(const struct pc_type *t)

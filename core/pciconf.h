@@ -26,6 +26,11 @@ void pc_cfg_chain(const struct pc_type *t, struct pc_cfg_chain *c);
 const struct pc_capability *pc_cfg_find_cap(const struct pc_cfg_chain *c,
 					    const char *name);
 
+/* The length of field name 'name' when it heads 'path' (followed by its
+ * end or a '.'), else 0.  Field names may hold dots, as QEMU's dump
+ * spells a member of a member ("parent_obj.parent_obj.parent_obj"). */
+size_t pc_path_head(const char *path, const char *name);
+
 /* The buffer field 'path' ("parent_obj.config") names in 'v', or NULL. */
 const struct pc_field *pc_cfg_field(const struct pc_vmsd *v,
 				    const char *path);

@@ -15,4 +15,19 @@
 
 char *pc_vm_render_qemu_dump(const struct pc_vm *vm);
 
+/*
+ * What a real QEMU build's own dump can show of the VM, for comparing the
+ * two (Documentation/qemu-diff.md): without qemu_view, the model's own
+ * view, marked so (vmschkmachine.Rendered-by: plugcheck); with qemu_view, the sections QEMU's
+ * dump has (device classes with a dc->vmsd: no CPUs) keyed as QEMU keys
+ * them (a virtio device by its backend, whose description is one opaque
+ * field "virtio"); with no_counts, no "num" (QEMU 7.2's dump records no
+ * array counts).  Both off: pc_vm_render_qemu_dump().
+ */
+struct pc_qemu_view {
+	bool qemu_view;
+	bool no_counts;
+};
+char *pc_vm_render_qemu_view(const struct pc_vm *vm, const struct pc_qemu_view *v);
+
 #endif /* PC_QEMU_RENDER_H */

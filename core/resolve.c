@@ -1749,6 +1749,7 @@ static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
 {
 	const struct eval_ctx *c = ctx;
 	const struct pc_eprop *ep = pc_object_prop(c->vm, c->obj, name, NULL);
+	const struct pc_attr *a;
 
 	memset(out, 0, sizeof(*out));
 	if (ep) {
@@ -1765,6 +1766,13 @@ static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
 			out->i = ep->val.num;
 			return 0;
 		}
+	}
+	/* the type's class data (attr): a function's MSI-X vectors */
+	if ((a = pc_type_attr(c->obj->type, name))) {
+		out->is_str = !a->is_num;
+		out->s = a->text;
+		out->i = a->num;
+		return 0;
 	}
 	return mcfg_lookup((void *)(uintptr_t)&c->mc, name, out);
 }
@@ -1785,6 +1793,10 @@ static void why_name(void *ctx, const char *name)
 
 		pc_strbuf_addf(w->sb, "; %s", x);
 		free(x);
+	} else if (pc_type_attr(w->ec->obj->type, name)) {
+		pc_strbuf_addf(w->sb, "; %s = %s (attribute of %s)", name,
+			       pc_type_attr(w->ec->obj->type, name)->text,
+			       w->ec->obj->type->name);
 	} else if (!strcmp(name, "smp")) {
 		pc_strbuf_addf(w->sb, "; smp = %d", w->ec->mc.smp);
 	}
@@ -1945,6 +1957,8 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 	n->kind = f->kind;
 	n->size = f->size ? f->size : pc_field_kind_size(f->kind);
 	n->version = f->version;
+	n->info = f->info;
+	n->decl = f;
 	n->why = why;
 	if (resolve_count(ec, f, n, where, err))
 		return -1;
@@ -2133,17 +2147,22 @@ static struct pc_rdesc *cfg_target(struct pc_rdesc *d, const char *path,
 				   uint32_t *bytes, const char **leaf)
 {
 	while (d) {
-		const char *dot = strchr(path, '.');
-		size_t len = dot ? (size_t)(dot - path) : strlen(path);
 		struct pc_rnode *n = NULL;
+		size_t len = 0;
 
-		for (size_t i = 0; i < d->n_nodes && !n; i++)
-			if (strlen(d->nodes[i].name) == len &&
-			    !strncmp(d->nodes[i].name, path, len))
+		/* the longest field name heading the path (names may hold
+		 * dots: pc_path_head()) */
+		for (size_t i = 0; i < d->n_nodes; i++) {
+			size_t l = pc_path_head(path, d->nodes[i].name);
+
+			if (l > len) {
+				len = l;
 				n = &d->nodes[i];
+			}
+		}
 		if (!n)
 			return NULL;
-		if (!dot) {
+		if (!path[len]) {
 			if (n->kind != PC_FIELD_BUFFER)
 				return NULL;
 			*bytes = n->size * (n->count ? n->count : 1);
@@ -2151,7 +2170,7 @@ static struct pc_rdesc *cfg_target(struct pc_rdesc *d, const char *path,
 			return d;
 		}
 		d = n->desc;
-		path = dot + 1;
+		path += len + 1;
 	}
 	return NULL;
 }
@@ -2374,6 +2393,7 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
 		 v->name);
 	d = rdesc_new(ec->vm->side, v);
+	d->decl = v;
 	for (size_t i = 0; i < v->n_fields; i++)
 		if (resolve_field(ec, &v->fields[i], d, depth, where, err))
 			goto fail;

@@ -168,6 +168,9 @@ struct pc_rnode {
 	char *why;         /* what decided count / presence, or NULL */
 	char *deps;        /* property names that decided it, ' '-separated */
 	struct pc_rdesc *desc; /* PC_FIELD_STRUCT */
+	const char *info;  /* the declaration's info= (QEMU's dump shows the
+			    * field with size 0 and nothing inside), or NULL */
+	const struct pc_field *decl; /* its declaration */
 };
 
 enum pc_send { PC_SEND_NEVER, PC_SEND_ALWAYS, PC_SEND_MAYBE };
@@ -218,6 +221,7 @@ struct pc_rcap {
 };
 
 struct pc_rdesc {
+	const struct pc_vmsd *decl; /* its declaration */
 	char *name;
 	int version_id, min_version_id;
 	struct pc_rnode *nodes;

@@ -2,7 +2,7 @@
 /*
  * e1000e - Intel 82574L GbE NIC (hw/net/e1000e.c), a PCI Express function
  * with an AER extended capability at 0x100 (e1000e_aer_offset), declared on
- * the type with PC_PCIE_AER() over the shared PCIEDevice description, so its
+ * the type with PC_PCIE_AER() over the shared PCIDevice description, so its
  * config space carries QEMU's PCI_ERR_UNCOR_MASK masks.
  *
  * 8.0 ("e1000e: Implement system clock") added the SYSTIM adjustment
@@ -53,7 +53,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_LICENSE("GPL-2.0-or-later")
 
 	/* VMSTATE_E1000E_INTR_DELAY_TIMER: timer expiry and running flag */
-	PC_VMSD("e1000e-intr-delay-timer", "version=1 min=1")
+	PC_VMSD("e1000e-intr-timer", "version=1 min=1")
 	PC_FIELD_I64("timer", "")
 	PC_FIELD_BOOL("running", "")
 	PC_END
@@ -61,59 +61,62 @@ PLUGCHECK_MODULE(NULL,
 	/* e1000e_vmstate_tx */
 	PC_VMSD("e1000e-tx", "version=1 min=1")
 	PC_FIELD_U8("sum_needed", "")
-	PC_FIELD_U8("props_ipcss", "")
-	PC_FIELD_U8("props_ipcso", "")
-	PC_FIELD_U16("props_ipcse", "")
-	PC_FIELD_U8("props_tucss", "")
-	PC_FIELD_U8("props_tucso", "")
-	PC_FIELD_U16("props_tucse", "")
-	PC_FIELD_U8("props_hdr_len", "")
-	PC_FIELD_U16("props_mss", "")
-	PC_FIELD_U32("props_paylen", "")
-	PC_FIELD_I8("props_ip", "")
-	PC_FIELD_I8("props_tcp", "")
-	PC_FIELD_BOOL("props_tse", "")
+	PC_FIELD_U8("props.ipcss", "")
+	PC_FIELD_U8("props.ipcso", "")
+	PC_FIELD_U16("props.ipcse", "")
+	PC_FIELD_U8("props.tucss", "")
+	PC_FIELD_U8("props.tucso", "")
+	PC_FIELD_U16("props.tucse", "")
+	PC_FIELD_U8("props.hdr_len", "")
+	PC_FIELD_U16("props.mss", "")
+	PC_FIELD_U32("props.paylen", "")
+	PC_FIELD_I8("props.ip", "")
+	PC_FIELD_I8("props.tcp", "")
+	PC_FIELD_BOOL("props.tse", "")
 	PC_FIELD_BOOL("cptse", "")
 	PC_FIELD_BOOL("skip_cp", "")
 	PC_END
 
-	/* e1000e_vmstate; MSI-X has E1000E_MSIX_VEC_NUM = 5 vectors */
+	/* e1000e_vmstate, its fields named as QEMU names them (the members
+	 * of E1000EState they save: core.*); VMSTATE_MSIX(parent_obj) with
+	 * E1000E_MSIX_VEC_NUM = 5 vectors (attribute msix-vectors) */
 	PC_VMSD("e1000e", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
-	PC_FIELD_BUFFER("msix_table", "size=16 count=5")
-	PC_FIELD_BUFFER("msix_pba", "size=1")
+	PC_FIELD_STRUCT("parent_obj", "PCIDevice", "")
+	PC_FIELD_STRUCT("parent_obj", "msix", "")
 	PC_FIELD_U32("ioaddr", "")
-	PC_FIELD_U32("rxbuf_min_shift", "")
-	PC_FIELD_U8("rx_desc_len", "")
-	PC_FIELD_U32("rxbuf_sizes", "count=4")
-	PC_FIELD_U32("rx_desc_buf_size", "")
-	PC_FIELD_U16("eeprom", "count=64")
-	PC_FIELD_U16("phy", "count=224") /* E1000E_PHY_PAGES x E1000E_PHY_PAGE_SIZE */
-	PC_FIELD_U32("mac", "count=32768")
-	PC_FIELD_U8("permanent_mac", "count=6")
-	PC_FIELD_U32("delayed_causes", "")
+	PC_FIELD_U32("core.rxbuf_min_shift", "")
+	PC_FIELD_U8("core.rx_desc_len", "")
+	PC_FIELD_U32("core.rxbuf_sizes", "count=4")
+	PC_FIELD_U32("core.rx_desc_buf_size", "")
+	PC_FIELD_U16("core.eeprom", "count=64")
+	PC_FIELD_U16("core.phy", "count=224") /* E1000E_PHY_PAGES x E1000E_PHY_PAGE_SIZE */
+	PC_FIELD_U32("core.mac", "count=32768")
+	PC_FIELD_U8("core.permanent_mac", "count=6")
+	PC_FIELD_U32("core.delayed_causes", "")
 	PC_FIELD_U16("subsys", "")
 	PC_FIELD_U16("subsys_ven", "")
-	PC_FIELD_STRUCT("rdtr", "e1000e-intr-delay-timer", "")
-	PC_FIELD_STRUCT("radv", "e1000e-intr-delay-timer", "")
-	PC_FIELD_STRUCT("raid", "e1000e-intr-delay-timer", "")
-	PC_FIELD_STRUCT("tadv", "e1000e-intr-delay-timer", "")
-	PC_FIELD_STRUCT("tidv", "e1000e-intr-delay-timer", "")
-	PC_FIELD_STRUCT("itr", "e1000e-intr-delay-timer", "")
+	PC_FIELD_STRUCT("core.rdtr", "e1000e-intr-timer", "")
+	PC_FIELD_STRUCT("core.radv", "e1000e-intr-timer", "")
+	PC_FIELD_STRUCT("core.raid", "e1000e-intr-timer", "")
+	PC_FIELD_STRUCT("core.tadv", "e1000e-intr-timer", "")
+	PC_FIELD_STRUCT("core.tidv", "e1000e-intr-timer", "")
+	PC_FIELD_STRUCT("core.itr", "e1000e-intr-timer", "")
 	PC_FIELD_UNUSED("itr_intr_pending", "size=1")
-	PC_FIELD_STRUCT("eitr", "e1000e-intr-delay-timer", "count=5")
+	PC_FIELD_STRUCT("core.eitr", "e1000e-intr-timer", "count=5")
 	PC_FIELD_UNUSED("eitr_intr_pending", "size=5")
-	PC_FIELD_U32("itr_guest_value", "")
-	PC_FIELD_U32("eitr_guest_value", "count=5")
-	PC_FIELD_U16("vet", "")
-	PC_FIELD_STRUCT("tx", "e1000e-tx", "count=2")
-	PC_FIELD_I64("timadj", "if=migrate-timadj since=8.0")
+	PC_FIELD_U32("core.itr_guest_value", "")
+	PC_FIELD_U32("core.eitr_guest_value", "count=5")
+	PC_FIELD_U16("core.vet", "")
+	PC_FIELD_STRUCT("core.tx", "e1000e-tx", "count=2")
+	PC_FIELD_I64("core.timadj", "if=migrate-timadj since=8.0")
 	PC_END
 
 	/* hw/net/e1000e.c: e1000e_properties */
 	PC_TYPE("e1000e", "parent=pci-device interfaces=pci-express-device section=e1000e"
 		" doc=\"Intel 82574L GbE NIC\"")
 	PC_ATTR("class-romfile", "efi-e1000e.rom") /* e1000e_class_init() */
+	PC_ATTR("msix-vectors", "5") /* E1000E_MSIX_VEC_NUM */
+	PC_ATTR("express", "1")
 	PC_PROP_STRING("mac", "doc=\"MAC address (empty: generated)\"")
 	PC_PROP_U8("disable_vnet_hdr", "default=0")
 	PC_PROP_U16("subsys_ven", "default=0x8086 guest-visible")

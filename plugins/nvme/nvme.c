@@ -12,7 +12,7 @@
  *    hw_compat_5_2 on, restoring the exclusive BAR for pc-*-5.2 and older.
  * Both change read-only, checked config space (vendor/device ID; the MSI-X
  * capability's Table Offset/BIR), declared as registers of the type over
- * the shared PCIEDevice description: the MSI-X capability goes at the
+ * the shared PCIDevice description: the MSI-X capability goes at the
  * first free slot (0x40).
  *
  * QEMU marks the nvme controller unmigratable (vmstate_nvme .unmigratable
@@ -30,7 +30,7 @@ PLUGCHECK_MODULE(NULL,
 	PC_LICENSE("GPL-2.0-or-later")
 
 	PC_VMSD("nvme", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
+	PC_FIELD_STRUCT("parent_obj", "PCIDevice", "")
 	PC_FIELD_BUFFER("msix_table", "size=16 count=msix_qsize")
 	PC_FIELD_BUFFER("msix_pba", "size=1 count=\"(msix_qsize + 7) / 8\"")
 	PC_FIELD_U64("cap", "")
@@ -50,6 +50,7 @@ PLUGCHECK_MODULE(NULL,
 	/* hw/nvme/ctrl.c: nvme_props */
 	PC_TYPE("nvme", "parent=pci-device interfaces=pci-express-device section=nvme"
 		" doc=\"NVM Express controller\"")
+	PC_ATTR("express", "1")
 	PC_PROP_STRING("serial", "guest-visible")
 	PC_PROP_U32("cmb_size_mb", "default=0 guest-visible")
 	PC_PROP_U32("num_queues", "default=0 doc=\"deprecated, use max_ioqpairs\"")

@@ -6,8 +6,9 @@
  * hw/pci-bridge/gen_pcie_root_port.c), and the shared state descriptions
  * every PCI device embeds:
  *
- *   PCIDevice       vmstate_pci_device, conventional (256-byte config)
- *   PCIEDevice      the same for PCI Express devices (4096-byte config)
+ *   PCIDevice       vmstate_pci_device: the config space, 256 bytes, or
+ *                   4096 for a PCI Express function (attribute express)
+ *   PCIEDevice      the 4096-byte layout alone, for vendor modules only
  *   PCIE_AER_ERROR_LOG / PCIE_AER_ERROR   vmstate_pcie_aer_log / _err
  *
  * Config space is declared per type, on the shared descriptions: the
@@ -35,14 +36,22 @@ PLUGCHECK_MODULE(NULL,
 
 	/* ---------------------------------------------------- shared state */
 
-	/* vmstate_pci_device (hw/pci/pci.c): conventional config space */
+	/* vmstate_pci_device (hw/pci/pci.c): the config space is one of two
+	 * test-gated buffers, PCI_CONFIG_SPACE_SIZE if !pci_is_express()
+	 * (is_not_pcie), PCIE_CONFIG_SPACE_SIZE if it is (is_pcie); the
+	 * interrupt pin levels are one 16-byte buffer (PCI_NUM_PINS int32,
+	 * vmstate_info_pci_irq_state) from version 2 */
 	PC_VMSD("PCIDevice", "version=2 min=1")
 	PC_FIELD_I32("version_id", "")
-	PC_FIELD_BUFFER("config", "size=256")
-	PC_FIELD_I32("irq_state", "count=4")
+	PC_FIELD_BUFFER("config", "size=256 if=!express")
+	PC_FIELD_BUFFER("config", "size=4096 if=express")
+	PC_FIELD_BUFFER("irq_state", "size=16 version=2")
 	PC_END
 
-	/* the same with a PCI Express (4 KiB) config space */
+	/* the PCI Express layout as one description, as the tree declared it
+	 * before PCIDevice carried both alternatives: no shipped type embeds
+	 * it any more; kept so that vendor modules that do still load (new
+	 * ones embed PCIDevice and set the attribute express) */
 	PC_VMSD("PCIEDevice", "version=2 min=1")
 	PC_FIELD_I32("version_id", "")
 	PC_FIELD_BUFFER("config", "size=4096")
@@ -65,20 +74,38 @@ PLUGCHECK_MODULE(NULL,
 	PC_FIELD_STRUCT("log", "PCIE_AER_ERROR", "count-field=log_num max=128")
 	PC_END
 
-	/* vmstate_rp_dev (hw/pci-bridge/gen_pcie_root_port.c); MSI-X has
-	 * GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR = 1 vector: msix_save() writes the
-	 * 16-byte table entry and DIV_ROUND_UP(1, 8) = 1 byte of PBA */
+	/* VMSTATE_MSIX (hw/pci/msix.c): vmstate_msix holds one field "msix"
+	 * saved by vmstate_info_msix, whose msix_save() writes the vector
+	 * table, 16 bytes a vector, then the pending bit array, a bit a
+	 * vector; the vectors are the function's (attribute msix-vectors).
+	 * QEMU's dump shows the field with size 0 (info=). */
+	PC_VMSD("msix-vectors", "version=0 min=0")
+	PC_FIELD_BUFFER("msix_table", "size=16 count=msix-vectors")
+	PC_FIELD_BUFFER("msix_pba", "size=1 count=\"(msix-vectors + 7) / 8\"")
+	PC_END
+	PC_VMSD("msix", "version=0 min=0")
+	PC_FIELD_STRUCT("msix", "msix-vectors", "info=msix")
+	PC_END
+
+	/* vmstate_rp_dev (hw/pci-bridge/gen_pcie_root_port.c), its fields
+	 * named as QEMU names them (the members of GenPCIERootPort they
+	 * save); MSI-X (VMSTATE_MSIX_TEST, gen_rp_test_migrate_msix) has
+	 * GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR = 1 vector: 16 bytes of table,
+	 * DIV_ROUND_UP(1, 8) = 1 byte of PBA */
 	PC_VMSD("pcie-root-port", "version=1 min=1")
-	PC_FIELD_STRUCT("parent_obj", "PCIEDevice", "")
-	PC_FIELD_STRUCT("aer_log", "PCIE_AER_ERROR_LOG", "")
-	PC_FIELD_BUFFER("msix_table", "size=16 if=x-migrate-msix")
-	PC_FIELD_BUFFER("msix_pba", "size=1 if=x-migrate-msix")
+	PC_FIELD_STRUCT("parent_obj.parent_obj.parent_obj", "PCIDevice", "")
+	PC_FIELD_STRUCT("parent_obj.parent_obj.parent_obj.exp.aer_log", "PCIE_AER_ERROR_LOG", "")
+	PC_FIELD_STRUCT("parent_obj.parent_obj.parent_obj.parent_obj", "msix", "if=x-migrate-msix")
 	PC_END
 
 	/* ---------------------------------------------------- types */
 
 	/* hw/pci/pci.c: pci_props; bits of PCIDevice.cap_present */
 	PC_TYPE("pci-device", "parent=device abstract doc=\"PCI device base (hw/pci/pci.c)\"")
+	/* pci_is_express(): QEMU_PCI_CAP_EXPRESS, set by pci_qdev_realize()
+	 * for a type that is a PCI Express device and not also a
+	 * conventional one; the hybrids (virtio) keep it off here */
+	PC_ATTR("express", "0")
 	PC_PROP_I32("addr", "default=-1 doc=\"devfn, -1 = first free slot\"")
 	/* pci_qdev_realize(): a romfile nobody set is the class's (k->romfile) */
 	PC_ATTR("class-romfile", "\"\"")
@@ -115,15 +142,17 @@ PLUGCHECK_MODULE(NULL,
 
 	/* hw/pci-bridge/pcie_root_port.c */
 	PC_TYPE("pcie-root-port-base", "parent=pcie-slot interfaces=pci-express-device abstract")
+	PC_ATTR("express", "1")
 	PC_PROP_BOOL("disable-acs", "default=off guest-visible since=4.1 absent=on,4.0:off"
 		" doc=\"no ACS capability; 4.0 added ACS unconditionally, 4.1 the property (hw_compat_3_1 true)\"")
 	/* rp_realize(): pcie_aer_init(d, PCI_ERR_VER, rpc->aer_offset = 0x100,
 	 * PCI_ERR_SIZEOF) */
-	PC_PCIE_AER("parent_obj.config", "0x100")
+	PC_PCIE_AER("parent_obj.parent_obj.parent_obj.config", "0x100")
 	PC_END
 
 	/* hw/pci-bridge/gen_pcie_root_port.c: gen_rp_props */
 	PC_TYPE("pcie-root-port", "parent=pcie-root-port-base section=pcie-root-port doc=\"generic PCIe root port, AER at 0x100\"")
+	PC_ATTR("msix-vectors", "1") /* GEN_PCIE_ROOT_PORT_MSIX_NR_VECTOR */
 	PC_PROP_BOOL("x-migrate-msix", "default=on since=2.10 absent=off")
 	PC_PROP_ENUM("x-speed", "values=2_5,5,8,16,32,64 default=16 guest-visible since=4.0 absent=2_5"
 		" doc=\"link speed in GT/s (LNKCAP)\"")

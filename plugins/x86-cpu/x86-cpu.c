@@ -146,7 +146,12 @@ PLUGCHECK_MODULE(NULL,
 	/* target/i386/cpu.c: x86_cpu_properties (TYPE_X86_CPU) */
 	PC_TYPE("x86_64-cpu", "parent=cpu abstract section=cpu doc=\"x86 CPU base (TYPE_X86_CPU)\"")
 	PC_PROP_BOOL("migratable", "default=on")
-	PC_PROP_BOOL("pmu", "default=off guest-visible")
+	/* class data: max_x86_cpu_initfn() sets pmu on in the instance
+	 * init of -cpu max (and host, its child), before compat entries and
+	 * -global apply; the named models leave it off */
+	PC_ATTR("model-pmu", "0")
+	PC_PROP_BOOL("pmu", "derived=model-pmu guest-visible"
+		" doc=\"PMU; on for -cpu max and host (max_x86_cpu_initfn(); from 10.1 only under KVM, kvm_cpu_max_instance_init()), off for the named models\"")
 	PC_PROP_U32("phys-bits", "default=0 guest-visible realized=\"phys-bits == 0 ? 40 : phys-bits\""
 		" doc=\"0 = not set: x86_cpu_realizefn() uses TCG_PHYS_ADDR_BITS (40); host-phys-bits (KVM) is not modelled\"")
 	PC_PROP_BOOL("topoext", "default=off guest-visible"
@@ -194,6 +199,7 @@ PLUGCHECK_MODULE(NULL,
 
 	/* target/i386/cpu.c: max_x86_cpu_type_info */
 	PC_TYPE("max-x86_64-cpu", "parent=x86_64-cpu doc=\"-cpu max: every feature the accelerator supports\"")
+	PC_ATTR("model-pmu", "1")
 	PC_END
 
 	/* target/i386/kvm/kvm-cpu.c: host_cpu_type_info (parent max) */
