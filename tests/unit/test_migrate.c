@@ -239,7 +239,9 @@ PCT_TEST("migrate", static_and_runtime_verdicts_agree)
 	{
 		const char *e = getenv("PLUGCHECK_AGREEMENT_STRIDE");
 
-		stride = e && *e >= '1' && *e <= '9' ? (size_t)(*e - '0') : 2;
+		long v = e ? strtol(e, NULL, 10) : 0;
+
+		stride = v >= 1 && v <= 1000 ? (size_t)v : 2;
 	}
 	for (size_t p = 0; p < PC_ARRAY_SIZE(pairs); p++)
 		for (size_t i = 0; i < nm; i += stride)
