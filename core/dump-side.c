@@ -183,6 +183,10 @@ static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_sp
 		p->dumps[k] = pc_qdump_parse(text, strlen(text), p->labels[k], err);
 		free(text);
 	}
+	if (p->dumps[k] && pc_qdump_check_names(p->dumps[k], err)) {
+		pc_qdump_free(p->dumps[k]);
+		p->dumps[k] = NULL;
+	}
 	return p->dumps[k] ? 0 : -1;
 }
 

@@ -1325,3 +1325,16 @@ uint64_t pc_qdump_field_wire_size(const struct pc_qdump_field *f)
 
 	return sat_mul(pc_qdump_field_count(f), elem);
 }
+
+int pc_qdump_check_names(const struct pc_qdump *d, struct pc_err *err)
+{
+	for (size_t i = 0; i < d->n_sections; i++) {
+		const struct pc_qdump_section *s = &d->sections[i];
+
+		if (!strcmp(s->name, s->type_name))
+			continue;
+		return pc_err_set(err, "%s: $.%s.Name: the section's key '%s' and its Name '%s' differ: QEMU's -dump-vmstate writes the type name for both, so which name is the section's is ambiguous (an edited file; qemu-diff --trust-section-keys goes by the key, as QEMU's checker does)",
+				  d->label, s->name, s->name, s->type_name);
+	}
+	return 0;
+}

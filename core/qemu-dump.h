@@ -122,6 +122,16 @@ struct pc_qdump *pc_qdump_parse_tree(const char *buf, size_t len,
 				     const char *label, struct pc_err *err);
 void pc_qdump_free(struct pc_qdump *d);
 
+/*
+ * Each section's key is its "Name", as QEMU's -dump-vmstate writes them
+ * (both the QOM type name, savevm.c): -1 naming the file and the JSON
+ * path of the first that differs.  A dump where they differ was edited,
+ * and which name is the section's is ambiguous; QEMU's checker goes by
+ * the key (its own test data renames fw_cfg so), and so does every
+ * comparison here once this check is skipped.
+ */
+int pc_qdump_check_names(const struct pc_qdump *d, struct pc_err *err);
+
 /* Section by object key, or by its description's name; NULL when absent. */
 const struct pc_qdump_section *pc_qdump_find(const struct pc_qdump *d,
 					     const char *name);

@@ -21,11 +21,15 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: plugcheck [--format text|json] qemu-diff SRC.json DST.json [--renames FILE]\n"
+	"usage: plugcheck [--format FORMAT] qemu-diff SRC.json DST.json [--renames FILE]\n"
+	"                 [--trust-section-keys]\n"
 	"\n"
 	"Compare two QEMU -dump-vmstate files as migration streams, SRC -> DST\n"
 	"and DST -> SRC.  --renames names a file of section, description and\n"
-	"field aliases (see Documentation/qemu-diff.md).\n";
+	"field aliases (see Documentation/qemu-diff.md).  A section whose key\n"
+	"and Name differ (QEMU writes the type name for both: an edited file)\n"
+	"is refused; --trust-section-keys compares it by its key, as QEMU's\n"
+	"checker does (its own test data renames fw_cfg so).\n";
 
 struct direction {
 	const char *src, *dst;
@@ -95,6 +99,7 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 	struct pc_report report;
 	struct pc_err err = { 0 };
 	size_t nfiles = 0;
+	bool trust_keys = false;
 	int ret = PC_EXIT_ERROR;
 
 	if (pc_cli_wants_help(argc, argv)) {
@@ -105,6 +110,7 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 		const char **pos = pc_xcalloc((size_t)argc + 1, sizeof(*pos));
 		const struct pc_opt opts[] = {
 			{ "--renames", PC_OPT_STR, &renames, NULL, 0, 0, "a file name" },
+			{ "--trust-section-keys", PC_OPT_FLAG, &trust_keys, NULL, 0, 0, NULL },
 			PC_OPTS_END,
 		};
 		const struct pc_optset set = {
@@ -139,6 +145,9 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 			goto out;
 		a = both[0];
 		b = both[1];
+		if (!trust_keys && (pc_qdump_check_names(a, &err) ||
+				    pc_qdump_check_names(b, &err)))
+			goto out;
 	}
 
 	pc_report_init(&report);

@@ -324,6 +324,8 @@ static const struct bad_case cases[] = {
 	  "$D/a.json: $.fw_cfg.version_id: version_id 99999999999 out of range (expected 0..2147483647)" },
 	{ "qdump-duplicate-key", { { "a.json", "{\"fw_cfg\": {}, \"fw_cfg\": {}}" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:23: not a valid JSON dump: duplicate object key near '\"fw_cfg\"'" },
+	{ "qdump-key-name-differ", { { "a.json", QDUMP_OK }, { "b.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg2\": {\"Name\": \"fw_cfg\", \"version_id\": 2, \"minimum_version_id\": 1}}" } }, { QDIFF },
+	  "$D/b.json: $.fw_cfg2.Name: the section's key 'fw_cfg2' and its Name 'fw_cfg' differ: QEMU's -dump-vmstate writes the type name for both, so which name is the section's is ambiguous (an edited file; qemu-diff --trust-section-keys goes by the key, as QEMU's checker does)" },
 	{ "qdump-missing-file", { { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json: cannot open: No such file or directory" },
 	/* ---- the command line ---- */

@@ -763,12 +763,22 @@ PCT_TEST("qemu_diff", pair_loads_report_the_first_error)
 PCT_TEST("qemu_diff_cli", cli_checker_pair)
 {
 	const char *argv[] = { "plugcheck", "qemu-diff", FIX "dump1.json",
-			       FIX "dump2.json", NULL };
+			       FIX "dump2.json", "--trust-section-keys", NULL };
 	char *out = NULL, *err = NULL;
 	char *a = pc_xstrdup(pct_path(argv[2])), *b = pc_xstrdup(pct_path(argv[3]));
 
 	argv[2] = a;
 	argv[3] = b;
+	/* dump2 renames fw_cfg's key but not its Name (QEMU's own test of
+	 * its checker): refused as ambiguous, compared by the key with
+	 * --trust-section-keys as QEMU's checker compares it */
+	argv[4] = NULL;
+	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 2);
+	PCT_ASSERT_CONTAINS(err, "dump2.json: $.fw_cfg2.Name: the section's key 'fw_cfg2' and its Name 'fw_cfg' differ");
+	PCT_ASSERT_STR_EQ(out, "");
+	free(out);
+	free(err);
+	argv[4] = "--trust-section-keys";
 	PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 1);
 	PCT_ASSERT_CONTAINS(out, "PC101 incompatible [section-missing]");
 	PCT_ASSERT_CONTAINS(out, "dump2.json -> ");
