@@ -1338,3 +1338,58 @@ int pc_qdump_check_names(const struct pc_qdump *d, struct pc_err *err)
 	}
 	return 0;
 }
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool same_vmsd(const struct pc_qdump_vmsd *a,
+		      const struct pc_qdump_vmsd *b);
+
+static bool same_field(const struct pc_qdump_field *a,
+		       const struct pc_qdump_field *b)
+{
+	if (!same_str(a->name, b->name) || a->version_id != b->version_id ||
+	    a->field_exists != b->field_exists || a->has_num != b->has_num ||
+	    a->num != b->num || a->size != b->size || !a->desc != !b->desc)
+		return false;
+	return !a->desc || same_vmsd(a->desc, b->desc);
+}
+
+static bool same_vmsd(const struct pc_qdump_vmsd *a,
+		      const struct pc_qdump_vmsd *b)
+{
+	if (!same_str(a->name, b->name) || a->version_id != b->version_id ||
+	    a->minimum_version_id != b->minimum_version_id ||
+	    a->has_fields != b->has_fields || a->n_fields != b->n_fields ||
+	    a->has_subsections != b->has_subsections ||
+	    a->n_subsections != b->n_subsections)
+		return false;
+	for (size_t i = 0; i < a->n_fields; i++)
+		if (!same_field(&a->fields[i], &b->fields[i]))
+			return false;
+	for (size_t i = 0; i < a->n_subsections; i++)
+		if (!same_vmsd(&a->subsections[i], &b->subsections[i]))
+			return false;
+	return true;
+}
+
+bool pc_qdump_same(const struct pc_qdump *a, const struct pc_qdump *b)
+{
+	if (!same_str(a->machine, b->machine) || a->n_sections != b->n_sections)
+		return false;
+	for (size_t i = 0; i < a->n_sections; i++) {
+		const struct pc_qdump_section *x = &a->sections[i];
+		const struct pc_qdump_section *y = &b->sections[i];
+
+		if (!same_str(x->name, y->name) ||
+		    !same_str(x->type_name, y->type_name) ||
+		    x->version_id != y->version_id ||
+		    x->minimum_version_id != y->minimum_version_id ||
+		    !x->desc != !y->desc ||
+		    (x->desc && !same_vmsd(x->desc, y->desc)))
+			return false;
+	}
+	return true;
+}

@@ -132,6 +132,11 @@ void pc_qdump_free(struct pc_qdump *d);
  */
 int pc_qdump_check_names(const struct pc_qdump *d, struct pc_err *err);
 
+/* The same model (the machine, the sections in order with every
+ * description, field and subsection; labels aside): the two readers are
+ * held to it by their tests and the fuzz target. */
+bool pc_qdump_same(const struct pc_qdump *a, const struct pc_qdump *b);
+
 /* Section by object key, or by its description's name; NULL when absent. */
 const struct pc_qdump_section *pc_qdump_find(const struct pc_qdump *d,
 					     const char *name);

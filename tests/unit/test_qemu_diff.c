@@ -590,45 +590,6 @@ PCT_TEST("qemu_diff", unreadable_and_odd_input)
 
 /* --- the two readers ------------------------------------------------------ */
 
-static bool same_vmsd(const struct pc_qdump_vmsd *a, const struct pc_qdump_vmsd *b)
-{
-	if (strcmp(a->name, b->name) || a->version_id != b->version_id ||
-	    a->minimum_version_id != b->minimum_version_id ||
-	    a->has_fields != b->has_fields || a->n_fields != b->n_fields ||
-	    a->has_subsections != b->has_subsections ||
-	    a->n_subsections != b->n_subsections)
-		return false;
-	for (size_t i = 0; i < a->n_fields; i++) {
-		const struct pc_qdump_field *x = &a->fields[i], *y = &b->fields[i];
-
-		if (strcmp(x->name, y->name) || x->version_id != y->version_id ||
-		    x->field_exists != y->field_exists || x->has_num != y->has_num ||
-		    x->num != y->num || x->size != y->size || !x->desc != !y->desc ||
-		    (x->desc && !same_vmsd(x->desc, y->desc)))
-			return false;
-	}
-	for (size_t i = 0; i < a->n_subsections; i++)
-		if (!same_vmsd(&a->subsections[i], &b->subsections[i]))
-			return false;
-	return true;
-}
-
-static bool same_dump(const struct pc_qdump *a, const struct pc_qdump *b)
-{
-	if (strcmp(a->machine, b->machine) || a->n_sections != b->n_sections)
-		return false;
-	for (size_t i = 0; i < a->n_sections; i++) {
-		const struct pc_qdump_section *x = &a->sections[i], *y = &b->sections[i];
-
-		if (strcmp(x->name, y->name) || strcmp(x->type_name, y->type_name) ||
-		    x->version_id != y->version_id ||
-		    x->minimum_version_id != y->minimum_version_id ||
-		    !x->desc != !y->desc || (x->desc && !same_vmsd(x->desc, y->desc)))
-			return false;
-	}
-	return true;
-}
-
 /* Every dump file of 'dir' read by both readers: the stream reader takes
  * each well-formed one (with the tree reader's model) and declines the rest. */
 static void both_readers(const char *dir, bool well_formed)
@@ -655,7 +616,7 @@ static void both_readers(const char *dir, bool well_formed)
 		if (well_formed) {
 			CU_ASSERT_PTR_NOT_NULL(s);
 			CU_ASSERT_PTR_NOT_NULL(t);
-			CU_ASSERT_TRUE(s && t && same_dump(s, t));
+			CU_ASSERT_TRUE(s && t && pc_qdump_same(s, t));
 		} else {
 			CU_ASSERT_PTR_NULL(s);
 			CU_ASSERT_PTR_NULL(t);
@@ -750,7 +711,7 @@ PCT_TEST("qemu_diff", pair_loads_report_the_first_error)
 	pc_err_clear(&err);
 	CU_ASSERT_EQUAL(pc_qdump_load_pair(good, good, both, &err), 0);
 	CU_ASSERT_TRUE(both[0] && both[1] && both[0] != both[1] &&
-		       same_dump(both[0], both[1]));
+		       pc_qdump_same(both[0], both[1]));
 	pc_qdump_free(both[0]);
 	pc_qdump_free(both[1]);
 	free(a);
