@@ -265,8 +265,8 @@ PCT_TEST("dump_side", compared_on_what_both_know)
 	free(out);
 	/* two dumps: every difference is real, nothing is left out */
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to",
-			     pct_path("tests/fixtures/qemu-vmstate/dump1.json"), "--machine",
-			     "pc-q35-7.2", NULL), 1);
+			     pct_path("tests/fixtures/qemu-vmstate/qemu-7.2-q35-modelled.json"),
+			     "--machine", "pc-q35-7.2", NULL), 1);
 	PCT_ASSERT_NOT_CONTAINS(out, "not modelled");
 	free(out);
 	/* a dump whose section key and Name differ (QEMU's checker test data
