@@ -794,9 +794,36 @@ static void free_paths(char **paths, size_t n)
 	free(paths);
 }
 
+/*
+ * The machine type asked for, by the name the releases record: an alias
+ * ("pc-7.2", "q35") resolved through the tree's machine types, as every
+ * other mode resolves it.  The releases' indexes are all the matrix
+ * reads, so a machine directory that does not load leaves the name as
+ * given (the matrix then says which names the releases know).  The set
+ * holding the name is returned for the caller to free.
+ */
+static struct pc_machine_set *release_matrix_machine(const struct pc_job *j,
+						      const char **machine)
+{
+	struct pc_machine_set *set;
+	struct pc_err e = { 0 };
+	const struct pc_machine *m;
+
+	*machine = j->spec->machine;
+	if (!*machine || !j->env->machine_dir)
+		return NULL;
+	set = pc_machine_set_new();
+	if (!pc_machines_load_dir(set, j->env->machine_dir, &e) &&
+	    (m = pc_machine_find(set, *machine)))
+		*machine = m->name;
+	return set;
+}
+
 int pc_job_release_matrix(struct pc_job *j, struct pc_matrix *mx,
 			  struct pc_job_matrix_counts *n, struct pc_err *err)
 {
+	struct pc_machine_set *set;
+	const char *machine;
 	char **paths = NULL;
 	size_t np = 0;
 	int r;
@@ -809,9 +836,11 @@ int pc_job_release_matrix(struct pc_job *j, struct pc_matrix *mx,
 		return pc_err_setc(err, PC_E_NOT_FOUND, "%s/releases: no recorded release (record one with plugcheck dump-abi)",
 				   j->env->abi_dir);
 	}
-	r = pc_matrix_run_shard(paths, np, j->spec->machine, j->spec->smp,
+	set = release_matrix_machine(j, &machine);
+	r = pc_matrix_run_shard(paths, np, machine, j->spec->smp,
 				j->spec->shard, j->spec->nshards, &j->known,
 				mx, err);
+	pc_machine_set_free(set);
 	free_paths(paths, np);
 	if (r)
 		return -1;

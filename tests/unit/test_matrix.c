@@ -248,6 +248,24 @@ PCT_TEST("matrix", options_it_cannot_honour_are_refused)
 	free(out);
 }
 
+/* An alias names the machine type as in every other mode (it was looked
+ * up in the releases' indexes as given, and found in none). */
+PCT_TEST("matrix", release_matrix_takes_an_alias)
+{
+	char *by_name = NULL, *by_alias = NULL;
+
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&by_name, "--format", "json", "check",
+					"--release-matrix", "--machine", "pc-q35-7.2",
+					NULL), 0);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&by_alias, "--format", "json", "check",
+					"--release-matrix", "--machine", "pc-7.2",
+					NULL), 0);
+	PCT_ASSERT_CONTAINS(by_name, "\"name\": \"pc-q35-7.2\"");
+	PCT_ASSERT_STR_EQ(by_alias, by_name);
+	free(by_name);
+	free(by_alias);
+}
+
 /* "src|dst|rule|device|path|values|why|config" of every finding of a check
  * run into the set S (a JSON object used as a set) */
 static size_t finding_keys(const char *const *argv, json_t *S, int *rc)
