@@ -177,6 +177,7 @@ PCT_TEST("realized", a_name_the_type_lacks_is_refused_at_link)
 	PCT_ASSERT_INT_EQ(fx_side_init(&s, "A", HDR BACKEND PROXY("realized=\"num-queus + 1\""),
 				       NULL, 2, &err), -1);
 	PCT_ASSERT_CONTAINS(err.msg, ":12: realized value of 'vectors' names 'num-queus', which type 'fx-blk-pci' does not have");
+	pc_side_release(&s);
 	/* the neighbour: the same expression spelt right links */
 	make_side(&s, HDR BACKEND PROXY("realized=\"num-queues + 1\""));
 	expect_realized(&s, 1, "fx-blk-pci", "vectors", "2");
@@ -195,6 +196,7 @@ PCT_TEST("realized", a_name_the_type_lacks_is_refused_at_link)
 				       "  attr extra 1\n"
 				       "end\n", NULL, 2, &err), -1);
 	PCT_ASSERT_CONTAINS(err.msg, ":10: realized value of 'vectors' names 'num-queues', which type 'fx-bare' does not have");
+	pc_side_release(&s);
 }
 
 PCT_TEST("realized", props_shows_the_value_after_realize)
