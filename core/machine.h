@@ -94,6 +94,10 @@ struct pc_machine {
 	 * entries owned by 'owned' when there are no arrays */
 	const struct pc_compat_entry **chain;
 	size_t n_chain;
+	/* the hash of each chain entry's driver, as resolution's type index
+	 * has it (resolve.c): computed on first use, published atomically
+	 * (machines are shared between threads), dropped with the chain */
+	uint64_t *chain_hash;
 	struct pc_compat_entry *owned;
 	size_t n_owned;
 };

@@ -726,13 +726,19 @@ static void isa_add(struct isa_ent **v, size_t *n, size_t *alloc,
 	(*v)[(*n)++].obj = obj;
 }
 
-static struct isa_ent *isa_index(const struct pc_vm *vm, size_t *n_out)
+/* The index of n objects whose types are at 'first', 'stride' bytes
+ * apart (a struct pc_object's or a struct cfg_obj's type member). */
+static struct isa_ent *isa_index(const void *first, size_t stride, size_t nobj,
+				 size_t *n_out)
 {
 	struct isa_ent *v = NULL;
 	size_t n = 0, alloc = 0;
 
-	for (size_t j = 0; j < vm->n_objs; j++) {
-		for (const struct pc_type *t = vm->objs[j].type; t; t = t->parent) {
+	for (size_t j = 0; j < nobj; j++) {
+		const struct pc_type *ty;
+
+		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
+		for (const struct pc_type *t = ty; t; t = t->parent) {
 			isa_add(&v, &n, &alloc, t->name, j);
 			if (!t->ifaces)
 				continue;
@@ -748,10 +754,32 @@ static struct isa_ent *isa_index(const struct pc_vm *vm, size_t *n_out)
 	return v;
 }
 
-/* First index entry for 'name' (or n when none). */
-static size_t isa_find(const struct isa_ent *v, size_t n, const char *name)
+/* The name hash of each entry of m's chain (m->chain_hash), computed
+ * once per machine type: resolution runs for every VM of a run, and
+ * hashing the drivers again was most of a small VM's build. */
+static const uint64_t *chain_hashes(const struct pc_machine *m)
 {
-	uint64_t h = name_hash(name);
+	/* the cache is not the machine's value: a const machine gets it */
+	struct pc_machine *mm = (struct pc_machine *)(uintptr_t)m;
+	uint64_t *h = __atomic_load_n(&mm->chain_hash, __ATOMIC_ACQUIRE);
+	uint64_t *expected = NULL;
+
+	if (h)
+		return h;
+	h = pc_xcalloc(m->n_chain + 1, sizeof(*h));
+	for (size_t i = 0; i < m->n_chain; i++)
+		h[i] = name_hash(m->chain[i]->driver);
+	if (__atomic_compare_exchange_n(&mm->chain_hash, &expected, h, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return h;
+	free(h); /* another thread published the same */
+	return expected;
+}
+
+/* First index entry for 'name', of hash h (or n when none). */
+static size_t isa_find_h(const struct isa_ent *v, size_t n, const char *name,
+			 uint64_t h)
+{
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
@@ -771,8 +799,12 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
-	size_t n_isa;
-	struct isa_ent *isa = isa_index(vm, &n_isa);
+	const uint64_t *hash = chain_hashes(m);
+	size_t n_isa = 0;
+	struct isa_ent *isa = vm->n_objs ? isa_index(&vm->objs[0].type,
+						     sizeof(vm->objs[0]),
+						     vm->n_objs, &n_isa)
+					 : NULL;
 	int ret = -1;
 
 	for (size_t i = 0; i < m->n_chain; i++) {
@@ -781,7 +813,7 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 
 		if (s->project && !pc_compat_entry_in_release(e, &s->release))
 			continue;
-		for (size_t k = isa_find(isa, n_isa, e->driver);
+		for (size_t k = isa_find_h(isa, n_isa, e->driver, hash[i]);
 		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
 			struct pc_object *o = &vm->objs[isa[k].obj];
 			struct pc_eprop *ep;
@@ -1275,25 +1307,36 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 
 /* m's compat chain on the configuration: what apply_compat() refuses (an
  * entry naming a property an object it matches lacks, unless optional) */
+/* Every compat entry of m's chain finds its property on each object of
+ * the configuration that it matches (by the isa index, as
+ * apply_compat()): the first one that does not, in chain then
+ * configuration order, is refused. */
 static int check_compat(const struct pc_side *s, const struct cfg *c,
 			const struct pc_machine *m, struct pc_err *err)
 {
+	const uint64_t *hash = chain_hashes(m);
+	size_t n_isa = 0;
+	struct isa_ent *isa = c->n ? isa_index(&c->v[0].type, sizeof(c->v[0]),
+					       c->n, &n_isa)
+				   : NULL;
+
 	for (size_t i = 0; i < m->n_chain; i++) {
 		const struct pc_compat_entry *e = m->chain[i];
 
 		if (e->optional ||
 		    (s->project && !pc_compat_entry_in_release(e, &s->release)))
 			continue;
-		for (size_t k = 0; k < c->n; k++) {
-			const struct pc_type *t = c->v[k].type;
+		for (size_t k = isa_find_h(isa, n_isa, e->driver, hash[i]);
+		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
+			const struct pc_type *t = c->v[isa[k].obj].type;
 			const struct pc_prop *names[MAX_PROPS];
 			const char *cands[MAX_PROPS];
 			const char *sug;
 			size_t n;
 
-			if (!pc_type_is_a(t, e->driver) ||
-			    pc_type_find_prop(t, e->prop, NULL))
+			if (pc_type_find_prop(t, e->prop, NULL))
 				continue;
+			free(isa);
 			n = pc_type_all_props(t, names, NULL, MAX_PROPS);
 			if (n > MAX_PROPS)
 				n = MAX_PROPS;
@@ -1306,6 +1349,7 @@ static int check_compat(const struct pc_side *s, const struct cfg *c,
 					  sug ? sug : "", sug ? "'?)" : "");
 		}
 	}
+	free(isa);
 	return 0;
 }
 
