@@ -754,98 +754,145 @@ static struct isa_ent *isa_index(const void *first, size_t stride, size_t nobj,
 	return v;
 }
 
-/* The name hash of each entry of m's chain (m->chain_hash), computed
- * once per machine type: resolution runs for every VM of a run, and
- * hashing the drivers again was most of a small VM's build. */
-static const uint64_t *chain_hashes(const struct pc_machine *m)
+static int cmp_chain_key(const void *a, const void *b)
+{
+	const struct pc_chain_key *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* m's chain by driver hash (m->chain_keys), computed once per machine
+ * type: resolution runs for every VM of a run, and going through the
+ * whole chain (hashing each driver) for a VM of one device was most of
+ * its build once devices number in the thousands. */
+static const struct pc_chain_key *chain_keys(const struct pc_machine *m)
 {
 	/* the cache is not the machine's value: a const machine gets it */
 	struct pc_machine *mm = (struct pc_machine *)(uintptr_t)m;
-	uint64_t *h = __atomic_load_n(&mm->chain_hash, __ATOMIC_ACQUIRE);
-	uint64_t *expected = NULL;
+	struct pc_chain_key *k = __atomic_load_n(&mm->chain_keys, __ATOMIC_ACQUIRE);
+	struct pc_chain_key *expected = NULL;
 
-	if (h)
-		return h;
-	h = pc_xcalloc(m->n_chain + 1, sizeof(*h));
-	for (size_t i = 0; i < m->n_chain; i++)
-		h[i] = name_hash(m->chain[i]->driver);
-	if (__atomic_compare_exchange_n(&mm->chain_hash, &expected, h, false,
+	if (k)
+		return k;
+	k = pc_xcalloc(m->n_chain + 1, sizeof(*k));
+	for (size_t i = 0; i < m->n_chain; i++) {
+		k[i].hash = name_hash(m->chain[i]->driver);
+		k[i].entry = i;
+	}
+	qsort(k, m->n_chain, sizeof(*k), cmp_chain_key);
+	if (__atomic_compare_exchange_n(&mm->chain_keys, &expected, k, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return h;
-	free(h); /* another thread published the same */
+		return k;
+	free(k); /* another thread published the same */
 	return expected;
 }
 
-/* First index entry for 'name', of hash h (or n when none). */
-static size_t isa_find_h(const struct isa_ent *v, size_t n, const char *name,
-			 uint64_t h)
+/* A compat entry (chain index) and an object it matches. */
+struct cmatch {
+	size_t entry, obj;
+};
+
+static int cmp_cmatch(const void *a, const void *b)
 {
-	size_t lo = 0, hi = n;
+	const struct cmatch *x = a, *y = b;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = v[mid].hash != h ? (v[mid].hash < h ? -1 : 1)
-					 : strcmp(v[mid].name, name);
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return (x->obj > y->obj) - (x->obj < y->obj);
+}
 
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/*
+ * Every (chain entry, object) pair where the object's type is or
+ * implements the entry's driver, in chain order then object order, each
+ * pair once (a name can reach one type twice: an interface declared
+ * again by a subtype): each distinct name of the isa index looks its
+ * entries up by hash, so the cost follows the VM, not the chain.
+ */
+static struct cmatch *compat_matches(const struct pc_machine *m,
+				     const struct isa_ent *isa, size_t n_isa,
+				     size_t *n_out)
+{
+	const struct pc_chain_key *keys = chain_keys(m);
+	struct cmatch *v = NULL;
+	size_t n = 0, alloc = 0, k = 0;
+
+	for (size_t a = 0, b; a < n_isa; a = b) {
+		size_t lo = 0, hi = m->n_chain;
+
+		for (b = a + 1; b < n_isa && isa[b].hash == isa[a].hash &&
+				!strcmp(isa[b].name, isa[a].name); b++)
+			;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (keys[mid].hash < isa[a].hash)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < m->n_chain && keys[lo].hash == isa[a].hash; lo++) {
+			if (strcmp(m->chain[keys[lo].entry]->driver, isa[a].name))
+				continue;
+			for (size_t t = a; t < b; t++) {
+				PC_ALLOC_GROW(v, n + 1, alloc);
+				v[n].entry = keys[lo].entry;
+				v[n++].obj = isa[t].obj;
+			}
+		}
 	}
-	return lo;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_cmatch);
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[k - 1].entry != v[i].entry || v[k - 1].obj != v[i].obj)
+			v[k++] = v[i];
+	*n_out = k;
+	return v;
 }
 
 static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
-	const uint64_t *hash = chain_hashes(m);
-	size_t n_isa = 0;
+	size_t n_isa = 0, n_match = 0;
 	struct isa_ent *isa = vm->n_objs ? isa_index(&vm->objs[0].type,
 						     sizeof(vm->objs[0]),
 						     vm->n_objs, &n_isa)
 					 : NULL;
+	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
 	int ret = -1;
 
-	for (size_t i = 0; i < m->n_chain; i++) {
-		const struct pc_compat_entry *e = m->chain[i];
-		size_t last = (size_t)-1;
+	for (size_t q = 0; q < n_match; q++) {
+		const struct pc_compat_entry *e = m->chain[match[q].entry];
+		struct pc_object *o = &vm->objs[match[q].obj];
+		struct pc_eprop *ep;
 
 		if (s->project && !pc_compat_entry_in_release(e, &s->release))
 			continue;
-		for (size_t k = isa_find_h(isa, n_isa, e->driver, hash[i]);
-		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
-			struct pc_object *o = &vm->objs[isa[k].obj];
-			struct pc_eprop *ep;
+		ep = find_eprop(o, e->prop);
+		if (!ep) {
+			const char *sug;
 
-			/* a name can reach one type twice (an interface
-			 * declared again by a subtype): once per object */
-			if (isa[k].obj == last)
+			if (e->optional)
 				continue;
-			last = isa[k].obj;
-			ep = find_eprop(o, e->prop);
-			if (!ep) {
-				const char *sug;
-
-				if (e->optional)
-					continue;
-				sug = prop_suggestion(o, e->prop);
-				pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
-					   e->origin, e->prop, o->type->name,
-					   sug ? " (did you mean '" : "",
-					   sug ? sug : "", sug ? "'?)" : "");
-				goto out;
-			}
-			if (ep->absent)
-				continue; /* not in this release: behaviour stays */
-			if (apply_value(o, ep, e->value, e->origin,
-					"compat entry", err))
-				goto out;
-			ep->entry = e;
+			sug = prop_suggestion(o, e->prop);
+			pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+				   e->origin, e->prop, o->type->name,
+				   sug ? " (did you mean '" : "",
+				   sug ? sug : "", sug ? "'?)" : "");
+			goto out;
 		}
+		if (ep->absent)
+			continue; /* not in this release: behaviour stays */
+		if (apply_value(o, ep, e->value, e->origin,
+				"compat entry", err))
+			goto out;
+		ep->entry = e;
 	}
 	ret = 0;
 out:
+	free(match);
 	free(isa);
 	return ret;
 }
@@ -1314,43 +1361,39 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 static int check_compat(const struct pc_side *s, const struct cfg *c,
 			const struct pc_machine *m, struct pc_err *err)
 {
-	const uint64_t *hash = chain_hashes(m);
-	size_t n_isa = 0;
+	size_t n_isa = 0, n_match = 0;
 	struct isa_ent *isa = c->n ? isa_index(&c->v[0].type, sizeof(c->v[0]),
 					       c->n, &n_isa)
 				   : NULL;
+	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	int rc = 0;
 
-	for (size_t i = 0; i < m->n_chain; i++) {
-		const struct pc_compat_entry *e = m->chain[i];
+	for (size_t q = 0; q < n_match && !rc; q++) {
+		const struct pc_compat_entry *e = m->chain[match[q].entry];
+		const struct pc_type *t = c->v[match[q].obj].type;
+		const struct pc_prop *names[MAX_PROPS];
+		const char *cands[MAX_PROPS];
+		const char *sug;
+		size_t n;
 
 		if (e->optional ||
-		    (s->project && !pc_compat_entry_in_release(e, &s->release)))
+		    (s->project && !pc_compat_entry_in_release(e, &s->release)) ||
+		    pc_type_find_prop(t, e->prop, NULL))
 			continue;
-		for (size_t k = isa_find_h(isa, n_isa, e->driver, hash[i]);
-		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
-			const struct pc_type *t = c->v[isa[k].obj].type;
-			const struct pc_prop *names[MAX_PROPS];
-			const char *cands[MAX_PROPS];
-			const char *sug;
-			size_t n;
-
-			if (pc_type_find_prop(t, e->prop, NULL))
-				continue;
-			free(isa);
-			n = pc_type_all_props(t, names, NULL, MAX_PROPS);
-			if (n > MAX_PROPS)
-				n = MAX_PROPS;
-			for (size_t j = 0; j < n; j++)
-				cands[j] = names[j]->name;
-			sug = pc_suggest(e->prop, cands, n);
-			return pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
-					  e->origin, e->prop, t->name,
-					  sug ? " (did you mean '" : "",
-					  sug ? sug : "", sug ? "'?)" : "");
-		}
+		n = pc_type_all_props(t, names, NULL, MAX_PROPS);
+		if (n > MAX_PROPS)
+			n = MAX_PROPS;
+		for (size_t j = 0; j < n; j++)
+			cands[j] = names[j]->name;
+		sug = pc_suggest(e->prop, cands, n);
+		rc = pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+				e->origin, e->prop, t->name,
+				sug ? " (did you mean '" : "",
+				sug ? sug : "", sug ? "'?)" : "");
 	}
+	free(match);
 	free(isa);
-	return 0;
+	return rc;
 }
 
 int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
