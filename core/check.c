@@ -165,6 +165,32 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 	free(vc);
 }
 
+void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *side)
+{
+	size_t k = 0;
+
+	if (!vc)
+		return;
+	for (size_t i = 0; i < vc->n; i++) {
+		struct pc_vm *vm = vc->items[i].vm;
+
+		if (vc->items[i].side != side) {
+			vc->items[k++] = vc->items[i];
+			continue;
+		}
+		/* keys computed from the VM go with it: its address may be
+		 * reused */
+		for (size_t q = 0; q < vc->n_keys; q++)
+			if (vc->keys[q].of == vm) {
+				devkeys_free(vc->keys[q].keys);
+				vc->keys[q--] = vc->keys[--vc->n_keys];
+			}
+		pc_vm_release(vm);
+		free(vm);
+	}
+	vc->n = k;
+}
+
 /* The resolved VM of (side, m, smp), built on first use.  A handful of
  * entries per side: a linear scan costs nothing next to one build. */
 static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,

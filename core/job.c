@@ -362,6 +362,9 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 				job_refused(j, &e);
 		}
 	}
+	/* the run's sides are its own: their VMs are no use to another */
+	for (size_t k = 0; k < 2 * (nrel + 1); k++)
+		pc_vm_cache_forget(j->check.vms, &run->sides[k]);
 	run->not_started = pc_strbuf_detach(&ns);
 }
 

@@ -374,6 +374,7 @@ static void machine_free(struct pc_machine *m)
 	free(m->alias_lines);
 	free(m->array_lines);
 	free(m->chain);
+	free(m->chain_keys);
 	for (size_t i = 0; i < m->n_owned; i++)
 		entry_release(&m->owned[i]);
 	free(m->owned);
@@ -1180,6 +1181,8 @@ static void build_chain(const struct pc_machine_set *set, const size_t *up,
 			total += array_size(pc_machine_find_array(set, p->arrays[j]));
 	}
 	free(m->chain);
+	free(m->chain_keys);
+	m->chain_keys = NULL;
 	m->chain = pc_xcalloc(total, sizeof(*m->chain));
 	m->n_chain = 0;
 	chain_add_array(m->chain, &m->n_chain, defaults);

@@ -26,6 +26,12 @@ enum pc_machine_status {
 	PC_MACHINE_UNREGISTERED, /* described but not registered (too old) */
 };
 
+/* A chain entry (its index) under the hash of its driver. */
+struct pc_chain_key {
+	uint64_t hash;
+	size_t entry;
+};
+
 struct pc_compat_entry {
 	char *driver;
 	char *prop;
@@ -94,6 +100,11 @@ struct pc_machine {
 	 * entries owned by 'owned' when there are no arrays */
 	const struct pc_compat_entry **chain;
 	size_t n_chain;
+	/* the chain's entries by the hash of their driver, as resolution's
+	 * type index has it (resolve.c): computed on first use, published
+	 * atomically (machines are shared between threads), dropped with
+	 * the chain */
+	struct pc_chain_key *chain_keys;
 	struct pc_compat_entry *owned;
 	size_t n_owned;
 };

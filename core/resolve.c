@@ -726,13 +726,19 @@ static void isa_add(struct isa_ent **v, size_t *n, size_t *alloc,
 	(*v)[(*n)++].obj = obj;
 }
 
-static struct isa_ent *isa_index(const struct pc_vm *vm, size_t *n_out)
+/* The index of n objects whose types are at 'first', 'stride' bytes
+ * apart (a struct pc_object's or a struct cfg_obj's type member). */
+static struct isa_ent *isa_index(const void *first, size_t stride, size_t nobj,
+				 size_t *n_out)
 {
 	struct isa_ent *v = NULL;
 	size_t n = 0, alloc = 0;
 
-	for (size_t j = 0; j < vm->n_objs; j++) {
-		for (const struct pc_type *t = vm->objs[j].type; t; t = t->parent) {
+	for (size_t j = 0; j < nobj; j++) {
+		const struct pc_type *ty;
+
+		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
+		for (const struct pc_type *t = ty; t; t = t->parent) {
 			isa_add(&v, &n, &alloc, t->name, j);
 			if (!t->ifaces)
 				continue;
@@ -748,72 +754,145 @@ static struct isa_ent *isa_index(const struct pc_vm *vm, size_t *n_out)
 	return v;
 }
 
-/* First index entry for 'name' (or n when none). */
-static size_t isa_find(const struct isa_ent *v, size_t n, const char *name)
+static int cmp_chain_key(const void *a, const void *b)
 {
-	uint64_t h = name_hash(name);
-	size_t lo = 0, hi = n;
+	const struct pc_chain_key *x = a, *y = b;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = v[mid].hash != h ? (v[mid].hash < h ? -1 : 1)
-					 : strcmp(v[mid].name, name);
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
 
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* m's chain by driver hash (m->chain_keys), computed once per machine
+ * type: resolution runs for every VM of a run, and going through the
+ * whole chain (hashing each driver) for a VM of one device was most of
+ * its build once devices number in the thousands. */
+static const struct pc_chain_key *chain_keys(const struct pc_machine *m)
+{
+	/* the cache is not the machine's value: a const machine gets it */
+	struct pc_machine *mm = (struct pc_machine *)(uintptr_t)m;
+	struct pc_chain_key *k = __atomic_load_n(&mm->chain_keys, __ATOMIC_ACQUIRE);
+	struct pc_chain_key *expected = NULL;
+
+	if (k)
+		return k;
+	k = pc_xcalloc(m->n_chain + 1, sizeof(*k));
+	for (size_t i = 0; i < m->n_chain; i++) {
+		k[i].hash = name_hash(m->chain[i]->driver);
+		k[i].entry = i;
 	}
-	return lo;
+	qsort(k, m->n_chain, sizeof(*k), cmp_chain_key);
+	if (__atomic_compare_exchange_n(&mm->chain_keys, &expected, k, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return k;
+	free(k); /* another thread published the same */
+	return expected;
+}
+
+/* A compat entry (chain index) and an object it matches. */
+struct cmatch {
+	size_t entry, obj;
+};
+
+static int cmp_cmatch(const void *a, const void *b)
+{
+	const struct cmatch *x = a, *y = b;
+
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+/*
+ * Every (chain entry, object) pair where the object's type is or
+ * implements the entry's driver, in chain order then object order, each
+ * pair once (a name can reach one type twice: an interface declared
+ * again by a subtype): each distinct name of the isa index looks its
+ * entries up by hash, so the cost follows the VM, not the chain.
+ */
+static struct cmatch *compat_matches(const struct pc_machine *m,
+				     const struct isa_ent *isa, size_t n_isa,
+				     size_t *n_out)
+{
+	const struct pc_chain_key *keys = chain_keys(m);
+	struct cmatch *v = NULL;
+	size_t n = 0, alloc = 0, k = 0;
+
+	for (size_t a = 0, b; a < n_isa; a = b) {
+		size_t lo = 0, hi = m->n_chain;
+
+		for (b = a + 1; b < n_isa && isa[b].hash == isa[a].hash &&
+				!strcmp(isa[b].name, isa[a].name); b++)
+			;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (keys[mid].hash < isa[a].hash)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < m->n_chain && keys[lo].hash == isa[a].hash; lo++) {
+			if (strcmp(m->chain[keys[lo].entry]->driver, isa[a].name))
+				continue;
+			for (size_t t = a; t < b; t++) {
+				PC_ALLOC_GROW(v, n + 1, alloc);
+				v[n].entry = keys[lo].entry;
+				v[n++].obj = isa[t].obj;
+			}
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_cmatch);
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[k - 1].entry != v[i].entry || v[k - 1].obj != v[i].obj)
+			v[k++] = v[i];
+	*n_out = k;
+	return v;
 }
 
 static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
-	size_t n_isa;
-	struct isa_ent *isa = isa_index(vm, &n_isa);
+	size_t n_isa = 0, n_match = 0;
+	struct isa_ent *isa = vm->n_objs ? isa_index(&vm->objs[0].type,
+						     sizeof(vm->objs[0]),
+						     vm->n_objs, &n_isa)
+					 : NULL;
+	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
 	int ret = -1;
 
-	for (size_t i = 0; i < m->n_chain; i++) {
-		const struct pc_compat_entry *e = m->chain[i];
-		size_t last = (size_t)-1;
+	for (size_t q = 0; q < n_match; q++) {
+		const struct pc_compat_entry *e = m->chain[match[q].entry];
+		struct pc_object *o = &vm->objs[match[q].obj];
+		struct pc_eprop *ep;
 
 		if (s->project && !pc_compat_entry_in_release(e, &s->release))
 			continue;
-		for (size_t k = isa_find(isa, n_isa, e->driver);
-		     k < n_isa && !strcmp(isa[k].name, e->driver); k++) {
-			struct pc_object *o = &vm->objs[isa[k].obj];
-			struct pc_eprop *ep;
+		ep = find_eprop(o, e->prop);
+		if (!ep) {
+			const char *sug;
 
-			/* a name can reach one type twice (an interface
-			 * declared again by a subtype): once per object */
-			if (isa[k].obj == last)
+			if (e->optional)
 				continue;
-			last = isa[k].obj;
-			ep = find_eprop(o, e->prop);
-			if (!ep) {
-				const char *sug;
-
-				if (e->optional)
-					continue;
-				sug = prop_suggestion(o, e->prop);
-				pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
-					   e->origin, e->prop, o->type->name,
-					   sug ? " (did you mean '" : "",
-					   sug ? sug : "", sug ? "'?)" : "");
-				goto out;
-			}
-			if (ep->absent)
-				continue; /* not in this release: behaviour stays */
-			if (apply_value(o, ep, e->value, e->origin,
-					"compat entry", err))
-				goto out;
-			ep->entry = e;
+			sug = prop_suggestion(o, e->prop);
+			pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+				   e->origin, e->prop, o->type->name,
+				   sug ? " (did you mean '" : "",
+				   sug ? sug : "", sug ? "'?)" : "");
+			goto out;
 		}
+		if (ep->absent)
+			continue; /* not in this release: behaviour stays */
+		if (apply_value(o, ep, e->value, e->origin,
+				"compat entry", err))
+			goto out;
+		ep->entry = e;
 	}
 	ret = 0;
 out:
+	free(match);
 	free(isa);
 	return ret;
 }
@@ -1275,38 +1354,46 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 
 /* m's compat chain on the configuration: what apply_compat() refuses (an
  * entry naming a property an object it matches lacks, unless optional) */
+/* Every compat entry of m's chain finds its property on each object of
+ * the configuration that it matches (by the isa index, as
+ * apply_compat()): the first one that does not, in chain then
+ * configuration order, is refused. */
 static int check_compat(const struct pc_side *s, const struct cfg *c,
 			const struct pc_machine *m, struct pc_err *err)
 {
-	for (size_t i = 0; i < m->n_chain; i++) {
-		const struct pc_compat_entry *e = m->chain[i];
+	size_t n_isa = 0, n_match = 0;
+	struct isa_ent *isa = c->n ? isa_index(&c->v[0].type, sizeof(c->v[0]),
+					       c->n, &n_isa)
+				   : NULL;
+	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	int rc = 0;
+
+	for (size_t q = 0; q < n_match && !rc; q++) {
+		const struct pc_compat_entry *e = m->chain[match[q].entry];
+		const struct pc_type *t = c->v[match[q].obj].type;
+		const struct pc_prop *names[MAX_PROPS];
+		const char *cands[MAX_PROPS];
+		const char *sug;
+		size_t n;
 
 		if (e->optional ||
-		    (s->project && !pc_compat_entry_in_release(e, &s->release)))
+		    (s->project && !pc_compat_entry_in_release(e, &s->release)) ||
+		    pc_type_find_prop(t, e->prop, NULL))
 			continue;
-		for (size_t k = 0; k < c->n; k++) {
-			const struct pc_type *t = c->v[k].type;
-			const struct pc_prop *names[MAX_PROPS];
-			const char *cands[MAX_PROPS];
-			const char *sug;
-			size_t n;
-
-			if (!pc_type_is_a(t, e->driver) ||
-			    pc_type_find_prop(t, e->prop, NULL))
-				continue;
-			n = pc_type_all_props(t, names, NULL, MAX_PROPS);
-			if (n > MAX_PROPS)
-				n = MAX_PROPS;
-			for (size_t j = 0; j < n; j++)
-				cands[j] = names[j]->name;
-			sug = pc_suggest(e->prop, cands, n);
-			return pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
-					  e->origin, e->prop, t->name,
-					  sug ? " (did you mean '" : "",
-					  sug ? sug : "", sug ? "'?)" : "");
-		}
+		n = pc_type_all_props(t, names, NULL, MAX_PROPS);
+		if (n > MAX_PROPS)
+			n = MAX_PROPS;
+		for (size_t j = 0; j < n; j++)
+			cands[j] = names[j]->name;
+		sug = pc_suggest(e->prop, cands, n);
+		rc = pc_err_set(err, "%s: unknown property '%s' of '%s'%s%s%s",
+				e->origin, e->prop, t->name,
+				sug ? " (did you mean '" : "",
+				sug ? sug : "", sug ? "'?)" : "");
 	}
-	return 0;
+	free(match);
+	free(isa);
+	return rc;
 }
 
 int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
