@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "derive.h"
 #include "expr.h"
 #include "kinds.h"
 #include "realize.h"
@@ -20,41 +19,12 @@ struct rlookup {
 	const struct pc_object *o;
 };
 
-/* a property's effective value as expressions see it */
-static void eprop_xval(const struct pc_eprop *ep, struct pc_xval *out)
-{
-	switch (pc_prop_kind_class(ep->prop->kind)) {
-	case PC_PCLASS_STRING:
-	case PC_PCLASS_ENUM:
-		out->is_str = true;
-		out->s = ep->val.text ? ep->val.text : "";
-		out->i = ep->val.num;
-		return;
-	case PC_PCLASS_BOOL:
-	case PC_PCLASS_INT:
-	case PC_PCLASS_ONOFFAUTO:
-		out->i = ep->val.num;
-		return;
-	}
-}
-
 static int realize_lookup(void *ctx, const char *name, struct pc_xval *out)
 {
 	const struct rlookup *c = ctx;
-	const struct pc_eprop *ep = pc_object_prop(c->vm, c->o, name, NULL);
-	const struct pc_attr *a;
 
-	memset(out, 0, sizeof(*out));
-	if (ep) {
-		eprop_xval(ep, out);
+	if (!pc_object_xval(c->vm, c->o, name, out))
 		return 0;
-	}
-	if ((a = pc_type_attr(c->o->type, name))) {
-		out->is_str = !a->is_num;
-		out->s = a->text;
-		out->i = a->num;
-		return 0;
-	}
 	if (!strcmp(name, "smp"))
 		out->i = c->vm->smp;
 	else if (!strcmp(name, "max_cpus"))

@@ -388,6 +388,34 @@ struct mcfg_ctx {
 	int smp, max_cpus;
 };
 
+/* An expression's value of 'name' on an object of type 't': its property
+ * 'ep' (as found by the caller), else the type's attribute; -1 when
+ * neither (the caller then tries the machine configuration). */
+static int prop_or_attr_xval(const struct pc_eprop *ep,
+			     const struct pc_type *t, const char *name,
+			     struct pc_xval *out)
+{
+	const struct pc_attr *a;
+
+	memset(out, 0, sizeof(*out));
+	if (ep) {
+		enum pc_prop_class k = pc_prop_kind_class(ep->prop->kind);
+
+		out->is_str = k == PC_PCLASS_STRING || k == PC_PCLASS_ENUM;
+		out->s = ep->val.text ? ep->val.text : "";
+		out->i = ep->val.num;
+		return 0;
+	}
+	/* the type's class data (attr): a function's MSI-X vectors */
+	if ((a = pc_type_attr(t, name))) {
+		out->is_str = !a->is_num;
+		out->s = a->text;
+		out->i = a->num;
+		return 0;
+	}
+	return -1;
+}
+
 static int mcfg_lookup(void *ctx, const char *name, struct pc_xval *out)
 {
 	const struct mcfg_ctx *c = ctx;
@@ -1519,23 +1547,9 @@ static int derive_lookup(void *ctx, const char *name, struct pc_xval *out)
 	const struct dlookup *c = ctx;
 	const struct pc_eprop *ep = find_eprop((struct pc_object *)(uintptr_t)c->o,
 					       name);
-	const struct pc_attr *a;
 
-	memset(out, 0, sizeof(*out));
-	if (ep) {
-		enum pc_prop_class k = pc_prop_kind_class(ep->prop->kind);
-
-		out->is_str = k == PC_PCLASS_STRING || k == PC_PCLASS_ENUM;
-		out->s = ep->val.text ? ep->val.text : "";
-		out->i = ep->val.num;
+	if (!prop_or_attr_xval(ep, c->o->type, name, out))
 		return 0;
-	}
-	if ((a = pc_type_attr(c->o->type, name))) {
-		out->is_str = !a->is_num;
-		out->s = a->text;
-		out->i = a->num;
-		return 0;
-	}
 	return mcfg_lookup((void *)(uintptr_t)&c->mc, name, out);
 }
 
@@ -1832,35 +1846,19 @@ static uint64_t rdesc_bytes(const struct pc_rdesc *d)
 	return total;
 }
 
+int pc_object_xval(const struct pc_vm *vm, const struct pc_object *o,
+		   const char *name, struct pc_xval *out)
+{
+	return prop_or_attr_xval(pc_object_prop(vm, o, name, NULL), o->type,
+				 name, out);
+}
+
 static int obj_lookup(void *ctx, const char *name, struct pc_xval *out)
 {
 	const struct eval_ctx *c = ctx;
-	const struct pc_eprop *ep = pc_object_prop(c->vm, c->obj, name, NULL);
-	const struct pc_attr *a;
 
-	memset(out, 0, sizeof(*out));
-	if (ep) {
-		switch (pc_prop_kind_class(ep->prop->kind)) {
-		case PC_PCLASS_STRING:
-		case PC_PCLASS_ENUM:
-			out->is_str = true;
-			out->s = ep->val.text ? ep->val.text : "";
-			out->i = ep->val.num;
-			return 0;
-		case PC_PCLASS_BOOL:
-		case PC_PCLASS_INT:
-		case PC_PCLASS_ONOFFAUTO:
-			out->i = ep->val.num;
-			return 0;
-		}
-	}
-	/* the type's class data (attr): a function's MSI-X vectors */
-	if ((a = pc_type_attr(c->obj->type, name))) {
-		out->is_str = !a->is_num;
-		out->s = a->text;
-		out->i = a->num;
+	if (!pc_object_xval(c->vm, c->obj, name, out))
 		return 0;
-	}
 	return mcfg_lookup((void *)(uintptr_t)&c->mc, name, out);
 }
 

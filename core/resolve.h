@@ -279,6 +279,13 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 				      const char *name,
 				      const struct pc_object **holder);
 
+/* What an expression reads for 'name' on object 'o' (expr.h): its
+ * effective property (aliases into children searched), else its type's
+ * attribute.  -1 when it has neither. */
+struct pc_xval;
+int pc_object_xval(const struct pc_vm *vm, const struct pc_object *o,
+		   const char *name, struct pc_xval *out);
+
 /*
  * How the device behaved at release 'r' while property 'p' did not exist
  * (its absent= history: the newest entry at or before r, else the oldest),

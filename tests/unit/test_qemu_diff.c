@@ -679,8 +679,9 @@ PCT_TEST("qemu_diff", stream_reader_byte_screen)
 			bool in_name = c >= 0x20 && c < 0x80 && c != '\\' && c != '"';
 			bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
+			/* 'lane' letters of a name before the byte */
 			snprintf(doc, sizeof(doc), "{\"vmschkmachine\":{\"Name\":\"%.*s%c\"}}",
-				 lane, "xxxxxxx", c);
+				 lane, "abcdefg", c);
 			d = pc_qdump_parse_stream(doc, strlen(doc), "c.json");
 			CU_ASSERT_EQUAL(d != NULL, in_name);
 			pc_qdump_free(d);

@@ -163,7 +163,6 @@ PCT_TEST("realized", an_expression_that_fails_names_its_declaration)
 PCT_TEST("realized", a_name_the_type_lacks_is_refused_at_link)
 {
 	struct pc_side s;
-	struct pc_err err = { 0 };
 	static const char abstract_base[] =
 		HDR BACKEND
 		"type fx-base parent=device abstract\n"
@@ -174,10 +173,8 @@ PCT_TEST("realized", a_name_the_type_lacks_is_refused_at_link)
 		"  child vdev fx-blk-device alias-props\n"
 		"end\n";
 
-	PCT_ASSERT_INT_EQ(fx_side_init(&s, "A", HDR BACKEND PROXY("realized=\"num-queus + 1\""),
-				       NULL, 2, &err), -1);
-	PCT_ASSERT_CONTAINS(err.msg, ":12: realized value of 'vectors' names 'num-queus', which type 'fx-blk-pci' does not have");
-	pc_side_release(&s);
+	fx_expect_refused(HDR BACKEND PROXY("realized=\"num-queus + 1\""),
+			  ":12: realized value of 'vectors' names 'num-queus', which type 'fx-blk-pci' does not have");
 	/* the neighbour: the same expression spelt right links */
 	make_side(&s, HDR BACKEND PROXY("realized=\"num-queues + 1\""));
 	expect_realized(&s, 1, "fx-blk-pci", "vectors", "2");
@@ -187,16 +184,14 @@ PCT_TEST("realized", a_name_the_type_lacks_is_refused_at_link)
 	expect_realized(&s, 4, "fx-blk-pci", "vectors", "5");
 	pc_side_release(&s);
 	/* a concrete type without the child: the name is missing there */
-	memset(&err, 0, sizeof(err));
-	PCT_ASSERT_INT_EQ(fx_side_init(&s, "A", HDR BACKEND
-				       "type fx-base parent=device abstract\n"
-				       "  prop vectors u32 default=4294967295 " GOOD "\n"
-				       "end\n"
-				       "type fx-bare parent=fx-base\n"
-				       "  attr extra 1\n"
-				       "end\n", NULL, 2, &err), -1);
-	PCT_ASSERT_CONTAINS(err.msg, ":10: realized value of 'vectors' names 'num-queues', which type 'fx-bare' does not have");
-	pc_side_release(&s);
+	fx_expect_refused(HDR BACKEND
+			  "type fx-base parent=device abstract\n"
+			  "  prop vectors u32 default=4294967295 " GOOD "\n"
+			  "end\n"
+			  "type fx-bare parent=fx-base\n"
+			  "  attr extra 1\n"
+			  "end\n",
+			  ":10: realized value of 'vectors' names 'num-queues', which type 'fx-bare' does not have");
 }
 
 PCT_TEST("realized", props_shows_the_value_after_realize)
