@@ -90,10 +90,16 @@ static char *render_decls(const struct pc_side *tree)
 	qsort(ps, tree->reg->n_plugins, sizeof(*ps), cmp_plugin);
 	for (size_t i = 0; i < tree->reg->n_plugins; i++) {
 		json_t *p = json_object();
+		size_t n;
+		/* without source positions: a declaration moved in its C
+		 * file is the same declaration */
+		char *decl = pc_decl_strip_markers(ps[i]->decl,
+						   ps[i]->decl_len, &n);
 
 		json_object_set_new(p, "name", json_string(ps[i]->name));
 		json_object_set_new(p, "version", json_string(ps[i]->version));
-		json_object_set_new(p, "declaration", decl_lines(ps[i]->decl));
+		json_object_set_new(p, "declaration", decl_lines(decl));
+		free(decl);
 		json_array_append_new(plugins, p);
 	}
 	free(ps);

@@ -9,6 +9,7 @@
  */
 #include "check-rules.h"
 
+#include "decl.h"
 #include "known-breaks.h"
 
 #include <assert.h>
@@ -638,14 +639,12 @@ static char *locate(const struct dir_ctx *x, const struct pc_eprop *both[2],
 			f->entry_at.file = file;
 			f->entry_at.line = ep->entry->line;
 		}
-		if (ep && ep->owner->plugin && !f->decl_at.file) {
-			f->decl_at.file = ep->owner->plugin->path;
-			f->decl_at.line = ep->prop->line;
-		}
-		if (!both[0] && o && o->type->plugin && !f->decl_at.file) {
-			f->decl_at.file = o->type->plugin->path;
-			f->decl_at.line = o->type->line;
-		}
+		if (ep && ep->owner->plugin && !f->decl_at.file)
+			pc_decl_loc(ep->owner->plugin, ep->prop->line,
+				    &f->decl_at, &f->decl_text_at);
+		if (!both[0] && o && o->type->plugin && !f->decl_at.file)
+			pc_decl_loc(o->type->plugin, o->type->line,
+				    &f->decl_at, &f->decl_text_at);
 	}
 	return file;
 }

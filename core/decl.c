@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <plugcheck/plugin.h>
 
@@ -73,6 +74,10 @@ struct dparser {
 	size_t alloc_a, alloc_b, alloc_c, alloc_d, alloc_e; /* arrays of the open block */
 	int stmts;               /* statements seen */
 	bool have_desc, have_license, have_author;
+	/* the source position markers, staged like the header lines; the
+	 * files as recorded, the last one the current */
+	struct pc_srcmap src;
+	size_t alloc_src_files, alloc_src_lines;
 };
 
 static struct decl_pool *pool_new(size_t text_len)
@@ -129,6 +134,100 @@ static void words_release(struct words *ws)
 	memset(ws, 0, sizeof(*ws));
 }
 
+/* ------------------------------------------------------------ source positions */
+
+static void srcmap_release(struct pc_srcmap *m)
+{
+	for (size_t i = 0; i < m->n_files; i++)
+		free(m->files[i]);
+	free(m->files);
+	free(m->lines);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Make s[0..n) the current source file (a new entry when it differs). */
+static void src_file(struct dparser *p, const char *s, size_t n)
+{
+	const char *last = p->src.n_files ? p->src.files[p->src.n_files - 1]
+					  : NULL;
+
+	if (last && strlen(last) == n && !memcmp(last, s, n))
+		return;
+	PC_ALLOC_GROW(p->src.files, p->src.n_files + 1, p->alloc_src_files);
+	p->src.files[p->src.n_files++] = pc_xstrndup(s, n);
+}
+
+static size_t skip_blanks(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* The line number at s[*i..n): decimal digits, 1..INT_MAX, ending the
+ * text or followed by a blank; *i moves past it.  0 when malformed. */
+static uint64_t line_number(const char *s, size_t *i, size_t n)
+{
+	uint64_t num = 0;
+	size_t k;
+
+	for (k = *i; k < n && s[k] >= '0' && s[k] <= '9' && num <= INT_MAX; k++)
+		num = num * 10 + (uint64_t)(s[k] - '0');
+	if (k == *i || num > INT_MAX || (k < n && s[k] != ' ' && s[k] != '\t'))
+		return 0;
+	*i = k;
+	return num;
+}
+
+/*
+ * A source position marker: 's' (n bytes) is what follows "#@" in a
+ * comment.  "#@ line N FILE" says the line was written at line N of FILE
+ * (the rest of the line), which becomes the current file; "#@ line N" at
+ * line N of the current file.  A malformed one is refused (a wrong place
+ * is worse than none); any other "#@" comment is left to later versions
+ * and ignored.
+ */
+static int marker(struct dparser *p, const char *s, size_t n)
+{
+	size_t i = skip_blanks(s, 0, n), k;
+	uint64_t num;
+	struct pc_srcline *l;
+
+	if (n - i < 5 || memcmp(s + i, "line", 4) ||
+	    (s[i + 4] != ' ' && s[i + 4] != '\t'))
+		return 0;
+	i = skip_blanks(s, i + 5, n);
+	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	k = i;
+	num = line_number(s, &k, n);
+	if (!num)
+		return derr(p, "bad source position '#@ line %.*s' (expected '#@ line N [FILE]', N a line number from 1)",
+			    (int)(n - i > 60 ? 60 : n - i), s + i);
+	k = skip_blanks(s, k, n);
+	if (k < n)
+		src_file(p, s + k, n - k);
+	else if (!p->src.n_files)
+		return derr(p, "source position '#@ line %" PRIu64 "' names no file, and no earlier one did (expected '#@ line N FILE' first)",
+			    num);
+	PC_ALLOC_GROW(p->src.lines, p->src.n_lines + 1, p->alloc_src_lines);
+	l = &p->src.lines[p->src.n_lines++];
+	l->text_line = (uint32_t)p->line;
+	l->c_line = (uint32_t)num;
+	l->file = (uint32_t)(p->src.n_files - 1);
+	return 0;
+}
+
+/* The rest of a line from where a comment may start ('s', n bytes; none
+ * when n is 0): a source position marker ("#@") is read, any other
+ * comment ignored. */
+static int comment(struct dparser *p, const char *s, size_t n)
+{
+	if (n >= 2 && s[1] == '@')
+		return marker(p, s + 2, n - 2);
+	return 0;
+}
+
 /* Bytes that end a run of plain word characters in lex_line(). */
 enum { LX_PLAIN, LX_BLANK, LX_QUOTE, LX_EQ, LX_HASH };
 static const unsigned char lex_class[256] = {
@@ -161,7 +260,7 @@ static int lex_line(struct dparser *p, const char *s, size_t len,
 			i++;
 		/* '#' opening a word comments out the rest of the line */
 		if (i >= len || s[i] == '#')
-			break;
+			return comment(p, s + i, len - i);
 		start = o;
 		while (i < len) {
 			size_t open, j = i;
@@ -2503,10 +2602,163 @@ void pc_decl_parsed_free(struct pc_decl_parsed *d)
 	if (!d)
 		return;
 	hdr_release(&d->p.hdr);
+	srcmap_release(&d->p.src);
 	pc_registry_free(d->p.tmp);
 	pc_decl_pool_unref(d->p.pool);
 	free(d->error);
 	free(d);
+}
+
+/*
+ * A recorded source file as reported.  A relative FILE is relative to the
+ * directory the plugin was compiled in: when the plugin file's directory
+ * ends with FILE's directory (plugins/x/x.so and plugins/x/x.c, or FILE
+ * has none), that is where FILE is; otherwise it stays as recorded.  A
+ * path under the current directory is made relative to it.
+ */
+static char *src_display(const char *plugin_path, const char *file)
+{
+	char cwd[PATH_MAX];
+	const char *fs = strrchr(file, '/'), *ps, *out;
+	size_t fd = fs ? (size_t)(fs - file) : 0, pd, base = SIZE_MAX, cl;
+	char *joined, *ret;
+
+	ps = plugin_path ? strrchr(plugin_path, '/') : NULL;
+	pd = ps ? (size_t)(ps - plugin_path) : 0;
+	if (file[0] != '/' && ps) {
+		if (!fd)
+			base = pd + 1;
+		else if (pd >= fd && !memcmp(plugin_path + pd - fd, file, fd) &&
+			 (pd == fd || plugin_path[pd - fd - 1] == '/'))
+			base = pd - fd;
+	}
+	if (base != SIZE_MAX)
+		joined = pc_xasprintf("%.*s%s", (int)base, plugin_path, file);
+	else
+		joined = pc_xstrdup(file);
+	out = joined;
+	while (out[0] == '.' && out[1] == '/')
+		out += 2;
+	if (out[0] == '/' && getcwd(cwd, sizeof(cwd)) &&
+	    (cl = strlen(cwd)) > 1 && !strncmp(out, cwd, cl) && out[cl] == '/')
+		out += cl + 1;
+	ret = pc_xstrdup(out);
+	free(joined);
+	return ret;
+}
+
+/* The staged source positions into the plugin, their files as reported. */
+static void src_move(struct pc_plugin *pl, struct pc_srcmap *m)
+{
+	if (pl->src) {
+		srcmap_release(pl->src);
+		free(pl->src);
+		pl->src = NULL;
+	}
+	if (!m->n_lines) {
+		srcmap_release(m);
+		return;
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		char *f = src_display(pl->path, m->files[i]);
+
+		free(m->files[i]);
+		m->files[i] = f;
+	}
+	pl->src = pc_xmalloc(sizeof(*pl->src));
+	*pl->src = *m;
+	memset(m, 0, sizeof(*m));
+}
+
+const char *pc_plugin_src_at(const struct pc_plugin *pl, int text_line,
+			     int *c_line)
+{
+	size_t lo = 0, hi;
+
+	if (!pl || !pl->src || text_line < 1)
+		return NULL;
+	hi = pl->src->n_lines;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t tl = pl->src->lines[mid].text_line;
+
+		if (tl == (uint32_t)text_line) {
+			*c_line = (int)pl->src->lines[mid].c_line;
+			return pl->src->files[pl->src->lines[mid].file];
+		}
+		if (tl < (uint32_t)text_line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void pc_decl_loc(const struct pc_plugin *pl, int text_line, struct pc_loc *at,
+		 struct pc_loc *text_at)
+{
+	int c_line = 0;
+	const char *file = pc_plugin_src_at(pl, text_line, &c_line);
+
+	text_at->file = NULL;
+	text_at->line = 0;
+	if (file) {
+		text_at->file = pl->path;
+		text_at->line = text_line;
+		at->file = file;
+		at->line = c_line;
+		return;
+	}
+	at->file = pl ? pl->path : NULL;
+	at->line = text_line;
+}
+
+/* Where the comment of line 's' (n bytes) starts, as lex_line() reads it
+ * ('#' opening a word outside quotes), or n. */
+static size_t comment_at(const char *s, size_t n)
+{
+	bool quoted = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (quoted) {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			else if (s[i] == '"')
+				quoted = false;
+		} else if (s[i] == '"') {
+			quoted = true;
+		} else if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+					   s[i - 1] == '\t')) {
+			return i;
+		}
+	}
+	return n;
+}
+
+char *pc_decl_strip_markers(const char *text, size_t len, size_t *out_len)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos, c, k;
+
+		pos += n + (nl ? 1 : 0);
+		c = comment_at(s, n);
+		if (c + 1 < n && s[c + 1] == '@') {
+			for (k = 0; k < c && (s[k] == ' ' || s[k] == '\t'); k++)
+				;
+			if (k == c)
+				continue; /* a marker alone on its line */
+			n = c - (s[c - 1] == ' ' || s[c - 1] == '\t');
+		}
+		pc_strbuf_add(&sb, s, n);
+		if (nl)
+			pc_strbuf_addch(&sb, '\n');
+	}
+	*out_len = sb.len;
+	return pc_strbuf_detach(&sb);
 }
 
 /* Move a staged header line into the plugin (when the text had it). */
@@ -2542,6 +2794,7 @@ int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
 	hdr_move(&pl->description, &p->hdr.description);
 	hdr_move(&pl->license, &p->hdr.license);
 	hdr_move(&pl->author, &p->hdr.author);
+	src_move(pl, &p->src);
 	p->err = err;
 	ret = commit(p, reg);
 	pc_decl_parsed_free(d);

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "finding.h"
 #include "model.h"
 #include "util.h"
 
@@ -65,6 +66,16 @@ int pc_decl_commit(struct pc_registry *reg, struct pc_decl_parsed *d,
  */
 int pc_registry_add_parsed(struct pc_registry *reg, struct pc_plugin *plugin,
 			   struct pc_decl_parsed *d, struct pc_err *err);
+
+/*
+ * The place of line 'text_line' of the declaration text of 'pl', as a
+ * finding names it (finding.h): *at the C source file and line when the
+ * text records them (pc_plugin_src_at()) and *text_at the plugin file and
+ * text line; else *at the latter and text_at->file NULL.  The files are
+ * borrowed from 'pl'.  Cannot fail.
+ */
+void pc_decl_loc(const struct pc_plugin *pl, int text_line, struct pc_loc *at,
+		 struct pc_loc *text_at);
 
 /* Memory of the model: decl-pool.h (boxes, pools, and their release). */
 

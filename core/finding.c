@@ -138,6 +138,7 @@ static void finding_free_strings(struct pc_finding *f)
 	free((char *)(uintptr_t)f->vm_config);
 	free((char *)(uintptr_t)f->entry_at.file);
 	free((char *)(uintptr_t)f->decl_at.file);
+	free((char *)(uintptr_t)f->decl_text_at.file);
 }
 
 void pc_report_release(struct pc_report *r)
@@ -178,6 +179,7 @@ void pc_report_add(struct pc_report *r, const struct pc_finding *f)
 	d->vm_config = dup_or_null(f->vm_config);
 	d->entry_at.file = dup_or_null(f->entry_at.file);
 	d->decl_at.file = dup_or_null(f->decl_at.file);
+	d->decl_text_at.file = dup_or_null(f->decl_text_at.file);
 }
 
 void pc_emit(const struct pc_emitter *e, const struct pc_hit *h)

@@ -139,11 +139,15 @@ struct pc_finding {
 	 * Where it comes from, as locations (Documentation/output-formats.md):
 	 * the compat entry of a machines/ file that set a side's value of the
 	 * deciding property (the tree's side first), and the declaration
-	 * behind it (the plugin file and the line of its declaration text:
-	 * the deciding property's, else the device type's)
+	 * behind it (the deciding property's, else the device type's): its
+	 * plugin's C source file and line when the plugin's declaration
+	 * text records them, else the plugin file and the line of its
+	 * declaration text; decl_text_at is the latter when decl_at is the
+	 * former (file NULL otherwise)
 	 */
 	struct pc_loc entry_at;
 	struct pc_loc decl_at;
+	struct pc_loc decl_text_at;
 };
 
 struct pc_report {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decl.h"
 #include "lint.h"
 #include "machine.h"
 
@@ -37,7 +38,7 @@ struct lint {
 	const struct pc_side *rel; /* the recorded releases, may be none */
 	size_t n_rel;
 	/* the locations of the next lint_add()'s finding (it clears them) */
-	struct pc_loc entry_at, decl_at;
+	struct pc_loc entry_at, decl_at, decl_text_at;
 };
 
 /* What a recorded release says machine type m had: the baseline of
@@ -89,9 +90,11 @@ static void lint_add(struct lint *l, enum pc_rule rule, const char *machine,
 	f.fix_line = line;
 	f.entry_at = l->entry_at;
 	f.decl_at = l->decl_at;
+	f.decl_text_at = l->decl_text_at;
 	pc_report_add(l->r, &f);
 	memset(&l->entry_at, 0, sizeof(l->entry_at));
 	memset(&l->decl_at, 0, sizeof(l->decl_at));
+	memset(&l->decl_text_at, 0, sizeof(l->decl_text_at));
 }
 
 /* The next finding is about compat entry 'ce' (of a machines/ file); the
@@ -108,7 +111,11 @@ static void at_entry(struct lint *l, const struct pc_compat_entry *ce,
 /* The next finding is about a declaration of 'plugin' at 'line'. */
 static void at_decl(struct lint *l, const struct pc_plugin *plugin, int line)
 {
-	l->decl_at.file = plugin ? plugin->path : NULL;
+	if (plugin) {
+		pc_decl_loc(plugin, line, &l->decl_at, &l->decl_text_at);
+		return;
+	}
+	l->decl_at.file = NULL;
 	l->decl_at.line = line;
 }
 

@@ -360,6 +360,28 @@ struct pc_type {
 
 /* ------------------------------------------------------------ plugins */
 
+/*
+ * Where a plugin's declaration lines were written in its C source: the
+ * source position markers of its text ("#@ source FILE", "#@ line N";
+ * Documentation/declaration-language.md, "Source positions"), one entry
+ * a line that has one, in ascending text line order.  'files' are the
+ * files as reported (pc_plugin_src_at()).  Kept beside the model rather
+ * than in it: a declaration keeps its text line ('line'), and only a
+ * finding that names a place looks its source position up.
+ */
+struct pc_srcline {
+	uint32_t text_line;  /* line of the declaration text */
+	uint32_t c_line;     /* line of the C source */
+	uint32_t file;       /* index into 'files' */
+};
+
+struct pc_srcmap {
+	char **files;
+	size_t n_files;
+	struct pc_srcline *lines;
+	size_t n_lines;
+};
+
 struct pc_plugin {
 	char *name;
 	char *version;
@@ -371,6 +393,9 @@ struct pc_plugin {
 	char *decl;      /* the declaration text (owned) */
 	size_t decl_len;
 	void *handle;    /* lt_dlhandle when loaded, else NULL */
+	/* source positions of 'decl' (owned), NULL when it has none: a
+	 * plugin built with a header that predates them, a baseline's */
+	struct pc_srcmap *src;
 };
 
 /* ------------------------------------------------------------ registry */
@@ -500,6 +525,22 @@ void pc_value_release(struct pc_value *v);
 void pc_decl_write_plugin(const struct pc_registry *reg,
 			  const struct pc_plugin *plugin,
 			  struct pc_strbuf *out);
+
+/*
+ * Where line 'text_line' of the declaration text of 'pl' was written: the
+ * C source file (as reported: relative to the current directory when it
+ * lies under it) with *c_line set, or NULL when the text has no source
+ * position for that line (then the plugin file and the text line are the
+ * place).  Cannot fail.
+ */
+const char *pc_plugin_src_at(const struct pc_plugin *pl, int text_line,
+			     int *c_line);
+
+/* 'text' without its source position markers (a "#@" comment and the
+ * blank before it; a line of nothing else goes away): what a baseline
+ * records, so that moving a declaration in its C file changes no
+ * baseline.  Allocated; *out_len gets its length. */
+char *pc_decl_strip_markers(const char *text, size_t len, size_t *out_len);
 
 /* decl.c: parse declaration text into 'reg' for 'plugin'. */
 int pc_decl_parse(struct pc_registry *reg, struct pc_plugin *plugin,

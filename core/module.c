@@ -559,5 +559,12 @@ void pc_plugin_free(struct pc_plugin *p)
 	free(p->license);
 	free(p->author);
 	free(p->decl);
+	if (p->src) {
+		for (size_t i = 0; i < p->src->n_files; i++)
+			free(p->src->files[i]);
+		free(p->src->files);
+		free(p->src->lines);
+		free(p->src);
+	}
 	free(p);
 }

@@ -77,9 +77,17 @@ json_t *pc_finding_to_json(const struct pc_finding *f)
 		if (f->entry_at.file)
 			json_array_append_new(locs, pc_loc_to_json(&f->entry_at,
 								   "compat-entry"));
-		if (f->decl_at.file)
-			json_array_append_new(locs, pc_loc_to_json(&f->decl_at,
-								   "declaration"));
+		if (f->decl_at.file) {
+			json_t *d = pc_loc_to_json(&f->decl_at, "declaration");
+
+			/* a C source position: the plugin and the line of its
+			 * declaration text too */
+			if (f->decl_text_at.file)
+				json_object_set_new(d, "declaration_text", json_pack(
+					"{s:s, s:i}", "file", f->decl_text_at.file,
+					"line", f->decl_text_at.line));
+			json_array_append_new(locs, d);
+		}
 		json_object_set_new(o, "locations", locs);
 	}
 	return o;

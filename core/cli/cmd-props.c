@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "decl.h"
 #include "realize.h"
 #include "report-json.h"
 
@@ -119,10 +120,15 @@ static int explain_text(struct pc_cli *cli, const struct pc_vm *vm,
 {
 	const char *type = t->name, *prop = p->name;
 	bool any = false;
+	struct pc_loc at = { "?", p->line }, text_at = { NULL, 0 };
 
-	fprintf(cli->out, "%s.%s: %s, declared by %s (%s line %d)%s\n", type, prop,
-		pc_prop_kind_name(p->kind), owner->name,
-		owner->plugin ? owner->plugin->path : "?", p->line,
+	if (owner->plugin)
+		pc_decl_loc(owner->plugin, p->line, &at, &text_at);
+	/* a C source line as file:line (what editors follow), a line of
+	 * the declaration text as before */
+	fprintf(cli->out, "%s.%s: %s, declared by %s (%s%s%d)%s\n", type, prop,
+		pc_prop_kind_name(p->kind), owner->name, at.file,
+		text_at.file ? ":" : " line ", at.line,
 		p->guest_visible ? ", guest-visible" : "");
 	if (p->def_text)
 		fprintf(cli->out, "  default: %s\n", p->def_text);
@@ -186,6 +192,21 @@ static int explain_text(struct pc_cli *cli, const struct pc_vm *vm,
 static json_t *loc_json(const char *file, int line)
 {
 	return json_pack("{s:s, s:i}", "file", file, "line", line);
+}
+
+/* A declaration's place: its C source line, with the plugin and the line
+ * of its declaration text beside it, else the latter (decl.h) */
+static json_t *decl_json(const struct pc_plugin *pl, int text_line)
+{
+	struct pc_loc at, text_at;
+	json_t *o;
+
+	pc_decl_loc(pl, text_line, &at, &text_at);
+	o = loc_json(at.file, at.line);
+	if (text_at.file)
+		json_object_set_new(o, "declaration_text",
+				    loc_json(text_at.file, text_at.line));
+	return o;
 }
 
 /* --explain's history: default changes, since, absent behaviour */
@@ -269,7 +290,7 @@ static int explain_json(struct pc_cli *cli, const struct pc_vm *vm,
 	json_object_set_new(x, "kind", json_string(pc_prop_kind_name(p->kind)));
 	json_object_set_new(x, "declared_by", json_string(owner->name));
 	if (owner->plugin)
-		json_object_set_new(x, "declaration", loc_json(owner->plugin->path, p->line));
+		json_object_set_new(x, "declaration", decl_json(owner->plugin, p->line));
 	json_object_set_new(x, "guest_visible", json_boolean(p->guest_visible));
 	if (p->def_text)
 		json_object_set_new(x, "default", json_string(p->def_text));
@@ -404,8 +425,8 @@ static json_t *object_json(struct pc_cli *cli, const struct pc_vm *vm,
 		}
 		if (ep->owner->plugin)
 			json_object_set_new(jp, "declaration",
-					    loc_json(ep->owner->plugin->path,
-						     ep->prop->line));
+					    decl_json(ep->owner->plugin,
+						      ep->prop->line));
 		json_array_append_new(props, jp);
 	}
 	json_object_set_new(jo, "properties", props);

@@ -81,12 +81,14 @@ bool pc_ci_case_has(const struct pc_ci_case *c, const char *run_machine,
 	       !strcmp(f->src, c->src) && !strcmp(f->dst, c->dst);
 }
 
-/* The file:line a line format names: the compat entry, else nothing (a
- * declaration's line is one of the plugin's declaration text, not of a
- * file an editor opens). */
+/* The file:line a line format names: the compat entry, else the C
+ * source line of the declaration, else nothing (a line of a plugin's
+ * declaration text is not one of a file an editor opens). */
 static const struct pc_loc *line_loc(const struct pc_finding *f)
 {
-	return f->entry_at.file ? &f->entry_at : NULL;
+	if (f->entry_at.file)
+		return &f->entry_at;
+	return f->decl_text_at.file ? &f->decl_at : NULL;
 }
 
 /* GitHub's escaping (@actions/core): data escapes % CR LF; a property

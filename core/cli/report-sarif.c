@@ -36,8 +36,9 @@ static json_t *text(const char *s)
 	return json_pack("{s:s}", "text", s ? s : "");
 }
 
-/* A relative path as a URI reference: "./" dropped, every byte outside
- * RFC 3986's unreserved characters and '/' percent-encoded. */
+/* A path as a URI reference: relative ones with "./" dropped, absolute
+ * ones as file:// URIs, every byte outside RFC 3986's unreserved
+ * characters and '/' percent-encoded. */
 static json_t *artifact(const char *path)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
@@ -45,6 +46,8 @@ static json_t *artifact(const char *path)
 
 	if (pc_str_starts_with(path, "./"))
 		path += 2;
+	if (path[0] == '/')
+		pc_strbuf_addstr(&sb, "file://");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
@@ -155,9 +158,11 @@ static json_t *result_json(const struct pc_finding *f)
 	json_t *locs = json_array(), *fix;
 
 	free(msg);
-	if (f->entry_at.file)
+	/* where to act: the compat entry, else the declaration's C line */
+	if (f->entry_at.file || f->decl_text_at.file)
 		json_array_append_new(locs, json_pack("{s:o}", "physicalLocation",
-						      physical(&f->entry_at)));
+						      physical(f->entry_at.file ? &f->entry_at
+								      : &f->decl_at)));
 	if (f->device) {
 		char *fq = pc_xasprintf("%s%s%s", f->device, f->path ? "/" : "",
 					f->path ? f->path : "");
@@ -169,12 +174,20 @@ static json_t *result_json(const struct pc_finding *f)
 	}
 	json_object_set_new(res, "locations", locs);
 	if (f->decl_at.file) {
-		char *m = pc_xasprintf("declared at line %d of the declaration text of %s",
+		/* the C source line of the declaration, else the plugin (the
+		 * line of its declaration text in the message) */
+		char *m = f->decl_text_at.file
+			? pc_xasprintf("declared here (line %d of the declaration text of %s)",
+				       f->decl_text_at.line, f->decl_text_at.file)
+			: pc_xasprintf("declared at line %d of the declaration text of %s",
 				       f->decl_at.line, f->decl_at.file);
+		json_t *pl = f->decl_text_at.file
+			? physical(&f->decl_at)
+			: json_pack("{s:o}", "artifactLocation",
+				    artifact(f->decl_at.file));
 
 		json_object_set_new(res, "relatedLocations", json_pack(
-			"[{s:i, s:{s:o}, s:o}]", "id", 1, "physicalLocation",
-			"artifactLocation", artifact(f->decl_at.file),
+			"[{s:i, s:o, s:o}]", "id", 1, "physicalLocation", pl,
 			"message", text(m)));
 		free(m);
 	}

@@ -11,7 +11,9 @@
 - --format junit parses with a real XML parser (xml.etree), its testcases
   and failures equal the JSON output's directions and failing verdicts;
 - --format github and gnu lines have their format, and every file:line
-  they name is a real line of that file;
+  they name is a real line of that file; one in a plugin's C source is
+  the line of the PC_* macro that declares the finding's property (or
+  type), and two properties of one device point at their own lines;
 - exit statuses are the same in every format;
 - no progress on stderr when it is not a terminal, nor in a machine
   format on a terminal;
@@ -21,6 +23,7 @@ Usage: tests/reports/reports.py PLUGCHECK SRCDIR
 """
 import copy
 import json
+import urllib.parse
 import os
 import pty
 import re
@@ -81,6 +84,8 @@ def run(*args, cwd=None, stderr=subprocess.PIPE):
     """plugcheck with the scratch tree (or SRCDIR's), stdout, stderr, status"""
     base = [PC, "--no-default-plugins", "--plugin-dir",
             os.path.join(SRC, "plugins"), "--machine-dir", "machines", "--abi-dir", "abi"]
+    if "--plugin-dir" in args:  # the run names its own
+        del base[2:4]
     if cwd == SRC:  # the source tree as it is, its default directories
         base = [PC]
     p = subprocess.run(base + list(args), cwd=cwd or tree, stdout=subprocess.PIPE,
@@ -105,8 +110,44 @@ def json_doc(what, *args, cwd=None, status=None):
 
 
 def lines_of(path, cwd):
+    if path.startswith("file://"):  # a SARIF URI of an absolute path
+        path = urllib.parse.unquote(path[len("file://"):])
     with open(os.path.join(cwd, path), encoding="utf-8", errors="replace") as f:
         return f.read().split("\n")
+
+
+def decl_loc(f):
+    for l in f.get("locations", []):
+        if l["role"] == "declaration":
+            return l
+    return None
+
+
+def macro_line(path, ln, cwd):
+    """the PC_* macro invocation that line ln of a C file belongs to (gcc
+    names the line of the macro's name, clang the line that ends it)"""
+    text = lines_of(path, cwd)
+    for i in range(ln - 1, max(ln - 8, -1), -1):
+        if i < len(text) and "PC_" in text[i]:
+            return text[i]
+    return ""
+
+
+def check_declared_at(what, f, path, ln, cwd):
+    """a finding located in a plugin's C source: that line declares the
+    finding's property (its cause's, else its path's) or a type (a
+    finding without a deciding property is located at its object's type,
+    which the JSON does not name)"""
+    names = {f.get("device"), f.get("type")}
+    for key in ("cause", "path"):
+        if f.get(key):
+            names.add(f[key].rsplit(".", 1)[-1])
+    line = macro_line(path, ln, cwd)
+    check(re.search(r"\bPC_TYPE\(", line) or
+          (re.search(r"\bPC_[A-Z0-9_]+\(", line) and
+           any('"%s"' % n in line for n in names if n)),
+          "%s: %s:%d is not the PC_* line declaring any of %s: %r" % (
+              what, path, ln, sorted(n for n in names if n), line[:120]))
 
 
 # ---------------------------------------------------------------- CI formats
@@ -175,7 +216,7 @@ def check_lines(what, args, doc, rc, cwd):
         check(rc2 == rc, "%s: %s exit %d, json exit %d" % (what, fmt, rc2, rc))
         lines = out.splitlines()
         check(len(lines) == n, "%s: %d %s lines, %d findings" % (what, len(lines), fmt, n))
-        for line in lines:
+        for f, line in zip(findings_of(doc), lines):
             if not check(rx.match(line), "%s: bad %s line: %s" % (what, fmt, line[:200])):
                 continue
             if fmt == "github":
@@ -188,6 +229,11 @@ def check_lines(what, args, doc, rc, cwd):
                 text = lines_of(path, cwd)
                 check(1 <= ln <= len(text) and text[ln - 1].strip(),
                       "%s: %s names %s:%d, not a line of that file" % (what, fmt, path, ln))
+            if path and path.endswith(".c"):
+                d = decl_loc(f)
+                check(d and d["file"] == path and d["line"] == ln,
+                      "%s: %s names %s:%d, the JSON declaration is %s" % (what, fmt, path, ln, d))
+                check_declared_at("%s (%s)" % (what, fmt), f, path, ln, cwd)
 
 
 def ci_all(what, args, cwd=None, status=None, cases=None, failing=None):
@@ -252,6 +298,48 @@ if sarif:
         off = rep["deletedRegion"]["charOffset"]
         ok |= off == len(text.encode()) and rep["insertedContent"]["text"].startswith("pvpanic events 1")
     check(ok, "SARIF: no fix inserting 'pvpanic events 1' at the end of its compat file")
+
+# declarations located in the plugins' C sources: two properties of one
+# device whose compat entries are gone (family and stepping of qemu64; model
+# between them keeps its entry), with the plugins named relatively
+# (--plugin-dir plugins, as in the source tree)
+shutil.copytree(os.path.join(SRC, "plugins"), os.path.join(tree, "plugins"),
+                ignore=shutil.ignore_patterns("*.o"))
+edit(compat("pc_compat_6_0.compat"), re.search(r"^qemu64-x86_64-cpu +family .*\n",
+     open(compat("pc_compat_6_0.compat")).read(), re.M).group(0), "")
+edit(compat("pc_compat_6_0.compat"), re.search(r"^qemu64-x86_64-cpu +stepping .*\n",
+     open(compat("pc_compat_6_0.compat")).read(), re.M).group(0), "")
+rel = ["--plugin-dir", "plugins", "--machine", "pc-q35-6.0"]
+doc, sarif = ci_all("main job, two compat entries of one device removed", rel, status=1)
+if doc and sarif:
+    cpu = os.path.join("plugins", "x86-cpu", "x86-cpu.c")
+    src_lines = lines_of(cpu, tree)
+    at = {}
+    for f in doc["findings"]:
+        d = decl_loc(f)
+        prop = (f.get("path") or "").rsplit(".", 1)[-1]
+        if f["rule"] == "PC501" and prop in ("family", "stepping", "model"):
+            check(d and d["file"] == cpu and "declaration_text" in d and
+                  d["declaration_text"]["file"].endswith("x86-cpu.so"),
+                  "C source: %s's declaration is %s" % (f["path"], d))
+            if d:
+                at.setdefault(prop, set()).add(d["line"])
+    check(set(at) == {"family", "stepping"}, "C source: findings about %s" % sorted(at))
+    for prop, lns in at.items():
+        check(len(lns) == 1 and re.search(r'PC_PROP_U32\("%s"' % prop, src_lines[min(lns) - 1]),
+              "C source: %s declared at %s:%s: %r" % (prop, cpu, sorted(lns),
+                                                     [src_lines[l - 1] for l in lns]))
+    check(at.get("family") != at.get("stepping"), "C source: family and stepping at one line")
+    uris = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in sarif["runs"][0]["results"] if r["ruleId"] == "PC501"}
+    check(uris == {(cpu, l) for lns in at.values() for l in lns},
+          "C source: SARIF locations %s" % sorted(uris))
+    out, err, _ = run("--format", "gnu", *rel)
+    check(any(l.startswith("%s:%d: error: PC501" % (cpu, min(at.get("family", {0}))))
+              for l in out.splitlines()), "C source: no gnu line at family's declaration")
+shutil.rmtree(os.path.join(tree, "plugins"))
+shutil.copy(os.path.join(SRC, "machines/compat/pc_compat_6_0.compat"), compat("pc_compat_6_0.compat"))
 
 # every machine type in one report: one SARIF log with a run per machine
 # type, one JUnit document with a suite per machine type

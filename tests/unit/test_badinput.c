@@ -436,7 +436,8 @@ static void expand_nest(struct pc_strbuf *sb, const char *text)
 static int make_decl_plugin(const char *to, const char *decl,
 			    struct pc_err *e)
 {
-	static const char mark[] = "plugcheck-abi 1\nplugin fx-canvas 1.0\n";
+	/* the plugin line ends with its source position (plugin.h) */
+	static const char mark[] = "plugcheck-abi 1\nplugin fx-canvas 1.0 #@ line ";
 	char *buf;
 	size_t len, room;
 	char *at, *nul;

@@ -3,9 +3,11 @@
  * using every construct, the canonical writer (round trip and fixed
  * point), and one exact message per class of parse error.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <plugcheck/plugin.h>
 
@@ -680,4 +682,193 @@ PCT_TEST("decl", declarations_share_their_strings_until_the_last_goes)
 		solo->n_types = solo->alloc_types = 1;
 		pc_registry_free(solo);
 	}
+}
+
+/* ------------------------------------------------------------ source positions */
+
+/* The registry of 'text' declared by a plugin at 'path' (NULL on error). */
+static struct pc_registry *parse_at(const char *path, const char *text)
+{
+	struct pc_registry *reg = pc_registry_new();
+	struct pc_err err = { 0 };
+
+	if (pc_registry_add_plugin(reg, mkplugin(path, text), path, &err)) {
+		fprintf(stderr, "\n  %s\n", err.msg);
+		pc_registry_free(reg);
+		return NULL;
+	}
+	return reg;
+}
+
+/* "FILE:LINE" of text line 'line' of the only plugin, or "-" (static). */
+static const char *src_of(const struct pc_registry *reg, int line)
+{
+	static char buf[PATH_MAX + 16];
+	int c = 0;
+	const char *f = pc_plugin_src_at(reg->plugins[0], line, &c);
+
+	snprintf(buf, sizeof(buf), "%s:%d", f ? f : "-", f ? c : 0);
+	return buf;
+}
+
+PCT_TEST("decl", source_position_markers_place_each_line)
+{
+	static const char text[] =
+		"plugcheck-abi 1\n"
+		"plugin p 1.0 #@ line 10 src/p.c\n"
+		"type a parent=device #@ line 12\n"
+		"  prop x u8 default=1 #@line 13\n"
+		"  prop y string default=\"#@ line 99\" #@ line 15\n"
+		"  prop z u8 default=2 # a comment #@ line 77\n"
+		"end #@ col 4\n"
+		"vmsd v version=1 min=1 #@ line 3 gen/v.inc\n"
+		"  field f u8 #@ line 4\n"
+		"end #@ line 5 src/p.c\n";
+	struct pc_registry *reg = parse_at("build/src/p.so", text);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	/* relative to where the plugin was built: beside it */
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "build/src/p.c:10");
+	PCT_ASSERT_STR_EQ(src_of(reg, 3), "build/src/p.c:12");
+	PCT_ASSERT_STR_EQ(src_of(reg, 4), "build/src/p.c:13");
+	/* a marker inside quotes is a value, and "#@" only opens a marker
+	 * where '#' opens a comment */
+	PCT_ASSERT_STR_EQ(src_of(reg, 5), "build/src/p.c:15");
+	PCT_ASSERT_STR_EQ(src_of(reg, 6), "-:0");
+	PCT_ASSERT_STR_EQ(src_of(reg, 1), "-:0");
+	/* another kind of marker: a later version's, ignored */
+	PCT_ASSERT_STR_EQ(src_of(reg, 7), "-:0");
+	/* a file named again becomes the current one; one the plugin's
+	 * directory does not end with stays as recorded */
+	PCT_ASSERT_STR_EQ(src_of(reg, 8), "gen/v.inc:3");
+	PCT_ASSERT_STR_EQ(src_of(reg, 9), "gen/v.inc:4");
+	PCT_ASSERT_STR_EQ(src_of(reg, 10), "build/src/p.c:5");
+	PCT_ASSERT_INT_EQ(reg->plugins[0]->src->n_files, 3);
+	pc_registry_free(reg);
+}
+
+PCT_TEST("decl", source_files_are_named_from_the_current_directory)
+{
+	char cwd[PATH_MAX], *text;
+	struct pc_registry *reg;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof(cwd)));
+	/* an absolute file under the current directory: relative to it */
+	text = pc_xasprintf("plugcheck-abi 1\nplugin p 1.0 #@ line 7 %s/sub/p.c\n", cwd);
+	reg = parse_at("/elsewhere/p.so", text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "sub/p.c:7");
+	pc_registry_free(reg);
+	free(text);
+	/* one outside it stays absolute */
+	reg = parse_at("p.so", "plugcheck-abi 1\nplugin p 1.0 #@ line 7 /nowhere-near/p.c\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "/nowhere-near/p.c:7");
+	pc_registry_free(reg);
+	/* in-tree: compiled as plugins/x/x.c, loaded as ./plugins/x/x.so
+	 * or from an absolute plugin directory */
+	reg = parse_at("./plugins/x/x.so", "plugcheck-abi 1\nplugin p 1.0 #@ line 7 plugins/x/x.c\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "plugins/x/x.c:7");
+	pc_registry_free(reg);
+	reg = parse_at("/t/plugins/x/x.so", "plugcheck-abi 1\nplugin p 1.0 #@ line 7 plugins/x/x.c\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "/t/plugins/x/x.c:7");
+	pc_registry_free(reg);
+	/* a directory that only ends like it does not count */
+	reg = parse_at("/t/myplugins/x/x.so", "plugcheck-abi 1\nplugin p 1.0 #@ line 7 plugins/x/x.c\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	PCT_ASSERT_STR_EQ(src_of(reg, 2), "plugins/x/x.c:7");
+	pc_registry_free(reg);
+}
+
+PCT_TEST("decl", text_without_markers_is_placed_at_its_own_lines)
+{
+	struct pc_registry *reg = parse_at("old.so", full_decl);
+	struct pc_loc at, text_at;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	CU_ASSERT_PTR_NULL(reg->plugins[0]->src);
+	PCT_ASSERT_STR_EQ(src_of(reg, 12), "-:0");
+	pc_decl_loc(reg->plugins[0], 12, &at, &text_at);
+	PCT_ASSERT_STR_EQ(at.file, "old.so");
+	PCT_ASSERT_INT_EQ(at.line, 12);
+	CU_ASSERT_PTR_NULL(text_at.file);
+	pc_registry_free(reg);
+}
+
+PCT_TEST("decl", malformed_source_position_is_refused_with_its_line)
+{
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "type a parent=device #@ line x p.c",
+		  "t.decl:3: bad source position '#@ line x p.c' (expected '#@ line N [FILE]', N a line number from 1)" },
+		{ "type a parent=device #@ line 0",
+		  "t.decl:3: bad source position '#@ line 0' (expected '#@ line N [FILE]', N a line number from 1)" },
+		{ "type a parent=device #@ line 12abc",
+		  "t.decl:3: bad source position '#@ line 12abc' (expected '#@ line N [FILE]', N a line number from 1)" },
+		{ "type a parent=device #@ line 99999999999",
+		  "t.decl:3: bad source position '#@ line 99999999999' (expected '#@ line N [FILE]', N a line number from 1)" },
+		{ "type a parent=device #@ line 12",
+		  "t.decl:3: source position '#@ line 12' names no file, and no earlier one did (expected '#@ line N FILE' first)" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		char *text = pc_xasprintf("plugcheck-abi 1\nplugin p 1.0\n%s\nend\n",
+					  cases[i].line);
+
+		PCT_ASSERT_STR_EQ(perror_of(text), cases[i].msg);
+		free(text);
+	}
+	/* the same line with a well-formed marker parses */
+	PCT_ASSERT_STR_EQ(perror_of("plugcheck-abi 1\nplugin p 1.0\ntype a parent=device #@ line 12 p.c\nend\n"),
+			  "(parsed)");
+}
+
+/*
+ * The PC_* macros of <plugcheck/plugin.h>: each line carries the C line
+ * it was written at, and without the markers the text is what the
+ * macros gave before there were any (a baseline records it so: moving a
+ * declaration changes no baseline, and the recorded ones did not change).
+ */
+PCT_TEST("decl", header_macros_record_their_lines_and_strip_to_the_old_text)
+{
+	static const int first = __LINE__ + 2;
+	static const char text[] = "plugcheck-abi 1\n"
+		PC_PLUGIN("p", "1.0")
+		PC_TYPE("a", "parent=device")
+		PC_PROP_U8("x", "default=1 doc=\"a # b #@ line 3\"")
+		PC_PROP_BOOL("y", "")
+		PC_CONFIG("c", "x=2")
+		PC_END;
+	static const char old[] = "plugcheck-abi 1\n"
+		"plugin p 1.0\n"
+		"type a parent=device\n"
+		"  prop x u8 default=1 doc=\"a # b #@ line 3\"\n"
+		"  prop y bool \n"
+		"  config c \"x=2\"\n"
+		"end\n";
+	struct pc_registry *reg = parse_at("tests/unit/p.so", text);
+	size_t n;
+	char *stripped = pc_decl_strip_markers(text, strlen(text), &n);
+	char want[PATH_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	for (int l = 2; l <= 7; l++) {
+		snprintf(want, sizeof(want), "%s:%d", __FILE__, first + l - 2);
+		PCT_ASSERT_STR_EQ(src_of(reg, l), want);
+	}
+	PCT_ASSERT_STR_EQ(stripped, old);
+	PCT_ASSERT_INT_EQ((long long)n, (long long)strlen(old));
+	free(stripped);
+	/* a line that is nothing but a marker goes away */
+	{
+		static const char m[] = "a\n  #@ line 3 x.c\nb #@ line 4\n";
+
+		stripped = pc_decl_strip_markers(m, strlen(m), &n);
+	}
+	PCT_ASSERT_STR_EQ(stripped, "a\nb\n");
+	free(stripped);
+	pc_registry_free(reg);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "decl.h"
 #include "fxplug.h"
 #include "loader.h"
 #include "model.h"
@@ -487,7 +488,7 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	PCT_ASSERT_INT_EQ(reg->n_plugins, 1);
 	if (reg->n_plugins) {
 		PCT_ASSERT_STR_EQ(reg->plugins[0]->version, "9.9");
-		PCT_ASSERT_CONTAINS(reg->plugins[0]->decl, "plugin fx-good 9.9\n");
+		PCT_ASSERT_CONTAINS(reg->plugins[0]->decl, "plugin fx-good 9.9 #@ line ");
 	}
 	pc_registry_free(reg);
 	loadrun_release(&r);
@@ -512,6 +513,92 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	pc_registry_free(reg);
 	loadrun_release(&r);
 	free(file);
+	free(cache);
+	free(dir);
+}
+
+/* The line of the source file 'rel' (from the source tree) holding
+ * 'needle', or 0. */
+static int src_line_of(const char *rel, const char *needle)
+{
+	char *text = NULL, *p, *eol;
+	size_t len;
+	struct pc_err err = { 0 };
+	int line = 1, found = 0;
+
+	if (pc_read_file(pct_path(rel), 1u << 20, &text, &len, &err))
+		return 0;
+	for (p = text; p && !found; p = eol ? eol + 1 : NULL, line++) {
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = '\0';
+		if (strstr(p, needle))
+			found = line;
+	}
+	free(text);
+	return found;
+}
+
+/* A type of 'reg' by name and its property 'prop', or NULL. */
+static const struct pc_prop *reg_prop(const struct pc_registry *reg,
+				      const char *type, const char *prop)
+{
+	const struct pc_type *t = pc_registry_find_type(reg, type);
+
+	return t ? pc_type_find_prop(t, prop, NULL) : NULL;
+}
+
+/*
+ * Declarations are placed in the plugin's C source (the "#@ line"
+ * markers of the PC_* macros), from a fresh scan and from a registry
+ * cache hit alike (the cache keeps the text, markers included); a plugin
+ * whose text has no markers (built with a header that predates them)
+ * loads and is placed at its file and the line of its text.
+ */
+PCT_TEST("scan", source_positions_survive_the_cache_and_old_plugins_fall_back)
+{
+	static const char *const names[] = { "fx-good", "fx-oldhdr", NULL };
+	static const char *good_c = "tests/fixtures/plugins/fx-good/fx-good.c";
+	char *dir = fx_dir("scan-srcpos", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *old_so = pc_xasprintf("%s/fx-oldhdr.so", dir);
+	int want = src_line_of(good_c, "PC_PROP_U32(\"value\"");
+
+	CU_ASSERT(want > 0);
+	for (int pass = 0; pass < 2; pass++) {
+		struct loadrun r;
+		struct pc_registry *reg = load_cached_reg(&r, dir, cache);
+		const struct pc_prop *p = reg_prop(reg, "fx-good-dev", "value");
+		const struct pc_prop *o = reg_prop(reg, "fx-oldhdr-dev", "level");
+		const struct pc_type *ot = pc_registry_find_type(reg, "fx-oldhdr-dev");
+		struct pc_loc at, text_at;
+
+		PCT_ASSERT_INT_EQ(r.rc, 0);
+		PCT_ASSERT_INT_EQ(r.stats.cached, pass ? 2 : 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+		/* fx-good.so sits in a scratch directory, not beside its
+		 * source: the file is as compiled, from the source tree */
+		pc_decl_loc(pc_registry_find_type(reg, "fx-good-dev")->plugin,
+			    p->line, &at, &text_at);
+		PCT_ASSERT_STR_EQ(at.file, good_c);
+		PCT_ASSERT_INT_EQ(at.line, want);
+		PCT_ASSERT_CONTAINS(text_at.file, "/fx-good.so");
+		PCT_ASSERT_INT_EQ(text_at.line, p->line);
+		/* the neighbouring declaration has its own line */
+		pc_decl_loc(pc_registry_find_type(reg, "fx-good-dev")->plugin,
+			    p->line - 1, &at, &text_at);
+		PCT_ASSERT_INT_EQ(at.line, src_line_of(good_c, "PC_TYPE(\"fx-good-dev\""));
+		/* no markers: the plugin file and its text line */
+		CU_ASSERT_PTR_NULL(ot->plugin->src);
+		pc_decl_loc(ot->plugin, o->line, &at, &text_at);
+		PCT_ASSERT_STR_EQ(at.file, old_so);
+		PCT_ASSERT_INT_EQ(at.line, 8); /* "  prop level": the 8th line */
+		CU_ASSERT_PTR_NULL(text_at.file);
+		pc_registry_free(reg);
+		loadrun_release(&r);
+	}
+	free(old_so);
 	free(cache);
 	free(dir);
 }

@@ -116,15 +116,23 @@ struct plugcheck_module {
  * Line macros of the declaration language.  Each yields one line; 'attrs'
  * is a string literal of key=value attributes (may be "").  Values with
  * spaces are double-quoted inside it: PC_FIELD_U16("vq", "count=\"min(smp, 4)\"").
+ *
+ * Each line ends with its source position, a comment the parser reads:
+ * "#@ line N", N the C line of the macro, and PC_PLUGIN's "#@ line N FILE",
+ * FILE as compiled (__FILE__), so that findings name the C source file
+ * and line of a declaration (Documentation/declaration-language.md,
+ * "Source positions").  A plugcheck that predates them reads comments.
  */
-#define PC_PLUGIN(name, version) "plugin " name " " version "\n"
-#define PC_DESCRIPTION(text) "description \"" text "\"\n"
-#define PC_LICENSE(text) "license \"" text "\"\n"
-#define PC_AUTHOR(text) "author \"" text "\"\n"
+#define PLUGCHECK__AT " #@ line " PLUGCHECK__STR(__LINE__)
+#define PC_PLUGIN(name, version) \
+	"plugin " name " " version PLUGCHECK__AT " " __FILE__ "\n"
+#define PC_DESCRIPTION(text) "description \"" text "\"" PLUGCHECK__AT "\n"
+#define PC_LICENSE(text) "license \"" text "\"" PLUGCHECK__AT "\n"
+#define PC_AUTHOR(text) "author \"" text "\"" PLUGCHECK__AT "\n"
 
-#define PC_TYPE(name, attrs) "type " name " " attrs "\n"
-#define PC_END "end\n"
-#define PC_PROP(name, kind, attrs) "  prop " name " " kind " " attrs "\n"
+#define PC_TYPE(name, attrs) "type " name " " attrs PLUGCHECK__AT "\n"
+#define PC_END "end" PLUGCHECK__AT "\n"
+#define PC_PROP(name, kind, attrs) "  prop " name " " kind " " attrs PLUGCHECK__AT "\n"
 #define PC_PROP_BOOL(name, attrs) PC_PROP(name, "bool", attrs)
 #define PC_PROP_BIT(name, attrs) PC_PROP(name, "bit", attrs)
 #define PC_PROP_U8(name, attrs) PC_PROP(name, "u8", attrs)
@@ -138,8 +146,8 @@ struct plugcheck_module {
 #define PC_PROP_STRING(name, attrs) PC_PROP(name, "string", attrs)
 #define PC_PROP_ENUM(name, attrs) PC_PROP(name, "enum", attrs)
 #define PC_PROP_ONOFFAUTO(name, attrs) PC_PROP(name, "onoffauto", attrs)
-#define PC_CHILD(name, type, attrs) "  child " name " " type " " attrs "\n"
-#define PC_HOOK(event, symbol) "  hook " event " " symbol "\n"
+#define PC_CHILD(name, type, attrs) "  child " name " " type " " attrs PLUGCHECK__AT "\n"
+#define PC_HOOK(event, symbol) "  hook " event " " symbol PLUGCHECK__AT "\n"
 /* a virtio feature bit the device offers (bit N of host_features,
  * N >= 64 in the extended words): PC_PROP_FEATURE("mrg_rxbuf",
  * "container=host_features bit=15 default=on"); offered only with a host
@@ -147,20 +155,20 @@ struct plugcheck_module {
 #define PC_PROP_FEATURE(name, attrs) PC_PROP(name, "feature", attrs)
 /* the type blocks migration: PC_UNMIGRATABLE("reason=\"...\""), or only
  * for one property value: PC_UNMIGRATABLE("prop=P value=V") */
-#define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs "\n"
+#define PC_UNMIGRATABLE(attrs) "  unmigratable " attrs PLUGCHECK__AT "\n"
 /* a VM configuration the type's users run besides the default one, which
  * the main job checks too: PC_CONFIG("iommu", "ats=on,pasid=on") */
-#define PC_CONFIG(name, props) "  config " name " \"" props "\"\n"
+#define PC_CONFIG(name, props) "  config " name " \"" props "\"" PLUGCHECK__AT "\n"
 /* a RAM block the type's objects own (an option ROM, firmware, an ACPI
  * blob): PC_RAMBLOCK("rom", "size=romsize"), resizeable with max= */
-#define PC_RAMBLOCK(name, attrs) "  ramblock " name " " attrs "\n"
+#define PC_RAMBLOCK(name, attrs) "  ramblock " name " " attrs PLUGCHECK__AT "\n"
 /* a type attribute (class data derived defaults read): PC_ATTR("vendor",
  * "AuthenticAMD"), PC_ATTR("cache-info", "1"); quote a value with blanks:
  * PC_ATTR("model-id", "\"QEMU Virtual CPU\"") */
-#define PC_ATTR(name, value) "  attr " name " " value "\n"
+#define PC_ATTR(name, value) "  attr " name " " value PLUGCHECK__AT "\n"
 
-#define PC_VMSD(name, attrs) "vmsd " name " " attrs "\n"
-#define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs "\n"
+#define PC_VMSD(name, attrs) "vmsd " name " " attrs PLUGCHECK__AT "\n"
+#define PC_FIELD(name, kind, attrs) "  field " name " " kind " " attrs PLUGCHECK__AT "\n"
 #define PC_FIELD_U8(name, attrs) PC_FIELD(name, "u8", attrs)
 #define PC_FIELD_U16(name, attrs) PC_FIELD(name, "u16", attrs)
 #define PC_FIELD_U32(name, attrs) PC_FIELD(name, "u32", attrs)
@@ -174,11 +182,11 @@ struct plugcheck_module {
 #define PC_FIELD_UNUSED(name, attrs) PC_FIELD(name, "unused", attrs)
 #define PC_FIELD_STRUCT(name, vmsd, attrs) \
 	PC_FIELD(name, "struct", "struct=" vmsd " " attrs)
-#define PC_SUBSECTION(vmsd, attrs) "  subsection " vmsd " " attrs "\n"
-#define PC_INVARIANT(name, attrs) "  invariant " name " " attrs "\n"
+#define PC_SUBSECTION(vmsd, attrs) "  subsection " vmsd " " attrs PLUGCHECK__AT "\n"
+#define PC_INVARIANT(name, attrs) "  invariant " name " " attrs PLUGCHECK__AT "\n"
 /* config space (Documentation/declaration-language.md, "Config space");
  * the PCI constants and helpers are in <plugcheck/pci.h> */
-#define PC_REGISTER(name, attrs) "  register " name " " attrs "\n"
-#define PC_CAPABILITY(name, attrs) "  capability " name " " attrs "\n"
+#define PC_REGISTER(name, attrs) "  register " name " " attrs PLUGCHECK__AT "\n"
+#define PC_CAPABILITY(name, attrs) "  capability " name " " attrs PLUGCHECK__AT "\n"
 
 #endif /* PLUGCHECK_PLUGIN_H */
