@@ -94,10 +94,12 @@ static int run_one(struct pc_cli *cli, const struct pc_job_spec *spec,
 	if (pc_job_init(&j, env, spec, &err) || pc_job_load(&j, &err)) {
 		pc_cli_error(cli, "%s: %s", spec->machine, err.msg);
 	} else {
+		pc_cli_progress_clear(cli); /* the report goes on the terminal */
 		pc_cli_check_header(cli, &j);
 		if (pc_job_run(&j, &err)) {
 			pc_cli_error(cli, "%s: %s", spec->machine, err.msg);
 		} else {
+			pc_cli_progress_clear(cli);
 			pc_cli_check_render(cli, &j);
 			status = (int)j.status;
 		}
@@ -211,6 +213,7 @@ int pc_cli_check_all(struct pc_cli *cli, struct pc_job_spec *spec,
 		int st;
 
 		spec->machine = names[i];
+		pc_progress("all machine types", i, n);
 		st = run_one(cli, spec, env, runs);
 		if (st == PC_EXIT_INCOMPATIBLE)
 			pc_strbuf_addf(&bad, "%s%s", nbad++ ? ", " : "", names[i]);
@@ -221,6 +224,7 @@ int pc_cli_check_all(struct pc_cli *cli, struct pc_job_spec *spec,
 			fputc('\n', cli->out);
 	}
 	spec->machine = NULL;
+	pc_progress("all machine types", n, n);
 	if (mem) {
 		fclose(mem);
 		cli->out = out;

@@ -52,7 +52,20 @@ struct pc_cli {
 	/* JUnit of several runs (check --all-machines): each run prints its
 	 * <testsuite> alone and adds its totals here */
 	struct pc_ci_totals *junit_suites;
+	/* the progress line on the terminal (term-progress.c), or NULL */
+	struct pc_cli_progress *progress;
 };
+
+/*
+ * The progress line (term-progress.c; Documentation/output-formats.md,
+ * "Progress"): start shows the library's steps on a terminal in text
+ * (-1, error printed, for a bad PLUGCHECK_PROGRESS_DELAY_MS); clear
+ * erases a drawn line before other output (it is drawn again at the next
+ * step); stop erases it and stops.
+ */
+int pc_cli_progress_start(struct pc_cli *cli);
+void pc_cli_progress_clear(struct pc_cli *cli);
+void pc_cli_progress_stop(struct pc_cli *cli);
 
 /* "plugcheck: error: ..." on stderr. */
 void pc_cli_error(struct pc_cli *cli, const char *fmt, ...) PC_PRINTF(2, 3);

@@ -21,6 +21,7 @@
 static void vmsg(struct pc_cli *cli, const char *tag, const char *fmt,
 		 va_list ap)
 {
+	pc_cli_progress_clear(cli);
 	fprintf(cli->err, "plugcheck: %s", tag);
 	vfprintf(cli->err, fmt, ap);
 	fputc('\n', cli->err);

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -214,70 +213,21 @@ static int help_verb(struct pc_cli *cli, int argc, char **argv)
 }
 
 /* Run verb 'v' on 'args' (args[0]: its name) with the loader up. */
-/*
- * Progress on the terminal (pc_progress_set()): work that has taken a
- * second or more shows "what: done/total" on one line of stderr, redrawn
- * at most ten times a second and erased when the work ends.  Only when
- * stderr is a terminal and the format is text: never in machine formats.
- */
-struct progress {
-	FILE *err;
-	double start;     /* when the current work began */
-	double last;      /* the last redraw */
-	bool shown;       /* a line is on the terminal */
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void progress_erase(struct progress *pr)
-{
-	if (pr->shown)
-		fputs("\r\033[K", pr->err);
-	fflush(pr->err);
-	pr->shown = false;
-}
-
-static void progress_cb(void *ctx, const char *what, size_t done, size_t total)
-{
-	struct progress *pr = ctx;
-	double t = now_s();
-
-	if (done == 0 && !pr->shown)
-		pr->start = t;
-	if (done >= total) {
-		progress_erase(pr);
-		return;
-	}
-	if (t - pr->start < 1.0 || t - pr->last < 0.1)
-		return;
-	fprintf(pr->err, "\r\033[K%s: %zu/%zu", what, done, total);
-	fflush(pr->err);
-	pr->last = t;
-	pr->shown = true;
-}
-
 static int run_verb(struct pc_cli *cli, const struct pc_cli_verb *v,
 		    int n, char **args)
 {
 	struct pc_err err = { 0 };
-	struct progress pr = { .err = cli->err };
 	int status;
 
+	if (pc_cli_progress_start(cli))
+		return PC_EXIT_ERROR;
 	if (pc_loader_init(&err)) {
 		pc_cli_error(cli, "%s", err.msg);
+		pc_cli_progress_stop(cli);
 		return PC_EXIT_ERROR;
 	}
-	if (cli->format == PC_FMT_TEXT && !cli->quiet && isatty(fileno(cli->err)))
-		pc_progress_set(progress_cb, &pr);
 	status = v->fn(cli, n, args);
-	progress_erase(&pr); /* work that failed half-way left its line */
-	pc_progress_set(NULL, NULL);
+	pc_cli_progress_stop(cli);
 	pc_loader_exit();
 	return status;
 }

@@ -15,8 +15,10 @@
   the line of the PC_* macro that declares the finding's property (or
   type), and two properties of one device point at their own lines;
 - exit statuses are the same in every format;
-- no progress on stderr when it is not a terminal, nor in a machine
-  format on a terminal;
+- progress on a terminal (a pseudo-terminal, PLUGCHECK_PROGRESS_DELAY_MS=0
+  so that nothing depends on time), with the outer work and the plugin
+  loading nested in it; none on stderr that is not a terminal, nor in a
+  machine format or with -q on a terminal;
 - the validators reject a broken document (so a pass means something).
 
 Usage: tests/reports/reports.py PLUGCHECK SRCDIR
@@ -440,24 +442,54 @@ except ET.ParseError:
 
 # ---------------------------------------------------------------- progress
 
+def on_pty(args, env_extra, cwd=SRC):
+    """plugcheck with stderr on a pseudo-terminal: what the terminal got"""
+    m, s = pty.openpty()
+    env = dict(os.environ, **env_extra)
+    p = subprocess.Popen([PC] + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=s, env=env)
+    os.close(s)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(m, 4096)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(m)
+    p.wait()
+    return data, p.returncode
+
+
+now = {"PLUGCHECK_PROGRESS_DELAY_MS": "0"}  # every step may draw: no timing
+allm_src = ["check", "--all-machines", "--smp", "1", "--default-config-only"]
+# on a terminal, in text: the line shows, names the outer work with the
+# plugin loading nested in it, and is erased
+data, rc = on_pty(allm_src, now)
+check(rc in (0, 1) and re.search(rb"\r\x1b\[Kall machine types: [0-9]+/[0-9]+", data) and
+      re.search(rb"all machine types: [0-9]+/[0-9]+, loading plugins: [0-9]+/[0-9]+", data)
+      and data.endswith(b"\r\x1b[K"),
+      "no progress line on a terminal (exit %d): %r" % (rc, data[-300:]))
+data, rc = on_pty(["check", "--release-matrix", "--machine", "pc-q35-7.2"], now)
+check(re.search(rb"release matrix: machine types: [0-9]+/[0-9]+", data),
+      "no release matrix progress on a terminal: %r" % data[-300:])
+# never when stderr is a pipe, nor in a machine format, nor with -q
+p = subprocess.run([PC] + allm_src, cwd=SRC, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, env=dict(os.environ, **now))
+check(b"\r" not in p.stderr and b"machine types:" not in p.stderr,
+      "progress on a stderr that is not a terminal: %r" % p.stderr[:200])
 out, err, rc = run("check", "--release-matrix")
 check("\r" not in err and "/" not in err.replace(tree, ""),
       "progress on a stderr that is not a terminal: %r" % err[:200])
-m, s = pty.openpty()
-p = subprocess.run([PC, "--format", "json", "check", "--release-matrix"], cwd=SRC,
-                   stdout=subprocess.DEVNULL, stderr=s)
-os.close(s)
-data = b""
-while True:
-    try:
-        chunk = os.read(m, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-os.close(m)
-check(data == b"", "progress in --format json on a terminal: %r" % data[:200])
+for args in (["--format", "json"] + allm_src, ["-q"] + allm_src,
+             ["--format", "json", "check", "--release-matrix"]):
+    data, rc = on_pty(args, now)
+    check(data == b"", "progress on a terminal with %s: %r" % (" ".join(args[:2]), data[:200]))
+# a bad delay is an input error
+data, rc = on_pty(["list-machines"], {"PLUGCHECK_PROGRESS_DELAY_MS": "soon"})
+check(rc == 2 and b"PLUGCHECK_PROGRESS_DELAY_MS: bad value 'soon'" in data,
+      "PLUGCHECK_PROGRESS_DELAY_MS=soon: exit %d: %r" % (rc, data[:200]))
 
 shutil.rmtree(work)
 if failures:
