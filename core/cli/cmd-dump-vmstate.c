@@ -88,8 +88,8 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 {
 	const struct pc_report *r = &p->r;
 	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
-
-	size_t first = p->props_checked ? 1 : 0; /* entry 0: property values */
+	const char *unchecked[PC_DUMP_PAIR_MAX_UNCHECKED];
+	size_t n_unchecked = pc_dump_pair_unchecked(p, unchecked);
 
 	if (pc_cli_ci_format(cli)) {
 		const struct pc_ci_case cases[2] = {
@@ -106,8 +106,8 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 	if (cli->format == PC_FMT_JSON) {
 		json_t *x = json_object(), *u = json_array();
 
-		for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
-			json_array_append_new(u, json_string(pc_dump_pair_unchecked[i]));
+		for (size_t i = 0; i < n_unchecked; i++)
+			json_array_append_new(u, json_string(unchecked[i]));
 		if (p->props_checked) {
 			json_t *d = json_array();
 
@@ -155,8 +155,8 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 			fprintf(cli->out, "  %s\n", p->props.lines[i]);
 	}
 	fprintf(cli->out, "\nnot checked (the dump side cannot support them):\n");
-	for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
-		fprintf(cli->out, "  - %s\n", pc_dump_pair_unchecked[i]);
+	for (size_t i = 0; i < n_unchecked; i++)
+		fprintf(cli->out, "  - %s\n", unchecked[i]);
 	fprintf(cli->out, "\nresult: %s: both directions, %zu incompatible finding%s\n",
 		status ? "INCOMPATIBLE" : "compatible", inc, inc == 1 ? "" : "s");
 }
