@@ -1292,6 +1292,13 @@ static bool vmsd_has_num(const struct pc_qdump_vmsd *v)
 	return false;
 }
 
+bool pc_qdump_section_unmigratable(const struct pc_qdump_section *s)
+{
+	return s->version_id == 0 && s->minimum_version_id == 0 && s->desc &&
+	       s->desc->version_id == 0 && s->desc->minimum_version_id == 0 &&
+	       !s->desc->has_fields && !s->desc->has_subsections;
+}
+
 bool pc_qdump_counts_unknown(const struct pc_qdump *d)
 {
 	if (d->rendered_by)

@@ -157,6 +157,15 @@ const struct pc_qdump_section *pc_qdump_find_desc(const struct pc_qdump *d,
  */
 bool pc_qdump_counts_unknown(const struct pc_qdump *d);
 
+/*
+ * Is 's' QEMU's dump of a device with `.unmigratable = 1`?  Such a
+ * VMStateDescription (vmstate_nvme, usb-wacom-tablet's ...) has no fields
+ * and no version: -dump-vmstate writes version 0 and a description with
+ * neither "Fields" nor "Subsections".  QEMU refuses to migrate a VM with
+ * the device, so nothing of it is ever sent.
+ */
+bool pc_qdump_section_unmigratable(const struct pc_qdump_section *s);
+
 /* A field named "unused" is VMSTATE_UNUSED padding: zeros on save, skipped on load. */
 bool pc_qdump_field_is_padding(const struct pc_qdump_field *f);
 /* Element count on the wire: "num", or 1 for a scalar or struct. */

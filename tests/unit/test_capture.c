@@ -168,7 +168,8 @@ static bool explained_difference(const char *line)
  * Issue 16's acceptance: QEMU 7.2, as its own -dump-vmstate file and as
  * a capture ('cap', of pc-q35-7.2 and pc-i440fx-7.2), against the tree
  * and against the recorded 7.2 release, both directions, for both
- * machine types: no incompatible finding, exit 0.
+ * machine types: no incompatible finding, exit 0, and nvme unmigratable
+ * on both sides (not "not modelled").
  */
 static void agrees_with_tree_and_release(const char *cap, const char *dir)
 {
@@ -189,10 +190,13 @@ static void agrees_with_tree_and_release(const char *cap, const char *dir)
 					char *out = NULL;
 
 					if (pct_plugcheck(&out, "check", "--from", a, "--to", b,
-							  "--machine", machines[m], NULL))
+							  "--machine", machines[m], "-v", NULL))
 						fprintf(stderr, "\n  %s -> %s on %s:", a, b, machines[m]);
 					PCT_ASSERT_INT_EQ(incompatible_findings(out), 0);
 					PCT_ASSERT_CONTAINS(out, "result: compatible: both directions, 0 incompatible findings");
+					/* the tree models nvme: unmigratable, as QEMU */
+					PCT_ASSERT_CONTAINS(out, "  unmigratable on both sides: nvme (");
+					PCT_ASSERT_NOT_CONTAINS(out, "\n    nvme\n");
 					free(out);
 				}
 	unlink(dump);
@@ -383,6 +387,112 @@ PCT_TEST("dump_side", padding_against_an_uncounted_field_by_whole_elements)
 	}
 	unlink(dump);
 	rmdir(dir);
+	free(text);
+	free(dump);
+	free(dir);
+}
+
+/* how many times 'needle' occurs in 'hay' */
+static size_t occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* 'text' (a dump as QEMU indents it) with the top-level entry of
+ * section 'name' replaced by 'entry' (allocated) */
+static char *with_section(const char *text, const char *name, const char *entry)
+{
+	char *key = pc_xasprintf("\n  \"%s\": {", name);
+	const char *a = strstr(text, key), *b;
+	char *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	b = strstr(a + 1, "\n  \"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	out = pc_xasprintf("%.*s\n  %s,%s", (int)(a - text), text, entry, b);
+	free(key);
+	return out;
+}
+
+/*
+ * A type both builds refuse to migrate (QEMU's dump shows nvme's empty
+ * version-0 description, the tree declares nvme unmigratable) is left out
+ * of the default configuration and said so, as check leaves it out: it is
+ * neither "not modelled" nor a layout.  A type only one build refuses is
+ * PC603, info in the default configuration and incompatible when
+ * --vm-device names it, as in check: nvme migrated by the QEMU build, and
+ * pvpanic-pci refused by it (its empty version-0 description).
+ */
+PCT_TEST("dump_side", unmigratable_types_as_check_compares_them)
+{
+	const char *fix = pct_path("tests/fixtures/qemu-vmstate/qemu-7.2-q35-modelled.json");
+	struct pc_err err = { 0 };
+	char *dir = pct_tmpdir("unmig"), *dump = pc_xasprintf("%s/q72-unmig.json", dir);
+	char *text, *t1, *t2, *out = NULL;
+	size_t len;
+
+	/* both refuse nvme: one line, no finding, not "not modelled" */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", fix, "--to", "tree", "--machine",
+			     "pc-q35-7.2", "-v", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "  unmigratable on both sides: nvme (QEMU refuses to migrate a VM with it");
+	PCT_ASSERT_NOT_CONTAINS(out, "    nvme\n");
+	PCT_ASSERT_NOT_CONTAINS(out, "not modelled");
+	PCT_ASSERT_NOT_CONTAINS(out, "PC603");
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "--format", "json", "check", "--from", "tree", "--to",
+			     fix, "--machine", "pc-q35-7.2", NULL), 0);
+	PCT_ASSERT_CONTAINS(out, "\"unmigratable\": [\n    \"nvme\"\n  ]");
+	free(out);
+	/* the VM names it: QEMU refuses to migrate it, on both sides */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", fix, "--to", "tree", "--machine",
+			     "pc-q35-7.2", "--vm-device", "nvme", NULL), 1);
+	PCT_ASSERT_CONTAINS(out, "2 incompatible findings");
+	PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: nvme is unmigratable in both builds");
+	PCT_ASSERT_NOT_CONTAINS(out, " [section-");
+	free(out);
+
+	/* the QEMU side migrates nvme (a section of its own) and refuses
+	 * pvpanic-pci */
+	CU_ASSERT_FALSE_FATAL(pc_read_file(fix, 1 << 20, &text, &len, &err));
+	t1 = with_section(text, "nvme", "\"nvme\": {\"Name\": \"nvme\", \"version_id\": 1, "
+			  "\"minimum_version_id\": 1, \"Description\": {\"name\": \"nvme\", "
+			  "\"version_id\": 1, \"minimum_version_id\": 1, \"Fields\": [{\"field\": "
+			  "\"cap\", \"version_id\": 0, \"field_exists\": false, \"size\": 8}]}}");
+	t2 = with_section(t1, "pvpanic-pci", "\"pvpanic-pci\": {\"Name\": \"pvpanic-pci\", "
+			  "\"version_id\": 0, \"minimum_version_id\": 0, \"Description\": "
+			  "{\"name\": \"pvpanic-pci\", \"version_id\": 0, \"minimum_version_id\": 0}}");
+	CU_ASSERT_FALSE_FATAL(pc_write_file_atomic(dump, t2, strlen(t2), &err));
+	for (int way = 0; way < 2; way++) {
+		const char *a = way ? "tree" : dump, *b = way ? dump : "tree";
+
+		/* the default configuration: info, both types, both ways */
+		PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", a, "--to", b, "--machine",
+				     "pc-q35-7.2", NULL), 0);
+		PCT_ASSERT_INT_EQ(occurrences(out, "PC603 info [device-unmigratable]"), 4);
+		PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: nvme is unmigratable in the plugin side and migratable in the QEMU build");
+		PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: pvpanic-pci is unmigratable in the QEMU build (its dump shows the empty version-0 description of a device with .unmigratable = 1) and migratable in the plugin side");
+		PCT_ASSERT_NOT_CONTAINS(out, "unmigratable on both sides:");
+		PCT_ASSERT_NOT_CONTAINS(out, "at: pvpanic-pci pvpanic-pci");
+		free(out);
+	}
+	/* a VM that has either: the migration is refused */
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to", "tree", "--machine",
+			     "pc-q35-7.2", "--vm-device", "nvme", NULL), 1);
+	PCT_ASSERT_INT_EQ(occurrences(out, "PC603 incompatible [device-unmigratable]"), 2);
+	free(out);
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", "tree", "--to", dump, "--machine",
+			     "pc-q35-7.2", "--vm-device", "pvpanic-pci", NULL), 1);
+	PCT_ASSERT_INT_EQ(occurrences(out, "PC603 incompatible [device-unmigratable]"), 2);
+	PCT_ASSERT_NOT_CONTAINS(out, " [section-");
+	free(out);
+	unlink(dump);
+	rmdir(dir);
+	free(t2);
+	free(t1);
 	free(text);
 	free(dump);
 	free(dir);
