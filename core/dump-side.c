@@ -15,15 +15,33 @@
 
 #include "banned.h"
 
-const char *const pc_dump_pair_unchecked[] = {
-	"guest-visible property values (PC501): a dump carries no property values",
+static const char props_unchecked[] =
+	"guest-visible property values (PC501): a dump carries no property values";
+static const char *const always_unchecked[] = {
 	"virtio feature offers (PC506/PC507): a dump carries no host_features",
 	"invariants such as PCI config space (PC401): a dump carries no contents",
 	"subsection conditions (needed): a dump lists every subsection the build knows",
 	"field conditions (field_exists): a dump only says a test function exists",
 	"machine-level state and RAM blocks (PC604, PC106-PC108): a dump lists device classes only",
 };
-const size_t pc_dump_pair_n_unchecked = PC_ARRAY_SIZE(pc_dump_pair_unchecked);
+static const char counts_unchecked[] =
+	"array counts (PC207): the QEMU dump records none (QEMU before 8.1), so arrays are compared by element size and a field padding replaced is taken to have the count that lines the padding up";
+
+size_t pc_dump_pair_unchecked(const struct pc_dump_pair *p,
+			      const char *out[PC_DUMP_PAIR_MAX_UNCHECKED])
+{
+	size_t n = 0;
+
+	static_assert(PC_ARRAY_SIZE(always_unchecked) + 2 <= PC_DUMP_PAIR_MAX_UNCHECKED,
+		      "room for every entry");
+	if (!p->props_checked)
+		out[n++] = props_unchecked;
+	for (size_t i = 0; i < PC_ARRAY_SIZE(always_unchecked); i++)
+		out[n++] = always_unchecked[i];
+	if (p->counts_unknown)
+		out[n++] = counts_unchecked;
+	return n;
+}
 
 /* the JSON object in file 'spec' (a *.json regular file), or NULL */
 static json_t *load_json(const char *spec)
@@ -80,10 +98,26 @@ bool pc_dump_side_is_qemu_dump(const char *spec)
 	return r;
 }
 
+/* the names of the types of 'side' that always block migration, into
+ * set 'blocked' */
+static void add_blocked_types(const struct pc_side *side, json_t *blocked)
+{
+	for (size_t i = 0; i < side->reg->n_types; i++) {
+		const struct pc_type *t = side->reg->types[i];
+
+		if (!t->abstract && pc_side_has_type(side, t) &&
+		    pc_side_type_blocker(side, t))
+			json_object_set_new(blocked, t->name, json_true());
+	}
+}
+
+/* the side 'spec' rendered in 'view' (see pc_dump_side_render()); the
+ * names of its types that always block migration into 'blocked' when
+ * not NULL */
 static char *render_view(const struct pc_side_env *env, const char *spec,
 			 const char *machine, int smp,
 			 const char *const *devices, size_t n_devices,
-			 const struct pc_qemu_view *view,
+			 const struct pc_qemu_view *view, json_t *blocked,
 			 char **label, bool *bad_input, struct pc_err *err)
 {
 	struct pc_side side;
@@ -109,6 +143,8 @@ static char *render_view(const struct pc_side_env *env, const char *spec,
 		return NULL;
 	}
 	text = pc_vm_render_qemu_view(&vm, view);
+	if (blocked)
+		add_blocked_types(&side, blocked);
 	if (label)
 		*label = pc_xasprintf("%s (%s, smp=%d)", side.label, m->name, vm.smp);
 	pc_vm_release(&vm);
@@ -129,35 +165,16 @@ char *pc_dump_side_render(const struct pc_side_env *env, const char *spec,
 {
 	const struct pc_qemu_view plain = { 0 };
 
-	return render_view(env, spec, machine, smp, devices, n_devices, &plain, label,
-			   bad_input, err);
-}
-
-static bool vmsd_has_counts(const struct pc_qdump_vmsd *v)
-{
-	for (size_t i = 0; v && i < v->n_fields; i++)
-		if (v->fields[i].has_num || vmsd_has_counts(v->fields[i].desc))
-			return true;
-	for (size_t i = 0; v && i < v->n_subsections; i++)
-		if (vmsd_has_counts(&v->subsections[i]))
-			return true;
-	return false;
-}
-
-/* Does dump 'd' record array counts ("num")?  QEMU 7.2's writes none. */
-static bool dump_has_counts(const struct pc_qdump *d)
-{
-	for (size_t i = 0; i < d->n_sections; i++)
-		if (vmsd_has_counts(d->sections[i].desc))
-			return true;
-	return false;
+	return render_view(env, spec, machine, smp, devices, n_devices, &plain, NULL,
+			   label, bad_input, err);
 }
 
 /* side k of the pair: the dump file, or the side rendered as one ('view':
  * what the real dump on the other side can show, or plain) */
 static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_spec *ps,
 		     const char *spec, struct pc_dump_pair *p, int k,
-		     const struct pc_qemu_view *view, bool *bad_input, struct pc_err *err)
+		     const struct pc_qemu_view *view, json_t *blocked,
+		     bool *bad_input, struct pc_err *err)
 {
 	json_t *cap = load_capture(spec);
 
@@ -175,8 +192,8 @@ static int load_dump(const struct pc_side_env *env, const struct pc_dump_pair_sp
 		p->labels[k] = pc_xstrdup(spec);
 	} else {
 		char *text = render_view(env, spec, ps->machine, ps->smp ? ps->smp : 1,
-					 ps->devices, ps->n_devices, view, &p->labels[k],
-					 bad_input, err);
+					 ps->devices, ps->n_devices, view, blocked,
+					 &p->labels[k], bad_input, err);
 
 		if (!text)
 			return -1;
@@ -282,12 +299,17 @@ static int cmp_str(const void *a, const void *b)
 /*
  * A real dump 'real' against the dump rendered from a plugin side 'plug':
  * drop the findings about sections the plugin side does not render, and
- * list those sections (not modelled) unless the VM was narrowed.
+ * list those sections (not modelled) unless the VM was narrowed; the
+ * sections in 'handled' (unmigratable types, sort_unmigratable()) are
+ * accounted for.
  */
-static void restrict_to_modelled(struct pc_dump_pair *p, int real, int plug, bool narrowed)
+static void restrict_to_modelled(struct pc_dump_pair *p, int real, int plug, bool narrowed,
+				 json_t *handled)
 {
 	json_t *known = section_set(p->dumps[plug]);
 	struct pc_report kept;
+
+	json_object_update(known, handled);
 
 	pc_report_init(&kept);
 	for (size_t i = 0; i < p->r.n; i++) {
@@ -312,6 +334,84 @@ static void restrict_to_modelled(struct pc_dump_pair *p, int real, int plug, boo
 	json_decref(known);
 }
 
+/* PC603 for section 's' in both directions of the pair, at 'sev', with
+ * 'why' (borrowed) */
+static void unmigratable_finding(struct pc_dump_pair *p, const char *s,
+				 enum pc_severity sev, const char *what,
+				 const char *why)
+{
+	for (int k = 0; k < 2; k++) {
+		struct pc_emitter e = { .report = &p->r, .src = p->labels[k],
+					.dst = p->labels[1 - k] };
+
+		pc_emit(&e, &(struct pc_hit){
+			.rule = PC_R_DEVICE_UNMIGRATABLE,
+			.severity = sev,
+			.device = s,
+			.src_value = what,
+			.why = why,
+			.fix = "remove the device from the VM, or hot-unplug it (device_del) before migrating; if the tree is wrong, declare the type as that build does (PC_UNMIGRATABLE, or a section)" });
+	}
+}
+
+/* drop the findings about section 's' (nothing of it is sent) */
+static void drop_findings_of(struct pc_dump_pair *p, const char *s)
+{
+	struct pc_report kept;
+
+	pc_report_init(&kept);
+	for (size_t i = 0; i < p->r.n; i++)
+		if (!p->r.items[i].device || strcmp(p->r.items[i].device, s))
+			pc_report_add(&kept, &p->r.items[i]);
+	pc_report_release(&p->r);
+	p->r = kept;
+}
+
+/*
+ * A real dump 'real' against plugin side 'plug', whose types that always
+ * block migration are 'blocked': a type either refuses to migrate is
+ * compared as check compares it (dump-side.h), not as a layout (nothing
+ * of it is sent) nor as not modelled.  Its sections go into 'handled'.
+ */
+static void sort_unmigratable(struct pc_dump_pair *p, int real, int plug, bool narrowed,
+			      json_t *blocked, json_t *handled)
+{
+	const struct pc_qdump *d = p->dumps[real];
+
+	for (size_t i = 0; i < d->n_sections; i++) {
+		const struct pc_qdump_section *s = &d->sections[i];
+		bool qemu = pc_qdump_section_unmigratable(s);
+		bool tree = json_object_get(blocked, s->name) != NULL;
+		bool named = narrowed && pc_qdump_find(p->dumps[plug], s->name);
+		char *why;
+
+		if ((!qemu && !tree) || (narrowed && !named) ||
+		    (!tree && !pc_qdump_find(p->dumps[plug], s->name)))
+			continue; /* a layout, outside the VM, or not modelled */
+		json_object_set_new(handled, s->name, json_true());
+		drop_findings_of(p, s->name);
+		if (qemu && tree && !named) {
+			p->unmigratable = pc_xrealloc(p->unmigratable, (p->n_unmigratable + 1) *
+						      sizeof(*p->unmigratable));
+			p->unmigratable[p->n_unmigratable++] = pc_xstrdup(s->name);
+			continue;
+		}
+		why = pc_xasprintf("cannot be migrated: %s is unmigratable %s: QEMU refuses to start the migration%s",
+				   s->name,
+				   qemu && tree ? "in both builds" :
+				   qemu ? "in the QEMU build (its dump shows the empty version-0 description of a device with .unmigratable = 1) and migratable in the plugin side" :
+				   "in the plugin side and migratable in the QEMU build (its dump has a section for it)",
+				   named ? "" : " (the default configuration: a type one build refuses to migrate is no break of the VMs both can migrate)");
+		unmigratable_finding(p, s->name, named ? PC_SEV_INCOMPATIBLE : PC_SEV_INFO,
+				     qemu && tree ? "unmigratable on both sides"
+				     : qemu ? "unmigratable in the QEMU build"
+				     : "unmigratable in the plugin side", why);
+		free(why);
+	}
+	if (p->n_unmigratable)
+		qsort(p->unmigratable, p->n_unmigratable, sizeof(*p->unmigratable), cmp_str);
+}
+
 int pc_dump_pair_run(const struct pc_side_env *env,
 		     const struct pc_dump_pair_spec *ps,
 		     struct pc_dump_pair *p, bool *bad_input,
@@ -319,7 +419,7 @@ int pc_dump_pair_run(const struct pc_side_env *env,
 {
 	const char *const specs[2] = { ps->from, ps->to };
 	struct pc_qemu_view view = { 0 };
-	json_t *caps[2];
+	json_t *caps[2], *blocked, *handled;
 	bool real[2];
 	int r = 0;
 
@@ -330,21 +430,43 @@ int pc_dump_pair_run(const struct pc_side_env *env,
 	/* the real dump first: a plugin side against it is rendered as that
 	 * build's dump can show it */
 	for (int k = 0; k < 2; k++) {
-		if (real[k] && load_dump(env, ps, specs[k], p, k, &view, bad_input, err))
+		if (real[k] && load_dump(env, ps, specs[k], p, k, &view, NULL, bad_input, err))
 			return -1;
 		if (real[k] && !real[1 - k] && written_by_qemu(specs[k])) {
 			view.qemu_view = true;
-			view.no_counts = !dump_has_counts(p->dumps[k]);
+			view.no_counts = pc_qdump_counts_unknown(p->dumps[k]);
 		}
 	}
+	blocked = json_object();
 	for (int k = 0; k < 2; k++)
-		if (!real[k] && load_dump(env, ps, specs[k], p, k, &view, bad_input, err))
+		if (!real[k] && load_dump(env, ps, specs[k], p, k, &view, blocked, bad_input, err)) {
+			json_decref(blocked);
 			return -1;
+		}
 	assert(p->dumps[0] && p->dumps[1]);
-	pc_qdump_diff(p->dumps[0], p->dumps[1], NULL, &p->r);
-	pc_qdump_diff(p->dumps[1], p->dumps[0], NULL, &p->r);
-	if (real[0] != real[1])
-		restrict_to_modelled(p, real[0] ? 0 : 1, real[0] ? 1 : 0, ps->n_devices > 0);
+	p->counts_unknown = view.qemu_view ? view.no_counts
+					   : pc_qdump_counts_unknown(p->dumps[0]) ||
+					     pc_qdump_counts_unknown(p->dumps[1]);
+	if (view.qemu_view) {
+		/* the real dump and the side rendered as it shows one record
+		 * counts alike */
+		pc_qdump_diff_counted(p->dumps[0], view.no_counts, p->dumps[1],
+				      view.no_counts, NULL, &p->r);
+		pc_qdump_diff_counted(p->dumps[1], view.no_counts, p->dumps[0],
+				      view.no_counts, NULL, &p->r);
+	} else {
+		pc_qdump_diff(p->dumps[0], p->dumps[1], NULL, &p->r);
+		pc_qdump_diff(p->dumps[1], p->dumps[0], NULL, &p->r);
+	}
+	handled = json_object();
+	if (real[0] != real[1]) {
+		sort_unmigratable(p, real[0] ? 0 : 1, real[0] ? 1 : 0, ps->n_devices > 0,
+				  blocked, handled);
+		restrict_to_modelled(p, real[0] ? 0 : 1, real[0] ? 1 : 0, ps->n_devices > 0,
+				     handled);
+	}
+	json_decref(blocked);
+	json_decref(handled);
 	caps[0] = load_capture(ps->from);
 	caps[1] = load_capture(ps->to);
 	/* a plain dump has no values: compare only capture with capture or
@@ -363,6 +485,9 @@ void pc_dump_pair_release(struct pc_dump_pair *p)
 	for (size_t i = 0; i < p->n_not_modelled; i++)
 		free(p->not_modelled[i]);
 	free(p->not_modelled);
+	for (size_t i = 0; i < p->n_unmigratable; i++)
+		free(p->unmigratable[i]);
+	free(p->unmigratable);
 	pc_qdump_free(p->dumps[0]);
 	pc_qdump_free(p->dumps[1]);
 	free(p->labels[0]);

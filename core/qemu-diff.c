@@ -41,6 +41,8 @@ struct diff {
 	const struct pc_qrenames *ren;
 	struct pc_emitter out;
 	const char *device; /* current section (source's key) */
+	/* each side's adapter: with counts, or fields of unknown count */
+	const struct pc_wdesc_ops *sview, *dview;
 };
 
 /*
@@ -173,6 +175,19 @@ static void qvmsd_field(const void *desc, size_t i, struct pc_wfield *out)
 
 static const struct pc_wdesc_ops qdump_view = {
 	qvmsd_version, qvmsd_n_fields, qvmsd_field,
+};
+
+/* A dump that records no counts: a field but padding has one or more
+ * elements (pc_qdump_counts_unknown()). */
+static void qvmsd_field_uncounted(const void *desc, size_t i,
+				  struct pc_wfield *out)
+{
+	qvmsd_field(desc, i, out);
+	out->count_unknown = !out->padding;
+}
+
+static const struct pc_wdesc_ops qdump_view_uncounted = {
+	qvmsd_version, qvmsd_n_fields, qvmsd_field_uncounted,
 };
 
 static const struct pc_qdump_vmsd *pos_vmsd(const struct pc_wpos *p)
@@ -492,7 +507,7 @@ static void compare_vmsd(struct diff *d, const struct pc_qdump_vmsd *sv,
 				  nd, dv->name),
 			.fix = "describe the same fields on both sides, or gate the destination's new fields by version or a subsection" });
 	} else {
-		pc_wire_walk(&qdump_view, sv, sver, dv, dver, nested,
+		pc_wire_walk(d->sview, sv, sver, d->dview, dv, dver, nested,
 			     &qdiff_events, d);
 	}
 	compare_subsections(d, sv, dv);
@@ -587,8 +602,18 @@ static void compare_section(struct diff *d, const struct pc_qdump_section *s,
 void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 		   const struct pc_qrenames *ren, struct pc_report *out)
 {
+	pc_qdump_diff_counted(src, pc_qdump_counts_unknown(src), dst,
+			      pc_qdump_counts_unknown(dst), ren, out);
+}
+
+void pc_qdump_diff_counted(const struct pc_qdump *src, bool src_uncounted,
+			   const struct pc_qdump *dst, bool dst_uncounted,
+			   const struct pc_qrenames *ren, struct pc_report *out)
+{
 	struct diff d = { src, dst, ren, { .report = out, .src = src->label,
-					   .dst = dst->label }, NULL };
+					   .dst = dst->label }, NULL,
+			  src_uncounted ? &qdump_view_uncounted : &qdump_view,
+			  dst_uncounted ? &qdump_view_uncounted : &qdump_view };
 
 	/* loaded dumps (qemu-dump.h): labelled, with a machine name */
 	assert(src->label && dst->label && src->machine && dst->machine);

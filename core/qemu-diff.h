@@ -21,11 +21,23 @@
 
 /*
  * Append the findings of migrating 'src' to 'dst' to 'out' (src and dst
- * labels are the dumps' labels).  'ren' may be NULL.  Cannot fail: the
- * dumps were validated when loaded.
+ * labels are the dumps' labels).  'ren' may be NULL.  A dump that
+ * records no array counts (pc_qdump_counts_unknown()) has fields of one
+ * or more elements (wire-walk.h).  Cannot fail: the dumps were validated
+ * when loaded.
  */
 void pc_qdump_diff(const struct pc_qdump *src, const struct pc_qdump *dst,
 		   const struct pc_qrenames *ren, struct pc_report *out);
+
+/*
+ * The same, told whether each dump records counts ('*_uncounted': it
+ * does not), for a dump whose writer is known: a side rendered as a QEMU
+ * build's dump shows (dump-side.h) records counts exactly when the real
+ * dump it is compared with does, arrays or not.
+ */
+void pc_qdump_diff_counted(const struct pc_qdump *src, bool src_uncounted,
+			   const struct pc_qdump *dst, bool dst_uncounted,
+			   const struct pc_qrenames *ren, struct pc_report *out);
 
 /*
  * Both directions, a -> b then b -> a, appended to 'out' in that order

@@ -526,7 +526,9 @@ static int read_dump(struct reader *r, const json_t *root, struct pc_qdump *d)
 	if (member(r, root, "vmschkmachine", false, &m))
 		return -1;
 	old = path_push_key(r, "vmschkmachine");
-	if (expect_object(r, m) || get_string(r, m, "Name", &d->machine))
+	if (expect_object(r, m) || get_string(r, m, "Name", &d->machine) ||
+	    (json_object_get(m, "Rendered-by") &&
+	     get_string(r, m, "Rendered-by", &d->rendered_by)))
 		return -1;
 	path_pop(r, old);
 
@@ -637,6 +639,7 @@ enum {
 	K_VERSION = 1 << 3, K_MINVER = 1 << 4, K_DESC = 1 << 5,
 	K_NAME = 1 << 6, K_FIELDS = 1 << 7, K_SUBS = 1 << 8,
 	K_FIELD = 1 << 9, K_EXISTS = 1 << 10, K_NUM = 1 << 11, K_SIZE = 1 << 12,
+	K_RENDERED = 1 << 13,
 };
 
 /* nesting the format needs (root, section, then per level a description,
@@ -672,6 +675,7 @@ struct sreader {
 	bool done;                  /* the root object closed */
 	struct pc_qdump_arena *arena;
 	const char *machine;
+	const char *rendered_by;
 	struct pc_qdump_section *secs;
 	size_t n_secs, alloc_secs;
 };
@@ -762,6 +766,7 @@ static unsigned stream_key_bit(enum sk kind, const char *k, size_t len)
 #define KEY(kind, name, bit) { kind, sizeof(name) - 1, name, bit }
 		KEY(SK_ROOT, "vmschkmachine", K_MACHINE),
 		KEY(SK_MACHINE, "Name", K_UNAME),
+		KEY(SK_MACHINE, "Rendered-by", K_RENDERED),
 		KEY(SK_SECTION, "Name", K_UNAME),
 		KEY(SK_SECTION, "version_id", K_VERSION),
 		KEY(SK_SECTION, "minimum_version_id", K_MINVER),
@@ -782,8 +787,8 @@ static unsigned stream_key_bit(enum sk kind, const char *k, size_t len)
 
 	/* the keys of each object kind: [first[kind], first[kind + 1]) */
 	static const unsigned char first[] = {
-		[SK_ROOT] = 0, [SK_MACHINE] = 1, [SK_SECTION] = 2, [SK_VMSD] = 6,
-		[SK_FIELD] = 11, [SK_FIELDS] = 17,
+		[SK_ROOT] = 0, [SK_MACHINE] = 1, [SK_SECTION] = 3, [SK_VMSD] = 7,
+		[SK_FIELD] = 12, [SK_FIELDS] = 18,
 	};
 
 	if (kind > SK_FIELD)
@@ -860,6 +865,8 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 		return 1;
 	if (f->kind == SK_MACHINE && f->key == K_UNAME)
 		to = &r->machine;
+	else if (f->kind == SK_MACHINE && f->key == K_RENDERED)
+		to = &r->rendered_by;
 	else if (f->kind == SK_SECTION && f->key == K_UNAME)
 		to = &f->u.s.type_name;
 	else if (f->kind == SK_VMSD && f->key == K_NAME)
@@ -1152,6 +1159,7 @@ static struct pc_qdump *stream_end(struct sreader *r, yajl_handle h, bool ok,
 		d->sections = secs;
 		d->n_sections = r->n_secs;
 		d->machine = r->machine;
+		d->rendered_by = r->rendered_by;
 		d->label = arena_strdup(&r->arena, label, strlen(label));
 	}
 	d->arena = r->arena;
@@ -1273,6 +1281,34 @@ int pc_qdump_load_pair(const char *a, const char *b, struct pc_qdump *out[2],
 
 /* --- wire helpers ------------------------------------------------------- */
 
+static bool vmsd_has_num(const struct pc_qdump_vmsd *v)
+{
+	for (size_t i = 0; v && i < v->n_fields; i++)
+		if (v->fields[i].has_num || vmsd_has_num(v->fields[i].desc))
+			return true;
+	for (size_t i = 0; v && i < v->n_subsections; i++)
+		if (vmsd_has_num(&v->subsections[i]))
+			return true;
+	return false;
+}
+
+bool pc_qdump_section_unmigratable(const struct pc_qdump_section *s)
+{
+	return s->version_id == 0 && s->minimum_version_id == 0 && s->desc &&
+	       s->desc->version_id == 0 && s->desc->minimum_version_id == 0 &&
+	       !s->desc->has_fields && !s->desc->has_subsections;
+}
+
+bool pc_qdump_counts_unknown(const struct pc_qdump *d)
+{
+	if (d->rendered_by)
+		return false;
+	for (size_t i = 0; i < d->n_sections; i++)
+		if (vmsd_has_num(d->sections[i].desc))
+			return false;
+	return true;
+}
+
 bool pc_qdump_field_is_padding(const struct pc_qdump_field *f)
 {
 	return !strcmp(f->name, "unused");
@@ -1377,7 +1413,8 @@ static bool same_vmsd(const struct pc_qdump_vmsd *a,
 
 bool pc_qdump_same(const struct pc_qdump *a, const struct pc_qdump *b)
 {
-	if (!same_str(a->machine, b->machine) || a->n_sections != b->n_sections)
+	if (!same_str(a->machine, b->machine) ||
+	    !same_str(a->rendered_by, b->rendered_by) || a->n_sections != b->n_sections)
 		return false;
 	for (size_t i = 0; i < a->n_sections; i++) {
 		const struct pc_qdump_section *x = &a->sections[i];

@@ -86,6 +86,9 @@ struct pc_qdump_section {
 struct pc_qdump {
 	const char *label;         /* file name used in messages and findings */
 	const char *machine;       /* vmschkmachine.Name */
+	/* vmschkmachine["Rendered-by"]: a side plugcheck rendered in its
+	 * own view (qemu-render.h), or NULL for a QEMU build's dump */
+	const char *rendered_by;
 	const struct pc_qdump_section *sections; /* in file order */
 	size_t n_sections;
 	/* private: lookup tables and storage */
@@ -142,6 +145,26 @@ const struct pc_qdump_section *pc_qdump_find(const struct pc_qdump *d,
 					     const char *name);
 const struct pc_qdump_section *pc_qdump_find_desc(const struct pc_qdump *d,
 						  const char *desc_name);
+
+/*
+ * Does the dump leave array counts unknown?  QEMU writes "num" for every
+ * array since 8.1 (commit 12c81e5ae9, "migration/vmstate-dump: Dump
+ * array size too as \"num\""); before, a field shows its element size
+ * only, and an array of n elements looks like a scalar.  True for a dump
+ * with no "num" anywhere that plugcheck did not render in its own view
+ * (which writes "num" for every array): such a field's count is one or
+ * more.
+ */
+bool pc_qdump_counts_unknown(const struct pc_qdump *d);
+
+/*
+ * Is 's' QEMU's dump of a device with `.unmigratable = 1`?  Such a
+ * VMStateDescription (vmstate_nvme, usb-wacom-tablet's ...) has no fields
+ * and no version: -dump-vmstate writes version 0 and a description with
+ * neither "Fields" nor "Subsections".  QEMU refuses to migrate a VM with
+ * the device, so nothing of it is ever sent.
+ */
+bool pc_qdump_section_unmigratable(const struct pc_qdump_section *s);
 
 /* A field named "unused" is VMSTATE_UNUSED padding: zeros on save, skipped on load. */
 bool pc_qdump_field_is_padding(const struct pc_qdump_field *f);

@@ -968,10 +968,10 @@ static void compare_desc(struct sec_ctx *s, const struct pc_rdesc *sd,
 		return;
 	/* a nested description is walked at each side's own version */
 	if (incoming_version < 0)
-		pc_wire_walk(&rdesc_view, sd, sd->version_id, dd,
+		pc_wire_walk(&rdesc_view, sd, sd->version_id, &rdesc_view, dd,
 			     dd->version_id, true, &check_events, &w);
 	else
-		pc_wire_walk(&rdesc_view, sd, incoming_version, dd,
+		pc_wire_walk(&rdesc_view, sd, incoming_version, &rdesc_view, dd,
 			     incoming_version, false, &check_events, &w);
 	compare_sent_subsections(s, sd, dd, path, depth);
 	compare_needed_subsections(s, sd, dd, path);

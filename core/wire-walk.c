@@ -145,14 +145,44 @@ static uint64_t bytes_add(uint64_t a, uint64_t b)
 	return a > PC_WIRE_BYTES_UNKNOWN - b ? PC_WIRE_BYTES_UNKNOWN : a + b;
 }
 
-/* Take the field under 'c' into the run: its bytes into *sum. */
-static bool take(struct cursor *c, uint64_t *sum)
+/* Take the field under 'c' into the run: its bytes into *sum, itself
+ * into *last. */
+static bool take(struct cursor *c, uint64_t *sum, struct pc_wfield *last)
 {
 	if (!cursor_peek(c))
 		return false;
 	*sum = bytes_add(*sum, c->cur.bytes);
+	*last = c->cur;
 	cursor_next(c);
 	return true;
+}
+
+/* Do both sides go on with the same name, or both end? */
+static bool at_anchor(struct walk *w)
+{
+	bool hs = cursor_peek(&w->s), hd = cursor_peek(&w->d);
+
+	if (!hs || !hd)
+		return !hs && !hd;
+	return names_match(w, w->s.cur.name, w->d.cur.name);
+}
+
+/*
+ * The side behind by 'gap' bytes last took 'last': can it stand for the
+ * gap too?  Only a field whose count the dump does not record (one or
+ * more elements) and that the other side does not have (the padding
+ * replaced it), by a whole number of elements, and only where the run
+ * then ends at a name anchor: the count is then assumed to be the one
+ * that lines up, as a named array of such a dump is assumed to have the
+ * other side's count.
+ */
+static bool stretches(struct walk *w, const struct cursor *other,
+		      const struct pc_wfield *last, uint64_t gap)
+{
+	return last->count_unknown && !last->padding && last->bytes &&
+	       last->bytes != PC_WIRE_BYTES_UNKNOWN &&
+	       gap % last->bytes == 0 && !frame_has(w, other, last->name) &&
+	       at_anchor(w);
 }
 
 /*
@@ -164,7 +194,7 @@ static bool take(struct cursor *c, uint64_t *sum)
 static void byte_run(struct walk *w)
 {
 	struct cursor *padc;
-	struct pc_wfield pad;
+	struct pc_wfield pad, slast = { 0 }, dlast = { 0 };
 	struct pc_wpos pos;
 	uint64_t sb = 0, db = 0;
 
@@ -174,12 +204,20 @@ static void byte_run(struct walk *w)
 	assert(padc->cur.padding);
 	pad = padc->cur;
 	pos = cursor_pos(padc);
-	take(&w->s, &sb);
-	take(&w->d, &db);
+	take(&w->s, &sb, &slast);
+	take(&w->d, &db, &dlast);
 	while (sb != db && sb != PC_WIRE_BYTES_UNKNOWN &&
-	       db != PC_WIRE_BYTES_UNKNOWN)
-		if (!(sb < db ? take(&w->s, &sb) : take(&w->d, &db)))
+	       db != PC_WIRE_BYTES_UNKNOWN) {
+		bool s_behind = sb < db;
+
+		if (stretches(w, s_behind ? &w->d : &w->s,
+			      s_behind ? &slast : &dlast,
+			      s_behind ? db - sb : sb - db))
+			return;
+		if (!(s_behind ? take(&w->s, &sb, &slast)
+			       : take(&w->d, &db, &dlast)))
 			break;
+	}
 	if (sb != db || sb == PC_WIRE_BYTES_UNKNOWN)
 		w->cb->padding(w->data, &pad, &pos, sb, db);
 }
@@ -235,17 +273,18 @@ static void unnamed_step(struct walk *w)
 	}
 }
 
-void pc_wire_walk(const struct pc_wdesc_ops *ops, const void *sd, int sver,
-		  const void *dd, int dver, bool nested,
-		  const struct pc_wwalk_ops *cb, void *data)
+void pc_wire_walk(const struct pc_wdesc_ops *sops, const void *sd, int sver,
+		  const struct pc_wdesc_ops *dops, const void *dd, int dver,
+		  bool nested, const struct pc_wwalk_ops *cb, void *data)
 {
 	struct walk w = { .cb = cb, .data = data };
 
-	assert(ops && ops->version && ops->n_fields && ops->field);
+	assert(sops && sops->version && sops->n_fields && sops->field);
+	assert(dops && dops->version && dops->n_fields && dops->field);
 	assert(cb && cb->same_name && cb->pair && cb->added && cb->missing &&
 	       cb->reordered && cb->padding);
-	cursor_init(&w.s, ops, sd, sver, nested);
-	cursor_init(&w.d, ops, dd, dver, nested);
+	cursor_init(&w.s, sops, sd, sver, nested);
+	cursor_init(&w.d, dops, dd, dver, nested);
 	for (;;) {
 		bool hs = cursor_peek(&w.s), hd = cursor_peek(&w.d);
 		struct pc_wpos sp = cursor_pos(&w.s), dp = cursor_pos(&w.d);

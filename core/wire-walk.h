@@ -12,6 +12,10 @@
  * (wrapping fields into a structure adds no bytes), padding
  * (VMSTATE_UNUSED) stands for any run of fields of the same total size,
  * and names only explain a mismatch: added, missing, reordered, renamed.
+ * A field whose count a dump does not record (count_unknown) is taken to
+ * have as many elements as a padding run needs to line up, when that
+ * closes the run at a name both sides have next (or at both ends): the
+ * assumption that compares named arrays of such a dump (counts equal).
  * Documentation/qemu-diff.md ("One set of rules for both engines").
  *
  * Each engine adapts its own description to struct pc_wdesc_ops (an
@@ -46,6 +50,9 @@ struct pc_wfield {
 	int version;         /* version gate */
 	bool has_test;       /* a test function decides: taken as present */
 	bool padding;        /* VMSTATE_UNUSED: bytes, no meaning */
+	/* from a dump that records no counts (pc_qdump_counts_unknown()):
+	 * one or more elements of 'bytes' each (padding never is) */
+	bool count_unknown;
 	uint64_t bytes;      /* on the wire, or PC_WIRE_BYTES_UNKNOWN */
 	const void *nested;  /* the engine's nested description, or NULL */
 	const void *item;    /* the engine's field */
@@ -120,10 +127,12 @@ struct pc_wwalk_ops {
 /*
  * Walk description 'sd' sent at 'sver' against 'dd' loaded at 'dver'
  * ('nested': both are nested structures, walked at their own versions),
- * both seen through 'ops', reporting to 'cb' with 'data'.
+ * seen through 'sops' and 'dops' (the two sides' adapters; the same for
+ * one engine but a dump's that records counts and one's that does not),
+ * reporting to 'cb' with 'data'.
  */
-void pc_wire_walk(const struct pc_wdesc_ops *ops, const void *sd, int sver,
-		  const void *dd, int dver, bool nested,
-		  const struct pc_wwalk_ops *cb, void *data);
+void pc_wire_walk(const struct pc_wdesc_ops *sops, const void *sd, int sver,
+		  const struct pc_wdesc_ops *dops, const void *dd, int dver,
+		  bool nested, const struct pc_wwalk_ops *cb, void *data);
 
 #endif /* PC_WIRE_WALK_H */

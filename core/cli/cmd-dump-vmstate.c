@@ -83,13 +83,72 @@ int cmd_dump_vmstate(struct pc_cli *cli, int argc, char **argv)
 	return PC_EXIT_OK;
 }
 
+/* an array of the 'n' strings of 'v' */
+static json_t *string_array(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static void print_dump_pair_json(struct pc_cli *cli, const char *machine,
+				 const struct pc_dump_pair *p, int status,
+				 const char *const *unchecked, size_t n_unchecked)
+{
+	json_t *x = json_object(), *u = json_array();
+
+	for (size_t i = 0; i < n_unchecked; i++)
+		json_array_append_new(u, json_string(unchecked[i]));
+	if (p->props_checked)
+		json_object_set_new(x, "properties", json_pack("{s:I,s:I,s:I,s:I,s:o}",
+			"compared", (json_int_t)p->props.compared,
+			"agree", (json_int_t)p->props.agree,
+			"differ", (json_int_t)p->props.differ,
+			"reported", (json_int_t)p->props.reported,
+			"differences", string_array(p->props.lines, p->props.n_lines)));
+	if (p->n_not_modelled)
+		json_object_set_new(x, "not_modelled",
+				    string_array(p->not_modelled, p->n_not_modelled));
+	if (p->n_unmigratable)
+		json_object_set_new(x, "unmigratable",
+				    string_array(p->unmigratable, p->n_unmigratable));
+	json_object_set_new(x, "mode", json_string("qemu-dump"));
+	json_object_set_new(x, "machine", json_string(machine));
+	json_object_set_new(x, "source", json_string(p->labels[0]));
+	json_object_set_new(x, "destination", json_string(p->labels[1]));
+	json_object_set_new(x, "not_checked", u);
+	json_object_set_new(x, "exit_status", json_integer(status));
+	pc_cli_print_report(cli, "check", &p->r, x);
+}
+
+/* the dump's sections left out of the comparison, one line each kind */
+static void print_left_out(struct pc_cli *cli, const struct pc_dump_pair *p)
+{
+	if (p->n_not_modelled) {
+		fprintf(cli->out, "  not modelled: %zu section%s of the QEMU side that the tree has no type for (not compared)%s\n",
+			p->n_not_modelled, p->n_not_modelled == 1 ? "" : "s",
+			cli->verbose ? ":" : "; -v lists them");
+		for (size_t i = 0; cli->verbose && i < p->n_not_modelled; i++)
+			fprintf(cli->out, "    %s\n", p->not_modelled[i]);
+	}
+	if (p->n_unmigratable) {
+		fprintf(cli->out, "  unmigratable on both sides: ");
+		for (size_t i = 0; i < p->n_unmigratable; i++)
+			fprintf(cli->out, "%s%s", i ? ", " : "", p->unmigratable[i]);
+		fprintf(cli->out, " (QEMU refuses to migrate a VM with %s; not compared, --vm-device checks one)\n",
+			p->n_unmigratable == 1 ? "it" : "one");
+	}
+}
+
 static void print_dump_pair(struct pc_cli *cli, const char *machine,
 			    const struct pc_dump_pair *p, int status)
 {
 	const struct pc_report *r = &p->r;
 	size_t inc = pc_report_count(r, PC_SEV_INCOMPATIBLE);
-
-	size_t first = p->props_checked ? 1 : 0; /* entry 0: property values */
+	const char *unchecked[PC_DUMP_PAIR_MAX_UNCHECKED];
+	size_t n_unchecked = pc_dump_pair_unchecked(p, unchecked);
 
 	if (pc_cli_ci_format(cli)) {
 		const struct pc_ci_case cases[2] = {
@@ -104,48 +163,13 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 		return;
 	}
 	if (cli->format == PC_FMT_JSON) {
-		json_t *x = json_object(), *u = json_array();
-
-		for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
-			json_array_append_new(u, json_string(pc_dump_pair_unchecked[i]));
-		if (p->props_checked) {
-			json_t *d = json_array();
-
-			for (size_t i = 0; i < p->props.n_lines; i++)
-				json_array_append_new(d, json_string(p->props.lines[i]));
-			json_object_set_new(x, "properties", json_pack("{s:I,s:I,s:I,s:I,s:o}",
-				"compared", (json_int_t)p->props.compared,
-				"agree", (json_int_t)p->props.agree,
-				"differ", (json_int_t)p->props.differ,
-				"reported", (json_int_t)p->props.reported,
-				"differences", d));
-		}
-		if (p->n_not_modelled) {
-			json_t *nm = json_array();
-
-			for (size_t i = 0; i < p->n_not_modelled; i++)
-				json_array_append_new(nm, json_string(p->not_modelled[i]));
-			json_object_set_new(x, "not_modelled", nm);
-		}
-		json_object_set_new(x, "mode", json_string("qemu-dump"));
-		json_object_set_new(x, "machine", json_string(machine));
-		json_object_set_new(x, "source", json_string(p->labels[0]));
-		json_object_set_new(x, "destination", json_string(p->labels[1]));
-		json_object_set_new(x, "not_checked", u);
-		json_object_set_new(x, "exit_status", json_integer(status));
-		pc_cli_print_report(cli, "check", r, x);
+		print_dump_pair_json(cli, machine, p, status, unchecked, n_unchecked);
 		return;
 	}
 	fprintf(cli->out, "Machine type %s: %s <-> %s (%s)\n", machine, p->labels[0],
 		p->labels[1], p->props_checked ? "a captured QEMU side: layouts and property values"
 					       : "a QEMU dump side: layouts only");
-	if (p->n_not_modelled) {
-		fprintf(cli->out, "  not modelled: %zu section%s of the QEMU side that the tree has no type for (not compared)%s\n",
-			p->n_not_modelled, p->n_not_modelled == 1 ? "" : "s",
-			cli->verbose ? ":" : "; -v lists them");
-		for (size_t i = 0; cli->verbose && i < p->n_not_modelled; i++)
-			fprintf(cli->out, "    %s\n", p->not_modelled[i]);
-	}
+	print_left_out(cli, p);
 	pc_cli_print_report(cli, "check", r, NULL);
 	if (p->props_checked) {
 		fprintf(cli->out, "\nproperty values: %zu compared, %zu agree, %zu differ (%zu guest-visible or stream-protocol, reported above)%s\n",
@@ -155,8 +179,8 @@ static void print_dump_pair(struct pc_cli *cli, const char *machine,
 			fprintf(cli->out, "  %s\n", p->props.lines[i]);
 	}
 	fprintf(cli->out, "\nnot checked (the dump side cannot support them):\n");
-	for (size_t i = first; i < pc_dump_pair_n_unchecked; i++)
-		fprintf(cli->out, "  - %s\n", pc_dump_pair_unchecked[i]);
+	for (size_t i = 0; i < n_unchecked; i++)
+		fprintf(cli->out, "  - %s\n", unchecked[i]);
 	fprintf(cli->out, "\nresult: %s: both directions, %zu incompatible finding%s\n",
 		status ? "INCOMPATIBLE" : "compatible", inc, inc == 1 ? "" : "s");
 }

@@ -10,10 +10,10 @@
  * The PCI variant `pvpanic-pci` is a separate pci-device subtype (plugin
  * pvpanic-pci): the `pvpanic events` compat entries do not reach it.
  *
- * QEMU registers no VMStateDescription for the ISA device; the section
- * below is a modelled one (the advertised mask, one byte) so that the
- * device takes part in the section comparison.  The migration break that
- * matters is the guest-visible `events` property itself.
+ * QEMU registers no VMStateDescription for the ISA device (pvpanic-isa.c
+ * sets no dc->vmsd: a real QEMU's -dump-vmstate has no section for it),
+ * so it has no section here either.  The migration break that matters is
+ * the guest-visible `events` property itself.
  */
 #include <plugcheck/plugin.h>
 
@@ -22,12 +22,8 @@ PLUGCHECK_MODULE(NULL,
 	PC_DESCRIPTION("ISA pvpanic device (pvpanic)")
 	PC_LICENSE("GPL-2.0-or-later")
 
-	PC_VMSD("pvpanic", "version=1 min=1")
-	PC_FIELD_U8("events", "")
-	PC_END
-
 	/* hw/misc/pvpanic-isa.c: pvpanic_isa_properties */
-	PC_TYPE("pvpanic", "parent=isa-device interfaces=acpi-dev-aml-interface section=pvpanic"
+	PC_TYPE("pvpanic", "parent=isa-device interfaces=acpi-dev-aml-interface"
 		" doc=\"ISA pvpanic device\"")
 	PC_PROP_U16("ioport", "default=0x505 guest-visible")
 	PC_PROP_U8("events", "default=3 guest-visible since=5.2 absent=1"

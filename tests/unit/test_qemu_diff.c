@@ -631,6 +631,45 @@ static void both_readers(const char *dir, bool well_formed)
 	CU_ASSERT(n >= 10);
 }
 
+/* Whether a dump records array counts: QEMU writes "num" since 8.1; a
+ * dump without any (QEMU's checker data of 2.1/2.2, QEMU 7.2's) leaves
+ * them unknown, unless plugcheck rendered it in its own view (which
+ * writes "num" for every array).  Both readers read "Rendered-by". */
+PCT_TEST("qemu_diff", counts_unknown_without_num)
+{
+	static const struct { const char *file; bool unknown; } cases[] = {
+		{ FIX "dump1.json", true },
+		{ FIX "qemu-7.2-q35-modelled.json", true },
+		{ FIX "num-8.json", false },
+		{ FIX "rendered-by.json", false },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		struct pc_err err = { 0 };
+		struct pc_qdump *d = pc_qdump_load(pct_path(cases[i].file), &err);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+		PCT_ASSERT_INT_EQ(pc_qdump_counts_unknown(d), cases[i].unknown);
+		pc_qdump_free(d);
+	}
+	/* the member is read by both readers, and must be a name */
+	{
+		static const char doc[] = "{\"vmschkmachine\":{\"Name\":\"m\",\"Rendered-by\":\"plugcheck\"}}";
+		static const char bad[] = "{\"vmschkmachine\":{\"Name\":\"m\",\"Rendered-by\":true}}";
+		struct pc_err err = { 0 };
+		struct pc_qdump *s = pc_qdump_parse_stream(doc, strlen(doc), "s.json");
+		struct pc_qdump *t = pc_qdump_parse_tree(doc, strlen(doc), "t.json", &err);
+
+		CU_ASSERT_TRUE_FATAL(s && t);
+		PCT_ASSERT_STR_EQ(s->rendered_by, "plugcheck");
+		PCT_ASSERT_STR_EQ(t->rendered_by, "plugcheck");
+		pc_qdump_free(s);
+		pc_qdump_free(t);
+		CU_ASSERT_PTR_NULL(pc_qdump_parse(bad, strlen(bad), "b.json", &err));
+		PCT_ASSERT_STR_EQ(err.msg, "b.json: $.vmschkmachine.Rendered-by: expected a string, found a boolean");
+	}
+}
+
 PCT_TEST("qemu_diff", stream_reader_reads_as_the_tree_reader)
 {
 	both_readers("tests/fixtures/qemu-vmstate", true);

@@ -215,6 +215,85 @@ PCT_TEST("rules_wire", qemu_diff_pair_rules_are_the_checks)
 	pc_qdump_free(b);
 }
 
+/* A dump of one section "t" with 'fields', its machine entry 'machine'. */
+static struct pc_qdump *dump_in(const char *label, const char *machine,
+				const char *fields)
+{
+	struct pc_err err = { 0 };
+	char *text = pc_xasprintf(
+		"{\"vmschkmachine\":%s,\"t\":{\"Name\":\"t\",\"version_id\":1,"
+		"\"minimum_version_id\":1,\"Description\":{\"name\":\"t\","
+		"\"version_id\":1,\"minimum_version_id\":1,\"Fields\":[%s]}}}",
+		machine, fields);
+	struct pc_qdump *d = pc_qdump_parse(text, strlen(text), label, &err);
+
+	if (!d)
+		fprintf(stderr, "\n  %s: %s\n", label, err.msg);
+	free(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	return d;
+}
+
+/*
+ * A dump that records no counts (QEMU before 8.1): a field of one
+ * element's size may be an array.  QEMU 8.0 replaced e1000e's
+ * core.eitr_intr_pending (bool[5]) with VMSTATE_UNUSED(5) (commit
+ * 31e3f318c8); 7.2's dump shows a 1-byte field.  The padding run takes it
+ * as the 5 bytes it stands for when that lines the run up at the next
+ * name both sides have, and only then.
+ */
+PCT_TEST("rules_wire", qemu_diff_stretches_a_field_of_unknown_count)
+{
+	static const char *const plain = "{\"Name\":\"m\"}";
+	static const char *const rendered = "{\"Name\":\"m\",\"Rendered-by\":\"plugcheck\"}";
+	static const struct {
+		const char *machine, *a, *b, *ab, *ba;
+	} cases[] = {
+		/* e1000e 7.2 against 8.0: the same bytes, both ways */
+		{ plain, F("x", 4) "," F("p", 1) "," F("g", 4) "," F("k", 1),
+		  F("x", 4) "," F("unused", 5) "," F("g", 4) "," F("k", 1), "", "" },
+		/* ... also at the end of the description */
+		{ plain, F("x", 4) "," F("p", 2),
+		  F("x", 4) "," F("unused", 6), "", "" },
+		/* no whole number of 2-byte elements makes 5 bytes: the
+		 * padding rule, and k, which both have and which is no
+		 * stand-in, is left over on the side of the padding */
+		{ plain, F("x", 4) "," F("w", 2) "," F("k", 1),
+		  F("x", 4) "," F("unused", 5) "," F("k", 1), "PC206 PC202",
+		  "PC206 PC201" },
+		/* no name anchor after the run (g against h): the padding
+		 * lines up with p and g, and the names explain the rest */
+		{ plain, F("x", 4) "," F("p", 1) "," F("g", 4) "," F("k", 1),
+		  F("x", 4) "," F("unused", 5) "," F("h", 4) "," F("k", 1),
+		  "PC202", "PC201" },
+		/* a dump that records counts ("num" somewhere): p is one byte */
+		{ plain, FN("n", 4, 2) "," F("p", 1) "," F("g", 4) "," F("k", 1),
+		  FN("n", 4, 2) "," F("unused", 5) "," F("g", 4) "," F("k", 1),
+		  "PC203 PC202", "PC203 PC201" },
+		/* plugcheck's own rendering writes "num" for every array */
+		{ rendered, F("x", 4) "," F("p", 1) "," F("g", 4) "," F("k", 1),
+		  F("x", 4) "," F("unused", 5) "," F("g", 4) "," F("k", 1),
+		  "PC203 PC202", "PC203 PC201" },
+	};
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(cases); i++) {
+		struct pc_qdump *a = dump_in("a", cases[i].machine, cases[i].a);
+		struct pc_qdump *b = dump_in("b", cases[i].machine, cases[i].b);
+		char *ab = qdiff_ids(a, b), *ba = qdiff_ids(b, a);
+
+		if (strcmp(ab, cases[i].ab) || strcmp(ba, cases[i].ba))
+			fprintf(stderr, "\n  case %zu: '%s' / '%s'\n", i, ab, ba);
+		PCT_ASSERT_STR_EQ(ab, cases[i].ab);
+		PCT_ASSERT_STR_EQ(ba, cases[i].ba);
+		PCT_ASSERT_INT_EQ(pc_qdump_counts_unknown(a), cases[i].machine == plain &&
+				  !strstr(cases[i].a, "\"num\""));
+		free(ab);
+		free(ba);
+		pc_qdump_free(a);
+		pc_qdump_free(b);
+	}
+}
+
 /* ------------------------------------------------------------ check */
 
 #define HDR "plugcheck-abi 1\nplugin fx 2.0\ntype device abstract\nend\n" \
