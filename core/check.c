@@ -61,22 +61,83 @@ static bool same_text(const struct pc_finding *g, const struct pc_finding *f)
 	       same_str(g->cause_why, f->cause_why);
 }
 
+/* The hash of same_place()'s key but the severity and known flag
+ * (which may change after a finding is added): rule, sides and place. */
+static uint64_t place_hash(const struct pc_finding *f)
+{
+	const char *s[] = { f->src, f->dst, f->device, f->path, f->machine,
+			    f->chain_hop };
+	uint64_t h = (uint64_t)f->rule;
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(s); i++) {
+		const char *v = s[i] ? s[i] : "";
+
+		h = pc_hash64(v, strlen(v) + 1, h);
+	}
+	return h;
+}
+
+static void ix_link(struct pc_report_ix *ix, const struct pc_report *r,
+		    size_t i)
+{
+	size_t slot = place_hash(&r->items[i]) & (ix->nslots - 1);
+
+	ix->next[i] = ix->head[slot];
+	ix->head[slot] = i + 1;
+}
+
+/* Bring the report's index up to its items: the ones added since (by
+ * merging or by anyone else), all of them again when it grows or the
+ * report shrank. */
+static void ix_sync(struct pc_report *r)
+{
+	struct pc_report_ix *ix = &r->ix;
+
+	PC_ALLOC_GROW(ix->next, r->n + 1, ix->alloc_next);
+	if (!ix->head || r->n < ix->n_indexed || r->n * 2 > ix->nslots) {
+		size_t ns = ix->nslots ? ix->nslots : 64;
+
+		while (r->n * 2 > ns)
+			ns *= 2;
+		free(ix->head);
+		ix->head = pc_xcalloc(ns, sizeof(*ix->head));
+		ix->nslots = ns;
+		ix->n_indexed = 0;
+	}
+	for (; ix->n_indexed < r->n; ix->n_indexed++)
+		ix_link(ix, r, ix->n_indexed);
+}
+
+/* The first item of 'all' with f's place and text, or NULL. */
+static struct pc_finding *ix_find(struct pc_report *all,
+				  const struct pc_finding *f)
+{
+	const struct pc_report_ix *ix = &all->ix;
+	size_t best = SIZE_MAX;
+
+	for (size_t i = ix->head[place_hash(f) & (ix->nslots - 1)]; i;
+	     i = ix->next[i - 1])
+		if (i - 1 < best && same_place(&all->items[i - 1], f) &&
+		    same_text(&all->items[i - 1], f))
+			best = i - 1;
+	return best == SIZE_MAX ? NULL : &all->items[best];
+}
+
 /*
  * Same finding under several configurations: keep the first, name all.
  * Only what is equal merges: the values, why and fix too (a count derived
  * from the vCPU count differs per configuration, and each configuration's
- * finding then keeps its own values).
+ * finding then keeps its own values).  The report's index (its items by
+ * place) persists from one call to the next.
  */
 static void merge_configs(struct pc_report *all, const struct pc_report *one)
 {
 	for (size_t i = 0; i < one->n; i++) {
 		const struct pc_finding *f = &one->items[i];
-		struct pc_finding *same = NULL;
+		struct pc_finding *same;
 
-		for (size_t j = 0; j < all->n && !same; j++)
-			if (same_place(&all->items[j], f) &&
-			    same_text(&all->items[j], f))
-				same = &all->items[j];
+		ix_sync(all);
+		same = ix_find(all, f);
 		if (same) {
 			char *c = pc_xasprintf("%s, %s", same->config, f->config);
 
