@@ -143,7 +143,7 @@ static char *value_of(const struct pc_side *s, int smp, const char *obj,
 	if (ep) {
 		v = pc_xstrdup(ep->val.text);
 		if (source)
-			*source = pc_xstrdup(ep->source);
+			*source = pc_xstrdup(pc_eprop_source(ep));
 	}
 	pc_vm_release(&vm);
 	return v;
