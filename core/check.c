@@ -188,6 +188,9 @@ struct vm_cache_entry {
 	const struct pc_machine *machine;
 	int smp;
 	struct pc_vm *vm; /* stable address: directions hold pointers */
+	/* vm shares the objects and layouts of another entry's VM, of the
+	 * same side and machine type, that did not read the vCPU count */
+	bool alias;
 };
 
 struct devkeys;
@@ -216,7 +219,8 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 	if (!vc)
 		return;
 	for (size_t i = 0; i < vc->n; i++) {
-		pc_vm_release(vc->items[i].vm);
+		if (!vc->items[i].alias)
+			pc_vm_release(vc->items[i].vm);
 		free(vc->items[i].vm);
 	}
 	free(vc->items);
@@ -246,20 +250,39 @@ void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *side)
 				devkeys_free(vc->keys[q].keys);
 				vc->keys[q--] = vc->keys[--vc->n_keys];
 			}
-		pc_vm_release(vm);
+		if (!vc->items[i].alias)
+			pc_vm_release(vm);
 		free(vm);
 	}
 	vc->n = k;
 }
 
-/* The resolved VM of (side, m, smp), built on first use.  A handful of
- * entries per side: a linear scan costs nothing next to one build. */
+/* A VM of (side, m) at another vCPU count that never read it: the VM
+ * at 'smp' is the same but for its vm->smp (pc_vm.reads_smp), or NULL. */
+static const struct pc_vm *smp_free_vm(const struct pc_vm_cache *vc,
+				       const struct pc_side *side,
+				       const struct pc_machine *m, int smp)
+{
+	if (smp <= 0 || (m->max_cpus > 0 && smp > m->max_cpus))
+		return NULL; /* pc_vm_build() decides those */
+	for (size_t i = 0; i < vc->n; i++)
+		if (vc->items[i].side == side && vc->items[i].machine == m &&
+		    !vc->items[i].alias && !vc->items[i].vm->reads_smp)
+			return vc->items[i].vm;
+	return NULL;
+}
+
+/* The resolved VM of (side, m, smp), built on first use, or shared with
+ * the same side's VM at another vCPU count when building it never read
+ * the count (a device of most configuration runs).  A handful of entries
+ * per side: a linear scan costs nothing next to one build. */
 static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 					const struct pc_side *side,
 					const struct pc_machine *m, int smp,
 					struct pc_err *err)
 {
 	struct vm_cache_entry *e;
+	const struct pc_vm *same;
 	struct pc_vm *vm;
 
 	for (size_t i = 0; i < vc->n; i++)
@@ -267,6 +290,14 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 		    vc->items[i].smp == smp)
 			return vc->items[i].vm;
 	vm = pc_xcalloc(1, sizeof(*vm));
+	if ((same = smp_free_vm(vc, side, m, smp))) {
+		*vm = *same;
+		vm->smp = smp;
+		PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
+		e = &vc->items[vc->n++];
+		*e = (struct vm_cache_entry){ side, m, smp, vm, true };
+		return vm;
+	}
 	if (pc_vm_build(side, m, smp, vm, err)) {
 		free(vm);
 		return NULL;
@@ -282,6 +313,7 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 	e->machine = m;
 	e->smp = smp;
 	e->vm = vm;
+	e->alias = false;
 	return vm;
 }
 

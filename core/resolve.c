@@ -386,6 +386,8 @@ static const char *kind_zero(const struct pc_prop *p)
 
 struct mcfg_ctx {
 	int smp, max_cpus;
+	/* set when the vCPU count is read (pc_vm.reads_smp), or NULL */
+	bool *smp_read;
 };
 
 /* An expression's value of 'name' on an object of type 't': its property
@@ -423,6 +425,8 @@ static int mcfg_lookup(void *ctx, const char *name, struct pc_xval *out)
 	memset(out, 0, sizeof(*out));
 	if (!strcmp(name, "smp")) {
 		out->i = c->smp;
+		if (c->smp_read)
+			*c->smp_read = true;
 		return 0;
 	}
 	if (!strcmp(name, "max_cpus")) {
@@ -1698,7 +1702,8 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	const struct pc_prop *p = ep->prop;
 	struct ddeps d = { vm, o, state, PC_STRBUF_INIT, PC_STRBUF_INIT,
 			   false, err, 0 };
-	struct dlookup lc = { o, { vm->smp, vm->machine->max_cpus } };
+	struct dlookup lc = { o, { vm->smp, vm->machine->max_cpus,
+				   &vm->reads_smp } };
 	struct pc_xval xv;
 	struct pc_value v;
 	char where[1100], *text = NULL, *es = NULL;
@@ -1726,8 +1731,10 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	{
 		char smp[48] = "", hostbuf[300];
 
-		if (d.machine)
+		if (d.machine) {
 			snprintf(smp, sizeof(smp), " with smp=%d", vm->smp);
+			vm->reads_smp = true;
+		}
 		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s line %d%s)",
 					       p->kind == PC_PROP_ONOFFAUTO ? "auto resolved to " : "",
 					       p->kind == PC_PROP_ONOFFAUTO ? (v.num ? "on: " : "off: ") : "",
@@ -1956,6 +1963,23 @@ static void why_name(void *ctx, const char *name)
 	}
 }
 
+static void smp_name(void *ctx, const char *name)
+{
+	bool *read = ctx;
+
+	if (!strcmp(name, "smp"))
+		*read = true;
+}
+
+/* An explanation names the vCPU count it shows when 'e' names smp, even
+ * where evaluating 'e' did not read it (&&, ||, ?:): the VM depends on
+ * smp all the same. */
+static void note_smp_named(const struct eval_ctx *ec, const struct pc_expr *e)
+{
+	if (ec->mc.smp_read)
+		pc_expr_names(e, smp_name, ec->mc.smp_read);
+}
+
 /* "<what> = <expr> = <value>; prop = v (provenance)..."; register-like
  * values (masks, invariants) read better in hex */
 static char *explain_expr_fmt(const struct eval_ctx *ec, const char *what,
@@ -1965,6 +1989,7 @@ static char *explain_expr_fmt(const struct eval_ctx *ec, const char *what,
 	struct why_ctx w = { ec, &sb };
 	char *es = pc_expr_str(e);
 
+	note_smp_named(ec, e);
 	if (hex)
 		pc_strbuf_addf(&sb, "%s = %s = 0x%llx", what, es,
 			       (unsigned long long)value);
@@ -1987,6 +2012,7 @@ static void why_record(struct pc_rwhy **w, const struct eval_ctx *ec,
 		       const char *what, const struct pc_expr *e,
 		       long long value)
 {
+	note_smp_named(ec, e);
 	if (!*w) {
 		*w = pc_xcalloc(1, sizeof(**w));
 		(*w)->obj = ec->obj;
@@ -2889,10 +2915,11 @@ out:
 }
 
 /* The RAM blocks of object 'o': its type's, then inherited ones. */
-static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
+static int resolve_rams(struct pc_vm *vm, struct pc_object *o,
 			struct pc_err *err)
 {
-	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, NULL };
+	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus,
+					&vm->reads_smp }, NULL };
 	size_t n = 0;
 
 	for (const struct pc_type *t = o->type; t; t = t->parent)
@@ -2958,7 +2985,8 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		const struct pc_object *o = &vm->objs[i];
 		const struct pc_vmsd *v = pc_type_section(o->type);
-		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, &spent };
+		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus,
+						&vm->reads_smp }, &spent };
 		struct pc_rsection *rs;
 
 		if (!v || !in_release(s, v->has_since, &v->since))

@@ -299,6 +299,10 @@ struct pc_vm {
 	const struct pc_side *side;
 	const struct pc_machine *machine;
 	int smp;
+	/* building or resolving it read the vCPU count (an expression's
+	 * smp, a derived default's provenance): false means the VM of any
+	 * other vCPU count is the same but for 'smp' */
+	bool reads_smp;
 	struct pc_object *objs;
 	size_t n_objs;
 	struct pc_rsection *sections;
