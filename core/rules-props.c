@@ -253,10 +253,14 @@ static const struct pc_eprop *object_prop(const struct pc_object *o,
 {
 	const struct pc_eprop *r = NULL;
 
-	/* the last of that name, as the objects list them */
-	for (size_t m = 0; m < o->n_props; m++)
-		if (!strcmp(o->props[m].prop->name, name))
+	/* the last of that name, as the objects list them (the first
+	 * character tested inline: most names differ there) */
+	for (size_t m = 0; m < o->n_props; m++) {
+		const char *pn = o->props[m].prop->name;
+
+		if (pn[0] == name[0] && !strcmp(pn, name))
 			r = &o->props[m];
+	}
 	return r;
 }
 
@@ -274,12 +278,13 @@ static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 {
 	const struct pc_host_caps *h = x->dst->host;
 	const char *cap = de->prop->host_feature;
-	const struct pc_eprop *se = object_prop(so, de->prop->name);
+	const struct pc_eprop *se;
 	char *p, *why, *fix;
 
 	if (!h || !cap || de->prop->kind != PC_PROP_ONOFFAUTO || de->absent ||
 	    de->val.num != 1 || pc_host_caps_has(h, cap))
 		return;
+	se = object_prop(so, de->prop->name);
 	p = pc_xasprintf("%s.%s", de->owner->name, de->prop->name);
 	why = pc_xasprintf("%s=on on %s (%s), but its host %s lacks '%s': QEMU refuses to realize the device when a feature set to on is missing from the host (auto would resolve to off), so the destination cannot start",
 			   de->prop->name, x->dst->label, pc_eprop_source(de), h->name,
