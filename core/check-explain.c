@@ -62,7 +62,7 @@ bool pc_check_absent_stand_in(const struct pc_side *missing,
 	out->prop = have->prop;
 	out->owner = have->owner;
 	out->absent = true;
-	out->source = pc_xasprintf("%s has no property %s: it behaved as %s (declared since=%s absent=..., %s line %d)",
+	out->source_text = pc_xasprintf("%s has no property %s: it behaved as %s (declared since=%s absent=..., %s line %d)",
 				   missing->label, have->prop->name, out->val.text,
 				   sv, have->owner->name, have->prop->line);
 	return true;
@@ -173,7 +173,7 @@ static char *release_value(const struct pc_side *rel,
 			    !pc_check_absent_stand_in(rel, &o->props[k], &st))
 				continue;
 			v = st.val.text;
-			free(st.source);
+			free(st.source_text);
 		}
 	}
 	pc_vm_release(&vm);
@@ -451,8 +451,8 @@ static void explain_values(const struct dir_ctx *x, const struct pc_object *so,
 	if (!e->explained)
 		pc_strbuf_addf(&e->why, "%s%s.%s on %s = %s (%s); on %s = %s (%s)",
 			       e->why.len ? "; " : "", se->owner->name, name,
-			       x->src->label, se->val.text, se->source,
-			       x->dst->label, de->val.text, de->source);
+			       x->src->label, se->val.text, pc_eprop_source(se),
+			       x->dst->label, de->val.text, pc_eprop_source(de));
 	if (se->val.text && de->val.text && !strcmp(se->val.text, de->val.text))
 		return;
 	/* which side can change: the tree (a plugin tree has editable
@@ -505,7 +505,7 @@ static void explain_prop(const struct dir_ctx *x, const struct pc_object *so,
 		explain_values(x, so, dobj, name, se, de, e);
 	if (have_stand_in) {
 		pc_value_release(&stand_in.val);
-		free(stand_in.source);
+		free(stand_in.source_text);
 	}
 }
 
@@ -595,8 +595,8 @@ static void find_cause(struct dir_ctx *x, const struct pc_object *so,
 			continue;
 		both[0] = se;
 		both[1] = de;
-		ss = short_source(se->source);
-		ds = short_source(de->source);
+		ss = short_source(pc_eprop_source(se));
+		ds = short_source(pc_eprop_source(de));
 		*cause = pc_xasprintf("%s.%s", se->owner->name, name);
 		*cause_why = pc_xasprintf("%s.%s = %s on %s (%s), %s on %s (%s)",
 					  se->owner->name, name,

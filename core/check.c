@@ -61,22 +61,83 @@ static bool same_text(const struct pc_finding *g, const struct pc_finding *f)
 	       same_str(g->cause_why, f->cause_why);
 }
 
+/* The hash of same_place()'s key but the severity and known flag
+ * (which may change after a finding is added): rule, sides and place. */
+static uint64_t place_hash(const struct pc_finding *f)
+{
+	const char *s[] = { f->src, f->dst, f->device, f->path, f->machine,
+			    f->chain_hop };
+	uint64_t h = (uint64_t)f->rule;
+
+	for (size_t i = 0; i < PC_ARRAY_SIZE(s); i++) {
+		const char *v = s[i] ? s[i] : "";
+
+		h = pc_hash64(v, strlen(v) + 1, h);
+	}
+	return h;
+}
+
+static void ix_link(struct pc_report_ix *ix, const struct pc_report *r,
+		    size_t i)
+{
+	size_t slot = place_hash(&r->items[i]) & (ix->nslots - 1);
+
+	ix->next[i] = ix->head[slot];
+	ix->head[slot] = i + 1;
+}
+
+/* Bring the report's index up to its items: the ones added since (by
+ * merging or by anyone else), all of them again when it grows or the
+ * report shrank. */
+static void ix_sync(struct pc_report *r)
+{
+	struct pc_report_ix *ix = &r->ix;
+
+	PC_ALLOC_GROW(ix->next, r->n + 1, ix->alloc_next);
+	if (!ix->head || r->n < ix->n_indexed || r->n * 2 > ix->nslots) {
+		size_t ns = ix->nslots ? ix->nslots : 64;
+
+		while (r->n * 2 > ns)
+			ns *= 2;
+		free(ix->head);
+		ix->head = pc_xcalloc(ns, sizeof(*ix->head));
+		ix->nslots = ns;
+		ix->n_indexed = 0;
+	}
+	for (; ix->n_indexed < r->n; ix->n_indexed++)
+		ix_link(ix, r, ix->n_indexed);
+}
+
+/* The first item of 'all' with f's place and text, or NULL. */
+static struct pc_finding *ix_find(struct pc_report *all,
+				  const struct pc_finding *f)
+{
+	const struct pc_report_ix *ix = &all->ix;
+	size_t best = SIZE_MAX;
+
+	for (size_t i = ix->head[place_hash(f) & (ix->nslots - 1)]; i;
+	     i = ix->next[i - 1])
+		if (i - 1 < best && same_place(&all->items[i - 1], f) &&
+		    same_text(&all->items[i - 1], f))
+			best = i - 1;
+	return best == SIZE_MAX ? NULL : &all->items[best];
+}
+
 /*
  * Same finding under several configurations: keep the first, name all.
  * Only what is equal merges: the values, why and fix too (a count derived
  * from the vCPU count differs per configuration, and each configuration's
- * finding then keeps its own values).
+ * finding then keeps its own values).  The report's index (its items by
+ * place) persists from one call to the next.
  */
 static void merge_configs(struct pc_report *all, const struct pc_report *one)
 {
 	for (size_t i = 0; i < one->n; i++) {
 		const struct pc_finding *f = &one->items[i];
-		struct pc_finding *same = NULL;
+		struct pc_finding *same;
 
-		for (size_t j = 0; j < all->n && !same; j++)
-			if (same_place(&all->items[j], f) &&
-			    same_text(&all->items[j], f))
-				same = &all->items[j];
+		ix_sync(all);
+		same = ix_find(all, f);
 		if (same) {
 			char *c = pc_xasprintf("%s, %s", same->config, f->config);
 
@@ -127,6 +188,9 @@ struct vm_cache_entry {
 	const struct pc_machine *machine;
 	int smp;
 	struct pc_vm *vm; /* stable address: directions hold pointers */
+	/* vm shares the objects and layouts of another entry's VM, of the
+	 * same side and machine type, that did not read the vCPU count */
+	bool alias;
 };
 
 struct devkeys;
@@ -155,7 +219,8 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 	if (!vc)
 		return;
 	for (size_t i = 0; i < vc->n; i++) {
-		pc_vm_release(vc->items[i].vm);
+		if (!vc->items[i].alias)
+			pc_vm_release(vc->items[i].vm);
 		free(vc->items[i].vm);
 	}
 	free(vc->items);
@@ -185,20 +250,39 @@ void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *side)
 				devkeys_free(vc->keys[q].keys);
 				vc->keys[q--] = vc->keys[--vc->n_keys];
 			}
-		pc_vm_release(vm);
+		if (!vc->items[i].alias)
+			pc_vm_release(vm);
 		free(vm);
 	}
 	vc->n = k;
 }
 
-/* The resolved VM of (side, m, smp), built on first use.  A handful of
- * entries per side: a linear scan costs nothing next to one build. */
+/* A VM of (side, m) at another vCPU count that never read it: the VM
+ * at 'smp' is the same but for its vm->smp (pc_vm.reads_smp), or NULL. */
+static const struct pc_vm *smp_free_vm(const struct pc_vm_cache *vc,
+				       const struct pc_side *side,
+				       const struct pc_machine *m, int smp)
+{
+	if (smp <= 0 || (m->max_cpus > 0 && smp > m->max_cpus))
+		return NULL; /* pc_vm_build() decides those */
+	for (size_t i = 0; i < vc->n; i++)
+		if (vc->items[i].side == side && vc->items[i].machine == m &&
+		    !vc->items[i].alias && !vc->items[i].vm->reads_smp)
+			return vc->items[i].vm;
+	return NULL;
+}
+
+/* The resolved VM of (side, m, smp), built on first use, or shared with
+ * the same side's VM at another vCPU count when building it never read
+ * the count (a device of most configuration runs).  A handful of entries
+ * per side: a linear scan costs nothing next to one build. */
 static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 					const struct pc_side *side,
 					const struct pc_machine *m, int smp,
 					struct pc_err *err)
 {
 	struct vm_cache_entry *e;
+	const struct pc_vm *same;
 	struct pc_vm *vm;
 
 	for (size_t i = 0; i < vc->n; i++)
@@ -206,6 +290,14 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 		    vc->items[i].smp == smp)
 			return vc->items[i].vm;
 	vm = pc_xcalloc(1, sizeof(*vm));
+	if ((same = smp_free_vm(vc, side, m, smp))) {
+		*vm = *same;
+		vm->smp = smp;
+		PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
+		e = &vc->items[vc->n++];
+		*e = (struct vm_cache_entry){ side, m, smp, vm, true };
+		return vm;
+	}
 	if (pc_vm_build(side, m, smp, vm, err)) {
 		free(vm);
 		return NULL;
@@ -221,6 +313,7 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 	e->machine = m;
 	e->smp = smp;
 	e->vm = vm;
+	e->alias = false;
 	return vm;
 }
 

@@ -146,6 +146,8 @@ void pc_report_release(struct pc_report *r)
 	for (size_t i = 0; i < r->n; i++)
 		finding_free_strings(&r->items[i]);
 	free(r->items);
+	free(r->ix.head);
+	free(r->ix.next);
 	pc_report_init(r);
 }
 

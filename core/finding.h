@@ -150,9 +150,18 @@ struct pc_finding {
 	struct pc_loc decl_text_at;
 };
 
+/* An index a caller may keep over a report's items (check.c's merging
+ * of configurations: same-place hash -> items); the report frees it. */
+struct pc_report_ix {
+	size_t *head;      /* nslots chain heads: item index + 1, 0 = none */
+	size_t *next;      /* per indexed item: the next of its chain */
+	size_t nslots, n_indexed, alloc_next;
+};
+
 struct pc_report {
 	struct pc_finding *items;
 	size_t n, alloc;
+	struct pc_report_ix ix;
 };
 
 void pc_report_init(struct pc_report *r);

@@ -351,12 +351,12 @@ static char *default_why(const struct lint_machine *lm,
 		return pc_xasprintf("machine type %s had %s=%s in %s %s (%s) but the tree gives %s (%s) with smp=%d",
 				    m->name, ea->prop->name, eb->val.text,
 				    lm->own ? "release" : "the newest recorded release that knows it,",
-				    lm->rec->label, eb->source, ea->val.text,
-				    ea->source, lm->smp);
+				    lm->rec->label, pc_eprop_source(eb), ea->val.text,
+				    pc_eprop_source(ea), lm->smp);
 	pc_version_str(&m->version, rel, sizeof(rel));
 	return pc_xasprintf("machine type %s had %s=%s in release %s as the declared history reconstructs it (%s; no recorded release has it for %s) but the tree gives %s (%s) with smp=%d",
 			    m->name, ea->prop->name, eb->val.text, rel,
-			    eb->source, m->name, ea->val.text, ea->source,
+			    pc_eprop_source(eb), m->name, ea->val.text, pc_eprop_source(ea),
 			    lm->smp);
 }
 
@@ -365,12 +365,12 @@ static char *default_fix(const struct pc_machine *m,
 			 const struct pc_eprop *ea, const struct pc_eprop *eb,
 			 bool from_rec, const char *newfile, const char **file)
 {
-	if (!from_rec && pc_str_starts_with(ea->source, "compat entry")) {
+	if (!from_rec && pc_str_starts_with(pc_eprop_source(ea), "compat entry")) {
 		/* a compat entry gives the tree's value: the history, not
 		 * the tree, is what lacks it */
 		*file = NULL;
 		return pc_xasprintf("if the default changed, declare it on the property (was=V:%s, V the release of the array of %s) rather than undoing the compat entry; if the entry is wrong, remove it",
-				    ea->val.text, ea->source + strlen("compat entry "));
+				    ea->val.text, pc_eprop_source(ea) + strlen("compat entry "));
 	}
 	if (newfile)
 		return pc_xasprintf("keep %s=%s for %s and older machine types: the line goes into hw_compat_%d_%d, which does not exist yet; QEMU creates it with the next machine type: add that machine type first (tools/gen-machines.sh, Documentation/machine-format.md)",

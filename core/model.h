@@ -442,6 +442,11 @@ const char *pc_registry_suggest_type(const struct pc_registry *reg,
  * implements 'word' (pc_type_is_a()). */
 const char *pc_registry_typo_type(const struct pc_registry *reg,
 				  const char *word);
+/* Every name some loaded type is or implements (pc_type_is_a() holds for
+ * one type at least), added to 'names': one pass over the registry for
+ * the callers that ask about many words. */
+void pc_registry_isa_names(const struct pc_registry *reg,
+			   struct pc_strmap *names);
 
 /* QEMU's object_dynamic_cast(): 'name' is the type itself, an ancestor, or
  * an interface of it or of an ancestor. */

@@ -660,7 +660,7 @@ static void diff_one_way(void *ctx, size_t i)
 size_t pc_qdump_diff_both(const struct pc_qdump *a, const struct pc_qdump *b,
 			  const struct pc_qrenames *ren, struct pc_report *out)
 {
-	struct diff_both both = { { a, b }, ren, { { NULL, 0, 0 }, { NULL, 0, 0 } } };
+	struct diff_both both = { { a, b }, ren, { { 0 }, { 0 } } };
 	size_t first = out->n;
 
 	pc_report_init(&both.reports[0]);

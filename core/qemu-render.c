@@ -42,8 +42,8 @@ static json_t *render_node(const struct pc_rnode *f, const struct pc_qemu_view *
 	json_object_set_new(jf, "version_id", json_integer(f->version));
 	/* QEMU marks fields with a test function; ours are resolved, but a
 	 * condition decided presence */
-	json_object_set_new(jf, "field_exists", json_boolean(f->why != NULL &&
-				!strncmp(f->why, "present if", 10)));
+	json_object_set_new(jf, "field_exists", json_boolean(pc_rnode_why(f) != NULL &&
+				!strncmp(pc_rnode_why(f), "present if", 10)));
 	/* saved by a VMStateInfo of no size (info=): QEMU's dump shows the
 	 * name and size 0, the bytes it sends are not in it */
 	if (v->qemu_view && f->info) {

@@ -368,6 +368,23 @@ const char *pc_registry_typo_type(const struct pc_registry *reg,
 	return best;
 }
 
+void pc_registry_isa_names(const struct pc_registry *reg,
+			   struct pc_strmap *names)
+{
+	for (size_t i = 0; i < reg->n_types; i++) {
+		const struct pc_type *t = reg->types[i];
+
+		/* as pc_type_is_a() walks it */
+		pc_strmap_index(names, t->name, strlen(t->name));
+		if (!t->ifaces)
+			continue;
+		for (size_t k = 0; k < t->n_ifaces; k++)
+			pc_strmap_index(names, t->ifaces[k], strlen(t->ifaces[k]));
+		for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
+			pc_strmap_index(names, *p, strlen(*p));
+	}
+}
+
 /* ------------------------------------------------------------ finalize */
 
 static const char *origin(const struct pc_plugin *p)

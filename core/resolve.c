@@ -386,6 +386,8 @@ static const char *kind_zero(const struct pc_prop *p)
 
 struct mcfg_ctx {
 	int smp, max_cpus;
+	/* set when the vCPU count is read (pc_vm.reads_smp), or NULL */
+	bool *smp_read;
 };
 
 /* An expression's value of 'name' on an object of type 't': its property
@@ -423,6 +425,8 @@ static int mcfg_lookup(void *ctx, const char *name, struct pc_xval *out)
 	memset(out, 0, sizeof(*out));
 	if (!strcmp(name, "smp")) {
 		out->i = c->smp;
+		if (c->smp_read)
+			*c->smp_read = true;
 		return 0;
 	}
 	if (!strcmp(name, "max_cpus")) {
@@ -446,9 +450,97 @@ static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
 {
 	pc_value_release(&ep->val);
 	ep->val = *v;
-	free(ep->source);
-	ep->source = source;
+	free(ep->source_text);
+	ep->source_text = source;
+	ep->src_kind = 0;
 	ep->entry = NULL;
+}
+
+/* Provenance recorded, formatted by pc_eprop_source() when read. */
+enum src_kind {
+	SRC_TEXT,        /* source_text as it is */
+	SRC_LITERAL,     /* src_a */
+	SRC_ABSENT,      /* absent before the property's since: behaved as src_a */
+	SRC_OLD_DEFAULT, /* the release's own default, changed later */
+	SRC_HOST,        /* a host capability's presence (src_has) */
+	SRC_DEFAULT,     /* the declared default */
+	SRC_SET,         /* "src_a src_b": "compat entry FILE:LINE", "override ..." */
+};
+
+static void set_lazy(struct pc_eprop *ep, struct pc_value *v,
+		     const struct pc_side *s, enum src_kind kind,
+		     const char *a, const char *b)
+{
+	set_value(ep, v, NULL);
+	ep->src_kind = (unsigned char)kind;
+	ep->src_side = s;
+	ep->src_a = a;
+	ep->src_b = b;
+}
+
+/* The declaration file a provenance names: the plugin's; a recorded
+ * release names its own file, as baselines with the same declarations
+ * share one registry (baseline.c). */
+static const char *plug_name(const struct pc_side *s,
+			     const struct pc_type *owner, char *buf,
+			     size_t len)
+{
+	if (s->project && s->origin && owner->plugin) {
+		snprintf(buf, len, "%s (plugin %s)", s->origin,
+			 owner->plugin->name);
+		return buf;
+	}
+	return owner->plugin ? owner->plugin->path : "?";
+}
+
+static char *format_source(const struct pc_eprop *ep)
+{
+	const struct pc_side *s = ep->src_side;
+	const struct pc_prop *p = ep->prop;
+	char plugbuf[1024], sv[32];
+
+	switch ((enum src_kind)ep->src_kind) {
+	case SRC_TEXT:
+		break;
+	case SRC_LITERAL:
+		return pc_xstrdup(ep->src_a);
+	case SRC_SET:
+		return pc_xasprintf("%s %s", ep->src_a, ep->src_b);
+	case SRC_HOST:
+		return pc_xasprintf("host capability '%s' %s%s%s",
+				    p->host_feature,
+				    ep->src_has ? "present on " : "absent on ",
+				    s->host ? "host " : "the reference host",
+				    s->host ? s->host->name : " (no capabilities given)");
+	case SRC_ABSENT:
+		pc_version_str(&p->since, sv, sizeof(sv));
+		return pc_xasprintf("absent before %s: the device behaved as %s (%s line %d)",
+				    sv, ep->src_a,
+				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
+				    p->line);
+	case SRC_OLD_DEFAULT:
+		return pc_xasprintf("default of this release (changed later; %s line %d)",
+				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
+				    p->line);
+	case SRC_DEFAULT:
+		return pc_xasprintf("default (%s line %d)",
+				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
+				    p->line);
+	}
+	return ep->source_text ? pc_xstrdup(ep->source_text) : NULL;
+}
+
+const char *pc_eprop_source(const struct pc_eprop *ep)
+{
+	/* formatting once is logically const: the text is what was recorded */
+	struct pc_eprop *w = (struct pc_eprop *)(uintptr_t)ep;
+
+	if (ep->src_kind != SRC_TEXT) {
+		free(w->source_text);
+		w->source_text = format_source(ep);
+		w->src_kind = SRC_TEXT;
+	}
+	return ep->source_text;
 }
 
 /* host=CAP gives the default of a bool or bit; a feature's host= is a
@@ -465,16 +557,16 @@ static bool default_from_host(const struct pc_prop *p)
  * auto.  Until then it holds the kind's zero (an onoffauto: auto).
  */
 static bool deferred_default(const struct pc_prop *p, const char **text,
-			     char **src)
+			     const char **src)
 {
 	if (p->def_expr) {
 		*text = p->kind == PC_PROP_ONOFFAUTO ? "auto" : kind_zero(p);
-		*src = pc_xstrdup("derived default (not computed)");
+		*src = "derived default (not computed)";
 		return true;
 	}
 	if (p->host_feature && p->kind == PC_PROP_ONOFFAUTO) {
 		*text = "auto";
-		*src = pc_xstrdup("host capability (not resolved)");
+		*src = "host capability (not resolved)";
 		return true;
 	}
 	return false;
@@ -496,55 +588,36 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_prop *p = props[i];
 		struct pc_eprop *ep = &o->props[i];
-		const char *plug = owners[i]->plugin ? owners[i]->plugin->path : "?";
-		char plugbuf[1024];
 		struct pc_value v = { 0, NULL };
-		const char *text;
-		char *src;
+		const char *text, *lit = NULL;
+		enum src_kind kind;
 
-		/* a recorded release names its own file: baselines with the
-		 * same declarations share one registry (baseline.c) */
-		if (s->project && s->origin && owners[i]->plugin) {
-			snprintf(plugbuf, sizeof(plugbuf), "%s (plugin %s)", s->origin,
-				 owners[i]->plugin->name);
-			plug = plugbuf;
-		}
 		ep->prop = p;
 		ep->owner = owners[i];
 		if (s->project && p->has_since &&
 		    pc_version_cmp(&s->release, &p->since) < 0) {
-			char sv[32];
-
 			text = pc_prop_absent_value(p, &s->release);
 			if (!text)
 				text = p->def_text ? p->def_text : kind_zero(p);
-			pc_version_str(&p->since, sv, sizeof(sv));
 			ep->absent = true;
-			src = pc_xasprintf("absent before %s: the device behaved as %s (%s line %d)",
-					   sv, text, plug, p->line);
+			kind = SRC_ABSENT;
+			lit = text;
 		} else if (s->project && (text = old_default(p, &s->release))) {
-			src = pc_xasprintf("default of this release (changed later; %s line %d)",
-					   plug, p->line);
-		} else if (deferred_default(p, &text, &src)) {
+			kind = SRC_OLD_DEFAULT;
+		} else if (deferred_default(p, &text, &lit)) {
 			ep->derive_pending = true;
+			kind = SRC_LITERAL;
 		} else if (default_from_host(p)) {
-			bool has = pc_host_caps_has(s->host, p->host_feature);
-
-			text = has ? "on" : "off";
-			src = pc_xasprintf("host capability '%s' %s%s%s",
-					   p->host_feature,
-					   has ? "present on " : "absent on ",
-					   s->host ? "host " : "the reference host",
-					   s->host ? s->host->name : " (no capabilities given)");
+			ep->src_has = pc_host_caps_has(s->host, p->host_feature);
+			text = ep->src_has ? "on" : "off";
+			kind = SRC_HOST;
 		} else {
 			text = p->def_text ? p->def_text : kind_zero(p);
-			src = pc_xasprintf("default (%s line %d)", plug, p->line);
+			kind = SRC_DEFAULT;
 		}
-		if (text && pc_value_parse(p, text, &v, err)) {
-			free(src);
+		if (text && pc_value_parse(p, text, &v, err))
 			return -1;
-		}
-		set_value(ep, &v, src);
+		set_lazy(ep, &v, s, kind, lit, NULL);
 	}
 	return 0;
 }
@@ -693,7 +766,7 @@ static int apply_value(struct pc_object *o, struct pc_eprop *ep,
 	if (pc_value_parse(ep->prop, value, &v, &e))
 		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'",
 				   origin, o->type->name, ep->prop->name);
-	set_value(ep, &v, pc_xasprintf("%s %s", what, origin));
+	set_lazy(ep, &v, NULL, SRC_SET, what, origin);
 	/* an explicit setting wins over a derivation; an onoffauto set to
 	 * auto still resolves as its default would */
 	ep->derive_pending = (ep->prop->def_expr || ep->prop->host_feature) &&
@@ -1014,7 +1087,7 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
 				return -1;
 			set_value(ep, &v, pc_xasprintf("host %s lacks capability '%s' (%s): QEMU filters out the 'on' that %s asked for",
 						       h->name, cap, h->path,
-						       ep->source ? ep->source : "the configuration"));
+						       pc_eprop_source(ep) ? pc_eprop_source(ep) : "the configuration"));
 		}
 	}
 	return 0;
@@ -1045,7 +1118,7 @@ static int offer_object_features(struct pc_object *o, bool *changed,
 			set_value(ep, &v, pc_xasprintf("not offered: %s requires %s, which is off (%s)",
 						       ep->prop->name,
 						       req->prop->name,
-						       req->source ? req->source : "?"));
+						       pc_eprop_source(req) ? pc_eprop_source(req) : "?"));
 			*changed = true;
 		}
 	}
@@ -1587,7 +1660,7 @@ static void derive_dep(void *ctx, const char *name)
 		pc_strbuf_addf(&d->from, "%s%s=%s", d->from.len ? ", " : "",
 			       name, ep->val.text ? ep->val.text : "");
 		pc_strbuf_addf(&d->whence, "; %s: %s", name,
-			       ep->source ? ep->source : "?");
+			       pc_eprop_source(ep) ? pc_eprop_source(ep) : "?");
 		return;
 	}
 	if ((a = pc_type_attr(d->o->type, name)))
@@ -1629,7 +1702,8 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	const struct pc_prop *p = ep->prop;
 	struct ddeps d = { vm, o, state, PC_STRBUF_INIT, PC_STRBUF_INIT,
 			   false, err, 0 };
-	struct dlookup lc = { o, { vm->smp, vm->machine->max_cpus } };
+	struct dlookup lc = { o, { vm->smp, vm->machine->max_cpus,
+				   &vm->reads_smp } };
 	struct pc_xval xv;
 	struct pc_value v;
 	char where[1100], *text = NULL, *es = NULL;
@@ -1657,8 +1731,10 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	{
 		char smp[48] = "", hostbuf[300];
 
-		if (d.machine)
+		if (d.machine) {
 			snprintf(smp, sizeof(smp), " with smp=%d", vm->smp);
+			vm->reads_smp = true;
+		}
 		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s line %d%s)",
 					       p->kind == PC_PROP_ONOFFAUTO ? "auto resolved to " : "",
 					       p->kind == PC_PROP_ONOFFAUTO ? (v.num ? "on: " : "off: ") : "",
@@ -1772,7 +1848,7 @@ const struct pc_object *pc_vm_find_object(const struct pc_vm *vm,
 char *pc_eprop_explain(const struct pc_eprop *ep)
 {
 	return pc_xasprintf("%s.%s = %s (%s)", ep->owner->name, ep->prop->name,
-			    ep->val.text ? ep->val.text : "", ep->source);
+			    ep->val.text ? ep->val.text : "", pc_eprop_source(ep));
 }
 
 /* ------------------------------------------------------------ layouts */
@@ -1887,6 +1963,23 @@ static void why_name(void *ctx, const char *name)
 	}
 }
 
+static void smp_name(void *ctx, const char *name)
+{
+	bool *read = ctx;
+
+	if (!strcmp(name, "smp"))
+		*read = true;
+}
+
+/* An explanation names the vCPU count it shows when 'e' names smp, even
+ * where evaluating 'e' did not read it (&&, ||, ?:): the VM depends on
+ * smp all the same. */
+static void note_smp_named(const struct eval_ctx *ec, const struct pc_expr *e)
+{
+	if (ec->mc.smp_read)
+		pc_expr_names(e, smp_name, ec->mc.smp_read);
+}
+
 /* "<what> = <expr> = <value>; prop = v (provenance)..."; register-like
  * values (masks, invariants) read better in hex */
 static char *explain_expr_fmt(const struct eval_ctx *ec, const char *what,
@@ -1896,6 +1989,7 @@ static char *explain_expr_fmt(const struct eval_ctx *ec, const char *what,
 	struct why_ctx w = { ec, &sb };
 	char *es = pc_expr_str(e);
 
+	note_smp_named(ec, e);
 	if (hex)
 		pc_strbuf_addf(&sb, "%s = %s = 0x%llx", what, es,
 			       (unsigned long long)value);
@@ -1910,6 +2004,78 @@ static char *explain_expr(const struct eval_ctx *ec, const char *what,
 			  const struct pc_expr *e, long long value)
 {
 	return explain_expr_fmt(ec, what, e, value, false);
+}
+
+/* Record "WHAT = EXPR = VALUE" as the next part of '*w' (made for 'ec''s
+ * object on first use); formatted by lazy_why_text() when read. */
+static void why_record(struct pc_rwhy **w, const struct eval_ctx *ec,
+		       const char *what, const struct pc_expr *e,
+		       long long value)
+{
+	note_smp_named(ec, e);
+	if (!*w) {
+		*w = pc_xcalloc(1, sizeof(**w));
+		(*w)->obj = ec->obj;
+		(*w)->objs = ec->vm->objs;
+		(*w)->n_objs = ec->vm->n_objs;
+		(*w)->smp = ec->mc.smp;
+	}
+	assert((*w)->n < PC_ARRAY_SIZE((*w)->part));
+	(*w)->part[(*w)->n].what = what;
+	(*w)->part[(*w)->n].e = e;
+	(*w)->part[(*w)->n].value = value;
+	(*w)->n++;
+}
+
+/* The parts of 'w' as the eager explanation read: joined with "; ", a
+ * runtime subsection's tail after them. */
+static char *lazy_why_text(const struct pc_rwhy *w)
+{
+	struct pc_vm view = { 0 };
+	struct eval_ctx ec = { 0 };
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	view.objs = (struct pc_object *)(uintptr_t)w->objs;
+	view.n_objs = w->n_objs;
+	ec.vm = &view;
+	ec.obj = w->obj;
+	ec.mc.smp = w->smp;
+	for (size_t i = 0; i < w->n; i++) {
+		char *x = explain_expr(&ec, w->part[i].what, w->part[i].e,
+				       w->part[i].value);
+
+		pc_strbuf_addf(&sb, "%s%s", i ? "; " : "", x);
+		free(x);
+	}
+	if (w->runtime)
+		pc_strbuf_addstr(&sb, ", then sent when the guest's state needs it (runtime)");
+	return pc_strbuf_detach(&sb);
+}
+
+/* Format the explanation of '*lazy' into '*text' once. */
+static const char *why_text(char *const *text, struct pc_rwhy *const *lazy)
+{
+	/* formatting once is logically const: the text is what was recorded */
+	char **t = (char **)(uintptr_t)text;
+	struct pc_rwhy **l = (struct pc_rwhy **)(uintptr_t)lazy;
+
+	if (*l) {
+		assert(!*t);
+		*t = lazy_why_text(*l);
+		free(*l);
+		*l = NULL;
+	}
+	return *t;
+}
+
+const char *pc_rnode_why(const struct pc_rnode *n)
+{
+	return why_text(&n->why_text, &n->why_lazy);
+}
+
+const char *pc_rsub_why(const struct pc_rsub *s)
+{
+	return why_text(&s->why_text, &s->why_lazy);
 }
 
 static void dep_name(void *ctx, const char *name)
@@ -1995,8 +2161,8 @@ static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
 					  where, f->name, (long long)c);
 		n->count = (uint32_t)c;
 		add_deps(&n->deps, f->count_expr);
-		why_append(&n->why, explain_expr(ec, "count", f->count_expr,
-						 (long long)c));
+		why_record(&n->why_lazy, ec, "count", f->count_expr,
+			   (long long)c);
 		break;
 	case PC_COUNT_FIELD:
 		n->count = 0;
@@ -2017,8 +2183,7 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 			 struct pc_err *err)
 {
 	struct pc_rnode *n;
-	char *why = NULL;
-	int64_t c;
+	int64_t c = 0;
 
 	if (!in_release(ec->vm->side, f->has_since, &f->since))
 		return 0;
@@ -2029,12 +2194,9 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 			return -1;
 		if (!c)
 			return 0;
-		why = explain_expr(ec, "present if", f->cond, (long long)c);
 	}
-	if (spend_field(ec, where, f->name, err)) {
-		free(why);
+	if (spend_field(ec, where, f->name, err))
 		return -1;
-	}
 	n = &d->nodes[d->n_nodes++];
 	if (f->cond)
 		add_deps(&n->deps, f->cond);
@@ -2044,7 +2206,9 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 	n->version = f->version;
 	n->info = f->info;
 	n->decl = f;
-	n->why = why;
+	if (f->cond)
+		why_record(&n->why_lazy, ec, "present if", f->cond,
+			   (long long)c);
 	if (resolve_count(ec, f, n, where, err))
 		return -1;
 	if (f->kind == PC_FIELD_STRUCT && f->desc) {
@@ -2067,7 +2231,7 @@ static int resolve_send(const struct eval_ctx *ec,
 		   : (sub->runtime ? PC_SUBCOND_RUNTIME : PC_SUBCOND_ALWAYS);
 	if (!sub->needed) {
 		rs->send = sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-		rs->why = pc_xstrdup(sub->runtime ?
+		rs->why_text = pc_xstrdup(sub->runtime ?
 			"declared runtime: sent when the guest's state needs it" :
 			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
 		return 0;
@@ -2077,14 +2241,8 @@ static int resolve_send(const struct eval_ctx *ec,
 	rs->send = !c ? PC_SEND_NEVER
 		      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
 	add_deps(&rs->deps, sub->needed);
-	rs->why = explain_expr(ec, "needed", sub->needed, (long long)c);
-	if (c && sub->runtime) {
-		char *w = pc_xasprintf("%s, then sent when the guest's state needs it (runtime)",
-				       rs->why);
-
-		free(rs->why);
-		rs->why = w;
-	}
+	why_record(&rs->why_lazy, ec, "needed", sub->needed, (long long)c);
+	rs->why_lazy->runtime = c && sub->runtime;
 	return 0;
 }
 
@@ -2504,14 +2662,16 @@ static void rdesc_free(struct pc_rdesc *d)
 		return;
 	for (size_t i = 0; i < d->n_nodes; i++) {
 		free(d->nodes[i].name);
-		free(d->nodes[i].why);
+		free(d->nodes[i].why_text);
+		free(d->nodes[i].why_lazy);
 		free(d->nodes[i].deps);
 		free(d->nodes[i].count_field);
 		rdesc_free(d->nodes[i].desc);
 	}
 	free(d->nodes);
 	for (size_t i = 0; i < d->n_subs; i++) {
-		free(d->subs[i].why);
+		free(d->subs[i].why_text);
+		free(d->subs[i].why_lazy);
 		free(d->subs[i].deps);
 		rdesc_free(d->subs[i].desc);
 	}
@@ -2755,10 +2915,11 @@ out:
 }
 
 /* The RAM blocks of object 'o': its type's, then inherited ones. */
-static int resolve_rams(const struct pc_vm *vm, struct pc_object *o,
+static int resolve_rams(struct pc_vm *vm, struct pc_object *o,
 			struct pc_err *err)
 {
-	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, NULL };
+	struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus,
+					&vm->reads_smp }, NULL };
 	size_t n = 0;
 
 	for (const struct pc_type *t = o->type; t; t = t->parent)
@@ -2824,7 +2985,8 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		const struct pc_object *o = &vm->objs[i];
 		const struct pc_vmsd *v = pc_type_section(o->type);
-		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus }, &spent };
+		struct eval_ctx ec = { vm, o, { vm->smp, vm->machine->max_cpus,
+						&vm->reads_smp }, &spent };
 		struct pc_rsection *rs;
 
 		if (!v || !in_release(s, v->has_since, &v->since))
@@ -2865,7 +3027,7 @@ void pc_vm_release(struct pc_vm *vm)
 
 		for (size_t j = 0; j < o->n_props; j++) {
 			pc_value_release(&o->props[j].val);
-			free(o->props[j].source);
+			free(o->props[j].source_text);
 		}
 		free(o->props);
 		free(o->id);

@@ -130,7 +130,18 @@ struct pc_eprop {
 	const struct pc_type *owner; /* declaring type */
 	struct pc_value val;
 	bool absent;                 /* does not exist in this release */
-	char *source;                /* provenance */
+	/*
+	 * The provenance: read it with pc_eprop_source().  pc_vm_build()
+	 * records what the common ones ("default (FILE line N)", "compat
+	 * entry FILE:LINE", ...) are made of and formats one only when it is
+	 * read (most never are); source_text is the text once formatted, or
+	 * set directly by whoever builds an eprop by hand (owned).
+	 */
+	char *source_text;
+	unsigned char src_kind;      /* resolve.c's enum src_kind; 0: source_text */
+	bool src_has;                /* a host capability's presence */
+	const char *src_a, *src_b;   /* the side's, registry's or literal strings */
+	const struct pc_side *src_side;
 	/* the compat entry that set the value (the side's machine set owns
 	 * it), or NULL: the provenance as a location */
 	const struct pc_compat_entry *entry;
@@ -138,6 +149,11 @@ struct pc_eprop {
 	 * set explicitly: pc_vm_build() computes it last (derive.h) */
 	bool derive_pending;
 };
+
+/* The provenance of 'ep' ("default (FILE line N)", ...), formatted on
+ * first use and kept with the eprop (so a VM is not shared between
+ * threads), or NULL when none was recorded. */
+const char *pc_eprop_source(const struct pc_eprop *ep);
 
 struct pc_object {
 	char *id;                    /* "virtio-blk-pci", "virtio-blk-pci/vdev" */
@@ -157,6 +173,27 @@ struct pc_object {
 
 struct pc_rdesc;
 
+/*
+ * What decided a field's presence and count, or a subsection's sending,
+ * as resolution saw it: formatted only when read (pc_rnode_why(),
+ * pc_rsub_why()) -- most never are.  The parts are "WHAT = EXPR = VALUE"
+ * and the properties EXPR names with their values and provenance, on
+ * object 'obj' of the VM whose objects are objs[0..n_objs) (they outlive
+ * the layouts: pc_vm_release() frees both).
+ */
+struct pc_rwhy {
+	const struct pc_object *obj, *objs;
+	size_t n_objs;
+	int smp;
+	size_t n;
+	struct {
+		const char *what;          /* a literal */
+		const struct pc_expr *e;
+		long long value;
+	} part[2];
+	bool runtime;  /* a subsection also sent when the guest's state needs it */
+};
+
 struct pc_rnode {
 	char *name;
 	enum pc_field_kind kind;
@@ -165,7 +202,9 @@ struct pc_rnode {
 	uint32_t count_max;/* PC_COUNT_FIELD: bound; count is then 0 */
 	char *count_field; /* PC_COUNT_FIELD */
 	int version;       /* field version gate (0 = always) */
-	char *why;         /* what decided count / presence, or NULL */
+	/* what decided count / presence, or NULL: pc_rnode_why() */
+	char *why_text;
+	struct pc_rwhy *why_lazy;
 	char *deps;        /* property names that decided it, ' '-separated */
 	struct pc_rdesc *desc; /* PC_FIELD_STRUCT */
 	const char *info;  /* the declaration's info= (QEMU's dump shows the
@@ -191,7 +230,8 @@ enum pc_subcond {
 struct pc_rsub {
 	enum pc_send send;
 	enum pc_subcond cond;
-	char *why;
+	char *why_text;    /* pc_rsub_why() */
+	struct pc_rwhy *why_lazy;
 	char *deps;
 	struct pc_rdesc *desc;
 };
@@ -234,6 +274,12 @@ struct pc_rdesc {
 	size_t n_caps;
 };
 
+/* What decided node 'n' (its presence, its count) or subsection 's'
+ * (whether it is sent), formatted on first use and kept with it (a VM is
+ * not shared between threads); NULL when nothing did. */
+const char *pc_rnode_why(const struct pc_rnode *n);
+const char *pc_rsub_why(const struct pc_rsub *s);
+
 struct pc_rsection {
 	char *name;        /* section name (its description's name) */
 	char *instance;    /* object id */
@@ -253,6 +299,10 @@ struct pc_vm {
 	const struct pc_side *side;
 	const struct pc_machine *machine;
 	int smp;
+	/* building or resolving it read the vCPU count (an expression's
+	 * smp, a derived default's provenance): false means the VM of any
+	 * other vCPU count is the same but for 'smp' */
+	bool reads_smp;
 	struct pc_object *objs;
 	size_t n_objs;
 	struct pc_rsection *sections;

@@ -142,11 +142,11 @@ static void count_finding(struct sec_ctx *s, const struct pc_rnode *a,
 	struct pc_strbuf w = PC_STRBUF_INIT;
 	struct pc_strbuf deps = PC_STRBUF_INIT;
 
-	if (a->why)
-		pc_strbuf_addf(&w, "source: %s", a->why);
-	if (b->why)
+	if (pc_rnode_why(a))
+		pc_strbuf_addf(&w, "source: %s", pc_rnode_why(a));
+	if (pc_rnode_why(b))
 		pc_strbuf_addf(&w, "%sdestination: %s", w.len ? "; " : "",
-			       b->why);
+			       pc_rnode_why(b));
 	if (!w.len)
 		pc_strbuf_addstr(&w, a->count_field
 			? "the destination accepts fewer elements than the source may send"
@@ -328,9 +328,9 @@ static void field_presence_finding(struct sec_ctx *s, enum pc_rule rule,
 	if (gate)
 		pc_strbuf_addf(&w, " (the destination's '%s' has version=%d, above the incoming section version %d)",
 			       n->name, gate->version, incoming);
-	if (n->why)
+	if (pc_rnode_why(n))
 		pc_strbuf_addf(&w, " (%s: %s)", on_source ? "source" : "destination",
-			       n->why);
+			       pc_rnode_why(n));
 	sec_add(s, (struct pc_hit){
 		.rule = rule,
 		.severity = PC_SEV_INCOMPATIBLE,
@@ -631,7 +631,7 @@ static void r_step_into(void *data, bool on_source, const struct pc_wfield *f,
 			.path = p,
 			.src_value = on_source ? pc_wire_subcond_sent(sub->cond) : NULL,
 			.dst_value = on_source ? NULL : "needed by the destination's wrapper structure",
-			.why = sub->why,
+			.why = pc_rsub_why(sub),
 			.deps = sub->deps,
 			.condition = pc_wire_subcond_name(sub->cond),
 			.fix = fix ? fix : required_sub_fix(sub->cond) });
@@ -719,7 +719,7 @@ static void compare_sent_subsections(struct sec_ctx *s,
 				.severity = sev,
 				.path = p,
 				.src_value = pc_wire_subcond_sent(ss->cond),
-				.why = ss->why,
+				.why = pc_rsub_why(ss),
 				.deps = ss->deps,
 				.condition = pc_wire_subcond_name(ss->cond),
 				.fix = fix });
@@ -762,7 +762,7 @@ static void compare_needed_subsections(struct sec_ctx *s,
 			.path = p,
 			.src_value = ss ? "never sent" : "unknown to the source",
 			.dst_value = pc_wire_subcond_sent(ds->cond),
-			.why = ds->why,
+			.why = pc_rsub_why(ds),
 			.deps = ds->deps,
 			.condition = pc_wire_subcond_name(ds->cond),
 			.fix = required_sub_fix(ds->cond) });

@@ -66,8 +66,8 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 	if (se->val.num && !de->val.num &&
 	    !pc_host_caps_has(x->dst->host, cap)) {
 		why = pc_xasprintf("the guest on %s uses %s (%s); on %s it is off (%s): the destination's %s%s lacks '%s', and no option of the destination can present it",
-				   x->src->label, se->prop->name, se->source,
-				   x->dst->label, de->source,
+				   x->src->label, se->prop->name, pc_eprop_source(se),
+				   x->dst->label, pc_eprop_source(de),
 				   dhost ? "host " : "reference host (no capabilities given)",
 				   dhost ? dhost : "", cap);
 		fix = host_auto_fix(x, se, cap);
@@ -85,7 +85,7 @@ static bool host_feature_finding(struct dir_ctx *x, const struct pc_object *so,
 	}
 	if (!se->val.num && de->val.num && x->dst->host) {
 		why = pc_xasprintf("the destination's host %s offers %s, which the guest did not see on %s (%s): more features on the destination sometimes works (the guest keeps what it probed at boot), a person decides",
-				   dhost, cap, x->src->label, se->source);
+				   dhost, cap, x->src->label, pc_eprop_source(se));
 		fix = pc_xasprintf("run the destination without '%s', as the hosts' intersection does (plugcheck baseline --machine %s --host SRC.caps --host DST.caps)",
 				   cap, x->svm->machine->name);
 		/* the destination can always turn a feature off (the hit has
@@ -192,12 +192,12 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 			.path = p,
 			.src_value = on_src ? have->val.text : absent_text,
 			.dst_value = on_src ? absent_text : have->val.text,
-			.why = st.source });
+			.why = pc_eprop_source(&st) });
 	} else {
 		char *why = pc_xasprintf("%s (%s)", rule == PC_R_WIRE_PROP
 			? "the property shapes the migration stream: the destination expects another stream than the source sends"
 			: "the guest saw the source's behaviour; the destination would present another",
-			st.source);
+			pc_eprop_source(&st));
 
 		prop_add(x, so, dobj, o->id, (struct pc_hit){
 			.rule = rule,
@@ -211,7 +211,7 @@ static void prop_on_one_side(struct dir_ctx *x, const struct pc_object *so,
 	}
 	free(absent_text);
 	pc_value_release(&st.val);
-	free(st.source);
+	free(st.source_text);
 	free(p);
 }
 
@@ -253,10 +253,14 @@ static const struct pc_eprop *object_prop(const struct pc_object *o,
 {
 	const struct pc_eprop *r = NULL;
 
-	/* the last of that name, as the objects list them */
-	for (size_t m = 0; m < o->n_props; m++)
-		if (!strcmp(o->props[m].prop->name, name))
+	/* the last of that name, as the objects list them (the first
+	 * character tested inline: most names differ there) */
+	for (size_t m = 0; m < o->n_props; m++) {
+		const char *pn = o->props[m].prop->name;
+
+		if (pn[0] == name[0] && !strcmp(pn, name))
 			r = &o->props[m];
+	}
 	return r;
 }
 
@@ -274,15 +278,16 @@ static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 {
 	const struct pc_host_caps *h = x->dst->host;
 	const char *cap = de->prop->host_feature;
-	const struct pc_eprop *se = object_prop(so, de->prop->name);
+	const struct pc_eprop *se;
 	char *p, *why, *fix;
 
 	if (!h || !cap || de->prop->kind != PC_PROP_ONOFFAUTO || de->absent ||
 	    de->val.num != 1 || pc_host_caps_has(h, cap))
 		return;
+	se = object_prop(so, de->prop->name);
 	p = pc_xasprintf("%s.%s", de->owner->name, de->prop->name);
 	why = pc_xasprintf("%s=on on %s (%s), but its host %s lacks '%s': QEMU refuses to realize the device when a feature set to on is missing from the host (auto would resolve to off), so the destination cannot start",
-			   de->prop->name, x->dst->label, de->source, h->name,
+			   de->prop->name, x->dst->label, pc_eprop_source(de), h->name,
 			   cap);
 	fix = pc_xasprintf("give %s.%s the same explicit value the destination's host can honour on both sides (-global %s.%s=off; the hosts' common baseline: plugcheck baseline --machine %s --host SRC.caps --host DST.caps), or migrate only to hosts that have '%s'",
 			   de->owner->name, de->prop->name, de->owner->name,

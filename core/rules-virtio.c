@@ -86,13 +86,13 @@ static void report_unoffered(struct dir_ctx *x, struct pc_hit h,
 	if (unoffered_on_host(x, fp)) {
 		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination's host %s lacks '%s', so the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (%s), and no option of the destination can offer it",
 				   fp->name, where, x->dst->host->name,
-				   fp->host_feature, de->source, refusal);
+				   fp->host_feature, pc_eprop_source(de), refusal);
 		fix = pc_xasprintf("start the source with %s.%s=off: run every host with the capabilities all of them have (plugcheck baseline --machine %s --host SRC.caps --host DST.caps), or migrate only to hosts that have '%s'",
 				   se->owner->name, fp->name,
 				   x->svm->machine->name, fp->host_feature);
 	} else {
 		why = pc_xasprintf("the source offers virtio feature %s (%s) and the guest may have negotiated it; the destination does not offer it (%s): virtio_load() refuses negotiated features outside the destination's offer (virtio_set_features_nocheck(): %s)",
-				   fp->name, where, de->source, refusal);
+				   fp->name, where, pc_eprop_source(de), refusal);
 		deps = feature_deps(x, h.src_obj, fp);
 	}
 	h.rule = PC_R_VIRTIO_FEATURE_UNOFFERED;
@@ -114,7 +114,7 @@ static void report_extra(struct dir_ctx *x, struct pc_hit h,
 	char *why, *fix, *ovr;
 
 	why = pc_xasprintf("the destination offers virtio feature %s (%s), the source does not (%s): the load succeeds, since virtio_load() only requires the negotiated features to be a subset of the destination's offer, and the guest keeps the features it negotiated; it sees %s only after a device reset (reboot, driver reload), and a guest that then negotiates it cannot migrate back to the source",
-			   fp->name, where, se->source, fp->name);
+			   fp->name, where, pc_eprop_source(se), fp->name);
 	fix = pc_xasprintf("nothing for this migration; to keep the way back open after a guest reset, run the destination without %s",
 			   fp->name);
 	ovr = pc_xasprintf("--dst-global %s.%s=off", de->owner->name, fp->name);

@@ -910,7 +910,7 @@ static void l_config_prop(struct lctx *c, const struct pc_object *lo,
 	     id, wire ? "stream-protocol" : "guest-visible", owner,
 	     name, value,
 	     flags & 2 ? " (behaviour of a release without the property)" : "",
-	     le->val.text ? le->val.text : "", le->source,
+	     le->val.text ? le->val.text : "", pc_eprop_source(le),
 	     wire ? "both ends must frame the stream the same way"
 		  : "the guest saw the source's value");
 	c->res = real;

@@ -101,7 +101,7 @@ static int explain_value(struct pc_cli *cli, const struct pc_vm *vm,
 	if (realized(cli, vm, o, ep, &r))
 		return -1;
 	fprintf(cli->out, "  %s: %s = %s\n      from %s\n", o->id, ep->prop->name,
-		ep->val.text, ep->source);
+		ep->val.text, pc_eprop_source(ep));
 	if (r) {
 		char *e = pc_expr_str(ep->prop->realized_expr);
 
@@ -255,7 +255,7 @@ static int instances_json(struct pc_cli *cli, const struct pc_vm *vm,
 			return -1;
 		jo = json_pack("{s:s, s:s, s:s}", "id", o->id, "value",
 			       ep->val.text ? ep->val.text : "", "source",
-			       ep->source ? ep->source : "");
+			       pc_eprop_source(ep) ? pc_eprop_source(ep) : "");
 		if (ep->entry && ep->entry->file_len) {
 			char *f = pc_xstrndup(ep->entry->origin, ep->entry->file_len);
 
@@ -416,7 +416,7 @@ static json_t *object_json(struct pc_cli *cli, const struct pc_vm *vm,
 		free(r);
 		json_object_set_new(jp, "declared_by", json_string(ep->owner->name));
 		json_object_set_new(jp, "guest_visible", json_boolean(ep->prop->guest_visible));
-		json_object_set_new(jp, "source", json_string(ep->source));
+		json_object_set_new(jp, "source", json_string(pc_eprop_source(ep)));
 		if (ep->entry && ep->entry->file_len) {
 			char *f = pc_xstrndup(ep->entry->origin, ep->entry->file_len);
 
@@ -475,7 +475,7 @@ static int print_object(struct pc_cli *cli, const struct pc_vm *vm,
 			after = pc_xasprintf("-> %s after realize ", r);
 		fprintf(cli->out, "  %-34s = %-10s %s%s%s\n", ep->prop->name,
 			ep->val.text, after ? after : "",
-			ep->prop->guest_visible ? "[guest] " : "", ep->source);
+			ep->prop->guest_visible ? "[guest] " : "", pc_eprop_source(ep));
 		free(after);
 		free(r);
 	}

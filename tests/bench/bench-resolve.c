@@ -6,11 +6,16 @@
  * tree.  With several trees the runs are interleaved (tree 1, tree 2, ...,
  * tree 1, ...), so that a slow spell of a shared machine falls on every
  * tree alike and their ratio (the growth figure) stays meaningful.
- * Prints one line per tree: MEDIAN_SECONDS SECTIONS.  Used by
- * tests/bench/run.sh.
+ * Each run is timed twice: as a check resolves (provenance strings
+ * formatted only when read: pc_eprop_source()), and with every object's
+ * provenance read too, which is what resolution cost when it formatted
+ * them all (issue 19 item 5).
+ * Prints one line per tree: MEDIAN_SECONDS SECTIONS MEDIAN_SECONDS_ALL.
+ * Used by tests/bench/run.sh.
  *
  * Usage: bench-resolve MACHINE RUNS PLUGIN_DIR MACHINE_DIR [PLUGIN_DIR MACHINE_DIR]...
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +48,7 @@ struct tree {
 	const struct pc_machine *m;
 	struct pc_diags diags;
 	double t[MAX_RUNS];
+	double t_all[MAX_RUNS];  /* every provenance formatted too */
 	size_t nsec;
 };
 
@@ -77,21 +83,39 @@ static int load_tree(struct tree *tr, const char *plugins, const char *machines,
 	return 0;
 }
 
-static int run_once(struct tree *tr, int i)
+/* One build + resolve; with 'all', every object's provenance read. */
+static int run_once(struct tree *tr, int i, bool all)
 {
 	struct pc_err err = { 0 };
 	struct pc_vm vm;
 	double t0 = now();
+	size_t chars = 0;
 
 	if (pc_vm_build(&tr->side, tr->m, 0, &vm, &err) ||
 	    pc_vm_resolve(&vm, &err)) {
 		fprintf(stderr, "bench-resolve: %s\n", err.msg);
 		return -1;
 	}
+	for (size_t o = 0; all && o < vm.n_objs; o++)
+		for (size_t p = 0; p < vm.objs[o].n_props; p++) {
+			const char *src = pc_eprop_source(&vm.objs[o].props[p]);
+
+			chars += src ? strlen(src) : 0;
+		}
 	tr->nsec = vm.n_sections;
 	pc_vm_release(&vm);
-	tr->t[i] = now() - t0;
+	(all ? tr->t_all : tr->t)[i] = now() - t0;
+	if (all && !chars) {
+		fprintf(stderr, "bench-resolve: no provenance recorded\n");
+		return -1;
+	}
 	return 0;
+}
+
+static double median(double *t, int runs)
+{
+	qsort(t, (size_t)runs, sizeof(double), cmp_double);
+	return runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -111,14 +135,12 @@ int main(int argc, char **argv)
 			return 2;
 	for (int i = 0; i < runs && !rc; i++)
 		for (int k = 0; k < ntrees && !rc; k++)
-			rc = run_once(&trees[k], i);
+			rc = run_once(&trees[k], i, false) ||
+			     run_once(&trees[k], i, true);
 	for (int k = 0; k < ntrees; k++) {
-		if (!rc) {
-			qsort(trees[k].t, (size_t)runs, sizeof(double), cmp_double);
-			printf("%.4f %zu\n", runs % 2 ? trees[k].t[runs / 2]
-				: (trees[k].t[runs / 2 - 1] + trees[k].t[runs / 2]) / 2,
-			       trees[k].nsec);
-		}
+		if (!rc)
+			printf("%.4f %zu %.4f\n", median(trees[k].t, runs),
+			       trees[k].nsec, median(trees[k].t_all, runs));
 		pc_diags_release(&trees[k].diags);
 		pc_side_release(&trees[k].side);
 	}

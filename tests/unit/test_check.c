@@ -367,7 +367,7 @@ PCT_TEST("check", release_reconstruction_uses_history)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
 	PCT_ASSERT_STR_EQ(ep->val.text, "on");
 	CU_ASSERT_TRUE(ep->absent);
-	PCT_ASSERT_CONTAINS(ep->source, "absent before 1.5");
+	PCT_ASSERT_CONTAINS(pc_eprop_source(ep), "absent before 1.5");
 	pc_vm_release(&vm);
 	pc_version_parse("1.0", &t.release);
 	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 4, &vm, &err), 0);
@@ -378,7 +378,7 @@ PCT_TEST("check", release_reconstruction_uses_history)
 	CU_ASSERT_EQUAL_FATAL(pc_vm_build(&t, m, 4, &vm, &err), 0);
 	ep = pc_object_prop(&vm, pc_vm_find_object(&vm, "fx-dev"), "num-queues", NULL);
 	PCT_ASSERT_STR_EQ(ep->val.text, "4");
-	PCT_ASSERT_CONTAINS(ep->source, "derived default smp");
+	PCT_ASSERT_CONTAINS(pc_eprop_source(ep), "derived default smp");
 	pc_vm_release(&vm);
 	pc_side_release(&t);
 }

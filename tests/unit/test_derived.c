@@ -5,7 +5,9 @@
  * refused when malformed or cyclic (with file:line, when the registry
  * links the types), written back, resolved after compat entries,
  * overrides and host capabilities in dependency order, and checked
- * (PC501 through a derived value, PC701/PC702/PC704 for host auto).
+ * (PC501 through a derived value, PC701/PC702/PC704 for host auto); and
+ * whether a VM read the vCPU count, which decides whether the VM cache
+ * lets it serve every count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +145,7 @@ static char *value_of(const struct pc_side *s, int smp, const char *obj,
 	if (ep) {
 		v = pc_xstrdup(ep->val.text);
 		if (source)
-			*source = pc_xstrdup(ep->source);
+			*source = pc_xstrdup(pc_eprop_source(ep));
 	}
 	pc_vm_release(&vm);
 	return v;
@@ -394,4 +396,113 @@ PCT_TEST("derived", a_host_feature_that_realize_also_filters)
 		       "u.decl:20: property 'n' has more than one of default=, derived= and host=");
 	fx_expect_refused(HDR VMSD BASE("  prop n bool host=x default=on\n"),
 		       "u.decl:20: property 'n' has more than one of default=, derived= and host=");
+}
+
+/*
+ * A VM notes whether building and resolving it read the vCPU count
+ * (pc_vm.reads_smp): the VM cache lets one that did not serve every vCPU
+ * count of its side, so a read it misses would compare one count's VM at
+ * another.
+ */
+static bool default_vm_reads_smp(const char *decl, int smp)
+{
+	struct pc_side s;
+	struct pc_vm vm;
+	struct pc_err err = { 0 };
+	bool r = false;
+
+	make_side(&s, "tree", decl);
+	if (pc_vm_build(&s, pc_machine_find(s.machines, "fx-1.0"), smp, &vm,
+			&err)) {
+		fprintf(stderr, "\n  build: %s\n", err.msg);
+		CU_FAIL("build");
+	} else {
+		if (pc_vm_resolve(&vm, &err)) {
+			fprintf(stderr, "\n  resolve: %s\n", err.msg);
+			CU_FAIL("resolve");
+		} else {
+			r = vm.reads_smp;
+		}
+		pc_vm_release(&vm);
+	}
+	pc_side_release(&s);
+	return r;
+}
+
+#define CPU_SEC(fields) "vmsd fx-cpu version=1 min=1\n  field x u32\n" fields "end\n" \
+	"vmsd fx-vs version=1 min=1\n  field y u32\nend\n"
+
+PCT_TEST("derived", a_vm_notes_whether_it_read_the_vcpu_count)
+{
+	/* nothing names smp */
+	CU_ASSERT_FALSE(default_vm_reads_smp(HDR VMSD BASE("") MODELS, 2));
+	/* a derived default that reads it */
+	CU_ASSERT_TRUE(default_vm_reads_smp(HDR VMSD BASE("  prop nq u32 derived=smp\n")
+					    MODELS, 2));
+	/* one that names it where && does not evaluate it (mq is off): its
+	 * provenance shows the count all the same */
+	CU_ASSERT_TRUE(default_vm_reads_smp(decl_text, 2));
+	/* a field condition that reads it, true or false */
+	CU_ASSERT_TRUE(default_vm_reads_smp(HDR CPU_SEC("  field z u8 if=\"smp > 1\"\n")
+					    BASE("") MODELS, 1));
+	CU_ASSERT_TRUE(default_vm_reads_smp(HDR CPU_SEC("  field z u8 if=\"smp > 1\"\n")
+					    BASE("") MODELS, 2));
+	/* one that names it where || does not evaluate it: the explanation
+	 * of the field's presence shows the count */
+	CU_ASSERT_TRUE(default_vm_reads_smp(HDR CPU_SEC("  field z u8 if=\"1 || smp > 1\"\n")
+					    BASE("") MODELS, 2));
+	/* a condition without smp */
+	CU_ASSERT_FALSE(default_vm_reads_smp(HDR CPU_SEC("  field z u8 if=\"1 || 0\"\n")
+					     BASE("") MODELS, 2));
+}
+
+/* 'a' -> 'b' over fx-1.0's vCPU counts (1, 2, 4, 8), with shared VMs or
+ * not: the configurations of the findings at fx-intel-cpu's field 'path',
+ * " | " between findings, are 'configs'. */
+static void expect_field_configs(const struct pc_side *a, const struct pc_side *b,
+				 bool cache, const char *path, const char *configs)
+{
+	struct pc_check c;
+	struct pc_report r;
+	struct pc_err err = { 0 };
+	struct pc_strbuf got = PC_STRBUF_INIT;
+
+	memset(&c, 0, sizeof(c));
+	c.machine = "fx-1.0";
+	c.vms = cache ? pc_vm_cache_new() : NULL;
+	pc_report_init(&r);
+	CU_ASSERT_EQUAL(pc_check_direction(&c, a, b, &r, &err), 0);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.items[i].path && !strcmp(r.items[i].path, path) &&
+		    r.items[i].device && !strcmp(r.items[i].device, "fx-intel-cpu"))
+			pc_strbuf_addf(&got, "%s%s", got.len ? " | " : "",
+				       r.items[i].config);
+	PCT_ASSERT_STR_EQ(got.len ? got.buf : "", configs);
+	pc_strbuf_release(&got);
+	pc_report_release(&r);
+	pc_vm_cache_free(c.vms);
+}
+
+PCT_TEST("derived", a_vm_that_did_not_read_the_vcpu_count_serves_them_all)
+{
+	struct pc_side a, always, above2;
+
+	make_side(&a, "a", HDR VMSD BASE("") MODELS);
+	make_side(&always, "b", HDR CPU_SEC("  field z u8\n") BASE("") MODELS);
+	make_side(&above2, "b", HDR CPU_SEC("  field z u8 if=\"smp > 2\"\n")
+		  BASE("") MODELS);
+	for (int cache = 0; cache < 2; cache++) {
+		/* neither side reads the count: one VM each serves every
+		 * count, the field missing at each of them (one finding) */
+		expect_field_configs(&a, &always, cache, "z",
+				     "smp=1, smp=2, smp=4, smp=8");
+		/* the destination's field depends on it: missing only where
+		 * it is sent (its explanation names the count: one finding
+		 * each), silent at 1 and 2 vCPUs */
+		expect_field_configs(&a, &above2, cache, "z", "smp=4 | smp=8");
+		expect_field_configs(&above2, &a, cache, "z", "smp=4 | smp=8");
+	}
+	pc_side_release(&a);
+	pc_side_release(&always);
+	pc_side_release(&above2);
 }

@@ -126,7 +126,7 @@ static void expect_offer(struct pc_side *s, const char *name, const char *val,
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
 	PCT_ASSERT_STR_EQ(ep->val.text, val);
 	if (source)
-		PCT_ASSERT_CONTAINS(ep->source, source);
+		PCT_ASSERT_CONTAINS(pc_eprop_source(ep), source);
 	pc_vm_release(&vm);
 }
 
