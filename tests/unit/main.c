@@ -202,6 +202,15 @@ void pct_assert_int_eq(long long a, long long e, const char *what,
 				"", CU_FALSE);
 }
 
+size_t pct_count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; *needle && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 void pct_assert_contains(const char *h, const char *n, bool want,
 			 const char *file, int line)
 {

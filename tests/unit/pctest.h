@@ -9,6 +9,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct pct_test {
 	const char *suite;
@@ -33,6 +34,9 @@ void pct_register(struct pct_test *t);
 const char *pct_srcdir(void);
 /* "<srcdir>/<rel>" in a static rotating buffer (valid for 8 calls). */
 const char *pct_path(const char *rel);
+/* How many times 'needle' (not empty) occurs in 'hay', not overlapping. */
+size_t pct_count(const char *hay, const char *needle);
+
 /* A fresh empty scratch directory under tests/tmp/; caller frees. */
 char *pct_tmpdir(const char *tag);
 

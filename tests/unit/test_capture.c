@@ -395,16 +395,6 @@ PCT_TEST("dump_side", padding_against_an_uncounted_field_by_whole_elements)
 	free(dir);
 }
 
-/* how many times 'needle' occurs in 'hay' */
-static size_t occurrences(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 /* 'text' (a dump as QEMU indents it) with the top-level entry of
  * section 'name' replaced by 'entry' (allocated) */
 static char *with_section(const char *text, const char *name, const char *entry)
@@ -475,7 +465,7 @@ PCT_TEST("dump_side", unmigratable_types_as_check_compares_them)
 		/* the default configuration: info, both types, both ways */
 		PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", a, "--to", b, "--machine",
 				     "pc-q35-7.2", NULL), 0);
-		PCT_ASSERT_INT_EQ(occurrences(out, "PC603 info [device-unmigratable]"), 4);
+		PCT_ASSERT_INT_EQ(pct_count(out, "PC603 info [device-unmigratable]"), 4);
 		PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: nvme is unmigratable in the plugin side and migratable in the QEMU build");
 		PCT_ASSERT_CONTAINS(out, "why: cannot be migrated: pvpanic-pci is unmigratable in the QEMU build (its dump shows the empty version-0 description of a device with .unmigratable = 1) and migratable in the plugin side");
 		PCT_ASSERT_NOT_CONTAINS(out, "unmigratable on both sides:");
@@ -485,11 +475,11 @@ PCT_TEST("dump_side", unmigratable_types_as_check_compares_them)
 	/* a VM that has either: the migration is refused */
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", dump, "--to", "tree", "--machine",
 			     "pc-q35-7.2", "--vm-device", "nvme", NULL), 1);
-	PCT_ASSERT_INT_EQ(occurrences(out, "PC603 incompatible [device-unmigratable]"), 2);
+	PCT_ASSERT_INT_EQ(pct_count(out, "PC603 incompatible [device-unmigratable]"), 2);
 	free(out);
 	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "check", "--from", "tree", "--to", dump, "--machine",
 			     "pc-q35-7.2", "--vm-device", "pvpanic-pci", NULL), 1);
-	PCT_ASSERT_INT_EQ(occurrences(out, "PC603 incompatible [device-unmigratable]"), 2);
+	PCT_ASSERT_INT_EQ(pct_count(out, "PC603 incompatible [device-unmigratable]"), 2);
 	PCT_ASSERT_NOT_CONTAINS(out, " [section-");
 	free(out);
 	unlink(dump);

@@ -361,16 +361,6 @@ PCT_TEST("cli", recorded_declarations_are_parsed_like_plugins)
 	free(dir);
 }
 
-/* How many times 'needle' occurs in 'h'. */
-static int occurrences(const char *h, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = h; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 PCT_TEST("cli", likely_typo_criterion)
 {
 	/* typos: a letter off, case and '-'/'_' */
@@ -402,7 +392,7 @@ PCT_TEST("cli", overrides_checked_once)
 			      "--from", "5.1", "--to", "tree",
 			      "--dst-global", "pvpanik.events=1"), 2);
 	PCT_ASSERT_CONTAINS(err, "--dst-global pvpanik.events=1: no loaded type is or implements 'pvpanik' (did you mean 'pvpanic'?)");
-	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	PCT_ASSERT_INT_EQ(pct_count(err, "plugcheck: error:"), 1);
 	PCT_ASSERT_NOT_CONTAINS(out, "Migration streams");
 	free(out);
 	free(err);
@@ -410,14 +400,14 @@ PCT_TEST("cli", overrides_checked_once)
 	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--matrix",
 			      "--vm-device", "nvmee,id=d0"), 2);
 	PCT_ASSERT_CONTAINS(err, "unknown type 'nvmee' (did you mean 'nvme'?)");
-	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	PCT_ASSERT_INT_EQ(pct_count(err, "plugcheck: error:"), 1);
 	free(out);
 	free(err);
 	/* a release side: a property newer than the release */
 	PCT_ASSERT_INT_EQ(RUN(&out, &err, "check", "--machine", "pc-5.1", "--from", "5.1",
 			      "--to", "tree", "--src-global", "pvpanic.events=1"), 2);
 	PCT_ASSERT_CONTAINS(err, "5.1: --src-global pvpanic.events=1: property 'events' does not exist in release 5.1");
-	PCT_ASSERT_INT_EQ(occurrences(err, "plugcheck: error:"), 1);
+	PCT_ASSERT_INT_EQ(pct_count(err, "plugcheck: error:"), 1);
 	free(out);
 	free(err);
 	/* props --set: a device id with a typo; an invalid value */
@@ -442,7 +432,7 @@ PCT_TEST("cli", overrides_checked_once)
 		/* the vdev child holds num-queues: one of its lines */
 		snprintf(want, sizeof(want), "  %-34s = %-10s [guest] override --global",
 			 "num-queues", "3");
-		PCT_ASSERT_INT_EQ(occurrences(out, want), 1);
+		PCT_ASSERT_INT_EQ(pct_count(out, want), 1);
 		snprintf(want, sizeof(want), "  %-34s = %-10s override --global",
 			 "x-pcie-err-unc-mask", "off");
 		PCT_ASSERT_CONTAINS(out, want);

@@ -123,17 +123,18 @@ PCT_TEST("rules_wire", subsection_rules_by_how_each_side_sends)
 
 /* ------------------------------------------------------------ qemu-diff */
 
-/* A dump of one section "t" whose description has 'fields' (JSON array
- * members) and 'rest' (more members of the description). */
-static struct pc_qdump *dump_of(const char *label, int ver, int min,
-				const char *fields, const char *rest)
+/* A dump of one section "t", its machine entry 'machine', whose
+ * description has 'fields' (JSON array members) and 'rest' (more members
+ * of the description). */
+static struct pc_qdump *dump_full(const char *label, const char *machine, int ver,
+				  int min, const char *fields, const char *rest)
 {
 	struct pc_err err = { 0 };
 	char *text = pc_xasprintf(
-		"{\"vmschkmachine\":{\"Name\":\"m\"},\"t\":{\"Name\":\"t\","
+		"{\"vmschkmachine\":%s,\"t\":{\"Name\":\"t\","
 		"\"version_id\":%d,\"minimum_version_id\":%d,\"Description\":"
 		"{\"name\":\"t\",\"version_id\":%d,\"minimum_version_id\":%d,"
-		"\"Fields\":[%s]%s}}}", ver, min, ver, min, fields, rest);
+		"\"Fields\":[%s]%s}}}", machine, ver, min, ver, min, fields, rest);
 	struct pc_qdump *d = pc_qdump_parse(text, strlen(text), label, &err);
 
 	if (!d)
@@ -141,6 +142,12 @@ static struct pc_qdump *dump_of(const char *label, int ver, int min,
 	free(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	return d;
+}
+
+static struct pc_qdump *dump_of(const char *label, int ver, int min,
+				const char *fields, const char *rest)
+{
+	return dump_full(label, "{\"Name\":\"m\"}", ver, min, fields, rest);
 }
 
 /* The findings' rule IDs of a -> b, in order, ' '-joined. */
@@ -219,19 +226,7 @@ PCT_TEST("rules_wire", qemu_diff_pair_rules_are_the_checks)
 static struct pc_qdump *dump_in(const char *label, const char *machine,
 				const char *fields)
 {
-	struct pc_err err = { 0 };
-	char *text = pc_xasprintf(
-		"{\"vmschkmachine\":%s,\"t\":{\"Name\":\"t\",\"version_id\":1,"
-		"\"minimum_version_id\":1,\"Description\":{\"name\":\"t\","
-		"\"version_id\":1,\"minimum_version_id\":1,\"Fields\":[%s]}}}",
-		machine, fields);
-	struct pc_qdump *d = pc_qdump_parse(text, strlen(text), label, &err);
-
-	if (!d)
-		fprintf(stderr, "\n  %s: %s\n", label, err.msg);
-	free(text);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	return d;
+	return dump_full(label, machine, 1, 1, fields, "");
 }
 
 /*
