@@ -2694,6 +2694,20 @@ const char *pc_plugin_src_at(const struct pc_plugin *pl, int text_line,
 	return NULL;
 }
 
+const char *pc_plugin_place(const struct pc_plugin *pl, int text_line,
+			    char *buf, size_t len)
+{
+	int c_line = 0;
+	const char *file = pc_plugin_src_at(pl, text_line, &c_line);
+
+	if (file)
+		snprintf(buf, len, "%s:%d", file, c_line);
+	else
+		snprintf(buf, len, "%s line %d", pl && pl->path ? pl->path : "?",
+			 text_line);
+	return buf;
+}
+
 void pc_decl_loc(const struct pc_plugin *pl, int text_line, struct pc_loc *at,
 		 struct pc_loc *text_at)
 {

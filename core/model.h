@@ -541,6 +541,14 @@ void pc_decl_write_plugin(const struct pc_registry *reg,
 const char *pc_plugin_src_at(const struct pc_plugin *pl, int text_line,
 			     int *c_line);
 
+/*
+ * Line 'text_line' of the declaration text of 'pl' ('pl' may be NULL) as
+ * prose names it, in 'buf' of 'len' bytes (returned): "FILE:N", its C
+ * source, when the text records it, else "PLUGIN line N".
+ */
+const char *pc_plugin_place(const struct pc_plugin *pl, int text_line,
+			    char *buf, size_t len);
+
 /* 'text' without its source position markers (a "#@" comment and the
  * blank before it; a line of nothing else goes away): what a baseline
  * records, so that moving a declaration in its C file changes no

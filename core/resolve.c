@@ -481,16 +481,33 @@ static void set_lazy(struct pc_eprop *ep, struct pc_value *v,
 /* The declaration file a provenance names: the plugin's; a recorded
  * release names its own file, as baselines with the same declarations
  * share one registry (baseline.c). */
-static const char *plug_name(const struct pc_side *s,
-			     const struct pc_type *owner, char *buf,
-			     size_t len)
+static void prop_where(const struct pc_side *s, const struct pc_type *owner,
+		       char *buf, size_t size)
+{
+	if (s->project && s->origin && owner->plugin)
+		snprintf(buf, size, "%s (plugin %s)", s->origin,
+			 owner->plugin->name);
+	else
+		snprintf(buf, size, "%s", owner->plugin ? owner->plugin->path : "?");
+}
+
+/*
+ * Where 'owner' declares line 'line' of its declaration text, for a
+ * provenance: the C source line of a plugin built with source positions,
+ * else the plugin (or the project's release and plugin) and the line.
+ */
+static const char *decl_place(const struct pc_side *s,
+			      const struct pc_type *owner, int line, char *buf,
+			      size_t len)
 {
 	if (s->project && s->origin && owner->plugin) {
-		snprintf(buf, len, "%s (plugin %s)", s->origin,
-			 owner->plugin->name);
+		char who[1024];
+
+		prop_where(s, owner, who, sizeof(who));
+		snprintf(buf, len, "%s line %d", who, line);
 		return buf;
 	}
-	return owner->plugin ? owner->plugin->path : "?";
+	return pc_plugin_place(owner->plugin, line, buf, len);
 }
 
 static char *format_source(const struct pc_eprop *ep)
@@ -514,18 +531,15 @@ static char *format_source(const struct pc_eprop *ep)
 				    s->host ? s->host->name : " (no capabilities given)");
 	case SRC_ABSENT:
 		pc_version_str(&p->since, sv, sizeof(sv));
-		return pc_xasprintf("absent before %s: the device behaved as %s (%s line %d)",
+		return pc_xasprintf("absent before %s: the device behaved as %s (%s)",
 				    sv, ep->src_a,
-				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
-				    p->line);
+				    decl_place(s, ep->owner, p->line, plugbuf, sizeof(plugbuf)));
 	case SRC_OLD_DEFAULT:
-		return pc_xasprintf("default of this release (changed later; %s line %d)",
-				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
-				    p->line);
+		return pc_xasprintf("default of this release (changed later; %s)",
+				    decl_place(s, ep->owner, p->line, plugbuf, sizeof(plugbuf)));
 	case SRC_DEFAULT:
-		return pc_xasprintf("default (%s line %d)",
-				    plug_name(s, ep->owner, plugbuf, sizeof(plugbuf)),
-				    p->line);
+		return pc_xasprintf("default (%s)",
+				    decl_place(s, ep->owner, p->line, plugbuf, sizeof(plugbuf)));
 	}
 	return ep->source_text ? pc_xstrdup(ep->source_text) : NULL;
 }
@@ -1598,15 +1612,6 @@ static int err_at(struct pc_err *err, const char *where);
 
 /* The declaration a property's value comes from, as init_props() names
  * it: the plugin, or a recorded release's file. */
-static void prop_where(const struct pc_side *s, const struct pc_type *owner,
-		       char *buf, size_t size)
-{
-	if (s->project && s->origin && owner->plugin)
-		snprintf(buf, size, "%s (plugin %s)", s->origin,
-			 owner->plugin->name);
-	else
-		snprintf(buf, size, "%s", owner->plugin ? owner->plugin->path : "?");
-}
 
 /* Evaluation of one derived default: its object's properties (own and
  * inherited), its type's attributes, the machine configuration. */
@@ -1729,19 +1734,21 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	}
 	es = pc_expr_str(p->def_expr);
 	{
-		char smp[48] = "", hostbuf[300];
+		char smp[48] = "", hostbuf[300], place[1100];
 
 		if (d.machine) {
 			snprintf(smp, sizeof(smp), " with smp=%d", vm->smp);
 			vm->reads_smp = true;
 		}
-		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s line %d%s)",
+		set_value(ep, &v, pc_xasprintf("%s%s%sderived default %s%s%s%s (%s%s)",
 					       p->kind == PC_PROP_ONOFFAUTO ? "auto resolved to " : "",
 					       p->kind == PC_PROP_ONOFFAUTO ? (v.num ? "on: " : "off: ") : "",
 					       host_part(vm->side, p, hostbuf, sizeof(hostbuf)),
 					       es, smp, d.from.len ? ", derived from " : "",
-					       d.from.len ? d.from.buf : "", where,
-					       p->line, d.whence.len ? d.whence.buf : ""));
+					       d.from.len ? d.from.buf : "",
+					       decl_place(vm->side, ep->owner, p->line, place,
+							  sizeof(place)),
+					       d.whence.len ? d.whence.buf : ""));
 	}
 	rc = 0;
 out:

@@ -187,14 +187,15 @@ static void configs_of_type(const struct pc_type *t,
 	struct gates g = { 0 };
 
 	for (const struct pc_type *a = t; a; a = a->parent)
-		for (size_t i = 0; i < a->n_configs; i++)
+		for (size_t i = 0; i < a->n_configs; i++) {
+			char place[1100];
+
 			add_config(out, alloc, t, a->configs[i].props,
-				   pc_xasprintf("declared '%s' (%s line %d)",
-						a->configs[i].name,
-						a->plugin && a->plugin->path
-						? a->plugin->path : "?",
-						a->configs[i].line),
+				   pc_xasprintf("declared '%s' (%s)", a->configs[i].name,
+						pc_plugin_place(a->plugin, a->configs[i].line,
+								place, sizeof(place))),
 				   true);
+		}
 	gates_of_type(t, &g);
 	for (size_t i = 0; i < g.n; i++) {
 		char *p = flipped(t, g.items[i].name);

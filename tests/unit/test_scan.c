@@ -595,6 +595,18 @@ PCT_TEST("scan", source_positions_survive_the_cache_and_old_plugins_fall_back)
 		PCT_ASSERT_STR_EQ(at.file, old_so);
 		PCT_ASSERT_INT_EQ(at.line, 8); /* "  prop level": the 8th line */
 		CU_ASSERT_PTR_NULL(text_at.file);
+		/* provenance prose names the same places */
+		{
+			char buf[4096], *want_good = pc_xasprintf("%s:%d", good_c, want);
+			char *want_old = pc_xasprintf("%s line 8", old_so);
+
+			PCT_ASSERT_STR_EQ(pc_plugin_place(pc_registry_find_type(reg, "fx-good-dev")->plugin,
+							  p->line, buf, sizeof(buf)), want_good);
+			PCT_ASSERT_STR_EQ(pc_plugin_place(ot->plugin, o->line, buf, sizeof(buf)),
+					  want_old);
+			free(want_good);
+			free(want_old);
+		}
 		pc_registry_free(reg);
 		loadrun_release(&r);
 	}
