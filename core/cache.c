@@ -641,6 +641,14 @@ int pc_cache_save(struct pc_cache *c, struct pc_err *err)
 	return r;
 }
 
+char *pc_cache_take_buffer(struct pc_cache *c)
+{
+	char *b = c->buf;
+
+	c->buf = NULL;
+	return b;
+}
+
 void pc_cache_release(struct pc_cache *c)
 {
 	clear(c);

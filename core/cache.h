@@ -99,6 +99,17 @@ uint64_t pc_cache_checksum(const void *data, size_t len);
 /* Write the cache if it changed; entries of vanished files are dropped. */
 int pc_cache_save(struct pc_cache *c, struct pc_err *err);
 
+/*
+ * The file's buffer, which the entries read from the file point into, for
+ * the caller to keep (and free) as long as it uses their strings: the
+ * loader's plugins borrow their declaration texts from it, and their
+ * registry owns it (pc_registry_keep_text()).  The cache stays usable
+ * while the caller keeps the buffer; NULL when there is none.  The
+ * buffer is the file as it was read once (never a mapping): a file
+ * changed afterwards changes nothing in it.
+ */
+char *pc_cache_take_buffer(struct pc_cache *c);
+
 void pc_cache_release(struct pc_cache *c);
 
 #endif /* PC_CACHE_H */

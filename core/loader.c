@@ -469,9 +469,11 @@ static bool duplicate_name(const struct name_index *x,
 
 /*
  * The plugin at 'f': from its cache entry when the file is unchanged (the
- * file is not even opened), else inspected from its ELF section.  A cache
- * entry whose declaration does not pass the ABI gate and header checks
- * (a cache edited by hand) is not used.
+ * file is not even opened; its declaration text is the cache's, not a
+ * copy: the registry keeps the cache's buffer, pc_load_plugins()), else
+ * inspected from its ELF section.  A cache entry whose declaration does
+ * not pass the ABI gate and header checks (a cache edited by hand) is not
+ * used.
  */
 static struct pc_plugin *open_plugin(const struct found *f,
 				     const struct pc_cache_entry **hit,
@@ -479,9 +481,8 @@ static struct pc_plugin *open_plugin(const struct found *f,
 {
 	if (*hit) {
 		struct pc_plugin *p =
-			pc_plugin_from_decl(f->path,
-					 pc_xstrndup((*hit)->decl, (*hit)->decl_len),
-					 (*hit)->decl_len, e);
+			pc_plugin_from_decl(f->path, (*hit)->decl,
+					    (*hit)->decl_len, true, e);
 
 		if (p)
 			return p;
@@ -608,6 +609,17 @@ refuse:
 	return false;
 }
 
+/* A run stopped after the parse (opts->parsed): nothing admitted. */
+static void drop_pending(struct pending *pend, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pc_decl_parsed_free(pend[i].parsed);
+		pc_plugin_free(pend[i].p);
+		free(pend[i].open_err);
+	}
+	free(pend);
+}
+
 /* The registry cache, when plugins are scanned (NULL otherwise). */
 static struct pc_cache *cache_open(const struct pc_loader_opts *o,
 				   struct pc_cache *store)
@@ -622,15 +634,25 @@ static struct pc_cache *cache_open(const struct pc_loader_opts *o,
 	return store;
 }
 
-/* Save what was scanned: failing to is a warning, never an error. */
-static void cache_close(const struct pc_loader_opts *o, struct pc_cache *cache)
+/*
+ * Save what was scanned: failing to is a warning, never an error.  The
+ * plugins of 'reg' that came from the cache point into its buffer: the
+ * registry keeps it.
+ */
+static void cache_close(const struct pc_loader_opts *o, struct pc_cache *cache,
+			struct pc_registry *reg)
 {
 	struct pc_err w = { 0 };
+	bool borrowed = false;
 
 	if (!cache)
 		return;
 	if (pc_cache_save(cache, &w))
 		warn(o, w.msg);
+	for (size_t i = 0; i < reg->n_plugins && !borrowed; i++)
+		borrowed = reg->plugins[i]->decl_borrowed;
+	if (borrowed)
+		pc_registry_keep_text(reg, pc_cache_take_buffer(cache));
 	pc_cache_release(cache);
 }
 
@@ -642,6 +664,7 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	struct name_index names = { NULL, 0, 0 };
 	struct found *found;
 	struct pending *pend;
+	bool stop;
 	size_t n;
 
 	assert(reg && o && diags);
@@ -654,7 +677,12 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	pend = open_all(found, n, cache);
 	/* 2. parse their declarations, on every CPU */
 	parse_all(o, pend, n);
-	for (size_t i = 0; i < n; i++) {
+	stop = o->parsed && o->parsed(o->parsed_ctx);
+	if (stop) {
+		drop_pending(pend, n);
+		pend = NULL;
+	}
+	for (size_t i = 0; !stop && i < n; i++) {
 		pc_progress("loading plugins", i, n);
 		if (admit_one(reg, o, cache, &found[i], &pend[i], &names, diags,
 			      stats))
@@ -668,7 +696,12 @@ int pc_load_plugins(struct pc_registry *reg, const struct pc_loader_opts *o,
 	}
 	free(found);
 	free(names.slots);
-	cache_close(o, cache);
+	if (stop) {
+		if (cache)
+			pc_cache_release(cache);
+		return -1;
+	}
+	cache_close(o, cache, reg);
 	if (o->load_code && o->scan)
 		note(o, "plugins: %zu found, %zu loaded, %zu scanned, %zu from the registry cache",
 		     stats->found, stats->loaded, stats->scanned, stats->cached);

@@ -70,6 +70,15 @@ struct pc_loader_opts {
 	 * in the order the plugins were found.
 	 */
 	unsigned parse_threads;
+	/*
+	 * Called (when not NULL) once the declarations are parsed, before
+	 * any plugin is admitted (its scan forked, its notes given): work
+	 * the caller ran beside the parse is joined there.  Nonzero stops
+	 * the run: nothing is admitted, no cache saved, and
+	 * pc_load_plugins() returns -1 with 'err' untouched.
+	 */
+	int (*parsed)(void *ctx);
+	void *parsed_ctx;
 };
 
 /*

@@ -390,8 +390,11 @@ struct pc_plugin {
 	char *description;
 	char *license;
 	char *author;
-	char *decl;      /* the declaration text (owned) */
+	char *decl;      /* the declaration text (owned, unless borrowed) */
 	size_t decl_len;
+	/* 'decl' points into a buffer the registry owns (the registry
+	 * cache's file, pc_registry_keep_text()): not freed with the plugin */
+	bool decl_borrowed;
 	void *handle;    /* lt_dlhandle when loaded, else NULL */
 	/* source positions of 'decl' (owned), NULL when it has none: a
 	 * plugin built with a header that predates them, a baseline's */
@@ -411,10 +414,20 @@ struct pc_registry {
 	/* a baseline's registry: digest of its declarations file (0: none),
 	 * so that baselines sharing one file share one registry */
 	uint64_t decl_digest;
+	/* buffers the plugins' declaration texts point into (the registry
+	 * cache's file read once): freed after the plugins */
+	char **texts;
+	size_t n_texts, alloc_texts;
 };
 
 struct pc_registry *pc_registry_new(void);
 void pc_registry_free(struct pc_registry *reg);
+
+/*
+ * The registry takes 'buf' (malloc'ed), which declaration texts of its
+ * plugins (decl_borrowed) point into, and frees it after them.
+ */
+void pc_registry_keep_text(struct pc_registry *reg, char *buf);
 
 /*
  * Parse the declaration text of 'plugin' (decl.c) and add its types and

@@ -369,11 +369,14 @@ static void header_values(const char *decl, const char *const *keys,
 
 /*
  * A plugin from its declaration text 'decl' (owned from here on, freed on
- * failure): the ABI gate and the header lines.  The same for a section
- * just read and for a declaration from the registry cache.
+ * failure; when 'borrowed', never freed by the plugin: it lives in a
+ * buffer its registry will own): the ABI gate and the header lines.  The
+ * same for a section just read and for a declaration from the registry
+ * cache.
  */
 struct pc_plugin *pc_plugin_from_decl(const char *path, char *decl,
-				       size_t len, struct pc_err *err)
+				       size_t len, bool borrowed,
+				       struct pc_err *err)
 {
 	static const char *const keys[] = { "plugin", "description",
 					    "license", "author" };
@@ -386,19 +389,22 @@ struct pc_plugin *pc_plugin_from_decl(const char *path, char *decl,
 	if (abi < 0) {
 		pc_err_setc(err, PC_E_PLUGIN, "%s: declaration does not start with 'plugcheck-abi N'",
 			    path);
-		free(decl);
+		if (!borrowed)
+			free(decl);
 		return NULL;
 	}
 	if (abi != PLUGCHECK_ABI_VERSION) {
 		pc_err_setc(err, PC_E_PLUGIN, "%s: plugin ABI version %d, this plugcheck supports %d (rebuild the plugin against this plugcheck's headers)",
 			    path, abi, PLUGCHECK_ABI_VERSION);
-		free(decl);
+		if (!borrowed)
+			free(decl);
 		return NULL;
 	}
 	p = pc_xcalloc(1, sizeof(*p));
 	p->path = pc_xstrdup(path);
 	p->decl = decl;
 	p->decl_len = len;
+	p->decl_borrowed = borrowed;
 	p->abi_version = (unsigned)abi;
 	header_values(decl, keys, hv, PC_ARRAY_SIZE(keys));
 	pl = hv[0];
@@ -425,7 +431,7 @@ struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err)
 
 	if (pc_elf_read_decl(path, &decl, &len, err))
 		return NULL;
-	return pc_plugin_from_decl(path, decl, len, err);
+	return pc_plugin_from_decl(path, decl, len, false, err);
 }
 
 static int loader_refs;
@@ -558,7 +564,8 @@ void pc_plugin_free(struct pc_plugin *p)
 	free(p->description);
 	free(p->license);
 	free(p->author);
-	free(p->decl);
+	if (!p->decl_borrowed)
+		free(p->decl);
 	if (p->src) {
 		for (size_t i = 0; i < p->src->n_files; i++)
 			free(p->src->files[i]);

@@ -30,12 +30,15 @@ int pc_decl_abi_version(const char *decl, size_t len);
 struct pc_plugin *pc_plugin_inspect(const char *path, struct pc_err *err);
 /*
  * A plugin from its declaration text 'decl' (owned from here on, freed on
- * failure): the ABI gate and the header lines.  What pc_plugin_inspect()
- * does with a section just read, and the loader with a declaration from
- * the registry cache.
+ * failure; when 'borrowed', never freed by the plugin: 'decl' lives in a
+ * buffer the plugin's registry owns, pc_registry_keep_text()): the ABI
+ * gate and the header lines.  What pc_plugin_inspect() does with a
+ * section just read, and the loader with a declaration from the registry
+ * cache (borrowed: its file's buffer, never copied).
  */
 struct pc_plugin *pc_plugin_from_decl(const char *path, char *decl,
-				       size_t len, struct pc_err *err);
+				       size_t len, bool borrowed,
+				       struct pc_err *err);
 
 /*
  * Load the plugin's code with libltdl: verify the exported module record

@@ -286,7 +286,16 @@ void pc_registry_free(struct pc_registry *reg)
 	for (size_t i = 0; i < reg->n_plugins; i++)
 		pc_plugin_free(reg->plugins[i]);
 	free(reg->plugins);
+	for (size_t i = 0; i < reg->n_texts; i++)
+		free(reg->texts[i]);
+	free(reg->texts);
 	free(reg);
+}
+
+void pc_registry_keep_text(struct pc_registry *reg, char *buf)
+{
+	PC_ALLOC_GROW(reg->texts, reg->n_texts + 1, reg->alloc_texts);
+	reg->texts[reg->n_texts++] = buf;
 }
 
 /* ------------------------------------------------------------ lookups */

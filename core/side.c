@@ -5,6 +5,8 @@
  * configuration.  Shared by the CLI and the public API; never prints.
  */
 #include <assert.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,10 +42,76 @@ static int scan_timeout_ms(const char *t, unsigned *ms, struct pc_err *err)
  * Plugins' code is first loaded in a scanner child (loader.h) unless the
  * environment says otherwise; refused plugins go to env->bad_plugin.
  */
+/*
+ * The machine types, loaded on a thread while the plugins' declarations
+ * parse.  The outcome is as if they were loaded first: the thread is
+ * joined before the loader says anything (a note, a warning, a plugin's
+ * diagnostic) and before it admits any plugin (a scanner child is
+ * forked then); when they failed, the plugins are dropped unseen and the
+ * machine types' error is the side's.
+ */
+struct machine_job {
+	struct pc_machine_set *set;
+	const char *dir;
+	const struct pc_side_env *env;
+	pthread_t thread;
+	bool started, joined;
+	int r;
+	struct pc_err err;
+};
+
+static void *machine_job_run(void *arg)
+{
+	struct machine_job *j = arg;
+
+	j->r = pc_machines_load_dir(j->set, j->dir, &j->err);
+	return NULL;
+}
+
+static void machine_job_start(struct machine_job *j)
+{
+	sigset_t all, old;
+
+	/* signals stay with this thread (as pc_parallel_for()'s) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	j->started = !pthread_create(&j->thread, NULL, machine_job_run, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!j->started) /* no thread: load them here, as before */
+		machine_job_run(j);
+}
+
+/* Joined; nonzero when the machine types failed. */
+static int machine_job_join(void *ctx)
+{
+	struct machine_job *j = ctx;
+
+	if (!j->joined && j->started)
+		pthread_join(j->thread, NULL);
+	j->joined = true;
+	return j->r;
+}
+
+static void job_note(void *ctx, const char *msg)
+{
+	struct machine_job *j = ctx;
+
+	if (!machine_job_join(j) && j->env->note)
+		j->env->note(j->env->cb_ctx, msg);
+}
+
+static void job_warn(void *ctx, const char *msg)
+{
+	struct machine_job *j = ctx;
+
+	if (!machine_job_join(j) && j->env->warn)
+		j->env->warn(j->env->cb_ctx, msg);
+}
+
 static int load_plugin_dirs(const struct pc_side_env *env,
 			    const char *const *dirs, size_t n,
 			    struct pc_side *side, bool *bad_input,
-			    struct pc_err *err)
+			    struct machine_job *mj, struct pc_err *err)
 {
 	struct pc_loader_opts o;
 	struct pc_diags d = { 0 };
@@ -59,12 +127,19 @@ static int load_plugin_dirs(const struct pc_side_env *env,
 		return -1;
 	o.cache_dir = env->cache_dir;
 	o.allow_world_writable = env->allow_world_writable;
-	o.note = env->note;
-	o.warn = env->warn;
-	o.note_ctx = env->cb_ctx;
+	o.note = env->note ? job_note : NULL;
+	o.warn = env->warn ? job_warn : NULL;
+	o.note_ctx = mj;
+	o.parsed = machine_job_join;
+	o.parsed_ctx = mj;
 	side->reg = pc_registry_new();
 	side->own_reg = true;
 	r = pc_load_plugins(side->reg, &o, &d, err);
+	if (machine_job_join(mj)) {
+		/* the machine types' error, before any plugin's */
+		pc_diags_release(&d);
+		return -1;
+	}
 	for (size_t i = 0; i < d.n; i++) {
 		if (env->bad_plugin)
 			env->bad_plugin(env->cb_ctx, d.msgs[i]);
@@ -125,14 +200,26 @@ static int load_dirs_side(const struct pc_side_env *env, const char *label,
 			  size_t n, struct pc_side *side, bool *bad_input,
 			  struct pc_err *err)
 {
+	struct machine_job mj = { .dir = env->machine_dir, .env = env };
+	int r;
+
 	memset(side, 0, sizeof(*side));
 	side->label = pc_xstrdup(label);
 	side->origin = pc_xstrdup(origin);
 	side->machines = pc_machine_set_new();
 	side->own_machines = true;
-	if (trusted_data_dir(env, env->machine_dir, "machine directory", err) ||
-	    pc_machines_load_dir(side->machines, env->machine_dir, err) ||
-	    load_plugin_dirs(env, dirs, n, side, bad_input, err)) {
+	mj.set = side->machines;
+	if (trusted_data_dir(env, env->machine_dir, "machine directory", err)) {
+		pc_side_release(side);
+		return -1;
+	}
+	machine_job_start(&mj);
+	r = load_plugin_dirs(env, dirs, n, side, bad_input, &mj, err);
+	if (machine_job_join(&mj)) {
+		*err = mj.err;
+		r = -1;
+	}
+	if (r) {
 		pc_side_release(side);
 		return -1;
 	}

@@ -517,6 +517,134 @@ PCT_TEST("scan", cache_hit_takes_the_declaration_from_the_cache)
 	free(dir);
 }
 
+/*
+ * A cache hit's declaration text is not copied: the plugin points into
+ * the buffer the cache file was read into, which its registry keeps and
+ * frees.  That buffer is a read of the file, never a mapping: the file
+ * overwritten in place (or replaced) while the registry lives changes
+ * nothing in it, and the next run finds the changed file corrupted.  A
+ * plugin refused from a cached failure frees nothing of the buffer; a
+ * fresh scan's text is the plugin's own.
+ */
+PCT_TEST("scan", cached_declarations_are_kept_not_copied)
+{
+	static const char *const names[] = { "fx-good", "fx-segv", NULL };
+	char *dir = fx_dir("scan-keep", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
+	struct pc_strbuf before = PC_STRBUF_INIT, after = PC_STRBUF_INIT;
+	struct pc_registry *reg;
+	struct loadrun r;
+	char *text;
+	size_t len;
+	FILE *f;
+
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 2);
+	CU_ASSERT_EQUAL_FATAL(reg->n_plugins, 1);
+	CU_ASSERT_FALSE(reg->plugins[0]->decl_borrowed);
+	PCT_ASSERT_INT_EQ(reg->n_texts, 0);
+	pc_registry_free(reg);
+	loadrun_release(&r);
+
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_INT_EQ(r.stats.cached, 2);
+	PCT_ASSERT_INT_EQ(r.diags.n, 1); /* fx-segv, from the cache */
+	CU_ASSERT_EQUAL_FATAL(reg->n_plugins, 1);
+	CU_ASSERT_TRUE(reg->plugins[0]->decl_borrowed);
+	PCT_ASSERT_INT_EQ(reg->n_texts, 1);
+	text = pc_xstrndup(reg->plugins[0]->decl, reg->plugins[0]->decl_len);
+	pc_decl_write_plugin(reg, reg->plugins[0], &before);
+	/* the cache file overwritten in place, every byte */
+	free(cache_bytes(file, &len));
+	f = fopen(file, "r+");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (size_t i = 0; i < len; i++)
+		fputc('X', f);
+	fclose(f);
+	PCT_ASSERT_STR_EQ(reg->plugins[0]->decl, text);
+	PCT_ASSERT_INT_EQ(strlen(reg->plugins[0]->decl), reg->plugins[0]->decl_len);
+	pc_decl_write_plugin(reg, reg->plugins[0], &after);
+	PCT_ASSERT_STR_EQ(after.buf, before.buf);
+	CU_ASSERT_PTR_NOT_NULL(pc_registry_find_type(reg, "fx-good-dev"));
+	pc_registry_free(reg);
+	loadrun_release(&r);
+	/* and the next run is not fooled by the changed file */
+	reg = load_cached_reg(&r, dir, cache);
+	PCT_ASSERT_CONTAINS(r.warnings.buf, "corrupted registry cache (not a plugcheck registry cache: bad magic)");
+	PCT_ASSERT_INT_EQ(r.stats.cached, 0);
+	PCT_ASSERT_INT_EQ(r.stats.scanned, 2);
+	CU_ASSERT_EQUAL_FATAL(reg->n_plugins, 1);
+	PCT_ASSERT_STR_EQ(reg->plugins[0]->decl, text);
+	pc_registry_free(reg);
+	loadrun_release(&r);
+	pc_strbuf_release(&before);
+	pc_strbuf_release(&after);
+	free(text);
+	free(file);
+	free(cache);
+	free(dir);
+}
+
+/*
+ * The tree's machine types load on a thread while the plugins' declarations
+ * parse, and the outcome is as if they loaded first: a machine file's
+ * error is the run's, and no plugin's note, warning or diagnostic comes
+ * before or after it (here a corrupted cache, a duplicate type and -v's
+ * notes, none of them shown), nor is the cache rewritten.  The same
+ * directories with good machine types show all three.
+ */
+PCT_TEST("scan", machine_error_comes_before_any_plugin_message)
+{
+	static const char *const names[] = { "fx-good", "fx-duptype", NULL };
+	static const char bad_cache[] = "not a registry cache";
+	char *dir = fx_dir("scan-machines", names);
+	char *cache = pc_xasprintf("%s/cache", dir);
+	char *file = pc_xasprintf("%s/" PC_CACHE_FILE, cache);
+	char *mdir = pc_xasprintf("%s/machines-bad", dir);
+	char *cmd = pc_xasprintf("cp -r '%s' '%s' && printf 'bogus-key 1\\n' >> '%s/pc-i440fx-5.1.machine'",
+				 pct_path("machines"), mdir, mdir);
+	struct pc_err e = { 0 };
+	char *out, *err, *want, *buf;
+	size_t len;
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	mkdir(cache, 0700);
+	for (int good = 0; good < 2; good++) {
+		const char *argv[] = { "plugcheck", "-v", "--cache-dir", cache,
+				       "--no-default-plugins", "--plugin-dir", dir,
+				       "--machine-dir", good ? pct_path("machines") : mdir,
+				       "list-plugins", NULL };
+
+		CU_ASSERT_EQUAL(pc_write_file_atomic(file, bad_cache,
+						     sizeof(bad_cache) - 1, &e), 0);
+		PCT_ASSERT_INT_EQ(pct_run_cli(argv, &out, &err), 2);
+		PCT_ASSERT_INT_EQ(strstr(err, "corrupted registry cache") != NULL, good);
+		PCT_ASSERT_INT_EQ(strstr(err, "is provided by both") != NULL, good);
+		PCT_ASSERT_INT_EQ(strstr(err, "plugins: 2 found") != NULL, good);
+		PCT_ASSERT_INT_EQ(strstr(err, "unknown keyword 'bogus-key'") != NULL, !good);
+		if (!good) {
+			want = pc_xasprintf("plugcheck: error: %s/pc-i440fx-5.1.machine:", mdir);
+			CU_ASSERT_EQUAL(strncmp(err, want, strlen(want)), 0);
+			CU_ASSERT_PTR_NULL(strchr(strchr(err, '\n') + 1, '\n'));
+			PCT_ASSERT_NOT_CONTAINS(out, "fx-good");
+			free(want);
+		}
+		/* rewritten only when the plugins were loaded */
+		buf = cache_bytes(file, &len);
+		PCT_ASSERT_INT_EQ(len == sizeof(bad_cache) - 1 &&
+				  !memcmp(buf, bad_cache, len), !good);
+		free(buf);
+		free(out);
+		free(err);
+	}
+	free(cmd);
+	free(mdir);
+	free(file);
+	free(cache);
+	free(dir);
+}
+
 /* The line of the source file 'rel' (from the source tree) holding
  * 'needle', or 0. */
 static int src_line_of(const char *rel, const char *needle)
