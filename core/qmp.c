@@ -375,8 +375,13 @@ static json_t *read_msg(struct pc_qemu *q, struct pc_err *err)
 		}
 		left = (int)((deadline - now()) * 1000);
 		if (left <= 0 || poll(&p, 1, left) == 0) {
-			pc_err_setc(err, PC_E_INPUT, "QEMU's monitor did not answer within %g s",
-				    q->timeout);
+			/* what QEMU logged is all there is to go on: its
+			 * directory goes when it is stopped */
+			char *tail = log_tail(q->dir);
+
+			pc_err_setc(err, PC_E_INPUT, "QEMU's monitor did not answer within %g s%s%s",
+				    q->timeout, *tail ? "; its log: " : "", tail);
+			free(tail);
 			return NULL;
 		}
 		r = read(q->fd, buf, sizeof(buf));

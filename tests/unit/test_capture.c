@@ -63,6 +63,28 @@ PCT_TEST("capture", hanging_binary_is_killed)
 	PCT_ASSERT_INT_EQ(system("pgrep -f '^sleep 300[.]5$' > /dev/null"), 256);
 }
 
+/*
+ * A monitor that accepts and then says nothing: the timeout says so with
+ * what the binary logged (its private directory goes when it is
+ * stopped), and nothing is left running.  A binary that never opens its
+ * monitor is the case above: no log to show there.
+ */
+PCT_TEST("capture", mute_monitor_times_out_with_the_log)
+{
+	char *out = NULL;
+
+	if (system("command -v python3 > /dev/null") != 0) {
+		printf("\n    SKIPPED: no python3 for the stand-in ");
+		return;
+	}
+	PCT_ASSERT_INT_EQ(pct_plugcheck(&out, "capture", "--qemu",
+			     pct_path("tests/fixtures/qemu/mute"), "--timeout", "1", NULL), 2);
+	PCT_ASSERT_CONTAINS(out, "QEMU's monitor did not answer within 1 s; its log: "
+				 "mute-qemu: monitor open, never greeting");
+	free(out);
+	PCT_ASSERT_INT_EQ(system("pgrep -f 'python3 .*fixtures/qemu/mut[e] ' > /dev/null"), 256);
+}
+
 PCT_TEST("capture", output_to_an_unwritable_place_fails_closed)
 {
 	char *out = NULL;
