@@ -145,7 +145,6 @@ static void summary(struct pc_cli *cli, const struct pc_job_spec *spec,
 		return;
 	if (runs) {
 		json_t *x = json_object();
-		char *s;
 
 		json_object_set_new(x, "verb", json_string("check"));
 		json_object_set_new(x, "mode", json_string("all-machines"));
@@ -156,10 +155,7 @@ static void summary(struct pc_cli *cli, const struct pc_job_spec *spec,
 		json_object_set_new(x, "incompatible_machine_types", json_integer((json_int_t)nbad));
 		json_object_set_new(x, "error_machine_types", json_integer((json_int_t)nerr));
 		json_object_set_new(x, "exit_status", json_integer(status));
-		s = pc_json_dump(x);
-		fputs(s, cli->out);
-		free(s);
-		json_decref(x);
+		pc_cli_print_doc(cli, x);
 		return;
 	}
 	fprintf(cli->out, "\nall machine types");

@@ -595,7 +595,6 @@ static void print_release_matrix_json(struct pc_cli *cli,
 				      int status)
 {
 	json_t *x = json_object(), *rels = json_array(), *brs = json_array();
-	char *j;
 
 	json_object_set_new(x, "verb", json_string("check"));
 	json_object_set_new(x, "mode", json_string("release-matrix"));
@@ -618,14 +617,7 @@ static void print_release_matrix_json(struct pc_cli *cli,
 	json_object_set_new(x, "known_breaks", json_integer((json_int_t)n->known));
 	json_object_set_new(x, "needs_review", json_integer((json_int_t)n->review));
 	json_object_set_new(x, "exit_status", json_integer(status));
-	if (cli->format == PC_FMT_HTML) {
-		pc_html_report(cli->out, x); /* the same document */
-	} else {
-		j = pc_json_dump(x);
-		fputs(j, cli->out);
-		free(j);
-	}
-	json_decref(x);
+	pc_cli_print_doc(cli, x);
 }
 
 /* A CI format: one finding an occurrence of a break, one case a cell

@@ -119,6 +119,11 @@ PC_VERBS(PC_VERB_PROTOTYPE)
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			 const struct pc_report *r, void *extra);
 
+/* Print document 'doc' (a json_t object, taken): as the HTML report with
+ * --format html, else as JSON. */
+struct json_t;
+void pc_cli_print_doc(struct pc_cli *cli, struct json_t *doc);
+
 /* Is the format one of the CI formats (SARIF, JUnit, github, gnu)? */
 bool pc_cli_ci_format(const struct pc_cli *cli);
 struct pc_ci_run;

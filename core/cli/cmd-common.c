@@ -110,6 +110,19 @@ void pc_cli_print_ci(struct pc_cli *cli, const struct pc_ci_run *run)
 		pc_ci_print(cli->out, f, run);
 }
 
+void pc_cli_print_doc(struct pc_cli *cli, json_t *doc)
+{
+	if (cli->format == PC_FMT_HTML) {
+		pc_html_report(cli->out, doc); /* the same document */
+	} else {
+		char *s = pc_json_dump(doc);
+
+		fputs(s, cli->out);
+		free(s);
+	}
+	json_decref(doc);
+}
+
 void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 			 const struct pc_report *r, void *extra)
 {
@@ -125,7 +138,6 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 	}
 	if (cli->format == PC_FMT_JSON || cli->format == PC_FMT_HTML) {
 		json_t *root = json_object();
-		char *s;
 
 		json_object_set_new(root, "verb", json_string(verb));
 		if (extra) {
@@ -136,14 +148,7 @@ void pc_cli_print_report(struct pc_cli *cli, const char *verb,
 		json_object_set_new(root, "groups", pc_report_groups_to_json(r));
 		json_object_set_new(root, "incompatible",
 				    json_integer((json_int_t)pc_report_count(r, PC_SEV_INCOMPATIBLE)));
-		if (cli->format == PC_FMT_HTML) {
-			pc_html_report(cli->out, root); /* the same document */
-		} else {
-			s = pc_json_dump(root);
-			fputs(s, cli->out);
-			free(s);
-		}
-		json_decref(root);
+		pc_cli_print_doc(cli, root);
 		return;
 	}
 	for (size_t i = 0; i < r->n; i++) {

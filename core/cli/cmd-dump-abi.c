@@ -127,7 +127,6 @@ static void print_json(struct pc_cli *cli, const struct dopts *o,
 		       const char *path, const char *text, int status)
 {
 	json_t *j = json_object();
-	char *s;
 
 	json_object_set_new(j, "verb", json_string("dump-abi"));
 	json_object_set_new(j, "release", json_string(o->release));
@@ -135,10 +134,7 @@ static void print_json(struct pc_cli *cli, const struct dopts *o,
 	json_object_set_new(j, "mode", json_string(o->check ? "check" : "write"));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)strlen(text)));
 	json_object_set_new(j, "exit_status", json_integer(status));
-	s = pc_json_dump(j);
-	fputs(s, cli->out);
-	free(s);
-	json_decref(j);
+	pc_cli_print_doc(cli, j);
 }
 
 /* the tree, recorded as o->release (or checked against the record) */

@@ -16,15 +16,6 @@
 
 #include "banned.h"
 
-static void print_json(struct pc_cli *cli, json_t *j)
-{
-	char *s = pc_json_dump(j);
-
-	fputs(s, cli->out);
-	free(s);
-	json_decref(j);
-}
-
 /* A verb without options: its usage for --help (1), an argument
  * refused (-1, printed), else 0. */
 static int no_options(struct pc_cli *cli, const char *verb, const char *usage,
@@ -196,7 +187,7 @@ int cmd_list_machines(struct pc_cli *cli, int argc, char **argv)
 		json_object_set_new(root, "verb", json_string("list-machines"));
 		json_object_set_new(root, "machines", arr);
 		json_object_set_new(root, "aliases", aliases);
-		print_json(cli, root);
+		pc_cli_print_doc(cli, root);
 	} else if (!cli->quiet) {
 		explain_aliases(cli, set, ms, NULL);
 	}
@@ -319,7 +310,7 @@ int cmd_list_plugins(struct pc_cli *cli, int argc, char **argv)
 
 		json_object_set_new(root, "verb", json_string("list-plugins"));
 		json_object_set_new(root, "plugins", arr);
-		print_json(cli, root);
+		pc_cli_print_doc(cli, root);
 	} else {
 		fprintf(cli->out, "(* abstract or interface, + internal: only inside a composite)\n");
 	}
@@ -357,7 +348,7 @@ static void info_json(struct pc_cli *cli, const char *file,
 	}
 	json_object_set_new(o, "types", types);
 	json_object_set_new(o, "descriptions", json_integer((json_int_t)reg->n_vmsds));
-	print_json(cli, o);
+	pc_cli_print_doc(cli, o);
 }
 
 static void info_text(struct pc_cli *cli, const char *file,

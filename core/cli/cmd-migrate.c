@@ -307,10 +307,7 @@ static int output(struct pc_cli *cli, struct mopts *o, const char *machine,
 		json_object_set_new(root, "runs", a);
 		json_object_set_new(root, "exit_status", json_integer(status));
 		free(s);
-		s = pc_json_dump(root);
-		fputs(s, cli->out);
-		free(s);
-		json_decref(root);
+		pc_cli_print_doc(cli, root);
 		return status;
 	}
 	for (size_t i = 0; i < n; i++)

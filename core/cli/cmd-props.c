@@ -281,7 +281,6 @@ static int explain_json(struct pc_cli *cli, const struct pc_vm *vm,
 			const struct pc_prop *p)
 {
 	json_t *x = json_object(), *ents = json_array(), *inst = json_array();
-	char *s;
 
 	json_object_set_new(x, "verb", json_string("props"));
 	json_object_set_new(x, "mode", json_string("explain"));
@@ -336,10 +335,7 @@ static int explain_json(struct pc_cli *cli, const struct pc_vm *vm,
 		return PC_EXIT_ERROR;
 	}
 	json_object_set_new(x, "instances", inst);
-	s = pc_json_dump(x);
-	fputs(s, cli->out);
-	free(s);
-	json_decref(x);
+	pc_cli_print_doc(cli, x);
 	return PC_EXIT_OK;
 }
 
@@ -437,7 +433,6 @@ static int print_json(struct pc_cli *cli, const struct pc_machine *m,
 		      const struct pc_vm *vm, const char *device)
 {
 	json_t *root = json_object(), *objs = json_array(), *jo;
-	char *s;
 
 	json_object_set_new(root, "verb", json_string("props"));
 	json_object_set_new(root, "machine", json_string(m->name));
@@ -452,10 +447,7 @@ static int print_json(struct pc_cli *cli, const struct pc_machine *m,
 		}
 		json_array_append_new(objs, jo);
 	}
-	s = pc_json_dump(root);
-	fputs(s, cli->out);
-	free(s);
-	json_decref(root);
+	pc_cli_print_doc(cli, root);
 	return PC_EXIT_OK;
 }
 

@@ -81,7 +81,6 @@ static void print_json(struct pc_cli *cli, const struct sopts *o,
 		       const struct suggestion *s)
 {
 	json_t *x = json_object(), *jl = json_array(), *jo = json_array();
-	char *txt;
 
 	json_object_set_new(x, "verb", json_string("suggest"));
 	json_object_set_new(x, "machine", json_string(o->machine));
@@ -104,10 +103,7 @@ static void print_json(struct pc_cli *cli, const struct sopts *o,
 	json_object_set_new(x, "overrides_verified", json_boolean(s->verified == 1));
 	json_object_set_new(x, "findings", pc_report_to_json(&s->r));
 	json_object_set_new(x, "groups", pc_report_groups_to_json(&s->r));
-	txt = pc_json_dump(x);
-	fputs(txt, cli->out);
-	free(txt);
-	json_decref(x);
+	pc_cli_print_doc(cli, x);
 }
 
 static void print_overrides(struct pc_cli *cli, const struct suggestion *s)
