@@ -68,6 +68,18 @@ static void *arena_alloc(struct pc_qdump_arena **head, size_t n)
 	return arena_alloc_at(head, n, sizeof(max_align_t));
 }
 
+/* 'n' items of 'size' bytes at 'src' copied into the arena (an empty
+ * array still gets its own address) */
+static void *arena_dup(struct pc_qdump_arena **head, const void *src, size_t n,
+		       size_t size)
+{
+	void *a = arena_alloc(head, n * size + 1);
+
+	if (n)
+		memcpy(a, src, n * size);
+	return a;
+}
+
 /* names are packed: most are a few bytes */
 static const char *arena_strdup(struct pc_qdump_arena **head, const char *s,
 				size_t len)
@@ -1014,23 +1026,13 @@ static bool stream_close_vmsd(struct sreader *r, struct sframe *f,
 	    (K_NAME | K_VERSION | K_MINVER))
 		return false;
 	if (f->seen & K_FIELDS) {
-		struct pc_qdump_field *a =
-			arena_alloc(&r->arena, f->n_fields * sizeof(*a) + 1);
-
-		if (f->n_fields)
-			memcpy(a, f->fields, f->n_fields * sizeof(*a));
 		v->has_fields = true;
-		v->fields = a;
+		v->fields = arena_dup(&r->arena, f->fields, f->n_fields, sizeof(*f->fields));
 		v->n_fields = f->n_fields;
 	}
 	if (f->seen & K_SUBS) {
-		struct pc_qdump_vmsd *a =
-			arena_alloc(&r->arena, f->n_subs * sizeof(*a) + 1);
-
-		if (f->n_subs)
-			memcpy(a, f->subs, f->n_subs * sizeof(*a));
 		v->has_subsections = true;
-		v->subsections = a;
+		v->subsections = arena_dup(&r->arena, f->subs, f->n_subs, sizeof(*f->subs));
 		v->n_subsections = f->n_subs;
 	}
 	if (parent->kind == SK_SUBS) {
