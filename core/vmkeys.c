@@ -13,6 +13,7 @@
  *   u32 R, then R x release:
  *       u32 n + n bytes   the baseline's real path
  *       u64 device, inode, size, mtime (ns), ctime (ns), declarations digest
+ *       u8 1 when the release's own configuration passed pc_side_check()
  *       C x (u8 state, u8 k, k x (u32 vCPUs, u8 blocked, u64 key))
  *   u64 checksum (pc_hash64 of everything before it)
  */
@@ -45,6 +46,8 @@ struct pc_vmkeys_id {
 struct pc_vmkeys_rel {
 	const struct pc_vmkeys_id *id;   /* NULL: not kept */
 	uint64_t decl;
+	bool checked;                    /* passed pc_side_check() on M */
+	size_t at;                       /* its entries in buf, or 0 */
 };
 
 /* ------------------------------------------------------------ build ID */
@@ -212,7 +215,7 @@ static const struct pc_vmkeys_id *snap_find(const struct pc_vmkeys *vk,
 /* ------------------------------------------------------------ reading */
 
 struct rd {
-	const unsigned char *p, *end;
+	const unsigned char *start, *p, *end;
 	bool bad;
 };
 
@@ -303,13 +306,15 @@ static size_t job_release(const struct pc_vmkeys *vk, const char *path,
 	return SIZE_MAX;
 }
 
-static bool rd_release(struct pc_vmkeys *vk, struct rd *r,
-		       const size_t *cfg_of, size_t n_file_cfg)
+/* One release of the file: validated; its entries' offset and its
+ * checked flag kept when it is one of the job's. */
+static bool rd_release(struct pc_vmkeys *vk, struct rd *r, size_t n_file_cfg)
 {
 	struct pc_vmkeys_id id;
-	size_t n, k;
+	size_t n, k, at;
 	const char *path = rd_str(r, &n);
 	uint64_t decl;
+	unsigned checked;
 
 	id.dev = rd_u64(r);
 	id.ino = rd_u64(r);
@@ -317,28 +322,28 @@ static bool rd_release(struct pc_vmkeys *vk, struct rd *r,
 	id.mtime = (int64_t)rd_u64(r);
 	id.ctime = (int64_t)rd_u64(r);
 	decl = rd_u64(r);
-	if (!path || r->bad)
+	checked = rd_u8(r);
+	if (!path || r->bad || checked > 1)
 		return false;
-	k = job_release(vk, path, n, &id, decl);
-	for (size_t c = 0; c < n_file_cfg; c++) {
-		struct pc_vmkeys_entry *e = k != SIZE_MAX && cfg_of[c] != SIZE_MAX
-			? &vk->e[k * vk->n_cfg + cfg_of[c]] : NULL;
-
-		if (!rd_entry(r, e))
+	at = (size_t)(r->p - r->start);
+	for (size_t c = 0; c < n_file_cfg; c++)
+		if (!rd_entry(r, NULL))
 			return false;
+	k = job_release(vk, path, n, &id, decl);
+	if (k != SIZE_MAX) {
+		vk->rel[k].checked = checked;
+		vk->rel[k].at = at;
 	}
 	return true;
 }
 
+/* The whole file checked; the job's releases found in it. */
 static bool rd_file(struct pc_vmkeys *vk, const unsigned char *buf,
-		    size_t len, const char *machine,
-		    const struct pc_vmconfigs *cfgs)
+		    size_t len, const char *machine)
 {
-	struct rd r = { buf, buf + len - 8, false };
+	struct rd r = { buf, buf, buf + len - 8, false };
 	unsigned char id[64];
-	size_t nid = build_id(id, sizeof(id)), nc, nr;
-	struct pc_strmap labels = { 0 };
-	size_t *cfg_of;
+	size_t nid = build_id(id, sizeof(id)), nr;
 	bool ok = true;
 
 	if (rd_u64(&r) != pc_get_le64((const unsigned char *)VK_MAGIC) ||
@@ -346,27 +351,18 @@ static bool rd_file(struct pc_vmkeys *vk, const unsigned char *buf,
 	    !rd_is(&r, PC_VERSION, strlen(PC_VERSION)) ||
 	    !rd_is(&r, machine, strlen(machine)))
 		return !r.bad; /* another build: start empty quietly */
-	nc = rd_u32(&r);
-	if (nc > len)
+	vk->n_file_cfg = rd_u32(&r);
+	if (vk->n_file_cfg > len)
 		return false;
-	/* the run's configurations by label (their index in cfgs: labels
-	 * are distinct, add_config() keeps one of each) */
-	for (size_t j = 0; j < cfgs->n; j++)
-		pc_strmap_index(&labels, cfgs->items[j].label,
-				strlen(cfgs->items[j].label));
-	cfg_of = pc_xcalloc(nc + 1, sizeof(*cfg_of));
-	for (size_t c = 0; c < nc && ok; c++) {
+	vk->labels_at = (size_t)(r.p - r.start);
+	for (size_t c = 0; c < vk->n_file_cfg && ok; c++) {
 		size_t n;
-		const char *label = rd_str(&r, &n);
 
-		cfg_of[c] = label ? pc_strmap_find(&labels, label, n) : SIZE_MAX;
-		ok = label != NULL;
+		ok = rd_str(&r, &n) != NULL;
 	}
 	nr = ok ? rd_u32(&r) : 0;
 	for (size_t k = 0; k < nr && ok; k++)
-		ok = rd_release(vk, &r, cfg_of, nc);
-	free(cfg_of);
-	pc_strmap_release(&labels);
+		ok = rd_release(vk, &r, vk->n_file_cfg);
 	return ok && !r.bad && r.p == r.end;
 }
 
@@ -382,12 +378,11 @@ static char *file_name(const struct pc_vmkeys *vk, const char *machine)
 }
 
 static void load_file(struct pc_vmkeys *vk, const char *machine,
-		      const struct pc_vmconfigs *cfgs, struct pc_err *warn)
+		      struct pc_err *warn)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	struct pc_err e = { 0 };
-	bool ok;
 
 	if (access(vk->file, F_OK) && errno == ENOENT)
 		return;
@@ -397,14 +392,18 @@ static void load_file(struct pc_vmkeys *vk, const char *machine,
 		vk->dirty = true;
 		return;
 	}
-	ok = len >= 16 &&
-	     pc_get_le64((const unsigned char *)buf + len - 8) ==
-		     pc_hash64(buf, len - 8, PC_VMKEYS_SEED) &&
-	     rd_file(vk, (const unsigned char *)buf, len, machine, cfgs);
-	free(buf);
-	if (ok)
+	vk->buf = buf;
+	vk->len = len;
+	if (len >= 16 &&
+	    pc_get_le64((const unsigned char *)buf + len - 8) ==
+		    pc_hash64(buf, len - 8, PC_VMKEYS_SEED) &&
+	    rd_file(vk, (const unsigned char *)buf, len, machine))
 		return;
-	memset(vk->e, 0, vk->n_rel * vk->n_cfg * sizeof(*vk->e));
+	for (size_t k = 0; k < vk->n_rel; k++) {
+		vk->rel[k].checked = false;
+		vk->rel[k].at = 0;
+	}
+	vk->n_file_cfg = 0;
 	vk->dirty = true;
 	pc_err_set(warn, "%s: corrupted cache of release keys: rebuilding it",
 		   vk->file);
@@ -412,14 +411,12 @@ static void load_file(struct pc_vmkeys *vk, const char *machine,
 
 void pc_vmkeys_open(struct pc_vmkeys *vk, const char *machine,
 		    const struct pc_side *releases, size_t n_rel,
-		    const struct pc_vmconfigs *cfgs, struct pc_err *warn)
+		    struct pc_err *warn)
 {
 	if (!vk->dir)
 		return;
 	vk->n_rel = n_rel;
-	vk->n_cfg = cfgs->n;
 	vk->rel = pc_xcalloc(n_rel + 1, sizeof(*vk->rel));
-	vk->e = pc_xcalloc(n_rel * cfgs->n + 1, sizeof(*vk->e));
 	for (size_t k = 0; k < n_rel; k++) {
 		const struct pc_side *s = &releases[k];
 
@@ -430,13 +427,68 @@ void pc_vmkeys_open(struct pc_vmkeys *vk, const char *machine,
 		vk->rel[k].decl = s->index->decl_digest;
 	}
 	vk->file = file_name(vk, machine);
-	load_file(vk, machine, cfgs, warn);
+	load_file(vk, machine, warn);
+}
+
+bool pc_vmkeys_checked(const struct pc_vmkeys *vk, size_t rel)
+{
+	return vk->file && rel < vk->n_rel && vk->rel[rel].id &&
+	       vk->rel[rel].checked;
+}
+
+void pc_vmkeys_set_checked(struct pc_vmkeys *vk, size_t rel)
+{
+	if (!vk->file || rel >= vk->n_rel || !vk->rel[rel].id ||
+	    vk->rel[rel].checked)
+		return;
+	vk->rel[rel].checked = true;
+	vk->dirty = true;
+}
+
+void pc_vmkeys_bind(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs)
+{
+	struct pc_strmap labels = { 0 };
+	size_t *cfg_of;
+	struct rd r;
+
+	if (!vk->file || vk->e)
+		return;
+	vk->n_cfg = cfgs->n;
+	vk->e = pc_xcalloc(vk->n_rel * cfgs->n + 1, sizeof(*vk->e));
+	if (!vk->n_file_cfg)
+		return;
+	/* the run's configurations by label (their index in cfgs: labels
+	 * are distinct, add_config() keeps one of each) */
+	for (size_t j = 0; j < cfgs->n; j++)
+		pc_strmap_index(&labels, cfgs->items[j].label,
+				strlen(cfgs->items[j].label));
+	cfg_of = pc_xcalloc(vk->n_file_cfg + 1, sizeof(*cfg_of));
+	r = (struct rd){ (const unsigned char *)vk->buf,
+			 (const unsigned char *)vk->buf + vk->labels_at,
+			 (const unsigned char *)vk->buf + vk->len - 8, false };
+	for (size_t c = 0; c < vk->n_file_cfg; c++) {
+		size_t n;
+		const char *label = rd_str(&r, &n);
+
+		cfg_of[c] = pc_strmap_find(&labels, label, n);
+	}
+	/* the file was checked whole when read: these decode */
+	for (size_t k = 0; k < vk->n_rel; k++) {
+		if (!vk->rel[k].at)
+			continue;
+		r.p = r.start + vk->rel[k].at;
+		for (size_t c = 0; c < vk->n_file_cfg; c++)
+			rd_entry(&r, cfg_of[c] == SIZE_MAX ? NULL
+					: &vk->e[k * vk->n_cfg + cfg_of[c]]);
+	}
+	free(cfg_of);
+	pc_strmap_release(&labels);
 }
 
 struct pc_vmkeys_entry *pc_vmkeys_entry(struct pc_vmkeys *vk, size_t rel,
 					size_t cfg)
 {
-	if (!vk->file || rel >= vk->n_rel || cfg >= vk->n_cfg ||
+	if (!vk->file || !vk->e || rel >= vk->n_rel || cfg >= vk->n_cfg ||
 	    !vk->rel[rel].id)
 		return NULL;
 	return &vk->e[rel * vk->n_cfg + cfg];
@@ -489,13 +541,20 @@ int pc_vmkeys_save(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs,
 
 	if (!vk->file || !vk->dirty)
 		return 0;
+	/* no configuration checked (--default-config-only): the releases'
+	 * checks only, unless that would drop the configurations' keys a
+	 * run before kept */
+	if (!vk->e && vk->n_file_cfg)
+		return 0;
+	if (!vk->e)
+		cfgs = NULL;
 	pc_strbuf_add(&sb, VK_MAGIC, 8);
 	pc_strbuf_put_u32(&sb, PC_VMKEYS_FORMAT_VERSION);
 	put_str(&sb, id, nid);
 	put_str(&sb, PC_VERSION, strlen(PC_VERSION));
 	put_str(&sb, machine, strlen(machine));
-	pc_strbuf_put_u32(&sb, (uint32_t)vk->n_cfg);
-	for (size_t c = 0; c < vk->n_cfg; c++)
+	pc_strbuf_put_u32(&sb, cfgs ? (uint32_t)vk->n_cfg : 0);
+	for (size_t c = 0; cfgs && c < vk->n_cfg; c++)
 		put_str(&sb, cfgs->items[c].label, strlen(cfgs->items[c].label));
 	at = sb.len;
 	pc_strbuf_put_u32(&sb, 0);
@@ -512,7 +571,8 @@ int pc_vmkeys_save(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs,
 		pc_strbuf_put_u64(&sb, (uint64_t)s->mtime);
 		pc_strbuf_put_u64(&sb, (uint64_t)s->ctime);
 		pc_strbuf_put_u64(&sb, vk->rel[k].decl);
-		for (size_t c = 0; c < vk->n_cfg; c++)
+		pc_strbuf_add(&sb, &(unsigned char){ vk->rel[k].checked }, 1);
+		for (size_t c = 0; cfgs && c < vk->n_cfg; c++)
 			put_entry(&sb, &vk->e[k * vk->n_cfg + c]);
 	}
 	for (int i = 0; i < 4; i++)
@@ -534,6 +594,7 @@ void pc_vmkeys_release(struct pc_vmkeys *vk)
 	free(vk->snap);
 	free(vk->rel);
 	free(vk->e);
+	free(vk->buf);
 	free(vk->file);
 	free(vk->dir);
 	free(vk->abi_real);

@@ -46,7 +46,7 @@
 #include "util.h"
 #include "vmconfig.h"
 
-#define PC_VMKEYS_FORMAT_VERSION 1
+#define PC_VMKEYS_FORMAT_VERSION 2
 /* the seed of the file's checksum (pc_hash64() of all before it) */
 #define PC_VMKEYS_SEED 0x564d4b4559533031ULL
 /* vCPU counts kept per release and configuration */
@@ -75,7 +75,9 @@ struct pc_vmkeys {
 	size_t n_snap;
 	struct pc_vmkeys_rel *rel;    /* per release of the job */
 	size_t n_rel, n_cfg;
-	struct pc_vmkeys_entry *e;    /* n_rel x n_cfg */
+	struct pc_vmkeys_entry *e;    /* n_rel x n_cfg, once bound */
+	char *buf;                    /* the file read, checked whole */
+	size_t len, labels_at, n_file_cfg;
 	bool dirty;
 };
 
@@ -88,24 +90,33 @@ void pc_vmkeys_snapshot(struct pc_vmkeys *vk, const char *cache_dir,
 			const char *abi_dir);
 
 /*
- * The entries of the job's releases (their baselines: side->index) in
- * configurations 'cfgs' on machine type 'machine', from the file where
- * one was kept.  A corrupted file sets 'warn'.
+ * What was kept for the job's releases (their baselines: side->index) on
+ * machine type 'machine', from the file where one was: read and checked
+ * whole (a corrupted file sets 'warn').
  */
 void pc_vmkeys_open(struct pc_vmkeys *vk, const char *machine,
 		    const struct pc_side *releases, size_t n_rel,
-		    const struct pc_vmconfigs *cfgs, struct pc_err *warn);
+		    struct pc_err *warn);
+
+/* Did release 'rel''s own configuration pass pc_side_check() on the
+ * machine type (so a run need not check it again)?  Set when it did. */
+bool pc_vmkeys_checked(const struct pc_vmkeys *vk, size_t rel);
+void pc_vmkeys_set_checked(struct pc_vmkeys *vk, size_t rel);
+
+/* The entries of the run's extra configurations 'cfgs', found by label
+ * (once: before pc_vmkeys_entry()). */
+void pc_vmkeys_bind(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs);
 
 /* Release 'rel''s entry for configuration 'cfg', or NULL when that
- * release is not kept (no baseline, changed, or nothing is kept).  A
- * caller that changes it calls pc_vmkeys_touch(). */
+ * release is not kept (no baseline, changed, or nothing is kept) or no
+ * configuration is bound.  A caller that changes it calls
+ * pc_vmkeys_touch(). */
 struct pc_vmkeys_entry *pc_vmkeys_entry(struct pc_vmkeys *vk, size_t rel,
 					size_t cfg);
 void pc_vmkeys_touch(struct pc_vmkeys *vk);
 
-/* Write the entries (of the configurations and machine type given to
- * pc_vmkeys_open()) when changed: 0, or -1 with 'err' (the caller
- * warns). */
+/* Write what is kept when it changed (the configurations bound, none
+ * when none was): 0, or -1 with 'err' (the caller warns). */
 int pc_vmkeys_save(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs,
 		   const char *machine, struct pc_err *err);
 void pc_vmkeys_release(struct pc_vmkeys *vk);

@@ -75,7 +75,8 @@ static void vk_fx_release(struct vk_fx *x)
 static void vk_open(struct vk_fx *x, struct pc_vmkeys *vk, struct pc_err *warn)
 {
 	pc_vmkeys_snapshot(vk, x->cache, x->abi);
-	pc_vmkeys_open(vk, "fx-1.0", x->rel, 2, &x->cfgs, warn);
+	pc_vmkeys_open(vk, "fx-1.0", x->rel, 2, warn);
+	pc_vmkeys_bind(vk, &x->cfgs);
 }
 
 /* release 0 started in configuration 1 (two vCPU counts), release 1 not
@@ -97,6 +98,8 @@ static void vk_record(struct vk_fx *x)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	e->state = PC_VMKEYS_NOT_STARTED;
 	pc_vmkeys_touch(&vk);
+	CU_ASSERT_FALSE(pc_vmkeys_checked(&vk, 1));
+	pc_vmkeys_set_checked(&vk, 1);
 	PCT_ASSERT_INT_EQ(pc_vmkeys_save(&vk, &x->cfgs, "fx-1.0", &err), 0);
 	pc_vmkeys_release(&vk);
 }
@@ -137,12 +140,16 @@ PCT_TEST("vmkeys", kept_and_found_again_by_label)
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 0, 1), PC_VMKEYS_UNKNOWN);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 1, 2), PC_VMKEYS_NOT_STARTED);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 1, 0), PC_VMKEYS_UNKNOWN);
+	CU_ASSERT_TRUE(pc_vmkeys_checked(&vk, 1));
+	CU_ASSERT_FALSE(pc_vmkeys_checked(&vk, 0));
 	pc_vmkeys_release(&vk);
 	/* another machine type has its own */
 	pc_vmkeys_snapshot(&vk, x.cache, x.abi);
-	pc_vmkeys_open(&vk, "fx-2.0", x.rel, 2, &x.cfgs, &warn);
+	pc_vmkeys_open(&vk, "fx-2.0", x.rel, 2, &warn);
+	pc_vmkeys_bind(&vk, &x.cfgs);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 0, 0), PC_VMKEYS_UNKNOWN);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 1, 2), PC_VMKEYS_UNKNOWN);
+	CU_ASSERT_FALSE(pc_vmkeys_checked(&vk, 1));
 	pc_vmkeys_release(&vk);
 	vk_fx_release(&x);
 }
@@ -161,10 +168,12 @@ PCT_TEST("vmkeys", a_changed_baseline_is_not_used)
 	vk_open(&x, &vk, &warn);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 0, 1), PC_VMKEYS_UNKNOWN);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 1, 2), PC_VMKEYS_NOT_STARTED);
+	CU_ASSERT_TRUE(pc_vmkeys_checked(&vk, 1));
 	pc_vmkeys_release(&vk);
 	x.ix[1].decl_digest = 0x4321;
 	vk_open(&x, &vk, &warn);
 	PCT_ASSERT_INT_EQ(vk_state(&vk, 1, 2), PC_VMKEYS_UNKNOWN);
+	CU_ASSERT_FALSE(pc_vmkeys_checked(&vk, 1));
 	pc_vmkeys_release(&vk);
 	CU_ASSERT_FALSE(warn.set);
 	/* a release without a baseline (the tree, a plugin directory) */
@@ -286,7 +295,9 @@ PCT_TEST("vmkeys", nothing_kept_without_a_cache_directory)
 
 	vk_fx_init(&x);
 	pc_vmkeys_snapshot(&vk, NULL, x.abi);
-	pc_vmkeys_open(&vk, "fx-1.0", x.rel, 2, &x.cfgs, &warn);
+	pc_vmkeys_open(&vk, "fx-1.0", x.rel, 2, &warn);
+	pc_vmkeys_bind(&vk, &x.cfgs);
+	CU_ASSERT_FALSE(pc_vmkeys_checked(&vk, 0));
 	CU_ASSERT_PTR_NULL(pc_vmkeys_entry(&vk, 0, 0));
 	PCT_ASSERT_INT_EQ(pc_vmkeys_save(&vk, &x.cfgs, "fx-1.0", &err), 0);
 	pc_vmkeys_release(&vk);
