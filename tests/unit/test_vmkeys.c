@@ -342,3 +342,65 @@ PCT_TEST("vmkeys", cli_main_job_same_from_kept_keys)
 	free(xdg);
 	free(tmp);
 }
+
+/* A release that passed its configuration check is not checked again
+ * while its baseline is unchanged -- and is, and refused, once it is
+ * edited to name a property its types lack (exit status 2, both runs
+ * from the same cache). */
+PCT_TEST("vmkeys", cli_an_edited_baseline_is_checked_again)
+{
+	char *tmp = pct_tmpdir("vmkeys-edit");
+	char *xdg = pc_xasprintf("XDG_CACHE_HOME=%s/cache", tmp);
+	char *abi = pc_xasprintf("%s/abi", tmp);
+	char *base = pc_xasprintf("%s/releases/8.0.json", abi);
+	char *cmd = pc_xasprintf("cp -r '%s' '%s'", pct_path("abi"), abi);
+	const char *env[] = { xdg, NULL };
+	const char *argv[] = { "plugcheck", "-q", "--abi-dir", abi, "--machine",
+			       "pc-q35-7.2", NULL };
+	const char *good = "\"e1000e\",\n     \"migrate-timadj\",";
+	const char *bad = "\"e1000e\",\n     \"migrate-timadjx\",";
+	char *out, *err, *text = NULL, *at;
+	struct pc_strbuf edited = PC_STRBUF_INIT;
+	struct pc_err e = { 0 };
+	size_t len;
+	int rc0, rc;
+
+	PCT_ASSERT_INT_EQ(system(cmd), 0);
+	rc0 = pct_run_cli_env(argv, env, &out, &err);
+	CU_ASSERT(rc0 == 0 || rc0 == 1);
+	free(out);
+	free(err);
+	rc = pct_run_cli_env(argv, env, &out, &err);
+	PCT_ASSERT_INT_EQ(rc, rc0);
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(pc_read_file(base, 1 << 24, &text, &len, &e), 0);
+	at = text ? strstr(text, good) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	pc_strbuf_add(&edited, text, (size_t)(at - text));
+	pc_strbuf_addstr(&edited, bad);
+	pc_strbuf_addstr(&edited, at + strlen(good));
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(base, edited.buf, edited.len, &e), 0);
+	rc = pct_run_cli_env(argv, env, &out, &err);
+	PCT_ASSERT_INT_EQ(rc, 2);
+	PCT_ASSERT_CONTAINS(err, "unknown property 'migrate-timadjx' of 'e1000e'");
+	free(out);
+	free(err);
+	/* refused again: a refusal is never kept */
+	rc = pct_run_cli_env(argv, env, &out, &err);
+	PCT_ASSERT_INT_EQ(rc, 2);
+	free(out);
+	free(err);
+	PCT_ASSERT_INT_EQ(pc_write_file_atomic(base, text, len, &e), 0);
+	rc = pct_run_cli_env(argv, env, &out, &err);
+	PCT_ASSERT_INT_EQ(rc, rc0);
+	free(out);
+	free(err);
+	pc_strbuf_release(&edited);
+	free(text);
+	free(cmd);
+	free(base);
+	free(abi);
+	free(xdg);
+	free(tmp);
+}
