@@ -88,32 +88,6 @@ static int64_t ts_ns(const struct timespec *ts)
 
 /* ------------------------------------------------------------ encoding */
 
-static uint32_t get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-static void put_u32(struct pc_strbuf *sb, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16),
-			       (unsigned char)(v >> 24) };
-
-	pc_strbuf_add(sb, b, sizeof(b));
-}
-
-static void put_u64(struct pc_strbuf *sb, uint64_t v)
-{
-	put_u32(sb, (uint32_t)v);
-	put_u32(sb, (uint32_t)(v >> 32));
-}
-
 static uint64_t rotl64(uint64_t x, int r)
 {
 	return (x << r) | (x >> (64 - r));
@@ -141,7 +115,7 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
 
 	for (; n >= 8; p += 8, n -= 8) {
-		h ^= rotl64(get_u64(p) * k1, 31) * k2;
+		h ^= rotl64(pc_get_le64(p) * k1, 31) * k2;
 		h = rotl64(h, 27) * 5 + 0x52dce729;
 	}
 	if (n) {
@@ -276,12 +250,12 @@ static int parse_header(const unsigned char *b, size_t size,
 			       size, CACHE_HEADER);
 		return -1;
 	}
-	if (get_u32(b + 8) != PC_CACHE_FORMAT_VERSION ||
-	    get_u32(b + 12) != PLUGCHECK_ABI_VERSION)
+	if (pc_get_le32(b + 8) != PC_CACHE_FORMAT_VERSION ||
+	    pc_get_le32(b + 12) != PLUGCHECK_ABI_VERSION)
 		return 1;
-	core_len = get_u32(b + 16);
-	*n = get_u32(b + 20);
-	*body_len = get_u64(b + 24);
+	core_len = pc_get_le32(b + 16);
+	*n = pc_get_le32(b + 20);
+	*body_len = pc_get_le64(b + 24);
 	if (core_len > CACHE_MAX_CORE) {
 		pc_strbuf_addf(why, "core version of %u bytes (at most %d)",
 			       core_len, CACHE_MAX_CORE);
@@ -298,7 +272,7 @@ static int parse_header(const unsigned char *b, size_t size,
 	    memcmp(b + CACHE_HEADER, PC_VERSION, core_len))
 		return 1;
 	*body = b + CACHE_HEADER + core_len;
-	if (checksum(*body, (size_t)*body_len) != get_u64(b + 32)) {
+	if (checksum(*body, (size_t)*body_len) != pc_get_le64(b + 32)) {
 		pc_strbuf_addstr(why, "checksum mismatch");
 		return -1;
 	}
@@ -327,13 +301,13 @@ static int parse_entry(struct pc_cache_entry *e, uint32_t i,
 		pc_strbuf_addf(why, "entry %u: truncated", i);
 		return -1;
 	}
-	e->size = get_u64(q);
-	e->mtime_ns = (int64_t)get_u64(q + 8);
-	e->ctime_ns = (int64_t)get_u64(q + 16);
-	code = get_u32(q + 24);
-	pl = get_u32(q + 28);
-	wl = get_u32(q + 32);
-	dl = get_u32(q + 36);
+	e->size = pc_get_le64(q);
+	e->mtime_ns = (int64_t)pc_get_le64(q + 8);
+	e->ctime_ns = (int64_t)pc_get_le64(q + 16);
+	code = pc_get_le32(q + 24);
+	pl = pc_get_le32(q + 28);
+	wl = pc_get_le32(q + 32);
+	dl = pc_get_le32(q + 36);
 	q += CACHE_ENTRY_FIXED;
 	*left -= CACHE_ENTRY_FIXED;
 	if (e->size > INT64_MAX || code >= PC_ARRAY_SIZE(status_codes) ||
@@ -531,8 +505,7 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct pc_cache_entry *)b)->path);
 }
 
-/* mkdir -p, for the cache directory only (0700: it is per user) */
-static int make_dirs(const char *dir, struct pc_err *err)
+int pc_cache_make_dir(const char *dir, struct pc_err *err)
 {
 	char *d = pc_xstrdup(dir);
 	int ret = 0;
@@ -609,13 +582,13 @@ int pc_cache_save(struct pc_cache *c, struct pc_err *err)
 		    CACHE_HEADER + CACHE_MAX_CORE + body.len + CACHE_ENTRY_FIXED +
 		    pl + wl + e->decl_len + 3 > CACHE_MAX_FILE)
 			continue;
-		put_u64(&body, e->size);
-		put_u64(&body, (uint64_t)e->mtime_ns);
-		put_u64(&body, (uint64_t)e->ctime_ns);
-		put_u32(&body, status_code(e->status));
-		put_u32(&body, (uint32_t)pl);
-		put_u32(&body, (uint32_t)wl);
-		put_u32(&body, (uint32_t)e->decl_len);
+		pc_strbuf_put_u64(&body, e->size);
+		pc_strbuf_put_u64(&body, (uint64_t)e->mtime_ns);
+		pc_strbuf_put_u64(&body, (uint64_t)e->ctime_ns);
+		pc_strbuf_put_u32(&body, status_code(e->status));
+		pc_strbuf_put_u32(&body, (uint32_t)pl);
+		pc_strbuf_put_u32(&body, (uint32_t)wl);
+		pc_strbuf_put_u32(&body, (uint32_t)e->decl_len);
 		pc_strbuf_add(&body, e->path, pl + 1);
 		pc_strbuf_add(&body, e->what, wl + 1);
 		pc_strbuf_add(&body, e->decl, e->decl_len);
@@ -623,16 +596,16 @@ int pc_cache_save(struct pc_cache *c, struct pc_err *err)
 		written++;
 	}
 	pc_strbuf_add(&file, CACHE_MAGIC, CACHE_MAGIC_LEN);
-	put_u32(&file, PC_CACHE_FORMAT_VERSION);
-	put_u32(&file, PLUGCHECK_ABI_VERSION);
-	put_u32(&file, (uint32_t)strlen(PC_VERSION));
-	put_u32(&file, (uint32_t)written);
-	put_u64(&file, body.len);
-	put_u64(&file, checksum((const unsigned char *)body.buf, body.len));
+	pc_strbuf_put_u32(&file, PC_CACHE_FORMAT_VERSION);
+	pc_strbuf_put_u32(&file, PLUGCHECK_ABI_VERSION);
+	pc_strbuf_put_u32(&file, (uint32_t)strlen(PC_VERSION));
+	pc_strbuf_put_u32(&file, (uint32_t)written);
+	pc_strbuf_put_u64(&file, body.len);
+	pc_strbuf_put_u64(&file, checksum((const unsigned char *)body.buf, body.len));
 	pc_strbuf_add(&file, PC_VERSION, strlen(PC_VERSION));
 	pc_strbuf_add(&file, body.buf, body.len);
 	pc_strbuf_release(&body);
-	r = make_dirs(c->dir, err);
+	r = pc_cache_make_dir(c->dir, err);
 	if (!r)
 		r = pc_write_file_atomic(c->file, file.buf, file.len, err);
 	pc_strbuf_release(&file);

@@ -68,6 +68,9 @@ struct pc_cache {
  */
 char *pc_cache_default_dir(void);
 
+/* mkdir -p of a cache directory (0700: it is per user); -1 with 'err'. */
+int pc_cache_make_dir(const char *dir, struct pc_err *err);
+
 /*
  * Open the cache in 'dir'.  Always succeeds; a corrupted file sets 'warn'
  * ("FILE: corrupted registry cache (...): rebuilding it").

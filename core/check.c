@@ -191,6 +191,8 @@ struct vm_cache_entry {
 	/* vm shares the objects and layouts of another entry's VM, of the
 	 * same side and machine type, that did not read the vCPU count */
 	bool alias;
+	bool keyed;             /* key is vm_key(vm), computed once */
+	struct pc_vmkey key;
 };
 
 struct devkeys;
@@ -295,7 +297,7 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 		vm->smp = smp;
 		PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
 		e = &vc->items[vc->n++];
-		*e = (struct vm_cache_entry){ side, m, smp, vm, true };
+		*e = (struct vm_cache_entry){ side, m, smp, vm, true, false, { 0, false, 0 } };
 		return vm;
 	}
 	if (pc_vm_build(side, m, smp, vm, err)) {
@@ -314,6 +316,7 @@ static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
 	e->smp = smp;
 	e->vm = vm;
 	e->alias = false;
+	e->keyed = false;
 	return vm;
 }
 
@@ -842,6 +845,162 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 			return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ VM keys */
+
+static uint64_t key_str(uint64_t h, const char *s)
+{
+	return pc_hash64(s, strlen(s) + 1, h);
+}
+
+static uint64_t key_u64(uint64_t h, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	return pc_hash64(b, sizeof(b), h);
+}
+
+static void vm_key(const struct pc_vm *vm, struct pc_vmkey *out)
+{
+	uint64_t h = key_u64(0x6a09e667f3bcc908ULL, vm->n_objs);
+
+	out->smp = vm->smp;
+	out->blocked = false;
+	for (size_t i = 0; i < vm->n_objs; i++) {
+		const struct pc_object *o = &vm->objs[i];
+		bool blocks = pc_object_blocker(vm, o) != NULL;
+
+		out->blocked |= blocks;
+		h = key_str(h, o->id);
+		h = key_u64(h, pc_object_digest(o));
+		h = key_u64(h, blocks);
+	}
+	h = key_u64(h, vm->n_sections);
+	for (size_t i = 0; i < vm->n_sections; i++) {
+		h = key_str(h, vm->sections[i].name);
+		h = key_u64(h, (uint64_t)(vm->sections[i].obj - vm->objs));
+		h = key_u64(h, vm->sections[i].fingerprint);
+	}
+	out->key = h;
+}
+
+/* The key of the VM vm_cache_get() gives, computed once per entry. */
+static const struct pc_vmkey *vm_cache_key(struct pc_vm_cache *vc,
+					   const struct pc_side *side,
+					   const struct pc_machine *m, int smp,
+					   struct pc_err *err)
+{
+	const struct pc_vm *vm = vm_cache_get(vc, side, m, smp, err);
+
+	if (!vm)
+		return NULL;
+	for (size_t i = 0; i < vc->n; i++) {
+		struct vm_cache_entry *e = &vc->items[i];
+
+		if (e->vm != vm)
+			continue;
+		if (!e->keyed)
+			vm_key(vm, &e->key);
+		e->keyed = true;
+		return &e->key;
+	}
+	return NULL; /* not reached: vm_cache_get() keeps what it gives */
+}
+
+int pc_check_vm_key(struct pc_check *c, const struct pc_side *s, int smp,
+		    struct pc_vmkey *out, struct pc_err *err)
+{
+	const struct pc_machine *m = pc_machine_find(s->machines, c->machine);
+	const struct pc_vmkey *k;
+
+	if (!m || !c->vms)
+		return pc_err_setc(err, PC_E_NOT_FOUND, "%s does not know machine type '%s'",
+				   s->label, c->machine);
+	k = vm_cache_key(c->vms, s, m, smp, err);
+	if (!k)
+		return -1;
+	*out = *k;
+	return 0;
+}
+
+int pc_check_smps(const struct pc_check *c, const struct pc_side *src,
+		  const struct pc_side *dst, int *smps, size_t max, size_t *n,
+		  struct pc_err *err)
+{
+	const struct pc_machine *ms = NULL, *md = NULL;
+
+	*n = 0;
+	if (direction_machines(c, src, dst, &ms, &md, err))
+		return -1;
+	if (c->n_smps) {
+		*n = c->n_smps < max ? c->n_smps : max;
+		memcpy(smps, c->smps, *n * sizeof(int));
+	} else {
+		*n = pc_machine_smp_set(ms, smps, max);
+	}
+	return 0;
+}
+
+static const struct pc_vmkey *key_at(const struct pc_vmkey *keys, size_t n,
+				     int smp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].smp == smp)
+			return &keys[i];
+	return NULL;
+}
+
+int pc_check_direction_keyed(struct pc_check *c, const struct pc_side *src,
+			     const struct pc_side *dst,
+			     const struct pc_side *rec,
+			     const struct pc_vmkey *keys, size_t n,
+			     size_t *sections, size_t *props,
+			     struct pc_err *err)
+{
+	const struct pc_side *full = rec == src ? dst : src;
+	const struct pc_machine *ms = NULL, *md = NULL, *mf;
+	const struct pc_vm *vms[8];
+	int smps[8];
+	size_t ns = 0;
+	struct pc_err e = { 0 };
+
+	if (!c->vms || (rec != src && rec != dst) || src->host || dst->host)
+		return 0;
+	/* a side that does not know M: the full check says so */
+	if (direction_machines(c, src, dst, &ms, &md, &e) || !md)
+		return 0;
+	if (c->n_smps) {
+		ns = c->n_smps < PC_ARRAY_SIZE(smps) ? c->n_smps : PC_ARRAY_SIZE(smps);
+		memcpy(smps, c->smps, ns * sizeof(int));
+	} else {
+		ns = pc_machine_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
+	}
+	mf = full == src ? ms : md;
+	/* settled only when every vCPU count is: nothing is counted before */
+	for (size_t k = 0; k < ns; k++) {
+		const struct pc_vmkey *rk = key_at(keys, n, smps[k]);
+		const struct pc_vmkey *fk;
+
+		if (!rk || rk->blocked)
+			return 0;
+		fk = vm_cache_key(c->vms, full, mf, smps[k], err);
+		if (!fk)
+			return -1;
+		if (fk->blocked || fk->key != rk->key)
+			return 0;
+		vms[k] = vm_cache_get(c->vms, full, mf, smps[k], err);
+	}
+	/* what comparing two equal VMs counts (pc_rules_sections(),
+	 * pc_rules_props()) */
+	for (size_t k = 0; k < ns; k++) {
+		*sections += vms[k]->n_sections;
+		for (size_t i = 0; i < vms[k]->n_objs; i++)
+			*props += vms[k]->objs[i].n_props;
+	}
+	return 1;
 }
 
 int pc_check_pair(struct pc_check *c, const struct pc_side *a,

@@ -52,6 +52,52 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err);
 
+/*
+ * A resolved VM's key: every object's id, type, digest
+ * (pc_object_digest()) and whether it blocks migration, and every
+ * section's name, object and fingerprint, in order.  Two VMs with one key
+ * compare with no finding unless one of them blocks migration: the premise
+ * the device keys of recorded releases are screened on (check.c), applied
+ * to a whole VM.  The main job keeps the keys of recorded releases' VMs in
+ * its extra configurations across runs (vmkeys.h).
+ */
+struct pc_vmkey {
+	int smp;
+	bool blocked;
+	uint64_t key;
+};
+
+/* The key of side 's''s VM of c->machine with 'smp' vCPUs, resolved
+ * through c->vms (which must be set).  -1 (err set) when it cannot be
+ * built. */
+int pc_check_vm_key(struct pc_check *c, const struct pc_side *s, int smp,
+		    struct pc_vmkey *out, struct pc_err *err);
+
+/* The vCPU counts pc_check_direction() checks src -> dst at (at most
+ * 'max'; the machine type's set unless c fixes one); -1 as it fails. */
+int pc_check_smps(const struct pc_check *c, const struct pc_side *src,
+		  const struct pc_side *dst, int *smps, size_t max, size_t *n,
+		  struct pc_err *err);
+
+/*
+ * src -> dst where one of them, 'rec', is known by the keys of its VMs
+ * ('keys[0..n)', one per vCPU count) instead of the VMs: the other side's
+ * VMs (through c->vms) are keyed and, when every vCPU count
+ * pc_check_direction() would check has a key equal to the other side's
+ * and neither blocks migration, the direction is settled -- it would give
+ * no finding -- and 1 is returned with what checking it would have
+ * counted added to *sections and *props (the caller adds them to c when
+ * it takes the result).  0: the keys do not settle it (check in full);
+ * -1 on error.  For sides started in one device's configuration
+ * (vmconfig.h: no host, no known breaks to cover).
+ */
+int pc_check_direction_keyed(struct pc_check *c, const struct pc_side *src,
+			     const struct pc_side *dst,
+			     const struct pc_side *rec,
+			     const struct pc_vmkey *keys, size_t n,
+			     size_t *sections, size_t *props,
+			     struct pc_err *err);
+
 /* Both directions. */
 int pc_check_pair(struct pc_check *c, const struct pc_side *a,
 		  const struct pc_side *b, struct pc_report *r,

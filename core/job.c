@@ -23,6 +23,14 @@ static void job_refused(const struct pc_job *j, const struct pc_err *err)
 		j->env->refused(j->env->cb_ctx, err);
 }
 
+/* a warning of the run's (the side env's warn), when 'w' holds one */
+static void job_warn(const struct pc_job *j, struct pc_err *w)
+{
+	if (w->set && j->env->warn)
+		j->env->warn(j->env->cb_ctx, w->msg);
+	memset(w, 0, sizeof(*w));
+}
+
 int pc_job_init(struct pc_job *j, const struct pc_side_env *env,
 		const struct pc_job_spec *spec, struct pc_err *err)
 {
@@ -56,6 +64,7 @@ static void main_run_configs(struct pc_job *j);
 
 void pc_job_release(struct pc_job *j)
 {
+	pc_vmkeys_release(&j->vmkeys);
 	pc_vm_cache_free(j->check.vms);
 	configs_release(j);
 	pc_known_breaks_release(&j->known);
@@ -191,10 +200,12 @@ static int main_load(struct pc_job *j, struct pc_err *err)
 	j->check.machine = j->machine->name;
 	if (add_vm(j, &j->tree, err) ||
 	    pc_side_add_globals(&j->tree, o->dst_globals, o->n_dst_globals,
-				"--dst-global", err) ||
-	    pc_side_load_baselines(j->env, &j->releases, &j->n_releases, err))
+				"--dst-global", err))
 		return -1;
-	return 0;
+	/* the baselines as they are before they are read: what the releases
+	 * gave is kept for these files only (vmkeys.h) */
+	pc_vmkeys_snapshot(&j->vmkeys, j->env->cache_dir, j->env->abi_dir);
+	return pc_side_load_baselines(j->env, &j->releases, &j->n_releases, err);
 }
 
 /* the configuration and overrides, once for the run (not once per
@@ -202,16 +213,25 @@ static int main_load(struct pc_job *j, struct pc_err *err)
 static int main_check_sides(struct pc_job *j, struct pc_err *err)
 {
 	const char *m = j->machine->name;
+	struct pc_err warn = { 0 };
 
 	for (size_t i = 0; i < j->n_releases; i++)
 		if (add_vm(j, &j->releases[i], err))
 			return -1;
 	if (pc_side_check(&j->tree, m, err))
 		return -1;
-	for (size_t i = 0; i < j->n_releases; i++)
-		if (side_knows(&j->releases[i], m) &&
-		    pc_side_check(&j->releases[i], m, err))
+	/* a release whose baseline a run before checked on M, as it is now,
+	 * passes again (vmkeys.h) */
+	pc_vmkeys_open(&j->vmkeys, m, j->releases, j->n_releases, &warn);
+	job_warn(j, &warn);
+	for (size_t i = 0; i < j->n_releases; i++) {
+		if (!side_knows(&j->releases[i], m) ||
+		    pc_vmkeys_checked(&j->vmkeys, i))
+			continue;
+		if (pc_side_check(&j->releases[i], m, err))
 			return -1;
+		pc_vmkeys_set_checked(&j->vmkeys, i);
+	}
 	note_compat_typos(j);
 	return 0;
 }
@@ -250,6 +270,7 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 {
 	struct pc_strbuf unknown = PC_STRBUF_INIT;
 	size_t nrel = j->n_releases, known_n = 0;
+	struct pc_err warn = { 0 };
 
 	j->check.releases = j->releases;
 	j->check.n_releases = nrel;
@@ -269,6 +290,8 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 		return pc_err_setc(err, PC_E_NOT_FOUND, "no recorded release knows machine type '%s': nothing to check against (record one with plugcheck dump-abi)",
 				   j->machine->name);
 	main_run_configs(j);
+	if (pc_vmkeys_save(&j->vmkeys, &j->configs, j->machine->name, &warn))
+		job_warn(j, &warn);
 	return 0;
 }
 
@@ -327,8 +350,131 @@ static const struct pc_side *config_dst(const struct pc_job_vmconfig *run,
 					     : &run->sides[2 * k];
 }
 
+/* Release k's kept entry for configuration n (vmkeys.h), or NULL: kept
+ * only for a release as recorded, in both roles. */
+static struct pc_vmkeys_entry *kept(struct pc_job *j, size_t n, size_t k)
+{
+	if (j->as_src[k] != &j->releases[k] || j->as_dst[k] != &j->releases[k])
+		return NULL;
+	return pc_vmkeys_entry(&j->vmkeys, k, n);
+}
+
+/*
+ * Release k in the run's configuration from its kept keys: both
+ * directions settled (true), or nothing done (false: check in full).
+ */
+static bool config_settled(struct pc_job *j, struct pc_job_vmconfig *run,
+			   size_t k, const struct pc_vmkeys_entry *ke)
+{
+	size_t nrel = j->n_releases, secs = 0, props = 0;
+	const struct pc_side *rel = &j->releases[k];
+	const struct pc_side *ts = &run->sides[2 * nrel];
+	const struct pc_side *td = config_dst(run, nrel);
+	struct pc_err e = { 0 };
+
+	if (pc_check_direction_keyed(&j->check, rel, td, rel, ke->keys, ke->n,
+				     &secs, &props, &e) != 1 ||
+	    pc_check_direction_keyed(&j->check, ts, rel, rel, ke->keys, ke->n,
+				     &secs, &props, &e) != 1)
+		return false;
+	j->check.sections_compared += secs;
+	j->check.props_compared += props;
+	pc_vmconfig_direction_settled(rel, td, &j->report,
+				      &run->pairs[run->n_pairs++]);
+	pc_vmconfig_direction_settled(ts, rel, &j->report,
+				      &run->pairs[run->n_pairs++]);
+	return true;
+}
+
+static bool same_entry(const struct pc_vmkeys_entry *a,
+		       const struct pc_vmkeys_entry *b)
+{
+	if (a->state != b->state || a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->keys[i].smp != b->keys[i].smp ||
+		    a->keys[i].blocked != b->keys[i].blocked ||
+		    a->keys[i].key != b->keys[i].key)
+			return false;
+	return true;
+}
+
+/* Keep what release k gave in the run (started in it and checked without
+ * an error): the keys of its VMs at every vCPU count either direction
+ * checked. */
+static void config_keep(struct pc_job *j, struct pc_job_vmconfig *run,
+			size_t k, struct pc_vmkeys_entry *ke)
+{
+	size_t nrel = j->n_releases, n[2];
+	const struct pc_side *rs = &run->sides[2 * k];
+	int smps[2][PC_VMKEYS_MAX_SMP];
+	struct pc_vmkeys_entry out = { .state = PC_VMKEYS_STARTED };
+	struct pc_err e = { 0 };
+
+	if (pc_check_smps(&j->check, rs, &run->sides[2 * nrel], smps[0],
+			  PC_VMKEYS_MAX_SMP, &n[0], &e) ||
+	    pc_check_smps(&j->check, &run->sides[2 * nrel], rs, smps[1],
+			  PC_VMKEYS_MAX_SMP, &n[1], &e))
+		return;
+	for (size_t d = 0; d < 2; d++)
+		for (size_t i = 0; i < n[d]; i++) {
+			bool have = false;
+
+			for (size_t q = 0; q < out.n; q++)
+				have |= out.keys[q].smp == smps[d][i];
+			if (have)
+				continue;
+			if (out.n == PC_VMKEYS_MAX_SMP ||
+			    pc_check_vm_key(&j->check, rs, smps[d][i],
+					    &out.keys[out.n], &e))
+				return;
+			out.n++;
+		}
+	/* the same as kept (a release a run before found different): the
+	 * file need not be written again */
+	if (same_entry(ke, &out))
+		return;
+	*ke = out;
+	pc_vmkeys_touch(&j->vmkeys);
+}
+
+/* Release k started in the run's configuration and checked both ways. */
+static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
+			size_t k, size_t n_dflt, struct pc_strbuf *ns,
+			struct pc_vmkeys_entry *ke)
+{
+	size_t nrel = j->n_releases;
+	struct pc_err e = { 0 };
+	bool refused = false;
+
+	if (!config_side(j, run, k, &e)) {
+		pc_strbuf_addf(ns, "%s%s", ns->len ? ", " : "",
+			       j->releases[k].label);
+		if (ke && ke->state != PC_VMKEYS_NOT_STARTED) {
+			*ke = (struct pc_vmkeys_entry){ .state = PC_VMKEYS_NOT_STARTED };
+			pc_vmkeys_touch(&j->vmkeys);
+		}
+		return;
+	}
+	run->started[k] = true;
+	for (int dir = 0; dir < 2; dir++) {
+		const struct pc_side *a = &run->sides[dir ? 2 * nrel : 2 * k];
+		const struct pc_side *b = config_dst(run, dir ? k : nrel);
+
+		if (pc_vmconfig_direction(&j->check, run->config, a, b, n_dflt,
+					  &j->report, &run->pairs[run->n_pairs++],
+					  &e)) {
+			job_refused(j, &e);
+			refused = true;
+		}
+	}
+	if (ke && !refused)
+		config_keep(j, run, k, ke);
+}
+
 /* Configuration n on the tree and every release that knows M and can
- * start it, both directions, after the default configuration's run. */
+ * start it, both directions, after the default configuration's run: a
+ * release from the keys a run before kept when they settle it. */
 static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 {
 	struct pc_job_vmconfig *run = &j->config_runs[n];
@@ -349,26 +495,22 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 	}
 	run->started[nrel] = true;
 	for (size_t k = 0; k < nrel; k++) {
-		struct pc_err e = { 0 };
+		struct pc_vmkeys_entry *ke;
 
 		if (!side_knows(&j->releases[k], j->machine->name))
 			continue;
-		if (!config_side(j, run, k, &e)) {
+		ke = kept(j, n, k);
+		if (ke && ke->state == PC_VMKEYS_NOT_STARTED) {
 			pc_strbuf_addf(&ns, "%s%s", ns.len ? ", " : "",
 				       j->releases[k].label);
 			continue;
 		}
-		run->started[k] = true;
-		for (int dir = 0; dir < 2; dir++) {
-			const struct pc_side *a = &run->sides[dir ? 2 * nrel : 2 * k];
-			const struct pc_side *b = config_dst(run, dir ? k : nrel);
-
-			if (pc_vmconfig_direction(&j->check, run->config, a, b,
-						  n_dflt, &j->report,
-						  &run->pairs[run->n_pairs++],
-						  &e))
-				job_refused(j, &e);
+		if (ke && ke->state == PC_VMKEYS_STARTED &&
+		    config_settled(j, run, k, ke)) {
+			run->started[k] = true;
+			continue;
 		}
+		config_full(j, run, k, n_dflt, &ns, ke);
 	}
 	/* the run's sides are its own: their VMs are no use to another */
 	for (size_t k = 0; k < 2 * (nrel + 1); k++)
@@ -388,6 +530,7 @@ static void main_run_configs(struct pc_job *j)
 		return;
 	pc_vmconfigs_of(&j->tree, &j->configs);
 	j->config_runs = pc_xcalloc(j->configs.n + 1, sizeof(*j->config_runs));
+	pc_vmkeys_bind(&j->vmkeys, &j->configs);
 	for (size_t n = 0; n < j->configs.n; n++)
 		config_run(j, n, n_dflt);
 	j->config_sections = j->check.sections_compared - secs;

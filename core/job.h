@@ -39,6 +39,7 @@
 #include "side.h"
 #include "util.h"
 #include "vmconfig.h"
+#include "vmkeys.h"
 
 /* the most sides a chain may name */
 #define PC_JOB_MAX_CHAIN 16
@@ -161,6 +162,9 @@ struct pc_job {
 	/* what they compared (check.sections_compared and props_compared
 	 * count the default configuration's) */
 	size_t config_sections, config_props;
+	/* MAIN: what the releases gave in the extra configurations, kept
+	 * across runs (vmkeys.h) */
+	struct pc_vmkeys vmkeys;
 	bool bad_input;        /* a plugin or a direction was refused */
 	bool stale_checked;    /* the known breaks were checked for staleness */
 	size_t incompatible;   /* findings at PC_SEV_INCOMPATIBLE */

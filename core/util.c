@@ -712,6 +712,32 @@ bool pc_name_likely_typo(const char *word, const char *name)
 	return r;
 }
 
+uint32_t pc_get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+uint64_t pc_get_le64(const unsigned char *p)
+{
+	return (uint64_t)pc_get_le32(p) | (uint64_t)pc_get_le32(p + 4) << 32;
+}
+
+void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+			       (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+
+	pc_strbuf_add(sb, b, sizeof(b));
+}
+
+void pc_strbuf_put_u64(struct pc_strbuf *sb, uint64_t v)
+{
+	pc_strbuf_put_u32(sb, (uint32_t)v);
+	pc_strbuf_put_u32(sb, (uint32_t)(v >> 32));
+}
+
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;

@@ -271,6 +271,13 @@ void pc_parallel_for(size_t n, unsigned threads,
 /* The CPUs this process may run on (taskset, cpusets), at least 1. */
 unsigned pc_cpu_count(void);
 
+/* Little-endian integers in the binary cache files (cache.c, vmkeys.c):
+ * appended to a buffer, read from bytes the caller has bounds-checked. */
+void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v);
+void pc_strbuf_put_u64(struct pc_strbuf *sb, uint64_t v);
+uint32_t pc_get_le32(const unsigned char *p);
+uint64_t pc_get_le64(const unsigned char *p);
+
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
 

@@ -59,10 +59,14 @@ static void gates_of_fields(const struct pc_vmsd *v, struct gates *g,
 		const struct pc_field *f = &v->fields[i];
 		char *w;
 
-		w = pc_xasprintf("field %s/%s (if=)", v->name, f->name);
-		gate_expr(g, f->cond, w);
-		free(w);
-		if (f->count_kind == PC_COUNT_EXPR) {
+		/* what it decides is formatted only for a field that has a
+		 * condition: most have none */
+		if (f->cond) {
+			w = pc_xasprintf("field %s/%s (if=)", v->name, f->name);
+			gate_expr(g, f->cond, w);
+			free(w);
+		}
+		if (f->count_kind == PC_COUNT_EXPR && f->count_expr) {
 			w = pc_xasprintf("the count of field %s/%s", v->name,
 					 f->name);
 			gate_expr(g, f->count_expr, w);
@@ -82,16 +86,22 @@ static void gates_of_desc(const struct pc_vmsd *v, struct gates *g,
 	gates_of_fields(v, g, depth);
 	for (size_t i = 0; i < v->n_subsections; i++) {
 		const struct pc_subsection *s = &v->subsections[i];
-		char *w = pc_xasprintf("subsection %s", s->name);
 
-		gate_expr(g, s->needed, w);
-		free(w);
+		if (s->needed) {
+			char *w = pc_xasprintf("subsection %s", s->name);
+
+			gate_expr(g, s->needed, w);
+			free(w);
+		}
 		gates_of_desc(s->desc, g, depth + 1);
 	}
 	for (size_t i = 0; i < v->n_invariants; i++) {
 		const struct pc_invariant *iv = &v->invariants[i];
-		char *w = pc_xasprintf("invariant %s/%s", v->name, iv->name);
+		char *w;
 
+		if (!iv->value && !iv->romask)
+			continue;
+		w = pc_xasprintf("invariant %s/%s", v->name, iv->name);
 		gate_expr(g, iv->value, w);
 		gate_expr(g, iv->romask, w);
 		free(w);
@@ -357,4 +367,15 @@ int pc_vmconfig_direction(struct pc_check *chk, const struct pc_vmconfig *c,
 	pc_report_release(&one);
 	pc_pair_count(r, before, p);
 	return 0;
+}
+
+void pc_vmconfig_direction_settled(const struct pc_side *src,
+				   const struct pc_side *dst,
+				   const struct pc_report *r,
+				   struct pc_pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->src = src->label;
+	p->dst = dst->label;
+	pc_pair_count(r, r->n, p);
 }

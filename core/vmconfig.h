@@ -87,4 +87,12 @@ int pc_vmconfig_direction(struct pc_check *chk, const struct pc_vmconfig *c,
 			  size_t n_dflt, struct pc_report *r, struct pc_pair *p,
 			  struct pc_err *err);
 
+/* src -> dst in configuration 'c' settled without a check
+ * (pc_check_direction_keyed()): 'p' names the direction, with no
+ * finding. */
+void pc_vmconfig_direction_settled(const struct pc_side *src,
+				   const struct pc_side *dst,
+				   const struct pc_report *r,
+				   struct pc_pair *p);
+
 #endif /* PC_VMCONFIG_H */

@@ -106,9 +106,24 @@ rm_dirs=$($(pc 1000 --format json check --release-matrix) | awk -F': ' '/"direct
 rm_full=$($(pc 1000 --format json check --release-matrix) | awk -F': ' '/"full_comparisons"/ { gsub(",", "", $2); print $2; exit }')
 # The main job a device author runs before a commit: the tree against the
 # 20 releases (both directions) on the machine type they all know.
+# Its cache directory (registry cache warm in both figures): "first run"
+# removes the releases' kept keys before every run (the first run
+# against a set of baselines, or of a new build), the other keeps them
+# (every run after: Documentation/performance.md, round three).
 note "bench: main job"
-set -- $("$timeit" "$RUNS" $(pc 100 --machine synth-a-5.0)); mj100=$1 mjr100=$2
-set -- $("$timeit" "$RUNS" $(pc 1000 --machine synth-a-5.0)); mj1000=$1 mjr1000=$2
+mjc=$BENCH_DIR/cache-mainjob
+mainjob() {
+	n=$1 mode=$2
+	XDG_CACHE_HOME=$mjc $(pc "$n" --machine synth-a-5.0) >/dev/null
+	if [ "$mode" = first ]; then
+		XDG_CACHE_HOME=$mjc "$timeit" -p "rm -f $mjc/plugcheck/vmkeys-*.bin" "$RUNS" $(pc "$n" --machine synth-a-5.0)
+	else
+		XDG_CACHE_HOME=$mjc "$timeit" "$RUNS" $(pc "$n" --machine synth-a-5.0)
+	fi
+}
+set -- $(mainjob 100 kept); mj100=$1 mjr100=$2
+set -- $(mainjob 1000 kept); mj1000=$1 mjr1000=$2
+set -- $(mainjob 1000 first); mj1000f=$1 mjr1000f=$2
 # For reference, the engine that resolves every side: one machine type
 # known by every release, 20 baselines + the tree = 21 sides, 441 ordered
 # pairs, each over 4 vCPU configurations.
@@ -219,7 +234,8 @@ row "  ($rm_dirs directions, $rm_full distinct differences compared in full)" ""
 row "  peak memory" "$(mib "$rmr1000")" "< 500 MB" "$(awk -v k="$rmr1000" 'BEGIN { print (k * 1024 <= 500e6) ? "meets" : "MISSES" }')"
 row "  growth 100 -> 1000" "$(ratio "$rm1000" "$rm100")" "<= 12x" "$(lin "$rm1000" "$rm100")"
 row "main job: tree vs 20 releases, oldest machine type, N = 100" "$(fmt "$mj100")" "-" "$(mib "$mjr100")"
-row "  same, N = 1000 (#19 item 4)" "$(fmt "$mj1000")" "<= 0.3 s" "$(meets "$mj1000" 0.3), $(mib "$mjr1000")"
+row "  same, N = 1000, kept release keys (#19 item 4)" "$(fmt "$mj1000")" "<= 0.3 s" "$(meets "$mj1000" 0.3), $(mib "$mjr1000")"
+row "  same, first run (no kept release keys)" "$(fmt "$mj1000f")" "<= 0.3 s" "$(meets "$mj1000f" 0.3), $(mib "$mjr1000f")"
 row "  growth 100 -> 1000" "$(ratio "$mj1000" "$mj100")" "<= 12x" "$(lin "$mj1000" "$mj100")"
 row "check --matrix (full resolution), 1 machine type x 21 sides, N = 100" "$(fmt "$m100")" "-" "$(mib "$mr100")"
 row "  same, N = 1000 (1 run)" "$(fmt "$m1000")" "-" "$(mib "$mr1000")"

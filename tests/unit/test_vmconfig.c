@@ -330,3 +330,134 @@ PCT_TEST("vmconfig", cli_main_job_checks_and_names_the_configurations)
 	PCT_ASSERT_CONTAINS(out, "--default-config-only applies to the main job");
 	free(out);
 }
+
+/* A check of one vCPU count sharing VMs, as the main job's. */
+static void vc_chk(struct pc_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->machine = "fx-1.0";
+	c->smps[0] = 1;
+	c->n_smps = 1;
+	c->vms = pc_vm_cache_new();
+}
+
+/* The key of side 'base' started in 'v' (its VM through c's cache). */
+static struct pc_vmkey vc_key(struct pc_check *c, const struct pc_side *base,
+			      const struct pc_vmconfig *v, struct pc_side *cs)
+{
+	struct pc_err err = { 0 };
+	struct pc_vmkey k = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(base, v, cs, &err), 0);
+	PCT_ASSERT_INT_EQ(pc_check_vm_key(c, cs, 1, &k, &err), 0);
+	PCT_ASSERT_INT_EQ(k.smp, 1);
+	return k;
+}
+
+/* A release known by the key of its VM in a configuration (what an
+ * earlier run kept, vmkeys.h): a key that differs leaves the direction to
+ * the full check, which finds the break; an equal one settles it, with
+ * what the full check counts and no finding; a key of another vCPU count
+ * or of a VM that blocks migration settles nothing. */
+PCT_TEST("vmconfig", kept_keys_settle_only_equal_vms)
+{
+	struct pc_side a, b, same, ca, cb, cs;
+	struct pc_vmconfigs c;
+	const struct pc_vmconfig *v;
+	struct pc_check chk, full;
+	struct pc_vmkey kb, ks, other;
+	struct pc_report r;
+	struct pc_pair p;
+	struct pc_err err = { 0 };
+	size_t secs = 0, props = 0, done_secs;
+
+	vc_side(&a, "new", VC_HDR VC_VMSD("  field pasid u32\n") VC_DEV(""));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV(""));
+	vc_side(&same, "same", VC_HDR VC_VMSD("  field pasid u32\n") VC_DEV(""));
+	pc_vmconfigs_of(&a, &c);
+	v = vc_find(&c, "fx-dev: ats=on");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	vc_chk(&chk);
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&a, v, &ca, &err), 0);
+	kb = vc_key(&chk, &b, v, &cb);
+	ks = vc_key(&chk, &same, v, &cs);
+	CU_ASSERT_NOT_EQUAL(kb.key, ks.key);
+	CU_ASSERT_FALSE(ks.blocked);
+	/* the break: both directions go to the full check */
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cb, &cb, &kb, 1,
+						   &secs, &props, &err), 0);
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &cb, &ca, &cb, &kb, 1,
+						   &secs, &props, &err), 0);
+	PCT_ASSERT_INT_EQ(secs + props, 0);
+	pc_report_init(&r);
+	PCT_ASSERT_INT_EQ(pc_vmconfig_direction(&chk, v, &ca, &cb, 0, &r, &p, &err), 0);
+	PCT_ASSERT_INT_EQ(p.incompatible, 1);
+	pc_report_release(&r);
+	/* equal VMs: settled, counted as the full check counts them */
+	done_secs = chk.sections_compared;
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cs, &cs, &ks, 1,
+						   &secs, &props, &err), 1);
+	vc_chk(&full);
+	pc_report_init(&r);
+	PCT_ASSERT_INT_EQ(pc_vmconfig_direction(&full, v, &ca, &cs, 0, &r, &p, &err), 0);
+	PCT_ASSERT_INT_EQ(r.n, 0);
+	CU_ASSERT_TRUE(full.sections_compared > 0 && full.props_compared > 0);
+	PCT_ASSERT_INT_EQ(secs, full.sections_compared);
+	PCT_ASSERT_INT_EQ(props, full.props_compared);
+	/* the caller adds them */
+	PCT_ASSERT_INT_EQ(chk.sections_compared, done_secs);
+	pc_report_release(&r);
+	pc_vm_cache_free(full.vms);
+	/* a key of another vCPU count, or of a VM that blocks migration */
+	other = ks;
+	other.smp = 2;
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cs, &cs, &other, 1,
+						   &secs, &props, &err), 0);
+	other = ks;
+	other.blocked = true;
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cs, &cs, &other, 1,
+						   &secs, &props, &err), 0);
+	CU_ASSERT_FALSE(err.set);
+	pc_vm_cache_forget(chk.vms, &ca);
+	pc_vm_cache_forget(chk.vms, &cb);
+	pc_vm_cache_forget(chk.vms, &cs);
+	pc_vmconfig_side_release(&ca, &a);
+	pc_vmconfig_side_release(&cb, &b);
+	pc_vmconfig_side_release(&cs, &same);
+	pc_vm_cache_free(chk.vms);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_side_release(&same);
+}
+
+/* A VM that blocks migration in a configuration has a blocked key: two
+ * such keys settle nothing (the full check reports PC603). */
+PCT_TEST("vmconfig", a_blocking_vm_is_never_settled_by_keys)
+{
+	struct pc_side a, b, ca, cb;
+	char type[] = "fx-dev", props_[] = "plain=on";
+	char label[] = "fx-dev: plain=on", origin[] = "test";
+	struct pc_vmconfig v = { type, props_, label, origin, false };
+	struct pc_check chk;
+	struct pc_vmkey ka, kb;
+	struct pc_err err = { 0 };
+	size_t secs = 0, props = 0;
+
+	vc_side(&a, "new", VC_HDR VC_VMSD("") VC_DEV("  unmigratable prop=plain value=on\n"));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV("  unmigratable prop=plain value=on\n"));
+	vc_chk(&chk);
+	ka = vc_key(&chk, &a, &v, &ca);
+	kb = vc_key(&chk, &b, &v, &cb);
+	CU_ASSERT_TRUE(ka.blocked);
+	CU_ASSERT_EQUAL(ka.key, kb.key);
+	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cb, &cb, &kb, 1,
+						   &secs, &props, &err), 0);
+	pc_vm_cache_forget(chk.vms, &ca);
+	pc_vm_cache_forget(chk.vms, &cb);
+	pc_vmconfig_side_release(&ca, &a);
+	pc_vmconfig_side_release(&cb, &b);
+	pc_vm_cache_free(chk.vms);
+	pc_side_release(&a);
+	pc_side_release(&b);
+}
