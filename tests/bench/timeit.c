@@ -4,13 +4,17 @@
  * (getrusage-style ru_maxrss of the child, from wait4()).  Used by
  * tests/bench/run.sh; see Documentation/performance.md.
  *
- * Usage: timeit [-r] [-p PREP] RUNS COMMAND [ARG...]
+ * Usage: timeit [-r] [-f] [-p PREP] RUNS COMMAND [ARG...]
  *   -r        the command is expected to refuse its input (exit status 2,
  *             as plugcheck does on a hostile input): that is success, and
  *             any other status a failure
+ *   -f        also print the median of the runs' minor page faults (the
+ *             child's ru_minflt: its first touches of fresh pages, which
+ *             cost some 10 us each on a VM like the one in
+ *             Documentation/performance.md)
  *   -p PREP   a shell command run before every timed run, untimed (e.g.
  *             "rm -rf DIR/cache" for a cold start)
- * Output, one line: MEDIAN_SECONDS MAX_RSS_KIB
+ * Output, one line: MEDIAN_SECONDS MAX_RSS_KIB [MEDIAN_FAULTS]
  * Exit status 0 when every run exited 0 or 1 (1 is plugcheck's verdict
  * "incompatible", a normal benchmark outcome), else 2.
  */
@@ -46,20 +50,24 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	const char *prep = NULL;
-	double t[MAX_RUNS];
+	double t[MAX_RUNS], flt[MAX_RUNS];
 	long maxrss = 0;
-	int runs, argi = 1, refuse = 0;
+	int runs, argi = 1, refuse = 0, faults = 0;
 
-	if (argc > 1 && !strcmp(argv[1], "-r")) {
+	if (argc > argi && !strcmp(argv[argi], "-r")) {
 		refuse = 1;
-		argi = 2;
+		argi++;
+	}
+	if (argc > argi && !strcmp(argv[argi], "-f")) {
+		faults = 1;
+		argi++;
 	}
 	if (argc > argi + 1 && !strcmp(argv[argi], "-p")) {
 		prep = argv[argi + 1];
 		argi += 2;
 	}
 	if (argc - argi < 2) {
-		fprintf(stderr, "usage: timeit [-r] [-p PREP] RUNS COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: timeit [-r] [-f] [-p PREP] RUNS COMMAND [ARG...]\n");
 		return 2;
 	}
 	runs = atoi(argv[argi]);
@@ -99,6 +107,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		t[i] = now() - t0;
+		flt[i] = (double)ru.ru_minflt;
 		if (ru.ru_maxrss > maxrss)
 			maxrss = ru.ru_maxrss;
 		if (!WIFEXITED(st) || (refuse ? WEXITSTATUS(st) != 2 : WEXITSTATUS(st) > 1)) {
@@ -108,7 +117,12 @@ int main(int argc, char **argv)
 		}
 	}
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
-	printf("%.4f %ld\n", runs % 2 ? t[runs / 2]
-				      : (t[runs / 2 - 1] + t[runs / 2]) / 2, maxrss);
+	qsort(flt, (size_t)runs, sizeof(flt[0]), cmp_double);
+	printf("%.4f %ld", runs % 2 ? t[runs / 2]
+				   : (t[runs / 2 - 1] + t[runs / 2]) / 2, maxrss);
+	if (faults)
+		printf(" %.0f", runs % 2 ? flt[runs / 2]
+				       : (flt[runs / 2 - 1] + flt[runs / 2]) / 2);
+	printf("\n");
 	return 0;
 }
