@@ -1691,11 +1691,52 @@ static void stream_head(struct pc_bstream *bs, const char *path,
 	ix->release = side->release;
 }
 
-/* A side from a streamed baseline (consumed), as side_from_root(). */
+/* A registry read ahead, as load_registry() reads it with no pool. */
+struct decl_ahead {
+	bool done;
+	int rc;
+	struct pc_registry *reg;
+	struct pc_err err;
+};
+
+/* Read the declarations file streamed baseline 'bs' names, ahead. */
+static void read_ahead(const struct pc_bstream *bs, const char *path,
+		       struct decl_ahead *a)
+{
+	char *dpath = pc_baseline_decl_path(path, bs->declarations);
+	uint64_t digest;
+
+	/* cannot fail: stream_checked() */
+	(void)decl_name(bs->declarations, &digest);
+	a->done = true;
+	a->rc = load_decls(dpath, digest, &a->reg, &a->err);
+	if (!a->rc)
+		a->reg->decl_digest = digest;
+	free(dpath);
+}
+
+/* The side's registry: read ahead ('a', consumed), else load_registry(). */
+static int take_registry(const struct pc_bindex *ix,
+			 struct pc_registry *const *pool, size_t npool,
+			 struct decl_ahead *a, struct pc_side *side,
+			 struct pc_err *err)
+{
+	if (!a || !a->done)
+		return load_registry(ix, pool, npool, side, err);
+	side->own_reg = true;
+	side->reg = a->reg;
+	a->reg = NULL;
+	if (a->rc)
+		*err = a->err;
+	return a->rc;
+}
+
+/* A side from a streamed baseline (consumed), as side_from_root(); its
+ * registry read ahead when 'a' says so. */
 static int side_from_stream(struct pc_bstream *bs, const char *path,
 			    struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
-			    struct pc_err *err)
+			    struct decl_ahead *a, struct pc_err *err)
 {
 	struct pc_bindex *ix = pc_xcalloc(1, sizeof(*ix));
 	int rc = 0;
@@ -1704,7 +1745,7 @@ static int side_from_stream(struct pc_bstream *bs, const char *path,
 	memset(&bs->ix, 0, sizeof(bs->ix));
 	stream_head(bs, path, side, ix);
 	pc_bstream_release(bs);
-	if (load_registry(ix, pool, npool, side, err)) {
+	if (take_registry(ix, pool, npool, a, side, err)) {
 		pc_bindex_free(ix);
 		pc_side_release(side);
 		rc = -1;
@@ -1758,7 +1799,7 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 	if (read_baseline(path, &bs, &root, err))
 		return -1;
 	if (!root)
-		return side_from_stream(&bs, path, side, pool, npool, err);
+		return side_from_stream(&bs, path, side, pool, npool, NULL, err);
 	return side_from_root(root, path, side, pool, npool, err);
 }
 
@@ -1770,6 +1811,7 @@ struct parsed_file {
 	struct pc_bstream bs;   /* when the stream reader read it */
 	int rc;
 	struct pc_err err;
+	struct decl_ahead decls;
 };
 
 static void parse_one_file(void *ctx, size_t i)
@@ -1777,6 +1819,11 @@ static void parse_one_file(void *ctx, size_t i)
 	struct parsed_file *f = &((struct parsed_file *)ctx)[i];
 
 	f->rc = read_baseline(f->path, &f->bs, &f->root, &f->err);
+	/* the first release reads its declarations file whatever the pool
+	 * (the others mostly share it): here, beside the other files' parse
+	 * instead of after it */
+	if (i == 0 && !f->rc && !f->root)
+		read_ahead(&f->bs, f->path, &f->decls);
 }
 
 int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
@@ -1811,7 +1858,8 @@ int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
 			if (sides[j].own_reg)
 				pool[np++] = sides[j].reg;
 		if (f[i].root ? side_from_root(f[i].root, paths[i], &sides[i], pool, np, err)
-			      : side_from_stream(&f[i].bs, paths[i], &sides[i], pool, np, err))
+			      : side_from_stream(&f[i].bs, paths[i], &sides[i], pool, np,
+						 &f[i].decls, err))
 			rc = -1;
 		else
 			(*loaded)++;
