@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bstream.h"
 #include "loader.h"
 #include "report-json.h"
 
@@ -690,6 +691,9 @@ static void free_plugins(struct pc_plugin **pls, size_t n)
 	free(pls);
 }
 
+static int plugins_registry(struct pc_plugin **pls, size_t npls,
+			    struct pc_registry **regp, struct pc_err *err);
+
 /* Read the recorded plugins into a new registry (*regp, even on failure). */
 static int load_plugins(json_t *root, const char *path,
 			struct pc_registry **regp, struct pc_err *err)
@@ -699,7 +703,6 @@ static int load_plugins(json_t *root, const char *path,
 	json_t *p;
 	struct pc_plugin **pls;
 	size_t npls = 0;
-	struct pc_registry *reg;
 
 	if (!json_is_array(plugins))
 		return bad(err, path, "$.plugins", plugins ? "expected an array"
@@ -771,6 +774,17 @@ static int load_plugins(json_t *root, const char *path,
 		pl->decl = pc_strbuf_detach(&sb);
 		pls[npls++] = pl;
 	}
+	return plugins_registry(pls, npls, regp, err);
+}
+
+/* A new registry (*regp, even on failure) of recorded plugins 'pls'
+ * (consumed). */
+static int plugins_registry(struct pc_plugin **pls, size_t npls,
+			    struct pc_registry **regp, struct pc_err *err)
+{
+	struct pc_registry *reg;
+	size_t i;
+
 	reg = pc_registry_new();
 	*regp = reg;
 	for (i = 0; i < npls; i++) {
@@ -1364,24 +1378,13 @@ out:
 	return rc;
 }
 
-/* Read a JSON object; with 'digest', the file's bytes must hash to it. */
-static json_t *read_json(const char *path, const uint64_t *digest,
-			 struct pc_err *err)
+/* The JSON object text[0..len) of file 'path'. */
+static json_t *parse_json(const char *text, size_t len, const char *path,
+			  struct pc_err *err)
 {
 	json_error_t je;
-	json_t *root;
-	char *text;
-	size_t len;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 
-	if (pc_read_file(path, BASELINE_MAX, &text, &len, err))
-		return NULL;
-	if (digest && pc_hash64(text, len, DECL_SEED) != *digest) {
-		free(text);
-		return pc_err_set(err, "%s: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)",
-				  path), NULL;
-	}
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	free(text);
 	if (!root)
 		return pc_err_set(err, "%s:%d:%d: not valid JSON: %s", path,
 				  je.line, je.column, je.text), NULL;
@@ -1426,28 +1429,35 @@ static const char *const baseline_keys[] = { "format", "format_version",
 					     "declarations", "machines",
 					     "compat", "resolved", NULL };
 
+/* A declarations file's name, "declarations/<16 hex digits>.json", and its
+ * digest (false: not such a name). */
+static bool decl_name(const char *n, uint64_t *digest)
+{
+	size_t pl = strlen(DECL_DIR "/");
+	char hex[17];
+	bool neg;
+
+	if (strlen(n) != pl + 16 + 5 || strncmp(n, DECL_DIR "/", pl) ||
+	    strspn(n + pl, "0123456789abcdef") != 16 || strcmp(n + pl + 16, ".json"))
+		return false;
+	memcpy(hex, n + pl, 16);
+	hex[16] = '\0';
+	/* cannot fail: 16 hex digits, checked above */
+	(void)pc_parse_int_text(hex, PC_INT_HEX, &neg, digest);
+	return true;
+}
+
 /* $.declarations: "declarations/<16 hex digits>.json", and its digest */
 static const char *decl_ref(json_t *root, const char *path, uint64_t *digest,
 			    struct pc_err *err)
 {
 	const char *n = get_str(root, "declarations", path, "$", err);
-	size_t pl = strlen(DECL_DIR "/");
 
 	if (!n)
 		return NULL;
-	if (strlen(n) != pl + 16 + 5 || strncmp(n, DECL_DIR "/", pl) ||
-	    strspn(n + pl, "0123456789abcdef") != 16 || strcmp(n + pl + 16, ".json"))
+	if (!decl_name(n, digest))
 		return bad(err, path, "$.declarations",
 			   "expected \"" DECL_DIR "/<16 hexadecimal digits>.json\""), NULL;
-	{
-		char hex[17];
-		bool neg;
-
-		memcpy(hex, n + pl, 16);
-		hex[16] = '\0';
-		/* cannot fail: 16 hex digits, checked above */
-		(void)pc_parse_int_text(hex, PC_INT_HEX, &neg, digest);
-	}
 	return n;
 }
 
@@ -1489,22 +1499,69 @@ static int side_from_json(json_t *root, const char *path, json_t *droot,
 	return 0;
 }
 
-/* Read the declarations file a baseline names, checking its digest. */
-static json_t *read_decls(const char *dpath, uint64_t digest,
-			  struct pc_err *err)
+/* A registry of the plugins the stream reader read of 'dpath' (consumed). */
+static int stream_registry(struct pc_dstream *ds, const char *dpath,
+			   struct pc_registry **regp, struct pc_err *err)
+{
+	struct pc_plugin **pls = pc_xcalloc(ds->n_plugins + 1, sizeof(*pls));
+	size_t n = ds->n_plugins;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pc_dstream_plugin *dp = &ds->plugins[i];
+		struct pc_plugin *pl = pc_xcalloc(1, sizeof(*pl));
+
+		pl->name = dp->name;
+		pl->version = dp->version;
+		pl->path = pc_xasprintf("%s (plugin %s)", dpath, dp->name);
+		pl->decl = dp->decl;
+		pl->decl_len = dp->decl_len;
+		memset(dp, 0, sizeof(*dp));
+		pls[i] = pl;
+	}
+	pc_dstream_release(ds);
+	return plugins_registry(pls, n, regp, err);
+}
+
+/*
+ * The registry of the declarations file a baseline names (*regp, even on
+ * failure; NULL when the file is not read), checking its digest: read by
+ * the stream reader, else (and for every error) by the tree reader.
+ */
+static int load_decls(const char *dpath, uint64_t digest,
+		      struct pc_registry **regp, struct pc_err *err)
 {
 	static const char *const keys[] = { "format", "format_version",
 					    "plugins", NULL };
-	json_t *droot = read_json(dpath, &digest, err);
+	struct pc_dstream ds;
+	json_t *droot;
+	char *text;
+	size_t len;
+	int rc;
 
-	if (!droot)
-		return NULL;
-	if (check_header(droot, dpath, DECL_FORMAT, DECL_FORMAT_VERSION,
-			 "declarations file", keys, err)) {
-		json_decref(droot);
-		return NULL;
+	if (pc_read_file(dpath, BASELINE_MAX, &text, &len, err))
+		return -1;
+	if (pc_hash64(text, len, DECL_SEED) != digest) {
+		free(text);
+		return pc_err_set(err, "%s: the content does not match its name (edited after it was recorded? re-record with plugcheck dump-abi)",
+				  dpath);
 	}
-	return droot;
+	if (!pc_dstream_read(text, len, &ds)) {
+		if (ds.format && !strcmp(ds.format, DECL_FORMAT) &&
+		    ds.format_version == DECL_FORMAT_VERSION) {
+			free(text);
+			return stream_registry(&ds, dpath, regp, err);
+		}
+		pc_dstream_release(&ds);
+	}
+	droot = parse_json(text, len, dpath, err);
+	free(text);
+	if (!droot)
+		return -1;
+	rc = check_header(droot, dpath, DECL_FORMAT, DECL_FORMAT_VERSION,
+			  "declarations file", keys, err) ||
+	     load_plugins(droot, dpath, regp, err) ? -1 : 0;
+	json_decref(droot);
+	return rc;
 }
 
 /*
@@ -1516,7 +1573,6 @@ static int load_registry(const struct pc_bindex *ix,
 			 struct pc_registry *const *pool, size_t npool,
 			 struct pc_side *side, struct pc_err *err)
 {
-	json_t *droot;
 	int rc;
 
 	for (size_t k = 0; k < npool; k++)
@@ -1525,13 +1581,10 @@ static int load_registry(const struct pc_bindex *ix,
 			side->own_reg = false;
 			return 0;
 		}
-	droot = read_decls(ix->decl_path, ix->decl_digest, err);
 	side->own_reg = true;
-	rc = !droot ||
-	     load_plugins(droot, ix->decl_path, &side->reg, err) ? -1 : 0;
+	rc = load_decls(ix->decl_path, ix->decl_digest, &side->reg, err);
 	if (!rc)
 		side->reg->decl_digest = ix->decl_digest;
-	json_decref(droot);
 	return rc;
 }
 
@@ -1568,6 +1621,138 @@ int pc_bindex_side(const struct pc_bindex *ix, struct pc_side *side,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the stream reader's baselines (bstream.h) ---- */
+
+/*
+ * What the tree reader checks of a baseline that the stream reader leaves
+ * to its caller: the header's values, the declarations file's name, a VM
+ * for each vCPU count of each machine type.  false: declined.
+ */
+static bool stream_checked(struct pc_bstream *bs, const char *path)
+{
+	struct pc_err ignored = { 0 };
+	struct pc_version v;
+	uint64_t digest;
+
+	return bs->format && !strcmp(bs->format, BASELINE_FORMAT) &&
+	       bs->format_version == BASELINE_FORMAT_VERSION &&
+	       bs->release && !pc_version_parse(bs->release, &v) &&
+	       bs->declarations && decl_name(bs->declarations, &digest) &&
+	       !index_complete(&bs->ix, bs->machines, path, &ignored);
+}
+
+/*
+ * Read baseline 'path': by the stream reader into *bs, or, when it
+ * declines, into a jansson tree *root (bs->machines then NULL).  -1 (error
+ * set): neither, the file is unreadable or not JSON.
+ */
+static int read_baseline(const char *path, struct pc_bstream *bs,
+			 json_t **root, struct pc_err *err)
+{
+	char *text;
+	size_t len;
+
+	*root = NULL;
+	memset(bs, 0, sizeof(*bs));
+	if (pc_read_file(path, BASELINE_MAX, &text, &len, err))
+		return -1;
+	if (!pc_bstream_read(text, len, path, bs)) {
+		if (stream_checked(bs, path)) {
+			free(text);
+			return 0;
+		}
+		pc_bstream_release(bs);
+	}
+	*root = parse_json(text, len, path, err);
+	free(text);
+	return *root ? 0 : -1;
+}
+
+/* The head of a side and of its index from a streamed baseline, as
+ * load_head() and index_head() fill them; 'bs' keeps the rest. */
+static void stream_head(struct pc_bstream *bs, const char *path,
+			struct pc_side *side, struct pc_bindex *ix)
+{
+	memset(side, 0, sizeof(*side));
+	/* cannot fail: stream_checked() */
+	(void)pc_version_parse(bs->release, &side->release);
+	(void)decl_name(bs->declarations, &ix->decl_digest);
+	side->label = pc_xstrdup(bs->release);
+	side->origin = pc_xstrdup(path);
+	side->project = true;
+	side->machines = bs->machines;
+	side->own_machines = true;
+	bs->machines = NULL;
+	ix->path = pc_xstrdup(path);
+	ix->decl_path = pc_baseline_decl_path(path, bs->declarations);
+	ix->label = pc_xstrdup(side->label);
+	ix->release = side->release;
+}
+
+/* A registry read ahead, as load_registry() reads it with no pool. */
+struct decl_ahead {
+	bool done;
+	int rc;
+	struct pc_registry *reg;
+	struct pc_err err;
+};
+
+/* Read the declarations file streamed baseline 'bs' names, ahead. */
+static void read_ahead(const struct pc_bstream *bs, const char *path,
+		       struct decl_ahead *a)
+{
+	char *dpath = pc_baseline_decl_path(path, bs->declarations);
+	uint64_t digest;
+
+	/* cannot fail: stream_checked() */
+	(void)decl_name(bs->declarations, &digest);
+	a->done = true;
+	a->rc = load_decls(dpath, digest, &a->reg, &a->err);
+	if (!a->rc)
+		a->reg->decl_digest = digest;
+	free(dpath);
+}
+
+/* The side's registry: read ahead ('a', consumed), else load_registry(). */
+static int take_registry(const struct pc_bindex *ix,
+			 struct pc_registry *const *pool, size_t npool,
+			 struct decl_ahead *a, struct pc_side *side,
+			 struct pc_err *err)
+{
+	if (!a || !a->done)
+		return load_registry(ix, pool, npool, side, err);
+	side->own_reg = true;
+	side->reg = a->reg;
+	a->reg = NULL;
+	if (a->rc)
+		*err = a->err;
+	return a->rc;
+}
+
+/* A side from a streamed baseline (consumed), as side_from_root(); its
+ * registry read ahead when 'a' says so. */
+static int side_from_stream(struct pc_bstream *bs, const char *path,
+			    struct pc_side *side,
+			    struct pc_registry *const *pool, size_t npool,
+			    struct decl_ahead *a, struct pc_err *err)
+{
+	struct pc_bindex *ix = pc_xcalloc(1, sizeof(*ix));
+	int rc = 0;
+
+	*ix = bs->ix;
+	memset(&bs->ix, 0, sizeof(bs->ix));
+	stream_head(bs, path, side, ix);
+	pc_bstream_release(bs);
+	if (take_registry(ix, pool, npool, a, side, err)) {
+		pc_bindex_free(ix);
+		pc_side_release(side);
+		rc = -1;
+	} else {
+		side->index = ix;
+	}
+	return rc;
 }
 
 int pc_baseline_load(const char *path, struct pc_side *side,
@@ -1607,12 +1792,14 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 			    struct pc_registry *const *pool, size_t npool,
 			    struct pc_err *err)
 {
+	struct pc_bstream bs;
 	json_t *root;
 
 	memset(side, 0, sizeof(*side));
-	root = read_json(path, NULL, err);
-	if (!root)
+	if (read_baseline(path, &bs, &root, err))
 		return -1;
+	if (!root)
+		return side_from_stream(&bs, path, side, pool, npool, NULL, err);
 	return side_from_root(root, path, side, pool, npool, err);
 }
 
@@ -1621,14 +1808,22 @@ int pc_baseline_load_shared(const char *path, struct pc_side *side,
 struct parsed_file {
 	const char *path;
 	json_t *root;
+	struct pc_bstream bs;   /* when the stream reader read it */
+	int rc;
 	struct pc_err err;
+	struct decl_ahead decls;
 };
 
 static void parse_one_file(void *ctx, size_t i)
 {
 	struct parsed_file *f = &((struct parsed_file *)ctx)[i];
 
-	f->root = read_json(f->path, NULL, &f->err);
+	f->rc = read_baseline(f->path, &f->bs, &f->root, &f->err);
+	/* the first release reads its declarations file whatever the pool
+	 * (the others mostly share it): here, beside the other files' parse
+	 * instead of after it */
+	if (i == 0 && !f->rc && !f->root)
+		read_ahead(&f->bs, f->path, &f->decls);
 }
 
 int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
@@ -1650,9 +1845,10 @@ int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
 
 		if (rc) {
 			json_decref(f[i].root);
+			pc_bstream_release(&f[i].bs);
 			continue;
 		}
-		if (!f[i].root) {
+		if (f[i].rc) {
 			*err = f[i].err;
 			rc = -1;
 			continue;
@@ -1661,7 +1857,9 @@ int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
 		for (size_t j = 0; j < i && np < PC_ARRAY_SIZE(pool); j++)
 			if (sides[j].own_reg)
 				pool[np++] = sides[j].reg;
-		if (side_from_root(f[i].root, paths[i], &sides[i], pool, np, err))
+		if (f[i].root ? side_from_root(f[i].root, paths[i], &sides[i], pool, np, err)
+			      : side_from_stream(&f[i].bs, paths[i], &sides[i], pool, np,
+						 &f[i].decls, err))
 			rc = -1;
 		else
 			(*loaded)++;
@@ -1673,14 +1871,24 @@ int pc_baselines_load(char *const *paths, size_t n, struct pc_side *sides,
 int pc_bindex_load(const char *path, struct pc_bindex *ix, struct pc_err *err)
 {
 	struct pc_side head;
+	struct pc_bstream bs;
 	json_t *root;
 	int rc = -1;
 
 	memset(ix, 0, sizeof(*ix));
 	memset(&head, 0, sizeof(head));
-	root = read_json(path, NULL, err);
-	if (!root)
+	if (read_baseline(path, &bs, &root, err))
 		return -1;
+	if (!root) {
+		*ix = bs.ix;
+		memset(&bs.ix, 0, sizeof(bs.ix));
+		stream_head(&bs, path, &head, ix);
+		ix->machines = head.machines;
+		head.machines = NULL;
+		pc_bstream_release(&bs);
+		pc_side_release(&head);
+		return 0;
+	}
 	if (load_head(root, path, &head, err) ||
 	    index_head(root, path, &head, ix, err) ||
 	    load_machines(root, path, head.machines, err))
