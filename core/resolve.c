@@ -26,6 +26,11 @@
 #define MAX_OBJS 65536
 #define MAX_PROPS 4096
 #define MAX_DEPTH PC_MAX_NESTING
+/* A VM's arena (the resolved layouts): 4 KiB chunks at first, doubling up
+ * to 256 KiB -- a one-device VM takes a chunk or two, the default
+ * configuration of 1000 devices a few dozen. */
+#define VM_ARENA_CHUNK 4096
+#define VM_ARENA_CHUNK_MAX (256 * 1024)
 #define MAX_CAPS 4096
 
 /* ------------------------------------------------------------ overrides */
@@ -1862,6 +1867,65 @@ char *pc_eprop_explain(const struct pc_eprop *ep)
 
 /* ------------------------------------------------- resolution bounds */
 
+/*
+ * Where resolution is, for its error messages ("OBJ: description 'NAME'",
+ * "OBJ: config space", "OBJ: RAM block NAME (line N)"): formatted by
+ * where_text() only when an error is made.
+ */
+enum where_kind { WHERE_DESC, WHERE_CONFIG, WHERE_RAM };
+struct where {
+	enum where_kind kind;
+	const char *obj, *name;
+	int line;
+};
+
+/* The text of 'w' (the caller frees it).  A description's and the config
+ * space's were formatted into 512 bytes: cut as they were. */
+static char *where_text(const struct where *w)
+{
+	char *s;
+
+	if (w->kind == WHERE_RAM)
+		return pc_xasprintf("%s: RAM block %s (line %d)", w->obj,
+				    w->name, w->line);
+	if (w->kind == WHERE_DESC)
+		s = pc_xasprintf("%s: description '%s'", w->obj, w->name);
+	else
+		s = pc_xasprintf("%s: config space", w->obj);
+	if (strlen(s) > 511)
+		s[511] = '\0';
+	return s;
+}
+
+/* 'n' zeroed elements of 'size' bytes from arena 'a' */
+static void *arena_calloc(struct pc_arena *a, size_t n, size_t size)
+{
+	void *p;
+
+	/* an overflowing size asks for SIZE_MAX: out of memory, as
+	 * pc_xcalloc() says it */
+	if (size && n > SIZE_MAX / size)
+		return pc_arena_alloc(a, SIZE_MAX);
+	p = pc_arena_alloc(a, n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+/* A copy of 's' in arena 'a' */
+static const char *arena_str(struct pc_arena *a, const char *s)
+{
+	return pc_arena_bytes_dup(a, s, strlen(s));
+}
+
+/* A heap string 's' moved into arena 'a' (freed), NULL stays NULL. */
+static const char *arena_take_str(struct pc_arena *a, char *s)
+{
+	const char *r = s ? arena_str(a, s) : NULL;
+
+	free(s);
+	return r;
+}
+
 /* What a VM's resolution has spent so far. */
 struct budget {
 	uint64_t section_fields;
@@ -1876,7 +1940,7 @@ struct eval_ctx {
 };
 
 /* One more resolved field: refused beyond the bounds, before it is made. */
-static int spend_field(const struct eval_ctx *ec, const char *where,
+static int spend_field(const struct eval_ctx *ec, const struct where *where,
 		       const char *field, struct pc_err *err)
 {
 	const struct pc_type *t = ec->obj->type;
@@ -1885,18 +1949,27 @@ static int spend_field(const struct eval_ctx *ec, const char *where,
 	if (!ec->spent)
 		return 0;
 	struct pc_resolve_limits limits;
+	char *at;
 
 	pc_resolve_limits(&limits);
-	if (++ec->spent->section_fields > limits.section_fields)
-		return pc_err_setc(err, PC_E_LIMIT,
-				   "%s, field '%s': the section of type '%s' (plugin %s) expands to more than %llu fields (a nested description is copied for every field that holds it; --max-layout-fields raises the bound)",
-				   where, field, t->name, plugin,
-				   (unsigned long long)limits.section_fields);
-	if (++ec->spent->vm_fields > limits.vm_fields)
-		return pc_err_setc(err, PC_E_LIMIT,
-				   "%s, field '%s': the VM's sections expand to more than %llu fields in all (type '%s', plugin %s; --max-layout-fields raises the bound)",
-				   where, field, (unsigned long long)limits.vm_fields,
-				   t->name, plugin);
+	if (++ec->spent->section_fields > limits.section_fields) {
+		at = where_text(where);
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s, field '%s': the section of type '%s' (plugin %s) expands to more than %llu fields (a nested description is copied for every field that holds it; --max-layout-fields raises the bound)",
+			    at, field, t->name, plugin,
+			    (unsigned long long)limits.section_fields);
+		free(at);
+		return -1;
+	}
+	if (++ec->spent->vm_fields > limits.vm_fields) {
+		at = where_text(where);
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s, field '%s': the VM's sections expand to more than %llu fields in all (type '%s', plugin %s; --max-layout-fields raises the bound)",
+			    at, field, (unsigned long long)limits.vm_fields,
+			    t->name, plugin);
+		free(at);
+		return -1;
+	}
 	return 0;
 }
 
@@ -2021,7 +2094,8 @@ static void why_record(struct pc_rwhy **w, const struct eval_ctx *ec,
 {
 	note_smp_named(ec, e);
 	if (!*w) {
-		*w = pc_xcalloc(1, sizeof(**w));
+		*w = arena_calloc(ec->vm->arena, 1, sizeof(**w));
+		(*w)->arena = ec->vm->arena;
 		(*w)->obj = ec->obj;
 		(*w)->objs = ec->vm->objs;
 		(*w)->n_objs = ec->vm->n_objs;
@@ -2059,17 +2133,18 @@ static char *lazy_why_text(const struct pc_rwhy *w)
 	return pc_strbuf_detach(&sb);
 }
 
-/* Format the explanation of '*lazy' into '*text' once. */
-static const char *why_text(char *const *text, struct pc_rwhy *const *lazy)
+/* Format the explanation of '*lazy' into '*text' once (into the VM's
+ * arena, where both are). */
+static const char *why_text(const char *const *text,
+			    struct pc_rwhy *const *lazy)
 {
 	/* formatting once is logically const: the text is what was recorded */
-	char **t = (char **)(uintptr_t)text;
+	const char **t = (const char **)(uintptr_t)text;
 	struct pc_rwhy **l = (struct pc_rwhy **)(uintptr_t)lazy;
 
 	if (*l) {
 		assert(!*t);
-		*t = lazy_why_text(*l);
-		free(*l);
+		*t = arena_take_str((*l)->arena, lazy_why_text(*l));
 		*l = NULL;
 	}
 	return *t;
@@ -2094,20 +2169,20 @@ static void dep_name(void *ctx, const char *name)
 	pc_strbuf_addf(sb, "%s%s", sb->len ? " " : "", name);
 }
 
-/* Append the names 'e' refers to to '*deps' (space separated). */
-static void add_deps(char **deps, const struct pc_expr *e)
+/* Append the names 'e' refers to to '*deps' (space separated), a string
+ * of arena 'a'. */
+static void add_deps(struct pc_arena *a, const char **deps,
+		     const struct pc_expr *e)
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 
 	if (*deps)
 		pc_strbuf_addstr(&sb, *deps);
 	pc_expr_names(e, dep_name, &sb);
-	free(*deps);
-	*deps = sb.len ? pc_strbuf_detach(&sb) : NULL;
+	if (sb.len)
+		*deps = pc_arena_bytes_dup(a, sb.buf, sb.len);
 	pc_strbuf_release(&sb);
 }
-
-static void rdesc_free(struct pc_rdesc *d);
 
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			int depth, struct pc_rdesc **out, struct pc_err *err);
@@ -2125,10 +2200,15 @@ static int err_at(struct pc_err *err, const char *where)
 }
 
 static int eval_at(const struct eval_ctx *ec, const struct pc_expr *e,
-		   int64_t *val, const char *where, struct pc_err *err)
+		   int64_t *val, const struct where *where, struct pc_err *err)
 {
-	if (pc_expr_eval(e, obj_lookup, (void *)(uintptr_t)ec, val, err))
-		return err_at(err, where);
+	if (pc_expr_eval(e, obj_lookup, (void *)(uintptr_t)ec, val, err)) {
+		char *at = where_text(where);
+
+		err_at(err, at);
+		free(at);
+		return -1;
+	}
 	return 0;
 }
 
@@ -2148,7 +2228,7 @@ static void why_append(char **why, char *more)
 
 /* The element count of field 'f' as 'ec' configures it, into 'n'. */
 static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
-			 struct pc_rnode *n, const char *where,
+			 struct pc_rnode *n, const struct where *where,
 			 struct pc_err *err)
 {
 	int64_t c;
@@ -2163,18 +2243,23 @@ static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
 	case PC_COUNT_EXPR:
 		if (eval_at(ec, f->count_expr, &c, where, err))
 			return -1;
-		if (c < 0 || c > 0x7fffffff)
-			return pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
-					  where, f->name, (long long)c);
+		if (c < 0 || c > 0x7fffffff) {
+			char *at = where_text(where);
+
+			pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
+				   at, f->name, (long long)c);
+			free(at);
+			return -1;
+		}
 		n->count = (uint32_t)c;
-		add_deps(&n->deps, f->count_expr);
+		add_deps(ec->vm->arena, &n->deps, f->count_expr);
 		why_record(&n->why_lazy, ec, "count", f->count_expr,
 			   (long long)c);
 		break;
 	case PC_COUNT_FIELD:
 		n->count = 0;
 		n->count_max = f->count_max;
-		n->count_field = pc_xstrdup(f->count_field);
+		n->count_field = f->count_field;
 		break;
 	}
 	return 0;
@@ -2186,7 +2271,7 @@ static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
  * condition is false.
  */
 static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
-			 struct pc_rdesc *d, int depth, const char *where,
+			 struct pc_rdesc *d, int depth, const struct where *where,
 			 struct pc_err *err)
 {
 	struct pc_rnode *n;
@@ -2206,8 +2291,8 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 		return -1;
 	n = &d->nodes[d->n_nodes++];
 	if (f->cond)
-		add_deps(&n->deps, f->cond);
-	n->name = pc_xstrdup(f->name);
+		add_deps(ec->vm->arena, &n->deps, f->cond);
+	n->name = f->name;
 	n->kind = f->kind;
 	n->size = f->size ? f->size : pc_field_kind_size(f->kind);
 	n->version = f->version;
@@ -2229,7 +2314,7 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 /* When subsection 'sub' is sent, and why, into 'rs'. */
 static int resolve_send(const struct eval_ctx *ec,
 			const struct pc_subsection *sub, struct pc_rsub *rs,
-			const char *where, struct pc_err *err)
+			const struct where *where, struct pc_err *err)
 {
 	int64_t c;
 
@@ -2238,16 +2323,16 @@ static int resolve_send(const struct eval_ctx *ec,
 		   : (sub->runtime ? PC_SUBCOND_RUNTIME : PC_SUBCOND_ALWAYS);
 	if (!sub->needed) {
 		rs->send = sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-		rs->why_text = pc_xstrdup(sub->runtime ?
+		rs->why_text = sub->runtime ?
 			"declared runtime: sent when the guest's state needs it" :
-			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
+			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)";
 		return 0;
 	}
 	if (eval_at(ec, sub->needed, &c, where, err))
 		return -1;
 	rs->send = !c ? PC_SEND_NEVER
 		      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-	add_deps(&rs->deps, sub->needed);
+	add_deps(ec->vm->arena, &rs->deps, sub->needed);
 	why_record(&rs->why_lazy, ec, "needed", sub->needed, (long long)c);
 	rs->why_lazy->runtime = c && sub->runtime;
 	return 0;
@@ -2255,7 +2340,7 @@ static int resolve_send(const struct eval_ctx *ec,
 
 static int resolve_sub(const struct eval_ctx *ec,
 		       const struct pc_subsection *sub, struct pc_rdesc *d,
-		       int depth, const char *where, struct pc_err *err)
+		       int depth, const struct where *where, struct pc_err *err)
 {
 	const struct pc_side *s = ec->vm->side;
 	struct pc_rsub *rs;
@@ -2272,7 +2357,7 @@ static int resolve_sub(const struct eval_ctx *ec,
 /* The value of invariant 'iv' at the side's release: a was= entry of a
  * release reconstructed before its version, else the expression. */
 static int inv_value(const struct eval_ctx *ec, const struct pc_invariant *iv,
-		     int64_t *val, bool *from_was, const char *where,
+		     int64_t *val, bool *from_was, const struct where *where,
 		     struct pc_err *err)
 {
 	const struct pc_side *s = ec->vm->side;
@@ -2289,7 +2374,7 @@ static int inv_value(const struct eval_ctx *ec, const struct pc_invariant *iv,
 
 /* A mask expression of a register, 'dflt' when it has none. */
 static int inv_mask(const struct eval_ctx *ec, const struct pc_expr *e,
-		    int64_t dflt, int64_t *val, const char *where,
+		    int64_t dflt, int64_t *val, const struct where *where,
 		    struct pc_err *err)
 {
 	*val = dflt;
@@ -2300,7 +2385,7 @@ static int inv_mask(const struct eval_ctx *ec, const struct pc_expr *e,
 static void explain_masks(const struct eval_ctx *ec,
 			  const struct pc_invariant *iv, uint64_t lim,
 			  int64_t wm, int64_t w1, struct pc_strbuf *sb,
-			  char **deps)
+			  const char **deps)
 {
 	const struct pc_expr *e[2] = { iv->reg->wmask, iv->reg->w1cmask };
 	const char *what[2] = { "wmask (guest-writable)",
@@ -2316,8 +2401,25 @@ static void explain_masks(const struct eval_ctx *ec,
 				     (long long)((uint64_t)v[i] & lim), true);
 		pc_strbuf_addf(sb, "; %s", w);
 		free(w);
-		add_deps(deps, e[i]);
+		add_deps(ec->vm->arena, deps, e[i]);
 	}
+}
+
+/* Room for 'more' elements of 'size' bytes after the 'n' of '*v', whose
+ * room is '*alloc': a larger array from arena 'a' when it is full. */
+static void arena_grow(struct pc_arena *a, void *v, size_t n, size_t more,
+		       size_t *alloc, size_t size)
+{
+	void **pv = v;
+	void *bigger;
+
+	if (n + more <= *alloc)
+		return;
+	*alloc = n + more > 2 * *alloc ? n + more : 2 * *alloc;
+	bigger = arena_calloc(a, *alloc, size);
+	if (n)
+		memcpy(bigger, *pv, n * size);
+	*pv = bigger;
 }
 
 /*
@@ -2329,7 +2431,7 @@ static void explain_masks(const struct eval_ctx *ec,
 static int resolve_reg_at(const struct eval_ctx *ec,
 			  const struct pc_invariant *iv, uint32_t offset,
 			  const char *field, struct pc_rdesc *d,
-			  const char *where, struct pc_err *err)
+			  const struct where *where, struct pc_err *err)
 {
 	bool reg = iv->reg && iv->reg->is_register, from_was;
 	uint64_t lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
@@ -2343,11 +2445,12 @@ static int resolve_reg_at(const struct eval_ctx *ec,
 	    (reg && (inv_mask(ec, iv->reg->wmask, 0, &wm, where, err) ||
 		     inv_mask(ec, iv->reg->w1cmask, 0, &w1, where, err))))
 		return -1;
-	d->invs = pc_xrealloc(d->invs, (d->n_invs + 1) * sizeof(*d->invs));
+	arena_grow(ec->vm->arena, &d->invs, d->n_invs, 1, &d->alloc_invs,
+		   sizeof(*d->invs));
 	ri = &d->invs[d->n_invs++];
 	memset(ri, 0, sizeof(*ri));
-	ri->name = pc_xstrdup(iv->name);
-	ri->field = pc_xstrdup(field);
+	ri->name = iv->name;
+	ri->field = field; /* a declaration's, as the node's name */
 	ri->offset = offset;
 	ri->size = iv->size;
 	ri->value = (uint64_t)val & lim;
@@ -2364,25 +2467,27 @@ static int resolve_reg_at(const struct eval_ctx *ec,
 				     (long long)ri->value, true);
 		pc_strbuf_addstr(&sb, w);
 		free(w);
-		add_deps(&ri->deps, iv->value);
+		add_deps(ec->vm->arena, &ri->deps, iv->value);
 	}
 	if (iv->romask) {
 		w = explain_expr_fmt(ec, reg ? "cmask (checked)" : "read-only mask",
 				     iv->romask, (long long)((uint64_t)cm & lim), true);
 		pc_strbuf_addf(&sb, "; %s", w);
 		free(w);
-		add_deps(&ri->deps, iv->romask);
+		add_deps(ec->vm->arena, &ri->deps, iv->romask);
 	}
 	if (reg)
 		explain_masks(ec, iv, lim, wm, w1, &sb, &ri->deps);
-	ri->why = pc_strbuf_detach(&sb);
+	ri->why = pc_arena_bytes_dup(ec->vm->arena, sb.buf ? sb.buf : "",
+				     sb.len);
+	pc_strbuf_release(&sb);
 	return 0;
 }
 
 /* Invariant 'iv' of description 'd's declaration, into 'd'. */
 static int resolve_inv(const struct eval_ctx *ec,
 		       const struct pc_invariant *iv, struct pc_rdesc *d,
-		       const char *where, struct pc_err *err)
+		       const struct where *where, struct pc_err *err)
 {
 	if (!in_release(ec->vm->side, iv->has_since, &iv->since))
 		return 0;
@@ -2427,7 +2532,7 @@ static struct pc_rdesc *cfg_target(struct pc_rdesc *d, const char *path,
 
 /* Is capability 'c' in the VM: in the side's release, its if= true. */
 static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
-		       bool *on, const char *where, struct pc_err *err)
+		       bool *on, const struct where *where, struct pc_err *err)
 {
 	int64_t v = 1;
 
@@ -2446,13 +2551,14 @@ static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
  * table): 'entries' must be the field's element count.
  */
 static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
-			   const struct pc_capability *cap, const char *where,
+			   const struct pc_capability *cap, const struct where *where,
 			   struct pc_err *err)
 {
 	const char *leaf = NULL;
 	uint32_t bytes = 0;
 	int64_t want;
 	const struct pc_rdesc *d;
+	char *at;
 
 	if (!cap->table)
 		return 0;
@@ -2466,25 +2572,33 @@ static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
 			continue;
 		if ((int64_t)(n->count ? n->count : 1) == want)
 			return 0;
-		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
-				   where, cap->name, cap->line, (long long)want,
-				   cap->table, n->count ? n->count : 1);
+		at = where_text(where);
+		pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
+			    at, cap->name, cap->line, (long long)want,
+			    cap->table, n->count ? n->count : 1);
+		free(at);
+		return -1;
 	}
-	return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
-			   where, cap->name, cap->line, cap->table);
+	at = where_text(where);
+	pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
+		    at, cap->name, cap->line, cap->table);
+	free(at);
+	return -1;
 }
 
 /* The capabilities of buffer 'path', placed in add order into 'd'. */
 static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		      const char *path, struct pc_rdesc *root,
 		      struct pc_rdesc *d, uint32_t bytes, const char *leaf,
-		      const char *where, struct pc_err *err)
+		      const struct where *where, struct pc_err *err)
 {
+	struct pc_arena *a = ec->vm->arena;
 	const struct pc_capability *in[64];
 	struct pc_cfg_place pl[64];
 	size_t n = 0, bad = 0;
 	const char *what = NULL;
-	char *deps = NULL; /* every condition of the buffer decides placement */
+	const char *deps = NULL; /* every condition of the buffer decides placement */
+	char *at;
 
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t k = 0; k < c->types[i]->n_caps; k++) {
@@ -2494,38 +2608,38 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 			if (strcmp(cap->field, path))
 				continue;
 			if (n == PC_ARRAY_SIZE(in)) {
-				free(deps);
-				return pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
-						   where, PC_ARRAY_SIZE(in), path);
+				at = where_text(where);
+				pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
+					    at, PC_ARRAY_SIZE(in), path);
+				free(at);
+				return -1;
 			}
 			if (cap->cond)
-				add_deps(&deps, cap->cond);
-			if (cap_present(ec, cap, &on, where, err)) {
-				free(deps);
+				add_deps(a, &deps, cap->cond);
+			if (cap_present(ec, cap, &on, where, err))
 				return -1;
-			}
 			if (!on)
 				continue;
-			if (check_cap_table(ec, root, cap, where, err)) {
-				free(deps);
+			if (check_cap_table(ec, root, cap, where, err))
 				return -1;
-			}
 			in[n] = cap;
 			pl[n++] = (struct pc_cfg_place){ cap->at, cap->size,
 							 cap->express, 0, 0 };
 		}
 	if (pc_cfg_place_caps(pl, n, bytes, &what, &bad)) {
-		free(deps);
-		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
-				   where, in[bad]->name, in[bad]->size, what, path);
+		at = where_text(where);
+		pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
+			    at, in[bad]->name, in[bad]->size, what, path);
+		free(at);
+		return -1;
 	}
-	d->caps = pc_xrealloc(d->caps, (d->n_caps + n + 1) * sizeof(*d->caps));
+	arena_grow(a, &d->caps, d->n_caps, n, &d->alloc_caps, sizeof(*d->caps));
 	for (size_t i = 0; i < n; i++) {
 		struct pc_rcap *r = &d->caps[d->n_caps++];
 
 		memset(r, 0, sizeof(*r));
-		r->name = pc_xstrdup(in[i]->name);
-		r->field = pc_xstrdup(leaf);
+		r->name = in[i]->name;
+		r->field = leaf; /* a declaration's, as the node's name */
 		r->id = in[i]->id;
 		r->cap_version = in[i]->cap_version;
 		r->size = in[i]->size;
@@ -2533,10 +2647,10 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		r->offset = pl[i].off;
 		r->next = pl[i].next;
 		if (in[i]->cond)
-			r->why = explain_expr_fmt(ec, "present", in[i]->cond, 1, false);
-		r->deps = deps ? pc_xstrdup(deps) : NULL;
+			r->why = arena_take_str(a, explain_expr_fmt(ec, "present",
+							in[i]->cond, 1, false));
+		r->deps = deps; /* shared: the arena frees it once */
 	}
-	free(deps);
 	return 0;
 }
 
@@ -2544,7 +2658,7 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 static int apply_register(const struct eval_ctx *ec,
 			  const struct pc_cfg_chain *c,
 			  const struct pc_invariant *iv, struct pc_rdesc *root,
-			  const char *where, struct pc_err *err)
+			  const struct where *where, struct pc_err *err)
 {
 	const char *path = iv->field, *leaf = NULL;
 	uint32_t bytes = 0, base = 0;
@@ -2576,10 +2690,9 @@ static int apply_type_config(const struct eval_ctx *ec,
 			     struct pc_rdesc *root, struct pc_err *err)
 {
 	struct pc_cfg_chain c;
-	char where[512];
+	const struct where where = { WHERE_CONFIG, ec->obj->id, NULL, 0 };
 
 	pc_cfg_chain(ec->obj->type, &c);
-	snprintf(where, sizeof(where), "%s: config space", ec->obj->id);
 	for (size_t i = 0; i < c.n; i++)
 		for (size_t k = 0; k < c.types[i]->n_caps; k++) {
 			const struct pc_capability *cap = &c.types[i]->caps[k];
@@ -2594,24 +2707,26 @@ static int apply_type_config(const struct eval_ctx *ec,
 				done = !strcmp(d->caps[j].field, leaf);
 			if (d && !done &&
 			    place_caps(ec, &c, cap->field, root, d, bytes, leaf,
-				       where, err))
+				       &where, err))
 				return -1;
 		}
 	for (size_t i = 0; i < c.n; i++)
 		for (size_t k = 0; k < c.types[i]->n_registers; k++)
 			if (apply_register(ec, &c, &c.types[i]->registers[k],
-					   root, where, err))
+					   root, &where, err))
 				return -1;
 	return 0;
 }
 
-/* A new resolved description with the version ids 'v' had at the side's release. */
-static struct pc_rdesc *rdesc_new(const struct pc_side *s,
+/* A new resolved description, in arena 'a', with the version ids 'v' had
+ * at the side's release; room for every field, subsection and invariant
+ * it declares. */
+static struct pc_rdesc *rdesc_new(struct pc_arena *a, const struct pc_side *s,
 				  const struct pc_vmsd *v)
 {
-	struct pc_rdesc *d = pc_xcalloc(1, sizeof(*d));
+	struct pc_rdesc *d = arena_calloc(a, 1, sizeof(*d));
 
-	d->name = pc_xstrdup(v->name);
+	d->name = v->name;
 	d->version_id = v->version_id;
 	d->min_version_id = v->min_version_id;
 	if (s->project) {
@@ -2623,82 +2738,42 @@ static struct pc_rdesc *rdesc_new(const struct pc_side *s,
 			}
 		}
 	}
-	d->nodes = pc_xcalloc(v->n_fields + 1, sizeof(*d->nodes));
-	d->subs = pc_xcalloc(v->n_subsections + 1, sizeof(*d->subs));
-	d->invs = pc_xcalloc(v->n_invariants + 1, sizeof(*d->invs));
+	d->nodes = arena_calloc(a, v->n_fields, sizeof(*d->nodes));
+	d->subs = arena_calloc(a, v->n_subsections, sizeof(*d->subs));
+	d->invs = arena_calloc(a, v->n_invariants, sizeof(*d->invs));
+	d->alloc_invs = v->n_invariants;
 	return d;
 }
 
+/* Description 'v' resolved for the object of 'ec' into '*out' (in the VM's
+ * arena: on an error, what was made stays there until pc_vm_release()). */
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			int depth, struct pc_rdesc **out, struct pc_err *err)
 {
+	const struct where where = { WHERE_DESC, ec->obj->id, v->name, 0 };
 	struct pc_rdesc *d;
-	char where[512];
 
 	*out = NULL;
 	if (depth > MAX_DEPTH)
 		return pc_err_setc(err, PC_E_LIMIT,
 				   "description '%s': nesting deeper than %d",
 				   v->name, MAX_DEPTH);
-	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
-		 v->name);
-	d = rdesc_new(ec->vm->side, v);
+	d = rdesc_new(ec->vm->arena, ec->vm->side, v);
 	d->decl = v;
 	for (size_t i = 0; i < v->n_fields; i++)
-		if (resolve_field(ec, &v->fields[i], d, depth, where, err))
-			goto fail;
+		if (resolve_field(ec, &v->fields[i], d, depth, &where, err))
+			return -1;
 	for (size_t i = 0; i < v->n_subsections; i++)
-		if (resolve_sub(ec, &v->subsections[i], d, depth, where, err))
-			goto fail;
+		if (resolve_sub(ec, &v->subsections[i], d, depth, &where, err))
+			return -1;
 	for (size_t i = 0; i < v->n_invariants; i++)
-		if (resolve_inv(ec, &v->invariants[i], d, where, err))
-			goto fail;
+		if (resolve_inv(ec, &v->invariants[i], d, &where, err))
+			return -1;
 	/* each array was sized by its declaration (rdesc_new()) */
 	assert(d->n_nodes <= v->n_fields && d->n_subs <= v->n_subsections &&
 	       d->n_invs <= v->n_invariants);
 	*out = d;
 	return 0;
-fail:
-	rdesc_free(d);
-	return -1;
-}
-
-static void rdesc_free(struct pc_rdesc *d)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->n_nodes; i++) {
-		free(d->nodes[i].name);
-		free(d->nodes[i].why_text);
-		free(d->nodes[i].why_lazy);
-		free(d->nodes[i].deps);
-		free(d->nodes[i].count_field);
-		rdesc_free(d->nodes[i].desc);
-	}
-	free(d->nodes);
-	for (size_t i = 0; i < d->n_subs; i++) {
-		free(d->subs[i].why_text);
-		free(d->subs[i].why_lazy);
-		free(d->subs[i].deps);
-		rdesc_free(d->subs[i].desc);
-	}
-	free(d->subs);
-	for (size_t i = 0; i < d->n_invs; i++) {
-		free(d->invs[i].name);
-		free(d->invs[i].field);
-		free(d->invs[i].why);
-		free(d->invs[i].deps);
-	}
-	free(d->invs);
-	for (size_t i = 0; i < d->n_caps; i++) {
-		free(d->caps[i].name);
-		free(d->caps[i].field);
-		free(d->caps[i].why);
-		free(d->caps[i].deps);
-	}
-	free(d->caps);
-	free(d->name);
-	free(d);
 }
 
 static void fp_add(uint64_t *h, const void *p, size_t n)
@@ -2881,25 +2956,26 @@ static bool ram_taken(const struct pc_object *o, const char *name)
 static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
 		       const struct pc_ramblock *b, struct pc_err *err)
 {
-	char *where = pc_xasprintf("%s: RAM block %s (line %d)", o->id,
-				   b->name, b->line);
+	const struct where where = { WHERE_RAM, o->id, b->name, b->line };
+	struct pc_arena *a = ec->vm->arena;
 	int64_t on = 1, used = 0, max = 0;
 	struct pc_rram *r;
-	int rc = -1;
+	char *why;
 
-	if ((b->cond && eval_at(ec, b->cond, &on, where, err)) ||
-	    (on && eval_at(ec, b->size, &used, where, err)) ||
-	    (on && b->max && eval_at(ec, b->max, &max, where, err)))
-		goto out;
-	rc = 0;
+	if ((b->cond && eval_at(ec, b->cond, &on, &where, err)) ||
+	    (on && eval_at(ec, b->size, &used, &where, err)) ||
+	    (on && b->max && eval_at(ec, b->max, &max, &where, err)))
+		return -1;
 	if (!on)
-		goto out;
-	rc = -1;
+		return 0;
 	if (used <= 0 || (b->max && max < used)) {
-		pc_err_set(err, "%s: %s", where, used <= 0
+		char *at = where_text(&where);
+
+		pc_err_set(err, "%s: %s", at, used <= 0
 			   ? "size= must be a positive number of bytes"
 			   : "max= is below size= (a resizeable block starts at its used length and grows up to max)");
-		goto out;
+		free(at);
+		return -1;
 	}
 	r = &o->rams[o->n_rams++];
 	memset(r, 0, sizeof(*r));
@@ -2907,18 +2983,16 @@ static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
 	r->used = (uint64_t)used;
 	r->resizeable = b->max != NULL;
 	r->max = r->resizeable ? (uint64_t)max : r->used;
-	r->why = explain_expr_fmt(ec, "size", b->size, used, true);
+	why = explain_expr_fmt(ec, "size", b->size, used, true);
 	if (b->max)
-		why_append(&r->why, explain_expr_fmt(ec, "max", b->max, max, true));
-	add_deps(&r->deps, b->size);
+		why_append(&why, explain_expr_fmt(ec, "max", b->max, max, true));
+	r->why = arena_take_str(a, why);
+	add_deps(a, &r->deps, b->size);
 	if (b->max)
-		add_deps(&r->deps, b->max);
+		add_deps(a, &r->deps, b->max);
 	if (b->cond)
-		add_deps(&r->deps, b->cond);
-	rc = 0;
-out:
-	free(where);
-	return rc;
+		add_deps(a, &r->deps, b->cond);
+	return 0;
 }
 
 /* The RAM blocks of object 'o': its type's, then inherited ones. */
@@ -2933,7 +3007,7 @@ static int resolve_rams(struct pc_vm *vm, struct pc_object *o,
 		n += t->n_rams;
 	if (!n)
 		return 0;
-	o->rams = pc_xcalloc(n, sizeof(*o->rams));
+	o->rams = arena_calloc(vm->arena, n, sizeof(*o->rams));
 	for (const struct pc_type *t = o->type; t; t = t->parent)
 		for (size_t i = 0; i < t->n_rams; i++) {
 			const struct pc_ramblock *b = &t->rams[i];
@@ -2958,8 +3032,10 @@ static void section_idstr(const struct pc_vm *vm, const struct pc_object *o,
 
 	if (!ep)
 		return;
-	rs->idstr = pc_xasprintf("%s/%s", ep->val.text ? ep->val.text : "",
-				 rs->name);
+	rs->idstr = arena_take_str(vm->arena,
+				   pc_xasprintf("%s/%s",
+						ep->val.text ? ep->val.text : "",
+						rs->name));
 	rs->idstr_prop = pn;
 	fp_str(&rs->fingerprint, rs->idstr);
 }
@@ -2988,7 +3064,14 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 
 	struct budget spent = { 0, 0 };
 
-	vm->sections = pc_xcalloc(vm->n_objs + 1, sizeof(*vm->sections));
+	if (!vm->arena) {
+		vm->arena = pc_xmalloc(sizeof(*vm->arena));
+		pc_arena_init(vm->arena, NULL, 0);
+		vm->arena->chunk = VM_ARENA_CHUNK;
+		vm->arena->chunk_max = VM_ARENA_CHUNK_MAX;
+	}
+	vm->sections = arena_calloc(vm->arena, vm->n_objs + 1,
+				    sizeof(*vm->sections));
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		const struct pc_object *o = &vm->objs[i];
 		const struct pc_vmsd *v = pc_type_section(o->type);
@@ -3000,18 +3083,12 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 			continue;
 		rs = &vm->sections[vm->n_sections];
 		spent.section_fields = 0;
-		if (resolve_desc(&ec, v, 0, &rs->desc, err))
-			return -1;
-		if (apply_type_config(&ec, rs->desc, err) ||
-		    check_section_bytes(o, v, rs->desc, err)) {
-			/* not counted in n_sections: pc_vm_release() would
-			 * not see it */
-			rdesc_free(rs->desc);
-			rs->desc = NULL;
-			return -1;
-		}
-		rs->name = pc_xstrdup(v->name);
-		rs->instance = pc_xstrdup(o->id);
+		if (resolve_desc(&ec, v, 0, &rs->desc, err) ||
+		    apply_type_config(&ec, rs->desc, err) ||
+		    check_section_bytes(o, v, rs->desc, err))
+			return -1; /* not counted in n_sections */
+		rs->name = v->name;
+		rs->instance = o->id;
 		rs->obj = o;
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
 		section_idstr(vm, o, rs);
@@ -3038,19 +3115,12 @@ void pc_vm_release(struct pc_vm *vm)
 		}
 		free(o->props);
 		free(o->id);
-		for (size_t j = 0; j < o->n_rams; j++) {
-			free(o->rams[j].why);
-			free(o->rams[j].deps);
-		}
-		free(o->rams);
 	}
 	free(vm->objs);
-	for (size_t i = 0; i < vm->n_sections; i++) {
-		free(vm->sections[i].name);
-		free(vm->sections[i].instance);
-		free(vm->sections[i].idstr);
-		rdesc_free(vm->sections[i].desc);
+	/* the sections, their layouts, the RAM blocks: all in the arena */
+	if (vm->arena) {
+		pc_arena_release(vm->arena);
+		free(vm->arena);
 	}
-	free(vm->sections);
 	memset(vm, 0, sizeof(*vm));
 }

@@ -744,6 +744,8 @@ void pc_arena_init(struct pc_arena *a, void *buf, size_t size)
 	a->left = a->first_size;
 	a->cur = buf;
 	a->chunk = 0;
+	a->chunk_max = 0;
+	a->grown = 0;
 }
 
 /* 'n' bytes at an 'align'ment (a power of two) */
@@ -756,11 +758,15 @@ static void *arena_take(struct pc_arena *a, size_t n, size_t align)
 		n = 1;
 	if (!a->cur || n > SIZE_MAX - ARENA_HDR - align ||
 	    pad + n > a->left) {
-		size_t want = a->chunk ? a->chunk : ARENA_CHUNK;
+		size_t want = a->grown ? a->grown
+				       : a->chunk ? a->chunk : ARENA_CHUNK;
 		struct pc_arena_chunk *c;
 
 		if (n > SIZE_MAX - ARENA_HDR - align)
 			die_oom(SIZE_MAX);
+		if (a->chunk_max)
+			a->grown = want >= a->chunk_max / 2 ? a->chunk_max
+							    : want * 2;
 		if (want < n + ARENA_HDR + align)
 			want = n + ARENA_HDR + align;
 		c = pc_xmalloc(want);
@@ -800,7 +806,7 @@ char *pc_arena_strndup(struct pc_arena *a, const char *s, size_t n)
 
 void pc_arena_release(struct pc_arena *a)
 {
-	size_t chunk = a->chunk;
+	size_t chunk = a->chunk, chunk_max = a->chunk_max;
 
 	while (a->chunks) {
 		struct pc_arena_chunk *c = a->chunks;
@@ -810,6 +816,7 @@ void pc_arena_release(struct pc_arena *a)
 	}
 	pc_arena_init(a, a->first, a->first_size);
 	a->chunk = chunk;
+	a->chunk_max = chunk_max;
 }
 
 /* ------------------------------------------------------------ strmap */

@@ -282,8 +282,11 @@ uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
  * per-object free.  pc_arena_init() may hand it a first buffer (e.g. on
  * the caller's stack) that is used before any heap chunk and never freed;
  * heap chunks are 'chunk' bytes (set it after pc_arena_init(); 0 means
- * 4096), or larger for a larger object.  pc_arena_release() frees the
- * heap chunks and leaves the arena empty and reusable.  An arena is not
+ * 4096), or larger for a larger object; with 'chunk_max' set too, each
+ * heap chunk is twice the last, up to chunk_max (an arena whose size is
+ * not known in advance: few chunks for a large one, little memory for a
+ * small one).  pc_arena_release() frees the heap chunks and leaves the
+ * arena empty and reusable, starting again at 'chunk'.  An arena is not
  * safe to use from two threads at once.
  */
 struct pc_arena_chunk;
@@ -294,6 +297,8 @@ struct pc_arena {
 	char *first;                   /* the caller's buffer, or NULL */
 	size_t first_size;
 	size_t chunk;                  /* heap chunk size, 0: 4096 */
+	size_t chunk_max;              /* 0: every chunk 'chunk' bytes */
+	size_t grown;                  /* the next chunk's size when growing */
 };
 void pc_arena_init(struct pc_arena *a, void *buf, size_t size);
 void *pc_arena_alloc(struct pc_arena *a, size_t n);
