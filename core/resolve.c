@@ -2776,19 +2776,16 @@ static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 	return 0;
 }
 
-static void fp_add(uint64_t *h, const void *p, size_t n)
-{
-	*h = pc_hash64(p, n, *h);
-}
-
+/* the string and its NUL (NULL: "") */
 static void fp_str(uint64_t *h, const char *s)
 {
-	fp_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	*h = pc_hash64_str(s ? s : "", *h);
 }
 
+/* the integer's 8 bytes */
 static void fp_int(uint64_t *h, uint64_t v)
 {
-	fp_add(h, &v, sizeof(v));
+	*h = pc_hash64_u64(v, *h);
 }
 
 static void fp_desc(uint64_t *h, const struct pc_rdesc *d)

@@ -715,11 +715,11 @@ bool pc_name_likely_typo(const char *word, const char *name)
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = PC_FNV_BASIS ^ seed;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
-		h *= 0x100000001b3ULL;
+		h *= PC_FNV_PRIME;
 	}
 	return h;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -273,6 +274,42 @@ unsigned pc_cpu_count(void);
 
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
+
+#define PC_FNV_BASIS 0xcbf29ce484222325ULL
+#define PC_FNV_PRIME 0x100000001b3ULL
+
+/* pc_hash64(&v, sizeof(v), seed), inline and unrolled: for hot loops
+ * (a layout's fingerprint hashes a few integers per field) */
+static inline uint64_t pc_hash64_u64(uint64_t v, uint64_t seed)
+{
+	unsigned char b[8];
+	uint64_t h = PC_FNV_BASIS ^ seed;
+
+	_Static_assert(sizeof(v) == 8, "8 bytes");
+	memcpy(b, &v, sizeof(v));
+	/* written out: gcc -O2 keeps the loop */
+	h = (h ^ b[0]) * PC_FNV_PRIME;
+	h = (h ^ b[1]) * PC_FNV_PRIME;
+	h = (h ^ b[2]) * PC_FNV_PRIME;
+	h = (h ^ b[3]) * PC_FNV_PRIME;
+	h = (h ^ b[4]) * PC_FNV_PRIME;
+	h = (h ^ b[5]) * PC_FNV_PRIME;
+	h = (h ^ b[6]) * PC_FNV_PRIME;
+	h = (h ^ b[7]) * PC_FNV_PRIME;
+	return h;
+}
+
+/* pc_hash64(s, strlen(s) + 1, seed) in one pass: the string and its NUL */
+static inline uint64_t pc_hash64_str(const char *s, uint64_t seed)
+{
+	uint64_t h = PC_FNV_BASIS ^ seed;
+
+	do {
+		h ^= (unsigned char)*s;
+		h *= PC_FNV_PRIME;
+	} while (*s++);
+	return h;
+}
 
 /*
  * struct pc_arena: a bump allocator for data that is freed all at once

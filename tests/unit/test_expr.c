@@ -593,3 +593,27 @@ PCT_TEST("arena", growing_chunks)
 	CU_ASSERT_FALSE(beside(p[0], p[1]));
 	pc_arena_release(&a);
 }
+
+/* The inline forms of the layout hash (util.h) are pc_hash64() of the
+ * same bytes: recorded fingerprints depend on it. */
+PCT_TEST("arena", inline_hashes_equal_pc_hash64)
+{
+	const uint64_t vals[] = { 0, 1, 0xff, 0x100, 0x8000000000000000ULL,
+				  0x0123456789abcdefULL, UINT64_MAX };
+	const char *strs[] = { "", "a", "virtio-net-pci", "parent_obj.pci" };
+	const uint64_t seeds[] = { 0, 0x9e3779b97f4a7c15ULL, UINT64_MAX };
+
+	for (size_t k = 0; k < PC_ARRAY_SIZE(seeds); k++) {
+		for (size_t i = 0; i < PC_ARRAY_SIZE(vals); i++)
+			CU_ASSERT_EQUAL(pc_hash64_u64(vals[i], seeds[k]),
+					pc_hash64(&vals[i], sizeof(vals[i]),
+						  seeds[k]));
+		for (size_t i = 0; i < PC_ARRAY_SIZE(strs); i++)
+			CU_ASSERT_EQUAL(pc_hash64_str(strs[i], seeds[k]),
+					pc_hash64(strs[i], strlen(strs[i]) + 1,
+						  seeds[k]));
+	}
+	/* and they see every byte */
+	CU_ASSERT_NOT_EQUAL(pc_hash64_u64(1, 0), pc_hash64_u64(1ULL << 56, 0));
+	CU_ASSERT_NOT_EQUAL(pc_hash64_str("ab", 0), pc_hash64_str("a", 0));
+}
