@@ -805,73 +805,9 @@ static const char *prop_suggestion(const struct pc_object *o,
 	return pc_suggest(name, names, n);
 }
 
-/*
- * Which objects does a compat driver match?  pc_type_is_a() per object and
- * entry is O(objects x entries), and both grow with the number of devices.
- * Index instead every name each object's type answers to (the type, its
- * ancestors, their declared and inherited interfaces: exactly what
- * pc_type_is_a() compares), sorted by (hash, name, object index); an entry
- * then finds its objects by binary search, in object order.
- */
-struct isa_ent {
-	uint64_t hash;
-	const char *name;
-	size_t obj;
-};
-
-static int cmp_isa(const void *a, const void *b)
-{
-	const struct isa_ent *x = a, *y = b;
-	int c;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->obj > y->obj) - (x->obj < y->obj);
-}
-
 static uint64_t name_hash(const char *s)
 {
 	return pc_hash64(s, strlen(s), 0x51ed270b27a3c2f1ULL);
-}
-
-static void isa_add(struct isa_ent **v, size_t *n, size_t *alloc,
-		    const char *name, size_t obj)
-{
-	PC_ALLOC_GROW(*v, *n + 1, *alloc);
-	(*v)[*n].hash = name_hash(name);
-	(*v)[*n].name = name;
-	(*v)[(*n)++].obj = obj;
-}
-
-/* The index of n objects whose types are at 'first', 'stride' bytes
- * apart (a struct pc_object's or a struct cfg_obj's type member). */
-static struct isa_ent *isa_index(const void *first, size_t stride, size_t nobj,
-				 size_t *n_out)
-{
-	struct isa_ent *v = NULL;
-	size_t n = 0, alloc = 0;
-
-	for (size_t j = 0; j < nobj; j++) {
-		const struct pc_type *ty;
-
-		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
-		for (const struct pc_type *t = ty; t; t = t->parent) {
-			isa_add(&v, &n, &alloc, t->name, j);
-			if (!t->ifaces)
-				continue;
-			for (size_t i = 0; i < t->n_ifaces; i++)
-				isa_add(&v, &n, &alloc, t->ifaces[i], j);
-			for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
-				isa_add(&v, &n, &alloc, *p, j);
-		}
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_isa);
-	*n_out = n;
-	return v;
 }
 
 static int cmp_chain_key(const void *a, const void *b)
@@ -923,64 +859,126 @@ static int cmp_cmatch(const void *a, const void *b)
 	return (x->obj > y->obj) - (x->obj < y->obj);
 }
 
+struct cmatches {
+	const struct pc_machine *m;
+	const struct pc_chain_key *keys; /* chain_keys(m) */
+	struct cmatch *v;
+	size_t n, alloc;
+};
+
+/* (entry, obj) for every chain entry whose driver is 'name': the entries
+ * under its hash, by binary search */
+static void chain_match(struct cmatches *cm, const char *name, size_t obj)
+{
+	const struct pc_machine *m = cm->m;
+	uint64_t h = name_hash(name);
+	size_t lo = 0, hi = m->n_chain;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cm->keys[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n_chain && cm->keys[lo].hash == h; lo++) {
+		if (strcmp(m->chain[cm->keys[lo].entry]->driver, name))
+			continue;
+		PC_ALLOC_GROW(cm->v, cm->n + 1, cm->alloc);
+		cm->v[cm->n].entry = cm->keys[lo].entry;
+		cm->v[cm->n++].obj = obj;
+	}
+}
+
 /*
- * Every (chain entry, object) pair where the object's type is or
+ * The matches by (entry, obj).  They were made in object order, so a
+ * stable counting sort by entry does it, in O(matches + chain): taken
+ * when the chain is not much longer than the list (the default
+ * configuration), qsort() otherwise (a VM of a few devices).
+ */
+static void sort_matches(struct cmatches *cm)
+{
+	size_t nc = cm->m->n_chain, *start;
+	struct cmatch *out;
+
+	if (cm->n < 2)
+		return;
+	if (cm->n < nc / 4) {
+		qsort(cm->v, cm->n, sizeof(*cm->v), cmp_cmatch);
+		return;
+	}
+	start = pc_xcalloc(nc + 1, sizeof(*start));
+	out = pc_xcalloc(cm->n, sizeof(*out));
+	for (size_t i = 0; i < cm->n; i++)
+		start[cm->v[i].entry + 1]++;
+	for (size_t e = 0; e < nc; e++)
+		start[e + 1] += start[e];
+	for (size_t i = 0; i < cm->n; i++)
+		out[start[cm->v[i].entry]++] = cm->v[i];
+	free(start);
+	free(cm->v);
+	cm->v = out;
+	cm->alloc = cm->n;
+}
+
+/*
+ * Which objects does a compat driver match?  pc_type_is_a() per object and
+ * entry is O(objects x entries), and both grow with the number of devices.
+ * Instead every name each object's type answers to (the type, its
+ * ancestors, their declared and inherited interfaces: exactly what
+ * pc_type_is_a() compares) looks its entries up in the chain's hash index
+ * (chain_keys()), so the cost follows the VM, not the chain.  The result:
+ * every (chain entry, object) pair where the object's type is or
  * implements the entry's driver, in chain order then object order, each
- * pair once (a name can reach one type twice: an interface declared
- * again by a subtype): each distinct name of the isa index looks its
- * entries up by hash, so the cost follows the VM, not the chain.
+ * pair once (a name can reach one type twice: an interface declared again
+ * by a subtype).  The n objects' types are at 'first', 'stride' bytes
+ * apart (a struct pc_object's or a struct cfg_obj's type member).
  */
 static struct cmatch *compat_matches(const struct pc_machine *m,
-				     const struct isa_ent *isa, size_t n_isa,
-				     size_t *n_out)
+				     const void *first, size_t stride,
+				     size_t nobj, size_t *n_out)
 {
-	const struct pc_chain_key *keys = chain_keys(m);
-	struct cmatch *v = NULL;
-	size_t n = 0, alloc = 0, k = 0;
+	struct cmatches cm = { m, NULL, NULL, 0, 0 };
+	size_t k = 0;
 
-	for (size_t a = 0, b; a < n_isa; a = b) {
-		size_t lo = 0, hi = m->n_chain;
+	*n_out = 0;
+	if (!m->n_chain || !nobj)
+		return NULL;
+	cm.keys = chain_keys(m);
+	for (size_t j = 0; j < nobj; j++) {
+		const struct pc_type *ty;
 
-		for (b = a + 1; b < n_isa && isa[b].hash == isa[a].hash &&
-				!strcmp(isa[b].name, isa[a].name); b++)
-			;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (keys[mid].hash < isa[a].hash)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < m->n_chain && keys[lo].hash == isa[a].hash; lo++) {
-			if (strcmp(m->chain[keys[lo].entry]->driver, isa[a].name))
+		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
+		for (const struct pc_type *t = ty; t; t = t->parent) {
+			chain_match(&cm, t->name, j);
+			if (!t->ifaces)
 				continue;
-			for (size_t t = a; t < b; t++) {
-				PC_ALLOC_GROW(v, n + 1, alloc);
-				v[n].entry = keys[lo].entry;
-				v[n++].obj = isa[t].obj;
-			}
+			for (size_t i = 0; i < t->n_ifaces; i++)
+				chain_match(&cm, t->ifaces[i], j);
+			for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
+				chain_match(&cm, *p, j);
 		}
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_cmatch);
-	for (size_t i = 0; i < n; i++)
-		if (!k || v[k - 1].entry != v[i].entry || v[k - 1].obj != v[i].obj)
-			v[k++] = v[i];
+	sort_matches(&cm);
+	for (size_t i = 0; i < cm.n; i++)
+		if (!k || cm.v[k - 1].entry != cm.v[i].entry ||
+		    cm.v[k - 1].obj != cm.v[i].obj)
+			cm.v[k++] = cm.v[i];
 	*n_out = k;
-	return v;
+	return cm.v;
 }
 
 static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
-	size_t n_isa = 0, n_match = 0;
-	struct isa_ent *isa = vm->n_objs ? isa_index(&vm->objs[0].type,
-						     sizeof(vm->objs[0]),
-						     vm->n_objs, &n_isa)
-					 : NULL;
-	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	size_t n_match = 0;
+	struct cmatch *match = vm->n_objs
+			       ? compat_matches(m, &vm->objs[0].type,
+						sizeof(vm->objs[0]), vm->n_objs,
+						&n_match)
+			       : NULL;
 	int ret = -1;
 
 	for (size_t q = 0; q < n_match; q++) {
@@ -1013,7 +1011,6 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 	ret = 0;
 out:
 	free(match);
-	free(isa);
 	return ret;
 }
 
@@ -1481,11 +1478,11 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 static int check_compat(const struct pc_side *s, const struct cfg *c,
 			const struct pc_machine *m, struct pc_err *err)
 {
-	size_t n_isa = 0, n_match = 0;
-	struct isa_ent *isa = c->n ? isa_index(&c->v[0].type, sizeof(c->v[0]),
-					       c->n, &n_isa)
-				   : NULL;
-	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	size_t n_match = 0;
+	struct cmatch *match = c->n ? compat_matches(m, &c->v[0].type,
+						     sizeof(c->v[0]), c->n,
+						     &n_match)
+				    : NULL;
 	int rc = 0;
 
 	for (size_t q = 0; q < n_match && !rc; q++) {
@@ -1512,7 +1509,6 @@ static int check_compat(const struct pc_side *s, const struct cfg *c,
 				sug ? sug : "", sug ? "'?)" : "");
 	}
 	free(match);
-	free(isa);
 	return rc;
 }
 
@@ -2160,28 +2156,58 @@ const char *pc_rsub_why(const struct pc_rsub *s)
 	return why_text(&s->why_text, &s->why_lazy);
 }
 
-static void dep_name(void *ctx, const char *name)
+/* The names of an expression that are dependencies: not the vCPU counts */
+static bool is_dep(const char *name)
 {
-	struct pc_strbuf *sb = ctx;
+	return strcmp(name, "smp") && strcmp(name, "max_cpus");
+}
 
-	if (!strcmp(name, "smp") || !strcmp(name, "max_cpus"))
+/* Building a dependency list: measured, then written ('out' set). */
+struct deps_build {
+	char *out;
+	size_t len;
+};
+
+static void dep_len(void *ctx, const char *name)
+{
+	struct deps_build *b = ctx;
+
+	if (is_dep(name))
+		b->len += (b->len ? 1 : 0) + strlen(name);
+}
+
+static void dep_put(void *ctx, const char *name)
+{
+	struct deps_build *b = ctx;
+	size_t l = strlen(name);
+
+	if (!is_dep(name))
 		return;
-	pc_strbuf_addf(sb, "%s%s", sb->len ? " " : "", name);
+	if (b->len)
+		b->out[b->len++] = ' ';
+	memcpy(b->out + b->len, name, l);
+	b->len += l;
 }
 
 /* Append the names 'e' refers to to '*deps' (space separated), a string
- * of arena 'a'. */
+ * of arena 'a': the names are walked twice (the length, then the text)
+ * rather than built in a growing buffer. */
 static void add_deps(struct pc_arena *a, const char **deps,
 		     const struct pc_expr *e)
 {
-	struct pc_strbuf sb = PC_STRBUF_INIT;
+	size_t old = *deps ? strlen(*deps) : 0;
+	struct deps_build b = { NULL, old };
 
-	if (*deps)
-		pc_strbuf_addstr(&sb, *deps);
-	pc_expr_names(e, dep_name, &sb);
-	if (sb.len)
-		*deps = pc_arena_bytes_dup(a, sb.buf, sb.len);
-	pc_strbuf_release(&sb);
+	pc_expr_names(e, dep_len, &b);
+	if (b.len == old)
+		return; /* nothing to add */
+	b.out = pc_arena_alloc(a, b.len + 1);
+	if (old)
+		memcpy(b.out, *deps, old);
+	b.len = old;
+	pc_expr_names(e, dep_put, &b);
+	b.out[b.len] = '\0';
+	*deps = b.out;
 }
 
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
