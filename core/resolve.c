@@ -451,9 +451,10 @@ static struct pc_object *vm_new_object(struct pc_vm *vm, size_t *alloc)
 	return o;
 }
 
+/* 'v' (its text in the VM's arena: pc_value_parse_in()) and 'source'
+ * (heap, owned) become ep's; the value it replaces stays in the arena */
 static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
 {
-	pc_value_release(&ep->val);
 	ep->val = *v;
 	free(ep->source_text);
 	ep->source_text = source;
@@ -634,7 +635,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 			text = p->def_text ? p->def_text : kind_zero(p);
 			kind = SRC_DEFAULT;
 		}
-		if (text && pc_value_parse(p, text, &v, err))
+		if (text && pc_value_parse_in(p, text, &v, vm->arena, err))
 			return -1;
 		set_lazy(ep, &v, s, kind, lit, NULL);
 	}
@@ -775,14 +776,15 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 	return NULL;
 }
 
-static int apply_value(struct pc_object *o, struct pc_eprop *ep,
-		       const char *value, const char *origin, const char *what,
+static int apply_value(struct pc_arena *a, struct pc_object *o,
+		       struct pc_eprop *ep, const char *value,
+		       const char *origin, const char *what,
 		       struct pc_err *err)
 {
 	struct pc_value v;
 	struct pc_err e = { 0 };
 
-	if (pc_value_parse(ep->prop, value, &v, &e))
+	if (pc_value_parse_in(ep->prop, value, &v, a, &e))
 		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'",
 				   origin, o->type->name, ep->prop->name);
 	set_lazy(ep, &v, NULL, SRC_SET, what, origin);
@@ -1003,7 +1005,7 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 		}
 		if (ep->absent)
 			continue; /* not in this release: behaviour stays */
-		if (apply_value(o, ep, e->value, e->origin,
+		if (apply_value(vm->arena, o, ep, e->value, e->origin,
 				"compat entry", err))
 			goto out;
 		ep->entry = e;
@@ -1056,7 +1058,8 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 							   s->label ? s->label : "?",
 							   s->label ? s->label : "?", sv);
 				}
-				if (apply_value((struct pc_object *)(uintptr_t)holder,
+				if (apply_value(vm->arena,
+						(struct pc_object *)(uintptr_t)holder,
 						ep, ov->value, ov->origin, "override",
 						err))
 					return -1;
@@ -1099,7 +1102,8 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
 			    ep->prop->kind == PC_PROP_ONOFFAUTO ||
 			    pc_host_caps_has(h, cap))
 				continue;
-			if (pc_value_parse(ep->prop, "off", &v, err))
+			if (pc_value_parse_in(ep->prop, "off", &v, vm->arena,
+					      err))
 				return -1;
 			set_value(ep, &v, pc_xasprintf("host %s lacks capability '%s' (%s): QEMU filters out the 'on' that %s asked for",
 						       h->name, cap, h->path,
@@ -1116,8 +1120,8 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
  * as its source.  Requirements are acyclic (vfeature.c), so repeating
  * until nothing changes resolves them in dependency order.
  */
-static int offer_object_features(struct pc_object *o, bool *changed,
-				 struct pc_err *err)
+static int offer_object_features(struct pc_arena *a, struct pc_object *o,
+				 bool *changed, struct pc_err *err)
 {
 	for (size_t k = 0; k < o->n_props; k++) {
 		struct pc_eprop *ep = &o->props[k];
@@ -1129,7 +1133,7 @@ static int offer_object_features(struct pc_object *o, bool *changed,
 
 			if (!req || req->val.num)
 				continue;
-			if (pc_value_parse(ep->prop, "off", &v, err))
+			if (pc_value_parse_in(ep->prop, "off", &v, a, err))
 				return -1;
 			set_value(ep, &v, pc_xasprintf("not offered: %s requires %s, which is off (%s)",
 						       ep->prop->name,
@@ -1148,7 +1152,8 @@ static int offer_features(struct pc_vm *vm, struct pc_err *err)
 	while (changed) {
 		changed = false;
 		for (size_t j = 0; j < vm->n_objs; j++)
-			if (offer_object_features(&vm->objs[j], &changed, err))
+			if (offer_object_features(vm->arena, &vm->objs[j],
+						  &changed, err))
 				return -1;
 	}
 	return 0;
@@ -1728,7 +1733,7 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	    !pc_host_caps_has(vm->side->host, p->host_feature))
 		xv.i = 0; /* the host lacks it: off, whatever realize says */
 	text = derived_text(p, &xv);
-	if (pc_value_parse(p, text, &v, err)) {
+	if (pc_value_parse_in(p, text, &v, vm->arena, err)) {
 		snprintf(where + strlen(where), 64, ":%d", p->line);
 		err_at(err, where);
 		goto out;
@@ -1769,7 +1774,8 @@ static int derive_host(struct pc_vm *vm, struct pc_eprop *ep,
 	bool has = pc_host_caps_has(h, cap);
 	struct pc_value v;
 
-	if (pc_value_parse(ep->prop, has ? "on" : "off", &v, err))
+	if (pc_value_parse_in(ep->prop, has ? "on" : "off", &v, vm->arena,
+			      err))
 		return -1;
 	set_value(ep, &v, pc_xasprintf("auto resolved to %s: host capability '%s' %s%s%s",
 				       has ? "on" : "off", cap,
@@ -1818,6 +1824,17 @@ static int derive_defaults(struct pc_vm *vm, struct pc_err *err)
 	return 0;
 }
 
+/* The VM's arena, made on first use (a VM built by hand has none). */
+static void vm_arena_init(struct pc_vm *vm)
+{
+	if (vm->arena)
+		return;
+	vm->arena = pc_xmalloc(sizeof(*vm->arena));
+	pc_arena_init(vm->arena, NULL, 0);
+	vm->arena->chunk = VM_ARENA_CHUNK;
+	vm->arena->chunk_max = VM_ARENA_CHUNK_MAX;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {
@@ -1830,6 +1847,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
 		return pc_err_setc(err, PC_E_LIMIT, "smp=%d exceeds the maximum of %s (%d)",
 				   vm->smp, m->name, m->max_cpus);
+	vm_arena_init(vm);
 	if (side->devices ? build_named(vm, side, &alloc, err)
 			  : build_default(vm, side, &alloc, err))
 		goto fail;
@@ -1893,16 +1911,21 @@ static char *where_text(const struct where *w)
 	return s;
 }
 
-/* 'n' zeroed elements of 'size' bytes from arena 'a' */
-static void *arena_calloc(struct pc_arena *a, size_t n, size_t size)
+/* Room for 'n' elements of 'size' bytes from arena 'a' */
+static void *arena_array(struct pc_arena *a, size_t n, size_t size)
 {
-	void *p;
-
 	/* an overflowing size asks for SIZE_MAX: out of memory, as
 	 * pc_xcalloc() says it */
 	if (size && n > SIZE_MAX / size)
 		return pc_arena_alloc(a, SIZE_MAX);
-	p = pc_arena_alloc(a, n * size);
+	return pc_arena_alloc(a, n * size);
+}
+
+/* 'n' zeroed elements of 'size' bytes from arena 'a' */
+static void *arena_calloc(struct pc_arena *a, size_t n, size_t size)
+{
+	void *p = arena_array(a, n, size);
+
 	memset(p, 0, n * size);
 	return p;
 }
@@ -2316,6 +2339,7 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 	if (spend_field(ec, where, f->name, err))
 		return -1;
 	n = &d->nodes[d->n_nodes++];
+	memset(n, 0, sizeof(*n));
 	if (f->cond)
 		add_deps(ec->vm->arena, &n->deps, f->cond);
 	n->name = f->name;
@@ -2375,6 +2399,7 @@ static int resolve_sub(const struct eval_ctx *ec,
 	    !in_release(s, sub->desc->has_since, &sub->desc->since))
 		return 0;
 	rs = &d->subs[d->n_subs++];
+	memset(rs, 0, sizeof(*rs));
 	if (resolve_send(ec, sub, rs, where, err))
 		return -1;
 	return resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err);
@@ -2431,21 +2456,20 @@ static void explain_masks(const struct eval_ctx *ec,
 	}
 }
 
-/* Room for 'more' elements of 'size' bytes after the 'n' of '*v', whose
- * room is '*alloc': a larger array from arena 'a' when it is full. */
-static void arena_grow(struct pc_arena *a, void *v, size_t n, size_t more,
-		       size_t *alloc, size_t size)
+/* Array 'v' of 'n' elements of 'size' bytes, whose room is '*alloc', with
+ * room for 'more': 'v', or a larger copy from arena 'a' when it is full. */
+static void *arena_grow(struct pc_arena *a, void *v, size_t n, size_t more,
+			size_t *alloc, size_t size)
 {
-	void **pv = v;
 	void *bigger;
 
 	if (n + more <= *alloc)
-		return;
+		return v;
 	*alloc = n + more > 2 * *alloc ? n + more : 2 * *alloc;
-	bigger = arena_calloc(a, *alloc, size);
+	bigger = arena_array(a, *alloc, size);
 	if (n)
-		memcpy(bigger, *pv, n * size);
-	*pv = bigger;
+		memcpy(bigger, v, n * size);
+	return bigger;
 }
 
 /*
@@ -2471,8 +2495,8 @@ static int resolve_reg_at(const struct eval_ctx *ec,
 	    (reg && (inv_mask(ec, iv->reg->wmask, 0, &wm, where, err) ||
 		     inv_mask(ec, iv->reg->w1cmask, 0, &w1, where, err))))
 		return -1;
-	arena_grow(ec->vm->arena, &d->invs, d->n_invs, 1, &d->alloc_invs,
-		   sizeof(*d->invs));
+	d->invs = arena_grow(ec->vm->arena, d->invs, d->n_invs, 1,
+			     &d->alloc_invs, sizeof(*d->invs));
 	ri = &d->invs[d->n_invs++];
 	memset(ri, 0, sizeof(*ri));
 	ri->name = iv->name;
@@ -2659,7 +2683,8 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		free(at);
 		return -1;
 	}
-	arena_grow(a, &d->caps, d->n_caps, n, &d->alloc_caps, sizeof(*d->caps));
+	d->caps = arena_grow(a, d->caps, d->n_caps, n, &d->alloc_caps,
+			     sizeof(*d->caps));
 	for (size_t i = 0; i < n; i++) {
 		struct pc_rcap *r = &d->caps[d->n_caps++];
 
@@ -2764,9 +2789,11 @@ static struct pc_rdesc *rdesc_new(struct pc_arena *a, const struct pc_side *s,
 			}
 		}
 	}
-	d->nodes = arena_calloc(a, v->n_fields, sizeof(*d->nodes));
-	d->subs = arena_calloc(a, v->n_subsections, sizeof(*d->subs));
-	d->invs = arena_calloc(a, v->n_invariants, sizeof(*d->invs));
+	/* not zeroed: each element is as it is used (most fields are,
+	 * and the declaration sizes the arrays) */
+	d->nodes = arena_array(a, v->n_fields, sizeof(*d->nodes));
+	d->subs = arena_array(a, v->n_subsections, sizeof(*d->subs));
+	d->invs = arena_array(a, v->n_invariants, sizeof(*d->invs));
 	d->alloc_invs = v->n_invariants;
 	return d;
 }
@@ -3087,12 +3114,7 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 
 	struct budget spent = { 0, 0 };
 
-	if (!vm->arena) {
-		vm->arena = pc_xmalloc(sizeof(*vm->arena));
-		pc_arena_init(vm->arena, NULL, 0);
-		vm->arena->chunk = VM_ARENA_CHUNK;
-		vm->arena->chunk_max = VM_ARENA_CHUNK_MAX;
-	}
+	vm_arena_init(vm);
 	vm->sections = arena_calloc(vm->arena, vm->n_objs + 1,
 				    sizeof(*vm->sections));
 	for (size_t i = 0; i < vm->n_objs; i++) {
@@ -3132,10 +3154,9 @@ void pc_vm_release(struct pc_vm *vm)
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		struct pc_object *o = &vm->objs[i];
 
-		for (size_t j = 0; j < o->n_props; j++) {
-			pc_value_release(&o->props[j].val);
+		/* the values' texts are in the arena */
+		for (size_t j = 0; j < o->n_props; j++)
 			free(o->props[j].source_text);
-		}
 		free(o->props);
 		free(o->id);
 	}

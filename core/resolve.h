@@ -17,11 +17,12 @@
  *
  * Ownership: a struct pc_vm owns its objects and resolved sections;
  * pc_vm_release() frees them.  It borrows the side's registry and machines.
- * The resolved layouts (every pc_rdesc, its nodes, subsections,
- * invariants, capabilities and their strings, explanations formatted when
- * read included) are in the VM's arena, freed at once; their names are the
- * declarations' own (pc_vmsd, pc_field, ... of the side's registry, which
- * outlives the VM), not copies.
+ * The property values' texts and the resolved layouts (every pc_rdesc,
+ * its nodes, subsections, invariants, capabilities and their strings,
+ * explanations formatted when read included) are in the VM's arena, freed
+ * at once; the layouts' names are the declarations' own (pc_vmsd,
+ * pc_field, ... of the side's registry, which outlives the VM), not
+ * copies.
  */
 #ifndef PC_RESOLVE_H
 #define PC_RESOLVE_H
@@ -133,7 +134,7 @@ int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
 struct pc_eprop {
 	const struct pc_prop *prop;
 	const struct pc_type *owner; /* declaring type */
-	struct pc_value val;
+	struct pc_value val;         /* a built VM's: its text in the VM's arena */
 	bool absent;                 /* does not exist in this release */
 	/*
 	 * The provenance: read it with pc_eprop_source().  pc_vm_build()
