@@ -31,6 +31,8 @@
  * configuration of 1000 devices a few dozen. */
 #define VM_ARENA_CHUNK 4096
 #define VM_ARENA_CHUNK_MAX (256 * 1024)
+
+static void *arena_calloc(struct pc_arena *a, size_t n, size_t size);
 #define MAX_CAPS 4096
 
 /* ------------------------------------------------------------ overrides */
@@ -603,7 +605,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 	if (n > MAX_PROPS)
 		return pc_err_setc(err, PC_E_LIMIT, "type '%s' has too many properties (%zu, at most %d)",
 				   o->type->name, n, MAX_PROPS);
-	o->props = pc_xcalloc(n, sizeof(*o->props));
+	o->props = arena_calloc(vm->arena, n, sizeof(*o->props));
 	o->n_props = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_prop *p = props[i];
@@ -657,7 +659,7 @@ static int instantiate(struct pc_vm *vm, const struct pc_type *t,
 		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
 				   MAX_OBJS);
 	o = vm_new_object(vm, alloc);
-	o->id = pc_xstrdup(id);
+	o->id = pc_arena_bytes_dup(vm->arena, id, strlen(id));
 	o->type = t;
 	o->parent = parent;
 	o->child_name = child_name;
@@ -3154,11 +3156,10 @@ void pc_vm_release(struct pc_vm *vm)
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		struct pc_object *o = &vm->objs[i];
 
-		/* the values' texts are in the arena */
+		/* the property array, the values' texts, the id: in the
+		 * arena */
 		for (size_t j = 0; j < o->n_props; j++)
 			free(o->props[j].source_text);
-		free(o->props);
-		free(o->id);
 	}
 	free(vm->objs);
 	/* the sections, their layouts, the RAM blocks: all in the arena */
