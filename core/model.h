@@ -536,6 +536,12 @@ bool pc_type_is_machine(const struct pc_type *t);
 /* Parse 'text' as a value of 'prop'; fills 'out' (caller frees out->text). */
 int pc_value_parse(const struct pc_prop *prop, const char *text,
 		   struct pc_value *out, struct pc_err *err);
+/* The same with out->text in arena 'a' (NULL: the heap): such a value
+ * goes with the arena, never to pc_value_release(). */
+struct pc_arena;
+int pc_value_parse_in(const struct pc_prop *prop, const char *text,
+		      struct pc_value *out, struct pc_arena *a,
+		      struct pc_err *err);
 void pc_value_release(struct pc_value *v);
 
 /* Write the registry back as declaration text, canonical and sorted, one

@@ -26,6 +26,16 @@
 #define MAX_OBJS 65536
 #define MAX_PROPS 4096
 #define MAX_DEPTH PC_MAX_NESTING
+/* A VM's arena (its values, objects' arrays, resolved layouts): 4 KiB
+ * chunks at first, doubling up to 64 KiB -- a one-device VM takes a chunk
+ * or two, the default configuration of 1000 devices about a hundred.
+ * Below glibc's mmap threshold (128 KiB): chunks are taken from and given
+ * back to the heap, not mapped and unmapped (and faulted in) per VM,
+ * which cost more wall clock than the instructions saved. */
+#define VM_ARENA_CHUNK 4096
+#define VM_ARENA_CHUNK_MAX (64 * 1024)
+
+static void *arena_calloc(struct pc_arena *a, size_t n, size_t size);
 #define MAX_CAPS 4096
 
 /* ------------------------------------------------------------ overrides */
@@ -446,9 +456,10 @@ static struct pc_object *vm_new_object(struct pc_vm *vm, size_t *alloc)
 	return o;
 }
 
+/* 'v' (its text in the VM's arena: pc_value_parse_in()) and 'source'
+ * (heap, owned) become ep's; the value it replaces stays in the arena */
 static void set_value(struct pc_eprop *ep, struct pc_value *v, char *source)
 {
-	pc_value_release(&ep->val);
 	ep->val = *v;
 	free(ep->source_text);
 	ep->source_text = source;
@@ -597,7 +608,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 	if (n > MAX_PROPS)
 		return pc_err_setc(err, PC_E_LIMIT, "type '%s' has too many properties (%zu, at most %d)",
 				   o->type->name, n, MAX_PROPS);
-	o->props = pc_xcalloc(n, sizeof(*o->props));
+	o->props = arena_calloc(vm->arena, n, sizeof(*o->props));
 	o->n_props = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_prop *p = props[i];
@@ -629,7 +640,7 @@ static int init_props(struct pc_vm *vm, struct pc_object *o,
 			text = p->def_text ? p->def_text : kind_zero(p);
 			kind = SRC_DEFAULT;
 		}
-		if (text && pc_value_parse(p, text, &v, err))
+		if (text && pc_value_parse_in(p, text, &v, vm->arena, err))
 			return -1;
 		set_lazy(ep, &v, s, kind, lit, NULL);
 	}
@@ -651,7 +662,7 @@ static int instantiate(struct pc_vm *vm, const struct pc_type *t,
 		return pc_err_setc(err, PC_E_LIMIT, "too many device objects (over %d)",
 				   MAX_OBJS);
 	o = vm_new_object(vm, alloc);
-	o->id = pc_xstrdup(id);
+	o->id = pc_arena_bytes_dup(vm->arena, id, strlen(id));
 	o->type = t;
 	o->parent = parent;
 	o->child_name = child_name;
@@ -770,14 +781,15 @@ const struct pc_eprop *pc_object_prop(const struct pc_vm *vm,
 	return NULL;
 }
 
-static int apply_value(struct pc_object *o, struct pc_eprop *ep,
-		       const char *value, const char *origin, const char *what,
+static int apply_value(struct pc_arena *a, struct pc_object *o,
+		       struct pc_eprop *ep, const char *value,
+		       const char *origin, const char *what,
 		       struct pc_err *err)
 {
 	struct pc_value v;
 	struct pc_err e = { 0 };
 
-	if (pc_value_parse(ep->prop, value, &v, &e))
+	if (pc_value_parse_in(ep->prop, value, &v, a, &e))
 		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'",
 				   origin, o->type->name, ep->prop->name);
 	set_lazy(ep, &v, NULL, SRC_SET, what, origin);
@@ -800,73 +812,9 @@ static const char *prop_suggestion(const struct pc_object *o,
 	return pc_suggest(name, names, n);
 }
 
-/*
- * Which objects does a compat driver match?  pc_type_is_a() per object and
- * entry is O(objects x entries), and both grow with the number of devices.
- * Index instead every name each object's type answers to (the type, its
- * ancestors, their declared and inherited interfaces: exactly what
- * pc_type_is_a() compares), sorted by (hash, name, object index); an entry
- * then finds its objects by binary search, in object order.
- */
-struct isa_ent {
-	uint64_t hash;
-	const char *name;
-	size_t obj;
-};
-
-static int cmp_isa(const void *a, const void *b)
-{
-	const struct isa_ent *x = a, *y = b;
-	int c;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->obj > y->obj) - (x->obj < y->obj);
-}
-
 static uint64_t name_hash(const char *s)
 {
 	return pc_hash64(s, strlen(s), 0x51ed270b27a3c2f1ULL);
-}
-
-static void isa_add(struct isa_ent **v, size_t *n, size_t *alloc,
-		    const char *name, size_t obj)
-{
-	PC_ALLOC_GROW(*v, *n + 1, *alloc);
-	(*v)[*n].hash = name_hash(name);
-	(*v)[*n].name = name;
-	(*v)[(*n)++].obj = obj;
-}
-
-/* The index of n objects whose types are at 'first', 'stride' bytes
- * apart (a struct pc_object's or a struct cfg_obj's type member). */
-static struct isa_ent *isa_index(const void *first, size_t stride, size_t nobj,
-				 size_t *n_out)
-{
-	struct isa_ent *v = NULL;
-	size_t n = 0, alloc = 0;
-
-	for (size_t j = 0; j < nobj; j++) {
-		const struct pc_type *ty;
-
-		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
-		for (const struct pc_type *t = ty; t; t = t->parent) {
-			isa_add(&v, &n, &alloc, t->name, j);
-			if (!t->ifaces)
-				continue;
-			for (size_t i = 0; i < t->n_ifaces; i++)
-				isa_add(&v, &n, &alloc, t->ifaces[i], j);
-			for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
-				isa_add(&v, &n, &alloc, *p, j);
-		}
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_isa);
-	*n_out = n;
-	return v;
 }
 
 static int cmp_chain_key(const void *a, const void *b)
@@ -918,64 +866,126 @@ static int cmp_cmatch(const void *a, const void *b)
 	return (x->obj > y->obj) - (x->obj < y->obj);
 }
 
+struct cmatches {
+	const struct pc_machine *m;
+	const struct pc_chain_key *keys; /* chain_keys(m) */
+	struct cmatch *v;
+	size_t n, alloc;
+};
+
+/* (entry, obj) for every chain entry whose driver is 'name': the entries
+ * under its hash, by binary search */
+static void chain_match(struct cmatches *cm, const char *name, size_t obj)
+{
+	const struct pc_machine *m = cm->m;
+	uint64_t h = name_hash(name);
+	size_t lo = 0, hi = m->n_chain;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cm->keys[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n_chain && cm->keys[lo].hash == h; lo++) {
+		if (strcmp(m->chain[cm->keys[lo].entry]->driver, name))
+			continue;
+		PC_ALLOC_GROW(cm->v, cm->n + 1, cm->alloc);
+		cm->v[cm->n].entry = cm->keys[lo].entry;
+		cm->v[cm->n++].obj = obj;
+	}
+}
+
 /*
- * Every (chain entry, object) pair where the object's type is or
+ * The matches by (entry, obj).  They were made in object order, so a
+ * stable counting sort by entry does it, in O(matches + chain): taken
+ * when the chain is not much longer than the list (the default
+ * configuration), qsort() otherwise (a VM of a few devices).
+ */
+static void sort_matches(struct cmatches *cm)
+{
+	size_t nc = cm->m->n_chain, *start;
+	struct cmatch *out;
+
+	if (cm->n < 2)
+		return;
+	if (cm->n < nc / 4) {
+		qsort(cm->v, cm->n, sizeof(*cm->v), cmp_cmatch);
+		return;
+	}
+	start = pc_xcalloc(nc + 1, sizeof(*start));
+	out = pc_xcalloc(cm->n, sizeof(*out));
+	for (size_t i = 0; i < cm->n; i++)
+		start[cm->v[i].entry + 1]++;
+	for (size_t e = 0; e < nc; e++)
+		start[e + 1] += start[e];
+	for (size_t i = 0; i < cm->n; i++)
+		out[start[cm->v[i].entry]++] = cm->v[i];
+	free(start);
+	free(cm->v);
+	cm->v = out;
+	cm->alloc = cm->n;
+}
+
+/*
+ * Which objects does a compat driver match?  pc_type_is_a() per object and
+ * entry is O(objects x entries), and both grow with the number of devices.
+ * Instead every name each object's type answers to (the type, its
+ * ancestors, their declared and inherited interfaces: exactly what
+ * pc_type_is_a() compares) looks its entries up in the chain's hash index
+ * (chain_keys()), so the cost follows the VM, not the chain.  The result:
+ * every (chain entry, object) pair where the object's type is or
  * implements the entry's driver, in chain order then object order, each
- * pair once (a name can reach one type twice: an interface declared
- * again by a subtype): each distinct name of the isa index looks its
- * entries up by hash, so the cost follows the VM, not the chain.
+ * pair once (a name can reach one type twice: an interface declared again
+ * by a subtype).  The n objects' types are at 'first', 'stride' bytes
+ * apart (a struct pc_object's or a struct cfg_obj's type member).
  */
 static struct cmatch *compat_matches(const struct pc_machine *m,
-				     const struct isa_ent *isa, size_t n_isa,
-				     size_t *n_out)
+				     const void *first, size_t stride,
+				     size_t nobj, size_t *n_out)
 {
-	const struct pc_chain_key *keys = chain_keys(m);
-	struct cmatch *v = NULL;
-	size_t n = 0, alloc = 0, k = 0;
+	struct cmatches cm = { m, NULL, NULL, 0, 0 };
+	size_t k = 0;
 
-	for (size_t a = 0, b; a < n_isa; a = b) {
-		size_t lo = 0, hi = m->n_chain;
+	*n_out = 0;
+	if (!m->n_chain || !nobj)
+		return NULL;
+	cm.keys = chain_keys(m);
+	for (size_t j = 0; j < nobj; j++) {
+		const struct pc_type *ty;
 
-		for (b = a + 1; b < n_isa && isa[b].hash == isa[a].hash &&
-				!strcmp(isa[b].name, isa[a].name); b++)
-			;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (keys[mid].hash < isa[a].hash)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < m->n_chain && keys[lo].hash == isa[a].hash; lo++) {
-			if (strcmp(m->chain[keys[lo].entry]->driver, isa[a].name))
+		memcpy(&ty, (const char *)first + j * stride, sizeof(ty));
+		for (const struct pc_type *t = ty; t; t = t->parent) {
+			chain_match(&cm, t->name, j);
+			if (!t->ifaces)
 				continue;
-			for (size_t t = a; t < b; t++) {
-				PC_ALLOC_GROW(v, n + 1, alloc);
-				v[n].entry = keys[lo].entry;
-				v[n++].obj = isa[t].obj;
-			}
+			for (size_t i = 0; i < t->n_ifaces; i++)
+				chain_match(&cm, t->ifaces[i], j);
+			for (char **p = t->ifaces + t->n_ifaces + 1; *p; p++)
+				chain_match(&cm, *p, j);
 		}
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_cmatch);
-	for (size_t i = 0; i < n; i++)
-		if (!k || v[k - 1].entry != v[i].entry || v[k - 1].obj != v[i].obj)
-			v[k++] = v[i];
+	sort_matches(&cm);
+	for (size_t i = 0; i < cm.n; i++)
+		if (!k || cm.v[k - 1].entry != cm.v[i].entry ||
+		    cm.v[k - 1].obj != cm.v[i].obj)
+			cm.v[k++] = cm.v[i];
 	*n_out = k;
-	return v;
+	return cm.v;
 }
 
 static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 {
 	const struct pc_side *s = vm->side;
 	const struct pc_machine *m = vm->machine;
-	size_t n_isa = 0, n_match = 0;
-	struct isa_ent *isa = vm->n_objs ? isa_index(&vm->objs[0].type,
-						     sizeof(vm->objs[0]),
-						     vm->n_objs, &n_isa)
-					 : NULL;
-	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	size_t n_match = 0;
+	struct cmatch *match = vm->n_objs
+			       ? compat_matches(m, &vm->objs[0].type,
+						sizeof(vm->objs[0]), vm->n_objs,
+						&n_match)
+			       : NULL;
 	int ret = -1;
 
 	for (size_t q = 0; q < n_match; q++) {
@@ -1000,7 +1010,7 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 		}
 		if (ep->absent)
 			continue; /* not in this release: behaviour stays */
-		if (apply_value(o, ep, e->value, e->origin,
+		if (apply_value(vm->arena, o, ep, e->value, e->origin,
 				"compat entry", err))
 			goto out;
 		ep->entry = e;
@@ -1008,7 +1018,6 @@ static int apply_compat(struct pc_vm *vm, struct pc_err *err)
 	ret = 0;
 out:
 	free(match);
-	free(isa);
 	return ret;
 }
 
@@ -1054,7 +1063,8 @@ static int apply_overrides(struct pc_vm *vm, struct pc_err *err)
 							   s->label ? s->label : "?",
 							   s->label ? s->label : "?", sv);
 				}
-				if (apply_value((struct pc_object *)(uintptr_t)holder,
+				if (apply_value(vm->arena,
+						(struct pc_object *)(uintptr_t)holder,
 						ep, ov->value, ov->origin, "override",
 						err))
 					return -1;
@@ -1097,7 +1107,8 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
 			    ep->prop->kind == PC_PROP_ONOFFAUTO ||
 			    pc_host_caps_has(h, cap))
 				continue;
-			if (pc_value_parse(ep->prop, "off", &v, err))
+			if (pc_value_parse_in(ep->prop, "off", &v, vm->arena,
+					      err))
 				return -1;
 			set_value(ep, &v, pc_xasprintf("host %s lacks capability '%s' (%s): QEMU filters out the 'on' that %s asked for",
 						       h->name, cap, h->path,
@@ -1114,8 +1125,8 @@ static int filter_host_features(struct pc_vm *vm, struct pc_err *err)
  * as its source.  Requirements are acyclic (vfeature.c), so repeating
  * until nothing changes resolves them in dependency order.
  */
-static int offer_object_features(struct pc_object *o, bool *changed,
-				 struct pc_err *err)
+static int offer_object_features(struct pc_arena *a, struct pc_object *o,
+				 bool *changed, struct pc_err *err)
 {
 	for (size_t k = 0; k < o->n_props; k++) {
 		struct pc_eprop *ep = &o->props[k];
@@ -1127,7 +1138,7 @@ static int offer_object_features(struct pc_object *o, bool *changed,
 
 			if (!req || req->val.num)
 				continue;
-			if (pc_value_parse(ep->prop, "off", &v, err))
+			if (pc_value_parse_in(ep->prop, "off", &v, a, err))
 				return -1;
 			set_value(ep, &v, pc_xasprintf("not offered: %s requires %s, which is off (%s)",
 						       ep->prop->name,
@@ -1146,7 +1157,8 @@ static int offer_features(struct pc_vm *vm, struct pc_err *err)
 	while (changed) {
 		changed = false;
 		for (size_t j = 0; j < vm->n_objs; j++)
-			if (offer_object_features(&vm->objs[j], &changed, err))
+			if (offer_object_features(vm->arena, &vm->objs[j],
+						  &changed, err))
 				return -1;
 	}
 	return 0;
@@ -1476,11 +1488,11 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 static int check_compat(const struct pc_side *s, const struct cfg *c,
 			const struct pc_machine *m, struct pc_err *err)
 {
-	size_t n_isa = 0, n_match = 0;
-	struct isa_ent *isa = c->n ? isa_index(&c->v[0].type, sizeof(c->v[0]),
-					       c->n, &n_isa)
-				   : NULL;
-	struct cmatch *match = compat_matches(m, isa, n_isa, &n_match);
+	size_t n_match = 0;
+	struct cmatch *match = c->n ? compat_matches(m, &c->v[0].type,
+						     sizeof(c->v[0]), c->n,
+						     &n_match)
+				    : NULL;
 	int rc = 0;
 
 	for (size_t q = 0; q < n_match && !rc; q++) {
@@ -1507,7 +1519,6 @@ static int check_compat(const struct pc_side *s, const struct cfg *c,
 				sug ? sug : "", sug ? "'?)" : "");
 	}
 	free(match);
-	free(isa);
 	return rc;
 }
 
@@ -1727,7 +1738,7 @@ static int derive_expr(struct pc_vm *vm, struct pc_object *o,
 	    !pc_host_caps_has(vm->side->host, p->host_feature))
 		xv.i = 0; /* the host lacks it: off, whatever realize says */
 	text = derived_text(p, &xv);
-	if (pc_value_parse(p, text, &v, err)) {
+	if (pc_value_parse_in(p, text, &v, vm->arena, err)) {
 		snprintf(where + strlen(where), 64, ":%d", p->line);
 		err_at(err, where);
 		goto out;
@@ -1768,7 +1779,8 @@ static int derive_host(struct pc_vm *vm, struct pc_eprop *ep,
 	bool has = pc_host_caps_has(h, cap);
 	struct pc_value v;
 
-	if (pc_value_parse(ep->prop, has ? "on" : "off", &v, err))
+	if (pc_value_parse_in(ep->prop, has ? "on" : "off", &v, vm->arena,
+			      err))
 		return -1;
 	set_value(ep, &v, pc_xasprintf("auto resolved to %s: host capability '%s' %s%s%s",
 				       has ? "on" : "off", cap,
@@ -1817,6 +1829,17 @@ static int derive_defaults(struct pc_vm *vm, struct pc_err *err)
 	return 0;
 }
 
+/* The VM's arena, made on first use (a VM built by hand has none). */
+static void vm_arena_init(struct pc_vm *vm)
+{
+	if (vm->arena)
+		return;
+	vm->arena = pc_xmalloc(sizeof(*vm->arena));
+	pc_arena_init(vm->arena, NULL, 0);
+	vm->arena->chunk = VM_ARENA_CHUNK;
+	vm->arena->chunk_max = VM_ARENA_CHUNK_MAX;
+}
+
 int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 		int smp, struct pc_vm *vm, struct pc_err *err)
 {
@@ -1829,6 +1852,7 @@ int pc_vm_build(const struct pc_side *side, const struct pc_machine *m,
 	if (m->max_cpus > 0 && vm->smp > m->max_cpus)
 		return pc_err_setc(err, PC_E_LIMIT, "smp=%d exceeds the maximum of %s (%d)",
 				   vm->smp, m->name, m->max_cpus);
+	vm_arena_init(vm);
 	if (side->devices ? build_named(vm, side, &alloc, err)
 			  : build_default(vm, side, &alloc, err))
 		goto fail;
@@ -1862,6 +1886,70 @@ char *pc_eprop_explain(const struct pc_eprop *ep)
 
 /* ------------------------------------------------- resolution bounds */
 
+/*
+ * Where resolution is, for its error messages ("OBJ: description 'NAME'",
+ * "OBJ: config space", "OBJ: RAM block NAME (line N)"): formatted by
+ * where_text() only when an error is made.
+ */
+enum where_kind { WHERE_DESC, WHERE_CONFIG, WHERE_RAM };
+struct where {
+	enum where_kind kind;
+	const char *obj, *name;
+	int line;
+};
+
+/* The text of 'w' (the caller frees it).  A description's and the config
+ * space's were formatted into 512 bytes: cut as they were. */
+static char *where_text(const struct where *w)
+{
+	char *s;
+
+	if (w->kind == WHERE_RAM)
+		return pc_xasprintf("%s: RAM block %s (line %d)", w->obj,
+				    w->name, w->line);
+	if (w->kind == WHERE_DESC)
+		s = pc_xasprintf("%s: description '%s'", w->obj, w->name);
+	else
+		s = pc_xasprintf("%s: config space", w->obj);
+	if (strlen(s) > 511)
+		s[511] = '\0';
+	return s;
+}
+
+/* Room for 'n' elements of 'size' bytes from arena 'a' */
+static void *arena_array(struct pc_arena *a, size_t n, size_t size)
+{
+	/* an overflowing size asks for SIZE_MAX: out of memory, as
+	 * pc_xcalloc() says it */
+	if (size && n > SIZE_MAX / size)
+		return pc_arena_alloc(a, SIZE_MAX);
+	return pc_arena_alloc(a, n * size);
+}
+
+/* 'n' zeroed elements of 'size' bytes from arena 'a' */
+static void *arena_calloc(struct pc_arena *a, size_t n, size_t size)
+{
+	void *p = arena_array(a, n, size);
+
+	memset(p, 0, n * size);
+	return p;
+}
+
+/* A copy of 's' in arena 'a' */
+static const char *arena_str(struct pc_arena *a, const char *s)
+{
+	return pc_arena_bytes_dup(a, s, strlen(s));
+}
+
+/* A heap string 's' moved into arena 'a' (freed), NULL stays NULL. */
+static const char *arena_take_str(struct pc_arena *a, char *s)
+{
+	const char *r = s ? arena_str(a, s) : NULL;
+
+	free(s);
+	return r;
+}
+
 /* What a VM's resolution has spent so far. */
 struct budget {
 	uint64_t section_fields;
@@ -1876,7 +1964,7 @@ struct eval_ctx {
 };
 
 /* One more resolved field: refused beyond the bounds, before it is made. */
-static int spend_field(const struct eval_ctx *ec, const char *where,
+static int spend_field(const struct eval_ctx *ec, const struct where *where,
 		       const char *field, struct pc_err *err)
 {
 	const struct pc_type *t = ec->obj->type;
@@ -1885,18 +1973,27 @@ static int spend_field(const struct eval_ctx *ec, const char *where,
 	if (!ec->spent)
 		return 0;
 	struct pc_resolve_limits limits;
+	char *at;
 
 	pc_resolve_limits(&limits);
-	if (++ec->spent->section_fields > limits.section_fields)
-		return pc_err_setc(err, PC_E_LIMIT,
-				   "%s, field '%s': the section of type '%s' (plugin %s) expands to more than %llu fields (a nested description is copied for every field that holds it; --max-layout-fields raises the bound)",
-				   where, field, t->name, plugin,
-				   (unsigned long long)limits.section_fields);
-	if (++ec->spent->vm_fields > limits.vm_fields)
-		return pc_err_setc(err, PC_E_LIMIT,
-				   "%s, field '%s': the VM's sections expand to more than %llu fields in all (type '%s', plugin %s; --max-layout-fields raises the bound)",
-				   where, field, (unsigned long long)limits.vm_fields,
-				   t->name, plugin);
+	if (++ec->spent->section_fields > limits.section_fields) {
+		at = where_text(where);
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s, field '%s': the section of type '%s' (plugin %s) expands to more than %llu fields (a nested description is copied for every field that holds it; --max-layout-fields raises the bound)",
+			    at, field, t->name, plugin,
+			    (unsigned long long)limits.section_fields);
+		free(at);
+		return -1;
+	}
+	if (++ec->spent->vm_fields > limits.vm_fields) {
+		at = where_text(where);
+		pc_err_setc(err, PC_E_LIMIT,
+			    "%s, field '%s': the VM's sections expand to more than %llu fields in all (type '%s', plugin %s; --max-layout-fields raises the bound)",
+			    at, field, (unsigned long long)limits.vm_fields,
+			    t->name, plugin);
+		free(at);
+		return -1;
+	}
 	return 0;
 }
 
@@ -2021,7 +2118,8 @@ static void why_record(struct pc_rwhy **w, const struct eval_ctx *ec,
 {
 	note_smp_named(ec, e);
 	if (!*w) {
-		*w = pc_xcalloc(1, sizeof(**w));
+		*w = arena_calloc(ec->vm->arena, 1, sizeof(**w));
+		(*w)->arena = ec->vm->arena;
 		(*w)->obj = ec->obj;
 		(*w)->objs = ec->vm->objs;
 		(*w)->n_objs = ec->vm->n_objs;
@@ -2059,17 +2157,18 @@ static char *lazy_why_text(const struct pc_rwhy *w)
 	return pc_strbuf_detach(&sb);
 }
 
-/* Format the explanation of '*lazy' into '*text' once. */
-static const char *why_text(char *const *text, struct pc_rwhy *const *lazy)
+/* Format the explanation of '*lazy' into '*text' once (into the VM's
+ * arena, where both are). */
+static const char *why_text(const char *const *text,
+			    struct pc_rwhy *const *lazy)
 {
 	/* formatting once is logically const: the text is what was recorded */
-	char **t = (char **)(uintptr_t)text;
+	const char **t = (const char **)(uintptr_t)text;
 	struct pc_rwhy **l = (struct pc_rwhy **)(uintptr_t)lazy;
 
 	if (*l) {
 		assert(!*t);
-		*t = lazy_why_text(*l);
-		free(*l);
+		*t = arena_take_str((*l)->arena, lazy_why_text(*l));
 		*l = NULL;
 	}
 	return *t;
@@ -2085,29 +2184,59 @@ const char *pc_rsub_why(const struct pc_rsub *s)
 	return why_text(&s->why_text, &s->why_lazy);
 }
 
-static void dep_name(void *ctx, const char *name)
+/* The names of an expression that are dependencies: not the vCPU counts */
+static bool is_dep(const char *name)
 {
-	struct pc_strbuf *sb = ctx;
+	return strcmp(name, "smp") && strcmp(name, "max_cpus");
+}
 
-	if (!strcmp(name, "smp") || !strcmp(name, "max_cpus"))
+/* Building a dependency list: measured, then written ('out' set). */
+struct deps_build {
+	char *out;
+	size_t len;
+};
+
+static void dep_len(void *ctx, const char *name)
+{
+	struct deps_build *b = ctx;
+
+	if (is_dep(name))
+		b->len += (b->len ? 1 : 0) + strlen(name);
+}
+
+static void dep_put(void *ctx, const char *name)
+{
+	struct deps_build *b = ctx;
+	size_t l = strlen(name);
+
+	if (!is_dep(name))
 		return;
-	pc_strbuf_addf(sb, "%s%s", sb->len ? " " : "", name);
+	if (b->len)
+		b->out[b->len++] = ' ';
+	memcpy(b->out + b->len, name, l);
+	b->len += l;
 }
 
-/* Append the names 'e' refers to to '*deps' (space separated). */
-static void add_deps(char **deps, const struct pc_expr *e)
+/* Append the names 'e' refers to to '*deps' (space separated), a string
+ * of arena 'a': the names are walked twice (the length, then the text)
+ * rather than built in a growing buffer. */
+static void add_deps(struct pc_arena *a, const char **deps,
+		     const struct pc_expr *e)
 {
-	struct pc_strbuf sb = PC_STRBUF_INIT;
+	size_t old = *deps ? strlen(*deps) : 0;
+	struct deps_build b = { NULL, old };
 
-	if (*deps)
-		pc_strbuf_addstr(&sb, *deps);
-	pc_expr_names(e, dep_name, &sb);
-	free(*deps);
-	*deps = sb.len ? pc_strbuf_detach(&sb) : NULL;
-	pc_strbuf_release(&sb);
+	pc_expr_names(e, dep_len, &b);
+	if (b.len == old)
+		return; /* nothing to add */
+	b.out = pc_arena_alloc(a, b.len + 1);
+	if (old)
+		memcpy(b.out, *deps, old);
+	b.len = old;
+	pc_expr_names(e, dep_put, &b);
+	b.out[b.len] = '\0';
+	*deps = b.out;
 }
-
-static void rdesc_free(struct pc_rdesc *d);
 
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			int depth, struct pc_rdesc **out, struct pc_err *err);
@@ -2125,10 +2254,15 @@ static int err_at(struct pc_err *err, const char *where)
 }
 
 static int eval_at(const struct eval_ctx *ec, const struct pc_expr *e,
-		   int64_t *val, const char *where, struct pc_err *err)
+		   int64_t *val, const struct where *where, struct pc_err *err)
 {
-	if (pc_expr_eval(e, obj_lookup, (void *)(uintptr_t)ec, val, err))
-		return err_at(err, where);
+	if (pc_expr_eval(e, obj_lookup, (void *)(uintptr_t)ec, val, err)) {
+		char *at = where_text(where);
+
+		err_at(err, at);
+		free(at);
+		return -1;
+	}
 	return 0;
 }
 
@@ -2148,7 +2282,7 @@ static void why_append(char **why, char *more)
 
 /* The element count of field 'f' as 'ec' configures it, into 'n'. */
 static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
-			 struct pc_rnode *n, const char *where,
+			 struct pc_rnode *n, const struct where *where,
 			 struct pc_err *err)
 {
 	int64_t c;
@@ -2163,18 +2297,23 @@ static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
 	case PC_COUNT_EXPR:
 		if (eval_at(ec, f->count_expr, &c, where, err))
 			return -1;
-		if (c < 0 || c > 0x7fffffff)
-			return pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
-					  where, f->name, (long long)c);
+		if (c < 0 || c > 0x7fffffff) {
+			char *at = where_text(where);
+
+			pc_err_set(err, "%s: count of field '%s' is %lld (out of range)",
+				   at, f->name, (long long)c);
+			free(at);
+			return -1;
+		}
 		n->count = (uint32_t)c;
-		add_deps(&n->deps, f->count_expr);
+		add_deps(ec->vm->arena, &n->deps, f->count_expr);
 		why_record(&n->why_lazy, ec, "count", f->count_expr,
 			   (long long)c);
 		break;
 	case PC_COUNT_FIELD:
 		n->count = 0;
 		n->count_max = f->count_max;
-		n->count_field = pc_xstrdup(f->count_field);
+		n->count_field = f->count_field;
 		break;
 	}
 	return 0;
@@ -2186,7 +2325,7 @@ static int resolve_count(const struct eval_ctx *ec, const struct pc_field *f,
  * condition is false.
  */
 static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
-			 struct pc_rdesc *d, int depth, const char *where,
+			 struct pc_rdesc *d, int depth, const struct where *where,
 			 struct pc_err *err)
 {
 	struct pc_rnode *n;
@@ -2205,9 +2344,10 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 	if (spend_field(ec, where, f->name, err))
 		return -1;
 	n = &d->nodes[d->n_nodes++];
+	memset(n, 0, sizeof(*n));
 	if (f->cond)
-		add_deps(&n->deps, f->cond);
-	n->name = pc_xstrdup(f->name);
+		add_deps(ec->vm->arena, &n->deps, f->cond);
+	n->name = f->name;
 	n->kind = f->kind;
 	n->size = f->size ? f->size : pc_field_kind_size(f->kind);
 	n->version = f->version;
@@ -2229,7 +2369,7 @@ static int resolve_field(const struct eval_ctx *ec, const struct pc_field *f,
 /* When subsection 'sub' is sent, and why, into 'rs'. */
 static int resolve_send(const struct eval_ctx *ec,
 			const struct pc_subsection *sub, struct pc_rsub *rs,
-			const char *where, struct pc_err *err)
+			const struct where *where, struct pc_err *err)
 {
 	int64_t c;
 
@@ -2238,16 +2378,16 @@ static int resolve_send(const struct eval_ctx *ec,
 		   : (sub->runtime ? PC_SUBCOND_RUNTIME : PC_SUBCOND_ALWAYS);
 	if (!sub->needed) {
 		rs->send = sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-		rs->why_text = pc_xstrdup(sub->runtime ?
+		rs->why_text = sub->runtime ?
 			"declared runtime: sent when the guest's state needs it" :
-			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)");
+			"no needed= condition: sent every time (QEMU sends a subsection without needed() unconditionally)";
 		return 0;
 	}
 	if (eval_at(ec, sub->needed, &c, where, err))
 		return -1;
 	rs->send = !c ? PC_SEND_NEVER
 		      : sub->runtime ? PC_SEND_MAYBE : PC_SEND_ALWAYS;
-	add_deps(&rs->deps, sub->needed);
+	add_deps(ec->vm->arena, &rs->deps, sub->needed);
 	why_record(&rs->why_lazy, ec, "needed", sub->needed, (long long)c);
 	rs->why_lazy->runtime = c && sub->runtime;
 	return 0;
@@ -2255,7 +2395,7 @@ static int resolve_send(const struct eval_ctx *ec,
 
 static int resolve_sub(const struct eval_ctx *ec,
 		       const struct pc_subsection *sub, struct pc_rdesc *d,
-		       int depth, const char *where, struct pc_err *err)
+		       int depth, const struct where *where, struct pc_err *err)
 {
 	const struct pc_side *s = ec->vm->side;
 	struct pc_rsub *rs;
@@ -2264,6 +2404,7 @@ static int resolve_sub(const struct eval_ctx *ec,
 	    !in_release(s, sub->desc->has_since, &sub->desc->since))
 		return 0;
 	rs = &d->subs[d->n_subs++];
+	memset(rs, 0, sizeof(*rs));
 	if (resolve_send(ec, sub, rs, where, err))
 		return -1;
 	return resolve_desc(ec, sub->desc, depth + 1, &rs->desc, err);
@@ -2272,7 +2413,7 @@ static int resolve_sub(const struct eval_ctx *ec,
 /* The value of invariant 'iv' at the side's release: a was= entry of a
  * release reconstructed before its version, else the expression. */
 static int inv_value(const struct eval_ctx *ec, const struct pc_invariant *iv,
-		     int64_t *val, bool *from_was, const char *where,
+		     int64_t *val, bool *from_was, const struct where *where,
 		     struct pc_err *err)
 {
 	const struct pc_side *s = ec->vm->side;
@@ -2289,7 +2430,7 @@ static int inv_value(const struct eval_ctx *ec, const struct pc_invariant *iv,
 
 /* A mask expression of a register, 'dflt' when it has none. */
 static int inv_mask(const struct eval_ctx *ec, const struct pc_expr *e,
-		    int64_t dflt, int64_t *val, const char *where,
+		    int64_t dflt, int64_t *val, const struct where *where,
 		    struct pc_err *err)
 {
 	*val = dflt;
@@ -2300,7 +2441,7 @@ static int inv_mask(const struct eval_ctx *ec, const struct pc_expr *e,
 static void explain_masks(const struct eval_ctx *ec,
 			  const struct pc_invariant *iv, uint64_t lim,
 			  int64_t wm, int64_t w1, struct pc_strbuf *sb,
-			  char **deps)
+			  const char **deps)
 {
 	const struct pc_expr *e[2] = { iv->reg->wmask, iv->reg->w1cmask };
 	const char *what[2] = { "wmask (guest-writable)",
@@ -2316,8 +2457,24 @@ static void explain_masks(const struct eval_ctx *ec,
 				     (long long)((uint64_t)v[i] & lim), true);
 		pc_strbuf_addf(sb, "; %s", w);
 		free(w);
-		add_deps(deps, e[i]);
+		add_deps(ec->vm->arena, deps, e[i]);
 	}
+}
+
+/* Array 'v' of 'n' elements of 'size' bytes, whose room is '*alloc', with
+ * room for 'more': 'v', or a larger copy from arena 'a' when it is full. */
+static void *arena_grow(struct pc_arena *a, void *v, size_t n, size_t more,
+			size_t *alloc, size_t size)
+{
+	void *bigger;
+
+	if (n + more <= *alloc)
+		return v;
+	*alloc = n + more > 2 * *alloc ? n + more : 2 * *alloc;
+	bigger = arena_array(a, *alloc, size);
+	if (n)
+		memcpy(bigger, v, n * size);
+	return bigger;
 }
 
 /*
@@ -2329,7 +2486,7 @@ static void explain_masks(const struct eval_ctx *ec,
 static int resolve_reg_at(const struct eval_ctx *ec,
 			  const struct pc_invariant *iv, uint32_t offset,
 			  const char *field, struct pc_rdesc *d,
-			  const char *where, struct pc_err *err)
+			  const struct where *where, struct pc_err *err)
 {
 	bool reg = iv->reg && iv->reg->is_register, from_was;
 	uint64_t lim = iv->size >= 8 ? ~0ULL : ((1ULL << (iv->size * 8)) - 1);
@@ -2343,11 +2500,12 @@ static int resolve_reg_at(const struct eval_ctx *ec,
 	    (reg && (inv_mask(ec, iv->reg->wmask, 0, &wm, where, err) ||
 		     inv_mask(ec, iv->reg->w1cmask, 0, &w1, where, err))))
 		return -1;
-	d->invs = pc_xrealloc(d->invs, (d->n_invs + 1) * sizeof(*d->invs));
+	d->invs = arena_grow(ec->vm->arena, d->invs, d->n_invs, 1,
+			     &d->alloc_invs, sizeof(*d->invs));
 	ri = &d->invs[d->n_invs++];
 	memset(ri, 0, sizeof(*ri));
-	ri->name = pc_xstrdup(iv->name);
-	ri->field = pc_xstrdup(field);
+	ri->name = iv->name;
+	ri->field = field; /* a declaration's, as the node's name */
 	ri->offset = offset;
 	ri->size = iv->size;
 	ri->value = (uint64_t)val & lim;
@@ -2364,25 +2522,27 @@ static int resolve_reg_at(const struct eval_ctx *ec,
 				     (long long)ri->value, true);
 		pc_strbuf_addstr(&sb, w);
 		free(w);
-		add_deps(&ri->deps, iv->value);
+		add_deps(ec->vm->arena, &ri->deps, iv->value);
 	}
 	if (iv->romask) {
 		w = explain_expr_fmt(ec, reg ? "cmask (checked)" : "read-only mask",
 				     iv->romask, (long long)((uint64_t)cm & lim), true);
 		pc_strbuf_addf(&sb, "; %s", w);
 		free(w);
-		add_deps(&ri->deps, iv->romask);
+		add_deps(ec->vm->arena, &ri->deps, iv->romask);
 	}
 	if (reg)
 		explain_masks(ec, iv, lim, wm, w1, &sb, &ri->deps);
-	ri->why = pc_strbuf_detach(&sb);
+	ri->why = pc_arena_bytes_dup(ec->vm->arena, sb.buf ? sb.buf : "",
+				     sb.len);
+	pc_strbuf_release(&sb);
 	return 0;
 }
 
 /* Invariant 'iv' of description 'd's declaration, into 'd'. */
 static int resolve_inv(const struct eval_ctx *ec,
 		       const struct pc_invariant *iv, struct pc_rdesc *d,
-		       const char *where, struct pc_err *err)
+		       const struct where *where, struct pc_err *err)
 {
 	if (!in_release(ec->vm->side, iv->has_since, &iv->since))
 		return 0;
@@ -2427,7 +2587,7 @@ static struct pc_rdesc *cfg_target(struct pc_rdesc *d, const char *path,
 
 /* Is capability 'c' in the VM: in the side's release, its if= true. */
 static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
-		       bool *on, const char *where, struct pc_err *err)
+		       bool *on, const struct where *where, struct pc_err *err)
 {
 	int64_t v = 1;
 
@@ -2446,13 +2606,14 @@ static int cap_present(const struct eval_ctx *ec, const struct pc_capability *c,
  * table): 'entries' must be the field's element count.
  */
 static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
-			   const struct pc_capability *cap, const char *where,
+			   const struct pc_capability *cap, const struct where *where,
 			   struct pc_err *err)
 {
 	const char *leaf = NULL;
 	uint32_t bytes = 0;
 	int64_t want;
 	const struct pc_rdesc *d;
+	char *at;
 
 	if (!cap->table)
 		return 0;
@@ -2466,25 +2627,33 @@ static int check_cap_table(const struct eval_ctx *ec, struct pc_rdesc *root,
 			continue;
 		if ((int64_t)(n->count ? n->count : 1) == want)
 			return 0;
-		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
-				   where, cap->name, cap->line, (long long)want,
-				   cap->table, n->count ? n->count : 1);
+		at = where_text(where);
+		pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d) has %lld table entries (entries=), but the state field %s carries %u",
+			    at, cap->name, cap->line, (long long)want,
+			    cap->table, n->count ? n->count : 1);
+		free(at);
+		return -1;
 	}
-	return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
-			   where, cap->name, cap->line, cap->table);
+	at = where_text(where);
+	pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (line %d): its table %s is not in the state",
+		    at, cap->name, cap->line, cap->table);
+	free(at);
+	return -1;
 }
 
 /* The capabilities of buffer 'path', placed in add order into 'd'. */
 static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		      const char *path, struct pc_rdesc *root,
 		      struct pc_rdesc *d, uint32_t bytes, const char *leaf,
-		      const char *where, struct pc_err *err)
+		      const struct where *where, struct pc_err *err)
 {
+	struct pc_arena *a = ec->vm->arena;
 	const struct pc_capability *in[64];
 	struct pc_cfg_place pl[64];
 	size_t n = 0, bad = 0;
 	const char *what = NULL;
-	char *deps = NULL; /* every condition of the buffer decides placement */
+	const char *deps = NULL; /* every condition of the buffer decides placement */
+	char *at;
 
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t k = 0; k < c->types[i]->n_caps; k++) {
@@ -2494,38 +2663,39 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 			if (strcmp(cap->field, path))
 				continue;
 			if (n == PC_ARRAY_SIZE(in)) {
-				free(deps);
-				return pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
-						   where, PC_ARRAY_SIZE(in), path);
+				at = where_text(where);
+				pc_err_setc(err, PC_E_LIMIT, "%s: more than %zu capabilities in %s",
+					    at, PC_ARRAY_SIZE(in), path);
+				free(at);
+				return -1;
 			}
 			if (cap->cond)
-				add_deps(&deps, cap->cond);
-			if (cap_present(ec, cap, &on, where, err)) {
-				free(deps);
+				add_deps(a, &deps, cap->cond);
+			if (cap_present(ec, cap, &on, where, err))
 				return -1;
-			}
 			if (!on)
 				continue;
-			if (check_cap_table(ec, root, cap, where, err)) {
-				free(deps);
+			if (check_cap_table(ec, root, cap, where, err))
 				return -1;
-			}
 			in[n] = cap;
 			pl[n++] = (struct pc_cfg_place){ cap->at, cap->size,
 							 cap->express, 0, 0 };
 		}
 	if (pc_cfg_place_caps(pl, n, bytes, &what, &bad)) {
-		free(deps);
-		return pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
-				   where, in[bad]->name, in[bad]->size, what, path);
+		at = where_text(where);
+		pc_err_setc(err, PC_E_INPUT, "%s: capability '%s' (%u bytes) %s in %s",
+			    at, in[bad]->name, in[bad]->size, what, path);
+		free(at);
+		return -1;
 	}
-	d->caps = pc_xrealloc(d->caps, (d->n_caps + n + 1) * sizeof(*d->caps));
+	d->caps = arena_grow(a, d->caps, d->n_caps, n, &d->alloc_caps,
+			     sizeof(*d->caps));
 	for (size_t i = 0; i < n; i++) {
 		struct pc_rcap *r = &d->caps[d->n_caps++];
 
 		memset(r, 0, sizeof(*r));
-		r->name = pc_xstrdup(in[i]->name);
-		r->field = pc_xstrdup(leaf);
+		r->name = in[i]->name;
+		r->field = leaf; /* a declaration's, as the node's name */
 		r->id = in[i]->id;
 		r->cap_version = in[i]->cap_version;
 		r->size = in[i]->size;
@@ -2533,10 +2703,10 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 		r->offset = pl[i].off;
 		r->next = pl[i].next;
 		if (in[i]->cond)
-			r->why = explain_expr_fmt(ec, "present", in[i]->cond, 1, false);
-		r->deps = deps ? pc_xstrdup(deps) : NULL;
+			r->why = arena_take_str(a, explain_expr_fmt(ec, "present",
+							in[i]->cond, 1, false));
+		r->deps = deps; /* shared: the arena frees it once */
 	}
-	free(deps);
 	return 0;
 }
 
@@ -2544,7 +2714,7 @@ static int place_caps(const struct eval_ctx *ec, const struct pc_cfg_chain *c,
 static int apply_register(const struct eval_ctx *ec,
 			  const struct pc_cfg_chain *c,
 			  const struct pc_invariant *iv, struct pc_rdesc *root,
-			  const char *where, struct pc_err *err)
+			  const struct where *where, struct pc_err *err)
 {
 	const char *path = iv->field, *leaf = NULL;
 	uint32_t bytes = 0, base = 0;
@@ -2576,10 +2746,9 @@ static int apply_type_config(const struct eval_ctx *ec,
 			     struct pc_rdesc *root, struct pc_err *err)
 {
 	struct pc_cfg_chain c;
-	char where[512];
+	const struct where where = { WHERE_CONFIG, ec->obj->id, NULL, 0 };
 
 	pc_cfg_chain(ec->obj->type, &c);
-	snprintf(where, sizeof(where), "%s: config space", ec->obj->id);
 	for (size_t i = 0; i < c.n; i++)
 		for (size_t k = 0; k < c.types[i]->n_caps; k++) {
 			const struct pc_capability *cap = &c.types[i]->caps[k];
@@ -2594,24 +2763,26 @@ static int apply_type_config(const struct eval_ctx *ec,
 				done = !strcmp(d->caps[j].field, leaf);
 			if (d && !done &&
 			    place_caps(ec, &c, cap->field, root, d, bytes, leaf,
-				       where, err))
+				       &where, err))
 				return -1;
 		}
 	for (size_t i = 0; i < c.n; i++)
 		for (size_t k = 0; k < c.types[i]->n_registers; k++)
 			if (apply_register(ec, &c, &c.types[i]->registers[k],
-					   root, where, err))
+					   root, &where, err))
 				return -1;
 	return 0;
 }
 
-/* A new resolved description with the version ids 'v' had at the side's release. */
-static struct pc_rdesc *rdesc_new(const struct pc_side *s,
+/* A new resolved description, in arena 'a', with the version ids 'v' had
+ * at the side's release; room for every field, subsection and invariant
+ * it declares. */
+static struct pc_rdesc *rdesc_new(struct pc_arena *a, const struct pc_side *s,
 				  const struct pc_vmsd *v)
 {
-	struct pc_rdesc *d = pc_xcalloc(1, sizeof(*d));
+	struct pc_rdesc *d = arena_calloc(a, 1, sizeof(*d));
 
-	d->name = pc_xstrdup(v->name);
+	d->name = v->name;
 	d->version_id = v->version_id;
 	d->min_version_id = v->min_version_id;
 	if (s->project) {
@@ -2623,97 +2794,56 @@ static struct pc_rdesc *rdesc_new(const struct pc_side *s,
 			}
 		}
 	}
-	d->nodes = pc_xcalloc(v->n_fields + 1, sizeof(*d->nodes));
-	d->subs = pc_xcalloc(v->n_subsections + 1, sizeof(*d->subs));
-	d->invs = pc_xcalloc(v->n_invariants + 1, sizeof(*d->invs));
+	/* not zeroed: each element is as it is used (most fields are,
+	 * and the declaration sizes the arrays) */
+	d->nodes = arena_array(a, v->n_fields, sizeof(*d->nodes));
+	d->subs = arena_array(a, v->n_subsections, sizeof(*d->subs));
+	d->invs = arena_array(a, v->n_invariants, sizeof(*d->invs));
+	d->alloc_invs = v->n_invariants;
 	return d;
 }
 
+/* Description 'v' resolved for the object of 'ec' into '*out' (in the VM's
+ * arena: on an error, what was made stays there until pc_vm_release()). */
 static int resolve_desc(const struct eval_ctx *ec, const struct pc_vmsd *v,
 			int depth, struct pc_rdesc **out, struct pc_err *err)
 {
+	const struct where where = { WHERE_DESC, ec->obj->id, v->name, 0 };
 	struct pc_rdesc *d;
-	char where[512];
 
 	*out = NULL;
 	if (depth > MAX_DEPTH)
 		return pc_err_setc(err, PC_E_LIMIT,
 				   "description '%s': nesting deeper than %d",
 				   v->name, MAX_DEPTH);
-	snprintf(where, sizeof(where), "%s: description '%s'", ec->obj->id,
-		 v->name);
-	d = rdesc_new(ec->vm->side, v);
+	d = rdesc_new(ec->vm->arena, ec->vm->side, v);
 	d->decl = v;
 	for (size_t i = 0; i < v->n_fields; i++)
-		if (resolve_field(ec, &v->fields[i], d, depth, where, err))
-			goto fail;
+		if (resolve_field(ec, &v->fields[i], d, depth, &where, err))
+			return -1;
 	for (size_t i = 0; i < v->n_subsections; i++)
-		if (resolve_sub(ec, &v->subsections[i], d, depth, where, err))
-			goto fail;
+		if (resolve_sub(ec, &v->subsections[i], d, depth, &where, err))
+			return -1;
 	for (size_t i = 0; i < v->n_invariants; i++)
-		if (resolve_inv(ec, &v->invariants[i], d, where, err))
-			goto fail;
+		if (resolve_inv(ec, &v->invariants[i], d, &where, err))
+			return -1;
 	/* each array was sized by its declaration (rdesc_new()) */
 	assert(d->n_nodes <= v->n_fields && d->n_subs <= v->n_subsections &&
 	       d->n_invs <= v->n_invariants);
 	*out = d;
 	return 0;
-fail:
-	rdesc_free(d);
-	return -1;
 }
 
-static void rdesc_free(struct pc_rdesc *d)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->n_nodes; i++) {
-		free(d->nodes[i].name);
-		free(d->nodes[i].why_text);
-		free(d->nodes[i].why_lazy);
-		free(d->nodes[i].deps);
-		free(d->nodes[i].count_field);
-		rdesc_free(d->nodes[i].desc);
-	}
-	free(d->nodes);
-	for (size_t i = 0; i < d->n_subs; i++) {
-		free(d->subs[i].why_text);
-		free(d->subs[i].why_lazy);
-		free(d->subs[i].deps);
-		rdesc_free(d->subs[i].desc);
-	}
-	free(d->subs);
-	for (size_t i = 0; i < d->n_invs; i++) {
-		free(d->invs[i].name);
-		free(d->invs[i].field);
-		free(d->invs[i].why);
-		free(d->invs[i].deps);
-	}
-	free(d->invs);
-	for (size_t i = 0; i < d->n_caps; i++) {
-		free(d->caps[i].name);
-		free(d->caps[i].field);
-		free(d->caps[i].why);
-		free(d->caps[i].deps);
-	}
-	free(d->caps);
-	free(d->name);
-	free(d);
-}
-
-static void fp_add(uint64_t *h, const void *p, size_t n)
-{
-	*h = pc_hash64(p, n, *h);
-}
-
+/* the string and its NUL (NULL: "") */
 static void fp_str(uint64_t *h, const char *s)
 {
-	fp_add(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	*h = pc_hash64_str(s ? s : "", *h);
 }
 
+/* the integer's 8 bytes */
 static void fp_int(uint64_t *h, uint64_t v)
 {
-	fp_add(h, &v, sizeof(v));
+	*h = pc_hash64_u64(v, *h);
 }
 
 static void fp_desc(uint64_t *h, const struct pc_rdesc *d)
@@ -2881,25 +3011,26 @@ static bool ram_taken(const struct pc_object *o, const char *name)
 static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
 		       const struct pc_ramblock *b, struct pc_err *err)
 {
-	char *where = pc_xasprintf("%s: RAM block %s (line %d)", o->id,
-				   b->name, b->line);
+	const struct where where = { WHERE_RAM, o->id, b->name, b->line };
+	struct pc_arena *a = ec->vm->arena;
 	int64_t on = 1, used = 0, max = 0;
 	struct pc_rram *r;
-	int rc = -1;
+	char *why;
 
-	if ((b->cond && eval_at(ec, b->cond, &on, where, err)) ||
-	    (on && eval_at(ec, b->size, &used, where, err)) ||
-	    (on && b->max && eval_at(ec, b->max, &max, where, err)))
-		goto out;
-	rc = 0;
+	if ((b->cond && eval_at(ec, b->cond, &on, &where, err)) ||
+	    (on && eval_at(ec, b->size, &used, &where, err)) ||
+	    (on && b->max && eval_at(ec, b->max, &max, &where, err)))
+		return -1;
 	if (!on)
-		goto out;
-	rc = -1;
+		return 0;
 	if (used <= 0 || (b->max && max < used)) {
-		pc_err_set(err, "%s: %s", where, used <= 0
+		char *at = where_text(&where);
+
+		pc_err_set(err, "%s: %s", at, used <= 0
 			   ? "size= must be a positive number of bytes"
 			   : "max= is below size= (a resizeable block starts at its used length and grows up to max)");
-		goto out;
+		free(at);
+		return -1;
 	}
 	r = &o->rams[o->n_rams++];
 	memset(r, 0, sizeof(*r));
@@ -2907,18 +3038,16 @@ static int resolve_ram(const struct eval_ctx *ec, struct pc_object *o,
 	r->used = (uint64_t)used;
 	r->resizeable = b->max != NULL;
 	r->max = r->resizeable ? (uint64_t)max : r->used;
-	r->why = explain_expr_fmt(ec, "size", b->size, used, true);
+	why = explain_expr_fmt(ec, "size", b->size, used, true);
 	if (b->max)
-		why_append(&r->why, explain_expr_fmt(ec, "max", b->max, max, true));
-	add_deps(&r->deps, b->size);
+		why_append(&why, explain_expr_fmt(ec, "max", b->max, max, true));
+	r->why = arena_take_str(a, why);
+	add_deps(a, &r->deps, b->size);
 	if (b->max)
-		add_deps(&r->deps, b->max);
+		add_deps(a, &r->deps, b->max);
 	if (b->cond)
-		add_deps(&r->deps, b->cond);
-	rc = 0;
-out:
-	free(where);
-	return rc;
+		add_deps(a, &r->deps, b->cond);
+	return 0;
 }
 
 /* The RAM blocks of object 'o': its type's, then inherited ones. */
@@ -2933,7 +3062,7 @@ static int resolve_rams(struct pc_vm *vm, struct pc_object *o,
 		n += t->n_rams;
 	if (!n)
 		return 0;
-	o->rams = pc_xcalloc(n, sizeof(*o->rams));
+	o->rams = arena_calloc(vm->arena, n, sizeof(*o->rams));
 	for (const struct pc_type *t = o->type; t; t = t->parent)
 		for (size_t i = 0; i < t->n_rams; i++) {
 			const struct pc_ramblock *b = &t->rams[i];
@@ -2958,8 +3087,10 @@ static void section_idstr(const struct pc_vm *vm, const struct pc_object *o,
 
 	if (!ep)
 		return;
-	rs->idstr = pc_xasprintf("%s/%s", ep->val.text ? ep->val.text : "",
-				 rs->name);
+	rs->idstr = arena_take_str(vm->arena,
+				   pc_xasprintf("%s/%s",
+						ep->val.text ? ep->val.text : "",
+						rs->name));
 	rs->idstr_prop = pn;
 	fp_str(&rs->fingerprint, rs->idstr);
 }
@@ -2988,7 +3119,9 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 
 	struct budget spent = { 0, 0 };
 
-	vm->sections = pc_xcalloc(vm->n_objs + 1, sizeof(*vm->sections));
+	vm_arena_init(vm);
+	vm->sections = arena_calloc(vm->arena, vm->n_objs + 1,
+				    sizeof(*vm->sections));
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		const struct pc_object *o = &vm->objs[i];
 		const struct pc_vmsd *v = pc_type_section(o->type);
@@ -3000,18 +3133,12 @@ int pc_vm_resolve(struct pc_vm *vm, struct pc_err *err)
 			continue;
 		rs = &vm->sections[vm->n_sections];
 		spent.section_fields = 0;
-		if (resolve_desc(&ec, v, 0, &rs->desc, err))
-			return -1;
-		if (apply_type_config(&ec, rs->desc, err) ||
-		    check_section_bytes(o, v, rs->desc, err)) {
-			/* not counted in n_sections: pc_vm_release() would
-			 * not see it */
-			rdesc_free(rs->desc);
-			rs->desc = NULL;
-			return -1;
-		}
-		rs->name = pc_xstrdup(v->name);
-		rs->instance = pc_xstrdup(o->id);
+		if (resolve_desc(&ec, v, 0, &rs->desc, err) ||
+		    apply_type_config(&ec, rs->desc, err) ||
+		    check_section_bytes(o, v, rs->desc, err))
+			return -1; /* not counted in n_sections */
+		rs->name = v->name;
+		rs->instance = o->id;
 		rs->obj = o;
 		rs->fingerprint = pc_rdesc_fingerprint(rs->desc);
 		section_idstr(vm, o, rs);
@@ -3032,25 +3159,16 @@ void pc_vm_release(struct pc_vm *vm)
 	for (size_t i = 0; i < vm->n_objs; i++) {
 		struct pc_object *o = &vm->objs[i];
 
-		for (size_t j = 0; j < o->n_props; j++) {
-			pc_value_release(&o->props[j].val);
+		/* the property array, the values' texts, the id: in the
+		 * arena */
+		for (size_t j = 0; j < o->n_props; j++)
 			free(o->props[j].source_text);
-		}
-		free(o->props);
-		free(o->id);
-		for (size_t j = 0; j < o->n_rams; j++) {
-			free(o->rams[j].why);
-			free(o->rams[j].deps);
-		}
-		free(o->rams);
 	}
 	free(vm->objs);
-	for (size_t i = 0; i < vm->n_sections; i++) {
-		free(vm->sections[i].name);
-		free(vm->sections[i].instance);
-		free(vm->sections[i].idstr);
-		rdesc_free(vm->sections[i].desc);
+	/* the sections, their layouts, the RAM blocks: all in the arena */
+	if (vm->arena) {
+		pc_arena_release(vm->arena);
+		free(vm->arena);
 	}
-	free(vm->sections);
 	memset(vm, 0, sizeof(*vm));
 }

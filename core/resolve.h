@@ -17,6 +17,12 @@
  *
  * Ownership: a struct pc_vm owns its objects and resolved sections;
  * pc_vm_release() frees them.  It borrows the side's registry and machines.
+ * The property values' texts and the resolved layouts (every pc_rdesc,
+ * its nodes, subsections, invariants, capabilities and their strings,
+ * explanations formatted when read included) are in the VM's arena, freed
+ * at once; the layouts' names are the declarations' own (pc_vmsd,
+ * pc_field, ... of the side's registry, which outlives the VM), not
+ * copies.
  */
 #ifndef PC_RESOLVE_H
 #define PC_RESOLVE_H
@@ -64,8 +70,8 @@ struct pc_rram {
 	const struct pc_ramblock *decl;
 	uint64_t used, max;
 	bool resizeable;
-	char *why;
-	char *deps;
+	const char *why;
+	const char *deps;
 };
 
 /* One device instance of the VM configuration (-device TYPE,id=ID,...). */
@@ -128,7 +134,7 @@ int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
 struct pc_eprop {
 	const struct pc_prop *prop;
 	const struct pc_type *owner; /* declaring type */
-	struct pc_value val;
+	struct pc_value val;         /* a built VM's: its text in the VM's arena */
 	bool absent;                 /* does not exist in this release */
 	/*
 	 * The provenance: read it with pc_eprop_source().  pc_vm_build()
@@ -185,6 +191,7 @@ struct pc_rwhy {
 	const struct pc_object *obj, *objs;
 	size_t n_objs;
 	int smp;
+	struct pc_arena *arena; /* the VM's: where the text goes when read */
 	size_t n;
 	struct {
 		const char *what;          /* a literal */
@@ -195,17 +202,17 @@ struct pc_rwhy {
 };
 
 struct pc_rnode {
-	char *name;
+	const char *name;
 	enum pc_field_kind kind;
 	uint32_t size;     /* element size */
 	uint32_t count;    /* elements (1 for scalars) */
 	uint32_t count_max;/* PC_COUNT_FIELD: bound; count is then 0 */
-	char *count_field; /* PC_COUNT_FIELD */
+	const char *count_field; /* PC_COUNT_FIELD */
 	int version;       /* field version gate (0 = always) */
 	/* what decided count / presence, or NULL: pc_rnode_why() */
-	char *why_text;
+	const char *why_text;
 	struct pc_rwhy *why_lazy;
-	char *deps;        /* property names that decided it, ' '-separated */
+	const char *deps;  /* property names that decided it, ' '-separated */
 	struct pc_rdesc *desc; /* PC_FIELD_STRUCT */
 	const char *info;  /* the declaration's info= (QEMU's dump shows the
 			    * field with size 0 and nothing inside), or NULL */
@@ -230,39 +237,39 @@ enum pc_subcond {
 struct pc_rsub {
 	enum pc_send send;
 	enum pc_subcond cond;
-	char *why_text;    /* pc_rsub_why() */
+	const char *why_text; /* pc_rsub_why() */
 	struct pc_rwhy *why_lazy;
-	char *deps;
+	const char *deps;
 	struct pc_rdesc *desc;
 };
 
 struct pc_rinv {
-	char *name;
-	char *field;
+	const char *name;
+	const char *field;
 	uint32_t offset, size;
 	uint64_t value, romask;
 	/* a register's bits the guest (wmask) or the device and the guest
 	 * (w1cmask) change at run time: never verified by the destination
 	 * that has them so, but the source's run-time value (0: none) */
 	uint64_t runtime_bits;
-	char *why;
-	char *deps;
+	const char *why;
+	const char *deps;
 };
 
 /* A capability as placed in a config buffer ('field' of its rdesc). */
 struct pc_rcap {
-	char *name;
-	char *field;
+	const char *name;
+	const char *field;
 	uint32_t id, cap_version, size;
 	bool express;
 	uint32_t offset, next;   /* where it is, the list pointer it holds */
-	char *why;
-	char *deps;
+	const char *why;
+	const char *deps;
 };
 
 struct pc_rdesc {
 	const struct pc_vmsd *decl; /* its declaration */
-	char *name;
+	const char *name;
 	int version_id, min_version_id;
 	struct pc_rnode *nodes;
 	size_t n_nodes;
@@ -272,6 +279,9 @@ struct pc_rdesc {
 	size_t n_invs;
 	struct pc_rcap *caps;    /* capabilities of a config buffer here */
 	size_t n_caps;
+	/* resolve.c's: room in invs and caps (registers and capabilities
+	 * placed after the declared invariants) */
+	size_t alloc_invs, alloc_caps;
 };
 
 /* What decided node 'n' (its presence, its count) or subsection 's'
@@ -281,11 +291,11 @@ const char *pc_rnode_why(const struct pc_rnode *n);
 const char *pc_rsub_why(const struct pc_rsub *s);
 
 struct pc_rsection {
-	char *name;        /* section name (its description's name) */
-	char *instance;    /* object id */
+	const char *name;     /* section name (its description's name) */
+	const char *instance; /* object id */
 	/* QEMU's section idstr when the type prefixes it with a path
 	 * (idstr=): "PATH/NAME"; NULL: the name alone */
-	char *idstr;
+	const char *idstr;
 	const char *idstr_prop; /* the property that gave the path */
 	/* its description's priority (QEMU's MIG_PRI_*, default when not
 	 * declared): the source sends higher ones first */
@@ -307,6 +317,9 @@ struct pc_vm {
 	size_t n_objs;
 	struct pc_rsection *sections;
 	size_t n_sections;
+	/* what resolution made (the layouts, their strings): freed at once
+	 * by pc_vm_release(); one per VM, as a VM is used by one thread */
+	struct pc_arena *arena;
 };
 
 /*

@@ -741,11 +741,11 @@ void pc_strbuf_put_u64(struct pc_strbuf *sb, uint64_t v)
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = PC_FNV_BASIS ^ seed;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
-		h *= 0x100000001b3ULL;
+		h *= PC_FNV_PRIME;
 	}
 	return h;
 }
@@ -770,6 +770,8 @@ void pc_arena_init(struct pc_arena *a, void *buf, size_t size)
 	a->left = a->first_size;
 	a->cur = buf;
 	a->chunk = 0;
+	a->chunk_max = 0;
+	a->grown = 0;
 }
 
 /* 'n' bytes at an 'align'ment (a power of two) */
@@ -782,11 +784,15 @@ static void *arena_take(struct pc_arena *a, size_t n, size_t align)
 		n = 1;
 	if (!a->cur || n > SIZE_MAX - ARENA_HDR - align ||
 	    pad + n > a->left) {
-		size_t want = a->chunk ? a->chunk : ARENA_CHUNK;
+		size_t want = a->grown ? a->grown
+				       : a->chunk ? a->chunk : ARENA_CHUNK;
 		struct pc_arena_chunk *c;
 
 		if (n > SIZE_MAX - ARENA_HDR - align)
 			die_oom(SIZE_MAX);
+		if (a->chunk_max)
+			a->grown = want >= a->chunk_max / 2 ? a->chunk_max
+							    : want * 2;
 		if (want < n + ARENA_HDR + align)
 			want = n + ARENA_HDR + align;
 		c = pc_xmalloc(want);
@@ -826,7 +832,7 @@ char *pc_arena_strndup(struct pc_arena *a, const char *s, size_t n)
 
 void pc_arena_release(struct pc_arena *a)
 {
-	size_t chunk = a->chunk;
+	size_t chunk = a->chunk, chunk_max = a->chunk_max;
 
 	while (a->chunks) {
 		struct pc_arena_chunk *c = a->chunks;
@@ -836,6 +842,7 @@ void pc_arena_release(struct pc_arena *a)
 	}
 	pc_arena_init(a, a->first, a->first_size);
 	a->chunk = chunk;
+	a->chunk_max = chunk_max;
 }
 
 /* ------------------------------------------------------------ strmap */

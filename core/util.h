@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -281,6 +282,42 @@ uint64_t pc_get_le64(const unsigned char *p);
 /* 64-bit FNV-1a, for layout fingerprints and caches. */
 uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
 
+#define PC_FNV_BASIS 0xcbf29ce484222325ULL
+#define PC_FNV_PRIME 0x100000001b3ULL
+
+/* pc_hash64(&v, sizeof(v), seed), inline and unrolled: for hot loops
+ * (a layout's fingerprint hashes a few integers per field) */
+static inline uint64_t pc_hash64_u64(uint64_t v, uint64_t seed)
+{
+	unsigned char b[8];
+	uint64_t h = PC_FNV_BASIS ^ seed;
+
+	_Static_assert(sizeof(v) == 8, "8 bytes");
+	memcpy(b, &v, sizeof(v));
+	/* written out: gcc -O2 keeps the loop */
+	h = (h ^ b[0]) * PC_FNV_PRIME;
+	h = (h ^ b[1]) * PC_FNV_PRIME;
+	h = (h ^ b[2]) * PC_FNV_PRIME;
+	h = (h ^ b[3]) * PC_FNV_PRIME;
+	h = (h ^ b[4]) * PC_FNV_PRIME;
+	h = (h ^ b[5]) * PC_FNV_PRIME;
+	h = (h ^ b[6]) * PC_FNV_PRIME;
+	h = (h ^ b[7]) * PC_FNV_PRIME;
+	return h;
+}
+
+/* pc_hash64(s, strlen(s) + 1, seed) in one pass: the string and its NUL */
+static inline uint64_t pc_hash64_str(const char *s, uint64_t seed)
+{
+	uint64_t h = PC_FNV_BASIS ^ seed;
+
+	do {
+		h ^= (unsigned char)*s;
+		h *= PC_FNV_PRIME;
+	} while (*s++);
+	return h;
+}
+
 /*
  * struct pc_arena: a bump allocator for data that is freed all at once
  * (a parser's intermediate tree, the strings of one declaration).
@@ -289,8 +326,11 @@ uint64_t pc_hash64(const void *data, size_t len, uint64_t seed);
  * per-object free.  pc_arena_init() may hand it a first buffer (e.g. on
  * the caller's stack) that is used before any heap chunk and never freed;
  * heap chunks are 'chunk' bytes (set it after pc_arena_init(); 0 means
- * 4096), or larger for a larger object.  pc_arena_release() frees the
- * heap chunks and leaves the arena empty and reusable.  An arena is not
+ * 4096), or larger for a larger object; with 'chunk_max' set too, each
+ * heap chunk is twice the last, up to chunk_max (an arena whose size is
+ * not known in advance: few chunks for a large one, little memory for a
+ * small one).  pc_arena_release() frees the heap chunks and leaves the
+ * arena empty and reusable, starting again at 'chunk'.  An arena is not
  * safe to use from two threads at once.
  */
 struct pc_arena_chunk;
@@ -301,6 +341,8 @@ struct pc_arena {
 	char *first;                   /* the caller's buffer, or NULL */
 	size_t first_size;
 	size_t chunk;                  /* heap chunk size, 0: 4096 */
+	size_t chunk_max;              /* 0: every chunk 'chunk' bytes */
+	size_t grown;                  /* the next chunk's size when growing */
 };
 void pc_arena_init(struct pc_arena *a, void *buf, size_t size);
 void *pc_arena_alloc(struct pc_arena *a, size_t n);

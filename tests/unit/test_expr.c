@@ -553,3 +553,67 @@ PCT_TEST("arena", bump_allocation_and_release)
 	PCT_ASSERT_INT_EQ(a.chunk, 128);
 	pc_arena_release(&a);
 }
+
+/* 900 bytes at 'a' and then 'b' in one chunk: no more than alignment
+ * between them (another chunk's header alone is more) */
+static bool beside(const char *a, const char *b)
+{
+	return b > a && (size_t)(b - a) <= 900 + sizeof(max_align_t);
+}
+
+/* An arena with chunk_max: each heap chunk twice the last, up to the
+ * bound; release starts again at 'chunk'.  Seen from where objects land:
+ * one that would not fit a chunk of the first size is beside the last. */
+PCT_TEST("arena", growing_chunks)
+{
+	struct pc_arena a;
+	char *p[8];
+
+	pc_arena_init(&a, NULL, 0);
+	a.chunk = 1024;
+	a.chunk_max = 4096;
+	for (int i = 0; i < 8; i++) {
+		p[i] = pc_arena_alloc(&a, 900);
+		memset(p[i], i, 900);
+	}
+	/* 1024: p0 alone; 2048: p1 and p2; 4096: p3 to p6; 4096: p7 */
+	CU_ASSERT_FALSE(beside(p[0], p[1]));
+	CU_ASSERT_TRUE(beside(p[1], p[2]));
+	CU_ASSERT_FALSE(beside(p[2], p[3]));
+	CU_ASSERT_TRUE(beside(p[3], p[4]) && beside(p[4], p[5]) &&
+		       beside(p[5], p[6]));
+	CU_ASSERT_FALSE(beside(p[6], p[7]));
+	CU_ASSERT_EQUAL(p[6][899], 6);
+	pc_arena_release(&a);
+	PCT_ASSERT_INT_EQ(a.chunk, 1024);
+	PCT_ASSERT_INT_EQ(a.chunk_max, 4096);
+	/* back to 1024 bytes: two do not share the first chunk */
+	p[0] = pc_arena_alloc(&a, 900);
+	p[1] = pc_arena_alloc(&a, 900);
+	CU_ASSERT_FALSE(beside(p[0], p[1]));
+	pc_arena_release(&a);
+}
+
+/* The inline forms of the layout hash (util.h) are pc_hash64() of the
+ * same bytes: recorded fingerprints depend on it. */
+PCT_TEST("arena", inline_hashes_equal_pc_hash64)
+{
+	const uint64_t vals[] = { 0, 1, 0xff, 0x100, 0x8000000000000000ULL,
+				  0x0123456789abcdefULL, UINT64_MAX };
+	const char *strs[] = { "", "a", "virtio-net-pci", "parent_obj.pci" };
+	const uint64_t seeds[] = { 0, 0x9e3779b97f4a7c15ULL, UINT64_MAX };
+
+	for (size_t k = 0; k < PC_ARRAY_SIZE(seeds); k++) {
+		for (size_t i = 0; i < PC_ARRAY_SIZE(vals); i++)
+			CU_ASSERT_EQUAL(pc_hash64_u64(vals[i], seeds[k]),
+					pc_hash64(&vals[i], sizeof(vals[i]),
+						  seeds[k]));
+		for (size_t i = 0; i < PC_ARRAY_SIZE(strs); i++)
+			CU_ASSERT_EQUAL(pc_hash64_str(strs[i], seeds[k]),
+					pc_hash64(strs[i], strlen(strs[i]) + 1,
+						  seeds[k]));
+	}
+	/* and they see every byte */
+	CU_ASSERT_NOT_EQUAL(pc_hash64_u64(1, 0), pc_hash64_u64(1ULL << 56, 0));
+	CU_ASSERT_NOT_EQUAL(pc_hash64_str("ab", 0), pc_hash64_str("a", 0));
+}
