@@ -258,6 +258,14 @@ void pc_strmap_release(struct pc_strmap *m);
  */
 int pc_dir_chain_check(const char *dir, struct pc_strmap *safe, struct pc_err *err);
 
+/* Before a process builds a large model (the commands call it before a
+ * tree's load, the main job and qemu-diff; the benchmarks too, so that they
+ * time what the commands run): one heap for all threads, 128 MiB of it
+ * reserved at once and advised huge pages (util.c,
+ * Documentation/performance.md).  A process-wide malloc policy: a program
+ * calls it, the library never does.  Changes no result; the first call
+ * does it, the others nothing. */
+void pc_heap_reserve(void);
 /*
  * Call fn(ctx, i) for every i in [0, n), on this thread and up to
  * threads - 1 more (each takes the next i), all joined before returning;

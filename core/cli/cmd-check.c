@@ -290,7 +290,7 @@ static int do_job(struct pc_cli *cli, struct pc_job *j)
 {
 	struct pc_err err = { 0 };
 
-	pc_cli_heap_reserve();
+	pc_heap_reserve();
 	if (pc_job_load(j, &err)) {
 		pc_cli_error(cli, "%s", err.msg);
 		return PC_EXIT_ERROR;

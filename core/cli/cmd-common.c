@@ -4,13 +4,11 @@
  * diagnostics printed.
  */
 #include <jansson.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "baseline.h"
@@ -214,83 +212,13 @@ static int cli_err(struct pc_cli *cli, int r, const struct pc_err *err)
 	return -1;
 }
 
-/*
- * The heap a tree's load and the main job build their models in
- * (Documentation/performance.md, "Issue 19, round three: warm start"): on
- * this kind of host the first write to each fresh 4 KiB page costs some
- * 10 us, and a warm start at 1000 plugins wrote some 2,700 of them, half
- * of its CPU time (the main job: 25,000).  So before the first load (cmd.h)
- * the process's heap is given HEAP_RESERVE bytes at once and the kernel is
- * asked to back them with huge pages (it may not: then nothing changes but
- * the tuning below):
- *
- * - one heap for every thread (M_ARENA_MAX 1): a thread's own arena grows
- *   a page at a time (an mprotect() each) outside the reserve;
- * - blocks under HEAP_MMAP_MAX come from the heap, not a mapping of their
- *   own (glibc's default moves between 128 KiB and 32 MiB as blocks are
- *   freed), and the heap gives back only what is free beyond 160 MiB;
- * - the reserve itself: one block of HEAP_RESERVE bytes, advised
- *   MADV_HUGEPAGE and freed back into the heap's top, from which what
- *   follows is carved.  Only what is written becomes resident.
- *
- * glibc only (under valgrind's memcheck mallopt() does nothing); what
- * the process computes does not depend on it.
- */
-#define HEAP_RESERVE ((size_t)128 << 20)
-#define HEAP_MMAP_MAX ((size_t)32 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-
-static void *heap_spacer;
-
-static void heap_spacer_free(void)
-{
-	free(heap_spacer);
-}
-
-void pc_cli_heap_reserve(void)
-{
-	static bool done;
-#if defined(__GLIBC__) && defined(M_ARENA_MAX)
-	uintptr_t lo, hi;
-	char *p;
-
-	if (done)
-		return;
-	done = true;
-	mallopt(M_ARENA_MAX, 1);
-	mallopt(M_TRIM_THRESHOLD, (int)(HEAP_RESERVE + HEAP_MMAP_MAX));
-	mallopt(M_MMAP_THRESHOLD, (int)(HEAP_RESERVE + HUGE_PAGE));
-	p = malloc(HEAP_RESERVE);
-	mallopt(M_MMAP_THRESHOLD, (int)HEAP_MMAP_MAX);
-	if (!p)
-		return;
-	lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	hi = ((uintptr_t)p + HEAP_RESERVE) & ~(HUGE_PAGE - 1);
-#ifdef MADV_HUGEPAGE
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#endif
-	free(p);
-	/* the huge pages start at 'lo': the range below it holds the heap's
-	 * first pages, which keep it in 4 KiB pages, so it is set aside
-	 * (allocated, never written: nothing resident) and what follows is
-	 * carved from 'lo' on */
-	if (hi > lo)
-		heap_spacer = malloc(lo - (uintptr_t)p);
-	if (heap_spacer)
-		atexit(heap_spacer_free);
-#else
-	done = true;
-#endif
-}
-
 int pc_cli_load_tree(struct pc_cli *cli, struct pc_side *side,
 		     bool *bad_input)
 {
 	struct pc_side_env env;
 	struct pc_err err = { 0 };
 
-	pc_cli_heap_reserve();
+	pc_heap_reserve();
 	pc_cli_side_env(cli, &env);
 	return cli_err(cli, pc_side_load_tree(&env, side, bad_input, &err), &err);
 }

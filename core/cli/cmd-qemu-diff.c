@@ -137,7 +137,7 @@ int cmd_qemu_diff(struct pc_cli *cli, int argc, char **argv)
 		return PC_EXIT_ERROR;
 	}
 	/* the two models are some 20 MB written once: in huge pages */
-	pc_cli_heap_reserve();
+	pc_heap_reserve();
 	if (renames && pc_qrenames_load(&ren, renames, &err))
 		goto out;
 	{

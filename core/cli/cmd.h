@@ -20,12 +20,6 @@
  * warnings printed as errors and warnings, notes with -v only. */
 void pc_cli_side_env(struct pc_cli *cli, struct pc_side_env *env);
 
-/* Before a process builds a large model (pc_cli_load_tree() calls it, the
- * main job too): one heap for all threads, 128 MiB of it reserved at once
- * and advised huge pages (cmd-common.c, Documentation/performance.md).
- * Changes no result; the first call does it, the others nothing. */
-void pc_cli_heap_reserve(void);
-
 /* The tree: plugins from the plugin directories, machines from the
  * machine directory.  Bad plugins are reported (and make *bad_input true)
  * but do not stop the load; returns -1 only when nothing usable is left. */

@@ -230,8 +230,13 @@ row "  growth 100 -> 1000, warm" "$(ratio "$l1000w" "$l100w")" "<= 12x" "$(lin "
 row "resolve all layouts, one machine type, N = 100 (*)" "$(fmt "$s100")" "-" ""
 row "resolve all layouts, one machine type, N = 1000" "$(fmt "$s1000")" "-" ""
 row "  growth 100 -> 1000" "$(ratio "$s1000" "$s100")" "<= 12x" "$(lin "$s1000" "$s100")"
-row "  same, every provenance string formatted (as before #19 item 5)" "$(fmt "$sall1000")" "-" ""
-row "  provenance formatted when read / all formatted (#19 item 5)" "$(awk -v a="$s1000" -v b="$sall1000" 'BEGIN { printf "%.2f", a / b }')" "<= 0.5" "$(awk -v a="$s1000" -v b="$sall1000" 'BEGIN { print (a <= 0.5 * b) ? "meets" : "MISSES" }')"
+# What formatting every provenance string costs this build.  It once
+# stood for resolution before #19 item 5 (which formatted them all); the
+# arena and the rest of item 5 made that path faster too, so item 5's
+# figure (resolution against the build before it, <= 0.5) is measured
+# against that build, interleaved, in Documentation/performance.md.
+row "  same, every provenance string formatted (this build)" "$(fmt "$sall1000")" "-" ""
+row "  provenance formatted when read / all formatted" "$(awk -v a="$s1000" -v b="$sall1000" 'BEGIN { printf "%.2f", a / b }')" "-" ""
 row "release matrix, 100 x 30 machine types x 20 releases" "$(fmt "$rm100")" "-" "$(mib "$rmr100")"
 row "release matrix, 1000 x 30 machine types x 20 releases" "$(fmt "$rm1000")" "< 1 s, one core" "$(meets "$rm1000" 1)"
 row "  ($rm_dirs directions, $rm_full distinct differences compared in full)" "" "" ""
