@@ -17,6 +17,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1387,11 +1388,31 @@ static char *ov_label(const struct pc_override *ov)
 	return r;
 }
 
+/* An error about override 'ov': "LABEL: MESSAGE", its label (ov_label())
+ * formatted only here, when a check fails. */
+static int ov_fail(struct pc_err *err, enum pc_errcode code,
+		   const struct pc_override *ov, const char *fmt, ...)
+	PC_PRINTF(4, 5);
+static int ov_fail(struct pc_err *err, enum pc_errcode code,
+		   const struct pc_override *ov, const char *fmt, ...)
+{
+	struct pc_strbuf msg = PC_STRBUF_INIT;
+	char *label = ov_label(ov);
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	pc_err_setc(err, code, "%s: %s", label, msg.buf ? msg.buf : "");
+	pc_strbuf_release(&msg);
+	free(label);
+	return -1;
+}
+
 /* The override on an object of type 't': the property, its release, the
  * value -- what apply_overrides() would refuse. */
 static int check_on_type(const struct pc_side *s, const struct pc_type *t,
-			 const struct pc_override *ov, const char *label,
-			 struct pc_err *err)
+			 const struct pc_override *ov, struct pc_err *err)
 {
 	const struct pc_prop *p = reach_prop(t, ov->prop, NULL, NULL, NULL);
 	struct pc_value v;
@@ -1401,30 +1422,34 @@ static int check_on_type(const struct pc_side *s, const struct pc_type *t,
 		const char *sug = reach_suggestion(t, ov->prop);
 
 		if (sug)
-			return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (did you mean '%s'?)",
-					   label, t->name, ov->prop, sug);
-		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: '%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
-				   label, t->name, ov->prop, t->name);
+			return ov_fail(err, PC_E_NOT_FOUND, ov, "'%s' has no property '%s' (did you mean '%s'?)",
+				       t->name, ov->prop, sug);
+		return ov_fail(err, PC_E_NOT_FOUND, ov, "'%s' has no property '%s' (plugcheck props --machine M --device %s lists its properties)",
+			       t->name, ov->prop, t->name);
 	}
 	if (s->project && p->has_since &&
 	    pc_version_cmp(&s->release, &p->since) < 0) {
 		char sv[32];
 
 		pc_version_str(&p->since, sv, sizeof(sv));
-		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
-				   label, ov->prop, s->label ? s->label : "?",
-				   s->label ? s->label : "?", sv);
+		return ov_fail(err, PC_E_NOT_FOUND, ov, "property '%s' does not exist in release %s of side '%s' (it appeared in %s)",
+			       ov->prop, s->label ? s->label : "?",
+			       s->label ? s->label : "?", sv);
 	}
-	if (pc_value_parse(p, ov->value, &v, &e))
-		return pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'", label,
-				   t->name, p->name);
+	if (pc_value_parse(p, ov->value, &v, &e)) {
+		char *label = ov_label(ov);
+
+		pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'", label,
+			    t->name, p->name);
+		free(label);
+		return -1;
+	}
 	pc_value_release(&v);
 	return 0;
 }
 
 static int check_override(const struct pc_side *s, const struct cfg *c,
-			  const struct pc_override *ov, char *label,
-			  struct pc_err *err)
+			  const struct pc_override *ov, struct pc_err *err)
 {
 	const struct pc_type *named = NULL;
 	bool matched = false;
@@ -1436,7 +1461,7 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 				   : !pc_type_is_a(o->type, ov->target))
 			continue;
 		matched = true;
-		if (check_on_type(s, o->type, ov, label, err))
+		if (check_on_type(s, o->type, ov, err))
 			return -1;
 	}
 	if (matched)
@@ -1448,9 +1473,9 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 		for (size_t i = 0; i < c->n; i++)
 			ids[i] = c->v[i].id;
 		sug = pc_suggest(ov->target, ids, c->n);
-		pc_err_setc(err, PC_E_NOT_FOUND, "%s: no device with id '%s'%s%s%s", label,
-			    ov->target, sug ? " (did you mean '" : "",
-			    sug ? sug : "", sug ? "'?)" : "");
+		ov_fail(err, PC_E_NOT_FOUND, ov, "no device with id '%s'%s%s%s",
+			ov->target, sug ? " (did you mean '" : "",
+			sug ? sug : "", sug ? "'?)" : "");
 		free(ids);
 		return -1;
 	}
@@ -1465,17 +1490,17 @@ static int check_override(const struct pc_side *s, const struct cfg *c,
 		if (!named || !strcmp(t->name, ov->target))
 			named = t;
 		if (reach_prop(t, ov->prop, NULL, NULL, NULL))
-			return check_on_type(s, t, ov, label, err);
+			return check_on_type(s, t, ov, err);
 	}
 	if (named)
-		return check_on_type(s, named, ov, label, err);
+		return check_on_type(s, named, ov, err);
 	{
 		const char *sug = pc_registry_suggest_type(s->reg, ov->target, false);
 
-		return pc_err_setc(err, PC_E_NOT_FOUND, "%s: no loaded type is or implements '%s'%s%s%s",
-				   label, ov->target,
-				   sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
-				   sug ? sug : "", sug ? "'?)" : "");
+		return ov_fail(err, PC_E_NOT_FOUND, ov, "no loaded type is or implements '%s'%s%s%s",
+			       ov->target,
+			       sug ? " (did you mean '" : " (plugcheck list-plugins lists the loaded types)",
+			       sug ? sug : "", sug ? "'?)" : "");
 	}
 }
 
@@ -1532,12 +1557,8 @@ int pc_side_check_config(const struct pc_side *s, const struct pc_machine *m,
 		cfg_release(&c);
 		return -1;
 	}
-	for (size_t i = 0; i < s->n_overrides && !rc; i++) {
-		char *label = ov_label(&s->overrides[i]);
-
-		rc = check_override(s, &c, &s->overrides[i], label, err);
-		free(label);
-	}
+	for (size_t i = 0; i < s->n_overrides && !rc; i++)
+		rc = check_override(s, &c, &s->overrides[i], err);
 	cfg_release(&c);
 	return rc;
 }

@@ -160,6 +160,41 @@ static char *flipped(const struct pc_type *t, const char *name)
 	return pc_xasprintf("%s=%s", name, to);
 }
 
+struct ov_ctx {
+	struct pc_vmconfig *c;
+	size_t alloc;
+};
+
+static int add_ov(void *ctx, const char *prop, const char *value,
+		  struct pc_err *err)
+{
+	struct ov_ctx *x = ctx;
+	struct pc_vmconfig *c = x->c;
+	char *text = pc_xasprintf("%s.%s=%s", c->type, prop, value);
+	char *origin = pc_xasprintf("configuration %s", c->label);
+	int rc;
+
+	PC_ALLOC_GROW(c->ovs, c->n_ovs + 1, x->alloc);
+	rc = pc_override_parse(text, true, origin, &c->ovs[c->n_ovs], err);
+	if (!rc)
+		c->n_ovs++;
+	free(origin);
+	free(text);
+	return rc;
+}
+
+/* c's property values parsed as overrides, once (struct pc_vmconfig) */
+static void parse_ovs(struct pc_vmconfig *c)
+{
+	struct ov_ctx x = { c, 0 };
+	struct pc_err err = { 0 };
+
+	if (!pc_config_props_each(c->props, add_ov, &x, &err))
+		return;
+	c->ovs_err = pc_xmalloc(sizeof(*c->ovs_err));
+	*c->ovs_err = err;
+}
+
 static void add_config(struct pc_vmconfigs *out, size_t *alloc,
 		       const struct pc_type *t, const char *props,
 		       char *origin, bool declared)
@@ -174,11 +209,32 @@ static void add_config(struct pc_vmconfigs *out, size_t *alloc,
 		}
 	PC_ALLOC_GROW(out->items, out->n + 1, *alloc);
 	c = &out->items[out->n++];
-	c->type = pc_xstrdup(t->name);
+	pc_vmconfig_init(c, t->name, props, origin, declared);
+}
+
+void pc_vmconfig_init(struct pc_vmconfig *c, const char *type,
+		      const char *props, char *origin, bool declared)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = pc_xstrdup(type);
 	c->props = pc_xstrdup(props);
-	c->label = pc_xasprintf("%s: %s", t->name, props);
+	c->label = pc_xasprintf("%s: %s", type, props);
 	c->origin = origin;
 	c->declared = declared;
+	parse_ovs(c);
+}
+
+void pc_vmconfig_clear(struct pc_vmconfig *c)
+{
+	free(c->type);
+	free(c->props);
+	free(c->label);
+	free(c->origin);
+	for (size_t k = 0; k < c->n_ovs; k++)
+		pc_override_release(&c->ovs[k]);
+	free(c->ovs);
+	free(c->ovs_err);
+	memset(c, 0, sizeof(*c));
 }
 
 /* The sections a device of type 't' has: its own and its children's. */
@@ -238,46 +294,22 @@ void pc_vmconfigs_of(const struct pc_side *s, struct pc_vmconfigs *out)
 
 void pc_vmconfigs_release(struct pc_vmconfigs *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->items[i].type);
-		free(c->items[i].props);
-		free(c->items[i].label);
-		free(c->items[i].origin);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		pc_vmconfig_clear(&c->items[i]);
 	free(c->items);
 	memset(c, 0, sizeof(*c));
-}
-
-struct ov_ctx {
-	struct pc_side *side;
-	const struct pc_vmconfig *c;
-	char *origin;
-};
-
-static int add_ov(void *ctx, const char *prop, const char *value,
-		  struct pc_err *err)
-{
-	struct ov_ctx *x = ctx;
-	struct pc_side *s = x->side;
-	char *text = pc_xasprintf("%s.%s=%s", x->c->type, prop, value);
-	int rc;
-
-	s->overrides = pc_xrealloc(s->overrides,
-				   (s->n_overrides + 1) * sizeof(*s->overrides));
-	rc = pc_override_parse(text, true, x->origin,
-			       &s->overrides[s->n_overrides], err);
-	if (!rc)
-		s->n_overrides++;
-	free(text);
-	return rc;
 }
 
 int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 		     struct pc_side *out, struct pc_err *err)
 {
-	struct ov_ctx x = { out, c, NULL };
-	int rc;
+	size_t n = base->n_overrides;
 
+	if (c->ovs_err) {
+		memset(out, 0, sizeof(*out));
+		*err = *c->ovs_err;
+		return -1;
+	}
 	*out = *base;
 	out->devices = pc_xcalloc(1, sizeof(*out->devices));
 	out->devices[0].id = pc_xstrdup(c->type);
@@ -286,26 +318,24 @@ int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 	out->devices_subset = true;
 	out->index = NULL;
 	out->overrides = NULL;
-	if (base->n_overrides) {
-		out->overrides = pc_xcalloc(base->n_overrides,
+	out->n_overrides = n + c->n_ovs;
+	if (out->n_overrides) {
+		out->overrides = pc_xcalloc(out->n_overrides,
 					    sizeof(*out->overrides));
-		memcpy(out->overrides, base->overrides,
-		       base->n_overrides * sizeof(*out->overrides));
-	}
-	x.origin = pc_xasprintf("configuration %s", c->label);
-	rc = pc_config_props_each(c->props, add_ov, &x, err);
-	free(x.origin);
-	if (rc) {
-		pc_vmconfig_side_release(out, base);
-		return -1;
+		if (n)
+			memcpy(out->overrides, base->overrides,
+			       n * sizeof(*out->overrides));
+		if (c->n_ovs)
+			memcpy(out->overrides + n, c->ovs,
+			       c->n_ovs * sizeof(*out->overrides));
 	}
 	return 0;
 }
 
 void pc_vmconfig_side_release(struct pc_side *s, const struct pc_side *base)
 {
-	for (size_t i = base->n_overrides; i < s->n_overrides; i++)
-		pc_override_release(&s->overrides[i]);
+	/* the overrides are base's and the configuration's */
+	(void)base;
 	free(s->overrides);
 	for (size_t i = 0; i < s->n_devices; i++) {
 		free(s->devices[i].id);

@@ -44,6 +44,13 @@ struct pc_vmconfig {
 	 * gates subsection S" (field F, the count of F, invariant I) */
 	char *origin;
 	bool declared;
+	/* its property values as per-device overrides on the type (origin
+	 * "configuration LABEL"), parsed once for every side started in it
+	 * (they borrow them); or, when they do not parse, the error, which
+	 * pc_vmconfig_side() gives every side */
+	struct pc_override *ovs;
+	size_t n_ovs;
+	struct pc_err *ovs_err;
 };
 
 struct pc_vmconfigs {
@@ -61,14 +68,21 @@ struct pc_vmconfigs {
 void pc_vmconfigs_of(const struct pc_side *s, struct pc_vmconfigs *out);
 void pc_vmconfigs_release(struct pc_vmconfigs *c);
 
+/* One configuration: TYPE with PROPS ("P=V[,P=V...]"), its label made
+ * and its overrides parsed; takes 'origin' (allocated).  Released with
+ * pc_vmconfig_clear() (pc_vmconfigs_release() clears each). */
+void pc_vmconfig_init(struct pc_vmconfig *c, const char *type,
+		      const char *props, char *origin, bool declared);
+void pc_vmconfig_clear(struct pc_vmconfig *c);
+
 /*
  * 'out' becomes 'base' started in configuration 'c': the device alone
  * (devices_subset: a type only one side has is compared as the default
  * configuration compares it), the side's overrides and then c's, per
- * device.  Borrows everything else of 'base', which must outlive it;
- * released with pc_vmconfig_side_release(out, base), never with
- * pc_side_release().  -1 (err set, out empty) on a property value that
- * does not parse as an override.
+ * device.  Borrows everything else of 'base' and c's parsed overrides,
+ * which must outlive it; released with pc_vmconfig_side_release(out,
+ * base), never with pc_side_release().  -1 (err set, out empty) on a
+ * property value that does not parse as an override.
  */
 int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 		     struct pc_side *out, struct pc_err *err);

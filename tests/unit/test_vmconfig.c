@@ -436,14 +436,13 @@ PCT_TEST("vmconfig", kept_keys_settle_only_equal_vms)
 PCT_TEST("vmconfig", a_blocking_vm_is_never_settled_by_keys)
 {
 	struct pc_side a, b, ca, cb;
-	char type[] = "fx-dev", props_[] = "plain=on";
-	char label[] = "fx-dev: plain=on", origin[] = "test";
-	struct pc_vmconfig v = { type, props_, label, origin, false };
+	struct pc_vmconfig v;
 	struct pc_check chk;
 	struct pc_vmkey ka, kb;
 	struct pc_err err = { 0 };
 	size_t secs = 0, props = 0;
 
+	pc_vmconfig_init(&v, "fx-dev", "plain=on", pc_xstrdup("test"), false);
 	vc_side(&a, "new", VC_HDR VC_VMSD("") VC_DEV("  unmigratable prop=plain value=on\n"));
 	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV("  unmigratable prop=plain value=on\n"));
 	vc_chk(&chk);
@@ -458,6 +457,59 @@ PCT_TEST("vmconfig", a_blocking_vm_is_never_settled_by_keys)
 	pc_vmconfig_side_release(&ca, &a);
 	pc_vmconfig_side_release(&cb, &b);
 	pc_vm_cache_free(chk.vms);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_vmconfig_clear(&v);
+}
+
+/* A configuration's values are parsed once (pc_vmconfig_init()) and every
+ * side started in it borrows them after its own overrides; values that do
+ * not parse give every side the same error and an empty side. */
+PCT_TEST("vmconfig", configuration_overrides_parsed_once_for_every_side)
+{
+	struct pc_side a, b, ca, cb;
+	struct pc_vmconfig good, bad;
+	struct pc_err e1 = { 0 }, e2 = { 0 };
+
+	vc_side(&a, "new", VC_HDR VC_VMSD("") VC_DEV(""));
+	vc_side(&b, "old", VC_HDR VC_VMSD("") VC_DEV(""));
+	pc_vmconfig_init(&good, "fx-dev", "ats=on,plain=off",
+			 pc_xstrdup("test"), false);
+	pc_vmconfig_init(&bad, "fx-dev", "ats=on,ats=off", pc_xstrdup("test"),
+			 false);
+	CU_ASSERT_PTR_NULL(good.ovs_err);
+	PCT_ASSERT_INT_EQ(good.n_ovs, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bad.ovs_err);
+
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&a, &good, &ca, &e1), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&b, &good, &cb, &e1), 0);
+	PCT_ASSERT_INT_EQ(ca.n_overrides, a.n_overrides + 2);
+	PCT_ASSERT_INT_EQ(cb.n_overrides, b.n_overrides + 2);
+	PCT_ASSERT_STR_EQ(ca.overrides[a.n_overrides].target, "fx-dev");
+	PCT_ASSERT_STR_EQ(ca.overrides[a.n_overrides].prop, "ats");
+	PCT_ASSERT_STR_EQ(ca.overrides[a.n_overrides].value, "on");
+	CU_ASSERT_TRUE(ca.overrides[a.n_overrides].per_device);
+	PCT_ASSERT_STR_EQ(ca.overrides[a.n_overrides].origin,
+			  "configuration fx-dev: ats=on,plain=off");
+	PCT_ASSERT_STR_EQ(cb.overrides[b.n_overrides + 1].prop, "plain");
+	/* both sides start it */
+	CU_ASSERT_EQUAL(pc_side_check(&ca, "fx-1.0", &e1), 0);
+	CU_ASSERT_EQUAL(pc_side_check(&cb, "fx-1.0", &e1), 0);
+	pc_vmconfig_side_release(&ca, &a);
+	pc_vmconfig_side_release(&cb, &b);
+
+	CU_ASSERT_EQUAL(pc_vmconfig_side(&a, &bad, &ca, &e1), -1);
+	CU_ASSERT_EQUAL(pc_vmconfig_side(&b, &bad, &cb, &e2), -1);
+	CU_ASSERT_TRUE(e1.set);
+	PCT_ASSERT_STR_EQ(e1.msg, "property 'ats' named twice");
+	PCT_ASSERT_STR_EQ(e2.msg, e1.msg);
+	CU_ASSERT_PTR_NULL(ca.devices);
+	PCT_ASSERT_INT_EQ(ca.n_overrides, 0);
+	pc_vmconfig_side_release(&ca, &a);
+	pc_vmconfig_side_release(&cb, &b);
+
+	pc_vmconfig_clear(&good);
+	pc_vmconfig_clear(&bad);
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
