@@ -20,6 +20,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,16 +233,21 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 	free(vc);
 }
 
-void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *side)
+void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *sides,
+			size_t n)
 {
 	size_t k = 0;
 
-	if (!vc)
+	if (!vc || !n)
 		return;
 	for (size_t i = 0; i < vc->n; i++) {
 		struct pc_vm *vm = vc->items[i].vm;
+		const struct pc_side *s = vc->items[i].side;
 
-		if (vc->items[i].side != side) {
+		/* 's' is one of 'sides' (the comparison of unrelated
+		 * pointers is on their integer values) */
+		if ((uintptr_t)s < (uintptr_t)sides ||
+		    (uintptr_t)s >= (uintptr_t)(sides + n)) {
 			vc->items[k++] = vc->items[i];
 			continue;
 		}

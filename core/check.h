@@ -32,13 +32,15 @@
 struct pc_vm_cache *pc_vm_cache_new(void);
 void pc_vm_cache_free(struct pc_vm_cache *vc);
 /*
- * Release the VMs built for 'side' (and the device keys computed from
- * them), before the side is freed or for good: the main job's extra
- * configurations each have their own sides, and keeping every one's VMs
- * made the cache (a linear scan) and the memory grow with devices x
- * configurations.  NULL 'vc': nothing.
+ * Release the VMs built for the 'n' sides at 'sides' (an array; and the
+ * device keys computed from them), before the sides are freed or for
+ * good, in one pass over the cache: the main job's extra configurations
+ * each have their own sides, and keeping every one's VMs made the cache
+ * (a linear scan) and the memory grow with devices x configurations.
+ * NULL 'vc': nothing.
  */
-void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *side);
+void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *sides,
+			size_t n);
 
 /*
  * Check src -> dst for c->machine over c's configurations.  Findings go to

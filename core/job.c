@@ -70,6 +70,7 @@ void pc_job_release(struct pc_job *j)
 	pc_known_breaks_release(&j->known);
 	pc_report_release(&j->report);
 	free(j->pairs);
+	free(j->knows);
 	free(j->unknown);
 	free(j->unmigratable);
 	free(j->roles);
@@ -275,8 +276,10 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 	j->check.releases = j->releases;
 	j->check.n_releases = nrel;
 	j->pairs = pc_xcalloc(nrel * 2 + 1, sizeof(*j->pairs));
+	j->knows = pc_xcalloc(nrel + 1, sizeof(*j->knows));
 	for (size_t i = 0; i < nrel; i++) {
-		if (!side_knows(&j->releases[i], j->machine->name)) {
+		j->knows[i] = side_knows(&j->releases[i], j->machine->name);
+		if (!j->knows[i]) {
 			pc_strbuf_addf(&unknown, "%s%s", unknown.len ? ", " : "",
 				       j->releases[i].label);
 			continue;
@@ -497,7 +500,7 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 	for (size_t k = 0; k < nrel; k++) {
 		struct pc_vmkeys_entry *ke;
 
-		if (!side_knows(&j->releases[k], j->machine->name))
+		if (!j->knows[k])
 			continue;
 		ke = kept(j, n, k);
 		if (ke && ke->state == PC_VMKEYS_NOT_STARTED) {
@@ -513,8 +516,7 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 		config_full(j, run, k, n_dflt, &ns, ke);
 	}
 	/* the run's sides are its own: their VMs are no use to another */
-	for (size_t k = 0; k < 2 * (nrel + 1); k++)
-		pc_vm_cache_forget(j->check.vms, &run->sides[k]);
+	pc_vm_cache_forget(j->check.vms, run->sides, 2 * (nrel + 1));
 	run->not_started = pc_strbuf_detach(&ns);
 }
 

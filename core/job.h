@@ -147,6 +147,7 @@ struct pc_job {
 	struct pc_report report;
 	struct pc_pair *pairs;
 	size_t n_pairs;
+	bool *knows;           /* MAIN: releases[i] knows M */
 	char *unknown;         /* MAIN: the releases that do not know M,
 				* comma-separated ("" when none) */
 	/* the device types the default configuration of a side of the job

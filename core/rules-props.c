@@ -9,6 +9,7 @@
 #include "check-rules.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,23 +248,6 @@ static void prop_on_both_sides(struct dir_ctx *x, const struct pc_object *so,
 	free(p);
 }
 
-/* The property of 'o' called 'name', or NULL. */
-static const struct pc_eprop *object_prop(const struct pc_object *o,
-					  const char *name)
-{
-	const struct pc_eprop *r = NULL;
-
-	/* the last of that name, as the objects list them (the first
-	 * character tested inline: most names differ there) */
-	for (size_t m = 0; m < o->n_props; m++) {
-		const char *pn = o->props[m].prop->name;
-
-		if (pn[0] == name[0] && !strcmp(pn, name))
-			r = &o->props[m];
-	}
-	return r;
-}
-
 /*
  * PC704: an onoffauto property whose auto follows a host capability is
  * set to on where the destination's host lacks the capability.  QEMU
@@ -274,17 +258,15 @@ static const struct pc_eprop *object_prop(const struct pc_object *o,
  */
 static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 			   const struct pc_object *dobj,
-			   const struct pc_eprop *de)
+			   const struct pc_eprop *de, const struct pc_eprop *se)
 {
 	const struct pc_host_caps *h = x->dst->host;
 	const char *cap = de->prop->host_feature;
-	const struct pc_eprop *se;
 	char *p, *why, *fix;
 
 	if (!h || !cap || de->prop->kind != PC_PROP_ONOFFAUTO || de->absent ||
 	    de->val.num != 1 || pc_host_caps_has(h, cap))
 		return;
-	se = object_prop(so, de->prop->name);
 	p = pc_xasprintf("%s.%s", de->owner->name, de->prop->name);
 	why = pc_xasprintf("%s=on on %s (%s), but its host %s lacks '%s': QEMU refuses to realize the device when a feature set to on is missing from the host (auto would resolve to off), so the destination cannot start",
 			   de->prop->name, x->dst->label, pc_eprop_source(de), h->name,
@@ -305,6 +287,158 @@ static void host_forced_on(struct dir_ctx *x, const struct pc_object *so,
 	free(fix);
 }
 
+/*
+ * Properties of two objects paired by name: for each of a's, b's property
+ * of that name -- the last of that name, as the objects list them -- or
+ * NULL.  One open-addressing table of b's names, filled in b's order so
+ * that the last of a name stays, instead of a scan of b for each of a's.
+ * The names' hashes (ha, hb: name_hash()) are computed once per object
+ * and compared before the names are; 'tab' holds 'size' slots (a power of
+ * two, at least twice b's properties).
+ */
+#define NO_SLOT UINT32_MAX
+static void pair_props(const struct pc_object *a, const uint32_t *ha,
+		       const struct pc_object *b, const uint32_t *hb,
+		       uint32_t *tab, size_t size,
+		       const struct pc_eprop **out)
+{
+	size_t mask = size - 1;
+
+	for (size_t q = 0; q < size; q++)
+		tab[q] = NO_SLOT;
+	for (size_t m = 0; m < b->n_props; m++) {
+		const char *name = b->props[m].prop->name;
+		size_t q = hb[m] & mask;
+
+		while (tab[q] != NO_SLOT &&
+		       (hb[tab[q]] != hb[m] ||
+			strcmp(b->props[tab[q]].prop->name, name)))
+			q = (q + 1) & mask;
+		tab[q] = (uint32_t)m;
+	}
+	for (size_t k = 0; k < a->n_props; k++) {
+		const char *name = a->props[k].prop->name;
+		size_t q = ha[k] & mask;
+
+		out[k] = NULL;
+		for (; tab[q] != NO_SLOT; q = (q + 1) & mask)
+			if (hb[tab[q]] == ha[k] &&
+			    !strcmp(b->props[tab[q]].prop->name, name)) {
+				out[k] = &b->props[tab[q]];
+				break;
+			}
+	}
+}
+
+/* A property name's place in pair_props()'s table: its length and its
+ * first and last bytes, mixed (cheap, and enough to spread the names of
+ * one object; equal names always hash equal, the rest is strcmp()'s) */
+static uint32_t name_hash(const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t h = (uint32_t)len * 0x9e3779b1u;
+
+	if (len) {
+		h ^= (uint32_t)(unsigned char)name[0] * 0x85ebca6bu;
+		h ^= (uint32_t)(unsigned char)name[len - 1] * 0xc2b2ae35u;
+		if (len > 2)
+			h ^= (uint32_t)(unsigned char)name[len - 2] * 0x27d4eb2fu;
+	}
+	return h ^ (h >> 15);
+}
+
+static void name_hashes(const struct pc_object *o, uint32_t *h)
+{
+	for (size_t i = 0; i < o->n_props; i++)
+		h[i] = name_hash(o->props[i].prop->name);
+}
+
+/* slots for a table of 'n' names: a power of two, at least 2n (and 16) */
+static size_t pair_slots(size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size <<= 1;
+	return size;
+}
+
+/* properties and slots kept on the stack; beyond, the heap */
+#define PAIR_STACK_PROPS 128
+#define PAIR_STACK_SLOTS 256
+
+struct pairing {
+	const struct pc_eprop **s_of; /* s_of[m]: so's property named as dobj's m-th */
+	const struct pc_eprop **d_of; /* d_of[k]: dobj's named as so's k-th */
+	uint32_t *hs, *hd, *tab;
+	const struct pc_eprop *sbuf[PAIR_STACK_PROPS], *dbuf[PAIR_STACK_PROPS];
+	uint32_t hsbuf[PAIR_STACK_PROPS], hdbuf[PAIR_STACK_PROPS];
+	uint32_t tbuf[PAIR_STACK_SLOTS];
+};
+
+static void pairing_make(struct pairing *pp, const struct pc_object *so,
+			 const struct pc_object *dobj)
+{
+	size_t ns = so->n_props, nd = dobj->n_props;
+	size_t slots = pair_slots(ns > nd ? ns : nd);
+
+	pp->s_of = nd <= PAIR_STACK_PROPS ? pp->sbuf
+					  : pc_xcalloc(nd, sizeof(*pp->s_of));
+	pp->hd = nd <= PAIR_STACK_PROPS ? pp->hdbuf
+					: pc_xcalloc(nd, sizeof(*pp->hd));
+	pp->d_of = ns <= PAIR_STACK_PROPS ? pp->dbuf
+					  : pc_xcalloc(ns, sizeof(*pp->d_of));
+	pp->hs = ns <= PAIR_STACK_PROPS ? pp->hsbuf
+					: pc_xcalloc(ns, sizeof(*pp->hs));
+	pp->tab = slots <= PAIR_STACK_SLOTS ? pp->tbuf
+					    : pc_xcalloc(slots, sizeof(*pp->tab));
+	name_hashes(so, pp->hs);
+	name_hashes(dobj, pp->hd);
+	pair_props(dobj, pp->hd, so, pp->hs, pp->tab, slots, pp->s_of);
+	pair_props(so, pp->hs, dobj, pp->hd, pp->tab, slots, pp->d_of);
+}
+
+static void pairing_release(struct pairing *pp)
+{
+	if (pp->s_of != pp->sbuf)
+		free(pp->s_of);
+	if (pp->d_of != pp->dbuf)
+		free(pp->d_of);
+	if (pp->hs != pp->hsbuf)
+		free(pp->hs);
+	if (pp->hd != pp->hdbuf)
+		free(pp->hd);
+	if (pp->tab != pp->tbuf)
+		free(pp->tab);
+}
+
+static void props_of_pair(struct dir_ctx *x, const struct pc_object *so,
+			  const struct pc_object *dobj)
+{
+	struct pairing pp;
+
+	pairing_make(&pp, so, dobj);
+	/* properties only the destination has */
+	for (size_t m = 0; m < dobj->n_props; m++) {
+		host_forced_on(x, so, dobj, &dobj->props[m], pp.s_of[m]);
+		if (!pp.s_of[m]) {
+			x->c->props_compared++;
+			prop_on_one_side(x, so, dobj, &dobj->props[m], false);
+		}
+	}
+	for (size_t k = 0; k < so->n_props; k++) {
+		const struct pc_eprop *se = &so->props[k];
+		const struct pc_eprop *de = pp.d_of[k];
+
+		x->c->props_compared++;
+		if (!de)
+			prop_on_one_side(x, so, dobj, se, true);
+		else
+			prop_on_both_sides(x, so, dobj, se, de);
+	}
+	pairing_release(&pp);
+}
+
 void pc_rules_props(struct dir_ctx *x)
 {
 	const struct pc_vm *svm = x->svm, *dvm = x->dvm;
@@ -315,25 +449,7 @@ void pc_rules_props(struct dir_ctx *x)
 		const struct pc_object *so = &svm->objs[i];
 		const struct pc_object *dobj = pc_check_other_object(dvm, svm, so);
 
-		if (!dobj)
-			continue;
-		/* properties only the destination has */
-		for (size_t m = 0; m < dobj->n_props; m++) {
-			host_forced_on(x, so, dobj, &dobj->props[m]);
-			if (!object_prop(so, dobj->props[m].prop->name)) {
-				x->c->props_compared++;
-				prop_on_one_side(x, so, dobj, &dobj->props[m], false);
-			}
-		}
-		for (size_t k = 0; k < so->n_props; k++) {
-			const struct pc_eprop *se = &so->props[k];
-			const struct pc_eprop *de = object_prop(dobj, se->prop->name);
-
-			x->c->props_compared++;
-			if (!de)
-				prop_on_one_side(x, so, dobj, se, true);
-			else
-				prop_on_both_sides(x, so, dobj, se, de);
-		}
+		if (dobj)
+			props_of_pair(x, so, dobj);
 	}
 }

@@ -638,3 +638,54 @@ PCT_TEST("check", type_since_leaves_older_releases_without_it)
 	pc_strbuf_release(&sb);
 	pc_side_release(&t);
 }
+
+/* fx-dev with 'n' guest-visible properties p000... declared in order (or
+ * in reverse), all default 0 but 'changed' (default 1; -1: none) */
+static char *many_props_decl(int n, bool reverse, int changed)
+{
+	struct pc_strbuf sb = PC_STRBUF_INIT;
+
+	pc_strbuf_addf(&sb, "%stype fx-dev parent=device section=fx-dev\n", HDR);
+	for (int i = 0; i < n; i++) {
+		int k = reverse ? n - 1 - i : i;
+
+		pc_strbuf_addf(&sb, "  prop p%03d u32 default=%d guest-visible\n",
+			       k, k == changed);
+	}
+	pc_strbuf_addf(&sb, "end\n%s", QUEUE);
+	pc_strbuf_addf(&sb, "vmsd fx-dev version=1 min=1\n  field status u32\nend\n");
+	return pc_strbuf_detach(&sb);
+}
+
+/* Properties are paired by name whatever their order and number (beyond
+ * what the pairing keeps on the stack): the same 150 in reverse order
+ * are silent, one default changed among them is found, alone, at its
+ * name, both ways. */
+PCT_TEST("check", properties_paired_by_name_in_any_order)
+{
+	char *fwd = many_props_decl(150, false, -1);
+	char *rev = many_props_decl(150, true, -1);
+	char *chg = many_props_decl(150, true, 7);
+	struct pc_side a, b, c;
+	struct pc_report r;
+
+	make_side(&a, "A", fwd, NULL);
+	make_side(&b, "B", rev, NULL);
+	make_side(&c, "C", chg, NULL);
+	fx_expect_silent(&a, &b, 0);
+	fx_expect_silent(&b, &a, 0);
+	CU_ASSERT_EQUAL_FATAL(fx_check(&a, &c, &r, 0), 0);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_GUEST_PROP, "fx-dev.p007"));
+	pc_report_release(&r);
+	CU_ASSERT_EQUAL_FATAL(fx_check(&c, &a, &r, 0), 0);
+	PCT_ASSERT_INT_EQ(r.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(find(&r, PC_R_GUEST_PROP, "fx-dev.p007"));
+	pc_report_release(&r);
+	pc_side_release(&a);
+	pc_side_release(&b);
+	pc_side_release(&c);
+	free(fwd);
+	free(rev);
+	free(chg);
+}

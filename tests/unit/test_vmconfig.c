@@ -418,9 +418,9 @@ PCT_TEST("vmconfig", kept_keys_settle_only_equal_vms)
 	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cs, &cs, &other, 1,
 						   &secs, &props, &err), 0);
 	CU_ASSERT_FALSE(err.set);
-	pc_vm_cache_forget(chk.vms, &ca);
-	pc_vm_cache_forget(chk.vms, &cb);
-	pc_vm_cache_forget(chk.vms, &cs);
+	pc_vm_cache_forget(chk.vms, &ca, 1);
+	pc_vm_cache_forget(chk.vms, &cb, 1);
+	pc_vm_cache_forget(chk.vms, &cs, 1);
 	pc_vmconfig_side_release(&ca, &a);
 	pc_vmconfig_side_release(&cb, &b);
 	pc_vmconfig_side_release(&cs, &same);
@@ -452,8 +452,8 @@ PCT_TEST("vmconfig", a_blocking_vm_is_never_settled_by_keys)
 	CU_ASSERT_EQUAL(ka.key, kb.key);
 	PCT_ASSERT_INT_EQ(pc_check_direction_keyed(&chk, &ca, &cb, &cb, &kb, 1,
 						   &secs, &props, &err), 0);
-	pc_vm_cache_forget(chk.vms, &ca);
-	pc_vm_cache_forget(chk.vms, &cb);
+	pc_vm_cache_forget(chk.vms, &ca, 1);
+	pc_vm_cache_forget(chk.vms, &cb, 1);
 	pc_vmconfig_side_release(&ca, &a);
 	pc_vmconfig_side_release(&cb, &b);
 	pc_vm_cache_free(chk.vms);
