@@ -353,6 +353,14 @@ static const struct pc_side *config_dst(const struct pc_job_vmconfig *run,
 					     : &run->sides[2 * k];
 }
 
+/* 'item' appended to the ", "-separated list 'sb' */
+static void list_add(struct pc_strbuf *sb, const char *item)
+{
+	if (sb->len)
+		pc_strbuf_add(sb, ", ", 2);
+	pc_strbuf_addstr(sb, item);
+}
+
 /* Release k's kept entry for configuration n (vmkeys.h), or NULL: kept
  * only for a release as recorded, in both roles. */
 static struct pc_vmkeys_entry *kept(struct pc_job *j, size_t n, size_t k)
@@ -450,9 +458,10 @@ static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
 	struct pc_err e = { 0 };
 	bool refused = false;
 
-	if (!config_side(j, run, k, &e)) {
-		pc_strbuf_addf(ns, "%s%s", ns->len ? ", " : "",
-			       j->releases[k].label);
+	/* why release k cannot start it is not reported: only that it
+	 * cannot (no message is formatted) */
+	if (!config_side(j, run, k, NULL)) {
+		list_add(ns, j->releases[k].label);
 		if (ke && ke->state != PC_VMKEYS_NOT_STARTED) {
 			*ke = (struct pc_vmkeys_entry){ .state = PC_VMKEYS_NOT_STARTED };
 			pc_vmkeys_touch(&j->vmkeys);
@@ -504,8 +513,7 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 			continue;
 		ke = kept(j, n, k);
 		if (ke && ke->state == PC_VMKEYS_NOT_STARTED) {
-			pc_strbuf_addf(&ns, "%s%s", ns.len ? ", " : "",
-				       j->releases[k].label);
+			list_add(&ns, j->releases[k].label);
 			continue;
 		}
 		if (ke && ke->state == PC_VMKEYS_STARTED &&

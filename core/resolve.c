@@ -1397,9 +1397,12 @@ static int ov_fail(struct pc_err *err, enum pc_errcode code,
 		   const struct pc_override *ov, const char *fmt, ...)
 {
 	struct pc_strbuf msg = PC_STRBUF_INIT;
-	char *label = ov_label(ov);
+	char *label;
 	va_list ap;
 
+	if (!err)
+		return -1;   /* discarded: nothing to format */
+	label = ov_label(ov);
 	va_start(ap, fmt);
 	pc_strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
@@ -1437,7 +1440,11 @@ static int check_on_type(const struct pc_side *s, const struct pc_type *t,
 			       s->label ? s->label : "?", sv);
 	}
 	if (pc_value_parse(p, ov->value, &v, &e)) {
-		char *label = ov_label(ov);
+		char *label;
+
+		if (!err)
+			return -1;
+		label = ov_label(ov);
 
 		pc_err_wrap(err, &e, "%s: invalid value for '%s.%s'", label,
 			    t->name, p->name);

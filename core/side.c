@@ -517,7 +517,9 @@ int pc_side_check(const struct pc_side *side, const char *machine,
 	const struct pc_machine *m = machine && side->machines
 		? pc_machine_find(side->machines, machine) : NULL;
 
-	if (!pc_side_check_config(side, m, &inner))
+	/* no 'err': the caller wants the verdict only, and no message is
+	 * formatted */
+	if (!pc_side_check_config(side, m, err ? &inner : NULL))
 		return 0;
 	if (side->project)
 		return pc_err_wrap(err, &inner, "%s", side->label);

@@ -119,7 +119,8 @@ int pc_side_add_globals(struct pc_side *side, const char *const *globals,
 
 /* pc_side_check_config() against 'machine' (NULL or unknown to the side:
  * no compat chain), its message prefixed with the side's label when the
- * side is a recorded release. */
+ * side is a recorded release.  'err' NULL: the verdict only, and no
+ * message is formatted. */
 int pc_side_check(const struct pc_side *side, const char *machine,
 		  struct pc_err *err);
 

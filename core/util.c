@@ -208,6 +208,8 @@ int pc_err_wrap(struct pc_err *err, const struct pc_err *inner,
 	va_list ap;
 
 	assert(inner);
+	if (!err || err->set)
+		return -1;   /* discarded, or an earlier error stays */
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);

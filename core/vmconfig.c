@@ -307,7 +307,8 @@ int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 
 	if (c->ovs_err) {
 		memset(out, 0, sizeof(*out));
-		*err = *c->ovs_err;
+		if (err)
+			*err = *c->ovs_err;
 		return -1;
 	}
 	*out = *base;

@@ -513,3 +513,38 @@ PCT_TEST("vmconfig", configuration_overrides_parsed_once_for_every_side)
 	pc_side_release(&a);
 	pc_side_release(&b);
 }
+
+/* A release that cannot start a configuration (a property its release
+ * does not have yet) fails the side check with or without a message
+ * wanted (err NULL: the main job only lists such releases); a
+ * configuration it can start passes both ways. */
+PCT_TEST("vmconfig", a_release_that_cannot_start_fails_without_a_message)
+{
+	struct pc_side rel, cs;
+	struct pc_vmconfig newer, plain;
+	struct pc_err e = { 0 };
+	struct pc_err fe = { 0 };
+
+	if (fx_side_init(&rel, "1.0", VC_HDR VC_VMSD("")
+			 VC_DEV("  prop newp bool default=off guest-visible since=2.0 absent=off\n"),
+			 NULL, 1, &fe))
+		fprintf(stderr, "\n  %s\n", fe.msg);
+	CU_ASSERT_FALSE_FATAL(fe.set);
+	rel.project = true;
+	pc_vmconfig_init(&newer, "fx-dev", "newp=on", pc_xstrdup("test"), false);
+	pc_vmconfig_init(&plain, "fx-dev", "plain=on", pc_xstrdup("test"), false);
+
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&rel, &newer, &cs, &e), 0);
+	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", NULL), -1);
+	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", &e), -1);
+	PCT_ASSERT_CONTAINS(e.msg, "property 'newp' does not exist in release");
+	pc_vmconfig_side_release(&cs, &rel);
+
+	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&rel, &plain, &cs, NULL), 0);
+	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", NULL), 0);
+	pc_vmconfig_side_release(&cs, &rel);
+
+	pc_vmconfig_clear(&newer);
+	pc_vmconfig_clear(&plain);
+	pc_side_release(&rel);
+}
