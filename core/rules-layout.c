@@ -452,11 +452,19 @@ static char *walk_path(const struct walk_ctx *w, const struct pc_wpos *pos,
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 
+	/* joined by hand, not by a format: one for every pair of fields
+	 * compared */
 	pc_strbuf_addstr(&sb, w->path);
-	for (int i = 0; i < pos->n_via; i++)
-		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", pos->via[i]);
-	if (name)
-		pc_strbuf_addf(&sb, "%s%s", sb.len ? "." : "", name);
+	for (int i = 0; i < pos->n_via; i++) {
+		if (sb.len)
+			pc_strbuf_addch(&sb, '.');
+		pc_strbuf_addstr(&sb, pos->via[i]);
+	}
+	if (name) {
+		if (sb.len)
+			pc_strbuf_addch(&sb, '.');
+		pc_strbuf_addstr(&sb, name);
+	}
 	return pc_strbuf_detach(&sb);
 }
 
