@@ -410,42 +410,48 @@ static bool same_entry(const struct pc_vmkeys_entry *a,
 	return true;
 }
 
-/* Keep what release k gave in the run (started in it and checked without
- * an error): the keys of its VMs at every vCPU count either direction
- * checked. */
-static void config_keep(struct pc_job *j, struct pc_job_vmconfig *run,
-			size_t k, struct pc_vmkeys_entry *ke)
+/* What release k gives in the run (started in it): the keys of its VMs at
+ * every vCPU count either direction checks, in 'out'; -1 when a count or
+ * a key cannot be had (the full check then reports why). */
+static int release_keys(struct pc_job *j, struct pc_job_vmconfig *run,
+			size_t k, struct pc_vmkeys_entry *out)
 {
 	size_t nrel = j->n_releases, n[2];
 	const struct pc_side *rs = &run->sides[2 * k];
 	int smps[2][PC_VMKEYS_MAX_SMP];
-	struct pc_vmkeys_entry out = { .state = PC_VMKEYS_STARTED };
 	struct pc_err e = { 0 };
 
+	*out = (struct pc_vmkeys_entry){ .state = PC_VMKEYS_STARTED };
 	if (pc_check_smps(&j->check, rs, &run->sides[2 * nrel], smps[0],
 			  PC_VMKEYS_MAX_SMP, &n[0], &e) ||
 	    pc_check_smps(&j->check, &run->sides[2 * nrel], rs, smps[1],
 			  PC_VMKEYS_MAX_SMP, &n[1], &e))
-		return;
+		return -1;
 	for (size_t d = 0; d < 2; d++)
 		for (size_t i = 0; i < n[d]; i++) {
 			bool have = false;
 
-			for (size_t q = 0; q < out.n; q++)
-				have |= out.keys[q].smp == smps[d][i];
+			for (size_t q = 0; q < out->n; q++)
+				have |= out->keys[q].smp == smps[d][i];
 			if (have)
 				continue;
-			if (out.n == PC_VMKEYS_MAX_SMP ||
+			if (out->n == PC_VMKEYS_MAX_SMP ||
 			    pc_check_vm_key(&j->check, rs, smps[d][i],
-					    &out.keys[out.n], &e))
-				return;
-			out.n++;
+					    &out->keys[out->n], &e))
+				return -1;
+			out->n++;
 		}
-	/* the same as kept (a release a run before found different): the
-	 * file need not be written again */
-	if (same_entry(ke, &out))
+	return 0;
+}
+
+/* Keep 'got' as release k's entry 'ke' (the file is written again only
+ * when it changed: the same as kept when a run before found it so). */
+static void config_keep(struct pc_job *j, struct pc_vmkeys_entry *ke,
+			const struct pc_vmkeys_entry *got)
+{
+	if (same_entry(ke, got))
 		return;
-	*ke = out;
+	*ke = *got;
 	pc_vmkeys_touch(&j->vmkeys);
 }
 
@@ -455,8 +461,9 @@ static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
 			struct pc_vmkeys_entry *ke)
 {
 	size_t nrel = j->n_releases;
+	struct pc_vmkeys_entry got;
 	struct pc_err e = { 0 };
-	bool refused = false;
+	bool refused = false, have = false;
 
 	/* why release k cannot start it is not reported: only that it
 	 * cannot (no message is formatted) */
@@ -469,6 +476,16 @@ static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
 		return;
 	}
 	run->started[k] = true;
+	/* its keys first: when they settle it, as a later run would settle it
+	 * from the kept keys (config_settled()), its VMs equal the tree's
+	 * and the directions are not compared again rule by rule */
+	if (ke && !release_keys(j, run, k, &got)) {
+		have = true;
+		if (config_settled(j, run, k, &got)) {
+			config_keep(j, ke, &got);
+			return;
+		}
+	}
 	for (int dir = 0; dir < 2; dir++) {
 		const struct pc_side *a = &run->sides[dir ? 2 * nrel : 2 * k];
 		const struct pc_side *b = config_dst(run, dir ? k : nrel);
@@ -480,8 +497,8 @@ static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
 			refused = true;
 		}
 	}
-	if (ke && !refused)
-		config_keep(j, run, k, ke);
+	if (ke && !refused && have)
+		config_keep(j, ke, &got);
 }
 
 /* Configuration n on the tree and every release that knows M and can
