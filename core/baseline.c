@@ -1001,6 +1001,7 @@ static int load_machines(json_t *root, const char *path,
 	}
 	if (!set->n_machines)
 		return bad(err, path, "$.machines", "no machine types recorded");
+	pc_machine_set_index(set);
 	return 0;
 }
 
@@ -1685,6 +1686,7 @@ static void stream_head(struct pc_bstream *bs, const char *path,
 	side->machines = bs->machines;
 	side->own_machines = true;
 	bs->machines = NULL;
+	pc_machine_set_index(side->machines);
 	ix->path = pc_xstrdup(path);
 	ix->decl_path = pc_baseline_decl_path(path, bs->declarations);
 	ix->label = pc_xstrdup(side->label);

@@ -399,7 +399,37 @@ void pc_machine_set_free(struct pc_machine_set *set)
 	for (size_t i = 0; i < set->n_arrays; i++)
 		array_free(set->arrays[i]);
 	free(set->arrays);
+	pc_strmap_release(&set->names);
+	free(set->name_machine);
 	free(set);
+}
+
+void pc_machine_set_index(struct pc_machine_set *set)
+{
+	size_t cap = 0;
+
+	pc_strmap_release(&set->names);
+	free(set->name_machine);
+	set->name_machine = NULL;
+	set->indexed = 0;
+	for (size_t i = 0; i < set->n_machines; i++)
+		cap += 1 + set->machines[i]->n_aliases;
+	set->name_machine = pc_xcalloc(cap + 1, sizeof(*set->name_machine));
+	for (size_t i = 0; i < set->n_machines; i++) {
+		const struct pc_machine *m = set->machines[i];
+
+		for (size_t j = 0; j <= m->n_aliases; j++) {
+			const char *n = j ? m->aliases[j - 1] : m->name;
+			size_t before = set->names.n;
+			size_t at = pc_strmap_index(&set->names, n, strlen(n));
+
+			/* the first machine answering to a name keeps it, as
+			 * the scan finds it */
+			if (set->names.n > before)
+				set->name_machine[at] = i;
+		}
+	}
+	set->indexed = set->n_machines;
 }
 
 /* ---- compat/NAME.compat ---- */
@@ -1224,6 +1254,7 @@ int pc_machine_set_finalize(struct pc_machine_set *set, struct pc_err *err)
 		build_chain(set, up, i);
 	}
 	free(up);
+	pc_machine_set_index(set);
 	return 0;
 }
 
@@ -1351,6 +1382,13 @@ const struct pc_machine *pc_machine_find(const struct pc_machine_set *set,
 {
 	if (!name)
 		return NULL;
+	if (set->indexed && set->indexed == set->n_machines) {
+		size_t at = pc_strmap_find(&set->names, name, strlen(name));
+
+		if (at != SIZE_MAX)
+			return set->machines[set->name_machine[at]];
+		goto families;
+	}
 	for (size_t i = 0; i < set->n_machines; i++) {
 		const struct pc_machine *m = set->machines[i];
 
@@ -1360,6 +1398,7 @@ const struct pc_machine *pc_machine_find(const struct pc_machine_set *set,
 			if (!strcmp(m->aliases[j], name))
 				return m;
 	}
+families:
 	for (size_t i = 0; i < set->n_families; i++) {
 		const struct pc_family *f = set->families[i];
 

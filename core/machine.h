@@ -116,10 +116,23 @@ struct pc_machine_set {
 	size_t n_machines, alloc_machines;
 	struct pc_compat_array **arrays;
 	size_t n_arrays, alloc_arrays;
+	/* pc_machine_set_index(): the machines' names and aliases, each to
+	 * the first machine answering to it, while the set still has the
+	 * 'indexed' machines it had then (0: none; pc_machine_find() scans) */
+	struct pc_strmap names;
+	size_t *name_machine;
+	size_t indexed;
 };
 
 struct pc_machine_set *pc_machine_set_new(void);
 void pc_machine_set_free(struct pc_machine_set *set);
+/*
+ * Index the set's names and aliases for pc_machine_find() (done once a
+ * set is complete: pc_machine_set_finalize(), a baseline's machine types
+ * read).  Machines appended later are not in it: a lookup then scans, as
+ * without it.  A set's machines are never renamed or removed.
+ */
+void pc_machine_set_index(struct pc_machine_set *set);
 
 /*
  * Read every *.family, *.machine and compat/ *.compat file under 'dir' and

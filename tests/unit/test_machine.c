@@ -481,6 +481,51 @@ PCT_TEST("machine", aliases_and_lookup)
 	pc_machine_set_free(set);
 }
 
+/* The index pc_machine_find() uses once a set is complete answers as the
+ * scan does, for every name, alias and family alias of the shipped set,
+ * and for names no machine has; a machine appended after it is found (by
+ * the scan). */
+PCT_TEST("machine", indexed_lookup_answers_as_the_scan)
+{
+	struct pc_machine_set *set = load_shipped();
+	const char *extra[] = { "q35", "pc", "pc-q35-4.2", "pc-q35-5.l", "",
+				"PC-Q35-5.1", "pc-q35-5.1 " };
+	struct pc_machine *added;
+	size_t indexed = set->indexed;
+
+	PCT_ASSERT_INT_EQ(indexed, set->n_machines);
+	for (size_t i = 0; i < set->n_machines; i++) {
+		const struct pc_machine *m = set->machines[i];
+
+		for (size_t j = 0; j <= m->n_aliases; j++) {
+			const char *n = j ? m->aliases[j - 1] : m->name;
+			const struct pc_machine *hit = pc_machine_find(set, n);
+
+			set->indexed = 0;   /* the scan */
+			CU_ASSERT_PTR_EQUAL(hit, pc_machine_find(set, n));
+			set->indexed = indexed;
+			CU_ASSERT_PTR_NOT_NULL(hit);
+		}
+	}
+	for (size_t i = 0; i < PC_ARRAY_SIZE(extra); i++) {
+		const struct pc_machine *hit = pc_machine_find(set, extra[i]);
+
+		set->indexed = 0;
+		CU_ASSERT_PTR_EQUAL(hit, pc_machine_find(set, extra[i]));
+		set->indexed = indexed;
+	}
+	/* appended after the index: still found */
+	added = pc_xcalloc(1, sizeof(*added));
+	added->name = pc_xstrdup("pc-q35-99.0");
+	PC_ALLOC_GROW(set->machines, set->n_machines + 1, set->alloc_machines);
+	set->machines[set->n_machines++] = added;
+	CU_ASSERT_PTR_EQUAL(pc_machine_find(set, "pc-q35-99.0"), added);
+	pc_machine_set_index(set);
+	CU_ASSERT_PTR_EQUAL(pc_machine_find(set, "pc-q35-99.0"), added);
+	PCT_ASSERT_STR_EQ(must_find(set, "pc-5.1")->name, "pc-q35-5.1");
+	pc_machine_set_free(set);
+}
+
 PCT_TEST("machine", statuses_and_config)
 {
 	struct pc_machine_set *set = load_shipped();
