@@ -233,15 +233,22 @@ void pc_vm_cache_free(struct pc_vm_cache *vc)
 	free(vc);
 }
 
+static int cmp_uintptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *sides,
 			size_t n)
 {
-	size_t k = 0;
+	uintptr_t stack[64], *gone = stack;
+	size_t k = 0, n_gone = 0, cap = PC_ARRAY_SIZE(stack);
 
 	if (!vc || !n)
 		return;
 	for (size_t i = 0; i < vc->n; i++) {
-		struct pc_vm *vm = vc->items[i].vm;
 		const struct pc_side *s = vc->items[i].side;
 
 		/* 's' is one of 'sides' (the comparison of unrelated
@@ -251,18 +258,36 @@ void pc_vm_cache_forget(struct pc_vm_cache *vc, const struct pc_side *sides,
 			vc->items[k++] = vc->items[i];
 			continue;
 		}
-		/* keys computed from the VM go with it: its address may be
-		 * reused */
-		for (size_t q = 0; q < vc->n_keys; q++)
-			if (vc->keys[q].of == vm) {
-				devkeys_free(vc->keys[q].keys);
-				vc->keys[q--] = vc->keys[--vc->n_keys];
-			}
+		if (n_gone == cap) {
+			uintptr_t *more = pc_xcalloc(cap * 2, sizeof(*more));
+
+			memcpy(more, gone, n_gone * sizeof(*more));
+			if (gone != stack)
+				free(gone);
+			gone = more;
+			cap *= 2;
+		}
+		gone[n_gone++] = (uintptr_t)vc->items[i].vm;
 		if (!vc->items[i].alias)
-			pc_vm_release(vm);
-		free(vm);
+			pc_vm_release(vc->items[i].vm);
+		free(vc->items[i].vm);
 	}
 	vc->n = k;
+	/* keys computed from a forgotten VM go with it (its address may be
+	 * reused): one pass over the keys, each looked up among the gone */
+	if (n_gone && vc->n_keys) {
+		qsort(gone, n_gone, sizeof(*gone), cmp_uintptr);
+		for (size_t q = 0; q < vc->n_keys; q++) {
+			uintptr_t of = (uintptr_t)vc->keys[q].of;
+
+			if (!bsearch(&of, gone, n_gone, sizeof(*gone), cmp_uintptr))
+				continue;
+			devkeys_free(vc->keys[q].keys);
+			vc->keys[q--] = vc->keys[--vc->n_keys];
+		}
+	}
+	if (gone != stack)
+		free(gone);
 }
 
 /* A VM of (side, m) at another vCPU count that never read it: the VM
