@@ -115,9 +115,14 @@ struct bframe {
 	size_t n;       /* elements so far (arrays) */
 };
 
-struct breader {
+/* the open objects and arrays, outermost first */
+struct bstack {
 	struct bframe frames[MAX_FRAMES];
 	size_t depth;
+};
+
+struct breader {
+	struct bstack st;
 	bool done;              /* the root object closed */
 	const char *path;
 	struct pc_bstream *b;
@@ -139,16 +144,18 @@ struct breader {
 
 /* The innermost open object or array (yajl calls back inside one, but
  * for the root's start: see cb_start_map()). */
-static struct bframe *top(struct breader *r)
+static struct bframe *stack_top(struct bstack *st)
 {
-	return &r->frames[r->depth ? r->depth - 1 : 0];
+	return &st->frames[st->depth ? st->depth - 1 : 0];
 }
 
-static bool push(struct breader *r, enum bk kind)
+/* A new innermost object or array of 'kind' (an enum bk or enum dk) */
+static bool stack_push(struct bstack *st, int kind)
 {
-	if (r->depth == MAX_FRAMES)
+	if (st->depth == MAX_FRAMES)
 		return false;
-	r->frames[r->depth++] = (struct bframe){ .kind = kind, .key = -1 };
+	st->frames[st->depth++] = (struct bframe){ .kind = (enum bk)kind,
+						   .key = -1 };
 	return true;
 }
 
@@ -317,7 +324,7 @@ static bool entry_string(struct breader *r, const char *s, size_t n)
 static int cb_string(void *ctx, const unsigned char *u, size_t n)
 {
 	struct breader *r = ctx;
-	struct bframe *f = top(r);
+	struct bframe *f = stack_top(&r->st);
 	const char *s = (const char *)u;
 	struct pc_bindex *ix = &r->b->ix;
 
@@ -390,7 +397,7 @@ static int section_object(struct breader *r, long long v)
 static int cb_integer(void *ctx, long long v)
 {
 	struct breader *r = ctx;
-	struct bframe *f = top(r);
+	struct bframe *f = stack_top(&r->st);
 	struct pc_bindex *ix = &r->b->ix;
 
 	f->n++;
@@ -442,7 +449,7 @@ static int cb_double(void *ctx, double v)
 static int cb_map_key(void *ctx, const unsigned char *u, size_t n)
 {
 	struct breader *r = ctx;
-	struct bframe *f = top(r);
+	struct bframe *f = stack_top(&r->st);
 	const char *const *keys;
 
 	if (f->kind > B_VM)
@@ -469,7 +476,7 @@ static int start_machine(struct breader *r)
 	pm->path = pc_xstrdup(r->path);
 	pm->status = PC_MACHINE_SUPPORTED;
 	r->alloc_aliases = r->alloc_arrays = 0;
-	return push(r, B_MACHINE);
+	return stack_push(&r->st, B_MACHINE);
 }
 
 static int start_array(struct breader *r)
@@ -481,7 +488,7 @@ static int start_array(struct breader *r)
 	set->arrays[set->n_arrays++] = ca;
 	ca->path = pc_xstrdup(r->path);
 	r->alloc_entries = 0;
-	return push(r, B_ARRAY);
+	return stack_push(&r->st, B_ARRAY);
 }
 
 /* A VM of $.resolved.vms: its objects, sections and values are read. */
@@ -495,23 +502,23 @@ static int start_vm(struct breader *r)
 	free(r->vm_machine);
 	r->vm_machine = NULL;
 	r->vm_words = r->vm_last = 0;
-	return push(r, B_VM);
+	return stack_push(&r->st, B_VM);
 }
 
 static int cb_start_map(void *ctx)
 {
 	struct breader *r = ctx;
-	struct bframe *f = top(r);
+	struct bframe *f = stack_top(&r->st);
 
-	if (!r->depth)
-		return !r->done && push(r, B_ROOT);
+	if (!r->st.depth)
+		return !r->done && stack_push(&r->st, B_ROOT);
 	f->n++;
 	if (f->kind == B_MACHINES)
 		return start_machine(r);
 	if (f->kind == B_COMPAT)
 		return start_array(r);
 	if (f->kind == B_ROOT && f->key == R_RESOLVED)
-		return push(r, B_RESOLVED);
+		return stack_push(&r->st, B_RESOLVED);
 	if (f->kind == B_VMS)
 		return start_vm(r);
 	return 0;
@@ -526,7 +533,7 @@ static int start_vms(struct breader *r, unsigned seen)
 	if ((seen & need) != need)
 		return 0;
 	r->len = r->b->ix.n_sections + r->b->ix.n_objects;
-	return push(r, B_VMS);
+	return stack_push(&r->st, B_VMS);
 }
 
 /* A VM's "vector", or its "delta" (on the vector of its "base", read). */
@@ -541,7 +548,7 @@ static int start_vec(struct breader *r, unsigned seen, bool delta)
 	vm->vec = pc_xcalloc(r->len + 1, sizeof(uint64_t));
 	if (delta)
 		memcpy(vm->vec, ix->vms[r->vm_base].vec, r->len * sizeof(uint64_t));
-	return push(r, delta ? B_DELTA : B_VECTOR);
+	return stack_push(&r->st, delta ? B_DELTA : B_VECTOR);
 }
 
 /* An array as the value of key 'key' of object 'f'. */
@@ -549,18 +556,18 @@ static int start_array_value(struct breader *r, const struct bframe *f)
 {
 	switch (f->kind) {
 	case B_ROOT:
-		return f->key == R_MACHINES ? push(r, B_MACHINES) :
-		       f->key == R_COMPAT ? push(r, B_COMPAT) : 0;
+		return f->key == R_MACHINES ? stack_push(&r->st, B_MACHINES) :
+		       f->key == R_COMPAT ? stack_push(&r->st, B_COMPAT) : 0;
 	case B_MACHINE:
-		return f->key == M_ALIASES ? push(r, B_ALIASES) :
-		       f->key == M_COMPAT ? push(r, B_CHAIN) : 0;
+		return f->key == M_ALIASES ? stack_push(&r->st, B_ALIASES) :
+		       f->key == M_COMPAT ? stack_push(&r->st, B_CHAIN) : 0;
 	case B_ARRAY:
-		return f->key == A_ENTRIES && push(r, B_ENTRIES);
+		return f->key == A_ENTRIES && stack_push(&r->st, B_ENTRIES);
 	case B_RESOLVED:
 		if (f->key == X_OBJECTS || f->key == X_VALUES)
-			return push(r, f->key == X_OBJECTS ? B_OBJECTS : B_VALUES);
+			return stack_push(&r->st, f->key == X_OBJECTS ? B_OBJECTS : B_VALUES);
 		if (f->key == X_SECTIONS)
-			return (f->seen & BIT(X_OBJECTS)) && push(r, B_SECTIONS);
+			return (f->seen & BIT(X_OBJECTS)) && stack_push(&r->st, B_SECTIONS);
 		return start_vms(r, f->seen);
 	case B_VM:
 		if (f->key == V_VECTOR || f->key == V_DELTA)
@@ -577,18 +584,18 @@ static int start_array_value(struct breader *r, const struct bframe *f)
 static int cb_start_array(void *ctx)
 {
 	struct breader *r = ctx;
-	struct bframe *f = top(r);
+	struct bframe *f = stack_top(&r->st);
 
-	if (!r->depth)
+	if (!r->st.depth)
 		return 0;
 	f->n++;
 	if (f->kind == B_ENTRIES) {
 		pc_strbuf_reset(&r->entry);
 		r->entry_n = 0;
-		return push(r, B_ENTRY);
+		return stack_push(&r->st, B_ENTRY);
 	}
 	if (f->kind == B_SECTIONS)
-		return push(r, B_SECTION);
+		return stack_push(&r->st, B_SECTION);
 	return start_array_value(r, f);
 }
 
@@ -744,9 +751,9 @@ static bool end_frame(struct breader *r, const struct bframe *f)
 static int cb_end(void *ctx)
 {
 	struct breader *r = ctx;
-	struct bframe f = *top(r);
+	struct bframe f = *stack_top(&r->st);
 
-	r->depth--;
+	r->st.depth--;
 	return end_frame(r, &f);
 }
 
@@ -763,6 +770,23 @@ static const yajl_callbacks callbacks = {
 	.yajl_end_array = cb_end,
 };
 
+/* 'text' through yajl with 'cb' on 'ctx': true when it parsed whole.
+ * ASCII only (json_simple(), checked first): nothing to validate. */
+static bool run_yajl(const yajl_callbacks *cb, void *ctx, const char *text,
+		     size_t len)
+{
+	yajl_handle h = yajl_alloc(cb, NULL, ctx);
+	bool ok;
+
+	if (!h)
+		abort(); /* out of memory, as pc_xmalloc() */
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	ok = yajl_parse(h, (const unsigned char *)text, len) == yajl_status_ok &&
+	     yajl_complete_parse(h) == yajl_status_ok;
+	yajl_free(h);
+	return ok;
+}
+
 void pc_bstream_release(struct pc_bstream *b)
 {
 	free(b->format);
@@ -777,7 +801,6 @@ int pc_bstream_read(const char *text, size_t len, const char *path,
 		    struct pc_bstream *b)
 {
 	struct breader *r;
-	yajl_handle h;
 	bool ok;
 
 	memset(b, 0, sizeof(*b));
@@ -788,14 +811,7 @@ int pc_bstream_read(const char *text, size_t len, const char *path,
 	r->path = path;
 	pc_strbuf_init(&r->entry);
 	b->machines = pc_machine_set_new();
-	h = yajl_alloc(&callbacks, NULL, r);
-	if (!h)
-		abort(); /* out of memory, as pc_xmalloc() */
-	/* ASCII only (json_simple()): nothing to validate */
-	yajl_config(h, yajl_dont_validate_strings, 1);
-	ok = yajl_parse(h, (const unsigned char *)text, len) == yajl_status_ok &&
-	     yajl_complete_parse(h) == yajl_status_ok && r->done;
-	yajl_free(h);
+	ok = run_yajl(&callbacks, r, text, len) && r->done;
 	free(r->version);
 	free(r->vm_machine);
 	free(r->vals);
@@ -828,25 +844,11 @@ enum { DP_NAME, DP_VERSION, DP_DECL };
 #define DECL_MAX (1u << 20)
 
 struct dreader {
-	struct bframe frames[MAX_FRAMES];  /* kind: enum dk */
-	size_t depth;
+	struct bstack st;                  /* kind: enum dk */
 	bool done;
 	struct pc_dstream *d;
 	struct pc_strbuf decl;             /* the open plugin's lines */
 };
-
-static struct bframe *dtop(struct dreader *r)
-{
-	return &r->frames[r->depth ? r->depth - 1 : 0];
-}
-
-static bool dpush(struct dreader *r, enum dk kind)
-{
-	if (r->depth == MAX_FRAMES)
-		return false;
-	r->frames[r->depth++] = (struct bframe){ .kind = (enum bk)kind, .key = -1 };
-	return true;
-}
 
 static struct pc_dstream_plugin *cur_plugin(struct dreader *r)
 {
@@ -856,7 +858,7 @@ static struct pc_dstream_plugin *cur_plugin(struct dreader *r)
 static int dcb_string(void *ctx, const unsigned char *u, size_t n)
 {
 	struct dreader *r = ctx;
-	struct bframe *f = dtop(r);
+	struct bframe *f = stack_top(&r->st);
 	const char *s = (const char *)u;
 
 	if ((enum dk)f->kind == D_LINES) {
@@ -882,7 +884,7 @@ static int dcb_string(void *ctx, const unsigned char *u, size_t n)
 static int dcb_integer(void *ctx, long long v)
 {
 	struct dreader *r = ctx;
-	struct bframe *f = dtop(r);
+	struct bframe *f = stack_top(&r->st);
 
 	if ((enum dk)f->kind != D_ROOT || f->key != DR_FVER)
 		return 0;
@@ -893,7 +895,7 @@ static int dcb_integer(void *ctx, long long v)
 static int dcb_map_key(void *ctx, const unsigned char *u, size_t n)
 {
 	struct dreader *r = ctx;
-	struct bframe *f = dtop(r);
+	struct bframe *f = stack_top(&r->st);
 	const char *const *keys;
 
 	if ((enum dk)f->kind > D_PLUGIN)
@@ -915,37 +917,37 @@ static int dcb_start_map(void *ctx)
 	struct dreader *r = ctx;
 	struct pc_dstream *d = r->d;
 
-	if (!r->depth)
-		return !r->done && dpush(r, D_ROOT);
-	if ((enum dk)dtop(r)->kind != D_PLUGINS)
+	if (!r->st.depth)
+		return !r->done && stack_push(&r->st, D_ROOT);
+	if ((enum dk)stack_top(&r->st)->kind != D_PLUGINS)
 		return 0;
 	PC_ALLOC_GROW(d->plugins, d->n_plugins + 1, d->alloc_plugins);
 	memset(&d->plugins[d->n_plugins++], 0, sizeof(*d->plugins));
 	pc_strbuf_reset(&r->decl);
-	return dpush(r, D_PLUGIN);
+	return stack_push(&r->st, D_PLUGIN);
 }
 
 static int dcb_start_array(void *ctx)
 {
 	struct dreader *r = ctx;
-	struct bframe *f = dtop(r);
+	struct bframe *f = stack_top(&r->st);
 
-	if (!r->depth)
+	if (!r->st.depth)
 		return 0;
 	if ((enum dk)f->kind == D_ROOT && f->key == DR_PLUGINS)
-		return dpush(r, D_PLUGINS);
+		return stack_push(&r->st, D_PLUGINS);
 	if ((enum dk)f->kind == D_PLUGIN && f->key == DP_DECL)
-		return dpush(r, D_LINES);
+		return stack_push(&r->st, D_LINES);
 	return 0;
 }
 
 static int dcb_end(void *ctx)
 {
 	struct dreader *r = ctx;
-	struct bframe f = *dtop(r);
+	struct bframe f = *stack_top(&r->st);
 	struct pc_dstream_plugin *p;
 
-	r->depth--;
+	r->st.depth--;
 	switch ((enum dk)f.kind) {
 	case D_ROOT:
 		r->done = true;
@@ -991,7 +993,6 @@ void pc_dstream_release(struct pc_dstream *d)
 int pc_dstream_read(const char *text, size_t len, struct pc_dstream *d)
 {
 	struct dreader *r;
-	yajl_handle h;
 	bool ok;
 
 	memset(d, 0, sizeof(*d));
@@ -1000,13 +1001,7 @@ int pc_dstream_read(const char *text, size_t len, struct pc_dstream *d)
 	r = pc_xcalloc(1, sizeof(*r));
 	r->d = d;
 	pc_strbuf_init(&r->decl);
-	h = yajl_alloc(&dcallbacks, NULL, r);
-	if (!h)
-		abort(); /* out of memory, as pc_xmalloc() */
-	yajl_config(h, yajl_dont_validate_strings, 1);
-	ok = yajl_parse(h, (const unsigned char *)text, len) == yajl_status_ok &&
-	     yajl_complete_parse(h) == yajl_status_ok && r->done;
-	yajl_free(h);
+	ok = run_yajl(&dcallbacks, r, text, len) && r->done;
 	pc_strbuf_release(&r->decl);
 	free(r);
 	if (!ok) {
