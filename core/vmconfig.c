@@ -195,13 +195,16 @@ static void parse_ovs(struct pc_vmconfig *c)
 	*c->ovs_err = err;
 }
 
-static void add_config(struct pc_vmconfigs *out, size_t *alloc,
+/* A configuration of type 't' unless one of t's, from out->items[from]
+ * on, has the same values: every configuration of a type is added in one
+ * run (configs_of_type()), so no earlier one can be of t. */
+static void add_config(struct pc_vmconfigs *out, size_t *alloc, size_t from,
 		       const struct pc_type *t, const char *props,
 		       char *origin, bool declared)
 {
 	struct pc_vmconfig *c;
 
-	for (size_t i = 0; i < out->n; i++)
+	for (size_t i = from; i < out->n; i++)
 		if (!strcmp(out->items[i].type, t->name) &&
 		    !strcmp(out->items[i].props, props)) {
 			free(origin);
@@ -251,12 +254,13 @@ static void configs_of_type(const struct pc_type *t,
 			    struct pc_vmconfigs *out, size_t *alloc)
 {
 	struct gates g = { 0 };
+	size_t from = out->n;
 
 	for (const struct pc_type *a = t; a; a = a->parent)
 		for (size_t i = 0; i < a->n_configs; i++) {
 			char place[1100];
 
-			add_config(out, alloc, t, a->configs[i].props,
+			add_config(out, alloc, from, t, a->configs[i].props,
 				   pc_xasprintf("declared '%s' (%s)", a->configs[i].name,
 						pc_plugin_place(a->plugin, a->configs[i].line,
 								place, sizeof(place))),
@@ -267,7 +271,7 @@ static void configs_of_type(const struct pc_type *t,
 		char *p = flipped(t, g.items[i].name);
 
 		if (p)
-			add_config(out, alloc, t, p,
+			add_config(out, alloc, from, t, p,
 				   pc_xasprintf("derived: %s gates %s",
 						g.items[i].name,
 						g.items[i].what),

@@ -548,3 +548,28 @@ PCT_TEST("vmconfig", a_release_that_cannot_start_fails_without_a_message)
 	pc_vmconfig_clear(&plain);
 	pc_side_release(&rel);
 }
+
+/* Configurations are told apart within a type (a declared one is not
+ * repeated by a derived one, nor an inherited one by the type's own), and
+ * two types with the same values keep one each. */
+PCT_TEST("vmconfig", equal_values_are_one_configuration_per_type)
+{
+	struct pc_side s;
+	struct pc_vmconfigs c;
+	size_t dev = 0, dev2 = 0;
+
+	vc_side(&s, "A", VC_HDR VC_VMSD("")
+		VC_DEV("  config iommu \"ats=on\"\n")
+		"type fx-dev2 parent=fx-dev\n  config again \"ats=on\"\nend\n");
+	pc_vmconfigs_of(&s, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		dev += !strcmp(c.items[i].label, "fx-dev: ats=on");
+		dev2 += !strcmp(c.items[i].label, "fx-dev2: ats=on");
+	}
+	PCT_ASSERT_INT_EQ(dev, 1);
+	PCT_ASSERT_INT_EQ(dev2, 1);
+	CU_ASSERT_PTR_NOT_NULL(vc_find(&c, "fx-dev2: legacy=off"));
+	PCT_ASSERT_INT_EQ(c.n, 4);
+	pc_vmconfigs_release(&c);
+	pc_side_release(&s);
+}
