@@ -446,15 +446,11 @@ static int cb_double(void *ctx, double v)
 
 /* ---- objects and arrays ---- */
 
-static int cb_map_key(void *ctx, const unsigned char *u, size_t n)
+/* Key u[0..n) of the object 'f', one of 'keys' (NULL-terminated) and not
+ * met before in it: the key whose value is next.  0 otherwise. */
+static int frame_key(struct bframe *f, const char *const *keys,
+		     const unsigned char *u, size_t n)
 {
-	struct breader *r = ctx;
-	struct bframe *f = stack_top(&r->st);
-	const char *const *keys;
-
-	if (f->kind > B_VM)
-		return 0; /* yajl calls this inside an object only */
-	keys = keys_of[f->kind];
 	for (int k = 0; keys[k]; k++)
 		if (strlen(keys[k]) == n && !memcmp(keys[k], u, n)) {
 			if (f->seen & BIT(k))
@@ -464,6 +460,16 @@ static int cb_map_key(void *ctx, const unsigned char *u, size_t n)
 			return 1;
 		}
 	return 0;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *u, size_t n)
+{
+	struct breader *r = ctx;
+	struct bframe *f = stack_top(&r->st);
+
+	if (f->kind > B_VM)
+		return 0; /* yajl calls this inside an object only */
+	return frame_key(f, keys_of[f->kind], u, n);
 }
 
 static int start_machine(struct breader *r)
@@ -896,20 +902,10 @@ static int dcb_map_key(void *ctx, const unsigned char *u, size_t n)
 {
 	struct dreader *r = ctx;
 	struct bframe *f = stack_top(&r->st);
-	const char *const *keys;
 
 	if ((enum dk)f->kind > D_PLUGIN)
 		return 0; /* yajl calls this inside an object only */
-	keys = dkeys_of[f->kind];
-	for (int k = 0; keys[k]; k++)
-		if (strlen(keys[k]) == n && !memcmp(keys[k], u, n)) {
-			if (f->seen & BIT(k))
-				return 0;
-			f->seen |= BIT(k);
-			f->key = k;
-			return 1;
-		}
-	return 0;
+	return frame_key(f, dkeys_of[f->kind], u, n);
 }
 
 static int dcb_start_map(void *ctx)
