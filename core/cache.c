@@ -505,7 +505,8 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct pc_cache_entry *)b)->path);
 }
 
-int pc_cache_make_dir(const char *dir, struct pc_err *err)
+/* mkdir -p, for the cache directory only (0700: it is per user) */
+static int make_dirs(const char *dir, struct pc_err *err)
 {
 	char *d = pc_xstrdup(dir);
 	int ret = 0;
@@ -527,6 +528,14 @@ int pc_cache_make_dir(const char *dir, struct pc_err *err)
 	}
 	free(d);
 	return ret;
+}
+
+int pc_cache_write(const char *dir, const char *path, const void *data,
+		   size_t len, struct pc_err *err)
+{
+	if (make_dirs(dir, err))
+		return -1;
+	return pc_write_file_atomic(path, data, len, err);
 }
 
 static uint32_t status_code(enum pc_scan_status s)
@@ -605,9 +614,7 @@ int pc_cache_save(struct pc_cache *c, struct pc_err *err)
 	pc_strbuf_add(&file, PC_VERSION, strlen(PC_VERSION));
 	pc_strbuf_add(&file, body.buf, body.len);
 	pc_strbuf_release(&body);
-	r = pc_cache_make_dir(c->dir, err);
-	if (!r)
-		r = pc_write_file_atomic(c->file, file.buf, file.len, err);
+	r = pc_cache_write(c->dir, c->file, file.buf, file.len, err);
 	pc_strbuf_release(&file);
 	if (!r)
 		c->dirty = false;

@@ -68,8 +68,11 @@ struct pc_cache {
  */
 char *pc_cache_default_dir(void);
 
-/* mkdir -p of a cache directory (0700: it is per user); -1 with 'err'. */
-int pc_cache_make_dir(const char *dir, struct pc_err *err);
+/* A file of the cache directory 'dir': the directory made as needed
+ * (mkdir -p, 0700: it is per user), then 'path' written atomically with
+ * data[0..len).  -1 with 'err'. */
+int pc_cache_write(const char *dir, const char *path, const void *data,
+		   size_t len, struct pc_err *err);
 
 /*
  * Open the cache in 'dir'.  Always succeeds; a corrupted file sets 'warn'

@@ -305,50 +305,53 @@ static const struct pc_vm *smp_free_vm(const struct pc_vm_cache *vc,
 	return NULL;
 }
 
-/* The resolved VM of (side, m, smp), built on first use, or shared with
- * the same side's VM at another vCPU count when building it never read
- * the count (a device of most configuration runs).  A handful of entries
- * per side: a linear scan costs nothing next to one build. */
-static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
-					const struct pc_side *side,
-					const struct pc_machine *m, int smp,
-					struct pc_err *err)
+/* The entry of the resolved VM of (side, m, smp), built on first use,
+ * or shared with the same side's VM at another vCPU count when building
+ * it never read the count (a device of most configuration runs).  A
+ * handful of entries per side: a linear scan costs nothing next to one
+ * build.  Valid until the next entry is added. */
+static struct vm_cache_entry *vm_cache_entry(struct pc_vm_cache *vc,
+					     const struct pc_side *side,
+					     const struct pc_machine *m,
+					     int smp, struct pc_err *err)
 {
-	struct vm_cache_entry *e;
 	const struct pc_vm *same;
 	struct pc_vm *vm;
+	bool alias = false;
 
 	for (size_t i = 0; i < vc->n; i++)
 		if (vc->items[i].side == side && vc->items[i].machine == m &&
 		    vc->items[i].smp == smp)
-			return vc->items[i].vm;
+			return &vc->items[i];
 	vm = pc_xcalloc(1, sizeof(*vm));
 	if ((same = smp_free_vm(vc, side, m, smp))) {
 		*vm = *same;
 		vm->smp = smp;
-		PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
-		e = &vc->items[vc->n++];
-		*e = (struct vm_cache_entry){ side, m, smp, vm, true, false, { 0, false, 0 } };
-		return vm;
-	}
-	if (pc_vm_build(side, m, smp, vm, err)) {
+		alias = true;
+	} else if (pc_vm_build(side, m, smp, vm, err)) {
 		free(vm);
 		return NULL;
-	}
-	if (pc_vm_resolve(vm, err)) {
+	} else if (pc_vm_resolve(vm, err)) {
 		pc_vm_release(vm);
 		free(vm);
 		return NULL;
 	}
 	PC_ALLOC_GROW(vc->items, vc->n + 1, vc->alloc);
-	e = &vc->items[vc->n++];
-	e->side = side;
-	e->machine = m;
-	e->smp = smp;
-	e->vm = vm;
-	e->alias = false;
-	e->keyed = false;
-	return vm;
+	vc->items[vc->n] = (struct vm_cache_entry){ .side = side, .machine = m,
+						    .smp = smp, .vm = vm,
+						    .alias = alias };
+	return &vc->items[vc->n++];
+}
+
+/* The resolved VM of (side, m, smp): vm_cache_entry()'s. */
+static const struct pc_vm *vm_cache_get(struct pc_vm_cache *vc,
+					const struct pc_side *side,
+					const struct pc_machine *m, int smp,
+					struct pc_err *err)
+{
+	const struct vm_cache_entry *e = vm_cache_entry(vc, side, m, smp, err);
+
+	return e ? e->vm : NULL;
 }
 
 /* ------------------------------------------------------------ screening */
@@ -844,6 +847,19 @@ static int direction_full(struct pc_check *c, const struct pc_side *src,
 	return 0;
 }
 
+/* The vCPU counts a direction is checked at (at most 'max'): c's, or
+ * the source machine type's set. */
+static size_t direction_smps(const struct pc_check *c,
+			     const struct pc_machine *ms, int *smps, size_t max)
+{
+	size_t n = c->n_smps < max ? c->n_smps : max;
+
+	if (!c->n_smps)
+		return pc_machine_smp_set(ms, smps, max);
+	memcpy(smps, c->smps, n * sizeof(int));
+	return n;
+}
+
 int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		       const struct pc_side *dst, struct pc_report *r,
 		       struct pc_err *err)
@@ -859,12 +875,7 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 		machine_unknown(c, src, dst, ms, r);
 		return 0;
 	}
-	if (c->n_smps) {
-		n = c->n_smps;
-		memcpy(smps, c->smps, n * sizeof(int));
-	} else {
-		n = pc_machine_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
-	}
+	n = direction_smps(c, ms, smps, PC_ARRAY_SIZE(smps));
 	if (c->known && !c->n_smps)
 		cover_known(c->known, src, dst, ms);
 	for (size_t k = 0; k < n; k++) {
@@ -880,23 +891,9 @@ int pc_check_direction(struct pc_check *c, const struct pc_side *src,
 
 /* ------------------------------------------------------------ VM keys */
 
-static uint64_t key_str(uint64_t h, const char *s)
-{
-	return pc_hash64(s, strlen(s) + 1, h);
-}
-
-static uint64_t key_u64(uint64_t h, uint64_t v)
-{
-	unsigned char b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	return pc_hash64(b, sizeof(b), h);
-}
-
 static void vm_key(const struct pc_vm *vm, struct pc_vmkey *out)
 {
-	uint64_t h = key_u64(0x6a09e667f3bcc908ULL, vm->n_objs);
+	uint64_t h = pc_hash64_u64(vm->n_objs, 0x6a09e667f3bcc908ULL);
 
 	out->smp = vm->smp;
 	out->blocked = false;
@@ -905,15 +902,15 @@ static void vm_key(const struct pc_vm *vm, struct pc_vmkey *out)
 		bool blocks = pc_object_blocker(vm, o) != NULL;
 
 		out->blocked |= blocks;
-		h = key_str(h, o->id);
-		h = key_u64(h, pc_object_digest(o));
-		h = key_u64(h, blocks);
+		h = pc_hash64_str(o->id, h);
+		h = pc_hash64_u64(pc_object_digest(o), h);
+		h = pc_hash64_u64(blocks, h);
 	}
-	h = key_u64(h, vm->n_sections);
+	h = pc_hash64_u64(vm->n_sections, h);
 	for (size_t i = 0; i < vm->n_sections; i++) {
-		h = key_str(h, vm->sections[i].name);
-		h = key_u64(h, (uint64_t)(vm->sections[i].obj - vm->objs));
-		h = key_u64(h, vm->sections[i].fingerprint);
+		h = pc_hash64_str(vm->sections[i].name, h);
+		h = pc_hash64_u64((uint64_t)(vm->sections[i].obj - vm->objs), h);
+		h = pc_hash64_u64(vm->sections[i].fingerprint, h);
 	}
 	out->key = h;
 }
@@ -924,21 +921,14 @@ static const struct pc_vmkey *vm_cache_key(struct pc_vm_cache *vc,
 					   const struct pc_machine *m, int smp,
 					   struct pc_err *err)
 {
-	const struct pc_vm *vm = vm_cache_get(vc, side, m, smp, err);
+	struct vm_cache_entry *e = vm_cache_entry(vc, side, m, smp, err);
 
-	if (!vm)
+	if (!e)
 		return NULL;
-	for (size_t i = 0; i < vc->n; i++) {
-		struct vm_cache_entry *e = &vc->items[i];
-
-		if (e->vm != vm)
-			continue;
-		if (!e->keyed)
-			vm_key(vm, &e->key);
-		e->keyed = true;
-		return &e->key;
-	}
-	return NULL; /* not reached: vm_cache_get() keeps what it gives */
+	if (!e->keyed)
+		vm_key(e->vm, &e->key);
+	e->keyed = true;
+	return &e->key;
 }
 
 int pc_check_vm_key(struct pc_check *c, const struct pc_side *s, int smp,
@@ -966,12 +956,7 @@ int pc_check_smps(const struct pc_check *c, const struct pc_side *src,
 	*n = 0;
 	if (direction_machines(c, src, dst, &ms, &md, err))
 		return -1;
-	if (c->n_smps) {
-		*n = c->n_smps < max ? c->n_smps : max;
-		memcpy(smps, c->smps, *n * sizeof(int));
-	} else {
-		*n = pc_machine_smp_set(ms, smps, max);
-	}
+	*n = direction_smps(c, ms, smps, max);
 	return 0;
 }
 
@@ -1003,12 +988,7 @@ int pc_check_direction_keyed(struct pc_check *c, const struct pc_side *src,
 	/* a side that does not know M: the full check says so */
 	if (direction_machines(c, src, dst, &ms, &md, &e) || !md)
 		return 0;
-	if (c->n_smps) {
-		ns = c->n_smps < PC_ARRAY_SIZE(smps) ? c->n_smps : PC_ARRAY_SIZE(smps);
-		memcpy(smps, c->smps, ns * sizeof(int));
-	} else {
-		ns = pc_machine_smp_set(ms, smps, PC_ARRAY_SIZE(smps));
-	}
+	ns = direction_smps(c, ms, smps, PC_ARRAY_SIZE(smps));
 	mf = full == src ? ms : md;
 	/* settled only when every vCPU count is: nothing is counted before */
 	for (size_t k = 0; k < ns; k++) {

@@ -225,9 +225,10 @@ static int main_check_sides(struct pc_job *j, struct pc_err *err)
 	 * passes again (vmkeys.h) */
 	pc_vmkeys_open(&j->vmkeys, m, j->releases, j->n_releases, &warn);
 	job_warn(j, &warn);
+	j->knows = pc_xcalloc(j->n_releases + 1, sizeof(*j->knows));
 	for (size_t i = 0; i < j->n_releases; i++) {
-		if (!side_knows(&j->releases[i], m) ||
-		    pc_vmkeys_checked(&j->vmkeys, i))
+		j->knows[i] = side_knows(&j->releases[i], m);
+		if (!j->knows[i] || pc_vmkeys_checked(&j->vmkeys, i))
 			continue;
 		if (pc_side_check(&j->releases[i], m, err))
 			return -1;
@@ -276,12 +277,9 @@ static int main_run(struct pc_job *j, struct pc_err *err)
 	j->check.releases = j->releases;
 	j->check.n_releases = nrel;
 	j->pairs = pc_xcalloc(nrel * 2 + 1, sizeof(*j->pairs));
-	j->knows = pc_xcalloc(nrel + 1, sizeof(*j->knows));
 	for (size_t i = 0; i < nrel; i++) {
-		j->knows[i] = side_knows(&j->releases[i], j->machine->name);
 		if (!j->knows[i]) {
-			pc_strbuf_addf(&unknown, "%s%s", unknown.len ? ", " : "",
-				       j->releases[i].label);
+			pc_strbuf_addsep(&unknown, ", ", j->releases[i].label);
 			continue;
 		}
 		known_n++;
@@ -309,11 +307,9 @@ static void configs_release(struct pc_job *j)
 
 		for (size_t k = 0; run->sides && k <= nrel; k++) {
 			if (run->sides[2 * k].devices)
-				pc_vmconfig_side_release(&run->sides[2 * k],
-							 j->as_src[k]);
+				pc_vmconfig_side_release(&run->sides[2 * k]);
 			if (run->sides[2 * k + 1].devices)
-				pc_vmconfig_side_release(&run->sides[2 * k + 1],
-							 j->as_dst[k]);
+				pc_vmconfig_side_release(&run->sides[2 * k + 1]);
 		}
 		free(run->sides);
 		free(run->started);
@@ -338,7 +334,7 @@ static bool config_side(struct pc_job *j, struct pc_job_vmconfig *run,
 	 * resolves it once for both */
 	if (j->as_dst[k] != j->as_src[k] &&
 	    pc_vmconfig_side(j->as_dst[k], run->config, s + 1, err)) {
-		pc_vmconfig_side_release(s, j->as_src[k]);
+		pc_vmconfig_side_release(s);
 		return false;
 	}
 	return !pc_side_check(s, j->machine->name, err);
@@ -351,14 +347,6 @@ static const struct pc_side *config_dst(const struct pc_job_vmconfig *run,
 {
 	return run->sides[2 * k + 1].devices ? &run->sides[2 * k + 1]
 					     : &run->sides[2 * k];
-}
-
-/* 'item' appended to the ", "-separated list 'sb' */
-static void list_add(struct pc_strbuf *sb, const char *item)
-{
-	if (sb->len)
-		pc_strbuf_add(sb, ", ", 2);
-	pc_strbuf_addstr(sb, item);
 }
 
 /* Release k's kept entry for configuration n (vmkeys.h), or NULL: kept
@@ -468,7 +456,7 @@ static void config_full(struct pc_job *j, struct pc_job_vmconfig *run,
 	/* why release k cannot start it is not reported: only that it
 	 * cannot (no message is formatted) */
 	if (!config_side(j, run, k, NULL)) {
-		list_add(ns, j->releases[k].label);
+		pc_strbuf_addsep(ns, ", ", j->releases[k].label);
 		if (ke && ke->state != PC_VMKEYS_NOT_STARTED) {
 			*ke = (struct pc_vmkeys_entry){ .state = PC_VMKEYS_NOT_STARTED };
 			pc_vmkeys_touch(&j->vmkeys);
@@ -530,7 +518,7 @@ static void config_run(struct pc_job *j, size_t n, size_t n_dflt)
 			continue;
 		ke = kept(j, n, k);
 		if (ke && ke->state == PC_VMKEYS_NOT_STARTED) {
-			list_add(&ns, j->releases[k].label);
+			pc_strbuf_addsep(&ns, ", ", j->releases[k].label);
 			continue;
 		}
 		if (ke && ke->state == PC_VMKEYS_STARTED &&
@@ -910,8 +898,7 @@ static void add_unmigratable(const struct pc_side *s, struct pc_strbuf *out)
 			dup |= (at == out->buf || at[-1] == ' ') &&
 			       (at[l] == ',' || at[l] == '\0');
 		if (!dup)
-			pc_strbuf_addf(out, "%s%s", out->len ? ", " : "",
-				       t->name);
+			pc_strbuf_addsep(out, ", ", t->name);
 	}
 }
 

@@ -1387,18 +1387,17 @@ const struct pc_machine *pc_machine_find(const struct pc_machine_set *set,
 
 		if (at != SIZE_MAX)
 			return set->machines[set->name_machine[at]];
-		goto families;
-	}
-	for (size_t i = 0; i < set->n_machines; i++) {
-		const struct pc_machine *m = set->machines[i];
+	} else {
+		for (size_t i = 0; i < set->n_machines; i++) {
+			const struct pc_machine *m = set->machines[i];
 
-		if (!strcmp(m->name, name))
-			return m;
-		for (size_t j = 0; j < m->n_aliases; j++)
-			if (!strcmp(m->aliases[j], name))
+			if (!strcmp(m->name, name))
 				return m;
+			for (size_t j = 0; j < m->n_aliases; j++)
+				if (!strcmp(m->aliases[j], name))
+					return m;
+		}
 	}
-families:
 	for (size_t i = 0; i < set->n_families; i++) {
 		const struct pc_family *f = set->families[i];
 

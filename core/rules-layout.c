@@ -452,19 +452,12 @@ static char *walk_path(const struct walk_ctx *w, const struct pc_wpos *pos,
 {
 	struct pc_strbuf sb = PC_STRBUF_INIT;
 
-	/* joined by hand, not by a format: one for every pair of fields
-	 * compared */
+	/* joined without a format: one for every pair of fields compared */
 	pc_strbuf_addstr(&sb, w->path);
-	for (int i = 0; i < pos->n_via; i++) {
-		if (sb.len)
-			pc_strbuf_addch(&sb, '.');
-		pc_strbuf_addstr(&sb, pos->via[i]);
-	}
-	if (name) {
-		if (sb.len)
-			pc_strbuf_addch(&sb, '.');
-		pc_strbuf_addstr(&sb, name);
-	}
+	for (int i = 0; i < pos->n_via; i++)
+		pc_strbuf_addsep(&sb, ".", pos->via[i]);
+	if (name)
+		pc_strbuf_addsep(&sb, ".", name);
 	return pc_strbuf_detach(&sb);
 }
 

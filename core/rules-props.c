@@ -363,53 +363,47 @@ static size_t pair_slots(size_t n)
 	return size;
 }
 
-/* properties and slots kept on the stack; beyond, the heap */
+/* the most properties an object may have for the pairing to stay on the
+ * stack (its table then has at most pair_slots(128) == 256 slots) */
 #define PAIR_STACK_PROPS 128
-#define PAIR_STACK_SLOTS 256
 
 struct pairing {
 	const struct pc_eprop **s_of; /* s_of[m]: so's property named as dobj's m-th */
 	const struct pc_eprop **d_of; /* d_of[k]: dobj's named as so's k-th */
-	uint32_t *hs, *hd, *tab;
+	uint32_t *hs, *hd, *tab;      /* so's and dobj's name hashes; the table */
+	void *heap;                   /* all of them, for a larger object */
 	const struct pc_eprop *sbuf[PAIR_STACK_PROPS], *dbuf[PAIR_STACK_PROPS];
 	uint32_t hsbuf[PAIR_STACK_PROPS], hdbuf[PAIR_STACK_PROPS];
-	uint32_t tbuf[PAIR_STACK_SLOTS];
+	uint32_t tbuf[2 * PAIR_STACK_PROPS];
 };
 
 static void pairing_make(struct pairing *pp, const struct pc_object *so,
 			 const struct pc_object *dobj)
 {
-	size_t ns = so->n_props, nd = dobj->n_props;
-	size_t slots = pair_slots(ns > nd ? ns : nd);
+	size_t most = so->n_props > dobj->n_props ? so->n_props : dobj->n_props;
+	size_t slots = pair_slots(most);
 
-	pp->s_of = nd <= PAIR_STACK_PROPS ? pp->sbuf
-					  : pc_xcalloc(nd, sizeof(*pp->s_of));
-	pp->hd = nd <= PAIR_STACK_PROPS ? pp->hdbuf
-					: pc_xcalloc(nd, sizeof(*pp->hd));
-	pp->d_of = ns <= PAIR_STACK_PROPS ? pp->dbuf
-					  : pc_xcalloc(ns, sizeof(*pp->d_of));
-	pp->hs = ns <= PAIR_STACK_PROPS ? pp->hsbuf
-					: pc_xcalloc(ns, sizeof(*pp->hs));
-	pp->tab = slots <= PAIR_STACK_SLOTS ? pp->tbuf
-					    : pc_xcalloc(slots, sizeof(*pp->tab));
+	pp->heap = NULL;
+	if (most <= PAIR_STACK_PROPS) {
+		pp->s_of = pp->sbuf;
+		pp->d_of = pp->dbuf;
+		pp->hs = pp->hsbuf;
+		pp->hd = pp->hdbuf;
+		pp->tab = pp->tbuf;
+	} else {
+		/* one block: two arrays of pointers, then of hashes */
+		pp->heap = pc_xcalloc(1, 2 * most * sizeof(*pp->s_of) +
+					 (2 * most + slots) * sizeof(*pp->hs));
+		pp->s_of = pp->heap;
+		pp->d_of = pp->s_of + most;
+		pp->hs = (uint32_t *)(void *)(pp->d_of + most);
+		pp->hd = pp->hs + most;
+		pp->tab = pp->hd + most;
+	}
 	name_hashes(so, pp->hs);
 	name_hashes(dobj, pp->hd);
 	pair_props(dobj, pp->hd, so, pp->hs, pp->tab, slots, pp->s_of);
 	pair_props(so, pp->hs, dobj, pp->hd, pp->tab, slots, pp->d_of);
-}
-
-static void pairing_release(struct pairing *pp)
-{
-	if (pp->s_of != pp->sbuf)
-		free(pp->s_of);
-	if (pp->d_of != pp->dbuf)
-		free(pp->d_of);
-	if (pp->hs != pp->hsbuf)
-		free(pp->hs);
-	if (pp->hd != pp->hdbuf)
-		free(pp->hd);
-	if (pp->tab != pp->tbuf)
-		free(pp->tab);
 }
 
 static void props_of_pair(struct dir_ctx *x, const struct pc_object *so,
@@ -436,7 +430,7 @@ static void props_of_pair(struct dir_ctx *x, const struct pc_object *so,
 		else
 			prop_on_both_sides(x, so, dobj, se, de);
 	}
-	pairing_release(&pp);
+	free(pp.heap);
 }
 
 void pc_rules_props(struct dir_ctx *x)

@@ -247,8 +247,7 @@ static char *recorded_list(const char *abi_dir)
 		for (size_t i = 0; i < n; i++) {
 			const char *b = strrchr(paths[i], '/');
 
-			pc_strbuf_addf(&have, "%s%s", have.len ? ", " : "",
-				       b ? b + 1 : paths[i]);
+			pc_strbuf_addsep(&have, ", ", b ? b + 1 : paths[i]);
 			free(paths[i]);
 		}
 		free(paths);

@@ -156,6 +156,13 @@ void pc_strbuf_addf(struct pc_strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void pc_strbuf_addsep(struct pc_strbuf *sb, const char *sep, const char *s)
+{
+	if (sb->len)
+		pc_strbuf_addstr(sb, sep);
+	pc_strbuf_addstr(sb, s);
+}
+
 void pc_strbuf_reset(struct pc_strbuf *sb)
 {
 	sb->len = 0;
@@ -727,12 +734,17 @@ uint64_t pc_get_le64(const unsigned char *p)
 	return (uint64_t)pc_get_le32(p) | (uint64_t)pc_get_le32(p + 4) << 32;
 }
 
+void pc_put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v)
 {
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16),
-			       (unsigned char)(v >> 24) };
+	unsigned char b[4];
 
+	pc_put_le32(b, v);
 	pc_strbuf_add(sb, b, sizeof(b));
 }
 

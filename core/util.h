@@ -71,6 +71,9 @@ void pc_strbuf_addch(struct pc_strbuf *sb, int c);
 void pc_strbuf_addf(struct pc_strbuf *sb, const char *fmt, ...) PC_PRINTF(2, 3);
 void pc_strbuf_vaddf(struct pc_strbuf *sb, const char *fmt, va_list ap);
 void pc_strbuf_reset(struct pc_strbuf *sb);
+/* 's' appended to 'sb', after 'sep' unless 'sb' is still empty: an item
+ * of a separated list ("a, b", "dev.field") */
+void pc_strbuf_addsep(struct pc_strbuf *sb, const char *sep, const char *s);
 
 /*
  * struct pc_err: the error object filled by failing functions.  The first
@@ -285,6 +288,7 @@ unsigned pc_cpu_count(void);
 void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v);
 void pc_strbuf_put_u64(struct pc_strbuf *sb, uint64_t v);
 uint32_t pc_get_le32(const unsigned char *p);
+void pc_put_le32(unsigned char *p, uint32_t v);
 uint64_t pc_get_le64(const unsigned char *p);
 
 /* 64-bit FNV-1a, for layout fingerprints and caches. */

@@ -163,6 +163,7 @@ static char *flipped(const struct pc_type *t, const char *name)
 struct ov_ctx {
 	struct pc_vmconfig *c;
 	size_t alloc;
+	const char *origin;     /* "configuration LABEL" */
 };
 
 static int add_ov(void *ctx, const char *prop, const char *value,
@@ -171,14 +172,12 @@ static int add_ov(void *ctx, const char *prop, const char *value,
 	struct ov_ctx *x = ctx;
 	struct pc_vmconfig *c = x->c;
 	char *text = pc_xasprintf("%s.%s=%s", c->type, prop, value);
-	char *origin = pc_xasprintf("configuration %s", c->label);
 	int rc;
 
 	PC_ALLOC_GROW(c->ovs, c->n_ovs + 1, x->alloc);
-	rc = pc_override_parse(text, true, origin, &c->ovs[c->n_ovs], err);
+	rc = pc_override_parse(text, true, x->origin, &c->ovs[c->n_ovs], err);
 	if (!rc)
 		c->n_ovs++;
-	free(origin);
 	free(text);
 	return rc;
 }
@@ -186,13 +185,15 @@ static int add_ov(void *ctx, const char *prop, const char *value,
 /* c's property values parsed as overrides, once (struct pc_vmconfig) */
 static void parse_ovs(struct pc_vmconfig *c)
 {
-	struct ov_ctx x = { c, 0 };
+	char *origin = pc_xasprintf("configuration %s", c->label);
+	struct ov_ctx x = { c, 0, origin };
 	struct pc_err err = { 0 };
 
-	if (!pc_config_props_each(c->props, add_ov, &x, &err))
-		return;
-	c->ovs_err = pc_xmalloc(sizeof(*c->ovs_err));
-	*c->ovs_err = err;
+	if (pc_config_props_each(c->props, add_ov, &x, &err)) {
+		c->ovs_err = pc_xmalloc(sizeof(*c->ovs_err));
+		*c->ovs_err = err;
+	}
+	free(origin);
 }
 
 /* A configuration of type 't' unless one of t's, from out->items[from]
@@ -337,10 +338,9 @@ int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 	return 0;
 }
 
-void pc_vmconfig_side_release(struct pc_side *s, const struct pc_side *base)
+void pc_vmconfig_side_release(struct pc_side *s)
 {
-	/* the overrides are base's and the configuration's */
-	(void)base;
+	/* the overrides are the base side's and the configuration's */
 	free(s->overrides);
 	for (size_t i = 0; i < s->n_devices; i++) {
 		free(s->devices[i].id);

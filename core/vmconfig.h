@@ -80,13 +80,13 @@ void pc_vmconfig_clear(struct pc_vmconfig *c);
  * (devices_subset: a type only one side has is compared as the default
  * configuration compares it), the side's overrides and then c's, per
  * device.  Borrows everything else of 'base' and c's parsed overrides,
- * which must outlive it; released with pc_vmconfig_side_release(out,
- * base), never with pc_side_release().  -1 (err set, out empty) on a
+ * which must outlive it; released with pc_vmconfig_side_release(),
+ * never with pc_side_release().  -1 (err set, out empty) on a
  * property value that does not parse as an override.
  */
 int pc_vmconfig_side(const struct pc_side *base, const struct pc_vmconfig *c,
 		     struct pc_side *out, struct pc_err *err);
-void pc_vmconfig_side_release(struct pc_side *s, const struct pc_side *base);
+void pc_vmconfig_side_release(struct pc_side *s);
 
 /*
  * Check src -> dst, two sides started in configuration 'c'

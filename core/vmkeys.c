@@ -575,12 +575,9 @@ int pc_vmkeys_save(struct pc_vmkeys *vk, const struct pc_vmconfigs *cfgs,
 		for (size_t c = 0; cfgs && c < vk->n_cfg; c++)
 			put_entry(&sb, &vk->e[k * vk->n_cfg + c]);
 	}
-	for (int i = 0; i < 4; i++)
-		((unsigned char *)sb.buf)[at + (size_t)i] = (unsigned char)(nr >> (8 * i));
+	pc_put_le32((unsigned char *)sb.buf + at, (uint32_t)nr);
 	pc_strbuf_put_u64(&sb, pc_hash64(sb.buf, sb.len, PC_VMKEYS_SEED));
-	rc = pc_cache_make_dir(vk->dir, err);
-	if (!rc)
-		rc = pc_write_file_atomic(vk->file, sb.buf, sb.len, err);
+	rc = pc_cache_write(vk->dir, vk->file, sb.buf, sb.len, err);
 	pc_strbuf_release(&sb);
 	if (!rc)
 		vk->dirty = false;

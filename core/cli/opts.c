@@ -301,8 +301,7 @@ static int unknown_long(struct pc_cli *cli, const struct pc_optset *set,
 	if (count > 1) {
 		for (size_t i = 0; i < n; i++)
 			if (!strncmp(names[i], word, len))
-				pc_strbuf_addf(&sb, "%s%s", sb.len ? ", " : "",
-					       names[i]);
+				pc_strbuf_addsep(&sb, ", ", names[i]);
 		pc_cli_error(cli, "%s: option '%s' is ambiguous: %s (see plugcheck %s --help)",
 			     set->verb, word, sb.buf, set->verb);
 	} else {

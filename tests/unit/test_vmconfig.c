@@ -204,8 +204,8 @@ static void vc_check(struct pc_side *a, struct pc_side *b,
 	PCT_ASSERT_INT_EQ(pc_side_check(&ca, "fx-1.0", &err), 0);
 	CU_ASSERT_EQUAL(pc_vmconfig_direction(&c, v, &ca, &cb, r->n, r, p,
 					      &err), 0);
-	pc_vmconfig_side_release(&ca, a);
-	pc_vmconfig_side_release(&cb, b);
+	pc_vmconfig_side_release(&ca);
+	pc_vmconfig_side_release(&cb);
 }
 
 static const struct pc_finding *vc_finding(const struct pc_report *r,
@@ -421,9 +421,9 @@ PCT_TEST("vmconfig", kept_keys_settle_only_equal_vms)
 	pc_vm_cache_forget(chk.vms, &ca, 1);
 	pc_vm_cache_forget(chk.vms, &cb, 1);
 	pc_vm_cache_forget(chk.vms, &cs, 1);
-	pc_vmconfig_side_release(&ca, &a);
-	pc_vmconfig_side_release(&cb, &b);
-	pc_vmconfig_side_release(&cs, &same);
+	pc_vmconfig_side_release(&ca);
+	pc_vmconfig_side_release(&cb);
+	pc_vmconfig_side_release(&cs);
 	pc_vm_cache_free(chk.vms);
 	pc_vmconfigs_release(&c);
 	pc_side_release(&a);
@@ -454,8 +454,8 @@ PCT_TEST("vmconfig", a_blocking_vm_is_never_settled_by_keys)
 						   &secs, &props, &err), 0);
 	pc_vm_cache_forget(chk.vms, &ca, 1);
 	pc_vm_cache_forget(chk.vms, &cb, 1);
-	pc_vmconfig_side_release(&ca, &a);
-	pc_vmconfig_side_release(&cb, &b);
+	pc_vmconfig_side_release(&ca);
+	pc_vmconfig_side_release(&cb);
 	pc_vm_cache_free(chk.vms);
 	pc_side_release(&a);
 	pc_side_release(&b);
@@ -495,8 +495,8 @@ PCT_TEST("vmconfig", configuration_overrides_parsed_once_for_every_side)
 	/* both sides start it */
 	CU_ASSERT_EQUAL(pc_side_check(&ca, "fx-1.0", &e1), 0);
 	CU_ASSERT_EQUAL(pc_side_check(&cb, "fx-1.0", &e1), 0);
-	pc_vmconfig_side_release(&ca, &a);
-	pc_vmconfig_side_release(&cb, &b);
+	pc_vmconfig_side_release(&ca);
+	pc_vmconfig_side_release(&cb);
 
 	CU_ASSERT_EQUAL(pc_vmconfig_side(&a, &bad, &ca, &e1), -1);
 	CU_ASSERT_EQUAL(pc_vmconfig_side(&b, &bad, &cb, &e2), -1);
@@ -505,8 +505,8 @@ PCT_TEST("vmconfig", configuration_overrides_parsed_once_for_every_side)
 	PCT_ASSERT_STR_EQ(e2.msg, e1.msg);
 	CU_ASSERT_PTR_NULL(ca.devices);
 	PCT_ASSERT_INT_EQ(ca.n_overrides, 0);
-	pc_vmconfig_side_release(&ca, &a);
-	pc_vmconfig_side_release(&cb, &b);
+	pc_vmconfig_side_release(&ca);
+	pc_vmconfig_side_release(&cb);
 
 	pc_vmconfig_clear(&good);
 	pc_vmconfig_clear(&bad);
@@ -538,11 +538,11 @@ PCT_TEST("vmconfig", a_release_that_cannot_start_fails_without_a_message)
 	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", NULL), -1);
 	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", &e), -1);
 	PCT_ASSERT_CONTAINS(e.msg, "property 'newp' does not exist in release");
-	pc_vmconfig_side_release(&cs, &rel);
+	pc_vmconfig_side_release(&cs);
 
 	CU_ASSERT_EQUAL_FATAL(pc_vmconfig_side(&rel, &plain, &cs, NULL), 0);
 	CU_ASSERT_EQUAL(pc_side_check(&cs, "fx-1.0", NULL), 0);
-	pc_vmconfig_side_release(&cs, &rel);
+	pc_vmconfig_side_release(&cs);
 
 	pc_vmconfig_clear(&newer);
 	pc_vmconfig_clear(&plain);
