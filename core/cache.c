@@ -81,10 +81,6 @@ char *pc_cache_default_dir(void)
 	return NULL;
 }
 
-static int64_t ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
 
 /* ------------------------------------------------------------ encoding */
 
@@ -453,8 +449,8 @@ void pc_cache_load(struct pc_cache *c, const char *dir, struct pc_err *warn)
 static bool matches(const struct pc_cache_entry *e, const struct stat *st)
 {
 	return e->size == (uint64_t)st->st_size &&
-	       e->mtime_ns == ts_ns(&st->st_mtim) &&
-	       e->ctime_ns == ts_ns(&st->st_ctim);
+	       e->mtime_ns == pc_timespec_ns(&st->st_mtim) &&
+	       e->ctime_ns == pc_timespec_ns(&st->st_ctim);
 }
 
 const struct pc_cache_entry *pc_cache_lookup(const struct pc_cache *c,
@@ -485,8 +481,8 @@ void pc_cache_store(struct pc_cache *c, const char *path,
 	}
 	e->path = pc_xstrdup(path);
 	e->size = (uint64_t)st->st_size;
-	e->mtime_ns = ts_ns(&st->st_mtim);
-	e->ctime_ns = ts_ns(&st->st_ctim);
+	e->mtime_ns = pc_timespec_ns(&st->st_mtim);
+	e->ctime_ns = pc_timespec_ns(&st->st_ctim);
 	e->status = status;
 	e->what = pc_xstrdup(what);
 	e->decl = pc_xstrndup(decl, decl_len);

@@ -723,6 +723,11 @@ bool pc_name_likely_typo(const char *word, const char *name)
 	return r;
 }
 
+int64_t pc_timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
 uint32_t pc_get_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |

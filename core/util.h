@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #define PC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -287,6 +288,8 @@ unsigned pc_cpu_count(void);
  * appended to a buffer, read from bytes the caller has bounds-checked. */
 void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v);
 void pc_strbuf_put_u64(struct pc_strbuf *sb, uint64_t v);
+/* A file time in nanoseconds, as the caches record stat() data */
+int64_t pc_timespec_ns(const struct timespec *ts);
 uint32_t pc_get_le32(const unsigned char *p);
 void pc_put_le32(unsigned char *p, uint32_t v);
 uint64_t pc_get_le64(const unsigned char *p);

@@ -18,7 +18,6 @@
  *   u64 checksum (pc_hash64 of everything before it)
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <link.h>
@@ -27,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "bindex.h"
 #include "cache.h"
 #include "vmkeys.h"
@@ -128,11 +128,6 @@ static size_t build_id(unsigned char *out, size_t max)
 
 /* ------------------------------------------------------------ identities */
 
-static int64_t ns_of(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
-
 static bool stat_id(const char *path, struct pc_vmkeys_id *id)
 {
 	struct stat st;
@@ -142,8 +137,8 @@ static bool stat_id(const char *path, struct pc_vmkeys_id *id)
 	id->dev = (uint64_t)st.st_dev;
 	id->ino = (uint64_t)st.st_ino;
 	id->size = (uint64_t)st.st_size;
-	id->mtime = ns_of(&st.st_mtim);
-	id->ctime = ns_of(&st.st_ctim);
+	id->mtime = pc_timespec_ns(&st.st_mtim);
+	id->ctime = pc_timespec_ns(&st.st_ctim);
 	return true;
 }
 
@@ -153,21 +148,12 @@ static bool same_id(const struct pc_vmkeys_id *a, const struct pc_vmkeys_id *b)
 	       a->mtime == b->mtime && a->ctime == b->ctime;
 }
 
-static bool is_json(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && name[0] != '.' && !strcmp(name + n - 5, ".json");
-}
-
 void pc_vmkeys_snapshot(struct pc_vmkeys *vk, const char *cache_dir,
 			const char *abi_dir)
 {
 	unsigned char id[64];
-	char *rdir;
-	DIR *d;
-	struct dirent *de;
-	size_t alloc = 0;
+	char **paths;
+	size_t n = 0, alloc = 0;
 
 	memset(vk, 0, sizeof(*vk));
 	if (!cache_dir || !abi_dir || !build_id(id, sizeof(id)))
@@ -175,17 +161,14 @@ void pc_vmkeys_snapshot(struct pc_vmkeys *vk, const char *cache_dir,
 	vk->abi_real = realpath(abi_dir, NULL);
 	if (!vk->abi_real)
 		return;
-	rdir = pc_xasprintf("%s/releases", vk->abi_real);
-	d = opendir(rdir);
-	while (d && (de = readdir(d))) {
+	/* the files the job will read (pc_side_load_baselines()) */
+	if (pc_baseline_list(vk->abi_real, &paths, &n, NULL))
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
 		struct pc_vmkeys_id s;
-		char *p;
 
-		if (!is_json(de->d_name))
-			continue;
-		p = pc_xasprintf("%s/%s", rdir, de->d_name);
-		s.path = realpath(p, NULL);
-		free(p);
+		s.path = realpath(paths[i], NULL);
+		free(paths[i]);
 		if (!s.path || !stat_id(s.path, &s)) {
 			free(s.path);
 			continue;
@@ -193,9 +176,7 @@ void pc_vmkeys_snapshot(struct pc_vmkeys *vk, const char *cache_dir,
 		PC_ALLOC_GROW(vk->snap, vk->n_snap + 1, alloc);
 		vk->snap[vk->n_snap++] = s;
 	}
-	if (d)
-		closedir(d);
-	free(rdir);
+	free(paths);
 	vk->dir = pc_xstrdup(cache_dir);
 }
 
