@@ -5,7 +5,8 @@
 # Usage: tests/mutations/run.sh [CASE...]   (default: every tests/mutations/cases/*.case)
 # Environment: PLUGCHECK (the binary, default ./plugcheck), CC, CFLAGS,
 # MUTATION_KEEP=1 keeps the scratch trees, MUTATION_JOBS=N runs N cases at
-# once (default: one per CPU).
+# once (default: one per CPU), PLUGCHECK_MUTATIONS_COLD=1 runs every case
+# from a first run (no kept release keys; `make check` runs both ways).
 #
 # A case file (tests/mutations/cases/NN-name.case) is a header, a line
 # "---", and a unified diff (paths relative to the tree root, as
