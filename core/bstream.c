@@ -810,7 +810,8 @@ int pc_bstream_read(const char *text, size_t len, const char *path,
 	bool ok;
 
 	memset(b, 0, sizeof(*b));
-	if (!json_simple(text, len))
+	/* the root object is the whole document (pc_json_last_byte()) */
+	if (!json_simple(text, len) || pc_json_last_byte(text, len, 0) != '}')
 		return -1;
 	r = pc_xcalloc(1, sizeof(*r));
 	r->b = b;
@@ -992,7 +993,8 @@ int pc_dstream_read(const char *text, size_t len, struct pc_dstream *d)
 	bool ok;
 
 	memset(d, 0, sizeof(*d));
-	if (!json_simple(text, len))
+	/* the root object is the whole document (pc_json_last_byte()) */
+	if (!json_simple(text, len) || pc_json_last_byte(text, len, 0) != '}')
 		return -1;
 	r = pc_xcalloc(1, sizeof(*r));
 	r->d = d;

@@ -1140,20 +1140,26 @@ static struct sreader *stream_begin(yajl_handle *h)
 	return r;
 }
 
-static bool stream_feed(yajl_handle h, const char *buf, size_t len)
+/* The next 'len' bytes of the document; '*last': its last byte that is
+ * not whitespace so far (pc_json_last_byte()). */
+static bool stream_feed(yajl_handle h, const char *buf, size_t len, int *last)
 {
+	*last = pc_json_last_byte(buf, len, *last);
 	return stream_plain((const unsigned char *)buf, len) &&
 	       yajl_parse(h, (const unsigned char *)buf, len) == yajl_status_ok;
 }
 
-/* The model, or NULL when the stream was declined ('ok' false included). */
+/* The model, or NULL when the stream was declined ('ok' false included;
+ * 'last': the document's last byte that is not whitespace, which must
+ * close the root object). */
 static struct pc_qdump *stream_end(struct sreader *r, yajl_handle h, bool ok,
-				   const char *label)
+				   int last, const char *label)
 {
 	struct pc_qdump *d = pc_xcalloc(1, sizeof(*d));
 	struct pc_qdump_section *secs;
 
-	ok = ok && yajl_complete_parse(h) == yajl_status_ok && r->done;
+	ok = ok && last == '}' && yajl_complete_parse(h) == yajl_status_ok &&
+	     r->done;
 	if (ok) {
 		secs = arena_alloc(&r->arena, (r->n_secs + 1) * sizeof(*secs));
 		if (r->n_secs)
@@ -1179,11 +1185,14 @@ struct pc_qdump *pc_qdump_parse_stream(const char *buf, size_t len,
 {
 	yajl_handle h;
 	struct sreader *r;
+	int last = 0;
+	bool ok;
 
 	if (len > PC_QDUMP_MAX_STREAM_FILE)
 		return NULL;
 	r = stream_begin(&h);
-	return stream_end(r, h, stream_feed(h, buf, len), label);
+	ok = stream_feed(h, buf, len, &last);
+	return stream_end(r, h, ok, last, label);
 }
 
 struct pc_qdump *pc_qdump_parse(const char *buf, size_t len, const char *label,
@@ -1206,6 +1215,7 @@ static struct pc_qdump *stream_load(const char *path)
 	yajl_handle h;
 	struct sreader *r;
 	bool ok = true;
+	int last = 0;
 
 	if (fd < 0)
 		return NULL;
@@ -1222,14 +1232,14 @@ static struct pc_qdump *stream_load(const char *path)
 		}
 		total += (size_t)n;
 		if (total > PC_QDUMP_MAX_STREAM_FILE ||
-		    !stream_feed(h, chunk, (size_t)n)) {
+		    !stream_feed(h, chunk, (size_t)n, &last)) {
 			ok = false;
 			break;
 		}
 	}
 	close(fd);
 	free(chunk);
-	return stream_end(r, h, ok, path);
+	return stream_end(r, h, ok, last, path);
 }
 
 struct pc_qdump *pc_qdump_load(const char *path, struct pc_err *err)

@@ -723,6 +723,13 @@ bool pc_name_likely_typo(const char *word, const char *name)
 	return r;
 }
 
+int pc_json_last_byte(const char *text, size_t len, int prev)
+{
+	while (len && strchr(" \t\n\r", text[len - 1]) && text[len - 1])
+		len--;
+	return len ? (unsigned char)text[len - 1] : prev;
+}
+
 int64_t pc_timespec_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;

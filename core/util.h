@@ -284,6 +284,15 @@ void pc_parallel_for(size_t n, unsigned threads,
 /* The CPUs this process may run on (taskset, cpusets), at least 1. */
 unsigned pc_cpu_count(void);
 
+/*
+ * The last byte of text[0..len) that is not JSON whitespace (space, tab,
+ * LF, CR), or 'prev' when it is all whitespace (the last byte of earlier
+ * text, for a document read in chunks).  A streaming reader checks with it
+ * that the document ends where its root object closed ('}'): yajl accepts
+ * an unfinished token after a finished root ('{...} "x'), jansson does not.
+ */
+int pc_json_last_byte(const char *text, size_t len, int prev);
+
 /* Little-endian integers in the binary cache files (cache.c, vmkeys.c):
  * appended to a buffer, read from bytes the caller has bounds-checked. */
 void pc_strbuf_put_u32(struct pc_strbuf *sb, uint32_t v);

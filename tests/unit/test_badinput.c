@@ -15,6 +15,7 @@
  *   @decl:TEXT      the fx-canvas fixture plugin with TEXT as declaration
  *                   ('\1' in TEXT stands for a NUL byte)
  *   @sub:REL|OLD|NEW   REL with the first OLD replaced by NEW
+ *   @tail:REL|TEXT  REL with TEXT after it
  * An expected line starting with "@prefix:" need only start with the rest
  * (for messages that quote a very long input).
  *   @nest:N:OPEN:CLOSE   OPEN N times, then CLOSE N times
@@ -234,6 +235,10 @@ static const struct bad_case cases[] = {
 	  "$D/releases/9.0.json:1:2: not valid JSON: unable to decode byte 0xa0 near 'cz'" },
 	{ "baseline-truncated", { { "releases/9.0.json", "@head:700:abi/releases/5.1.json" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json:41:11: not valid JSON: ':' expected near end of file" },
+	/* an unfinished token after the root: yajl's stream reader would
+	 * stop at the root's end, jansson does not, and neither may we */
+	{ "baseline-trailing-unfinished-token", { { "releases/5.1.json", "@tail:abi/releases/5.1.json| \"Ren" } }, { MAIN_JOB },
+	  "$D/releases/5.1.json:262:5: not valid JSON: premature end of input near '\"Ren'" },
 	{ "baseline-top-array", { { "releases/9.0.json", "[]" } }, { MAIN_JOB },
 	  "$D/releases/9.0.json: $: expected an object" },
 	{ "baseline-wrong-format", { { "releases/9.0.json", "{\"format\": \"qemu\", \"format_version\": 1}" } }, { MAIN_JOB },
@@ -316,6 +321,8 @@ static const struct bad_case cases[] = {
 	  "$D/a.json:1:2: not a valid JSON dump: unable to decode byte 0xa0 near 'cz'" },
 	{ "qdump-truncated", { { "a.json", "{\"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": 2" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:45: not a valid JSON dump: '}' expected near end of file" },
+	{ "qdump-trailing-unfinished-token", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}}\n \"Ren" }, { "b.json", QDUMP_OK } }, { QDIFF },
+	  "$D/a.json:2:5: not a valid JSON dump: premature end of input near '\"Ren'" },
 	{ "qdump-deep-nesting", { { "a.json", "@nest:50000:[:]" }, { "b.json", QDUMP_OK } }, { QDIFF },
 	  "$D/a.json:1:2049: not a valid JSON dump: maximum parsing depth reached near '['" },
 	{ "qdump-wrong-type", { { "a.json", "{\"vmschkmachine\": {\"Name\": \"pc\"}, \"fw_cfg\": {\"Name\": \"fw_cfg\", \"version_id\": \"2\", \"minimum_version_id\": 1}}" }, { "b.json", QDUMP_OK } }, { QDIFF },
@@ -583,6 +590,22 @@ static int make_file_x(const char *dir, const char *rel, const char *content)
 		}
 		pc_strbuf_release(&sb);
 		free(old);
+		free(rel_src);
+	} else if (pc_str_starts_with(content, "@tail:")) {
+		const char *bar = strchr(content, '|');
+		char *rel_src = pc_xstrndup(content + 6, (size_t)(bar - content - 6));
+		char *buf;
+		size_t len;
+		struct pc_strbuf sb = PC_STRBUF_INIT;
+
+		r = pc_read_file(pct_path(rel_src), 1u << 26, &buf, &len, &e);
+		if (!r) {
+			pc_strbuf_add(&sb, buf, len);
+			pc_strbuf_addstr(&sb, bar + 1);
+			r = pc_write_file_atomic(path, sb.buf, sb.len, &e);
+			free(buf);
+		}
+		pc_strbuf_release(&sb);
 		free(rel_src);
 	} else if (pc_str_starts_with(content, "@decl:")) {
 		r = make_decl_plugin(path, content + 6, &e);
